@@ -1,0 +1,95 @@
+# incluinfo — plain Makefile. `make help`-style summary is in README.md.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/incluinfo
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := libcurl libxml-2.0 libcjson uuid libcrypto libutf8proc inih yaml-0.1 sqlite3
+
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+# CI builds with -Werror; a developer can ask for it with WERROR=1
+ifneq ($(filter 1 true,$(WERROR) $(CI)),)
+WARNINGS   += -Werror
+endif
+ifneq ($(SANITIZE),)
+SANFLAGS   := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' \
+              $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+LIB_SRC  := $(wildcard lib/*.c)
+CMD_SRC  := $(wildcard cmd/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+
+.PHONY: all deps demo test unit cli bench install uninstall clean
+all: build/incluinfo
+
+# Objects are rebuilt when the flags change (a SANITIZE build after a plain one, say).
+build/flags: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+.PHONY: FORCE
+
+build/%.o: %.c build/flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -c -o $@ $<
+
+build/libincluinfo.a: $(LIB_OBJ)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+build/incluinfo: $(CMD_OBJ) build/libincluinfo.a
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) build/libincluinfo.a $(PKG_LIBS) $(LDLIBS)
+
+build/tests/%: tests/unit/%.c build/libincluinfo.a build/flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< build/libincluinfo.a \
+		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) $(ALL_LDFLAGS)
+
+deps:
+	$(Q)tests/deps.sh
+
+test: deps all $(UNIT_BIN)
+	$(Q)tests/run.sh $(UNIT_BIN)
+
+demo: deps all
+	$(Q)etc/demo/run.sh
+
+bench: deps all
+	$(Q)tests/deps.sh --bench
+	$(Q)tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
+	install -m 0755 build/incluinfo $(DESTDIR)$(BINDIR)/incluinfo
+	install -m 0644 etc/incluinfo.1 $(DESTDIR)$(MANDIR)/man1/incluinfo.1
+	install -m 0644 README.md etc/incluinfo.conf.example $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/incluinfo $(DESTDIR)$(MANDIR)/man1/incluinfo.1
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -1,0 +1,419 @@
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "health.h"
+#include "incluinfo.h"
+#include "lock.h"
+#include "probe.h"
+#include "store.h"
+
+/* Canaries only need to answer: any HTTP response proves the network works. */
+#define CANARY_TIMEOUT_MS 10000
+#define CANARY_REDIRECTS 5
+#define CANARY_RETRIES 1
+
+static const char *const plugin_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+struct row {
+	const struct config_service *svc;
+	struct probe_result probe;
+	enum health result;
+	char reason[512];
+	struct store_service state; /* after this run (as it would be, with --dry-run) */
+	enum health_transition transition;
+	char incident[37]; /* the open incident after this run; "" when none */
+};
+
+struct run {
+	struct row *rows;
+	size_t count;
+	struct probe_result *canaries;
+	size_t canary_count;
+	bool offline;
+	time_t now;
+};
+
+static const char *canary_label(const struct run *run)
+{
+	if (!run->canary_count)
+		return "none";
+	return run->offline ? "offline" : "ok";
+}
+
+/* Services named with --service, in configuration order; all when none is named. */
+static int select_services(const struct config *cfg, char **wanted, size_t wanted_count,
+			   struct run *run)
+{
+	for (size_t i = 0; i < wanted_count; i++) {
+		if (!config_find_service(cfg, wanted[i])) {
+			cli_error("unknown service '%s'", wanted[i]);
+			return -1;
+		}
+	}
+	run->rows = calloc(cfg->service_count ? cfg->service_count : 1, sizeof *run->rows);
+	if (!run->rows) {
+		cli_error("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		bool chosen = wanted_count == 0;
+		for (size_t j = 0; j < wanted_count && !chosen; j++)
+			chosen = !strcmp(wanted[j], cfg->services[i].id);
+		if (chosen)
+			run->rows[run->count++].svc = &cfg->services[i];
+	}
+	return 0;
+}
+
+static ii_err probe_all(const struct config *cfg, struct run *run, struct ii_error *e)
+{
+	size_t total = run->count + cfg->canaries.count;
+	struct probe_request *requests = calloc(total, sizeof *requests);
+	struct probe_result *results = calloc(total, sizeof *results);
+	if (!requests || !results) {
+		free(requests);
+		free(results);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < run->count; i++) {
+		const struct config_service *s = run->rows[i].svc;
+		requests[i] = (struct probe_request){
+			.url = s->url,
+			.head = !strcmp(s->method, "HEAD"),
+			.headers = (const char *const *)s->headers.items,
+			.header_count = s->headers.count,
+			.timeout_ms = s->timeout_ms,
+			.max_redirects = s->follow_redirects,
+			.retries = s->retries,
+			.ca_file = s->ca_file,
+		};
+	}
+	for (size_t i = 0; i < cfg->canaries.count; i++) {
+		requests[run->count + i] = (struct probe_request){
+			.url = cfg->canaries.items[i],
+			.timeout_ms = CANARY_TIMEOUT_MS,
+			.max_redirects = CANARY_REDIRECTS,
+			.retries = CANARY_RETRIES,
+		};
+	}
+	run->now = time(NULL);
+	ii_err rc = probe_run(requests, total, results, e);
+	free(requests);
+	if (rc) {
+		free(results);
+		return rc;
+	}
+	for (size_t i = 0; i < run->count; i++) {
+		struct row *r = &run->rows[i];
+		r->probe = results[i];
+		r->result = health_classify(r->svc, &r->probe, run->now, r->reason, sizeof r->reason);
+	}
+	run->canaries = results;
+	run->canary_count = cfg->canaries.count;
+	size_t failed = 0;
+	for (size_t i = 0; i < run->canary_count; i++)
+		failed += results[run->count + i].failure != PROBE_OK;
+	run->offline = run->canary_count > 0 && failed == run->canary_count;
+	return II_OK;
+}
+
+/* Moves each service's state one step, in one transaction unless dry_run. */
+static ii_err apply(struct store *store, struct run *run, long history_days, bool dry_run,
+		    struct ii_error *e)
+{
+	ii_err rc = dry_run || !store ? II_OK : store_begin(store, e);
+	for (size_t i = 0; rc == II_OK && i < run->count; i++) {
+		struct row *r = &run->rows[i];
+		const char *id = r->svc->id;
+		bool found = false;
+		if (store)
+			rc = store_service_get(store, id, &r->state, &found, e);
+		if (rc)
+			break;
+		r->transition = health_step(&r->state.health, r->result, run->now,
+					    (int)r->svc->failures_to_open,
+					    (int)r->svc->successes_to_resolve);
+		r->state.last_check = run->now;
+		r->state.last_result = r->result;
+		snprintf(r->state.last_reason, sizeof r->state.last_reason, "%s", r->reason);
+		r->state.last_http_status = r->probe.http_status;
+		r->state.last_time_ms = r->probe.time_ms;
+		if (!dry_run) {
+			rc = store_service_put(store, id, &r->state, e);
+			if (!rc)
+				rc = store_probe_add(store, id, run->now, r->result, r->probe.http_status,
+						     r->probe.time_ms, r->reason, e);
+			if (!rc && r->transition == HEALTH_OPENED)
+				rc = store_incident_open(store, id, r->state.health.first_failure,
+							 r->reason, r->incident, e);
+			if (!rc && r->transition == HEALTH_RESOLVED)
+				rc = store_incident_resolve(store, id, r->state.health.first_success, e);
+		}
+		if (!rc && store && r->transition != HEALTH_OPENED) {
+			struct store_incident incident;
+			bool open = false;
+			rc = store_incident_current(store, id, &incident, &open, e);
+			if (!rc && open && r->transition != HEALTH_RESOLVED)
+				memcpy(r->incident, incident.uuid, sizeof r->incident);
+		}
+	}
+	if (rc == II_OK && !dry_run && store)
+		rc = store_probe_prune(store, run->now - (time_t)history_days * 86400, e);
+	if (rc == II_OK && !dry_run && store)
+		rc = store_commit(store, e);
+	if (rc != II_OK && !dry_run && store)
+		store_rollback(store);
+	return rc;
+}
+
+static enum plugin_status overall(const struct run *run)
+{
+	enum plugin_status status = PLUGIN_OK;
+	for (size_t i = 0; i < run->count; i++) {
+		const struct health_state *h = &run->rows[i].state.health;
+		if (h->state == HEALTH_DOWN)
+			return PLUGIN_CRITICAL;
+		if (h->state == HEALTH_DEGRADED || h->failures > 0)
+			status = PLUGIN_WARNING;
+	}
+	return status;
+}
+
+/* The summary's words for a service that needs attention; false when it needs none. */
+static bool describe(const struct row *r, char *out, size_t len)
+{
+	const struct health_state *h = &r->state.health;
+	if (h->state == HEALTH_DOWN && r->result == HEALTH_DOWN)
+		snprintf(out, len, "%s down (%s, %d check%s)", r->svc->id, r->reason, h->failures,
+			 h->failures == 1 ? "" : "s");
+	else if (h->state == HEALTH_DOWN)
+		snprintf(out, len, "%s down (recovering: %s, %d of %ld good checks)", r->svc->id,
+			 r->reason, h->successes, r->svc->successes_to_resolve);
+	else if (h->failures > 0)
+		snprintf(out, len, "%s failing (%s, %d of %ld checks)", r->svc->id, r->reason,
+			 h->failures, r->svc->failures_to_open);
+	else if (h->state == HEALTH_DEGRADED)
+		snprintf(out, len, "%s degraded (%s)", r->svc->id, r->reason);
+	else
+		return false;
+	return true;
+}
+
+static void print_text(const struct run *run, enum plugin_status status, int verbose)
+{
+	printf("INCLUINFO %s - ", plugin_names[status]);
+	bool any = false;
+	for (size_t i = 0; i < run->count; i++) {
+		char words[700];
+		if (describe(&run->rows[i], words, sizeof words)) {
+			printf("%s%s", any ? ", " : "", words);
+			any = true;
+		}
+	}
+	if (!any)
+		printf("%zu service%s up", run->count, run->count == 1 ? "" : "s");
+	printf(" |");
+	for (size_t i = 0; i < run->count; i++) {
+		const struct row *r = &run->rows[i];
+		printf(" %s_time=%.3fs;%.3f;%.3f;0", r->svc->id, r->probe.time_ms / 1000.0,
+		       r->svc->degraded_ms / 1000.0, r->svc->timeout_ms / 1000.0);
+	}
+	putchar('\n');
+	if (!verbose)
+		return;
+	for (size_t i = 0; i < run->count; i++) {
+		const struct row *r = &run->rows[i];
+		const struct health_state *h = &r->state.health;
+		char since[32] = "";
+		if (h->since)
+			cli_time_human(h->since, since);
+		printf("%s: %s (%s) in %ld ms; state %s%s%s", r->svc->id, health_name(r->result),
+		       r->reason, r->probe.time_ms, health_name(h->state), *since ? " since " : "",
+		       since);
+		if (h->failures)
+			printf(", %d consecutive failure%s", h->failures, h->failures == 1 ? "" : "s");
+		if (r->transition == HEALTH_OPENED)
+			printf("; incident opened%s%s", *r->incident ? " " : "", r->incident);
+		else if (r->transition == HEALTH_RESOLVED)
+			printf("; incident resolved");
+		else if (*r->incident)
+			printf("; incident %s", r->incident);
+		putchar('\n');
+	}
+	for (size_t i = 0; i < run->canary_count; i++) {
+		const struct probe_result *c = &run->canaries[run->count + i];
+		printf("canary %zu: %s\n", i + 1, c->failure == PROBE_OK ? "ok" : c->error);
+	}
+}
+
+static int print_json(const struct run *run, const char *status)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *services = cJSON_AddArrayToObject(root, "services");
+	cJSON_AddStringToObject(root, "status", status);
+	cJSON_AddStringToObject(root, "canary", canary_label(run));
+	for (size_t i = 0; services && i < run->count; i++) {
+		const struct row *r = &run->rows[i];
+		const struct health_state *h = &r->state.health;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(services, o);
+		cJSON_AddStringToObject(o, "id", r->svc->id);
+		cJSON_AddStringToObject(o, "name", r->svc->name);
+		cJSON_AddStringToObject(o, "result", health_name(r->result));
+		cJSON_AddStringToObject(o, "state", health_name(h->state));
+		cJSON_AddStringToObject(o, "reason", r->reason);
+		if (r->probe.http_status)
+			cJSON_AddNumberToObject(o, "http_status", (double)r->probe.http_status);
+		else
+			cJSON_AddNullToObject(o, "http_status");
+		cJSON_AddNumberToObject(o, "time_ms", (double)r->probe.time_ms);
+		cJSON_AddNumberToObject(o, "consecutive_failures", h->failures);
+		if (*r->incident)
+			cJSON_AddStringToObject(o, "incident", r->incident);
+		else
+			cJSON_AddNullToObject(o, "incident");
+		const char *transition = r->transition == HEALTH_OPENED     ? "opened"
+					 : r->transition == HEALTH_RESOLVED ? "resolved"
+									    : NULL;
+		if (transition)
+			cJSON_AddStringToObject(o, "transition", transition);
+		else
+			cJSON_AddNullToObject(o, "transition");
+	}
+	char *text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!text) {
+		cli_error("out of memory");
+		return -1;
+	}
+	puts(text);
+	cJSON_free(text);
+	return 0;
+}
+
+/* Reports a failure before any state was judged: UNKNOWN. */
+static int unknown(const struct cli *cli, const struct run *run, const char *why)
+{
+	if (cli->json)
+		print_json(run, "UNKNOWN");
+	else if (!cli->quiet)
+		printf("INCLUINFO UNKNOWN - %s\n", why);
+	return PLUGIN_UNKNOWN;
+}
+
+static int parse_options(int argc, char **argv, bool *dry_run, char ***wanted, size_t *wanted_count)
+{
+	static const struct option options[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		{"service", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	*wanted = calloc((size_t)argc, sizeof **wanted);
+	if (!*wanted)
+		return -1;
+	optind = 0;
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		if (opt == 'n') {
+			*dry_run = true;
+		} else if (opt == 's') {
+			(*wanted)[(*wanted_count)++] = optarg;
+		} else {
+			cli_error("unknown option '%s' for 'check'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s' for 'check'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void run_free(struct run *run)
+{
+	for (size_t i = 0; i < run->count; i++)
+		probe_result_free(&run->rows[i].probe);
+	for (size_t i = 0; run->canaries && i < run->canary_count; i++)
+		probe_result_free(&run->canaries[run->count + i]);
+	free(run->canaries);
+	free(run->rows);
+}
+
+/* Opens the store for this run; with dry_run only an existing one, read-only. */
+static ii_err open_store(const struct config *cfg, bool dry_run, struct store **store,
+			 struct ii_error *e)
+{
+	*store = NULL;
+	if (!dry_run)
+		return store_open(cfg->state_dir, STORE_WRITE, store, e);
+	char *path = store_path(cfg->state_dir);
+	if (!path)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	bool exists = access(path, F_OK) == 0;
+	free(path);
+	return exists ? store_open(cfg->state_dir, STORE_READ, store, e) : II_OK;
+}
+
+int cmd_check(int argc, char **argv, struct cli *cli)
+{
+	const struct config *cfg = cli->config;
+	bool dry_run = false;
+	char **wanted = NULL;
+	size_t wanted_count = 0;
+	struct run run = {0};
+	struct lock *lock = NULL;
+	struct store *store = NULL;
+	struct ii_error e = {0};
+	int status = PLUGIN_UNKNOWN;
+
+	if (parse_options(argc, argv, &dry_run, &wanted, &wanted_count) < 0) {
+		cli_usage("check");
+		goto out;
+	}
+	if (select_services(cfg, wanted, wanted_count, &run) < 0) {
+		status = unknown(cli, &run, "usage error");
+		goto out;
+	}
+	if (run.count == 0) {
+		cli_error("no service configured in '%s'", cfg->path);
+		status = unknown(cli, &run, "no services configured");
+		goto out;
+	}
+	if (!dry_run && lock_acquire(cfg->state_dir, &lock, &e) != II_OK) {
+		cli_fail(&e);
+		status = unknown(cli, &run, e.detail);
+		goto out;
+	}
+	if (probe_all(cfg, &run, &e) != II_OK) {
+		cli_fail(&e);
+		status = unknown(cli, &run, e.detail);
+		goto out;
+	}
+	if (run.offline) {
+		status = unknown(cli, &run, "monitor offline: all canaries failed");
+		goto out;
+	}
+	if (open_store(cfg, dry_run, &store, &e) != II_OK ||
+	    apply(store, &run, cfg->history_days, dry_run, &e) != II_OK) {
+		cli_fail(&e);
+		status = unknown(cli, &run, e.detail);
+		goto out;
+	}
+	status = overall(&run);
+	if (cli->json)
+		print_json(&run, plugin_names[status]);
+	else if (!cli->quiet)
+		print_text(&run, status, cli->verbose);
+out:
+	store_close(store);
+	lock_release(lock);
+	run_free(&run);
+	free(wanted);
+	return status;
+}

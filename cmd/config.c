@@ -1,0 +1,159 @@
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "incluinfo.h"
+
+/* Header values often carry credentials (Authorization, cookies, API keys): never shown. */
+static char *masked_header(const char *header)
+{
+	const char *colon = strchr(header, ':');
+	char *out;
+	int n = (int)(colon - header);
+	return asprintf(&out, "%.*s: ********", n, header) < 0 ? NULL : out;
+}
+
+struct printer {
+	bool json;
+	cJSON *section; /* the JSON object being filled */
+	bool failed;
+};
+
+static void put_string(struct printer *p, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	if (!p->json) {
+		printf("%s = %s\n", key, value);
+		return;
+	}
+	if (!cJSON_AddStringToObject(p->section, key, value))
+		p->failed = true;
+}
+
+static void put_list(struct printer *p, const char *key, const struct strlist *list,
+		     char *(*mask)(const char *))
+{
+	cJSON *array = p->json ? cJSON_AddArrayToObject(p->section, key) : NULL;
+	for (size_t i = 0; i < list->count; i++) {
+		char *shown = mask(list->items[i]);
+		if (!shown) {
+			p->failed = true;
+			continue;
+		}
+		if (p->json)
+			cJSON_AddItemToArray(array, cJSON_CreateString(shown));
+		else
+			printf("%s = %s\n", key, shown);
+		free(shown);
+	}
+}
+
+static void put_long(struct printer *p, const char *key, long value)
+{
+	if (p->json)
+		cJSON_AddNumberToObject(p->section, key, (double)value);
+	else
+		printf("%s = %ld\n", key, value);
+}
+
+static void begin(struct printer *p, cJSON *parent, const char *json_key, const char *ini_name)
+{
+	if (p->json) {
+		p->section = cJSON_CreateObject();
+		if (cJSON_IsArray(parent))
+			cJSON_AddItemToArray(parent, p->section);
+		else
+			cJSON_AddItemToObject(parent, json_key, p->section);
+	} else {
+		printf("\n[%s]\n", ini_name);
+	}
+}
+
+static char *copy(const char *s)
+{
+	return strdup(s);
+}
+
+static void print_service(struct printer *p, cJSON *array, const struct config_service *s)
+{
+	char header[64];
+	snprintf(header, sizeof header, "service %s", s->id);
+	begin(p, array, NULL, header);
+	put_string(p, "id", p->json ? s->id : NULL);
+	put_string(p, "name", s->name);
+	char *url = config_mask_url(s->url);
+	put_string(p, "url", url);
+	free(url);
+	put_string(p, "method", s->method);
+	put_list(p, "header", &s->headers, masked_header);
+	put_string(p, "expect_status", s->expect_status_text);
+	put_list(p, "expect_text", &s->expect_text, copy);
+	put_list(p, "reject_text", &s->reject_text, copy);
+	put_string(p, "expect_xpath", s->expect_xpath);
+	put_long(p, "degraded_ms", s->degraded_ms);
+	put_long(p, "timeout_ms", s->timeout_ms);
+	put_long(p, "follow_redirects", s->follow_redirects);
+	put_long(p, "cert_warn_days", s->cert_warn_days);
+	put_long(p, "retries", s->retries);
+	put_long(p, "failures_to_open", s->failures_to_open);
+	put_long(p, "successes_to_resolve", s->successes_to_resolve);
+	put_string(p, "ca_file", s->ca_file);
+}
+
+int cmd_config(int argc, char **argv, struct cli *cli)
+{
+	if (argc > 1) {
+		cli_error("unexpected argument '%s' for 'config'", argv[1]);
+		return cli_usage("config");
+	}
+	const struct config *cfg = cli->config;
+	struct printer p = {.json = cli->json};
+	cJSON *root = p.json ? cJSON_CreateObject() : NULL;
+	if (p.json && !root) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	if (!p.json)
+		printf("; %s is valid; effective values, defaults included\n", cfg->path);
+
+	begin(&p, root, "general", "general");
+	put_string(&p, "state_dir", cfg->state_dir);
+	put_string(&p, "notices_dir", cfg->notices_dir);
+	put_string(&p, "feeds_dir", cfg->feeds_dir);
+	put_string(&p, "timezone", cfg->timezone);
+	put_long(&p, "history_days", cfg->history_days);
+
+	cJSON *services = p.json ? cJSON_AddArrayToObject(root, "services") : NULL;
+	for (size_t i = 0; i < cfg->service_count; i++)
+		print_service(&p, services, &cfg->services[i]);
+
+	begin(&p, root, "canary", "canary");
+	put_list(&p, "url", &cfg->canaries, config_mask_url);
+
+	begin(&p, root, "policy", "policy");
+	put_string(&p, "incidents", config_policy_name(cfg->incidents));
+	put_string(&p, "notices", config_policy_name(cfg->notices));
+
+	begin(&p, root, "twitter", "twitter");
+	char *api_url = config_mask_url(cfg->api_url);
+	put_string(&p, "api_url", api_url);
+	free(api_url);
+	put_string(&p, "credentials", cfg->credentials);
+
+	if (p.json) {
+		char *text = cJSON_PrintUnformatted(root);
+		if (text)
+			puts(text);
+		else
+			p.failed = true;
+		cJSON_free(text);
+		cJSON_Delete(root);
+	}
+	if (p.failed) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,271 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "incluinfo.h"
+
+enum setup {
+	NEEDS_CONFIG = 1 << 0,
+	/* failures are reported the monitoring-plugins way: UNKNOWN, exit 3 */
+	PLUGIN_EXIT = 1 << 1,
+};
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+	const char *summary;
+	const char *usage;
+	unsigned setup;
+};
+
+static const struct command commands[] = {
+	{"check", cmd_check, "probe every service once, confirm outages and recoveries",
+	 "usage: incluinfo check [--dry-run] [--service ID]...\n"
+	 "\n"
+	 "Probes every configured service and canary at the same time, classifies each probe as\n"
+	 "up, degraded or down, applies the hysteresis thresholds and opens or resolves\n"
+	 "incidents. Prints one monitoring-plugins line; -v adds a line per service, --json an\n"
+	 "object. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+	 "\n"
+	 "  --dry-run       probe and report, change nothing (takes no lock)\n"
+	 "  --service ID    probe only this service (repeatable)\n",
+	 NEEDS_CONFIG | PLUGIN_EXIT},
+	{"status", cmd_status, "show each service's confirmed state and open incident",
+	 "usage: incluinfo status\n"
+	 "\n"
+	 "Shows, from the state store, each service's confirmed state, since when, its last\n"
+	 "check and its open incident. --json gives an object.\n",
+	 NEEDS_CONFIG},
+	{"config", cmd_config, "validate the configuration and print the effective values",
+	 "usage: incluinfo config\n"
+	 "\n"
+	 "Validates the configuration file, reporting every problem with its line, and prints\n"
+	 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n",
+	 NEEDS_CONFIG},
+	{"help", NULL, "show the commands, or one command's help",
+	 "usage: incluinfo help [COMMAND]\n", 0},
+};
+
+static const char global_usage[] =
+	"usage: incluinfo [-c FILE] [--json] [-v] [-q] COMMAND [ARGS]\n"
+	"\n"
+	"Watches the Seguridad Social web sites and publishes incident alerts and notices.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE  configuration file (default: $INCLUINFO_CONFIG, else ./incluinfo.conf)\n"
+	"      --json         machine-readable output\n"
+	"  -v                 more detail\n"
+	"  -q                 print only errors\n"
+	"  -h, --help         this help; 'incluinfo help COMMAND' for a command's\n"
+	"      --version      the version\n"
+	"\n"
+	"Commands:\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("incluinfo: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_exit_code(ii_err code)
+{
+	switch (code) {
+	case II_OK: return EXIT_OK;
+	case II_ECONFIG: return EXIT_CONFIG;
+	case II_EDATA: return EXIT_DATA;
+	case II_EIO:
+	case II_ESTATE: return EXIT_CANTCREAT;
+	case II_ELOCKED: return EXIT_TEMPFAIL;
+	case II_EREMOTE: return EXIT_REMOTE;
+	case II_ENOMEM:
+	case II_EINTERNAL: break;
+	}
+	return EXIT_SOFTWARE;
+}
+
+int cli_fail(const struct ii_error *e)
+{
+	cli_error("%s", e->detail[0] ? e->detail : ii_strerror(e->code));
+	return cli_exit_code(e->code);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int cli_usage(const char *name)
+{
+	const struct command *cmd = find_command(name);
+	fputs(cmd ? cmd->usage : global_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int show_help(FILE *out, const char *name)
+{
+	if (name) {
+		const struct command *cmd = find_command(name);
+		if (!cmd) {
+			cli_error("unknown command '%s' (see 'incluinfo --help')", name);
+			return EXIT_USAGE;
+		}
+		fputs(cmd->usage, out);
+		return EXIT_OK;
+	}
+	fputs(global_usage, out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nExit codes: 0 success, 64 usage, 65 invalid input, 69 remote failure, 70 internal\n"
+	      "error, 73 state not writable, 75 try again (locked, rate limited), 78 invalid\n"
+	      "configuration. 'check' exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
+	      out);
+	return EXIT_OK;
+}
+
+enum global_option { OPT_NONE, OPT_TAKEN, OPT_HELP, OPT_VERSION, OPT_MISSING_ARG };
+
+/* Takes a global option at argv[*i] (advancing *i past its argument). */
+static enum global_option take_global(int argc, char **argv, int *i, struct cli *cli)
+{
+	const char *arg = argv[*i];
+	if (!strcmp(arg, "--json")) {
+		cli->json = true;
+	} else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+		cli->verbose++;
+	} else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+		cli->quiet = true;
+	} else if (!strcmp(arg, "-c") || !strcmp(arg, "--config")) {
+		if (*i + 1 >= argc)
+			return OPT_MISSING_ARG;
+		cli->config_path = argv[++*i];
+	} else if (!strncmp(arg, "--config=", 9)) {
+		cli->config_path = arg + 9;
+	} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+		return OPT_HELP;
+	} else if (!strcmp(arg, "--version")) {
+		return OPT_VERSION;
+	} else {
+		return OPT_NONE;
+	}
+	return OPT_TAKEN;
+}
+
+static int load_config(struct cli *cli)
+{
+	if (!cli->config_path) {
+		const char *env = getenv("INCLUINFO_CONFIG");
+		cli->config_path = env && *env ? env : "incluinfo.conf";
+	}
+	struct diag_list *diags = diag_new();
+	struct ii_error e = {0};
+	if (!diags) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	ii_err rc = config_load(cli->config_path, &cli->config, diags, &e);
+	for (size_t i = 0; i < diag_count(diags); i++)
+		fprintf(stderr, "%s\n", diag_at(diags, i));
+	size_t reported = diag_count(diags);
+	diag_free(diags);
+	if (rc == II_OK) {
+		/* every time shown to people is in the configured zone */
+		setenv("TZ", cli->config->timezone, 1);
+		tzset();
+		return EXIT_OK;
+	}
+	if (!reported || rc != II_ECONFIG)
+		return cli_fail(&e);
+	return cli_exit_code(rc);
+}
+
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write to standard output: %s", strerror(errno));
+		return status ? status : EXIT_IOERR;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		switch (take_global(argc, argv, &i, &cli)) {
+		case OPT_TAKEN: continue;
+		case OPT_HELP: return finish(show_help(stdout, NULL));
+		case OPT_VERSION:
+			printf("incluinfo %s\n", INCLUINFO_VERSION);
+			return finish(EXIT_OK);
+		case OPT_MISSING_ARG:
+			cli_error("option '%s' needs an argument", argv[i]);
+			return cli_usage(NULL);
+		case OPT_NONE:
+			cli_error("unknown option '%s'", argv[i]);
+			return cli_usage(NULL);
+		}
+	}
+	if (i >= argc) {
+		cli_error("no command given");
+		return cli_usage(NULL);
+	}
+	const struct command *cmd = find_command(argv[i]);
+	if (!cmd) {
+		cli_error("unknown command '%s' (see 'incluinfo --help')", argv[i]);
+		return EXIT_USAGE;
+	}
+
+	/* Global options may follow the command too; the command sees the rest. */
+	int cmd_argc = 0;
+	char **cmd_argv = calloc((size_t)(argc - i + 1), sizeof *cmd_argv);
+	if (!cmd_argv) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	cmd_argv[cmd_argc++] = argv[i];
+	bool options_end = false;
+	for (int j = i + 1; j < argc; j++) {
+		enum global_option opt = options_end ? OPT_NONE : take_global(argc, argv, &j, &cli);
+		if (opt == OPT_HELP) {
+			free(cmd_argv);
+			return finish(show_help(stdout, cmd->name));
+		}
+		if (opt == OPT_MISSING_ARG) {
+			free(cmd_argv);
+			cli_error("option '%s' needs an argument", argv[j]);
+			return cmd->setup & PLUGIN_EXIT ? PLUGIN_UNKNOWN : cli_usage(cmd->name);
+		}
+		if (opt == OPT_TAKEN || opt == OPT_VERSION)
+			continue;
+		if (!strcmp(argv[j], "--"))
+			options_end = true;
+		cmd_argv[cmd_argc++] = argv[j];
+	}
+
+	int status;
+	if (!cmd->run) {
+		status = show_help(stdout, cmd_argc > 1 ? cmd_argv[1] : NULL);
+	} else {
+		status = cmd->setup & NEEDS_CONFIG ? load_config(&cli) : EXIT_OK;
+		if (status == EXIT_OK)
+			status = cmd->run(cmd_argc, cmd_argv, &cli);
+		else if (cmd->setup & PLUGIN_EXIT) {
+			printf("INCLUINFO UNKNOWN - invalid configuration '%s'\n", cli.config_path);
+			status = PLUGIN_UNKNOWN;
+		}
+	}
+	config_free(cli.config);
+	free(cmd_argv);
+	return finish(status);
+}

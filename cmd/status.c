@@ -1,0 +1,131 @@
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "incluinfo.h"
+#include "store.h"
+
+struct service_view {
+	const struct config_service *svc;
+	struct store_service state;
+	bool checked;
+	struct store_incident incident;
+	bool has_incident;
+};
+
+static ii_err load(struct store *store, struct service_view *v, struct ii_error *e)
+{
+	if (!store)
+		return II_OK;
+	ii_err rc = store_service_get(store, v->svc->id, &v->state, &v->checked, e);
+	if (!rc)
+		rc = store_incident_current(store, v->svc->id, &v->incident, &v->has_incident, e);
+	return rc;
+}
+
+static void add_time(cJSON *o, const char *key, time_t t)
+{
+	char buf[32];
+	if (!t) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	cli_time_iso(t, buf);
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static cJSON *to_json(const struct service_view *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct health_state *h = &v->state.health;
+	cJSON_AddStringToObject(o, "id", v->svc->id);
+	cJSON_AddStringToObject(o, "name", v->svc->name);
+	cJSON_AddStringToObject(o, "state", health_name(h->state));
+	add_time(o, "since", h->since);
+	add_time(o, "last_check", v->state.last_check);
+	if (v->checked) {
+		cJSON_AddStringToObject(o, "last_result", health_name(v->state.last_result));
+		cJSON_AddStringToObject(o, "last_reason", v->state.last_reason);
+	} else {
+		cJSON_AddNullToObject(o, "last_result");
+		cJSON_AddNullToObject(o, "last_reason");
+	}
+	cJSON_AddNumberToObject(o, "consecutive_failures", h->failures);
+	cJSON_AddNumberToObject(o, "consecutive_successes", h->successes);
+	if (v->has_incident) {
+		cJSON *incident = cJSON_AddObjectToObject(o, "incident");
+		cJSON_AddStringToObject(incident, "id", v->incident.uuid);
+		add_time(incident, "opened_at", v->incident.opened_at);
+		cJSON_AddStringToObject(incident, "cause", v->incident.cause);
+	} else {
+		cJSON_AddNullToObject(o, "incident");
+	}
+	return o;
+}
+
+static void print_line(const struct service_view *v)
+{
+	const struct health_state *h = &v->state.health;
+	char since[32], last[32];
+	if (!v->checked) {
+		printf("%-16s never checked\n", v->svc->id);
+		return;
+	}
+	printf("%-16s %-9s", v->svc->id, health_name(h->state));
+	if (h->since) {
+		cli_time_human(h->since, since);
+		printf(" since %s", since);
+	}
+	cli_time_human(v->state.last_check, last);
+	printf("; last check %s %s (%s)", last, health_name(v->state.last_result),
+	       v->state.last_reason);
+	if (v->has_incident)
+		printf("; incident %s", v->incident.uuid);
+	putchar('\n');
+}
+
+int cmd_status(int argc, char **argv, struct cli *cli)
+{
+	if (argc > 1) {
+		cli_error("unexpected argument '%s' for 'status'", argv[1]);
+		return cli_usage("status");
+	}
+	const struct config *cfg = cli->config;
+	struct ii_error e = {0};
+	struct store *store = NULL;
+	char *path = store_path(cfg->state_dir);
+	if (!path) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	/* before the first check there is no database, and status creates none */
+	bool exists = access(path, F_OK) == 0;
+	free(path);
+	if (exists && store_open(cfg->state_dir, STORE_READ, &store, &e) != II_OK)
+		return cli_fail(&e);
+
+	cJSON *root = cli->json ? cJSON_CreateObject() : NULL;
+	cJSON *array = root ? cJSON_AddArrayToObject(root, "services") : NULL;
+	int status = EXIT_OK;
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		struct service_view v = {.svc = &cfg->services[i]};
+		if (load(store, &v, &e) != II_OK) {
+			status = cli_fail(&e);
+			break;
+		}
+		if (array)
+			cJSON_AddItemToArray(array, to_json(&v));
+		else if (!cli->json)
+			print_line(&v);
+	}
+	if (root && status == EXIT_OK) {
+		char *text = cJSON_PrintUnformatted(root);
+		if (text)
+			puts(text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(root);
+	store_close(store);
+	return status;
+}

@@ -1,0 +1,767 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <ini.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "path.h"
+
+/* inih hands us lines of at most INI_MAX_LINE - 1 characters; longer ones are refused
+ * rather than silently cut. */
+#define MAX_LINE (INI_MAX_LINE - 1)
+#define MAX_SERVICE_ID 32
+#define MAX_NAME 120
+
+enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER };
+
+enum value_type {
+	T_STRING, /* non-empty text */
+	T_PATH,   /* non-empty, resolved against the configuration folder */
+	T_LONG,
+	T_URL,
+	T_URL_LIST,
+	T_TEXT_LIST,
+	T_HEADER_LIST,
+	T_METHOD,
+	T_STATUSSET,
+	T_XPATH,
+	T_CA_FILE,
+	T_POLICY,
+	T_TIMEZONE,
+};
+
+struct key {
+	const char *name;
+	enum value_type type;
+	size_t offset;
+	long min, max;
+};
+
+#define G(field) offsetof(struct config, field)
+#define S(field) offsetof(struct config_service, field)
+
+static const struct key general_keys[] = {
+	{"state_dir", T_PATH, G(state_dir), 0, 0},
+	{"notices_dir", T_PATH, G(notices_dir), 0, 0},
+	{"feeds_dir", T_PATH, G(feeds_dir), 0, 0},
+	{"timezone", T_TIMEZONE, G(timezone), 0, 0},
+	{"history_days", T_LONG, G(history_days), 1, 3650},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key service_keys[] = {
+	{"name", T_STRING, S(name), 0, 0},
+	{"url", T_URL, S(url), 0, 0},
+	{"method", T_METHOD, S(method), 0, 0},
+	{"header", T_HEADER_LIST, S(headers), 0, 0},
+	{"expect_status", T_STATUSSET, S(expect_status), 0, 0},
+	{"expect_text", T_TEXT_LIST, S(expect_text), 0, 0},
+	{"reject_text", T_TEXT_LIST, S(reject_text), 0, 0},
+	{"expect_xpath", T_XPATH, S(expect_xpath), 0, 0},
+	{"degraded_ms", T_LONG, S(degraded_ms), 1, 600000},
+	{"timeout_ms", T_LONG, S(timeout_ms), 1, 600000},
+	{"follow_redirects", T_LONG, S(follow_redirects), 0, 20},
+	{"cert_warn_days", T_LONG, S(cert_warn_days), 0, 365},
+	{"retries", T_LONG, S(retries), 0, 5},
+	{"failures_to_open", T_LONG, S(failures_to_open), 1, 100},
+	{"successes_to_resolve", T_LONG, S(successes_to_resolve), 1, 100},
+	{"ca_file", T_CA_FILE, S(ca_file), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key canary_keys[] = {
+	{"url", T_URL_LIST, G(canaries), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key policy_keys[] = {
+	{"incidents", T_POLICY, G(incidents), 0, 0},
+	{"notices", T_POLICY, G(notices), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key twitter_keys[] = {
+	{"api_url", T_URL, G(api_url), 0, 0},
+	{"credentials", T_PATH, G(credentials), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
+struct seen_section {
+	char *name;
+	int line;
+};
+
+struct parser {
+	FILE *file;
+	const char *path;
+	char *dir;
+	struct config *cfg;
+	struct diag_list *diags;
+	bool out_of_memory;
+	int line;
+	/* inih treats an indented line after a key as that key's continuation */
+	bool section_has_key;
+
+	enum section_kind kind; /* SEC_NONE also for sections already reported as bad */
+	const struct key *keys;
+	struct config_service *service;
+	unsigned long long keys_set; /* bit i: keys[i] was given in this section */
+
+	struct seen_section *seen;
+	size_t seen_count;
+};
+
+static void *grow(void *array, size_t count, size_t size)
+{
+	/* arrays here are small; grow one element at a time */
+	return reallocarray(array, count + 1, size);
+}
+
+static bool remember(struct parser *p, char *s)
+{
+	if (!s)
+		p->out_of_memory = true;
+	return s != NULL;
+}
+
+static bool strlist_add(struct parser *p, struct strlist *list, const char *value)
+{
+	char **items = grow(list->items, list->count, sizeof *items);
+	if (!items) {
+		p->out_of_memory = true;
+		return false;
+	}
+	list->items = items;
+	if (!remember(p, list->items[list->count] = strdup(value)))
+		return false;
+	list->count++;
+	return true;
+}
+
+static void strlist_free(struct strlist *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+}
+
+/* Damerau-Levenshtein (optimal string alignment) distance of two short words. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return (size_t)-1;
+	size_t d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The known key closest to name, when close enough to be a likely typo. */
+static const char *suggest(const struct key *keys, const char *name)
+{
+	const char *best = NULL;
+	size_t best_distance = 3;
+	for (const struct key *k = keys; k->name; k++) {
+		size_t distance = edit_distance(name, k->name);
+		bool prefix = strlen(name) >= 3 && !strncmp(name, k->name, strlen(name));
+		if (prefix && distance > 2)
+			distance = 2;
+		if (distance < best_distance) {
+			best_distance = distance;
+			best = k->name;
+		}
+	}
+	return best;
+}
+
+static bool valid_service_id(const char *id)
+{
+	size_t n = strlen(id);
+	if (n < 1 || n > MAX_SERVICE_ID || !islower((unsigned char)id[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)id[i]) && !isdigit((unsigned char)id[i]) && id[i] != '_' &&
+		    id[i] != '-')
+			return false;
+	return true;
+}
+
+static const struct key *keys_of(enum section_kind kind)
+{
+	switch (kind) {
+	case SEC_GENERAL: return general_keys;
+	case SEC_SERVICE: return service_keys;
+	case SEC_CANARY: return canary_keys;
+	case SEC_POLICY: return policy_keys;
+	case SEC_TWITTER: return twitter_keys;
+	case SEC_NONE: break;
+	}
+	return NULL;
+}
+
+static void service_defaults(struct config_service *s)
+{
+	memset(s, 0, sizeof *s);
+	statusset_parse("200-299", &s->expect_status);
+	s->degraded_ms = 3000;
+	s->timeout_ms = 10000;
+	s->follow_redirects = 5;
+	s->cert_warn_days = 14;
+	s->retries = 1;
+	s->failures_to_open = 3;
+	s->successes_to_resolve = 2;
+}
+
+static enum section_kind section_kind_of(const char *name, const char **service_id)
+{
+	static const struct {
+		const char *name;
+		enum section_kind kind;
+	} fixed[] = {
+		{"general", SEC_GENERAL},
+		{"canary", SEC_CANARY},
+		{"policy", SEC_POLICY},
+		{"twitter", SEC_TWITTER},
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (!strcmp(name, fixed[i].name))
+			return fixed[i].kind;
+	if (!strncmp(name, "service", 7) && (name[7] == ' ' || name[7] == '\0')) {
+		*service_id = name + 7;
+		while (**service_id == ' ')
+			(*service_id)++;
+		return SEC_SERVICE;
+	}
+	return SEC_NONE;
+}
+
+static void begin_section(struct parser *p, const char *name)
+{
+	p->kind = SEC_NONE;
+	p->keys = NULL;
+	p->service = NULL;
+	p->keys_set = 0;
+	p->section_has_key = false;
+
+	for (size_t i = 0; i < p->seen_count; i++) {
+		if (!strcmp(p->seen[i].name, name)) {
+			diag_add(p->diags, p->path, p->line, "duplicate section [%s] (first at line %d)",
+				 name, p->seen[i].line);
+			return;
+		}
+	}
+	struct seen_section *seen = grow(p->seen, p->seen_count, sizeof *seen);
+	if (!seen) {
+		p->out_of_memory = true;
+		return;
+	}
+	p->seen = seen;
+	if (!remember(p, seen[p->seen_count].name = strdup(name)))
+		return;
+	seen[p->seen_count++].line = p->line;
+
+	const char *service_id = NULL;
+	enum section_kind kind = section_kind_of(name, &service_id);
+	if (kind == SEC_NONE) {
+		diag_add(p->diags, p->path, p->line, "unknown section [%s]", name);
+		return;
+	}
+	if (kind == SEC_SERVICE) {
+		if (!valid_service_id(service_id)) {
+			diag_add(p->diags, p->path, p->line,
+				 "invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or "
+				 "'-', starting with a letter",
+				 service_id);
+			return;
+		}
+		struct config *cfg = p->cfg;
+		struct config_service *services =
+			grow(cfg->services, cfg->service_count, sizeof *services);
+		if (!services) {
+			p->out_of_memory = true;
+			return;
+		}
+		cfg->services = services;
+		p->service = &services[cfg->service_count];
+		service_defaults(p->service);
+		p->service->line = p->line;
+		p->service->id = strdup(service_id);
+		if (!remember(p, p->service->id))
+			return;
+		cfg->service_count++;
+	}
+	p->kind = kind;
+	p->keys = keys_of(kind);
+}
+
+static bool loopback_host(const char *host)
+{
+	struct in_addr v4;
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return true;
+	return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool config_url_ok(const char *url, char *why, size_t why_len)
+{
+	char scratch[1];
+	if (!why) {
+		why = scratch;
+		why_len = sizeof scratch;
+	}
+	bool https = !strncasecmp(url, "https://", 8);
+	if (!https && strncasecmp(url, "http://", 7)) {
+		snprintf(why, why_len, "expected https://");
+		return false;
+	}
+	CURLU *u = curl_url();
+	if (!u) {
+		snprintf(why, why_len, "out of memory");
+		return false;
+	}
+	char *host = NULL;
+	CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (rc == CURLUE_OK)
+		rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+	bool ok = false;
+	if (rc == CURLUE_NO_HOST || (rc == CURLUE_OK && (!host || !*host)))
+		snprintf(why, why_len, "no host");
+	else if (rc != CURLUE_OK)
+		snprintf(why, why_len, "%s", curl_url_strerror(rc));
+	else if (!https && !loopback_host(host))
+		snprintf(why, why_len, "http is allowed only for loopback hosts");
+	else
+		ok = true;
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static void ignore_xml_error(void *ctx, const xmlError *error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+static bool valid_xpath(const char *expr)
+{
+	/* libxml2 would print compile errors on stderr; lib/ never prints */
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)ignore_xml_error);
+	xmlXPathCompExprPtr comp = xmlXPathCompile((const xmlChar *)expr);
+	xmlXPathFreeCompExpr(comp);
+	return comp != NULL;
+}
+
+static bool valid_header(const char *h)
+{
+	const char *colon = strchr(h, ':');
+	if (!colon || colon == h)
+		return false;
+	for (const char *c = h; c < colon; c++)
+		if (!isgraph((unsigned char)*c))
+			return false;
+	const char *value = colon + 1;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	return *value != '\0';
+}
+
+static bool known_timezone(const char *name)
+{
+	if (name[0] == '/' || strstr(name, ".."))
+		return false;
+	const char *zoneinfo = getenv("TZDIR");
+	char file[512];
+	snprintf(file, sizeof file, "%s/%s", zoneinfo && *zoneinfo ? zoneinfo : "/usr/share/zoneinfo",
+		 name);
+	struct stat st;
+	return stat(file, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool parse_long(const char *value, long min, long max, long *out)
+{
+	if (!isdigit((unsigned char)value[0]))
+		return false;
+	errno = 0;
+	char *end;
+	long n = strtol(value, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+static bool set_string(struct parser *p, char **slot, const char *value)
+{
+	char *copy = strdup(value);
+	if (!remember(p, copy))
+		return false;
+	free(*slot);
+	*slot = copy;
+	return true;
+}
+
+static void bad_value(struct parser *p, const char *name, const char *value, const char *expected)
+{
+	diag_add(p->diags, p->path, p->line, "invalid value '%s' for '%s': %s", value, name,
+		 expected);
+}
+
+/* Validates value for key k and stores it at base + k->offset. */
+static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
+{
+	void *slot = (char *)base + k->offset;
+	char why[256];
+
+	if (!*value && k->type != T_LONG && k->type != T_STATUSSET) {
+		diag_add(p->diags, p->path, p->line, "empty value for '%s'", k->name);
+		return;
+	}
+	if ((k->type == T_URL || k->type == T_URL_LIST) && !config_url_ok(value, why, sizeof why)) {
+		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", value, why);
+		return;
+	}
+
+	switch (k->type) {
+	case T_STRING:
+		if (strlen(value) > MAX_NAME)
+			bad_value(p, k->name, value, "at most 120 bytes");
+		else
+			set_string(p, slot, value);
+		break;
+	case T_PATH: {
+		char *resolved = path_resolve(p->dir, value);
+		if (remember(p, resolved)) {
+			free(*(char **)slot);
+			*(char **)slot = resolved;
+		}
+		break;
+	}
+	case T_LONG:
+		if (!parse_long(value, k->min, k->max, slot)) {
+			char expected[96];
+			snprintf(expected, sizeof expected, "expected a whole number from %ld to %ld",
+				 k->min, k->max);
+			bad_value(p, k->name, value, expected);
+		}
+		break;
+	case T_URL:
+		set_string(p, slot, value);
+		break;
+	case T_HEADER_LIST:
+		if (!valid_header(value)) {
+			bad_value(p, k->name, value, "expected 'Name: value'");
+			break;
+		}
+		/* fall through */
+	case T_URL_LIST:
+	case T_TEXT_LIST:
+		strlist_add(p, slot, value);
+		break;
+	case T_METHOD:
+		if (strcmp(value, "GET") && strcmp(value, "HEAD"))
+			bad_value(p, k->name, value, "expected GET or HEAD");
+		else
+			set_string(p, slot, value);
+		break;
+	case T_STATUSSET:
+		if (!statusset_parse(value, slot))
+			bad_value(p, k->name, value,
+				  "expected codes and ranges from 100 to 599, like 200-299,301");
+		else
+			set_string(p, &p->service->expect_status_text, value);
+		break;
+	case T_XPATH:
+		if (!valid_xpath(value))
+			bad_value(p, k->name, value, "not a valid XPath expression");
+		else
+			set_string(p, slot, value);
+		break;
+	case T_CA_FILE: {
+		char *resolved = path_resolve(p->dir, value);
+		if (!remember(p, resolved))
+			break;
+		if (access(resolved, R_OK) < 0) {
+			diag_add(p->diags, p->path, p->line, "cannot read ca_file '%s': %s", value,
+				 strerror(errno));
+			free(resolved);
+			break;
+		}
+		free(*(char **)slot);
+		*(char **)slot = resolved;
+		break;
+	}
+	case T_POLICY:
+		if (!strcmp(value, "auto"))
+			*(enum config_policy *)slot = CONFIG_POLICY_AUTO;
+		else if (!strcmp(value, "review"))
+			*(enum config_policy *)slot = CONFIG_POLICY_REVIEW;
+		else
+			bad_value(p, k->name, value, "expected auto or review");
+		break;
+	case T_TIMEZONE:
+		if (!known_timezone(value))
+			diag_add(p->diags, p->path, p->line, "unknown time zone '%s'", value);
+		else
+			set_string(p, slot, value);
+		break;
+	}
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	p->section_has_key = true;
+	if (p->kind == SEC_NONE) {
+		/* keys outside any section, or in a section already reported */
+		if (!*section && p->seen_count == 0)
+			diag_add(p->diags, p->path, p->line, "key '%s' outside of any section", name);
+		return 1;
+	}
+	const struct key *k = p->keys;
+	size_t index = 0;
+	for (; k->name && strcmp(k->name, name); k++)
+		index++;
+	if (!k->name) {
+		const char *hint = suggest(p->keys, name);
+		if (hint)
+			diag_add(p->diags, p->path, p->line,
+				 "unknown key '%s' in [%s] (did you mean '%s'?)", name,
+				 section, hint);
+		else
+			diag_add(p->diags, p->path, p->line, "unknown key '%s' in [%s]", name,
+				 section);
+		return 1;
+	}
+	bool repeatable = k->type == T_URL_LIST || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
+	if (!repeatable && (p->keys_set & (1ull << index))) {
+		diag_add(p->diags, p->path, p->line, "duplicate key '%s' in [%s]", name,
+			 section);
+		return 1;
+	}
+	p->keys_set |= 1ull << index;
+	set_value(p, k, p->kind == SEC_SERVICE ? (void *)p->service : (void *)p->cfg, value);
+	return 1;
+}
+
+/*
+ * inih's line reader. Reading the lines ourselves gives us what inih does not report:
+ * the current line number, lines that are too long, and section headers even when the
+ * section holds no key.
+ */
+static char *read_line(char *buf, int size, void *user)
+{
+	struct parser *p = user;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len = getline(&line, &cap, p->file);
+	if (len < 0) {
+		free(line);
+		return NULL;
+	}
+	p->line++;
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (len > MAX_LINE || len >= size) {
+		diag_add(p->diags, p->path, p->line, "line too long (at most %d characters)", MAX_LINE);
+		line[0] = '\0';
+	} else if (memchr(line, '\0', (size_t)len)) {
+		diag_add(p->diags, p->path, p->line, "NUL character in line");
+		line[0] = '\0';
+	}
+
+	const char *start = line;
+	while (isspace((unsigned char)*start))
+		start++;
+	bool continuation = start > line && *start && p->section_has_key;
+	if (!continuation && *start == '[') {
+		const char *end = strchr(start, ']');
+		if (end) {
+			char *name = strndup(start + 1, (size_t)(end - start - 1));
+			if (remember(p, name))
+				begin_section(p, name);
+			free(name);
+		}
+	}
+	snprintf(buf, (size_t)size, "%s\n", line);
+	free(line);
+	return buf;
+}
+
+static void check_service(struct parser *p, const struct config_service *s)
+{
+	if (!s->url)
+		diag_add(p->diags, p->path, s->line, "[service %s] has no 'url'", s->id);
+	if (s->degraded_ms >= s->timeout_ms)
+		diag_add(p->diags, p->path, s->line, "'degraded_ms' (%ld) must be below 'timeout_ms' (%ld)",
+			 s->degraded_ms, s->timeout_ms);
+}
+
+static bool fill_defaults(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	struct {
+		char **slot;
+		const char *value;
+	} paths[] = {
+		{&cfg->state_dir, "var"},
+		{&cfg->notices_dir, "notices"},
+		{&cfg->feeds_dir, "feeds"},
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (!*paths[i].slot && !remember(p, *paths[i].slot = path_resolve(p->dir, paths[i].value)))
+			return false;
+	if (!cfg->timezone && !remember(p, cfg->timezone = strdup("Europe/Madrid")))
+		return false;
+	if (!cfg->api_url && !remember(p, cfg->api_url = strdup("https://api.x.com")))
+		return false;
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		struct config_service *s = &cfg->services[i];
+		if (!s->name && !remember(p, s->name = strdup(s->id)))
+			return false;
+		if (!s->method && !remember(p, s->method = strdup("GET")))
+			return false;
+		if (!s->expect_status_text && !remember(p, s->expect_status_text = strdup("200-299")))
+			return false;
+	}
+	return true;
+}
+
+ii_err config_load(const char *path, struct config **out, struct diag_list *diags,
+		   struct ii_error *e)
+{
+	*out = NULL;
+	struct parser p = {.path = path, .diags = diags};
+	p.file = fopen(path, "re");
+	if (!p.file)
+		return ii_fail(e, II_ECONFIG, "cannot open '%s': %s", path, strerror(errno));
+	p.cfg = calloc(1, sizeof *p.cfg);
+	p.dir = path_dirname(path);
+	if (!p.cfg || !p.dir || !(p.cfg->path = strdup(path))) {
+		fclose(p.file);
+		free(p.dir);
+		config_free(p.cfg);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	p.cfg->history_days = 90;
+	p.cfg->incidents = CONFIG_POLICY_AUTO;
+	p.cfg->notices = CONFIG_POLICY_REVIEW;
+
+	size_t errors_before = diag_count(diags);
+	int syntax_line = ini_parse_stream(read_line, &p, on_value, &p);
+	bool read_error = ferror(p.file);
+	fclose(p.file);
+	if (syntax_line > 0)
+		diag_add(diags, path, syntax_line, "syntax error: expected '[section]' or 'key = value'");
+	for (size_t i = 0; i < p.cfg->service_count; i++)
+		check_service(&p, &p.cfg->services[i]);
+	bool filled = fill_defaults(&p);
+
+	for (size_t i = 0; i < p.seen_count; i++)
+		free(p.seen[i].name);
+	free(p.seen);
+	free(p.dir);
+
+	ii_err rc = II_OK;
+	if (p.out_of_memory || !filled)
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+	else if (read_error || syntax_line < 0)
+		rc = ii_fail(e, II_ECONFIG, "cannot read '%s': %s", path, strerror(EIO));
+	else if (diag_count(diags) > errors_before)
+		rc = ii_fail(e, II_ECONFIG, "invalid configuration '%s'", path);
+	if (rc != II_OK) {
+		config_free(p.cfg);
+		return rc;
+	}
+	*out = p.cfg;
+	return II_OK;
+}
+
+static void service_free(struct config_service *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->url);
+	free(s->method);
+	strlist_free(&s->headers);
+	free(s->expect_status_text);
+	strlist_free(&s->expect_text);
+	strlist_free(&s->reject_text);
+	free(s->expect_xpath);
+	free(s->ca_file);
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->service_count; i++)
+		service_free(&cfg->services[i]);
+	free(cfg->services);
+	strlist_free(&cfg->canaries);
+	free(cfg->path);
+	free(cfg->state_dir);
+	free(cfg->notices_dir);
+	free(cfg->feeds_dir);
+	free(cfg->timezone);
+	free(cfg->api_url);
+	free(cfg->credentials);
+	free(cfg);
+}
+
+const struct config_service *config_find_service(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->service_count; i++)
+		if (!strcmp(cfg->services[i].id, id))
+			return &cfg->services[i];
+	return NULL;
+}
+
+const char *config_policy_name(enum config_policy policy)
+{
+	return policy == CONFIG_POLICY_AUTO ? "auto" : "review";
+}
+
+char *config_mask_url(const char *url)
+{
+	CURLU *u = curl_url();
+	char *password = NULL, *masked = NULL, *out = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, "********", 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &masked, 0) == CURLUE_OK)
+		out = strdup(masked);
+	else if (!password)
+		out = strdup(url); /* nothing secret in it */
+	curl_free(password);
+	curl_free(masked);
+	curl_url_cleanup(u);
+	return out;
+}

@@ -1,0 +1,83 @@
+#ifndef INCLUINFO_CONFIG_H
+#define INCLUINFO_CONFIG_H
+
+/*
+ * The configuration file (INI, parsed with inih). config_load() returns a struct config
+ * that the caller owns and releases with config_free(); everything reachable from it
+ * belongs to it and is read-only for the rest of the program, which is why the struct is
+ * public: it is a validated record, not an object with behaviour. Paths in it are already
+ * resolved against the configuration file's folder.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "error.h"
+#include "statusset.h"
+
+struct strlist {
+	char **items;
+	size_t count;
+};
+
+enum config_policy { CONFIG_POLICY_AUTO, CONFIG_POLICY_REVIEW };
+
+struct config_service {
+	char *id;
+	char *name;
+	char *url;
+	char *method; /* "GET" or "HEAD" */
+	struct strlist headers; /* "Name: value" */
+	char *expect_status_text;
+	struct statusset expect_status;
+	struct strlist expect_text;
+	struct strlist reject_text;
+	char *expect_xpath;
+	long degraded_ms;
+	long timeout_ms;
+	long follow_redirects;
+	long cert_warn_days;
+	long retries;
+	long failures_to_open;
+	long successes_to_resolve;
+	char *ca_file; /* NULL: the system's CA certificates */
+	int line;      /* of the section header */
+};
+
+struct config {
+	char *path;
+	char *state_dir;
+	char *notices_dir;
+	char *feeds_dir;
+	char *timezone;
+	long history_days;
+	struct config_service *services;
+	size_t service_count;
+	struct strlist canaries;
+	enum config_policy incidents;
+	enum config_policy notices;
+	char *api_url;
+	char *credentials; /* NULL when not configured */
+};
+
+/*
+ * Reads and validates path. On II_ECONFIG every problem found is in diags, one per line of
+ * the file ("path:line: error: ..."); a file that cannot be opened is reported in e.
+ */
+ii_err config_load(const char *path, struct config **out, struct diag_list *diags,
+		   struct ii_error *e);
+void config_free(struct config *cfg);
+
+const struct config_service *config_find_service(const struct config *cfg, const char *id);
+const char *config_policy_name(enum config_policy policy);
+
+/* Whether url is acceptable for a monitored or API address: https, or http on loopback.
+ * Fills why (may be NULL) with the reason when it is not. */
+bool config_url_ok(const char *url, char *why, size_t why_len);
+
+/* url with any password replaced by "********", for showing; the caller frees the
+ * result (NULL when out of memory). */
+char *config_mask_url(const char *url);
+
+#endif

@@ -1,0 +1,67 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct diag_list {
+	char **items;
+	size_t count;
+	size_t cap;
+	int lost; /* entries dropped for lack of memory */
+};
+
+static const char out_of_memory[] = "error: out of memory while reporting errors";
+
+struct diag_list *diag_new(void)
+{
+	return calloc(1, sizeof(struct diag_list));
+}
+
+void diag_free(struct diag_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+	free(list);
+}
+
+void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+
+	if (list->count == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 8;
+		char **items = realloc(list->items, cap * sizeof *items);
+		if (!items) {
+			list->lost++;
+			return;
+		}
+		list->items = items;
+		list->cap = cap;
+	}
+	char *entry;
+	int n = line > 0 ? asprintf(&entry, "%s:%d: error: %s", path, line, msg)
+			 : asprintf(&entry, "%s: error: %s", path, msg);
+	if (n < 0) {
+		list->lost++;
+		return;
+	}
+	list->items[list->count++] = entry;
+}
+
+size_t diag_count(const struct diag_list *list)
+{
+	return list->count + (list->lost ? 1 : 0);
+}
+
+const char *diag_at(const struct diag_list *list, size_t i)
+{
+	return i < list->count ? list->items[i] : out_of_memory;
+}

@@ -1,0 +1,162 @@
+#include "health.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const names[] = {
+	[HEALTH_UNKNOWN] = "unknown",
+	[HEALTH_UP] = "up",
+	[HEALTH_DEGRADED] = "degraded",
+	[HEALTH_DOWN] = "down",
+};
+
+const char *health_name(enum health h)
+{
+	return h <= HEALTH_DOWN ? names[h] : "unknown";
+}
+
+enum health health_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(name, names[i]))
+			return (enum health)i;
+	return HEALTH_UNKNOWN;
+}
+
+static bool body_contains(const struct probe_result *p, const char *text)
+{
+	return p->body && memmem(p->body, p->body_len, text, strlen(text)) != NULL;
+}
+
+static void ignore_xml_error(void *ctx, const xmlError *error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+static bool xpath_matches(const struct probe_result *p, const char *expr)
+{
+	if (!p->body || p->body_len == 0)
+		return false;
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)ignore_xml_error);
+	htmlDocPtr doc = htmlReadMemory(p->body, (int)p->body_len, NULL, NULL,
+					HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+						HTML_PARSE_RECOVER);
+	if (!doc)
+		return false;
+	bool matched = false;
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr result = ctx ? xmlXPathEvalExpression((const xmlChar *)expr, ctx) : NULL;
+	if (result) {
+		switch (result->type) {
+		case XPATH_NODESET: matched = !xmlXPathNodeSetIsEmpty(result->nodesetval); break;
+		case XPATH_BOOLEAN: matched = result->boolval; break;
+		default: matched = xmlXPathCastToBoolean(result); break;
+		}
+	}
+	xmlXPathFreeObject(result);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return matched;
+}
+
+static enum health transport_failure(const struct config_service *svc,
+				     const struct probe_result *p, char *reason, size_t len)
+{
+	switch (p->failure) {
+	case PROBE_TIMEOUT:
+		snprintf(reason, len, "timeout after %ld ms", svc->timeout_ms);
+		break;
+	case PROBE_REDIRECTS:
+		snprintf(reason, len, "more than %ld redirects", svc->follow_redirects);
+		break;
+	case PROBE_DNS:
+	case PROBE_CONNECT:
+	case PROBE_TLS:
+	case PROBE_PROTOCOL:
+		snprintf(reason, len, "%s error: %s", probe_failure_name(p->failure), p->error);
+		break;
+	case PROBE_OK:
+		break;
+	}
+	return HEALTH_DOWN;
+}
+
+enum health health_classify(const struct config_service *svc, const struct probe_result *p,
+			    time_t now, char *reason, size_t len)
+{
+	if (p->failure != PROBE_OK)
+		return transport_failure(svc, p, reason, len);
+	if (!statusset_has(&svc->expect_status, p->http_status)) {
+		snprintf(reason, len, "HTTP %ld", p->http_status);
+		return HEALTH_DOWN;
+	}
+	for (size_t i = 0; i < svc->reject_text.count; i++) {
+		if (body_contains(p, svc->reject_text.items[i])) {
+			snprintf(reason, len, "text '%s' found", svc->reject_text.items[i]);
+			return HEALTH_DOWN;
+		}
+	}
+	for (size_t i = 0; i < svc->expect_text.count; i++) {
+		if (!body_contains(p, svc->expect_text.items[i])) {
+			snprintf(reason, len, "text '%s' not found", svc->expect_text.items[i]);
+			return HEALTH_DOWN;
+		}
+	}
+	if (svc->expect_xpath && !xpath_matches(p, svc->expect_xpath)) {
+		snprintf(reason, len, "XPath '%s' matched nothing", svc->expect_xpath);
+		return HEALTH_DOWN;
+	}
+	if (p->time_ms > svc->degraded_ms) {
+		snprintf(reason, len, "slow: %ld ms", p->time_ms);
+		return HEALTH_DEGRADED;
+	}
+	if (p->cert_expiry && svc->cert_warn_days > 0) {
+		double days = difftime(p->cert_expiry, now) / 86400.0;
+		if (days < (double)svc->cert_warn_days) {
+			long whole = days < 0 ? 0 : (long)days;
+			snprintf(reason, len, "certificate expires in %ld day%s", whole,
+				 whole == 1 ? "" : "s");
+			return HEALTH_DEGRADED;
+		}
+	}
+	snprintf(reason, len, "HTTP %ld", p->http_status);
+	return HEALTH_UP;
+}
+
+enum health_transition health_step(struct health_state *s, enum health result, time_t now,
+				   int failures_to_open, int successes_to_resolve)
+{
+	if (result == HEALTH_DOWN) {
+		if (s->failures++ == 0)
+			s->first_failure = now;
+		s->successes = 0;
+		s->first_success = 0;
+		if (s->state != HEALTH_DOWN && s->failures >= failures_to_open) {
+			s->state = HEALTH_DOWN;
+			s->since = s->first_failure;
+			return HEALTH_OPENED;
+		}
+		return HEALTH_STEADY;
+	}
+
+	if (s->successes++ == 0)
+		s->first_success = now;
+	s->failures = 0;
+	s->first_failure = 0;
+	if (s->state == HEALTH_DOWN) {
+		if (s->successes < successes_to_resolve)
+			return HEALTH_STEADY;
+		s->state = result;
+		s->since = s->first_success;
+		return HEALTH_RESOLVED;
+	}
+	if (s->state != result) {
+		s->state = result;
+		s->since = now;
+	}
+	return HEALTH_STEADY;
+}

@@ -1,0 +1,54 @@
+#ifndef INCLUINFO_HEALTH_H
+#define INCLUINFO_HEALTH_H
+
+/*
+ * What a probe means for a service (classification) and what a run of probes means
+ * (hysteresis). Pure functions over plain values: no allocation, nothing to free.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "probe.h"
+
+enum health {
+	HEALTH_UNKNOWN, /* no confirmed state yet */
+	HEALTH_UP,
+	HEALTH_DEGRADED,
+	HEALTH_DOWN,
+};
+
+const char *health_name(enum health h);
+/* HEALTH_UNKNOWN for a name that is none of the above. */
+enum health health_from_name(const char *name);
+
+/*
+ * Classifies one probe of svc at time now; reason gets a short human explanation
+ * ("HTTP 503", "timeout after 10000 ms", "text 'mantenimiento' found").
+ */
+enum health health_classify(const struct config_service *svc, const struct probe_result *probe,
+			    time_t now, char *reason, size_t reason_len);
+
+/* The confirmed state of a service and the counters behind it. */
+struct health_state {
+	enum health state;
+	time_t since;         /* when state was entered; 0 for HEALTH_UNKNOWN */
+	int failures;         /* consecutive failed checks */
+	int successes;        /* consecutive good checks */
+	time_t first_failure; /* of the current run of failures; 0 if none */
+	time_t first_success; /* of the current run of successes; 0 if none */
+};
+
+enum health_transition {
+	HEALTH_STEADY,
+	HEALTH_OPENED,   /* confirmed down: an incident starts at first_failure */
+	HEALTH_RESOLVED, /* confirmed up after being down: it ends at first_success */
+};
+
+/* Applies one check's result (at time now) to s with the service's thresholds. */
+enum health_transition health_step(struct health_state *s, enum health result, time_t now,
+				   int failures_to_open, int successes_to_resolve);
+
+#endif

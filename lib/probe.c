@@ -1,0 +1,273 @@
+#include "probe.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct transfer {
+	CURL *easy;
+	const struct probe_request *request;
+	struct probe_result *result;
+	struct curl_slist *headers;
+	size_t body_cap; /* allocated */
+	bool out_of_memory;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+const char *probe_failure_name(enum probe_failure failure)
+{
+	switch (failure) {
+	case PROBE_OK: return "ok";
+	case PROBE_TIMEOUT: return "timeout";
+	case PROBE_DNS: return "dns";
+	case PROBE_CONNECT: return "connect";
+	case PROBE_TLS: return "tls";
+	case PROBE_REDIRECTS: return "redirects";
+	case PROBE_PROTOCOL: return "protocol";
+	}
+	return "unknown";
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct transfer *t = user;
+	struct probe_result *r = t->result;
+	size_t len = size * nmemb;
+	size_t room = PROBE_BODY_CAP - r->body_len;
+	size_t take = len < room ? len : room;
+
+	if (r->body_len + take + 1 > t->body_cap) {
+		size_t cap = t->body_cap ? t->body_cap : 16384;
+		while (cap < r->body_len + take + 1)
+			cap *= 2;
+		if (cap > PROBE_BODY_CAP + 1)
+			cap = PROBE_BODY_CAP + 1;
+		char *body = realloc(r->body, cap);
+		if (!body) {
+			t->out_of_memory = true;
+			return 0;
+		}
+		r->body = body;
+		t->body_cap = cap;
+	}
+	memcpy(r->body + r->body_len, data, take);
+	r->body_len += take;
+	r->body[r->body_len] = '\0';
+	if (take < len) {
+		/* returning short makes libcurl stop reading: the rest is never downloaded */
+		r->body_truncated = true;
+		return 0;
+	}
+	return len;
+}
+
+static enum probe_failure classify_error(CURLcode code)
+{
+	switch (code) {
+	case CURLE_OK: return PROBE_OK;
+	case CURLE_OPERATION_TIMEDOUT: return PROBE_TIMEOUT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY: return PROBE_DNS;
+	case CURLE_COULDNT_CONNECT: return PROBE_CONNECT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_CRL_BADFILE: return PROBE_TLS;
+	case CURLE_TOO_MANY_REDIRECTS: return PROBE_REDIRECTS;
+	default: return PROBE_PROTOCOL;
+	}
+}
+
+/* Network errors worth another attempt in the same run. Timeouts are not: a retry would
+ * double the run's length, and the next run (a minute later) is the retry. */
+static bool transient(CURLcode code)
+{
+	return code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT ||
+	       code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING;
+}
+
+/* The leaf certificate's expiry, from libcurl's certificate information. */
+static time_t certificate_expiry(CURL *easy)
+{
+	struct curl_certinfo *info = NULL;
+	if (curl_easy_getinfo(easy, CURLINFO_CERTINFO, &info) != CURLE_OK || !info ||
+	    info->num_of_certs < 1)
+		return 0;
+	static const char key[] = "Expire date:";
+	for (struct curl_slist *field = info->certinfo[0]; field; field = field->next) {
+		if (strncmp(field->data, key, sizeof key - 1))
+			continue;
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		/* OpenSSL prints notAfter as "Mar  3 12:00:00 2027 GMT" */
+		const char *end = strptime(field->data + sizeof key - 1, "%b %d %H:%M:%S %Y", &tm);
+		return end ? timegm(&tm) : 0;
+	}
+	return 0;
+}
+
+static bool setup(struct transfer *t)
+{
+	const struct probe_request *q = t->request;
+	CURL *c = t->easy = curl_easy_init();
+	if (!c)
+		return false;
+	for (size_t i = 0; i < q->header_count; i++) {
+		struct curl_slist *list = curl_slist_append(t->headers, q->headers[i]);
+		if (!list)
+			return false;
+		t->headers = list;
+	}
+	CURLcode rc = CURLE_OK;
+#define SET(option, value) \
+	if (rc == CURLE_OK)    \
+	rc = curl_easy_setopt(c, option, value)
+	SET(CURLOPT_URL, q->url);
+	SET(CURLOPT_NOBODY, q->head ? 1L : 0L);
+	SET(CURLOPT_HTTPHEADER, t->headers);
+	SET(CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION " (health monitor)");
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, q->max_redirects > 0 ? 1L : 0L);
+	SET(CURLOPT_MAXREDIRS, q->max_redirects);
+	SET(CURLOPT_TIMEOUT_MS, q->timeout_ms);
+	/* a probe measures the service, not a connection kept from an earlier one */
+	SET(CURLOPT_FRESH_CONNECT, 1L);
+	SET(CURLOPT_FORBID_REUSE, 1L);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (q->ca_file)
+		SET(CURLOPT_CAINFO, q->ca_file);
+	SET(CURLOPT_CERTINFO, 1L);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, t);
+	SET(CURLOPT_PRIVATE, t);
+#undef SET
+	return rc == CURLE_OK;
+}
+
+static void restart(struct transfer *t)
+{
+	t->result->body_len = 0;
+	t->result->body_truncated = false;
+	if (t->result->body)
+		t->result->body[0] = '\0';
+	t->errbuf[0] = '\0';
+}
+
+/* Records a finished attempt; true when the transfer should be tried again. */
+static bool finish(struct transfer *t, CURLcode code)
+{
+	struct probe_result *r = t->result;
+	curl_off_t total_us = 0;
+	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+	r->time_ms = (long)(total_us / 1000);
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+
+	if (code == CURLE_WRITE_ERROR && r->body_truncated && !t->out_of_memory)
+		code = CURLE_OK; /* we stopped reading at the cap on purpose */
+	if (t->out_of_memory) {
+		r->failure = PROBE_PROTOCOL;
+		snprintf(r->error, sizeof r->error, "out of memory reading the body");
+		return false;
+	}
+	r->failure = classify_error(code);
+	if (code != CURLE_OK) {
+		r->http_status = 0;
+		snprintf(r->error, sizeof r->error, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+		size_t n = strlen(r->error);
+		if (n && r->error[n - 1] == '\n')
+			r->error[n - 1] = '\0';
+		return transient(code) && r->attempts <= t->request->retries;
+	}
+	r->error[0] = '\0';
+	r->cert_expiry = certificate_expiry(t->easy);
+	return false;
+}
+
+static ii_err drive(CURLM *multi, struct ii_error *e)
+{
+	int running = 1;
+	while (running) {
+		CURLMcode mc = curl_multi_perform(multi, &running);
+		if (mc == CURLM_OK && running)
+			mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
+		if (mc != CURLM_OK)
+			return ii_fail(e, II_EINTERNAL, "probing failed: %s", curl_multi_strerror(mc));
+
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(multi, &left))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			struct transfer *t;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+			CURLcode code = msg->data.result;
+			curl_multi_remove_handle(multi, t->easy);
+			if (finish(t, code)) {
+				restart(t);
+				t->result->attempts++;
+				if (curl_multi_add_handle(multi, t->easy) != CURLM_OK)
+					return ii_fail(e, II_EINTERNAL, "probing failed: cannot retry");
+				running = 1;
+			}
+		}
+	}
+	return II_OK;
+}
+
+ii_err probe_run(const struct probe_request *requests, size_t count,
+		 struct probe_result *results, struct ii_error *e)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return ii_fail(e, II_EINTERNAL, "cannot initialise libcurl");
+	memset(results, 0, count * sizeof *results);
+	struct transfer *transfers = calloc(count ? count : 1, sizeof *transfers);
+	CURLM *multi = curl_multi_init();
+	ii_err rc = II_OK;
+	if (!transfers || !multi) {
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct transfer *t = &transfers[i];
+		t->request = &requests[i];
+		t->result = &results[i];
+		t->result->attempts = 1;
+		if (!setup(t) || curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
+			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'", requests[i].url);
+			goto out;
+		}
+	}
+	rc = drive(multi, e);
+out:
+	for (size_t i = 0; transfers && i < count; i++) {
+		if (transfers[i].easy) {
+			curl_multi_remove_handle(multi, transfers[i].easy);
+			curl_easy_cleanup(transfers[i].easy);
+		}
+		curl_slist_free_all(transfers[i].headers);
+	}
+	curl_multi_cleanup(multi);
+	free(transfers);
+	curl_global_cleanup();
+	if (rc != II_OK)
+		for (size_t i = 0; i < count; i++)
+			probe_result_free(&results[i]);
+	return rc;
+}
+
+void probe_result_free(struct probe_result *result)
+{
+	free(result->body);
+	result->body = NULL;
+	result->body_len = 0;
+}

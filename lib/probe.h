@@ -1,0 +1,62 @@
+#ifndef INCLUINFO_PROBE_H
+#define INCLUINFO_PROBE_H
+
+/*
+ * HTTP(S) probes, all run at the same time with libcurl's multi interface. The caller
+ * owns the request array and the strings it points to; probe_run() fills the caller's
+ * result array, whose bodies the caller releases with probe_result_free().
+ * TLS verification is always on: a request can only add a CA file.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "error.h"
+
+/* At most this much of a body is read; the rest is never downloaded. */
+#define PROBE_BODY_CAP (2u * 1024 * 1024)
+
+struct probe_request {
+	const char *url;
+	bool head;
+	const char *const *headers; /* "Name: value" */
+	size_t header_count;
+	long timeout_ms;
+	long max_redirects;
+	long retries; /* extra attempts after a transient network error */
+	const char *ca_file; /* NULL: the system's CA certificates */
+};
+
+enum probe_failure {
+	PROBE_OK,        /* an HTTP response arrived (whatever its status) */
+	PROBE_TIMEOUT,
+	PROBE_DNS,
+	PROBE_CONNECT,   /* refused, unreachable, reset */
+	PROBE_TLS,       /* handshake or certificate verification */
+	PROBE_REDIRECTS, /* more redirects than allowed */
+	PROBE_PROTOCOL,  /* anything else: bad response, read error */
+};
+
+struct probe_result {
+	enum probe_failure failure;
+	char error[256];    /* libcurl's explanation when failure != PROBE_OK */
+	long http_status;   /* 0 without a response */
+	long time_ms;       /* of the last attempt */
+	int attempts;
+	char *body;         /* NUL-terminated, at most PROBE_BODY_CAP bytes */
+	size_t body_len;
+	bool body_truncated;
+	time_t cert_expiry; /* the server certificate's notAfter; 0 when not HTTPS or unknown */
+};
+
+/* Probes every request concurrently and fills results[i] for requests[i]. Fails only
+ * when the probing itself cannot run (memory, libcurl); a failed probe is a result. */
+ii_err probe_run(const struct probe_request *requests, size_t count,
+		 struct probe_result *results, struct ii_error *e);
+
+void probe_result_free(struct probe_result *result);
+
+const char *probe_failure_name(enum probe_failure failure);
+
+#endif

@@ -1,0 +1,355 @@
+#include "store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uuid/uuid.h>
+
+#include "path.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* migrations[v] takes a database from schema v to v + 1; never edit a released one */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	"CREATE TABLE service ("
+	"  id TEXT PRIMARY KEY,"
+	"  state TEXT NOT NULL,"
+	"  since INTEGER,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  successes INTEGER NOT NULL DEFAULT 0,"
+	"  first_failure INTEGER,"
+	"  first_success INTEGER,"
+	"  last_check INTEGER,"
+	"  last_result TEXT,"
+	"  last_reason TEXT,"
+	"  last_http_status INTEGER,"
+	"  last_time_ms INTEGER"
+	");"
+	"CREATE TABLE probe ("
+	"  id INTEGER PRIMARY KEY,"
+	"  service TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  http_status INTEGER,"
+	"  time_ms INTEGER,"
+	"  reason TEXT NOT NULL"
+	");"
+	"CREATE INDEX probe_at ON probe(at);"
+	"CREATE INDEX probe_service_at ON probe(service, at);"
+	"CREATE TABLE incident ("
+	"  uuid TEXT PRIMARY KEY,"
+	"  service TEXT NOT NULL,"
+	"  opened_at INTEGER NOT NULL,"
+	"  resolved_at INTEGER,"
+	"  cause TEXT NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX incident_open ON incident(service) WHERE resolved_at IS NULL;",
+};
+
+static ii_err db_fail(struct store *s, struct ii_error *e, const char *doing)
+{
+	return ii_fail(e, II_ESTATE, "cannot %s in '%s': %s", doing, s->path, sqlite3_errmsg(s->db));
+}
+
+static ii_err exec(struct store *s, const char *sql, const char *doing, struct ii_error *e)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? II_OK : db_fail(s, e, doing);
+}
+
+static ii_err prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e)
+{
+	return sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) == SQLITE_OK
+		       ? II_OK
+		       : db_fail(s, e, "prepare a query");
+}
+
+/* Steps a statement that returns no row, then finalizes it. */
+static ii_err run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e)
+{
+	int rc = sqlite3_step(stmt);
+	ii_err err = rc == SQLITE_DONE ? II_OK : db_fail(s, e, doing);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static void bind_time(sqlite3_stmt *stmt, int index, time_t t)
+{
+	if (t)
+		sqlite3_bind_int64(stmt, index, (sqlite3_int64)t);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+	snprintf(dst, size, "%s", text ? (const char *)text : "");
+}
+
+/* PRAGMA user_version, or -1 when it cannot be read. */
+static int schema_version(struct store *s)
+{
+	sqlite3_stmt *stmt;
+	int version = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			version = sqlite3_column_int(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	return version;
+}
+
+static ii_err migrate(struct store *s, struct ii_error *e)
+{
+	ii_err rc = exec(s, "BEGIN IMMEDIATE", "start a migration", e);
+	if (rc)
+		return rc;
+	int version = schema_version(s);
+	if (version < 0) {
+		rc = db_fail(s, e, "read the schema version");
+	} else if (version > STORE_SCHEMA_VERSION) {
+		rc = ii_fail(e, II_ESTATE,
+			     "database '%s' has schema %d, newer than this incluinfo knows (%d)",
+			     s->path, version, STORE_SCHEMA_VERSION);
+	}
+	for (; rc == II_OK && version < STORE_SCHEMA_VERSION; version++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+		rc = exec(s, migrations[version], "migrate the schema", e);
+		if (rc == II_OK)
+			rc = exec(s, pragma, "record the schema version", e);
+	}
+	if (rc == II_OK)
+		return exec(s, "COMMIT", "commit a migration", e);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+char *store_path(const char *state_dir)
+{
+	return path_resolve(state_dir, "incluinfo.db");
+}
+
+ii_err store_open(const char *state_dir, enum store_mode mode, struct store **out,
+		  struct ii_error *e)
+{
+	*out = NULL;
+	struct store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = store_path(state_dir))) {
+		free(s);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	ii_err rc = II_OK;
+	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					: SQLITE_OPEN_READONLY;
+	if (mode == STORE_WRITE)
+		rc = path_mkdirs(state_dir, 0700, e);
+	if (rc == II_OK && sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		rc = ii_fail(e, II_ESTATE, "cannot open '%s': %s", s->path,
+			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if (rc == II_OK) {
+		sqlite3_busy_timeout(s->db, 10000);
+		sqlite3_extended_result_codes(s->db, 1);
+	}
+	if (rc == II_OK && mode == STORE_WRITE) {
+		/* FULL: a committed check survives a power cut, not only a crash */
+		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "set up the journal", e);
+		if (rc == II_OK)
+			rc = migrate(s, e);
+	}
+	if (rc == II_OK && mode == STORE_READ) {
+		int version = schema_version(s);
+		if (version != STORE_SCHEMA_VERSION)
+			rc = ii_fail(e, II_ESTATE, "database '%s' has schema %d, expected %d (run 'incluinfo check' to migrate it)",
+				     s->path, version, STORE_SCHEMA_VERSION);
+	}
+	if (rc != II_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return II_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+ii_err store_begin(struct store *s, struct ii_error *e)
+{
+	return exec(s, "BEGIN IMMEDIATE", "start a transaction", e);
+}
+
+ii_err store_commit(struct store *s, struct ii_error *e)
+{
+	return exec(s, "COMMIT", "commit", e);
+}
+
+void store_rollback(struct store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+ii_err store_service_get(struct store *s, const char *id, struct store_service *out, bool *found,
+			 struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "SELECT state, since, failures, successes, first_failure, first_success,"
+			    " last_check, last_result, last_reason, last_http_status, last_time_ms"
+			    " FROM service WHERE id = ?",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	memset(out, 0, sizeof *out);
+	*found = false;
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*found = true;
+		struct health_state *h = &out->health;
+		h->state = health_from_name((const char *)sqlite3_column_text(stmt, 0));
+		h->since = (time_t)sqlite3_column_int64(stmt, 1);
+		h->failures = sqlite3_column_int(stmt, 2);
+		h->successes = sqlite3_column_int(stmt, 3);
+		h->first_failure = (time_t)sqlite3_column_int64(stmt, 4);
+		h->first_success = (time_t)sqlite3_column_int64(stmt, 5);
+		out->last_check = (time_t)sqlite3_column_int64(stmt, 6);
+		const unsigned char *result = sqlite3_column_text(stmt, 7);
+		out->last_result = result ? health_from_name((const char *)result) : HEALTH_UNKNOWN;
+		copy_text(out->last_reason, sizeof out->last_reason, stmt, 8);
+		out->last_http_status = sqlite3_column_int(stmt, 9);
+		out->last_time_ms = sqlite3_column_int(stmt, 10);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(s, e, "read a service's state");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+ii_err store_service_put(struct store *s, const char *id, const struct store_service *in,
+			 struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "INSERT OR REPLACE INTO service (id, state, since, failures, successes,"
+			    " first_failure, first_success, last_check, last_result, last_reason,"
+			    " last_http_status, last_time_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	const struct health_state *h = &in->health;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, health_name(h->state), -1, SQLITE_STATIC);
+	bind_time(stmt, 3, h->since);
+	sqlite3_bind_int(stmt, 4, h->failures);
+	sqlite3_bind_int(stmt, 5, h->successes);
+	bind_time(stmt, 6, h->first_failure);
+	bind_time(stmt, 7, h->first_success);
+	bind_time(stmt, 8, in->last_check);
+	sqlite3_bind_text(stmt, 9, health_name(in->last_result), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 10, in->last_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 11, in->last_http_status);
+	sqlite3_bind_int64(stmt, 12, in->last_time_ms);
+	return run(s, stmt, "save a service's state", e);
+}
+
+ii_err store_probe_add(struct store *s, const char *service, time_t at, enum health result,
+		       long http_status, long time_ms, const char *reason, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "INSERT INTO probe (service, at, result, http_status, time_ms, reason)"
+			    " VALUES (?,?,?,?,?,?)",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)at);
+	sqlite3_bind_text(stmt, 3, health_name(result), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, http_status);
+	sqlite3_bind_int64(stmt, 5, time_ms);
+	sqlite3_bind_text(stmt, 6, reason, -1, SQLITE_STATIC);
+	return run(s, stmt, "record a probe", e);
+}
+
+ii_err store_probe_prune(struct store *s, time_t before, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s, "DELETE FROM probe WHERE at < ?", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)before);
+	return run(s, stmt, "prune the probe history", e);
+}
+
+ii_err store_incident_open(struct store *s, const char *service, time_t opened_at,
+			   const char *cause, char uuid[37], struct ii_error *e)
+{
+	uuid_t raw;
+	uuid_generate_random(raw);
+	uuid_unparse_lower(raw, uuid);
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "INSERT INTO incident (uuid, service, opened_at, cause) VALUES (?,?,?,?)",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)opened_at);
+	sqlite3_bind_text(stmt, 4, cause, -1, SQLITE_STATIC);
+	return run(s, stmt, "open an incident", e);
+}
+
+ii_err store_incident_resolve(struct store *s, const char *service, time_t resolved_at,
+			      struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "UPDATE incident SET resolved_at = ? WHERE service = ? AND resolved_at IS NULL",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)resolved_at);
+	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
+	return run(s, stmt, "resolve an incident", e);
+}
+
+ii_err store_incident_current(struct store *s, const char *service, struct store_incident *out,
+			      bool *found, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s,
+			    "SELECT uuid, service, opened_at, cause FROM incident"
+			    " WHERE service = ? AND resolved_at IS NULL",
+			    &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, service, -1, SQLITE_STATIC);
+	memset(out, 0, sizeof *out);
+	*found = false;
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*found = true;
+		copy_text(out->uuid, sizeof out->uuid, stmt, 0);
+		copy_text(out->service, sizeof out->service, stmt, 1);
+		out->opened_at = (time_t)sqlite3_column_int64(stmt, 2);
+		copy_text(out->cause, sizeof out->cause, stmt, 3);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(s, e, "read an incident");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
