@@ -73,7 +73,7 @@ test: deps all $(UNIT_BIN)
 	$(Q)tests/run.sh $(UNIT_BIN)
 
 demo: deps all
-	$(Q)etc/demo/run.sh
+	$(Q)etc/demo.sh
 
 bench: deps all
 	$(Q)tests/deps.sh --bench

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: the cmocka unit test binaries given as arguments, then the
+# command-line tests. Prints each suite's output and, last, one line for CI:
+# "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # count LABEL: adds the suite's figures read from $log
+	local p f
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^\([0-9]*\) passed, [0-9]* failed.*/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^[0-9]* passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	# a suite that crashed or printed no summary still counts as a failure
+	if [[ $1 -ne 0 && ${f:-0} -eq 0 ]]; then
+		echo "error: '$2' exited $1 without reporting a failed test"
+		failed=$((failed + 1))
+	fi
+}
+
+for unit in "$@"; do
+	echo "== $unit"
+	"$unit" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$rc" "$unit"
+done
+
+echo "== command-line tests"
+INCLUINFO=build/incluinfo tests/cli/run.sh 2>&1 | tee "$log"
+count "${PIPESTATUS[0]}" tests/cli/run.sh
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
