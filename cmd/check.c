@@ -34,6 +34,7 @@ struct run {
 	struct probe_result *canaries;
 	size_t canary_count;
 	bool offline;
+	bool judged; /* states were moved on; else only this run's probes are known */
 	time_t now;
 };
 
@@ -264,14 +265,20 @@ static int print_json(const struct run *run, const char *status)
 		cJSON_AddStringToObject(o, "id", r->svc->id);
 		cJSON_AddStringToObject(o, "name", r->svc->name);
 		cJSON_AddStringToObject(o, "result", health_name(r->result));
-		cJSON_AddStringToObject(o, "state", health_name(h->state));
+		if (run->judged)
+			cJSON_AddStringToObject(o, "state", health_name(h->state));
+		else
+			cJSON_AddNullToObject(o, "state");
 		cJSON_AddStringToObject(o, "reason", r->reason);
 		if (r->probe.http_status)
 			cJSON_AddNumberToObject(o, "http_status", (double)r->probe.http_status);
 		else
 			cJSON_AddNullToObject(o, "http_status");
 		cJSON_AddNumberToObject(o, "time_ms", (double)r->probe.time_ms);
-		cJSON_AddNumberToObject(o, "consecutive_failures", h->failures);
+		if (run->judged)
+			cJSON_AddNumberToObject(o, "consecutive_failures", h->failures);
+		else
+			cJSON_AddNullToObject(o, "consecutive_failures");
 		if (*r->incident)
 			cJSON_AddStringToObject(o, "incident", r->incident);
 		else
@@ -388,6 +395,9 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	if (!dry_run && lock_acquire(cfg->state_dir, &lock, &e) != II_OK) {
 		cli_fail(&e);
 		status = unknown(cli, &run, e.detail);
+		/* cron's "try again next minute", distinct from a monitoring finding */
+		if (e.code == II_ELOCKED)
+			status = EXIT_TEMPFAIL;
 		goto out;
 	}
 	if (probe_all(cfg, &run, &e) != II_OK) {
@@ -405,6 +415,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &run, e.detail);
 		goto out;
 	}
+	run.judged = true;
 	status = overall(&run);
 	if (cli->json)
 		print_json(&run, plugin_names[status]);
