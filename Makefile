@@ -22,7 +22,7 @@ SANFLAGS   := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' \
               $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
@@ -42,7 +42,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all deps demo test unit cli bench install uninstall clean
+.PHONY: all deps demo test bench install uninstall clean
 all: build/incluinfo
 
 # Objects are rebuilt when the flags change (a SANITIZE build after a plain one, say).
@@ -69,14 +69,18 @@ build/tests/%: tests/unit/%.c build/libincluinfo.a build/flags
 deps:
 	$(Q)tests/deps.sh
 
-test: deps all $(UNIT_BIN)
+# After deps, a fresh make: pkg-config's flags are read again once the packages exist.
+test: deps
+	$(Q)$(MAKE) --no-print-directory build/incluinfo $(UNIT_BIN)
 	$(Q)tests/run.sh $(UNIT_BIN)
 
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory build/incluinfo
 	$(Q)etc/demo.sh
 
-bench: deps all
+bench: deps
 	$(Q)tests/deps.sh --bench
+	$(Q)$(MAKE) --no-print-directory build/incluinfo
 	$(Q)tests/bench/run.sh
 
 install: all

@@ -3,6 +3,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,7 +118,8 @@ enum health health_classify(const struct config_service *svc, const struct probe
 	if (p->cert_expiry && svc->cert_warn_days > 0) {
 		double days = difftime(p->cert_expiry, now) / 86400.0;
 		if (days < (double)svc->cert_warn_days) {
-			long whole = days < 0 ? 0 : (long)days;
+			/* a certificate made "-days 3" a moment ago expires "in 3 days" */
+			long whole = days < 0 ? 0 : (long)ceil(days);
 			snprintf(reason, len, "certificate expires in %ld day%s", whole,
 				 whole == 1 ? "" : "s");
 			return HEALTH_DEGRADED;
