@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "path.h"
@@ -109,8 +108,6 @@ struct parser {
 	struct diag_list *diags;
 	bool out_of_memory;
 	int line;
-	/* inih treats an indented line after a key as that key's continuation */
-	bool section_has_key;
 
 	enum section_kind kind; /* SEC_NONE also for sections already reported as bad */
 	const struct key *keys;
@@ -262,33 +259,40 @@ static enum section_kind section_kind_of(const char *name, const char **service_
 	return SEC_NONE;
 }
 
-static void begin_section(struct parser *p, const char *name)
+static void begin_section(struct parser *p, const char *written)
 {
 	p->kind = SEC_NONE;
 	p->keys = NULL;
 	p->service = NULL;
 	p->keys_set = 0;
-	p->section_has_key = false;
 
+	const char *service_id = NULL;
+	enum section_kind kind = section_kind_of(written, &service_id);
+	/* "[service  sede]" is the same section as "[service sede]" */
+	char *name = NULL;
+	if (kind == SEC_SERVICE ? asprintf(&name, "service %s", service_id) < 0
+				: !(name = strdup(written))) {
+		p->out_of_memory = true;
+		return;
+	}
 	for (size_t i = 0; i < p->seen_count; i++) {
 		if (!strcmp(p->seen[i].name, name)) {
 			diag_add(p->diags, p->path, p->line, "duplicate section [%s] (first at line %d)",
 				 name, p->seen[i].line);
+			free(name);
 			return;
 		}
 	}
 	struct seen_section *seen = grow(p->seen, p->seen_count, sizeof *seen);
 	if (!seen) {
+		free(name);
 		p->out_of_memory = true;
 		return;
 	}
 	p->seen = seen;
-	if (!remember(p, seen[p->seen_count].name = strdup(name)))
-		return;
+	seen[p->seen_count].name = name;
 	seen[p->seen_count++].line = p->line;
 
-	const char *service_id = NULL;
-	enum section_kind kind = section_kind_of(name, &service_id);
 	if (kind == SEC_NONE) {
 		diag_add(p->diags, p->path, p->line, "unknown section [%s]", name);
 		return;
@@ -393,6 +397,7 @@ static bool valid_header(const char *h)
 	return *value != '\0';
 }
 
+/* A zone is a compiled tzfile under the zoneinfo folder (not zone.tab and friends). */
 static bool known_timezone(const char *name)
 {
 	if (name[0] == '/' || strstr(name, ".."))
@@ -401,8 +406,13 @@ static bool known_timezone(const char *name)
 	char file[512];
 	snprintf(file, sizeof file, "%s/%s", zoneinfo && *zoneinfo ? zoneinfo : "/usr/share/zoneinfo",
 		 name);
-	struct stat st;
-	return stat(file, &st) == 0 && S_ISREG(st.st_mode);
+	FILE *f = fopen(file, "rbe");
+	char magic[4] = "";
+	bool tzfile = f && fread(magic, 1, sizeof magic, f) == sizeof magic &&
+		      !memcmp(magic, "TZif", 4);
+	if (f)
+		fclose(f);
+	return tzfile;
 }
 
 static bool parse_long(const char *value, long min, long max, long *out)
@@ -446,6 +456,9 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	}
 	if ((k->type == T_URL || k->type == T_URL_LIST) && !config_url_ok(value, why, sizeof why)) {
 		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", value, why);
+		/* kept anyway (the file is rejected): "has no 'url'" would only add noise */
+		if (k->type == T_URL)
+			set_string(p, slot, value);
 		return;
 	}
 
@@ -538,7 +551,6 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
-	p->section_has_key = true;
 	if (p->kind == SEC_NONE) {
 		/* keys outside any section, or in a section already reported */
 		if (!*section && p->seen_count == 0)
@@ -573,8 +585,9 @@ static int on_value(void *user, const char *section, const char *name, const cha
 
 /*
  * inih's line reader. Reading the lines ourselves gives us what inih does not report:
- * the current line number, lines that are too long, and section headers even when the
- * section holds no key.
+ * the current line number, lines that are too long, every syntax error (inih returns only
+ * the first), and section headers even when the section holds no key. Leading blanks are
+ * removed, so an indented key is a key, not inih's continuation of the previous value.
  */
 static char *read_line(char *buf, int size, void *user)
 {
@@ -589,28 +602,32 @@ static char *read_line(char *buf, int size, void *user)
 	p->line++;
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
-	if (len > MAX_LINE || len >= size) {
-		diag_add(p->diags, p->path, p->line, "line too long (at most %d characters)", MAX_LINE);
-		line[0] = '\0';
-	} else if (memchr(line, '\0', (size_t)len)) {
-		diag_add(p->diags, p->path, p->line, "NUL character in line");
-		line[0] = '\0';
-	}
 
 	const char *start = line;
+	if (p->line == 1 && !strncmp(start, "\xEF\xBB\xBF", 3))
+		start += 3; /* a UTF-8 byte-order mark */
 	while (isspace((unsigned char)*start))
 		start++;
-	bool continuation = start > line && *start && p->section_has_key;
-	if (!continuation && *start == '[') {
-		const char *end = strchr(start, ']');
-		if (end) {
-			char *name = strndup(start + 1, (size_t)(end - start - 1));
-			if (remember(p, name))
-				begin_section(p, name);
-			free(name);
-		}
+	if (len > MAX_LINE || len >= size) {
+		diag_add(p->diags, p->path, p->line, "line too long (at most %d characters)", MAX_LINE);
+		start = "";
+	} else if (memchr(line, '\0', (size_t)len)) {
+		diag_add(p->diags, p->path, p->line, "NUL character in line");
+		start = "";
 	}
-	snprintf(buf, (size_t)size, "%s\n", line);
+
+	const char *end = *start == '[' ? strchr(start, ']') : NULL;
+	if (end) {
+		char *name = strndup(start + 1, (size_t)(end - start - 1));
+		if (remember(p, name))
+			begin_section(p, name);
+		free(name);
+	} else if (*start && *start != ';' && *start != '#' && !strpbrk(start, "=:")) {
+		diag_add(p->diags, p->path, p->line,
+			 "syntax error: expected '[section]' or 'key = value'");
+		start = "";
+	}
+	snprintf(buf, (size_t)size, "%s\n", start);
 	free(line);
 	return buf;
 }
@@ -675,11 +692,10 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	p.cfg->notices = CONFIG_POLICY_REVIEW;
 
 	size_t errors_before = diag_count(diags);
-	int syntax_line = ini_parse_stream(read_line, &p, on_value, &p);
+	/* syntax errors are reported by read_line, so inih's own count is not needed */
+	int parsed = ini_parse_stream(read_line, &p, on_value, &p);
 	bool read_error = ferror(p.file);
 	fclose(p.file);
-	if (syntax_line > 0)
-		diag_add(diags, path, syntax_line, "syntax error: expected '[section]' or 'key = value'");
 	for (size_t i = 0; i < p.cfg->service_count; i++)
 		check_service(&p, &p.cfg->services[i]);
 	bool filled = fill_defaults(&p);
@@ -692,7 +708,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	ii_err rc = II_OK;
 	if (p.out_of_memory || !filled)
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
-	else if (read_error || syntax_line < 0)
+	else if (read_error || parsed < 0)
 		rc = ii_fail(e, II_ECONFIG, "cannot read '%s': %s", path, strerror(EIO));
 	else if (diag_count(diags) > errors_before)
 		rc = ii_fail(e, II_ECONFIG, "invalid configuration '%s'", path);

@@ -1,0 +1,996 @@
+/* Unit tests of lib/config: parsing, defaults, validation and its diagnostics. */
+
+#include "unit.h"
+
+#include "config.h"
+
+/* A temporary folder holding etc/incluinfo.conf, and what loading it gave. */
+struct fixture {
+	char *dir;  /* the temporary folder */
+	char *etc;  /* dir/etc, the configuration's folder */
+	char *path; /* dir/etc/incluinfo.conf */
+	struct config *cfg;
+	struct diag_list *diags;
+	struct ii_error err;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	f->etc = unit_mkdir(f->dir, "etc");
+	f->path = unit_join(f->etc, "incluinfo.conf");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	config_free(f->cfg);
+	diag_free(f->diags);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->etc);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+/* Writes len bytes as the configuration file and loads it (again, if loaded before). */
+static ii_err load_bytes(struct fixture *f, const char *data, size_t len)
+{
+	config_free(f->cfg);
+	f->cfg = NULL;
+	diag_free(f->diags);
+	f->diags = diag_new();
+	assert_non_null(f->diags);
+	memset(&f->err, 0, sizeof f->err);
+	unit_write_bytes(f->path, data, len);
+	return config_load(f->path, &f->cfg, f->diags, &f->err);
+}
+
+static ii_err load(struct fixture *f, const char *text)
+{
+	return load_bytes(f, text, strlen(text));
+}
+
+/* Shows the file and what loading it reported, for a failing test. */
+static void print_diags(const struct fixture *f, const char *text)
+{
+	if (text)
+		print_message("  file:\n%s\n", text);
+	for (size_t i = 0; i < diag_count(f->diags); i++)
+		print_message("  diag: %s\n", diag_at(f->diags, i));
+}
+
+/* Loads text, which must be valid. */
+static const struct config *load_ok(struct fixture *f, const char *text)
+{
+	ii_err rc = load(f, text);
+	if (rc != II_OK || diag_count(f->diags) != 0) {
+		print_diags(f, text);
+		fail_msg("valid configuration refused (%d: %s)", rc, f->err.detail);
+	}
+	assert_non_null(f->cfg);
+	return f->cfg;
+}
+
+/* Loads text, which must be refused with exactly count diagnostics. */
+static void load_invalid(struct fixture *f, const char *text, size_t count)
+{
+	ii_err rc = load(f, text);
+	if (rc != II_ECONFIG || diag_count(f->diags) != count) {
+		print_diags(f, text);
+		fail_msg("expected II_ECONFIG with %zu diagnostics, got %d with %zu", count, rc,
+			 diag_count(f->diags));
+	}
+	assert_null(f->cfg);
+}
+
+/* Loads text, which must be refused; a refused url may also leave its service
+ * reported for having none, so the count is only bounded. */
+static void load_refused(struct fixture *f, const char *text, size_t at_most)
+{
+	ii_err rc = load(f, text);
+	if (rc != II_ECONFIG || diag_count(f->diags) == 0 || diag_count(f->diags) > at_most) {
+		print_diags(f, text);
+		fail_msg("expected II_ECONFIG with 1 to %zu diagnostics, got %d with %zu", at_most,
+			 rc, diag_count(f->diags));
+	}
+	assert_null(f->cfg);
+}
+
+/* Fails unless the diagnostics hold exactly "PATH:LINE: error: MESSAGE". */
+#define assert_diag(f, line, message) assert_diag_at((f), (line), (message), __LINE__)
+
+static void assert_diag_at(const struct fixture *f, int line, const char *message, int at)
+{
+	char *expected = NULL;
+	assert_true(asprintf(&expected, "%s:%d: error: %s", f->path, line, message) >= 0);
+	for (size_t i = 0; i < diag_count(f->diags); i++) {
+		if (!strcmp(diag_at(f->diags, i), expected)) {
+			free(expected);
+			return;
+		}
+	}
+	print_diags(f, NULL);
+	fail_msg("line %d: no diagnostic '%s'", at, expected);
+}
+
+/* Loads one service section "[service sede]" (line 1, url on line 2) followed by extra. */
+#define SEDE "[service sede]\nurl = https://sede.seg-social.gob.es/\n"
+
+static const struct config_service *load_sede(struct fixture *f, const char *extra)
+{
+	char *text = NULL;
+	assert_true(asprintf(&text, SEDE "%s", extra) >= 0);
+	const struct config *cfg = load_ok(f, text);
+	free(text);
+	assert_int_equal(cfg->service_count, 1);
+	return &cfg->services[0];
+}
+
+/* Loads the sede section followed by extra, which must give exactly one diagnostic at
+ * line 3 (the first line of extra) reading message. */
+static void sede_refuses(struct fixture *f, const char *extra, const char *message)
+{
+	char *text = NULL;
+	assert_true(asprintf(&text, SEDE "%s", extra) >= 0);
+	load_invalid(f, text, 1);
+	free(text);
+	assert_diag(f, 3, message);
+}
+
+/* ---- valid files ---- */
+
+static void full_file_with_every_key(void **state)
+{
+	struct fixture *f = *state;
+	char *ca = unit_write_file(f->etc, "ca.pem", "-----BEGIN CERTIFICATE-----\n");
+	const struct config *cfg = load_ok(
+		f, "; incluinfo\n"
+		   "[general]\n"
+		   "state_dir = state\n"
+		   "notices_dir = /srv/notices\n"
+		   "feeds_dir = out/feeds\n"
+		   "timezone = Atlantic/Canary\n"
+		   "history_days = 30\n"
+		   "\n"
+		   "[service sede]\n"
+		   "name = Sede Electrónica de la Seguridad Social\n"
+		   "url = https://sede.seg-social.gob.es/wps/portal\n"
+		   "method = HEAD\n"
+		   "header = Accept-Language: es-ES\n"
+		   "expect_status = 200,301-302\n"
+		   "expect_text = Seguridad Social\n"
+		   "reject_text = mantenimiento\n"
+		   "expect_xpath = //title[contains(., 'Sede')]\n"
+		   "degraded_ms = 2500\n"
+		   "timeout_ms = 8000\n"
+		   "follow_redirects = 0\n"
+		   "cert_warn_days = 30\n"
+		   "retries = 0\n"
+		   "failures_to_open = 5\n"
+		   "successes_to_resolve = 4\n"
+		   "ca_file = ca.pem\n"
+		   "\n"
+		   "[canary]\n"
+		   "url = https://www.boe.es/\n"
+		   "\n"
+		   "[policy]\n"
+		   "incidents = review\n"
+		   "notices = auto\n"
+		   "\n"
+		   "[twitter]\n"
+		   "api_url = https://api.example.org/2\n"
+		   "credentials = secret/twitter.cred\n");
+
+	assert_string_equal(cfg->path, f->path);
+	char *state_dir = unit_join(f->etc, "state");
+	char *feeds_dir = unit_join(f->etc, "out/feeds");
+	char *credentials = unit_join(f->etc, "secret/twitter.cred");
+	assert_string_equal(cfg->state_dir, state_dir);
+	assert_string_equal(cfg->notices_dir, "/srv/notices");
+	assert_string_equal(cfg->feeds_dir, feeds_dir);
+	assert_string_equal(cfg->timezone, "Atlantic/Canary");
+	assert_int_equal(cfg->history_days, 30);
+
+	assert_int_equal(cfg->service_count, 1);
+	const struct config_service *s = &cfg->services[0];
+	assert_string_equal(s->id, "sede");
+	assert_string_equal(s->name, "Sede Electrónica de la Seguridad Social");
+	assert_string_equal(s->url, "https://sede.seg-social.gob.es/wps/portal");
+	assert_string_equal(s->method, "HEAD");
+	assert_int_equal(s->headers.count, 1);
+	assert_string_equal(s->headers.items[0], "Accept-Language: es-ES");
+	assert_string_equal(s->expect_status_text, "200,301-302");
+	assert_true(statusset_has(&s->expect_status, 200));
+	assert_true(statusset_has(&s->expect_status, 302));
+	assert_false(statusset_has(&s->expect_status, 204));
+	assert_int_equal(s->expect_text.count, 1);
+	assert_string_equal(s->expect_text.items[0], "Seguridad Social");
+	assert_int_equal(s->reject_text.count, 1);
+	assert_string_equal(s->reject_text.items[0], "mantenimiento");
+	assert_string_equal(s->expect_xpath, "//title[contains(., 'Sede')]");
+	assert_int_equal(s->degraded_ms, 2500);
+	assert_int_equal(s->timeout_ms, 8000);
+	assert_int_equal(s->follow_redirects, 0);
+	assert_int_equal(s->cert_warn_days, 30);
+	assert_int_equal(s->retries, 0);
+	assert_int_equal(s->failures_to_open, 5);
+	assert_int_equal(s->successes_to_resolve, 4);
+	assert_string_equal(s->ca_file, ca);
+	assert_int_equal(s->line, 9);
+
+	assert_int_equal(cfg->canaries.count, 1);
+	assert_string_equal(cfg->canaries.items[0], "https://www.boe.es/");
+	assert_int_equal(cfg->incidents, CONFIG_POLICY_REVIEW);
+	assert_int_equal(cfg->notices, CONFIG_POLICY_AUTO);
+	assert_string_equal(config_policy_name(cfg->incidents), "review");
+	assert_string_equal(config_policy_name(cfg->notices), "auto");
+	assert_string_equal(cfg->api_url, "https://api.example.org/2");
+	assert_string_equal(cfg->credentials, credentials);
+	free(state_dir);
+	free(feeds_dir);
+	free(credentials);
+	free(ca);
+}
+
+static void defaults_for_omitted_keys(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "[service sede]\nurl = https://sede.seg-social.gob.es/\n");
+	char *var = unit_join(f->etc, "var");
+	char *notices = unit_join(f->etc, "notices");
+	char *feeds = unit_join(f->etc, "feeds");
+	assert_string_equal(cfg->state_dir, var);
+	assert_string_equal(cfg->notices_dir, notices);
+	assert_string_equal(cfg->feeds_dir, feeds);
+	assert_string_equal(cfg->timezone, "Europe/Madrid");
+	assert_int_equal(cfg->history_days, 90);
+	assert_int_equal(cfg->incidents, CONFIG_POLICY_AUTO);
+	assert_int_equal(cfg->notices, CONFIG_POLICY_REVIEW);
+	assert_string_equal(cfg->api_url, "https://api.x.com");
+	assert_null(cfg->credentials);
+	assert_int_equal(cfg->canaries.count, 0);
+
+	const struct config_service *s = &cfg->services[0];
+	assert_string_equal(s->name, "sede");
+	assert_string_equal(s->method, "GET");
+	assert_int_equal(s->headers.count, 0);
+	assert_string_equal(s->expect_status_text, "200-299");
+	assert_false(statusset_has(&s->expect_status, 199));
+	assert_true(statusset_has(&s->expect_status, 200));
+	assert_true(statusset_has(&s->expect_status, 299));
+	assert_false(statusset_has(&s->expect_status, 300));
+	assert_int_equal(s->expect_text.count, 0);
+	assert_int_equal(s->reject_text.count, 0);
+	assert_null(s->expect_xpath);
+	assert_int_equal(s->degraded_ms, 3000);
+	assert_int_equal(s->timeout_ms, 10000);
+	assert_int_equal(s->follow_redirects, 5);
+	assert_int_equal(s->cert_warn_days, 14);
+	assert_int_equal(s->retries, 1);
+	assert_int_equal(s->failures_to_open, 3);
+	assert_int_equal(s->successes_to_resolve, 2);
+	assert_null(s->ca_file);
+	free(var);
+	free(notices);
+	free(feeds);
+}
+
+static void several_services_and_find(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "[service sede]\n"
+					      "url = https://sede.seg-social.gob.es/\n"
+					      "[service portal]\n"
+					      "url = https://www.seg-social.es/\n"
+					      "failures_to_open = 1\n"
+					      "[service import-ass_2]\n"
+					      "url = https://importass.seg-social.es/\n");
+	assert_int_equal(cfg->service_count, 3);
+	const struct config_service *portal = config_find_service(cfg, "portal");
+	assert_non_null(portal);
+	assert_ptr_equal(portal, &cfg->services[1]);
+	assert_string_equal(portal->url, "https://www.seg-social.es/");
+	assert_int_equal(portal->failures_to_open, 1);
+	assert_int_equal(portal->line, 3);
+	/* keys of one service do not leak into the next */
+	assert_int_equal(config_find_service(cfg, "import-ass_2")->failures_to_open, 3);
+	assert_ptr_equal(config_find_service(cfg, "sede"), &cfg->services[0]);
+	assert_null(config_find_service(cfg, "Sede"));
+	assert_null(config_find_service(cfg, "sed"));
+	assert_null(config_find_service(cfg, ""));
+}
+
+static void absolute_paths_are_kept(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "[general]\nstate_dir = /var/lib/incluinfo\n" SEDE);
+	assert_string_equal(cfg->state_dir, "/var/lib/incluinfo");
+}
+
+static void repeatable_keys(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, SEDE "header = Accept-Language: es-ES\n"
+						   "expect_text = Seguridad Social\n"
+						   "reject_text = mantenimiento\n"
+						   "header = X-Trace:  abc\n"
+						   "expect_text = Cita previa\n"
+						   "reject_text = fuera de servicio\n"
+						   "expect_text = Sede\n"
+						   "[canary]\n"
+						   "url = https://www.boe.es/\n"
+						   "url = https://www.rtve.es/\n"
+						   "url = https://www.aemet.es/\n");
+	const struct config_service *s = &cfg->services[0];
+	assert_int_equal(s->headers.count, 2);
+	assert_string_equal(s->headers.items[0], "Accept-Language: es-ES");
+	assert_string_equal(s->headers.items[1], "X-Trace:  abc");
+	assert_int_equal(s->expect_text.count, 3);
+	assert_string_equal(s->expect_text.items[0], "Seguridad Social");
+	assert_string_equal(s->expect_text.items[1], "Cita previa");
+	assert_string_equal(s->expect_text.items[2], "Sede");
+	assert_int_equal(s->reject_text.count, 2);
+	assert_string_equal(s->reject_text.items[0], "mantenimiento");
+	assert_string_equal(s->reject_text.items[1], "fuera de servicio");
+	assert_int_equal(cfg->canaries.count, 3);
+	assert_string_equal(cfg->canaries.items[0], "https://www.boe.es/");
+	assert_string_equal(cfg->canaries.items[1], "https://www.rtve.es/");
+	assert_string_equal(cfg->canaries.items[2], "https://www.aemet.es/");
+}
+
+static void comments(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "; a comment\n"
+					      "# another comment\n"
+					      "[service sede] ; the sede\n"
+					      "  ; an indented comment\n"
+					      "url = https://sede.seg-social.gob.es/ ; inline\n"
+					      "reject_text = mantenimiento      ; a maintenance page\n"
+					      "expect_text = a;b\n"
+					      "failures_to_open = 4 ; four\n"
+					      "; [service ghost]\n"
+					      "# url = http://example.org/\n");
+	assert_int_equal(cfg->service_count, 1);
+	const struct config_service *s = &cfg->services[0];
+	assert_string_equal(s->url, "https://sede.seg-social.gob.es/");
+	assert_string_equal(s->reject_text.items[0], "mantenimiento");
+	/* only " ;" starts an inline comment */
+	assert_string_equal(s->expect_text.items[0], "a;b");
+	assert_int_equal(s->failures_to_open, 4);
+}
+
+static void values_are_trimmed(void **state)
+{
+	struct fixture *f = *state;
+	const struct config_service *s =
+		load_sede(f, "name =   Sede   \nexpect_text=Cita previa\t\nretries\t=\t3\n");
+	assert_string_equal(s->name, "Sede");
+	assert_string_equal(s->expect_text.items[0], "Cita previa");
+	assert_int_equal(s->retries, 3);
+}
+
+static void range_boundaries_accepted(void **state)
+{
+	struct fixture *f = *state;
+	const struct config_service *s = load_sede(f, "degraded_ms = 1\n"
+						       "timeout_ms = 600000\n"
+						       "follow_redirects = 20\n"
+						       "cert_warn_days = 365\n"
+						       "retries = 5\n"
+						       "failures_to_open = 100\n"
+						       "successes_to_resolve = 1\n");
+	assert_int_equal(s->degraded_ms, 1);
+	assert_int_equal(s->timeout_ms, 600000);
+	assert_int_equal(s->follow_redirects, 20);
+	assert_int_equal(s->cert_warn_days, 365);
+	assert_int_equal(s->retries, 5);
+	assert_int_equal(s->failures_to_open, 100);
+	assert_int_equal(s->successes_to_resolve, 1);
+
+	s = load_sede(f, "cert_warn_days = 0\nfailures_to_open = 1\nsuccesses_to_resolve = 100\n"
+			 "degraded_ms = 599999\ntimeout_ms = 600000\n");
+	assert_int_equal(s->cert_warn_days, 0);
+	assert_int_equal(s->failures_to_open, 1);
+	assert_int_equal(s->successes_to_resolve, 100);
+	assert_int_equal(s->degraded_ms, 599999);
+
+	const struct config *cfg = load_ok(f, "[general]\nhistory_days = 1\n");
+	assert_int_equal(cfg->history_days, 1);
+	cfg = load_ok(f, "[general]\nhistory_days = 3650\n");
+	assert_int_equal(cfg->history_days, 3650);
+}
+
+static void http_on_loopback_accepted(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "[service a]\nurl = http://127.0.0.1:8080/health\n"
+					      "[service b]\nurl = http://localhost/\n"
+					      "[service c]\nurl = http://[::1]:9000/x\n"
+					      "[service d]\nurl = http://127.45.6.7/\n"
+					      "[canary]\nurl = http://127.0.0.1:8081/\n"
+					      "[twitter]\napi_url = http://localhost:8099\n");
+	assert_int_equal(cfg->service_count, 4);
+	assert_string_equal(cfg->services[2].url, "http://[::1]:9000/x");
+	assert_string_equal(cfg->canaries.items[0], "http://127.0.0.1:8081/");
+	assert_string_equal(cfg->api_url, "http://localhost:8099");
+}
+
+static void name_of_120_bytes(void **state)
+{
+	struct fixture *f = *state;
+	char *name = unit_repeat('n', 120);
+	char *extra = NULL;
+	assert_true(asprintf(&extra, "name = %s\n", name) >= 0);
+	const struct config_service *s = load_sede(f, extra);
+	assert_string_equal(s->name, name);
+	free(extra);
+	free(name);
+}
+
+static void line_of_199_characters(void **state)
+{
+	struct fixture *f = *state;
+	/* "expect_text = " is 14 characters: the line is 199 long */
+	char *text = unit_repeat('t', 199 - 14);
+	char *extra = NULL;
+	assert_true(asprintf(&extra, "expect_text = %s\nretries = 4\n", text) >= 0);
+	const struct config_service *s = load_sede(f, extra);
+	assert_int_equal(s->expect_text.count, 1);
+	assert_string_equal(s->expect_text.items[0], text);
+	assert_int_equal(s->retries, 4);
+	free(extra);
+	free(text);
+}
+
+static void ca_file_resolved_against_config_folder(void **state)
+{
+	struct fixture *f = *state;
+	char *certs = unit_mkdir(f->etc, "certs");
+	char *ca = unit_write_file(certs, "ca.pem", "-----BEGIN CERTIFICATE-----\n");
+	const struct config_service *s = load_sede(f, "ca_file = certs/ca.pem\n");
+	assert_string_equal(s->ca_file, ca);
+	free(ca);
+	free(certs);
+}
+
+/* ---- invalid files: one diagnostic each ---- */
+
+static void unknown_key_with_suggestion(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "timeout = 5000\n",
+		     "unknown key 'timeout' in [service sede] (did you mean 'timeout_ms'?)");
+	sede_refuses(f, "failures_to_opne = 2\n",
+		     "unknown key 'failures_to_opne' in [service sede] (did you mean "
+		     "'failures_to_open'?)");
+	load_invalid(f, "[general]\nhistory = 10\n", 1);
+	assert_diag(f, 2, "unknown key 'history' in [general] (did you mean 'history_days'?)");
+}
+
+static void unknown_key_without_suggestion(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "colour = blue\n", "unknown key 'colour' in [service sede]");
+	load_invalid(f, "[policy]\nincidents = auto\nbulos = review\n", 1);
+	assert_diag(f, 3, "unknown key 'bulos' in [policy]");
+}
+
+static void duplicate_key(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "url = https://www.seg-social.es/\n",
+		     "duplicate key 'url' in [service sede]");
+	load_invalid(f, "[general]\nhistory_days = 10\n\nhistory_days = 20\n", 1);
+	assert_diag(f, 4, "duplicate key 'history_days' in [general]");
+}
+
+static void duplicate_section(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f,
+		     SEDE "[canary]\nurl = https://www.boe.es/\n"
+			  "[service sede]\nurl = https://sede.seg-social.gob.es/\n",
+		     1);
+	assert_diag(f, 5, "duplicate section [service sede] (first at line 1)");
+	load_invalid(f, "[general]\n\n[policy]\n[general]\n", 1);
+	assert_diag(f, 4, "duplicate section [general] (first at line 1)");
+}
+
+static void missing_url(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "\n; portal\n[service portal]\nname = Portal\nretries = 2\n", 1);
+	assert_diag(f, 5, "[service portal] has no 'url'");
+}
+
+static void empty_service_section(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "[service portal]\n", 1);
+	assert_diag(f, 3, "[service portal] has no 'url'");
+	load_invalid(f, "[service portal]\n" SEDE, 1);
+	assert_diag(f, 1, "[service portal] has no 'url'");
+}
+
+static void empty_value(void **state)
+{
+	struct fixture *f = *state;
+	load_refused(f, "[service sede]\nurl =\n", 2);
+	assert_diag(f, 2, "empty value for 'url'");
+	sede_refuses(f, "expect_text =\n", "empty value for 'expect_text'");
+}
+
+static void integers_out_of_range(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *line;
+		const char *message;
+	} cases[] = {
+		{"failures_to_open = 0\n",
+		 "invalid value '0' for 'failures_to_open': expected a whole number from 1 to 100"},
+		{"failures_to_open = 101\n",
+		 "invalid value '101' for 'failures_to_open': expected a whole number from 1 to 100"},
+		{"successes_to_resolve = 0\n", "invalid value '0' for 'successes_to_resolve': "
+					       "expected a whole number from 1 to 100"},
+		{"timeout_ms = 600001\n",
+		 "invalid value '600001' for 'timeout_ms': expected a whole number from 1 to 600000"},
+		{"degraded_ms = 0\n",
+		 "invalid value '0' for 'degraded_ms': expected a whole number from 1 to 600000"},
+		{"follow_redirects = 21\n",
+		 "invalid value '21' for 'follow_redirects': expected a whole number from 0 to 20"},
+		{"cert_warn_days = 366\n",
+		 "invalid value '366' for 'cert_warn_days': expected a whole number from 0 to 365"},
+		{"retries = 6\n", "invalid value '6' for 'retries': expected a whole number from 0 to 5"},
+		{"retries = -1\n",
+		 "invalid value '-1' for 'retries': expected a whole number from 0 to 5"},
+		{"retries = +1\n",
+		 "invalid value '+1' for 'retries': expected a whole number from 0 to 5"},
+		{"retries = 1.5\n",
+		 "invalid value '1.5' for 'retries': expected a whole number from 0 to 5"},
+		{"retries = 2 tries\n",
+		 "invalid value '2 tries' for 'retries': expected a whole number from 0 to 5"},
+		{"retries = two\n",
+		 "invalid value 'two' for 'retries': expected a whole number from 0 to 5"},
+		{"retries =\n", "invalid value '' for 'retries': expected a whole number from 0 to 5"},
+		{"timeout_ms = 99999999999999999999999\n",
+		 "invalid value '99999999999999999999999' for 'timeout_ms': expected a whole number "
+		 "from 1 to 600000"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sede_refuses(f, cases[i].line, cases[i].message);
+	}
+	load_invalid(f, "[general]\nhistory_days = 0\n", 1);
+	assert_diag(f, 2, "invalid value '0' for 'history_days': expected a whole number from 1 to 3650");
+	load_invalid(f, "[general]\nhistory_days = 3651\n", 1);
+	assert_diag(f, 2,
+		    "invalid value '3651' for 'history_days': expected a whole number from 1 to 3650");
+}
+
+/* Loads a file whose only problem is url (line 2 of [service sede]). */
+static void sede_url_refused(struct fixture *f, const char *url, const char *why)
+{
+	char *text = NULL, *message = NULL;
+	assert_true(asprintf(&text, "[service sede]\nurl = %s\n", url) >= 0);
+	assert_true(asprintf(&message, "invalid url '%s': %s", url, why) >= 0);
+	load_refused(f, text, 2);
+	assert_diag(f, 2, message);
+	free(text);
+	free(message);
+}
+
+static void http_for_other_hosts(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const loopback_only = "http is allowed only for loopback hosts";
+	sede_url_refused(f, "http://sede.seg-social.gob.es/", loopback_only);
+	sede_url_refused(f, "http://128.0.0.1/", loopback_only);
+	sede_url_refused(f, "http://localhost.example.org/", loopback_only);
+	load_invalid(f, "[canary]\nurl = http://www.boe.es/\n", 1);
+	assert_diag(f, 2, "invalid url 'http://www.boe.es/': http is allowed only for loopback hosts");
+	load_invalid(f, "[twitter]\napi_url = http://api.x.com\n", 1);
+	assert_diag(f, 2, "invalid url 'http://api.x.com': http is allowed only for loopback hosts");
+}
+
+static void other_schemes(void **state)
+{
+	struct fixture *f = *state;
+	sede_url_refused(f, "ftp://sede.seg-social.gob.es/", "expected https://");
+	sede_url_refused(f, "sede.seg-social.gob.es", "expected https://");
+}
+
+static void bad_xpath(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "expect_xpath = //div[@id='x'\n",
+		     "invalid value '//div[@id='x'' for 'expect_xpath': not a valid XPath expression");
+	sede_refuses(f, "expect_xpath = ///\n",
+		     "invalid value '///' for 'expect_xpath': not a valid XPath expression");
+}
+
+static void bad_header(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {"Authorization", ": token", "X-Empty:", "X-Blank:   ",
+					  "Bad Name: value"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *line = NULL, *message = NULL;
+		assert_true(asprintf(&line, "header = %s\n", bad[i]) >= 0);
+		/* the value as inih hands it over: trailing blanks stripped */
+		char value[64];
+		snprintf(value, sizeof value, "%s", bad[i]);
+		for (size_t n = strlen(value); n > 0 && value[n - 1] == ' '; n--)
+			value[n - 1] = '\0';
+		assert_true(asprintf(&message, "invalid value '%s' for 'header': expected 'Name: value'",
+				     value) >= 0);
+		sede_refuses(f, line, message);
+		free(line);
+		free(message);
+	}
+}
+
+static void bad_method_status_and_policy(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "method = POST\n", "invalid value 'POST' for 'method': expected GET or HEAD");
+	sede_refuses(f, "method = get\n", "invalid value 'get' for 'method': expected GET or HEAD");
+	sede_refuses(f, "expect_status = 200-\n",
+		     "invalid value '200-' for 'expect_status': expected codes and ranges from 100 to "
+		     "599, like 200-299,301");
+	sede_refuses(f, "expect_status =\n",
+		     "invalid value '' for 'expect_status': expected codes and ranges from 100 to "
+		     "599, like 200-299,301");
+	load_invalid(f, "[policy]\nincidents = manual\n", 1);
+	assert_diag(f, 2, "invalid value 'manual' for 'incidents': expected auto or review");
+}
+
+static void unknown_time_zone(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, "[general]\ntimezone = Europe/Atlantis\n", 1);
+	assert_diag(f, 2, "unknown time zone 'Europe/Atlantis'");
+	load_invalid(f, "[general]\ntimezone = Europe\n", 1);
+	assert_diag(f, 2, "unknown time zone 'Europe'");
+	load_invalid(f, "[general]\ntimezone = /etc/passwd\n", 1);
+	assert_diag(f, 2, "unknown time zone '/etc/passwd'");
+	load_invalid(f, "[general]\ntimezone = ../../../etc/passwd\n", 1);
+	assert_diag(f, 2, "unknown time zone '../../../etc/passwd'");
+	const struct config *cfg = load_ok(f, "[general]\ntimezone = UTC\n");
+	assert_string_equal(cfg->timezone, "UTC");
+}
+
+static void degraded_not_below_timeout(void **state)
+{
+	struct fixture *f = *state;
+	/* reported at the section's line, as the two keys may be anywhere in it */
+	load_invalid(f, SEDE "degraded_ms = 10000\n", 1);
+	assert_diag(f, 1, "'degraded_ms' (10000) must be below 'timeout_ms' (10000)");
+	load_invalid(f, SEDE "timeout_ms = 2000\n", 1);
+	assert_diag(f, 1, "'degraded_ms' (3000) must be below 'timeout_ms' (2000)");
+	load_invalid(f, SEDE "timeout_ms = 500\ndegraded_ms = 600\n", 1);
+	assert_diag(f, 1, "'degraded_ms' (600) must be below 'timeout_ms' (500)");
+}
+
+static void name_too_long(void **state)
+{
+	struct fixture *f = *state;
+	char *name = unit_repeat('n', 121);
+	char *line = NULL, *message = NULL;
+	assert_true(asprintf(&line, "name = %s\n", name) >= 0);
+	assert_true(asprintf(&message, "invalid value '%s' for 'name': at most 120 bytes", name) >= 0);
+	sede_refuses(f, line, message);
+	free(name);
+	free(line);
+	free(message);
+}
+
+static void line_too_long(void **state)
+{
+	struct fixture *f = *state;
+	/* 200 characters, even in a comment */
+	char *comment = unit_repeat(';', 200);
+	char *text = NULL;
+	assert_true(asprintf(&text, SEDE "%s\nretries = 2\n", comment) >= 0);
+	load_invalid(f, text, 1);
+	assert_diag(f, 3, "line too long (at most 199 characters)");
+	free(text);
+	free(comment);
+
+	/* a long value is refused, not cut: the rest of the file still counts its lines */
+	char *value = unit_repeat('x', 400);
+	assert_true(asprintf(&text, SEDE "expect_text = %s\nretries = 9\n", value) >= 0);
+	load_invalid(f, text, 2);
+	assert_diag(f, 3, "line too long (at most 199 characters)");
+	assert_diag(f, 4, "invalid value '9' for 'retries': expected a whole number from 0 to 5");
+	free(text);
+	free(value);
+}
+
+static void unknown_section(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "[servicio portal]\nurl = https://www.seg-social.es/\n", 1);
+	assert_diag(f, 3, "unknown section [servicio portal]");
+}
+
+static void invalid_service_id(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {"Sede", "1sede", "_sede", "se de", "sede.es", "",
+					  "abcdefghijklmnopqrstuvwxyz0123456"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *text = NULL, *message = NULL;
+		assert_true(asprintf(&text, "[service %s]\nurl = https://sede.seg-social.gob.es/\n",
+				     bad[i]) >= 0);
+		assert_true(asprintf(&message,
+				     "invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' "
+				     "or '-', starting with a letter",
+				     bad[i]) >= 0);
+		load_invalid(f, text, 1);
+		assert_diag(f, 1, message);
+		free(text);
+		free(message);
+	}
+	/* 32 characters is fine */
+	const struct config *cfg = load_ok(f, "[service abcdefghijklmnopqrstuvwxyz012345]\n"
+					      "url = https://sede.seg-social.gob.es/\n");
+	assert_string_equal(cfg->services[0].id, "abcdefghijklmnopqrstuvwxyz012345");
+}
+
+static void key_outside_any_section(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, "; header\nurl = https://sede.seg-social.gob.es/\n" SEDE, 1);
+	assert_diag(f, 2, "key 'url' outside of any section");
+}
+
+static void missing_ca_file(void **state)
+{
+	struct fixture *f = *state;
+	sede_refuses(f, "ca_file = missing.pem\n",
+		     "cannot read ca_file 'missing.pem': No such file or directory");
+}
+
+static void syntax_error(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "this is not a key\n", 1);
+	assert_diag(f, 3, "syntax error: expected '[section]' or 'key = value'");
+}
+
+static void nul_character(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = SEDE "name = Sede\0Social\n";
+	assert_int_equal(load_bytes(f, text, sizeof text - 1), II_ECONFIG);
+	assert_null(f->cfg);
+	assert_int_equal(diag_count(f->diags), 1);
+	assert_diag(f, 3, "NUL character in line");
+}
+
+static void crlf_line_ends(void **state)
+{
+	struct fixture *f = *state;
+	const struct config_service *s =
+		load_sede(f, "name = Sede\r\nexpect_text = Cita previa\r\n");
+	assert_string_equal(s->name, "Sede");
+	assert_string_equal(s->expect_text.items[0], "Cita previa");
+	load_invalid(f, "[service sede]\r\nurl = https://sede.seg-social.gob.es/\r\nretries = 9\r\n", 1);
+	assert_diag(f, 3, "invalid value '9' for 'retries': expected a whole number from 0 to 5");
+}
+
+/* ---- several problems ---- */
+
+static void several_errors_all_reported(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f,
+		     "[general]\n"                                  /* 1 */
+		     "timezone = Mars/Olympus\n"                    /* 2 */
+		     "history_days = 0\n"                           /* 3 */
+		     "\n"                                           /* 4 */
+		     "[service sede]\n"                             /* 5 */
+		     "url = https://sede.seg-social.gob.es/\n"      /* 6 */
+		     "timeout = 5000\n"                             /* 7 */
+		     "failures_to_open = 0\n"                       /* 8 */
+		     "header = Authorization\n"                     /* 9 */
+		     "[service portal]\n"                           /* 10 */
+		     "expect_xpath = //p[\n"                        /* 11 */
+		     "[service sede]\n"                             /* 12 */
+		     "[policy]\n"                                   /* 13 */
+		     "incidents = always\n"                         /* 14 */
+		     "[canary]\n"                                   /* 15 */
+		     "url = http://www.boe.es/\n",                  /* 16 */
+		     10);
+	assert_diag(f, 2, "unknown time zone 'Mars/Olympus'");
+	assert_diag(f, 3, "invalid value '0' for 'history_days': expected a whole number from 1 to 3650");
+	assert_diag(f, 7, "unknown key 'timeout' in [service sede] (did you mean 'timeout_ms'?)");
+	assert_diag(f, 8, "invalid value '0' for 'failures_to_open': expected a whole number from 1 to 100");
+	assert_diag(f, 9, "invalid value 'Authorization' for 'header': expected 'Name: value'");
+	assert_diag(f, 11, "invalid value '//p[' for 'expect_xpath': not a valid XPath expression");
+	assert_diag(f, 12, "duplicate section [service sede] (first at line 5)");
+	assert_diag(f, 14, "invalid value 'always' for 'incidents': expected auto or review");
+	assert_diag(f, 16, "invalid url 'http://www.boe.es/': http is allowed only for loopback hosts");
+	assert_diag(f, 10, "[service portal] has no 'url'");
+}
+
+static void missing_file(void **state)
+{
+	struct fixture *f = *state;
+	f->diags = diag_new();
+	char *path = unit_join(f->dir, "nowhere.conf");
+	static struct config sentinel;
+	struct config *cfg = &sentinel; /* must be reset to NULL */
+	assert_int_equal(config_load(path, &cfg, f->diags, &f->err), II_ECONFIG);
+	assert_null(cfg);
+	assert_int_equal(f->err.code, II_ECONFIG);
+	unit_assert_contains(f->err.detail, path);
+	free(path);
+}
+
+/* ---- URLs ---- */
+
+static void url_ok(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+		"https://sede.seg-social.gob.es/", "HTTPS://WWW.SEG-SOCIAL.ES/x?y=1",
+		"http://127.0.0.1:8080/",          "http://127.255.255.254/",
+		"http://localhost/",               "http://LOCALHOST:80/a",
+		"http://[::1]/",                   "https://user:pw@example.org/",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char why[128] = "";
+		if (!config_url_ok(good[i], why, sizeof why))
+			fail_msg("config_url_ok(\"%s\") refused: %s", good[i], why);
+		assert_true(config_url_ok(good[i], NULL, 0));
+	}
+	static const struct {
+		const char *url;
+		const char *why;
+	} bad[] = {
+		{"http://example.org/", "http is allowed only for loopback hosts"},
+		{"http://10.0.0.1/", "http is allowed only for loopback hosts"},
+		{"http://[::2]/", "http is allowed only for loopback hosts"},
+		{"http://127.0.0.1.example.org/", "http is allowed only for loopback hosts"},
+		{"ftp://example.org/", "expected https://"},
+		{"file:///etc/passwd", "expected https://"},
+		{"", "expected https://"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char why[128] = "";
+		if (config_url_ok(bad[i].url, why, sizeof why))
+			fail_msg("config_url_ok(\"%s\") accepted", bad[i].url);
+		assert_string_equal(why, bad[i].why);
+		assert_false(config_url_ok(bad[i].url, NULL, 0));
+	}
+	char why[128] = "";
+	assert_false(config_url_ok("https://", why, sizeof why));
+	assert_true(why[0] != '\0');
+}
+
+static void mask_url(void **state)
+{
+	(void)state;
+	char *masked = config_mask_url("https://monitor:s3cr3t@sede.seg-social.gob.es/estado");
+	assert_non_null(masked);
+	assert_null(strstr(masked, "s3cr3t"));
+	assert_string_equal(masked, "https://monitor:********@sede.seg-social.gob.es/estado");
+	free(masked);
+
+	masked = config_mask_url("https://sede.seg-social.gob.es/estado?x=1");
+	assert_string_equal(masked, "https://sede.seg-social.gob.es/estado?x=1");
+	free(masked);
+
+	masked = config_mask_url("https://monitor@sede.seg-social.gob.es/");
+	assert_non_null(masked);
+	unit_assert_contains(masked, "sede.seg-social.gob.es");
+	free(masked);
+}
+
+static void byte_order_mark(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "\xEF\xBB\xBF" SEDE "[service b]\nurl = https://b.example/\n";
+	assert_int_equal(load_bytes(f, text, sizeof text - 1), II_OK);
+	assert_int_equal(f->cfg->service_count, 2);
+	assert_non_null(config_find_service(f->cfg, "sede"));
+}
+
+static void same_service_spelled_twice(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "[service  sede]\nurl = https://b.example/\n", 1);
+	assert_diag(f, 3, "duplicate section [service sede] (first at line 1)");
+}
+
+static void every_syntax_error_reported(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "garbage one\ngarbage two\n[unclosed\n", 3);
+	assert_diag(f, 3, "syntax error: expected '[section]' or 'key = value'");
+	assert_diag(f, 4, "syntax error: expected '[section]' or 'key = value'");
+	assert_diag(f, 5, "syntax error: expected '[section]' or 'key = value'");
+}
+
+static void zoneinfo_tables_are_not_zones(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, "[general]\ntimezone = zone.tab\n", 1);
+	assert_diag(f, 2, "unknown time zone 'zone.tab'");
+}
+
+static void indented_key_is_a_key(void **state)
+{
+	struct fixture *f = *state;
+	const struct config_service *s = load_sede(f, "  retries = 3\n\tname = Sede\n");
+	assert_int_equal(s->retries, 3);
+	assert_string_equal(s->name, "Sede");
+}
+
+static void invalid_url_reported_once(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, "[service sede]\nurl = http://example.org/\n", 1);
+	assert_diag(f, 2, "invalid url 'http://example.org/': http is allowed only for loopback hosts");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(full_file_with_every_key),
+		UNIT_TEST(defaults_for_omitted_keys),
+		UNIT_TEST(several_services_and_find),
+		UNIT_TEST(absolute_paths_are_kept),
+		UNIT_TEST(repeatable_keys),
+		UNIT_TEST(comments),
+		UNIT_TEST(values_are_trimmed),
+		UNIT_TEST(range_boundaries_accepted),
+		UNIT_TEST(http_on_loopback_accepted),
+		UNIT_TEST(name_of_120_bytes),
+		UNIT_TEST(line_of_199_characters),
+		UNIT_TEST(ca_file_resolved_against_config_folder),
+		UNIT_TEST(unknown_key_with_suggestion),
+		UNIT_TEST(unknown_key_without_suggestion),
+		UNIT_TEST(duplicate_key),
+		UNIT_TEST(duplicate_section),
+		UNIT_TEST(missing_url),
+		UNIT_TEST(empty_service_section),
+		UNIT_TEST(empty_value),
+		UNIT_TEST(integers_out_of_range),
+		UNIT_TEST(http_for_other_hosts),
+		UNIT_TEST(other_schemes),
+		UNIT_TEST(bad_xpath),
+		UNIT_TEST(bad_header),
+		UNIT_TEST(bad_method_status_and_policy),
+		UNIT_TEST(unknown_time_zone),
+		UNIT_TEST(degraded_not_below_timeout),
+		UNIT_TEST(name_too_long),
+		UNIT_TEST(line_too_long),
+		UNIT_TEST(unknown_section),
+		UNIT_TEST(invalid_service_id),
+		UNIT_TEST(key_outside_any_section),
+		UNIT_TEST(missing_ca_file),
+		UNIT_TEST(syntax_error),
+		UNIT_TEST(nul_character),
+		UNIT_TEST(crlf_line_ends),
+		UNIT_TEST(several_errors_all_reported),
+		UNIT_TEST(missing_file),
+		UNIT_TEST(url_ok),
+		UNIT_TEST(mask_url),
+		UNIT_TEST(byte_order_mark),
+		UNIT_TEST(same_service_spelled_twice),
+		UNIT_TEST(every_syntax_error_reported),
+		UNIT_TEST(zoneinfo_tables_are_not_zones),
+		UNIT_TEST(indented_key_is_a_key),
+		UNIT_TEST(invalid_url_reported_once),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,606 @@
+/* Unit tests of lib/store: the SQLite state store, its migrations and transactions. */
+
+#include "unit.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* A temporary folder whose state_dir ("state") does not exist yet. */
+struct fixture {
+	char *dir;
+	char *state_dir;
+	char *db_path;
+	struct store *store;
+	struct ii_error err;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	f->state_dir = unit_join(f->dir, "state");
+	f->db_path = store_path(f->state_dir);
+	assert_non_null(f->db_path);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->store);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->state_dir);
+	free(f->db_path);
+	free(f);
+	return 0;
+}
+
+/* Opens the store in mode (closing it first if open); it must succeed. */
+static struct store *open_ok(struct fixture *f, enum store_mode mode)
+{
+	store_close(f->store);
+	f->store = NULL;
+	memset(&f->err, 0, sizeof f->err);
+	ii_err rc = store_open(f->state_dir, mode, &f->store, &f->err);
+	if (rc != II_OK)
+		fail_msg("store_open(%s) failed (%d): %s", mode == STORE_READ ? "read" : "write", rc,
+			 f->err.detail);
+	assert_non_null(f->store);
+	return f->store;
+}
+
+/* Opens the store in mode; it must fail with II_ESTATE, leaving no store. */
+static void open_fails(struct fixture *f, enum store_mode mode)
+{
+	store_close(f->store);
+	f->store = NULL;
+	memset(&f->err, 0, sizeof f->err);
+	struct store *s = (struct store *)f; /* must be reset to NULL */
+	assert_int_equal(store_open(f->state_dir, mode, &s, &f->err), II_ESTATE);
+	assert_null(s);
+	assert_int_equal(f->err.code, II_ESTATE);
+}
+
+static void ok(ii_err rc, const struct ii_error *e)
+{
+	if (rc != II_OK)
+		fail_msg("store call failed (%d): %s", rc, e->detail);
+}
+
+/* ---- raw access to the database, beside the store's own connection ---- */
+
+static sqlite3 *raw_open(const struct fixture *f, int flags)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(f->db_path, &db, flags, NULL) != SQLITE_OK)
+		fail_msg("sqlite3_open_v2 '%s': %s", f->db_path, db ? sqlite3_errmsg(db) : "?");
+	return db;
+}
+
+/* The integer in the first column of the first row of sql (-1 for no row). */
+static long long raw_int(const struct fixture *f, const char *sql)
+{
+	sqlite3 *db = raw_open(f, SQLITE_OPEN_READONLY);
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("'%s': %s", sql, sqlite3_errmsg(db));
+	long long value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return value;
+}
+
+static void raw_exec(const struct fixture *f, const char *sql)
+{
+	sqlite3 *db = raw_open(f, SQLITE_OPEN_READWRITE);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("'%s': %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* ---- records ---- */
+
+static struct store_service sample_service(void)
+{
+	struct store_service s;
+	memset(&s, 0, sizeof s);
+	s.health.state = HEALTH_DOWN;
+	s.health.since = 1760000000;
+	s.health.failures = 4;
+	s.health.successes = 0;
+	s.health.first_failure = 1760000000;
+	s.health.first_success = 0;
+	s.last_check = 1760000180;
+	s.last_result = HEALTH_DOWN;
+	snprintf(s.last_reason, sizeof s.last_reason, "text 'mantenimiento' found");
+	s.last_http_status = 200;
+	s.last_time_ms = 812;
+	return s;
+}
+
+static void assert_service_equal(const struct store_service *a, const struct store_service *b)
+{
+	assert_int_equal(a->health.state, b->health.state);
+	assert_int_equal(a->health.since, b->health.since);
+	assert_int_equal(a->health.failures, b->health.failures);
+	assert_int_equal(a->health.successes, b->health.successes);
+	assert_int_equal(a->health.first_failure, b->health.first_failure);
+	assert_int_equal(a->health.first_success, b->health.first_success);
+	assert_int_equal(a->last_check, b->last_check);
+	assert_int_equal(a->last_result, b->last_result);
+	assert_string_equal(a->last_reason, b->last_reason);
+	assert_int_equal(a->last_http_status, b->last_http_status);
+	assert_int_equal(a->last_time_ms, b->last_time_ms);
+}
+
+static bool service_found(struct fixture *f, const char *id, struct store_service *out)
+{
+	bool found = true;
+	ok(store_service_get(f->store, id, out, &found, &f->err), &f->err);
+	return found;
+}
+
+static bool incident_found(struct fixture *f, const char *service, struct store_incident *out)
+{
+	bool found = true;
+	ok(store_incident_current(f->store, service, out, &found, &f->err), &f->err);
+	return found;
+}
+
+static void assert_uuid(const char *uuid)
+{
+	assert_int_equal(strlen(uuid), 36);
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			assert_int_equal(uuid[i], '-');
+		else if (!isxdigit((unsigned char)uuid[i]) || isupper((unsigned char)uuid[i]))
+			fail_msg("'%s' is not a lower-case UUID", uuid);
+	}
+}
+
+/* ---- opening and migrating ---- */
+
+static void store_path_is_in_state_dir(void **state)
+{
+	(void)state;
+	char *path = store_path("/var/lib/incluinfo");
+	assert_string_equal(path, "/var/lib/incluinfo/incluinfo.db");
+	free(path);
+}
+
+static void migrates_from_empty(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct stat st;
+	assert_int_equal(stat(f->state_dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(access(f->db_path, F_OK), 0);
+
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(STORE_SCHEMA_VERSION, 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+				    " AND name IN ('service', 'probe', 'incident')"),
+			 3);
+	sqlite3 *db = raw_open(f, SQLITE_OPEN_READONLY);
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+static void migrates_an_empty_file(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(f->state_dir, 0700), 0);
+	unit_write(f->db_path, "");
+	open_ok(f, STORE_WRITE);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	struct store_service s;
+	assert_false(service_found(f, "sede", &s));
+}
+
+static void reopening_keeps_data(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
+
+	/* a second migration run must neither fail nor redo anything */
+	open_ok(f, STORE_WRITE);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, uuid);
+}
+
+static void read_needs_an_existing_database(void **state)
+{
+	struct fixture *f = *state;
+	open_fails(f, STORE_READ);
+	/* reading creates nothing */
+	assert_int_equal(access(f->state_dir, F_OK), -1);
+
+	assert_int_equal(mkdir(f->state_dir, 0700), 0);
+	open_fails(f, STORE_READ);
+	assert_int_equal(access(f->db_path, F_OK), -1);
+}
+
+static void read_of_an_unmigrated_database_fails(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(f->state_dir, 0700), 0);
+	unit_write(f->db_path, "");
+	open_fails(f, STORE_READ);
+	unit_assert_contains(f->err.detail, f->db_path);
+}
+
+static void read_of_a_migrated_database(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
+	store_close(f->store);
+	f->store = NULL;
+
+	open_ok(f, STORE_READ);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, uuid);
+	/* read-only: a change fails and leaves the database as it was */
+	struct store_service other = sample_service();
+	other.health.failures = 99;
+	assert_int_equal(store_service_put(f->store, "sede", &other, &f->err), II_ESTATE);
+	assert_true(service_found(f, "sede", &out));
+	assert_int_equal(out.health.failures, in.health.failures);
+}
+
+static void newer_schema_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in = sample_service();
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	store_close(f->store);
+	f->store = NULL;
+	raw_exec(f, "PRAGMA user_version = 2");
+
+	open_fails(f, STORE_READ);
+	unit_assert_contains(f->err.detail, "schema 2");
+	open_fails(f, STORE_WRITE);
+	unit_assert_contains(f->err.detail, "schema 2");
+	/* neither run touched the newer database */
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f, "SELECT failures FROM service WHERE id = 'sede'"),
+			 in.health.failures);
+}
+
+/* ---- services ---- */
+
+static void service_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	memset(&out, 0x5a, sizeof out);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+
+	/* every state and result survives */
+	static const enum health all[] = {HEALTH_UNKNOWN, HEALTH_UP, HEALTH_DEGRADED, HEALTH_DOWN};
+	for (size_t i = 0; i < 4; i++) {
+		in.health.state = all[i];
+		in.last_result = all[3 - i];
+		ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+		assert_true(service_found(f, "sede", &out));
+		assert_service_equal(&out, &in);
+	}
+}
+
+static void service_put_replaces(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service first = sample_service(), second, out;
+	memset(&second, 0, sizeof second);
+	second.health.state = HEALTH_UP;
+	second.health.since = 1760003600;
+	second.health.successes = 2;
+	second.health.first_success = 1760003600;
+	second.last_check = 1760003660;
+	second.last_result = HEALTH_UP;
+	snprintf(second.last_reason, sizeof second.last_reason, "HTTP 200");
+	second.last_http_status = 200;
+	second.last_time_ms = 95;
+	ok(store_service_put(f->store, "sede", &first, &f->err), &f->err);
+	ok(store_service_put(f->store, "portal", &first, &f->err), &f->err);
+	ok(store_service_put(f->store, "sede", &second, &f->err), &f->err);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &second);
+	assert_true(service_found(f, "portal", &out));
+	assert_service_equal(&out, &first);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM service"), 2);
+}
+
+static void service_never_checked(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in, out;
+	memset(&in, 0, sizeof in);
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	memset(&out, 0x5a, sizeof out);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+	assert_int_equal(out.health.state, HEALTH_UNKNOWN);
+	assert_int_equal(out.last_check, 0);
+}
+
+static void unknown_service_is_not_found(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	memset(&out, 0x5a, sizeof out);
+	assert_false(service_found(f, "portal", &out));
+	assert_false(service_found(f, "Sede", &out));
+	/* ids are not patterns */
+	assert_false(service_found(f, "%", &out));
+}
+
+/* ---- incidents ---- */
+
+static void incident_open_current_resolve(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_incident inc;
+	assert_false(incident_found(f, "sede", &inc));
+
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
+	assert_uuid(uuid);
+	memset(&inc, 0x5a, sizeof inc);
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, uuid);
+	assert_string_equal(inc.service, "sede");
+	assert_int_equal(inc.opened_at, 1760000000);
+	assert_int_equal(inc.resolved_at, 0);
+	assert_string_equal(inc.cause, "HTTP 503");
+	assert_false(incident_found(f, "portal", &inc));
+
+	ok(store_incident_resolve(f->store, "sede", 1760000600, &f->err), &f->err);
+	assert_false(incident_found(f, "sede", &inc));
+	assert_int_equal(raw_int(f, "SELECT resolved_at FROM incident"), 1760000600);
+	assert_int_equal(raw_int(f, "SELECT opened_at FROM incident"), 1760000000);
+}
+
+static void one_open_incident_per_service(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	char first[37], second[37], other[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", first, &f->err), &f->err);
+	assert_int_equal(store_incident_open(f->store, "sede", 1760000060, "HTTP 500", second, &f->err),
+			 II_ESTATE);
+	assert_int_equal(f->err.code, II_ESTATE);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, first);
+	assert_string_equal(inc.cause, "HTTP 503");
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 1);
+
+	/* another service has its own */
+	ok(store_incident_open(f->store, "portal", 1760000060, "timeout after 10000 ms", other,
+			       &f->err),
+	   &f->err);
+	assert_string_not_equal(other, first);
+
+	/* once resolved, the service can have a new one */
+	ok(store_incident_resolve(f->store, "sede", 1760000600, &f->err), &f->err);
+	ok(store_incident_open(f->store, "sede", 1760001200, "HTTP 502", second, &f->err), &f->err);
+	assert_string_not_equal(second, first);
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, second);
+	assert_int_equal(inc.opened_at, 1760001200);
+	assert_true(incident_found(f, "portal", &inc));
+	assert_string_equal(inc.uuid, other);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 3);
+}
+
+static void resolve_touches_only_the_open_incident(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1000, "HTTP 503", uuid, &f->err), &f->err);
+	ok(store_incident_resolve(f->store, "sede", 2000, &f->err), &f->err);
+	/* nothing open: resolving again changes nothing */
+	ok(store_incident_resolve(f->store, "sede", 3000, &f->err), &f->err);
+	assert_int_equal(raw_int(f, "SELECT resolved_at FROM incident"), 2000);
+	/* nor does resolving another service */
+	ok(store_incident_open(f->store, "sede", 4000, "HTTP 503", uuid, &f->err), &f->err);
+	ok(store_incident_resolve(f->store, "portal", 5000, &f->err), &f->err);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_int_equal(inc.opened_at, 4000);
+}
+
+/* ---- probe history ---- */
+
+static void probe_add_records_every_field(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	ok(store_probe_add(f->store, "sede", 1760000000, HEALTH_DEGRADED, 200, 3512, "slow: 3512 ms",
+			   &f->err),
+	   &f->err);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe WHERE service = 'sede'"
+				    " AND at = 1760000000 AND result = 'degraded' AND http_status = 200"
+				    " AND time_ms = 3512 AND reason = 'slow: 3512 ms'"),
+			 1);
+}
+
+static void prune_deletes_only_older_probes(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	static const time_t times[] = {100, 199, 200, 201, 300};
+	for (size_t i = 0; i < 5; i++) {
+		ok(store_probe_add(f->store, "sede", times[i], HEALTH_UP, 200, 80, "HTTP 200", &f->err),
+		   &f->err);
+		ok(store_probe_add(f->store, "portal", times[i], HEALTH_DOWN, 503, 80, "HTTP 503",
+				   &f->err),
+		   &f->err);
+	}
+	struct store_service in = sample_service();
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 50, "HTTP 503", uuid, &f->err), &f->err);
+
+	ok(store_probe_prune(f->store, 200, &f->err), &f->err);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 6);
+	assert_int_equal(raw_int(f, "SELECT min(at) FROM probe"), 200);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe WHERE service = 'portal'"), 3);
+	/* history only: states and incidents, however old, stay */
+	struct store_service out;
+	assert_true(service_found(f, "sede", &out));
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+
+	ok(store_probe_prune(f->store, 1000, &f->err), &f->err);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
+}
+
+/* ---- transactions ---- */
+
+static void rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	struct store_service before = sample_service(), out;
+	ok(store_service_put(f->store, "portal", &before, &f->err), &f->err);
+
+	ok(store_begin(f->store, &f->err), &f->err);
+	struct store_service in = sample_service();
+	in.health.failures = 7;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	ok(store_service_put(f->store, "portal", &in, &f->err), &f->err);
+	ok(store_probe_add(f->store, "sede", 1760000000, HEALTH_DOWN, 503, 10, "HTTP 503", &f->err),
+	   &f->err);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc)); /* visible inside the transaction */
+	store_rollback(f->store);
+
+	assert_false(service_found(f, "sede", &out));
+	assert_false(incident_found(f, "sede", &inc));
+	assert_true(service_found(f, "portal", &out));
+	assert_service_equal(&out, &before);
+	/* and so it is for anyone else, and after reopening */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 0);
+	open_ok(f, STORE_READ);
+	assert_false(service_found(f, "sede", &out));
+	assert_false(incident_found(f, "sede", &inc));
+}
+
+static void commit_keeps_everything(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	ok(store_begin(f->store, &f->err), &f->err);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	char uuid[37];
+	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
+	ok(store_probe_add(f->store, "sede", 1760000000, HEALTH_DOWN, 503, 10, "HTTP 503", &f->err),
+	   &f->err);
+	/* not visible to others before the commit */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 0);
+	ok(store_commit(f->store, &f->err), &f->err);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 1);
+
+	open_ok(f, STORE_READ);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, uuid);
+}
+
+static void failed_call_inside_a_transaction_can_be_rolled_back(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	char first[37], second[37];
+	ok(store_incident_open(f->store, "sede", 1000, "HTTP 503", first, &f->err), &f->err);
+
+	ok(store_begin(f->store, &f->err), &f->err);
+	ok(store_incident_resolve(f->store, "sede", 2000, &f->err), &f->err);
+	ok(store_incident_open(f->store, "portal", 2000, "HTTP 500", second, &f->err), &f->err);
+	assert_int_equal(store_incident_open(f->store, "portal", 2001, "HTTP 500", second, &f->err),
+			 II_ESTATE);
+	store_rollback(f->store);
+
+	struct store_incident inc;
+	assert_true(incident_found(f, "sede", &inc));
+	assert_string_equal(inc.uuid, first);
+	assert_false(incident_found(f, "portal", &inc));
+	/* the connection is usable again */
+	ok(store_begin(f->store, &f->err), &f->err);
+	ok(store_incident_resolve(f->store, "sede", 3000, &f->err), &f->err);
+	ok(store_commit(f->store, &f->err), &f->err);
+	assert_false(incident_found(f, "sede", &inc));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(store_path_is_in_state_dir),
+		UNIT_TEST(migrates_from_empty),
+		UNIT_TEST(migrates_an_empty_file),
+		UNIT_TEST(reopening_keeps_data),
+		UNIT_TEST(read_needs_an_existing_database),
+		UNIT_TEST(read_of_an_unmigrated_database_fails),
+		UNIT_TEST(read_of_a_migrated_database),
+		UNIT_TEST(newer_schema_is_refused),
+		UNIT_TEST(service_round_trip),
+		UNIT_TEST(service_put_replaces),
+		UNIT_TEST(service_never_checked),
+		UNIT_TEST(unknown_service_is_not_found),
+		UNIT_TEST(incident_open_current_resolve),
+		UNIT_TEST(one_open_incident_per_service),
+		UNIT_TEST(resolve_touches_only_the_open_incident),
+		UNIT_TEST(probe_add_records_every_field),
+		UNIT_TEST(prune_deletes_only_older_probes),
+		UNIT_TEST(rollback_leaves_nothing),
+		UNIT_TEST(commit_keeps_everything),
+		UNIT_TEST(failed_call_inside_a_transaction_can_be_rolled_back),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
