@@ -22,7 +22,7 @@ struct row {
 	const struct config_service *svc;
 	struct probe_result probe;
 	enum health result;
-	char reason[512];
+	char reason[HEALTH_REASON_SIZE];
 	struct store_service state; /* after this run (as it would be, with --dry-run) */
 	enum health_transition transition;
 	char incident[37]; /* the open incident after this run; "" when none */
@@ -140,7 +140,7 @@ static ii_err apply(struct store *store, struct run *run, long history_days, boo
 					    (int)r->svc->successes_to_resolve);
 		r->state.last_check = run->now;
 		r->state.last_result = r->result;
-		snprintf(r->state.last_reason, sizeof r->state.last_reason, "%s", r->reason);
+		memcpy(r->state.last_reason, r->reason, sizeof r->reason);
 		r->state.last_http_status = r->probe.http_status;
 		r->state.last_time_ms = r->probe.time_ms;
 		if (!dry_run) {

@@ -13,6 +13,9 @@
 #include "config.h"
 #include "probe.h"
 
+/* Room for a reason ("HTTP 503", "tls error: ..."), NUL included; longer ones are cut. */
+#define HEALTH_REASON_SIZE 256
+
 enum health {
 	HEALTH_UNKNOWN, /* no confirmed state yet */
 	HEALTH_UP,

@@ -38,7 +38,7 @@ struct store_service {
 	struct health_state health;
 	time_t last_check; /* 0: never checked */
 	enum health last_result;
-	char last_reason[256];
+	char last_reason[HEALTH_REASON_SIZE];
 	long last_http_status;
 	long last_time_ms;
 };
