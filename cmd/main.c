@@ -106,7 +106,7 @@ static const struct command *find_command(const char *name)
 
 int cli_usage(const char *name)
 {
-	const struct command *cmd = find_command(name);
+	const struct command *cmd = name ? find_command(name) : NULL;
 	fputs(cmd ? cmd->usage : global_usage, stderr);
 	return EXIT_USAGE;
 }

@@ -1,0 +1,281 @@
+# Helpers shared by the command-line tests (sourced by run.sh, never run on its own).
+#
+# Every test runs in a subshell whose working directory is its own fresh folder $T, with
+# TEST_NAME set and CONF=$T/incluinfo.conf (where conf_new writes). run.sh exports
+# INCLUINFO (the binary), CLI_DIR, CERTS (the output of tests/fakes/mkcerts.sh), PORT_HTTP,
+# PORT_GOOD, PORT_EXPIRING, PORT_SELFSIGNED, PORT_WRONGHOST (the listeners of the shared
+# tests/fakes/web.js) and DEAD_PORT (where nothing listens).
+#
+# A failed assertion writes its reason to $T/.reason and exits the test. Inside $(...) the
+# exit only leaves the command substitution, but the reason is kept and the test still
+# counts as failed.
+
+RUN_TIMEOUT=${RUN_TIMEOUT:-30} # seconds any one command may take before it is killed
+
+# --- failing ------------------------------------------------------------------------------
+
+# the first lines of a file, indented, for failure reports
+excerpt() {
+	if [[ -s $1 ]]; then
+		head -n 15 "$1" | sed 's/^/    /'
+	else
+		echo '    (empty)'
+	fi
+}
+
+fail() { # fail MESSAGE: ends the test, reporting MESSAGE and the last command run
+	{
+		printf '%s\n' "$*"
+		if [[ -n ${LAST_CMD-} ]]; then
+			printf 'last command: %s\nexit status: %s\nstdout:\n' "$LAST_CMD" "${RC-}"
+			excerpt "$T/.out"
+			echo 'stderr:'
+			excerpt "$T/.err"
+		fi
+	} >>"$T/.reason"
+	exit 1
+}
+
+# --- running the binary -------------------------------------------------------------------
+
+# run ARGS...: runs the binary; sets RC, OUT and ERR (also kept in $T/.out and $T/.err).
+# Crashes, sanitizer reports and hangs fail the test whatever it expected.
+# RUN_STDOUT=FILE sends standard output there instead (/dev/full, say).
+run() {
+	LAST_CMD="incluinfo $*"
+	: >"$T/.out"
+	timeout -k 5 "$RUN_TIMEOUT" "$INCLUINFO" "$@" >"${RUN_STDOUT:-$T/.out}" 2>"$T/.err" </dev/null
+	RC=$?
+	OUT=$(<"$T/.out")
+	ERR=$(<"$T/.err")
+	if ((RC == 124)); then
+		fail "did not finish within ${RUN_TIMEOUT} s"
+	elif ((RC >= 128)); then
+		fail "killed by signal $((RC - 128))"
+	elif grep -qE 'runtime error:|Sanitizer|LeakSanitizer' "$T/.err"; then
+		fail 'sanitizer report on stderr'
+	fi
+}
+
+ii() { # ii ARGS...: run with -c $CONF
+	run -c "$CONF" "$@"
+}
+
+# bg_check PIDVAR [ARGS...]: starts `incluinfo -c $CONF check ARGS` in the background,
+# straight from this shell (so that its pid is the binary's own), stores its pid in PIDVAR.
+# Its output goes to $T/.bg.out and $T/.bg.err. run.sh kills whatever is left of it after
+# the test; bg_wait and bg_kill take it off that list.
+bg_check() {
+	local -n pid_ref=$1
+	shift
+	"$INCLUINFO" -c "$CONF" check "$@" >"$T/.bg.out" 2>"$T/.bg.err" </dev/null &
+	pid_ref=$!
+	echo "$pid_ref" >>"$T/.pids"
+}
+
+bg_wait() { # bg_wait PID: waits for a bg_check; sets RC to its exit status
+	wait "$1"
+	RC=$?
+	sed -i "/^$1\$/d" "$T/.pids"
+}
+
+bg_kill() { # bg_kill PID: kill -9 of a bg_check, and waits for it
+	kill -9 "$1" 2>/dev/null
+	bg_wait "$1" 2>/dev/null
+}
+
+# --- configuration ------------------------------------------------------------------------
+
+kv() { # kv KEY=VALUE...: "KEY = VALUE" lines (the value may hold '=')
+	local pair
+	for pair in "$@"; do
+		printf '%s = %s\n' "${pair%%=*}" "${pair#*=}"
+	done
+}
+
+# conf_new [KEY=VALUE...]: a fresh $CONF whose [general] holds the pairs given, and
+# state_dir = state (the test's own) unless state_dir is among them
+conf_new() {
+	local defaults=(state_dir=state)
+	[[ " $* " == *" state_dir="* ]] && defaults=()
+	mkdir -p "$(dirname "$CONF")"
+	{
+		echo '; written by tests/cli/lib.sh'
+		echo '[general]'
+		kv "${defaults[@]}" "$@"
+	} >"$CONF"
+}
+
+conf_service() { # conf_service ID URL [KEY=VALUE...]
+	local id=$1 url=$2
+	shift 2
+	{
+		printf '\n[service %s]\n' "$id"
+		kv "url=$url" "$@"
+	} >>"$CONF"
+}
+
+conf_services() { # conf_services N [PATH]: services s1..sN on the fake server's PATH
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		conf_service "s$i" "$(web "${2:-status/200}")"
+	done
+}
+
+conf_canary() { # conf_canary URL...
+	{
+		printf '\n[canary]\n'
+		kv "${@/#/url=}"
+	} >>"$CONF"
+}
+
+conf_raw() { # conf_raw LINE...: appends lines as they are
+	printf '%s\n' "$@" >>"$CONF"
+}
+
+# --- the fake web server ------------------------------------------------------------------
+
+web() { # web PATH: the plain HTTP URL of PATH
+	echo "http://127.0.0.1:$PORT_HTTP/${1#/}"
+}
+
+tls_url() { # tls_url LISTENER PATH: good, expiring, selfsigned or wronghost
+	local var=PORT_${1^^}
+	echo "https://127.0.0.1:${!var}/${2#/}"
+}
+
+# seq_url NAME STEPS: a /seq/ URL whose counter belongs to this test alone
+seq_url() {
+	web "seq/$TEST_NAME-$1?steps=$2"
+}
+
+dead_url() { # a loopback URL where nothing listens: connection refused
+	echo "http://127.0.0.1:$DEAD_PORT/"
+}
+
+# server_count TABLE KEY: a request count from the fake server's /_stats
+server_count() {
+	node -e '
+		const http = require("http");
+		http.get({ host: "127.0.0.1", port: process.argv[1], path: "/_stats" }, (res) => {
+			let body = "";
+			res.on("data", (d) => (body += d));
+			res.on("end", () => console.log(JSON.parse(body)[process.argv[2]][process.argv[3]] || 0));
+		}).on("error", (e) => { console.error(e.message); process.exit(1); });
+	' "$PORT_HTTP" "$1" "$2"
+}
+
+# hits TARGET: how many requests the fake server got for TARGET (path and query, exactly)
+hits() {
+	server_count urls "/${1#/}"
+}
+
+hits_method() { # hits_method METHOD TARGET
+	server_count methods "$1 /${2#/}"
+}
+
+# --- JSON and the database ----------------------------------------------------------------
+
+# The JavaScript that json and assert_json run: j is the parsed JSON, show(v) the text of
+# a value (strings as they are, anything else as JSON: "null", "undefined", "3").
+JS_PRELUDE='
+	let j;
+	try { j = JSON.parse(process.env.JSON_TEXT); } catch (e) {
+		console.log(`not JSON (${e.message})`); process.exit(2);
+	}
+	const show = (v) => (typeof v === "string" ? v : v === undefined ? "undefined" : JSON.stringify(v));
+'
+
+# json EXPR [TEXT]: the value of the JavaScript expression EXPR over j = JSON.parse(TEXT)
+# (default $OUT), shown as above
+json() {
+	local value
+	value=$(JSON_TEXT=${2-$OUT} node -e "$JS_PRELUDE"'console.log(show(eval(process.argv[1])))' "$1" 2>&1) ||
+		fail "json '$1': $value"
+	printf '%s\n' "$value"
+}
+
+# assert_json EXPR EXPECTED [EXPR EXPECTED...]: each expression over the JSON on stdout
+# ($OUT) shows as EXPECTED (one node process for them all)
+assert_json() {
+	local problems
+	problems=$(JSON_TEXT=$OUT node -e "$JS_PRELUDE"'
+		const a = process.argv.slice(1);
+		for (let i = 0; i + 1 < a.length; i += 2) {
+			let got;
+			try { got = show(eval(a[i])); } catch (e) { got = `(${e.message})`; }
+			if (got !== a[i + 1]) console.log(`${a[i]}: expected \x27${a[i + 1]}\x27, got \x27${got}\x27`);
+		}
+	' "$@" 2>&1)
+	[[ -z $problems ]] || fail "$problems"
+}
+
+# svc_is INDEX FIELD EXPECTED [FIELD EXPECTED...]: fields of services[INDEX] on stdout
+svc_is() {
+	local index=$1 pairs=()
+	shift
+	while (($# >= 2)); do
+		pairs+=("j.services[$index].$1" "$2")
+		shift 2
+	done
+	assert_json "${pairs[@]}"
+}
+
+# assert_js CONDITION: a JavaScript condition over the JSON on stdout that must hold
+assert_js() {
+	assert_json "Boolean($1)" true
+}
+
+DB_FILE=state/incluinfo.db # relative to $T, where state_dir = state puts it
+
+db() { # db SQL: a query on the test's database, read-only; fails when it does not exist
+	[[ -f $T/$DB_FILE ]] || fail "no database at $DB_FILE"
+	sqlite3 -readonly -batch "$T/$DB_FILE" "$1" 2>&1 || fail "sqlite3 failed: $1"
+}
+
+db_dump() { # the service and incident tables, for comparing before and after
+	db 'SELECT * FROM service ORDER BY id; SELECT * FROM incident ORDER BY uuid;'
+}
+
+# --- assertions ---------------------------------------------------------------------------
+
+assert_rc() { # assert_rc EXPECTED: the last run's exit status
+	[[ $RC == "$1" ]] || fail "expected exit status $1, got $RC"
+}
+
+assert_eq() { # assert_eq EXPECTED ACTUAL [WHAT]
+	[[ $2 == "$1" ]] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+assert_contains() { # assert_contains HAYSTACK NEEDLE [WHAT]
+	[[ $1 == *"$2"* ]] || fail "${3:-text} does not contain '$2'"
+}
+
+assert_not_contains() { # assert_not_contains HAYSTACK NEEDLE [WHAT]
+	[[ $1 != *"$2"* ]] || fail "${3:-text} contains '$2'"
+}
+
+assert_match() { # assert_match TEXT ERE [WHAT]
+	[[ $1 =~ $2 ]] || fail "${3:-text} does not match /$2/: '$1'"
+}
+
+out_has() { assert_contains "$OUT" "$1" stdout; }
+err_has() { assert_contains "$ERR" "$1" stderr; }
+out_lacks() { assert_not_contains "$OUT" "$1" stdout; }
+
+# first_line_is REGEX: the plugin line (first line of stdout) matches REGEX
+first_line_is() {
+	assert_match "${OUT%%$'\n'*}" "$1" 'first line of stdout'
+}
+
+# --- waiting ------------------------------------------------------------------------------
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds; false on time out
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.05
+	done
+}

@@ -1,0 +1,342 @@
+# incluinfo check: how one probe is classified, and what check prints.
+
+# check_one URL [KEY=VALUE...]: one service "sede" on URL, then `--json check`
+check_one() {
+	local url=$1
+	shift
+	conf_new
+	conf_service sede "$url" "$@"
+	ii --json check
+}
+
+test_up() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	ii check
+	assert_rc 0
+	first_line_is '^INCLUINFO OK - '
+	ii --json check
+	assert_rc 0
+	svc_is 0 result up state up reason 'HTTP 200' http_status 200
+	assert_json j.status OK
+}
+
+test_503_is_down_and_warning_below_threshold() {
+	check_one "$(web status/503)"
+	assert_rc 1
+	assert_json j.status WARNING
+	svc_is 0 result down reason 'HTTP 503' http_status 503 consecutive_failures 1 incident null
+}
+
+test_unexpected_status_per_expect_status() {
+	# 404 is fine when expected; 200 then is not
+	check_one "$(web status/404)" expect_status=200,404
+	svc_is 0 result up
+	check_one "$(web status/200)" expect_status=301-302,404
+	svc_is 0 result down reason 'HTTP 200'
+}
+
+test_timeout() {
+	check_one "$(web "hang?$TEST_NAME")" timeout_ms=500 degraded_ms=400
+	assert_rc 1
+	svc_is 0 result down reason 'timeout after 500 ms' http_status null
+	# a timeout is not retried in the run (retries is for refused or reset connections)
+	assert_eq 1 "$(hits "hang?$TEST_NAME")" 'requests to /hang'
+}
+
+test_connection_refused_is_down() {
+	check_one "$(dead_url)"
+	svc_is 0 result down http_status null
+	assert_js 'j.services[0].reason.length > 0'
+}
+
+test_maintenance_text_with_200() {
+	check_one "$(web html/maintenance)" reject_text=mantenimiento
+	svc_is 0 result down reason "text 'mantenimiento' found" http_status 200
+}
+
+test_reject_text_absent_is_up() {
+	check_one "$(web html/ok)" reject_text=mantenimiento
+	svc_is 0 result up
+}
+
+test_expect_text_present() {
+	check_one "$(web html/ok)" 'expect_text=Seguridad Social' expect_text=operativo
+	svc_is 0 result up
+}
+
+test_expect_text_missing() {
+	# each expect_text must be there: the second one is not
+	check_one "$(web html/ok)" 'expect_text=Seguridad Social' 'expect_text=Cl@ve caída'
+	assert_rc 1
+	svc_is 0 result down
+	assert_contains "$(json 'j.services[0].reason')" 'Cl@ve caída' reason
+}
+
+test_expect_text_is_byte_for_byte() {
+	check_one "$(web 'body?text=Ingreso%20M%C3%ADnimo%20Vital')" 'expect_text=ingreso mínimo vital'
+	svc_is 0 result down
+	check_one "$(web 'body?text=Ingreso%20M%C3%ADnimo%20Vital')" 'expect_text=Ingreso Mínimo Vital'
+	svc_is 0 result up
+}
+
+test_expect_xpath_match() {
+	check_one "$(web html/ok)" "expect_xpath=//div[@id='estado'][text()='operativo']"
+	assert_rc 0
+	svc_is 0 result up
+}
+
+test_expect_xpath_no_match() {
+	check_one "$(web html/maintenance)" "expect_xpath=//div[@id='estado'][text()='operativo']"
+	assert_rc 1
+	svc_is 0 result down
+	assert_contains "$(json 'j.services[0].reason')" "//div[@id='estado']" reason
+}
+
+test_expect_xpath_sloppy_html() {
+	# libxml2's HTML parser copes with unclosed tags and unquoted attributes
+	check_one "$(web html/sloppy)" "expect_xpath=//div[@id='estado' and .='operativo']"
+	svc_is 0 result up
+}
+
+test_slow_is_degraded() {
+	check_one "$(web "delay/1500?$TEST_NAME")" degraded_ms=1000 timeout_ms=8000
+	assert_rc 1
+	assert_json j.status WARNING
+	svc_is 0 result degraded state degraded
+	assert_match "$(json 'j.services[0].reason')" '^slow: [0-9]+ ms$' reason
+	assert_js 'j.services[0].time_ms >= 1500'
+	ii check
+	first_line_is '^INCLUINFO WARNING - '
+}
+
+test_redirects_followed_within_limit() {
+	check_one "$(web "redirect/3?$TEST_NAME")" follow_redirects=3
+	assert_rc 0
+	svc_is 0 result up http_status 200
+	assert_eq 1 "$(hits "status/200?$TEST_NAME")" 'requests to the end of the chain'
+}
+
+test_redirects_beyond_limit() {
+	check_one "$(web "redirect/4?$TEST_NAME")" follow_redirects=3
+	assert_rc 1
+	svc_is 0 result down
+	# the fourth hop is never requested
+	assert_eq 0 "$(hits "status/200?$TEST_NAME")" 'requests to the end of the chain'
+}
+
+test_redirects_not_followed_with_zero() {
+	check_one "$(web redirect/1)" follow_redirects=0
+	svc_is 0 result down reason 'HTTP 302'
+	check_one "$(web redirect/1)" follow_redirects=0 expect_status=302
+	svc_is 0 result up
+}
+
+test_retries_reset_connection() {
+	# the first attempt is cut without an answer, the in-run retry gets 200
+	check_one "$(seq_url flaky reset,200)" retries=1
+	svc_is 0 result up
+	assert_eq 2 "$(hits "seq/$TEST_NAME-flaky?steps=reset,200")" 'attempts'
+	check_one "$(seq_url once reset,200)" retries=0
+	svc_is 0 result down
+}
+
+test_http_errors_not_retried() {
+	check_one "$(web "status/503?$TEST_NAME")" retries=3
+	svc_is 0 result down
+	assert_eq 1 "$(hits "status/503?$TEST_NAME")" 'attempts'
+}
+
+test_head_method() {
+	check_one "$(web "status/200?$TEST_NAME")" method=HEAD
+	svc_is 0 result up
+	assert_eq 1 "$(hits_method HEAD "status/200?$TEST_NAME")" 'HEAD requests'
+	assert_eq 0 "$(hits_method GET "status/200?$TEST_NAME")" 'GET requests'
+}
+
+test_headers_sent() {
+	check_one "$(web echo)" 'header=X-Incluinfo-Test: uno dos' 'header=Accept-Language: es' \
+		'expect_text=x-incluinfo-test: uno dos' 'expect_text=accept-language: es'
+	svc_is 0 result up
+}
+
+test_body_cap_2mib() {
+	# text beyond the first 2 MiB is not seen, and reading stops there
+	check_one "$(web 'big/3072?head=PRINCIPIO&tail=FINAL')" expect_text=PRINCIPIO
+	svc_is 0 result up
+	check_one "$(web 'big/3072?tail=FINAL')" expect_text=FINAL
+	svc_is 0 result down
+	check_one "$(web 'big/1024?tail=FINAL')" expect_text=FINAL
+	svc_is 0 result up
+}
+
+test_json_shape() {
+	conf_new
+	conf_service sede "$(web status/503)" 'name=Sede Electrónica de la Seguridad Social'
+	conf_service portal "$(web status/200)"
+	ii --json check
+	assert_rc 1
+	assert_json j.status WARNING j.canary none j.services.length 2 \
+		'["id", "name", "result", "state", "reason", "http_status", "time_ms",
+		  "consecutive_failures", "incident"].every((k) => j.services.every((s) => k in s))' true \
+		'j.services.every((s) => Number.isInteger(s.time_ms) && s.time_ms >= 0)' true \
+		'j.services.every((s) => Number.isInteger(s.consecutive_failures))' true
+	svc_is 0 id sede name 'Sede Electrónica de la Seguridad Social' result down state unknown \
+		reason 'HTTP 503' http_status 503 consecutive_failures 1 incident null
+	# the name defaults to the id
+	svc_is 1 id portal name portal result up state up http_status 200 consecutive_failures 0
+}
+
+test_verbose_line_per_service() {
+	conf_new
+	conf_services 3
+	ii -v check
+	assert_rc 0
+	local id
+	for id in s1 s2 s3; do
+		assert_eq 1 "$(grep -cE "^${id}[: ]" <<<"$OUT")" "lines of -v output about $id"
+	done
+	assert_eq 4 "$(wc -l <<<"$OUT")" 'lines of -v output'
+}
+
+test_quiet_prints_nothing_when_fine() {
+	conf_new
+	conf_services 1
+	ii -q check
+	assert_rc 0
+	assert_eq '' "$OUT" stdout
+}
+
+test_perfdata() {
+	conf_new
+	conf_service sede "$(web status/200)" degraded_ms=2500 timeout_ms=7000
+	conf_service portal "$(web status/503)"
+	ii check
+	first_line_is ' \| sede_time=[0-9]+\.[0-9]{3}s;2\.500;7\.000;0 portal_time=[0-9]+\.[0-9]{3}s;3\.000;10\.000;0$'
+}
+
+test_summary_names_failing_service() {
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=1
+	conf_service portal "$(web status/200)"
+	ii check
+	assert_rc 2
+	first_line_is '^INCLUINFO CRITICAL - .*sede down \(HTTP 503'
+}
+
+test_many_services_at_once() {
+	# 60 services that each answer after 1 s: probed at the same time, well within the
+	# 30 s limit of run (one after the other would take a minute)
+	conf_new
+	local i
+	for ((i = 1; i <= 60; i++)); do
+		conf_service "s$i" "$(web "delay/1000?$TEST_NAME-$i")" degraded_ms=20000 timeout_ms=25000
+	done
+	ii --json check
+	assert_rc 0
+	assert_js 'j.services.length === 60 && j.services.every((s) => s.result === "up")'
+}
+
+test_service_option() {
+	conf_new
+	conf_service a "$(web "status/503?$TEST_NAME-a")"
+	conf_service b "$(web "status/200?$TEST_NAME-b")"
+	conf_service c "$(web "status/200?$TEST_NAME-c")"
+	ii --json check --service b --service c
+	assert_rc 0
+	assert_json 'j.services.map((s) => s.id).join()' b,c
+	assert_eq 0 "$(hits "status/503?$TEST_NAME-a")" 'requests for service a'
+	assert_eq "b
+c" "$(db 'SELECT id FROM service ORDER BY id')" 'services in the database'
+	ii check --service b
+	first_line_is ' \| b_time=[^ ]*$'
+}
+
+test_service_option_unknown() {
+	conf_new
+	conf_services 1
+	ii check --service nosuch
+	assert_rc 3
+	err_has "unknown service 'nosuch'"
+}
+
+test_dry_run_creates_nothing() {
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=1
+	ii --json check --dry-run
+	svc_is 0 result down
+	[[ ! -e state ]] || fail "--dry-run created the state directory"
+}
+
+test_dry_run_changes_nothing() {
+	conf_new
+	conf_service sede "$(seq_url sede 200,503)" failures_to_open=1
+	ii check
+	assert_rc 0
+	local before
+	before=$(db 'SELECT * FROM service; SELECT * FROM probe; SELECT * FROM incident;')
+	ii --json check --dry-run
+	svc_is 0 result down
+	assert_eq "$before" "$(db 'SELECT * FROM service; SELECT * FROM probe; SELECT * FROM incident;')" \
+		'database after --dry-run'
+	# the real run afterwards still starts from the stored state
+	ii --json check
+	assert_rc 2
+	svc_is 0 consecutive_failures 1
+}
+
+test_no_services() {
+	conf_new
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN'
+}
+
+test_state_dir_created_0700() {
+	conf_new
+	conf_services 1
+	ii check
+	assert_rc 0
+	assert_eq 700 "$(stat -c %a state)" 'mode of state_dir'
+	[[ -f $DB_FILE ]] || fail "no database at $DB_FILE"
+}
+
+test_unwritable_state_dir_is_unknown() {
+	# state_dir below a regular file cannot be created
+	touch blocker
+	conf_new state_dir=blocker/state
+	conf_services 1
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN'
+	assert_match "$ERR" '^incluinfo: error: ' stderr
+}
+
+test_corrupt_database_is_unknown() {
+	conf_new
+	conf_services 1
+	mkdir -m 700 state
+	printf 'not a database\n%.0s' {1..200} >"$DB_FILE"
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN'
+	err_has 'incluinfo: error: '
+}
+
+test_history_days_prunes_probes() {
+	conf_new history_days=5
+	conf_service sede "$(web status/200)"
+	ii check
+	assert_rc 0
+	# two older probes put straight into the history: 10 days old and 3 days old
+	local day=86400 now
+	now=$(date +%s)
+	sqlite3 "$DB_FILE" "INSERT INTO probe (service, at, result, reason) VALUES
+		('sede', $((now - 10 * day)), 'up', 'HTTP 200'), ('sede', $((now - 3 * day)), 'up', 'HTTP 200')" ||
+		fail 'cannot add probes to the history'
+	ii check
+	assert_rc 0
+	assert_eq 0 "$(db "SELECT count(*) FROM probe WHERE at < $((now - 5 * day))")" 'probes older than 5 days'
+	assert_eq 1 "$(db "SELECT count(*) FROM probe WHERE at = $((now - 3 * day))")" 'the probe of 3 days ago'
+	assert_eq 3 "$(db "SELECT count(*) FROM probe")" 'probes kept'
+}

@@ -1,0 +1,166 @@
+# The command line itself: help, version, usage errors, finding the configuration.
+
+test_help() {
+	run --help
+	assert_rc 0
+	out_has 'usage: incluinfo'
+	local command
+	for command in check status config help; do
+		assert_match "$OUT" $'(^|\n) *'"$command"' ' "--help's list of commands ($command)"
+	done
+	local listing=$OUT
+	run help
+	assert_rc 0
+	assert_eq "$listing" "$OUT" "'help' against '--help'"
+}
+
+test_help_command() {
+	local command
+	for command in check status config; do
+		run help "$command"
+		assert_rc 0
+		assert_match "$OUT" "usage: incluinfo $command" "help $command"
+		local text=$OUT
+		run "$command" --help
+		assert_rc 0
+		assert_eq "$text" "$OUT" "'$command --help' against 'help $command'"
+	done
+	run help check
+	out_has --dry-run
+	out_has --service
+}
+
+test_help_unknown_command() {
+	run help frobnicate
+	assert_rc 64
+	err_has frobnicate
+}
+
+test_version() {
+	run --version
+	assert_rc 0
+	assert_match "$OUT" '^incluinfo [0-9]+\.[0-9]+\.[0-9]+' stdout
+}
+
+test_unknown_command() {
+	run frobnicate
+	assert_rc 64
+	err_has 'incluinfo: error: '
+	err_has frobnicate
+	assert_eq '' "$OUT" stdout
+}
+
+test_unknown_option() {
+	run --frobnicate status
+	assert_rc 64
+	err_has 'incluinfo: error: '
+	err_has --frobnicate
+	run --frobnicate
+	assert_rc 64
+}
+
+test_no_command() {
+	run
+	assert_rc 64
+	err_has 'incluinfo: error: '
+}
+
+test_option_missing_argument() {
+	run -c
+	assert_rc 64
+	err_has 'incluinfo: error: '
+}
+
+test_unexpected_argument() {
+	conf_new
+	ii status extra
+	assert_rc 64
+	ii config --frobnicate
+	assert_rc 64
+}
+
+test_check_usage_error_is_unknown() {
+	# check keeps the monitoring-plugins contract: a usage error is UNKNOWN
+	conf_new
+	conf_services 1
+	ii check --frobnicate
+	assert_rc 3
+	err_has --frobnicate
+}
+
+test_missing_config() {
+	local command
+	for command in config status; do
+		run -c missing.conf "$command"
+		assert_rc 78
+		assert_eq "incluinfo: error: cannot open 'missing.conf': No such file or directory" "$ERR" stderr
+	done
+	run -c missing.conf check
+	assert_rc 3
+	err_has "incluinfo: error: cannot open 'missing.conf': No such file or directory"
+	first_line_is '^INCLUINFO UNKNOWN'
+}
+
+test_default_config_is_incluinfo_conf() {
+	run config
+	assert_rc 78
+	err_has "cannot open 'incluinfo.conf'"
+	conf_new history_days=17
+	run config
+	assert_rc 0
+	out_has 17
+}
+
+test_config_from_environment() {
+	CONF=$T/from-env.conf
+	conf_new history_days=21
+	export INCLUINFO_CONFIG=$CONF
+	run config
+	assert_rc 0
+	out_has 21
+	# -c comes first
+	CONF=$T/from-option.conf
+	conf_new history_days=22
+	run -c "$CONF" config
+	assert_rc 0
+	out_has 22
+	out_lacks 21
+	INCLUINFO_CONFIG=$T/nonexistent.conf
+	run status
+	assert_rc 78
+	err_has "cannot open '$T/nonexistent.conf'"
+}
+
+test_invalid_config_check_is_unknown() {
+	conf_new
+	conf_service sede "$(web status/200)" timeout=5
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN'
+	local line
+	line=$(grep -n '^timeout = ' "$CONF" | cut -d: -f1)
+	err_has "$CONF:$line: error: unknown key 'timeout' in [service sede] (did you mean 'timeout_ms'?)"
+	[[ ! -e state ]] || fail 'an invalid configuration created the state directory'
+	ii status
+	assert_rc 78
+}
+
+test_options_after_command() {
+	# global options may follow the command too
+	conf_new
+	conf_services 1
+	run check -c "$CONF" --json
+	assert_rc 0
+	assert_json j.status OK
+}
+
+test_stdout_full() {
+	conf_new
+	conf_services 1
+	local command
+	for command in config status help; do
+		RUN_STDOUT=/dev/full ii "$command"
+		assert_rc 74
+		err_has 'incluinfo: error: '
+	done
+}
