@@ -25,7 +25,9 @@ struct row {
 	char reason[HEALTH_REASON_SIZE];
 	struct store_service state; /* after this run (as it would be, with --dry-run) */
 	enum health_transition transition;
-	char incident[37]; /* the open incident after this run; "" when none */
+	/* the incident this run opened, resolved or found open */
+	struct store_incident incident;
+	bool has_incident;
 };
 
 struct run {
@@ -133,6 +135,8 @@ static ii_err apply(struct store *store, struct run *run, long history_days, boo
 		bool found = false;
 		if (store)
 			rc = store_service_get(store, id, &r->state, &found, e);
+		if (!rc && store)
+			rc = store_incident_current(store, id, &r->incident, &r->has_incident, e);
 		if (rc)
 			break;
 		r->transition = health_step(&r->state.health, r->result, run->now,
@@ -143,24 +147,24 @@ static ii_err apply(struct store *store, struct run *run, long history_days, boo
 		memcpy(r->state.last_reason, r->reason, sizeof r->reason);
 		r->state.last_http_status = r->probe.http_status;
 		r->state.last_time_ms = r->probe.time_ms;
-		if (!dry_run) {
-			rc = store_service_put(store, id, &r->state, e);
-			if (!rc)
-				rc = store_probe_add(store, id, run->now, r->result, r->probe.http_status,
-						     r->probe.time_ms, r->reason, e);
-			if (!rc && r->transition == HEALTH_OPENED)
-				rc = store_incident_open(store, id, r->state.health.first_failure,
-							 r->reason, r->incident, e);
-			if (!rc && r->transition == HEALTH_RESOLVED)
-				rc = store_incident_resolve(store, id, r->state.health.first_success, e);
+		if (r->transition == HEALTH_OPENED) {
+			memset(&r->incident, 0, sizeof r->incident);
+			r->incident.opened_at = r->state.health.first_failure;
+			r->has_incident = !dry_run;
+		} else if (r->transition == HEALTH_RESOLVED) {
+			r->incident.resolved_at = r->state.health.first_success;
 		}
-		if (!rc && store && r->transition != HEALTH_OPENED) {
-			struct store_incident incident;
-			bool open = false;
-			rc = store_incident_current(store, id, &incident, &open, e);
-			if (!rc && open && r->transition != HEALTH_RESOLVED)
-				memcpy(r->incident, incident.uuid, sizeof r->incident);
-		}
+		if (dry_run)
+			continue;
+		rc = store_service_put(store, id, &r->state, e);
+		if (!rc)
+			rc = store_probe_add(store, id, run->now, r->result, r->probe.http_status,
+					     r->probe.time_ms, r->reason, e);
+		if (!rc && r->transition == HEALTH_OPENED)
+			rc = store_incident_open(store, id, r->incident.opened_at, r->reason,
+						 r->incident.uuid, e);
+		if (!rc && r->transition == HEALTH_RESOLVED)
+			rc = store_incident_resolve(store, id, r->incident.resolved_at, e);
 	}
 	if (rc == II_OK && !dry_run && store)
 		rc = store_probe_prune(store, run->now - (time_t)history_days * 86400, e);
@@ -204,6 +208,26 @@ static bool describe(const struct row *r, char *out, size_t len)
 	return true;
 }
 
+/* The event a person wants to read when a service's confirmed state changes. */
+static void print_transition(const struct row *r)
+{
+	const struct store_incident *incident = &r->incident;
+	char at[32], lasted[32];
+	if (r->transition == HEALTH_OPENED) {
+		cli_time_human(incident->opened_at, at);
+		printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
+		       r->svc->id, at, r->state.health.failures, r->reason,
+		       r->has_incident ? incident->uuid : "would open");
+	} else if (r->transition == HEALTH_RESOLVED) {
+		cli_time_human(incident->resolved_at, at);
+		if (incident->opened_at)
+			cli_duration(incident->resolved_at - incident->opened_at, lasted);
+		printf("%s: working again since %s; incident %s resolved%s%s\n", r->svc->id, at,
+		       *incident->uuid ? incident->uuid : "(none recorded)",
+		       incident->opened_at ? " after " : "", incident->opened_at ? lasted : "");
+	}
+}
+
 static void print_text(const struct run *run, enum plugin_status status, int verbose)
 {
 	printf("INCLUINFO %s - ", plugin_names[status]);
@@ -237,13 +261,10 @@ static void print_text(const struct run *run, enum plugin_status status, int ver
 		       since);
 		if (h->failures)
 			printf(", %d consecutive failure%s", h->failures, h->failures == 1 ? "" : "s");
-		if (r->transition == HEALTH_OPENED)
-			printf("; incident opened%s%s", *r->incident ? " " : "", r->incident);
-		else if (r->transition == HEALTH_RESOLVED)
-			printf("; incident resolved");
-		else if (*r->incident)
-			printf("; incident %s", r->incident);
+		if (r->has_incident && r->transition == HEALTH_STEADY)
+			printf("; incident %s", r->incident.uuid);
 		putchar('\n');
+		print_transition(r);
 	}
 	for (size_t i = 0; i < run->canary_count; i++) {
 		const struct probe_result *c = &run->canaries[run->count + i];
@@ -279,8 +300,8 @@ static int print_json(const struct run *run, const char *status)
 			cJSON_AddNumberToObject(o, "consecutive_failures", h->failures);
 		else
 			cJSON_AddNullToObject(o, "consecutive_failures");
-		if (*r->incident)
-			cJSON_AddStringToObject(o, "incident", r->incident);
+		if (r->has_incident)
+			cJSON_AddStringToObject(o, "incident", r->incident.uuid);
 		else
 			cJSON_AddNullToObject(o, "incident");
 		const char *transition = r->transition == HEALTH_OPENED     ? "opened"

@@ -32,7 +32,7 @@ for run in $(seq "$runs"); do
 	out=$("$bin" -c "$conf" -v check)
 	rc=$?
 	printf 'check %d (exit %d): %s\n' "$run" "$rc" "$(head -n 1 <<<"$out" | cut -d'|' -f1)"
-	grep -E 'incident (opened|resolved)' <<<"$out" | sed 's/^/    -> /'
+	grep -E ': (confirmed down|working again) ' <<<"$out" | sed 's/^/    -> /'
 	((run < runs)) && sleep 2
 done
 

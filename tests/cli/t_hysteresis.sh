@@ -66,11 +66,13 @@ test_up_after_successes_to_resolve() {
 	sleep 1.1
 	# the second: up again, resolved as of the first good check
 	step 0
-	svc_is 0 result up state up consecutive_failures 0 incident null
+	# the resolving run names the incident it resolved; later runs name none
+	svc_is 0 result up state up consecutive_failures 0 incident "$uuid" transition resolved
 	assert_json j.status OK
 	assert_eq "$(probe_time 4)" "$(db 'SELECT resolved_at FROM incident')" 'incident end'
 	[[ $(probe_time 4) != "$(probe_time 5)" ]] || fail 'the 4th and 5th checks share a second'
 	step 0
+	svc_is 0 state up incident null transition null
 	assert_eq 1 "$(incident_count)" 'incidents'
 }
 
