@@ -92,6 +92,28 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column)
 	snprintf(dst, size, "%s", text ? (const char *)text : "");
 }
 
+/* Runs sql with key bound to its one parameter; on a row, read() fills record. */
+static ii_err query_one(struct store *s, const char *sql, const char *key,
+			void (*read)(sqlite3_stmt *stmt, void *record), void *record, bool *found,
+			const char *doing, struct ii_error *e)
+{
+	*found = false;
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare(s, sql, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*found = true;
+		read(stmt, record);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(s, e, doing);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* PRAGMA user_version, or -1 when it cannot be read. */
 static int schema_version(struct store *s)
 {
@@ -201,41 +223,33 @@ void store_rollback(struct store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static void read_service(sqlite3_stmt *stmt, void *record)
+{
+	struct store_service *out = record;
+	struct health_state *h = &out->health;
+	h->state = health_from_name((const char *)sqlite3_column_text(stmt, 0));
+	h->since = (time_t)sqlite3_column_int64(stmt, 1);
+	h->failures = sqlite3_column_int(stmt, 2);
+	h->successes = sqlite3_column_int(stmt, 3);
+	h->first_failure = (time_t)sqlite3_column_int64(stmt, 4);
+	h->first_success = (time_t)sqlite3_column_int64(stmt, 5);
+	out->last_check = (time_t)sqlite3_column_int64(stmt, 6);
+	const unsigned char *result = sqlite3_column_text(stmt, 7);
+	out->last_result = result ? health_from_name((const char *)result) : HEALTH_UNKNOWN;
+	copy_text(out->last_reason, sizeof out->last_reason, stmt, 8);
+	out->last_http_status = sqlite3_column_int(stmt, 9);
+	out->last_time_ms = sqlite3_column_int(stmt, 10);
+}
+
 ii_err store_service_get(struct store *s, const char *id, struct store_service *out, bool *found,
 			 struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
-			    "SELECT state, since, failures, successes, first_failure, first_success,"
-			    " last_check, last_result, last_reason, last_http_status, last_time_ms"
-			    " FROM service WHERE id = ?",
-			    &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
 	memset(out, 0, sizeof *out);
-	*found = false;
-	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		*found = true;
-		struct health_state *h = &out->health;
-		h->state = health_from_name((const char *)sqlite3_column_text(stmt, 0));
-		h->since = (time_t)sqlite3_column_int64(stmt, 1);
-		h->failures = sqlite3_column_int(stmt, 2);
-		h->successes = sqlite3_column_int(stmt, 3);
-		h->first_failure = (time_t)sqlite3_column_int64(stmt, 4);
-		h->first_success = (time_t)sqlite3_column_int64(stmt, 5);
-		out->last_check = (time_t)sqlite3_column_int64(stmt, 6);
-		const unsigned char *result = sqlite3_column_text(stmt, 7);
-		out->last_result = result ? health_from_name((const char *)result) : HEALTH_UNKNOWN;
-		copy_text(out->last_reason, sizeof out->last_reason, stmt, 8);
-		out->last_http_status = sqlite3_column_int(stmt, 9);
-		out->last_time_ms = sqlite3_column_int(stmt, 10);
-	} else if (step != SQLITE_DONE) {
-		rc = db_fail(s, e, "read a service's state");
-	}
-	sqlite3_finalize(stmt);
-	return rc;
+	return query_one(s,
+			 "SELECT state, since, failures, successes, first_failure, first_success,"
+			 " last_check, last_result, last_reason, last_http_status, last_time_ms"
+			 " FROM service WHERE id = ?",
+			 id, read_service, out, found, "read a service's state", e);
 }
 
 ii_err store_service_put(struct store *s, const char *id, const struct store_service *in,
@@ -327,29 +341,22 @@ ii_err store_incident_resolve(struct store *s, const char *service, time_t resol
 	return run(s, stmt, "resolve an incident", e);
 }
 
+static void read_incident(sqlite3_stmt *stmt, void *record)
+{
+	struct store_incident *out = record;
+	copy_text(out->uuid, sizeof out->uuid, stmt, 0);
+	copy_text(out->service, sizeof out->service, stmt, 1);
+	out->opened_at = (time_t)sqlite3_column_int64(stmt, 2);
+	copy_text(out->cause, sizeof out->cause, stmt, 3);
+}
+
 ii_err store_incident_current(struct store *s, const char *service, struct store_incident *out,
 			      bool *found, struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
-			    "SELECT uuid, service, opened_at, cause FROM incident"
-			    " WHERE service = ? AND resolved_at IS NULL",
-			    &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, service, -1, SQLITE_STATIC);
 	memset(out, 0, sizeof *out);
-	*found = false;
-	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		*found = true;
-		copy_text(out->uuid, sizeof out->uuid, stmt, 0);
-		copy_text(out->service, sizeof out->service, stmt, 1);
-		out->opened_at = (time_t)sqlite3_column_int64(stmt, 2);
-		copy_text(out->cause, sizeof out->cause, stmt, 3);
-	} else if (step != SQLITE_DONE) {
-		rc = db_fail(s, e, "read an incident");
-	}
-	sqlite3_finalize(stmt);
-	return rc;
+	return query_one(s,
+			 "SELECT uuid, service, opened_at, cause FROM incident"
+			 " WHERE service = ? AND resolved_at IS NULL",
+			 service, read_incident, out, found, "read an incident", e);
 }
+
