@@ -124,7 +124,7 @@ static void *grow(void *array, size_t count, size_t size)
 	return reallocarray(array, count + 1, size);
 }
 
-static bool remember(struct parser *p, char *s)
+static bool allocated(struct parser *p, char *s)
 {
 	if (!s)
 		p->out_of_memory = true;
@@ -139,7 +139,7 @@ static bool strlist_add(struct parser *p, struct strlist *list, const char *valu
 		return false;
 	}
 	list->items = items;
-	if (!remember(p, list->items[list->count] = strdup(value)))
+	if (!allocated(p, list->items[list->count] = strdup(value)))
 		return false;
 	list->count++;
 	return true;
@@ -317,7 +317,7 @@ static void begin_section(struct parser *p, const char *written)
 		service_defaults(p->service);
 		p->service->line = p->line;
 		p->service->id = strdup(service_id);
-		if (!remember(p, p->service->id))
+		if (!allocated(p, p->service->id))
 			return;
 		cfg->service_count++;
 	}
@@ -431,7 +431,7 @@ static bool parse_long(const char *value, long min, long max, long *out)
 static bool set_string(struct parser *p, char **slot, const char *value)
 {
 	char *copy = strdup(value);
-	if (!remember(p, copy))
+	if (!allocated(p, copy))
 		return false;
 	free(*slot);
 	*slot = copy;
@@ -471,7 +471,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_PATH: {
 		char *resolved = path_resolve(p->dir, value);
-		if (remember(p, resolved)) {
+		if (allocated(p, resolved)) {
 			free(*(char **)slot);
 			*(char **)slot = resolved;
 		}
@@ -519,7 +519,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_CA_FILE: {
 		char *resolved = path_resolve(p->dir, value);
-		if (!remember(p, resolved))
+		if (!allocated(p, resolved))
 			break;
 		if (access(resolved, R_OK) < 0) {
 			diag_add(p->diags, p->path, p->line, "cannot read ca_file '%s': %s", value,
@@ -619,7 +619,7 @@ static char *read_line(char *buf, int size, void *user)
 	const char *end = *start == '[' ? strchr(start, ']') : NULL;
 	if (end) {
 		char *name = strndup(start + 1, (size_t)(end - start - 1));
-		if (remember(p, name))
+		if (allocated(p, name))
 			begin_section(p, name);
 		free(name);
 	} else if (*start && *start != ';' && *start != '#' && !strpbrk(start, "=:")) {
@@ -653,19 +653,19 @@ static bool fill_defaults(struct parser *p)
 		{&cfg->feeds_dir, "feeds"},
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-		if (!*paths[i].slot && !remember(p, *paths[i].slot = path_resolve(p->dir, paths[i].value)))
+		if (!*paths[i].slot && !allocated(p, *paths[i].slot = path_resolve(p->dir, paths[i].value)))
 			return false;
-	if (!cfg->timezone && !remember(p, cfg->timezone = strdup("Europe/Madrid")))
+	if (!cfg->timezone && !allocated(p, cfg->timezone = strdup("Europe/Madrid")))
 		return false;
-	if (!cfg->api_url && !remember(p, cfg->api_url = strdup("https://api.x.com")))
+	if (!cfg->api_url && !allocated(p, cfg->api_url = strdup("https://api.x.com")))
 		return false;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
-		if (!s->name && !remember(p, s->name = strdup(s->id)))
+		if (!s->name && !allocated(p, s->name = strdup(s->id)))
 			return false;
-		if (!s->method && !remember(p, s->method = strdup("GET")))
+		if (!s->method && !allocated(p, s->method = strdup("GET")))
 			return false;
-		if (!s->expect_status_text && !remember(p, s->expect_status_text = strdup("200-299")))
+		if (!s->expect_status_text && !allocated(p, s->expect_status_text = strdup("200-299")))
 			return false;
 	}
 	return true;
