@@ -1,0 +1,428 @@
+#include "template.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* A template is a list of segments: literal text (escapes already resolved) and fields. */
+enum segment_kind { SEGMENT_TEXT, SEGMENT_FIELD };
+
+struct segment {
+	enum segment_kind kind;
+	size_t off, len; /* SEGMENT_TEXT: bytes of template.text */
+	size_t field;    /* SEGMENT_FIELD: index in template.fields */
+};
+
+struct template {
+	char *name;
+	char *text; /* every literal segment, one after the other */
+	size_t text_len;
+	struct segment *segments;
+	size_t segment_count, segment_cap;
+	struct template_placeholder *fields; /* names are ours: allocated */
+	size_t field_count, field_cap;
+};
+
+/* Quoted parts of a line in messages are cut to this many bytes, so that a stray brace
+ * before a long paragraph still gives a one-line message. */
+#define QUOTE_MAX 40
+
+struct parser {
+	struct template *t;
+	const char *name; /* of the template, for messages */
+	struct diag_list *diags; /* may be NULL */
+	struct ii_error *e;
+	size_t problems;
+	int line;
+};
+
+/* Records a problem of the template at line (0: the whole template): every one goes to
+ * the diagnostics, the first one to e as a complete "name:line: error: ..." line. */
+static void problem(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct parser *p, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (p->diags)
+		diag_add(p->diags, p->name, line, "%s", msg);
+	if (p->problems++ == 0) {
+		if (line > 0)
+			ii_fail(p->e, II_EDATA, "%s:%d: error: %s", p->name, line, msg);
+		else
+			ii_fail(p->e, II_EDATA, "%s: error: %s", p->name, msg);
+	}
+}
+
+/* Whether s[0..len) is valid UTF-8; *bad gets the offset of the first invalid byte. */
+static bool utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += (size_t)n;
+	}
+	return true;
+}
+
+/* s[0..len) of valid UTF-8 cut to at most QUOTE_MAX bytes at a character boundary, with
+ * "…" when cut; messages built from it stay valid UTF-8. */
+static void quote(char *buf, size_t size, const char *s, size_t len)
+{
+	const char *more = "";
+	if (len > QUOTE_MAX) {
+		len = QUOTE_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+		more = "…";
+	}
+	snprintf(buf, size, "%.*s%s", (int)len, s, more);
+}
+
+static bool add_segment(struct template *t, struct segment seg)
+{
+	if (t->segment_count == t->segment_cap) {
+		size_t cap = t->segment_cap ? t->segment_cap * 2 : 8;
+		struct segment *grown = realloc(t->segments, cap * sizeof *grown);
+		if (!grown)
+			return false;
+		t->segments = grown;
+		t->segment_cap = cap;
+	}
+	t->segments[t->segment_count++] = seg;
+	return true;
+}
+
+/* Appends literal bytes, to the last segment when it is text. t->text was allocated as
+ * large as the template, which literal text never outgrows. */
+static bool add_text(struct template *t, const char *s, size_t len)
+{
+	memcpy(t->text + t->text_len, s, len);
+	struct segment *last = t->segment_count ? &t->segments[t->segment_count - 1] : NULL;
+	if (last && last->kind == SEGMENT_TEXT) {
+		last->len += len;
+	} else if (!add_segment(t, (struct segment){ .kind = SEGMENT_TEXT, .off = t->text_len,
+						     .len = len })) {
+		return false;
+	}
+	t->text_len += len;
+	return true;
+}
+
+static bool add_field(struct template *t, const char *name, size_t len, int line)
+{
+	size_t i = 0;
+	while (i < t->field_count && !(strlen(t->fields[i].name) == len &&
+				       !memcmp(t->fields[i].name, name, len)))
+		i++;
+	if (i == t->field_count) {
+		if (t->field_count == t->field_cap) {
+			size_t cap = t->field_cap ? t->field_cap * 2 : 8;
+			struct template_placeholder *grown =
+				realloc(t->fields, cap * sizeof *grown);
+			if (!grown)
+				return false;
+			t->fields = grown;
+			t->field_cap = cap;
+		}
+		char *copy = strndup(name, len);
+		if (!copy)
+			return false;
+		t->fields[t->field_count++] = (struct template_placeholder){ copy, line };
+	}
+	return add_segment(t, (struct segment){ .kind = SEGMENT_FIELD, .field = i });
+}
+
+enum name_check { NAME_OK, NAME_EMPTY, NAME_INVALID, NAME_TOO_LONG };
+
+static enum name_check check_name(const char *name, size_t len)
+{
+	if (len == 0)
+		return NAME_EMPTY;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (i > 0 && ((c >= '0' && c <= '9') || c == '_'));
+		if (!ok)
+			return NAME_INVALID;
+	}
+	return len > TEMPLATE_NAME_MAX ? NAME_TOO_LONG : NAME_OK;
+}
+
+/* Parses one line, s[0..len) without its line end, already known to be valid UTF-8. */
+static bool parse_line(struct parser *p, const char *s, size_t len)
+{
+	char quoted[QUOTE_MAX + 8];
+	size_t i = 0;
+	while (i < len) {
+		size_t start = i;
+		while (i < len && s[i] != '{' && s[i] != '}')
+			i++;
+		if (i > start && !add_text(p->t, s + start, i - start))
+			return false;
+		if (i == len)
+			break;
+		if (i + 1 < len && s[i + 1] == s[i]) { /* "{{" or "}}" */
+			if (!add_text(p->t, s + i, 1))
+				return false;
+			i += 2;
+			continue;
+		}
+		if (s[i] == '}') {
+			problem(p, p->line, "unmatched '}' ('}}' writes a literal '}')");
+			i++;
+			continue;
+		}
+		/* a '{' that opens a placeholder: its name runs to the next brace */
+		size_t name = i + 1, end = name;
+		while (end < len && s[end] != '{' && s[end] != '}')
+			end++;
+		quote(quoted, sizeof quoted, s + name, end - name);
+		if (end == len || s[end] == '{') {
+			problem(p, p->line,
+				"unterminated placeholder '{%s' (no '}' on the line; '{{' writes a literal '{')",
+				quoted);
+			i = end;
+			continue;
+		}
+		switch (check_name(s + name, end - name)) {
+		case NAME_OK:
+			if (!add_field(p->t, s + name, end - name, p->line))
+				return false;
+			break;
+		case NAME_EMPTY:
+			problem(p, p->line, "empty placeholder '{}' ('{{' writes a literal '{')");
+			break;
+		case NAME_INVALID:
+			problem(p, p->line,
+				"invalid placeholder name '{%s}' (a-z, 0-9 and '_', starting with a letter; '{{' writes a literal '{')",
+				quoted);
+			break;
+		case NAME_TOO_LONG:
+			problem(p, p->line, "placeholder name too long '{%s}' (at most %d characters)",
+				quoted, TEMPLATE_NAME_MAX);
+			break;
+		}
+		i = end + 1;
+	}
+	return true;
+}
+
+static bool parse(struct parser *p, const char *s, size_t len)
+{
+	size_t start = 0;
+	while (start < len) {
+		p->line++;
+		const char *nl = memchr(s + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - s) : len;
+		size_t bad;
+		/* a line that is not text is reported once and not parsed, so that no message
+		 * quotes invalid bytes */
+		if (memchr(s + start, '\0', end - start))
+			problem(p, p->line, "NUL character in the line");
+		else if (!utf8_valid(s + start, end - start, &bad))
+			problem(p, p->line, "invalid UTF-8 at byte %zu of the line", bad + 1);
+		else if (!parse_line(p, s + start, end - start))
+			return false;
+		if (nl && !add_text(p->t, "\n", 1))
+			return false;
+		start = end + 1;
+	}
+	return true;
+}
+
+void template_free(struct template *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->field_count; i++)
+		free((char *)t->fields[i].name);
+	free(t->fields);
+	free(t->segments);
+	free(t->text);
+	free(t->name);
+	free(t);
+}
+
+/* The loader shared by files and strings; strip_line_end for files. */
+static ii_err load(const char *name, const char *text, size_t len, bool strip_line_end,
+		   struct template **out, struct diag_list *diags, struct ii_error *e)
+{
+	struct template *t = calloc(1, sizeof *t);
+	if (!t || !(t->name = strdup(name))) {
+		free(t);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	struct parser p = { .t = t, .name = t->name, .diags = diags, .e = e };
+	if (len > TEMPLATE_MAX_SIZE) {
+		problem(&p, 0, "template too large (more than %u bytes)", TEMPLATE_MAX_SIZE);
+		template_free(t);
+		return II_EDATA;
+	}
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	if (strip_line_end && len > 0 && text[len - 1] == '\n') {
+		len--;
+		if (len > 0 && text[len - 1] == '\r')
+			len--;
+	}
+	if (len == 0) {
+		problem(&p, 0, "empty template");
+		template_free(t);
+		return II_EDATA;
+	}
+	if (!(t->text = malloc(len)) || !parse(&p, text, len)) {
+		template_free(t);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	if (p.problems) {
+		template_free(t);
+		return II_EDATA;
+	}
+	*out = t;
+	return II_OK;
+}
+
+ii_err template_load_string(const char *name, const char *text, size_t len,
+			    struct template **out, struct diag_list *diags, struct ii_error *e)
+{
+	return load(name, text, len, false, out, diags, e);
+}
+
+ii_err template_load_file(const char *path, struct template **out, struct diag_list *diags,
+			  struct ii_error *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+	/* one byte more than allowed tells a file that is too large */
+	char *buf = malloc(TEMPLATE_MAX_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	size_t len = fread(buf, 1, TEMPLATE_MAX_SIZE + 1, f);
+	int err = ferror(f) ? errno : 0;
+	fclose(f);
+	ii_err rc;
+	if (err)
+		rc = ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(err));
+	else
+		rc = load(path, buf, len, true, out, diags, e);
+	free(buf);
+	return rc;
+}
+
+const char *template_name(const struct template *t)
+{
+	return t->name;
+}
+
+const struct template_placeholder *template_placeholders(const struct template *t,
+							 size_t *count)
+{
+	*count = t->field_count;
+	return t->fields;
+}
+
+ii_err template_check(const struct template *t, const char *const *known, size_t count,
+		      struct diag_list *diags, struct ii_error *e)
+{
+	struct parser p = { .name = t->name, .diags = diags, .e = e }; /* reports only */
+	for (size_t i = 0; i < t->field_count; i++) {
+		size_t k = 0;
+		while (k < count && strcmp(known[k], t->fields[i].name))
+			k++;
+		if (k == count)
+			problem(&p, t->fields[i].line, "unknown placeholder '{%s}'",
+				t->fields[i].name);
+	}
+	return p.problems ? II_EDATA : II_OK;
+}
+
+ii_err template_render(const struct template *t, const struct template_value *values,
+		       size_t count, char **out, struct ii_error *e)
+{
+	/* each field's value and length, checked once, in order of first use: the first
+	 * problem reported is then the first in the template */
+	size_t n = t->field_count ? t->field_count : 1;
+	const char **value = malloc(n * sizeof *value);
+	size_t *value_len = malloc(n * sizeof *value_len);
+	ii_err rc = II_OK;
+	if (!value || !value_len) {
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < t->field_count; i++) {
+		const struct template_placeholder *f = &t->fields[i];
+		size_t k = 0;
+		while (k < count && strcmp(values[k].name, f->name))
+			k++;
+		const char *why = NULL;
+		if (k == count)
+			why = "unknown placeholder";
+		else if (!values[k].value)
+			why = "missing value for placeholder";
+		else if (!utf8_valid(values[k].value, strlen(values[k].value), NULL))
+			why = "invalid UTF-8 in the value of placeholder";
+		if (why) {
+			rc = ii_fail(e, II_EDATA, "%s:%d: error: %s '{%s}'", t->name, f->line, why,
+				     f->name);
+			goto done;
+		}
+		value[i] = values[k].value;
+		value_len[i] = strlen(value[i]);
+	}
+
+	/* the length first, compared without overflow, then one allocation */
+	size_t total = 0;
+	for (size_t i = 0; i < t->segment_count; i++) {
+		const struct segment *s = &t->segments[i];
+		size_t len = s->kind == SEGMENT_TEXT ? s->len : value_len[s->field];
+		if (len > TEMPLATE_MAX_OUTPUT - total) {
+			rc = ii_fail(e, II_EDATA, "%s: error: rendered text too long (more than %u bytes)",
+				     t->name, TEMPLATE_MAX_OUTPUT);
+			goto done;
+		}
+		total += len;
+	}
+	char *text = malloc(total + 1);
+	if (!text) {
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < t->segment_count; i++) {
+		const struct segment *s = &t->segments[i];
+		if (s->kind == SEGMENT_TEXT) {
+			memcpy(text + at, t->text + s->off, s->len);
+			at += s->len;
+		} else {
+			memcpy(text + at, value[s->field], value_len[s->field]);
+			at += value_len[s->field];
+		}
+	}
+	text[at] = '\0';
+	*out = text;
+done:
+	free(value);
+	free(value_len);
+	return rc;
+}
