@@ -1,0 +1,571 @@
+#include "thread.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tweet.h"
+
+/*
+ * The message is first cut into tokens at ASCII white space, and each token records how
+ * strong a break there is before it. The splitter then places paragraphs, sentences and
+ * words into posts greedily.
+ *
+ * Whether a candidate post fits is first estimated as the sum of its tokens' weights (each
+ * counted once by tweet_parse()) plus the separators and the numbering: X's rules look no
+ * further than white space (a URL or an emoji ends there, NFC composes nothing across a
+ * space), so the sum is the count. Counting every candidate exactly would cost a parse of
+ * the whole post per word. Every finished post is still counted exactly, and if any
+ * disagrees with its estimate, or a word the estimate refuses would in fact fit, the whole
+ * split is redone asking tweet_parse() about every candidate.
+ */
+
+enum brk {
+	BRK_NONE,      /* glued to the previous token: "20" "%" */
+	BRK_WORD,      /* an ordinary space */
+	BRK_SENTENCE,  /* the previous token ended a sentence */
+	BRK_PARAGRAPH, /* first token of a paragraph */
+};
+
+struct tok {
+	const char *s;
+	size_t len;
+	enum brk brk;
+	int weight;     /* tweet_parse() of the token alone */
+	bool forbidden; /* X refuses it whatever its length (U+FEFF and the like) */
+};
+
+struct post {
+	char *text;
+	int length;
+};
+
+struct thread {
+	struct post *posts;
+	size_t count;
+};
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+struct splitter {
+	const struct tok *toks;
+	size_t ntok;
+	const struct thread_options *opt;
+	size_t total;       /* the N of " n/N"; 1: no numbering */
+	size_t *starts;     /* first token of each post placed so far */
+	size_t nposts, cap;
+	size_t post_start;  /* first token of the post being filled */
+	size_t cur;         /* one past its last token */
+	struct buf buf;
+	bool exact;         /* count every candidate with tweet_parse() */
+	bool redo;          /* the estimate was wrong: split again, exactly */
+	struct ii_error *e;
+};
+
+void thread_options_init(struct thread_options *options)
+{
+	options->limit = TWEET_MAX_WEIGHTED_LENGTH;
+	options->numbering = true;
+	options->pack = false;
+	options->max_posts = THREAD_DEFAULT_MAX_POSTS;
+}
+
+/* ---- tokens ---- */
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* len without the closing punctuation that may follow a word: "20 %)." is "%". */
+static size_t strip_closers(const char *s, size_t len)
+{
+	static const char *const closers[] = {".", ",", ";", ":", "!", "?", ")", "\"", "'",
+					      "\xc2\xbb" /* » */, "\xe2\x80\x9d" /* ” */,
+					      "\xe2\x80\x99" /* ’ */, "\xe2\x80\xa6" /* … */};
+	for (bool again = true; again && len > 0;) {
+		again = false;
+		for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++) {
+			if (ends_with(s, len, closers[i])) {
+				len -= strlen(closers[i]);
+				again = true;
+				break;
+			}
+		}
+	}
+	return len;
+}
+
+static bool equals(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+static bool in_list(const char *s, size_t len, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (equals(s, len, list[i]))
+			return true;
+	return false;
+}
+
+/* Units and symbols written after a number, that a reader must not find at the start of
+ * the next post. Lower-case words only when they are never anything but a unit. */
+static bool is_unit(const struct tok *t)
+{
+	static const char *const units[] = {
+		"%", "\xe2\x80\xb0" /* ‰ */, "\xe2\x82\xac" /* € */, "$", "\xc2\xa3" /* £ */,
+		"\xc2\xb0" /* ° */, "\xc2\xba" /* º */, "\xc2\xb0" "C", "\xc2\xba" "C",
+		"euros", "km", "m", "cm", "mm", "m\xc2\xb2" /* m² */, "kg", "g", "l", "ml",
+		"h", "min", "s", "ms", "d", "kB", "KB", "MB", "GB", "TB",
+	};
+	return in_list(t->s, strip_closers(t->s, t->len), units, sizeof units / sizeof units[0]);
+}
+
+static bool is_month(const struct tok *t)
+{
+	static const char *const months[] = {
+		"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+		"septiembre", "setiembre", "octubre", "noviembre", "diciembre",
+	};
+	return in_list(t->s, strip_closers(t->s, t->len), months, sizeof months / sizeof months[0]);
+}
+
+static bool ends_in_digit(const struct tok *t)
+{
+	return t->len > 0 && t->s[t->len - 1] >= '0' && t->s[t->len - 1] <= '9';
+}
+
+static bool is_year(const struct tok *t)
+{
+	size_t len = strip_closers(t->s, t->len);
+	if (len != 4)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (t->s[i] < '0' || t->s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Whether t ends a sentence: ".", "!", "?" or "…", perhaps inside a quote or bracket. */
+static bool ends_sentence(const struct tok *t)
+{
+	static const char *const closers[] = {")", "\"", "'", "\xc2\xbb", "\xe2\x80\x9d",
+					      "\xe2\x80\x99"};
+	size_t len = t->len;
+	for (bool again = true; again && len > 0;) {
+		again = false;
+		for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++) {
+			if (ends_with(t->s, len, closers[i])) {
+				len -= strlen(closers[i]);
+				again = true;
+				break;
+			}
+		}
+	}
+	return ends_with(t->s, len, ".") || ends_with(t->s, len, "!") ||
+	       ends_with(t->s, len, "?") || ends_with(t->s, len, "\xe2\x80\xa6");
+}
+
+/* The breaks between the tokens of one paragraph, [a, b). A sentence is taken to start
+ * after a full stop only when the next word does not start in lower case, so that "etc. y"
+ * and "p. ej." do not end one. */
+static void mark_breaks(struct tok *toks, size_t a, size_t b)
+{
+	toks[a].brk = BRK_PARAGRAPH;
+	for (size_t i = a + 1; i < b; i++) {
+		const struct tok *prev = &toks[i - 1];
+		struct tok *t = &toks[i];
+		if (ends_in_digit(prev) && is_unit(t))
+			t->brk = BRK_NONE;
+		else if (ends_in_digit(prev) && equals(t->s, t->len, "de") && i + 1 < b &&
+			 is_month(&toks[i + 1]))
+			t->brk = BRK_NONE; /* "15 de enero"; the month is glued below */
+		else if (prev->brk == BRK_NONE && equals(prev->s, prev->len, "de") && is_month(t))
+			t->brk = BRK_NONE;
+		else if (is_month(prev) && equals(t->s, t->len, "de") && i + 1 < b &&
+			 is_year(&toks[i + 1]))
+			t->brk = BRK_NONE; /* "enero de 2026" */
+		else if (prev->brk == BRK_NONE && equals(prev->s, prev->len, "de") && is_year(t))
+			t->brk = BRK_NONE;
+		else if (ends_sentence(prev) && !(t->s[0] >= 'a' && t->s[0] <= 'z'))
+			t->brk = BRK_SENTENCE;
+		else
+			t->brk = BRK_WORD;
+	}
+}
+
+static ii_err tokenize(const char *const *paragraphs, size_t count, struct tok **out,
+		       size_t *n, struct ii_error *e)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	for (size_t p = 0; p < count; p++) {
+		const char *s = paragraphs[p];
+		if (!s)
+			continue;
+		size_t len = strlen(s);
+		size_t first = *n;
+		for (size_t i = 0; i < len;) {
+			if (is_space((unsigned char)s[i])) {
+				i++;
+				continue;
+			}
+			size_t j = i;
+			while (j < len && !is_space((unsigned char)s[j]))
+				j++;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct tok *grown = realloc(*out, cap * sizeof **out);
+				if (!grown)
+					return ii_fail(e, II_ENOMEM, "out of memory splitting a thread");
+				*out = grown;
+			}
+			/* an ASCII byte is never inside a UTF-8 sequence, so the tokens are valid
+			 * UTF-8 exactly when the paragraph is */
+			struct tweet_parse parsed;
+			struct ii_error pe = {0};
+			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
+				return ii_fail(e, pe.code, "paragraph %zu: %s", p + 1, pe.detail);
+			(*out)[(*n)++] = (struct tok){
+				s + i, j - i, BRK_WORD, parsed.weighted_length,
+				!parsed.valid && parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
+			i = j;
+		}
+		if (*n > first)
+			mark_breaks(*out, first, *n);
+	}
+	if (*n == 0)
+		return ii_fail(e, II_EDATA, "the message has no text");
+	return II_OK;
+}
+
+/* ---- rendering ---- */
+
+static bool buf_add(struct buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (b->len + len + 1 > cap)
+			cap *= 2;
+		char *grown = realloc(b->p, cap);
+		if (!grown)
+			return false;
+		b->p = grown;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return true;
+}
+
+/* Tokens [a, b) as post number `number` of `total`, into b->p. */
+static bool render(struct buf *out, const struct tok *toks, size_t a, size_t b, bool pack,
+		   size_t number, size_t total)
+{
+	out->len = 0;
+	if (!buf_add(out, "", 0))
+		return false;
+	for (size_t i = a; i < b; i++) {
+		if (i > a) {
+			/* a paragraph boundary inside a post only happens when packing */
+			bool para = toks[i].brk == BRK_PARAGRAPH && pack;
+			if (!buf_add(out, para ? "\n\n" : " ", para ? 2 : 1))
+				return false;
+		}
+		if (!buf_add(out, toks[i].s, toks[i].len))
+			return false;
+	}
+	if (total > 1) {
+		char suffix[48];
+		int n = snprintf(suffix, sizeof suffix, " %zu/%zu", number, total);
+		if (!buf_add(out, suffix, (size_t)n))
+			return false;
+	}
+	return true;
+}
+
+/* ---- splitting ---- */
+
+/* Counts tokens [a, b) as the next post; *fits when X would take it within the limit. */
+static ii_err measure(struct splitter *sp, size_t a, size_t b, bool *fits,
+		      struct tweet_parse *parsed)
+{
+	if (!sp->exact) {
+		int w = 0;
+		bool forbidden = false;
+		for (size_t i = a; i < b; i++) {
+			if (i > a)
+				w += sp->toks[i].brk == BRK_PARAGRAPH && sp->opt->pack ? 2 : 1;
+			w += sp->toks[i].weight;
+			forbidden |= sp->toks[i].forbidden;
+		}
+		if (sp->total > 1)
+			w += snprintf(NULL, 0, " %zu/%zu", sp->nposts + 1, sp->total);
+		*parsed = (struct tweet_parse){.weighted_length = w,
+					       .valid = !forbidden && w <= TWEET_MAX_WEIGHTED_LENGTH};
+		*fits = parsed->valid && w <= sp->opt->limit;
+		return II_OK;
+	}
+	if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, sp->nposts + 1, sp->total))
+		return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+	ii_err err = tweet_parse(sp->buf.p, sp->buf.len, parsed, sp->e);
+	if (err != II_OK)
+		return err;
+	*fits = parsed->valid && parsed->weighted_length <= sp->opt->limit;
+	return II_OK;
+}
+
+static ii_err flush(struct splitter *sp)
+{
+	if (sp->cur == sp->post_start)
+		return II_OK;
+	if (sp->nposts == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 16;
+		size_t *grown = realloc(sp->starts, cap * sizeof *grown);
+		if (!grown)
+			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+		sp->starts = grown;
+		sp->cap = cap;
+	}
+	sp->starts[sp->nposts++] = sp->post_start;
+	sp->post_start = sp->cur;
+	return II_OK;
+}
+
+/* The word [a, b) alone does not fit: name it, shortened to a readable length on a
+ * character boundary. */
+static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct tweet_parse *parsed)
+{
+	if (!sp->exact) {
+		/* named with X's own count, and if X would take it after all, start again */
+		bool fits;
+		sp->exact = true;
+		ii_err err = measure(sp, a, b, &fits, parsed);
+		sp->exact = false;
+		if (err != II_OK)
+			return err;
+		if (fits) {
+			sp->redo = true;
+			return II_EINTERNAL;
+		}
+	}
+	const char *word = sp->toks[a].s;
+	size_t len = (size_t)(sp->toks[b - 1].s + sp->toks[b - 1].len - word);
+	size_t shown = len;
+	if (shown > 80) {
+		shown = 80;
+		while (shown > 0 && ((unsigned char)word[shown] & 0xC0) == 0x80)
+			shown--;
+	}
+	const char *more = shown < len ? "\xe2\x80\xa6" : "";
+	const char *numbered = sp->total > 1 ? ", numbering included" : "";
+	if (parsed->weighted_length > sp->opt->limit)
+		return ii_fail(sp->e, II_EDATA, "word '%.*s%s' does not fit in a post (%d of %d%s)",
+			       (int)shown, word, more, parsed->weighted_length, sp->opt->limit,
+			       numbered);
+	return ii_fail(sp->e, II_EDATA,
+		       "word '%.*s%s' cannot be posted (X refuses U+FEFF, U+FFFE and U+FFFF)",
+		       (int)shown, word, more);
+}
+
+/*
+ * Places the group of tokens [g0, g1) at level (a paragraph, a sentence or a word): with
+ * the current post if it fits there, else at the start of the next post, else cut into
+ * the groups of the level below. Paragraphs always start a post unless packing.
+ */
+static ii_err place(struct splitter *sp, enum brk level, size_t g0, size_t g1)
+{
+	struct tweet_parse parsed;
+	bool fits;
+	ii_err err;
+	if (sp->cur != sp->post_start) {
+		if (level != BRK_PARAGRAPH || sp->opt->pack) {
+			if ((err = measure(sp, sp->post_start, g1, &fits, &parsed)) != II_OK)
+				return err;
+			if (fits) {
+				sp->cur = g1;
+				return II_OK;
+			}
+		}
+		if ((err = flush(sp)) != II_OK)
+			return err;
+	}
+	if ((err = measure(sp, g0, g1, &fits, &parsed)) != II_OK)
+		return err;
+	if (fits) {
+		sp->cur = g1;
+		return II_OK;
+	}
+	if (level == BRK_WORD)
+		return too_long(sp, g0, g1, &parsed);
+	enum brk below = level - 1;
+	for (size_t s0 = g0; s0 < g1;) {
+		size_t s1 = s0 + 1;
+		while (s1 < g1 && sp->toks[s1].brk < below)
+			s1++;
+		if ((err = place(sp, below, s0, s1)) != II_OK)
+			return err;
+		s0 = s1;
+	}
+	return II_OK;
+}
+
+/* One greedy pass numbered as if the thread had sp->total posts. */
+static ii_err run(struct splitter *sp)
+{
+	sp->nposts = 0;
+	sp->post_start = sp->cur = 0;
+	for (size_t p0 = 0; p0 < sp->ntok;) {
+		size_t p1 = p0 + 1;
+		while (p1 < sp->ntok && sp->toks[p1].brk != BRK_PARAGRAPH)
+			p1++;
+		ii_err err = place(sp, BRK_PARAGRAPH, p0, p1);
+		if (err != II_OK)
+			return err;
+		p0 = p1;
+	}
+	return flush(sp);
+}
+
+/* The posts of the last pass, numbered 1..count, checked once more as X counts them. */
+static ii_err collect(struct splitter *sp, struct thread *thread)
+{
+	size_t total = sp->opt->numbering ? sp->nposts : 1;
+	thread->posts = calloc(sp->nposts, sizeof *thread->posts);
+	if (!thread->posts)
+		return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+	for (size_t k = 0; k < sp->nposts; k++) {
+		size_t a = sp->starts[k], b = k + 1 < sp->nposts ? sp->starts[k + 1] : sp->ntok;
+		if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, k + 1, total))
+			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+		struct tweet_parse parsed;
+		ii_err err = tweet_parse(sp->buf.p, sp->buf.len, &parsed, sp->e);
+		if (err != II_OK)
+			return err;
+		/* a smaller N only shortens the suffix, so this cannot fail exactly counted; an
+		 * estimate that was wrong sends the split round again, exactly */
+		if (!parsed.valid || parsed.weighted_length > sp->opt->limit) {
+			if (!sp->exact) {
+				sp->redo = true;
+				return II_EINTERNAL;
+			}
+			return ii_fail(sp->e, II_EINTERNAL, "post %zu of %zu weighs %d, over %d",
+				       k + 1, sp->nposts, parsed.weighted_length, sp->opt->limit);
+		}
+		thread->posts[k].text = strdup(sp->buf.p);
+		if (!thread->posts[k].text)
+			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+		thread->posts[k].length = parsed.weighted_length;
+		thread->count = k + 1;
+	}
+	return II_OK;
+}
+
+/* First without numbering; then numbered as N until the count stops growing. A count
+ * below N is kept as it is: renumbering it only shortens the suffixes. Each round N grows
+ * and never past the number of tokens, so this ends. */
+static ii_err split_all(struct splitter *sp)
+{
+	ii_err err;
+	sp->total = 1;
+	if ((err = run(sp)) != II_OK)
+		return err;
+	while (sp->opt->numbering && sp->nposts > sp->total) {
+		sp->total = sp->nposts;
+		if ((err = run(sp)) != II_OK)
+			return err;
+	}
+	if (sp->nposts > sp->opt->max_posts)
+		return ii_fail(sp->e, II_EDATA,
+			       "thread of %zu posts is longer than the maximum of %zu", sp->nposts,
+			       sp->opt->max_posts);
+	return II_OK;
+}
+
+ii_err thread_split(const char *const *paragraphs, size_t count,
+		    const struct thread_options *options, struct thread **out, struct ii_error *e)
+{
+	struct thread_options defaults;
+	if (!options) {
+		thread_options_init(&defaults);
+		options = &defaults;
+	}
+	*out = NULL;
+	if (options->limit < 1 || options->limit > TWEET_MAX_WEIGHTED_LENGTH)
+		return ii_fail(e, II_EDATA, "post limit %d is not between 1 and %d", options->limit,
+			       TWEET_MAX_WEIGHTED_LENGTH);
+	if (options->max_posts < 1)
+		return ii_fail(e, II_EDATA, "maximum thread length must be at least 1 post");
+
+	struct splitter sp = {.opt = options, .e = e};
+	struct tok *toks = NULL;
+	struct thread *thread = NULL;
+	ii_err err = tokenize(paragraphs, count, &toks, &sp.ntok, e);
+	if (err != II_OK)
+		goto done;
+	sp.toks = toks;
+	do {
+		if (sp.redo) {
+			sp.redo = false;
+			sp.exact = true;
+			thread_free(thread);
+			thread = NULL;
+		}
+		if ((err = split_all(&sp)) != II_OK)
+			continue;
+		thread = calloc(1, sizeof *thread);
+		if (!thread) {
+			err = ii_fail(e, II_ENOMEM, "out of memory splitting a thread");
+			goto done;
+		}
+		err = collect(&sp, thread);
+	} while (sp.redo);
+	if (err != II_OK)
+		goto done;
+	*out = thread;
+	thread = NULL;
+done:
+	thread_free(thread);
+	free(sp.starts);
+	free(sp.buf.p);
+	free(toks);
+	return err;
+}
+
+void thread_free(struct thread *thread)
+{
+	if (!thread)
+		return;
+	for (size_t i = 0; i < thread->count; i++)
+		free(thread->posts[i].text);
+	free(thread->posts);
+	free(thread);
+}
+
+size_t thread_count(const struct thread *thread)
+{
+	return thread->count;
+}
+
+const char *thread_post(const struct thread *thread, size_t i)
+{
+	return i < thread->count ? thread->posts[i].text : NULL;
+}
+
+int thread_post_length(const struct thread *thread, size_t i)
+{
+	return i < thread->count ? thread->posts[i].length : -1;
+}
