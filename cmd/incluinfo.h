@@ -34,6 +34,7 @@ struct cli {
 
 int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);
+int cmd_count(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
 /* "incluinfo: error: ..." on stderr. */

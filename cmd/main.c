@@ -45,6 +45,16 @@ static const struct command commands[] = {
 	 "Validates the configuration file, reporting every problem with its line, and prints\n"
 	 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n",
 	 NEEDS_CONFIG},
+	{"count", cmd_count, "count a post's length the way X does",
+	 "usage: incluinfo count [--json] [--batch]\n"
+	 "\n"
+	 "Counts standard input (one trailing newline ignored) as X counts a post: NFC, weighted\n"
+	 "characters, every URL 23, every emoji 2, limit 280. Prints the weighted length, or\n"
+	 "with --json parseTweet's fields. Exit 0 when the post is valid, 1 when not, 65 when\n"
+	 "the input is not UTF-8 or is longer than 64 KiB.\n"
+	 "\n"
+	 "  --batch         read one JSON string per line, write one JSON object per line\n",
+	 0},
 	{"help", NULL, "show the commands, or one command's help",
 	 "usage: incluinfo help [COMMAND]\n", 0},
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka unit test binaries given as arguments, then the
-# command-line tests. Prints each suite's output and, last, one line for CI:
+# differential test of the counter, then the command-line tests. Prints each suite's
+# output and, last, one line for CI:
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,11 @@ for unit in "$@"; do
 	cat "$log"
 	count "$rc" "$unit"
 done
+
+# every field of parseTweet on a fixed-seed corpus of 100,000 strings (one per string)
+echo "== differential test: incluinfo count against twitter-text"
+node tests/oracle/diff.js build/incluinfo 2>&1 | tee "$log"
+count "${PIPESTATUS[0]}" tests/oracle/diff.js
 
 echo "== command-line tests"
 INCLUINFO=build/incluinfo tests/cli/run.sh 2>&1 | tee "$log"

@@ -69,3 +69,27 @@ awk -v n="$services" -v w1="$wall_one" -v wn="$wall_many" -v cpu="$cpu_many" \
 	printf "CPU per probe, check_curl -P 16:    %.2f ms (wall %.3f s for %d probes)\n", cpup / n * 1000, wp, n
 	printf "  ratio incluinfo / check_curl:     %.2f (target <= 0.50) %s\n", cpu / cpup, (cpu / cpup <= 0.5 ? "ok" : "MISSED")
 }'
+
+# Counting: the differential test's 100,000-string corpus, counted by `incluinfo count
+# --batch` (the whole process, start-up included) and by parseTweet in one Node process
+# (the loop only, see tests/oracle/bench.js); median of the runs, and the outputs compared.
+node tests/oracle/corpus.js 100000 >"$work/corpus"
+count_batch() { # prints the wall seconds of one `incluinfo count --batch` over the corpus
+	local TIMEFORMAT=%3R
+	{ time "$bin" count --batch <"$work/corpus" >"$work/c.out"; } 2>&1
+}
+c_times=() node_times=()
+for _ in $(seq "$repeats"); do
+	c_times+=("$(count_batch)")
+	node_times+=("$(node tests/oracle/bench.js "$work/corpus" "$work/node.out")")
+done
+c_count=$(printf '%s\n' "${c_times[@]}" | median)
+node_count=$(printf '%s\n' "${node_times[@]}" | median)
+same=$(cmp -s "$work/c.out" "$work/node.out" && echo "identical" || echo "DIFFERENT")
+awk -v c="$c_count" -v j="$node_count" -v same="$same" 'BEGIN {
+	printf "count 100000 strings, incluinfo count --batch: %.3f s\n", c
+	printf "count 100000 strings, parseTweet in Node:      %.3f s (loop only)\n", j
+	printf "  ratio Node / incluinfo:                      %.1f (target >= 10) %s\n", j / c, (j / c >= 10 ? "ok" : "MISSED")
+	printf "  results:                                     %s\n", same
+}'
+[[ $same == identical ]]

@@ -1,0 +1,494 @@
+#include "tweet_url.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "url_data.h"
+
+/*
+ * twitter-text's extractUrlsWithIndices(), by hand. The package finds URLs with one big
+ * backtracking regular expression (regexp/extractUrl.js); each part of it is simple enough
+ * that its first successful match can be computed directly, and the functions below say
+ * which part they stand for. The character classes and TLD lists are the package's own,
+ * generated into url_data.c. Positions are UTF-16 code units, as in JavaScript.
+ */
+
+#define NONE ((size_t)-1)
+enum { MAX_URL_LENGTH = 4096, MAX_TCO_SLUG_LENGTH = 40, MAX_LABEL_LENGTH = 63 };
+
+static bool in_class(enum url_class_id id, uint16_t c)
+{
+	const struct url_class *k = &url_classes[id];
+	unsigned lo = 0, hi = k->count;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (c < k->ranges[mid].lo)
+			hi = mid;
+		else if (c > k->ranges[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* What JavaScript compares under the 'i' flag. */
+static uint16_t fold(uint16_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? (uint16_t)(c - 32) : c;
+	unsigned lo = 0, hi = url_fold_count;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (c < url_folds[mid].from)
+			hi = mid;
+		else if (c > url_folds[mid].from)
+			lo = mid + 1;
+		else
+			return url_folds[mid].to;
+	}
+	return c;
+}
+
+static bool is_digit(uint16_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(uint16_t c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
+{
+	for (size_t k = 0; word[k]; k++)
+		if (at + k >= lim || fold(u[at + k]) != fold((uint16_t)word[k]))
+			return false;
+	return true;
+}
+
+/* Per text: where each run of domain characters and '-' (and '_') that starts at a
+ * position ends, so that trying a URL at every position stays linear; and room for the
+ * label ends of one domain. */
+struct scratch {
+	size_t *pos, *run_dash, *run_under;
+};
+
+/* validSubdomain (underscore allowed) or validDomainName: a run of domain characters and
+ * '-' (and '_'), starting and ending with a domain character, then '.'. Returns the
+ * position after the dot. */
+static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t p, bool underscore)
+{
+	if (p >= n || !in_class(URL_DOMAIN, u[p]))
+		return NONE;
+	size_t q = underscore ? w->run_under[p] : w->run_dash[p];
+	if (!in_class(URL_DOMAIN, u[q - 1]) || q >= n || u[q] != '.')
+		return NONE;
+	return q + 1;
+}
+
+static size_t tld_in(const struct url_tld *list, unsigned count, const uint16_t *u, size_t lim,
+		     size_t q)
+{
+	uint16_t first = fold(u[q]);
+	/* the lists are sorted by first unit: find the first TLD that starts with it */
+	unsigned lo = 0, hi = count;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (list[mid].units[0] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (unsigned i = lo; i < count && list[i].units[0] == first; i++) {
+		const struct url_tld *t = &list[i]; /* folded by the generator */
+		if (q + t->len > lim)
+			continue;
+		unsigned k = 1;
+		while (k < t->len && fold(u[q + k]) == t->units[k])
+			k++;
+		/* the lookahead (?=[^0-9a-zA-Z@+-]|$) after the alternation */
+		if (k == t->len && (q + k == lim || in_class(URL_TLD_FOLLOW, u[q + k])))
+			return q + k;
+	}
+	return NONE;
+}
+
+/* (?:validGTLD|validCCTLD|validPunycode) at q, the text ending at lim. */
+static size_t tld_at(const uint16_t *u, size_t lim, size_t q)
+{
+	if (q >= lim)
+		return NONE;
+	size_t end = tld_in(url_gtlds, url_gtlds_count, u, lim, q);
+	if (end == NONE)
+		end = tld_in(url_cctlds, url_cctlds_count, u, lim, q);
+	if (end == NONE && has_word(u, lim, q, "xn--")) {
+		end = q + 4;
+		while (end < lim && (is_alnum(u[end]) || u[end] == '-'))
+			end++;
+		if (end == q + 4)
+			end = NONE;
+	}
+	return end;
+}
+
+/* validDomain at s: validSubdomain* validDomainName TLD, the subdomains given back one by
+ * one from the greediest count as the regex backtracks. */
+static size_t domain_at(const uint16_t *u, size_t n, size_t s, const struct scratch *w)
+{
+	size_t k = 0, *pos = w->pos;
+	pos[0] = s;
+	for (size_t next; (next = label(w, u, n, pos[k], true)) != NONE;)
+		pos[++k] = next;
+	for (size_t j = k; j-- > 0;) {
+		if (label(w, u, n, pos[j], false) != pos[j + 1])
+			continue;
+		size_t end = tld_at(u, n, pos[j + 1]);
+		if (end != NONE)
+			return end;
+	}
+	return NONE;
+}
+
+/* validUrlBalancedParens at q, which holds '(': one level of nesting. */
+static size_t parens_at(const uint16_t *u, size_t n, size_t q)
+{
+	size_t r = q + 1;
+	while (r < n && in_class(URL_PATH_GENERAL, u[r]))
+		r++;
+	if (r > q + 1 && r < n && u[r] == ')')
+		return r + 1;
+	if (r >= n || u[r] != '(')
+		return NONE;
+	size_t r2 = r + 1;
+	while (r2 < n && in_class(URL_PATH_GENERAL, u[r2]))
+		r2++;
+	if (r2 == r + 1 || r2 >= n || u[r2] != ')')
+		return NONE;
+	size_t r3 = r2 + 1;
+	while (r3 < n && in_class(URL_PATH_GENERAL, u[r3]))
+		r3++;
+	return r3 < n && u[r3] == ')' ? r3 + 1 : NONE;
+}
+
+/* validUrlPath* after the '/'. validUrlPathEndingChars is spliced into validUrlPath
+ * without a group, so each repetition is either a run of path characters and balanced
+ * parentheses ending with an ending character (the longest, once the greedy expression
+ * has backtracked) or balanced parentheses alone. */
+static size_t path_end(const uint16_t *u, size_t n, size_t q)
+{
+	for (;;) {
+		size_t last = NONE;
+		for (size_t r = q; r < n;) {
+			if (u[r] == '(') {
+				size_t end = parens_at(u, n, r);
+				if (end == NONE)
+					break;
+				r = end;
+			} else if (in_class(URL_PATH_GENERAL, u[r])) {
+				if (in_class(URL_PATH_ENDING, u[r]))
+					last = r + 1;
+				r++;
+			} else {
+				break;
+			}
+		}
+		if (last == NONE && q < n && u[q] == '(')
+			last = parens_at(u, n, q);
+		if (last == NONE)
+			return q;
+		q = last;
+	}
+}
+
+/* validUrlQueryChars* validUrlQueryEndingChars after a '?', or NONE. */
+static size_t query_end(const uint16_t *u, size_t lim, size_t q)
+{
+	size_t last = NONE;
+	for (; q < lim && in_class(URL_QUERY, u[q]); q++)
+		if (in_class(URL_QUERY_ENDING, u[q]))
+			last = q + 1;
+	return last;
+}
+
+struct match {
+	size_t start, end;            /* $3, the URL */
+	size_t protocol;              /* length of $4, 0 without */
+	size_t domain_start, domain_end;
+	bool path;                    /* $7 matched */
+};
+
+/* The URL part of extractUrl at s: protocol, domain, port, path, query. */
+static bool url_at(const uint16_t *u, size_t n, size_t s, const struct scratch *scratch, struct match *m)
+{
+	size_t proto = has_word(u, n, s, "https://") ? 8 : has_word(u, n, s, "http://") ? 7 : 0;
+	size_t e = proto ? domain_at(u, n, s + proto, scratch) : NONE;
+	if (e == NONE) {
+		proto = 0;
+		e = domain_at(u, n, s, scratch);
+		if (e == NONE)
+			return false;
+	}
+	*m = (struct match){s, e, proto, s + proto, e, false};
+	if (e + 1 < n && u[e] == ':' && is_digit(u[e + 1])) {
+		e++;
+		while (e < n && is_digit(u[e]))
+			e++;
+	}
+	if (e < n && u[e] == '/') {
+		m->path = true;
+		e = path_end(u, n, e + 1);
+	}
+	if (e < n && u[e] == '?') {
+		size_t q = query_end(u, n, e + 1);
+		if (q != NONE)
+			e = q;
+	}
+	m->end = e;
+	return true;
+}
+
+/* Length of punycode's encode() of u[0..n), the code points of one label part. */
+static size_t punycode_length(const uint16_t *u, size_t n)
+{
+	uint32_t cps[256];
+	size_t count = 0, basic = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = u[i];
+		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+			i++;
+		}
+		if (count == sizeof cps / sizeof cps[0])
+			return MAX_LABEL_LENGTH + 1; /* far too long for a label anyway */
+		cps[count++] = c;
+		if (c < 0x80)
+			basic++;
+	}
+	size_t out = basic + (basic > 0);
+	uint64_t nn = 128, delta = 0, bias = 72;
+	for (size_t h = basic; h < count;) {
+		uint64_t m = UINT64_MAX;
+		for (size_t i = 0; i < count; i++)
+			if (cps[i] >= nn && cps[i] < m)
+				m = cps[i];
+		delta += (m - nn) * (h + 1);
+		nn = m;
+		for (size_t i = 0; i < count; i++) {
+			if (cps[i] < nn)
+				delta++;
+			if (cps[i] != nn)
+				continue;
+			uint64_t q = delta;
+			for (uint64_t k = 36;; k += 36) {
+				uint64_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+				if (q < t)
+					break;
+				out++;
+				q = (q - t) / (36 - t);
+			}
+			out++;
+			/* adapt() */
+			uint64_t d = h == basic ? delta / 700 : delta / 2;
+			d += d / (h + 1);
+			uint64_t k = 0;
+			for (; d > 455; k += 36)
+				d /= 35;
+			bias = k + (36 * d) / (d + 38);
+			delta = 0;
+			h++;
+		}
+		delta++;
+		nn++;
+	}
+	return out;
+}
+
+static bool separator(uint16_t c)
+{
+	return c == '.' || c == 0x3002 || c == 0xFF0E || c == 0xFF61;
+}
+
+/* punycode.toASCII(label).length, as idna.toAscii checks it: parts split at the IDNA
+ * separators, each non-ASCII one (outside 0x20-0x7E) as "xn--" and its encoding. */
+static size_t ascii_label_length(const uint16_t *u, size_t n)
+{
+	size_t total = 0;
+	for (size_t a = 0;;) {
+		size_t b = a;
+		bool ascii = true;
+		while (b < n && !separator(u[b])) {
+			ascii &= u[b] >= 0x20 && u[b] <= 0x7E;
+			b++;
+		}
+		total += ascii ? b - a : 4 + punycode_length(u + a, b - a);
+		if (b >= n)
+			break;
+		total++;
+		a = b + 1;
+	}
+	return total;
+}
+
+/* validAsciiDomain searched in u[a..lim): (?:[-a-z0-9accents]+\.)+ TLD. The end, or NONE. */
+static size_t ascii_domain_at(const uint16_t *u, size_t lim, size_t a, size_t *pos)
+{
+	size_t k = 0;
+	pos[0] = a;
+	for (;;) {
+		size_t q = pos[k];
+		while (q < lim && in_class(URL_ASCII_DOMAIN, u[q]))
+			q++;
+		if (q == pos[k] || q >= lim || u[q] != '.')
+			break;
+		pos[++k] = q + 1;
+	}
+	for (size_t j = k; j >= 1; j--) {
+		size_t end = tld_at(u, lim, pos[j]);
+		if (end != NONE)
+			return end;
+	}
+	return NONE;
+}
+
+/* isValidUrl(): idna.toAscii's checks and the length limit. toAscii returns the domain
+ * unchanged, so the length compared is the URL's own. */
+static bool valid_url(const uint16_t *u, const struct match *m, const struct scratch *w)
+{
+	size_t ds = m->domain_start, de = m->domain_end;
+	if (de - ds >= 4 && u[ds] == 'x' && u[ds + 1] == 'n' && u[ds + 2] == '-' && u[ds + 3] == '-') {
+		bool found = false;
+		for (size_t a = ds; a < de && !found; a++)
+			found = ascii_domain_at(u, de, a, w->pos) != NONE;
+		if (!found)
+			return false;
+	}
+	for (size_t a = ds;;) {
+		size_t b = a;
+		while (b < de && u[b] != '.')
+			b++;
+		size_t len = ascii_label_length(u + a, b - a);
+		if (len < 1 || len > MAX_LABEL_LENGTH)
+			return false;
+		if (b >= de)
+			break;
+		a = b + 1;
+	}
+	return (m->protocol ? m->protocol : 8) + (m->end - m->start) <= MAX_URL_LENGTH;
+}
+
+/* validTcoUrl on the URL: ^https?://t\.co/([a-z0-9]+)(?:\?query)? The end, the slug's
+ * length in *slug; NONE when it is not a t.co URL. */
+static size_t tco_end(const uint16_t *u, const struct match *m, size_t *slug)
+{
+	size_t s = m->start + m->protocol, lim = m->end;
+	if (!has_word(u, lim, s, "t.co/"))
+		return NONE;
+	size_t q = s + 5;
+	while (q < lim && is_alnum(u[q]))
+		q++;
+	if (q == s + 5)
+		return NONE;
+	*slug = q - (s + 5);
+	if (q < lim && u[q] == '?') {
+		size_t e = query_end(u, lim, q + 1);
+		if (e != NONE)
+			q = e;
+	}
+	return q;
+}
+
+static ii_err push(struct tweet_url_list *l, size_t start, size_t end, struct ii_error *e)
+{
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct tweet_url *items = realloc(l->items, cap * sizeof *items);
+		if (!items)
+			return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->count++] = (struct tweet_url){start, end};
+	return II_OK;
+}
+
+/* One match of extractUrl, as the loop body of extractUrlsWithIndices handles it. */
+static ii_err take(const uint16_t *u, size_t p, const struct match *m, const struct scratch *scratch,
+		   struct tweet_url_list *out, struct ii_error *e)
+{
+	if (!valid_url(u, m, scratch))
+		return II_OK;
+	if (m->protocol) {
+		size_t slug = 0, end = tco_end(u, m, &slug);
+		if (end != NONE && slug > MAX_TCO_SLUG_LENGTH)
+			return II_OK;
+		return push(out, m->start, end != NONE ? end : m->end, e);
+	}
+	/* without a protocol: not after - _ . or /, and only the ASCII domains in it */
+	if (m->start > p && (u[p] == '-' || u[p] == '_' || u[p] == '.' || u[p] == '/'))
+		return II_OK;
+	bool any = false;
+	for (size_t a = m->domain_start; a < m->domain_end;) {
+		size_t end = ascii_domain_at(u, m->domain_end, a, scratch->pos);
+		if (end == NONE) {
+			a++;
+			continue;
+		}
+		ii_err rc = push(out, a, end, e);
+		if (rc)
+			return rc;
+		any = true;
+		a = end;
+	}
+	if (any && m->path)
+		out->items[out->count - 1].end = m->end;
+	return II_OK;
+}
+
+ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, struct ii_error *e)
+{
+	*out = (struct tweet_url_list){0};
+	/* every URL has a dot in its domain; the package gives up at once without one too */
+	bool dot = false;
+	for (size_t i = 0; i < n && !dot; i++)
+		dot = u[i] == '.';
+	if (!dot)
+		return II_OK;
+	size_t *mem = malloc(3 * (n + 1) * sizeof *mem);
+	if (!mem)
+		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
+	struct scratch w = {mem, mem + n + 1, mem + 2 * (n + 1)};
+	w.run_dash[n] = w.run_under[n] = n;
+	for (size_t i = n; i-- > 0;) {
+		bool dom = in_class(URL_DOMAIN, u[i]);
+		w.run_dash[i] = dom || u[i] == '-' ? w.run_dash[i + 1] : i;
+		w.run_under[i] = dom || u[i] == '-' || u[i] == '_' ? w.run_under[i + 1] : i;
+	}
+	const struct scratch *scratch = &w;
+	ii_err rc = II_OK;
+	for (size_t p = 0; p < n && rc == II_OK;) {
+		/* validUrlPrecedingChars: a character that may stand before a URL, consumed by
+		 * the match, or else the start of the text */
+		struct match m;
+		bool found = in_class(URL_PRECEDING, u[p]) && url_at(u, n, p + 1, scratch, &m);
+		if (!found && p == 0)
+			found = url_at(u, n, 0, scratch, &m);
+		if (!found) {
+			p++;
+			continue;
+		}
+		rc = take(u, p, &m, scratch, out, e);
+		p = m.end; /* the regex's lastIndex */
+	}
+	free(mem);
+	if (rc)
+		tweet_url_free(out);
+	return rc;
+}
+
+void tweet_url_free(struct tweet_url_list *list)
+{
+	free(list->items);
+	*list = (struct tweet_url_list){0};
+}

@@ -1,0 +1,161 @@
+/* Unit tests of lib/tweet: the published twitter-text conformance figures, the ranges and
+ * the limits. tests/oracle/diff.js compares every field on a large corpus. */
+
+#include "unit.h"
+
+#include "tweet.h"
+
+static struct tweet_parse parsed(const char *text)
+{
+	struct tweet_parse p;
+	struct ii_error e = {0};
+	if (tweet_parse(text, strlen(text), &p, &e) != II_OK)
+		fail_msg("tweet_parse(\"%s\") failed: %s", text, e.detail);
+	return p;
+}
+
+static int weighted(const char *text)
+{
+	return parsed(text).weighted_length;
+}
+
+/* n copies of unit */
+static char *repeat(const char *unit, int n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * (size_t)n + 1);
+	assert_non_null(s);
+	for (int i = 0; i < n; i++)
+		memcpy(s + len * (size_t)i, unit, len);
+	s[len * (size_t)n] = '\0';
+	return s;
+}
+
+static void url_weighs_23(void **state)
+{
+	(void)state;
+	assert_int_equal(weighted("Hi http://test.co"), 26);
+	assert_int_equal(weighted("https://www.seg-social.es/wps/portal/wss/internet/Inicio"), 23);
+	assert_int_equal(weighted("sede.seg-social.gob.es"), 23);  /* no scheme, known TLD */
+	assert_int_equal(weighted("example.invalidtld"), 18);     /* unknown TLD: not a URL */
+	assert_int_equal(weighted("http://192.168.1.1"), 18);     /* no IP addresses */
+	assert_int_equal(weighted("http://localhost/x"), 18);
+	assert_int_equal(weighted("(https://example.com/a_(b))."), 26);
+	assert_int_equal(weighted("-example.com"), 12); /* no scheme after '-': not a URL */
+}
+
+static void cjk_weighs_2(void **state)
+{
+	(void)state;
+	char *s = repeat("的", 160);
+	struct tweet_parse p = parsed(s);
+	assert_int_equal(p.weighted_length, 320);
+	assert_false(p.valid);
+	assert_int_equal(p.permillage, 1142);
+	assert_int_equal(p.valid_range_end, 139); /* 140 characters fit */
+	assert_int_equal(p.display_range_end, 159);
+	free(s);
+}
+
+static void emoji_sequences_weigh_2(void **state)
+{
+	(void)state;
+	assert_int_equal(weighted("H🐱☺👨‍👩‍👧‍👦"), 7);
+	assert_int_equal(weighted("🙋🏽👨‍🎤"), 4);
+	assert_int_equal(weighted("1\u20e3"), 2);          /* keycap */
+	assert_int_equal(weighted("🇪🇸"), 2);               /* flag */
+	assert_int_equal(weighted("🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"), 2);
+}
+
+static void nfc_first(void **state)
+{
+	(void)state;
+	struct tweet_parse p = parsed("A\u0301B");
+	assert_int_equal(p.weighted_length, 2);
+	/* ranges: valid end in the NFC text plus what normalisation removed, display end in
+	 * the text as given */
+	assert_int_equal(p.valid_range_end, 2);
+	assert_int_equal(p.display_range_end, 2);
+}
+
+static void light_ranges(void **state)
+{
+	(void)state;
+	assert_int_equal(weighted("\u10ff"), 1);
+	assert_int_equal(weighted("\u1100"), 2);
+	assert_int_equal(weighted("\u2014\u2032"), 2);
+	assert_int_equal(weighted("\u2020"), 2);
+	assert_int_equal(weighted("ñandú"), 5);
+}
+
+static void limit_280(void **state)
+{
+	(void)state;
+	char *s = repeat("a", 280);
+	struct tweet_parse p = parsed(s);
+	assert_int_equal(p.weighted_length, 280);
+	assert_true(p.valid);
+	assert_int_equal(p.permillage, 1000);
+	assert_int_equal(p.valid_range_start, 0);
+	assert_int_equal(p.valid_range_end, 279);
+	assert_int_equal(p.display_range_start, 0);
+	assert_int_equal(p.display_range_end, 279);
+	free(s);
+
+	s = repeat("a", 281);
+	p = parsed(s);
+	assert_int_equal(p.weighted_length, 281);
+	assert_false(p.valid);
+	assert_int_equal(p.valid_range_end, 279);
+	assert_int_equal(p.display_range_end, 280);
+	free(s);
+}
+
+static void invalid_characters(void **state)
+{
+	(void)state;
+	struct tweet_parse p = parsed("ab\ufeffcd");
+	assert_false(p.valid);
+	assert_int_equal(p.weighted_length, 6);
+	assert_int_equal(p.valid_range_end, 1); /* the valid part stops before U+FEFF */
+	assert_false(parsed("\uffff").valid);
+	assert_false(parsed("x\ufffe").valid);
+}
+
+static void empty_is_invalid(void **state)
+{
+	(void)state;
+	struct tweet_parse p = parsed("");
+	assert_int_equal(p.weighted_length, 0);
+	assert_false(p.valid);
+	assert_int_equal(p.valid_range_end, 0);
+	assert_int_equal(p.display_range_end, 0);
+}
+
+static void invalid_utf8_is_an_error(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct tweet_parse p;
+		struct ii_error e = {0};
+		assert_int_equal(tweet_parse(bad[i], strlen(bad[i]), &p, &e), II_EDATA);
+		assert_non_null(strstr(e.detail, "UTF-8"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(url_weighs_23),
+		cmocka_unit_test(cjk_weighs_2),
+		cmocka_unit_test(emoji_sequences_weigh_2),
+		cmocka_unit_test(nfc_first),
+		cmocka_unit_test(light_ranges),
+		cmocka_unit_test(limit_280),
+		cmocka_unit_test(invalid_characters),
+		cmocka_unit_test(empty_is_invalid),
+		cmocka_unit_test(invalid_utf8_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
