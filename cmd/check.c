@@ -9,6 +9,7 @@
 #include "incluinfo.h"
 #include "lock.h"
 #include "probe.h"
+#include "spanish.h"
 #include "store.h"
 
 /* Canaries only need to answer: any HTTP response proves the network works. */
@@ -212,7 +213,7 @@ static bool describe(const struct row *r, char *out, size_t len)
 static void print_transition(const struct row *r)
 {
 	const struct store_incident *incident = &r->incident;
-	char at[32], lasted[32];
+	char at[32], lasted[ES_DURATION_SIZE];
 	if (r->transition == HEALTH_OPENED) {
 		cli_time_human(incident->opened_at, at);
 		printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
@@ -221,7 +222,7 @@ static void print_transition(const struct row *r)
 	} else if (r->transition == HEALTH_RESOLVED) {
 		cli_time_human(incident->resolved_at, at);
 		if (incident->opened_at)
-			cli_duration(incident->resolved_at - incident->opened_at, lasted);
+			es_duration(incident->resolved_at - incident->opened_at, lasted);
 		printf("%s: working again since %s; incident %s resolved%s%s\n", r->svc->id, at,
 		       *incident->uuid ? incident->uuid : "(none recorded)",
 		       incident->opened_at ? " after " : "", incident->opened_at ? lasted : "");

@@ -48,7 +48,5 @@ int cli_usage(const char *command);
 /* Local time as "2026-11-28T10:42:05+01:00" and as "2026-11-28 10:42:05". */
 void cli_time_iso(time_t t, char buf[32]);
 void cli_time_human(time_t t, char buf[32]);
-/* A duration the way people say it: "45 s", "33 min", "1 h 5 min", "2 d 3 h". */
-void cli_duration(time_t seconds, char buf[32]);
 
 #endif

@@ -20,16 +20,3 @@ void cli_time_human(time_t t, char buf[32])
 	localtime_r(&t, &tm);
 	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
-
-void cli_duration(time_t seconds, char buf[32])
-{
-	long s = seconds < 0 ? 0 : (long)seconds;
-	if (s < 60)
-		snprintf(buf, 32, "%ld s", s);
-	else if (s < 3600)
-		snprintf(buf, 32, "%ld min", s / 60);
-	else if (s < 86400)
-		snprintf(buf, 32, s % 3600 >= 60 ? "%ld h %ld min" : "%ld h", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, 32, s % 86400 >= 3600 ? "%ld d %ld h" : "%ld d", s / 86400, s % 86400 / 3600);
-}
