@@ -9,11 +9,8 @@
 #include <uuid/uuid.h>
 
 #include "path.h"
+#include "store_sql.h"
 
-struct store {
-	sqlite3 *db;
-	char *path;
-};
 
 /* migrations[v] takes a database from schema v to v + 1; never edit a released one */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -50,35 +47,77 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  cause TEXT NOT NULL"
 	");"
 	"CREATE UNIQUE INDEX incident_open ON incident(service) WHERE resolved_at IS NULL;",
+
+	/* 2: drafts of posts, their parts, and the audit trail */
+	"CREATE TABLE draft ("
+	"  uuid TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  source TEXT,"
+	"  content_hash TEXT,"
+	"  author TEXT,"
+	"  incident TEXT,"
+	"  reply_to TEXT,"
+	"  meta TEXT,"
+	"  status TEXT NOT NULL,"
+	"  due_at INTEGER,"
+	"  expires_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  changed_after_publication INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT"
+	");"
+	"CREATE UNIQUE INDEX draft_source ON draft(source) WHERE source IS NOT NULL;"
+	"CREATE INDEX draft_status ON draft(status, created_at);"
+	"CREATE TABLE post ("
+	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  weighted_length INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  remote_id TEXT,"
+	"  sent_at INTEGER,"
+	"  PRIMARY KEY (draft, seq)"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  draft TEXT,"
+	"  incident TEXT,"
+	"  action TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_draft ON audit(draft, id);",
 };
 
-static ii_err db_fail(struct store *s, struct ii_error *e, const char *doing)
+ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
 {
 	return ii_fail(e, II_ESTATE, "cannot %s in '%s': %s", doing, s->path, sqlite3_errmsg(s->db));
 }
 
 static ii_err exec(struct store *s, const char *sql, const char *doing, struct ii_error *e)
 {
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? II_OK : db_fail(s, e, doing);
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? II_OK : store_fail(s, e, doing);
 }
 
-static ii_err prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e)
+ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e)
 {
 	return sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) == SQLITE_OK
 		       ? II_OK
-		       : db_fail(s, e, "prepare a query");
+		       : store_fail(s, e, "prepare a query");
 }
 
-/* Steps a statement that returns no row, then finalizes it. */
-static ii_err run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e)
+ii_err store_run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e)
 {
 	int rc = sqlite3_step(stmt);
-	ii_err err = rc == SQLITE_DONE ? II_OK : db_fail(s, e, doing);
+	ii_err err = rc == SQLITE_DONE ? II_OK : store_fail(s, e, doing);
 	sqlite3_finalize(stmt);
 	return err;
 }
 
-static void bind_time(sqlite3_stmt *stmt, int index, time_t t)
+void store_bind_time(sqlite3_stmt *stmt, int index, time_t t)
 {
 	if (t)
 		sqlite3_bind_int64(stmt, index, (sqlite3_int64)t);
@@ -86,20 +125,19 @@ static void bind_time(sqlite3_stmt *stmt, int index, time_t t)
 		sqlite3_bind_null(stmt, index);
 }
 
-static void copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column)
+void store_copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, column);
 	snprintf(dst, size, "%s", text ? (const char *)text : "");
 }
 
-/* Runs sql with key bound to its one parameter; on a row, read() fills record. */
-static ii_err query_one(struct store *s, const char *sql, const char *key,
+ii_err store_query_one(struct store *s, const char *sql, const char *key,
 			void (*read)(sqlite3_stmt *stmt, void *record), void *record, bool *found,
 			const char *doing, struct ii_error *e)
 {
 	*found = false;
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s, sql, &stmt, e);
+	ii_err rc = store_prepare(s, sql, &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
@@ -108,7 +146,7 @@ static ii_err query_one(struct store *s, const char *sql, const char *key,
 		*found = true;
 		read(stmt, record);
 	} else if (step != SQLITE_DONE) {
-		rc = db_fail(s, e, doing);
+		rc = store_fail(s, e, doing);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
@@ -134,7 +172,7 @@ static ii_err migrate(struct store *s, struct ii_error *e)
 		return rc;
 	int version = schema_version(s);
 	if (version < 0) {
-		rc = db_fail(s, e, "read the schema version");
+		rc = store_fail(s, e, "read the schema version");
 	} else if (version > STORE_SCHEMA_VERSION) {
 		rc = ii_fail(e, II_ESTATE,
 			     "database '%s' has schema %d, newer than this incluinfo knows (%d)",
@@ -151,6 +189,13 @@ static ii_err migrate(struct store *s, struct ii_error *e)
 		return exec(s, "COMMIT", "commit a migration", e);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+void store_new_uuid(char uuid[37])
+{
+	uuid_t raw;
+	uuid_generate_random(raw);
+	uuid_unparse_lower(raw, uuid);
 }
 
 char *store_path(const char *state_dir)
@@ -236,7 +281,7 @@ static void read_service(sqlite3_stmt *stmt, void *record)
 	out->last_check = (time_t)sqlite3_column_int64(stmt, 6);
 	const unsigned char *result = sqlite3_column_text(stmt, 7);
 	out->last_result = result ? health_from_name((const char *)result) : HEALTH_UNKNOWN;
-	copy_text(out->last_reason, sizeof out->last_reason, stmt, 8);
+	store_copy_text(out->last_reason, sizeof out->last_reason, stmt, 8);
 	out->last_http_status = sqlite3_column_int(stmt, 9);
 	out->last_time_ms = sqlite3_column_int(stmt, 10);
 }
@@ -245,7 +290,7 @@ ii_err store_service_get(struct store *s, const char *id, struct store_service *
 			 struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
-	return query_one(s,
+	return store_query_one(s,
 			 "SELECT state, since, failures, successes, first_failure, first_success,"
 			 " last_check, last_result, last_reason, last_http_status, last_time_ms"
 			 " FROM service WHERE id = ?",
@@ -256,7 +301,7 @@ ii_err store_service_put(struct store *s, const char *id, const struct store_ser
 			 struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
+	ii_err rc = store_prepare(s,
 			    "INSERT OR REPLACE INTO service (id, state, since, failures, successes,"
 			    " first_failure, first_success, last_check, last_result, last_reason,"
 			    " last_http_status, last_time_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -266,24 +311,24 @@ ii_err store_service_put(struct store *s, const char *id, const struct store_ser
 	const struct health_state *h = &in->health;
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, health_name(h->state), -1, SQLITE_STATIC);
-	bind_time(stmt, 3, h->since);
+	store_bind_time(stmt, 3, h->since);
 	sqlite3_bind_int(stmt, 4, h->failures);
 	sqlite3_bind_int(stmt, 5, h->successes);
-	bind_time(stmt, 6, h->first_failure);
-	bind_time(stmt, 7, h->first_success);
-	bind_time(stmt, 8, in->last_check);
+	store_bind_time(stmt, 6, h->first_failure);
+	store_bind_time(stmt, 7, h->first_success);
+	store_bind_time(stmt, 8, in->last_check);
 	sqlite3_bind_text(stmt, 9, health_name(in->last_result), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 10, in->last_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 11, in->last_http_status);
 	sqlite3_bind_int64(stmt, 12, in->last_time_ms);
-	return run(s, stmt, "save a service's state", e);
+	return store_run(s, stmt, "save a service's state", e);
 }
 
 ii_err store_probe_add(struct store *s, const char *service, time_t at, enum health result,
 		       long http_status, long time_ms, const char *reason, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
+	ii_err rc = store_prepare(s,
 			    "INSERT INTO probe (service, at, result, http_status, time_ms, reason)"
 			    " VALUES (?,?,?,?,?,?)",
 			    &stmt, e);
@@ -295,27 +340,25 @@ ii_err store_probe_add(struct store *s, const char *service, time_t at, enum hea
 	sqlite3_bind_int64(stmt, 4, http_status);
 	sqlite3_bind_int64(stmt, 5, time_ms);
 	sqlite3_bind_text(stmt, 6, reason, -1, SQLITE_STATIC);
-	return run(s, stmt, "record a probe", e);
+	return store_run(s, stmt, "record a probe", e);
 }
 
 ii_err store_probe_prune(struct store *s, time_t before, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s, "DELETE FROM probe WHERE at < ?", &stmt, e);
+	ii_err rc = store_prepare(s, "DELETE FROM probe WHERE at < ?", &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)before);
-	return run(s, stmt, "prune the probe history", e);
+	return store_run(s, stmt, "prune the probe history", e);
 }
 
 ii_err store_incident_open(struct store *s, const char *service, time_t opened_at,
 			   const char *cause, char uuid[37], struct ii_error *e)
 {
-	uuid_t raw;
-	uuid_generate_random(raw);
-	uuid_unparse_lower(raw, uuid);
+	store_new_uuid(uuid);
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
+	ii_err rc = store_prepare(s,
 			    "INSERT INTO incident (uuid, service, opened_at, cause) VALUES (?,?,?,?)",
 			    &stmt, e);
 	if (rc)
@@ -324,37 +367,37 @@ ii_err store_incident_open(struct store *s, const char *service, time_t opened_a
 	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)opened_at);
 	sqlite3_bind_text(stmt, 4, cause, -1, SQLITE_STATIC);
-	return run(s, stmt, "open an incident", e);
+	return store_run(s, stmt, "open an incident", e);
 }
 
 ii_err store_incident_resolve(struct store *s, const char *service, time_t resolved_at,
 			      struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare(s,
+	ii_err rc = store_prepare(s,
 			    "UPDATE incident SET resolved_at = ? WHERE service = ? AND resolved_at IS NULL",
 			    &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)resolved_at);
 	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
-	return run(s, stmt, "resolve an incident", e);
+	return store_run(s, stmt, "resolve an incident", e);
 }
 
 static void read_incident(sqlite3_stmt *stmt, void *record)
 {
 	struct store_incident *out = record;
-	copy_text(out->uuid, sizeof out->uuid, stmt, 0);
-	copy_text(out->service, sizeof out->service, stmt, 1);
+	store_copy_text(out->uuid, sizeof out->uuid, stmt, 0);
+	store_copy_text(out->service, sizeof out->service, stmt, 1);
 	out->opened_at = (time_t)sqlite3_column_int64(stmt, 2);
-	copy_text(out->cause, sizeof out->cause, stmt, 3);
+	store_copy_text(out->cause, sizeof out->cause, stmt, 3);
 }
 
 ii_err store_incident_current(struct store *s, const char *service, struct store_incident *out,
 			      bool *found, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
-	return query_one(s,
+	return store_query_one(s,
 			 "SELECT uuid, service, opened_at, cause FROM incident"
 			 " WHERE service = ? AND resolved_at IS NULL",
 			 service, read_incident, out, found, "read an incident", e);

@@ -16,7 +16,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 

@@ -186,10 +186,10 @@ static void migrates_from_empty(void **state)
 	assert_int_equal(access(f->db_path, F_OK), 0);
 
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 1);
+	assert_int_equal(STORE_SCHEMA_VERSION, 2);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-				    " AND name IN ('service', 'probe', 'incident')"),
-			 3);
+				    " AND name IN ('service', 'probe', 'incident', 'draft', 'post', 'audit')"),
+			 6);
 	sqlite3 *db = raw_open(f, SQLITE_OPEN_READONLY);
 	sqlite3_stmt *stmt;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
@@ -241,6 +241,31 @@ static void read_needs_an_existing_database(void **state)
 	assert_int_equal(access(f->db_path, F_OK), -1);
 }
 
+/* A database left by the first release keeps its rows when it gains the draft tables. */
+static void migrates_a_version_1_database(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(f->state_dir, 0700), 0);
+	sqlite3 *db = raw_open(f, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	sqlite3_close(db);
+	raw_exec(f, "CREATE TABLE service (id TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER,"
+		    " failures INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0,"
+		    " first_failure INTEGER, first_success INTEGER, last_check INTEGER,"
+		    " last_result TEXT, last_reason TEXT, last_http_status INTEGER,"
+		    " last_time_ms INTEGER);"
+		    "CREATE TABLE probe (id INTEGER PRIMARY KEY, service TEXT NOT NULL,"
+		    " at INTEGER NOT NULL, result TEXT NOT NULL, http_status INTEGER,"
+		    " time_ms INTEGER, reason TEXT NOT NULL);"
+		    "CREATE TABLE incident (uuid TEXT PRIMARY KEY, service TEXT NOT NULL,"
+		    " opened_at INTEGER NOT NULL, resolved_at INTEGER, cause TEXT NOT NULL);"
+		    "INSERT INTO service (id, state, failures) VALUES ('sede', 'down', 4);"
+		    "PRAGMA user_version = 1");
+	open_ok(f, STORE_WRITE);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(raw_int(f, "SELECT failures FROM service WHERE id = 'sede'"), 4);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM draft"), 0);
+}
+
 static void read_of_an_unmigrated_database_fails(void **state)
 {
 	struct fixture *f = *state;
@@ -283,14 +308,14 @@ static void newer_schema_is_refused(void **state)
 	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
 	store_close(f->store);
 	f->store = NULL;
-	raw_exec(f, "PRAGMA user_version = 2");
+	raw_exec(f, "PRAGMA user_version = 99");
 
 	open_fails(f, STORE_READ);
-	unit_assert_contains(f->err.detail, "schema 2");
+	unit_assert_contains(f->err.detail, "schema 99");
 	open_fails(f, STORE_WRITE);
-	unit_assert_contains(f->err.detail, "schema 2");
+	unit_assert_contains(f->err.detail, "schema 99");
 	/* neither run touched the newer database */
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(f, "SELECT failures FROM service WHERE id = 'sede'"),
 			 in.health.failures);
 }
@@ -583,6 +608,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(store_path_is_in_state_dir),
 		UNIT_TEST(migrates_from_empty),
+		UNIT_TEST(migrates_a_version_1_database),
 		UNIT_TEST(migrates_an_empty_file),
 		UNIT_TEST(reopening_keeps_data),
 		UNIT_TEST(read_needs_an_existing_database),

@@ -1,0 +1,33 @@
+#ifndef INCLUINFO_STORE_SQL_H
+#define INCLUINFO_STORE_SQL_H
+/*
+ * The store's SQL helpers, for the modules of lib/ that keep their records in the state
+ * database (drafts, the publishing journal); cmd/ never includes this. A statement from
+ * store_prepare() belongs to the caller until store_run() or sqlite3_finalize() ends it.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <time.h>
+#include "error.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* II_ESTATE with SQLite's message: "cannot DOING in 'path': message". */
+ii_err store_fail(struct store *s, struct ii_error *e, const char *doing);
+ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e);
+/* Steps a statement that returns no row, then finalizes it. */
+ii_err store_run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e);
+/* Binds t, or NULL when t is 0. */
+void store_bind_time(sqlite3_stmt *stmt, int index, time_t t);
+/* Copies a text column (NULL: "") into dst, truncating to size. */
+void store_copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column);
+/* Runs sql with key bound to its one parameter; on a row, read() fills record. */
+ii_err store_query_one(struct store *s, const char *sql, const char *key,
+		       void (*read)(sqlite3_stmt *stmt, void *record), void *record, bool *found,
+		       const char *doing, struct ii_error *e);
+/* A new random UUID, lower case. */
+void store_new_uuid(char uuid[37]);
+#endif
