@@ -58,6 +58,14 @@ static void put_long(struct printer *p, const char *key, long value)
 		printf("%s = %ld\n", key, value);
 }
 
+static void put_bool(struct printer *p, const char *key, bool value)
+{
+	if (p->json)
+		cJSON_AddBoolToObject(p->section, key, value);
+	else
+		printf("%s = %s\n", key, value ? "true" : "false");
+}
+
 static void begin(struct printer *p, cJSON *parent, const char *json_key, const char *ini_name)
 {
 	if (p->json) {
@@ -100,6 +108,10 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	put_long(p, "failures_to_open", s->failures_to_open);
 	put_long(p, "successes_to_resolve", s->successes_to_resolve);
 	put_string(p, "ca_file", s->ca_file);
+	put_bool(p, "announce_degraded", s->announce_degraded);
+	put_long(p, "remind_minutes", s->remind_minutes);
+	put_long(p, "flap_limit", s->flap_limit);
+	put_long(p, "grace_minutes", s->grace_minutes);
 }
 
 int cmd_config(int argc, char **argv, struct cli *cli)
@@ -124,6 +136,8 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "feeds_dir", cfg->feeds_dir);
 	put_string(&p, "timezone", cfg->timezone);
 	put_long(&p, "history_days", cfg->history_days);
+	put_string(&p, "templates_dir", cfg->templates_dir);
+	put_long(&p, "run_timeout", cfg->run_timeout);
 
 	cJSON *services = p.json ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++)
@@ -135,12 +149,22 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	begin(&p, root, "policy", "policy");
 	put_string(&p, "incidents", config_policy_name(cfg->incidents));
 	put_string(&p, "notices", config_policy_name(cfg->notices));
+	put_bool(&p, "two_person", cfg->two_person);
 
 	begin(&p, root, "twitter", "twitter");
 	char *api_url = config_mask_url(cfg->api_url);
 	put_string(&p, "api_url", api_url);
 	free(api_url);
 	put_string(&p, "credentials", cfg->credentials);
+	put_long(&p, "thread_delay_ms", cfg->thread_delay_ms);
+
+	begin(&p, root, "feeds", "feeds");
+	put_string(&p, "base_url", cfg->feeds.base_url);
+	put_string(&p, "title", cfg->feeds.title);
+	put_string(&p, "author", cfg->feeds.author);
+	put_string(&p, "sender", cfg->feeds.sender);
+	put_string(&p, "rebuttal_url", cfg->feeds.rebuttal_url);
+	put_long(&p, "max_entries", cfg->feeds.max_entries);
 
 	if (p.json) {
 		char *text = cJSON_PrintUnformatted(root);

@@ -21,7 +21,7 @@
 #define MAX_SERVICE_ID 32
 #define MAX_NAME 120
 
-enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER };
+enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS };
 
 enum value_type {
 	T_STRING, /* non-empty text */
@@ -37,6 +37,7 @@ enum value_type {
 	T_CA_FILE,
 	T_POLICY,
 	T_TIMEZONE,
+	T_BOOL,
 };
 
 struct key {
@@ -55,6 +56,8 @@ static const struct key general_keys[] = {
 	{"feeds_dir", T_PATH, G(feeds_dir), 0, 0},
 	{"timezone", T_TIMEZONE, G(timezone), 0, 0},
 	{"history_days", T_LONG, G(history_days), 1, 3650},
+	{"templates_dir", T_PATH, G(templates_dir), 0, 0},
+	{"run_timeout", T_LONG, G(run_timeout), 1, 3600},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -75,6 +78,10 @@ static const struct key service_keys[] = {
 	{"failures_to_open", T_LONG, S(failures_to_open), 1, 100},
 	{"successes_to_resolve", T_LONG, S(successes_to_resolve), 1, 100},
 	{"ca_file", T_CA_FILE, S(ca_file), 0, 0},
+	{"announce_degraded", T_BOOL, S(announce_degraded), 0, 0},
+	{"remind_minutes", T_LONG, S(remind_minutes), 0, 10080},
+	{"flap_limit", T_LONG, S(flap_limit), 1, 100},
+	{"grace_minutes", T_LONG, S(grace_minutes), 0, 1440},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -86,12 +93,24 @@ static const struct key canary_keys[] = {
 static const struct key policy_keys[] = {
 	{"incidents", T_POLICY, G(incidents), 0, 0},
 	{"notices", T_POLICY, G(notices), 0, 0},
+	{"two_person", T_BOOL, G(two_person), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
 static const struct key twitter_keys[] = {
 	{"api_url", T_URL, G(api_url), 0, 0},
 	{"credentials", T_PATH, G(credentials), 0, 0},
+	{"thread_delay_ms", T_LONG, G(thread_delay_ms), 0, 60000},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key feeds_keys[] = {
+	{"base_url", T_URL, G(feeds.base_url), 0, 0},
+	{"title", T_STRING, G(feeds.title), 0, 0},
+	{"author", T_STRING, G(feeds.author), 0, 0},
+	{"sender", T_STRING, G(feeds.sender), 0, 0},
+	{"rebuttal_url", T_URL, G(feeds.rebuttal_url), 0, 0},
+	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -218,6 +237,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_CANARY: return canary_keys;
 	case SEC_POLICY: return policy_keys;
 	case SEC_TWITTER: return twitter_keys;
+	case SEC_FEEDS: return feeds_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -234,6 +254,9 @@ static void service_defaults(struct config_service *s)
 	s->retries = 1;
 	s->failures_to_open = 3;
 	s->successes_to_resolve = 2;
+	s->remind_minutes = 60;
+	s->flap_limit = 3;
+	s->grace_minutes = 15;
 }
 
 static enum section_kind section_kind_of(const char *name, const char **service_id)
@@ -246,6 +269,7 @@ static enum section_kind section_kind_of(const char *name, const char **service_
 		{"canary", SEC_CANARY},
 		{"policy", SEC_POLICY},
 		{"twitter", SEC_TWITTER},
+		{"feeds", SEC_FEEDS},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (!strcmp(name, fixed[i].name))
@@ -539,6 +563,14 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			bad_value(p, k->name, value, "expected auto or review");
 		break;
+	case T_BOOL:
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+			*(bool *)slot = true;
+		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+			*(bool *)slot = false;
+		else
+			bad_value(p, k->name, value, "expected true or false");
+		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
 			diag_add(p->diags, p->path, p->line, "unknown time zone '%s'", value);
@@ -688,6 +720,9 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		return ii_fail(e, II_ENOMEM, "out of memory");
 	}
 	p.cfg->history_days = 90;
+	p.cfg->run_timeout = 50;
+	p.cfg->thread_delay_ms = 2000;
+	p.cfg->feeds.max_entries = 50;
 	p.cfg->incidents = CONFIG_POLICY_AUTO;
 	p.cfg->notices = CONFIG_POLICY_REVIEW;
 
@@ -749,6 +784,12 @@ void config_free(struct config *cfg)
 	free(cfg->timezone);
 	free(cfg->api_url);
 	free(cfg->credentials);
+	free(cfg->templates_dir);
+	free(cfg->feeds.base_url);
+	free(cfg->feeds.title);
+	free(cfg->feeds.author);
+	free(cfg->feeds.sender);
+	free(cfg->feeds.rebuttal_url);
 	free(cfg);
 }
 

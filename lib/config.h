@@ -42,6 +42,10 @@ struct config_service {
 	long failures_to_open;
 	long successes_to_resolve;
 	char *ca_file; /* NULL: the system's CA certificates */
+	bool announce_degraded;
+	long remind_minutes; /* between updates of an open incident; 0: never */
+	long flap_limit;     /* incidents within an hour before the service is unstable */
+	long grace_minutes;  /* after a maintenance window, before an incident opens */
 	int line;      /* of the section header */
 };
 
@@ -57,8 +61,20 @@ struct config {
 	struct strlist canaries;
 	enum config_policy incidents;
 	enum config_policy notices;
+	bool two_person; /* an author may not approve their own notice */
+	char *templates_dir; /* NULL: the templates built into incluinfo */
+	long run_timeout;    /* seconds a `run` may take */
 	char *api_url;
 	char *credentials; /* NULL when not configured */
+	long thread_delay_ms;
+	struct config_feeds {
+		char *base_url;     /* where feeds_dir is served; NULL: not configured */
+		char *title;
+		char *author;
+		char *sender;       /* CAP senderName */
+		char *rebuttal_url; /* with {slug} */
+		long max_entries;
+	} feeds;
 };
 
 /*

@@ -145,6 +145,43 @@ static void sede_refuses(struct fixture *f, const char *extra, const char *messa
 
 /* ---- valid files ---- */
 
+static void publishing_keys(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, SEDE "announce_degraded = yes\nremind_minutes = 0\n"
+					       "flap_limit = 5\ngrace_minutes = 30\n"
+					       "[general]\ntemplates_dir = plantillas\nrun_timeout = 40\n"
+					       "[policy]\ntwo_person = true\n"
+					       "[twitter]\nthread_delay_ms = 0\n"
+					       "[feeds]\nbase_url = https://www.seg-social.es/feeds/\n"
+					       "title = Avisos\nauthor = Ministerio\nsender = Seguridad Social\n"
+					       "rebuttal_url = https://www.seg-social.es/bulos/{slug}\n"
+					       "max_entries = 20\n");
+	const struct config_service *s = &cfg->services[0];
+	assert_true(s->announce_degraded);
+	assert_int_equal(s->remind_minutes, 0);
+	assert_int_equal(s->flap_limit, 5);
+	assert_int_equal(s->grace_minutes, 30);
+	char *templates = unit_join(f->etc, "plantillas");
+	assert_string_equal(cfg->templates_dir, templates);
+	free(templates);
+	assert_int_equal(cfg->run_timeout, 40);
+	assert_true(cfg->two_person);
+	assert_int_equal(cfg->thread_delay_ms, 0);
+	assert_string_equal(cfg->feeds.base_url, "https://www.seg-social.es/feeds/");
+	assert_string_equal(cfg->feeds.title, "Avisos");
+	assert_string_equal(cfg->feeds.author, "Ministerio");
+	assert_string_equal(cfg->feeds.sender, "Seguridad Social");
+	assert_string_equal(cfg->feeds.rebuttal_url, "https://www.seg-social.es/bulos/{slug}");
+	assert_int_equal(cfg->feeds.max_entries, 20);
+}
+
+static void bad_boolean(void **state)
+{
+	sede_refuses(*state, "announce_degraded = maybe\n",
+		     "invalid value 'maybe' for 'announce_degraded': expected true or false");
+}
+
 static void full_file_with_every_key(void **state)
 {
 	struct fixture *f = *state;
@@ -276,6 +313,16 @@ static void defaults_for_omitted_keys(void **state)
 	assert_int_equal(s->failures_to_open, 3);
 	assert_int_equal(s->successes_to_resolve, 2);
 	assert_null(s->ca_file);
+	assert_false(s->announce_degraded);
+	assert_int_equal(s->remind_minutes, 60);
+	assert_int_equal(s->flap_limit, 3);
+	assert_int_equal(s->grace_minutes, 15);
+	assert_false(cfg->two_person);
+	assert_null(cfg->templates_dir);
+	assert_int_equal(cfg->run_timeout, 50);
+	assert_int_equal(cfg->thread_delay_ms, 2000);
+	assert_int_equal(cfg->feeds.max_entries, 50);
+	assert_null(cfg->feeds.base_url);
 	free(var);
 	free(notices);
 	free(feeds);
@@ -947,6 +994,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		UNIT_TEST(full_file_with_every_key),
 		UNIT_TEST(defaults_for_omitted_keys),
+		UNIT_TEST(publishing_keys),
+		UNIT_TEST(bad_boolean),
 		UNIT_TEST(several_services_and_find),
 		UNIT_TEST(absolute_paths_are_kept),
 		UNIT_TEST(repeatable_keys),

@@ -1,0 +1,487 @@
+#include "draft.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store_sql.h"
+
+static const char *const status_names[] = {
+	[DRAFT_PENDING] = "pending",     [DRAFT_APPROVED] = "approved",
+	[DRAFT_REJECTED] = "rejected",   [DRAFT_PUBLISHED] = "published",
+	[DRAFT_FAILED] = "failed",       [DRAFT_EXPIRED] = "expired",
+};
+
+const char *draft_status_name(enum draft_status status)
+{
+	return status_names[status];
+}
+
+static enum draft_status status_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
+		if (name && !strcmp(name, status_names[i]))
+			return (enum draft_status)i;
+	return DRAFT_FAILED;
+}
+
+static void bind_optional(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (text && *text)
+		sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+ii_err draft_audit_add(struct store *s, const char *draft, const char *incident,
+		       const char *action, const struct draft_actor *actor, const char *detail,
+		       struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "INSERT INTO audit (at, draft, incident, action, name, os_user, detail)"
+				  " VALUES (?,?,?,?,?,?,?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)actor->at);
+	bind_optional(stmt, 2, draft);
+	bind_optional(stmt, 3, incident);
+	sqlite3_bind_text(stmt, 4, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, actor->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, actor->os_user, -1, SQLITE_STATIC);
+	bind_optional(stmt, 7, detail);
+	return store_run(s, stmt, "record an audit entry", e);
+}
+
+static ii_err set_status(struct store *s, const char *uuid, enum draft_status status,
+			 time_t at, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET status = ?, updated_at = ? WHERE uuid = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, draft_status_name(status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)at);
+	sqlite3_bind_text(stmt, 3, uuid, -1, SQLITE_STATIC);
+	return store_run(s, stmt, "change a draft's status", e);
+}
+
+static ii_err put_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
+			struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "DELETE FROM post WHERE draft = ?", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	rc = store_run(s, stmt, "replace a draft's posts", e);
+	for (size_t i = 0; rc == II_OK && i < spec->post_count; i++) {
+		rc = store_prepare(s,
+				   "INSERT INTO post (draft, seq, text, weighted_length) VALUES (?,?,?,?)",
+				   &stmt, e);
+		if (rc)
+			break;
+		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(stmt, 3, spec->posts[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 4, spec->lengths[i]);
+		rc = store_run(s, stmt, "save a draft's post", e);
+	}
+	return rc;
+}
+
+/* Binds the columns a notice can change, in the order of both statements below. */
+static void bind_content(sqlite3_stmt *stmt, const struct draft_spec *spec)
+{
+	sqlite3_bind_text(stmt, 1, spec->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, spec->title ? spec->title : "", -1, SQLITE_STATIC);
+	bind_optional(stmt, 3, spec->hash);
+	bind_optional(stmt, 4, spec->author);
+	bind_optional(stmt, 5, spec->meta);
+	store_bind_time(stmt, 6, spec->due_at);
+	store_bind_time(stmt, 7, spec->expires_at);
+}
+
+ii_err draft_create(struct store *s, const struct draft_spec *spec,
+		    const struct draft_actor *actor, bool approve, char uuid[37],
+		    struct ii_error *e)
+{
+	store_new_uuid(uuid);
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "INSERT INTO draft (kind, title, content_hash, author, meta, due_at,"
+				  " expires_at, uuid, source, incident, reply_to, status, created_at,"
+				  " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	bind_content(stmt, spec);
+	sqlite3_bind_text(stmt, 8, uuid, -1, SQLITE_STATIC);
+	bind_optional(stmt, 9, spec->source);
+	bind_optional(stmt, 10, spec->incident);
+	bind_optional(stmt, 11, spec->reply_to);
+	sqlite3_bind_text(stmt, 12, draft_status_name(DRAFT_PENDING), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 13, (sqlite3_int64)actor->at);
+	sqlite3_bind_int64(stmt, 14, (sqlite3_int64)actor->at);
+	rc = store_run(s, stmt, "create a draft", e);
+	if (rc == II_OK)
+		rc = put_posts(s, uuid, spec, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, uuid, spec->incident, "created", actor, spec->source, e);
+	if (rc == II_OK && approve)
+		rc = draft_approve(s, uuid, actor, false, e);
+	return rc;
+}
+
+static const char draft_columns[] =
+	"SELECT uuid, kind, title, source, content_hash, author, incident, reply_to, status,"
+	" due_at, expires_at, created_at, updated_at, changed_after_publication, error,"
+	" (SELECT count(*) FROM post WHERE post.draft = draft.uuid) FROM draft ";
+
+static void read_draft(sqlite3_stmt *stmt, void *record)
+{
+	struct draft *d = record;
+	store_copy_text(d->uuid, sizeof d->uuid, stmt, 0);
+	store_copy_text(d->kind, sizeof d->kind, stmt, 1);
+	store_copy_text(d->title, sizeof d->title, stmt, 2);
+	store_copy_text(d->source, sizeof d->source, stmt, 3);
+	store_copy_text(d->hash, sizeof d->hash, stmt, 4);
+	store_copy_text(d->author, sizeof d->author, stmt, 5);
+	store_copy_text(d->incident, sizeof d->incident, stmt, 6);
+	store_copy_text(d->reply_to, sizeof d->reply_to, stmt, 7);
+	d->status = status_from_name((const char *)sqlite3_column_text(stmt, 8));
+	d->due_at = (time_t)sqlite3_column_int64(stmt, 9);
+	d->expires_at = (time_t)sqlite3_column_int64(stmt, 10);
+	d->created_at = (time_t)sqlite3_column_int64(stmt, 11);
+	d->updated_at = (time_t)sqlite3_column_int64(stmt, 12);
+	d->changed_after_publication = sqlite3_column_int(stmt, 13) != 0;
+	store_copy_text(d->error, sizeof d->error, stmt, 14);
+	d->post_count = (size_t)sqlite3_column_int64(stmt, 15);
+}
+
+static ii_err draft_get(struct store *s, const char *where, const char *key, struct draft *out,
+			bool *found, struct ii_error *e)
+{
+	char sql[sizeof draft_columns + 128];
+	snprintf(sql, sizeof sql, "%s%s", draft_columns, where);
+	memset(out, 0, sizeof *out);
+	return store_query_one(s, sql, key, read_draft, out, found, "read a draft", e);
+}
+
+/* Whether any of the draft's posts reached, or may have reached, X. */
+static ii_err publication_began(struct store *s, const char *uuid, bool *began,
+				struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "SELECT count(*) FROM post WHERE draft = ? AND state <> 'pending'",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*began = sqlite3_column_int(stmt, 0) > 0;
+	else
+		rc = store_fail(s, e, "read a draft's posts");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static ii_err mark_changed_after_publication(struct store *s, const struct draft *d,
+					     const struct draft_spec *spec,
+					     const struct draft_actor *actor, struct ii_error *e)
+{
+	if (d->changed_after_publication)
+		return II_OK;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET changed_after_publication = 1 WHERE uuid = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, d->uuid, -1, SQLITE_STATIC);
+	rc = store_run(s, stmt, "mark a draft as changed", e);
+	char detail[128];
+	snprintf(detail, sizeof detail, "content %.12s, not republished", spec->hash);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d->uuid, d->incident, "changed after publication", actor,
+				     detail, e);
+	return rc;
+}
+
+static ii_err revise(struct store *s, const struct draft *d, const struct draft_spec *spec,
+		     const struct draft_actor *actor, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "UPDATE draft SET kind = ?, title = ?, content_hash = ?, author = ?,"
+				  " meta = ?, due_at = ?, expires_at = ?, status = 'pending',"
+				  " updated_at = ?, error = NULL WHERE uuid = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	bind_content(stmt, spec);
+	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)actor->at);
+	sqlite3_bind_text(stmt, 9, d->uuid, -1, SQLITE_STATIC);
+	rc = store_run(s, stmt, "revise a draft", e);
+	if (rc == II_OK)
+		rc = put_posts(s, d->uuid, spec, e);
+	if (rc == II_OK && d->status == DRAFT_APPROVED)
+		rc = draft_audit_add(s, d->uuid, d->incident, "revoked", actor,
+				     "the notice changed after approval", e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d->uuid, d->incident, "changed", actor, spec->source, e);
+	return rc;
+}
+
+ii_err draft_ingest(struct store *s, const struct draft_spec *spec,
+		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
+		    char uuid[37], struct ii_error *e)
+{
+	struct draft d;
+	bool found;
+	ii_err rc = draft_get(s, "WHERE source = ?", spec->source, &d, &found, e);
+	if (rc)
+		return rc;
+	if (!found) {
+		*change = DRAFT_NEW;
+		return draft_create(s, spec, actor, auto_approve, uuid, e);
+	}
+	memcpy(uuid, d.uuid, 37);
+	if (!strcmp(d.hash, spec->hash)) {
+		*change = DRAFT_SAME;
+		return II_OK;
+	}
+	bool began = d.status == DRAFT_PUBLISHED;
+	if (!began && (rc = publication_began(s, d.uuid, &began, e)))
+		return rc;
+	if (began) {
+		*change = DRAFT_CHANGED_AFTER_PUBLICATION;
+		return mark_changed_after_publication(s, &d, spec, actor, e);
+	}
+	*change = d.status == DRAFT_APPROVED ? DRAFT_REVOKED : DRAFT_REVISED;
+	rc = revise(s, &d, spec, actor, e);
+	if (rc == II_OK && auto_approve)
+		rc = draft_approve(s, d.uuid, actor, false, e);
+	return rc;
+}
+
+static bool plausible_id(const char *id)
+{
+	if (strlen(id) < DRAFT_ID_MIN_PREFIX || strlen(id) > 36)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!strchr("0123456789abcdef-", *p))
+			return false;
+	return true;
+}
+
+ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_error *e)
+{
+	if (strlen(id) < DRAFT_ID_MIN_PREFIX)
+		return ii_fail(e, II_EDATA, "draft id '%s' is too short: give at least %d characters",
+			       id, DRAFT_ID_MIN_PREFIX);
+	if (!plausible_id(id))
+		return ii_fail(e, II_EDATA, "no draft '%s'", id);
+	char pattern[40];
+	snprintf(pattern, sizeof pattern, "%s%%", id);
+	size_t count;
+	char sql[sizeof draft_columns + 64];
+	snprintf(sql, sizeof sql, "%sWHERE uuid LIKE ? LIMIT 2", draft_columns);
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, sql, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
+	struct draft found[2];
+	for (count = 0; count < 2 && sqlite3_step(stmt) == SQLITE_ROW; count++)
+		read_draft(stmt, &found[count]);
+	sqlite3_finalize(stmt);
+	if (count == 0)
+		return ii_fail(e, II_EDATA, "no draft '%s'", id);
+	if (count > 1)
+		return ii_fail(e, II_EDATA, "draft id '%s' is ambiguous: give more characters", id);
+	*out = found[0];
+	return II_OK;
+}
+
+/* Grows *items (of size bytes each) so that it holds at least need; false when out of memory. */
+static bool grow(void **items, size_t size, size_t *capacity, size_t need)
+{
+	if (need <= *capacity)
+		return true;
+	size_t next = *capacity ? *capacity * 2 : 16;
+	void *p = realloc(*items, next * size);
+	if (!p)
+		return false;
+	*items = p;
+	*capacity = next;
+	return true;
+}
+
+ii_err draft_list(struct store *s, bool all, struct draft **out, size_t *count,
+		  struct ii_error *e)
+{
+	*out = NULL;
+	*count = 0;
+	char sql[sizeof draft_columns + 128];
+	snprintf(sql, sizeof sql, "%s%s ORDER BY created_at, rowid", draft_columns,
+		 all ? "" : "WHERE status IN ('pending', 'approved', 'failed')");
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, sql, &stmt, e);
+	if (rc)
+		return rc;
+	size_t capacity = 0;
+	int step = SQLITE_DONE;
+	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!grow((void **)out, sizeof **out, &capacity, *count + 1))
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+		else
+			read_draft(stmt, &(*out)[(*count)++]);
+	}
+	if (rc == II_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, "list the drafts");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return rc;
+}
+
+ii_err draft_posts(struct store *s, const char *uuid, struct draft_post **out, size_t *count,
+		   struct ii_error *e)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT text, weighted_length, state, remote_id, sent_at FROM post"
+				  " WHERE draft = ? ORDER BY seq",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	size_t capacity = 0;
+	int step = SQLITE_DONE;
+	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct draft_post *p;
+		if (!grow((void **)out, sizeof **out, &capacity, *count + 1) ||
+		    !((*out)[*count].text = strdup((const char *)sqlite3_column_text(stmt, 0)))) {
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			break;
+		}
+		p = &(*out)[(*count)++];
+		p->weighted_length = sqlite3_column_int(stmt, 1);
+		store_copy_text(p->state, sizeof p->state, stmt, 2);
+		store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 3);
+		p->sent_at = (time_t)sqlite3_column_int64(stmt, 4);
+	}
+	if (rc == II_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, "read a draft's posts");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		draft_posts_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+	}
+	return rc;
+}
+
+void draft_posts_free(struct draft_post *posts, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(posts[i].text);
+	free(posts);
+}
+
+static ii_err get_by_uuid(struct store *s, const char *uuid, struct draft *d, struct ii_error *e)
+{
+	bool found;
+	ii_err rc = draft_get(s, "WHERE uuid = ?", uuid, d, &found, e);
+	if (rc == II_OK && !found)
+		rc = ii_fail(e, II_EDATA, "no draft '%s'", uuid);
+	return rc;
+}
+
+ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor *actor,
+		     bool two_person, struct ii_error *e)
+{
+	struct draft d;
+	ii_err rc = get_by_uuid(s, uuid, &d, e);
+	if (rc)
+		return rc;
+	if (d.status != DRAFT_PENDING)
+		return ii_fail(e, II_EDATA, "draft %.8s is %s, not pending", d.uuid,
+			       draft_status_name(d.status));
+	if (two_person && *d.author && !strcasecmp(d.author, actor->name))
+		return ii_fail(e, II_EDATA,
+			       "'%s' wrote this notice and cannot approve it too (two-person rule)",
+			       actor->name);
+	rc = set_status(s, d.uuid, DRAFT_APPROVED, actor->at, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d.uuid, d.incident, "approved", actor, NULL, e);
+	return rc;
+}
+
+ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor *actor,
+		    const char *reason, struct ii_error *e)
+{
+	struct draft d;
+	ii_err rc = get_by_uuid(s, uuid, &d, e);
+	if (rc)
+		return rc;
+	if (d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED)
+		return ii_fail(e, II_EDATA, "draft %.8s is %s: only a pending or approved draft can be rejected",
+			       d.uuid, draft_status_name(d.status));
+	rc = set_status(s, d.uuid, DRAFT_REJECTED, actor->at, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d.uuid, d.incident, "rejected", actor, reason, e);
+	return rc;
+}
+
+ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **out,
+			size_t *count, struct ii_error *e)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  uuid ? "SELECT id, at, draft, incident, action, name, os_user, detail"
+					 " FROM audit WHERE draft = ? ORDER BY id"
+				       : "SELECT id, at, draft, incident, action, name, os_user, detail"
+					 " FROM audit ORDER BY id",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	if (uuid)
+		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	size_t capacity = 0;
+	int step = SQLITE_DONE;
+	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!grow((void **)out, sizeof **out, &capacity, *count + 1)) {
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			break;
+		}
+		struct draft_audit *a = &(*out)[(*count)++];
+		a->id = sqlite3_column_int64(stmt, 0);
+		a->at = (time_t)sqlite3_column_int64(stmt, 1);
+		store_copy_text(a->draft, sizeof a->draft, stmt, 2);
+		store_copy_text(a->incident, sizeof a->incident, stmt, 3);
+		store_copy_text(a->action, sizeof a->action, stmt, 4);
+		store_copy_text(a->name, sizeof a->name, stmt, 5);
+		store_copy_text(a->os_user, sizeof a->os_user, stmt, 6);
+		store_copy_text(a->detail, sizeof a->detail, stmt, 7);
+	}
+	if (rc == II_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, "read the audit trail");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,149 @@
+#ifndef INCLUINFO_DRAFT_H
+#define INCLUINFO_DRAFT_H
+/*
+ * Drafts: messages waiting for approval and publication, each the posts of one thread,
+ * and the audit trail of everything done to them, kept in the state store. Records are
+ * copied into the caller's structs; lists are arrays the caller releases with the
+ * matching *_free(). Calls that change more than one row must run between store_begin()
+ * and store_commit(), so a crash leaves either the old state or the new one.
+ *
+ * Lifecycle: pending → approved → published, or rejected, failed, expired. A draft made
+ * from a notice is tied to the notice's path: when the file's content changes the draft
+ * is revised (an approval is revoked, a rejection forgotten) unless publication already
+ * began, in which case it is only marked as changed after publication and never sent
+ * again.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "error.h"
+#include "store.h"
+
+#define DRAFT_ID_MIN_PREFIX 6
+#define DRAFT_SYSTEM_NAME "incluinfo" /* the approver when a policy is "auto" */
+
+enum draft_status {
+	DRAFT_PENDING,
+	DRAFT_APPROVED,
+	DRAFT_REJECTED,
+	DRAFT_PUBLISHED,
+	DRAFT_FAILED,
+	DRAFT_EXPIRED,
+};
+
+const char *draft_status_name(enum draft_status status);
+
+struct draft {
+	char uuid[37];
+	char kind[32];
+	char title[512];
+	char source[1024]; /* the notice's path, "" for a draft that no file made */
+	char hash[65];     /* of the notice's content, "" when there is no notice */
+	char author[128];
+	char incident[37]; /* "" when not part of an incident's thread */
+	char reply_to[37]; /* the draft whose last post this thread answers, or "" */
+	enum draft_status status;
+	time_t due_at;     /* not before; 0: at once */
+	time_t expires_at; /* never after; 0: never */
+	time_t created_at;
+	time_t updated_at;
+	bool changed_after_publication;
+	char error[512];   /* why it failed */
+	size_t post_count;
+};
+
+/* What a new draft, or a new version of a notice's draft, holds. */
+struct draft_spec {
+	const char *kind;
+	const char *title;
+	const char *source;   /* NULL when no file made it */
+	const char *hash;     /* NULL when no file made it */
+	const char *author;   /* may be NULL */
+	const char *incident; /* may be NULL */
+	const char *reply_to; /* may be NULL */
+	const char *meta;     /* JSON for the feeds, may be NULL */
+	time_t due_at;
+	time_t expires_at;
+	const char *const *posts;
+	const int *lengths; /* weighted length of each post */
+	size_t post_count;
+};
+
+/* Who does something, for the audit trail. */
+struct draft_actor {
+	const char *name;    /* as given with --by, or DRAFT_SYSTEM_NAME */
+	const char *os_user; /* the operating-system user running the command */
+	time_t at;
+};
+
+/* Creates a draft (pending, or approved by the actor when approve is set). */
+ii_err draft_create(struct store *store, const struct draft_spec *spec,
+		    const struct draft_actor *actor, bool approve, char uuid[37],
+		    struct ii_error *e);
+
+enum draft_change {
+	DRAFT_NEW,       /* the notice had no draft: one was created */
+	DRAFT_SAME,      /* the notice has not changed */
+	DRAFT_REVISED,   /* the draft now holds the new content, pending again */
+	DRAFT_REVOKED,   /* revised, and the approval it had was revoked */
+	DRAFT_CHANGED_AFTER_PUBLICATION, /* left alone: its posts were already sent */
+};
+
+/*
+ * Brings the draft of the notice spec->source up to date with its content (spec->hash).
+ * With auto_approve a new or revised draft is approved at once by DRAFT_SYSTEM_NAME.
+ * *change says what happened; uuid receives the draft's id.
+ */
+ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
+		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
+		    char uuid[37], struct ii_error *e);
+
+/* The draft whose id is id or starts with it (at least DRAFT_ID_MIN_PREFIX characters).
+ * II_EDATA when there is none, when the prefix is ambiguous or too short. */
+ii_err draft_find(struct store *store, const char *id, struct draft *out, struct ii_error *e);
+
+/* Drafts still in play (pending, approved, failed), or all of them; oldest first. */
+ii_err draft_list(struct store *store, bool all, struct draft **out, size_t *count,
+		  struct ii_error *e);
+
+struct draft_post {
+	char *text;
+	int weighted_length;
+	char state[16];     /* "pending", "sending", "sent" */
+	char remote_id[32]; /* the post's id on X once sent */
+	time_t sent_at;
+};
+
+ii_err draft_posts(struct store *store, const char *uuid, struct draft_post **out,
+		   size_t *count, struct ii_error *e);
+void draft_posts_free(struct draft_post *posts, size_t count);
+
+/*
+ * Approves a pending draft. With two_person, the actor may not be the draft's author
+ * (names compared without regard to case). II_EDATA, saying why, when refused.
+ */
+ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
+		     bool two_person, struct ii_error *e);
+/* Rejects a pending or approved draft; reason may be NULL. */
+ii_err draft_reject(struct store *store, const char *uuid, const struct draft_actor *actor,
+		    const char *reason, struct ii_error *e);
+
+struct draft_audit {
+	long long id;
+	time_t at;
+	char draft[37];
+	char incident[37];
+	char action[32];
+	char name[128];
+	char os_user[64];
+	char detail[512];
+};
+
+/* Adds an entry to the audit trail; draft, incident and detail may be NULL. */
+ii_err draft_audit_add(struct store *store, const char *draft, const char *incident,
+		       const char *action, const struct draft_actor *actor, const char *detail,
+		       struct ii_error *e);
+/* The trail of one draft (uuid), or all of it (NULL); oldest first. */
+ii_err draft_audit_list(struct store *store, const char *uuid, struct draft_audit **out,
+			size_t *count, struct ii_error *e);
+#endif
