@@ -1,0 +1,308 @@
+/* Unit tests of lib/draft: drafts, their revision when a notice changes, approval, audit. */
+
+#include "unit.h"
+
+#include <sqlite3.h>
+
+#include "draft.h"
+#include "store.h"
+
+struct fixture {
+	char *dir;
+	struct store *store;
+	struct ii_error err;
+	struct draft_actor ana, luis, system;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	if (store_open(f->dir, STORE_WRITE, &f->store, &f->err))
+		fail_msg("store_open: %s", f->err.detail);
+	f->ana = (struct draft_actor){"Ana", "ops", 1764000000};
+	f->luis = (struct draft_actor){"Luis", "ops", 1764000100};
+	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", 1764000200};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->store);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void ok(struct fixture *f, ii_err rc)
+{
+	if (rc != II_OK)
+		fail_msg("draft call failed (%d): %s", rc, f->err.detail);
+}
+
+static void refused(struct fixture *f, ii_err rc, const char *message)
+{
+	assert_int_equal(rc, II_EDATA);
+	unit_assert_contains(f->err.detail, message);
+}
+
+static const char *const two_posts[] = {"FALSO: las pensiones no bajan. 1/2", "Fuentes: https://www.boe.es/ 2/2"};
+static const int two_lengths[] = {34, 32};
+static const char *const one_post[] = {"Las pensiones suben en enero."};
+static const int one_length[] = {29};
+
+static struct draft_spec notice_spec(const char *hash, bool longer)
+{
+	return (struct draft_spec){
+		.kind = "bulo",
+		.title = "Las pensiones no bajarán",
+		.source = "pensiones.md",
+		.hash = hash,
+		.author = "ana",
+		.posts = longer ? two_posts : one_post,
+		.lengths = longer ? two_lengths : one_length,
+		.post_count = longer ? 2 : 1,
+	};
+}
+
+static enum draft_change ingest(struct fixture *f, const char *hash, bool longer, bool auto_approve,
+				char uuid[37])
+{
+	struct draft_spec spec = notice_spec(hash, longer);
+	enum draft_change change;
+	ok(f, draft_ingest(f->store, &spec, &f->system, auto_approve, &change, uuid, &f->err));
+	return change;
+}
+
+static struct draft find(struct fixture *f, const char *id)
+{
+	struct draft d;
+	ok(f, draft_find(f->store, id, &d, &f->err));
+	return d;
+}
+
+static size_t audit_count(struct fixture *f, const char *uuid, const char *action)
+{
+	struct draft_audit *entries;
+	size_t count, matching = 0;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	for (size_t i = 0; i < count; i++)
+		matching += !strcmp(entries[i].action, action);
+	free(entries);
+	return matching;
+}
+
+static void new_notice_becomes_a_pending_draft_with_its_posts(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	assert_int_equal(ingest(f, "h1", true, false, uuid), DRAFT_NEW);
+	struct draft d = find(f, uuid);
+	assert_int_equal(d.status, DRAFT_PENDING);
+	assert_string_equal(d.kind, "bulo");
+	assert_string_equal(d.source, "pensiones.md");
+	assert_string_equal(d.author, "ana");
+	assert_int_equal(d.post_count, 2);
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, &posts, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_string_equal(posts[1].text, two_posts[1]);
+	assert_int_equal(posts[1].weighted_length, 32);
+	assert_string_equal(posts[0].state, "pending");
+	draft_posts_free(posts, count);
+	assert_int_equal(audit_count(f, uuid, "created"), 1);
+}
+
+static void unchanged_notice_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37];
+	ingest(f, "h1", true, false, first);
+	assert_int_equal(ingest(f, "h1", true, false, second), DRAFT_SAME);
+	assert_string_equal(first, second);
+	struct draft *list;
+	size_t count;
+	ok(f, draft_list(f->store, true, &list, &count, &f->err));
+	assert_int_equal(count, 1);
+	free(list);
+}
+
+static void edit_of_a_pending_draft_replaces_its_posts(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	assert_int_equal(ingest(f, "h2", false, false, uuid), DRAFT_REVISED);
+	struct draft d = find(f, uuid);
+	assert_int_equal(d.status, DRAFT_PENDING);
+	assert_string_equal(d.hash, "h2");
+	assert_int_equal(d.post_count, 1);
+	assert_int_equal(audit_count(f, uuid, "changed"), 1);
+}
+
+static void edit_after_approval_revokes_it(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	ok(f, draft_approve(f->store, uuid, &f->luis, true, &f->err));
+	assert_int_equal(find(f, uuid).status, DRAFT_APPROVED);
+	assert_int_equal(ingest(f, "h2", true, false, uuid), DRAFT_REVOKED);
+	assert_int_equal(find(f, uuid).status, DRAFT_PENDING);
+	assert_int_equal(audit_count(f, uuid, "revoked"), 1);
+}
+
+static void mark_first_post_sent(struct fixture *f, const char *uuid)
+{
+	char *path = store_path(f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *sql = sqlite3_mprintf("UPDATE post SET state = 'sent', remote_id = '1' WHERE draft = %Q"
+				    " AND seq = 0", uuid);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(db);
+	free(path);
+}
+
+static void edit_after_publication_began_is_reported_never_applied(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, true, uuid);
+	mark_first_post_sent(f, uuid);
+	assert_int_equal(ingest(f, "h2", false, true, uuid), DRAFT_CHANGED_AFTER_PUBLICATION);
+	assert_int_equal(ingest(f, "h3", false, true, uuid), DRAFT_CHANGED_AFTER_PUBLICATION);
+	struct draft d = find(f, uuid);
+	assert_true(d.changed_after_publication);
+	assert_string_equal(d.hash, "h1");
+	assert_int_equal(d.post_count, 2);
+	assert_int_equal(d.status, DRAFT_APPROVED);
+	/* reported on every run, recorded once */
+	assert_int_equal(audit_count(f, uuid, "changed after publication"), 1);
+}
+
+static void auto_policy_approves_as_incluinfo(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, true, uuid);
+	assert_int_equal(find(f, uuid).status, DRAFT_APPROVED);
+	struct draft_audit *entries;
+	size_t count;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_string_equal(entries[1].action, "approved");
+	assert_string_equal(entries[1].name, DRAFT_SYSTEM_NAME);
+	assert_string_equal(entries[1].os_user, "cron");
+	free(entries);
+}
+
+static void two_person_rule_refuses_the_author(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	struct draft_actor author = {"ANA", "ops", 1764000300};
+	refused(f, draft_approve(f->store, uuid, &author, true, &f->err), "two-person rule");
+	assert_int_equal(find(f, uuid).status, DRAFT_PENDING);
+	/* without the rule the author may approve */
+	ok(f, draft_approve(f->store, uuid, &author, false, &f->err));
+}
+
+static void approve_and_reject_only_from_the_right_status(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	ok(f, draft_reject(f->store, uuid, &f->luis, "cifras sin fuente", &f->err));
+	refused(f, draft_approve(f->store, uuid, &f->luis, false, &f->err), "is rejected, not pending");
+	refused(f, draft_reject(f->store, uuid, &f->luis, NULL, &f->err), "only a pending or approved");
+	struct draft_audit *entries;
+	size_t count;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	assert_string_equal(entries[count - 1].action, "rejected");
+	assert_string_equal(entries[count - 1].detail, "cifras sin fuente");
+	assert_string_equal(entries[count - 1].name, "Luis");
+	free(entries);
+	/* an edit after a rejection puts it back in review */
+	assert_int_equal(ingest(f, "h2", true, false, uuid), DRAFT_REVISED);
+	assert_int_equal(find(f, uuid).status, DRAFT_PENDING);
+}
+
+static void ids_by_unique_prefix(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	char prefix[8];
+	snprintf(prefix, sizeof prefix, "%.6s", uuid);
+	assert_string_equal(find(f, prefix).uuid, uuid);
+	struct draft d;
+	refused(f, draft_find(f->store, "abc", &d, &f->err), "too short");
+	refused(f, draft_find(f->store, "zzzzzzzz", &d, &f->err), "no draft 'zzzzzzzz'");
+	/* a prefix shared by two drafts */
+	struct draft_spec spec = notice_spec("h9", false);
+	spec.source = NULL;
+	char other[37];
+	ok(f, draft_create(f->store, &spec, &f->ana, false, other, &f->err));
+	char *path = store_path(f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *sql = sqlite3_mprintf("UPDATE draft SET uuid = %Q WHERE uuid = %Q",
+				    "abcdef00-0000-4000-8000-000000000001", other);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sql = sqlite3_mprintf("UPDATE draft SET uuid = %Q WHERE uuid = %Q",
+			      "abcdef00-0000-4000-8000-000000000002", uuid);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(db);
+	free(path);
+	refused(f, draft_find(f->store, "abcdef", &d, &f->err), "ambiguous");
+	assert_string_equal(find(f, "abcdef00-0000-4000-8000-000000000002").title,
+			    "Las pensiones no bajarán");
+}
+
+static void list_shows_drafts_in_play_unless_all(void **state)
+{
+	struct fixture *f = *state;
+	char kept[37], rejected[37];
+	struct draft_spec spec = notice_spec("h1", false);
+	spec.source = "a.md";
+	ok(f, draft_create(f->store, &spec, &f->ana, false, kept, &f->err));
+	spec.source = "b.md";
+	ok(f, draft_create(f->store, &spec, &f->ana, false, rejected, &f->err));
+	ok(f, draft_reject(f->store, rejected, &f->luis, NULL, &f->err));
+	struct draft *list;
+	size_t count;
+	ok(f, draft_list(f->store, false, &list, &count, &f->err));
+	assert_int_equal(count, 1);
+	assert_string_equal(list[0].uuid, kept);
+	free(list);
+	ok(f, draft_list(f->store, true, &list, &count, &f->err));
+	assert_int_equal(count, 2);
+	free(list);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(new_notice_becomes_a_pending_draft_with_its_posts),
+		UNIT_TEST(unchanged_notice_changes_nothing),
+		UNIT_TEST(edit_of_a_pending_draft_replaces_its_posts),
+		UNIT_TEST(edit_after_approval_revokes_it),
+		UNIT_TEST(edit_after_publication_began_is_reported_never_applied),
+		UNIT_TEST(auto_policy_approves_as_incluinfo),
+		UNIT_TEST(two_person_rule_refuses_the_author),
+		UNIT_TEST(approve_and_reject_only_from_the_right_status),
+		UNIT_TEST(ids_by_unique_prefix),
+		UNIT_TEST(list_shows_drafts_in_play_unless_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
