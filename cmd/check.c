@@ -104,7 +104,7 @@ static ii_err probe_all(const struct config *cfg, struct run *run, struct ii_err
 			.retries = CANARY_RETRIES,
 		};
 	}
-	run->now = time(NULL);
+	run->now = cli_now();
 	ii_err rc = probe_run(requests, total, results, e);
 	free(requests);
 	if (rc) {

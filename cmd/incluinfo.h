@@ -3,11 +3,14 @@
 
 /* What the commands share: the global options, exit codes and output helpers. */
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "config.h"
+#include "draft.h"
 #include "error.h"
+#include "store.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -32,10 +35,35 @@ struct cli {
 	struct config *config; /* loaded before a command that needs it runs */
 };
 
+int cmd_approve(int argc, char **argv, struct cli *cli);
 int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);
 int cmd_count(int argc, char **argv, struct cli *cli);
+int cmd_drafts(int argc, char **argv, struct cli *cli);
+int cmd_log(int argc, char **argv, struct cli *cli);
+int cmd_reject(int argc, char **argv, struct cli *cli);
+int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
+
+/* approve (true) or reject a draft: the commands' shared body. */
+int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
+
+/* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
+ * Returns the exit code, after reporting any failure. */
+int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
+/* The current time, or $INCLUINFO_NOW (seconds since the epoch) when tests set it. */
+time_t cli_now(void);
+/* Who acts, for the audit trail: name as given, the operating-system user, now. */
+struct draft_actor cli_actor(const char *name);
+
+/* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
+void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
+/* Prints root on one line and deletes it; returns the exit code. */
+int cli_print_json(cJSON *root);
+/* t as an ISO 8601 string, or null for 0. */
+cJSON *cli_json_time(time_t t);
+/* The fields of a draft that `drafts --json` and `show --json` share. */
+cJSON *cli_draft_json(const struct draft *d);
 
 /* "incluinfo: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -55,6 +55,39 @@ static const struct command commands[] = {
 	 "\n"
 	 "  --batch         read one JSON string per line, write one JSON object per line\n",
 	 0},
+	{"drafts", cmd_drafts, "list the drafts waiting for approval or publication",
+	 "usage: incluinfo drafts [--all]\n"
+	 "\n"
+	 "Lists the drafts still in play (pending, approved, failed) with their short id, kind,\n"
+	 "status, when they are due and title; --all lists every draft. --json gives an array\n"
+	 "of objects with the full id.\n",
+	 NEEDS_CONFIG},
+	{"show", cmd_show, "show one draft and its posts",
+	 "usage: incluinfo show ID\n"
+	 "\n"
+	 "Shows a draft and its posts with their weighted lengths. ID is the draft's UUID or\n"
+	 "any unique prefix of at least 6 characters. --json gives an object.\n",
+	 NEEDS_CONFIG},
+	{"approve", cmd_approve, "approve a draft for publication",
+	 "usage: incluinfo approve ID --by NAME\n"
+	 "\n"
+	 "Approves a pending draft; NAME goes in the audit trail with the system user. With\n"
+	 "[policy] two_person = true the notice's author cannot approve it. Exit 65 when the\n"
+	 "draft is not pending or the approver is refused.\n",
+	 NEEDS_CONFIG},
+	{"reject", cmd_reject, "reject a draft",
+	 "usage: incluinfo reject ID --by NAME [--reason TEXT]\n"
+	 "\n"
+	 "Rejects a pending or approved draft; it will not be published. Editing the notice\n"
+	 "afterwards puts it back in review.\n",
+	 NEEDS_CONFIG},
+	{"log", cmd_log, "show the audit trail",
+	 "usage: incluinfo log [ID]\n"
+	 "\n"
+	 "Every creation, change, approval, rejection, revocation and publication, with its\n"
+	 "time, the name given and the system user; of one draft when ID is given. --json\n"
+	 "gives an array.\n",
+	 NEEDS_CONFIG},
 	{"help", NULL, "show the commands, or one command's help",
 	 "usage: incluinfo help [COMMAND]\n", 0},
 };

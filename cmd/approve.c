@@ -1,0 +1,66 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "incluinfo.h"
+
+int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
+{
+	const char *command = approve ? "approve" : "reject";
+	static const struct option options[] = {
+		{"by", required_argument, NULL, 'b'},
+		{"reason", required_argument, NULL, 'r'},
+		{0},
+	};
+	const char *by = NULL, *reason = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		if (opt == 'b')
+			by = optarg;
+		else if (opt == 'r' && !approve)
+			reason = optarg;
+		else
+			return cli_usage(command);
+	}
+	if (optind + 1 != argc) {
+		cli_error("'%s' takes one draft id", command);
+		return cli_usage(command);
+	}
+	if (!by || !*by) {
+		cli_error("say who %s it with --by NAME (it goes in the audit trail)",
+			  approve ? "approves" : "rejects");
+		return cli_usage(command);
+	}
+	if (!strcmp(by, DRAFT_SYSTEM_NAME)) {
+		cli_error("the name '%s' is reserved for automatic approvals", by);
+		return EXIT_USAGE;
+	}
+	struct store *store;
+	int status = cli_open_store(cli, STORE_WRITE, &store);
+	if (status)
+		return status;
+	struct ii_error e = {0};
+	struct draft d;
+	struct draft_actor actor = cli_actor(by);
+	ii_err rc = store_begin(store, &e);
+	if (rc == II_OK)
+		rc = draft_find(store, argv[optind], &d, &e);
+	if (rc == II_OK)
+		rc = approve ? draft_approve(store, d.uuid, &actor, cli->config->two_person, &e)
+			     : draft_reject(store, d.uuid, &actor, reason, &e);
+	if (rc == II_OK)
+		rc = store_commit(store, &e);
+	if (rc != II_OK)
+		store_rollback(store);
+	store_close(store);
+	if (rc)
+		return cli_fail(&e);
+	if (!cli->quiet)
+		printf("%s %.8s \"%s\"\n", approve ? "approved" : "rejected", d.uuid, d.title);
+	return EXIT_OK;
+}
+
+int cmd_approve(int argc, char **argv, struct cli *cli)
+{
+	return cli_decide(argc, argv, cli, true);
+}

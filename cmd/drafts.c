@@ -1,0 +1,62 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "incluinfo.h"
+
+static void print_table(const struct draft *list, size_t count)
+{
+	if (count == 0) {
+		puts("no drafts");
+		return;
+	}
+	printf("%-8s  %-13s  %-9s  %-16s  %s\n", "ID", "KIND", "STATUS", "DUE", "TITLE");
+	for (size_t i = 0; i < count; i++) {
+		const struct draft *d = &list[i];
+		char due[32] = "now";
+		if (d->due_at)
+			cli_time_human(d->due_at, due);
+		due[16] = '\0'; /* minutes are enough in a table */
+		printf("%.8s  %-13s  %-9s  %-16s  %s%s\n", d->uuid, d->kind,
+		       draft_status_name(d->status), due, d->title,
+		       d->changed_after_publication ? "  (changed after publication)" : "");
+	}
+}
+
+int cmd_drafts(int argc, char **argv, struct cli *cli)
+{
+	static const struct option options[] = {{"all", no_argument, NULL, 'a'}, {0}};
+	bool all = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		if (opt != 'a')
+			return cli_usage("drafts");
+		all = true;
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s' for 'drafts'", argv[optind]);
+		return cli_usage("drafts");
+	}
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
+	struct draft *list = NULL;
+	size_t count = 0;
+	struct ii_error e = {0};
+	if (store && draft_list(store, all, &list, &count, &e)) {
+		store_close(store);
+		return cli_fail(&e);
+	}
+	store_close(store);
+	if (cli->json) {
+		cJSON *array = cJSON_CreateArray();
+		for (size_t i = 0; i < count; i++)
+			cJSON_AddItemToArray(array, cli_draft_json(&list[i]));
+		status = cli_print_json(array);
+	} else {
+		print_table(list, count);
+	}
+	free(list);
+	return status;
+}

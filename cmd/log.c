@@ -1,0 +1,57 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "incluinfo.h"
+
+static cJSON *to_json(const struct draft_audit *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "at", cli_json_time(a->at));
+	cJSON_AddItemToObject(o, "draft", *a->draft ? cJSON_CreateString(a->draft) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "incident",
+			      *a->incident ? cJSON_CreateString(a->incident) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "action", a->action);
+	cJSON_AddStringToObject(o, "name", a->name);
+	cJSON_AddStringToObject(o, "osUser", a->os_user);
+	cJSON_AddItemToObject(o, "detail", *a->detail ? cJSON_CreateString(a->detail) : cJSON_CreateNull());
+	return o;
+}
+
+int cmd_log(int argc, char **argv, struct cli *cli)
+{
+	if (argc > 2)
+		return cli_usage("log");
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
+	struct ii_error e = {0};
+	struct draft d;
+	struct draft_audit *entries = NULL;
+	size_t count = 0;
+	if (argc == 2 && !store)
+		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
+	else if (argc == 2 && draft_find(store, argv[1], &d, &e) == II_OK)
+		draft_audit_list(store, d.uuid, &entries, &count, &e);
+	else if (argc == 1 && store)
+		draft_audit_list(store, NULL, &entries, &count, &e);
+	store_close(store);
+	if (e.code)
+		return cli_fail(&e);
+	if (cli->json) {
+		cJSON *array = cJSON_CreateArray();
+		for (size_t i = 0; i < count; i++)
+			cJSON_AddItemToArray(array, to_json(&entries[i]));
+		status = cli_print_json(array);
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			const struct draft_audit *a = &entries[i];
+			char at[32];
+			cli_time_human(a->at, at);
+			printf("%s  %.8s  %-26s %s (%s)%s%s\n", at, *a->draft ? a->draft : "--------",
+			       a->action, a->name, a->os_user, *a->detail ? ": " : "", a->detail);
+		}
+	}
+	free(entries);
+	return status;
+}

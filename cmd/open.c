@@ -1,0 +1,47 @@
+#include <pwd.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "incluinfo.h"
+
+int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store)
+{
+	*store = NULL;
+	struct ii_error e = {0};
+	if (mode == STORE_READ) {
+		char *path = store_path(cli->config->state_dir);
+		if (!path) {
+			cli_error("out of memory");
+			return EXIT_SOFTWARE;
+		}
+		/* before the first run there is no database, and reading creates none */
+		bool exists = access(path, F_OK) == 0;
+		free(path);
+		if (!exists)
+			return EXIT_OK;
+	}
+	return store_open(cli->config->state_dir, mode, store, &e) ? cli_fail(&e) : EXIT_OK;
+}
+
+time_t cli_now(void)
+{
+	/* a test clock, so that timelines of hours run in a second; see README, "Testing" */
+	const char *fixed = getenv("INCLUINFO_NOW");
+	if (fixed && *fixed) {
+		char *end;
+		long long t = strtoll(fixed, &end, 10);
+		if (*end == '\0' && t > 0)
+			return (time_t)t;
+	}
+	return time(NULL);
+}
+
+struct draft_actor cli_actor(const char *name)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	return (struct draft_actor){
+		.name = name,
+		.os_user = pw && pw->pw_name ? pw->pw_name : "unknown",
+		.at = cli_now(),
+	};
+}

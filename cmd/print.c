@@ -1,0 +1,52 @@
+#include <stdio.h>
+
+#include "incluinfo.h"
+#include "tweet.h"
+
+void cli_print_post(size_t index, size_t count, const char *text, int weighted_length)
+{
+	printf("[%zu/%zu] %d/%d\n%s\n\n", index + 1, count, weighted_length,
+	       TWEET_MAX_WEIGHTED_LENGTH, text);
+}
+
+int cli_print_json(cJSON *root)
+{
+	char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+	cJSON_Delete(root);
+	if (!text) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	puts(text);
+	cJSON_free(text);
+	return EXIT_OK;
+}
+
+cJSON *cli_json_time(time_t t)
+{
+	if (!t)
+		return cJSON_CreateNull();
+	char buf[32];
+	cli_time_iso(t, buf);
+	return cJSON_CreateString(buf);
+}
+
+cJSON *cli_draft_json(const struct draft *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", d->uuid);
+	cJSON_AddStringToObject(o, "kind", d->kind);
+	cJSON_AddStringToObject(o, "title", d->title);
+	cJSON_AddStringToObject(o, "status", draft_status_name(d->status));
+	cJSON_AddItemToObject(o, "due", cli_json_time(d->due_at));
+	cJSON_AddItemToObject(o, "expires", cli_json_time(d->expires_at));
+	cJSON_AddItemToObject(o, "source", *d->source ? cJSON_CreateString(d->source) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "author", *d->author ? cJSON_CreateString(d->author) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "incident", *d->incident ? cJSON_CreateString(d->incident) : cJSON_CreateNull());
+	cJSON_AddNumberToObject(o, "postCount", (double)d->post_count);
+	cJSON_AddItemToObject(o, "created", cli_json_time(d->created_at));
+	cJSON_AddItemToObject(o, "updated", cli_json_time(d->updated_at));
+	cJSON_AddBoolToObject(o, "changedAfterPublication", d->changed_after_publication);
+	cJSON_AddItemToObject(o, "error", *d->error ? cJSON_CreateString(d->error) : cJSON_CreateNull());
+	return o;
+}

@@ -1,0 +1,73 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "incluinfo.h"
+
+static void print_text(const struct draft *d, const struct draft_post *posts, size_t count)
+{
+	char when[32];
+	printf("id:      %s\nkind:    %s\ntitle:   %s\nstatus:  %s%s\n", d->uuid, d->kind, d->title,
+	       draft_status_name(d->status),
+	       d->changed_after_publication ? " (changed after publication, not republished)" : "");
+	if (*d->source)
+		printf("source:  %s\n", d->source);
+	if (*d->author)
+		printf("author:  %s\n", d->author);
+	if (d->due_at) {
+		cli_time_human(d->due_at, when);
+		printf("due:     %s\n", when);
+	}
+	if (d->expires_at) {
+		cli_time_human(d->expires_at, when);
+		printf("expires: %s\n", when);
+	}
+	if (*d->error)
+		printf("error:   %s\n", d->error);
+	putchar('\n');
+	for (size_t i = 0; i < count; i++)
+		cli_print_post(i, count, posts[i].text, posts[i].weighted_length);
+}
+
+static cJSON *to_json(const struct draft *d, const struct draft_post *posts, size_t count)
+{
+	cJSON *o = cli_draft_json(d);
+	cJSON *array = cJSON_AddArrayToObject(o, "posts");
+	for (size_t i = 0; i < count; i++) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "text", posts[i].text);
+		cJSON_AddNumberToObject(p, "weightedLength", posts[i].weighted_length);
+		cJSON_AddStringToObject(p, "state", posts[i].state);
+		cJSON_AddItemToObject(p, "remoteId", *posts[i].remote_id
+							     ? cJSON_CreateString(posts[i].remote_id)
+							     : cJSON_CreateNull());
+		cJSON_AddItemToArray(array, p);
+	}
+	return o;
+}
+
+int cmd_show(int argc, char **argv, struct cli *cli)
+{
+	if (argc != 2)
+		return cli_usage("show");
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
+	struct ii_error e = {0};
+	struct draft d;
+	struct draft_post *posts = NULL;
+	size_t count = 0;
+	if (!store)
+		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
+	else if (draft_find(store, argv[1], &d, &e) == II_OK)
+		draft_posts(store, d.uuid, &posts, &count, &e);
+	store_close(store);
+	if (e.code)
+		return cli_fail(&e);
+	if (cli->json)
+		status = cli_print_json(to_json(&d, posts, count));
+	else
+		print_text(&d, posts, count);
+	draft_posts_free(posts, count);
+	return status;
+}
