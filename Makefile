@@ -38,7 +38,8 @@ endif
 LIB_SRC  := $(wildcard lib/*.c)
 CMD_SRC  := $(wildcard cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+TEMPLATES := $(sort $(wildcard etc/templates/*.txt))
+LIB_OBJ  := $(LIB_SRC:%.c=build/%.o) build/gen/templates.o
 CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
@@ -53,6 +54,14 @@ build/flags: FORCE
 
 build/%.o: %.c build/flags
 	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -c -o $@ $<
+
+# The default message templates are built into the binary.
+build/gen/templates.c: $(TEMPLATES) lib/gen/embed.sh
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)sh lib/gen/embed.sh builtin_templates $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
+build/gen/templates.o: build/gen/templates.c build/flags
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -c -o $@ $<
 
 build/libincluinfo.a: $(LIB_OBJ)

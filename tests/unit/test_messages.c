@@ -1,0 +1,154 @@
+/* Unit tests of lib/messages: the incident templates, built in or the operator's. */
+
+#include "unit.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "builtin.h"
+#include "messages.h"
+#include "tweet.h"
+
+struct fixture {
+	char *dir;
+	struct diag_list *diags;
+	struct messages *m;
+	struct config *cfg;
+	struct ii_error err;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	f->diags = diag_new();
+	setenv("TZ", "Europe/Madrid", 1);
+	tzset();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	messages_free(f->m);
+	config_free(f->cfg);
+	diag_free(f->diags);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void load_config(struct fixture *f, const char *name)
+{
+	char *text;
+	assert_true(asprintf(&text, "[service sede]\nname = %s\nurl = https://sede.seg-social.gob.es/\n",
+			     name) >= 0);
+	char *path = unit_write_file(f->dir, "incluinfo.conf", text);
+	if (config_load(path, &f->cfg, f->diags, &f->err))
+		fail_msg("config: %s", f->err.detail);
+	free(text);
+	free(path);
+}
+
+/* Copies every built-in template into dir/plantillas, the operator's folder. */
+static char *copy_builtins(struct fixture *f)
+{
+	char *dir = unit_mkdir(f->dir, "plantillas");
+	for (size_t i = 0; i < builtin_templates_count; i++) {
+		char *path = unit_join(dir, builtin_templates[i].name);
+		unit_write_bytes(path, builtin_templates[i].text, builtin_templates[i].len);
+		free(path);
+	}
+	return dir;
+}
+
+static void builtin_resolution_reads_as_the_issue_says(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
+	struct message_time t;
+	messages_time(1764324900, &t); /* 2025-11-28 11:15 in Madrid */
+	const struct message_values v = {.servicio = "La Sede Electrónica", .hora = t.hora,
+					 .duracion = "33 min"};
+	struct thread *thread;
+	assert_int_equal(messages_render(f->m, MESSAGE_RESOLVED, &v, &thread, &f->err), II_OK);
+	assert_int_equal(thread_count(thread), 1);
+	unit_assert_contains(thread_post(thread, 0),
+			     "La Sede Electrónica vuelve a funcionar con normalidad desde las 11:15. "
+			     "La incidencia ha durado 33 min.");
+	thread_free(thread);
+}
+
+static void a_value_the_event_lacks_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
+	const struct message_values v = {.servicio = "Sede", .hora = "10:42"};
+	struct thread *thread;
+	assert_int_equal(messages_render(f->m, MESSAGE_RESOLVED, &v, &thread, &f->err), II_EDATA);
+	unit_assert_contains(f->err.detail, "missing value for placeholder '{duracion}'");
+}
+
+static void builtins_fit_with_a_long_service_name(void **state)
+{
+	struct fixture *f = *state;
+	load_config(f, "Sede Electrónica de la Seguridad Social - Tesorería General");
+	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
+	assert_int_equal(messages_check_lengths(f->m, f->cfg, f->diags, &f->err), II_OK);
+	assert_int_equal(diag_count(f->diags), 0);
+}
+
+static void a_template_too_long_for_the_longest_name_fails_lint(void **state)
+{
+	struct fixture *f = *state;
+	char *name = unit_repeat('x', 60);
+	load_config(f, name);
+	char *dir = copy_builtins(f);
+	char *path = unit_join(dir, "alerta.txt");
+	char *long_text = unit_repeat('a', 230);
+	char *text;
+	assert_true(asprintf(&text, "{servicio} %s\n", long_text) >= 0);
+	unit_write(path, text);
+	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_OK);
+	assert_int_equal(messages_check_lengths(f->m, f->cfg, f->diags, &f->err), II_EDATA);
+	assert_int_equal(diag_count(f->diags), 1);
+	unit_assert_contains(diag_at(f->diags, 0), "alerta.txt: error: the message is 291 characters long");
+	free(name);
+	free(dir);
+	free(path);
+	free(long_text);
+	free(text);
+}
+
+static void operator_folder_errors_name_the_file(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = copy_builtins(f);
+	char *missing = unit_join(dir, "inestable.txt");
+	assert_int_equal(remove(missing), 0);
+	char *bad = unit_join(dir, "resuelta.txt");
+	unit_write(bad, "Vuelve {servicio_x} a las {hora}.\n");
+	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_EIO);
+	assert_null(f->m);
+	assert_int_equal(diag_count(f->diags), 2);
+	unit_assert_contains(diag_at(f->diags, 0), "inestable.txt");
+	unit_assert_contains(diag_at(f->diags, 1), "resuelta.txt:1: error: unknown placeholder '{servicio_x}'");
+	free(dir);
+	free(missing);
+	free(bad);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(builtin_resolution_reads_as_the_issue_says),
+		UNIT_TEST(a_value_the_event_lacks_is_an_error),
+		UNIT_TEST(builtins_fit_with_a_long_service_name),
+		UNIT_TEST(a_template_too_long_for_the_longest_name_fails_lint),
+		UNIT_TEST(operator_folder_errors_name_the_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
