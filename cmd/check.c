@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "health.h"
+#include "incident.h"
 #include "incluinfo.h"
 #include "lock.h"
 #include "probe.h"
@@ -29,6 +30,7 @@ struct row {
 	/* the incident this run opened, resolved or found open */
 	struct store_incident incident;
 	bool has_incident;
+	enum incident_event event; /* what was drafted about it */
 };
 
 struct run {
@@ -125,9 +127,33 @@ static ii_err probe_all(const struct config *cfg, struct run *run, struct ii_err
 	return II_OK;
 }
 
-/* Moves each service's state one step, in one transaction unless dry_run. */
-static ii_err apply(struct store *store, struct run *run, long history_days, bool dry_run,
-		    struct ii_error *e)
+static void copy_incident(struct store_incident *to, const struct incident *from)
+{
+	memcpy(to->uuid, from->uuid, sizeof to->uuid);
+	memcpy(to->service, from->service, sizeof to->service);
+	to->opened_at = from->opened_at;
+	to->resolved_at = from->resolved_at;
+	memcpy(to->cause, from->cause, sizeof to->cause);
+}
+
+/* Drafts what the service's new state means for its incidents (not with --dry-run). */
+static ii_err observe(const struct incident_context *ctx, struct row *r, struct ii_error *e)
+{
+	struct incident inc;
+	ii_err rc = incident_observe(ctx, r->svc, &r->state.health, r->reason, &r->event, &inc, e);
+	if (rc == II_OK && *inc.uuid) {
+		copy_incident(&r->incident, &inc);
+		r->has_incident = !inc.resolved_at || r->event == INCIDENT_RESOLVED;
+	} else if (rc == II_OK) {
+		memset(&r->incident, 0, sizeof r->incident);
+		r->has_incident = false;
+	}
+	return rc;
+}
+
+/* Moves each service's state one step, in one transaction unless dry_run (ctx NULL). */
+static ii_err apply(struct store *store, const struct incident_context *ctx, struct run *run,
+		    long history_days, bool dry_run, struct ii_error *e)
 {
 	ii_err rc = dry_run || !store ? II_OK : store_begin(store, e);
 	for (size_t i = 0; rc == II_OK && i < run->count; i++) {
@@ -161,12 +187,12 @@ static ii_err apply(struct store *store, struct run *run, long history_days, boo
 		if (!rc)
 			rc = store_probe_add(store, id, run->now, r->result, r->probe.http_status,
 					     r->probe.time_ms, r->reason, e);
-		if (!rc && r->transition == HEALTH_OPENED)
-			rc = store_incident_open(store, id, r->incident.opened_at, r->reason,
-						 r->incident.uuid, e);
-		if (!rc && r->transition == HEALTH_RESOLVED)
-			rc = store_incident_resolve(store, id, r->incident.resolved_at, e);
+		if (!rc)
+			rc = observe(ctx, r, e);
 	}
+	int drafted = 0;
+	if (rc == II_OK && !dry_run && store)
+		rc = incident_maintenance_tick(ctx, &drafted, e);
 	if (rc == II_OK && !dry_run && store)
 		rc = store_probe_prune(store, run->now - (time_t)history_days * 86400, e);
 	if (rc == II_OK && !dry_run && store)
@@ -209,17 +235,38 @@ static bool describe(const struct row *r, char *out, size_t len)
 	return true;
 }
 
+static const char *event_name(enum incident_event event)
+{
+	switch (event) {
+	case INCIDENT_OPENED: return "opened";
+	case INCIDENT_REMINDED: return "reminded";
+	case INCIDENT_MARKED_UNSTABLE: return "unstable";
+	case INCIDENT_RESOLVED: return "resolved";
+	case INCIDENT_IN_MAINTENANCE: return "maintenance";
+	case INCIDENT_NONE: break;
+	}
+	return NULL;
+}
+
 /* The event a person wants to read when a service's confirmed state changes. */
 static void print_transition(const struct row *r)
 {
 	const struct store_incident *incident = &r->incident;
 	char at[32], lasted[ES_DURATION_SIZE];
-	if (r->transition == HEALTH_OPENED) {
+	if (r->event == INCIDENT_IN_MAINTENANCE) {
+		printf("%s: failing inside a maintenance window (%s); no incident\n", r->svc->id,
+		       r->reason);
+	} else if (r->event == INCIDENT_MARKED_UNSTABLE) {
+		printf("%s: unstable, opened and resolved too often within an hour; incident %s\n",
+		       r->svc->id, incident->uuid);
+	} else if (r->event == INCIDENT_REMINDED) {
+		printf("%s: still down; update drafted for incident %s\n", r->svc->id, incident->uuid);
+	} else if (r->transition == HEALTH_OPENED || r->event == INCIDENT_OPENED) {
 		cli_time_human(incident->opened_at, at);
 		printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
 		       r->svc->id, at, r->state.health.failures, r->reason,
 		       r->has_incident ? incident->uuid : "would open");
-	} else if (r->transition == HEALTH_RESOLVED) {
+	} else if (r->transition == HEALTH_RESOLVED || r->event == INCIDENT_RESOLVED) {
 		cli_time_human(incident->resolved_at, at);
 		if (incident->opened_at)
 			es_duration(incident->resolved_at - incident->opened_at, lasted);
@@ -312,6 +359,11 @@ static int print_json(const struct run *run, const char *status)
 			cJSON_AddStringToObject(o, "transition", transition);
 		else
 			cJSON_AddNullToObject(o, "transition");
+		const char *event = event_name(r->event);
+		if (event)
+			cJSON_AddStringToObject(o, "event", event);
+		else
+			cJSON_AddNullToObject(o, "event");
 	}
 	char *text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -398,6 +450,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	struct run run = {0};
 	struct lock *lock = NULL;
 	struct store *store = NULL;
+	struct messages *messages = NULL;
 	struct ii_error e = {0};
 	int status = PLUGIN_UNKNOWN;
 
@@ -431,8 +484,15 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &run, "monitor offline: all canaries failed");
 		goto out;
 	}
+	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct incident_context ctx = {.cfg = cfg, .actor = &actor, .now = run.now};
+	if (!dry_run && cli_load_messages(cfg, &messages) != EXIT_OK) {
+		status = unknown(cli, &run, "invalid message templates");
+		goto out;
+	}
+	ctx.messages = messages;
 	if (open_store(cfg, dry_run, &store, &e) != II_OK ||
-	    apply(store, &run, cfg->history_days, dry_run, &e) != II_OK) {
+	    (ctx.store = store, apply(store, dry_run ? NULL : &ctx, &run, cfg->history_days, dry_run, &e)) != II_OK) {
 		cli_fail(&e);
 		status = unknown(cli, &run, e.detail);
 		goto out;
@@ -444,6 +504,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	else if (!cli->quiet)
 		print_text(&run, status, cli->verbose);
 out:
+	messages_free(messages);
 	store_close(store);
 	lock_release(lock);
 	run_free(&run);

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "draft.h"
 #include "error.h"
+#include "messages.h"
 #include "store.h"
 
 enum exit_code {
@@ -51,6 +52,9 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 /* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
  * Returns the exit code, after reporting any failure. */
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
+/* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
+ * every problem; returns the exit code. */
+int cli_load_messages(const struct config *cfg, struct messages **out);
 /* The current time, or $INCLUINFO_NOW (seconds since the epoch) when tests set it. */
 time_t cli_now(void);
 /* Who acts, for the audit trail: name as given, the operating-system user, now. */

@@ -1,4 +1,5 @@
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,6 +22,27 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 			return EXIT_OK;
 	}
 	return store_open(cli->config->state_dir, mode, store, &e) ? cli_fail(&e) : EXIT_OK;
+}
+
+int cli_load_messages(const struct config *cfg, struct messages **out)
+{
+	struct diag_list *diags = diag_new();
+	struct ii_error e = {0};
+	if (!diags) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	ii_err rc = messages_load(cfg->templates_dir, out, diags, &e);
+	for (size_t i = 0; i < diag_count(diags); i++)
+		fprintf(stderr, "%s\n", diag_at(diags, i));
+	size_t reported = diag_count(diags);
+	diag_free(diags);
+	if (rc == II_OK)
+		return EXIT_OK;
+	/* a broken template folder is the operator's configuration */
+	if (reported && rc != II_ENOMEM)
+		return EXIT_CONFIG;
+	return cli_fail(&e);
 }
 
 time_t cli_now(void)

@@ -89,7 +89,25 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  os_user TEXT NOT NULL,"
 	"  detail TEXT"
 	");"
-	"CREATE INDEX audit_draft ON audit(draft, id);",
+	"CREATE INDEX audit_draft ON audit(draft, id);"
+	"ALTER TABLE incident ADD COLUMN kind TEXT NOT NULL DEFAULT 'outage';"
+	"ALTER TABLE incident ADD COLUMN status TEXT NOT NULL DEFAULT 'investigando';"
+	"ALTER TABLE incident ADD COLUMN scope TEXT;"
+	"ALTER TABLE incident ADD COLUMN last_post_at INTEGER;"
+	"ALTER TABLE incident ADD COLUMN last_draft TEXT;"
+	/* a manual incident about free text (an office) has no service */
+	"DROP INDEX incident_open;"
+	"CREATE UNIQUE INDEX incident_open ON incident(service)"
+	"  WHERE resolved_at IS NULL AND service <> '';"
+	"CREATE TABLE maintenance ("
+	"  draft TEXT PRIMARY KEY REFERENCES draft(uuid),"
+	"  service TEXT NOT NULL,"
+	"  starts_at INTEGER NOT NULL,"
+	"  ends_at INTEGER NOT NULL,"
+	"  last_draft TEXT,"
+	"  started INTEGER NOT NULL DEFAULT 0,"
+	"  finished INTEGER NOT NULL DEFAULT 0"
+	");",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

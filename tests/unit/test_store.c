@@ -258,6 +258,7 @@ static void migrates_a_version_1_database(void **state)
 		    " time_ms INTEGER, reason TEXT NOT NULL);"
 		    "CREATE TABLE incident (uuid TEXT PRIMARY KEY, service TEXT NOT NULL,"
 		    " opened_at INTEGER NOT NULL, resolved_at INTEGER, cause TEXT NOT NULL);"
+		    "CREATE UNIQUE INDEX incident_open ON incident(service) WHERE resolved_at IS NULL;"
 		    "INSERT INTO service (id, state, failures) VALUES ('sede', 'down', 4);"
 		    "PRAGMA user_version = 1");
 	open_ok(f, STORE_WRITE);

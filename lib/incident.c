@@ -1,0 +1,663 @@
+#include "incident.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spanish.h"
+#include "store_sql.h"
+#include "thread.h"
+
+static const char *const kind_names[] = {
+	[INCIDENT_OUTAGE] = "outage",
+	[INCIDENT_DEGRADED] = "degraded",
+	[INCIDENT_UNSTABLE] = "unstable",
+	[INCIDENT_MANUAL] = "manual",
+};
+
+const char *const incident_statuses[4] = {"investigando", "identificado", "en seguimiento",
+					  "resuelto"};
+
+const char *incident_kind_name(enum incident_kind kind)
+{
+	return kind_names[kind];
+}
+
+bool incident_status_valid(const char *status)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(status, incident_statuses[i]))
+			return true;
+	return false;
+}
+
+static enum incident_kind kind_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+		if (name && !strcmp(name, kind_names[i]))
+			return (enum incident_kind)i;
+	return INCIDENT_OUTAGE;
+}
+
+#define INCIDENT_COLUMNS                                                                   \
+	"SELECT uuid, kind, service, coalesce(scope, service), status, opened_at,"       \
+	" resolved_at, last_post_at, last_draft, cause FROM incident "
+
+static void read_incident(sqlite3_stmt *stmt, void *record)
+{
+	struct incident *i = record;
+	store_copy_text(i->uuid, sizeof i->uuid, stmt, 0);
+	i->kind = kind_from_name((const char *)sqlite3_column_text(stmt, 1));
+	store_copy_text(i->service, sizeof i->service, stmt, 2);
+	store_copy_text(i->scope, sizeof i->scope, stmt, 3);
+	store_copy_text(i->status, sizeof i->status, stmt, 4);
+	i->opened_at = (time_t)sqlite3_column_int64(stmt, 5);
+	i->resolved_at = (time_t)sqlite3_column_int64(stmt, 6);
+	i->last_post_at = (time_t)sqlite3_column_int64(stmt, 7);
+	store_copy_text(i->last_draft, sizeof i->last_draft, stmt, 8);
+	store_copy_text(i->cause, sizeof i->cause, stmt, 9);
+}
+
+static ii_err open_incident_of(struct store *s, const char *service, struct incident *out,
+			       bool *found, struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	return store_query_one(s, INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL",
+			       service, read_incident, out, found, "read an incident", e);
+}
+
+static ii_err insert(const struct incident_context *ctx, struct incident *inc,
+		     struct ii_error *e)
+{
+	store_new_uuid(inc->uuid);
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(ctx->store,
+				  "INSERT INTO incident (uuid, kind, service, scope, status, opened_at, cause)"
+				  " VALUES (?,?,?,?,?,?,?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, inc->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, kind_names[inc->kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, inc->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, inc->scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, inc->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)inc->opened_at);
+	sqlite3_bind_text(stmt, 7, inc->cause, -1, SQLITE_STATIC);
+	rc = store_run(ctx->store, stmt, "open an incident", e);
+	if (rc == II_OK)
+		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident opened", ctx->actor,
+				     inc->cause[0] ? inc->cause : inc->scope, e);
+	return rc;
+}
+
+/* Saves the fields that change over an incident's life. */
+static ii_err save(struct store *s, const struct incident *inc, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "UPDATE incident SET status = ?, resolved_at = ?, last_post_at = ?,"
+				  " last_draft = ? WHERE uuid = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, inc->status, -1, SQLITE_STATIC);
+	store_bind_time(stmt, 2, inc->resolved_at);
+	store_bind_time(stmt, 3, inc->last_post_at);
+	sqlite3_bind_text(stmt, 4, inc->last_draft, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, inc->uuid, -1, SQLITE_STATIC);
+	return store_run(s, stmt, "update an incident", e);
+}
+
+/* Renders kind's message and drafts it, answering reply_to (may be ""). */
+static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
+			   const char *incident, const char *reply_to, enum message_kind kind,
+			   const struct message_values *values, bool approve, char uuid[37],
+			   struct ii_error *e)
+{
+	struct thread *thread;
+	ii_err rc = messages_render(ctx->messages, kind, values, &thread, e);
+	if (rc)
+		return rc;
+	size_t count = thread_count(thread);
+	const char **posts = calloc(count, sizeof *posts);
+	int *lengths = calloc(count, sizeof *lengths);
+	if (!posts || !lengths) {
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			posts[i] = thread_post(thread, i);
+			lengths[i] = thread_post_length(thread, i);
+		}
+		char title[512];
+		snprintf(title, sizeof title, "%s: %s", scope, messages_draft_kind(kind));
+		const struct draft_spec spec = {
+			.kind = messages_draft_kind(kind),
+			.title = title,
+			.incident = incident,
+			.reply_to = reply_to,
+			.posts = posts,
+			.lengths = lengths,
+			.post_count = count,
+		};
+		rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
+	}
+	free(posts);
+	free(lengths);
+	thread_free(thread);
+	return rc;
+}
+
+/* Drafts kind's message as the incident thread's next part. */
+static ii_err draft_next(const struct incident_context *ctx, struct incident *inc,
+			 enum message_kind kind, const struct message_values *values,
+			 struct ii_error *e)
+{
+	char uuid[37];
+	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, kind, values,
+				 ctx->cfg->incidents == CONFIG_POLICY_AUTO, uuid, e);
+	if (rc)
+		return rc;
+	memcpy(inc->last_draft, uuid, sizeof uuid);
+	inc->last_post_at = ctx->now;
+	return save(ctx->store, inc, e);
+}
+
+/* The times a message about inc can show. */
+struct times {
+	struct message_time event;
+	char since[ES_TIME_SIZE];
+	char lasted[ES_DURATION_SIZE];
+};
+
+static void fill_times(struct times *t, const struct incident *inc, time_t event)
+{
+	messages_time(event, &t->event);
+	es_time(inc->opened_at, t->since);
+	es_duration((long long)(event - inc->opened_at), t->lasted);
+}
+
+static ii_err draft_service_event(const struct incident_context *ctx,
+				  const struct config_service *svc, struct incident *inc,
+				  enum message_kind kind, time_t event, struct ii_error *e)
+{
+	struct times t;
+	fill_times(&t, inc, event);
+	const struct message_values values = {
+		.servicio = svc->name,
+		.hora = t.event.hora,
+		.fecha = t.event.fecha,
+		.desde = t.since,
+		.duracion = t.lasted,
+		.url = svc->url,
+		.ambito = inc->scope,
+		.estado = inc->status,
+	};
+	return draft_next(ctx, inc, kind, &values, e);
+}
+
+static ii_err count_rows(struct store *s, const char *sql, const char *key, time_t t,
+			 long long *count, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, sql, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	else
+		rc = store_fail(s, e, "count records");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Whether the last n checks of the service were all degraded or down. */
+static ii_err degraded_for(struct store *s, const struct config_service *svc, long n, bool *yes,
+			   struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT count(*), sum(result IN ('degraded', 'down')) FROM"
+				  " (SELECT result FROM probe WHERE service = ? ORDER BY at DESC, id DESC LIMIT ?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, svc->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, n);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*yes = sqlite3_column_int64(stmt, 0) == n && sqlite3_column_int64(stmt, 1) == n;
+	else
+		rc = store_fail(s, e, "read the probe history");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+ii_err incident_in_maintenance(struct store *s, const struct config_service *svc, time_t now,
+			       bool *in, struct ii_error *e)
+{
+	*in = false;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT count(*) FROM maintenance m JOIN draft d ON d.uuid = m.draft"
+				  " WHERE m.service = ?1 AND d.status IN ('approved', 'published')"
+				  " AND m.starts_at <= ?2 AND ?2 < m.ends_at + ?3",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, svc->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)svc->grace_minutes * 60);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*in = sqlite3_column_int64(stmt, 0) > 0;
+	else
+		rc = store_fail(s, e, "read the maintenance windows");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static ii_err open_automatic(const struct incident_context *ctx, const struct config_service *svc,
+			     const struct health_state *h, const char *reason,
+			     enum incident_event *event, struct incident *inc, struct ii_error *e)
+{
+	long long flaps = 0;
+	ii_err rc = count_rows(ctx->store,
+			       "SELECT count(*) FROM incident WHERE service = ? AND opened_at >= ?"
+			       " AND kind IN ('outage', 'degraded') AND resolved_at IS NOT NULL",
+			       svc->id, ctx->now - INCIDENT_FLAP_WINDOW, &flaps, e);
+	if (rc)
+		return rc;
+	memset(inc, 0, sizeof *inc);
+	bool unstable = flaps >= svc->flap_limit;
+	inc->kind = unstable ? INCIDENT_UNSTABLE
+		    : h->state == HEALTH_DOWN ? INCIDENT_OUTAGE : INCIDENT_DEGRADED;
+	snprintf(inc->service, sizeof inc->service, "%s", svc->id);
+	snprintf(inc->scope, sizeof inc->scope, "%s", svc->name);
+	snprintf(inc->status, sizeof inc->status, "%s", "investigando");
+	snprintf(inc->cause, sizeof inc->cause, "%s", reason);
+	inc->opened_at = h->state == HEALTH_DOWN && h->since ? h->since : ctx->now;
+	if (unstable)
+		inc->opened_at = ctx->now;
+	rc = insert(ctx, inc, e);
+	if (rc == II_OK)
+		rc = draft_service_event(ctx, svc, inc, unstable ? MESSAGE_UNSTABLE : MESSAGE_ALERT,
+					 inc->opened_at, e);
+	*event = unstable ? INCIDENT_MARKED_UNSTABLE : INCIDENT_OPENED;
+	return rc;
+}
+
+static ii_err resolve(const struct incident_context *ctx, const struct config_service *svc,
+		      struct incident *inc, time_t at, struct ii_error *e)
+{
+	inc->resolved_at = at;
+	snprintf(inc->status, sizeof inc->status, "%s", "resuelto");
+	ii_err rc = draft_service_event(ctx, svc, inc, MESSAGE_RESOLVED, at, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident resolved", ctx->actor,
+				     NULL, e);
+	return rc;
+}
+
+ii_err incident_observe(const struct incident_context *ctx, const struct config_service *svc,
+			const struct health_state *h, const char *reason,
+			enum incident_event *event, struct incident *out, struct ii_error *e)
+{
+	struct incident inc;
+	bool open;
+	*event = INCIDENT_NONE;
+	ii_err rc = open_incident_of(ctx->store, svc->id, &inc, &open, e);
+	if (rc)
+		return rc;
+	bool failing = h->state == HEALTH_DOWN;
+	if (!failing && svc->announce_degraded && h->state == HEALTH_DEGRADED &&
+	    (rc = degraded_for(ctx->store, svc, svc->failures_to_open, &failing, e)))
+		return rc;
+	time_t back_since = h->first_success ? h->first_success : ctx->now;
+
+	if (!open) {
+		bool maintenance = false;
+		if (failing && (rc = incident_in_maintenance(ctx->store, svc, ctx->now, &maintenance, e)))
+			return rc;
+		if (failing && maintenance)
+			*event = INCIDENT_IN_MAINTENANCE;
+		else if (failing)
+			rc = open_automatic(ctx, svc, h, reason, event, &inc, e);
+	} else if (inc.kind == INCIDENT_MANUAL) {
+		/* staff own it: the monitor neither updates nor resolves it */
+	} else if (inc.kind == INCIDENT_UNSTABLE) {
+		if (h->state == HEALTH_UP && h->successes >= svc->successes_to_resolve &&
+		    ctx->now - back_since >= INCIDENT_STABLE_SECONDS) {
+			rc = resolve(ctx, svc, &inc, back_since, e);
+			*event = INCIDENT_RESOLVED;
+		}
+	} else if (!failing && h->state != HEALTH_DOWN) {
+		rc = resolve(ctx, svc, &inc, back_since, e);
+		*event = INCIDENT_RESOLVED;
+	} else if (svc->remind_minutes > 0 &&
+		   ctx->now - inc.last_post_at >= (time_t)svc->remind_minutes * 60) {
+		rc = draft_service_event(ctx, svc, &inc, MESSAGE_UPDATE, ctx->now, e);
+		*event = INCIDENT_REMINDED;
+	}
+	if (out)
+		*out = inc;
+	return rc;
+}
+
+ii_err incident_maintenance_put(struct store *s, const char *draft, const char *service,
+				time_t starts_at, time_t ends_at, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "INSERT INTO maintenance (draft, service, starts_at, ends_at)"
+				  " VALUES (?,?,?,?) ON CONFLICT (draft) DO UPDATE SET"
+				  " service = excluded.service, starts_at = excluded.starts_at,"
+				  " ends_at = excluded.ends_at",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, draft, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)starts_at);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)ends_at);
+	return store_run(s, stmt, "record a maintenance window", e);
+}
+
+struct window {
+	char draft[37];
+	char service[64];
+	time_t starts_at, ends_at;
+	char last_draft[37];
+	bool started, finished;
+};
+
+/* "12:00", or "9:00 del 2 de diciembre" when the window ends on another day. */
+static void window_end(const struct window *w, char *out, size_t size)
+{
+	struct message_time start, end;
+	messages_time(w->starts_at, &start);
+	messages_time(w->ends_at, &end);
+	if (!strcmp(start.fecha, end.fecha))
+		snprintf(out, size, "%s", end.hora);
+	else
+		snprintf(out, size, "%s del %s", end.hora, end.fecha);
+}
+
+static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,
+				 enum message_kind kind, struct ii_error *e)
+{
+	const struct config_service *svc = config_find_service(ctx->cfg, w->service);
+	struct message_time start;
+	messages_time(w->starts_at, &start);
+	char until[80];
+	window_end(w, until, sizeof until);
+	const struct message_values values = {
+		.servicio = svc ? svc->name : w->service,
+		.hora = start.hora,
+		.fecha = start.fecha,
+		.desde = start.hora,
+		.hasta = until,
+		.url = svc ? svc->url : NULL,
+	};
+	/* a window's posts are a thread of their own, under the notice that announced it;
+	 * the window was approved, so its own announcements need no second approval */
+	char uuid[37];
+	ii_err rc = draft_thread(ctx, values.servicio, NULL, w->last_draft[0] ? w->last_draft : w->draft,
+				 kind, &values, true, uuid, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *stmt;
+	rc = store_prepare(ctx->store,
+			   "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
+			   &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 2, kind == MESSAGE_MAINTENANCE_FINISHED);
+	sqlite3_bind_text(stmt, 3, w->draft, -1, SQLITE_STATIC);
+	return store_run(ctx->store, stmt, "update a maintenance window", e);
+}
+
+ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafted,
+				 struct ii_error *e)
+{
+	*drafted = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(ctx->store,
+				  "SELECT m.draft, m.service, m.starts_at, m.ends_at, m.last_draft,"
+				  " m.started, m.finished FROM maintenance m JOIN draft d ON d.uuid = m.draft"
+				  " WHERE d.status IN ('approved', 'published') AND m.finished = 0"
+				  " AND m.starts_at <= ? ORDER BY m.starts_at",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)ctx->now);
+	struct window due[16];
+	size_t count = 0;
+	while (count < 16 && sqlite3_step(stmt) == SQLITE_ROW) {
+		struct window *w = &due[count++];
+		store_copy_text(w->draft, sizeof w->draft, stmt, 0);
+		store_copy_text(w->service, sizeof w->service, stmt, 1);
+		w->starts_at = (time_t)sqlite3_column_int64(stmt, 2);
+		w->ends_at = (time_t)sqlite3_column_int64(stmt, 3);
+		store_copy_text(w->last_draft, sizeof w->last_draft, stmt, 4);
+		w->started = sqlite3_column_int(stmt, 5);
+		w->finished = sqlite3_column_int(stmt, 6);
+	}
+	sqlite3_finalize(stmt);
+	/* at most 16 windows a run: the rest are due again on the next one */
+	for (size_t i = 0; rc == II_OK && i < count; i++) {
+		struct window *w = &due[i];
+		if (!w->started && ctx->now < w->ends_at) {
+			rc = draft_window_event(ctx, w, MESSAGE_MAINTENANCE_STARTED, e);
+			++*drafted;
+		} else if (ctx->now >= w->ends_at) {
+			rc = draft_window_event(ctx, w, MESSAGE_MAINTENANCE_FINISHED, e);
+			++*drafted;
+		}
+	}
+	return rc;
+}
+
+static ii_err refuse_if_open(struct store *s, const char *service, struct ii_error *e)
+{
+	struct incident existing;
+	bool found;
+	ii_err rc = open_incident_of(s, service, &existing, &found, e);
+	if (rc == II_OK && found)
+		rc = ii_fail(e, II_EDATA, "service '%s' already has an open incident: %s", service,
+			     existing.uuid);
+	return rc;
+}
+
+/* A manual incident's record before it is inserted. */
+static ii_err prepare_manual(const struct incident_context *ctx, const char *scope,
+			     const char *status, struct incident *inc, struct ii_error *e)
+{
+	memset(inc, 0, sizeof *inc);
+	if (!status)
+		status = "investigando";
+	if (!incident_status_valid(status) || !strcmp(status, "resuelto"))
+		return ii_fail(e, II_EDATA,
+			       "invalid status '%s': expected investigando, identificado or en seguimiento",
+			       status);
+	if (!*scope)
+		return ii_fail(e, II_EDATA, "an incident needs a scope: a service id or a text");
+	const struct config_service *svc = config_find_service(ctx->cfg, scope);
+	if (svc) {
+		ii_err rc = refuse_if_open(ctx->store, svc->id, e);
+		if (rc)
+			return rc;
+		snprintf(inc->service, sizeof inc->service, "%s", svc->id);
+	}
+	inc->kind = INCIDENT_MANUAL;
+	snprintf(inc->scope, sizeof inc->scope, "%s", svc ? svc->name : scope);
+	snprintf(inc->status, sizeof inc->status, "%s", status);
+	inc->opened_at = ctx->now;
+	return II_OK;
+}
+
+static ii_err draft_manual(const struct incident_context *ctx, struct incident *inc,
+			   const char *message, struct ii_error *e)
+{
+	struct message_time t;
+	messages_time(ctx->now, &t);
+	const struct message_values values = {
+		.servicio = inc->scope,
+		.hora = t.hora,
+		.fecha = t.fecha,
+		.ambito = inc->scope,
+		.estado = inc->status,
+		.mensaje = message,
+	};
+	return draft_next(ctx, inc, MESSAGE_MANUAL, &values, e);
+}
+
+ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,
+			    const char *message, const char *status, struct incident *out,
+			    struct ii_error *e)
+{
+	ii_err rc = prepare_manual(ctx, scope, status, out, e);
+	if (rc == II_OK)
+		rc = insert(ctx, out, e);
+	if (rc == II_OK)
+		rc = draft_manual(ctx, out, message, e);
+	return rc;
+}
+
+ii_err incident_open_for_draft(const struct incident_context *ctx, const char *scope,
+			       const char *status, const char *draft, struct incident *out,
+			       struct ii_error *e)
+{
+	ii_err rc = prepare_manual(ctx, scope, status, out, e);
+	if (rc == II_OK)
+		rc = insert(ctx, out, e);
+	if (rc)
+		return rc;
+	snprintf(out->last_draft, sizeof out->last_draft, "%s", draft);
+	out->last_post_at = ctx->now;
+	rc = save(ctx->store, out, e);
+	sqlite3_stmt *stmt;
+	if (rc == II_OK)
+		rc = store_prepare(ctx->store, "UPDATE draft SET incident = ? WHERE uuid = ?", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, out->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, draft, -1, SQLITE_STATIC);
+	return store_run(ctx->store, stmt, "tie a draft to its incident", e);
+}
+
+static ii_err find_open_manual(const struct incident_context *ctx, const char *id,
+			       struct incident *out, struct ii_error *e)
+{
+	ii_err rc = incident_find(ctx->store, id, out, e);
+	if (rc)
+		return rc;
+	if (out->resolved_at)
+		return ii_fail(e, II_EDATA, "incident %.8s is already resolved", out->uuid);
+	if (out->kind != INCIDENT_MANUAL)
+		return ii_fail(e, II_EDATA,
+			       "incident %.8s was opened by the monitor, which updates and resolves it",
+			       out->uuid);
+	return II_OK;
+}
+
+ii_err incident_update_manual(const struct incident_context *ctx, const char *id,
+			      const char *message, const char *status, struct incident *out,
+			      struct ii_error *e)
+{
+	ii_err rc = find_open_manual(ctx, id, out, e);
+	if (rc)
+		return rc;
+	if (status) {
+		if (!incident_status_valid(status) || !strcmp(status, "resuelto"))
+			return ii_fail(e, II_EDATA,
+				       "invalid status '%s': expected investigando, identificado or en seguimiento (resolve with 'incident resolve')",
+				       status);
+		snprintf(out->status, sizeof out->status, "%s", status);
+	}
+	rc = draft_manual(ctx, out, message, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident updated",
+				     ctx->actor, out->status, e);
+	return rc;
+}
+
+ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
+			       const char *message, struct incident *out, struct ii_error *e)
+{
+	ii_err rc = find_open_manual(ctx, id, out, e);
+	if (rc)
+		return rc;
+	snprintf(out->status, sizeof out->status, "%s", "resuelto");
+	out->resolved_at = ctx->now;
+	rc = draft_manual(ctx, out, message ? message : "Todo funciona ya con normalidad.", e);
+	if (rc == II_OK)
+		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident resolved",
+				     ctx->actor, NULL, e);
+	return rc;
+}
+
+ii_err incident_find(struct store *s, const char *id, struct incident *out, struct ii_error *e)
+{
+	if (strlen(id) < DRAFT_ID_MIN_PREFIX)
+		return ii_fail(e, II_EDATA, "incident id '%s' is too short: give at least %d characters",
+			       id, DRAFT_ID_MIN_PREFIX);
+	if (strlen(id) > 36 || strspn(id, "0123456789abcdef-") != strlen(id))
+		return ii_fail(e, II_EDATA, "no incident '%s'", id);
+	char pattern[40];
+	snprintf(pattern, sizeof pattern, "%s%%", id);
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, INCIDENT_COLUMNS "WHERE uuid LIKE ? LIMIT 2", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
+	size_t count = 0;
+	for (; count < 2 && sqlite3_step(stmt) == SQLITE_ROW; count++)
+		if (count == 0)
+			read_incident(stmt, out);
+	sqlite3_finalize(stmt);
+	if (count == 0)
+		return ii_fail(e, II_EDATA, "no incident '%s'", id);
+	if (count > 1)
+		return ii_fail(e, II_EDATA, "incident id '%s' is ambiguous: give more characters", id);
+	return II_OK;
+}
+
+ii_err incident_list(struct store *s, bool all, struct incident **out, size_t *count,
+		     struct ii_error *e)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  all ? INCIDENT_COLUMNS "ORDER BY opened_at, rowid"
+				      : INCIDENT_COLUMNS "WHERE resolved_at IS NULL ORDER BY opened_at, rowid",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	size_t capacity = 0;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*count == capacity) {
+			size_t next = capacity ? capacity * 2 : 16;
+			struct incident *p = reallocarray(*out, next, sizeof *p);
+			if (!p) {
+				rc = ii_fail(e, II_ENOMEM, "out of memory");
+				break;
+			}
+			*out = p;
+			capacity = next;
+		}
+		read_incident(stmt, &(*out)[(*count)++]);
+	}
+	if (rc == II_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, "list the incidents");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return rc;
+}

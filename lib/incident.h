@@ -1,0 +1,115 @@
+#ifndef INCLUINFO_INCIDENT_H
+#define INCLUINFO_INCIDENT_H
+/*
+ * Incidents as the public reads them: from a confirmed outage to the alert, updates and
+ * resolution, all drafted as one thread (each draft answers the incident's previous one);
+ * planned maintenance windows; incidents staff open by hand. Records are copied into the
+ * caller's structs; lists are arrays the caller frees. Every function that drafts posts
+ * must run inside a store transaction (store_begin()/store_commit()).
+ *
+ * The monitor's rule is level-triggered, so a missed or repeated check never leaves a
+ * wrong state behind: a service that is confirmed down (or degraded, when it is to be
+ * announced) and not in a maintenance window has an open incident; one that is up has
+ * none. A service that opened and resolved flap_limit incidents within an hour and fails
+ * again is "unstable": one post, no more alerts, and one resolution once it has been
+ * up for successes_to_resolve checks and INCIDENT_STABLE_SECONDS.
+ */
+#include <stdbool.h>
+#include <time.h>
+#include "config.h"
+#include "draft.h"
+#include "error.h"
+#include "health.h"
+#include "messages.h"
+#include "store.h"
+
+#define INCIDENT_FLAP_WINDOW 3600    /* seconds in which openings count as flapping */
+#define INCIDENT_STABLE_SECONDS 900  /* an unstable service must stay up this long */
+
+enum incident_kind { INCIDENT_OUTAGE, INCIDENT_DEGRADED, INCIDENT_UNSTABLE, INCIDENT_MANUAL };
+
+const char *incident_kind_name(enum incident_kind kind);
+
+/* The statuses, as the public reads them. */
+extern const char *const incident_statuses[4]; /* investigando, identificado, en seguimiento, resuelto */
+bool incident_status_valid(const char *status);
+
+struct incident {
+	char uuid[37];
+	enum incident_kind kind;
+	char service[64]; /* "" for a manual incident about something else */
+	char scope[256];  /* what it is about, as the public reads it */
+	char status[32];
+	time_t opened_at;
+	time_t resolved_at; /* 0 while open */
+	time_t last_post_at;
+	char last_draft[37]; /* the thread's latest draft */
+	char cause[256];
+};
+
+/* What every decision needs. */
+struct incident_context {
+	struct store *store;
+	const struct config *cfg;
+	const struct messages *messages;
+	const struct draft_actor *actor;
+	time_t now;
+};
+
+enum incident_event {
+	INCIDENT_NONE,
+	INCIDENT_OPENED,
+	INCIDENT_REMINDED,
+	INCIDENT_MARKED_UNSTABLE,
+	INCIDENT_RESOLVED,
+	INCIDENT_IN_MAINTENANCE, /* failing, inside a maintenance window: no incident */
+};
+
+/*
+ * Brings the incidents of svc in line with its confirmed state h, after its check at
+ * ctx->now was recorded. *event says what was drafted; out (may be NULL) receives the
+ * incident concerned.
+ */
+ii_err incident_observe(const struct incident_context *ctx, const struct config_service *svc,
+			const struct health_state *h, const char *reason,
+			enum incident_event *event, struct incident *out, struct ii_error *e);
+
+/* Whether service is inside an approved maintenance window at now, its grace included. */
+ii_err incident_in_maintenance(struct store *store, const struct config_service *svc,
+			       time_t now, bool *in, struct ii_error *e);
+
+/* Records the window of an approved or pending maintenance notice's draft. */
+ii_err incident_maintenance_put(struct store *store, const char *draft, const char *service,
+				time_t starts_at, time_t ends_at, struct ii_error *e);
+
+/* Drafts the "started" and "finished" posts of approved windows that are due. Returns
+ * how many were drafted in *drafted. */
+ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafted,
+				 struct ii_error *e);
+
+/*
+ * Manual incidents. scope is a configured service id or free text ("Oficinas de
+ * Madrid"); opening one for a service that already has an open incident is II_EDATA
+ * naming it. status must be one of incident_statuses (NULL: "investigando").
+ */
+ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,
+			    const char *message, const char *status, struct incident *out,
+			    struct ii_error *e);
+/* The first draft of a manual incident may already exist (an `incidencia` notice's). */
+ii_err incident_open_for_draft(const struct incident_context *ctx, const char *scope,
+			       const char *status, const char *draft, struct incident *out,
+			       struct ii_error *e);
+ii_err incident_update_manual(const struct incident_context *ctx, const char *id,
+			      const char *message, const char *status, struct incident *out,
+			      struct ii_error *e);
+/* message may be NULL: "resuelto" is then the whole news. */
+ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
+			       const char *message, struct incident *out, struct ii_error *e);
+
+/* By UUID or a unique prefix of at least DRAFT_ID_MIN_PREFIX characters. */
+ii_err incident_find(struct store *store, const char *id, struct incident *out,
+		     struct ii_error *e);
+/* Open incidents, or all, oldest first. */
+ii_err incident_list(struct store *store, bool all, struct incident **out, size_t *count,
+		     struct ii_error *e);
+#endif
