@@ -14,7 +14,8 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 	};
 	const char *by = NULL, *reason = NULL;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	optind = 0; /* options may follow the id */
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'b')
 			by = optarg;
 		else if (opt == 'r' && !approve)

@@ -41,6 +41,7 @@ int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);
 int cmd_count(int argc, char **argv, struct cli *cli);
 int cmd_drafts(int argc, char **argv, struct cli *cli);
+int cmd_incident(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
 int cmd_reject(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);

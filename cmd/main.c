@@ -81,6 +81,19 @@ static const struct command commands[] = {
 	 "Rejects a pending or approved draft; it will not be published. Editing the notice\n"
 	 "afterwards puts it back in review.\n",
 	 NEEDS_CONFIG},
+	{"incident", cmd_incident, "open, update, resolve or list incidents by hand",
+	 "usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
+	 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
+	 "       incluinfo incident resolve ID [--message TEXT] [--by NAME]\n"
+	 "       incluinfo incident list [--all]\n"
+	 "\n"
+	 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
+	 "id or free text. STATUS is investigando (the default), identificado or en seguimiento.\n"
+	 "Each change is audited (--by, default the system user) and drafted into the incident's\n"
+	 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
+	 "already has an open incident is refused with its id (exit 65). ID is a UUID or a\n"
+	 "unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
+	 NEEDS_CONFIG},
 	{"log", cmd_log, "show the audit trail",
 	 "usage: incluinfo log [ID]\n"
 	 "\n"

@@ -1,0 +1,162 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "incident.h"
+#include "incluinfo.h"
+
+struct request {
+	const char *action;
+	const char *id;
+	const char *scope;
+	const char *message;
+	const char *status;
+	const char *by;
+	bool all;
+};
+
+static int parse(int argc, char **argv, struct request *req)
+{
+	static const struct option options[] = {
+		{"scope", required_argument, NULL, 's'},
+		{"message", required_argument, NULL, 'm'},
+		{"status", required_argument, NULL, 't'},
+		{"by", required_argument, NULL, 'b'},
+		{"all", no_argument, NULL, 'a'},
+		{0},
+	};
+	if (argc < 2)
+		return -1;
+	req->action = argv[1];
+	/* the action is the options' argv[0], so options may come before or after the id */
+	argc--;
+	argv++;
+	optind = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 's': req->scope = optarg; break;
+		case 'm': req->message = optarg; break;
+		case 't': req->status = optarg; break;
+		case 'b': req->by = optarg; break;
+		case 'a': req->all = true; break;
+		default: return -1;
+		}
+	}
+	bool takes_id = !strcmp(req->action, "update") || !strcmp(req->action, "resolve");
+	if (takes_id && optind + 1 == argc)
+		req->id = argv[optind++];
+	if (optind != argc || (takes_id && !req->id))
+		return -1;
+	if (!strcmp(req->action, "open"))
+		return req->scope && req->message ? 0 : -1;
+	if (!strcmp(req->action, "update"))
+		return req->message ? 0 : -1;
+	return !strcmp(req->action, "resolve") || !strcmp(req->action, "list") ? 0 : -1;
+}
+
+static cJSON *to_json(const struct incident *inc)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", inc->uuid);
+	cJSON_AddStringToObject(o, "kind", incident_kind_name(inc->kind));
+	cJSON_AddItemToObject(o, "service", *inc->service ? cJSON_CreateString(inc->service) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "scope", inc->scope);
+	cJSON_AddStringToObject(o, "status", inc->status);
+	cJSON_AddItemToObject(o, "opened", cli_json_time(inc->opened_at));
+	cJSON_AddItemToObject(o, "resolved", cli_json_time(inc->resolved_at));
+	cJSON_AddItemToObject(o, "lastDraft", *inc->last_draft ? cJSON_CreateString(inc->last_draft) : cJSON_CreateNull());
+	return o;
+}
+
+static int list(const struct cli *cli, bool all)
+{
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
+	struct incident *items = NULL;
+	size_t count = 0;
+	struct ii_error e = {0};
+	if (store && incident_list(store, all, &items, &count, &e)) {
+		store_close(store);
+		return cli_fail(&e);
+	}
+	store_close(store);
+	if (cli->json) {
+		cJSON *array = cJSON_CreateArray();
+		for (size_t i = 0; i < count; i++)
+			cJSON_AddItemToArray(array, to_json(&items[i]));
+		status = cli_print_json(array);
+	} else if (count == 0) {
+		puts(all ? "no incidents" : "no open incidents");
+	} else {
+		printf("%-8s  %-8s  %-14s  %-16s  %s\n", "ID", "KIND", "STATUS", "OPENED", "SCOPE");
+		for (size_t i = 0; i < count; i++) {
+			char opened[32];
+			cli_time_human(items[i].opened_at, opened);
+			opened[16] = '\0';
+			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
+			       incident_kind_name(items[i].kind), items[i].status, opened, items[i].scope);
+		}
+	}
+	free(items);
+	return status;
+}
+
+static ii_err act(const struct incident_context *ctx, const struct request *req,
+		  struct incident *inc, struct ii_error *e)
+{
+	if (!strcmp(req->action, "open"))
+		return incident_open_manual(ctx, req->scope, req->message, req->status, inc, e);
+	if (!strcmp(req->action, "update"))
+		return incident_update_manual(ctx, req->id, req->message, req->status, inc, e);
+	return incident_resolve_manual(ctx, req->id, req->message, inc, e);
+}
+
+int cmd_incident(int argc, char **argv, struct cli *cli)
+{
+	struct request req = {0};
+	if (parse(argc, argv, &req) < 0)
+		return cli_usage("incident");
+	if (!strcmp(req.action, "list"))
+		return list(cli, req.all);
+
+	struct messages *messages;
+	int status = cli_load_messages(cli->config, &messages);
+	if (status)
+		return status;
+	struct store *store;
+	status = cli_open_store(cli, STORE_WRITE, &store);
+	if (status) {
+		messages_free(messages);
+		return status;
+	}
+	struct draft_actor actor = cli_actor(req.by);
+	if (!req.by)
+		actor.name = actor.os_user;
+	const struct incident_context ctx = {
+		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor, .now = actor.at,
+	};
+	struct incident inc;
+	struct ii_error e = {0};
+	ii_err rc = store_begin(store, &e);
+	if (rc == II_OK)
+		rc = act(&ctx, &req, &inc, &e);
+	if (rc == II_OK)
+		rc = store_commit(store, &e);
+	if (rc)
+		store_rollback(store);
+	store_close(store);
+	messages_free(messages);
+	if (rc)
+		return cli_fail(&e);
+	if (cli->json)
+		return cli_print_json(to_json(&inc));
+	if (!cli->quiet)
+		printf("incident %.8s %s (%s); draft %.8s\n", inc.uuid,
+		       !strcmp(req.action, "open") ? "opened" : !strcmp(req.action, "update") ? "updated" : "resolved",
+		       inc.status, inc.last_draft);
+	return EXIT_OK;
+}
