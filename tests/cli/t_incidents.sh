@@ -1,0 +1,175 @@
+# Incidents on a controllable clock: each check runs at the time INCLUINFO_NOW says, so a
+# timeline of hours takes a second. Answers come from /seq/ URLs, one step per check.
+#
+# Drafts are read from the database: draft (uuid, kind, status, incident, reply_to) and
+# post (draft, seq, text).
+
+T0=1764320400 # 2025-11-28 10:00 in Madrid
+
+# at OFFSET_SECONDS ARGS...: runs incluinfo -c $CONF ARGS at T0 + OFFSET
+at() {
+	local offset=$1
+	shift
+	INCLUINFO_NOW=$((T0 + offset)) ii "$@"
+}
+
+# kinds: the kinds of the drafts, oldest first, space-separated
+kinds() {
+	db "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM draft ORDER BY created_at, rowid)"
+}
+
+# text_of KIND [N]: the first post of the Nth (from 1) draft of KIND
+text_of() {
+	db "SELECT text FROM post JOIN draft ON draft.uuid = post.draft WHERE kind = '$1' AND seq = 0
+	    ORDER BY draft.created_at, draft.rowid LIMIT 1 OFFSET $((${2:-1} - 1))"
+}
+
+# assert_one_thread: every draft answers the one before it, the first answers none
+assert_one_thread() {
+	local broken
+	broken=$(db "SELECT count(*) FROM (SELECT reply_to, lag(uuid) OVER (ORDER BY created_at, rowid)
+		     AS previous FROM draft) WHERE coalesce(reply_to, '') <> coalesce(previous, '')")
+	assert_eq 0 "$broken" 'drafts that do not answer the previous one'
+}
+
+test_outage_alert_two_updates_and_resolution() {
+	conf_new
+	conf_service sede "$(seq_url sede 503,503,503,503,503,200,200)" failures_to_open=2 \
+		successes_to_resolve=2 remind_minutes=60 'name=La Sede Electrónica'
+	at 0 check
+	assert_rc 1
+	at 60 check
+	assert_rc 2
+	assert_eq alerta "$(kinds)" 'drafts after the outage is confirmed'
+	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Ya estamos trabajando para solucionarlo. Te avisaremos en este hilo cuando vuelva a funcionar. #SeguridadSocial' \
+		"$(text_of alerta)" 'alert'
+	at 3659 check
+	assert_eq alerta "$(kinds)" 'drafts a second before the first update is due'
+	at 3660 -v check
+	assert_contains "$OUT" 'sede: still down; update drafted for incident'
+	at 7260 check
+	assert_eq 'alerta actualizacion actualizacion' "$(kinds)" 'drafts after two hours'
+	assert_contains "$(text_of actualizacion 2)" 'sigue sin funcionar desde las 10:00 (2 h 1 min)'
+	at 7320 check
+	at 7380 --json check
+	assert_rc 0
+	svc_is 0 state up event resolved
+	assert_eq 'alerta actualizacion actualizacion resuelta' "$(kinds)" 'drafts after recovery'
+	assert_eq '✅ La Sede Electrónica vuelve a funcionar con normalidad desde las 12:02. La incidencia ha durado 2 h 2 min. Gracias por tu paciencia. #SeguridadSocial' \
+		"$(text_of resuelta)" 'resolution'
+	assert_one_thread
+	# policy incidents = auto: approved by incluinfo itself, and audited so
+	assert_eq 'approved' "$(db "SELECT group_concat(DISTINCT status) FROM draft")" 'statuses'
+	assert_eq 4 "$(db "SELECT count(*) FROM audit WHERE action = 'approved' AND name = 'incluinfo'")" \
+		'automatic approvals'
+	assert_eq 1 "$(db "SELECT count(DISTINCT incident) FROM draft")" 'incidents behind the drafts'
+}
+
+test_review_policy_leaves_alerts_pending() {
+	conf_new
+	conf_service sede "$(seq_url sede 503)" failures_to_open=1
+	conf_raw '[policy]' 'incidents = review'
+	at 0 check
+	assert_eq pending "$(db 'SELECT status FROM draft')" 'alert status'
+	ii --json drafts
+	assert_json 'j.length' 1 'j[0].kind' alerta 'j[0].status' pending
+}
+
+test_degraded_announced_only_when_configured() {
+	conf_new
+	conf_service quiet "$(seq_url quiet d300)" degraded_ms=100 failures_to_open=2
+	conf_service loud "$(seq_url loud d300)" degraded_ms=100 failures_to_open=2 \
+		announce_degraded=true
+	at 0 check
+	assert_eq '' "$(kinds)" 'drafts after one slow check'
+	at 60 check
+	assert_eq alerta "$(kinds)" 'drafts after two slow checks'
+	assert_eq 'loud degraded' "$(db "SELECT service, kind FROM incident" | tr '|' ' ')" 'incidents'
+}
+
+test_flapping_gives_one_unstable_post_not_a_storm() {
+	conf_new
+	# down and up on every check, for an hour
+	conf_service sede "$(seq_url sede 503,200,503,200,503,200,503,200,503,200,503,200,503,200,200,200,200)" \
+		failures_to_open=1 successes_to_resolve=1 flap_limit=3
+	local i
+	for ((i = 0; i < 14; i++)); do
+		at $((i * 60)) check
+	done
+	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
+		'drafts after 7 outages in 14 minutes'
+	assert_contains "$(text_of inestable)" 'funciona de forma intermitente desde las 10:06'
+	# up since 10:13; resolved only once it has been up for 15 minutes
+	at $((27 * 60)) check
+	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
+		'drafts 14 minutes after the last failure'
+	at $((28 * 60)) check
+	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable resuelta' "$(kinds)" \
+		'drafts once stable'
+	assert_contains "$(text_of resuelta 4)" 'desde las 10:13'
+}
+
+test_canary_offline_changes_nothing() {
+	local sede
+	sede=$(seq_url sede 503,503,503,200,200)
+	conf_new
+	conf_service sede "$sede" failures_to_open=1 successes_to_resolve=1 remind_minutes=10
+	conf_canary "$(web status/200)"
+	at 0 check
+	assert_eq alerta "$(kinds)" 'drafts after the outage'
+	local before
+	before=$(db_dump)
+	# the monitor loses its network: no update, however long, and no resolution
+	conf_new
+	conf_service sede "$sede" failures_to_open=1 successes_to_resolve=1 remind_minutes=10
+	conf_canary "$(dead_url)"
+	at 3600 check
+	assert_rc 3
+	at 7200 check
+	assert_rc 3
+	at 7260 check
+	assert_rc 3
+	assert_eq alerta "$(kinds)" 'drafts while offline'
+	assert_eq "$before" "$(db_dump)" 'state while offline'
+}
+
+test_manual_incident_lifecycle_is_audited_and_threaded() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	at 0 incident open --scope 'Oficinas de Madrid' --message 'La oficina de la calle Mayor cierra hoy por una avería.' --by Ana
+	assert_rc 0
+	local id
+	id=$(db "SELECT uuid FROM incident")
+	at 600 incident update "${id:0:8}" --status identificado --message 'Un técnico ya está en la oficina.' --by Luis
+	assert_rc 0
+	at 1200 incident resolve "${id:0:8}" --by Luis
+	assert_rc 0
+	assert_eq 'incidencia incidencia incidencia' "$(kinds)" 'drafts'
+	assert_one_thread
+	assert_eq 'ℹ️ Oficinas de Madrid (identificado): Un técnico ya está en la oficina.' \
+		"$(text_of incidencia 2)" 'update'
+	assert_eq 'incident opened|Ana
+incident updated|Luis
+incident resolved|Luis' "$(db "SELECT action, name FROM audit WHERE action LIKE 'incident %' ORDER BY id")" 'audit'
+	ii --json incident list --all
+	assert_json 'j[0].status' resuelto 'j[0].kind' manual 'j[0].service' null
+	# resolved: nothing more to say
+	at 1300 incident update "${id:0:8}" --message 'otra'
+	assert_rc 65
+	assert_contains "$ERR" 'already resolved'
+}
+
+test_manual_incident_refused_while_the_service_has_one() {
+	conf_new
+	conf_service sede "$(seq_url sede 503)" failures_to_open=1
+	at 0 check
+	local id
+	id=$(db "SELECT uuid FROM incident")
+	at 60 incident open --scope sede --message 'La sede no funciona.'
+	assert_rc 65
+	assert_contains "$ERR" "incluinfo: error: service 'sede' already has an open incident: $id"
+	ii incident open --scope sede --message 'x' --status resuelto
+	assert_rc 65
+	ii incident open --message 'x'
+	assert_rc 64
+}
