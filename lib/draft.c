@@ -162,6 +162,11 @@ static void read_draft(sqlite3_stmt *stmt, void *record)
 	d->post_count = (size_t)sqlite3_column_int64(stmt, 15);
 }
 
+static void read_first_text(sqlite3_stmt *stmt, void *record)
+{
+	store_copy_text(record, 32, stmt, 0);
+}
+
 static ii_err draft_get(struct store *s, const char *where, const char *key, struct draft *out,
 			bool *found, struct ii_error *e)
 {
@@ -484,4 +489,140 @@ ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **
 		*count = 0;
 	}
 	return rc;
+}
+
+ii_err draft_expire(struct store *s, time_t now, const struct draft_actor *actor, size_t *count,
+		    struct ii_error *e)
+{
+	*count = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT uuid FROM draft WHERE status IN ('pending', 'approved')"
+				  " AND expires_at IS NOT NULL AND expires_at <= ?"
+				  " AND NOT EXISTS (SELECT 1 FROM post WHERE post.draft = draft.uuid"
+				  "   AND post.state <> 'pending')",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
+	char expired[64][37];
+	while (*count < 64 && sqlite3_step(stmt) == SQLITE_ROW)
+		store_copy_text(expired[(*count)++], 37, stmt, 0);
+	sqlite3_finalize(stmt);
+	/* at most 64 a run: the rest expire on the next */
+	for (size_t i = 0; rc == II_OK && i < *count; i++) {
+		rc = set_status(s, expired[i], DRAFT_EXPIRED, actor->at, e);
+		if (rc == II_OK)
+			rc = draft_audit_add(s, expired[i], NULL, "expired", actor, NULL, e);
+	}
+	return rc;
+}
+
+ii_err draft_due(struct store *s, time_t now, struct draft **out, size_t *count,
+		 struct ii_error *e)
+{
+	struct draft *all;
+	size_t n;
+	ii_err rc = draft_list(s, false, &all, &n, e);
+	if (rc)
+		return rc;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].status == DRAFT_APPROVED && all[i].due_at <= now &&
+		    (!all[i].expires_at || all[i].expires_at > now))
+			all[kept++] = all[i];
+	*out = all;
+	*count = kept;
+	return II_OK;
+}
+
+ii_err draft_last_remote_id(struct store *s, const char *uuid, char remote_id[32],
+			    struct ii_error *e)
+{
+	remote_id[0] = '\0';
+	bool found;
+	char last[32] = "";
+	/* "" unless every post is sent: a thread answers only a whole thread */
+	ii_err rc = store_query_one(s,
+				    "SELECT remote_id FROM post WHERE draft = ?1 AND NOT EXISTS"
+				    " (SELECT 1 FROM post p WHERE p.draft = ?1 AND p.state <> 'sent')"
+				    " ORDER BY seq DESC LIMIT 1",
+				    uuid, read_first_text, last, &found, "read a draft's posts", e);
+	if (rc == II_OK && found)
+		memcpy(remote_id, last, sizeof last);
+	return rc;
+}
+
+static ii_err set_post(struct store *s, const char *sql, const char *uuid, size_t seq,
+		       const char *remote_id, time_t at, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, sql, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
+	bind_optional(stmt, 3, remote_id);
+	store_bind_time(stmt, 4, at);
+	return store_run(s, stmt, "journal a post", e);
+}
+
+ii_err draft_post_sending(struct store *s, const char *uuid, size_t seq, time_t at,
+			  struct ii_error *e)
+{
+	return set_post(s, "UPDATE post SET state = 'sending', remote_id = ?3, sent_at = ?4"
+			   " WHERE draft = ?1 AND seq = ?2",
+			uuid, seq, NULL, at, e);
+}
+
+ii_err draft_post_sent(struct store *s, const char *uuid, size_t seq, const char *remote_id,
+		       time_t at, struct ii_error *e)
+{
+	return set_post(s, "UPDATE post SET state = 'sent', remote_id = ?3, sent_at = ?4"
+			   " WHERE draft = ?1 AND seq = ?2",
+			uuid, seq, remote_id, at, e);
+}
+
+ii_err draft_post_pending(struct store *s, const char *uuid, size_t seq, struct ii_error *e)
+{
+	return set_post(s, "UPDATE post SET state = 'pending', remote_id = ?3, sent_at = ?4"
+			   " WHERE draft = ?1 AND seq = ?2",
+			uuid, seq, NULL, 0, e);
+}
+
+static ii_err finish(struct store *s, const char *uuid, enum draft_status status,
+		     const char *error, const char *action, const struct draft_actor *actor,
+		     struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET status = ?, updated_at = ?, error = ? WHERE uuid = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, draft_status_name(status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)actor->at);
+	bind_optional(stmt, 3, error);
+	sqlite3_bind_text(stmt, 4, uuid, -1, SQLITE_STATIC);
+	rc = store_run(s, stmt, "record a publication", e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, uuid, NULL, action, actor, error, e);
+	return rc;
+}
+
+ii_err draft_published(struct store *s, const char *uuid, const struct draft_actor *actor,
+		       struct ii_error *e)
+{
+	return finish(s, uuid, DRAFT_PUBLISHED, NULL, "published", actor, e);
+}
+
+ii_err draft_failed(struct store *s, const char *uuid, const char *why,
+		    const struct draft_actor *actor, struct ii_error *e)
+{
+	return finish(s, uuid, DRAFT_FAILED, why, "failed", actor, e);
+}
+
+ii_err draft_retracted(struct store *s, const char *uuid, const char *reason,
+		       const struct draft_actor *actor, struct ii_error *e)
+{
+	return finish(s, uuid, DRAFT_REJECTED, reason, "retracted", actor, e);
 }

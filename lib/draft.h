@@ -147,3 +147,36 @@ ii_err draft_audit_add(struct store *store, const char *draft, const char *incid
 ii_err draft_audit_list(struct store *store, const char *uuid, struct draft_audit **out,
 			size_t *count, struct ii_error *e);
 #endif
+
+/* ---- publication: the journal of each post ---- */
+
+/* Marks every approved or pending draft whose expiry is past as expired; *count says how
+ * many. */
+ii_err draft_expire(struct store *store, time_t now, const struct draft_actor *actor,
+		    size_t *count, struct ii_error *e);
+
+/* Approved drafts due at now (no due time, or one in the past), oldest first, and failed
+ * ones are not among them. */
+ii_err draft_due(struct store *store, time_t now, struct draft **out, size_t *count,
+		 struct ii_error *e);
+
+/* The remote id of the last post of draft uuid, "" when it is not all sent yet. */
+ii_err draft_last_remote_id(struct store *store, const char *uuid, char remote_id[32],
+			    struct ii_error *e);
+
+/* Journal of one post (seq from 0): "sending" before its request, "sent" with the remote
+ * id after, back to "pending" when the request certainly did not post it. */
+ii_err draft_post_sending(struct store *store, const char *uuid, size_t seq, time_t at,
+			  struct ii_error *e);
+ii_err draft_post_sent(struct store *store, const char *uuid, size_t seq, const char *remote_id,
+		       time_t at, struct ii_error *e);
+ii_err draft_post_pending(struct store *store, const char *uuid, size_t seq, struct ii_error *e);
+
+/* The end of a draft's publication: published (all posts sent), or failed with why. */
+ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,
+		       struct ii_error *e);
+ii_err draft_failed(struct store *store, const char *uuid, const char *why,
+		    const struct draft_actor *actor, struct ii_error *e);
+/* A published draft whose posts were deleted: status "retracted" is shown as rejected. */
+ii_err draft_retracted(struct store *store, const char *uuid, const char *reason,
+		       const struct draft_actor *actor, struct ii_error *e);
