@@ -207,7 +207,10 @@ static enum plugin_status overall(const struct run *run)
 	enum plugin_status status = PLUGIN_OK;
 	for (size_t i = 0; i < run->count; i++) {
 		const struct health_state *h = &run->rows[i].state.health;
-		if (h->state == HEALTH_DOWN)
+		/* planned: someone knows, nobody needs waking */
+		if (run->rows[i].event == INCIDENT_IN_MAINTENANCE)
+			status = PLUGIN_WARNING;
+		else if (h->state == HEALTH_DOWN)
 			return PLUGIN_CRITICAL;
 		if (h->state == HEALTH_DEGRADED || h->failures > 0)
 			status = PLUGIN_WARNING;
@@ -219,7 +222,9 @@ static enum plugin_status overall(const struct run *run)
 static bool describe(const struct row *r, char *out, size_t len)
 {
 	const struct health_state *h = &r->state.health;
-	if (h->state == HEALTH_DOWN && r->result == HEALTH_DOWN)
+	if (r->event == INCIDENT_IN_MAINTENANCE)
+		snprintf(out, len, "%s in maintenance (%s)", r->svc->id, r->reason);
+	else if (h->state == HEALTH_DOWN && r->result == HEALTH_DOWN)
 		snprintf(out, len, "%s down (%s, %d check%s)", r->svc->id, r->reason, h->failures,
 			 h->failures == 1 ? "" : "s");
 	else if (h->state == HEALTH_DOWN)

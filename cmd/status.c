@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "incluinfo.h"
+#include "incident.h"
 #include "store.h"
 
 struct service_view {
@@ -12,6 +13,7 @@ struct service_view {
 	bool checked;
 	struct store_incident incident;
 	bool has_incident;
+	bool maintenance; /* inside an approved maintenance window now */
 };
 
 static ii_err load(struct store *store, struct service_view *v, struct ii_error *e)
@@ -21,6 +23,8 @@ static ii_err load(struct store *store, struct service_view *v, struct ii_error 
 	ii_err rc = store_service_get(store, v->svc->id, &v->state, &v->checked, e);
 	if (!rc)
 		rc = store_incident_current(store, v->svc->id, &v->incident, &v->has_incident, e);
+	if (!rc)
+		rc = incident_in_maintenance(store, v->svc, cli_now(), &v->maintenance, e);
 	return rc;
 }
 
@@ -42,6 +46,7 @@ static cJSON *to_json(const struct service_view *v)
 	cJSON_AddStringToObject(o, "id", v->svc->id);
 	cJSON_AddStringToObject(o, "name", v->svc->name);
 	cJSON_AddStringToObject(o, "state", health_name(h->state));
+	cJSON_AddBoolToObject(o, "maintenance", v->maintenance);
 	add_time(o, "since", h->since);
 	add_time(o, "last_check", v->state.last_check);
 	if (v->checked) {
@@ -73,6 +78,8 @@ static void print_line(const struct service_view *v)
 		return;
 	}
 	printf("%-16s %-9s", v->svc->id, health_name(h->state));
+	if (v->maintenance)
+		printf(" (maintenance window)");
 	if (h->since) {
 		cli_time_human(h->since, since);
 		printf(" since %s", since);
