@@ -107,6 +107,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  last_draft TEXT,"
 	"  started INTEGER NOT NULL DEFAULT 0,"
 	"  finished INTEGER NOT NULL DEFAULT 0"
+	");"
+	/* the publishing channel's memory between runs: rate limits, account, last success */
+	"CREATE TABLE channel ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
 	");",
 };
 
@@ -421,3 +426,38 @@ ii_err store_incident_current(struct store *s, const char *service, struct store
 			 service, read_incident, out, found, "read an incident", e);
 }
 
+
+static void read_value(sqlite3_stmt *stmt, void *record)
+{
+	struct {
+		char *buf;
+		size_t size;
+	} *out = record;
+	store_copy_text(out->buf, out->size, stmt, 0);
+}
+
+ii_err store_channel_get(struct store *s, const char *name, char *value, size_t size,
+			 struct ii_error *e)
+{
+	struct {
+		char *buf;
+		size_t size;
+	} out = {value, size};
+	bool found;
+	value[0] = '\0';
+	return store_query_one(s, "SELECT value FROM channel WHERE name = ?", name, read_value, &out,
+			       &found, "read the channel's state", e);
+}
+
+ii_err store_channel_put(struct store *s, const char *name, const char *value,
+			 struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "INSERT OR REPLACE INTO channel (name, value) VALUES (?, ?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	return store_run(s, stmt, "save the channel's state", e);
+}
