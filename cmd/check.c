@@ -472,7 +472,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &run, "no services configured");
 		goto out;
 	}
-	if (!dry_run && lock_acquire(cfg->state_dir, &lock, &e) != II_OK) {
+	if (!dry_run && !cli->locked && lock_acquire(cfg->state_dir, &lock, &e) != II_OK) {
 		cli_fail(&e);
 		status = unknown(cli, &run, e.detail);
 		/* cron's "try again next minute", distinct from a monitoring finding */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "draft.h"
 #include "error.h"
+#include "lock.h"
 #include "messages.h"
 #include "store.h"
 
@@ -33,6 +34,7 @@ struct cli {
 	bool json;
 	int verbose;
 	bool quiet;
+	bool locked; /* `run` holds the lock for the commands it runs */
 	struct config *config; /* loaded before a command that needs it runs */
 };
 
@@ -56,6 +58,9 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 /* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
  * every problem; returns the exit code. */
 int cli_load_messages(const struct config *cfg, struct messages **out);
+/* Takes the state lock unless `run` holds it already; *lock is NULL then. Returns the exit
+ * code (75 when another run holds it), after reporting any failure. */
+int cli_lock(const struct cli *cli, struct lock **lock);
 /* The current time, or $INCLUINFO_NOW (seconds since the epoch) when tests set it. */
 time_t cli_now(void);
 /* Who acts, for the audit trail: name as given, the operating-system user, now. */
