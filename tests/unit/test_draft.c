@@ -290,6 +290,65 @@ static void list_shows_drafts_in_play_unless_all(void **state)
 	free(list);
 }
 
+static void journal_and_last_remote_id(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], remote[32];
+	ingest(f, "h1", true, true, uuid);
+	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	assert_string_equal(remote, "");
+	ok(f, draft_post_sending(f->store, uuid, 0, 1764000300, &f->err));
+	ok(f, draft_post_sent(f->store, uuid, 0, "1860000000000000001", 1764000301, &f->err));
+	ok(f, draft_post_sending(f->store, uuid, 1, 1764000302, &f->err));
+	/* a thread answers only a whole thread */
+	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	assert_string_equal(remote, "");
+	ok(f, draft_post_sent(f->store, uuid, 1, "1860000000000000002", 1764000303, &f->err));
+	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	assert_string_equal(remote, "1860000000000000002");
+	ok(f, draft_published(f->store, uuid, &f->system, &f->err));
+	struct draft d = find(f, uuid);
+	assert_int_equal(d.status, DRAFT_PUBLISHED);
+	assert_int_equal(audit_count(f, uuid, "published"), 1);
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, &posts, &count, &f->err));
+	assert_string_equal(posts[0].state, "sent");
+	assert_string_equal(posts[0].remote_id, "1860000000000000001");
+	assert_int_equal(posts[1].sent_at, 1764000303);
+	draft_posts_free(posts, count);
+}
+
+static void due_and_expired_drafts(void **state)
+{
+	struct fixture *f = *state;
+	char later[37], now[37], past[37];
+	struct draft_spec spec = notice_spec("h1", false);
+	spec.source = "later.md";
+	spec.due_at = 1764009999;
+	ok(f, draft_create(f->store, &spec, &f->ana, true, later, &f->err));
+	spec.source = "now.md";
+	spec.due_at = 0;
+	ok(f, draft_create(f->store, &spec, &f->ana, true, now, &f->err));
+	spec.source = "past.md";
+	spec.expires_at = 1764000500;
+	ok(f, draft_create(f->store, &spec, &f->ana, true, past, &f->err));
+	struct draft *due;
+	size_t count;
+	ok(f, draft_due(f->store, 1764000400, &due, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_string_equal(due[0].uuid, now);
+	assert_string_equal(due[1].uuid, past);
+	free(due);
+	size_t expired;
+	ok(f, draft_expire(f->store, 1764000600, &f->system, &expired, &f->err));
+	assert_int_equal(expired, 1);
+	assert_int_equal(find(f, past).status, DRAFT_EXPIRED);
+	ok(f, draft_due(f->store, 1764010000, &due, &count, &f->err));
+	assert_int_equal(count, 2);
+	free(due);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +362,8 @@ int main(void)
 		UNIT_TEST(approve_and_reject_only_from_the_right_status),
 		UNIT_TEST(ids_by_unique_prefix),
 		UNIT_TEST(list_shows_drafts_in_play_unless_all),
+		UNIT_TEST(journal_and_last_remote_id),
+		UNIT_TEST(due_and_expired_drafts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
