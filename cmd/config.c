@@ -162,7 +162,9 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "base_url", cfg->feeds.base_url);
 	put_string(&p, "title", cfg->feeds.title);
 	put_string(&p, "author", cfg->feeds.author);
+	put_string(&p, "author_url", cfg->feeds.author_url);
 	put_string(&p, "sender", cfg->feeds.sender);
+	put_string(&p, "sender_name", cfg->feeds.sender_name);
 	put_string(&p, "rebuttal_url", cfg->feeds.rebuttal_url);
 	put_long(&p, "max_entries", cfg->feeds.max_entries);
 

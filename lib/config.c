@@ -108,7 +108,9 @@ static const struct key feeds_keys[] = {
 	{"base_url", T_URL, G(feeds.base_url), 0, 0},
 	{"title", T_STRING, G(feeds.title), 0, 0},
 	{"author", T_STRING, G(feeds.author), 0, 0},
+	{"author_url", T_URL, G(feeds.author_url), 0, 0},
 	{"sender", T_STRING, G(feeds.sender), 0, 0},
+	{"sender_name", T_STRING, G(feeds.sender_name), 0, 0},
 	{"rebuttal_url", T_URL, G(feeds.rebuttal_url), 0, 0},
 	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
 	{NULL, 0, 0, 0, 0},
@@ -691,6 +693,16 @@ static bool fill_defaults(struct parser *p)
 		return false;
 	if (!cfg->api_url && !allocated(p, cfg->api_url = strdup("https://api.x.com")))
 		return false;
+	struct config_feeds *f = &cfg->feeds;
+	if (!f->title && !allocated(p, f->title = strdup("Seguridad Social")))
+		return false;
+	if (!f->author &&
+	    !allocated(p, f->author = strdup("Ministerio de Inclusión, Seguridad Social y Migraciones")))
+		return false;
+	if (!f->sender && !allocated(p, f->sender = strdup("incluinfo")))
+		return false;
+	if (!f->sender_name && !allocated(p, f->sender_name = strdup(f->author)))
+		return false;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
 		if (!s->name && !allocated(p, s->name = strdup(s->id)))
@@ -789,6 +801,8 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.title);
 	free(cfg->feeds.author);
 	free(cfg->feeds.sender);
+	free(cfg->feeds.author_url);
+	free(cfg->feeds.sender_name);
 	free(cfg->feeds.rebuttal_url);
 	free(cfg);
 }

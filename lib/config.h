@@ -70,8 +70,10 @@ struct config {
 	struct config_feeds {
 		char *base_url;     /* where feeds_dir is served; NULL: not configured */
 		char *title;
-		char *author;
-		char *sender;       /* CAP senderName */
+		char *author;       /* the feeds' author and the rebuttals' publisher */
+		char *author_url;   /* the publisher's site; NULL: base_url */
+		char *sender;       /* CAP sender: an identifier without spaces */
+		char *sender_name;  /* CAP senderName; default: author */
 		char *rebuttal_url; /* with {slug} */
 		long max_entries;
 	} feeds;

@@ -154,7 +154,7 @@ static void publishing_keys(void **state)
 					       "[policy]\ntwo_person = true\n"
 					       "[twitter]\nthread_delay_ms = 0\n"
 					       "[feeds]\nbase_url = https://www.seg-social.es/feeds/\n"
-					       "title = Avisos\nauthor = Ministerio\nsender = Seguridad Social\n"
+					       "title = Avisos\nauthor = Ministerio\nsender = incluinfo@seg-social.es\n"
 					       "rebuttal_url = https://www.seg-social.es/bulos/{slug}\n"
 					       "max_entries = 20\n");
 	const struct config_service *s = &cfg->services[0];
@@ -171,7 +171,8 @@ static void publishing_keys(void **state)
 	assert_string_equal(cfg->feeds.base_url, "https://www.seg-social.es/feeds/");
 	assert_string_equal(cfg->feeds.title, "Avisos");
 	assert_string_equal(cfg->feeds.author, "Ministerio");
-	assert_string_equal(cfg->feeds.sender, "Seguridad Social");
+	assert_string_equal(cfg->feeds.sender, "incluinfo@seg-social.es");
+	assert_string_equal(cfg->feeds.sender_name, "Ministerio");
 	assert_string_equal(cfg->feeds.rebuttal_url, "https://www.seg-social.es/bulos/{slug}");
 	assert_int_equal(cfg->feeds.max_entries, 20);
 }
@@ -323,6 +324,8 @@ static void defaults_for_omitted_keys(void **state)
 	assert_int_equal(cfg->thread_delay_ms, 2000);
 	assert_int_equal(cfg->feeds.max_entries, 50);
 	assert_null(cfg->feeds.base_url);
+	assert_string_equal(cfg->feeds.title, "Seguridad Social");
+	assert_string_equal(cfg->feeds.sender, "incluinfo");
 	free(var);
 	free(notices);
 	free(feeds);
