@@ -1,5 +1,6 @@
 #include "incident.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,11 +110,12 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	return store_run(s, stmt, "update an incident", e);
 }
 
-/* Renders kind's message and drafts it, answering reply_to (may be ""). */
+/* Renders kind's message and drafts it, answering reply_to (may be ""). The status the
+ * incident had then goes with it, for the feeds. */
 static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
 			   const char *incident, const char *reply_to, enum message_kind kind,
-			   const struct message_values *values, bool approve, char uuid[37],
-			   struct ii_error *e)
+			   const struct message_values *values, const char *status, bool approve,
+			   char uuid[37], struct ii_error *e)
 {
 	struct thread *thread;
 	ii_err rc = messages_render(ctx->messages, kind, values, &thread, e);
@@ -122,7 +124,12 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	size_t count = thread_count(thread);
 	const char **posts = calloc(count, sizeof *posts);
 	int *lengths = calloc(count, sizeof *lengths);
-	if (!posts || !lengths) {
+	cJSON *meta_object = cJSON_CreateObject();
+	char *meta = meta_object && cJSON_AddStringToObject(meta_object, "status", status)
+			     ? cJSON_PrintUnformatted(meta_object)
+			     : NULL;
+	cJSON_Delete(meta_object);
+	if (!posts || !lengths || !meta) {
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
 	} else {
 		for (size_t i = 0; i < count; i++) {
@@ -136,12 +143,14 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			.title = title,
 			.incident = incident,
 			.reply_to = reply_to,
+			.meta = meta,
 			.posts = posts,
 			.lengths = lengths,
 			.post_count = count,
 		};
 		rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
 	}
+	cJSON_free(meta);
 	free(posts);
 	free(lengths);
 	thread_free(thread);
@@ -155,7 +164,7 @@ static ii_err draft_next(const struct incident_context *ctx, struct incident *in
 {
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, kind, values,
-				 ctx->cfg->incidents == CONFIG_POLICY_AUTO, uuid, e);
+				 inc->status, ctx->cfg->incidents == CONFIG_POLICY_AUTO, uuid, e);
 	if (rc)
 		return rc;
 	memcpy(inc->last_draft, uuid, sizeof uuid);
@@ -403,7 +412,7 @@ static ii_err draft_window_event(const struct incident_context *ctx, struct wind
 	 * the window was approved, so its own announcements need no second approval */
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, values.servicio, NULL, w->last_draft[0] ? w->last_draft : w->draft,
-				 kind, &values, true, uuid, e);
+				 kind, &values, "mantenimiento", true, uuid, e);
 	if (rc)
 		return rc;
 	sqlite3_stmt *stmt;
