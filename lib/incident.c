@@ -125,7 +125,8 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	const char **posts = calloc(count, sizeof *posts);
 	int *lengths = calloc(count, sizeof *lengths);
 	cJSON *meta_object = cJSON_CreateObject();
-	char *meta = meta_object && cJSON_AddStringToObject(meta_object, "status", status)
+	char *meta = meta_object && cJSON_AddStringToObject(meta_object, "status", status) &&
+				     cJSON_AddStringToObject(meta_object, "scope", scope)
 			     ? cJSON_PrintUnformatted(meta_object)
 			     : NULL;
 	cJSON_Delete(meta_object);
