@@ -311,25 +311,15 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 	return II_OK;
 }
 
-/* Grows *items (of size bytes each) so that it holds at least need; false when out of memory. */
-static bool grow(void **items, size_t size, size_t *capacity, size_t need)
+static bool collect_draft(sqlite3_stmt *stmt, void *record)
 {
-	if (need <= *capacity)
-		return true;
-	size_t next = *capacity ? *capacity * 2 : 16;
-	void *p = realloc(*items, next * size);
-	if (!p)
-		return false;
-	*items = p;
-	*capacity = next;
+	read_draft(stmt, record);
 	return true;
 }
 
 ii_err draft_list(struct store *s, bool all, struct draft **out, size_t *count,
 		  struct ii_error *e)
 {
-	*out = NULL;
-	*count = 0;
 	char sql[sizeof draft_columns + 128];
 	snprintf(sql, sizeof sql, "%s%s ORDER BY created_at, rowid", draft_columns,
 		 all ? "" : "WHERE status IN ('pending', 'approved', 'failed')");
@@ -337,30 +327,30 @@ ii_err draft_list(struct store *s, bool all, struct draft **out, size_t *count,
 	ii_err rc = store_prepare(s, sql, &stmt, e);
 	if (rc)
 		return rc;
-	size_t capacity = 0;
-	int step = SQLITE_DONE;
-	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (!grow((void **)out, sizeof **out, &capacity, *count + 1))
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
-		else
-			read_draft(stmt, &(*out)[(*count)++]);
-	}
-	if (rc == II_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "list the drafts");
-	sqlite3_finalize(stmt);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*count = 0;
-	}
-	return rc;
+	return store_collect(s, stmt, sizeof **out, collect_draft, NULL, (void **)out, count,
+			     "list the drafts", e);
+}
+
+static bool read_post(sqlite3_stmt *stmt, void *record)
+{
+	struct draft_post *p = record;
+	if (!(p->text = strdup((const char *)sqlite3_column_text(stmt, 0))))
+		return false;
+	p->weighted_length = sqlite3_column_int(stmt, 1);
+	store_copy_text(p->state, sizeof p->state, stmt, 2);
+	store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 3);
+	p->sent_at = (time_t)sqlite3_column_int64(stmt, 4);
+	return true;
+}
+
+static void release_post(void *record)
+{
+	free(((struct draft_post *)record)->text);
 }
 
 ii_err draft_posts(struct store *s, const char *uuid, struct draft_post **out, size_t *count,
 		   struct ii_error *e)
 {
-	*out = NULL;
-	*count = 0;
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
 				  "SELECT text, weighted_length, state, remote_id, sent_at FROM post"
@@ -368,31 +358,9 @@ ii_err draft_posts(struct store *s, const char *uuid, struct draft_post **out, s
 				  &stmt, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	size_t capacity = 0;
-	int step = SQLITE_DONE;
-	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct draft_post *p;
-		if (!grow((void **)out, sizeof **out, &capacity, *count + 1) ||
-		    !((*out)[*count].text = strdup((const char *)sqlite3_column_text(stmt, 0)))) {
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
-			break;
-		}
-		p = &(*out)[(*count)++];
-		p->weighted_length = sqlite3_column_int(stmt, 1);
-		store_copy_text(p->state, sizeof p->state, stmt, 2);
-		store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 3);
-		p->sent_at = (time_t)sqlite3_column_int64(stmt, 4);
-	}
-	if (rc == II_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read a draft's posts");
-	sqlite3_finalize(stmt);
-	if (rc) {
-		draft_posts_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-	}
-	return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+	return store_collect(s, stmt, sizeof **out, read_post, release_post, (void **)out, count,
+			     "read a draft's posts", e);
 }
 
 void draft_posts_free(struct draft_post *posts, size_t count)
@@ -447,11 +415,23 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 	return rc;
 }
 
+static bool read_audit(sqlite3_stmt *stmt, void *record)
+{
+	struct draft_audit *a = record;
+	a->id = sqlite3_column_int64(stmt, 0);
+	a->at = (time_t)sqlite3_column_int64(stmt, 1);
+	store_copy_text(a->draft, sizeof a->draft, stmt, 2);
+	store_copy_text(a->incident, sizeof a->incident, stmt, 3);
+	store_copy_text(a->action, sizeof a->action, stmt, 4);
+	store_copy_text(a->name, sizeof a->name, stmt, 5);
+	store_copy_text(a->os_user, sizeof a->os_user, stmt, 6);
+	store_copy_text(a->detail, sizeof a->detail, stmt, 7);
+	return true;
+}
+
 ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **out,
 			size_t *count, struct ii_error *e)
 {
-	*out = NULL;
-	*count = 0;
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
 				  uuid ? "SELECT id, at, draft, incident, action, name, os_user, detail"
@@ -462,33 +442,9 @@ ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **
 	if (rc)
 		return rc;
 	if (uuid)
-		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	size_t capacity = 0;
-	int step = SQLITE_DONE;
-	while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (!grow((void **)out, sizeof **out, &capacity, *count + 1)) {
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
-			break;
-		}
-		struct draft_audit *a = &(*out)[(*count)++];
-		a->id = sqlite3_column_int64(stmt, 0);
-		a->at = (time_t)sqlite3_column_int64(stmt, 1);
-		store_copy_text(a->draft, sizeof a->draft, stmt, 2);
-		store_copy_text(a->incident, sizeof a->incident, stmt, 3);
-		store_copy_text(a->action, sizeof a->action, stmt, 4);
-		store_copy_text(a->name, sizeof a->name, stmt, 5);
-		store_copy_text(a->os_user, sizeof a->os_user, stmt, 6);
-		store_copy_text(a->detail, sizeof a->detail, stmt, 7);
-	}
-	if (rc == II_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read the audit trail");
-	sqlite3_finalize(stmt);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*count = 0;
-	}
-	return rc;
+		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+	return store_collect(s, stmt, sizeof **out, read_audit, NULL, (void **)out, count,
+			     "read the audit trail", e);
 }
 
 ii_err draft_expire(struct store *s, time_t now, const struct draft_actor *actor, size_t *count,

@@ -634,11 +634,15 @@ ii_err incident_find(struct store *s, const char *id, struct incident *out, stru
 	return II_OK;
 }
 
+static bool collect_incident(sqlite3_stmt *stmt, void *record)
+{
+	read_incident(stmt, record);
+	return true;
+}
+
 ii_err incident_list(struct store *s, bool all, struct incident **out, size_t *count,
 		     struct ii_error *e)
 {
-	*out = NULL;
-	*count = 0;
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
 				  all ? INCIDENT_COLUMNS "ORDER BY opened_at, rowid"
@@ -646,28 +650,6 @@ ii_err incident_list(struct store *s, bool all, struct incident **out, size_t *c
 				  &stmt, e);
 	if (rc)
 		return rc;
-	size_t capacity = 0;
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*count == capacity) {
-			size_t next = capacity ? capacity * 2 : 16;
-			struct incident *p = reallocarray(*out, next, sizeof *p);
-			if (!p) {
-				rc = ii_fail(e, II_ENOMEM, "out of memory");
-				break;
-			}
-			*out = p;
-			capacity = next;
-		}
-		read_incident(stmt, &(*out)[(*count)++]);
-	}
-	if (rc == II_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "list the incidents");
-	sqlite3_finalize(stmt);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*count = 0;
-	}
-	return rc;
+	return store_collect(s, stmt, sizeof **out, collect_incident, NULL, (void **)out, count,
+			     "list the incidents", e);
 }

@@ -214,6 +214,50 @@ static ii_err migrate(struct store *s, struct ii_error *e)
 	return rc;
 }
 
+ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
+		     bool (*read)(sqlite3_stmt *stmt, void *record), void (*release)(void *record),
+		     void **out, size_t *count, const char *doing, struct ii_error *e)
+{
+	*out = NULL;
+	*count = 0;
+	char *items = NULL;
+	size_t n = 0, capacity = 0;
+	ii_err rc = II_OK;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == capacity) {
+			size_t next = capacity ? capacity * 2 : 16;
+			char *grown = reallocarray(items, next, size);
+			if (!grown) {
+				rc = ii_fail(e, II_ENOMEM, "out of memory");
+				break;
+			}
+			items = grown;
+			capacity = next;
+		}
+		memset(items + n * size, 0, size);
+		if (!read(stmt, items + n * size)) {
+			if (release)
+				release(items + n * size);
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			break;
+		}
+		n++;
+	}
+	if (rc == II_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, doing);
+	sqlite3_finalize(stmt);
+	if (rc) {
+		for (size_t i = 0; release && i < n; i++)
+			release(items + i * size);
+		free(items);
+		return rc;
+	}
+	*out = items;
+	*count = n;
+	return II_OK;
+}
+
 void store_new_uuid(char uuid[37])
 {
 	uuid_t raw;

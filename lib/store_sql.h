@@ -28,6 +28,15 @@ void store_copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int column);
 ii_err store_query_one(struct store *s, const char *sql, const char *key,
 		       void (*read)(sqlite3_stmt *stmt, void *record), void *record, bool *found,
 		       const char *doing, struct ii_error *e);
+/*
+ * Steps stmt (then finalizes it) and collects its rows into *out, a new array of records
+ * of size bytes that the caller frees: read() fills one record from the row and returns
+ * false when out of memory. On failure release() (may be NULL) is called on each record
+ * read so far and nothing is returned.
+ */
+ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
+		     bool (*read)(sqlite3_stmt *stmt, void *record), void (*release)(void *record),
+		     void **out, size_t *count, const char *doing, struct ii_error *e);
 /* A new random UUID, lower case. */
 void store_new_uuid(char uuid[37]);
 #endif

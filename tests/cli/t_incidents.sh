@@ -109,7 +109,7 @@ test_flapping_gives_one_unstable_post_not_a_storm() {
 	assert_contains "$(text_of resuelta 4)" 'desde las 10:13'
 }
 
-test_canary_offline_changes_nothing() {
+test_offline_monitor_leaves_incidents_alone() {
 	local sede
 	sede=$(seq_url sede 503,503,503,200,200)
 	conf_new
