@@ -49,14 +49,10 @@ int cmd_drafts(int argc, char **argv, struct cli *cli)
 		return cli_fail(&e);
 	}
 	store_close(store);
-	if (cli->json) {
-		cJSON *array = cJSON_CreateArray();
-		for (size_t i = 0; i < count; i++)
-			cJSON_AddItemToArray(array, cli_draft_json(&list[i]));
-		status = cli_print_json(array);
-	} else {
+	if (cli->json)
+		status = cli_print_json_list(list, count, sizeof *list, cli_draft_json);
+	else
 		print_table(list, count);
-	}
 	free(list);
 	return status;
 }

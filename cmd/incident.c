@@ -56,8 +56,9 @@ static int parse(int argc, char **argv, struct request *req)
 	return !strcmp(req->action, "resolve") || !strcmp(req->action, "list") ? 0 : -1;
 }
 
-static cJSON *to_json(const struct incident *inc)
+static cJSON *to_json(const void *item)
 {
+	const struct incident *inc = item;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", inc->uuid);
 	cJSON_AddStringToObject(o, "kind", incident_kind_name(inc->kind));
@@ -85,10 +86,7 @@ static int list(const struct cli *cli, bool all)
 	}
 	store_close(store);
 	if (cli->json) {
-		cJSON *array = cJSON_CreateArray();
-		for (size_t i = 0; i < count; i++)
-			cJSON_AddItemToArray(array, to_json(&items[i]));
-		status = cli_print_json(array);
+		status = cli_print_json_list(items, count, sizeof *items, to_json);
 	} else if (count == 0) {
 		puts(all ? "no incidents" : "no open incidents");
 	} else {

@@ -70,10 +70,13 @@ struct draft_actor cli_actor(const char *name);
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
 /* Prints root on one line and deletes it; returns the exit code. */
 int cli_print_json(cJSON *root);
+/* Prints count records of size bytes as a JSON array, each made by to_json(). */
+int cli_print_json_list(const void *items, size_t count, size_t size,
+			cJSON *(*to_json)(const void *item));
 /* t as an ISO 8601 string, or null for 0. */
 cJSON *cli_json_time(time_t t);
 /* The fields of a draft that `drafts --json` and `show --json` share. */
-cJSON *cli_draft_json(const struct draft *d);
+cJSON *cli_draft_json(const void *draft);
 
 /* "incluinfo: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,8 +3,9 @@
 
 #include "incluinfo.h"
 
-static cJSON *to_json(const struct draft_audit *a)
+static cJSON *to_json(const void *item)
 {
+	const struct draft_audit *a = item;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "at", cli_json_time(a->at));
 	cJSON_AddItemToObject(o, "draft", *a->draft ? cJSON_CreateString(a->draft) : cJSON_CreateNull());
@@ -39,10 +40,7 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 	if (e.code)
 		return cli_fail(&e);
 	if (cli->json) {
-		cJSON *array = cJSON_CreateArray();
-		for (size_t i = 0; i < count; i++)
-			cJSON_AddItemToArray(array, to_json(&entries[i]));
-		status = cli_print_json(array);
+		status = cli_print_json_list(entries, count, sizeof *entries, to_json);
 	} else {
 		for (size_t i = 0; i < count; i++) {
 			const struct draft_audit *a = &entries[i];

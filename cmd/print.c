@@ -22,6 +22,15 @@ int cli_print_json(cJSON *root)
 	return EXIT_OK;
 }
 
+int cli_print_json_list(const void *items, size_t count, size_t size,
+			cJSON *(*to_json)(const void *item))
+{
+	cJSON *array = cJSON_CreateArray();
+	for (size_t i = 0; array && i < count; i++)
+		cJSON_AddItemToArray(array, to_json((const char *)items + i * size));
+	return cli_print_json(array);
+}
+
 cJSON *cli_json_time(time_t t)
 {
 	if (!t)
@@ -31,8 +40,9 @@ cJSON *cli_json_time(time_t t)
 	return cJSON_CreateString(buf);
 }
 
-cJSON *cli_draft_json(const struct draft *d)
+cJSON *cli_draft_json(const void *item)
 {
+	const struct draft *d = item;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", d->uuid);
 	cJSON_AddStringToObject(o, "kind", d->kind);
