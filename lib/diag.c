@@ -28,14 +28,8 @@ void diag_free(struct diag_list *list)
 	free(list);
 }
 
-void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+static void add(struct diag_list *list, const char *path, int line, int column, const char *msg)
 {
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-
 	if (list->count == list->cap) {
 		size_t cap = list->cap ? list->cap * 2 : 8;
 		char **items = realloc(list->items, cap * sizeof *items);
@@ -47,13 +41,35 @@ void diag_add(struct diag_list *list, const char *path, int line, const char *fm
 		list->cap = cap;
 	}
 	char *entry;
-	int n = line > 0 ? asprintf(&entry, "%s:%d: error: %s", path, line, msg)
-			 : asprintf(&entry, "%s: error: %s", path, msg);
+	int n = line > 0 && column > 0 ? asprintf(&entry, "%s:%d:%d: error: %s", path, line, column, msg)
+		: line > 0		 ? asprintf(&entry, "%s:%d: error: %s", path, line, msg)
+					 : asprintf(&entry, "%s: error: %s", path, msg);
 	if (n < 0) {
 		list->lost++;
 		return;
 	}
 	list->items[list->count++] = entry;
+}
+
+void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	add(list, path, line, 0, msg);
+}
+
+void diag_add_at(struct diag_list *list, const char *path, int line, int column,
+		 const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	add(list, path, line, column, msg);
 }
 
 size_t diag_count(const struct diag_list *list)

@@ -20,6 +20,9 @@ void diag_free(struct diag_list *list);
 void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same at a column of the line (from 1): "path:line:column: error: message". */
+void diag_add_at(struct diag_list *list, const char *path, int line, int column,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 size_t diag_count(const struct diag_list *list);
 const char *diag_at(const struct diag_list *list, size_t i);
 
