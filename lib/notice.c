@@ -1,0 +1,956 @@
+#include "notice.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <yaml.h>
+
+enum key_id {
+	K_TIPO, K_TITULO, K_BULO, K_VEREDICTO, K_FUENTES, K_AMBITO, K_ESTADO, K_SERVICIO,
+	K_DESDE, K_HASTA, K_AVISO_ANTES, K_ETIQUETAS, K_PUBLICAR, K_CADUCA, K_AUTOR, K_ID,
+	K_COUNT
+};
+
+#define ALL 0xfu
+#define ONLY(kind) (1u << (kind))
+
+static const struct {
+	const char *name;
+	bool list;
+	unsigned kinds; /* the types it belongs to */
+	unsigned required; /* the types that need it */
+} keys[K_COUNT] = {
+	[K_TIPO] = {"tipo", false, ALL, ALL},
+	[K_TITULO] = {"titulo", false, ALL, ONLY(NOTICE_BULO) | ONLY(NOTICE_AVISO)},
+	[K_BULO] = {"bulo", false, ONLY(NOTICE_BULO), ONLY(NOTICE_BULO)},
+	[K_VEREDICTO] = {"veredicto", false, ONLY(NOTICE_BULO), ONLY(NOTICE_BULO)},
+	[K_FUENTES] = {"fuentes", true, ONLY(NOTICE_BULO), ONLY(NOTICE_BULO)},
+	[K_AMBITO] = {"ambito", false, ONLY(NOTICE_INCIDENCIA), ONLY(NOTICE_INCIDENCIA)},
+	[K_ESTADO] = {"estado", false, ONLY(NOTICE_INCIDENCIA), ONLY(NOTICE_INCIDENCIA)},
+	[K_SERVICIO] = {"servicio", false, ONLY(NOTICE_MANTENIMIENTO), ONLY(NOTICE_MANTENIMIENTO)},
+	[K_DESDE] = {"desde", false, ONLY(NOTICE_MANTENIMIENTO), ONLY(NOTICE_MANTENIMIENTO)},
+	[K_HASTA] = {"hasta", false, ONLY(NOTICE_MANTENIMIENTO), ONLY(NOTICE_MANTENIMIENTO)},
+	[K_AVISO_ANTES] = {"aviso_antes", false, ONLY(NOTICE_MANTENIMIENTO), 0},
+	[K_ETIQUETAS] = {"etiquetas", true, ALL, 0},
+	[K_PUBLICAR] = {"publicar", false, ALL, 0},
+	[K_CADUCA] = {"caduca", false, ALL, 0},
+	[K_AUTOR] = {"autor", false, ALL, 0},
+	[K_ID] = {"id", false, ALL, 0},
+};
+
+static const char *const kind_names[] = {"bulo", "aviso", "incidencia", "mantenimiento"};
+static const char *const verdicts[] = {"FALSO", "ENGAÑOSO", "SIN CONTEXTO"};
+static const char *const statuses[] = {"investigando", "identificado", "en seguimiento", "resuelto"};
+
+/* A value as written, before it is checked against its type. */
+struct raw {
+	bool present;
+	int line, column;
+	char *scalar;     /* for a text */
+	char **items;     /* for a list */
+	int *item_lines;
+	int *item_columns;
+	size_t count;
+	bool is_list;
+};
+
+struct parser {
+	const char *path;
+	struct diag_list *diags;
+	struct ii_error *e;
+	struct raw raw[K_COUNT];
+	int errors;
+	bool oom;
+	int yaml_first_line; /* the file's line of the front matter's first line */
+	char first[1024];    /* the first problem, for e */
+};
+
+const char *notice_kind_name(enum notice_kind kind)
+{
+	return kind_names[kind];
+}
+
+static void problem(struct parser *p, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(struct parser *p, int line, int column, const char *fmt, ...)
+{
+	char msg[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (p->diags)
+		diag_add_at(p->diags, p->path, line, column, "%s", msg);
+	if (!p->errors++)
+		snprintf(p->first, sizeof p->first, "%s:%d:%d: error: %s", p->path, line, column, msg);
+}
+
+static char *copy(struct parser *p, const char *s)
+{
+	char *c = strdup(s);
+	if (!c)
+		p->oom = true;
+	return c;
+}
+
+/* ---- the bytes: UTF-8, no NUL or control characters ---- */
+
+static bool check_bytes(struct parser *p, const char *text, size_t len)
+{
+	int line = 1, column = 1;
+	size_t i = 0;
+	bool ok = true;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n < 0) {
+			problem(p, line, column, "el texto no es UTF-8 válido (guárdalo como UTF-8)");
+			return false;
+		}
+		if (cp == '\n') {
+			line++;
+			column = 1;
+		} else {
+			if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7f) {
+				problem(p, line, column, "carácter de control U+%04X no permitido", (unsigned)cp);
+				ok = false;
+			}
+			column++;
+		}
+		i += (size_t)n;
+	}
+	return ok;
+}
+
+/* ---- the front matter ---- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 32 || m > 32)
+		return 99;
+	size_t d[33][33];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[n][m];
+}
+
+static int find_key(const char *name)
+{
+	for (int k = 0; k < K_COUNT; k++)
+		if (!strcmp(keys[k].name, name))
+			return k;
+	return -1;
+}
+
+static void unknown_key(struct parser *p, const char *name, int line, int column)
+{
+	const char *best = NULL;
+	size_t best_distance = 3;
+	for (int k = 0; k < K_COUNT; k++) {
+		size_t d = edit_distance(name, keys[k].name);
+		if (d < best_distance) {
+			best = keys[k].name;
+			best_distance = d;
+		}
+	}
+	if (best)
+		problem(p, line, column, "clave desconocida '%s'; ¿quisiste decir '%s'?", name, best);
+	else
+		problem(p, line, column, "clave desconocida '%s'", name);
+}
+
+static int file_line(const struct parser *p, yaml_mark_t mark)
+{
+	return p->yaml_first_line + (int)mark.line;
+}
+
+static void raw_free(struct raw *r)
+{
+	free(r->scalar);
+	for (size_t i = 0; i < r->count; i++)
+		free(r->items[i]);
+	free(r->items);
+	free(r->item_lines);
+	free(r->item_columns);
+	memset(r, 0, sizeof *r);
+}
+
+static void add_item(struct parser *p, struct raw *r, const char *value, yaml_mark_t mark)
+{
+	char **items = reallocarray(r->items, r->count + 1, sizeof *items);
+	int *lines = items ? reallocarray(r->item_lines, r->count + 1, sizeof *lines) : NULL;
+	int *columns = lines ? reallocarray(r->item_columns, r->count + 1, sizeof *columns) : NULL;
+	if (items)
+		r->items = items;
+	if (lines)
+		r->item_lines = lines;
+	if (!columns || !(r->items[r->count] = copy(p, value))) {
+		p->oom = true;
+		return;
+	}
+	r->item_columns = columns;
+	r->item_lines[r->count] = file_line(p, mark);
+	r->item_columns[r->count] = (int)mark.column + 1;
+	r->count++;
+}
+
+/* Reads the value of key k (or skips it when k < 0) from the parser's next events. */
+static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *name)
+{
+	yaml_event_t ev;
+	if (!yaml_parser_parse(yp, &ev))
+		return false;
+	struct raw *r = k >= 0 ? &p->raw[k] : NULL;
+	int line = file_line(p, ev.start_mark), column = (int)ev.start_mark.column + 1;
+	bool ok = true;
+	if (ev.type == YAML_SCALAR_EVENT) {
+		if (r) {
+			r->scalar = copy(p, (const char *)ev.data.scalar.value);
+			r->line = line;
+			r->column = column;
+		}
+	} else if (ev.type == YAML_SEQUENCE_START_EVENT) {
+		if (r) {
+			r->is_list = true;
+			r->line = line;
+			r->column = column;
+		}
+		for (;;) {
+			yaml_event_t item;
+			if (!yaml_parser_parse(yp, &item)) {
+				ok = false;
+				break;
+			}
+			yaml_event_type_t type = item.type;
+			if (type == YAML_SCALAR_EVENT && r)
+				add_item(p, r, (const char *)item.data.scalar.value, item.start_mark);
+			else if (type != YAML_SCALAR_EVENT && type != YAML_SEQUENCE_END_EVENT)
+				problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
+					"cada elemento de '%s' debe ser un texto", name);
+			yaml_event_delete(&item);
+			if (type != YAML_SCALAR_EVENT)
+				break;
+		}
+	} else {
+		problem(p, line, column, "'%s' debe ser un texto o una lista de textos", name);
+		ok = ev.type != YAML_MAPPING_START_EVENT; /* a nested mapping cannot be skipped here */
+	}
+	yaml_event_delete(&ev);
+	return ok;
+}
+
+static void parse_front(struct parser *p, const char *front, size_t len)
+{
+	yaml_parser_t yp;
+	if (!yaml_parser_initialize(&yp)) {
+		p->oom = true;
+		return;
+	}
+	yaml_parser_set_input_string(&yp, (const unsigned char *)front, len);
+	yaml_parser_set_encoding(&yp, YAML_UTF8_ENCODING);
+	bool in_mapping = false, done = false;
+	while (!done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&yp, &ev))
+			break;
+		int line = file_line(p, ev.start_mark), column = (int)ev.start_mark.column + 1;
+		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_START_EVENT:
+			break;
+		case YAML_MAPPING_START_EVENT:
+			if (in_mapping) {
+				problem(p, line, column, "la cabecera solo admite claves con textos o listas");
+				done = true;
+			}
+			in_mapping = true;
+			break;
+		case YAML_SCALAR_EVENT: {
+			if (!in_mapping) {
+				problem(p, line, column, "la cabecera debe ser una lista de 'clave: valor'");
+				done = true;
+				break;
+			}
+			const char *name = (const char *)ev.data.scalar.value;
+			int k = find_key(name);
+			if (k < 0)
+				unknown_key(p, name, line, column);
+			else if (p->raw[k].present)
+				problem(p, line, column, "la clave '%s' está repetida (ya aparece en la línea %d)",
+					name, p->raw[k].line);
+			int slot = k >= 0 && !p->raw[k].present ? k : -1;
+			if (slot >= 0)
+				p->raw[slot].present = true;
+			char key_name[64];
+			snprintf(key_name, sizeof key_name, "%s", name);
+			if (!read_value(p, &yp, slot, key_name))
+				done = true;
+			if (slot >= 0 && !p->raw[slot].line) {
+				p->raw[slot].line = line;
+				p->raw[slot].column = column;
+			}
+			break;
+		}
+		case YAML_MAPPING_END_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			done = ev.type == YAML_STREAM_END_EVENT;
+			break;
+		default:
+			problem(p, line, column, "la cabecera debe ser una lista de 'clave: valor'");
+			done = true;
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (yp.error != YAML_NO_ERROR) {
+		yaml_mark_t mark = yp.problem_mark;
+		problem(p, file_line(p, mark), (int)mark.column + 1, "la cabecera no es YAML válido: %s",
+			yp.problem ? yp.problem : "error de sintaxis");
+	}
+	yaml_parser_delete(&yp);
+}
+
+/* ---- values ---- */
+
+static bool parse_number(const char **s, int digits, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < digits; i++) {
+		if (!isdigit((unsigned char)(*s)[i]))
+			return false;
+		v = v * 10 + ((*s)[i] - '0');
+	}
+	*s += digits;
+	*out = v;
+	return true;
+}
+
+static int days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* "2026-12-01", "2026-12-01 09:00[:SS]", 'T' between, an optional offset. */
+static bool parse_date(const char *text, time_t *out)
+{
+	const char *s = text;
+	struct tm tm = {0};
+	int year, month, day, hour = 0, minute = 0, second = 0;
+	if (!parse_number(&s, 4, &year) || *s++ != '-' || !parse_number(&s, 2, &month) ||
+	    *s++ != '-' || !parse_number(&s, 2, &day))
+		return false;
+	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || year < 1970)
+		return false;
+	if (*s == ' ' || *s == 'T') {
+		s++;
+		if (!parse_number(&s, 2, &hour) || *s++ != ':' || !parse_number(&s, 2, &minute))
+			return false;
+		if (*s == ':' && (s++, !parse_number(&s, 2, &second)))
+			return false;
+		if (hour > 23 || minute > 59 || second > 59)
+			return false;
+	}
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = minute;
+	tm.tm_sec = second;
+	if (*s == '\0') {
+		tm.tm_isdst = -1;
+		*out = mktime(&tm);
+		return *out != (time_t)-1;
+	}
+	int sign = 0, oh = 0, om = 0;
+	if (*s == 'Z' && s[1] == '\0') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s++ == '-' ? -1 : 1;
+		if (!parse_number(&s, 2, &oh))
+			return false;
+		if (*s == ':')
+			s++;
+		if (!parse_number(&s, 2, &om) || *s || oh > 14 || om > 59)
+			return false;
+	} else {
+		return false;
+	}
+	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+/* "24 h", "90 min", "2 d", "1 h 30 min": a length of time, in seconds. */
+static bool parse_duration(const char *text, long *out)
+{
+	long total = 0;
+	const char *s = text;
+	bool any = false;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		char *end;
+		errno = 0;
+		long n = strtol(s, &end, 10);
+		if (end == s || errno || n < 0 || n > 100000)
+			return false;
+		s = end;
+		while (*s == ' ')
+			s++;
+		long unit = !strncmp(s, "min", 3) ? 60 : *s == 'h' ? 3600 : *s == 'd' ? 86400 : 0;
+		if (!unit)
+			return false;
+		s += unit == 60 ? 3 : 1;
+		if (*s && *s != ' ')
+			return false;
+		total += n * unit;
+		any = true;
+	}
+	*out = total;
+	return any && total > 0;
+}
+
+static bool https_url(const char *url)
+{
+	if (strncmp(url, "https://", 8))
+		return false;
+	const char *host = url + 8;
+	size_t host_len = strcspn(host, "/?#");
+	if (host_len == 0 || !memchr(host, '.', host_len))
+		return false;
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == '"' || *c == '<' || *c == '>')
+			return false;
+	return true;
+}
+
+static int index_of(const char *value, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(value, set[i]))
+			return (int)i;
+	return -1;
+}
+
+/* The text of key k, or NULL (with a problem reported) when it is a list or empty. */
+static const char *scalar_of(struct parser *p, int k)
+{
+	struct raw *r = &p->raw[k];
+	if (!r->present)
+		return NULL;
+	if (r->is_list) {
+		problem(p, r->line, r->column, "'%s' debe ser un texto, no una lista", keys[k].name);
+		return NULL;
+	}
+	if (!r->scalar || !*r->scalar) {
+		problem(p, r->line, r->column, "la clave '%s' está vacía", keys[k].name);
+		return NULL;
+	}
+	return r->scalar;
+}
+
+static time_t date_of(struct parser *p, int k)
+{
+	const char *text = scalar_of(p, k);
+	time_t t = 0;
+	if (text && !parse_date(text, &t)) {
+		problem(p, p->raw[k].line, p->raw[k].column,
+			"fecha '%s' no válida en '%s': usa AAAA-MM-DD o AAAA-MM-DD HH:MM", text,
+			keys[k].name);
+		t = 0;
+	}
+	return t;
+}
+
+/* A list key: a list of texts, or a single text taken as a list of one. */
+static char **list_of(struct parser *p, int k, size_t *count)
+{
+	struct raw *r = &p->raw[k];
+	*count = 0;
+	if (!r->present)
+		return NULL;
+	if (!r->is_list) {
+		if (!r->scalar || !*r->scalar) {
+			problem(p, r->line, r->column, "la clave '%s' está vacía", keys[k].name);
+			return NULL;
+		}
+		add_item(p, r, r->scalar, (yaml_mark_t){.line = (size_t)(r->line - p->yaml_first_line),
+							.column = (size_t)(r->column - 1)});
+	}
+	if (r->count == 0)
+		problem(p, r->line, r->column, "la lista '%s' está vacía", keys[k].name);
+	char **items = calloc(r->count + 1, sizeof *items);
+	if (!items) {
+		p->oom = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < r->count; i++)
+		items[i] = copy(p, r->items[i]);
+	*count = r->count;
+	return items;
+}
+
+static char *optional_text(struct parser *p, int k)
+{
+	const char *text = scalar_of(p, k);
+	return text ? copy(p, text) : NULL;
+}
+
+static void validate(struct parser *p, struct notice *n)
+{
+	const char *tipo = scalar_of(p, K_TIPO);
+	if (!p->raw[K_TIPO].present) {
+		problem(p, p->yaml_first_line, 1,
+			"falta la clave obligatoria 'tipo' (bulo, aviso, incidencia o mantenimiento)");
+		return;
+	}
+	int kind = tipo ? index_of(tipo, kind_names, 4) : -1;
+	if (kind < 0) {
+		if (tipo)
+			problem(p, p->raw[K_TIPO].line, p->raw[K_TIPO].column,
+				"tipo '%s' desconocido: usa bulo, aviso, incidencia o mantenimiento", tipo);
+		return;
+	}
+	n->kind = (enum notice_kind)kind;
+	for (int k = 0; k < K_COUNT; k++) {
+		const struct raw *r = &p->raw[k];
+		if (r->present && !(keys[k].kinds & ONLY(kind)))
+			problem(p, r->line, r->column, "la clave '%s' no se usa en un aviso de tipo '%s'",
+				keys[k].name, tipo);
+		else if (!r->present && keys[k].required & ONLY(kind))
+			problem(p, p->raw[K_TIPO].line, 1, "falta la clave obligatoria '%s' (tipo %s)",
+				keys[k].name, tipo);
+	}
+	n->title = optional_text(p, K_TITULO);
+	n->title_line = p->raw[K_TITULO].line;
+	n->author = optional_text(p, K_AUTOR);
+	n->id = optional_text(p, K_ID);
+	n->publish_at = date_of(p, K_PUBLICAR);
+	n->expires_at = date_of(p, K_CADUCA);
+	if (n->publish_at && n->expires_at && n->expires_at <= n->publish_at)
+		problem(p, p->raw[K_CADUCA].line, p->raw[K_CADUCA].column,
+			"'caduca' debe ser posterior a 'publicar'");
+	n->tags = list_of(p, K_ETIQUETAS, &n->tag_count);
+	if (n->kind == NOTICE_BULO) {
+		n->hoax = optional_text(p, K_BULO);
+		n->hoax_line = p->raw[K_BULO].line;
+		const char *verdict = scalar_of(p, K_VEREDICTO);
+		if (verdict && index_of(verdict, verdicts, 3) < 0)
+			problem(p, p->raw[K_VEREDICTO].line, p->raw[K_VEREDICTO].column,
+				"veredicto '%s' no válido: usa FALSO, ENGAÑOSO o SIN CONTEXTO", verdict);
+		else if (verdict)
+			n->verdict = copy(p, verdict);
+		n->sources = list_of(p, K_FUENTES, &n->source_count);
+		const struct raw *r = &p->raw[K_FUENTES];
+		for (size_t i = 0; i < n->source_count && i < r->count; i++)
+			if (!https_url(n->sources[i]))
+				problem(p, r->item_lines[i], r->item_columns[i],
+					"fuente '%s' no es una dirección https:// válida", n->sources[i]);
+	} else if (n->kind == NOTICE_INCIDENCIA) {
+		n->scope = optional_text(p, K_AMBITO);
+		const char *status = scalar_of(p, K_ESTADO);
+		if (status && index_of(status, statuses, 4) < 0)
+			problem(p, p->raw[K_ESTADO].line, p->raw[K_ESTADO].column,
+				"estado '%s' no válido: usa investigando, identificado, en seguimiento o resuelto",
+				status);
+		else if (status)
+			n->status = copy(p, status);
+	} else if (n->kind == NOTICE_MANTENIMIENTO) {
+		n->service = optional_text(p, K_SERVICIO);
+		n->from = date_of(p, K_DESDE);
+		n->until = date_of(p, K_HASTA);
+		if (n->from && n->until && n->until <= n->from)
+			problem(p, p->raw[K_HASTA].line, p->raw[K_HASTA].column,
+				"'hasta' debe ser posterior a 'desde'");
+		n->announce_before = NOTICE_DEFAULT_ANNOUNCE;
+		const char *before = scalar_of(p, K_AVISO_ANTES);
+		if (before && !parse_duration(before, &n->announce_before))
+			problem(p, p->raw[K_AVISO_ANTES].line, p->raw[K_AVISO_ANTES].column,
+				"aviso_antes '%s' no válido: usa por ejemplo '24 h', '90 min' o '2 d'", before);
+	}
+}
+
+/* ---- the body ---- */
+
+/* Removes Markdown that X would show as it is: heading marks, bold markers; list items
+ * become bullets. Works in place. */
+static void plain_line(char *line)
+{
+	char *s = line;
+	while (*s == ' ')
+		s++;
+	if (*s == '#') {
+		while (*s == '#')
+			s++;
+		while (*s == ' ')
+			s++;
+		memmove(line, s, strlen(s) + 1);
+	} else if ((*s == '-' || *s == '*' || *s == '+') && s[1] == ' ') {
+		/* "• " is three bytes, "- " two: shift the rest one to the right */
+		memmove(s + 4, s + 2, strlen(s + 2) + 1);
+		memcpy(s, "\xe2\x80\xa2 ", 4);
+	}
+	char *w = line;
+	for (char *r = line; *r; r++) {
+		if ((r[0] == '*' && r[1] == '*') || (r[0] == '_' && r[1] == '_')) {
+			r++;
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
+static bool blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return false;
+	return true;
+}
+
+static void parse_body(struct parser *p, struct notice *n, const char *body, size_t len,
+		       int first_line)
+{
+	size_t capacity = 0;
+	char *current = NULL;
+	size_t current_len = 0;
+	int line = first_line, start = 0;
+	const char *s = body, *end = body + len;
+	while (s <= end && !p->oom) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t line_len = (size_t)((nl ? nl : end) - s);
+		bool is_blank = blank(s, line_len);
+		if (!is_blank) {
+			/* room for the line, a bullet's extra byte, a separator and the NUL */
+			char *grown = realloc(current, current_len + line_len + 4);
+			if (!grown) {
+				p->oom = true;
+				break;
+			}
+			current = grown;
+			if (!current_len)
+				start = line;
+			else
+				current[current_len++] = '\n';
+			char *dst = current + current_len;
+			memcpy(dst, s, line_len);
+			dst[line_len] = '\0';
+			if (line_len && dst[line_len - 1] == '\r')
+				dst[line_len - 1] = '\0';
+			plain_line(dst);
+			current_len += strlen(dst);
+		}
+		if ((is_blank || !nl) && current_len) {
+			if (n->paragraph_count == capacity) {
+				size_t next = capacity ? capacity * 2 : 8;
+				struct notice_paragraph *grown = reallocarray(n->paragraphs, next, sizeof *grown);
+				if (!grown) {
+					p->oom = true;
+					break;
+				}
+				n->paragraphs = grown;
+				capacity = next;
+			}
+			n->paragraphs[n->paragraph_count++] = (struct notice_paragraph){current, start};
+			current = NULL;
+			current_len = 0;
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+		line++;
+	}
+	free(current);
+	if (!n->paragraph_count && !p->oom)
+		problem(p, first_line > 1 ? first_line - 1 : 1, 1,
+			"el aviso no tiene texto después de la cabecera");
+}
+
+/* ---- the whole file ---- */
+
+static void hash_hex(const char *text, size_t len, char out[65])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(text, len, digest, &n, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* The end of the line that starts at s (its '\n', or end). */
+static const char *line_end(const char *s, const char *end)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	return nl ? nl : end;
+}
+
+static bool is_fence(const char *s, const char *eol)
+{
+	size_t n = (size_t)(eol - s);
+	if (n && s[n - 1] == '\r')
+		n--;
+	return (n == 3 && !memcmp(s, "---", 3)) || (n == 3 && !memcmp(s, "...", 3));
+}
+
+static void parse_file(struct parser *p, struct notice *n, const char *text, size_t len)
+{
+	const char *s = text, *end = text + len;
+	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		s += 3;
+	const char *eol = line_end(s, end);
+	if (!is_fence(s, eol) || memcmp(s, "---", 3)) {
+		problem(p, 1, 1, "falta la cabecera: el archivo debe empezar por una línea '---'");
+		return;
+	}
+	const char *front = eol < end ? eol + 1 : end;
+	int line = 2;
+	const char *close = front;
+	while (close < end && !is_fence(close, line_end(close, end))) {
+		close = line_end(close, end);
+		close = close < end ? close + 1 : end;
+		line++;
+	}
+	if (close >= end) {
+		problem(p, 1, 1, "la cabecera no se cierra: falta una línea '---' después de las claves");
+		return;
+	}
+	p->yaml_first_line = 2;
+	parse_front(p, front, (size_t)(close - front));
+	validate(p, n);
+	const char *body = line_end(close, end);
+	body = body < end ? body + 1 : end;
+	parse_body(p, n, body, (size_t)(end - body), line + 1);
+}
+
+ii_err notice_parse(const char *path, const char *text, size_t len, struct notice **out,
+		    struct diag_list *diags, struct ii_error *e)
+{
+	*out = NULL;
+	struct parser p = {.path = path, .diags = diags, .e = e};
+	struct notice *n = calloc(1, sizeof *n);
+	if (!n)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	if (len > NOTICE_MAX_SIZE)
+		problem(&p, 1, 1, "el archivo ocupa más de %u KiB", NOTICE_MAX_SIZE / 1024);
+	else if (check_bytes(&p, text, len))
+		parse_file(&p, n, text, len);
+	hash_hex(text, len, n->hash);
+	for (int k = 0; k < K_COUNT; k++)
+		raw_free(&p.raw[k]);
+	if (p.oom || p.errors) {
+		notice_free(n);
+		if (p.oom)
+			return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_EDATA, "%s", p.first);
+	}
+	*out = n;
+	return II_OK;
+}
+
+ii_err notice_load_file(const char *path, struct notice **out, struct diag_list *diags,
+			struct ii_error *e)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+	char *buf = malloc(NOTICE_MAX_SIZE + 1);
+	size_t len = buf ? fread(buf, 1, NOTICE_MAX_SIZE + 1, f) : 0;
+	bool failed = buf && ferror(f);
+	fclose(f);
+	if (!buf)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	if (failed) {
+		free(buf);
+		return ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(EIO));
+	}
+	ii_err rc = notice_parse(path, buf, len, out, diags, e);
+	free(buf);
+	return rc;
+}
+
+void notice_free(struct notice *n)
+{
+	if (!n)
+		return;
+	free(n->id);
+	free(n->title);
+	free(n->author);
+	free(n->hoax);
+	free(n->verdict);
+	for (size_t i = 0; i < n->source_count; i++)
+		free(n->sources[i]);
+	free(n->sources);
+	for (size_t i = 0; i < n->tag_count; i++)
+		free(n->tags[i]);
+	free(n->tags);
+	free(n->scope);
+	free(n->status);
+	free(n->service);
+	for (size_t i = 0; i < n->paragraph_count; i++)
+		free(n->paragraphs[i].text);
+	free(n->paragraphs);
+	free(n);
+}
+
+/* ---- the thread ---- */
+
+/* "ingreso mínimo vital" as "#IngresoMínimoVital": each word capitalised, joined. */
+static void hashtag(const char *tag, char *out, size_t size)
+{
+	size_t w = 0;
+	bool word_start = true;
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)tag;
+	if (*s == '#')
+		s++;
+	if (size > 1)
+		out[w++] = '#';
+	while (*s) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(s, -1, &cp);
+		if (n <= 0)
+			break;
+		s += n;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		bool keep = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+			    (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ND) || cp == '_';
+		if (!keep) {
+			word_start = true;
+			continue;
+		}
+		if (word_start)
+			cp = utf8proc_toupper(cp);
+		word_start = false;
+		utf8proc_uint8_t buf[4];
+		utf8proc_ssize_t len = utf8proc_encode_char(cp, buf);
+		if (w + (size_t)len + 1 >= size)
+			break;
+		memcpy(out + w, buf, (size_t)len);
+		w += (size_t)len;
+	}
+	out[w] = '\0';
+}
+
+/* A text that ends a sentence: "…", with a full stop added when it has none. */
+static void sentence(char *out, size_t size, const char *prefix, const char *text)
+{
+	size_t n = strlen(text);
+	bool closed = n && strchr(".!?…»\"", text[n - 1]);
+	snprintf(out, size, "%s%s%s", prefix, text, closed ? "" : ".");
+}
+
+struct composer {
+	char **texts;
+	int *lines;
+	size_t count;
+	bool oom;
+};
+
+static void push(struct composer *c, const char *text, int line)
+{
+	char **texts = reallocarray(c->texts, c->count + 1, sizeof *texts);
+	int *lines = texts ? reallocarray(c->lines, c->count + 1, sizeof *lines) : NULL;
+	if (texts)
+		c->texts = texts;
+	if (!lines || !(c->texts[c->count] = strdup(text))) {
+		c->oom = true;
+		return;
+	}
+	c->lines = lines;
+	c->lines[c->count++] = line;
+}
+
+static void verdict_sentence(const char *verdict, char *out, size_t size)
+{
+	snprintf(out, size, "%s", !strcmp(verdict, "FALSO")      ? "Es falso."
+				  : !strcmp(verdict, "ENGAÑOSO") ? "Es engañoso."
+								 : "Le falta contexto.");
+}
+
+static void compose(const struct notice *n, struct composer *c)
+{
+	char buf[4096];
+	if (n->kind == NOTICE_BULO) {
+		char opening[64];
+		snprintf(opening, sizeof opening, "%s: ", n->verdict);
+		sentence(buf, sizeof buf, opening, n->title);
+		push(c, buf, n->title_line);
+		char verdict[32];
+		verdict_sentence(n->verdict, verdict, sizeof verdict);
+		size_t hoax_len = strlen(n->hoax);
+		bool stop = hoax_len && strchr(".!?", n->hoax[hoax_len - 1]);
+		snprintf(buf, sizeof buf, "Circula este bulo: «%.*s». %s", (int)(stop ? hoax_len - 1 : hoax_len),
+			 n->hoax, verdict);
+		push(c, buf, n->hoax_line);
+	} else if (n->kind == NOTICE_INCIDENCIA) {
+		snprintf(buf, sizeof buf, "ℹ️ %s (%s)%s%s", n->scope, n->status, n->title ? ": " : "",
+			 n->title ? n->title : "");
+		push(c, buf, n->title_line);
+	} else if (n->title) {
+		push(c, n->title, n->title_line);
+	}
+	for (size_t i = 0; i < n->paragraph_count; i++)
+		push(c, n->paragraphs[i].text, n->paragraphs[i].line);
+	/* the closing post: sources, then hashtags */
+	size_t w = 0;
+	buf[0] = '\0';
+	if (n->source_count)
+		w += (size_t)snprintf(buf + w, sizeof buf - w, "Fuentes:");
+	for (size_t i = 0; i < n->source_count && w < sizeof buf; i++)
+		w += (size_t)snprintf(buf + w, sizeof buf - w, " %s", n->sources[i]);
+	for (size_t i = 0; i < n->tag_count && w < sizeof buf; i++) {
+		char tag[256];
+		hashtag(n->tags[i], tag, sizeof tag);
+		if (strlen(tag) > 1)
+			w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s", w ? " " : "", tag);
+	}
+	if (w)
+		push(c, buf, 0);
+}
+
+ii_err notice_thread(const struct notice *n, const char *path, struct thread **out,
+		     struct diag_list *diags, struct ii_error *e)
+{
+	*out = NULL;
+	struct composer c = {0};
+	compose(n, &c);
+	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, "out of memory")
+			  : thread_split((const char *const *)c.texts, c.count, NULL, out, e);
+	if (rc == II_EDATA) {
+		/* the line of the paragraph that holds the word named in the error */
+		int line = 0;
+		const char *quote = strchr(e->detail, '\'');
+		const char *close = quote ? strchr(quote + 1, '\'') : NULL;
+		for (size_t i = 0; close && i < c.count && !line; i++)
+			if (memmem(c.texts[i], strlen(c.texts[i]), quote + 1, (size_t)(close - quote - 1)))
+				line = c.lines[i];
+		if (diags)
+			diag_add(diags, path, line, "%s", e->detail);
+	}
+	for (size_t i = 0; i < c.count; i++)
+		free(c.texts[i]);
+	free(c.texts);
+	free(c.lines);
+	return rc;
+}
