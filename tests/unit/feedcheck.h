@@ -18,7 +18,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#define FEEDCHECK_SCHEMAS "tests/schemas/"
+#define FEEDCHECK_SCHEMAS "tests/schemas"
 
 /* Collects libxml2's validation messages so a failing test can show them. */
 static inline void feedcheck_collect(void *ctx, const char *fmt, ...)
