@@ -196,13 +196,14 @@ static ii_err short_claim(const char *claim, char **out, struct ii_error *e)
 	return *out ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
 }
 
-/* Every '<' of the printed JSON (only ever inside a string) escaped as \u003c. */
+/* Every '<' of the printed JSON (only ever inside a string) escaped as \u003c, and the
+ * final line end a text file has. */
 static char *script_safe(const char *json, size_t *len)
 {
 	size_t n = strlen(json), lt = 0;
 	for (const char *p = json; (p = strchr(p, '<')); p++)
 		lt++;
-	char *safe = malloc(n + 5 * lt + 1), *w = safe;
+	char *safe = malloc(n + 5 * lt + 2), *w = safe;
 	if (!safe)
 		return NULL;
 	for (const char *p = json; *p; p++) {
@@ -213,6 +214,7 @@ static char *script_safe(const char *json, size_t *len)
 			*w++ = *p;
 		}
 	}
+	*w++ = '\n';
 	*w = '\0';
 	*len = (size_t)(w - safe);
 	return safe;
