@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomicfile.h"
 #include "feedout.h"
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
@@ -189,9 +188,5 @@ ii_err atom_write(const char *path, const struct atom_meta *meta,
 	char *doc;
 	size_t len;
 	ii_err rc = atom_render(meta, entries, n, max_entries, &doc, &len, e);
-	if (rc)
-		return rc;
-	rc = atomicfile_write(path, doc, len, 0644, e);
-	free(doc);
-	return rc;
+	return rc ? rc : fo_write_file(path, doc, len, e);
 }

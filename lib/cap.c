@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomicfile.h"
 #include "feedout.h"
 #include "path.h"
 
@@ -168,11 +167,12 @@ static ii_err write_doc(const char *feeds_dir, const char *name, char *doc, size
 {
 	char *path;
 	ii_err rc = cap_path(feeds_dir, name, &path, e);
-	if (rc == II_OK) {
-		rc = atomicfile_write(path, doc, len, 0644, e);
-		free(path);
+	if (rc) {
+		free(doc);
+		return rc;
 	}
-	free(doc);
+	rc = fo_write_file(path, doc, len, e);
+	free(path);
 	return rc;
 }
 

@@ -8,7 +8,6 @@
 #include <cjson/cJSON.h>
 #include <utf8proc.h>
 
-#include "atomicfile.h"
 #include "feedout.h"
 #include "path.h"
 
@@ -388,7 +387,8 @@ ii_err claimreview_write(const char *feeds_dir, const struct claimreview_publish
 	if (rc == II_OK && asprintf(&path, "%s/%s.jsonld", dir, review->slug) < 0)
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
 	else if (rc == II_OK) {
-		rc = atomicfile_write(path, doc, len, 0644, e);
+		rc = fo_write_file(path, doc, len, e);
+		doc = NULL;
 		free(path);
 	}
 	free(doc);

@@ -9,6 +9,8 @@
 #include <libxml/xmlwriter.h>
 #include <utf8proc.h>
 
+#include "atomicfile.h"
+
 /* XML 1.0's Char production, less what UTF-8 decoding already excludes (surrogates). */
 static bool xml_char_allowed(utf8proc_int32_t cp)
 {
@@ -137,6 +139,13 @@ ii_err fo_url_host(const char *url, char **out, struct ii_error *e)
 	return rc;
 }
 
+ii_err fo_write_file(const char *path, char *doc, size_t len, struct ii_error *e)
+{
+	ii_err rc = atomicfile_write(path, doc, len, 0644, e);
+	free(doc);
+	return rc;
+}
+
 struct fo_xml {
 	xmlBufferPtr buf;
 	xmlTextWriterPtr w;
@@ -231,17 +240,6 @@ void fo_xml_attr(struct fo_xml *x, const char *name, const char *value)
 	free(clean);
 }
 
-void fo_xml_element_required(struct fo_xml *x, const char *name, const char *text)
-{
-	if (x->err.code)
-		return;
-	char *clean = clean_or_fail(x, name, text);
-	if (clean)
-		writer_ok(x, xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST clean),
-			  name);
-	free(clean);
-}
-
 void fo_xml_text(struct fo_xml *x, const char *field, const char *text)
 {
 	if (x->err.code)
@@ -250,6 +248,13 @@ void fo_xml_text(struct fo_xml *x, const char *field, const char *text)
 	if (clean)
 		writer_ok(x, xmlTextWriterWriteString(x->w, BAD_CAST clean), field);
 	free(clean);
+}
+
+void fo_xml_element_required(struct fo_xml *x, const char *name, const char *text)
+{
+	fo_xml_start(x, name);
+	fo_xml_text(x, name, text);
+	fo_xml_end(x);
 }
 
 void fo_xml_element(struct fo_xml *x, const char *name, const char *text)

@@ -55,6 +55,10 @@ ii_err fo_url(const char *base, const char *rel, char **out, struct ii_error *e)
 /* The host of an absolute URL, lower case, for the authority of tag: URIs. */
 ii_err fo_url_host(const char *url, char **out, struct ii_error *e);
 
+/* doc (len bytes) written atomically to path with mode 0644, for the web server to read;
+ * doc is freed, success or not. */
+ii_err fo_write_file(const char *path, char *doc, size_t len, struct ii_error *e);
+
 struct fo_xml;
 
 /* A new UTF-8 XML document, indented with two spaces. */

@@ -2,9 +2,9 @@
 #define INCLUINFO_TESTS_FEEDCHECK_H
 
 /*
- * Helpers of the feed tests (test_atom, test_cap, test_atomicfile): RELAX NG validation
- * of a document against a schema of tests/schemas/, and XPath reads of a parsed
- * document. Schemas are found relative to the working directory, which is the
+ * Helpers of the feed tests (test_atom, test_cap, test_claimreview, test_atomicfile): the
+ * fixture they share, RELAX NG validation of a document against a schema of
+ * tests/schemas/, and XPath reads of a parsed document. Schemas are found relative to the working directory, which is the
  * repository's root when tests/run.sh runs the tests. Everything is static inline, as in
  * unit.h; strings returned are new and the caller frees them.
  */
@@ -13,12 +13,62 @@
 
 #include <stdbool.h>
 
+#include <time.h>
+
+#include <cjson/cJSON.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "error.h"
+
 #define FEEDCHECK_SCHEMAS "tests/schemas"
+
+/* A temporary folder, the last document rendered (and, for JSON, parsed) and its error.
+ * Times are shown in Madrid's zone, as the command layer would set it. */
+struct fixture {
+	char *dir;
+	char *doc;
+	size_t len;
+	cJSON *json;
+	struct ii_error err;
+};
+
+static inline int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	setenv("TZ", "Europe/Madrid", 1);
+	tzset();
+	*state = f;
+	return 0;
+}
+
+static inline int teardown(void **state)
+{
+	struct fixture *f = *state;
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->doc);
+	cJSON_Delete(f->json);
+	free(f);
+	return 0;
+}
+
+/* The file at path whole, NUL-terminated (at most 4 MiB); its length in *len. */
+static inline char *feedcheck_slurp(const char *path, size_t *len)
+{
+	FILE *in = fopen(path, "r");
+	if (!in)
+		fail_msg("cannot open '%s': %s", path, strerror(errno));
+	char *text = calloc(1, 4 << 20);
+	assert_non_null(text);
+	*len = fread(text, 1, (4 << 20) - 1, in);
+	fclose(in);
+	return text;
+}
 
 /* Collects libxml2's validation messages so a failing test can show them. */
 static inline void feedcheck_collect(void *ctx, const char *fmt, ...)
@@ -128,6 +178,28 @@ static inline char *feedcheck_replace(const char *doc, const char *from, const c
 	assert_true(asprintf(&out, "%.*s%s%s", (int)(hit - doc), doc, to,
 			     hit + strlen(from)) >= 0);
 	return out;
+}
+
+/* A change that makes a valid document invalid: the first from replaced by to. */
+struct feedcheck_break {
+	const char *from, *to;
+};
+
+/* Fails unless schema rejects each of the n breaks of doc (so the schema is not vacuous:
+ * it does reject what the standard forbids). */
+#define feedcheck_assert_breaks_rejected(schema, doc, breaks) \
+	feedcheck_breaks_rejected((schema), (doc), (breaks), sizeof(breaks) / sizeof *(breaks))
+
+static inline void feedcheck_breaks_rejected(const char *schema, const char *doc,
+					     const struct feedcheck_break *breaks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *broken = feedcheck_replace(doc, breaks[i].from, breaks[i].to);
+		if (feedcheck_valid(schema, broken, strlen(broken), NULL))
+			fail_msg("break %zu ('%s' made '%s') accepted:\n%s", i, breaks[i].from,
+				 breaks[i].to, broken);
+		free(broken);
+	}
 }
 
 #endif

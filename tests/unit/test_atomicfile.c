@@ -7,50 +7,22 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "atom.h"
 #include "atomicfile.h"
 
-struct fixture {
-	char *dir;
-	char *path; /* dir/feed.atom */
-	struct ii_error err;
-};
-
-static int setup(void **state)
+/* The file the tests replace: dir/feed.atom (a new string). */
+static char *feed_path(const struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	f->path = unit_join(f->dir, "feed.atom");
-	*state = f;
-	return 0;
+	return unit_join(f->dir, "feed.atom");
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
-/* Reads path whole (at most 4 MiB). */
+/* The text of path. */
 static char *slurp(const char *path)
 {
-	FILE *in = fopen(path, "r");
-	if (!in)
-		fail_msg("cannot open '%s': %s", path, strerror(errno));
-	char *text = calloc(1, 4 << 20);
-	assert_non_null(text);
-	size_t n = fread(text, 1, (4 << 20) - 1, in);
-	text[n] = '\0';
-	fclose(in);
-	return text;
+	size_t len;
+	return feedcheck_slurp(path, &len);
 }
 
 /* Fails unless dir holds only the file named only (no temporary file left behind). */
@@ -69,16 +41,17 @@ static void assert_only_file(const char *dir, const char *only)
 static void test_creates_and_replaces(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(atomicfile_write(f->path, "first\n", 6, 0644, &f->err), II_OK);
-	char *text = slurp(f->path);
+	char *path = feed_path(f);
+	assert_int_equal(atomicfile_write(path, "first\n", 6, 0644, &f->err), II_OK);
+	char *text = slurp(path);
 	assert_string_equal(text, "first\n");
 	free(text);
-	assert_int_equal(atomicfile_write(f->path, "second, longer\n", 15, 0640, &f->err), II_OK);
-	text = slurp(f->path);
+	assert_int_equal(atomicfile_write(path, "second, longer\n", 15, 0640, &f->err), II_OK);
+	text = slurp(path);
 	assert_string_equal(text, "second, longer\n");
 	free(text);
 	struct stat st;
-	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
 	assert_only_file(f->dir, "feed.atom");
 
@@ -89,9 +62,10 @@ static void test_creates_and_replaces(void **state)
 	assert_int_equal(atomicfile_write("feed.atom", "third\n", 6, 0644, &f->err), II_OK);
 	assert_int_equal(chdir(cwd), 0);
 	free(cwd);
-	text = slurp(f->path);
+	text = slurp(path);
 	assert_string_equal(text, "third\n");
 	free(text);
+	free(path);
 }
 
 /* A write that fails half-way (the file size limit stands in for a full disk) leaves the
@@ -99,7 +73,8 @@ static void test_creates_and_replaces(void **state)
 static void test_failed_write_keeps_the_old_file(void **state)
 {
 	struct fixture *f = *state;
-	unit_write(f->path, "old content\n");
+	char *path = feed_path(f);
+	unit_write(path, "old content\n");
 	size_t big = 1 << 20;
 	char *data = unit_repeat('x', big);
 	pid_t child = fork();
@@ -109,33 +84,36 @@ static void test_failed_write_keeps_the_old_file(void **state)
 		struct rlimit limit = {.rlim_cur = 4096, .rlim_max = 4096};
 		if (setrlimit(RLIMIT_FSIZE, &limit) < 0)
 			_exit(10);
-		ii_err rc = atomicfile_write(f->path, data, big, 0644, &f->err);
+		ii_err rc = atomicfile_write(path, data, big, 0644, &f->err);
 		_exit(rc != II_EIO ? 11 : strstr(f->err.detail, "cannot write '") ? 0 : 12);
 	}
 	int status;
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	char *text = slurp(f->path);
+	char *text = slurp(path);
 	assert_string_equal(text, "old content\n");
 	free(text);
 	free(data);
 	assert_only_file(f->dir, "feed.atom");
+	free(path);
 }
 
 /* A rename that fails (the target is a folder) leaves it and no temporary file. */
 static void test_failed_rename_keeps_the_target(void **state)
 {
 	struct fixture *f = *state;
+	char *path = feed_path(f);
 	char *sub = unit_mkdir(f->dir, "feed.atom");
 	free(unit_write_file(sub, "inside", "x"));
-	assert_int_equal(atomicfile_write(f->path, "new", 3, 0644, &f->err), II_EIO);
+	assert_int_equal(atomicfile_write(path, "new", 3, 0644, &f->err), II_EIO);
 	unit_assert_contains(f->err.detail, "cannot replace '");
 	struct stat st;
 	assert_int_equal(stat(sub, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_only_file(f->dir, "feed.atom");
 	free(sub);
+	free(path);
 }
 
 static void test_missing_folder(void **state)
@@ -173,13 +151,14 @@ static void write_feed(const char *path, size_t n)
 static void test_reader_never_sees_a_partial_feed(void **state)
 {
 	struct fixture *f = *state;
-	write_feed(f->path, 1);
+	char *path = feed_path(f);
+	write_feed(path, 1);
 	enum { REWRITES = 300 };
 	pid_t child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		for (int i = 0; i < REWRITES; i++)
-			write_feed(f->path, i % 2 ? 1 : 50);
+			write_feed(path, i % 2 ? 1 : 50);
 		_exit(0);
 	}
 	char log[4096] = "";
@@ -189,7 +168,7 @@ static void test_reader_never_sees_a_partial_feed(void **state)
 	/* at least one parse after the child ended, so the loop is never empty */
 	for (bool done = false; !done;) {
 		done = waitpid(child, &status, WNOHANG) == child;
-		xmlDocPtr doc = xmlReadFile(f->path, NULL, XML_PARSE_NONET);
+		xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 		char *count = doc ? feedcheck_xpath(doc, "count(/a:feed/a:entry)") : NULL;
 		if (!count || (strcmp(count, "1") && strcmp(count, "50")))
 			failures++;
@@ -204,6 +183,7 @@ static void test_reader_never_sees_a_partial_feed(void **state)
 	if (failures)
 		fail_msg("%zu of %zu parses saw a partial feed: %s", failures, parses, log);
 	assert_only_file(f->dir, "feed.atom");
+	free(path);
 }
 
 int main(void)

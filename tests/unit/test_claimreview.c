@@ -1,47 +1,14 @@
 /* Unit tests of lib/claimreview: every field parsed back with cJSON, the 75-character cut,
  * slugs, the rating scale, escaping for an HTML <script> element. */
 
-#include "unit.h"
+#include "feedcheck.h"
 
-#include <time.h>
-
-#include <cjson/cJSON.h>
 #include <utf8proc.h>
 
 #include "claimreview.h"
 
 /* 2026-12-01 08:00:00 UTC (09:00 in Madrid) */
 #define T0 ((time_t)1796112000)
-
-struct fixture {
-	char *dir;
-	char *doc;
-	size_t len;
-	cJSON *json;
-	struct ii_error err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f->doc);
-	cJSON_Delete(f->json);
-	free(f);
-	return 0;
-}
 
 static const struct claimreview_publisher ministry = {
 	.name = "Ministerio de Inclusión, Seguridad Social y Migraciones",
@@ -302,13 +269,8 @@ static void test_write(void **state)
 		fail_msg("claimreview_write: %s", f->err.detail);
 	render(f, &review);
 	char *path = unit_join(f->dir, "desmentidos/las-pensiones-no-bajaran-en-enero.jsonld");
-	FILE *in = fopen(path, "r");
-	if (!in)
-		fail_msg("cannot open '%s': %s", path, strerror(errno));
-	char *got = calloc(1, f->len + 2);
-	assert_non_null(got);
-	assert_int_equal(fread(got, 1, f->len + 1, in), f->len);
-	fclose(in);
+	size_t len;
+	char *got = feedcheck_slurp(path, &len);
 	assert_string_equal(got, f->doc);
 	free(got);
 	free(path);
