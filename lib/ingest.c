@@ -120,6 +120,10 @@ static char *meta_json(const struct notice *n)
 		cJSON_AddStringToObject(o, "hoax", n->hoax);
 	if (n->id)
 		cJSON_AddStringToObject(o, "id", n->id);
+	if (n->status)
+		cJSON_AddStringToObject(o, "status", n->status);
+	if (n->scope)
+		cJSON_AddStringToObject(o, "scope", n->scope);
 	add_list(o, "sources", n->sources, n->source_count);
 	add_list(o, "tags", n->tags, n->tag_count);
 	char *text = cJSON_PrintUnformatted(o);
