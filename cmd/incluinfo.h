@@ -12,6 +12,7 @@
 #include "error.h"
 #include "lock.h"
 #include "messages.h"
+#include "notice.h"
 #include "store.h"
 
 enum exit_code {
@@ -44,7 +45,10 @@ int cmd_config(int argc, char **argv, struct cli *cli);
 int cmd_count(int argc, char **argv, struct cli *cli);
 int cmd_drafts(int argc, char **argv, struct cli *cli);
 int cmd_incident(int argc, char **argv, struct cli *cli);
+int cmd_lint(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
+int cmd_notices(int argc, char **argv, struct cli *cli);
+int cmd_preview(int argc, char **argv, struct cli *cli);
 int cmd_reject(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
@@ -77,6 +81,16 @@ int cli_print_json_list(const void *items, size_t count, size_t size,
 cJSON *cli_json_time(time_t t);
 /* The fields of a draft that `drafts --json` and `show --json` share. */
 cJSON *cli_draft_json(const void *draft);
+
+/* Each diagnostic on its own line of stderr. */
+void cli_print_diags(const struct diag_list *diags);
+/*
+ * Reads, validates and splits the notice at path, printing every problem. EXIT_OK with
+ * *notice and *thread set (the caller frees both), or with *changing set and nothing
+ * read when the file changed while it was read; otherwise the exit code.
+ */
+int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
+		    struct notice **notice, struct thread **thread, bool *changing);
 
 /* "incluinfo: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -55,6 +55,29 @@ static const struct command commands[] = {
 	 "\n"
 	 "  --batch         read one JSON string per line, write one JSON object per line\n",
 	 0},
+	{"lint", cmd_lint, "check notices and templates before they are published",
+	 "usage: incluinfo lint [PATH]...\n"
+	 "\n"
+	 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
+	 "or a folder) and builds their threads, so that anything that would fail at preview or\n"
+	 "publication fails here, with its line. Also renders every message template with the\n"
+	 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n",
+	 NEEDS_CONFIG},
+	{"preview", cmd_preview, "show a notice's posts exactly as they will be published",
+	 "usage: incluinfo preview FILE\n"
+	 "\n"
+	 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
+	 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weightedLength\"}]}. Exit 65 when the notice\n"
+	 "is invalid.\n",
+	 NEEDS_CONFIG},
+	{"notices", cmd_notices, "turn new and changed notices into drafts",
+	 "usage: incluinfo notices\n"
+	 "\n"
+	 "Scans notices_dir. A new or changed valid notice becomes (or updates) a draft; an\n"
+	 "invalid one is reported on every run until it is fixed (exit 65). A notice edited\n"
+	 "after approval goes back to pending; one edited after publication is reported and\n"
+	 "never republished. Files are never modified. --json reports the files by outcome.\n",
+	 NEEDS_CONFIG},
 	{"drafts", cmd_drafts, "list the drafts waiting for approval or publication",
 	 "usage: incluinfo drafts [--all]\n"
 	 "\n"

@@ -1,0 +1,84 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "incluinfo.h"
+#include "noticedir.h"
+
+struct tally {
+	size_t checked;
+	size_t invalid;
+	int worst; /* the first exit code that is neither OK nor DATA */
+};
+
+static void lint_file(const struct cli *cli, const struct messages *messages, const char *path,
+		      struct tally *t)
+{
+	struct notice *n;
+	struct thread *thread;
+	bool changing;
+	int status = cli_read_notice(cli, messages, path, &n, &thread, &changing);
+	t->checked++;
+	if (status == EXIT_OK && changing)
+		fprintf(stderr, "%s: warning: changed while it was read; not checked\n", path);
+	if (status == EXIT_OK && !changing) {
+		thread_free(thread);
+		notice_free(n);
+	}
+	if (status == EXIT_DATA)
+		t->invalid++;
+	else if (status != EXIT_OK && !t->worst)
+		t->worst = status;
+}
+
+static void lint_dir(const struct cli *cli, const struct messages *messages, const char *dir,
+		     struct tally *t)
+{
+	struct noticedir_file *files;
+	size_t count;
+	struct diag_list *refused = diag_new();
+	struct ii_error e = {0};
+	if (!refused || noticedir_list(dir, &files, &count, refused, &e)) {
+		diag_free(refused);
+		if (!t->worst)
+			t->worst = e.code ? cli_fail(&e) : EXIT_SOFTWARE;
+		return;
+	}
+	cli_print_diags(refused);
+	t->invalid += diag_count(refused);
+	diag_free(refused);
+	for (size_t i = 0; i < count; i++)
+		lint_file(cli, messages, files[i].path, t);
+	noticedir_free(files, count);
+}
+
+int cmd_lint(int argc, char **argv, struct cli *cli)
+{
+	struct messages *messages;
+	int status = cli_load_messages(cli->config, &messages);
+	if (status)
+		return status;
+	struct tally t = {0};
+	struct diag_list *diags = diag_new();
+	struct ii_error e = {0};
+	bool templates_fit = diags && messages_check_lengths(messages, cli->config, diags, &e) == II_OK;
+	if (diags)
+		cli_print_diags(diags);
+	diag_free(diags);
+	if (argc < 2)
+		lint_dir(cli, messages, cli->config->notices_dir, &t);
+	for (int i = 1; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+			lint_dir(cli, messages, argv[i], &t);
+		else
+			lint_file(cli, messages, argv[i], &t);
+	}
+	messages_free(messages);
+	if (!cli->quiet)
+		printf("%zu notice%s checked, %zu invalid; templates %s\n", t.checked,
+		       t.checked == 1 ? "" : "s", t.invalid, templates_fit ? "fit" : "too long");
+	if (t.worst)
+		return t.worst;
+	return t.invalid || !templates_fit ? EXIT_DATA : EXIT_OK;
+}

@@ -1,0 +1,49 @@
+#include <stdio.h>
+
+#include "incluinfo.h"
+#include "ingest.h"
+
+int cmd_preview(int argc, char **argv, struct cli *cli)
+{
+	if (argc != 2)
+		return cli_usage("preview");
+	struct messages *messages;
+	int status = cli_load_messages(cli->config, &messages);
+	if (status)
+		return status;
+	struct notice *n;
+	struct thread *thread;
+	bool changing;
+	status = cli_read_notice(cli, messages, argv[1], &n, &thread, &changing);
+	messages_free(messages);
+	if (status)
+		return status;
+	if (changing) {
+		cli_error("'%s' changed while it was read; try again", argv[1]);
+		return EXIT_TEMPFAIL;
+	}
+	char title[512];
+	ingest_title(n, cli->config, title, sizeof title);
+	size_t count = thread_count(thread);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "kind", notice_kind_name(n->kind));
+		cJSON_AddStringToObject(o, "title", title);
+		cJSON *posts = cJSON_AddArrayToObject(o, "posts");
+		for (size_t i = 0; i < count; i++) {
+			cJSON *p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "text", thread_post(thread, i));
+			cJSON_AddNumberToObject(p, "weightedLength", thread_post_length(thread, i));
+			cJSON_AddItemToArray(posts, p);
+		}
+		status = cli_print_json(o);
+	} else {
+		printf("%s: %s (%zu post%s)\n\n", notice_kind_name(n->kind), title, count,
+		       count == 1 ? "" : "s");
+		for (size_t i = 0; i < count; i++)
+			cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
+	}
+	thread_free(thread);
+	notice_free(n);
+	return status;
+}

@@ -1,0 +1,196 @@
+#include "ingest.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "incident.h"
+
+static const struct config_service *maintained(const struct notice *n, const struct config *cfg)
+{
+	return n->kind == NOTICE_MANTENIMIENTO ? config_find_service(cfg, n->service) : NULL;
+}
+
+void ingest_title(const struct notice *n, const struct config *cfg, char *out, size_t size)
+{
+	const struct config_service *svc = maintained(n, cfg);
+	if (n->title)
+		snprintf(out, size, "%s", n->title);
+	else if (n->kind == NOTICE_MANTENIMIENTO)
+		snprintf(out, size, "Mantenimiento: %s", svc ? svc->name : n->service);
+	else if (n->kind == NOTICE_INCIDENCIA)
+		snprintf(out, size, "%s", n->scope);
+	else
+		snprintf(out, size, "%s", notice_kind_name(n->kind));
+}
+
+/* "12:00", or "9:00 del 2 de diciembre" when the window ends on another day. */
+static void window_end(time_t from, time_t until, char *out, size_t size)
+{
+	struct message_time start, end;
+	messages_time(from, &start);
+	messages_time(until, &end);
+	if (!strcmp(start.fecha, end.fecha))
+		snprintf(out, size, "%s", end.hora);
+	else
+		snprintf(out, size, "%s del %s", end.hora, end.fecha);
+}
+
+/* A maintenance notice: the announcement template, then the notice's own paragraphs. */
+static ii_err maintenance_thread(const struct notice *n, const struct config_service *svc,
+				 const struct messages *messages, struct thread **out,
+				 struct ii_error *e)
+{
+	struct message_time start;
+	messages_time(n->from, &start);
+	char until[80];
+	window_end(n->from, n->until, until, sizeof until);
+	const struct message_values values = {
+		.servicio = svc->name,
+		.hora = start.hora,
+		.fecha = start.fecha,
+		.desde = start.hora,
+		.hasta = until,
+		.url = svc->url,
+	};
+	struct thread *announcement;
+	ii_err rc = messages_render(messages, MESSAGE_MAINTENANCE_ANNOUNCED, &values, &announcement, e);
+	if (rc)
+		return rc;
+	const char **paragraphs = calloc(n->paragraph_count + thread_count(announcement), sizeof *paragraphs);
+	size_t count = 0;
+	if (!paragraphs) {
+		thread_free(announcement);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	/* the announcement as one paragraph: a template that fits one post stays one */
+	for (size_t i = 0; i < thread_count(announcement); i++)
+		paragraphs[count++] = thread_post(announcement, i);
+	for (size_t i = 0; i < n->paragraph_count; i++)
+		paragraphs[count++] = n->paragraphs[i].text;
+	rc = thread_split(paragraphs, count, NULL, out, e);
+	free(paragraphs);
+	thread_free(announcement);
+	return rc;
+}
+
+ii_err ingest_thread(const struct notice *n, const char *path, const struct config *cfg,
+		     const struct messages *messages, struct thread **out,
+		     struct diag_list *diags, struct ii_error *e)
+{
+	*out = NULL;
+	/* the notice's own thread first: its errors carry the line they come from */
+	struct thread *own;
+	ii_err rc = notice_thread(n, path, &own, diags, e);
+	if (rc)
+		return rc;
+	if (n->kind != NOTICE_MANTENIMIENTO) {
+		*out = own;
+		return II_OK;
+	}
+	thread_free(own);
+	const struct config_service *svc = maintained(n, cfg);
+	if (!svc) {
+		diag_add(diags, path, 0, "servicio '%s' no es un servicio configurado en '%s'",
+			 n->service, cfg->path);
+		return ii_fail(e, II_EDATA, "%s: servicio '%s' no es un servicio configurado", path,
+			       n->service);
+	}
+	rc = maintenance_thread(n, svc, messages, out, e);
+	if (rc == II_EDATA)
+		diag_add(diags, path, 0, "%s", e->detail);
+	return rc;
+}
+
+static void add_list(cJSON *o, const char *key, char *const *items, size_t count)
+{
+	cJSON *array = cJSON_AddArrayToObject(o, key);
+	for (size_t i = 0; i < count; i++)
+		cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
+}
+
+/* What the feeds need beyond the posts: the verdict, the hoax, the sources. */
+static char *meta_json(const struct notice *n)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (n->verdict)
+		cJSON_AddStringToObject(o, "verdict", n->verdict);
+	if (n->hoax)
+		cJSON_AddStringToObject(o, "hoax", n->hoax);
+	if (n->id)
+		cJSON_AddStringToObject(o, "id", n->id);
+	if (n->status)
+		cJSON_AddStringToObject(o, "status", n->status);
+	if (n->scope)
+		cJSON_AddStringToObject(o, "scope", n->scope);
+	add_list(o, "sources", n->sources, n->source_count);
+	add_list(o, "tags", n->tags, n->tag_count);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+ii_err ingest_notice(struct store *store, const struct config *cfg,
+		     const struct messages *messages, const struct notice *n, const char *name,
+		     const struct thread *thread, const struct draft_actor *actor,
+		     struct ingest_outcome *out, struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	size_t count = thread_count(thread);
+	const char **posts = calloc(count, sizeof *posts);
+	int *lengths = calloc(count, sizeof *lengths);
+	char *meta = meta_json(n);
+	ii_err rc = II_OK;
+	if (!posts || !lengths || !meta) {
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		posts[i] = thread_post(thread, i);
+		lengths[i] = thread_post_length(thread, i);
+	}
+	char title[512];
+	ingest_title(n, cfg, title, sizeof title);
+	struct draft_spec spec = {
+		.kind = notice_kind_name(n->kind),
+		.title = title,
+		.source = name,
+		.hash = n->hash,
+		.author = n->author,
+		.meta = meta,
+		.due_at = n->publish_at,
+		.expires_at = n->expires_at,
+		.posts = posts,
+		.lengths = lengths,
+		.post_count = count,
+	};
+	if (n->kind == NOTICE_MANTENIMIENTO) {
+		/* announced aviso_antes before it starts; saying so after it ended is no use */
+		time_t announce = n->from - n->announce_before;
+		if (announce > spec.due_at)
+			spec.due_at = announce;
+		if (!spec.expires_at || spec.expires_at > n->until)
+			spec.expires_at = n->until;
+	}
+	rc = draft_ingest(store, &spec, actor, cfg->notices == CONFIG_POLICY_AUTO, &out->change,
+			  out->draft, e);
+	if (rc || out->change == DRAFT_SAME || out->change == DRAFT_CHANGED_AFTER_PUBLICATION)
+		goto out;
+	if (n->kind == NOTICE_MANTENIMIENTO) {
+		rc = incident_maintenance_put(store, out->draft, n->service, n->from, n->until, e);
+	} else if (n->kind == NOTICE_INCIDENCIA && out->change == DRAFT_NEW) {
+		const struct incident_context ctx = {
+			.store = store, .cfg = cfg, .messages = messages, .actor = actor, .now = actor->at,
+		};
+		struct incident inc;
+		rc = incident_open_for_draft(&ctx, n->scope, n->status, out->draft, &inc, e);
+		if (rc == II_OK)
+			memcpy(out->incident, inc.uuid, sizeof inc.uuid);
+	}
+out:
+	free(posts);
+	free(lengths);
+	cJSON_free(meta);
+	return rc;
+}
