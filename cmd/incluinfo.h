@@ -44,6 +44,7 @@ int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);
 int cmd_count(int argc, char **argv, struct cli *cli);
 int cmd_drafts(int argc, char **argv, struct cli *cli);
+int cmd_feeds(int argc, char **argv, struct cli *cli);
 int cmd_incident(int argc, char **argv, struct cli *cli);
 int cmd_lint(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
@@ -53,6 +54,8 @@ int cmd_reject(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
+/* Regenerates every feed from store and reports it; returns the exit code. */
+int cli_write_feeds(const struct cli *cli, struct store *store);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 

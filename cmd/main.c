@@ -117,6 +117,14 @@ static const struct command commands[] = {
 	 "already has an open incident is refused with its id (exit 65). ID is a UUID or a\n"
 	 "unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
 	 NEEDS_CONFIG},
+	{"feeds", cmd_feeds, "write the Atom, CAP and ClaimReview feeds",
+	 "usage: incluinfo feeds\n"
+	 "\n"
+	 "Regenerates, from everything published, feeds_dir/incidencias.atom, avisos.atom,\n"
+	 "cap/ (CAP 1.2 messages and cap/index.atom) and desmentidos/SLUG.jsonld (ClaimReview).\n"
+	 "Each file is replaced atomically. publish does the same when it published anything.\n"
+	 "Needs [feeds] base_url (exit 78 without it).\n",
+	 NEEDS_CONFIG},
 	{"log", cmd_log, "show the audit trail",
 	 "usage: incluinfo log [ID]\n"
 	 "\n"

@@ -1,0 +1,45 @@
+#include <stdio.h>
+
+#include "feeds.h"
+#include "incluinfo.h"
+
+int cli_write_feeds(const struct cli *cli, struct store *store)
+{
+	struct feeds_summary sum;
+	struct ii_error e = {0};
+	if (feeds_write(store, cli->config, cli_now(), &sum, &e))
+		return cli_fail(&e);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "dir", cli->config->feeds_dir);
+		cJSON_AddNumberToObject(o, "incidentEntries", (double)sum.incident_entries);
+		cJSON_AddNumberToObject(o, "noticeEntries", (double)sum.notice_entries);
+		cJSON_AddNumberToObject(o, "capMessages", (double)sum.cap_messages);
+		cJSON_AddNumberToObject(o, "claimReviews", (double)sum.claim_reviews);
+		return cli_print_json(o);
+	}
+	if (!cli->quiet)
+		printf("feeds written to %s: %s (%zu entries), %s (%zu), cap/ (%zu messages), "
+		       "desmentidos/ (%zu ClaimReview)\n",
+		       cli->config->feeds_dir, FEEDS_INCIDENTS_FILE, sum.incident_entries,
+		       FEEDS_NOTICES_FILE, sum.notice_entries, sum.cap_messages, sum.claim_reviews);
+	return EXIT_OK;
+}
+
+int cmd_feeds(int argc, char **argv, struct cli *cli)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_usage("feeds");
+	struct lock *lock;
+	int status = cli_lock(cli, &lock);
+	if (status)
+		return status;
+	struct store *store;
+	status = cli_open_store(cli, STORE_WRITE, &store);
+	if (status == EXIT_OK)
+		status = cli_write_feeds(cli, store);
+	store_close(store);
+	lock_release(lock);
+	return status;
+}

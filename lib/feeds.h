@@ -1,0 +1,29 @@
+#ifndef INCLUINFO_FEEDS_H
+#define INCLUINFO_FEEDS_H
+/*
+ * The open feeds of everything published, regenerated from the state store into
+ * feeds_dir: incidencias.atom (incident and maintenance posts), avisos.atom (rebuttals and
+ * notices), cap/ (one CAP 1.2 message per incident post, and cap/index.atom) and
+ * desmentidos/SLUG.jsonld (a ClaimReview per rebuttal). Each file is written atomically by
+ * the writers (lib/atom, lib/cap, lib/claimreview). Nothing is allocated for the caller.
+ */
+#include <stddef.h>
+#include <time.h>
+#include "config.h"
+#include "error.h"
+#include "store.h"
+
+#define FEEDS_INCIDENTS_FILE "incidencias.atom"
+#define FEEDS_NOTICES_FILE "avisos.atom"
+
+struct feeds_summary {
+	size_t incident_entries;
+	size_t notice_entries;
+	size_t cap_messages;
+	size_t claim_reviews;
+};
+
+/* Writes every feed as of now. II_ECONFIG when [feeds] base_url is not set. */
+ii_err feeds_write(struct store *store, const struct config *cfg, time_t now,
+		   struct feeds_summary *out, struct ii_error *e);
+#endif
