@@ -892,16 +892,15 @@ static void compose(const struct notice *n, struct composer *c)
 {
 	char buf[4096];
 	if (n->kind == NOTICE_BULO) {
-		char opening[64];
+		/* the verdict and the true fact first, then the hoax, named once */
+		char opening[64], fact[1024], verdict[32];
 		snprintf(opening, sizeof opening, "%s: ", n->verdict);
-		sentence(buf, sizeof buf, opening, n->title);
-		push(c, buf, n->title_line);
-		char verdict[32];
+		sentence(fact, sizeof fact, opening, n->title);
 		verdict_sentence(n->verdict, verdict, sizeof verdict);
 		size_t hoax_len = strlen(n->hoax);
 		bool stop = hoax_len && strchr(".!?", n->hoax[hoax_len - 1]);
-		snprintf(buf, sizeof buf, "Circula este bulo: «%.*s». %s", (int)(stop ? hoax_len - 1 : hoax_len),
-			 n->hoax, verdict);
+		snprintf(buf, sizeof buf, "%s Circula un bulo: «%.*s». %s", fact,
+			 (int)(stop ? hoax_len - 1 : hoax_len), n->hoax, verdict);
 		push(c, buf, n->hoax_line);
 	} else if (n->kind == NOTICE_INCIDENCIA) {
 		snprintf(buf, sizeof buf, "ℹ️ %s (%s)%s%s", n->scope, n->status, n->title ? ": " : "",
