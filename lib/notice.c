@@ -50,7 +50,8 @@ static const char *const statuses[] = {"investigando", "identificado", "en segui
 /* A value as written, before it is checked against its type. */
 struct raw {
 	bool present;
-	int line, column;
+	int key_line, key_column;
+	int line, column; /* of the value */
 	char *scalar;     /* for a text */
 	char **items;     /* for a list */
 	int *item_lines;
@@ -293,18 +294,17 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 				unknown_key(p, name, line, column);
 			else if (p->raw[k].present)
 				problem(p, line, column, "la clave '%s' está repetida (ya aparece en la línea %d)",
-					name, p->raw[k].line);
+					name, p->raw[k].key_line);
 			int slot = k >= 0 && !p->raw[k].present ? k : -1;
-			if (slot >= 0)
+			if (slot >= 0) {
 				p->raw[slot].present = true;
+				p->raw[slot].key_line = line;
+				p->raw[slot].key_column = column;
+			}
 			char key_name[64];
 			snprintf(key_name, sizeof key_name, "%s", name);
 			if (!read_value(p, &yp, slot, key_name))
 				done = true;
-			if (slot >= 0 && !p->raw[slot].line) {
-				p->raw[slot].line = line;
-				p->raw[slot].column = column;
-			}
 			break;
 		}
 		case YAML_MAPPING_END_EVENT:
@@ -535,8 +535,8 @@ static void validate(struct parser *p, struct notice *n)
 	for (int k = 0; k < K_COUNT; k++) {
 		const struct raw *r = &p->raw[k];
 		if (r->present && !(keys[k].kinds & ONLY(kind)))
-			problem(p, r->line, r->column, "la clave '%s' no se usa en un aviso de tipo '%s'",
-				keys[k].name, tipo);
+			problem(p, r->key_line, r->key_column,
+				"la clave '%s' no se usa en un aviso de tipo '%s'", keys[k].name, tipo);
 		else if (!r->present && keys[k].required & ONLY(kind))
 			problem(p, p->raw[K_TIPO].line, 1, "falta la clave obligatoria '%s' (tipo %s)",
 				keys[k].name, tipo);
@@ -941,8 +941,10 @@ ii_err notice_thread(const struct notice *n, const char *path, struct thread **o
 		int line = 0;
 		const char *quote = strchr(e->detail, '\'');
 		const char *close = quote ? strchr(quote + 1, '\'') : NULL;
-		for (size_t i = 0; close && i < c.count && !line; i++)
-			if (memmem(c.texts[i], strlen(c.texts[i]), quote + 1, (size_t)(close - quote - 1)))
+		/* the word may be shortened with "…" in the message: look for its start */
+		size_t known = close ? strcspn(quote + 1, "'\xe2") : 0;
+		for (size_t i = 0; known && i < c.count && !line; i++)
+			if (memmem(c.texts[i], strlen(c.texts[i]), quote + 1, known))
 				line = c.lines[i];
 		if (diags)
 			diag_add(diags, path, line, "%s", e->detail);

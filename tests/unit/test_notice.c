@@ -1,0 +1,388 @@
+/* Unit tests of lib/notice: the staff-written notice format and the threads it makes. */
+
+#include "unit.h"
+
+#include <dirent.h>
+#include <time.h>
+
+#include "notice.h"
+#include "tweet.h"
+
+struct fixture {
+	struct diag_list *diags;
+	struct notice *n;
+	struct ii_error err;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->diags = diag_new();
+	setenv("TZ", "Europe/Madrid", 1);
+	tzset();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	notice_free(f->n);
+	diag_free(f->diags);
+	free(f);
+	return 0;
+}
+
+#define BULO                                                                                  \
+	"---\n"                                                                               \
+	"tipo: bulo\n"                                                                        \
+	"titulo: Las pensiones no bajarán en enero\n"                                         \
+	"bulo: Un mensaje dice que las pensiones bajarán un 20 % en enero\n"                  \
+	"veredicto: FALSO\n"                                                                  \
+	"fuentes:\n"                                                                          \
+	"  - https://www.boe.es/buscar/doc.php?id=BOE-A-2025-1\n"                             \
+	"  - https://www.seg-social.es/pensiones\n"                                           \
+	"etiquetas: [Pensiones, ingreso mínimo vital]\n"                                      \
+	"publicar: 2026-12-01 09:00\n"                                                        \
+	"caduca: 2026-12-31\n"                                                                \
+	"autor: ana\n"                                                                        \
+	"---\n"                                                                               \
+	"Las pensiones contributivas se **revalorizan** cada enero\n"                         \
+	"según el IPC medio.\n"                                                               \
+	"\n"                                                                                  \
+	"Si tienes dudas, consulta tu caso en la sede electrónica.\n"
+
+static void parse_ok(struct fixture *f, const char *text)
+{
+	notice_free(f->n);
+	f->n = NULL;
+	if (notice_parse("n.md", text, strlen(text), &f->n, f->diags, &f->err) != II_OK) {
+		for (size_t i = 0; i < diag_count(f->diags); i++)
+			fprintf(stderr, "%s\n", diag_at(f->diags, i));
+		fail_msg("notice_parse failed: %s", f->err.detail);
+	}
+}
+
+/* Parses text, which must fail with exactly count problems; returns the first. */
+static const char *parse_bad(struct fixture *f, const char *text, size_t count)
+{
+	notice_free(f->n);
+	f->n = NULL;
+	assert_int_equal(notice_parse("n.md", text, strlen(text), &f->n, f->diags, &f->err), II_EDATA);
+	assert_null(f->n);
+	if (diag_count(f->diags) != count) {
+		for (size_t i = 0; i < diag_count(f->diags); i++)
+			fprintf(stderr, "%s\n", diag_at(f->diags, i));
+		fail_msg("expected %zu problems, got %zu", count, diag_count(f->diags));
+	}
+	return diag_at(f->diags, 0);
+}
+
+/* BULO with the line that starts with prefix replaced (NULL: removed). */
+static char *bulo_with(const char *prefix, const char *line)
+{
+	char *out = calloc(1, sizeof BULO + 512);
+	assert_non_null(out);
+	const char *s = BULO;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = (size_t)(nl - s) + 1;
+		if (!strncmp(s, prefix, strlen(prefix))) {
+			if (line)
+				strcat(strcat(out, line), "\n");
+		} else {
+			strncat(out, s, n);
+		}
+		s += n;
+	}
+	return out;
+}
+
+static void valid_bulo(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, BULO);
+	struct notice *n = f->n;
+	assert_int_equal(n->kind, NOTICE_BULO);
+	assert_string_equal(n->title, "Las pensiones no bajarán en enero");
+	assert_string_equal(n->verdict, "FALSO");
+	assert_int_equal(n->source_count, 2);
+	assert_string_equal(n->sources[1], "https://www.seg-social.es/pensiones");
+	assert_int_equal(n->tag_count, 2);
+	assert_string_equal(n->tags[1], "ingreso mínimo vital");
+	assert_string_equal(n->author, "ana");
+	assert_int_equal(n->publish_at, 1796112000); /* 2026-12-01 08:00 UTC */
+	assert_int_equal(n->expires_at, 1798671600); /* 2026-12-31 00:00 in Madrid */
+	assert_int_equal(n->paragraph_count, 2);
+	assert_string_equal(n->paragraphs[0].text,
+			    "Las pensiones contributivas se revalorizan cada enero\nsegún el IPC medio.");
+	assert_int_equal(n->paragraphs[0].line, 14);
+	assert_int_equal(n->paragraphs[1].line, 17);
+	assert_int_equal(strlen(n->hash), 64);
+}
+
+static void hash_follows_the_bytes(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, BULO);
+	char first[65];
+	memcpy(first, f->n->hash, sizeof first);
+	parse_ok(f, BULO);
+	assert_string_equal(first, f->n->hash);
+	parse_ok(f, BULO "\nOtro párrafo.\n");
+	assert_string_not_equal(first, f->n->hash);
+}
+
+static void valid_other_types(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\ntipo: aviso\ntitulo: Nuevo plazo del IMV\n---\nTexto.\n");
+	assert_int_equal(f->n->kind, NOTICE_AVISO);
+	parse_ok(f, "---\ntipo: incidencia\nambito: Oficinas de Madrid\nestado: en seguimiento\n---\n"
+		    "La oficina de la calle Mayor cierra hoy.\n");
+	assert_int_equal(f->n->kind, NOTICE_INCIDENCIA);
+	assert_string_equal(f->n->scope, "Oficinas de Madrid");
+	assert_string_equal(f->n->status, "en seguimiento");
+	assert_null(f->n->title);
+	parse_ok(f, "---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-05 22:00\n"
+		    "hasta: 2026-12-06 02:00\naviso_antes: 1 h 30 min\n---\nMejoras técnicas.\n");
+	assert_int_equal(f->n->kind, NOTICE_MANTENIMIENTO);
+	assert_string_equal(f->n->service, "sede");
+	assert_int_equal(f->n->until - f->n->from, 4 * 3600);
+	assert_int_equal(f->n->announce_before, 5400);
+	parse_ok(f, "---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-05 22:00\n"
+		    "hasta: 2026-12-06 02:00\n---\nMejoras.\n");
+	assert_int_equal(f->n->announce_before, NOTICE_DEFAULT_ANNOUNCE);
+}
+
+static void dates_with_and_without_offset(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *text;
+		time_t expected;
+	} cases[] = {
+		{"2026-07-01 09:00", 1782889200},       /* summer: +02:00 */
+		{"2026-12-01T09:00:30", 1796112030},    /* winter: +01:00 */
+		{"2026-12-01 09:00+00:00", 1796115600}, /* explicit offset wins */
+		{"2026-12-01 09:00Z", 1796115600},
+		{"2026-12-01 10:00+0100", 1796115600},
+		{"2026-03-29 02:30", 1774747800},       /* skipped hour: read as 03:30 CEST */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "---\ntipo: aviso\ntitulo: T\npublicar: %s\n---\nX.\n",
+			 cases[i].text);
+		parse_ok(f, text);
+		if (f->n->publish_at != cases[i].expected)
+			fail_msg("'%s': %lld, expected %lld", cases[i].text, (long long)f->n->publish_at,
+				 (long long)cases[i].expected);
+	}
+}
+
+static void missing_key(void **state)
+{
+	struct fixture *f = *state;
+	char *text = bulo_with("veredicto:", NULL);
+	assert_string_equal(parse_bad(f, text, 1),
+			    "n.md:2:1: error: falta la clave obligatoria 'veredicto' (tipo bulo)");
+	free(text);
+}
+
+static void unknown_key_with_suggestion(void **state)
+{
+	struct fixture *f = *state;
+	char *text = bulo_with("veredicto:", "veredito: FALSO");
+	assert_int_equal(notice_parse("n.md", text, strlen(text), &f->n, f->diags, &f->err), II_EDATA);
+	assert_int_equal(diag_count(f->diags), 2);
+	assert_string_equal(diag_at(f->diags, 0),
+			    "n.md:5:1: error: clave desconocida 'veredito'; ¿quisiste decir 'veredicto'?");
+	assert_string_equal(diag_at(f->diags, 1),
+			    "n.md:2:1: error: falta la clave obligatoria 'veredicto' (tipo bulo)");
+	free(text);
+	parse_bad(f, "---\ntipo: aviso\ntitulo: T\ncolor: rojo\n---\nX.\n", 3);
+	assert_string_equal(diag_at(f->diags, 2), "n.md:4:1: error: clave desconocida 'color'");
+}
+
+static void every_problem_in_one_pass(void **state)
+{
+	struct fixture *f = *state;
+	const char *text = "---\n"
+			   "tipo: bulo\n"
+			   "titulo: [a, b]\n"
+			   "bulo: Algo\n"
+			   "veredicto: MENTIRA\n"
+			   "fuentes: http://www.boe.es/\n"
+			   "publicar: 2026-02-30\n"
+			   "---\n";
+	parse_bad(f, text, 5);
+	assert_string_equal(diag_at(f->diags, 0), "n.md:3:9: error: 'titulo' debe ser un texto, no una lista");
+	assert_string_equal(diag_at(f->diags, 1), "n.md:7:11: error: fecha '2026-02-30' no válida en 'publicar': usa AAAA-MM-DD o AAAA-MM-DD HH:MM");
+	assert_string_equal(diag_at(f->diags, 2), "n.md:5:12: error: veredicto 'MENTIRA' no válido: usa FALSO, ENGAÑOSO o SIN CONTEXTO");
+	assert_string_equal(diag_at(f->diags, 3), "n.md:6:10: error: fuente 'http://www.boe.es/' no es una dirección https:// válida");
+	assert_string_equal(diag_at(f->diags, 4), "n.md:8:1: error: el aviso no tiene texto después de la cabecera");
+}
+
+static void order_of_dates(void **state)
+{
+	struct fixture *f = *state;
+	parse_bad(f, "---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-06 02:00\n"
+		     "hasta: 2026-12-05 22:00\naviso_antes: pronto\n---\nX.\n", 2);
+	assert_string_equal(diag_at(f->diags, 0), "n.md:5:8: error: 'hasta' debe ser posterior a 'desde'");
+	unit_assert_contains(diag_at(f->diags, 1), "n.md:6:14: error: aviso_antes 'pronto' no válido");
+	parse_bad(f, "---\ntipo: aviso\ntitulo: T\npublicar: 2026-12-02\ncaduca: 2026-12-01\n---\nX.\n", 3);
+	unit_assert_contains(diag_at(f->diags, 2), "n.md:5:9: error: 'caduca' debe ser posterior a 'publicar'");
+}
+
+static void key_of_another_type_and_repeated_key(void **state)
+{
+	struct fixture *f = *state;
+	parse_bad(f, "---\ntipo: aviso\ntitulo: T\nveredicto: FALSO\ntitulo: U\n---\nX.\n", 2);
+	assert_string_equal(diag_at(f->diags, 0),
+			    "n.md:5:1: error: la clave 'titulo' está repetida (ya aparece en la línea 3)");
+	assert_string_equal(diag_at(f->diags, 1),
+			    "n.md:4:1: error: la clave 'veredicto' no se usa en un aviso de tipo 'aviso'");
+}
+
+static void bytes_that_are_not_text(void **state)
+{
+	struct fixture *f = *state;
+	assert_string_equal(parse_bad(f, "---\ntipo: aviso\ntitulo: Caf\xe9\n---\nX.\n", 1),
+			    "n.md:3:12: error: el texto no es UTF-8 válido (guárdalo como UTF-8)");
+	const char with_nul[] = "---\ntipo: aviso\ntitulo: T\n---\nA\0B.\n";
+	notice_free(f->n);
+	diag_free(f->diags);
+	f->diags = diag_new();
+	assert_int_equal(notice_parse("n.md", with_nul, sizeof with_nul - 1, &f->n, f->diags, &f->err),
+			 II_EDATA);
+	assert_string_equal(diag_at(f->diags, 0), "n.md:5:2: error: carácter de control U+0000 no permitido");
+	char *big = unit_repeat('a', NOTICE_MAX_SIZE + 1);
+	diag_free(f->diags);
+	f->diags = diag_new();
+	assert_string_equal(parse_bad(f, big, 1), "n.md:1:1: error: el archivo ocupa más de 256 KiB");
+	free(big);
+}
+
+static void front_matter_is_required(void **state)
+{
+	struct fixture *f = *state;
+	assert_string_equal(parse_bad(f, "tipo: aviso\nTexto.\n", 1),
+			    "n.md:1:1: error: falta la cabecera: el archivo debe empezar por una línea '---'");
+	diag_free(f->diags);
+	f->diags = diag_new();
+	unit_assert_contains(parse_bad(f, "---\ntipo: aviso\ntitulo: T\nTexto.\n", 1),
+			     "la cabecera no se cierra");
+	diag_free(f->diags);
+	f->diags = diag_new();
+	unit_assert_contains(parse_bad(f, "---\ntipo: aviso\ntitulo: [T\n---\nTexto.\n", 2),
+			     "la cabecera no es YAML válido");
+}
+
+static void markdown_becomes_plain_text(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\n# Plazos\n\nDocumentos:\n- DNI\n* **libro** de familia\n");
+	assert_int_equal(f->n->paragraph_count, 2);
+	assert_string_equal(f->n->paragraphs[0].text, "Plazos");
+	assert_string_equal(f->n->paragraphs[1].text, "Documentos:\n• DNI\n• libro de familia");
+}
+
+static void rebuttal_thread_shape(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, BULO);
+	struct thread *t;
+	assert_int_equal(notice_thread(f->n, "n.md", &t, f->diags, &f->err), II_OK);
+	size_t count = thread_count(t);
+	assert_int_equal(count, 4);
+	unit_assert_contains(thread_post(t, 0), "FALSO: Las pensiones no bajarán en enero. Circula un bulo: «Un mensaje dice");
+	unit_assert_contains(thread_post(t, 0), "». Es falso. 1/4");
+	for (size_t i = 1; i < count; i++)
+		assert_null(strstr(thread_post(t, i), "bajarán un 20 %"));
+	unit_assert_contains(thread_post(t, 3), "Fuentes: https://www.boe.es/buscar/doc.php?id=BOE-A-2025-1 https://www.seg-social.es/pensiones #Pensiones #IngresoMínimoVital 4/4");
+	for (size_t i = 0; i < count; i++) {
+		struct tweet_parse p;
+		const char *post = thread_post(t, i);
+		assert_int_equal(tweet_parse(post, strlen(post), &p, NULL), II_OK);
+		assert_true(p.valid);
+		assert_int_equal(p.weighted_length, thread_post_length(t, i));
+	}
+	thread_free(t);
+}
+
+static void word_too_long_is_reported_with_its_line(void **state)
+{
+	struct fixture *f = *state;
+	char *word = unit_repeat('x', 300);
+	char *text;
+	assert_true(asprintf(&text, "---\ntipo: aviso\ntitulo: T\n---\nPrimero.\n\nAhora %s.\n", word) >= 0);
+	parse_ok(f, text);
+	struct thread *t;
+	assert_int_equal(notice_thread(f->n, "n.md", &t, f->diags, &f->err), II_EDATA);
+	assert_int_equal(diag_count(f->diags), 1);
+	unit_assert_contains(diag_at(f->diags, 0), "n.md:7: error: word '");
+	free(word);
+	free(text);
+}
+
+/* tests/notices-invalid/NAME.md: each fails with the first error in NAME.expected. */
+static void invalid_corpus(void **state)
+{
+	struct fixture *f = *state;
+	const char *dir = "tests/notices-invalid";
+	DIR *d = opendir(dir);
+	if (!d)
+		fail_msg("cannot open '%s' (run from the repository root)", dir);
+	size_t checked = 0;
+	struct dirent *entry;
+	while ((entry = readdir(d))) {
+		size_t n = strlen(entry->d_name);
+		if (n < 4 || strcmp(entry->d_name + n - 3, ".md"))
+			continue;
+		char *path = unit_join(dir, entry->d_name);
+		char *expected_path;
+		assert_true(asprintf(&expected_path, "%.*s.expected", (int)(path[0] ? strlen(path) - 3 : 0), path) >= 0);
+		FILE *ef = fopen(expected_path, "r");
+		if (!ef)
+			fail_msg("no '%s'", expected_path);
+		char expected[1024] = "";
+		assert_non_null(fgets(expected, sizeof expected, ef));
+		fclose(ef);
+		expected[strcspn(expected, "\n")] = '\0';
+		diag_free(f->diags);
+		f->diags = diag_new();
+		notice_free(f->n);
+		f->n = NULL;
+		assert_int_equal(notice_load_file(path, &f->n, f->diags, &f->err), II_EDATA);
+		if (strcmp(diag_at(f->diags, 0), expected))
+			fail_msg("%s: got '%s', expected '%s'", path, diag_at(f->diags, 0), expected);
+		checked++;
+		free(path);
+		free(expected_path);
+	}
+	closedir(d);
+	assert_true(checked >= 8);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(valid_bulo),
+		UNIT_TEST(hash_follows_the_bytes),
+		UNIT_TEST(valid_other_types),
+		UNIT_TEST(dates_with_and_without_offset),
+		UNIT_TEST(missing_key),
+		UNIT_TEST(unknown_key_with_suggestion),
+		UNIT_TEST(every_problem_in_one_pass),
+		UNIT_TEST(order_of_dates),
+		UNIT_TEST(key_of_another_type_and_repeated_key),
+		UNIT_TEST(bytes_that_are_not_text),
+		UNIT_TEST(front_matter_is_required),
+		UNIT_TEST(markdown_becomes_plain_text),
+		UNIT_TEST(rebuttal_thread_shape),
+		UNIT_TEST(word_too_long_is_reported_with_its_line),
+		UNIT_TEST(invalid_corpus),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
