@@ -902,16 +902,34 @@ static void compose(const struct notice *n, struct composer *c)
 		snprintf(buf, sizeof buf, "%s Circula un bulo: «%.*s». %s", fact,
 			 (int)(stop ? hoax_len - 1 : hoax_len), n->hoax, verdict);
 		push(c, buf, n->hoax_line);
-	} else if (n->kind == NOTICE_INCIDENCIA) {
-		snprintf(buf, sizeof buf, "ℹ️ %s (%s)%s%s", n->scope, n->status, n->title ? ": " : "",
-			 n->title ? n->title : "");
-		push(c, buf, n->title_line);
-	} else if (n->title) {
-		push(c, n->title, n->title_line);
+	} else {
+		/* the headline and the first paragraph make one post: they are one idea */
+		char opening[1024] = "";
+		if (n->kind == NOTICE_INCIDENCIA)
+			snprintf(opening, sizeof opening, "ℹ️ %s (%s)%s%s", n->scope, n->status,
+				 n->title ? ": " : "", n->title ? n->title : "");
+		else if (n->title)
+			snprintf(opening, sizeof opening, "%s", n->title);
+		size_t first = 0;
+		if (*opening && n->paragraph_count) {
+			sentence(buf, sizeof buf, "", opening);
+			size_t w = strlen(buf);
+			snprintf(buf + w, sizeof buf - w, " %s", n->paragraphs[0].text);
+			push(c, buf, n->paragraphs[0].line);
+			first = 1;
+		}
+		for (size_t i = first; i < n->paragraph_count; i++)
+			push(c, n->paragraphs[i].text, n->paragraphs[i].line);
+		return;
 	}
 	for (size_t i = 0; i < n->paragraph_count; i++)
 		push(c, n->paragraphs[i].text, n->paragraphs[i].line);
-	/* the closing post: sources, then hashtags */
+}
+
+/* Hashtags close the thread: after the sources of a rebuttal, in the last post of the rest. */
+static void close_thread(const struct notice *n, struct composer *c)
+{
+	char buf[4096];
 	size_t w = 0;
 	buf[0] = '\0';
 	if (n->source_count)
@@ -924,8 +942,20 @@ static void compose(const struct notice *n, struct composer *c)
 		if (strlen(tag) > 1)
 			w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s", w ? " " : "", tag);
 	}
-	if (w)
+	if (!w)
+		return;
+	if (n->source_count || !c->count) {
 		push(c, buf, 0);
+		return;
+	}
+	char *last = c->texts[c->count - 1];
+	char *joined;
+	if (asprintf(&joined, "%s %s", last, buf) < 0) {
+		c->oom = true;
+		return;
+	}
+	free(last);
+	c->texts[c->count - 1] = joined;
 }
 
 ii_err notice_thread(const struct notice *n, const char *path, struct thread **out,
@@ -934,6 +964,7 @@ ii_err notice_thread(const struct notice *n, const char *path, struct thread **o
 	*out = NULL;
 	struct composer c = {0};
 	compose(n, &c);
+	close_thread(n, &c);
 	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, "out of memory")
 			  : thread_split((const char *const *)c.texts, c.count, NULL, out, e);
 	if (rc == II_EDATA) {
