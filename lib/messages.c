@@ -187,11 +187,11 @@ ii_err messages_check_lengths(const struct messages *m, const struct config *cfg
 		if (rc == II_OK && p.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH)
 			continue;
 		if (rc == II_OK)
-			diag_add(diags, kinds[k].file, 0,
+			diag_add(diags, template_name(m->templates[k]), 0,
 				 "the message is %d characters long with the service '%s' (limit %d)",
 				 p.weighted_length, name, TWEET_MAX_WEIGHTED_LENGTH);
 		else
-			diag_add(diags, kinds[k].file, 0, "%s", one.detail);
+			diag_add(diags, template_name(m->templates[k]), 0, "%s", one.detail);
 		if (!result)
 			result = ii_fail(e, II_EDATA, "template '%s' is too long", kinds[k].file);
 	}

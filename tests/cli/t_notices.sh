@@ -1,0 +1,214 @@
+# Notices through the commands: lint, preview, notices (ingestion into drafts), approval,
+# revision and the audit trail. Notices are written into the test's own notices/ folder.
+
+NOTICES=notices # relative to the configuration's folder, where conf_new puts $CONF
+
+# notice NAME TEXT: writes notices/NAME
+notice() {
+	mkdir -p "$T/$NOTICES/$(dirname "$1")"
+	printf '%s' "$2" >"$T/$NOTICES/$1"
+}
+
+BULO='---
+tipo: bulo
+titulo: Las pensiones no bajarán en enero
+bulo: Un mensaje dice que las pensiones bajarán un 20 % en enero
+veredicto: FALSO
+fuentes:
+  - https://www.boe.es/
+etiquetas: [Pensiones]
+autor: ana
+---
+Las pensiones contributivas se revalorizan cada enero según el IPC medio.
+
+Si tienes dudas, consulta tu caso en la sede electrónica.
+'
+
+setup_notices() {
+	conf_new "notices_dir=$NOTICES" "$@"
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+}
+
+test_preview_shows_the_posts_with_their_lengths() {
+	setup_notices
+	notice pensiones.md "$BULO"
+	ii preview "$T/$NOTICES/pensiones.md"
+	assert_rc 0
+	assert_contains "$OUT" 'bulo: Las pensiones no bajarán en enero (4 posts)'
+	assert_contains "$OUT" '[1/4] 134/280'
+	assert_contains "$OUT" 'FALSO: Las pensiones no bajarán en enero. Circula un bulo: «Un mensaje dice que las pensiones bajarán un 20 % en enero». Es falso. 1/4'
+	assert_contains "$OUT" 'Fuentes: https://www.boe.es/ #Pensiones 4/4'
+	ii --json preview "$T/$NOTICES/pensiones.md"
+	assert_json 'j.kind' bulo 'j.title' 'Las pensiones no bajarán en enero' 'j.posts.length' 4 \
+		'j.posts[0].weightedLength' 134
+	# the lengths are X's: the reference library agrees on every post
+	local lengths
+	lengths=$(JSON_TEXT=$OUT node -e '
+		const tt = require(process.argv[1]);
+		const j = JSON.parse(process.env.JSON_TEXT);
+		console.log(j.posts.every((p) => tt.parseTweet(p.text).weightedLength === p.weightedLength));
+	' "$root/tests/node_modules/twitter-text")
+	assert_eq true "$lengths" 'our lengths against twitter-text'
+}
+
+test_lint_reports_every_problem_with_its_line() {
+	setup_notices
+	notice buena.md "$BULO"
+	notice mala.md $'---\ntipo: bulo\ntitulo: T\nveredito: FALSO\nfuentes: [http://x.es/]\n---\nTexto.\n'
+	notice larga.md $'---\ntipo: aviso\ntitulo: T\n---\nPrimero.\n\nUna palabra '"$(printf 'x%.0s' {1..300})"$'.\n'
+	ii lint
+	assert_rc 65
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:4:1: error: clave desconocida 'veredito'; ¿quisiste decir 'veredicto'?"
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:2:1: error: falta la clave obligatoria 'bulo' (tipo bulo)"
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:5:11: error: fuente 'http://x.es/' no es una dirección https:// válida"
+	assert_contains "$ERR" "$T/$NOTICES/larga.md:7: error: word 'xxx"
+	assert_eq '3 notices checked, 2 invalid; templates fit' "$OUT"
+	ii lint "$T/$NOTICES/buena.md"
+	assert_rc 0
+	assert_eq '1 notice checked, 0 invalid; templates fit' "$OUT"
+}
+
+test_lint_fails_when_a_template_cannot_fit_the_longest_name() {
+	setup_notices "templates_dir=plantillas"
+	conf_service largo "$(web status/200)" "name=$(printf 'Servicio %.0s' {1..8})"
+	mkdir -p "$T/plantillas" "$T/$NOTICES"
+	cp "$root"/etc/templates/*.txt "$T/plantillas/"
+	ii lint
+	assert_rc 0
+	printf '%s\n' '⚠️ {servicio} no funciona desde las {hora}. Ya estamos trabajando para solucionarlo lo antes posible con todos los medios a nuestro alcance. Te avisaremos en este hilo cuando vuelva a funcionar con normalidad. #SeguridadSocial' >"$T/plantillas/alerta.txt"
+	ii lint
+	assert_rc 65
+	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 286 characters long with the service 'Servicio Servicio"
+	assert_contains "$OUT" 'templates too long'
+}
+
+test_notices_become_drafts_once() {
+	setup_notices
+	notice pensiones.md "$BULO"
+	notice .oculto.md "$BULO"
+	notice borrador.md~ "$BULO"
+	notice notas.txt 'x'
+	ii notices
+	assert_rc 0
+	assert_match "$OUT" "^new draft [0-9a-f]{8} from 'pensiones.md'$"
+	ii notices
+	assert_rc 0
+	assert_eq '' "$OUT" 'a second run with nothing new'
+	ii --json drafts
+	assert_json 'j.length' 1 'j[0].kind' bulo 'j[0].status' pending 'j[0].source' pensiones.md \
+		'j[0].author' ana 'j[0].postCount' 4
+	# nothing the program reads is written
+	assert_eq "$BULO" "$(cat "$T/$NOTICES/pensiones.md")
+" 'the notice after ingestion'
+}
+
+test_invalid_notice_reported_every_run_until_fixed() {
+	setup_notices
+	notice mala.md $'---\ntipo: aviso\n---\nTexto.\n'
+	ii notices
+	assert_rc 65
+	assert_contains "$ERR" "mala.md:2:1: error: falta la clave obligatoria 'titulo' (tipo aviso)"
+	ii notices
+	assert_rc 65
+	assert_contains "$ERR" "falta la clave obligatoria 'titulo'"
+	notice mala.md $'---\ntipo: aviso\ntitulo: Ya está\n---\nTexto.\n'
+	ii notices
+	assert_rc 0
+	assert_contains "$OUT" "new draft"
+}
+
+test_edit_after_approval_goes_back_to_pending() {
+	setup_notices
+	notice pensiones.md "$BULO"
+	ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii approve "${id:0:8}" --by Luis
+	assert_rc 0
+	notice pensiones.md "${BULO/medio./medio del año anterior.}"
+	ii notices
+	assert_rc 0
+	assert_contains "$OUT" "draft ${id:0:8} back to pending: 'pensiones.md' changed after its approval"
+	ii --json show "$id"
+	assert_json 'j.status' pending
+	assert_contains "$(json 'j.posts[1].text')" 'del año anterior'
+	ii --json log "$id"
+	assert_json 'j.map(x => x.action).join()' 'created,approved,revoked,changed'
+}
+
+test_edit_after_publication_is_reported_not_republished() {
+	setup_notices
+	conf_raw '[policy]' 'notices = auto'
+	notice pensiones.md "$BULO"
+	ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	assert_eq approved "$(db "SELECT status FROM draft")" 'status with notices = auto'
+	# as publish leaves it once X has the thread
+	sqlite3 "$T/$DB_FILE" "UPDATE post SET state = 'sent', remote_id = seq + 100;
+			       UPDATE draft SET status = 'published'"
+	notice pensiones.md "${BULO/medio./medio del año anterior.}"
+	ii notices
+	assert_rc 0
+	assert_contains "$ERR" "incluinfo: warning: 'pensiones.md' changed after publication; draft ${id:0:8} is not republished"
+	ii notices
+	assert_contains "$ERR" 'changed after publication'
+	assert_eq 1 "$(db "SELECT count(*) FROM audit WHERE action = 'changed after publication'")" 'audit entries'
+	assert_eq 'published|100' "$(db "SELECT status, remote_id FROM draft JOIN post ON post.draft = uuid WHERE seq = 0")" 'the draft'
+}
+
+test_two_person_rule() {
+	setup_notices
+	conf_raw '[policy]' 'two_person = true'
+	notice pensiones.md "$BULO"
+	ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii approve "$id" --by Ana
+	assert_rc 65
+	assert_contains "$ERR" "'Ana' wrote this notice and cannot approve it too (two-person rule)"
+	ii approve "$id" --by Luis
+	assert_rc 0
+}
+
+test_symlink_outside_is_refused() {
+	setup_notices
+	notice dentro.md "$BULO"
+	printf '%s' "$BULO" >"$T/fuera.md"
+	ln -s "$T/fuera.md" "$T/$NOTICES/enlace.md"
+	ln -s dentro.md "$T/$NOTICES/alias.md"
+	ii --json notices
+	assert_rc 65
+	assert_contains "$ERR" "enlace.md: error: refusing symbolic link to '$T/fuera.md', outside the notices directory"
+	assert_json 'j.new.map(x => x.file).join()' 'alias.md,dentro.md'
+}
+
+test_maintenance_window_suppresses_alerts_and_an_overrun_opens_one() {
+	local t0=1796112000 # 2026-12-01 09:00 in Madrid
+	conf_new "notices_dir=$NOTICES"
+	conf_service sede "$(seq_url sede 200,503,503,503,503,503,503)" failures_to_open=1 grace_minutes=15
+	conf_raw '[policy]' 'notices = auto'
+	notice parada.md $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-01 10:00\nhasta: 2026-12-01 11:00\naviso_antes: 30 min\n---\nMejoras.\n'
+	INCLUINFO_NOW=$t0 ii notices
+	assert_rc 0
+	assert_eq "$((t0 + 1800))" "$(db "SELECT due_at FROM draft")" 'announced 30 min before'
+	INCLUINFO_NOW=$t0 ii check
+	assert_rc 0
+	# failing inside the window: maintenance, no incident
+	INCLUINFO_NOW=$((t0 + 3700)) ii --json check
+	assert_rc 1
+	svc_is 0 state down event maintenance
+	INCLUINFO_NOW=$((t0 + 3700)) ii status
+	assert_contains "$OUT" '(maintenance window)'
+	assert_eq 0 "$(db "SELECT count(*) FROM incident")" 'incidents during the window'
+	assert_eq 'mantenimiento mantenimiento-inicio' "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'drafts'
+	# after the end, within the grace period: still nothing
+	INCLUINFO_NOW=$((t0 + 7200 + 600)) ii check
+	assert_eq 0 "$(db "SELECT count(*) FROM incident")" 'incidents within the grace period'
+	assert_contains "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'mantenimiento-fin'
+	# still failing 15 minutes after it: an incident, as usual
+	INCLUINFO_NOW=$((t0 + 7200 + 900)) ii --json check
+	assert_rc 2
+	svc_is 0 event opened
+	assert_eq 1 "$(db "SELECT count(*) FROM incident")" 'incidents after the grace period'
+}
