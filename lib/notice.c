@@ -58,6 +58,7 @@ struct raw {
 	int *item_columns;
 	size_t count;
 	bool is_list;
+	bool bad; /* already reported as the wrong kind of value */
 };
 
 struct parser {
@@ -68,6 +69,7 @@ struct parser {
 	int errors;
 	bool oom;
 	int yaml_first_line; /* the file's line of the front matter's first line */
+	bool yaml_failed;    /* the front matter is not YAML: its values are not judged */
 	char first[1024];    /* the first problem, for e */
 };
 
@@ -211,48 +213,75 @@ static void add_item(struct parser *p, struct raw *r, const char *value, yaml_ma
 	r->count++;
 }
 
+/* Consumes the rest of a collection whose start event was just read. */
+static bool skip_collection(yaml_parser_t *yp)
+{
+	for (int depth = 1; depth > 0;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(yp, &ev))
+			return false;
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (end)
+			return false;
+	}
+	return true;
+}
+
+static bool is_collection(const yaml_event_t *ev)
+{
+	return ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
+}
+
 /* Reads the value of key k (or skips it when k < 0) from the parser's next events. */
 static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *name)
 {
 	yaml_event_t ev;
 	if (!yaml_parser_parse(yp, &ev))
 		return false;
-	struct raw *r = k >= 0 ? &p->raw[k] : NULL;
-	int line = file_line(p, ev.start_mark), column = (int)ev.start_mark.column + 1;
+	struct raw scratch = {0};
+	struct raw *r = k >= 0 ? &p->raw[k] : &scratch;
+	r->line = file_line(p, ev.start_mark);
+	r->column = (int)ev.start_mark.column + 1;
 	bool ok = true;
 	if (ev.type == YAML_SCALAR_EVENT) {
-		if (r) {
-			r->scalar = copy(p, (const char *)ev.data.scalar.value);
-			r->line = line;
-			r->column = column;
-		}
+		r->scalar = copy(p, (const char *)ev.data.scalar.value);
 	} else if (ev.type == YAML_SEQUENCE_START_EVENT) {
-		if (r) {
-			r->is_list = true;
-			r->line = line;
-			r->column = column;
-		}
+		r->is_list = true;
+		bool reported = false;
 		for (;;) {
 			yaml_event_t item;
 			if (!yaml_parser_parse(yp, &item)) {
 				ok = false;
 				break;
 			}
-			yaml_event_type_t type = item.type;
-			if (type == YAML_SCALAR_EVENT && r)
+			bool end = item.type == YAML_SEQUENCE_END_EVENT;
+			if (item.type == YAML_SCALAR_EVENT) {
 				add_item(p, r, (const char *)item.data.scalar.value, item.start_mark);
-			else if (type != YAML_SCALAR_EVENT && type != YAML_SEQUENCE_END_EVENT)
-				problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
-					"cada elemento de '%s' debe ser un texto", name);
+			} else if (!end) {
+				if (!reported)
+					problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
+						"cada elemento de '%s' debe ser un texto", name);
+				reported = r->bad = true;
+				ok = !is_collection(&item) || skip_collection(yp);
+			}
 			yaml_event_delete(&item);
-			if (type != YAML_SCALAR_EVENT)
+			if (end || !ok)
 				break;
 		}
 	} else {
-		problem(p, line, column, "'%s' debe ser un texto o una lista de textos", name);
-		ok = ev.type != YAML_MAPPING_START_EVENT; /* a nested mapping cannot be skipped here */
+		bool list = k >= 0 && keys[k].list;
+		problem(p, r->line, r->column, "'%s' debe ser %s", name,
+			list ? "una lista de textos" : "un texto");
+		r->bad = true;
+		ok = !is_collection(&ev) || skip_collection(yp);
 	}
 	yaml_event_delete(&ev);
+	raw_free(&scratch);
 	return ok;
 }
 
@@ -320,6 +349,7 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 		yaml_event_delete(&ev);
 	}
 	if (yp.error != YAML_NO_ERROR) {
+		p->yaml_failed = true;
 		yaml_mark_t mark = yp.problem_mark;
 		problem(p, file_line(p, mark), (int)mark.column + 1, "la cabecera no es YAML válido: %s",
 			yp.problem ? yp.problem : "error de sintaxis");
@@ -456,7 +486,7 @@ static int index_of(const char *value, const char *const *set, size_t n)
 static const char *scalar_of(struct parser *p, int k)
 {
 	struct raw *r = &p->raw[k];
-	if (!r->present)
+	if (!r->present || r->bad)
 		return NULL;
 	if (r->is_list) {
 		problem(p, r->line, r->column, "'%s' debe ser un texto, no una lista", keys[k].name);
@@ -487,7 +517,7 @@ static char **list_of(struct parser *p, int k, size_t *count)
 {
 	struct raw *r = &p->raw[k];
 	*count = 0;
-	if (!r->present)
+	if (!r->present || r->bad)
 		return NULL;
 	if (!r->is_list) {
 		if (!r->scalar || !*r->scalar) {
@@ -737,7 +767,8 @@ static void parse_file(struct parser *p, struct notice *n, const char *text, siz
 	}
 	p->yaml_first_line = 2;
 	parse_front(p, front, (size_t)(close - front));
-	validate(p, n);
+	if (!p->yaml_failed)
+		validate(p, n);
 	const char *body = line_end(close, end);
 	body = body < end ? body + 1 : end;
 	parse_body(p, n, body, (size_t)(end - body), line + 1);

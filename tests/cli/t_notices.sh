@@ -212,3 +212,63 @@ test_maintenance_window_suppresses_alerts_and_an_overrun_opens_one() {
 	svc_is 0 event opened
 	assert_eq 1 "$(db "SELECT count(*) FROM incident")" 'incidents after the grace period'
 }
+
+test_invalid_corpus_gives_the_expected_messages_and_status() {
+	setup_notices
+	local file expected checked=0
+	for file in "$root"/tests/notices-invalid/*.md; do
+		[[ ${file##*/} == README.md ]] && continue
+		expected=$(<"${file%.md}.expected")
+		ii lint "$file"
+		assert_eq "${expected%%$'\n'*}" "exit $RC" "exit status of ${file##*/}"
+		assert_eq "${expected#*$'\n'}" "${ERR//"$root/"/}" "messages of ${file##*/}"
+		checked=$((checked + 1))
+	done
+	((checked >= 40)) || fail "only $checked invalid notices"
+}
+
+test_ambiguous_and_unknown_prefixes() {
+	setup_notices
+	notice a.md "$BULO"
+	notice b.md "${BULO/medio./medio del año.}"
+	ii notices
+	# two drafts whose ids share their first characters
+	sqlite3 "$T/$DB_FILE" "UPDATE draft SET uuid = 'abcdef01' || substr(uuid, 9) WHERE source = 'a.md';
+			       UPDATE draft SET uuid = 'abcdef02' || substr(uuid, 9) WHERE source = 'b.md'"
+	ii show abcdef
+	assert_rc 65
+	assert_contains "$ERR" "draft id 'abcdef' is ambiguous: give more characters"
+	ii show abcdef01
+	assert_rc 0
+	ii approve fedcba --by Luis
+	assert_rc 65
+	assert_contains "$ERR" "no draft 'fedcba'"
+}
+
+# snapshot: every entry of the notices folder with its size, mode and times, and every
+# file's SHA-256
+snapshot() {
+	(cd "$T/$NOTICES" && find . -printf '%p %s %m %T@ %C@\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+
+# every command leaves the notices byte for byte as they were
+test_notices_are_never_written() {
+	setup_notices
+	notice pensiones.md "$BULO"
+	notice mala.md $'---\ntipo: aviso\n---\nTexto.\n'
+	notice sub/otra.md "${BULO/FALSO/ENGAÑOSO}"
+	local before
+	before=$(snapshot)
+	ii lint
+	ii preview "$T/$NOTICES/pensiones.md"
+	ii notices
+	ii drafts
+	local id
+	id=$(db "SELECT uuid FROM draft LIMIT 1")
+	ii approve "$id" --by Luis
+	ii reject "$id" --by Luis
+	ii notices
+	ii log
+	assert_eq "$before" "$(snapshot)" \
+		'the notices folder after every command'
+}
