@@ -429,9 +429,10 @@ static size_t tco_link(const char *s)
 }
 
 /*
- * local against remote, where each t.co link in remote stands for one URL of local: a
- * run of one or more non-space bytes. reach[i] says local[0..i) has matched the part of
- * remote seen so far; every position is followed at once, so no backtracking.
+ * local against remote, where each t.co link in remote stands for one URL of local: a run
+ * without spaces holding a dot with something on both sides (every URL twitter-text finds
+ * has a domain), so that a plain word never passes for a link. reach[i] says local[0..i) has matched the part of remote seen so far; every position
+ * is followed at once, so no backtracking.
  */
 static bool match_links(const char *local, const char *remote)
 {
@@ -456,8 +457,13 @@ static bool match_links(const char *local, const char *remote)
 				if (i + literal <= n && !memcmp(local + i, remote, literal))
 					any = next[i + literal] = true;
 			} else {
-				for (size_t j = i; j < n && !isspace((unsigned char)local[j]); j++)
-					any = next[j + 1] = true;
+				size_t dot = 0; /* the first dot after the run's first byte */
+				for (size_t j = i; j < n && !isspace((unsigned char)local[j]); j++) {
+					if (local[j] == '.' && !dot && j > i)
+						dot = j;
+					if (dot && j > dot)
+						any = next[j + 1] = true;
+				}
 				/* a URL X left as it was also matches literally */
 				if (i + link <= n && !memcmp(local + i, remote, link))
 					any = next[i + link] = true;
