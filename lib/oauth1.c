@@ -20,7 +20,7 @@ struct encoded {
 
 struct encoded_list {
 	struct encoded *items;
-	size_t count, cap;
+	size_t count;
 };
 
 char *oauth1_encode(const char *text, size_t len)
@@ -43,17 +43,10 @@ static void encoded_list_free(struct encoded_list *list)
 	free(list->items);
 }
 
+/* The list is allocated once with room for every parameter (see oauth1_base_string). */
 static ii_err encoded_add(struct encoded_list *list, const char *name, size_t name_len,
 			  const char *value, size_t value_len, struct ii_error *e)
 {
-	if (list->count == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct encoded *items = realloc(list->items, cap * sizeof *items);
-		if (!items)
-			return ii_fail(e, II_ENOMEM, "out of memory signing a request");
-		list->items = items;
-		list->cap = cap;
-	}
 	struct encoded *p = &list->items[list->count];
 	p->name = oauth1_encode(name, name_len);
 	p->value = oauth1_encode(value, value_len);
@@ -201,6 +194,14 @@ ii_err oauth1_base_string(const char *method, const char *url, const struct oaut
 	ii_err rc = split_url(url, &base, &query, e);
 
 	*out = NULL;
+	if (rc == II_OK) {
+		/* a query of k '&' holds at most k + 1 parameters */
+		size_t cap = param_count + 1;
+		for (const char *c = query; *c; c++)
+			cap += *c == '&';
+		if (!(list.items = calloc(cap, sizeof *list.items)))
+			rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+	}
 	if (rc == II_OK)
 		rc = add_query(&list, query, e);
 	for (size_t i = 0; rc == II_OK && i < param_count; i++)

@@ -15,9 +15,10 @@
 
 #define RATE_WINDOW_S 900 /* X's rate-limit window, when a 429 comes without its reset */
 
+/* Allocated once at its limit (and the NUL): a client makes one request at a time. */
 struct buffer {
 	char *data;
-	size_t len, cap, limit;
+	size_t len, limit;
 	bool truncated;
 };
 
@@ -501,20 +502,11 @@ bool xapi_text_matches(const char *local, const char *remote)
 
 /* --- the client ------------------------------------------------------------------------ */
 
+/* Keeps what fits under the buffer's limit; false when something had to be left out. */
 static bool buffer_append(struct buffer *b, const char *data, size_t len)
 {
 	size_t room = b->limit - b->len;
 	size_t take = len < room ? len : room;
-	if (b->len + take + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + take + 1)
-			cap *= 2;
-		char *grown = realloc(b->data, cap);
-		if (!grown)
-			return false;
-		b->data = grown;
-		b->cap = cap;
-	}
 	memcpy(b->data + b->len, data, take);
 	b->len += take;
 	b->data[b->len] = '\0';
@@ -527,8 +519,7 @@ static void buffer_clear(struct buffer *b)
 {
 	b->len = 0;
 	b->truncated = false;
-	if (b->data)
-		b->data[0] = '\0';
+	b->data[0] = '\0';
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
@@ -606,8 +597,11 @@ ii_err xapi_new(const struct xapi_options *options, const struct cred *cred,
 	api->trace = options->trace;
 	api->trace_user = options->trace_user;
 	api->body.limit = XAPI_BODY_CAP;
+	api->body.data = malloc(XAPI_BODY_CAP + 1);
 	api->headers.limit = XAPI_HEADER_CAP;
-	if (!api->base_url || !api->shown_url || (options->ca_file && !api->ca_file)) {
+	api->headers.data = malloc(XAPI_HEADER_CAP + 1);
+	if (!api->base_url || !api->shown_url || (options->ca_file && !api->ca_file) ||
+	    !api->body.data || !api->headers.data) {
 		xapi_free(api);
 		return ii_fail(e, II_ENOMEM, "out of memory setting up the X API client");
 	}
@@ -754,11 +748,11 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 		long status = 0;
 		curl_easy_getinfo(api->easy, CURLINFO_RESPONSE_CODE, &status);
 		if (code == CURLE_OK) {
-			rc = xapi_parse_response(call, status, api->headers.data ? api->headers.data : "",
+			rc = xapi_parse_response(call, status, api->headers.data,
 						 api->body.data, api->body.len, time(NULL), result,
 						 timeline, e);
 		} else {
-			read_rate(api->headers.data ? api->headers.data : "", &result->rate);
+			read_rate(api->headers.data, &result->rate);
 			result->http_status = status;
 			transport_failure(api, call, code, result);
 		}

@@ -3,18 +3,6 @@
 
 #include "oauth1.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return 0;
-}
-
 static void assert_encodes(const char *text, const char *expected)
 {
 	char *got = oauth1_encode(text, strlen(text));
@@ -181,15 +169,15 @@ static void test_fresh_nonce_and_timestamp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UNIT_TEST(test_encode),
-		UNIT_TEST(test_x_example),
-		UNIT_TEST(test_x_example_base_string),
-		UNIT_TEST(test_rfc5849_example),
-		UNIT_TEST(test_oauth_core_example),
-		UNIT_TEST(test_rfc5849_base_string_rules),
-		UNIT_TEST(test_port_kept_unless_default),
-		UNIT_TEST(test_not_a_url),
-		UNIT_TEST(test_fresh_nonce_and_timestamp),
+		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_x_example),
+		cmocka_unit_test(test_x_example_base_string),
+		cmocka_unit_test(test_rfc5849_example),
+		cmocka_unit_test(test_oauth_core_example),
+		cmocka_unit_test(test_rfc5849_base_string_rules),
+		cmocka_unit_test(test_port_kept_unless_default),
+		cmocka_unit_test(test_not_a_url),
+		cmocka_unit_test(test_fresh_nonce_and_timestamp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
