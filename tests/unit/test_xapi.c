@@ -370,9 +370,8 @@ static char *read_whole(const char *path)
 	return text;
 }
 
-static int start_fake(void **state)
+static void start_fake(void)
 {
-	(void)state;
 	fake.dir = unit_tmpdir();
 	char *cred_path = unit_write_file(fake.dir, "fake.cred", OAUTH_SET "bearer_token=" BEARER "\n");
 	char *port_file = unit_join(fake.dir, "port.json");
@@ -398,7 +397,6 @@ static int start_fake(void **state)
 	free(ports);
 	free(port_file);
 	free(cred_path);
-	return 0;
 }
 
 static int stop_fake(void **state)
@@ -499,7 +497,7 @@ static int setup(void **state)
 {
 	(void)state;
 	if (!fake.dir)
-		return 0; /* the pure tests */
+		start_fake();
 	control_ok("POST", "/_reset", NULL);
 	fake.cred = load_cred("client.cred", OAUTH_SET);
 	fake.api = client(fake.cred, fake.base_url);
@@ -799,26 +797,25 @@ static void test_e2e_trace_redacted(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest pure[] = {
-		UNIT_TEST(test_created),
-		UNIT_TEST(test_created_without_id_may_be_committed),
-		UNIT_TEST(test_bad_request),
-		UNIT_TEST(test_unauthorized),
-		UNIT_TEST(test_duplicate_and_forbidden),
-		UNIT_TEST(test_rate_limited_window),
-		UNIT_TEST(test_rate_limited_day),
-		UNIT_TEST(test_rate_limited_without_headers),
-		UNIT_TEST(test_usage_cap),
-		UNIT_TEST(test_server_errors),
-		UNIT_TEST(test_me),
-		UNIT_TEST(test_timeline),
-		UNIT_TEST(test_timeline_unknown_user),
-		UNIT_TEST(test_delete),
-		UNIT_TEST(test_text_matches),
-		UNIT_TEST(test_base_url_rules),
-		UNIT_TEST(test_valid_id),
-	};
-	const struct CMUnitTest against_fake[] = {
+	/* the pure tests first: they need no fake, which the first test against it starts */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_created),
+		cmocka_unit_test(test_created_without_id_may_be_committed),
+		cmocka_unit_test(test_bad_request),
+		cmocka_unit_test(test_unauthorized),
+		cmocka_unit_test(test_duplicate_and_forbidden),
+		cmocka_unit_test(test_rate_limited_window),
+		cmocka_unit_test(test_rate_limited_day),
+		cmocka_unit_test(test_rate_limited_without_headers),
+		cmocka_unit_test(test_usage_cap),
+		cmocka_unit_test(test_server_errors),
+		cmocka_unit_test(test_me),
+		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_timeline_unknown_user),
+		cmocka_unit_test(test_delete),
+		cmocka_unit_test(test_text_matches),
+		cmocka_unit_test(test_base_url_rules),
+		cmocka_unit_test(test_valid_id),
 		UNIT_TEST(test_e2e_thread),
 		UNIT_TEST(test_e2e_pages),
 		UNIT_TEST(test_e2e_bearer),
@@ -834,8 +831,7 @@ int main(void)
 		UNIT_TEST(test_e2e_trace_redacted),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	int failed = cmocka_run_group_tests(pure, NULL, NULL);
-	failed += cmocka_run_group_tests(against_fake, start_fake, stop_fake);
+	int failed = cmocka_run_group_tests(tests, NULL, stop_fake);
 	curl_global_cleanup();
 	return failed;
 }
