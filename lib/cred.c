@@ -1,0 +1,211 @@
+#include "cred.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum cred_key { KEY_CONSUMER_KEY, KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN, KEY_ACCESS_TOKEN_SECRET,
+		KEY_BEARER_TOKEN, KEY_COUNT };
+
+static const char *const key_names[KEY_COUNT] = {
+	"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token",
+};
+
+struct cred {
+	char *values[KEY_COUNT];
+	struct oauth1_keys keys;
+};
+
+static void wipe_string(char *s)
+{
+	if (s)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+void cred_free(struct cred *cred)
+{
+	if (!cred)
+		return;
+	for (int k = 0; k < KEY_COUNT; k++)
+		wipe_string(cred->values[k]);
+	OPENSSL_cleanse(cred, sizeof *cred);
+	free(cred);
+}
+
+const struct oauth1_keys *cred_oauth1(const struct cred *cred)
+{
+	return cred->values[KEY_BEARER_TOKEN] ? NULL : &cred->keys;
+}
+
+const char *cred_bearer(const struct cred *cred)
+{
+	return cred->values[KEY_BEARER_TOKEN];
+}
+
+bool cred_leaks_into(const struct cred *cred, const char *text)
+{
+	static const enum cred_key secrets[] = {KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN_SECRET,
+						KEY_BEARER_TOKEN};
+	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+		const char *value = cred->values[secrets[i]];
+		if (value && strstr(text, value))
+			return true;
+	}
+	return false;
+}
+
+/* Reads the whole file into buf (at most CRED_FILE_CAP bytes, NUL-terminated). */
+static ii_err read_private_file(const char *path, char *buf, struct ii_error *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ii_fail(e, II_EIO, "cannot open credentials file '%s': %s", path, strerror(errno));
+	struct stat st;
+	ii_err rc = II_OK;
+	if (fstat(fd, &st) < 0)
+		rc = ii_fail(e, II_EIO, "cannot read credentials file '%s': %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is not a regular file", path);
+	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+		rc = ii_fail(e, II_ECONFIG,
+			     "credentials file '%s' is open to group or others (mode %04o): run chmod 600 '%s'",
+			     path, (unsigned)(st.st_mode & 07777), path);
+	size_t len = 0;
+	while (rc == II_OK) {
+		ssize_t got = read(fd, buf + len, CRED_FILE_CAP + 1 - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			rc = ii_fail(e, II_EIO, "cannot read credentials file '%s': %s", path, strerror(errno));
+		else if (got == 0)
+			break;
+		else if ((len += (size_t)got) > CRED_FILE_CAP)
+			rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is larger than %u KiB", path,
+				     CRED_FILE_CAP / 1024);
+	}
+	buf[len > CRED_FILE_CAP ? CRED_FILE_CAP : len] = '\0';
+	close(fd);
+	return rc;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static bool printable_token(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* A key is shown in a message only when it cannot plausibly be a misplaced secret. */
+static bool showable_key(const char *key)
+{
+	size_t len = strspn(key, "abcdefghijklmnopqrstuvwxyz_");
+	return len == strlen(key) && len > 0 && len <= 24;
+}
+
+static ii_err parse_line(struct cred *cred, const char *path, int line_no, char *line,
+			 struct ii_error *e)
+{
+	char *text = trim(line);
+	if (!*text || *text == '#')
+		return II_OK;
+	char *eq = strchr(text, '=');
+	if (!eq)
+		return ii_fail(e, II_ECONFIG, "%s:%d: expected KEY=VALUE", path, line_no);
+	*eq = '\0';
+	char *key = trim(text);
+	char *value = trim(eq + 1);
+	int k = 0;
+	while (k < KEY_COUNT && strcmp(key, key_names[k]))
+		k++;
+	if (k == KEY_COUNT)
+		return showable_key(key)
+			? ii_fail(e, II_ECONFIG, "%s:%d: unknown key '%s'", path, line_no, key)
+			: ii_fail(e, II_ECONFIG, "%s:%d: unknown key (not shown: it may be a secret)",
+				  path, line_no);
+	if (cred->values[k])
+		return ii_fail(e, II_ECONFIG, "%s:%d: '%s' is given twice", path, line_no, key);
+	if (!*value)
+		return ii_fail(e, II_ECONFIG, "%s:%d: '%s' is empty", path, line_no, key);
+	if (!printable_token(value))
+		return ii_fail(e, II_ECONFIG,
+			       "%s:%d: the value of '%s' holds a space, a control or a non-ASCII character",
+			       path, line_no, key);
+	if (!(cred->values[k] = strdup(value)))
+		return ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
+	return II_OK;
+}
+
+static ii_err check_complete(const struct cred *cred, const char *path, struct ii_error *e)
+{
+	int oauth_given = 0;
+	for (int k = KEY_CONSUMER_KEY; k <= KEY_ACCESS_TOKEN_SECRET; k++)
+		oauth_given += cred->values[k] != NULL;
+	if (cred->values[KEY_BEARER_TOKEN] && oauth_given)
+		return ii_fail(e, II_ECONFIG,
+			       "%s: holds both bearer_token and OAuth 1.0a keys: keep one set", path);
+	if (cred->values[KEY_BEARER_TOKEN])
+		return II_OK;
+	for (int k = KEY_CONSUMER_KEY; k <= KEY_ACCESS_TOKEN_SECRET; k++)
+		if (!cred->values[k])
+			return ii_fail(e, II_ECONFIG,
+				       oauth_given ? "%s: '%s' is missing (OAuth 1.0a needs consumer_key, "
+						     "consumer_secret, access_token and access_token_secret)"
+						   : "%s: holds no credentials: expected '%s' and the other OAuth "
+						     "1.0a keys, or bearer_token",
+				       path, key_names[k]);
+	return II_OK;
+}
+
+ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
+{
+	*out = NULL;
+	char *buf = malloc(CRED_FILE_CAP + 2);
+	struct cred *cred = calloc(1, sizeof *cred);
+	ii_err rc = buf && cred ? II_OK : ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
+
+	if (rc == II_OK)
+		rc = read_private_file(path, buf, e);
+	char *line = buf;
+	for (int line_no = 1; rc == II_OK && line; line_no++) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		rc = parse_line(cred, path, line_no, line, e);
+		line = next;
+	}
+	if (rc == II_OK)
+		rc = check_complete(cred, path, e);
+	if (buf) {
+		OPENSSL_cleanse(buf, CRED_FILE_CAP + 2);
+		free(buf);
+	}
+	if (rc != II_OK) {
+		cred_free(cred);
+		return rc;
+	}
+	cred->keys = (struct oauth1_keys){
+		.consumer_key = cred->values[KEY_CONSUMER_KEY],
+		.consumer_secret = cred->values[KEY_CONSUMER_SECRET],
+		.token = cred->values[KEY_ACCESS_TOKEN],
+		.token_secret = cred->values[KEY_ACCESS_TOKEN_SECRET],
+	};
+	*out = cred;
+	return II_OK;
+}

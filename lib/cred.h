@@ -1,0 +1,46 @@
+#ifndef INCLUINFO_CRED_H
+#define INCLUINFO_CRED_H
+
+/*
+ * The X credentials file: KEY=VALUE lines holding either the four OAuth 1.0a user-context
+ * values (consumer_key, consumer_secret, access_token, access_token_secret) or an OAuth 2.0
+ * user bearer_token; '#' comments and blank lines allowed. cred_load() returns a struct
+ * cred the caller owns and releases with cred_free(), which wipes every value from memory.
+ * Pointers the accessors return belong to the struct cred. No error detail ever holds a
+ * value read from the file.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "oauth1.h"
+
+/* Larger credentials files are refused unread. */
+#define CRED_FILE_CAP (64u * 1024)
+
+struct cred;
+
+/*
+ * Reads path. II_ECONFIG when the file is readable by group or others (the detail says to
+ * run chmod 600 on it), is not a regular file, is larger than CRED_FILE_CAP, or holds an
+ * unknown key, a repeated key, a line without '=', an empty value or one that is not
+ * printable ASCII without spaces ("PATH:LINE: ..."), or an incomplete or mixed set of
+ * keys; II_EIO when it cannot be read; II_ENOMEM.
+ */
+ii_err cred_load(const char *path, struct cred **out, struct ii_error *e);
+
+/* Wipes and frees (NULL: nothing). */
+void cred_free(struct cred *cred);
+
+/* The OAuth 1.0a keys, or NULL when the file holds a bearer token. */
+const struct oauth1_keys *cred_oauth1(const struct cred *cred);
+
+/* The OAuth 2.0 bearer token, or NULL when the file holds OAuth 1.0a keys. */
+const char *cred_bearer(const struct cred *cred);
+
+/* Whether text contains any of the secret values (the consumer and token secrets, the
+ * bearer token), for tests and for a last check before something is shown or stored. */
+bool cred_leaks_into(const struct cred *cred, const char *text);
+
+#endif
