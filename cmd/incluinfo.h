@@ -45,10 +45,15 @@ int cmd_count(int argc, char **argv, struct cli *cli);
 int cmd_drafts(int argc, char **argv, struct cli *cli);
 int cmd_incident(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
+int cmd_publish(int argc, char **argv, struct cli *cli);
 int cmd_reject(int argc, char **argv, struct cli *cli);
+int cmd_retract(int argc, char **argv, struct cli *cli);
+int cmd_run(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
+/* publish's body, which run calls too; returns the exit code. */
+int cli_publish(struct cli *cli, bool dry_run);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 
