@@ -50,12 +50,17 @@ int cmd_lint(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
 int cmd_notices(int argc, char **argv, struct cli *cli);
 int cmd_preview(int argc, char **argv, struct cli *cli);
+int cmd_publish(int argc, char **argv, struct cli *cli);
 int cmd_reject(int argc, char **argv, struct cli *cli);
+int cmd_retract(int argc, char **argv, struct cli *cli);
+int cmd_run(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
 /* Regenerates every feed from store and reports it; returns the exit code. */
 int cli_write_feeds(const struct cli *cli, struct store *store);
+/* publish's body, which run calls too; returns the exit code. */
+int cli_publish(struct cli *cli, bool dry_run);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 

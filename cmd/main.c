@@ -125,6 +125,31 @@ static const struct command commands[] = {
 	 "Each file is replaced atomically. publish does the same when it published anything.\n"
 	 "Needs [feeds] base_url (exit 78 without it).\n",
 	 NEEDS_CONFIG},
+	{"publish", cmd_publish, "publish approved drafts that are due to X",
+	 "usage: incluinfo publish [--dry-run]\n"
+	 "\n"
+	 "Sends every approved draft that is due (publicar <= now < caduca), oldest first, each\n"
+	 "thread part by part, thread_delay_ms apart; expired drafts become expired. Every post\n"
+	 "is journalled before it is sent and reconciled against the account's recent posts\n"
+	 "after a crash or a timeout, so nothing is posted twice. Rate limits are respected: a\n"
+	 "thread starts only when the known budget covers all its posts. --dry-run prints what\n"
+	 "would be sent and changes nothing; --json reports published, deferred (with reason\n"
+	 "and time) and failed drafts. Exit 0 when everything due was published or deferred,\n"
+	 "65 when a draft failed for good, 69 when X refused the credentials or did not answer.\n",
+	 NEEDS_CONFIG},
+	{"retract", cmd_retract, "delete a published draft's posts from X",
+	 "usage: incluinfo retract ID --by NAME --reason TEXT\n"
+	 "\n"
+	 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n",
+	 NEEDS_CONFIG},
+	{"run", cmd_run, "one cron cycle: check, notices, publish, under the lock",
+	 "usage: incluinfo run\n"
+	 "\n"
+	 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
+	 "whatever is printed); errors go to stderr. Bounded by [general] run_timeout. Exit 0\n"
+	 "unless a step failed: 69 when the check could not judge or X failed, 65 for invalid\n"
+	 "notices or failed drafts, 75 when another run holds the lock.\n",
+	 NEEDS_CONFIG},
 	{"log", cmd_log, "show the audit trail",
 	 "usage: incluinfo log [ID]\n"
 	 "\n"

@@ -1,0 +1,130 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "incluinfo.h"
+#include "publish.h"
+#include "xchannel.h"
+
+static void trace(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "incluinfo: trace: %s\n", line);
+}
+
+static void print_item(const struct publish_item *it, bool dry_run)
+{
+	char until[32] = "";
+	if (it->until)
+		cli_time_human(it->until, until);
+	switch (it->fate) {
+	case PUBLISH_PUBLISHED:
+		printf("%s %.8s %s \"%s\" (%zu post%s)\n", dry_run ? "would publish" : "published",
+		       it->draft.uuid, it->draft.kind, it->draft.title, dry_run ? it->draft.post_count : it->sent,
+		       (dry_run ? it->draft.post_count : it->sent) == 1 ? "" : "s");
+		break;
+	case PUBLISH_DEFERRED:
+		printf("deferred %.8s \"%s\"%s%s: %s\n", it->draft.uuid, it->draft.title,
+		       *until ? " until " : "", until, it->reason);
+		break;
+	case PUBLISH_FAILED:
+		printf("failed %.8s \"%s\": %s\n", it->draft.uuid, it->draft.title, it->reason);
+		break;
+	}
+}
+
+static cJSON *report_json(const struct publish_report *rep)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *lists[] = {cJSON_AddArrayToObject(o, "published"), cJSON_AddArrayToObject(o, "deferred"),
+			  cJSON_AddArrayToObject(o, "failed")};
+	for (size_t i = 0; i < rep->count; i++) {
+		const struct publish_item *it = &rep->items[i];
+		cJSON *item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "id", it->draft.uuid);
+		cJSON_AddStringToObject(item, "kind", it->draft.kind);
+		cJSON_AddStringToObject(item, "title", it->draft.title);
+		if (it->fate == PUBLISH_PUBLISHED)
+			cJSON_AddNumberToObject(item, "posts", (double)it->draft.post_count);
+		if (it->fate == PUBLISH_DEFERRED) {
+			cJSON_AddStringToObject(item, "reason", it->reason);
+			cJSON_AddItemToObject(item, "until", cli_json_time(it->until));
+		}
+		if (it->fate == PUBLISH_FAILED)
+			cJSON_AddStringToObject(item, "error", it->reason);
+		cJSON_AddItemToArray(lists[it->fate], item);
+	}
+	cJSON_AddNumberToObject(o, "expired", (double)rep->expired);
+	return o;
+}
+
+int cli_publish(struct cli *cli, bool dry_run)
+{
+	struct lock *lock = NULL;
+	int status = dry_run ? EXIT_OK : cli_lock(cli, &lock);
+	if (status)
+		return status;
+	struct store *store = NULL;
+	struct xchannel *x = NULL;
+	struct ii_error e = {0};
+	struct publish_report rep = {0};
+	status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
+	if (status || !store)
+		goto out;
+	if (xchannel_open(cli->config, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
+		status = cli_fail(&e);
+		goto out;
+	}
+	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	const struct publish_options options = {
+		.now = actor.at,
+		.thread_delay_ms = cli->config->thread_delay_ms,
+		.max_attempts = 3,
+		.dry_run = dry_run,
+		.actor = &actor,
+	};
+	if (publish_run(store, xchannel_channel(x), &options, &rep, &e)) {
+		status = cli_fail(&e);
+		goto out;
+	}
+	bool failed = false;
+	for (size_t i = 0; i < rep.count; i++)
+		failed |= rep.items[i].fate == PUBLISH_FAILED;
+	if (cli->json)
+		status = cli_print_json(report_json(&rep));
+	else if (!cli->quiet || failed || rep.unauthorized || rep.remote_failed)
+		for (size_t i = 0; i < rep.count; i++)
+			if (!cli->quiet || rep.items[i].fate != PUBLISH_PUBLISHED)
+				print_item(&rep.items[i], dry_run);
+	if (rep.unauthorized) {
+		cli_error("X refused the credentials in '%s': posting stopped", cli->config->credentials);
+		status = EXIT_REMOTE;
+	} else if (rep.remote_failed) {
+		cli_error("X did not answer; what was left is retried on the next run");
+		status = EXIT_REMOTE;
+	} else if (failed && !status) {
+		status = EXIT_DATA;
+	}
+out:
+	publish_report_free(&rep);
+	xchannel_close(x);
+	store_close(store);
+	lock_release(lock);
+	return status;
+}
+
+int cmd_publish(int argc, char **argv, struct cli *cli)
+{
+	static const struct option options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};
+	bool dry_run = false;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'n')
+			return cli_usage("publish");
+		dry_run = true;
+	}
+	if (optind < argc)
+		return cli_usage("publish");
+	return cli_publish(cli, dry_run);
+}

@@ -1,0 +1,50 @@
+#include <getopt.h>
+#include <stdio.h>
+
+#include "incluinfo.h"
+#include "publish.h"
+#include "xchannel.h"
+
+int cmd_retract(int argc, char **argv, struct cli *cli)
+{
+	static const struct option options[] = {
+		{"by", required_argument, NULL, 'b'},
+		{"reason", required_argument, NULL, 'r'},
+		{0},
+	};
+	const char *by = NULL, *reason = NULL;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'b')
+			by = optarg;
+		else if (opt == 'r')
+			reason = optarg;
+		else
+			return cli_usage("retract");
+	}
+	if (optind + 1 != argc || !by || !*by || !reason || !*reason) {
+		cli_error("retract needs a draft id, --by NAME and --reason TEXT");
+		return cli_usage("retract");
+	}
+	struct lock *lock;
+	int status = cli_lock(cli, &lock);
+	if (status)
+		return status;
+	struct store *store = NULL;
+	struct xchannel *x = NULL;
+	struct ii_error e = {0};
+	struct draft_actor actor = cli_actor(by);
+	status = cli_open_store(cli, STORE_WRITE, &store);
+	if (status == EXIT_OK && xchannel_open(cli->config, NULL, NULL, &x, &e) == II_OK &&
+	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &actor, &e) == II_OK) {
+		if (!cli->quiet)
+			printf("retracted %s\n", argv[optind]);
+	} else if (status == EXIT_OK) {
+		status = cli_fail(&e);
+	}
+	xchannel_close(x);
+	store_close(store);
+	lock_release(lock);
+	return status;
+}
