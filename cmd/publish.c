@@ -87,9 +87,11 @@ int cli_publish(struct cli *cli, bool dry_run)
 		status = cli_fail(&e);
 		goto out;
 	}
-	bool failed = false;
-	for (size_t i = 0; i < rep.count; i++)
+	bool failed = false, published = false;
+	for (size_t i = 0; i < rep.count; i++) {
 		failed |= rep.items[i].fate == PUBLISH_FAILED;
+		published |= rep.items[i].fate == PUBLISH_PUBLISHED;
+	}
 	if (cli->json)
 		status = cli_print_json(report_json(&rep));
 	else if (!cli->quiet || failed || rep.unauthorized || rep.remote_failed)
@@ -104,6 +106,15 @@ int cli_publish(struct cli *cli, bool dry_run)
 		status = EXIT_REMOTE;
 	} else if (failed && !status) {
 		status = EXIT_DATA;
+	}
+	if (published && !dry_run) {
+		/* the feeds follow what X shows; a feed that cannot be written is an error of its own */
+		bool was_json = cli->json;
+		cli->json = false;
+		int feeds = cli->config->feeds.base_url ? cli_write_feeds(cli, store) : EXIT_OK;
+		cli->json = was_json;
+		if (!status)
+			status = feeds;
 	}
 out:
 	publish_report_free(&rep);
