@@ -109,10 +109,12 @@ int cli_publish(struct cli *cli, bool dry_run)
 	}
 	if (published && !dry_run) {
 		/* the feeds follow what X shows; a feed that cannot be written is an error of its own */
-		bool was_json = cli->json;
+		bool was_json = cli->json, was_quiet = cli->quiet;
+		cli->quiet = was_quiet || was_json; /* the report is the output */
 		cli->json = false;
 		int feeds = cli->config->feeds.base_url ? cli_write_feeds(cli, store) : EXIT_OK;
 		cli->json = was_json;
+		cli->quiet = was_quiet;
 		if (!status)
 			status = feeds;
 	}

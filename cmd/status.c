@@ -5,6 +5,7 @@
 
 #include "incluinfo.h"
 #include "incident.h"
+#include "publish.h"
 #include "store.h"
 
 struct service_view {
@@ -92,6 +93,50 @@ static void print_line(const struct service_view *v)
 	putchar('\n');
 }
 
+/* The publishing channel: its last success, its budget and the drafts that wait. */
+static int channel(struct store *store, cJSON *root)
+{
+	struct publish_state st = {.remaining = -1};
+	struct draft *due = NULL;
+	size_t waiting = 0;
+	struct ii_error e = {0};
+	time_t now = cli_now();
+	if (store && (publish_state(store, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
+		return cli_fail(&e);
+	free(due);
+	bool paused = st.stopped_until > now;
+	if (root) {
+		cJSON *o = cJSON_AddObjectToObject(root, "channel");
+		cJSON_AddItemToObject(o, "lastSuccess", cli_json_time(st.last_success));
+		if (st.remaining >= 0)
+			cJSON_AddNumberToObject(o, "remaining", (double)st.remaining);
+		else
+			cJSON_AddNullToObject(o, "remaining");
+		cJSON_AddItemToObject(o, "reset", cli_json_time(st.reset));
+		cJSON_AddItemToObject(o, "pausedUntil", cli_json_time(paused ? st.stopped_until : 0));
+		cJSON_AddNumberToObject(o, "waiting", (double)waiting);
+		return EXIT_OK;
+	}
+	char when[32];
+	printf("%-16s ", "X");
+	if (st.last_success) {
+		cli_time_human(st.last_success, when);
+		printf("last post %s", when);
+	} else {
+		printf("nothing posted yet");
+	}
+	if (st.remaining >= 0 && st.reset > now) {
+		cli_time_human(st.reset, when);
+		printf("; %ld posts left until %s", st.remaining, when);
+	}
+	if (paused) {
+		cli_time_human(st.stopped_until, when);
+		printf("; paused until %s", when);
+	}
+	printf("; %zu draft%s waiting\n", waiting, waiting == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
 	if (argc > 1) {
@@ -100,21 +145,12 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	}
 	const struct config *cfg = cli->config;
 	struct ii_error e = {0};
-	struct store *store = NULL;
-	char *path = store_path(cfg->state_dir);
-	if (!path) {
-		cli_error("out of memory");
-		return EXIT_SOFTWARE;
-	}
-	/* before the first check there is no database, and status creates none */
-	bool exists = access(path, F_OK) == 0;
-	free(path);
-	if (exists && store_open(cfg->state_dir, STORE_READ, &store, &e) != II_OK)
-		return cli_fail(&e);
-
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
 	cJSON *root = cli->json ? cJSON_CreateObject() : NULL;
 	cJSON *array = root ? cJSON_AddArrayToObject(root, "services") : NULL;
-	int status = EXIT_OK;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct service_view v = {.svc = &cfg->services[i]};
 		if (load(store, &v, &e) != II_OK) {
@@ -126,13 +162,12 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 		else if (!cli->json)
 			print_line(&v);
 	}
-	if (root && status == EXIT_OK) {
-		char *text = cJSON_PrintUnformatted(root);
-		if (text)
-			puts(text);
-		cJSON_free(text);
-	}
-	cJSON_Delete(root);
+	if (status == EXIT_OK)
+		status = channel(store, root);
+	if (root && status == EXIT_OK)
+		status = cli_print_json(root);
+	else
+		cJSON_Delete(root);
 	store_close(store);
 	return status;
 }

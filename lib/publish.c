@@ -84,7 +84,9 @@ static void learn(struct run *r, const struct channel_result *res)
 	if (res->outcome == CHANNEL_RATE_LIMITED) {
 		r->state.stopped_until = res->retry_at > r->options->now ? res->retry_at
 									  : r->options->now + 60;
+		/* nothing is left until then, and the budget is unknown after */
 		r->state.remaining = 0;
+		r->state.reset = r->state.stopped_until;
 	}
 }
 

@@ -279,3 +279,79 @@ wait_for() {
 		sleep 0.05
 	done
 }
+
+# --- the fake X API -----------------------------------------------------------------------
+
+# Secrets of the account the fake X API accepts: no output, log, row or feed may hold them.
+X_SECRETS=(cs-S3CRET-consumer ats-S3CRET-token bearer-S3CRET-value)
+
+# x_start: writes $T/x.cred (mode 0600) and starts tests/fakes/xapi.js for this test alone;
+# sets X_PORT and X_URL
+x_start() {
+	printf '%s\n' 'consumer_key=ck-incluinfo' "consumer_secret=${X_SECRETS[0]}" \
+		'access_token=1512345678901234567-at' "access_token_secret=${X_SECRETS[1]}" >"$T/x.cred"
+	chmod 600 "$T/x.cred"
+	node "$CLI_DIR/../fakes/xapi.js" --port-file "$T/x.port" --cred "$T/x.cred" "$@" \
+		>"$T/x.log" 2>&1 &
+	echo $! >>"$T/.pids"
+	local _
+	for _ in $(seq 100); do
+		[[ -s $T/x.port ]] && break
+		sleep 0.05
+	done
+	[[ -s $T/x.port ]] || fail "tests/fakes/xapi.js did not start: $(head -c 300 "$T/x.log")"
+	X_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/x.port")
+	X_URL=http://127.0.0.1:$X_PORT
+}
+
+# conf_twitter [KEY=VALUE...]: the [twitter] section for the fake, no pause between posts
+conf_twitter() {
+	{
+		printf '\n[twitter]\n'
+		kv "api_url=$X_URL" "credentials=$T/x.cred" thread_delay_ms=0 "$@"
+	} >>"$CONF"
+}
+
+# x_get PATH / x_post PATH JSON: the fake's control routes; the answer on stdout
+# x_request METHOD PATH BODY [METHOD PATH BODY...]: requests to the fake, in order, in one
+# node process; the last answer on stdout
+x_request() {
+	node -e '
+		const [port, ...calls] = process.argv.slice(1);
+		const http = require("http");
+		const one = (method, path, body) => new Promise((done, failed) => {
+			const req = http.request({ host: "127.0.0.1", port, path, method,
+				headers: { "content-type": "application/json" } }, (res) => {
+				let text = "";
+				res.on("data", (d) => (text += d));
+				res.on("end", () => done(text));
+			});
+			req.on("error", failed);
+			req.end(body || undefined);
+		});
+		(async () => {
+			let last = "";
+			for (let i = 0; i < calls.length; i += 3) last = await one(calls[i], calls[i + 1], calls[i + 2]);
+			console.log(last);
+		})().catch((e) => { console.error(e.message); process.exit(1); });
+	' "$X_PORT" "$@" || fail "$1 $2 on the fake X API failed"
+}
+x_get() {
+	x_request GET "$1" ''
+}
+x_post() {
+	x_request POST "$1" "$2"
+}
+
+# assert_no_secrets: nothing under $T but the credentials file, and no database row,
+# holds a secret of the account
+assert_no_secrets() {
+	local secret found
+	for secret in "${X_SECRETS[@]}"; do
+		found=$(grep -rlF --exclude=x.cred "$secret" "$T" 2>/dev/null)
+		[[ -z $found ]] || fail "secret found in: $found"
+		if [[ -f $T/$DB_FILE ]] && sqlite3 -readonly "$T/$DB_FILE" .dump | grep -qF "$secret"; then
+			fail 'secret found in the database'
+		fi
+	done
+}

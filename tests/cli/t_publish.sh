@@ -1,0 +1,295 @@
+# Publishing to X against the fake X API (tests/fakes/xapi.js), started by each test for
+# itself: threads, the journal and crash safety, rate limits, faults, credentials, feeds.
+
+# thread_notice N FILE: a notice of N short paragraphs, the title sharing the first: a
+# thread of N posts
+thread_notice() {
+	local n=$1 i text
+	text=$'---\ntipo: aviso\ntitulo: Cómo pedir cita previa\nautor: ana\n---\n'
+	for ((i = 1; i <= n; i++)); do
+		text+="Paso $i: entra en la sede electrónica y elige el trámite número $i."$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$2"
+}
+
+setup_publish() {
+	x_start "$@"
+	conf_new notices_dir=notices
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto' 'incidents = auto'
+	conf_twitter
+	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
+	mkdir -p "$T/notices"
+}
+
+# posts_js EXPR: EXPR over p, the fake's accepted posts (deleted ones left out)
+posts_js() {
+	local posts
+	posts=$(x_get /_posts)
+	json "(p => $1)(j.posts.filter(x => !x.deleted))" "$posts"
+}
+
+# assert_one_chain N: the fake holds N posts, each answering the one before, no text twice
+assert_one_chain() {
+	assert_eq "$1 chained unique" "$(posts_js '[p.length,
+		p.every((x, i) => i === 0 ? x.reply_to === null : x.reply_to === p[i - 1].id) ? "chained" : "broken",
+		new Set(p.map(x => x.sent_text)).size === p.length ? "unique" : "twice"].join(" ")')" \
+		'posts on the fake: how many, whether each answers the one before, whether any is twice'
+}
+
+test_six_part_thread_in_order_and_chained() {
+	setup_publish
+	thread_notice 6 cita.md
+	ii --json preview "$T/notices/cita.md"
+	local preview=$OUT
+	assert_eq 6 "$(json 'j.posts.length')" 'posts in the preview'
+	ii notices
+	ii --json publish
+	assert_rc 0
+	assert_json 'j.published.length' 1 'j.published[0].posts' 6 'j.failed.length' 0
+	assert_one_chain 6
+	assert_eq "$(json 'j.posts.map(x => x.text).join("\n")' "$preview")" \
+		"$(posts_js 'p.map(x => x.sent_text).join("\n")')" 'texts against the preview'
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	assert_eq "$(posts_js 'p.map(x => x.id).join(" ")')" \
+		"$(db "SELECT group_concat(remote_id, ' ') FROM (SELECT remote_id FROM post ORDER BY seq)")" 'ids journalled'
+	ii --json log "$id"
+	assert_json 'j.map(x => x.action).join()' 'created,approved,published'
+	# nothing is due any more: a second run sends nothing
+	ii publish
+	assert_rc 0
+	assert_one_chain 6
+	assert_no_secrets
+}
+
+test_dry_run_sends_nothing() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	ii publish --dry-run
+	assert_rc 0
+	assert_contains "$OUT" 'would publish'
+	assert_eq 0 "$(posts_js 'p.length')" 'posts after a dry run'
+	assert_eq approved "$(db 'SELECT status FROM draft')" 'draft after a dry run'
+}
+
+# kill_during_publish DELAY_MS: starts publish and SIGKILLs it after DELAY_MS
+kill_during_publish() {
+	"$INCLUINFO" -c "$CONF" publish >/dev/null 2>&1 &
+	local pid=$!
+	sleep "$(printf '0.%03d' "$1")"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+test_crash_safety_fifty_kills() {
+	setup_publish
+	local trial published=0 seed=20261129
+	for ((trial = 1; trial <= 50; trial++)); do
+		rm -rf "$T/state" "$T/notices"/*
+		thread_notice 3 "hilo.md"
+		ii notices
+		# every request takes 10-40 ms; one trial in three, a post is committed and its
+		# answer lost, as when the connection drops
+		local faults="{\"kind\":\"delay\",\"ms\":$((10 + RANDOM % 30)),\"count\":20}"
+		((trial % 3 == 0)) && faults+=',{"kind":"drop","match":"POST /2/tweets","count":1}'
+		x_request POST /_reset '{}' POST /_fault "[$faults]" >/dev/null
+		kill_during_publish $((RANDOM % 150))
+		# then runs until it is all out, as cron would
+		local runs
+		for ((runs = 0; runs < 5; runs++)); do
+			ii publish
+			[[ $(db "SELECT status FROM draft") == published ]] && break
+		done
+		[[ $(db "SELECT status FROM draft") == published ]] ||
+			fail "trial $trial: not published after 5 runs: $(db 'SELECT state FROM post')"
+		assert_one_chain 3
+		published=$((published + 1))
+	done
+	assert_eq 50 "$published" 'trials'
+	: "$seed"
+}
+
+test_chaos_thirty_drafts_thirty_percent_faults() {
+	setup_publish
+	local i
+	for ((i = 10; i < 40; i++)); do
+		printf -- '---\ntipo: aviso\ntitulo: Aviso %d\n---\nTexto del aviso número %d.\n' "$i" "$i" >"$T/notices/a$i.md"
+	done
+	ii notices
+	# a 429 on the fifth post, and 30 % of every request failing in one way or another
+	local reset=$(($(date +%s) + 2))
+	x_post /_fault "[{\"kind\":\"delay\",\"ms\":1,\"match\":\"POST /2/tweets\",\"count\":4},{\"kind\":\"rate\",\"reset\":$reset,\"scope\":\"window\",\"match\":\"POST /2/tweets\"}]" >/dev/null
+	x_post /_chaos '{"probability":0.3,"seed":7,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"reset"},{"kind":"status","status":500}]}' >/dev/null
+	local runs
+	for ((runs = 0; runs < 60; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+		sleep 0.2
+	done
+	x_post /_chaos '{"probability":0}' >/dev/null
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" "drafts left after $runs runs"
+	assert_eq 30 "$(posts_js 'p.length')" 'posts on the fake'
+	assert_eq true "$(posts_js 'new Set(p.map(x => x.sent_text)).size === 30')" 'each exactly once'
+	assert_eq true "$(posts_js 'p.every((x, i) => i === 0 || Number(x.sent_text.match(/\d+/)[0]) > Number(p[i - 1].sent_text.match(/\d+/)[0]))')" \
+		'published in order'
+	# no request before a 429's reset
+	local requests
+	requests=$(x_get /_requests)
+	assert_eq true "$(json 'j.requests.some(x => x.status === 429)' "$requests")" 'a 429 was answered'
+	assert_eq true "$(json '(() => {
+		const r = j.requests.filter(x => x.path.startsWith("/2/"));
+		const limited = r.filter(x => x.status === 429);
+		return limited.every(l => r.every(x => x.at_ms <= l.at_ms || x.at_ms >= '"$reset"' * 1000));
+	})()' "$requests")" 'requests before the reset'
+	assert_no_secrets
+}
+
+test_unauthorized_stops_posting() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	# the fake knows other secrets now
+	sed -i 's/^consumer_secret=.*/consumer_secret=otro-valor/' "$T/x.cred"
+	ii publish
+	assert_rc 69
+	assert_contains "$ERR" "incluinfo: error: X refused the credentials in '$T/x.cred': posting stopped"
+	assert_eq 0 "$(posts_js 'p.length')" 'posts'
+	assert_eq approved "$(db 'SELECT status FROM draft')" 'the draft waits'
+	assert_eq 'pending,pending' "$(db "SELECT group_concat(state) FROM post")" 'journal'
+	assert_no_secrets
+}
+
+test_bad_request_fails_the_draft() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	x_post /_fault '{"kind":"status","status":400,"match":"POST /2/tweets"}' >/dev/null
+	ii --json publish
+	assert_rc 65
+	assert_json 'j.failed.length' 1
+	assert_contains "$(json 'j.failed[0].error')" 'X refused post 1'
+	assert_eq failed "$(db 'SELECT status FROM draft')" 'draft'
+	ii drafts
+	assert_contains "$OUT" 'failed'
+}
+
+test_duplicate_is_reconciled_never_resent() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii notices
+	# the post is already on X: the fake answers 403 duplicate
+	ii --json preview "$T/notices/cita.md"
+	local text
+	text=$(json 'j.posts[0].text')
+	x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
+	ii publish
+	ii publish
+	assert_rc 0
+	assert_eq 1 "$(posts_js 'p.length')" 'posts'
+	assert_eq "$text" "$(posts_js 'p[0].sent_text')" 'the post'
+	assert_eq published "$(db 'SELECT status FROM draft')" 'draft'
+}
+
+test_usage_cap_defers_until_it_resets() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	x_post /_fault '{"kind":"usage_cap","match":"POST /2/tweets"}' >/dev/null
+	ii --json publish
+	assert_rc 0
+	assert_json 'j.deferred.length' 1
+	assert_contains "$(json 'j.deferred[0].reason')" 'rate limited'
+	assert_eq 0 "$(posts_js 'p.length')" 'posts'
+	# the channel stays closed: the next run does not even try
+	local before
+	before=$(x_get /_requests | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).requests.length))')
+	ii --json publish
+	assert_contains "$(json 'j.deferred[0].reason')" 'posting is paused until'
+	assert_eq "$before" "$(x_get /_requests | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).requests.length))')" \
+		'requests while paused'
+	ii status
+	assert_contains "$OUT" 'paused until'
+}
+
+test_budget_must_cover_the_whole_thread() {
+	setup_publish
+	x_post /_budget "{\"route\":\"POST /2/tweets\",\"window_remaining\":3,\"window_reset\":$(($(date +%s) + 600))}" >/dev/null
+	thread_notice 1 uno.md
+	ii notices
+	ii publish
+	assert_rc 0
+	# two posts left, a thread of four: it waits for the reset rather than start
+	thread_notice 4 cita.md
+	ii notices
+	local before
+	before=$(x_get /_requests)
+	ii --json publish
+	assert_rc 0
+	assert_contains "$(json 'j.deferred[0].reason')" 'the rate-limit budget does not cover the thread until'
+	assert_eq "$(json 'j.requests.length' "$before")" "$(json 'j.requests.length' "$(x_get /_requests)")" \
+		'requests for a thread the budget cannot cover'
+	assert_eq 1 "$(posts_js 'p.length')" 'posts'
+}
+
+test_credentials_open_to_others_are_refused() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii notices
+	chmod 644 "$T/x.cred"
+	ii publish
+	assert_rc 78
+	assert_contains "$ERR" "chmod 600 '$T/x.cred'"
+	assert_no_secrets
+}
+
+test_http_api_only_on_loopback() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	conf_raw '[twitter]' 'api_url = http://api.x.com'
+	ii config
+	assert_rc 78
+	assert_contains "$ERR" "incluinfo.conf:8: error: invalid url 'http://api.x.com': http is allowed only for loopback hosts"
+}
+
+test_trace_redacts_authorization() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii notices
+	ii -v -v publish
+	assert_rc 0
+	assert_contains "$ERR" 'Authorization: [redacted]'
+	assert_no_secrets
+}
+
+test_retract_deletes_the_posts() {
+	setup_publish
+	thread_notice 3 cita.md
+	ii notices
+	ii publish
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii retract "${id:0:8}" --by Luis --reason 'Dato equivocado'
+	assert_rc 0
+	assert_eq 0 "$(posts_js 'p.length')" 'posts left'
+	ii --json log "$id"
+	assert_json 'j[j.length - 1].action' retracted 'j[j.length - 1].name' Luis
+}
+
+test_incident_thread_is_published_as_one_thread_and_fed() {
+	setup_publish
+	conf_service caida "$(seq_url caida 503,503,200,200)" failures_to_open=1 successes_to_resolve=1
+	INCLUINFO_NOW=1796112000 ii run
+	assert_rc 0
+	assert_eq '' "$OUT" 'run prints nothing when all is well'
+	INCLUINFO_NOW=1796112060 ii run
+	INCLUINFO_NOW=1796112120 ii run
+	assert_eq 'alerta resuelta' "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'drafts'
+	assert_one_chain 2
+	assert_contains "$(posts_js 'p[1].sent_text')" 'vuelve a funcionar con normalidad'
+	# the feeds follow
+	assert_contains "$(cat "$T/feeds/incidencias.atom")" '[Resuelto] caida'
+	ls "$T/feeds/cap/"*.xml >/dev/null 2>&1 || fail 'no CAP message'
+	assert_no_secrets
+}
