@@ -43,7 +43,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=build/%.o) build/gen/templates.o
 CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all deps demo test bench install uninstall clean
+.PHONY: all deps demo test bench fuzz install uninstall clean
 all: build/incluinfo
 
 # Objects are rebuilt when the flags change (a SANITIZE build after a plain one, say).
@@ -81,11 +81,34 @@ deps:
 # After deps, a fresh make: pkg-config's flags are read again once the packages exist.
 test: deps
 	$(Q)$(MAKE) --no-print-directory build/incluinfo $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	$(Q)tests/run.sh $(UNIT_BIN)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory build/incluinfo
 	$(Q)etc/demo.sh
+
+# libFuzzer needs clang; the target is built apart from the gcc objects, with its own flags.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := build/fuzz/fuzz_notice
+$(FUZZ_BIN): tests/fuzz/fuzz_notice.c $(LIB_SRC) build/gen/templates.c build/flags
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$@)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' \
+		-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) \
+		-Ilib -o $@ tests/fuzz/fuzz_notice.c $(LIB_SRC) build/gen/templates.c $(PKG_LIBS)
+
+# Runs the notice fuzzer for FUZZ_SECONDS from the example and invalid notices; `make test`
+# runs it for a short smoke time.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)rm -rf build/fuzz/corpus && mkdir -p build/fuzz/corpus
+	$(Q)for f in notices/*.md tests/notices-invalid/*.md; do cp "$$f" "build/fuzz/corpus/$$(echo "$$f" | tr / _)"; done
+	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+		-print_final_stats=1 build/fuzz/corpus 2>build/fuzz/log || \
+		{ tail -n 40 build/fuzz/log; echo '0 passed, 1 failed (fuzz)'; exit 1; }
+	$(Q)grep -E '^stat::number_of_executed_units' build/fuzz/log | \
+		awk '{ print "fuzz: " $$2 " notices in $(FUZZ_SECONDS) s, no crash, no leak" }'
 
 bench: deps
 	$(Q)tests/deps.sh --bench

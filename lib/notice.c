@@ -993,6 +993,9 @@ ii_err notice_thread(const struct notice *n, const char *path, struct thread **o
 		     struct diag_list *diags, struct ii_error *e)
 {
 	*out = NULL;
+	struct ii_error local;
+	if (!e)
+		e = &local; /* the detail names the word whose line is wanted */
 	struct composer c = {0};
 	compose(n, &c);
 	close_thread(n, &c);
