@@ -1,38 +1,70 @@
 #!/usr/bin/env bash
-# `make demo`: runs `incluinfo check` on etc/demo.conf once a "minute" (two seconds here)
-# against simulated endpoints that fail and recover, and tells what changed.
+# `make demo`: runs `incluinfo run` on etc/demo.conf once a "minute" (two seconds here)
+# against simulated endpoints that fail and recover and a fake X API, and shows what was
+# published: the outage's alert and resolution as one thread, and the example notices
+# of notices/ (a bulo rebuttal among them), with their X ids; then the feeds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bin=build/incluinfo
 conf=etc/demo.conf
 runs=9
+state=var/demo
 workdir=$(mktemp -d)
-rm -rf var/demo
+rm -rf "$state"
+mkdir -p "$state"
+# made-up keys that only the fake API knows
+printf '%s\n' consumer_key=demo-consumer consumer_secret=demo-consumer-secret \
+	access_token=1512345678901234567-demo access_token_secret=demo-token-secret >"$state/x.cred"
+chmod 600 "$state/x.cred"
 
-node tests/fakes/web.js --http-port 47801 --port-file "$workdir/ports" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$workdir"' EXIT
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$workdir"' EXIT
+node tests/fakes/web.js --http-port 47801 --port-file "$workdir/web" &
+pids+=($!)
+node tests/fakes/xapi.js --http-port 47802 --port-file "$workdir/x" --cred "$state/x.cred" &
+pids+=($!)
 for _ in $(seq 50); do
-	[[ -s $workdir/ports ]] && break
+	[[ -s $workdir/web && -s $workdir/x ]] && break
 	sleep 0.1
 done
-if [[ ! -s $workdir/ports ]]; then
-	echo "incluinfo demo: error: the simulated endpoints did not start on 127.0.0.1:47801" >&2
+if [[ ! -s $workdir/web || ! -s $workdir/x ]]; then
+	echo "incluinfo demo: error: the simulated endpoints or the fake X API did not start on 127.0.0.1:47801-47802" >&2
 	exit 1
 fi
 
-echo "Simulated Seguridad Social endpoints on 127.0.0.1:47801; configuration: $conf"
-echo "The sede fails for four checks, the portal is slow once, Importass shows a"
-echo "maintenance page twice. An incident opens after 3 failed checks and is resolved"
-echo "after 2 good ones."
+# new_posts: the posts the fake X API accepted since the last call, one line each
+echo 0 >"$workdir/seen"
+new_posts() {
+	node -e '
+		const fs = require("fs");
+		const file = process.argv[1];
+		const seen = Number(fs.readFileSync(file, "utf8"));
+		require("http").get("http://127.0.0.1:47802/_posts", (res) => {
+			let body = "";
+			res.on("data", (d) => (body += d));
+			res.on("end", () => {
+				const posts = JSON.parse(body).posts;
+				for (const p of posts.slice(seen))
+					console.log(`    -> X ${p.id}${p.reply_to ? ` (reply to ${p.reply_to})` : ""}: ${p.text}`);
+				fs.writeFileSync(file, String(posts.length));
+			});
+		});
+	' "$workdir/seen"
+}
+
+echo "Simulated Seguridad Social endpoints on 127.0.0.1:47801, fake X API on 127.0.0.1:47802;"
+echo "configuration: $conf. The sede fails for four checks, the portal is slow once, Importass"
+echo "shows a maintenance page twice. An incident opens after 3 failed checks and is resolved"
+echo "after 2 good ones; the notices in notices/ are approved automatically (policy auto)."
 echo
 
 for run in $(seq "$runs"); do
-	out=$("$bin" -c "$conf" -v check)
+	"$bin" -c "$conf" run
 	rc=$?
-	printf 'check %d (exit %d): %s\n' "$run" "$rc" "$(head -n 1 <<<"$out" | cut -d'|' -f1)"
-	grep -E ': (confirmed down|working again) ' <<<"$out" | sed 's/^/    -> /'
+	line=$("$bin" -c "$conf" status | grep '^sede ' | tr -s ' ')
+	printf 'run %d (exit %d): %s\n' "$run" "$rc" "$line"
+	new_posts
 	((run < runs)) && sleep 2
 done
 
@@ -40,4 +72,9 @@ echo
 echo "incluinfo status:"
 "$bin" -c "$conf" status | sed 's/^/    /'
 echo
-echo "The state is in var/demo/incluinfo.db; run '$bin -c $conf status' to see it again."
+echo "incluinfo drafts --all:"
+"$bin" -c "$conf" drafts --all | sed 's/^/    /'
+echo
+"$bin" -c "$conf" feeds | sed 's/^/    /'
+echo "The state is in $state/incluinfo.db and the feeds in $state/feeds/; run"
+echo "'$bin -c $conf status' or '$bin -c $conf log' to see them again."

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A fake of the X API v2 for incluinfo's tests and the demo.
 //
-//   node tests/fakes/xapi.js --port-file FILE --cred FILE [--user-id ID] [--username NAME]
+//   node tests/fakes/xapi.js --port-file FILE --cred FILE [--http-port N] [--user-id ID] [--username NAME]
 //                            [--window-limit N] [--day-limit N] [--app-day-limit N] [--verbose]
 //
 // Listens on 127.0.0.1 (plain HTTP, a port chosen by the OS) and, once listening, writes
@@ -18,7 +18,7 @@ const path = require('path');
 const twitter = require('twitter-text');
 
 const USAGE =
-	'usage: node xapi.js --port-file FILE --cred FILE [--user-id ID] [--username NAME] ' +
+	'usage: node xapi.js --port-file FILE --cred FILE [--http-port N] [--user-id ID] [--username NAME] ' +
 	'[--window-limit N] [--day-limit N] [--app-day-limit N] [--verbose]';
 
 const ROUTES = `routes (all but /_* need OAuth 1.0a or the bearer token):
@@ -64,7 +64,7 @@ function fail(message) {
 
 function parseArgs(argv) {
 	const opts = {
-		portFile: null, cred: null, userId: '1512345678901234567', username: 'incluinfo',
+		portFile: null, port: 0, cred: null, userId: '1512345678901234567', username: 'incluinfo',
 		windowLimit: 200, dayLimit: 2400, appDayLimit: 10000, verbose: false,
 	};
 	for (let i = 0; i < argv.length; i++) {
@@ -79,6 +79,7 @@ function parseArgs(argv) {
 			return Number(text);
 		};
 		if (arg === '--port-file') opts.portFile = value();
+		else if (arg === '--http-port') opts.port = count();
 		else if (arg === '--cred') opts.cred = value();
 		else if (arg === '--user-id') opts.userId = value();
 		else if (arg === '--username') opts.username = value();
@@ -566,7 +567,7 @@ function main() {
 		process.stderr.write(`xapi.js: error: cannot listen on 127.0.0.1: ${err.message}\n`);
 		process.exit(1);
 	});
-	server.listen({ host: '127.0.0.1', port: 0 }, () => {
+	server.listen({ host: '127.0.0.1', port: opts.port }, () => {
 		const port = server.address().port;
 		const tmp = path.join(path.dirname(opts.portFile), `.${path.basename(opts.portFile)}.${process.pid}.tmp`);
 		fs.writeFileSync(tmp, JSON.stringify({ http: port }) + '\n');
