@@ -272,3 +272,26 @@ test_notices_are_never_written() {
 	assert_eq "$before" "$(snapshot)" \
 		'the notices folder after every command'
 }
+
+test_incidencia_notice_opens_a_manual_incident() {
+	setup_notices
+	notice telefono.md $'---\ntipo: incidencia\nambito: Teléfono 901 16 65 65\nestado: investigando\n---\nLa centralita no atiende llamadas.\n'
+	ii notices
+	assert_rc 0
+	assert_match "$OUT" "incident [0-9a-f]{8} opened by 'telefono.md'"
+	ii --json incident list
+	assert_json 'j.length' 1 'j[0].kind' manual 'j[0].scope' 'Teléfono 901 16 65 65' 'j[0].status' investigando
+	local incident
+	incident=$(json 'j[0].id')
+	# its updates answer the notice's post
+	ii incident update "${incident:0:8}" --status identificado --message 'Ya sabemos qué falla.'
+	assert_rc 0
+	assert_eq 1 "$(db "SELECT count(*) FROM draft d JOIN draft p ON d.reply_to = p.uuid WHERE p.source = 'telefono.md'")" \
+		'drafts answering the notice'
+	# a second notice about a service with an open incident is refused, every run
+	notice sede.md $'---\ntipo: incidencia\nambito: sede\nestado: investigando\n---\nLa sede va lenta.\n'
+	notice sede2.md $'---\ntipo: incidencia\nambito: sede\nestado: identificado\n---\nSigue lenta.\n'
+	ii notices
+	assert_rc 65
+	assert_contains "$ERR" "service 'sede' already has an open incident"
+}

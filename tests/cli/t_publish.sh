@@ -293,3 +293,49 @@ test_incident_thread_is_published_as_one_thread_and_fed() {
 	ls "$T/feeds/cap/"*.xml >/dev/null 2>&1 || fail 'no CAP message'
 	assert_no_secrets
 }
+
+test_feeds_validate_and_escape_hostile_text() {
+	setup_publish
+	conf_service caida "$(seq_url caida 503,200)" failures_to_open=1 successes_to_resolve=1
+	printf '%s' '---
+tipo: bulo
+titulo: "Las <b>pensiones</b> & los ]]> bulos \u200f no bajan"
+bulo: Un mensaje dice "que <script>alert(1)</script> bajarán" un 20 % en enero y muchas cosas más que no caben en setenta y cinco caracteres
+veredicto: SIN CONTEXTO
+fuentes: [https://www.boe.es/?a=1&b=2]
+etiquetas: [pensiones]
+---
+Texto con <etiquetas> & ampersands ]]> y emoji 👨‍👩‍👧‍👦.
+' >"$T/notices/hostil.md"
+	INCLUINFO_NOW=1796112000 ii run
+	INCLUINFO_NOW=1796112060 ii run
+	assert_rc 0
+	ii feeds
+	assert_rc 0
+	assert_contains "$OUT" "feeds written to $T/feeds: incidencias.atom (2 entries), avisos.atom (1), cap/ (2 messages), desmentidos/ (1 ClaimReview)"
+	local f
+	for f in "$T/feeds/incidencias.atom" "$T/feeds/avisos.atom" "$T/feeds/cap/index.atom"; do
+		xmllint --noout --relaxng "$root/tests/schemas/atom.rng" "$f" 2>"$T/.xmllint" ||
+			fail "${f##*/} does not validate: $(<"$T/.xmllint")"
+	done
+	for f in "$T/feeds/cap/"*.xml; do
+		xmllint --noout --relaxng "$root/tests/schemas/cap12.rng" "$f" 2>"$T/.xmllint" ||
+			fail "${f##*/} does not validate: $(<"$T/.xmllint")"
+	done
+	# the hostile title comes back as it was written
+	assert_eq 'Las <b>pensiones</b> & los ]]> bulos ‏ no bajan' \
+		"$(xmllint --xpath 'string(//*[local-name()="entry"]/*[local-name()="title"])' "$T/feeds/avisos.atom" | sed 's/^\[SIN CONTEXTO\] //')" \
+		'the title in avisos.atom'
+	# the second CAP message of the incident refers to the first
+	local second
+	second=$(ls "$T/feeds/cap/"*-2.xml)
+	assert_contains "$(xmllint --xpath 'string(//*[local-name()="references"])' "$second")" '-1,'
+	assert_eq AllClear "$(xmllint --xpath 'string(//*[local-name()="responseType"])' "$second")" 'resolution'
+	# the ClaimReview, read back
+	local review
+	review=$(cat "$T/feeds/desmentidos/"*.jsonld)
+	OUT=$review assert_json 'j["@type"]' ClaimReview 'j.reviewRating.alternateName' 'SIN CONTEXTO' \
+		'j.reviewRating.ratingValue' 3 '[...j.claimReviewed].length <= 75' true \
+		'j.itemReviewed.text.includes("<script>")' true
+	assert_no_secrets
+}
