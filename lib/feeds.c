@@ -157,13 +157,12 @@ static struct atom_entry entry_of(const struct item *it)
 	};
 }
 
-static ii_err write_atom(const char *dir, const struct config *cfg, const char *file,
-			 const char *title_suffix, time_t now, const struct atom_entry *entries,
-			 size_t n, struct ii_error *e)
+/* A feed's description: its file, and its title after the configured one. */
+static struct atom_meta meta_of(const struct config *cfg, const char *file,
+				const char *title_suffix, time_t now, char title[256])
 {
-	char title[256];
-	snprintf(title, sizeof title, "%s: %s", cfg->feeds.title, title_suffix);
-	const struct atom_meta meta = {
+	snprintf(title, 256, "%s: %s", cfg->feeds.title, title_suffix);
+	return (struct atom_meta){
 		.base_url = cfg->feeds.base_url,
 		.file_name = file,
 		.title = title,
@@ -171,6 +170,14 @@ static ii_err write_atom(const char *dir, const struct config *cfg, const char *
 		.author_uri = cfg->feeds.author_url,
 		.empty_updated = now,
 	};
+}
+
+static ii_err write_atom(const char *dir, const struct config *cfg, const char *file,
+			 const char *title_suffix, time_t now, const struct atom_entry *entries,
+			 size_t n, struct ii_error *e)
+{
+	char title[256];
+	const struct atom_meta meta = meta_of(cfg, file, title_suffix, now, title);
 	char *path = path_resolve(dir, file);
 	if (!path)
 		return ii_fail(e, II_ENOMEM, "out of memory");
@@ -249,15 +256,7 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 	}
 	if (rc == II_OK) {
 		char title[256];
-		snprintf(title, sizeof title, "%s: alertas CAP", cfg->feeds.title);
-		const struct atom_meta meta = {
-			.base_url = cfg->feeds.base_url,
-			.file_name = CAP_INDEX_FILE,
-			.title = title,
-			.author_name = cfg->feeds.author,
-			.author_uri = cfg->feeds.author_url,
-			.empty_updated = now,
-		};
+		const struct atom_meta meta = meta_of(cfg, CAP_INDEX_FILE, "alertas CAP", now, title);
 		rc = cap_write_index(cfg->feeds_dir, &meta, incidents, n, (size_t)cfg->feeds.max_entries, e);
 	}
 	free(incidents);
