@@ -86,11 +86,6 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 			rc = ii_fail(e, II_ENOMEM, "out of memory");
 			break;
 		}
-		if (*it->remote_id) {
-			snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->remote_id);
-			it->links[it->n_links++] = (struct atom_link){
-				.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
-		}
 	}
 	if (rc == II_OK && step != SQLITE_DONE)
 		rc = store_fail(s, e, "read the published drafts");
@@ -98,6 +93,17 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 	if (rc)
 		items_free(out);
 	return rc;
+}
+
+/* The link to the post on X. Made once the items stay where they are: it points into the
+ * item itself. */
+static void link_to_x(struct item *it)
+{
+	if (!*it->remote_id)
+		return;
+	snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->remote_id);
+	it->links[it->n_links++] = (struct atom_link){
+		.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
 }
 
 static bool is_incident_post(const struct item *it)
@@ -329,6 +335,7 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == II_OK && i < items.n; i++) {
 		struct item *it = &items.v[i];
+		link_to_x(it);
 		if (is_incident_post(it)) {
 			incident_title(it);
 			incident_entries[out->incident_entries++] = entry_of(it);

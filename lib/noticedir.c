@@ -140,7 +140,8 @@ ii_err noticedir_list(const char *dir, struct noticedir_file **out, size_t *coun
 		noticedir_free(w.files, w.count);
 		return rc;
 	}
-	qsort(w.files, w.count, sizeof *w.files, by_name);
+	if (w.count)
+		qsort(w.files, w.count, sizeof *w.files, by_name);
 	*out = w.files;
 	*count = w.count;
 	return II_OK;
