@@ -120,11 +120,14 @@ int cmd_notices(int argc, char **argv, struct cli *cli)
 			cJSON_AddArrayToObject(r.root, lists[i]);
 	}
 	struct store *store = NULL;
+	struct lock *lock = NULL;
 	struct noticedir_file *files = NULL;
 	size_t count = 0;
 	struct diag_list *refused = diag_new();
 	struct ii_error e = {0};
-	status = cli_open_store(cli, STORE_WRITE, &store);
+	status = cli_lock(cli, &lock);
+	if (status == EXIT_OK)
+		status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status)
 		goto out;
 	if (!refused || noticedir_list(cli->config->notices_dir, &files, &count, refused, &e)) {
@@ -148,6 +151,7 @@ out:
 	noticedir_free(files, count);
 	diag_free(refused);
 	store_close(store);
+	lock_release(lock);
 	messages_free(messages);
 	return status;
 }
