@@ -116,10 +116,15 @@ bench: deps
 	$(Q)tests/bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/templates \
+		$(DESTDIR)$(DOCDIR)/systemd
 	install -m 0755 build/incluinfo $(DESTDIR)$(BINDIR)/incluinfo
 	install -m 0644 etc/incluinfo.1 $(DESTDIR)$(MANDIR)/man1/incluinfo.1
-	install -m 0644 README.md etc/incluinfo.conf.example $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md etc/incluinfo.conf.example etc/incluinfo.cron $(DESTDIR)$(DOCDIR)/
+	install -m 0644 notices/README.md $(DESTDIR)$(DOCDIR)/avisos.md
+	install -m 0644 feeds/README.md $(DESTDIR)$(DOCDIR)/feeds.md
+	install -m 0644 etc/templates/* $(DESTDIR)$(DOCDIR)/templates/
+	install -m 0644 etc/systemd/* $(DESTDIR)$(DOCDIR)/systemd/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/incluinfo $(DESTDIR)$(MANDIR)/man1/incluinfo.1
