@@ -157,6 +157,8 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	free(api_url);
 	put_string(&p, "credentials", cfg->credentials);
 	put_long(&p, "thread_delay_ms", cfg->thread_delay_ms);
+	put_string(&p, "ca_file", cfg->api_ca_file);
+	put_long(&p, "timeout_ms", cfg->api_timeout_ms);
 
 	begin(&p, root, "feeds", "feeds");
 	put_string(&p, "base_url", cfg->feeds.base_url);

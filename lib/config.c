@@ -101,6 +101,8 @@ static const struct key twitter_keys[] = {
 	{"api_url", T_URL, G(api_url), 0, 0},
 	{"credentials", T_PATH, G(credentials), 0, 0},
 	{"thread_delay_ms", T_LONG, G(thread_delay_ms), 0, 60000},
+	{"ca_file", T_CA_FILE, G(api_ca_file), 0, 0},
+	{"timeout_ms", T_LONG, G(api_timeout_ms), 1000, 600000},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -734,6 +736,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	p.cfg->history_days = 90;
 	p.cfg->run_timeout = 50;
 	p.cfg->thread_delay_ms = 2000;
+	p.cfg->api_timeout_ms = 30000;
 	p.cfg->feeds.max_entries = 50;
 	p.cfg->incidents = CONFIG_POLICY_AUTO;
 	p.cfg->notices = CONFIG_POLICY_REVIEW;
@@ -796,6 +799,7 @@ void config_free(struct config *cfg)
 	free(cfg->timezone);
 	free(cfg->api_url);
 	free(cfg->credentials);
+	free(cfg->api_ca_file);
 	free(cfg->templates_dir);
 	free(cfg->feeds.base_url);
 	free(cfg->feeds.title);

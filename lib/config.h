@@ -67,6 +67,8 @@ struct config {
 	char *api_url;
 	char *credentials; /* NULL when not configured */
 	long thread_delay_ms;
+	char *api_ca_file;   /* NULL: the system's CA certificates */
+	long api_timeout_ms; /* of one request to the X API */
 	struct config_feeds {
 		char *base_url;     /* where feeds_dir is served; NULL: not configured */
 		char *title;

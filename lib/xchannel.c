@@ -149,6 +149,8 @@ ii_err xchannel_open(const struct config *cfg, xchannel_trace_fn trace, void *tr
 	ii_err rc = cred_load(cfg->credentials, &x->cred, e);
 	const struct xapi_options options = {
 		.base_url = cfg->api_url,
+		.ca_file = cfg->api_ca_file,
+		.timeout_ms = cfg->api_timeout_ms,
 		.trace = trace ? trace_line : NULL,
 		.trace_user = x,
 	};

@@ -152,7 +152,7 @@ static void publishing_keys(void **state)
 					       "flap_limit = 5\ngrace_minutes = 30\n"
 					       "[general]\ntemplates_dir = plantillas\nrun_timeout = 40\n"
 					       "[policy]\ntwo_person = true\n"
-					       "[twitter]\nthread_delay_ms = 0\n"
+					       "[twitter]\nthread_delay_ms = 0\ntimeout_ms = 5000\n"
 					       "[feeds]\nbase_url = https://www.seg-social.es/feeds/\n"
 					       "title = Avisos\nauthor = Ministerio\nsender = incluinfo@seg-social.es\n"
 					       "rebuttal_url = https://www.seg-social.es/bulos/{slug}\n"
@@ -168,6 +168,7 @@ static void publishing_keys(void **state)
 	assert_int_equal(cfg->run_timeout, 40);
 	assert_true(cfg->two_person);
 	assert_int_equal(cfg->thread_delay_ms, 0);
+	assert_int_equal(cfg->api_timeout_ms, 5000);
 	assert_string_equal(cfg->feeds.base_url, "https://www.seg-social.es/feeds/");
 	assert_string_equal(cfg->feeds.title, "Avisos");
 	assert_string_equal(cfg->feeds.author, "Ministerio");
@@ -322,6 +323,8 @@ static void defaults_for_omitted_keys(void **state)
 	assert_null(cfg->templates_dir);
 	assert_int_equal(cfg->run_timeout, 50);
 	assert_int_equal(cfg->thread_delay_ms, 2000);
+	assert_int_equal(cfg->api_timeout_ms, 30000);
+	assert_null(cfg->api_ca_file);
 	assert_int_equal(cfg->feeds.max_entries, 50);
 	assert_null(cfg->feeds.base_url);
 	assert_string_equal(cfg->feeds.title, "Seguridad Social");
