@@ -179,10 +179,12 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	size_t segment = 0, segment_unit = 0; /* where the current segment starts */
 	for (size_t i = 0; i < len;) {
 		if (s[i] < 0x80) {
-			segment = i;
-			segment_unit = t->n;
-			t->u[t->n++] = s[i++];
-			original++;
+			size_t start = i;
+			while (i < len && s[i] < 0x80)
+				t->u[t->n++] = s[i++];
+			segment = i - 1;
+			segment_unit = t->n - 1;
+			original += i - start;
 			continue;
 		}
 		utf8proc_int32_t cp;
@@ -217,12 +219,16 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	return II_OK;
 }
 
-/* The end of the emoji the library's expression matches at pos, or 0: of the sequences
- * of the trie that match there, the one its backtracking tries first. */
+/* The end of the emoji the library's expression matches at pos, where one may start, or
+ * 0: of the sequences of the trie that match there, the one its backtracking tries
+ * first. */
+static bool emoji_may_start(uint16_t unit)
+{
+	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
+}
+
 static size_t emoji_at(const uint16_t *u, size_t n, size_t pos)
 {
-	if (!(emoji_start_bits[u[pos] >> 6] >> (u[pos] & 63) & 1))
-		return 0;
 	/* of the ASCII units only # * and digits start one, a keycap (lib/gen/emoji_data.js
 	 * checks that), which needs U+FE0F or U+20E3 next: digits are common, keycaps not */
 	if (u[pos] < 0x80 && (pos + 1 >= n || (u[pos + 1] != 0xFE0F && u[pos + 1] != 0x20E3)))
@@ -266,11 +272,29 @@ struct emoji_scan {
 static void emoji_find(struct emoji_scan *scan, const uint16_t *u, size_t n)
 {
 	size_t i = scan->next, end = 0;
-	while (i < n && !(end = emoji_at(u, n, i)))
+	while (i < n && !(emoji_may_start(u[i]) && (end = emoji_at(u, n, i))))
 		i++;
 	scan->start = i;
 	scan->end = end;
 	scan->next = end ? end : n;
+}
+
+/* parseTweet's running sums: the weighted length in hundredths, whether an invalid
+ * character has been seen, and the last unit of the valid part. */
+struct tally {
+	long weighted;
+	size_t valid_display;
+	bool valid;
+};
+
+/* Counts one character, URL or emoji, whose last unit is `last` at `at`. */
+static void tally_add(struct tally *sum, uint16_t last, size_t at, int weight)
+{
+	sum->weighted += weight;
+	if (sum->valid)
+		sum->valid = !invalid_unit(last);
+	if (sum->valid && sum->weighted <= TWEET_MAX_WEIGHTED_LENGTH * SCALE)
+		sum->valid_display = at;
 }
 
 ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct ii_error *e)
@@ -291,8 +315,11 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 
 	/* Both entity lists are found over the whole text, as the library does; the loop
 	 * then takes a URL before an emoji that starts at the same unit. */
-	struct tweet_url_list urls;
-	rc = tweet_url_find(u, n, &urls, e);
+	struct tweet_url_list urls = {0};
+	/* every URL has a dot, and memchr finds none in most texts faster than the URL
+	 * search's own check over the units */
+	if (memchr(text, '.', len))
+		rc = tweet_url_find(u, n, &urls, e);
 	if (rc) {
 		units_free(&t);
 		return rc;
@@ -300,40 +327,40 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 	struct emoji_scan emoji = {0, 0, 0};
 	emoji_find(&emoji, u, n);
 
-	long weighted = 0;
-	size_t valid_display = 0, next_url = 0;
-	bool valid = true;
-	for (size_t i = 0; i < n; i++) {
+	struct tally sum = {0, 0, true};
+	size_t next_url = 0;
+	for (size_t i = 0; i < n;) {
 		while (next_url < urls.count && urls.items[next_url].start < i)
 			next_url++;
 		while (emoji.start < i)
 			emoji_find(&emoji, u, n);
-		if (next_url < urls.count && urls.items[next_url].start == i) {
-			weighted += URL_LENGTH * SCALE;
-			i = urls.items[next_url].end - 1;
+		size_t url_start = next_url < urls.count ? urls.items[next_url].start : n;
+		if (url_start == i) {
+			i = urls.items[next_url].end;
+			tally_add(&sum, u[i - 1], i - 1, URL_LENGTH * SCALE);
 		} else if (emoji.start == i) {
-			weighted += DEFAULT_WEIGHT;
-			i = emoji.end - 1;
+			i = emoji.end;
+			tally_add(&sum, u[i - 1], i - 1, DEFAULT_WEIGHT);
 		} else {
-			if (i + 1 < n && high_surrogate(u[i]) && low_surrogate(u[i + 1]))
-				i++;
-			weighted += unit_weight(u[i]);
+			/* plain characters up to the next URL or emoji */
+			size_t stop = url_start < emoji.start ? url_start : emoji.start;
+			for (; i < stop; i++) {
+				if (i + 1 < n && high_surrogate(u[i]) && low_surrogate(u[i + 1]))
+					i++;
+				tally_add(&sum, u[i], i, unit_weight(u[i]));
+			}
 		}
-		if (valid)
-			valid = !invalid_unit(u[i]);
-		if (valid && weighted <= TWEET_MAX_WEIGHTED_LENGTH * SCALE)
-			valid_display = i;
 	}
 	tweet_url_free(&urls);
 	units_free(&t);
 
-	weighted /= SCALE;
+	long weighted = sum.weighted / SCALE;
 	out->weighted_length = (int)weighted;
-	out->valid = valid && weighted > 0 && weighted <= TWEET_MAX_WEIGHTED_LENGTH;
+	out->valid = sum.valid && weighted > 0 && weighted <= TWEET_MAX_WEIGHTED_LENGTH;
 	out->permillage = (int)(weighted * 1000 / TWEET_MAX_WEIGHTED_LENGTH);
 	/* the library adds what normalisation removed, in units of the original text */
 	out->valid_range_start = 0;
-	out->valid_range_end = (int)((long)valid_display + (long)original_units - (long)n);
+	out->valid_range_end = (int)((long)sum.valid_display + (long)original_units - (long)n);
 	out->display_range_start = 0;
 	out->display_range_end = original_units > 0 ? (int)original_units - 1 : 0;
 	return II_OK;
