@@ -99,6 +99,7 @@ enum { LOCAL_UNITS = 2048, LOCAL_CODE_POINTS = 64 };
 struct units {
 	uint16_t *u;
 	size_t n, cap;
+	bool may_have_emoji; /* false when no emoji can be in it: the search is skipped */
 	uint16_t local[LOCAL_UNITS];
 };
 
@@ -122,9 +123,18 @@ static void units_free(struct units *t)
 		free(t->u);
 }
 
-/* Appends one code point; the caller has reserved room. */
-static void units_put(struct units *t, utf8proc_int32_t cp)
+static bool emoji_may_start(uint16_t unit)
 {
+	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
+}
+
+/* Appends one code point; the caller has reserved room. The text may hold an emoji only
+ * when one of its non-ASCII characters can start one or is U+FE0F or U+20E3, which an
+ * ASCII emoji, a keycap, needs (lib/gen/emoji_data.js checks that). */
+static inline void units_put(struct units *t, utf8proc_int32_t cp)
+{
+	t->may_have_emoji |= cp == 0xFE0F || cp == 0x20E3 ||
+			     emoji_may_start(cp >= 0x10000 ? (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)) : (uint16_t)cp);
 	if (cp >= 0x10000) {
 		cp -= 0x10000;
 		t->u[t->n++] = (uint16_t)(0xD800 + (cp >> 10));
@@ -222,11 +232,6 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 /* The end of the emoji the library's expression matches at pos, where one may start, or
  * 0: of the sequences of the trie that match there, the one its backtracking tries
  * first. */
-static bool emoji_may_start(uint16_t unit)
-{
-	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
-}
-
 static size_t emoji_at(const uint16_t *u, size_t n, size_t pos)
 {
 	/* of the ASCII units only # * and digits start one, a keycap (lib/gen/emoji_data.js
@@ -304,6 +309,7 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 	t.u = t.local;
 	t.n = 0;
 	t.cap = LOCAL_UNITS;
+	t.may_have_emoji = false;
 	size_t original_units = 0;
 	ii_err rc = nfc_units((const uint8_t *)text, len, &t, &original_units, e);
 	if (rc) {
@@ -324,8 +330,9 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 		units_free(&t);
 		return rc;
 	}
-	struct emoji_scan emoji = {0, 0, 0};
-	emoji_find(&emoji, u, n);
+	struct emoji_scan emoji = {0, n, 0};
+	if (t.may_have_emoji)
+		emoji_find(&emoji, u, n);
 
 	struct tally sum = {0, 0, true};
 	size_t next_url = 0;

@@ -23,15 +23,25 @@ enum { LOCAL_UNITS = 512 };
 /* Every class as one bit per BMP unit, built once per process from the generated ranges:
  * the matcher asks several classes about nearly every unit of a text. */
 static uint8_t class_bits[0x10000];
-static pthread_once_t class_bits_once = PTHREAD_ONCE_INIT;
 _Static_assert(URL_CLASS_COUNT <= 8, "one byte per unit holds every class");
+/* Where the ASCII TLDs of each first unit are in url_ascii_tlds: [from, to). */
+static struct {
+	uint16_t from, to;
+} ascii_tlds_by_first[0x80];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static void fill_class_bits(void)
+static void fill_tables(void)
 {
 	for (unsigned id = 0; id < URL_CLASS_COUNT; id++)
 		for (unsigned k = 0; k < url_classes[id].count; k++)
 			for (unsigned c = url_classes[id].ranges[k].lo; c <= url_classes[id].ranges[k].hi; c++)
 				class_bits[c] |= (uint8_t)(1u << id);
+	for (unsigned i = url_ascii_tlds_count; i-- > 0;) {
+		uint16_t first = url_ascii_tlds[i].units[0];
+		if (ascii_tlds_by_first[first].to == 0)
+			ascii_tlds_by_first[first].to = (uint16_t)(i + 1);
+		ascii_tlds_by_first[first].from = (uint16_t)i;
+	}
 }
 
 static bool in_class(enum url_class_id id, uint16_t c)
@@ -128,8 +138,8 @@ static size_t tld_in_lists(const uint16_t *u, size_t lim, size_t q)
 		run[len] = fold(u[q + len]);
 		len++;
 	}
-	if (len > 0 && (q + len == lim || in_class(URL_TLD_FOLLOW, u[q + len]))) {
-		unsigned lo = 0, hi = url_ascii_tlds_count;
+	if (len > 0 && run[0] < 0x80 && (q + len == lim || in_class(URL_TLD_FOLLOW, u[q + len]))) {
+		unsigned lo = ascii_tlds_by_first[run[0]].from, hi = ascii_tlds_by_first[run[0]].to;
 		while (lo < hi) {
 			unsigned mid = (lo + hi) / 2;
 			const struct url_tld *t = &url_ascii_tlds[mid];
@@ -509,7 +519,7 @@ static ii_err take(const uint16_t *u, size_t p, const struct match *m, const str
 ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, struct ii_error *e)
 {
 	*out = (struct tweet_url_list){0};
-	pthread_once(&class_bits_once, fill_class_bits);
+	pthread_once(&tables_once, fill_tables);
 	/* every URL has a dot in its domain; the package gives up at once without one too */
 	bool dot = false;
 	for (size_t i = 0; i < n && !dot; i++)
