@@ -190,6 +190,14 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	for (size_t i = 0; i < len;) {
 		if (s[i] < 0x80) {
 			size_t start = i;
+			/* eight bytes at a time while they are all ASCII */
+			for (uint64_t word; i + 8 <= len; i += 8, t->n += 8) {
+				memcpy(&word, s + i, sizeof word);
+				if (word & 0x8080808080808080u)
+					break;
+				for (size_t k = 0; k < 8; k++)
+					t->u[t->n + k] = s[i + k];
+			}
 			while (i < len && s[i] < 0x80)
 				t->u[t->n++] = s[i++];
 			segment = i - 1;
@@ -296,8 +304,8 @@ struct tally {
 static void tally_add(struct tally *sum, uint16_t last, size_t at, int weight)
 {
 	sum->weighted += weight;
-	if (sum->valid)
-		sum->valid = !invalid_unit(last);
+	if (last >= 0xFEFF && invalid_unit(last))
+		sum->valid = false;
 	if (sum->valid && sum->weighted <= TWEET_MAX_WEIGHTED_LENGTH * SCALE)
 		sum->valid_display = at;
 }

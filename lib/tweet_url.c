@@ -28,6 +28,8 @@ _Static_assert(URL_CLASS_COUNT <= 8, "one byte per unit holds every class");
 static struct {
 	uint16_t from, to;
 } ascii_tlds_by_first[0x80];
+/* The ASCII units that start one of url_other_tlds (vermögensberatung…). */
+static bool other_tld_starts[0x80];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void fill_tables(void)
@@ -42,6 +44,9 @@ static void fill_tables(void)
 			ascii_tlds_by_first[first].to = (uint16_t)(i + 1);
 		ascii_tlds_by_first[first].from = (uint16_t)i;
 	}
+	for (unsigned i = 0; i < url_other_tlds_count; i++)
+		if (url_other_tlds[i].units[0] < 0x80)
+			other_tld_starts[url_other_tlds[i].units[0]] = true;
 }
 
 static bool in_class(enum url_class_id id, uint16_t c)
@@ -157,6 +162,8 @@ static size_t tld_in_lists(const uint16_t *u, size_t lim, size_t q)
 	}
 	/* the others that start with this unit, by rank: the first that fits is their best */
 	uint16_t first = fold(u[q]);
+	if (first < 0x80 && !other_tld_starts[first])
+		return end;
 	unsigned lo = 0, hi = url_other_tlds_count;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
@@ -531,10 +538,13 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
 	struct scratch w = {mem, mem + n + 1, mem + 2 * (n + 1)};
 	w.run_dash[n] = w.run_under[n] = n;
-	for (size_t i = n; i-- > 0;) {
+	/* the run ends carried in registers: each step does not wait for the last store */
+	for (size_t i = n, dash = n, under = n; i-- > 0;) {
 		bool dom = in_class(URL_DOMAIN, u[i]);
-		w.run_dash[i] = dom || u[i] == '-' ? w.run_dash[i + 1] : i;
-		w.run_under[i] = dom || u[i] == '-' || u[i] == '_' ? w.run_under[i + 1] : i;
+		dash = dom || u[i] == '-' ? dash : i;
+		under = dom || u[i] == '-' || u[i] == '_' ? under : i;
+		w.run_dash[i] = dash;
+		w.run_under[i] = under;
 	}
 	const struct scratch *scratch = &w;
 	ii_err rc = II_OK;
