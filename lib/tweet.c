@@ -360,6 +360,10 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 			/* plain characters up to the next URL or emoji */
 			size_t stop = url_start < emoji.start ? url_start : emoji.start;
 			for (; i < stop; i++) {
+				if (u[i] < 0x80) { /* the common case, checked first */
+					tally_add(&sum, u[i], i, LIGHT_WEIGHT);
+					continue;
+				}
 				if (i + 1 < n && high_surrogate(u[i]) && low_surrogate(u[i + 1]))
 					i++;
 				tally_add(&sum, u[i], i, unit_weight(u[i]));
