@@ -174,24 +174,25 @@ int cmd_count(int argc, char **argv, struct cli *cli)
 	if (batch)
 		return count_batch();
 
-	char *buf = malloc(COUNT_MAX_INPUT + 1);
+	/* room for the longest text, its newline, and one byte more to tell it is longer */
+	char *buf = malloc(COUNT_MAX_INPUT + 2);
 	if (!buf) {
 		cli_error("out of memory");
 		return EXIT_SOFTWARE;
 	}
-	size_t len = fread(buf, 1, COUNT_MAX_INPUT + 1, stdin);
+	size_t len = fread(buf, 1, COUNT_MAX_INPUT + 2, stdin);
 	if (ferror(stdin)) {
 		free(buf);
 		cli_error("cannot read standard input");
 		return EXIT_IOERR;
 	}
+	if (len > 0 && buf[len - 1] == '\n' && len <= COUNT_MAX_INPUT + 1)
+		len--; /* the newline that echo and editors add is not part of the post */
 	if (len > COUNT_MAX_INPUT) {
 		free(buf);
 		cli_error("the text is longer than %d bytes", COUNT_MAX_INPUT);
 		return EXIT_DATA;
 	}
-	if (len > 0 && buf[len - 1] == '\n')
-		len--; /* the newline that echo and editors add is not part of the post */
 	struct tweet_parse p;
 	struct ii_error e = {0};
 	ii_err rc = tweet_parse(buf, len, &p, &e);
