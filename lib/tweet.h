@@ -7,8 +7,8 @@
  * field by field with twitter-text@3.1.0's parseTweet(). No allocation survives a call:
  * the result is a plain value in the caller's struct. The first call builds the tables
  * of stable characters and URL classes (a few milliseconds, once per process, safely
- * from several threads); texts under 2048 UTF-16 units are then counted without
- * allocating.
+ * from several threads); after that a post-sized text costs at most the allocation of
+ * its list of URLs.
  */
 
 #include <stdbool.h>
