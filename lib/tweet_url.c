@@ -22,8 +22,11 @@ enum { LOCAL_UNITS = 512 };
 
 /* Every class as one bit per BMP unit, built once per process from the generated ranges:
  * the matcher asks several classes about nearly every unit of a text. */
-static uint8_t class_bits[0x10000];
-_Static_assert(URL_CLASS_COUNT <= 8, "one byte per unit holds every class");
+static uint16_t class_bits[0x10000];
+/* Two more bits: the characters of a label's run, domain characters and '-', and those
+ * with '_' (subdomains allow it). */
+enum { LABEL_DASH = URL_CLASS_COUNT, LABEL_UNDERSCORE };
+_Static_assert(LABEL_UNDERSCORE < 16, "one uint16_t per unit holds every class");
 /* Where the ASCII TLDs of each first unit are in url_ascii_tlds: [from, to). */
 static struct {
 	uint16_t from, to;
@@ -32,12 +35,21 @@ static struct {
 static bool other_tld_starts[0x80];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
+static bool in_class(unsigned id, uint16_t c)
+{
+	return class_bits[c] >> id & 1;
+}
+
 static void fill_tables(void)
 {
 	for (unsigned id = 0; id < URL_CLASS_COUNT; id++)
 		for (unsigned k = 0; k < url_classes[id].count; k++)
 			for (unsigned c = url_classes[id].ranges[k].lo; c <= url_classes[id].ranges[k].hi; c++)
-				class_bits[c] |= (uint8_t)(1u << id);
+				class_bits[c] |= (uint16_t)(1u << id);
+	for (unsigned c = 0; c < 0x10000; c++) {
+		bool dash = in_class(URL_DOMAIN, (uint16_t)c) || c == '-';
+		class_bits[c] |= (uint16_t)(dash << LABEL_DASH | (dash || c == '_') << LABEL_UNDERSCORE);
+	}
 	for (unsigned i = url_ascii_tlds_count; i-- > 0;) {
 		uint16_t first = url_ascii_tlds[i].units[0];
 		if (ascii_tlds_by_first[first].to == 0)
@@ -47,11 +59,6 @@ static void fill_tables(void)
 	for (unsigned i = 0; i < url_other_tlds_count; i++)
 		if (url_other_tlds[i].units[0] < 0x80)
 			other_tld_starts[url_other_tlds[i].units[0]] = true;
-}
-
-static bool in_class(enum url_class_id id, uint16_t c)
-{
-	return class_bits[c] >> id & 1;
 }
 
 /* What JavaScript compares under the 'i' flag. */
@@ -96,6 +103,7 @@ static bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
  * label ends of one domain. */
 struct scratch {
 	size_t *pos, *run_dash, *run_under;
+	size_t last_dot; /* no label, so no URL, starts at or after it: the runs stop there */
 };
 
 /* validSubdomain (underscore allowed) or validDomainName: a run of domain characters and
@@ -103,7 +111,7 @@ struct scratch {
  * position after the dot. */
 static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t p, bool underscore)
 {
-	if (p >= n || !in_class(URL_DOMAIN, u[p]))
+	if (p >= w->last_dot || !in_class(URL_DOMAIN, u[p]))
 		return NONE;
 	size_t q = underscore ? w->run_under[p] : w->run_dash[p];
 	if (!in_class(URL_DOMAIN, u[q - 1]) || q >= n || u[q] != '.')
@@ -288,7 +296,7 @@ struct match {
  * running from s up to a dot. Most positions of a text fail this at once. */
 static bool url_may_start(const uint16_t *u, size_t n, size_t s, const struct scratch *w)
 {
-	if (s >= n)
+	if (s >= w->last_dot)
 		return false;
 	if (u[s] == 'h' || u[s] == 'H')
 		return true;
@@ -527,28 +535,29 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 {
 	*out = (struct tweet_url_list){0};
 	pthread_once(&tables_once, fill_tables);
-	/* every URL has a dot in its domain; the package gives up at once without one too */
-	bool dot = false;
-	for (size_t i = 0; i < n && !dot; i++)
-		dot = u[i] == '.';
-	if (!dot)
+	/* every URL has a dot in its domain (the package gives up at once without one too),
+	 * so none starts at or after the last dot */
+	size_t last_dot = n;
+	while (last_dot > 0 && u[last_dot - 1] != '.')
+		last_dot--;
+	if (last_dot-- == 0)
 		return II_OK;
+	size_t size = last_dot + 2; /* each array; a domain has fewer labels than that */
 	size_t local[3 * LOCAL_UNITS], *mem = local;
-	if (n >= LOCAL_UNITS && !(mem = malloc(3 * (n + 1) * sizeof *mem)))
+	if (size > LOCAL_UNITS && !(mem = malloc(3 * size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, mem + n + 1, mem + 2 * (n + 1)};
-	w.run_dash[n] = w.run_under[n] = n;
+	struct scratch w = {mem, mem + size, mem + 2 * size, last_dot};
 	/* the run ends carried in registers: each step does not wait for the last store */
-	for (size_t i = n, dash = n, under = n; i-- > 0;) {
-		bool dom = in_class(URL_DOMAIN, u[i]);
-		dash = dom || u[i] == '-' ? dash : i;
-		under = dom || u[i] == '-' || u[i] == '_' ? under : i;
+	for (size_t i = last_dot + 1, dash = last_dot, under = last_dot; i-- > 0;) {
+		uint16_t bits = class_bits[u[i]];
+		dash = bits >> LABEL_DASH & 1 ? dash : i;
+		under = bits >> LABEL_UNDERSCORE & 1 ? under : i;
 		w.run_dash[i] = dash;
 		w.run_under[i] = under;
 	}
 	const struct scratch *scratch = &w;
 	ii_err rc = II_OK;
-	for (size_t p = 0; p < n && rc == II_OK;) {
+	for (size_t p = 0; p < last_dot && rc == II_OK;) {
 		/* validUrlPrecedingChars: a character that may stand before a URL, consumed by
 		 * the match, or else the start of the text */
 		struct match m;
