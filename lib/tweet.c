@@ -99,7 +99,7 @@ enum { LOCAL_UNITS = 2048, LOCAL_CODE_POINTS = 64 };
 struct units {
 	uint16_t *u;
 	size_t n, cap;
-	bool may_have_emoji; /* false when no emoji can be in it: the search is skipped */
+	size_t emoji_from, emoji_to; /* where an emoji may start: outside, none can */
 	uint16_t local[LOCAL_UNITS];
 };
 
@@ -128,13 +128,21 @@ static bool emoji_may_start(uint16_t unit)
 	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
 }
 
-/* Appends one code point; the caller has reserved room. The text may hold an emoji only
- * when one of its non-ASCII characters can start one or is U+FE0F or U+20E3, which an
- * ASCII emoji, a keycap, needs (lib/gen/emoji_data.js checks that). */
+/* Appends one code point; the caller has reserved room. An emoji can start only at a
+ * non-ASCII character that may start one, or just before U+FE0F or U+20E3, which an
+ * ASCII emoji, a keycap, needs (lib/gen/emoji_data.js checks that): the span of those
+ * positions bounds the emoji search. */
 static inline void units_put(struct units *t, utf8proc_int32_t cp)
 {
-	t->may_have_emoji |= cp == 0xFE0F || cp == 0x20E3 ||
-			     emoji_may_start(cp >= 0x10000 ? (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)) : (uint16_t)cp);
+	uint16_t lead = cp >= 0x10000 ? (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)) : (uint16_t)cp;
+	bool keycap_mark = cp == 0xFE0F || cp == 0x20E3;
+	if (keycap_mark || emoji_may_start(lead)) {
+		size_t from = keycap_mark && t->n > 0 ? t->n - 1 : t->n;
+		if (t->emoji_to == 0 || from < t->emoji_from)
+			t->emoji_from = from;
+		if (t->n + 1 > t->emoji_to)
+			t->emoji_to = t->n + 1;
+	}
 	if (cp >= 0x10000) {
 		cp -= 0x10000;
 		t->u[t->n++] = (uint16_t)(0xD800 + (cp >> 10));
@@ -282,11 +290,14 @@ struct emoji_scan {
 	size_t start, end; /* the last emoji found; start is n when there is no more */
 };
 
-static void emoji_find(struct emoji_scan *scan, const uint16_t *u, size_t n)
+/* Searches [scan->next, until) for the next emoji. */
+static void emoji_find(struct emoji_scan *scan, const uint16_t *u, size_t n, size_t until)
 {
 	size_t i = scan->next, end = 0;
-	while (i < n && !(emoji_may_start(u[i]) && (end = emoji_at(u, n, i))))
+	while (i < until && !(emoji_may_start(u[i]) && (end = emoji_at(u, n, i))))
 		i++;
+	if (!end)
+		i = n;
 	scan->start = i;
 	scan->end = end;
 	scan->next = end ? end : n;
@@ -317,7 +328,7 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 	t.u = t.local;
 	t.n = 0;
 	t.cap = LOCAL_UNITS;
-	t.may_have_emoji = false;
+	t.emoji_from = t.emoji_to = 0;
 	size_t original_units = 0;
 	ii_err rc = nfc_units((const uint8_t *)text, len, &t, &original_units, e);
 	if (rc) {
@@ -338,9 +349,9 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 		units_free(&t);
 		return rc;
 	}
-	struct emoji_scan emoji = {0, n, 0};
-	if (t.may_have_emoji)
-		emoji_find(&emoji, u, n);
+	size_t emoji_until = t.emoji_to < n ? t.emoji_to : n;
+	struct emoji_scan emoji = {t.emoji_from, n, 0};
+	emoji_find(&emoji, u, n, emoji_until);
 
 	struct tally sum = {0, 0, true};
 	size_t next_url = 0;
@@ -348,7 +359,7 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 		while (next_url < urls.count && urls.items[next_url].start < i)
 			next_url++;
 		while (emoji.start < i)
-			emoji_find(&emoji, u, n);
+			emoji_find(&emoji, u, n, emoji_until);
 		size_t url_start = next_url < urls.count ? urls.items[next_url].start : n;
 		if (url_start == i) {
 			i = urls.items[next_url].end;
