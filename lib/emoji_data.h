@@ -2,31 +2,33 @@
 #define INCLUINFO_EMOJI_DATA_H
 
 /*
- * twemoji-parser's emoji regular expression as a table of nodes over UTF-16 code units,
- * generated into emoji_data.c by lib/gen/emoji_data.js. UNIT matches one unit in
- * [a, b]; the others hold b children starting at emoji_kids[a]: SEQ in order, ALT the
- * first that matches (leftmost, as JavaScript), OPT greedy, NOT a negative lookahead.
- * A node that cannot match empty can only start with a unit in [first_lo, first_hi].
+ * twemoji-parser's emoji regular expression as a trie over UTF-16 code units, generated
+ * into emoji_data.c by lib/gen/emoji_data.js. Static tables only, nothing to free.
+ *
+ * State 0 is the root. A state's edges are sorted by unit. A state where a sequence of
+ * the expression ends holds that sequence's rank, the order in which JavaScript's
+ * backtracking tries it: of the sequences that match at a position, the lowest rank is
+ * the match. rank_unless_lookahead is a sequence that matches only when the unit after it
+ * is not EMOJI_LOOKAHEAD_UNIT (the expression's negative lookahead).
  */
 
-enum emoji_op { EMOJI_UNIT, EMOJI_SEQ, EMOJI_ALT, EMOJI_OPT, EMOJI_NOT };
+#include <stdint.h>
 
-struct emoji_node {
-	unsigned char op;
-	unsigned a, b;
-	unsigned short first_lo, first_hi;
-	unsigned char empty;
+#define EMOJI_NO_RANK 0xFFFF
+#define EMOJI_LOOKAHEAD_UNIT 0xFE0E
+
+struct emoji_edge {
+	uint16_t unit, state;
 };
 
-extern const struct emoji_node emoji_nodes[];
-extern const unsigned short emoji_kids[];
-extern const unsigned emoji_root;
-
-/* The units an emoji can start with, sorted ranges. */
-struct emoji_range {
-	unsigned short lo, hi;
+struct emoji_state {
+	uint16_t first_edge, edge_count;
+	uint16_t rank, rank_unless_lookahead;
 };
-extern const struct emoji_range emoji_starts[];
-extern const unsigned emoji_starts_count;
+
+/* Bit u of the BMP is set when an emoji can start with unit u. */
+extern const uint64_t emoji_start_bits[1024];
+extern const struct emoji_state emoji_states[];
+extern const struct emoji_edge emoji_edges[];
 
 #endif

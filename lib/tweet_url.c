@@ -1,5 +1,7 @@
 #include "tweet_url.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -15,21 +17,48 @@
 
 #define NONE ((size_t)-1)
 enum { MAX_URL_LENGTH = 4096, MAX_TCO_SLUG_LENGTH = 40, MAX_LABEL_LENGTH = 63 };
+/* texts shorter than this (nearly all) need no allocation for the scratch arrays */
+enum { LOCAL_UNITS = 512 };
 
-static bool in_class(enum url_class_id id, uint16_t c)
+/* Every class as one bit per BMP unit, built once per process from the generated ranges:
+ * the matcher asks several classes about nearly every unit of a text. */
+static uint16_t class_bits[0x10000];
+/* Two more bits: the characters of a label's run, domain characters and '-', and those
+ * with '_' (subdomains allow it). */
+enum { LABEL_DASH = URL_CLASS_COUNT, LABEL_UNDERSCORE };
+_Static_assert(LABEL_UNDERSCORE < 16, "one uint16_t per unit holds every class");
+/* Where the ASCII TLDs of each first unit are in url_ascii_tlds: [from, to). */
+static struct {
+	uint16_t from, to;
+} ascii_tlds_by_first[0x80];
+/* The ASCII units that start one of url_other_tlds (vermögensberatung…). */
+static bool other_tld_starts[0x80];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static bool in_class(unsigned id, uint16_t c)
 {
-	const struct url_class *k = &url_classes[id];
-	unsigned lo = 0, hi = k->count;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (c < k->ranges[mid].lo)
-			hi = mid;
-		else if (c > k->ranges[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
+	return class_bits[c] >> id & 1;
+}
+
+static void fill_tables(void)
+{
+	for (unsigned id = 0; id < URL_CLASS_COUNT; id++)
+		for (unsigned k = 0; k < url_classes[id].count; k++)
+			for (unsigned c = url_classes[id].ranges[k].lo; c <= url_classes[id].ranges[k].hi; c++)
+				class_bits[c] |= (uint16_t)(1u << id);
+	for (unsigned c = 0; c < 0x10000; c++) {
+		bool dash = in_class(URL_DOMAIN, (uint16_t)c) || c == '-';
+		class_bits[c] |= (uint16_t)(dash << LABEL_DASH | (dash || c == '_') << LABEL_UNDERSCORE);
 	}
-	return false;
+	for (unsigned i = url_ascii_tlds_count; i-- > 0;) {
+		uint16_t first = url_ascii_tlds[i].units[0];
+		if (ascii_tlds_by_first[first].to == 0)
+			ascii_tlds_by_first[first].to = (uint16_t)(i + 1);
+		ascii_tlds_by_first[first].from = (uint16_t)i;
+	}
+	for (unsigned i = 0; i < url_other_tlds_count; i++)
+		if (url_other_tlds[i].units[0] < 0x80)
+			other_tld_starts[url_other_tlds[i].units[0]] = true;
 }
 
 /* What JavaScript compares under the 'i' flag. */
@@ -60,10 +89,11 @@ static bool is_alnum(uint16_t c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Whether the ASCII word is at `at`, in any case ('i' folds no other unit onto ASCII). */
 static bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
 {
 	for (size_t k = 0; word[k]; k++)
-		if (at + k >= lim || fold(u[at + k]) != fold((uint16_t)word[k]))
+		if (at + k >= lim || u[at + k] >= 0x80 || fold(u[at + k]) != fold((uint16_t)word[k]))
 			return false;
 	return true;
 }
@@ -73,6 +103,7 @@ static bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
  * label ends of one domain. */
 struct scratch {
 	size_t *pos, *run_dash, *run_under;
+	size_t last_dot; /* no label, so no URL, starts at or after it: the runs stop there */
 };
 
 /* validSubdomain (underscore allowed) or validDomainName: a run of domain characters and
@@ -80,7 +111,7 @@ struct scratch {
  * position after the dot. */
 static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t p, bool underscore)
 {
-	if (p >= n || !in_class(URL_DOMAIN, u[p]))
+	if (p >= w->last_dot || !in_class(URL_DOMAIN, u[p]))
 		return NONE;
 	size_t q = underscore ? w->run_under[p] : w->run_dash[p];
 	if (!in_class(URL_DOMAIN, u[q - 1]) || q >= n || u[q] != '.')
@@ -88,31 +119,75 @@ static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t
 	return q + 1;
 }
 
-static size_t tld_in(const struct url_tld *list, unsigned count, const uint16_t *u, size_t lim,
-		     size_t q)
+/* Compares the text at q with a folded TLD and checks the lookahead (?=[^0-9a-zA-Z@+-]|$)
+ * that follows the alternation. */
+static bool tld_fits(const struct url_tld *t, const uint16_t *u, size_t lim, size_t q)
 {
+	if (q + t->len > lim)
+		return false;
+	for (unsigned k = 0; k < t->len; k++)
+		if (fold(u[q + k]) != t->units[k])
+			return false;
+	return q + t->len == lim || in_class(URL_TLD_FOLLOW, u[q + t->len]);
+}
+
+static int compare_units(const uint16_t *a, size_t a_len, const uint16_t *b, size_t b_len)
+{
+	for (size_t k = 0; k < a_len && k < b_len; k++)
+		if (a[k] != b[k])
+			return a[k] < b[k] ? -1 : 1;
+	return a_len < b_len ? -1 : a_len > b_len;
+}
+
+/* (?:validGTLD|validCCTLD) at q, the text ending at lim: the TLD of lowest rank that fits. */
+static size_t tld_in_lists(const uint16_t *u, size_t lim, size_t q)
+{
+	unsigned best = UINT_MAX;
+	size_t end = NONE;
+	/* an ASCII TLD can only be the whole run of [0-9a-zA-Z@+-] here */
+	uint16_t run[sizeof url_ascii_tlds[0].units / sizeof url_ascii_tlds[0].units[0]];
+	size_t len = 0;
+	while (q + len < lim && !in_class(URL_TLD_FOLLOW, u[q + len]) && len < sizeof run / sizeof run[0]) {
+		run[len] = fold(u[q + len]);
+		len++;
+	}
+	if (len > 0 && run[0] < 0x80 && (q + len == lim || in_class(URL_TLD_FOLLOW, u[q + len]))) {
+		unsigned lo = ascii_tlds_by_first[run[0]].from, hi = ascii_tlds_by_first[run[0]].to;
+		while (lo < hi) {
+			unsigned mid = (lo + hi) / 2;
+			const struct url_tld *t = &url_ascii_tlds[mid];
+			int c = compare_units(t->units, t->len, run, len);
+			if (c == 0) {
+				best = t->rank;
+				end = q + len;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	/* the others that start with this unit, by rank: the first that fits is their best */
 	uint16_t first = fold(u[q]);
-	/* the lists are sorted by first unit: find the first TLD that starts with it */
-	unsigned lo = 0, hi = count;
+	if (first < 0x80 && !other_tld_starts[first])
+		return end;
+	unsigned lo = 0, hi = url_other_tlds_count;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
-		if (list[mid].units[0] < first)
+		if (url_other_tlds[mid].units[0] < first)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (unsigned i = lo; i < count && list[i].units[0] == first; i++) {
-		const struct url_tld *t = &list[i]; /* folded by the generator */
-		if (q + t->len > lim)
-			continue;
-		unsigned k = 1;
-		while (k < t->len && fold(u[q + k]) == t->units[k])
-			k++;
-		/* the lookahead (?=[^0-9a-zA-Z@+-]|$) after the alternation */
-		if (k == t->len && (q + k == lim || in_class(URL_TLD_FOLLOW, u[q + k])))
-			return q + k;
+	for (unsigned i = lo; i < url_other_tlds_count && url_other_tlds[i].units[0] == first; i++) {
+		const struct url_tld *t = &url_other_tlds[i];
+		if (t->rank > best)
+			break;
+		if (tld_fits(t, u, lim, q))
+			return q + t->len;
 	}
-	return NONE;
+	return end;
 }
 
 /* (?:validGTLD|validCCTLD|validPunycode) at q, the text ending at lim. */
@@ -120,9 +195,7 @@ static size_t tld_at(const uint16_t *u, size_t lim, size_t q)
 {
 	if (q >= lim)
 		return NONE;
-	size_t end = tld_in(url_gtlds, url_gtlds_count, u, lim, q);
-	if (end == NONE)
-		end = tld_in(url_cctlds, url_cctlds_count, u, lim, q);
+	size_t end = tld_in_lists(u, lim, q);
 	if (end == NONE && has_word(u, lim, q, "xn--")) {
 		end = q + 4;
 		while (end < lim && (is_alnum(u[end]) || u[end] == '-'))
@@ -218,6 +291,18 @@ struct match {
 	size_t domain_start, domain_end;
 	bool path;                    /* $7 matched */
 };
+
+/* Whether url_at can find anything at s: it needs a protocol, or a label of the domain
+ * running from s up to a dot. Most positions of a text fail this at once. */
+static bool url_may_start(const uint16_t *u, size_t n, size_t s, const struct scratch *w)
+{
+	if (s >= w->last_dot)
+		return false;
+	if (u[s] == 'h' || u[s] == 'H')
+		return true;
+	size_t q = w->run_under[s];
+	return q > s && q < n && u[q] == '.';
+}
 
 /* The URL part of extractUrl at s: protocol, domain, port, path, query. */
 static bool url_at(const uint16_t *u, size_t n, size_t s, const struct scratch *scratch, struct match *m)
@@ -449,31 +534,37 @@ static ii_err take(const uint16_t *u, size_t p, const struct match *m, const str
 ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, struct ii_error *e)
 {
 	*out = (struct tweet_url_list){0};
-	/* every URL has a dot in its domain; the package gives up at once without one too */
-	bool dot = false;
-	for (size_t i = 0; i < n && !dot; i++)
-		dot = u[i] == '.';
-	if (!dot)
+	pthread_once(&tables_once, fill_tables);
+	/* every URL has a dot in its domain (the package gives up at once without one too),
+	 * so none starts at or after the last dot */
+	size_t last_dot = n;
+	while (last_dot > 0 && u[last_dot - 1] != '.')
+		last_dot--;
+	if (last_dot-- == 0)
 		return II_OK;
-	size_t *mem = malloc(3 * (n + 1) * sizeof *mem);
-	if (!mem)
+	size_t size = last_dot + 2; /* each array; a domain has fewer labels than that */
+	size_t local[3 * LOCAL_UNITS], *mem = local;
+	if (size > LOCAL_UNITS && !(mem = malloc(3 * size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, mem + n + 1, mem + 2 * (n + 1)};
-	w.run_dash[n] = w.run_under[n] = n;
-	for (size_t i = n; i-- > 0;) {
-		bool dom = in_class(URL_DOMAIN, u[i]);
-		w.run_dash[i] = dom || u[i] == '-' ? w.run_dash[i + 1] : i;
-		w.run_under[i] = dom || u[i] == '-' || u[i] == '_' ? w.run_under[i + 1] : i;
+	struct scratch w = {mem, mem + size, mem + 2 * size, last_dot};
+	/* the run ends carried in registers: each step does not wait for the last store */
+	for (size_t i = last_dot + 1, dash = last_dot, under = last_dot; i-- > 0;) {
+		uint16_t bits = class_bits[u[i]];
+		dash = bits >> LABEL_DASH & 1 ? dash : i;
+		under = bits >> LABEL_UNDERSCORE & 1 ? under : i;
+		w.run_dash[i] = dash;
+		w.run_under[i] = under;
 	}
 	const struct scratch *scratch = &w;
 	ii_err rc = II_OK;
-	for (size_t p = 0; p < n && rc == II_OK;) {
+	for (size_t p = 0; p < last_dot && rc == II_OK;) {
 		/* validUrlPrecedingChars: a character that may stand before a URL, consumed by
 		 * the match, or else the start of the text */
 		struct match m;
-		bool found = in_class(URL_PRECEDING, u[p]) && url_at(u, n, p + 1, scratch, &m);
+		bool found = in_class(URL_PRECEDING, u[p]) && url_may_start(u, n, p + 1, scratch) &&
+			     url_at(u, n, p + 1, scratch, &m);
 		if (!found && p == 0)
-			found = url_at(u, n, 0, scratch, &m);
+			found = url_may_start(u, n, 0, scratch) && url_at(u, n, 0, scratch, &m);
 		if (!found) {
 			p++;
 			continue;
@@ -481,7 +572,8 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 		rc = take(u, p, &m, scratch, out, e);
 		p = m.end; /* the regex's lastIndex */
 	}
-	free(mem);
+	if (mem != local)
+		free(mem);
 	if (rc)
 		tweet_url_free(out);
 	return rc;

@@ -34,15 +34,19 @@ struct url_fold {
 	uint16_t from, to; /* what a case-insensitive match compares */
 };
 
+/* A TLD, folded; rank is its place in the package's alternation, generic TLDs then
+ * country TLDs: where several fit, the lowest rank is the match. */
 struct url_tld {
 	unsigned char len;
+	uint16_t rank;
 	uint16_t units[24];
 };
 
 extern const struct url_class url_classes[URL_CLASS_COUNT];
 extern const struct url_fold url_folds[];
 extern const unsigned url_fold_count;
-extern const struct url_tld url_gtlds[], url_cctlds[];
-extern const unsigned url_gtlds_count, url_cctlds_count;
+/* The all-ASCII TLDs, sorted by units; the others, sorted by first unit, then rank. */
+extern const struct url_tld url_ascii_tlds[], url_other_tlds[];
+extern const unsigned url_ascii_tlds_count, url_other_tlds_count;
 
 #endif

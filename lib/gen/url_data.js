@@ -78,27 +78,40 @@ function tldList(k) {
 }
 // TLD units are written folded, so that the matcher folds only the text's side.
 const foldMap = new Map(folds);
-const cstr = (t) => {
-	const units = [];
-	for (let i = 0; i < t.length; i++) {
-		let c = t.charCodeAt(i);
-		if (c >= 0x61 && c <= 0x7a) c -= 32;
-		else if (foldMap.has(c)) c = foldMap.get(c);
-		units.push('0x' + c.toString(16));
-	}
-	return `{${t.length}, {${units.join(', ')}}}`;
+
+// An ASCII TLD matches only when it is the whole run of [0-9a-zA-Z@+-] at its place (the
+// lookahead after the alternation forbids any of them next, and 'i' folds no non-ASCII
+// unit onto ASCII), so at most one can match there: those are sorted for a binary search.
+// The others (みんな, рф, vermögensberatung…) are sorted by first unit, as before. Each
+// keeps its rank in the alternation, generic then country TLDs: when several fit, the
+// lowest rank wins.
+const all = [...tldList('validGTLD'), ...tldList('validCCTLD')];
+if (all.length > 0xffff) throw new Error('too many TLDs for a 16-bit rank');
+const folded = (t) => [...Array(t.length).keys()].map((i) => {
+	const c = t.charCodeAt(i);
+	return c >= 0x61 && c <= 0x7a ? c - 32 : foldMap.has(c) ? foldMap.get(c) : c;
+});
+const asciiTld = (t) => /^[0-9a-zA-Z-]+$/.test(t);
+const cmpUnits = (a, b) => {
+	for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+	return a.length - b.length;
 };
-for (const [name, k] of [['url_gtlds', 'validGTLD'], ['url_cctlds', 'validCCTLD']]) {
-	// Sorted by first (folded) unit, the package's order kept among those that share it:
-	// only TLDs with the text's first unit can match, and among them the first wins.
-	const f0 = (t) => { let c = t.charCodeAt(0); if (c >= 0x61 && c <= 0x7a) c -= 32; else if (foldMap.has(c)) c = foldMap.get(c); return c; };
-	const list = tldList(k).map((t, i) => [t, i]).sort((a, b) => f0(a[0]) - f0(b[0]) || a[1] - b[1]).map(([t]) => t);
-	out.push(`/* ${k}, sorted by first unit, in the package's order among those that share it
- * (the first that fits wins, as in the alternation), folded as the 'i' flag compares */`);
+const entries = all.map((t, rank) => ({t, rank, units: folded(t)}));
+const seen = new Set();
+const ascii = entries.filter((x) => asciiTld(x.t) && !seen.has(x.units.join()) && seen.add(x.units.join()))
+	.sort((a, b) => cmpUnits(a.units, b.units));
+const other = entries.filter((x) => !asciiTld(x.t)).sort((a, b) => a.units[0] - b.units[0] || a.rank - b.rank);
+const emit = (name, list, comment) => {
+	out.push(comment);
 	out.push(`const struct url_tld ${name}[] = {`);
-	for (const t of list) out.push(`\t${cstr(t)}, /* ${t} */`);
+	for (const x of list) {
+		if (x.units.length > 24) throw new Error(`TLD ${x.t} longer than struct url_tld holds`);
+		out.push(`\t{${x.units.length}, ${x.rank}, {${x.units.map((c) => '0x' + c.toString(16)).join(', ')}}}, /* ${x.t} */`);
+	}
 	out.push('};');
 	out.push(`const unsigned ${name}_count = ${list.length};`);
 	out.push('');
-}
+};
+emit('url_ascii_tlds', ascii, '/* validGTLD and validCCTLD, the ASCII ones: folded, sorted by units */');
+emit('url_other_tlds', other, '/* validGTLD and validCCTLD, the others: folded, sorted by first unit, then rank */');
 process.stdout.write(out.join('\n'));

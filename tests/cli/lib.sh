@@ -40,11 +40,12 @@ fail() { # fail MESSAGE: ends the test, reporting MESSAGE and the last command r
 
 # run ARGS...: runs the binary; sets RC, OUT and ERR (also kept in $T/.out and $T/.err).
 # Crashes, sanitizer reports and hangs fail the test whatever it expected.
-# RUN_STDOUT=FILE sends standard output there instead (/dev/full, say).
+# RUN_STDOUT=FILE sends standard output there instead (/dev/full, say); RUN_STDIN=FILE
+# reads standard input from FILE instead of /dev/null.
 run() {
 	LAST_CMD="incluinfo $*"
 	: >"$T/.out"
-	timeout -k 5 "$RUN_TIMEOUT" "$INCLUINFO" "$@" >"${RUN_STDOUT:-$T/.out}" 2>"$T/.err" </dev/null
+	timeout -k 5 "$RUN_TIMEOUT" "$INCLUINFO" "$@" >"${RUN_STDOUT:-$T/.out}" 2>"$T/.err" <"${RUN_STDIN:-/dev/null}"
 	RC=$?
 	OUT=$(<"$T/.out")
 	ERR=$(<"$T/.err")

@@ -78,6 +78,46 @@ static void nfc_first(void **state)
 	assert_int_equal(p.display_range_end, 2);
 }
 
+/* Expected values from twitter-text@3.1.0's parseTweet: weighted length, valid range end,
+ * display range end. */
+static void parsed_as(const char *text, int weighted_length, int valid_range_end,
+		      int display_range_end)
+{
+	struct tweet_parse p = parsed(text);
+	assert_int_equal(p.weighted_length, weighted_length);
+	assert_int_equal(p.valid_range_end, valid_range_end);
+	assert_int_equal(p.display_range_end, display_range_end);
+}
+
+/* Only the segments around unstable characters are normalised: these are the cases where
+ * a segment composes, reorders, grows or starts the text. */
+static void nfc_segments(void **state)
+{
+	(void)state;
+	parsed_as("\u1100\u1161\u11a8", 2, 2, 2); /* Hangul jamo compose into one syllable */
+	parsed_as("\u0958", 2, 0, 0);               /* a composition exclusion: two characters */
+	parsed_as("\u212b", 1, 0, 0);               /* a singleton: U+00C5 */
+	parsed_as("\U0001D160", 6, 1, 1);           /* grows to three supplementary characters */
+	parsed_as("e\u0327\u0301", 2, 2, 2);         /* marks reordered, then composed */
+	parsed_as("\u0301a", 2, 1, 1);              /* the text starts with a mark */
+	parsed_as("\ufe0f", 2, 0, 0);
+	/* longer than the units kept on the stack */
+	char *s = repeat("e\u0301", 1500);
+	parsed_as(s, 1500, 1779, 2999); /* 279, plus all 1500 units NFC removed */
+	free(s);
+}
+
+static void emoji_positions(void **state)
+{
+	(void)state;
+	parsed_as("aaaaaaaaaa1\ufe0f\u20e3", 12, 12, 12); /* a keycap after ASCII */
+	parsed_as("\u263a\ufe0e", 4, 1, 1);              /* text presentation: not an emoji */
+	char *s = repeat("😀", 1500); /* longer than the units kept on the stack */
+	parsed_as(s, 3000, 279, 2999);
+	assert_false(parsed(s).valid);
+	free(s);
+}
+
 static void light_ranges(void **state)
 {
 	(void)state;
@@ -151,6 +191,8 @@ int main(void)
 		cmocka_unit_test(cjk_weighs_2),
 		cmocka_unit_test(emoji_sequences_weigh_2),
 		cmocka_unit_test(nfc_first),
+		cmocka_unit_test(nfc_segments),
+		cmocka_unit_test(emoji_positions),
 		cmocka_unit_test(light_ranges),
 		cmocka_unit_test(limit_280),
 		cmocka_unit_test(invalid_characters),
