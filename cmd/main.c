@@ -53,7 +53,10 @@ static const struct command commands[] = {
 	 "with --json parseTweet's fields. Exit 0 when the post is valid, 1 when not, 65 when\n"
 	 "the input is not UTF-8 or is longer than 64 KiB.\n"
 	 "\n"
-	 "  --batch         read one JSON string per line, write one JSON object per line\n",
+	 "  --batch         read one JSON string per line, write one JSON object per line; a\n"
+	 "                  line that cannot be counted gets {\"error\":\"line N: ...\"} in its\n"
+	 "                  place, the others are still counted, and the exit status is 65 at\n"
+	 "                  the end; each line is at most 64 KiB\n",
 	 0},
 	{"lint", cmd_lint, "check notices and templates before they are published",
 	 "usage: incluinfo lint [PATH]...\n"
