@@ -1,4 +1,5 @@
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -71,11 +72,19 @@ int cli_publish(struct cli *cli, bool dry_run)
 	status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
 	if (status || !store)
 		goto out;
-	if (xchannel_open(cli->config, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
+	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct draft *due = NULL;
+	size_t due_count = 0;
+	if (draft_due(store, actor.at, &due, &due_count, &e)) {
 		status = cli_fail(&e);
 		goto out;
 	}
-	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	free(due);
+	/* with nothing due the account is not needed: a monitor without credentials stays quiet */
+	if (due_count && xchannel_open(cli->config, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
+		status = cli_fail(&e);
+		goto out;
+	}
 	const struct publish_options options = {
 		.now = actor.at,
 		.thread_delay_ms = cli->config->thread_delay_ms,
@@ -83,7 +92,7 @@ int cli_publish(struct cli *cli, bool dry_run)
 		.dry_run = dry_run,
 		.actor = &actor,
 	};
-	if (publish_run(store, xchannel_channel(x), &options, &rep, &e)) {
+	if (publish_run(store, x ? xchannel_channel(x) : NULL, &options, &rep, &e)) {
 		status = cli_fail(&e);
 		goto out;
 	}

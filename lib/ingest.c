@@ -15,7 +15,9 @@ static const struct config_service *maintained(const struct notice *n, const str
 void ingest_title(const struct notice *n, const struct config *cfg, char *out, size_t size)
 {
 	const struct config_service *svc = maintained(n, cfg);
-	if (n->title)
+	if (n->title && n->kind == NOTICE_INCIDENCIA)
+		snprintf(out, size, "%s: %s", n->scope, n->title);
+	else if (n->title)
 		snprintf(out, size, "%s", n->title);
 	else if (n->kind == NOTICE_MANTENIMIENTO)
 		snprintf(out, size, "Mantenimiento: %s", svc ? svc->name : n->service);

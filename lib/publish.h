@@ -78,7 +78,7 @@ struct publish_report {
 
 /*
  * Publishes every approved draft that is due, oldest first, after expiring those past
- * their expiry. A thread waits while the thread it answers is not published, and starts
+ * their expiry. channel may be NULL when the caller knows nothing is due (expiry only). A thread waits while the thread it answers is not published, and starts
  * only when the channel's known budget covers all its posts. The channel's rate-limit
  * state is kept in the store between runs.
  */

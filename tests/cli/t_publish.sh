@@ -339,3 +339,17 @@ Texto con <etiquetas> & ampersands ]]> y emoji 👨‍👩‍👧‍👦.
 		'j.itemReviewed.text.includes("<script>")' true
 	assert_no_secrets
 }
+
+test_run_without_credentials_is_quiet_while_nothing_is_due() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	mkdir -p "$T/notices"
+	ii run
+	assert_rc 0
+	assert_eq '' "$OUT$ERR" 'output of a monitoring-only run'
+	# something due and no account: that is an error
+	ii incident open --scope sede --message 'La sede va lenta.'
+	ii run
+	assert_rc 78
+	assert_contains "$ERR" 'no [twitter] credentials'
+}
