@@ -288,8 +288,7 @@ static int load_config(struct cli *cli)
 		return EXIT_SOFTWARE;
 	}
 	ii_err rc = config_load(cli->config_path, &cli->config, diags, &e);
-	for (size_t i = 0; i < diag_count(diags); i++)
-		fprintf(stderr, "%s\n", diag_at(diags, i));
+	cli_print_diags(diags);
 	size_t reported = diag_count(diags);
 	diag_free(diags);
 	if (rc == II_OK) {

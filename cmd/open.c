@@ -33,8 +33,7 @@ int cli_load_messages(const struct config *cfg, struct messages **out)
 		return EXIT_SOFTWARE;
 	}
 	ii_err rc = messages_load(cfg->templates_dir, out, diags, &e);
-	for (size_t i = 0; i < diag_count(diags); i++)
-		fprintf(stderr, "%s\n", diag_at(diags, i));
+	cli_print_diags(diags);
 	size_t reported = diag_count(diags);
 	diag_free(diags);
 	if (rc == II_OK)

@@ -381,34 +381,14 @@ struct window {
 	bool started, finished;
 };
 
-/* "12:00", or "9:00 del 2 de diciembre" when the window ends on another day. */
-static void window_end(const struct window *w, char *out, size_t size)
-{
-	struct message_time start, end;
-	messages_time(w->starts_at, &start);
-	messages_time(w->ends_at, &end);
-	if (!strcmp(start.fecha, end.fecha))
-		snprintf(out, size, "%s", end.hora);
-	else
-		snprintf(out, size, "%s del %s", end.hora, end.fecha);
-}
-
 static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,
 				 enum message_kind kind, struct ii_error *e)
 {
 	const struct config_service *svc = config_find_service(ctx->cfg, w->service);
-	struct message_time start;
-	messages_time(w->starts_at, &start);
-	char until[80];
-	window_end(w, until, sizeof until);
-	const struct message_values values = {
-		.servicio = svc ? svc->name : w->service,
-		.hora = start.hora,
-		.fecha = start.fecha,
-		.desde = start.hora,
-		.hasta = until,
-		.url = svc ? svc->url : NULL,
-	};
+	struct message_window texts;
+	struct message_values values;
+	messages_window(svc ? svc->name : w->service, svc ? svc->url : NULL, w->starts_at,
+			w->ends_at, &texts, &values);
 	/* a window's posts are a thread of their own, under the notice that announced it;
 	 * the window was approved, so its own announcements need no second approval */
 	char uuid[37];

@@ -27,35 +27,14 @@ void ingest_title(const struct notice *n, const struct config *cfg, char *out, s
 		snprintf(out, size, "%s", notice_kind_name(n->kind));
 }
 
-/* "12:00", or "9:00 del 2 de diciembre" when the window ends on another day. */
-static void window_end(time_t from, time_t until, char *out, size_t size)
-{
-	struct message_time start, end;
-	messages_time(from, &start);
-	messages_time(until, &end);
-	if (!strcmp(start.fecha, end.fecha))
-		snprintf(out, size, "%s", end.hora);
-	else
-		snprintf(out, size, "%s del %s", end.hora, end.fecha);
-}
-
 /* A maintenance notice: the announcement template, then the notice's own paragraphs. */
 static ii_err maintenance_thread(const struct notice *n, const struct config_service *svc,
 				 const struct messages *messages, struct thread **out,
 				 struct ii_error *e)
 {
-	struct message_time start;
-	messages_time(n->from, &start);
-	char until[80];
-	window_end(n->from, n->until, until, sizeof until);
-	const struct message_values values = {
-		.servicio = svc->name,
-		.hora = start.hora,
-		.fecha = start.fecha,
-		.desde = start.hora,
-		.hasta = until,
-		.url = svc->url,
-	};
+	struct message_window texts;
+	struct message_values values;
+	messages_window(svc->name, svc->url, n->from, n->until, &texts, &values);
 	struct thread *announcement;
 	ii_err rc = messages_render(messages, MESSAGE_MAINTENANCE_ANNOUNCED, &values, &announcement, e);
 	if (rc)

@@ -203,3 +203,23 @@ void messages_time(time_t t, struct message_time *out)
 	es_time(t, out->hora);
 	es_date(t, false, out->fecha);
 }
+
+void messages_window(const char *name, const char *url, time_t from, time_t until,
+		     struct message_window *texts, struct message_values *out)
+{
+	struct message_time end;
+	messages_time(from, &texts->start);
+	messages_time(until, &end);
+	if (!strcmp(texts->start.fecha, end.fecha))
+		snprintf(texts->until, sizeof texts->until, "%s", end.hora);
+	else
+		snprintf(texts->until, sizeof texts->until, "%s del %s", end.hora, end.fecha);
+	*out = (struct message_values){
+		.servicio = name,
+		.hora = texts->start.hora,
+		.fecha = texts->start.fecha,
+		.desde = texts->start.hora,
+		.hasta = texts->until,
+		.url = url,
+	};
+}

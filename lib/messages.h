@@ -73,4 +73,14 @@ struct message_time {
 	char fecha[ES_DATE_SIZE];
 };
 void messages_time(time_t t, struct message_time *out);
+
+/* The texts of a maintenance window, which the values below point into. */
+struct message_window {
+	struct message_time start;
+	char until[80]; /* "12:00", or "9:00 del 2 de diciembre" when it ends on another day */
+};
+/* The values of a window of the service called name (url may be NULL) from from to until:
+ * servicio, hora, fecha and desde of its start, hasta of its end. */
+void messages_window(const char *name, const char *url, time_t from, time_t until,
+		     struct message_window *texts, struct message_values *out);
 #endif
