@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "incluinfo.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 /* A post is at most a few kilobytes; a cap keeps a runaway pipe from eating memory. In
  * --batch it caps each line, the JSON literal. */

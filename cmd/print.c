@@ -1,7 +1,7 @@
 #include <stdio.h>
 
 #include "incluinfo.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length)
 {

@@ -8,7 +8,7 @@
 #include "builtin.h"
 #include "path.h"
 #include "template.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 static const struct {
 	const char *file;

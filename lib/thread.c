@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tweet.h"
+#include "text/tweet.h"
 
 /*
  * The message is first cut into tokens at ASCII white space, and each token records how

@@ -7,7 +7,7 @@
 
 #include "builtin.h"
 #include "messages.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 struct fixture {
 	char *dir;

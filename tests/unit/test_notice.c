@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "notice.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 struct fixture {
 	struct diag_list *diags;

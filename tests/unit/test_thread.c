@@ -3,7 +3,7 @@
 #include "unit.h"
 
 #include "thread.h"
-#include "tweet.h"
+#include "text/tweet.h"
 
 static int setup(void **state)
 {

@@ -3,7 +3,7 @@
 
 #include "unit.h"
 
-#include "tweet.h"
+#include "text/tweet.h"
 
 static struct tweet_parse parsed(const char *text)
 {

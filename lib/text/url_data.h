@@ -3,7 +3,7 @@
 
 /*
  * twitter-text's URL character classes and TLD lists, generated into url_data.c by
- * lib/gen/url_data.js from the installed npm package. Everything is in UTF-16 code
+ * lib/text/gen/url_data.js from the installed npm package. Everything is in UTF-16 code
  * units, as the package's regular expressions see text.
  */
 

@@ -130,7 +130,7 @@ static bool emoji_may_start(uint16_t unit)
 
 /* Appends one code point; the caller has reserved room. An emoji can start only at a
  * non-ASCII character that may start one, or just before U+FE0F or U+20E3, which an
- * ASCII emoji, a keycap, needs (lib/gen/emoji_data.js checks that): the span of those
+ * ASCII emoji, a keycap, needs (lib/text/gen/emoji_data.js checks that): the span of those
  * positions bounds the emoji search. */
 static inline void units_put(struct units *t, utf8proc_int32_t cp)
 {
@@ -250,7 +250,7 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
  * first. */
 static size_t emoji_at(const uint16_t *u, size_t n, size_t pos)
 {
-	/* of the ASCII units only # * and digits start one, a keycap (lib/gen/emoji_data.js
+	/* of the ASCII units only # * and digits start one, a keycap (lib/text/gen/emoji_data.js
 	 * checks that), which needs U+FE0F or U+20E3 next: digits are common, keycaps not */
 	if (u[pos] < 0x80 && (pos + 1 >= n || (u[pos + 1] != 0xFE0F && u[pos + 1] != 0x20E3)))
 		return 0;

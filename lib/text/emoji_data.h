@@ -3,7 +3,7 @@
 
 /*
  * twemoji-parser's emoji regular expression as a trie over UTF-16 code units, generated
- * into emoji_data.c by lib/gen/emoji_data.js. Static tables only, nothing to free.
+ * into emoji_data.c by lib/text/gen/emoji_data.js. Static tables only, nothing to free.
  *
  * State 0 is the root. A state's edges are sorted by unit. A state where a sequence of
  * the expression ends holds that sequence's rank, the order in which JavaScript's
