@@ -120,7 +120,7 @@ install: all
 		$(DESTDIR)$(DOCDIR)/systemd
 	install -m 0755 build/incluinfo $(DESTDIR)$(BINDIR)/incluinfo
 	install -m 0644 etc/incluinfo.1 $(DESTDIR)$(MANDIR)/man1/incluinfo.1
-	install -m 0644 README.md etc/incluinfo.conf.example etc/incluinfo.cron $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md docs/design.md etc/incluinfo.conf.example etc/incluinfo.cron $(DESTDIR)$(DOCDIR)/
 	install -m 0644 notices/README.md $(DESTDIR)$(DOCDIR)/avisos.md
 	install -m 0644 feeds/README.md $(DESTDIR)$(DOCDIR)/feeds.md
 	install -m 0644 etc/templates/* $(DESTDIR)$(DOCDIR)/templates/
