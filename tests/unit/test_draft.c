@@ -58,7 +58,7 @@ static const int one_length[] = {29};
 static struct draft_spec notice_spec(const char *hash, bool longer)
 {
 	return (struct draft_spec){
-		.kind = "bulo",
+		.kind = DRAFT_BULO,
 		.title = "Las pensiones no bajarán",
 		.source = "pensiones.md",
 		.hash = hash,
@@ -103,7 +103,7 @@ static void new_notice_becomes_a_pending_draft_with_its_posts(void **state)
 	assert_int_equal(ingest(f, "h1", true, false, uuid), DRAFT_NEW);
 	struct draft d = find(f, uuid);
 	assert_int_equal(d.status, DRAFT_PENDING);
-	assert_string_equal(d.kind, "bulo");
+	assert_int_equal(d.kind, DRAFT_BULO);
 	assert_string_equal(d.source, "pensiones.md");
 	assert_string_equal(d.author, "ana");
 	assert_int_equal(d.post_count, 2);
