@@ -290,27 +290,26 @@ static void a_window_not_approved_holds_nothing_back(void **state)
 	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
 }
 
+/* How many posts a maintenance tick at `at` drafts. */
+static int tick(struct fixture *f, time_t at)
+{
+	f->now = at;
+	const struct incident_context ctx = context(f);
+	int drafted;
+	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
+	return drafted;
+}
+
 static void maintenance_tick_drafts_start_and_end_of_approved_windows(void **state)
 {
 	struct fixture *f = *state;
 	window(f, T0 + 10 * 60, T0 + 40 * 60, true);
 	window(f, T0 + 10 * 60, T0 + 40 * 60, false);
-	int drafted;
-	struct incident_context ctx = context(f);
-	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
-	assert_int_equal(drafted, 0);
-	f->now = T0 + 15 * 60;
-	ctx = context(f);
-	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
-	assert_int_equal(drafted, 1);
-	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
-	assert_int_equal(drafted, 0);
-	f->now = T0 + 40 * 60;
-	ctx = context(f);
-	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
-	assert_int_equal(drafted, 1);
-	ok(f, incident_maintenance_tick(&ctx, &drafted, &f->err));
-	assert_int_equal(drafted, 0);
+	assert_int_equal(tick(f, T0), 0);
+	assert_int_equal(tick(f, T0 + 15 * 60), 1);
+	assert_int_equal(tick(f, T0 + 16 * 60), 0);
+	assert_int_equal(tick(f, T0 + 40 * 60), 1);
+	assert_int_equal(tick(f, T0 + 41 * 60), 0);
 	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_INICIO), 1);
 	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_FIN), 1);
 }
