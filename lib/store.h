@@ -19,7 +19,8 @@
  *   incident            lib/incident.c (incident_*)
  *   maintenance         lib/incident.c (incident_maintenance_*)
  *
- * (store.c's store_incident_* are the one exception left, and are on their way out.)
+ * The schema itself (CREATE and ALTER of every table) is the migrations' in store.c;
+ * store.c's store_incident_* are the one exception left, and are on their way out.
  *
  * What a backend provides. The SQL of each owner is written for SQLite; a second backend
  * (PostgreSQL, shared by several monitor hosts) has to provide, besides the connection:
