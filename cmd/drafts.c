@@ -17,7 +17,7 @@ static void print_table(const struct draft *list, size_t count)
 		if (d->due_at)
 			cli_time_human(d->due_at, due);
 		due[16] = '\0'; /* minutes are enough in a table */
-		printf("%.8s  %-13s  %-9s  %-16s  %s%s\n", d->uuid, d->kind,
+		printf("%.8s  %-13s  %-9s  %-16s  %s%s\n", d->uuid, draft_kind_name(d->kind),
 		       draft_status_name(d->status), due, d->title,
 		       d->changed_after_publication ? "  (changed after publication)" : "");
 	}

@@ -64,7 +64,7 @@ static cJSON *to_json(const void *item)
 	cJSON_AddStringToObject(o, "kind", incident_kind_name(inc->kind));
 	cJSON_AddItemToObject(o, "service", *inc->service ? cJSON_CreateString(inc->service) : cJSON_CreateNull());
 	cJSON_AddStringToObject(o, "scope", inc->scope);
-	cJSON_AddStringToObject(o, "status", inc->status);
+	cJSON_AddStringToObject(o, "status", incident_status_name(inc->status));
 	cJSON_AddItemToObject(o, "opened", cli_json_time(inc->opened_at));
 	cJSON_AddItemToObject(o, "resolved", cli_json_time(inc->resolved_at));
 	cJSON_AddItemToObject(o, "lastDraft", *inc->last_draft ? cJSON_CreateString(inc->last_draft) : cJSON_CreateNull());
@@ -96,7 +96,7 @@ static int list(const struct cli *cli, bool all)
 			cli_time_human(items[i].opened_at, opened);
 			opened[16] = '\0';
 			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
-			       incident_kind_name(items[i].kind), items[i].status, opened, items[i].scope);
+			       incident_kind_name(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
 		}
 	}
 	free(items);
@@ -155,6 +155,6 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 	if (!cli->quiet)
 		printf("incident %.8s %s (%s); draft %.8s\n", inc.uuid,
 		       !strcmp(req.action, "open") ? "opened" : !strcmp(req.action, "update") ? "updated" : "resolved",
-		       inc.status, inc.last_draft);
+		       incident_status_name(inc.status), inc.last_draft);
 	return EXIT_OK;
 }

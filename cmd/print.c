@@ -45,7 +45,7 @@ cJSON *cli_draft_json(const void *item)
 	const struct draft *d = item;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", d->uuid);
-	cJSON_AddStringToObject(o, "kind", d->kind);
+	cJSON_AddStringToObject(o, "kind", draft_kind_name(d->kind));
 	cJSON_AddStringToObject(o, "title", d->title);
 	cJSON_AddStringToObject(o, "status", draft_status_name(d->status));
 	cJSON_AddItemToObject(o, "due", cli_json_time(d->due_at));

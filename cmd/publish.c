@@ -21,7 +21,7 @@ static void print_item(const struct publish_item *it, bool dry_run)
 	switch (it->fate) {
 	case PUBLISH_PUBLISHED:
 		printf("%s %.8s %s \"%s\" (%zu post%s)\n", dry_run ? "would publish" : "published",
-		       it->draft.uuid, it->draft.kind, it->draft.title, dry_run ? it->draft.post_count : it->sent,
+		       it->draft.uuid, draft_kind_name(it->draft.kind), it->draft.title, dry_run ? it->draft.post_count : it->sent,
 		       (dry_run ? it->draft.post_count : it->sent) == 1 ? "" : "s");
 		break;
 	case PUBLISH_DEFERRED:
@@ -43,7 +43,7 @@ static cJSON *report_json(const struct publish_report *rep)
 		const struct publish_item *it = &rep->items[i];
 		cJSON *item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "id", it->draft.uuid);
-		cJSON_AddStringToObject(item, "kind", it->draft.kind);
+		cJSON_AddStringToObject(item, "kind", draft_kind_name(it->draft.kind));
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
 			cJSON_AddNumberToObject(item, "posts", (double)it->draft.post_count);

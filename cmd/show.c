@@ -6,7 +6,7 @@
 static void print_text(const struct draft *d, const struct draft_post *posts, size_t count)
 {
 	char when[32];
-	printf("id:      %s\nkind:    %s\ntitle:   %s\nstatus:  %s%s\n", d->uuid, d->kind, d->title,
+	printf("id:      %s\nkind:    %s\ntitle:   %s\nstatus:  %s%s\n", d->uuid, draft_kind_name(d->kind), d->title,
 	       draft_status_name(d->status),
 	       d->changed_after_publication ? " (changed after publication, not republished)" : "");
 	if (*d->source)

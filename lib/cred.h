@@ -40,7 +40,8 @@ const struct oauth1_keys *cred_oauth1(const struct cred *cred);
 const char *cred_bearer(const struct cred *cred);
 
 /* Whether text contains any of the secret values (the consumer and token secrets, the
- * bearer token), for tests and for a last check before something is shown or stored. */
+ * bearer token). Only the tests call it, to prove that a request trace or an error
+ * detail holds no secret; nothing checks output with it at run time. */
 bool cred_leaks_into(const struct cred *cred, const char *text);
 
 #endif

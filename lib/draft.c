@@ -26,6 +26,52 @@ static enum draft_status status_from_name(const char *name)
 	return DRAFT_FAILED;
 }
 
+static const char *const kind_names[] = {
+	[DRAFT_BULO] = "bulo",
+	[DRAFT_AVISO] = "aviso",
+	[DRAFT_INCIDENCIA] = "incidencia",
+	[DRAFT_MANTENIMIENTO] = "mantenimiento",
+	[DRAFT_MANTENIMIENTO_INICIO] = "mantenimiento-inicio",
+	[DRAFT_MANTENIMIENTO_FIN] = "mantenimiento-fin",
+	[DRAFT_ALERTA] = "alerta",
+	[DRAFT_ACTUALIZACION] = "actualizacion",
+	[DRAFT_INESTABLE] = "inestable",
+	[DRAFT_RESUELTA] = "resuelta",
+};
+
+const char *draft_kind_name(enum draft_kind kind)
+{
+	return kind_names[kind];
+}
+
+bool draft_kind_is_maintenance(enum draft_kind kind)
+{
+	return kind == DRAFT_MANTENIMIENTO || kind == DRAFT_MANTENIMIENTO_INICIO ||
+	       kind == DRAFT_MANTENIMIENTO_FIN;
+}
+
+/* Only this program writes the column: an unknown name is a plain notice. */
+static enum draft_kind kind_from_column(sqlite3_stmt *stmt, int column)
+{
+	const char *name = (const char *)sqlite3_column_text(stmt, column);
+	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+		if (name && !strcmp(name, kind_names[i]))
+			return (enum draft_kind)i;
+	return DRAFT_AVISO;
+}
+
+static const char *const meta_key_names[] = {
+	[DRAFT_META_STATUS] = "status", [DRAFT_META_SCOPE] = "scope",
+	[DRAFT_META_VERDICT] = "verdict", [DRAFT_META_HOAX] = "hoax",
+	[DRAFT_META_ID] = "id", [DRAFT_META_SOURCES] = "sources",
+	[DRAFT_META_TAGS] = "tags",
+};
+
+const char *draft_meta_key_name(enum draft_meta_key key)
+{
+	return meta_key_names[key];
+}
+
 static void bind_optional(sqlite3_stmt *stmt, int index, const char *text)
 {
 	if (text && *text)
@@ -96,7 +142,7 @@ static ii_err put_posts(struct store *s, const char *uuid, const struct draft_sp
 /* Binds the columns a notice can change, in the order of both statements below. */
 static void bind_content(sqlite3_stmt *stmt, const struct draft_spec *spec)
 {
-	sqlite3_bind_text(stmt, 1, spec->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, draft_kind_name(spec->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, spec->title ? spec->title : "", -1, SQLITE_STATIC);
 	bind_optional(stmt, 3, spec->hash);
 	bind_optional(stmt, 4, spec->author);
@@ -145,7 +191,7 @@ static void read_draft(sqlite3_stmt *stmt, void *record)
 {
 	struct draft *d = record;
 	store_copy_text(d->uuid, sizeof d->uuid, stmt, 0);
-	store_copy_text(d->kind, sizeof d->kind, stmt, 1);
+	d->kind = kind_from_column(stmt, 1);
 	store_copy_text(d->title, sizeof d->title, stmt, 2);
 	store_copy_text(d->source, sizeof d->source, stmt, 3);
 	store_copy_text(d->hash, sizeof d->hash, stmt, 4);
@@ -311,6 +357,18 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 	return II_OK;
 }
 
+ii_err draft_set_incident(struct store *s, const char *uuid, const char *incident,
+			  struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET incident = ? WHERE uuid = ?", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, incident, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, uuid, -1, SQLITE_STATIC);
+	return store_run(s, stmt, "tie a draft to its incident", e);
+}
+
 static bool collect_draft(sqlite3_stmt *stmt, void *record)
 {
 	read_draft(stmt, record);
@@ -413,6 +471,61 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d.uuid, d.incident, "rejected", actor, reason, e);
 	return rc;
+}
+
+/* The one statement that knows where a published post's time and reference are kept. */
+static const char published_sql[] =
+	"SELECT d.uuid, d.kind, d.title, d.incident, d.meta,"
+	" (SELECT min(sent_at) FROM post WHERE draft = d.uuid),"
+	" (SELECT remote_id FROM post WHERE draft = d.uuid AND seq = 0),"
+	" (SELECT group_concat(text, char(10) || char(10)) FROM"
+	"   (SELECT text FROM post WHERE draft = d.uuid ORDER BY seq))"
+	" FROM draft d WHERE d.status = 'published' ORDER BY 6, d.rowid";
+
+static char *dup_column(sqlite3_stmt *stmt, int column)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, column);
+	return strdup(text ? text : "");
+}
+
+static void release_published(void *record)
+{
+	struct draft_published *p = record;
+	free(p->meta);
+	free(p->remote_id);
+	free(p->text);
+}
+
+static bool read_published(sqlite3_stmt *stmt, void *record)
+{
+	struct draft_published *p = record;
+	store_copy_text(p->uuid, sizeof p->uuid, stmt, 0);
+	p->kind = kind_from_column(stmt, 1);
+	store_copy_text(p->title, sizeof p->title, stmt, 2);
+	store_copy_text(p->incident, sizeof p->incident, stmt, 3);
+	p->published = (time_t)sqlite3_column_int64(stmt, 5);
+	bool meta_ok = sqlite3_column_type(stmt, 4) == SQLITE_NULL || (p->meta = dup_column(stmt, 4));
+	p->remote_id = dup_column(stmt, 6);
+	p->text = dup_column(stmt, 7);
+	return meta_ok && p->remote_id && p->text;
+}
+
+ii_err draft_published_list(struct store *s, struct draft_published **out, size_t *count,
+			    struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, published_sql, &stmt, e);
+	if (rc)
+		return rc;
+	return store_collect(s, stmt, sizeof **out, read_published, release_published,
+			     (void **)out, count, "read the published drafts", e);
+}
+
+void draft_published_free(struct draft_published *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		release_published(&list[i]);
+	free(list);
 }
 
 static bool read_audit(sqlite3_stmt *stmt, void *record)

@@ -33,9 +33,46 @@ enum draft_status {
 
 const char *draft_status_name(enum draft_status status);
 
+/* What a draft is, stored as its name: a notice's type, or the incident or maintenance
+ * event it announces. */
+enum draft_kind {
+	DRAFT_BULO,                 /* "bulo": a hoax rebuttal */
+	DRAFT_AVISO,                /* "aviso" */
+	DRAFT_INCIDENCIA,           /* "incidencia": a manual incident's post */
+	DRAFT_MANTENIMIENTO,        /* "mantenimiento": a window's announcement */
+	DRAFT_MANTENIMIENTO_INICIO, /* "mantenimiento-inicio" */
+	DRAFT_MANTENIMIENTO_FIN,    /* "mantenimiento-fin" */
+	DRAFT_ALERTA,               /* "alerta": an outage's first post */
+	DRAFT_ACTUALIZACION,        /* "actualizacion" */
+	DRAFT_INESTABLE,            /* "inestable" */
+	DRAFT_RESUELTA,             /* "resuelta" */
+};
+
+const char *draft_kind_name(enum draft_kind kind);
+/* Whether kind is one of a maintenance window's (announcement, start, end). */
+bool draft_kind_is_maintenance(enum draft_kind kind);
+
+/*
+ * The keys of a draft's meta, the JSON object that carries what the feeds need beyond
+ * the posts. status is an incident status (incident_status_name()), or for a window's
+ * posts draft_kind_name(DRAFT_MANTENIMIENTO); sources and tags are arrays of strings,
+ * the others strings.
+ */
+enum draft_meta_key {
+	DRAFT_META_STATUS,
+	DRAFT_META_SCOPE,   /* what an incident is about, as the public reads it */
+	DRAFT_META_VERDICT, /* a rebuttal's: "FALSO", "ENGAÑOSO", "SIN CONTEXTO" */
+	DRAFT_META_HOAX,
+	DRAFT_META_ID,      /* the notice's own id */
+	DRAFT_META_SOURCES,
+	DRAFT_META_TAGS,
+};
+
+const char *draft_meta_key_name(enum draft_meta_key key);
+
 struct draft {
 	char uuid[37];
-	char kind[32];
+	enum draft_kind kind;
 	char title[512];
 	char source[1024]; /* the notice's path, "" for a draft that no file made */
 	char hash[65];     /* of the notice's content, "" when there is no notice */
@@ -54,7 +91,7 @@ struct draft {
 
 /* What a new draft, or a new version of a notice's draft, holds. */
 struct draft_spec {
-	const char *kind;
+	enum draft_kind kind;
 	const char *title;
 	const char *source;   /* NULL when no file made it */
 	const char *hash;     /* NULL when no file made it */
@@ -102,6 +139,10 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
  * II_EDATA when there is none, when the prefix is ambiguous or too short. */
 ii_err draft_find(struct store *store, const char *id, struct draft *out, struct ii_error *e);
 
+/* Ties draft uuid to the incident whose thread it opened. */
+ii_err draft_set_incident(struct store *store, const char *uuid, const char *incident,
+			  struct ii_error *e);
+
 /* Drafts still in play (pending, approved, failed), or all of them; oldest first. */
 ii_err draft_list(struct store *store, bool all, struct draft **out, size_t *count,
 		  struct ii_error *e);
@@ -127,6 +168,24 @@ ii_err draft_approve(struct store *store, const char *uuid, const struct draft_a
 /* Rejects a pending or approved draft; reason may be NULL. */
 ii_err draft_reject(struct store *store, const char *uuid, const struct draft_actor *actor,
 		    const char *reason, struct ii_error *e);
+
+/* A published draft, as the feeds show it. */
+struct draft_published {
+	char uuid[37];
+	enum draft_kind kind;
+	char title[512];
+	char incident[37]; /* "" when not part of an incident's thread */
+	char *meta;        /* the meta JSON object's text, or NULL */
+	time_t published;  /* when its first post was sent */
+	char *remote_id;   /* the first post's reference on the channel, opaque; "" when none */
+	char *text;        /* the whole thread, posts separated by blank lines */
+};
+
+/* Every published draft, in the order it was published; release with
+ * draft_published_free(). */
+ii_err draft_published_list(struct store *store, struct draft_published **out, size_t *count,
+			    struct ii_error *e);
+void draft_published_free(struct draft_published *list, size_t count);
 
 struct draft_audit {
 	long long id;

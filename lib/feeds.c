@@ -8,21 +8,16 @@
 #include "atom.h"
 #include "cap.h"
 #include "claimreview.h"
+#include "draft.h"
+#include "incident.h"
 #include "path.h"
-#include "store_sql.h"
 
 /* A published draft, as the feeds show it. */
 struct item {
-	char uuid[37];
-	char kind[32];
-	char title[512];
-	char incident[37];
-	time_t published;
-	char remote_id[32];
-	char *text;    /* the whole thread, posts separated by blank lines */
-	cJSON *meta;   /* may be NULL */
+	const struct draft_published *draft;
+	cJSON *meta; /* may be NULL */
 	char entry_title[640];
-	char x_url[80];
+	char x_url[600];
 	struct atom_link links[1 + 16];
 	size_t n_links;
 	const char *categories[1 + 16];
@@ -30,121 +25,109 @@ struct item {
 };
 
 struct items {
+	struct draft_published *drafts;
 	struct item *v;
 	size_t n;
 };
 
 static void items_free(struct items *items)
 {
-	for (size_t i = 0; i < items->n; i++) {
-		free(items->v[i].text);
+	for (size_t i = 0; items->v && i < items->n; i++)
 		cJSON_Delete(items->v[i].meta);
-	}
 	free(items->v);
+	draft_published_free(items->drafts, items->n);
 }
 
-static const char *meta_string(const struct item *it, const char *key)
+static const cJSON *meta_item(const struct item *it, enum draft_meta_key key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(it->meta, key);
+	return cJSON_GetObjectItemCaseSensitive(it->meta, draft_meta_key_name(key));
+}
+
+static const char *meta_string(const struct item *it, enum draft_meta_key key)
+{
+	const cJSON *v = meta_item(it, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The incident status the post announced; "investigando" when it says none. */
+static enum incident_status meta_status(const struct item *it)
+{
+	enum incident_status status = INCIDENT_INVESTIGANDO;
+	const char *name = meta_string(it, DRAFT_META_STATUS);
+	if (name)
+		incident_status_parse(name, &status);
+	return status;
 }
 
 static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-				  "SELECT d.uuid, d.kind, d.title, d.incident, d.meta,"
-				  " (SELECT min(sent_at) FROM post WHERE draft = d.uuid),"
-				  " (SELECT remote_id FROM post WHERE draft = d.uuid AND seq = 0),"
-				  " (SELECT group_concat(text, char(10) || char(10)) FROM"
-				  "   (SELECT text FROM post WHERE draft = d.uuid ORDER BY seq))"
-				  " FROM draft d WHERE d.status = 'published' ORDER BY 6, d.rowid",
-				  &stmt, e);
+	ii_err rc = draft_published_list(s, &out->drafts, &out->n, e);
 	if (rc)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct item *v = reallocarray(out->v, out->n + 1, sizeof *v);
-		if (!v) {
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
-			break;
-		}
-		out->v = v;
-		struct item *it = &v[out->n++];
-		memset(it, 0, sizeof *it);
-		store_copy_text(it->uuid, sizeof it->uuid, stmt, 0);
-		store_copy_text(it->kind, sizeof it->kind, stmt, 1);
-		store_copy_text(it->title, sizeof it->title, stmt, 2);
-		store_copy_text(it->incident, sizeof it->incident, stmt, 3);
-		const char *meta = (const char *)sqlite3_column_text(stmt, 4);
-		it->meta = meta ? cJSON_Parse(meta) : NULL;
-		it->published = (time_t)sqlite3_column_int64(stmt, 5);
-		store_copy_text(it->remote_id, sizeof it->remote_id, stmt, 6);
-		const char *text = (const char *)sqlite3_column_text(stmt, 7);
-		if (!(it->text = strdup(text ? text : ""))) {
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == II_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read the published drafts");
-	sqlite3_finalize(stmt);
-	if (rc)
+	out->v = calloc(out->n + 1, sizeof *out->v);
+	if (!out->v) {
 		items_free(out);
-	return rc;
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		out->v[i].draft = &out->drafts[i];
+		out->v[i].meta = out->drafts[i].meta ? cJSON_Parse(out->drafts[i].meta) : NULL;
+	}
+	return II_OK;
 }
 
 /* The link to the post on X. Made once the items stay where they are: it points into the
  * item itself. */
 static void link_to_x(struct item *it)
 {
-	if (!*it->remote_id)
+	if (!*it->draft->remote_id)
 		return;
-	snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->remote_id);
+	snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->draft->remote_id);
 	it->links[it->n_links++] = (struct atom_link){
 		.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
 }
 
 static bool is_incident_post(const struct item *it)
 {
-	return *it->incident || !strncmp(it->kind, "mantenimiento", 13);
+	return *it->draft->incident || draft_kind_is_maintenance(it->draft->kind);
 }
 
 static bool is_notice(const struct item *it)
 {
-	return !strcmp(it->kind, "bulo") || !strcmp(it->kind, "aviso");
+	return it->draft->kind == DRAFT_BULO || it->draft->kind == DRAFT_AVISO;
 }
 
 /* "[Resuelto] Sede Electrónica…": the status as a reader scans for it. */
 static void incident_title(struct item *it)
 {
-	const char *status = meta_string(it, "status");
-	const char *scope = meta_string(it, "scope");
-	if (!status)
-		status = !strncmp(it->kind, "mantenimiento", 13) ? "mantenimiento" : "investigando";
+	const char *scope = meta_string(it, DRAFT_META_SCOPE);
+	const char *status = draft_kind_is_maintenance(it->draft->kind)
+				     ? draft_kind_name(DRAFT_MANTENIMIENTO)
+				     : incident_status_name(meta_status(it));
 	char label[32];
 	snprintf(label, sizeof label, "%s", status);
 	label[0] = (char)(label[0] >= 'a' && label[0] <= 'z' ? label[0] - 'a' + 'A' : label[0]);
-	snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", label, scope ? scope : it->title);
+	snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", label, scope ? scope : it->draft->title);
 }
 
 static void notice_entry(struct item *it)
 {
-	const char *verdict = meta_string(it, "verdict");
+	const char *verdict = meta_string(it, DRAFT_META_VERDICT);
+	const char *title = it->draft->title;
 	if (verdict)
-		snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", verdict, it->title);
+		snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", verdict, title);
 	else
-		snprintf(it->entry_title, sizeof it->entry_title, "%s", it->title);
+		snprintf(it->entry_title, sizeof it->entry_title, "%s", title);
 	if (verdict)
 		it->categories[it->n_categories++] = verdict;
 	const cJSON *source;
-	cJSON_ArrayForEach(source, cJSON_GetObjectItemCaseSensitive(it->meta, "sources"))
+	cJSON_ArrayForEach(source, meta_item(it, DRAFT_META_SOURCES))
 		if (cJSON_IsString(source) && it->n_links < sizeof it->links / sizeof *it->links)
 			it->links[it->n_links++] = (struct atom_link){.rel = "related",
 								     .href = source->valuestring};
 	const cJSON *tag;
-	cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(it->meta, "tags"))
+	cJSON_ArrayForEach(tag, meta_item(it, DRAFT_META_TAGS))
 		if (cJSON_IsString(tag) && it->n_categories < sizeof it->categories / sizeof *it->categories)
 			it->categories[it->n_categories++] = tag->valuestring;
 }
@@ -152,10 +135,10 @@ static void notice_entry(struct item *it)
 static struct atom_entry entry_of(const struct item *it)
 {
 	return (struct atom_entry){
-		.key = it->uuid,
+		.key = it->draft->uuid,
 		.title = it->entry_title,
-		.content = it->text,
-		.published = it->published,
+		.content = it->draft->text,
+		.published = it->draft->published,
 		.links = it->links,
 		.n_links = it->n_links,
 		.categories = it->categories,
@@ -192,20 +175,6 @@ static ii_err write_atom(const char *dir, const struct config *cfg, const char *
 	return rc;
 }
 
-struct incident_facts {
-	char service[64];
-	char kind[16];
-	char scope[256];
-};
-
-static void read_facts(sqlite3_stmt *stmt, void *record)
-{
-	struct incident_facts *f = record;
-	store_copy_text(f->service, sizeof f->service, stmt, 0);
-	store_copy_text(f->kind, sizeof f->kind, stmt, 1);
-	store_copy_text(f->scope, sizeof f->scope, stmt, 2);
-}
-
 /* The CAP messages of every incident with published posts, and their index. */
 static ii_err write_cap(struct store *s, const struct config *cfg, const struct items *items,
 			time_t now, size_t *messages, struct ii_error *e)
@@ -220,17 +189,16 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 		const struct item *first = &items->v[i];
 		bool seen = false;
 		for (size_t k = 0; k < n; k++)
-			seen |= !strcmp(incidents[k].id, first->incident);
-		if (!*first->incident || seen)
+			seen |= !strcmp(incidents[k].id, first->draft->incident);
+		if (!*first->draft->incident || seen)
 			continue;
-		struct incident_facts facts;
+		struct incident facts;
 		bool found;
-		rc = store_query_one(s, "SELECT service, kind, coalesce(scope, service) FROM incident WHERE uuid = ?",
-				     first->incident, read_facts, &facts, &found, "read an incident", e);
+		rc = incident_get(s, first->draft->incident, &facts, &found, e);
 		if (rc || !found)
 			continue;
 		struct cap_incident *inc = &incidents[n];
-		inc->id = first->incident;
+		inc->id = first->draft->incident;
 		snprintf(events[n], sizeof events[n], "Incidencia: %s", facts.scope);
 		inc->event = events[n];
 		const struct config_service *svc = config_find_service(cfg, facts.service);
@@ -238,20 +206,19 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 			snprintf(webs[n], sizeof webs[n], "%s", svc->url);
 			inc->web = webs[n];
 		}
-		inc->severity = !strcmp(facts.kind, "degraded") || !strcmp(facts.kind, "unstable")
+		inc->severity = facts.kind == INCIDENT_DEGRADED || facts.kind == INCIDENT_UNSTABLE
 					? CAP_SEVERITY_MINOR
 					: CAP_SEVERITY_MODERATE;
 		inc->posts = &posts[used];
 		for (size_t j = i; j < items->n; j++) {
 			const struct item *it = &items->v[j];
-			if (strcmp(it->incident, first->incident))
+			if (strcmp(it->draft->incident, first->draft->incident))
 				continue;
-			const char *status = meta_string(it, "status");
 			posts[used++] = (struct cap_post){
-				.sent = it->published,
+				.sent = it->draft->published,
 				.headline = it->entry_title,
-				.description = it->text,
-				.resolves = status && !strcmp(status, "resuelto"),
+				.description = it->draft->text,
+				.resolves = meta_status(it) == INCIDENT_RESUELTO,
 			};
 			inc->n_posts++;
 		}
@@ -286,24 +253,25 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 	ii_err rc = II_OK;
 	for (size_t i = 0; rc == II_OK && i < items->n; i++) {
 		const struct item *it = &items->v[i];
-		const char *hoax = meta_string(it, "hoax"), *verdict = meta_string(it, "verdict");
-		if (strcmp(it->kind, "bulo") || !hoax || !verdict)
+		const char *hoax = meta_string(it, DRAFT_META_HOAX);
+		const char *verdict = meta_string(it, DRAFT_META_VERDICT);
+		if (it->draft->kind != DRAFT_BULO || !hoax || !verdict)
 			continue;
 		char *slug;
-		if ((rc = claimreview_slug(it->title, &slug, e)))
+		if ((rc = claimreview_slug(it->draft->title, &slug, e)))
 			break;
 		const char *sources[16];
 		size_t n_sources = 0;
 		const cJSON *source;
-		cJSON_ArrayForEach(source, cJSON_GetObjectItemCaseSensitive(it->meta, "sources"))
+		cJSON_ArrayForEach(source, meta_item(it, DRAFT_META_SOURCES))
 			if (cJSON_IsString(source) && n_sources < 16)
 				sources[n_sources++] = source->valuestring;
 		const struct claimreview review = {
-			.title = it->title,
+			.title = it->draft->title,
 			.claim = hoax,
 			.verdict = verdict,
 			.slug = slug,
-			.published = it->published,
+			.published = it->draft->published,
 			.sources = sources,
 			.n_sources = n_sources,
 		};

@@ -16,19 +16,30 @@ static const char *const kind_names[] = {
 	[INCIDENT_MANUAL] = "manual",
 };
 
-const char *const incident_statuses[4] = {"investigando", "identificado", "en seguimiento",
-					  "resuelto"};
+static const char *const status_names[] = {
+	[INCIDENT_INVESTIGANDO] = "investigando",
+	[INCIDENT_IDENTIFICADO] = "identificado",
+	[INCIDENT_EN_SEGUIMIENTO] = "en seguimiento",
+	[INCIDENT_RESUELTO] = "resuelto",
+};
 
 const char *incident_kind_name(enum incident_kind kind)
 {
 	return kind_names[kind];
 }
 
-bool incident_status_valid(const char *status)
+const char *incident_status_name(enum incident_status status)
 {
-	for (size_t i = 0; i < 4; i++)
-		if (!strcmp(status, incident_statuses[i]))
+	return status_names[status];
+}
+
+bool incident_status_parse(const char *name, enum incident_status *out)
+{
+	for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
+		if (!strcmp(name, status_names[i])) {
+			*out = (enum incident_status)i;
 			return true;
+		}
 	return false;
 }
 
@@ -51,7 +62,10 @@ static void read_incident(sqlite3_stmt *stmt, void *record)
 	i->kind = kind_from_name((const char *)sqlite3_column_text(stmt, 1));
 	store_copy_text(i->service, sizeof i->service, stmt, 2);
 	store_copy_text(i->scope, sizeof i->scope, stmt, 3);
-	store_copy_text(i->status, sizeof i->status, stmt, 4);
+	const char *status = (const char *)sqlite3_column_text(stmt, 4);
+	i->status = INCIDENT_INVESTIGANDO;
+	if (status)
+		incident_status_parse(status, &i->status);
 	i->opened_at = (time_t)sqlite3_column_int64(stmt, 5);
 	i->resolved_at = (time_t)sqlite3_column_int64(stmt, 6);
 	i->last_post_at = (time_t)sqlite3_column_int64(stmt, 7);
@@ -82,7 +96,7 @@ static ii_err insert(const struct incident_context *ctx, struct incident *inc,
 	sqlite3_bind_text(stmt, 2, kind_names[inc->kind], -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, inc->service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, inc->scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, inc->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, incident_status_name(inc->status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)inc->opened_at);
 	sqlite3_bind_text(stmt, 7, inc->cause, -1, SQLITE_STATIC);
 	rc = store_run(ctx->store, stmt, "open an incident", e);
@@ -102,7 +116,7 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 				  &stmt, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, inc->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, incident_status_name(inc->status), -1, SQLITE_STATIC);
 	store_bind_time(stmt, 2, inc->resolved_at);
 	store_bind_time(stmt, 3, inc->last_post_at);
 	sqlite3_bind_text(stmt, 4, inc->last_draft, -1, SQLITE_STATIC);
@@ -111,7 +125,8 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 }
 
 /* Renders kind's message and drafts it, answering reply_to (may be ""). The status the
- * incident had then goes with it, for the feeds. */
+ * incident had then (a window's: the maintenance kind's name) goes with it, for the
+ * feeds. */
 static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
 			   const char *incident, const char *reply_to, enum message_kind kind,
 			   const struct message_values *values, const char *status, bool approve,
@@ -125,8 +140,9 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	const char **posts = calloc(count, sizeof *posts);
 	int *lengths = calloc(count, sizeof *lengths);
 	cJSON *meta_object = cJSON_CreateObject();
-	char *meta = meta_object && cJSON_AddStringToObject(meta_object, "status", status) &&
-				     cJSON_AddStringToObject(meta_object, "scope", scope)
+	char *meta = meta_object &&
+				     cJSON_AddStringToObject(meta_object, draft_meta_key_name(DRAFT_META_STATUS), status) &&
+				     cJSON_AddStringToObject(meta_object, draft_meta_key_name(DRAFT_META_SCOPE), scope)
 			     ? cJSON_PrintUnformatted(meta_object)
 			     : NULL;
 	cJSON_Delete(meta_object);
@@ -138,7 +154,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			lengths[i] = thread_post_length(thread, i);
 		}
 		char title[512];
-		snprintf(title, sizeof title, "%s: %s", scope, messages_draft_kind(kind));
+		snprintf(title, sizeof title, "%s: %s", scope, draft_kind_name(messages_draft_kind(kind)));
 		const struct draft_spec spec = {
 			.kind = messages_draft_kind(kind),
 			.title = title,
@@ -165,7 +181,8 @@ static ii_err draft_next(const struct incident_context *ctx, struct incident *in
 {
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, kind, values,
-				 inc->status, ctx->cfg->incidents == CONFIG_POLICY_AUTO, uuid, e);
+				 incident_status_name(inc->status), ctx->cfg->incidents == CONFIG_POLICY_AUTO,
+				 uuid, e);
 	if (rc)
 		return rc;
 	memcpy(inc->last_draft, uuid, sizeof uuid);
@@ -201,7 +218,7 @@ static ii_err draft_service_event(const struct incident_context *ctx,
 		.duracion = t.lasted,
 		.url = svc->url,
 		.ambito = inc->scope,
-		.estado = inc->status,
+		.estado = incident_status_name(inc->status),
 	};
 	return draft_next(ctx, inc, kind, &values, e);
 }
@@ -227,20 +244,56 @@ static ii_err count_rows(struct store *s, const char *sql, const char *key, time
 static ii_err degraded_for(struct store *s, const struct config_service *svc, long n, bool *yes,
 			   struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-				  "SELECT count(*), sum(result IN ('degraded', 'down')) FROM"
-				  " (SELECT result FROM probe WHERE service = ? ORDER BY at DESC, id DESC LIMIT ?)",
-				  &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, svc->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, n);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*yes = sqlite3_column_int64(stmt, 0) == n && sqlite3_column_int64(stmt, 1) == n;
-	else
-		rc = store_fail(s, e, "read the probe history");
-	sqlite3_finalize(stmt);
+	long failing;
+	ii_err rc = store_probe_failing(s, svc->id, n, &failing, e);
+	*yes = rc == II_OK && failing == n;
+	return rc;
+}
+
+struct window {
+	char draft[37];
+	char service[64];
+	time_t starts_at, ends_at;
+	char last_draft[37];
+	bool started, finished;
+};
+
+#define WINDOW_COLUMNS                                                                     \
+	"SELECT draft, service, starts_at, ends_at, last_draft, started, finished"         \
+	" FROM maintenance "
+
+static bool read_window(sqlite3_stmt *stmt, void *record)
+{
+	struct window *w = record;
+	store_copy_text(w->draft, sizeof w->draft, stmt, 0);
+	store_copy_text(w->service, sizeof w->service, stmt, 1);
+	w->starts_at = (time_t)sqlite3_column_int64(stmt, 2);
+	w->ends_at = (time_t)sqlite3_column_int64(stmt, 3);
+	store_copy_text(w->last_draft, sizeof w->last_draft, stmt, 4);
+	w->started = sqlite3_column_int(stmt, 5);
+	w->finished = sqlite3_column_int(stmt, 6);
+	return true;
+}
+
+/* The windows stmt selects whose notice was approved (and perhaps published already):
+ * a pending or rejected announcement holds nothing back. Frees stmt. */
+static ii_err approved_windows(struct store *s, sqlite3_stmt *stmt, struct window **out,
+			       size_t *count, struct ii_error *e)
+{
+	size_t n;
+	ii_err rc = store_collect(s, stmt, sizeof **out, read_window, NULL, (void **)out, &n,
+				  "read the maintenance windows", e);
+	*count = 0;
+	for (size_t i = 0; rc == II_OK && i < n; i++) {
+		struct draft d;
+		rc = draft_find(s, (*out)[i].draft, &d, e);
+		if (rc == II_OK && (d.status == DRAFT_APPROVED || d.status == DRAFT_PUBLISHED))
+			(*out)[(*count)++] = (*out)[i];
+	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -249,21 +302,18 @@ ii_err incident_in_maintenance(struct store *s, const struct config_service *svc
 {
 	*in = false;
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-				  "SELECT count(*) FROM maintenance m JOIN draft d ON d.uuid = m.draft"
-				  " WHERE m.service = ?1 AND d.status IN ('approved', 'published')"
-				  " AND m.starts_at <= ?2 AND ?2 < m.ends_at + ?3",
+	ii_err rc = store_prepare(s, WINDOW_COLUMNS "WHERE service = ?1 AND starts_at <= ?2 AND ?2 < ends_at + ?3",
 				  &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(stmt, 1, svc->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)svc->grace_minutes * 60);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*in = sqlite3_column_int64(stmt, 0) > 0;
-	else
-		rc = store_fail(s, e, "read the maintenance windows");
-	sqlite3_finalize(stmt);
+	struct window *windows;
+	size_t count;
+	rc = approved_windows(s, stmt, &windows, &count, e);
+	*in = rc == II_OK && count > 0;
+	free(windows);
 	return rc;
 }
 
@@ -284,7 +334,7 @@ static ii_err open_automatic(const struct incident_context *ctx, const struct co
 		    : h->state == HEALTH_DOWN ? INCIDENT_OUTAGE : INCIDENT_DEGRADED;
 	snprintf(inc->service, sizeof inc->service, "%s", svc->id);
 	snprintf(inc->scope, sizeof inc->scope, "%s", svc->name);
-	snprintf(inc->status, sizeof inc->status, "%s", "investigando");
+	inc->status = INCIDENT_INVESTIGANDO;
 	snprintf(inc->cause, sizeof inc->cause, "%s", reason);
 	inc->opened_at = h->state == HEALTH_DOWN && h->since ? h->since : ctx->now;
 	if (unstable)
@@ -301,7 +351,7 @@ static ii_err resolve(const struct incident_context *ctx, const struct config_se
 		      struct incident *inc, time_t at, struct ii_error *e)
 {
 	inc->resolved_at = at;
-	snprintf(inc->status, sizeof inc->status, "%s", "resuelto");
+	inc->status = INCIDENT_RESUELTO;
 	ii_err rc = draft_service_event(ctx, svc, inc, MESSAGE_RESOLVED, at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident resolved", ctx->actor,
@@ -373,14 +423,6 @@ ii_err incident_maintenance_put(struct store *s, const char *draft, const char *
 	return store_run(s, stmt, "record a maintenance window", e);
 }
 
-struct window {
-	char draft[37];
-	char service[64];
-	time_t starts_at, ends_at;
-	char last_draft[37];
-	bool started, finished;
-};
-
 static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,
 				 enum message_kind kind, struct ii_error *e)
 {
@@ -393,7 +435,7 @@ static ii_err draft_window_event(const struct incident_context *ctx, struct wind
 	 * the window was approved, so its own announcements need no second approval */
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, values.servicio, NULL, w->last_draft[0] ? w->last_draft : w->draft,
-				 kind, &values, "mantenimiento", true, uuid, e);
+				 kind, &values, draft_kind_name(DRAFT_MANTENIMIENTO), true, uuid, e);
 	if (rc)
 		return rc;
 	sqlite3_stmt *stmt;
@@ -413,28 +455,17 @@ ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafte
 {
 	*drafted = 0;
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(ctx->store,
-				  "SELECT m.draft, m.service, m.starts_at, m.ends_at, m.last_draft,"
-				  " m.started, m.finished FROM maintenance m JOIN draft d ON d.uuid = m.draft"
-				  " WHERE d.status IN ('approved', 'published') AND m.finished = 0"
-				  " AND m.starts_at <= ? ORDER BY m.starts_at",
+	ii_err rc = store_prepare(ctx->store, WINDOW_COLUMNS "WHERE finished = 0 AND starts_at <= ? ORDER BY starts_at",
 				  &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)ctx->now);
-	struct window due[16];
-	size_t count = 0;
-	while (count < 16 && sqlite3_step(stmt) == SQLITE_ROW) {
-		struct window *w = &due[count++];
-		store_copy_text(w->draft, sizeof w->draft, stmt, 0);
-		store_copy_text(w->service, sizeof w->service, stmt, 1);
-		w->starts_at = (time_t)sqlite3_column_int64(stmt, 2);
-		w->ends_at = (time_t)sqlite3_column_int64(stmt, 3);
-		store_copy_text(w->last_draft, sizeof w->last_draft, stmt, 4);
-		w->started = sqlite3_column_int(stmt, 5);
-		w->finished = sqlite3_column_int(stmt, 6);
-	}
-	sqlite3_finalize(stmt);
+	struct window *due;
+	size_t count;
+	if ((rc = approved_windows(ctx->store, stmt, &due, &count, e)))
+		return rc;
+	if (count > 16)
+		count = 16;
 	/* at most 16 windows a run: the rest are due again on the next one */
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		struct window *w = &due[i];
@@ -446,6 +477,7 @@ ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafte
 			++*drafted;
 		}
 	}
+	free(due);
 	return rc;
 }
 
@@ -460,29 +492,39 @@ static ii_err refuse_if_open(struct store *s, const char *service, struct ii_err
 	return rc;
 }
 
+/* The status staff give an incident that stays open: name (NULL: *out unchanged). */
+static ii_err open_status(const char *name, enum incident_status *out, const char *hint,
+			  struct ii_error *e)
+{
+	enum incident_status status = *out;
+	if (name && (!incident_status_parse(name, &status) || status == INCIDENT_RESUELTO))
+		return ii_fail(e, II_EDATA,
+			       "invalid status '%s': expected investigando, identificado or en seguimiento%s",
+			       name, hint);
+	*out = status;
+	return II_OK;
+}
+
 /* A manual incident's record before it is inserted. */
 static ii_err prepare_manual(const struct incident_context *ctx, const char *scope,
-			     const char *status, struct incident *inc, struct ii_error *e)
+			     enum incident_status status, struct incident *inc, struct ii_error *e)
 {
 	memset(inc, 0, sizeof *inc);
-	if (!status)
-		status = "investigando";
-	if (!incident_status_valid(status) || !strcmp(status, "resuelto"))
-		return ii_fail(e, II_EDATA,
-			       "invalid status '%s': expected investigando, identificado or en seguimiento",
-			       status);
+	inc->status = INCIDENT_INVESTIGANDO;
+	ii_err rc = open_status(incident_status_name(status), &inc->status, "", e);
+	if (rc)
+		return rc;
 	if (!*scope)
 		return ii_fail(e, II_EDATA, "an incident needs a scope: a service id or a text");
 	const struct config_service *svc = config_find_service(ctx->cfg, scope);
 	if (svc) {
-		ii_err rc = refuse_if_open(ctx->store, svc->id, e);
+		rc = refuse_if_open(ctx->store, svc->id, e);
 		if (rc)
 			return rc;
 		snprintf(inc->service, sizeof inc->service, "%s", svc->id);
 	}
 	inc->kind = INCIDENT_MANUAL;
 	snprintf(inc->scope, sizeof inc->scope, "%s", svc ? svc->name : scope);
-	snprintf(inc->status, sizeof inc->status, "%s", status);
 	inc->opened_at = ctx->now;
 	return II_OK;
 }
@@ -497,7 +539,7 @@ static ii_err draft_manual(const struct incident_context *ctx, struct incident *
 		.hora = t.hora,
 		.fecha = t.fecha,
 		.ambito = inc->scope,
-		.estado = inc->status,
+		.estado = incident_status_name(inc->status),
 		.mensaje = message,
 	};
 	return draft_next(ctx, inc, MESSAGE_MANUAL, &values, e);
@@ -507,7 +549,10 @@ ii_err incident_open_manual(const struct incident_context *ctx, const char *scop
 			    const char *message, const char *status, struct incident *out,
 			    struct ii_error *e)
 {
-	ii_err rc = prepare_manual(ctx, scope, status, out, e);
+	enum incident_status parsed = INCIDENT_INVESTIGANDO;
+	ii_err rc = open_status(status, &parsed, "", e);
+	if (rc == II_OK)
+		rc = prepare_manual(ctx, scope, parsed, out, e);
 	if (rc == II_OK)
 		rc = insert(ctx, out, e);
 	if (rc == II_OK)
@@ -516,7 +561,7 @@ ii_err incident_open_manual(const struct incident_context *ctx, const char *scop
 }
 
 ii_err incident_open_for_draft(const struct incident_context *ctx, const char *scope,
-			       const char *status, const char *draft, struct incident *out,
+			       enum incident_status status, const char *draft, struct incident *out,
 			       struct ii_error *e)
 {
 	ii_err rc = prepare_manual(ctx, scope, status, out, e);
@@ -527,14 +572,9 @@ ii_err incident_open_for_draft(const struct incident_context *ctx, const char *s
 	snprintf(out->last_draft, sizeof out->last_draft, "%s", draft);
 	out->last_post_at = ctx->now;
 	rc = save(ctx->store, out, e);
-	sqlite3_stmt *stmt;
 	if (rc == II_OK)
-		rc = store_prepare(ctx->store, "UPDATE draft SET incident = ? WHERE uuid = ?", &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, out->uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, draft, -1, SQLITE_STATIC);
-	return store_run(ctx->store, stmt, "tie a draft to its incident", e);
+		rc = draft_set_incident(ctx->store, draft, out->uuid, e);
+	return rc;
 }
 
 static ii_err find_open_manual(const struct incident_context *ctx, const char *id,
@@ -559,17 +599,12 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
 	ii_err rc = find_open_manual(ctx, id, out, e);
 	if (rc)
 		return rc;
-	if (status) {
-		if (!incident_status_valid(status) || !strcmp(status, "resuelto"))
-			return ii_fail(e, II_EDATA,
-				       "invalid status '%s': expected investigando, identificado or en seguimiento (resolve with 'incident resolve')",
-				       status);
-		snprintf(out->status, sizeof out->status, "%s", status);
-	}
+	if ((rc = open_status(status, &out->status, " (resolve with 'incident resolve')", e)))
+		return rc;
 	rc = draft_manual(ctx, out, message, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident updated",
-				     ctx->actor, out->status, e);
+				     ctx->actor, incident_status_name(out->status), e);
 	return rc;
 }
 
@@ -579,13 +614,21 @@ ii_err incident_resolve_manual(const struct incident_context *ctx, const char *i
 	ii_err rc = find_open_manual(ctx, id, out, e);
 	if (rc)
 		return rc;
-	snprintf(out->status, sizeof out->status, "%s", "resuelto");
+	out->status = INCIDENT_RESUELTO;
 	out->resolved_at = ctx->now;
 	rc = draft_manual(ctx, out, message ? message : "Todo funciona ya con normalidad.", e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident resolved",
 				     ctx->actor, NULL, e);
 	return rc;
+}
+
+ii_err incident_get(struct store *s, const char *uuid, struct incident *out, bool *found,
+		    struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	return store_query_one(s, INCIDENT_COLUMNS "WHERE uuid = ?", uuid, read_incident, out, found,
+			       "read an incident", e);
 }
 
 ii_err incident_find(struct store *s, const char *id, struct incident *out, struct ii_error *e)

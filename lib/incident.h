@@ -30,16 +30,24 @@ enum incident_kind { INCIDENT_OUTAGE, INCIDENT_DEGRADED, INCIDENT_UNSTABLE, INCI
 
 const char *incident_kind_name(enum incident_kind kind);
 
-/* The statuses, as the public reads them. */
-extern const char *const incident_statuses[4]; /* investigando, identificado, en seguimiento, resuelto */
-bool incident_status_valid(const char *status);
+/* The statuses, as the public reads them; stored, shown and written in notices by name. */
+enum incident_status {
+	INCIDENT_INVESTIGANDO,   /* "investigando" */
+	INCIDENT_IDENTIFICADO,   /* "identificado" */
+	INCIDENT_EN_SEGUIMIENTO, /* "en seguimiento" */
+	INCIDENT_RESUELTO,       /* "resuelto" */
+};
+
+const char *incident_status_name(enum incident_status status);
+/* false, leaving *out alone, when name is not a status. */
+bool incident_status_parse(const char *name, enum incident_status *out);
 
 struct incident {
 	char uuid[37];
 	enum incident_kind kind;
 	char service[64]; /* "" for a manual incident about something else */
 	char scope[256];  /* what it is about, as the public reads it */
-	char status[32];
+	enum incident_status status;
 	time_t opened_at;
 	time_t resolved_at; /* 0 while open */
 	time_t last_post_at;
@@ -90,14 +98,15 @@ ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafte
 /*
  * Manual incidents. scope is a configured service id or free text ("Oficinas de
  * Madrid"); opening one for a service that already has an open incident is II_EDATA
- * naming it. status must be one of incident_statuses (NULL: "investigando").
+ * naming it. status must be the name of a status other than "resuelto" (NULL:
+ * "investigando").
  */
 ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,
 			    const char *message, const char *status, struct incident *out,
 			    struct ii_error *e);
 /* The first draft of a manual incident may already exist (an `incidencia` notice's). */
 ii_err incident_open_for_draft(const struct incident_context *ctx, const char *scope,
-			       const char *status, const char *draft, struct incident *out,
+			       enum incident_status status, const char *draft, struct incident *out,
 			       struct ii_error *e);
 ii_err incident_update_manual(const struct incident_context *ctx, const char *id,
 			      const char *message, const char *status, struct incident *out,
@@ -106,6 +115,9 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
 ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
 			       const char *message, struct incident *out, struct ii_error *e);
 
+/* The incident whose id is exactly uuid; *found false when there is none. */
+ii_err incident_get(struct store *store, const char *uuid, struct incident *out, bool *found,
+		    struct ii_error *e);
 /* By UUID or a unique prefix of at least DRAFT_ID_MIN_PREFIX characters. */
 ii_err incident_find(struct store *store, const char *id, struct incident *out,
 		     struct ii_error *e);

@@ -84,9 +84,23 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 	return rc;
 }
 
-static void add_list(cJSON *o, const char *key, char *const *items, size_t count)
+/* The kind of draft each type of notice makes. */
+static const enum draft_kind draft_kinds[] = {
+	[NOTICE_BULO] = DRAFT_BULO,
+	[NOTICE_AVISO] = DRAFT_AVISO,
+	[NOTICE_INCIDENCIA] = DRAFT_INCIDENCIA,
+	[NOTICE_MANTENIMIENTO] = DRAFT_MANTENIMIENTO,
+};
+
+static void add_text(cJSON *o, enum draft_meta_key key, const char *text)
 {
-	cJSON *array = cJSON_AddArrayToObject(o, key);
+	if (text)
+		cJSON_AddStringToObject(o, draft_meta_key_name(key), text);
+}
+
+static void add_list(cJSON *o, enum draft_meta_key key, char *const *items, size_t count)
+{
+	cJSON *array = cJSON_AddArrayToObject(o, draft_meta_key_name(key));
 	for (size_t i = 0; i < count; i++)
 		cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
 }
@@ -95,18 +109,14 @@ static void add_list(cJSON *o, const char *key, char *const *items, size_t count
 static char *meta_json(const struct notice *n)
 {
 	cJSON *o = cJSON_CreateObject();
-	if (n->verdict)
-		cJSON_AddStringToObject(o, "verdict", n->verdict);
-	if (n->hoax)
-		cJSON_AddStringToObject(o, "hoax", n->hoax);
-	if (n->id)
-		cJSON_AddStringToObject(o, "id", n->id);
-	if (n->status)
-		cJSON_AddStringToObject(o, "status", n->status);
-	if (n->scope)
-		cJSON_AddStringToObject(o, "scope", n->scope);
-	add_list(o, "sources", n->sources, n->source_count);
-	add_list(o, "tags", n->tags, n->tag_count);
+	add_text(o, DRAFT_META_VERDICT, n->verdict);
+	add_text(o, DRAFT_META_HOAX, n->hoax);
+	add_text(o, DRAFT_META_ID, n->id);
+	if (n->kind == NOTICE_INCIDENCIA)
+		add_text(o, DRAFT_META_STATUS, incident_status_name(n->status));
+	add_text(o, DRAFT_META_SCOPE, n->scope);
+	add_list(o, DRAFT_META_SOURCES, n->sources, n->source_count);
+	add_list(o, DRAFT_META_TAGS, n->tags, n->tag_count);
 	char *text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -134,7 +144,7 @@ ii_err ingest_notice(struct store *store, const struct config *cfg,
 	char title[512];
 	ingest_title(n, cfg, title, sizeof title);
 	struct draft_spec spec = {
-		.kind = notice_kind_name(n->kind),
+		.kind = draft_kinds[n->kind],
 		.title = title,
 		.source = name,
 		.hash = n->hash,

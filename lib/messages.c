@@ -6,22 +6,23 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "incident.h"
 #include "path.h"
 #include "template.h"
 #include "text/tweet.h"
 
 static const struct {
 	const char *file;
-	const char *draft_kind;
+	enum draft_kind draft_kind;
 } kinds[MESSAGE_KIND_COUNT] = {
-	[MESSAGE_ALERT] = {"alerta.txt", "alerta"},
-	[MESSAGE_UPDATE] = {"actualizacion.txt", "actualizacion"},
-	[MESSAGE_UNSTABLE] = {"inestable.txt", "inestable"},
-	[MESSAGE_RESOLVED] = {"resuelta.txt", "resuelta"},
-	[MESSAGE_MAINTENANCE_ANNOUNCED] = {"mantenimiento-anuncio.txt", "mantenimiento"},
-	[MESSAGE_MAINTENANCE_STARTED] = {"mantenimiento-inicio.txt", "mantenimiento-inicio"},
-	[MESSAGE_MAINTENANCE_FINISHED] = {"mantenimiento-fin.txt", "mantenimiento-fin"},
-	[MESSAGE_MANUAL] = {"incidencia.txt", "incidencia"},
+	[MESSAGE_ALERT] = {"alerta.txt", DRAFT_ALERTA},
+	[MESSAGE_UPDATE] = {"actualizacion.txt", DRAFT_ACTUALIZACION},
+	[MESSAGE_UNSTABLE] = {"inestable.txt", DRAFT_INESTABLE},
+	[MESSAGE_RESOLVED] = {"resuelta.txt", DRAFT_RESUELTA},
+	[MESSAGE_MAINTENANCE_ANNOUNCED] = {"mantenimiento-anuncio.txt", DRAFT_MANTENIMIENTO},
+	[MESSAGE_MAINTENANCE_STARTED] = {"mantenimiento-inicio.txt", DRAFT_MANTENIMIENTO_INICIO},
+	[MESSAGE_MAINTENANCE_FINISHED] = {"mantenimiento-fin.txt", DRAFT_MANTENIMIENTO_FIN},
+	[MESSAGE_MANUAL] = {"incidencia.txt", DRAFT_INCIDENCIA},
 };
 
 static const char *const field_names[] = {"servicio", "hora", "fecha", "desde", "hasta",
@@ -37,7 +38,7 @@ const char *messages_file(enum message_kind kind)
 	return kinds[kind].file;
 }
 
-const char *messages_draft_kind(enum message_kind kind)
+enum draft_kind messages_draft_kind(enum message_kind kind)
 {
 	return kinds[kind].draft_kind;
 }
@@ -169,7 +170,7 @@ ii_err messages_check_lengths(const struct messages *m, const struct config *cfg
 		.duracion = "23 h 59 min",
 		.url = heaviest(cfg, offsetof(struct config_service, url), "https://sede.seg-social.gob.es/"),
 		.ambito = name,
-		.estado = "en seguimiento",
+		.estado = incident_status_name(INCIDENT_EN_SEGUIMIENTO),
 		.mensaje = "El teléfono de información 901 16 65 65 vuelve a atender llamadas.",
 	};
 	ii_err result = II_OK;

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "diag.h"
+#include "draft.h"
 #include "error.h"
 #include "spanish.h"
 #include "thread.h"
@@ -27,9 +28,9 @@ enum message_kind {
 
 struct messages;
 
-/* The template's file name ("alerta.txt") and the kind of draft it makes ("alerta"). */
+/* The template's file name ("alerta.txt") and the kind of draft it makes (DRAFT_ALERTA). */
 const char *messages_file(enum message_kind kind);
-const char *messages_draft_kind(enum message_kind kind);
+enum draft_kind messages_draft_kind(enum message_kind kind);
 
 /* The values a template may use; NULL for one this event cannot fill. */
 struct message_values {

@@ -45,7 +45,6 @@ static const struct {
 
 static const char *const kind_names[] = {"bulo", "aviso", "incidencia", "mantenimiento"};
 static const char *const verdicts[] = {"FALSO", "ENGAÑOSO", "SIN CONTEXTO"};
-static const char *const statuses[] = {"investigando", "identificado", "en seguimiento", "resuelto"};
 
 /* A value as written, before it is checked against its type. */
 struct raw {
@@ -599,12 +598,10 @@ static void validate(struct parser *p, struct notice *n)
 	} else if (n->kind == NOTICE_INCIDENCIA) {
 		n->scope = optional_text(p, K_AMBITO);
 		const char *status = scalar_of(p, K_ESTADO);
-		if (status && index_of(status, statuses, 4) < 0)
+		if (status && !incident_status_parse(status, &n->status))
 			problem(p, p->raw[K_ESTADO].line, p->raw[K_ESTADO].column,
 				"estado '%s' no válido: usa investigando, identificado, en seguimiento o resuelto",
 				status);
-		else if (status)
-			n->status = copy(p, status);
 	} else if (n->kind == NOTICE_MANTENIMIENTO) {
 		n->service = optional_text(p, K_SERVICIO);
 		n->from = date_of(p, K_DESDE);
@@ -837,7 +834,6 @@ void notice_free(struct notice *n)
 		free(n->tags[i]);
 	free(n->tags);
 	free(n->scope);
-	free(n->status);
 	free(n->service);
 	for (size_t i = 0; i < n->paragraph_count; i++)
 		free(n->paragraphs[i].text);
@@ -937,7 +933,8 @@ static void compose(const struct notice *n, struct composer *c)
 		/* the headline and the first paragraph make one post: they are one idea */
 		char opening[1024] = "";
 		if (n->kind == NOTICE_INCIDENCIA)
-			snprintf(opening, sizeof opening, "ℹ️ %s (%s)%s%s", n->scope, n->status,
+			snprintf(opening, sizeof opening, "ℹ️ %s (%s)%s%s", n->scope,
+				 incident_status_name(n->status),
 				 n->title ? ": " : "", n->title ? n->title : "");
 		else if (n->title)
 			snprintf(opening, sizeof opening, "%s", n->title);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include "diag.h"
 #include "error.h"
+#include "incident.h"
 #include "thread.h"
 
 #define NOTICE_MAX_SIZE (256u * 1024)
@@ -41,7 +42,8 @@ struct notice {
 	char **tags;                 /* etiquetas, as written */
 	size_t tag_count;
 	time_t publish_at, expires_at; /* publicar, caduca; 0 when absent */
-	char *scope, *status;        /* incidencia: ambito, estado */
+	char *scope;                 /* incidencia: ambito */
+	enum incident_status status; /* incidencia: estado */
 	char *service;               /* mantenimiento: servicio, desde, hasta */
 	time_t from, until;
 	long announce_before;        /* mantenimiento: aviso_antes in seconds */

@@ -410,6 +410,31 @@ ii_err store_probe_add(struct store *s, const char *service, time_t at, enum hea
 	return store_run(s, stmt, "record a probe", e);
 }
 
+ii_err store_probe_failing(struct store *s, const char *service, long max, long *count,
+			   struct ii_error *e)
+{
+	*count = 0;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT result FROM probe WHERE service = ? ORDER BY at DESC, id DESC LIMIT ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, max);
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		enum health result = health_from_name((const char *)sqlite3_column_text(stmt, 0));
+		if (result != HEALTH_DEGRADED && result != HEALTH_DOWN)
+			break;
+		++*count;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, e, "read the probe history");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 ii_err store_probe_prune(struct store *s, time_t before, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;

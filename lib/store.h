@@ -8,6 +8,33 @@
  * copied into the caller's structs. A change that spans several calls goes between
  * store_begin() and store_commit(), so that a run killed at any point leaves the database
  * as it was before the run or as it is after it.
+ *
+ * The store is the only door to the database. Every table has one owning module, and
+ * only that module's .c holds SQL naming the table and includes store_sql.h; every other
+ * module, and all of cmd/, reads and writes the table through the owner's functions:
+ *
+ *   service, probe      lib/store.c    (store_service_*, store_probe_*)
+ *   channel             lib/store.c    (store_channel_*, the publishing channel's state)
+ *   draft, post, audit  lib/draft.c    (draft_*, the publication journal included)
+ *   incident            lib/incident.c (incident_*)
+ *   maintenance         lib/incident.c (incident_maintenance_*)
+ *
+ * The schema itself (CREATE and ALTER of every table) is the migrations' in store.c;
+ * store.c's store_incident_* are the one exception left, and are on their way out.
+ *
+ * What a backend provides. The SQL of each owner is written for SQLite; a second backend
+ * (PostgreSQL, shared by several monitor hosts) has to provide, besides the connection:
+ *   - transactions: store_begin() (a write transaction that excludes other writers, as
+ *     BEGIN IMMEDIATE does), store_commit(), store_rollback();
+ *   - schema migration: store_open(STORE_WRITE) brings the schema to STORE_SCHEMA_VERSION
+ *     in one transaction, and STORE_READ refuses any other version;
+ *   - the claim of a post for sending: a compare-and-set that moves one post of the
+ *     journal from pending to sending and tells whether this caller made the change, so
+ *     that two processes can never both send it (the journal's functions in draft.h);
+ *   - the per-module queries: the functions of this header, of draft.h (drafts, posts,
+ *     audit trail, journal) and of incident.h (incidents, maintenance windows), each one
+ *     statement or a few inside the caller's transaction, returning copied records.
+ * The helpers of store_sql.h (prepare, run, collect) are the SQLite side of that list.
  */
 
 #include <stdbool.h>
@@ -50,6 +77,13 @@ ii_err store_service_put(struct store *store, const char *id, const struct store
 
 ii_err store_probe_add(struct store *store, const char *service, time_t at, enum health result,
 		       long http_status, long time_ms, const char *reason, struct ii_error *e);
+/*
+ * How many of service's latest probes, newest first and at most max, were degraded or
+ * down in a row: max when the last max checks all failed, 0 when the last one passed
+ * or there is none.
+ */
+ii_err store_probe_failing(struct store *store, const char *service, long max, long *count,
+			   struct ii_error *e);
 /* Deletes probe history older than before. */
 ii_err store_probe_prune(struct store *store, time_t before, struct ii_error *e);
 

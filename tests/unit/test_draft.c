@@ -58,7 +58,7 @@ static const int one_length[] = {29};
 static struct draft_spec notice_spec(const char *hash, bool longer)
 {
 	return (struct draft_spec){
-		.kind = "bulo",
+		.kind = DRAFT_BULO,
 		.title = "Las pensiones no bajarán",
 		.source = "pensiones.md",
 		.hash = hash,
@@ -103,7 +103,7 @@ static void new_notice_becomes_a_pending_draft_with_its_posts(void **state)
 	assert_int_equal(ingest(f, "h1", true, false, uuid), DRAFT_NEW);
 	struct draft d = find(f, uuid);
 	assert_int_equal(d.status, DRAFT_PENDING);
-	assert_string_equal(d.kind, "bulo");
+	assert_int_equal(d.kind, DRAFT_BULO);
 	assert_string_equal(d.source, "pensiones.md");
 	assert_string_equal(d.author, "ana");
 	assert_int_equal(d.post_count, 2);
@@ -319,6 +319,75 @@ static void journal_and_last_remote_id(void **state)
 	draft_posts_free(posts, count);
 }
 
+/* The kind column as stored, read with SQLite itself. */
+static char *stored_kind(struct fixture *f, const char *uuid)
+{
+	char *path = store_path(f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *sql = sqlite3_mprintf("SELECT kind FROM draft WHERE uuid = %Q", uuid);
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	char *kind = strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_free(sql);
+	sqlite3_close(db);
+	free(path);
+	return kind;
+}
+
+static void kinds_are_stored_by_name(void **state)
+{
+	struct fixture *f = *state;
+	struct draft_spec spec = notice_spec("h1", false);
+	spec.source = NULL;
+	spec.kind = DRAFT_MANTENIMIENTO_FIN;
+	char uuid[37];
+	ok(f, draft_create(f->store, &spec, &f->ana, false, uuid, &f->err));
+	char *kind = stored_kind(f, uuid);
+	assert_string_equal(kind, "mantenimiento-fin");
+	free(kind);
+	assert_int_equal(find(f, uuid).kind, DRAFT_MANTENIMIENTO_FIN);
+	assert_true(draft_kind_is_maintenance(DRAFT_MANTENIMIENTO_FIN));
+	assert_false(draft_kind_is_maintenance(DRAFT_ALERTA));
+}
+
+static void published_list_has_each_published_thread(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37], unsent[37];
+	struct draft_spec spec = notice_spec("h1", true);
+	spec.meta = "{\"verdict\":\"FALSO\"}";
+	ok(f, draft_create(f->store, &spec, &f->ana, true, first, &f->err));
+	spec = notice_spec("h2", false);
+	spec.source = "otro.md";
+	ok(f, draft_create(f->store, &spec, &f->ana, true, second, &f->err));
+	spec.source = NULL;
+	ok(f, draft_create(f->store, &spec, &f->ana, true, unsent, &f->err));
+	/* the second is sent first: the list follows publication, not creation */
+	ok(f, draft_post_sent(f->store, second, 0, "at://did:plc:x/app.bsky.feed.post/3k", 1764000400, &f->err));
+	ok(f, draft_published(f->store, second, &f->system, &f->err));
+	ok(f, draft_post_sent(f->store, first, 0, "1860000000000000001", 1764000500, &f->err));
+	ok(f, draft_post_sent(f->store, first, 1, "1860000000000000002", 1764000501, &f->err));
+	ok(f, draft_published(f->store, first, &f->system, &f->err));
+	struct draft_published *list;
+	size_t count;
+	ok(f, draft_published_list(f->store, &list, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_string_equal(list[0].uuid, second);
+	assert_string_equal(list[0].remote_id, "at://did:plc:x/app.bsky.feed.post/3k");
+	assert_null(list[0].meta);
+	assert_string_equal(list[1].uuid, first);
+	assert_int_equal(list[1].kind, DRAFT_BULO);
+	assert_string_equal(list[1].title, "Las pensiones no bajarán");
+	assert_int_equal(list[1].published, 1764000500);
+	assert_string_equal(list[1].remote_id, "1860000000000000001");
+	assert_string_equal(list[1].meta, "{\"verdict\":\"FALSO\"}");
+	assert_string_equal(list[1].text, "FALSO: las pensiones no bajan. 1/2\n\nFuentes: https://www.boe.es/ 2/2");
+	draft_published_free(list, count);
+}
+
 static void due_and_expired_drafts(void **state)
 {
 	struct fixture *f = *state;
@@ -360,6 +429,8 @@ int main(void)
 		UNIT_TEST(auto_policy_approves_as_incluinfo),
 		UNIT_TEST(two_person_rule_refuses_the_author),
 		UNIT_TEST(approve_and_reject_only_from_the_right_status),
+		UNIT_TEST(kinds_are_stored_by_name),
+		UNIT_TEST(published_list_has_each_published_thread),
 		UNIT_TEST(ids_by_unique_prefix),
 		UNIT_TEST(list_shows_drafts_in_play_unless_all),
 		UNIT_TEST(journal_and_last_remote_id),

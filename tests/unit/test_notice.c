@@ -143,7 +143,7 @@ static void valid_other_types(void **state)
 		    "La oficina de la calle Mayor cierra hoy.\n");
 	assert_int_equal(f->n->kind, NOTICE_INCIDENCIA);
 	assert_string_equal(f->n->scope, "Oficinas de Madrid");
-	assert_string_equal(f->n->status, "en seguimiento");
+	assert_int_equal(f->n->status, INCIDENT_EN_SEGUIMIENTO);
 	assert_null(f->n->title);
 	parse_ok(f, "---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-05 22:00\n"
 		    "hasta: 2026-12-06 02:00\naviso_antes: 1 h 30 min\n---\nMejoras técnicas.\n");
