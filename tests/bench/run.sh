@@ -147,9 +147,9 @@ awk -v n="$services" -v big="$scale" -v par="$peer_parallel" \
 count_repeats=5
 count_target=20
 node tests/oracle/corpus.js 100000 >"$work/corpus"
-wall() { # wall CMD...: the wall seconds of CMD, its output discarded
-	local TIMEFORMAT=%3R
-	{ time "$@" >/dev/null; } 2>&1
+wall() { # wall CMD...: "wall user+sys" seconds of CMD, its output discarded
+	local TIMEFORMAT='%3R %3U %3S'
+	{ time "$@" >/dev/null; } 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 c_times=() node_times=() loop_times=()
 for _ in $(seq "$count_repeats"); do
@@ -157,17 +157,20 @@ for _ in $(seq "$count_repeats"); do
 	node_times+=("$(wall node tests/oracle/bench.js "$work/corpus" "$work/node.out")")
 	loop_times+=("$(node tests/oracle/bench.js "$work/corpus" "$work/node.out")")
 done
-c_count=$(printf '%s\n' "${c_times[@]}" | median)
-node_count=$(printf '%s\n' "${node_times[@]}" | median)
+c_count=$(printf '%s\n' "${c_times[@]}" | awk '{ print $1 }' | median)
+c_cpu=$(printf '%s\n' "${c_times[@]}" | awk '{ print $2 }' | median)
+node_count=$(printf '%s\n' "${node_times[@]}" | awk '{ print $1 }' | median)
+node_cpu=$(printf '%s\n' "${node_times[@]}" | awk '{ print $2 }' | median)
 loop_count=$(printf '%s\n' "${loop_times[@]}" | median)
 same=$(cmp -s "$work/c.out" "$work/node.out" && echo "identical" || echo "DIFFERENT")
 [[ $same == identical ]] || problem "count: the results of incluinfo and twitter-text differ"
 awk -v c="$c_count" -v j="$node_count" -v l="$loop_count" -v same="$same" -v r="$count_repeats" \
-	-v t="$count_target" 'BEGIN {
+	-v t="$count_target" -v cc="$c_cpu" -v jc="$node_cpu" 'BEGIN {
 	printf "count 100000 strings (median of %d), whole process, corpus file in, results file out:\n", r
-	printf "  incluinfo count --batch:  %.3f s\n", c
-	printf "  parseTweet in Node:       %.3f s (its loop alone: %.3f s)\n", j, l
+	printf "  incluinfo count --batch:  %.3f s (CPU %.3f s, two counting threads)\n", c, cc
+	printf "  parseTweet in Node:       %.3f s (CPU %.3f s; its loop alone: %.3f s)\n", j, jc, l
 	printf "  ratio Node / incluinfo:   %.1f (target >= %d) %s; loop alone / incluinfo: %.1f\n", j / c, t, (j / c >= t ? "ok" : "MISSED"), l / c
+	printf "  CPU Node / incluinfo:     %.1f\n", jc / cc
 	printf "  results:                  %s\n", same
 	exit !(j / c >= t)
 }' || problem "the counter target was missed"
