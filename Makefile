@@ -110,9 +110,14 @@ fuzz: deps
 	$(Q)grep -E '^stat::number_of_executed_units' build/fuzz/log | \
 		awk '{ print "fuzz: " $$2 " notices in $(FUZZ_SECONDS) s, no crash, no leak" }'
 
+# The benchmark's web server: one epoll thread that can keep thousands of probes waiting.
+build/bench/delay_server: tests/bench/delay_server.c build/flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
 bench: deps
 	$(Q)tests/deps.sh --bench
-	$(Q)$(MAKE) --no-print-directory build/incluinfo
+	$(Q)$(MAKE) --no-print-directory build/incluinfo build/bench/delay_server
 	$(Q)tests/bench/run.sh
 
 install: all

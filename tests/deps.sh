@@ -12,7 +12,9 @@ packages=(
 	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
-[[ "${1:-}" == --bench ]] && packages+=(monitoring-plugins-standard)
+# check_curl links libraries that Debian lists only as Recommends of its package, which
+# --no-install-recommends leaves out: without them it cannot start (`ldd check_curl`).
+[[ "${1:-}" == --bench ]] && packages+=(monitoring-plugins-standard liburiparser1 libcurl4)
 
 missing=()
 for pkg in "${packages[@]}"; do

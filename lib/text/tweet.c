@@ -94,6 +94,38 @@ static void find_unstable(void)
 	}
 }
 
+/* utf8proc_iterate()'s strict decoding (no overlong form, no surrogate, nothing past
+ * U+10FFFF) inlined: it was the most called function of a count. The length of the
+ * character at s, or 0 when the bytes there are not UTF-8. */
+static inline size_t decode_utf8(const uint8_t *s, size_t len, utf8proc_int32_t *cp)
+{
+	unsigned b = s[0];
+	if (b < 0x80) {
+		*cp = (utf8proc_int32_t)b;
+		return 1;
+	}
+	if (b - 0xC2 > 0xF4 - 0xC2)
+		return 0;
+	if (b < 0xE0) {
+		if (len < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = (utf8proc_int32_t)((b & 0x1F) << 6 | (s[1] & 0x3Fu));
+		return 2;
+	}
+	if (b < 0xF0) {
+		if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (b == 0xED && s[1] > 0x9F))
+			return 0;
+		unsigned c = (b & 0xF) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+		*cp = (utf8proc_int32_t)c;
+		return c < 0x800 ? 0 : 3;
+	}
+	if (len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
+	    (b == 0xF0 && s[1] < 0x90) || (b == 0xF4 && s[1] > 0x8F))
+		return 0;
+	*cp = (utf8proc_int32_t)((b & 7) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu));
+	return 4;
+}
+
 /* The normalised text in UTF-16; on the stack unless it is long. */
 enum { LOCAL_UNITS = 2048, LOCAL_CODE_POINTS = 64 };
 struct units {
@@ -152,11 +184,49 @@ static inline void units_put(struct units *t, utf8proc_int32_t cp)
 	}
 }
 
+/*
+ * The NFC forms of recent short segments, per thread (no lock): a text that needs
+ * normalising tends to repeat the same few letters and accents, and utf8proc's
+ * decomposition and recomposition of each was a sixth of a count. A slot holds one
+ * segment's bytes and its NFC code points; a new segment takes the slot of its hash.
+ */
+enum { NFC_CACHE_SLOTS = 256, NFC_CACHE_BYTES = 24, NFC_CACHE_CODE_POINTS = 12 };
+struct nfc_slot {
+	uint8_t len, n; /* len 0: empty */
+	uint8_t bytes[NFC_CACHE_BYTES];
+	utf8proc_int32_t cps[NFC_CACHE_CODE_POINTS];
+};
+static _Thread_local struct nfc_slot nfc_cache[NFC_CACHE_SLOTS];
+
+static struct nfc_slot *nfc_slot(const uint8_t *seg, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ seg[i]) * 16777619u;
+	return &nfc_cache[(h ^ h >> 16) % NFC_CACHE_SLOTS];
+}
+
+/* Appends the code points, the normalised segment, after the units up to `from`; room is
+ * kept for `rest` more units after them. */
+static ii_err units_replace(struct units *t, size_t from, const utf8proc_int32_t *cps, size_t n,
+			    size_t rest, struct ii_error *e)
+{
+	if (!units_reserve(t, from + 2 * n + rest))
+		return ii_fail(e, II_ENOMEM, "out of memory counting a text");
+	t->n = from;
+	for (size_t i = 0; i < n; i++)
+		units_put(t, cps[i]);
+	return II_OK;
+}
+
 /* Replaces the units from `from` on with the NFC form of the UTF-8 segment; room is kept
  * for `rest` more units after it. */
 static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t, size_t from,
 				size_t rest, struct ii_error *e)
 {
+	struct nfc_slot *slot = len <= NFC_CACHE_BYTES ? nfc_slot(seg, len) : NULL;
+	if (slot && slot->len == len && !memcmp(slot->bytes, seg, len))
+		return units_replace(t, from, slot->cps, slot->n, rest, e);
 	const utf8proc_option_t nfc = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 	utf8proc_int32_t local[LOCAL_CODE_POINTS], *cps = local;
 	utf8proc_ssize_t n = utf8proc_decompose(seg, (utf8proc_ssize_t)len, cps, LOCAL_CODE_POINTS, nfc);
@@ -168,16 +238,18 @@ static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t,
 	}
 	if (n >= 0)
 		n = utf8proc_normalize_utf32(cps, n, nfc);
-	ii_err rc = II_OK;
-	if (n < 0)
+	ii_err rc;
+	if (n < 0) {
 		rc = ii_fail(e, n == UTF8PROC_ERROR_NOMEM ? II_ENOMEM : II_EDATA,
 			     "cannot normalise the text: %s", utf8proc_errmsg(n));
-	else if (!units_reserve(t, from + 2 * (size_t)n + rest))
-		rc = ii_fail(e, II_ENOMEM, "out of memory counting a text");
-	if (rc == II_OK) {
-		t->n = from;
-		for (utf8proc_ssize_t i = 0; i < n; i++)
-			units_put(t, cps[i]);
+	} else {
+		rc = units_replace(t, from, cps, (size_t)n, rest, e);
+		if (slot && n <= NFC_CACHE_CODE_POINTS) {
+			slot->len = (uint8_t)len;
+			slot->n = (uint8_t)n;
+			memcpy(slot->bytes, seg, len);
+			memcpy(slot->cps, cps, (size_t)n * sizeof *cps);
+		}
 	}
 	if (cps != local)
 		free(cps);
@@ -214,27 +286,27 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 			continue;
 		}
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-		if (k < 0)
+		size_t k = decode_utf8(s + i, len - i, &cp);
+		if (!k)
 			return ii_fail(e, II_EDATA, "invalid UTF-8 at byte %zu", i);
 		original += cp >= 0x10000 ? 2 : 1;
 		if (!unstable(cp)) {
 			segment = i;
 			segment_unit = t->n;
 			units_put(t, cp);
-			i += (size_t)k;
+			i += k;
 			continue;
 		}
 		/* the segment goes on up to the next stable character */
-		size_t end = i + (size_t)k;
+		size_t end = i + k;
 		while (end < len && s[end] >= 0x80) {
-			k = utf8proc_iterate(s + end, (utf8proc_ssize_t)(len - end), &cp);
-			if (k < 0)
+			k = decode_utf8(s + end, len - end, &cp);
+			if (!k)
 				return ii_fail(e, II_EDATA, "invalid UTF-8 at byte %zu", end);
 			if (!unstable(cp))
 				break;
 			original += cp >= 0x10000 ? 2 : 1;
-			end += (size_t)k;
+			end += k;
 		}
 		ii_err rc = normalise_segment(s + segment, end - segment, t, segment_unit, len - end, e);
 		if (rc)
@@ -321,6 +393,16 @@ static void tally_add(struct tally *sum, uint16_t last, size_t at, int weight)
 		sum->valid_display = at;
 }
 
+/* tally_add() for each unit of the ASCII run [from, to), none of which is invalid, at
+ * once: the valid part ends at the last unit that still fits. */
+static void tally_ascii(struct tally *sum, size_t from, size_t to)
+{
+	long room = (TWEET_MAX_WEIGHTED_LENGTH * SCALE - sum->weighted) / LIGHT_WEIGHT;
+	if (sum->valid && room > 0)
+		sum->valid_display = from + ((size_t)room < to - from ? (size_t)room : to - from) - 1;
+	sum->weighted += (long)(to - from) * LIGHT_WEIGHT;
+}
+
 ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
@@ -371,8 +453,12 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 			/* plain characters up to the next URL or emoji */
 			size_t stop = url_start < emoji.start ? url_start : emoji.start;
 			for (; i < stop; i++) {
-				if (u[i] < 0x80) { /* the common case, checked first */
-					tally_add(&sum, u[i], i, LIGHT_WEIGHT);
+				if (u[i] < 0x80) { /* the common case: a run of ASCII at once */
+					size_t run = i + 1;
+					while (run < stop && u[run] < 0x80)
+						run++;
+					tally_ascii(&sum, i, run);
+					i = run - 1;
 					continue;
 				}
 				if (i + 1 < n && high_surrogate(u[i]) && low_surrogate(u[i + 1]))

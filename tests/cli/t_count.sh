@@ -152,6 +152,19 @@ test_count_batch_bad_lines() {
 	done
 }
 
+# --batch counts blocks of 4,096 lines in two halves on two threads: across several
+# blocks and halves, every result keeps its line's place and every error its number.
+test_count_batch_blocks() {
+	awk 'BEGIN { for (i = 1; i <= 10000; i++) print (i % 2049 == 0 ? "bad" : "\"" substr("xxxxxxx", 1, i % 7 + 1) "\"") }' >"$T/in"
+	RUN_STDIN=$T/in run count --batch
+	assert_rc 65
+	assert_eq 10000 "$(wc -l <<<"$OUT")" 'lines of output'
+	local expected got
+	expected=$(awk 'BEGIN { for (i = 1; i <= 10000; i++) print (i % 2049 == 0 ? "line " i ": not a JSON string" : i % 7 + 1) }')
+	got=$(node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const j = JSON.parse(l); console.log(j.error ?? j.weightedLength) }' <<<"$OUT")
+	assert_eq "$expected" "$got" 'every line in its place'
+}
+
 test_count_batch_long_line() {
 	{
 		printf '"'
