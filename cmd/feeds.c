@@ -12,10 +12,10 @@ int cli_write_feeds(const struct cli *cli, struct store *store)
 	if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "dir", cli->config->feeds_dir);
-		cJSON_AddNumberToObject(o, "incidentEntries", (double)sum.incident_entries);
-		cJSON_AddNumberToObject(o, "noticeEntries", (double)sum.notice_entries);
-		cJSON_AddNumberToObject(o, "capMessages", (double)sum.cap_messages);
-		cJSON_AddNumberToObject(o, "claimReviews", (double)sum.claim_reviews);
+		cJSON_AddNumberToObject(o, "incident_entries", (double)sum.incident_entries);
+		cJSON_AddNumberToObject(o, "notice_entries", (double)sum.notice_entries);
+		cJSON_AddNumberToObject(o, "cap_messages", (double)sum.cap_messages);
+		cJSON_AddNumberToObject(o, "claim_reviews", (double)sum.claim_reviews);
 		return cli_print_json(o);
 	}
 	if (!cli->quiet)

@@ -62,12 +62,12 @@ static cJSON *to_json(const void *item)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", inc->uuid);
 	cJSON_AddStringToObject(o, "kind", incident_kind_name(inc->kind));
-	cJSON_AddItemToObject(o, "service", *inc->service ? cJSON_CreateString(inc->service) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "service", cli_json_text(inc->service));
 	cJSON_AddStringToObject(o, "scope", inc->scope);
 	cJSON_AddStringToObject(o, "status", inc->status);
-	cJSON_AddItemToObject(o, "opened", cli_json_time(inc->opened_at));
-	cJSON_AddItemToObject(o, "resolved", cli_json_time(inc->resolved_at));
-	cJSON_AddItemToObject(o, "lastDraft", *inc->last_draft ? cJSON_CreateString(inc->last_draft) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "opened_at", cli_json_time(inc->opened_at));
+	cJSON_AddItemToObject(o, "resolved_at", cli_json_time(inc->resolved_at));
+	cJSON_AddItemToObject(o, "last_draft", cli_json_text(inc->last_draft));
 	return o;
 }
 

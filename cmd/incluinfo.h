@@ -80,6 +80,11 @@ struct draft_actor cli_actor(const char *name);
 
 /* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
+/*
+ * cli-json.c: the JSON every --json output is made of. Keys are snake_case (count's
+ * parseTweet fields are the one exception); times are ISO 8601 with offset, or null.
+ * Those returning cJSON * give a new tree the caller owns (NULL when out of memory).
+ */
 /* Prints root on one line and deletes it; returns the exit code. */
 int cli_print_json(cJSON *root);
 /* Prints count records of size bytes as a JSON array, each made by to_json(). */
@@ -87,8 +92,12 @@ int cli_print_json_list(const void *items, size_t count, size_t size,
 			cJSON *(*to_json)(const void *item));
 /* t as an ISO 8601 string, or null for 0. */
 cJSON *cli_json_time(time_t t);
-/* The fields of a draft that `drafts --json` and `show --json` share. */
+/* s as a string, or null for "" (the store's "none"). */
+cJSON *cli_json_text(const char *s);
+/* The draft object of `drafts --json`, which `show --json` extends with its posts. */
 cJSON *cli_draft_json(const void *draft);
+/* A post as preview and show give it: {"text","weighted_length"}. */
+cJSON *cli_post_json(const char *text, int weighted_length);
 
 /* Each diagnostic on its own line of stderr. */
 void cli_print_diags(const struct diag_list *diags);

@@ -46,7 +46,7 @@ static const char *list_of(enum draft_change change)
 	case DRAFT_NEW: return "new";
 	case DRAFT_REVISED:
 	case DRAFT_REVOKED: return "revised";
-	case DRAFT_CHANGED_AFTER_PUBLICATION: return "changedAfterPublication";
+	case DRAFT_CHANGED_AFTER_PUBLICATION: return "changed_after_publication";
 	case DRAFT_SAME: break;
 	}
 	return "unchanged";
@@ -114,7 +114,7 @@ int cmd_notices(int argc, char **argv, struct cli *cli)
 	struct report r = {.quiet = cli->quiet};
 	if (cli->json) {
 		r.root = cJSON_CreateObject();
-		const char *lists[] = {"new", "revised", "unchanged", "changedAfterPublication",
+		const char *lists[] = {"new", "revised", "unchanged", "changed_after_publication",
 				       "invalid", "retry"};
 		for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 			cJSON_AddArrayToObject(r.root, lists[i]);

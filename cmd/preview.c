@@ -31,10 +31,8 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		cJSON_AddStringToObject(o, "title", title);
 		cJSON *posts = cJSON_AddArrayToObject(o, "posts");
 		for (size_t i = 0; i < count; i++) {
-			cJSON *p = cJSON_CreateObject();
-			cJSON_AddStringToObject(p, "text", thread_post(thread, i));
-			cJSON_AddNumberToObject(p, "weightedLength", thread_post_length(thread, i));
-			cJSON_AddItemToArray(posts, p);
+			cJSON_AddItemToArray(posts, cli_post_json(thread_post(thread, i),
+								  thread_post_length(thread, i)));
 		}
 		status = cli_print_json(o);
 	} else {

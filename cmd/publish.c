@@ -46,7 +46,7 @@ static cJSON *report_json(const struct publish_report *rep)
 		cJSON_AddStringToObject(item, "kind", it->draft.kind);
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
-			cJSON_AddNumberToObject(item, "posts", (double)it->draft.post_count);
+			cJSON_AddNumberToObject(item, "post_count", (double)it->draft.post_count);
 		if (it->fate == PUBLISH_DEFERRED) {
 			cJSON_AddStringToObject(item, "reason", it->reason);
 			cJSON_AddItemToObject(item, "until", cli_json_time(it->until));
