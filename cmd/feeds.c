@@ -26,6 +26,16 @@ int cli_write_feeds(const struct cli *cli, struct store *store)
 	return EXIT_OK;
 }
 
+const struct cli_help cmd_feeds_help = {
+	.summary = "write the Atom, CAP and ClaimReview feeds",
+	.usage = "usage: incluinfo feeds\n"
+		 "\n"
+		 "Regenerates, from everything published, feeds_dir/incidencias.atom, avisos.atom,\n"
+		 "cap/ (CAP 1.2 messages and cap/index.atom) and desmentidos/SLUG.jsonld (ClaimReview).\n"
+		 "Each file is replaced atomically. publish does the same when it published anything.\n"
+		 "Needs [feeds] base_url (exit 78 without it).\n",
+};
+
 int cmd_feeds(int argc, char **argv, struct cli *cli)
 {
 	(void)argv;

@@ -16,16 +16,32 @@ struct request {
 	bool all;
 };
 
+const struct cli_help cmd_incident_help = {
+	.summary = "open, update, resolve or list incidents by hand",
+	.usage = "usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
+		 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
+		 "       incluinfo incident resolve ID [--message TEXT] [--by NAME]\n"
+		 "       incluinfo incident list [--all]\n"
+		 "\n"
+		 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
+		 "id or free text. STATUS is investigando (the default), identificado or en seguimiento.\n"
+		 "Each change is audited (--by, default the system user) and drafted into the incident's\n"
+		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
+		 "already has an open incident is refused with its id (exit 65). ID is a UUID or a\n"
+		 "unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
+};
+
+static const struct option incident_options[] = {
+	{"scope", required_argument, NULL, 's'},
+	{"message", required_argument, NULL, 'm'},
+	{"status", required_argument, NULL, 't'},
+	{"by", required_argument, NULL, 'b'},
+	{"all", no_argument, NULL, 'a'},
+	{0},
+};
+
 static int parse(int argc, char **argv, struct request *req)
 {
-	static const struct option options[] = {
-		{"scope", required_argument, NULL, 's'},
-		{"message", required_argument, NULL, 'm'},
-		{"status", required_argument, NULL, 't'},
-		{"by", required_argument, NULL, 'b'},
-		{"all", no_argument, NULL, 'a'},
-		{0},
-	};
 	if (argc < 2)
 		return -1;
 	req->action = argv[1];
@@ -34,7 +50,7 @@ static int parse(int argc, char **argv, struct request *req)
 	argv++;
 	optind = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", incident_options, NULL)) != -1) {
 		switch (opt) {
 		case 's': req->scope = optarg; break;
 		case 'm': req->message = optarg; break;

@@ -39,6 +39,21 @@ struct cli {
 	struct config *config; /* loaded before a command that needs it runs */
 };
 
+/*
+ * A command's help, defined in the command's own file beside its option table: the one
+ * source of `incluinfo help`, which tests/cli/t_help.sh holds the README's command table
+ * and the man page's command list to.
+ */
+struct cli_help {
+	const char *summary; /* one line: lower case, no full stop */
+	const char *usage;   /* "usage: incluinfo NAME ..." lines, then a blank line and the rest */
+};
+
+extern const struct cli_help cmd_check_help, cmd_status_help, cmd_config_help, cmd_count_help,
+	cmd_lint_help, cmd_preview_help, cmd_notices_help, cmd_drafts_help, cmd_show_help,
+	cmd_approve_help, cmd_reject_help, cmd_incident_help, cmd_feeds_help, cmd_publish_help,
+	cmd_retract_help, cmd_run_help, cmd_log_help;
+
 int cmd_approve(int argc, char **argv, struct cli *cli);
 int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);

@@ -17,6 +17,15 @@ static cJSON *to_json(const void *item)
 	return o;
 }
 
+const struct cli_help cmd_log_help = {
+	.summary = "show the audit trail",
+	.usage = "usage: incluinfo log [ID]\n"
+		 "\n"
+		 "Every creation, change, approval, rejection, revocation and publication, with its\n"
+		 "time, the name given and the system user; of one draft when ID is given. --json\n"
+		 "gives an array.\n",
+};
+
 int cmd_log(int argc, char **argv, struct cli *cli)
 {
 	if (argc > 2)

@@ -102,6 +102,16 @@ static void ingest_file(const struct cli *cli, struct store *store,
 	notice_free(n);
 }
 
+const struct cli_help cmd_notices_help = {
+	.summary = "turn new and changed notices into drafts",
+	.usage = "usage: incluinfo notices\n"
+		 "\n"
+		 "Scans notices_dir. A new or changed valid notice becomes (or updates) a draft; an\n"
+		 "invalid one is reported on every run until it is fixed (exit 65). A notice edited\n"
+		 "after approval goes back to pending; one edited after publication is reported and\n"
+		 "never republished. Files are never modified. --json reports the files by outcome.\n",
+};
+
 int cmd_notices(int argc, char **argv, struct cli *cli)
 {
 	(void)argv;

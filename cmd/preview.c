@@ -3,6 +3,15 @@
 #include "incluinfo.h"
 #include "ingest.h"
 
+const struct cli_help cmd_preview_help = {
+	.summary = "show a notice's posts exactly as they will be published",
+	.usage = "usage: incluinfo preview FILE\n"
+		 "\n"
+		 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
+		 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weighted_length\"}]}. Exit 65 when the notice\n"
+		 "is invalid.\n",
+};
+
 int cmd_preview(int argc, char **argv, struct cli *cli)
 {
 	if (argc != 2)

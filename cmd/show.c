@@ -41,6 +41,14 @@ static cJSON *to_json(const struct draft *d, const struct draft_post *posts, siz
 	return o;
 }
 
+const struct cli_help cmd_show_help = {
+	.summary = "show one draft and its posts",
+	.usage = "usage: incluinfo show ID\n"
+		 "\n"
+		 "Shows a draft and its posts with their weighted lengths. ID is the draft's UUID or\n"
+		 "any unique prefix of at least 6 characters. --json gives an object.\n",
+};
+
 int cmd_show(int argc, char **argv, struct cli *cli)
 {
 	if (argc != 2)

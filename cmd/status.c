@@ -126,6 +126,14 @@ static int channel(struct store *store, cJSON *root)
 	return EXIT_OK;
 }
 
+const struct cli_help cmd_status_help = {
+	.summary = "show each service's confirmed state, its open incident and the channel",
+	.usage = "usage: incluinfo status\n"
+		 "\n"
+		 "Shows, from the state store, each service's confirmed state, since when, its last\n"
+		 "check and its open incident. --json gives an object.\n",
+};
+
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
 	if (argc > 1) {
