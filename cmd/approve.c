@@ -4,18 +4,28 @@
 
 #include "incluinfo.h"
 
+const struct cli_help cmd_approve_help = {
+	.summary = "approve a draft for publication",
+	.usage = "usage: incluinfo approve ID --by NAME\n"
+		 "\n"
+		 "Approves a pending draft; NAME goes in the audit trail with the system user. With\n"
+		 "[policy] two_person = true the notice's author cannot approve it. Exit 65 when the\n"
+		 "draft is not pending or the approver is refused.\n",
+};
+
+static const struct option decide_options[] = {
+	{"by", required_argument, NULL, 'b'},
+	{"reason", required_argument, NULL, 'r'},
+	{0},
+};
+
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 {
 	const char *command = approve ? "approve" : "reject";
-	static const struct option options[] = {
-		{"by", required_argument, NULL, 'b'},
-		{"reason", required_argument, NULL, 'r'},
-		{0},
-	};
 	const char *by = NULL, *reason = NULL;
 	int opt;
 	optind = 0; /* options may follow the id */
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", decide_options, NULL)) != -1) {
 		if (opt == 'b')
 			by = optarg;
 		else if (opt == 'r' && !approve)

@@ -391,20 +391,34 @@ static int unknown(const struct cli *cli, const struct run *run, const char *why
 	return PLUGIN_UNKNOWN;
 }
 
+const struct cli_help cmd_check_help = {
+	.summary = "probe every service once, confirm outages and recoveries",
+	.usage = "usage: incluinfo check [--dry-run] [--service ID]...\n"
+		 "\n"
+		 "Probes every configured service and canary at the same time, classifies each probe as\n"
+		 "up, degraded or down, applies the hysteresis thresholds and opens or resolves\n"
+		 "incidents. Prints one monitoring-plugins line; -v adds a line per service, --json an\n"
+		 "object. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+		 "\n"
+		 "  --dry-run       probe and report, change nothing (takes no lock)\n"
+		 "  --service ID    probe only this service (repeatable)\n",
+};
+
+static const struct option check_options[] = {
+	{"dry-run", no_argument, NULL, 'n'},
+	{"service", required_argument, NULL, 's'},
+	{NULL, 0, NULL, 0},
+};
+
 static int parse_options(int argc, char **argv, bool *dry_run, char ***wanted, size_t *wanted_count)
 {
-	static const struct option options[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"service", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
-	};
 	*wanted = calloc((size_t)argc, sizeof **wanted);
 	if (!*wanted)
 		return -1;
 	optind = 0;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+", check_options, NULL)) != -1) {
 		if (opt == 'n') {
 			*dry_run = true;
 		} else if (opt == 's') {

@@ -114,6 +114,14 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	put_long(p, "grace_minutes", s->grace_minutes);
 }
 
+const struct cli_help cmd_config_help = {
+	.summary = "validate the configuration and print the effective values, secrets masked",
+	.usage = "usage: incluinfo config\n"
+		 "\n"
+		 "Validates the configuration file, reporting every problem with its line, and prints\n"
+		 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n",
+};
+
 int cmd_config(int argc, char **argv, struct cli *cli)
 {
 	if (argc > 1) {

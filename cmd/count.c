@@ -302,6 +302,21 @@ static int count_batch(void)
 	return status;
 }
 
+const struct cli_help cmd_count_help = {
+	.summary = "count a post's length the way X does",
+	.usage = "usage: incluinfo count [--json] [--batch]\n"
+		 "\n"
+		 "Counts standard input (one trailing newline ignored) as X counts a post: NFC, weighted\n"
+		 "characters, every URL 23, every emoji 2, limit 280. Prints the weighted length, or\n"
+		 "with --json parseTweet's fields. Exit 0 when the post is valid, 1 when not, 65 when\n"
+		 "the input is not UTF-8 or is longer than 64 KiB.\n"
+		 "\n"
+		 "  --batch         read one JSON string per line, write one JSON object per line; a\n"
+		 "                  line that cannot be counted gets {\"error\":\"line N: ...\"} in its\n"
+		 "                  place, the others are still counted, and the exit status is 65 at\n"
+		 "                  the end; each line is at most 64 KiB\n",
+};
+
 int cmd_count(int argc, char **argv, struct cli *cli)
 {
 	bool batch = false;

@@ -23,12 +23,22 @@ static void print_table(const struct draft *list, size_t count)
 	}
 }
 
+const struct cli_help cmd_drafts_help = {
+	.summary = "list the drafts waiting for approval or publication",
+	.usage = "usage: incluinfo drafts [--all]\n"
+		 "\n"
+		 "Lists the drafts still in play (pending, approved, failed) with their short id, kind,\n"
+		 "status, when they are due and title; --all lists every draft. --json gives an array\n"
+		 "of objects with the full id.\n",
+};
+
+static const struct option drafts_options[] = {{"all", no_argument, NULL, 'a'}, {0}};
+
 int cmd_drafts(int argc, char **argv, struct cli *cli)
 {
-	static const struct option options[] = {{"all", no_argument, NULL, 'a'}, {0}};
 	bool all = false;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+", drafts_options, NULL)) != -1) {
 		if (opt != 'a')
 			return cli_usage("drafts");
 		all = true;

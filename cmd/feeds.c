@@ -12,10 +12,10 @@ int cli_write_feeds(const struct cli *cli, struct store *store)
 	if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "dir", cli->config->feeds_dir);
-		cJSON_AddNumberToObject(o, "incidentEntries", (double)sum.incident_entries);
-		cJSON_AddNumberToObject(o, "noticeEntries", (double)sum.notice_entries);
-		cJSON_AddNumberToObject(o, "capMessages", (double)sum.cap_messages);
-		cJSON_AddNumberToObject(o, "claimReviews", (double)sum.claim_reviews);
+		cJSON_AddNumberToObject(o, "incident_entries", (double)sum.incident_entries);
+		cJSON_AddNumberToObject(o, "notice_entries", (double)sum.notice_entries);
+		cJSON_AddNumberToObject(o, "cap_messages", (double)sum.cap_messages);
+		cJSON_AddNumberToObject(o, "claim_reviews", (double)sum.claim_reviews);
 		return cli_print_json(o);
 	}
 	if (!cli->quiet)
@@ -25,6 +25,16 @@ int cli_write_feeds(const struct cli *cli, struct store *store)
 		       FEEDS_NOTICES_FILE, sum.notice_entries, sum.cap_messages, sum.claim_reviews);
 	return EXIT_OK;
 }
+
+const struct cli_help cmd_feeds_help = {
+	.summary = "write the Atom, CAP and ClaimReview feeds",
+	.usage = "usage: incluinfo feeds\n"
+		 "\n"
+		 "Regenerates, from everything published, feeds_dir/incidencias.atom, avisos.atom,\n"
+		 "cap/ (CAP 1.2 messages and cap/index.atom) and desmentidos/SLUG.jsonld (ClaimReview).\n"
+		 "Each file is replaced atomically. publish does the same when it published anything.\n"
+		 "Needs [feeds] base_url (exit 78 without it).\n",
+};
 
 int cmd_feeds(int argc, char **argv, struct cli *cli)
 {

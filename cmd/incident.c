@@ -16,16 +16,32 @@ struct request {
 	bool all;
 };
 
+const struct cli_help cmd_incident_help = {
+	.summary = "open, update, resolve or list incidents by hand",
+	.usage = "usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
+		 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
+		 "       incluinfo incident resolve ID [--message TEXT] [--by NAME]\n"
+		 "       incluinfo incident list [--all]\n"
+		 "\n"
+		 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
+		 "id or free text. STATUS is investigando (the default), identificado or en seguimiento.\n"
+		 "Each change is audited (--by, default the system user) and drafted into the incident's\n"
+		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
+		 "already has an open incident is refused with its id (exit 65). ID is a UUID or a\n"
+		 "unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
+};
+
+static const struct option incident_options[] = {
+	{"scope", required_argument, NULL, 's'},
+	{"message", required_argument, NULL, 'm'},
+	{"status", required_argument, NULL, 't'},
+	{"by", required_argument, NULL, 'b'},
+	{"all", no_argument, NULL, 'a'},
+	{0},
+};
+
 static int parse(int argc, char **argv, struct request *req)
 {
-	static const struct option options[] = {
-		{"scope", required_argument, NULL, 's'},
-		{"message", required_argument, NULL, 'm'},
-		{"status", required_argument, NULL, 't'},
-		{"by", required_argument, NULL, 'b'},
-		{"all", no_argument, NULL, 'a'},
-		{0},
-	};
 	if (argc < 2)
 		return -1;
 	req->action = argv[1];
@@ -34,7 +50,7 @@ static int parse(int argc, char **argv, struct request *req)
 	argv++;
 	optind = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", incident_options, NULL)) != -1) {
 		switch (opt) {
 		case 's': req->scope = optarg; break;
 		case 'm': req->message = optarg; break;
@@ -62,12 +78,12 @@ static cJSON *to_json(const void *item)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", inc->uuid);
 	cJSON_AddStringToObject(o, "kind", incident_kind_name(inc->kind));
-	cJSON_AddItemToObject(o, "service", *inc->service ? cJSON_CreateString(inc->service) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "service", cli_json_text(inc->service));
 	cJSON_AddStringToObject(o, "scope", inc->scope);
 	cJSON_AddStringToObject(o, "status", incident_status_name(inc->status));
-	cJSON_AddItemToObject(o, "opened", cli_json_time(inc->opened_at));
-	cJSON_AddItemToObject(o, "resolved", cli_json_time(inc->resolved_at));
-	cJSON_AddItemToObject(o, "lastDraft", *inc->last_draft ? cJSON_CreateString(inc->last_draft) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "opened_at", cli_json_time(inc->opened_at));
+	cJSON_AddItemToObject(o, "resolved_at", cli_json_time(inc->resolved_at));
+	cJSON_AddItemToObject(o, "last_draft", cli_json_text(inc->last_draft));
 	return o;
 }
 

@@ -39,6 +39,21 @@ struct cli {
 	struct config *config; /* loaded before a command that needs it runs */
 };
 
+/*
+ * A command's help, defined in the command's own file beside its option table: the one
+ * source of `incluinfo help`, which tests/cli/t_help.sh holds the README's command table
+ * and the man page's command list to.
+ */
+struct cli_help {
+	const char *summary; /* one line: lower case, no full stop */
+	const char *usage;   /* "usage: incluinfo NAME ..." lines, then a blank line and the rest */
+};
+
+extern const struct cli_help cmd_check_help, cmd_status_help, cmd_config_help, cmd_count_help,
+	cmd_lint_help, cmd_preview_help, cmd_notices_help, cmd_drafts_help, cmd_show_help,
+	cmd_approve_help, cmd_reject_help, cmd_incident_help, cmd_feeds_help, cmd_publish_help,
+	cmd_retract_help, cmd_run_help, cmd_log_help;
+
 int cmd_approve(int argc, char **argv, struct cli *cli);
 int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_config(int argc, char **argv, struct cli *cli);
@@ -80,6 +95,11 @@ struct draft_actor cli_actor(const char *name);
 
 /* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
+/*
+ * cli-json.c: the JSON every --json output is made of. Keys are snake_case (count's
+ * parseTweet fields are the one exception); times are ISO 8601 with offset, or null.
+ * Those returning cJSON * give a new tree the caller owns (NULL when out of memory).
+ */
 /* Prints root on one line and deletes it; returns the exit code. */
 int cli_print_json(cJSON *root);
 /* Prints count records of size bytes as a JSON array, each made by to_json(). */
@@ -87,8 +107,12 @@ int cli_print_json_list(const void *items, size_t count, size_t size,
 			cJSON *(*to_json)(const void *item));
 /* t as an ISO 8601 string, or null for 0. */
 cJSON *cli_json_time(time_t t);
-/* The fields of a draft that `drafts --json` and `show --json` share. */
+/* s as a string, or null for "" (the store's "none"). */
+cJSON *cli_json_text(const char *s);
+/* The draft object of `drafts --json`, which `show --json` extends with its posts. */
 cJSON *cli_draft_json(const void *draft);
+/* A post as preview and show give it: {"text","weighted_length"}. */
+cJSON *cli_post_json(const char *text, int weighted_length);
 
 /* Each diagnostic on its own line of stderr. */
 void cli_print_diags(const struct diag_list *diags);

@@ -52,6 +52,16 @@ static void lint_dir(const struct cli *cli, const struct messages *messages, con
 	noticedir_free(files, count);
 }
 
+const struct cli_help cmd_lint_help = {
+	.summary = "check notices and templates before they are published",
+	.usage = "usage: incluinfo lint [PATH]...\n"
+		 "\n"
+		 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
+		 "or a folder) and builds their threads, so that anything that would fail at preview or\n"
+		 "publication fails here, with its line. Also renders every message template with the\n"
+		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n",
+};
+
 int cmd_lint(int argc, char **argv, struct cli *cli)
 {
 	struct messages *messages;

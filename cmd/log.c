@@ -8,15 +8,23 @@ static cJSON *to_json(const void *item)
 	const struct draft_audit *a = item;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "at", cli_json_time(a->at));
-	cJSON_AddItemToObject(o, "draft", *a->draft ? cJSON_CreateString(a->draft) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "incident",
-			      *a->incident ? cJSON_CreateString(a->incident) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "draft", cli_json_text(a->draft));
+	cJSON_AddItemToObject(o, "incident", cli_json_text(a->incident));
 	cJSON_AddStringToObject(o, "action", a->action);
 	cJSON_AddStringToObject(o, "name", a->name);
-	cJSON_AddStringToObject(o, "osUser", a->os_user);
-	cJSON_AddItemToObject(o, "detail", *a->detail ? cJSON_CreateString(a->detail) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "os_user", a->os_user);
+	cJSON_AddItemToObject(o, "detail", cli_json_text(a->detail));
 	return o;
 }
+
+const struct cli_help cmd_log_help = {
+	.summary = "show the audit trail",
+	.usage = "usage: incluinfo log [ID]\n"
+		 "\n"
+		 "Every creation, change, approval, rejection, revocation and publication, with its\n"
+		 "time, the name given and the system user; of one draft when ID is given. --json\n"
+		 "gives an array.\n",
+};
 
 int cmd_log(int argc, char **argv, struct cli *cli)
 {

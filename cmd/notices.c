@@ -46,7 +46,7 @@ static const char *list_of(enum draft_change change)
 	case DRAFT_NEW: return "new";
 	case DRAFT_REVISED:
 	case DRAFT_REVOKED: return "revised";
-	case DRAFT_CHANGED_AFTER_PUBLICATION: return "changedAfterPublication";
+	case DRAFT_CHANGED_AFTER_PUBLICATION: return "changed_after_publication";
 	case DRAFT_SAME: break;
 	}
 	return "unchanged";
@@ -102,6 +102,16 @@ static void ingest_file(const struct cli *cli, struct store *store,
 	notice_free(n);
 }
 
+const struct cli_help cmd_notices_help = {
+	.summary = "turn new and changed notices into drafts",
+	.usage = "usage: incluinfo notices\n"
+		 "\n"
+		 "Scans notices_dir. A new or changed valid notice becomes (or updates) a draft; an\n"
+		 "invalid one is reported on every run until it is fixed (exit 65). A notice edited\n"
+		 "after approval goes back to pending; one edited after publication is reported and\n"
+		 "never republished. Files are never modified. --json reports the files by outcome.\n",
+};
+
 int cmd_notices(int argc, char **argv, struct cli *cli)
 {
 	(void)argv;
@@ -114,7 +124,7 @@ int cmd_notices(int argc, char **argv, struct cli *cli)
 	struct report r = {.quiet = cli->quiet};
 	if (cli->json) {
 		r.root = cJSON_CreateObject();
-		const char *lists[] = {"new", "revised", "unchanged", "changedAfterPublication",
+		const char *lists[] = {"new", "revised", "unchanged", "changed_after_publication",
 				       "invalid", "retry"};
 		for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 			cJSON_AddArrayToObject(r.root, lists[i]);

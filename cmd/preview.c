@@ -3,6 +3,15 @@
 #include "incluinfo.h"
 #include "ingest.h"
 
+const struct cli_help cmd_preview_help = {
+	.summary = "show a notice's posts exactly as they will be published",
+	.usage = "usage: incluinfo preview FILE\n"
+		 "\n"
+		 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
+		 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weighted_length\"}]}. Exit 65 when the notice\n"
+		 "is invalid.\n",
+};
+
 int cmd_preview(int argc, char **argv, struct cli *cli)
 {
 	if (argc != 2)
@@ -31,10 +40,8 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		cJSON_AddStringToObject(o, "title", title);
 		cJSON *posts = cJSON_AddArrayToObject(o, "posts");
 		for (size_t i = 0; i < count; i++) {
-			cJSON *p = cJSON_CreateObject();
-			cJSON_AddStringToObject(p, "text", thread_post(thread, i));
-			cJSON_AddNumberToObject(p, "weightedLength", thread_post_length(thread, i));
-			cJSON_AddItemToArray(posts, p);
+			cJSON_AddItemToArray(posts, cli_post_json(thread_post(thread, i),
+								  thread_post_length(thread, i)));
 		}
 		status = cli_print_json(o);
 	} else {

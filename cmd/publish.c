@@ -46,7 +46,7 @@ static cJSON *report_json(const struct publish_report *rep)
 		cJSON_AddStringToObject(item, "kind", draft_kind_name(it->draft.kind));
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
-			cJSON_AddNumberToObject(item, "posts", (double)it->draft.post_count);
+			cJSON_AddNumberToObject(item, "post_count", (double)it->draft.post_count);
 		if (it->fate == PUBLISH_DEFERRED) {
 			cJSON_AddStringToObject(item, "reason", it->reason);
 			cJSON_AddItemToObject(item, "until", cli_json_time(it->until));
@@ -135,13 +135,28 @@ out:
 	return status;
 }
 
+const struct cli_help cmd_publish_help = {
+	.summary = "publish the approved drafts that are due to X, exactly once",
+	.usage = "usage: incluinfo publish [--dry-run]\n"
+		 "\n"
+		 "Sends every approved draft that is due (publicar <= now < caduca), oldest first, each\n"
+		 "thread part by part, thread_delay_ms apart; expired drafts become expired. Every post\n"
+		 "is journalled before it is sent and reconciled against the account's recent posts\n"
+		 "after a crash or a timeout, so nothing is posted twice. Rate limits are respected: a\n"
+		 "thread starts only when the known budget covers all its posts. --dry-run prints what\n"
+		 "would be sent and changes nothing; --json reports published, deferred (with reason\n"
+		 "and time) and failed drafts. Exit 0 when everything due was published or deferred,\n"
+		 "65 when a draft failed for good, 69 when X refused the credentials or did not answer.\n",
+};
+
+static const struct option publish_options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};
+
 int cmd_publish(int argc, char **argv, struct cli *cli)
 {
-	static const struct option options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};
 	bool dry_run = false;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", publish_options, NULL)) != -1) {
 		if (opt != 'n')
 			return cli_usage("publish");
 		dry_run = true;

@@ -1,5 +1,13 @@
 #include "incluinfo.h"
 
+const struct cli_help cmd_reject_help = {
+	.summary = "reject a draft",
+	.usage = "usage: incluinfo reject ID --by NAME [--reason TEXT]\n"
+		 "\n"
+		 "Rejects a pending or approved draft; it will not be published. Editing the notice\n"
+		 "afterwards puts it back in review.\n",
+};
+
 int cmd_reject(int argc, char **argv, struct cli *cli)
 {
 	return cli_decide(argc, argv, cli, false);

@@ -5,17 +5,25 @@
 #include "publish.h"
 #include "xchannel.h"
 
+const struct cli_help cmd_retract_help = {
+	.summary = "delete a published draft's posts from X",
+	.usage = "usage: incluinfo retract ID --by NAME --reason TEXT\n"
+		 "\n"
+		 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n",
+};
+
+static const struct option retract_options[] = {
+	{"by", required_argument, NULL, 'b'},
+	{"reason", required_argument, NULL, 'r'},
+	{0},
+};
+
 int cmd_retract(int argc, char **argv, struct cli *cli)
 {
-	static const struct option options[] = {
-		{"by", required_argument, NULL, 'b'},
-		{"reason", required_argument, NULL, 'r'},
-		{0},
-	};
 	const char *by = NULL, *reason = NULL;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", retract_options, NULL)) != -1) {
 		if (opt == 'b')
 			by = optarg;
 		else if (opt == 'r')

@@ -4,6 +4,16 @@
 
 #include "incluinfo.h"
 
+const struct cli_help cmd_run_help = {
+	.summary = "one cron cycle: check, notices, publish, under the lock",
+	.usage = "usage: incluinfo run\n"
+		 "\n"
+		 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
+		 "whatever is printed); errors go to stderr. Bounded by [general] run_timeout. Exit 0\n"
+		 "unless a step failed: 69 when the check could not judge or X failed, 65 for invalid\n"
+		 "notices or failed drafts, 75 when another run holds the lock.\n",
+};
+
 int cmd_run(int argc, char **argv, struct cli *cli)
 {
 	(void)argv;

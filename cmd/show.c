@@ -33,17 +33,21 @@ static cJSON *to_json(const struct draft *d, const struct draft_post *posts, siz
 	cJSON *o = cli_draft_json(d);
 	cJSON *array = cJSON_AddArrayToObject(o, "posts");
 	for (size_t i = 0; i < count; i++) {
-		cJSON *p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "text", posts[i].text);
-		cJSON_AddNumberToObject(p, "weightedLength", posts[i].weighted_length);
+		cJSON *p = cli_post_json(posts[i].text, posts[i].weighted_length);
 		cJSON_AddStringToObject(p, "state", posts[i].state);
-		cJSON_AddItemToObject(p, "remoteId", *posts[i].remote_id
-							     ? cJSON_CreateString(posts[i].remote_id)
-							     : cJSON_CreateNull());
+		cJSON_AddItemToObject(p, "remote_id", cli_json_text(posts[i].remote_id));
 		cJSON_AddItemToArray(array, p);
 	}
 	return o;
 }
+
+const struct cli_help cmd_show_help = {
+	.summary = "show one draft and its posts",
+	.usage = "usage: incluinfo show ID\n"
+		 "\n"
+		 "Shows a draft and its posts with their weighted lengths. ID is the draft's UUID or\n"
+		 "any unique prefix of at least 6 characters. --json gives an object.\n",
+};
 
 int cmd_show(int argc, char **argv, struct cli *cli)
 {

@@ -29,17 +29,6 @@ static ii_err load(struct store *store, struct service_view *v, struct ii_error 
 	return rc;
 }
 
-static void add_time(cJSON *o, const char *key, time_t t)
-{
-	char buf[32];
-	if (!t) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	cli_time_iso(t, buf);
-	cJSON_AddStringToObject(o, key, buf);
-}
-
 static cJSON *to_json(const struct service_view *v)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -48,8 +37,8 @@ static cJSON *to_json(const struct service_view *v)
 	cJSON_AddStringToObject(o, "name", v->svc->name);
 	cJSON_AddStringToObject(o, "state", health_name(h->state));
 	cJSON_AddBoolToObject(o, "maintenance", v->maintenance);
-	add_time(o, "since", h->since);
-	add_time(o, "last_check", v->state.last_check);
+	cJSON_AddItemToObject(o, "since", cli_json_time(h->since));
+	cJSON_AddItemToObject(o, "last_check", cli_json_time(v->state.last_check));
 	if (v->checked) {
 		cJSON_AddStringToObject(o, "last_result", health_name(v->state.last_result));
 		cJSON_AddStringToObject(o, "last_reason", v->state.last_reason);
@@ -62,7 +51,7 @@ static cJSON *to_json(const struct service_view *v)
 	if (v->has_incident) {
 		cJSON *incident = cJSON_AddObjectToObject(o, "incident");
 		cJSON_AddStringToObject(incident, "id", v->incident.uuid);
-		add_time(incident, "opened_at", v->incident.opened_at);
+		cJSON_AddItemToObject(incident, "opened_at", cli_json_time(v->incident.opened_at));
 		cJSON_AddStringToObject(incident, "cause", v->incident.cause);
 	} else {
 		cJSON_AddNullToObject(o, "incident");
@@ -107,13 +96,13 @@ static int channel(struct store *store, cJSON *root)
 	bool paused = st.stopped_until > now;
 	if (root) {
 		cJSON *o = cJSON_AddObjectToObject(root, "channel");
-		cJSON_AddItemToObject(o, "lastSuccess", cli_json_time(st.last_success));
+		cJSON_AddItemToObject(o, "last_success", cli_json_time(st.last_success));
 		if (st.remaining >= 0)
 			cJSON_AddNumberToObject(o, "remaining", (double)st.remaining);
 		else
 			cJSON_AddNullToObject(o, "remaining");
 		cJSON_AddItemToObject(o, "reset", cli_json_time(st.reset));
-		cJSON_AddItemToObject(o, "pausedUntil", cli_json_time(paused ? st.stopped_until : 0));
+		cJSON_AddItemToObject(o, "paused_until", cli_json_time(paused ? st.stopped_until : 0));
 		cJSON_AddNumberToObject(o, "waiting", (double)waiting);
 		return EXIT_OK;
 	}
@@ -136,6 +125,14 @@ static int channel(struct store *store, cJSON *root)
 	printf("; %zu draft%s waiting\n", waiting, waiting == 1 ? "" : "s");
 	return EXIT_OK;
 }
+
+const struct cli_help cmd_status_help = {
+	.summary = "show each service's confirmed state, its open incident and the channel",
+	.usage = "usage: incluinfo status\n"
+		 "\n"
+		 "Shows, from the state store, each service's confirmed state, since when, its last\n"
+		 "check and its open incident. --json gives an object.\n",
+};
 
 int cmd_status(int argc, char **argv, struct cli *cli)
 {

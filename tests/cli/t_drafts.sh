@@ -38,7 +38,7 @@ test_approve_by_prefix_then_listed_as_approved() {
 	assert_json 'j[0].id' "$ID" 'j[0].status' approved 'j[0].kind' incidencia 'j[0].due' null
 	ii --json log "$ID"
 	assert_json 'j.map(x => x.action).join()' 'created,approved' 'j[1].name' Luis \
-		'j[1].osUser' "$(id -un)"
+		'j[1].os_user' "$(id -un)"
 	# approving twice is refused, and changes nothing
 	ii approve "$ID" --by Luis
 	assert_rc 65
@@ -70,7 +70,7 @@ test_show_prints_the_posts_with_lengths() {
 	assert_contains "$OUT" '[1/1] 78/280'
 	assert_contains "$OUT" 'ℹ️ Oficinas de Madrid (investigando): La oficina de la calle Mayor cierra hoy.'
 	ii --json show "$ID"
-	assert_json 'j.posts.length' 1 'j.posts[0].weightedLength' 78 'j.posts[0].state' pending
+	assert_json 'j.posts.length' 1 'j.posts[0].weighted_length' 78 'j.posts[0].state' pending
 }
 
 test_ids_and_names_are_checked() {

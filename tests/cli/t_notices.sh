@@ -40,13 +40,13 @@ test_preview_shows_the_posts_with_their_lengths() {
 	assert_contains "$OUT" 'Fuentes: https://www.boe.es/ #Pensiones 4/4'
 	ii --json preview "$T/$NOTICES/pensiones.md"
 	assert_json 'j.kind' bulo 'j.title' 'Las pensiones no bajarán en enero' 'j.posts.length' 4 \
-		'j.posts[0].weightedLength' 134
+		'j.posts[0].weighted_length' 134
 	# the lengths are X's: the reference library agrees on every post
 	local lengths
 	lengths=$(JSON_TEXT=$OUT node -e '
 		const tt = require(process.argv[1]);
 		const j = JSON.parse(process.env.JSON_TEXT);
-		console.log(j.posts.every((p) => tt.parseTweet(p.text).weightedLength === p.weightedLength));
+		console.log(j.posts.every((p) => tt.parseTweet(p.text).weightedLength === p.weighted_length));
 	' "$root/tests/node_modules/twitter-text")
 	assert_eq true "$lengths" 'our lengths against twitter-text'
 }
@@ -96,7 +96,7 @@ test_notices_become_drafts_once() {
 	assert_eq '' "$OUT" 'a second run with nothing new'
 	ii --json drafts
 	assert_json 'j.length' 1 'j[0].kind' bulo 'j[0].status' pending 'j[0].source' pensiones.md \
-		'j[0].author' ana 'j[0].postCount' 4
+		'j[0].author' ana 'j[0].post_count' 4
 	# nothing the program reads is written
 	assert_eq "$BULO" "$(cat "$T/$NOTICES/pensiones.md")
 " 'the notice after ingestion'

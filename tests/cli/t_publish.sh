@@ -46,7 +46,7 @@ test_six_part_thread_in_order_and_chained() {
 	ii notices
 	ii --json publish
 	assert_rc 0
-	assert_json 'j.published.length' 1 'j.published[0].posts' 6 'j.failed.length' 0
+	assert_json 'j.published.length' 1 'j.published[0].post_count' 6 'j.failed.length' 0
 	assert_one_chain 6
 	assert_eq "$(json 'j.posts.map(x => x.text).join("\n")' "$preview")" \
 		"$(posts_js 'p.map(x => x.sent_text).join("\n")')" 'texts against the preview'
