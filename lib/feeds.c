@@ -55,8 +55,8 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
 				  "SELECT d.uuid, d.kind, d.title, d.incident, d.meta,"
-				  " (SELECT min(sent_at) FROM post WHERE draft = d.uuid),"
-				  " (SELECT remote_id FROM post WHERE draft = d.uuid AND seq = 0),"
+				  " (SELECT min(sent_at) FROM publication WHERE draft = d.uuid AND channel = 'x'),"
+				  " (SELECT remote_ref FROM publication WHERE draft = d.uuid AND channel = 'x' AND seq = 0),"
 				  " (SELECT group_concat(text, char(10) || char(10)) FROM"
 				  "   (SELECT text FROM post WHERE draft = d.uuid ORDER BY seq))"
 				  " FROM draft d WHERE d.status = 'published' ORDER BY 6, d.rowid",
