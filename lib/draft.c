@@ -540,15 +540,7 @@ ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *chann
 				    "   WHERE q.draft = ?1 AND coalesce(k.state, 'pending') <> 'sent')"
 				    " ORDER BY p.seq DESC LIMIT 1",
 				    uuid, channel, 0, &stmt, e);
-	if (rc)
-		return rc;
-	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		store_copy_text(remote_id, DRAFT_REF_SIZE, stmt, 0);
-	else if (step != SQLITE_DONE)
-		rc = store_fail(s, e, "read a draft's posts");
-	sqlite3_finalize(stmt);
-	return rc;
+	return rc ? rc : store_first_text(s, stmt, remote_id, DRAFT_REF_SIZE, "read a draft's posts", e);
 }
 
 /* Runs a journal statement; *changed (may be NULL) says whether it changed the row. */

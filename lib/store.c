@@ -286,6 +286,17 @@ ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
 	return II_OK;
 }
 
+ii_err store_first_text(struct store *s, sqlite3_stmt *stmt, char *dst, size_t size,
+			const char *doing, struct ii_error *e)
+{
+	dst[0] = '\0';
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		store_copy_text(dst, size, stmt, 0);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, doing);
+}
+
 void store_new_uuid(char uuid[37])
 {
 	uuid_t raw;
@@ -509,13 +520,7 @@ ii_err store_channel_get(struct store *s, const char *channel, const char *name,
 		return rc;
 	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		store_copy_text(value, size, stmt, 0);
-	else if (step != SQLITE_DONE)
-		rc = store_fail(s, e, "read the channel's state");
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_first_text(s, stmt, value, size, "read the channel's state", e);
 }
 
 ii_err store_channel_put(struct store *s, const char *channel, const char *name,
