@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "incluinfo.h"
+#include "xchannel.h"
 
 static void print_text(const struct draft *d, const struct draft_post *posts, size_t count)
 {
@@ -34,7 +35,7 @@ static cJSON *to_json(const struct draft *d, const struct draft_post *posts, siz
 	cJSON *array = cJSON_AddArrayToObject(o, "posts");
 	for (size_t i = 0; i < count; i++) {
 		cJSON *p = cli_post_json(posts[i].text, posts[i].weighted_length);
-		cJSON_AddStringToObject(p, "state", posts[i].state);
+		cJSON_AddStringToObject(p, "state", draft_post_state_name(posts[i].state));
 		cJSON_AddItemToObject(p, "remote_id", cli_json_text(posts[i].remote_id));
 		cJSON_AddItemToArray(array, p);
 	}
@@ -64,7 +65,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 	if (!store)
 		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
 	else if (draft_find(store, argv[1], &d, &e) == II_OK)
-		draft_posts(store, d.uuid, &posts, &count, &e);
+		draft_posts(store, d.uuid, XCHANNEL_ID, &posts, &count, &e);
 	store_close(store);
 	if (e.code)
 		return cli_fail(&e);

@@ -6,6 +6,7 @@
 #include "incluinfo.h"
 #include "incident.h"
 #include "publish.h"
+#include "xchannel.h"
 #include "store.h"
 
 struct service_view {
@@ -90,7 +91,7 @@ static int channel(struct store *store, cJSON *root)
 	size_t waiting = 0;
 	struct ii_error e = {0};
 	time_t now = cli_now();
-	if (store && (publish_state(store, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
+	if (store && (publish_state(store, XCHANNEL_ID, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
 		return cli_fail(&e);
 	free(due);
 	bool paused = st.stopped_until > now;

@@ -208,11 +208,6 @@ static void read_draft(sqlite3_stmt *stmt, void *record)
 	d->post_count = (size_t)sqlite3_column_int64(stmt, 15);
 }
 
-static void read_first_text(sqlite3_stmt *stmt, void *record)
-{
-	store_copy_text(record, 32, stmt, 0);
-}
-
 static ii_err draft_get(struct store *s, const char *where, const char *key, struct draft *out,
 			bool *found, struct ii_error *e)
 {
@@ -222,12 +217,12 @@ static ii_err draft_get(struct store *s, const char *where, const char *key, str
 	return store_query_one(s, sql, key, read_draft, out, found, "read a draft", e);
 }
 
-/* Whether any of the draft's posts reached, or may have reached, X. */
+/* Whether any of the draft's posts reached, or may have reached, a channel. */
 static ii_err publication_began(struct store *s, const char *uuid, bool *began,
 				struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "SELECT count(*) FROM post WHERE draft = ? AND state <> 'pending'",
+	ii_err rc = store_prepare(s, "SELECT count(*) FROM publication WHERE draft = ? AND state <> 'pending'",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -389,15 +384,52 @@ ii_err draft_list(struct store *s, bool all, struct draft **out, size_t *count,
 			     "list the drafts", e);
 }
 
+static const char *const post_state_names[] = {
+	[DRAFT_POST_PENDING] = "pending",
+	[DRAFT_POST_SENDING] = "sending",
+	[DRAFT_POST_SENT] = "sent",
+};
+
+const char *draft_post_state_name(enum draft_post_state state)
+{
+	return post_state_names[state];
+}
+
+/* A state the store does not know is taken as "sending": the post may be out there, so it
+ * is looked for before anything is sent. */
+static enum draft_post_state post_state_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof post_state_names / sizeof *post_state_names; i++)
+		if (!strcmp(name, post_state_names[i]))
+			return (enum draft_post_state)i;
+	return DRAFT_POST_SENDING;
+}
+
+/* The journal of a post on a channel: ?1 the draft, ?2 the channel, ?3 the post's seq (a
+ * statement about all the posts has no ?3, and SQLite ignores its binding). A post not
+ * journalled on a channel yet is pending there. */
+static ii_err prepare_journal(struct store *s, const char *sql, const char *uuid,
+			      const char *channel, size_t seq, sqlite3_stmt **stmt, struct ii_error *e)
+{
+	ii_err rc = store_prepare(s, sql, stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(*stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(*stmt, 2, channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(*stmt, 3, (sqlite3_int64)seq);
+	return II_OK;
+}
+
 static bool read_post(sqlite3_stmt *stmt, void *record)
 {
 	struct draft_post *p = record;
 	if (!(p->text = strdup((const char *)sqlite3_column_text(stmt, 0))))
 		return false;
 	p->weighted_length = sqlite3_column_int(stmt, 1);
-	store_copy_text(p->state, sizeof p->state, stmt, 2);
-	store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 3);
-	p->sent_at = (time_t)sqlite3_column_int64(stmt, 4);
+	p->state = post_state_from_name((const char *)sqlite3_column_text(stmt, 2));
+	p->attempts = (long)sqlite3_column_int64(stmt, 3);
+	store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 4);
+	p->sent_at = (time_t)sqlite3_column_int64(stmt, 5);
 	return true;
 }
 
@@ -406,17 +438,18 @@ static void release_post(void *record)
 	free(((struct draft_post *)record)->text);
 }
 
-ii_err draft_posts(struct store *s, const char *uuid, struct draft_post **out, size_t *count,
-		   struct ii_error *e)
+ii_err draft_posts(struct store *s, const char *uuid, const char *channel,
+		   struct draft_post **out, size_t *count, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-				  "SELECT text, weighted_length, state, remote_id, sent_at FROM post"
-				  " WHERE draft = ? ORDER BY seq",
-				  &stmt, e);
+	ii_err rc = prepare_journal(s,
+				    "SELECT p.text, p.weighted_length, coalesce(j.state, 'pending'),"
+				    " coalesce(j.attempts, 0), j.remote_ref, j.sent_at FROM post p"
+				    " LEFT JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
+				    " AND j.channel = ?2 WHERE p.draft = ?1 ORDER BY p.seq",
+				    uuid, channel, 0, &stmt, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
 	return store_collect(s, stmt, sizeof **out, read_post, release_post, (void **)out, count,
 			     "read a draft's posts", e);
 }
@@ -476,8 +509,8 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 /* The one statement that knows where a published post's time and reference are kept. */
 static const char published_sql[] =
 	"SELECT d.uuid, d.kind, d.title, d.incident, d.meta,"
-	" (SELECT min(sent_at) FROM post WHERE draft = d.uuid),"
-	" (SELECT remote_id FROM post WHERE draft = d.uuid AND seq = 0),"
+	" (SELECT min(sent_at) FROM publication WHERE draft = d.uuid AND channel = ?1),"
+	" (SELECT remote_ref FROM publication WHERE draft = d.uuid AND channel = ?1 AND seq = 0),"
 	" (SELECT group_concat(text, char(10) || char(10)) FROM"
 	"   (SELECT text FROM post WHERE draft = d.uuid ORDER BY seq))"
 	" FROM draft d WHERE d.status = 'published' ORDER BY 6, d.rowid";
@@ -510,13 +543,14 @@ static bool read_published(sqlite3_stmt *stmt, void *record)
 	return meta_ok && p->remote_id && p->text;
 }
 
-ii_err draft_published_list(struct store *s, struct draft_published **out, size_t *count,
-			    struct ii_error *e)
+ii_err draft_published_list(struct store *s, const char *channel, struct draft_published **out,
+			    size_t *count, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s, published_sql, &stmt, e);
 	if (rc)
 		return rc;
+	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 	return store_collect(s, stmt, sizeof **out, read_published, release_published,
 			     (void **)out, count, "read the published drafts", e);
 }
@@ -568,8 +602,8 @@ ii_err draft_expire(struct store *s, time_t now, const struct draft_actor *actor
 	ii_err rc = store_prepare(s,
 				  "SELECT uuid FROM draft WHERE status IN ('pending', 'approved')"
 				  " AND expires_at IS NOT NULL AND expires_at <= ?"
-				  " AND NOT EXISTS (SELECT 1 FROM post WHERE post.draft = draft.uuid"
-				  "   AND post.state <> 'pending')",
+				  " AND NOT EXISTS (SELECT 1 FROM publication WHERE publication.draft = draft.uuid"
+				  "   AND publication.state <> 'pending')",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -605,58 +639,98 @@ ii_err draft_due(struct store *s, time_t now, struct draft **out, size_t *count,
 	return II_OK;
 }
 
-ii_err draft_last_remote_id(struct store *s, const char *uuid, char remote_id[32],
-			    struct ii_error *e)
+ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *channel,
+			    char remote_id[DRAFT_REF_SIZE], struct ii_error *e)
 {
 	remote_id[0] = '\0';
-	bool found;
-	char last[32] = "";
+	sqlite3_stmt *stmt;
 	/* "" unless every post is sent: a thread answers only a whole thread */
-	ii_err rc = store_query_one(s,
-				    "SELECT remote_id FROM post WHERE draft = ?1 AND NOT EXISTS"
-				    " (SELECT 1 FROM post p WHERE p.draft = ?1 AND p.state <> 'sent')"
-				    " ORDER BY seq DESC LIMIT 1",
-				    uuid, read_first_text, last, &found, "read a draft's posts", e);
-	if (rc == II_OK && found)
-		memcpy(remote_id, last, sizeof last);
+	ii_err rc = prepare_journal(s,
+				    "SELECT j.remote_ref FROM post p LEFT JOIN publication j"
+				    " ON j.draft = p.draft AND j.seq = p.seq AND j.channel = ?2"
+				    " WHERE p.draft = ?1 AND NOT EXISTS"
+				    " (SELECT 1 FROM post q LEFT JOIN publication k ON k.draft = q.draft"
+				    "   AND k.seq = q.seq AND k.channel = ?2"
+				    "   WHERE q.draft = ?1 AND coalesce(k.state, 'pending') <> 'sent')"
+				    " ORDER BY p.seq DESC LIMIT 1",
+				    uuid, channel, 0, &stmt, e);
+	return rc ? rc : store_first_text(s, stmt, remote_id, DRAFT_REF_SIZE, "read a draft's posts", e);
+}
+
+/* Runs a journal statement; *changed (may be NULL) says whether it changed the row. */
+static ii_err run_journal(struct store *s, sqlite3_stmt *stmt, bool *changed, struct ii_error *e)
+{
+	ii_err rc = store_run(s, stmt, "journal a post", e);
+	if (changed)
+		*changed = rc == II_OK && sqlite3_changes(s->db) == 1;
 	return rc;
 }
 
-static ii_err set_post(struct store *s, const char *sql, const char *uuid, size_t seq,
+ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, size_t seq,
+			enum draft_post_state from, long *attempts, time_t at, bool *claimed,
+			struct ii_error *e)
+{
+	*claimed = false;
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare_journal(s, "INSERT OR IGNORE INTO publication (draft, channel, seq)"
+				       " VALUES (?1, ?2, ?3)",
+				    uuid, channel, seq, &stmt, e);
+	if (rc || (rc = run_journal(s, stmt, NULL, e)))
+		return rc;
+	rc = prepare_journal(s, "UPDATE publication SET state = 'sending', attempts = attempts + 1,"
+				" remote_ref = NULL, sent_at = ?4"
+				" WHERE draft = ?1 AND channel = ?2 AND seq = ?3 AND state = ?5"
+				" AND attempts = ?6",
+			     uuid, channel, seq, &stmt, e);
+	if (rc)
+		return rc;
+	store_bind_time(stmt, 4, at);
+	sqlite3_bind_text(stmt, 5, draft_post_state_name(from), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, *attempts);
+	rc = run_journal(s, stmt, claimed, e);
+	if (*claimed)
+		++*attempts;
+	return rc;
+}
+
+ii_err draft_post_release(struct store *s, const char *uuid, const char *channel, size_t seq,
+			  long attempts, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', sent_at = NULL"
+				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3"
+				       " AND state = 'sending' AND attempts = ?4",
+				    uuid, channel, seq, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 4, attempts);
+	return run_journal(s, stmt, NULL, e);
+}
+
+ii_err draft_post_sent(struct store *s, const char *uuid, const char *channel, size_t seq,
 		       const char *remote_id, time_t at, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, sql, &stmt, e);
+	ii_err rc = prepare_journal(s, "INSERT INTO publication (draft, channel, seq, state, remote_ref,"
+				       " sent_at) VALUES (?1, ?2, ?3, 'sent', ?4, ?5)"
+				       " ON CONFLICT DO UPDATE SET state = 'sent', remote_ref = ?4,"
+				       " sent_at = ?5",
+				    uuid, channel, seq, &stmt, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
-	bind_optional(stmt, 3, remote_id);
-	store_bind_time(stmt, 4, at);
-	return store_run(s, stmt, "journal a post", e);
+	sqlite3_bind_text(stmt, 4, remote_id, -1, SQLITE_TRANSIENT);
+	store_bind_time(stmt, 5, at);
+	return run_journal(s, stmt, NULL, e);
 }
 
-ii_err draft_post_sending(struct store *s, const char *uuid, size_t seq, time_t at,
-			  struct ii_error *e)
+ii_err draft_post_unsent(struct store *s, const char *uuid, const char *channel, size_t seq,
+			 struct ii_error *e)
 {
-	return set_post(s, "UPDATE post SET state = 'sending', remote_id = ?3, sent_at = ?4"
-			   " WHERE draft = ?1 AND seq = ?2",
-			uuid, seq, NULL, at, e);
-}
-
-ii_err draft_post_sent(struct store *s, const char *uuid, size_t seq, const char *remote_id,
-		       time_t at, struct ii_error *e)
-{
-	return set_post(s, "UPDATE post SET state = 'sent', remote_id = ?3, sent_at = ?4"
-			   " WHERE draft = ?1 AND seq = ?2",
-			uuid, seq, remote_id, at, e);
-}
-
-ii_err draft_post_pending(struct store *s, const char *uuid, size_t seq, struct ii_error *e)
-{
-	return set_post(s, "UPDATE post SET state = 'pending', remote_id = ?3, sent_at = ?4"
-			   " WHERE draft = ?1 AND seq = ?2",
-			uuid, seq, NULL, 0, e);
+	sqlite3_stmt *stmt;
+	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', remote_ref = NULL,"
+				       " sent_at = NULL WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
+				    uuid, channel, seq, &stmt, e);
+	return rc ? rc : run_journal(s, stmt, NULL, e);
 }
 
 static ii_err finish(struct store *s, const char *uuid, enum draft_status status,

@@ -147,16 +147,34 @@ ii_err draft_set_incident(struct store *store, const char *uuid, const char *inc
 ii_err draft_list(struct store *store, bool all, struct draft **out, size_t *count,
 		  struct ii_error *e);
 
+/* Where a post stands on one channel; draft_post_state_name() gives its name in the store
+ * and in output ("pending", "sending", "sent"). */
+enum draft_post_state {
+	DRAFT_POST_PENDING, /* not sent, or certainly not posted by the request that tried */
+	DRAFT_POST_SENDING, /* claimed: a request is, or was when a run died, under way */
+	DRAFT_POST_SENT,    /* on the channel, with its remote reference */
+};
+
+const char *draft_post_state_name(enum draft_post_state state);
+
+/* A post's remote reference on a channel, an opaque string: X's is a number, a Bluesky
+ * reply needs the URI and CID of its parent and root. */
+#define DRAFT_REF_SIZE 1024
+
 struct draft_post {
 	char *text;
 	int weighted_length;
-	char state[16];     /* "pending", "sending", "sent" */
-	char remote_id[32]; /* the post's id on X once sent */
-	time_t sent_at;
+	/* its journal on the channel asked for */
+	enum draft_post_state state;
+	long attempts;                  /* claims so far: the version the claim compares */
+	char remote_id[DRAFT_REF_SIZE]; /* once sent */
+	time_t sent_at;                 /* of the last claim, or of the sending */
 };
 
-ii_err draft_posts(struct store *store, const char *uuid, struct draft_post **out,
-		   size_t *count, struct ii_error *e);
+/* The posts of draft uuid, in order, with their journal on channel (a channel id, as
+ * "x"). */
+ii_err draft_posts(struct store *store, const char *uuid, const char *channel,
+		   struct draft_post **out, size_t *count, struct ii_error *e);
 void draft_posts_free(struct draft_post *posts, size_t count);
 
 /*
@@ -176,15 +194,16 @@ struct draft_published {
 	char title[512];
 	char incident[37]; /* "" when not part of an incident's thread */
 	char *meta;        /* the meta JSON object's text, or NULL */
-	time_t published;  /* when its first post was sent */
+	time_t published;  /* when its first post was sent on the channel */
 	char *remote_id;   /* the first post's reference on the channel, opaque; "" when none */
 	char *text;        /* the whole thread, posts separated by blank lines */
 };
 
-/* Every published draft, in the order it was published; release with
+/* Every published draft, in the order it was published on channel (an id such as
+ * XCHANNEL_ID), with that channel's reference of its first post; release with
  * draft_published_free(). */
-ii_err draft_published_list(struct store *store, struct draft_published **out, size_t *count,
-			    struct ii_error *e);
+ii_err draft_published_list(struct store *store, const char *channel,
+			    struct draft_published **out, size_t *count, struct ii_error *e);
 void draft_published_free(struct draft_published *list, size_t count);
 
 struct draft_audit {
@@ -205,7 +224,6 @@ ii_err draft_audit_add(struct store *store, const char *draft, const char *incid
 /* The trail of one draft (uuid), or all of it (NULL); oldest first. */
 ii_err draft_audit_list(struct store *store, const char *uuid, struct draft_audit **out,
 			size_t *count, struct ii_error *e);
-#endif
 
 /* ---- publication: the journal of each post ---- */
 
@@ -219,23 +237,44 @@ ii_err draft_expire(struct store *store, time_t now, const struct draft_actor *a
 ii_err draft_due(struct store *store, time_t now, struct draft **out, size_t *count,
 		 struct ii_error *e);
 
-/* The remote id of the last post of draft uuid, "" when it is not all sent yet. */
-ii_err draft_last_remote_id(struct store *store, const char *uuid, char remote_id[32],
-			    struct ii_error *e);
+/* The remote reference of the last post of draft uuid on channel, "" when it is not all
+ * sent there yet. */
+ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *channel,
+			    char remote_id[DRAFT_REF_SIZE], struct ii_error *e);
 
-/* Journal of one post (seq from 0): "sending" before its request, "sent" with the remote
- * id after, back to "pending" when the request certainly did not post it. */
-ii_err draft_post_sending(struct store *store, const char *uuid, size_t seq, time_t at,
-			  struct ii_error *e);
-ii_err draft_post_sent(struct store *store, const char *uuid, size_t seq, const char *remote_id,
-		       time_t at, struct ii_error *e);
-ii_err draft_post_pending(struct store *store, const char *uuid, size_t seq, struct ii_error *e);
+/*
+ * The journal of post seq (from 0) of draft uuid on channel, each call one statement to
+ * run in its own committed transaction.
+ *
+ * draft_post_claim() marks the post "sending" before its request, a compare-and-set: only
+ * when it still is in state from with *attempts claims (as draft_posts() read it), so of
+ * two processes that read the same journal only one can claim a post, lock or no lock.
+ * *claimed says whether this one did (then *attempts is the new count); one that did not
+ * must not send. From DRAFT_POST_SENDING it takes over a claim left by a run that died,
+ * once the post was looked for and not found.
+ *
+ * draft_post_release() puts a claimed post back to "pending" when its request certainly
+ * did not post it, only while attempts is still this claim's (another process may have
+ * taken it over). draft_post_sent() records the remote reference. draft_post_unsent()
+ * forgets it, for a post deleted from the channel.
+ */
+ii_err draft_post_claim(struct store *store, const char *uuid, const char *channel, size_t seq,
+			enum draft_post_state from, long *attempts, time_t at, bool *claimed,
+			struct ii_error *e);
+ii_err draft_post_release(struct store *store, const char *uuid, const char *channel,
+			  size_t seq, long attempts, struct ii_error *e);
+ii_err draft_post_sent(struct store *store, const char *uuid, const char *channel, size_t seq,
+		       const char *remote_id, time_t at, struct ii_error *e);
+ii_err draft_post_unsent(struct store *store, const char *uuid, const char *channel,
+			 size_t seq, struct ii_error *e);
 
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,
 		       struct ii_error *e);
 ii_err draft_failed(struct store *store, const char *uuid, const char *why,
 		    const struct draft_actor *actor, struct ii_error *e);
-/* A published draft whose posts were deleted: status "retracted" is shown as rejected. */
+/* A published draft whose posts were deleted: it becomes rejected (no status of its own),
+ * with the reason as its error, and the audit trail says "retracted". */
 ii_err draft_retracted(struct store *store, const char *uuid, const char *reason,
 		       const struct draft_actor *actor, struct ii_error *e);
+#endif

@@ -11,6 +11,7 @@
 #include "draft.h"
 #include "incident.h"
 #include "path.h"
+#include "xchannel.h"
 
 /* A published draft, as the feeds show it. */
 struct item {
@@ -62,7 +63,7 @@ static enum incident_status meta_status(const struct item *it)
 static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
-	ii_err rc = draft_published_list(s, &out->drafts, &out->n, e);
+	ii_err rc = draft_published_list(s, XCHANNEL_ID, &out->drafts, &out->n, e);
 	if (rc)
 		return rc;
 	out->v = calloc(out->n + 1, sizeof *out->v);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 /* The channel's state between runs, as named values in the store. */
 #define KEY_STOPPED_UNTIL "stopped_until"
@@ -17,33 +19,35 @@ struct run {
 	const struct publish_options *options;
 	struct publish_report *report;
 	struct publish_state state;
+	uint64_t jitter; /* the state of the retries' random jitter */
 	struct ii_error *e;
 };
 
-static long long get_number(struct store *s, const char *name, long long fallback,
-			    struct ii_error *e, ii_err *rc)
+static long long get_number(struct store *s, const char *channel, const char *name,
+			    long long fallback, struct ii_error *e, ii_err *rc)
 {
 	char value[32];
-	if (*rc || (*rc = store_channel_get(s, name, value, sizeof value, e)))
+	if (*rc || (*rc = store_channel_get(s, channel, name, value, sizeof value, e)))
 		return fallback;
 	return *value ? strtoll(value, NULL, 10) : fallback;
 }
 
-ii_err publish_state(struct store *s, struct publish_state *out, struct ii_error *e)
+ii_err publish_state(struct store *s, const char *channel, struct publish_state *out,
+		     struct ii_error *e)
 {
 	ii_err rc = II_OK;
-	out->stopped_until = (time_t)get_number(s, KEY_STOPPED_UNTIL, 0, e, &rc);
-	out->remaining = (long)get_number(s, KEY_REMAINING, -1, e, &rc);
-	out->reset = (time_t)get_number(s, KEY_RESET, 0, e, &rc);
-	out->last_success = (time_t)get_number(s, KEY_LAST_SUCCESS, 0, e, &rc);
+	out->stopped_until = (time_t)get_number(s, channel, KEY_STOPPED_UNTIL, 0, e, &rc);
+	out->remaining = (long)get_number(s, channel, KEY_REMAINING, -1, e, &rc);
+	out->reset = (time_t)get_number(s, channel, KEY_RESET, 0, e, &rc);
+	out->last_success = (time_t)get_number(s, channel, KEY_LAST_SUCCESS, 0, e, &rc);
 	return rc;
 }
 
-static ii_err put_number(struct store *s, const char *name, long long value, struct ii_error *e)
+static ii_err put_number(struct run *r, const char *name, long long value)
 {
 	char text[32];
 	snprintf(text, sizeof text, "%lld", value);
-	return store_channel_put(s, name, text, e);
+	return store_channel_put(r->store, r->channel->id, name, text, r->e);
 }
 
 /* Each journal entry is committed at once: a crash right after must find it. */
@@ -64,13 +68,13 @@ static ii_err save_state(struct run *r)
 {
 	ii_err rc = begin(r);
 	if (rc == II_OK)
-		rc = put_number(r->store, KEY_STOPPED_UNTIL, r->state.stopped_until, r->e);
+		rc = put_number(r, KEY_STOPPED_UNTIL, r->state.stopped_until);
 	if (rc == II_OK)
-		rc = put_number(r->store, KEY_REMAINING, r->state.remaining, r->e);
+		rc = put_number(r, KEY_REMAINING, r->state.remaining);
 	if (rc == II_OK)
-		rc = put_number(r->store, KEY_RESET, r->state.reset, r->e);
+		rc = put_number(r, KEY_RESET, r->state.reset);
 	if (rc == II_OK)
-		rc = put_number(r->store, KEY_LAST_SUCCESS, r->state.last_success, r->e);
+		rc = put_number(r, KEY_LAST_SUCCESS, r->state.last_success);
 	return commit(r, rc);
 }
 
@@ -143,12 +147,24 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 	return commit(r, rc);
 }
 
-/* The post a thread answers: the last post of the draft it replies to. */
-static ii_err reply_target(struct run *r, const struct draft *d, char id[32], bool *wait)
+static bool can(const struct run *r, enum channel_capability capability)
+{
+	return (r->channel->capabilities & capability) != 0;
+}
+
+/* The post to answer, as post() and find() take it. */
+static const char *answering(const struct run *r, const char *reply_to)
+{
+	return can(r, CHANNEL_THREADS) && *reply_to ? reply_to : NULL;
+}
+
+/* The post a thread answers: the last post of the draft it replies to, on this channel. */
+static ii_err reply_target(struct run *r, const struct draft *d, char id[CHANNEL_REF_SIZE],
+			   bool *wait)
 {
 	*wait = false;
 	id[0] = '\0';
-	if (!*d->reply_to)
+	if (!*d->reply_to || !can(r, CHANNEL_THREADS))
 		return II_OK;
 	struct draft parent;
 	ii_err rc = draft_find(r->store, d->reply_to, &parent, r->e);
@@ -156,77 +172,120 @@ static ii_err reply_target(struct run *r, const struct draft *d, char id[32], bo
 		return II_OK; /* gone: the thread starts anew */
 	if (rc)
 		return rc;
-	rc = draft_last_remote_id(r->store, parent.uuid, id, r->e);
+	rc = draft_last_remote_id(r->store, parent.uuid, r->channel->id, id, r->e);
 	/* a parent that will never be published (rejected, expired, failed) is skipped */
 	if (rc == II_OK && !*id && (parent.status == DRAFT_PENDING || parent.status == DRAFT_APPROVED))
 		*wait = true;
 	return rc;
 }
 
-static ii_err journal(struct run *r, const struct draft *d, size_t seq, const char *state,
-		      const char *remote_id)
+/* Claims post seq for sending from state from (see draft_post_claim()). */
+static ii_err claim(struct run *r, const struct draft *d, size_t seq, enum draft_post_state from,
+		    long *attempts, bool *claimed)
 {
 	ii_err rc = begin(r);
-	if (rc)
-		return rc;
-	if (!strcmp(state, "sending"))
-		rc = draft_post_sending(r->store, d->uuid, seq, r->options->now, r->e);
-	else if (!strcmp(state, "sent"))
-		rc = draft_post_sent(r->store, d->uuid, seq, remote_id, r->options->now, r->e);
-	else
-		rc = draft_post_pending(r->store, d->uuid, seq, r->e);
+	if (rc == II_OK)
+		rc = draft_post_claim(r->store, d->uuid, r->channel->id, seq, from, attempts,
+				      r->options->now, claimed, r->e);
+	return commit(r, rc);
+}
+
+/* The request of claim attempts certainly did not post seq: it is pending again. */
+static ii_err release(struct run *r, const struct draft *d, size_t seq, long attempts)
+{
+	ii_err rc = begin(r);
+	if (rc == II_OK)
+		rc = draft_post_release(r->store, d->uuid, r->channel->id, seq, attempts, r->e);
+	return commit(r, rc);
+}
+
+static ii_err record_sent(struct run *r, const struct draft *d, size_t seq, const char *ref)
+{
+	ii_err rc = begin(r);
+	if (rc == II_OK)
+		rc = draft_post_sent(r->store, d->uuid, r->channel->id, seq, ref, r->options->now, r->e);
 	return commit(r, rc);
 }
 
 enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE };
 
 /*
- * A post that may already be on X (left "sending", or answered 403 duplicate or a
- * transient error): look before sending. *found says whether it is there.
+ * A post that may already be on the channel (left "sending", or answered duplicate or a
+ * transient error): look before sending. *found says whether it is there; an error when
+ * nobody can tell, the channel lacking both find() and idempotent posts among them.
  */
 static ii_err reconcile(struct run *r, const struct draft *d, size_t seq, const char *text,
-			const char *reply_to, char id[32], bool *found)
+			const char *reply_to, char id[CHANNEL_REF_SIZE], bool *found)
 {
-	ii_err rc = r->channel->find(r->channel->ctx, text, *reply_to ? reply_to : NULL, id, r->e);
+	*found = false;
+	id[0] = '\0';
+	if (!can(r, CHANNEL_FIND_BY_TEXT))
+		/* resent with the same key, a post that is there is not posted twice */
+		return can(r, CHANNEL_IDEMPOTENCY_KEY)
+			       ? II_OK
+			       : ii_fail(r->e, II_EREMOTE, "%s cannot look for its posts", r->channel->name);
+	ii_err rc = r->channel->find(r->channel->ctx, text, answering(r, reply_to), id, r->e);
 	*found = rc == II_OK && *id;
 	if (*found)
-		rc = journal(r, d, seq, "sent", id);
+		rc = record_sent(r, d, seq, id);
 	return rc;
 }
 
-/* Sends post seq of d (state "pending") answering reply_to; id receives its remote id. */
-static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const char *text,
-			const char *reply_to, char id[32], enum step *step, char *why, size_t why_size)
+/* The jitter of the retries: splitmix64, enough to spread processes apart. */
+static uint64_t next_random(struct run *r)
 {
+	uint64_t z = (r->jitter += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static uint64_t process_seed(void)
+{
+	uint64_t seed;
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) == (ssize_t)sizeof seed)
+		return seed;
+	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+}
+
+/*
+ * Sends post seq of d, claimed by this run (*attempts: its claim), answering reply_to; id
+ * receives its remote reference. A post this run no longer holds is left to whoever does.
+ */
+static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const char *text,
+			const char *reply_to, long *attempts, char id[CHANNEL_REF_SIZE],
+			enum step *step, char *why, size_t why_size)
+{
+	const char *name = r->channel->name;
+	char key[64];
+	snprintf(key, sizeof key, "%s-%zu", d->uuid, seq);
 	ii_err rc = II_OK;
 	for (int attempt = 1;; attempt++) {
-		if ((rc = journal(r, d, seq, "sending", NULL)))
-			return rc;
 		struct channel_result res = {.remaining = -1};
-		rc = r->channel->post(r->channel->ctx, text, *reply_to ? reply_to : NULL, &res, r->e);
+		rc = r->channel->post(r->channel->ctx, text, answering(r, reply_to), key, &res, r->e);
 		if (rc)
 			return rc;
 		learn(r, &res);
 		bool found = false;
 		switch (res.outcome) {
-		case CHANNEL_CREATED:
-			snprintf(id, 32, "%s", res.id);
+		case CHANNEL_DONE:
+			snprintf(id, CHANNEL_REF_SIZE, "%s", res.ref);
 			r->state.last_success = r->options->now;
 			*step = STEP_SENT;
-			return journal(r, d, seq, "sent", id);
+			return record_sent(r, d, seq, id);
 		case CHANNEL_REJECTED:
-			snprintf(why, why_size, "X refused post %zu: %.400s", seq + 1, res.detail);
+			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
-			return journal(r, d, seq, "pending", NULL);
+			return release(r, d, seq, *attempts);
 		case CHANNEL_UNAUTHORIZED:
 			r->report->unauthorized = true;
-			snprintf(why, why_size, "X refused the credentials: %.400s", res.detail);
+			snprintf(why, why_size, "%s refused the credentials: %.400s", name, res.detail);
 			*step = STEP_STOP;
-			return journal(r, d, seq, "pending", NULL);
+			return release(r, d, seq, *attempts);
 		case CHANNEL_RATE_LIMITED:
 			snprintf(why, why_size, "rate limited: %.400s", res.detail);
 			*step = STEP_STOP;
-			return journal(r, d, seq, "pending", NULL);
+			return release(r, d, seq, *attempts);
 		case CHANNEL_DUPLICATE:
 			/* probably posted already: look, never resend blindly */
 			rc = reconcile(r, d, seq, text, reply_to, id, &found);
@@ -234,9 +293,10 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 				*step = STEP_SENT;
 				return II_OK;
 			}
-			snprintf(why, why_size, "X says post %zu is a duplicate, and no such post was found", seq + 1);
+			snprintf(why, why_size, "%s says post %zu is a duplicate, and no such post was found",
+				 name, seq + 1);
 			*step = rc ? STEP_LEAVE : STEP_FAILED;
-			return rc == II_OK ? journal(r, d, seq, "pending", NULL) : II_OK;
+			return rc == II_OK ? release(r, d, seq, *attempts) : II_OK;
 		case CHANNEL_TRANSIENT:
 			rc = reconcile(r, d, seq, text, reply_to, id, &found);
 			if (rc == II_OK && found) {
@@ -245,16 +305,26 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 			}
 			if (rc != II_OK || attempt >= r->options->max_attempts) {
 				/* left "sending": the next run looks before it sends again */
-				snprintf(why, why_size, "X did not answer post %zu: %.400s", seq + 1, res.detail);
+				snprintf(why, why_size, "%s did not answer post %zu: %.400s", name, seq + 1,
+					 res.detail);
 				r->report->remote_failed = true;
 				*step = STEP_LEAVE;
 				return II_OK;
 			}
-			if ((rc = journal(r, d, seq, "pending", NULL)))
+			if ((rc = release(r, d, seq, *attempts)))
 				return rc;
 			/* exponential backoff with jitter: 1 s, 2 s, 4 s… ± 25 % */
 			long base = 1000L << (attempt - 1);
-			r->channel->pause(r->channel->ctx, base - base / 4 + rand() % (base / 2 + 1));
+			r->channel->pause(r->channel->ctx,
+					  base - base / 4 + (long)(next_random(r) % (uint64_t)(base / 2 + 1)));
+			bool claimed;
+			if ((rc = claim(r, d, seq, DRAFT_POST_PENDING, attempts, &claimed)))
+				return rc;
+			if (!claimed) {
+				snprintf(why, why_size, "another run is sending post %zu", seq + 1);
+				*step = STEP_LEAVE;
+				return II_OK;
+			}
 			break;
 		}
 	}
@@ -267,9 +337,49 @@ static void describe_until(char *out, size_t size, time_t until)
 	strftime(out, size, "%H:%M", &tm);
 }
 
+/*
+ * Post i of d, not sent yet: looked for first when a run left it "sending", then claimed
+ * and sent. *step says how it went; id receives its reference once sent.
+ */
+static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
+			   const struct draft_post *post, const char *reply_to, bool *sent_now,
+			   char id[CHANNEL_REF_SIZE], enum step *step, char *why, size_t why_size)
+{
+	bool found = false;
+	if (post->state == DRAFT_POST_SENDING) {
+		/* a run died or timed out after asking: look before sending again */
+		if (reconcile(r, d, i, post->text, reply_to, id, &found)) {
+			snprintf(why, why_size, "cannot check whether post %zu was published: %.400s",
+				 i + 1, r->e->detail);
+			r->report->remote_failed = true;
+			*step = STEP_LEAVE;
+			return II_OK;
+		}
+		if (found) {
+			*step = STEP_SENT;
+			return II_OK;
+		}
+	}
+	if (*sent_now && r->options->thread_delay_ms > 0)
+		r->channel->pause(r->channel->ctx, r->options->thread_delay_ms);
+	*sent_now = true;
+	long attempts = post->attempts;
+	bool claimed;
+	ii_err rc = claim(r, d, i, post->state, &attempts, &claimed);
+	if (rc)
+		return rc;
+	if (!claimed) {
+		/* another process got there between our reading and our claim */
+		snprintf(why, why_size, "another run is sending post %zu", i + 1);
+		*step = STEP_LEAVE;
+		return II_OK;
+	}
+	return send_post(r, d, i, post->text, reply_to, &attempts, id, step, why, why_size);
+}
+
 static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 {
-	char reply_to[32];
+	char reply_to[CHANNEL_REF_SIZE];
 	bool wait;
 	ii_err rc = reply_target(r, d, reply_to, &wait);
 	if (rc)
@@ -278,11 +388,11 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		return defer(r, d, 0, "waiting for draft %.8s, which it answers, to be published", d->reply_to);
 	struct draft_post *posts;
 	size_t count;
-	if ((rc = draft_posts(r->store, d->uuid, &posts, &count, r->e)))
+	if ((rc = draft_posts(r->store, d->uuid, r->channel->id, &posts, &count, r->e)))
 		return rc;
 	size_t unsent = 0;
 	for (size_t i = 0; i < count; i++)
-		unsent += strcmp(posts[i].state, "sent") != 0;
+		unsent += posts[i].state != DRAFT_POST_SENT;
 	long remaining = known_remaining(r);
 	if (remaining >= 0 && (size_t)remaining < unsent) {
 		char at[16];
@@ -302,35 +412,14 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	size_t sent = 0;
 	bool sent_now = false;
 	for (size_t i = 0; rc == II_OK && step == STEP_SENT && i < count; i++) {
-		char id[32] = "";
-		if (!strcmp(posts[i].state, "sent")) {
-			snprintf(reply_to, sizeof reply_to, "%s", posts[i].remote_id);
-			sent++;
-			continue;
-		}
-		bool found = false;
-		if (!strcmp(posts[i].state, "sending")) {
-			/* a run died or timed out after asking: look before sending again */
-			rc = reconcile(r, d, i, posts[i].text, reply_to, id, &found);
-			if (rc) {
-				snprintf(why, sizeof why, "cannot check whether post %zu was published: %.400s",
-					 i + 1, r->e->detail);
-				r->report->remote_failed = true;
-				step = STEP_LEAVE;
-				rc = II_OK;
-				break;
-			}
-			if (!found)
-				rc = journal(r, d, i, "pending", NULL);
-		}
-		if (rc == II_OK && !found) {
-			if (sent_now && r->options->thread_delay_ms > 0)
-				r->channel->pause(r->channel->ctx, r->options->thread_delay_ms);
-			rc = send_post(r, d, i, posts[i].text, reply_to, id, &step, why, sizeof why);
-			sent_now = true;
-		}
+		char id[CHANNEL_REF_SIZE] = "";
+		if (posts[i].state == DRAFT_POST_SENT)
+			snprintf(id, sizeof id, "%s", posts[i].remote_id);
+		else
+			rc = publish_post(r, d, i, &posts[i], reply_to, &sent_now, id, &step, why,
+					  sizeof why);
 		if (rc == II_OK && step == STEP_SENT) {
-			snprintf(reply_to, sizeof reply_to, "%s", id);
+			memcpy(reply_to, id, sizeof reply_to);
 			sent++;
 		}
 	}
@@ -365,10 +454,11 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 		   struct ii_error *e)
 {
 	memset(report, 0, sizeof *report);
-	struct run r = {.store = s, .channel = channel, .options = options, .report = report, .e = e};
-	ii_err rc = publish_state(s, &r.state, e);
-	if (rc)
-		return rc;
+	struct run r = {
+		.store = s, .channel = channel, .options = options, .report = report, .e = e,
+		.jitter = options->jitter_seed ? options->jitter_seed : process_seed(),
+	};
+	ii_err rc = II_OK;
 	if (!options->dry_run) {
 		rc = begin(&r);
 		if (rc == II_OK)
@@ -376,6 +466,10 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 		if ((rc = commit(&r, rc)))
 			return rc;
 	}
+	if (!channel)
+		return II_OK;
+	if ((rc = publish_state(s, channel->id, &r.state, e)))
+		return rc;
 	struct draft *due;
 	size_t count;
 	if ((rc = draft_due(s, options->now, &due, &count, e)))
@@ -415,20 +509,23 @@ ii_err publish_retract(struct store *s, const struct publish_channel *channel,
 	if (d.status != DRAFT_PUBLISHED && d.status != DRAFT_FAILED)
 		return ii_fail(e, II_EDATA, "draft %.8s is %s: only a published draft can be retracted",
 			       d.uuid, draft_status_name(d.status));
+	if (!(channel->capabilities & CHANNEL_DELETE))
+		return ii_fail(e, II_EDATA, "%s cannot delete posts: draft %.8s cannot be retracted",
+			       channel->name, d.uuid);
 	struct draft_post *posts;
 	size_t count;
-	if ((rc = draft_posts(s, d.uuid, &posts, &count, e)))
+	if ((rc = draft_posts(s, d.uuid, channel->id, &posts, &count, e)))
 		return rc;
 	for (size_t i = count; rc == II_OK && i-- > 0;) {
-		if (!*posts[i].remote_id || strcmp(posts[i].state, "sent"))
+		if (!*posts[i].remote_id || posts[i].state != DRAFT_POST_SENT)
 			continue;
 		struct channel_result res = {.remaining = -1};
 		rc = channel->remove(channel->ctx, posts[i].remote_id, &res, e);
-		if (rc == II_OK && res.outcome != CHANNEL_CREATED)
-			rc = ii_fail(e, II_EREMOTE, "cannot delete post %s: %s", posts[i].remote_id,
-				     res.detail);
+		if (rc == II_OK && res.outcome != CHANNEL_DONE)
+			rc = ii_fail(e, II_EREMOTE, "cannot delete post %s on %s: %s", posts[i].remote_id,
+				     channel->name, res.detail);
 		if (rc == II_OK && (rc = store_begin(s, e)) == II_OK) {
-			rc = draft_post_pending(s, d.uuid, i, e);
+			rc = draft_post_unsent(s, d.uuid, channel->id, i, e);
 			if (rc == II_OK)
 				rc = store_commit(s, e);
 			else

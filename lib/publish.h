@@ -1,52 +1,75 @@
 #ifndef INCLUINFO_PUBLISH_H
 #define INCLUINFO_PUBLISH_H
 /*
- * Publishing approved drafts to a channel (X), exactly once in effect. Each post is
- * journalled as "sending" (and committed) before its request and "sent" with its remote
- * id after; a post left "sending" by a crash or a timeout is looked for among the
- * account's recent posts before anything is sent again. The channel is reached only
- * through struct publish_channel, so this module holds the rules and not the protocol.
- * A struct publish_report is filled for the caller, who releases it with
- * publish_report_free().
+ * Publishing approved drafts to a channel, exactly once in effect. Each post is journalled
+ * per channel (lib/draft): claimed as "sending" (and committed) before its request, a
+ * compare-and-set that only one process can win, and "sent" with its remote reference
+ * after; a post left "sending" by a crash or a timeout is looked for among the channel's
+ * recent posts before anything is sent again. A channel is reached only through struct
+ * publish_channel, whose capability bits say what it can do, so this module holds the
+ * rules and not the protocol: lib/xchannel is X's. A struct publish_report is filled for
+ * the caller, who releases it with publish_report_free().
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include "draft.h"
 #include "error.h"
 #include "store.h"
 
+/* A remote reference: an opaque string, with its terminating NUL. */
+#define CHANNEL_REF_SIZE DRAFT_REF_SIZE
+
 enum channel_outcome {
-	CHANNEL_CREATED,      /* posted: id holds the remote id */
-	CHANNEL_REJECTED,     /* refused for good (400, 403 other than duplicate) */
+	CHANNEL_DONE,         /* posted (ref holds the new post's reference), or deleted */
+	CHANNEL_REJECTED,     /* refused for good (X: 400, 403 other than duplicate) */
 	CHANNEL_UNAUTHORIZED, /* the credentials were refused */
-	CHANNEL_DUPLICATE,    /* X says it already has this text: probably posted before */
+	CHANNEL_DUPLICATE,    /* the channel says it already has this text: probably posted before */
 	CHANNEL_RATE_LIMITED, /* not now: retry_at says when */
 	CHANNEL_TRANSIENT,    /* 5xx, timeout, connection: it may or may not have been posted */
 };
 
 struct channel_result {
 	enum channel_outcome outcome;
-	char id[32];
+	char ref[CHANNEL_REF_SIZE];
 	char detail[512];
 	time_t retry_at;    /* CHANNEL_RATE_LIMITED: when posting may resume */
 	long remaining;     /* posts the account may still make before reset; -1: unknown */
 	time_t reset;       /* when remaining is refilled; 0: unknown */
 };
 
+/* What a channel can do. */
+enum channel_capability {
+	/* a post can answer another: a draft is one thread, and a thread can answer a draft */
+	CHANNEL_THREADS = 1u << 0,
+	/* remove() deletes a post: drafts can be retracted */
+	CHANNEL_DELETE = 1u << 1,
+	/* find() looks for a post by its text among the account's recent posts */
+	CHANNEL_FIND_BY_TEXT = 1u << 2,
+	/* post() honours its key: the same request sent twice posts once, so a post whose
+	 * fate is unknown can be sent again without find() */
+	CHANNEL_IDEMPOTENCY_KEY = 1u << 3,
+};
+
 struct publish_channel {
+	const char *id;   /* its key in the store, for good: "x" */
+	const char *name; /* in messages: "X" */
+	unsigned capabilities; /* enum channel_capability bits */
 	void *ctx;
-	/* Posts text, answering reply_to (NULL: a new thread). II_OK with the outcome in r;
-	 * an error only when the request could not be made at all. */
-	ii_err (*post)(void *ctx, const char *text, const char *reply_to, struct channel_result *r,
-		       struct ii_error *e);
-	/* Looks among the account's recent posts for text answering reply_to (NULL: none);
-	 * id receives its id, "" when there is none. An error when it cannot tell. */
-	ii_err (*find)(void *ctx, const char *text, const char *reply_to, char id[32],
-		       struct ii_error *e);
-	/* Deletes post id. */
-	ii_err (*remove)(void *ctx, const char *id, struct channel_result *r, struct ii_error *e);
-	/* Waits ms milliseconds between the posts of a thread (tests pass one that does not). */
+	/* Posts text, answering reply_to (NULL: a new thread), with key (unique to the post
+	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY. II_OK with the outcome in r; an error only
+	 * when the request could not be made at all. */
+	ii_err (*post)(void *ctx, const char *text, const char *reply_to, const char *key,
+		       struct channel_result *r, struct ii_error *e);
+	/* CHANNEL_FIND_BY_TEXT: looks among the account's recent posts for text answering
+	 * reply_to (NULL: none); ref receives its reference, "" when there is none. An error
+	 * when it cannot tell. */
+	ii_err (*find)(void *ctx, const char *text, const char *reply_to,
+		       char ref[CHANNEL_REF_SIZE], struct ii_error *e);
+	/* CHANNEL_DELETE: deletes post ref; CHANNEL_DONE when it is gone. */
+	ii_err (*remove)(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e);
+	/* Waits ms milliseconds: between the posts of a thread, and before a retry. */
 	void (*pause)(void *ctx, long ms);
 };
 
@@ -56,6 +79,9 @@ struct publish_options {
 	int max_attempts; /* of a post whose request failed transiently, per run */
 	bool dry_run;
 	const struct draft_actor *actor;
+	/* of the retries' jitter; 0: drawn for each process (getrandom, else time and pid), so
+	 * that processes started together do not retry together */
+	uint64_t jitter_seed;
 };
 
 enum publish_fate { PUBLISH_PUBLISHED, PUBLISH_DEFERRED, PUBLISH_FAILED };
@@ -77,28 +103,31 @@ struct publish_report {
 };
 
 /*
- * Publishes every approved draft that is due, oldest first, after expiring those past
- * their expiry. channel may be NULL when the caller knows nothing is due (expiry only). A thread waits while the thread it answers is not published, and starts
- * only when the channel's known budget covers all its posts. The channel's rate-limit
- * state is kept in the store between runs.
+ * Publishes on channel every approved draft that is due, oldest first, after expiring
+ * those past their expiry. channel may be NULL when the caller knows nothing is due: then
+ * it only expires. A thread waits while the thread it answers is not published on the
+ * channel, and starts only when the channel's known budget covers all its posts. The
+ * channel's rate-limit state is kept in the store between runs, per channel.
  */
 ii_err publish_run(struct store *store, const struct publish_channel *channel,
 		   const struct publish_options *options, struct publish_report *report,
 		   struct ii_error *e);
 void publish_report_free(struct publish_report *report);
 
-/* Deletes every sent post of a published draft, newest first, and records it (audited). */
+/* Deletes every post of a published draft sent on channel, newest first, and records it
+ * (audited). II_EDATA when the channel cannot delete posts. */
 ii_err publish_retract(struct store *store, const struct publish_channel *channel,
 		       const char *uuid, const char *reason, const struct draft_actor *actor,
 		       struct ii_error *e);
 
-/* The channel's state for `status`: last success, remaining budget and reset, stopped
- * until (0: not stopped). */
+/* The state of the channel whose id is channel, for `status`: last success, remaining
+ * budget and reset, stopped until (0: not stopped). */
 struct publish_state {
 	time_t last_success;
 	long remaining; /* -1: unknown */
 	time_t reset;
 	time_t stopped_until;
 };
-ii_err publish_state(struct store *store, struct publish_state *out, struct ii_error *e);
+ii_err publish_state(struct store *store, const char *channel, struct publish_state *out,
+		     struct ii_error *e);
 #endif

@@ -113,6 +113,34 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL"
 	");",
+
+	/* 3: several channels. The journal of each post is kept per (draft, channel, seq), and
+	 * the channel's memory per channel; what X (until now the only channel) knew becomes
+	 * channel "x"'s. attempts counts the claims, for the compare-and-set of the claim. */
+	"CREATE TABLE publication ("
+	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
+	"  channel TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  remote_ref TEXT,"
+	"  sent_at INTEGER,"
+	"  PRIMARY KEY (draft, channel, seq)"
+	");"
+	"INSERT INTO publication (draft, channel, seq, state, attempts, remote_ref, sent_at)"
+	"  SELECT draft, 'x', seq, state, state <> 'pending', remote_id, sent_at FROM post;"
+	"ALTER TABLE post DROP COLUMN state;"
+	"ALTER TABLE post DROP COLUMN remote_id;"
+	"ALTER TABLE post DROP COLUMN sent_at;"
+	"ALTER TABLE channel RENAME TO channel_v2;"
+	"CREATE TABLE channel ("
+	"  channel TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (channel, name)"
+	");"
+	"INSERT INTO channel (channel, name, value) SELECT 'x', name, value FROM channel_v2;"
+	"DROP TABLE channel_v2;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
@@ -256,6 +284,17 @@ ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
 	*out = items;
 	*count = n;
 	return II_OK;
+}
+
+ii_err store_first_text(struct store *s, sqlite3_stmt *stmt, char *dst, size_t size,
+			const char *doing, struct ii_error *e)
+{
+	dst[0] = '\0';
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		store_copy_text(dst, size, stmt, 0);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, doing);
 }
 
 void store_new_uuid(char uuid[37])
@@ -496,37 +535,29 @@ ii_err store_incident_current(struct store *s, const char *service, struct store
 }
 
 
-static void read_value(sqlite3_stmt *stmt, void *record)
+ii_err store_channel_get(struct store *s, const char *channel, const char *name, char *value,
+			 size_t size, struct ii_error *e)
 {
-	struct {
-		char *buf;
-		size_t size;
-	} *out = record;
-	store_copy_text(out->buf, out->size, stmt, 0);
-}
-
-ii_err store_channel_get(struct store *s, const char *name, char *value, size_t size,
-			 struct ii_error *e)
-{
-	struct {
-		char *buf;
-		size_t size;
-	} out = {value, size};
-	bool found;
 	value[0] = '\0';
-	return store_query_one(s, "SELECT value FROM channel WHERE name = ?", name, read_value, &out,
-			       &found, "read the channel's state", e);
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "SELECT value FROM channel WHERE channel = ? AND name = ?", &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	return store_first_text(s, stmt, value, size, "read the channel's state", e);
 }
 
-ii_err store_channel_put(struct store *s, const char *name, const char *value,
-			 struct ii_error *e)
+ii_err store_channel_put(struct store *s, const char *channel, const char *name,
+			 const char *value, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "INSERT OR REPLACE INTO channel (name, value) VALUES (?, ?)",
+	ii_err rc = store_prepare(s, "INSERT OR REPLACE INTO channel (channel, name, value) VALUES (?, ?, ?)",
 				  &stmt, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
 	return store_run(s, stmt, "save the channel's state", e);
 }

@@ -43,7 +43,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -104,9 +104,10 @@ ii_err store_incident_resolve(struct store *store, const char *service, time_t r
 ii_err store_incident_current(struct store *store, const char *service,
 			      struct store_incident *out, bool *found, struct ii_error *e);
 
-/* Named values the publishing channel keeps between runs ("" when not set). */
-ii_err store_channel_get(struct store *store, const char *name, char *value, size_t size,
-			 struct ii_error *e);
-ii_err store_channel_put(struct store *store, const char *name, const char *value,
-			 struct ii_error *e);
+/* Named values a publishing channel (its id, as "x") keeps between runs; value receives
+ * "" when not set. */
+ii_err store_channel_get(struct store *store, const char *channel, const char *name,
+			 char *value, size_t size, struct ii_error *e);
+ii_err store_channel_put(struct store *store, const char *channel, const char *name,
+			 const char *value, struct ii_error *e);
 #endif

@@ -37,6 +37,10 @@ ii_err store_query_one(struct store *s, const char *sql, const char *key,
 ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
 		     bool (*read)(sqlite3_stmt *stmt, void *record), void (*release)(void *record),
 		     void **out, size_t *count, const char *doing, struct ii_error *e);
+/* Steps stmt (then finalizes it) and copies the first column of its row into dst, ""
+ * when there is no row. */
+ii_err store_first_text(struct store *s, sqlite3_stmt *stmt, char *dst, size_t size,
+			const char *doing, struct ii_error *e);
 /* A new random UUID, lower case. */
 void store_new_uuid(char uuid[37]);
 #endif

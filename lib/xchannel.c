@@ -53,12 +53,12 @@ static void budget(const struct xapi_rate *rate, struct channel_result *r)
 static void translate(const struct xapi_result *res, struct channel_result *r)
 {
 	memset(r, 0, sizeof *r);
-	snprintf(r->id, sizeof r->id, "%s", res->id);
+	snprintf(r->ref, sizeof r->ref, "%s", res->id);
 	snprintf(r->detail, sizeof r->detail, "%s", res->detail);
 	r->retry_at = res->retry_at;
 	budget(&res->rate, r);
 	switch (res->outcome) {
-	case XAPI_OK: r->outcome = CHANNEL_CREATED; break;
+	case XAPI_OK: r->outcome = CHANNEL_DONE; break;
 	case XAPI_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case XAPI_DUPLICATE: r->outcome = CHANNEL_DUPLICATE; break;
 	case XAPI_RATE_LIMITED:
@@ -70,9 +70,11 @@ static void translate(const struct xapi_result *res, struct channel_result *r)
 	}
 }
 
-static ii_err post(void *ctx, const char *text, const char *reply_to, struct channel_result *r,
-		   struct ii_error *e)
+/* X has no idempotency key: the key is not sent, and reconciliation finds a post instead */
+static ii_err post(void *ctx, const char *text, const char *reply_to, const char *key,
+		   struct channel_result *r, struct ii_error *e)
 {
+	(void)key;
 	struct xchannel *x = ctx;
 	struct xapi_result res;
 	ii_err rc = xapi_post(x->api, text, reply_to, &res, e);
@@ -87,8 +89,8 @@ static ii_err remote_failure(const struct xapi_result *res, const char *doing, s
 		       xapi_outcome_name(res->outcome));
 }
 
-static ii_err find(void *ctx, const char *text, const char *reply_to, char id[32],
-		   struct ii_error *e)
+static ii_err find(void *ctx, const char *text, const char *reply_to,
+		   char id[CHANNEL_REF_SIZE], struct ii_error *e)
 {
 	struct xchannel *x = ctx;
 	struct xapi_result res;
@@ -108,7 +110,7 @@ static ii_err find(void *ctx, const char *text, const char *reply_to, char id[32
 	for (size_t i = 0; rc == II_OK && i < timeline.count; i++) {
 		const struct xapi_post *p = &timeline.posts[i];
 		if (!strcmp(p->reply_to, reply_to ? reply_to : "") && xapi_text_matches(text, p->text)) {
-			snprintf(id, 32, "%s", p->id);
+			snprintf(id, CHANNEL_REF_SIZE, "%s", p->id);
 			break;
 		}
 	}
@@ -161,6 +163,9 @@ ii_err xchannel_open(const struct config *cfg, xchannel_trace_fn trace, void *tr
 		return rc;
 	}
 	x->channel = (struct publish_channel){
+		.id = XCHANNEL_ID,
+		.name = "X",
+		.capabilities = CHANNEL_THREADS | CHANNEL_DELETE | CHANNEL_FIND_BY_TEXT,
 		.ctx = x, .post = post, .find = find, .remove = remove_post, .pause = pause_ms,
 	};
 	*out = x;

@@ -10,6 +10,9 @@
 #include "error.h"
 #include "publish.h"
 
+/* X's key in the store (the journal and the channel's state) */
+#define XCHANNEL_ID "x"
+
 struct xchannel;
 
 /* A line of the request trace (-v); Authorization is already redacted. */

@@ -145,7 +145,7 @@ test_edit_after_publication_is_reported_not_republished() {
 	id=$(db "SELECT uuid FROM draft")
 	assert_eq approved "$(db "SELECT status FROM draft")" 'status with notices = auto'
 	# as publish leaves it once X has the thread
-	sqlite3 "$T/$DB_FILE" "UPDATE post SET state = 'sent', remote_id = seq + 100;
+	sqlite3 "$T/$DB_FILE" "INSERT INTO publication (draft, channel, seq, state, remote_ref) SELECT draft, 'x', seq, 'sent', seq + 100 FROM post;
 			       UPDATE draft SET status = 'published'"
 	notice pensiones.md "${BULO/medio./medio del año anterior.}"
 	ii notices
@@ -154,7 +154,7 @@ test_edit_after_publication_is_reported_not_republished() {
 	ii notices
 	assert_contains "$ERR" 'changed after publication'
 	assert_eq 1 "$(db "SELECT count(*) FROM audit WHERE action = 'changed after publication'")" 'audit entries'
-	assert_eq 'published|100' "$(db "SELECT status, remote_id FROM draft JOIN post ON post.draft = uuid WHERE seq = 0")" 'the draft'
+	assert_eq 'published|100' "$(db "SELECT status, remote_ref FROM draft JOIN publication ON publication.draft = uuid WHERE seq = 0")" 'the draft'
 }
 
 test_two_person_rule() {

@@ -53,7 +53,7 @@ test_six_part_thread_in_order_and_chained() {
 	local id
 	id=$(db "SELECT uuid FROM draft")
 	assert_eq "$(posts_js 'p.map(x => x.id).join(" ")')" \
-		"$(db "SELECT group_concat(remote_id, ' ') FROM (SELECT remote_id FROM post ORDER BY seq)")" 'ids journalled'
+		"$(db "SELECT group_concat(remote_ref, ' ') FROM (SELECT remote_ref FROM publication WHERE channel = 'x' ORDER BY seq)")" 'ids journalled'
 	ii --json log "$id"
 	assert_json 'j.map(x => x.action).join()' 'created,approved,published'
 	# nothing is due any more: a second run sends nothing
@@ -103,7 +103,7 @@ test_crash_safety_fifty_kills() {
 			[[ $(db "SELECT status FROM draft") == published ]] && break
 		done
 		[[ $(db "SELECT status FROM draft") == published ]] ||
-			fail "trial $trial: not published after 5 runs: $(db 'SELECT state FROM post')"
+			fail "trial $trial: not published after 5 runs: $(db 'SELECT state FROM publication')"
 		assert_one_chain 3
 		published=$((published + 1))
 	done
@@ -157,7 +157,7 @@ test_unauthorized_stops_posting() {
 	assert_contains "$ERR" "incluinfo: error: X refused the credentials in '$T/x.cred': posting stopped"
 	assert_eq 0 "$(posts_js 'p.length')" 'posts'
 	assert_eq approved "$(db 'SELECT status FROM draft')" 'the draft waits'
-	assert_eq 'pending,pending' "$(db "SELECT group_concat(state) FROM post")" 'journal'
+	assert_eq 'pending,pending' "$(db "SELECT group_concat(coalesce(state, 'pending')) FROM post LEFT JOIN publication USING (draft, seq)")" 'journal'
 	assert_no_secrets
 }
 

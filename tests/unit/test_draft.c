@@ -109,11 +109,11 @@ static void new_notice_becomes_a_pending_draft_with_its_posts(void **state)
 	assert_int_equal(d.post_count, 2);
 	struct draft_post *posts;
 	size_t count;
-	ok(f, draft_posts(f->store, uuid, &posts, &count, &f->err));
+	ok(f, draft_posts(f->store, uuid, "x", &posts, &count, &f->err));
 	assert_int_equal(count, 2);
 	assert_string_equal(posts[1].text, two_posts[1]);
 	assert_int_equal(posts[1].weighted_length, 32);
-	assert_string_equal(posts[0].state, "pending");
+	assert_int_equal(posts[0].state, DRAFT_POST_PENDING);
 	draft_posts_free(posts, count);
 	assert_int_equal(audit_count(f, uuid, "created"), 1);
 }
@@ -162,8 +162,8 @@ static void mark_first_post_sent(struct fixture *f, const char *uuid)
 	char *path = store_path(f->dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *sql = sqlite3_mprintf("UPDATE post SET state = 'sent', remote_id = '1' WHERE draft = %Q"
-				    " AND seq = 0", uuid);
+	char *sql = sqlite3_mprintf("INSERT INTO publication (draft, channel, seq, state, remote_ref)"
+				    " VALUES (%Q, 'x', 0, 'sent', '1')", uuid);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_free(sql);
 	sqlite3_close(db);
@@ -293,27 +293,35 @@ static void list_shows_drafts_in_play_unless_all(void **state)
 static void journal_and_last_remote_id(void **state)
 {
 	struct fixture *f = *state;
-	char uuid[37], remote[32];
+	char uuid[37], remote[DRAFT_REF_SIZE];
 	ingest(f, "h1", true, true, uuid);
-	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	ok(f, draft_last_remote_id(f->store, uuid, "x", remote, &f->err));
 	assert_string_equal(remote, "");
-	ok(f, draft_post_sending(f->store, uuid, 0, 1764000300, &f->err));
-	ok(f, draft_post_sent(f->store, uuid, 0, "1860000000000000001", 1764000301, &f->err));
-	ok(f, draft_post_sending(f->store, uuid, 1, 1764000302, &f->err));
-	/* a thread answers only a whole thread */
-	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	long attempts = 0;
+	bool claimed;
+	ok(f, draft_post_claim(f->store, uuid, "x", 0, DRAFT_POST_PENDING, &attempts, 1764000300,
+			       &claimed, &f->err));
+	assert_true(claimed);
+	ok(f, draft_post_sent(f->store, uuid, "x", 0, "1860000000000000001", 1764000301, &f->err));
+	attempts = 0;
+	ok(f, draft_post_claim(f->store, uuid, "x", 1, DRAFT_POST_PENDING, &attempts, 1764000302,
+			       &claimed, &f->err));
+	/* a thread answers only a whole thread, on its own channel */
+	ok(f, draft_last_remote_id(f->store, uuid, "x", remote, &f->err));
 	assert_string_equal(remote, "");
-	ok(f, draft_post_sent(f->store, uuid, 1, "1860000000000000002", 1764000303, &f->err));
-	ok(f, draft_last_remote_id(f->store, uuid, remote, &f->err));
+	ok(f, draft_post_sent(f->store, uuid, "x", 1, "1860000000000000002", 1764000303, &f->err));
+	ok(f, draft_last_remote_id(f->store, uuid, "x", remote, &f->err));
 	assert_string_equal(remote, "1860000000000000002");
+	ok(f, draft_last_remote_id(f->store, uuid, "bluesky", remote, &f->err));
+	assert_string_equal(remote, "");
 	ok(f, draft_published(f->store, uuid, &f->system, &f->err));
 	struct draft d = find(f, uuid);
 	assert_int_equal(d.status, DRAFT_PUBLISHED);
 	assert_int_equal(audit_count(f, uuid, "published"), 1);
 	struct draft_post *posts;
 	size_t count;
-	ok(f, draft_posts(f->store, uuid, &posts, &count, &f->err));
-	assert_string_equal(posts[0].state, "sent");
+	ok(f, draft_posts(f->store, uuid, "x", &posts, &count, &f->err));
+	assert_int_equal(posts[0].state, DRAFT_POST_SENT);
 	assert_string_equal(posts[0].remote_id, "1860000000000000001");
 	assert_int_equal(posts[1].sent_at, 1764000303);
 	draft_posts_free(posts, count);
@@ -366,14 +374,14 @@ static void published_list_has_each_published_thread(void **state)
 	spec.source = NULL;
 	ok(f, draft_create(f->store, &spec, &f->ana, true, unsent, &f->err));
 	/* the second is sent first: the list follows publication, not creation */
-	ok(f, draft_post_sent(f->store, second, 0, "at://did:plc:x/app.bsky.feed.post/3k", 1764000400, &f->err));
+	ok(f, draft_post_sent(f->store, second, "x", 0, "at://did:plc:x/app.bsky.feed.post/3k", 1764000400, &f->err));
 	ok(f, draft_published(f->store, second, &f->system, &f->err));
-	ok(f, draft_post_sent(f->store, first, 0, "1860000000000000001", 1764000500, &f->err));
-	ok(f, draft_post_sent(f->store, first, 1, "1860000000000000002", 1764000501, &f->err));
+	ok(f, draft_post_sent(f->store, first, "x", 0, "1860000000000000001", 1764000500, &f->err));
+	ok(f, draft_post_sent(f->store, first, "x", 1, "1860000000000000002", 1764000501, &f->err));
 	ok(f, draft_published(f->store, first, &f->system, &f->err));
 	struct draft_published *list;
 	size_t count;
-	ok(f, draft_published_list(f->store, &list, &count, &f->err));
+	ok(f, draft_published_list(f->store, "x", &list, &count, &f->err));
 	assert_int_equal(count, 2);
 	assert_string_equal(list[0].uuid, second);
 	assert_string_equal(list[0].remote_id, "at://did:plc:x/app.bsky.feed.post/3k");

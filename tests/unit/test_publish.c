@@ -1,0 +1,776 @@
+/*
+ * Unit tests of lib/publish: the publication state machine driven through an in-memory
+ * channel that answers as scripted (created, duplicate, transient, rate-limited,
+ * unauthorized, rejected) and can "crash" between the "sending" and "sent" marks; after
+ * each run the journal (lib/draft) is checked. Also the compare-and-set claim with two
+ * store handles, the jitter's seed, retraction, and the migration of a schema 2 database.
+ */
+
+#include "unit.h"
+
+#include <sqlite3.h>
+
+#include "draft.h"
+#include "publish.h"
+#include "store.h"
+
+#define NOW 1764000000
+#define MAX 16
+
+enum answer {
+	ANSWER_CREATED,
+	ANSWER_DUPLICATE,
+	ANSWER_TRANSIENT,              /* nothing was posted */
+	ANSWER_POSTED_THEN_TRANSIENT,  /* posted, but the answer was lost */
+	ANSWER_RATE_LIMITED,
+	ANSWER_UNAUTHORIZED,
+	ANSWER_REJECTED,
+	ANSWER_CRASH_AFTER_POSTING,    /* posted, then the process died before recording it */
+	ANSWER_CRASH_BEFORE_POSTING,   /* the process died before the request left */
+};
+
+struct remote_post {
+	char ref[CHANNEL_REF_SIZE];
+	char text[512];
+	char reply_to[CHANNEL_REF_SIZE];
+	bool deleted;
+};
+
+struct fixture;
+
+/* The in-memory channel: what the remote side holds and what it was asked. */
+struct fake {
+	struct publish_channel channel;
+	struct fixture *f;
+	enum answer script[MAX]; /* answers to the posts, in order; then created */
+	size_t n_script, next;
+	struct remote_post posts[MAX];
+	size_t n_posts;
+	size_t requests;
+	char keys[MAX][64];
+	long pauses[MAX];
+	size_t n_pauses;
+	size_t ref_padding; /* long references, as a Bluesky reply's */
+	bool find_fails;
+	void (*on_pause)(struct fixture *f); /* another process acting meanwhile */
+};
+
+struct fixture {
+	char *dir;
+	struct store *store;
+	struct store *other; /* a second handle on the same database */
+	struct ii_error err;
+	struct draft_actor system;
+	struct fake fake;
+	struct publish_report report;
+	size_t drafts; /* made so far */
+};
+
+static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const char *key,
+			struct channel_result *r, struct ii_error *e)
+{
+	struct fake *x = ctx;
+	enum answer a = x->next < x->n_script ? x->script[x->next] : ANSWER_CREATED;
+	x->next++;
+	assert_true(x->requests < MAX);
+	snprintf(x->keys[x->requests++], sizeof x->keys[0], "%s", key);
+	memset(r, 0, sizeof *r);
+	r->remaining = -1;
+	if (a == ANSWER_CRASH_BEFORE_POSTING)
+		return ii_fail(e, II_EREMOTE, "killed");
+	bool posts = a == ANSWER_CREATED || a == ANSWER_POSTED_THEN_TRANSIENT ||
+		     a == ANSWER_CRASH_AFTER_POSTING;
+	if (posts) {
+		assert_true(x->n_posts < MAX);
+		struct remote_post *p = &x->posts[x->n_posts++];
+		snprintf(p->ref, sizeof p->ref, "mem-%zu-%0*d", x->n_posts, (int)x->ref_padding, 0);
+		snprintf(p->text, sizeof p->text, "%s", text);
+		snprintf(p->reply_to, sizeof p->reply_to, "%s", reply_to ? reply_to : "");
+		snprintf(r->ref, sizeof r->ref, "%s", p->ref);
+	}
+	switch (a) {
+	case ANSWER_CREATED: r->outcome = CHANNEL_DONE; break;
+	case ANSWER_DUPLICATE: r->outcome = CHANNEL_DUPLICATE; break;
+	case ANSWER_TRANSIENT:
+	case ANSWER_POSTED_THEN_TRANSIENT: r->outcome = CHANNEL_TRANSIENT; break;
+	case ANSWER_RATE_LIMITED:
+		r->outcome = CHANNEL_RATE_LIMITED;
+		r->retry_at = NOW + 900;
+		break;
+	case ANSWER_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
+	case ANSWER_REJECTED: r->outcome = CHANNEL_REJECTED; break;
+	case ANSWER_CRASH_AFTER_POSTING: return ii_fail(e, II_EREMOTE, "killed");
+	case ANSWER_CRASH_BEFORE_POSTING: break;
+	}
+	snprintf(r->detail, sizeof r->detail, "scripted answer %d", (int)a);
+	return II_OK;
+}
+
+static ii_err fake_find(void *ctx, const char *text, const char *reply_to,
+			char ref[CHANNEL_REF_SIZE], struct ii_error *e)
+{
+	struct fake *x = ctx;
+	ref[0] = '\0';
+	if (x->find_fails)
+		return ii_fail(e, II_EREMOTE, "timeline unavailable");
+	for (size_t i = 0; i < x->n_posts; i++)
+		if (!x->posts[i].deleted && !strcmp(x->posts[i].text, text) &&
+		    !strcmp(x->posts[i].reply_to, reply_to ? reply_to : "")) {
+			snprintf(ref, CHANNEL_REF_SIZE, "%s", x->posts[i].ref);
+			break;
+		}
+	return II_OK;
+}
+
+static ii_err fake_remove(void *ctx, const char *ref, struct channel_result *r,
+			  struct ii_error *e)
+{
+	(void)e;
+	struct fake *x = ctx;
+	memset(r, 0, sizeof *r);
+	r->outcome = CHANNEL_REJECTED;
+	for (size_t i = 0; i < x->n_posts; i++)
+		if (!strcmp(x->posts[i].ref, ref) && !x->posts[i].deleted) {
+			x->posts[i].deleted = true;
+			r->outcome = CHANNEL_DONE;
+		}
+	return II_OK;
+}
+
+static void fake_pause(void *ctx, long ms)
+{
+	struct fake *x = ctx;
+	assert_true(x->n_pauses < MAX);
+	x->pauses[x->n_pauses++] = ms;
+	if (x->on_pause)
+		x->on_pause(x->f);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = unit_tmpdir();
+	if (store_open(f->dir, STORE_WRITE, &f->store, &f->err))
+		fail_msg("store_open: %s", f->err.detail);
+	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", NOW};
+	f->fake.f = f;
+	f->fake.channel = (struct publish_channel){
+		.id = "mem",
+		.name = "Mem",
+		.capabilities = CHANNEL_THREADS | CHANNEL_DELETE | CHANNEL_FIND_BY_TEXT,
+		.ctx = &f->fake,
+		.post = fake_post,
+		.find = fake_find,
+		.remove = fake_remove,
+		.pause = fake_pause,
+	};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	publish_report_free(&f->report);
+	store_close(f->store);
+	store_close(f->other);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void ok(struct fixture *f, ii_err rc)
+{
+	if (rc != II_OK)
+		fail_msg("call failed (%d): %s", rc, f->err.detail);
+}
+
+static void script(struct fixture *f, size_t n, const enum answer *answers)
+{
+	memcpy(f->fake.script, answers, n * sizeof *answers);
+	f->fake.n_script = n;
+	f->fake.next = 0;
+}
+
+/* An approved draft of n posts, due now, each text its own; uuid receives its id. */
+static void approved(struct fixture *f, size_t n, const char *reply_to, char uuid[37])
+{
+	char texts[3][64];
+	const char *posts[3];
+	int lengths[3];
+	assert_true(n <= 3);
+	for (size_t i = 0; i < n; i++) {
+		lengths[i] = snprintf(texts[i], sizeof texts[i], "Aviso %zu, parte %zu/%zu", f->drafts, i + 1, n);
+		posts[i] = texts[i];
+	}
+	f->drafts++;
+	struct draft_spec spec = {
+		.kind = DRAFT_AVISO, .title = "Cita previa", .reply_to = reply_to,
+		.posts = posts, .lengths = lengths, .post_count = n,
+	};
+	ok(f, draft_create(f->store, &spec, &f->system, true, uuid, &f->err));
+}
+
+static struct publish_options options(long delay_ms)
+{
+	static const struct draft_actor actor = {DRAFT_SYSTEM_NAME, "cron", NOW};
+	return (struct publish_options){
+		.now = NOW, .thread_delay_ms = delay_ms, .max_attempts = 3, .actor = &actor,
+		.jitter_seed = 42,
+	};
+}
+
+static ii_err run_with(struct fixture *f, const struct publish_options *o)
+{
+	publish_report_free(&f->report);
+	return publish_run(f->store, &f->fake.channel, o, &f->report, &f->err);
+}
+
+static void run(struct fixture *f)
+{
+	const struct publish_options o = options(0);
+	ok(f, run_with(f, &o));
+}
+
+/* A run that "dies": the channel's request fails as the process would. */
+static void run_dies(struct fixture *f)
+{
+	const struct publish_options o = options(0);
+	assert_int_equal(run_with(f, &o), II_EREMOTE);
+	unit_assert_contains(f->err.detail, "killed");
+}
+
+/* The journal of draft uuid on the fake channel: one letter per post (p, s, S: pending,
+ * sending, sent), each sent post's reference checked against the remote side. */
+static void assert_journal(struct fixture *f, const char *uuid, const char *expected)
+{
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, f->fake.channel.id, &posts, &count, &f->err));
+	char got[MAX + 1] = "";
+	for (size_t i = 0; i < count && i < MAX; i++) {
+		got[i] = "psS"[posts[i].state];
+		if (posts[i].state != DRAFT_POST_SENT)
+			continue;
+		bool there = false;
+		for (size_t k = 0; k < f->fake.n_posts; k++)
+			there |= !strcmp(f->fake.posts[k].ref, posts[i].remote_id) &&
+				 !strcmp(f->fake.posts[k].text, posts[i].text);
+		if (!there)
+			fail_msg("post %zu journalled as '%s', which the channel does not have", i + 1,
+				 posts[i].remote_id);
+	}
+	draft_posts_free(posts, count);
+	assert_string_equal(got, expected);
+}
+
+static enum draft_status status(struct fixture *f, const char *uuid)
+{
+	struct draft d;
+	ok(f, draft_find(f->store, uuid, &d, &f->err));
+	return d.status;
+}
+
+/* No text is on the channel twice: no post was sent twice. */
+static void assert_each_posted_once(struct fixture *f)
+{
+	for (size_t i = 0; i < f->fake.n_posts; i++)
+		for (size_t k = i + 1; k < f->fake.n_posts; k++)
+			if (!strcmp(f->fake.posts[i].text, f->fake.posts[k].text))
+				fail_msg("'%s' was posted twice", f->fake.posts[i].text);
+}
+
+static void assert_fate(struct fixture *f, size_t i, enum publish_fate fate, const char *reason)
+{
+	assert_true(i < f->report.count);
+	assert_int_equal(f->report.items[i].fate, fate);
+	if (reason)
+		unit_assert_contains(f->report.items[i].reason, reason);
+}
+
+/* ---- the answers ---- */
+
+static void created_thread_is_chained_and_journalled(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 3, NULL, uuid);
+	const struct publish_options o = options(1500);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_int_equal(f->report.items[0].sent, 3);
+	assert_int_equal(f->fake.n_posts, 3);
+	assert_string_equal(f->fake.posts[0].reply_to, "");
+	assert_string_equal(f->fake.posts[1].reply_to, f->fake.posts[0].ref);
+	assert_string_equal(f->fake.posts[2].reply_to, f->fake.posts[1].ref);
+	assert_journal(f, uuid, "SSS");
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+	/* the thread's delay between posts, not before the first */
+	assert_int_equal(f->fake.n_pauses, 2);
+	assert_int_equal(f->fake.pauses[0], 1500);
+	/* a second run sends nothing */
+	run(f);
+	assert_int_equal(f->fake.requests, 3);
+	struct publish_state st;
+	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	assert_int_equal(st.last_success, NOW);
+}
+
+static void long_references_are_kept_whole(void **state)
+{
+	struct fixture *f = *state;
+	f->fake.ref_padding = 700; /* Bluesky: the parent's and the root's URI and CID */
+	char first[37], answer[37];
+	approved(f, 2, NULL, first);
+	approved(f, 1, first, answer);
+	run(f);
+	assert_journal(f, first, "SS");
+	assert_journal(f, answer, "S");
+	assert_true(strlen(f->fake.posts[1].ref) > 700);
+	/* the answering draft replies to the whole reference of the first's last post */
+	assert_string_equal(f->fake.posts[2].reply_to, f->fake.posts[1].ref);
+}
+
+static void duplicate_found_is_reconciled_never_resent(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	/* posted by a run whose journal was lost: the channel has it and says duplicate */
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-earlier", .text = "Aviso 0, parte 1/1"};
+	f->fake.n_posts = 1;
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_int_equal(f->fake.requests, 1);
+	assert_int_equal(f->fake.n_posts, 1);
+	assert_journal(f, uuid, "S");
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+}
+
+static void duplicate_not_found_fails_the_draft(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no such post was found");
+	assert_journal(f, uuid, "pp");
+	assert_int_equal(status(f, uuid), DRAFT_FAILED);
+	assert_int_equal(f->fake.requests, 1);
+}
+
+static void transient_is_retried_after_a_jittered_backoff(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_TRANSIENT, ANSWER_TRANSIENT});
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_int_equal(f->fake.requests, 3);
+	assert_int_equal(f->fake.n_pauses, 2);
+	assert_in_range(f->fake.pauses[0], 750, 1250);
+	assert_in_range(f->fake.pauses[1], 1500, 2500);
+	assert_journal(f, uuid, "S");
+	assert_each_posted_once(f);
+}
+
+static void transient_after_posting_is_found_not_resent(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	script(f, 1, (enum answer[]){ANSWER_POSTED_THEN_TRANSIENT});
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_int_equal(f->fake.requests, 2);
+	assert_int_equal(f->fake.n_pauses, 0);
+	assert_journal(f, uuid, "SS");
+	assert_each_posted_once(f);
+	assert_string_equal(f->fake.posts[1].reply_to, f->fake.posts[0].ref);
+}
+
+static void transient_every_time_leaves_it_sending(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 1, NULL, uuid);
+	approved(f, 1, NULL, later);
+	script(f, 3, (enum answer[]){ANSWER_TRANSIENT, ANSWER_TRANSIENT, ANSWER_TRANSIENT});
+	run(f);
+	assert_true(f->report.remote_failed);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "Mem did not answer post 1");
+	assert_fate(f, 1, PUBLISH_DEFERRED, "posting stopped for this run");
+	assert_int_equal(f->fake.requests, 3);
+	assert_journal(f, uuid, "s");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	/* the next run looks, does not find it, sends it once */
+	run(f);
+	assert_journal(f, uuid, "S");
+	assert_journal(f, later, "S");
+	assert_each_posted_once(f);
+}
+
+static void rate_limit_pauses_this_channel_only(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 2, NULL, uuid);
+	approved(f, 1, NULL, later);
+	script(f, 1, (enum answer[]){ANSWER_RATE_LIMITED});
+	run(f);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "rate limited");
+	assert_int_equal(f->report.items[0].until, NOW + 900);
+	assert_fate(f, 1, PUBLISH_DEFERRED, "posting is paused until");
+	assert_journal(f, uuid, "pp");
+	struct publish_state st;
+	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	assert_int_equal(st.stopped_until, NOW + 900);
+	ok(f, publish_state(f->store, "x", &st, &f->err));
+	assert_int_equal(st.stopped_until, 0);
+	/* another channel publishes the same drafts meanwhile */
+	f->fake.channel.id = "other";
+	run(f);
+	assert_journal(f, uuid, "SS");
+	f->fake.channel.id = "mem";
+	assert_journal(f, uuid, "pp");
+}
+
+static void unauthorized_stops_all_posting(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 2, NULL, uuid);
+	approved(f, 1, NULL, later);
+	script(f, 1, (enum answer[]){ANSWER_UNAUTHORIZED});
+	run(f);
+	assert_true(f->report.unauthorized);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "Mem refused the credentials");
+	assert_fate(f, 1, PUBLISH_DEFERRED, "posting stopped for this run");
+	assert_int_equal(f->fake.requests, 1);
+	assert_journal(f, uuid, "pp");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+}
+
+static void rejected_fails_the_draft_for_good(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 2, NULL, uuid);
+	approved(f, 1, NULL, later);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_REJECTED});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem refused post 2: scripted answer");
+	assert_int_equal(f->report.items[0].sent, 1);
+	assert_journal(f, uuid, "Sp");
+	assert_int_equal(status(f, uuid), DRAFT_FAILED);
+	/* the next draft goes on */
+	assert_fate(f, 1, PUBLISH_PUBLISHED, NULL);
+	run(f);
+	assert_int_equal(f->fake.requests, 3);
+}
+
+/* ---- crashes between "sending" and "sent" ---- */
+
+static void crash_after_posting_is_reconciled_by_the_next_run(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 3, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_CRASH_AFTER_POSTING});
+	run_dies(f);
+	assert_journal(f, uuid, "Ssp");
+	assert_int_equal(f->fake.n_posts, 2);
+	run(f);
+	assert_journal(f, uuid, "SSS");
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+	/* post 2 was found, not sent again; post 3 answers it */
+	assert_int_equal(f->fake.requests, 3);
+	assert_each_posted_once(f);
+	assert_string_equal(f->fake.posts[2].reply_to, f->fake.posts[1].ref);
+}
+
+static void crash_before_posting_is_sent_once_by_the_next_run(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	script(f, 1, (enum answer[]){ANSWER_CRASH_BEFORE_POSTING});
+	run_dies(f);
+	assert_journal(f, uuid, "s");
+	run(f);
+	assert_journal(f, uuid, "S");
+	assert_int_equal(f->fake.n_posts, 1);
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, "mem", &posts, &count, &f->err));
+	assert_int_equal(posts[0].attempts, 2);
+	draft_posts_free(posts, count);
+}
+
+static void sending_post_that_cannot_be_looked_for_is_left(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	script(f, 1, (enum answer[]){ANSWER_CRASH_AFTER_POSTING});
+	run_dies(f);
+	f->fake.find_fails = true;
+	run(f);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "cannot check whether post 1 was published: timeline unavailable");
+	assert_true(f->report.remote_failed);
+	assert_journal(f, uuid, "s");
+	/* without find() nor idempotent posts, nobody can tell: it stays for a person */
+	f->fake.find_fails = false;
+	f->fake.channel.capabilities &= ~(unsigned)CHANNEL_FIND_BY_TEXT;
+	run(f);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "Mem cannot look for its posts");
+	assert_int_equal(f->fake.requests, 1);
+}
+
+static void idempotent_channel_resends_with_the_same_key(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	f->fake.channel.capabilities = CHANNEL_THREADS | CHANNEL_IDEMPOTENCY_KEY;
+	script(f, 1, (enum answer[]){ANSWER_CRASH_BEFORE_POSTING});
+	run_dies(f);
+	run(f);
+	assert_journal(f, uuid, "SS");
+	assert_int_equal(f->fake.requests, 3);
+	assert_string_equal(f->fake.keys[0], f->fake.keys[1]);
+	assert_string_not_equal(f->fake.keys[1], f->fake.keys[2]);
+}
+
+/* ---- the claim: a compare-and-set ---- */
+
+static void open_other(struct fixture *f, const char *dir)
+{
+	if (store_open(dir, STORE_WRITE, &f->other, &f->err))
+		fail_msg("store_open: %s", f->err.detail);
+}
+
+static void claim_with(struct fixture *f, struct store *s, const char *uuid, size_t seq,
+		       enum draft_post_state from, long attempts, bool expected)
+{
+	bool claimed;
+	ok(f, store_begin(s, &f->err));
+	ok(f, draft_post_claim(s, uuid, "mem", seq, from, &attempts, NOW, &claimed, &f->err));
+	ok(f, store_commit(s, &f->err));
+	assert_int_equal(claimed, expected);
+}
+
+static void only_one_of_two_handles_claims_a_post(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	open_other(f, f->dir);
+	/* both read the post as pending, never claimed */
+	claim_with(f, f->store, uuid, 0, DRAFT_POST_PENDING, 0, true);
+	claim_with(f, f->other, uuid, 0, DRAFT_POST_PENDING, 0, false);
+	/* a claim left by a dead run is taken over by one of them only */
+	claim_with(f, f->other, uuid, 0, DRAFT_POST_SENDING, 1, true);
+	claim_with(f, f->store, uuid, 0, DRAFT_POST_SENDING, 1, false);
+	/* and the first cannot release the claim it lost */
+	ok(f, draft_post_release(f->store, uuid, "mem", 0, 1, &f->err));
+	assert_journal(f, uuid, "s");
+}
+
+static void claim_post_two(struct fixture *f)
+{
+	struct draft *due;
+	size_t count;
+	ok(f, draft_due(f->other, NOW, &due, &count, &f->err));
+	assert_int_equal(count, 1);
+	claim_with(f, f->other, due[0].uuid, 1, DRAFT_POST_PENDING, 0, true);
+	free(due);
+	f->fake.on_pause = NULL;
+}
+
+static void the_loser_of_a_claim_does_not_send(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	open_other(f, f->dir);
+	/* between this run's reading of the journal and its claim of post 2, another
+	 * process claims it */
+	f->fake.on_pause = claim_post_two;
+	const struct publish_options o = options(1000);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_DEFERRED, "another run is sending post 2");
+	assert_int_equal(f->fake.requests, 1);
+	assert_int_equal(f->fake.n_posts, 1);
+	assert_journal(f, uuid, "Ss");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+}
+
+/* ---- jitter ---- */
+
+static void backoff_pauses(struct fixture *f, uint64_t seed, long pauses[2])
+{
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_TRANSIENT, ANSWER_TRANSIENT});
+	f->fake.n_pauses = 0;
+	struct publish_options o = options(0);
+	o.jitter_seed = seed;
+	ok(f, run_with(f, &o));
+	assert_int_equal(f->fake.n_pauses, 2);
+	memcpy(pauses, f->fake.pauses, 2 * sizeof *pauses);
+}
+
+static void jitter_comes_from_the_seed_or_from_each_process(void **state)
+{
+	struct fixture *f = *state;
+	long a[2], b[2], c[2], d[2], e[2];
+	backoff_pauses(f, 7, a);
+	backoff_pauses(f, 7, b);
+	backoff_pauses(f, 8, c);
+	assert_memory_equal(a, b, sizeof a);
+	assert_memory_not_equal(a, c, sizeof a);
+	/* unseeded, each run draws its own: two runs agreeing on both pauses is a 1 in 500,000
+	 * chance */
+	backoff_pauses(f, 0, d);
+	backoff_pauses(f, 0, e);
+	assert_memory_not_equal(d, e, sizeof d);
+}
+
+/* ---- retraction ---- */
+
+static void retract_deletes_newest_first_and_forgets_the_references(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	run(f);
+	f->fake.channel.capabilities &= ~(unsigned)CHANNEL_DELETE;
+	assert_int_equal(publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err),
+			 II_EDATA);
+	unit_assert_contains(f->err.detail, "Mem cannot delete posts");
+	assert_false(f->fake.posts[0].deleted);
+	f->fake.channel.capabilities |= CHANNEL_DELETE;
+	ok(f, publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err));
+	assert_true(f->fake.posts[0].deleted && f->fake.posts[1].deleted);
+	assert_journal(f, uuid, "pp");
+	assert_int_equal(status(f, uuid), DRAFT_REJECTED);
+}
+
+/* ---- the migration from schema 2 ---- */
+
+/* The tables of schema 2 that schema 3 changes, as release 0.1.0 made them. */
+static const char schema2[] =
+	"CREATE TABLE draft (uuid TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,"
+	" source TEXT, content_hash TEXT, author TEXT, incident TEXT, reply_to TEXT, meta TEXT,"
+	" status TEXT NOT NULL, due_at INTEGER, expires_at INTEGER, created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL, changed_after_publication INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT);"
+	"CREATE TABLE post (draft TEXT NOT NULL REFERENCES draft(uuid), seq INTEGER NOT NULL,"
+	" text TEXT NOT NULL, weighted_length INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending', remote_id TEXT, sent_at INTEGER,"
+	" PRIMARY KEY (draft, seq));"
+	"CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, draft TEXT,"
+	" incident TEXT, action TEXT NOT NULL, name TEXT NOT NULL, os_user TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE TABLE channel (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO draft (uuid, kind, title, status, created_at, updated_at) VALUES"
+	" ('11111111-0000-4000-8000-000000000001', 'aviso', 'uno', 'published', 1, 1),"
+	" ('11111111-0000-4000-8000-000000000002', 'aviso', 'dos', 'approved', 2, 2);"
+	"INSERT INTO post (draft, seq, text, weighted_length, state, remote_id, sent_at) VALUES"
+	" ('11111111-0000-4000-8000-000000000001', 0, 'a', 1, 'sent', '1860000000000000001', 10),"
+	" ('11111111-0000-4000-8000-000000000001', 1, 'b', 1, 'sent', '1860000000000000002', 11),"
+	" ('11111111-0000-4000-8000-000000000002', 0, 'c', 1, 'sent', '1860000000000000003', 12),"
+	" ('11111111-0000-4000-8000-000000000002', 1, 'd', 1, 'sending', NULL, 13),"
+	" ('11111111-0000-4000-8000-000000000002', 2, 'e', 1, 'pending', NULL, NULL);"
+	"INSERT INTO channel (name, value) VALUES ('stopped_until', '1764000900'),"
+	" ('remaining', '17'), ('reset', '1764000800'), ('last_success', '1764000100');"
+	"PRAGMA user_version = 2;";
+
+static void version_2_database_keeps_every_reference_and_state(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = unit_mkdir(f->dir, "v2"), *path = store_path(dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, schema2, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	store_close(f->store);
+	ok(f, store_open(dir, STORE_WRITE, &f->store, &f->err));
+
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, "11111111-0000-4000-8000-000000000001", "x", &posts, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_int_equal(posts[0].state, DRAFT_POST_SENT);
+	assert_string_equal(posts[0].remote_id, "1860000000000000001");
+	assert_int_equal(posts[0].sent_at, 10);
+	assert_string_equal(posts[1].remote_id, "1860000000000000002");
+	draft_posts_free(posts, count);
+	ok(f, draft_posts(f->store, "11111111-0000-4000-8000-000000000002", "x", &posts, &count, &f->err));
+	assert_int_equal(count, 3);
+	assert_string_equal(posts[0].remote_id, "1860000000000000003");
+	assert_int_equal(posts[1].state, DRAFT_POST_SENDING);
+	assert_int_equal(posts[1].attempts, 1);
+	assert_int_equal(posts[1].sent_at, 13);
+	assert_int_equal(posts[2].state, DRAFT_POST_PENDING);
+	assert_string_equal(posts[2].text, "e");
+	draft_posts_free(posts, count);
+	char last[DRAFT_REF_SIZE];
+	ok(f, draft_last_remote_id(f->store, "11111111-0000-4000-8000-000000000001", "x", last, &f->err));
+	assert_string_equal(last, "1860000000000000002");
+	/* the journal is X's only */
+	ok(f, draft_last_remote_id(f->store, "11111111-0000-4000-8000-000000000001", "mem", last, &f->err));
+	assert_string_equal(last, "");
+	struct publish_state st;
+	ok(f, publish_state(f->store, "x", &st, &f->err));
+	assert_int_equal(st.stopped_until, 1764000900);
+	assert_int_equal(st.remaining, 17);
+	assert_int_equal(st.reset, 1764000800);
+	assert_int_equal(st.last_success, 1764000100);
+	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	assert_int_equal(st.remaining, -1);
+	/* the post left "sending" can be claimed only as such */
+	long attempts = 0;
+	bool claimed;
+	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
+			       DRAFT_POST_PENDING, &attempts, NOW, &claimed, &f->err));
+	assert_false(claimed);
+	attempts = 1;
+	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
+			       DRAFT_POST_SENDING, &attempts, NOW, &claimed, &f->err));
+	assert_true(claimed);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(created_thread_is_chained_and_journalled),
+		UNIT_TEST(long_references_are_kept_whole),
+		UNIT_TEST(duplicate_found_is_reconciled_never_resent),
+		UNIT_TEST(duplicate_not_found_fails_the_draft),
+		UNIT_TEST(transient_is_retried_after_a_jittered_backoff),
+		UNIT_TEST(transient_after_posting_is_found_not_resent),
+		UNIT_TEST(transient_every_time_leaves_it_sending),
+		UNIT_TEST(rate_limit_pauses_this_channel_only),
+		UNIT_TEST(unauthorized_stops_all_posting),
+		UNIT_TEST(rejected_fails_the_draft_for_good),
+		UNIT_TEST(crash_after_posting_is_reconciled_by_the_next_run),
+		UNIT_TEST(crash_before_posting_is_sent_once_by_the_next_run),
+		UNIT_TEST(sending_post_that_cannot_be_looked_for_is_left),
+		UNIT_TEST(idempotent_channel_resends_with_the_same_key),
+		UNIT_TEST(only_one_of_two_handles_claims_a_post),
+		UNIT_TEST(the_loser_of_a_claim_does_not_send),
+		UNIT_TEST(jitter_comes_from_the_seed_or_from_each_process),
+		UNIT_TEST(retract_deletes_newest_first_and_forgets_the_references),
+		UNIT_TEST(version_2_database_keeps_every_reference_and_state),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
