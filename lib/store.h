@@ -53,23 +53,6 @@ ii_err store_probe_add(struct store *store, const char *service, time_t at, enum
 /* Deletes probe history older than before. */
 ii_err store_probe_prune(struct store *store, time_t before, struct ii_error *e);
 
-struct store_incident {
-	char uuid[37];
-	char service[64];
-	time_t opened_at;
-	time_t resolved_at; /* 0 while open */
-	char cause[256];
-};
-
-/* Opens an incident for service (which must have none open); uuid receives its id. */
-ii_err store_incident_open(struct store *store, const char *service, time_t opened_at,
-			   const char *cause, char uuid[37], struct ii_error *e);
-ii_err store_incident_resolve(struct store *store, const char *service, time_t resolved_at,
-			      struct ii_error *e);
-/* The open incident of service, if any. */
-ii_err store_incident_current(struct store *store, const char *service,
-			      struct store_incident *out, bool *found, struct ii_error *e);
-
 /* Named values the publishing channel keeps between runs ("" when not set). */
 ii_err store_channel_get(struct store *store, const char *name, char *value, size_t size,
 			 struct ii_error *e);
