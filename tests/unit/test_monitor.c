@@ -28,8 +28,6 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	f->diags = diag_new();
 	f->actor = (struct draft_actor){.name = DRAFT_SYSTEM_NAME, .os_user = "test", .at = NOW};
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
 	*state = f;
 	return 0;
 }
