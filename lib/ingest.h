@@ -61,7 +61,7 @@ struct ingest_report {
 	struct ingest_item *items; /* one per notice, sorted by name */
 	size_t count;
 	struct diag_list *refused; /* symbolic links that lead outside the directory */
-	struct noticedir_file *files;
+	struct noticedir_file *files; /* the listing that the items' names point into */
 };
 
 /*
