@@ -3,27 +3,29 @@
 #include "feeds.h"
 #include "incluinfo.h"
 
-int cli_write_feeds(const struct cli *cli, struct store *store)
+int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_summary *sum)
 {
-	struct feeds_summary sum;
 	struct ii_error e = {0};
-	if (feeds_write(store, cli->config, cli_now(), &sum, &e))
-		return cli_fail(&e);
-	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "dir", cli->config->feeds_dir);
-		cJSON_AddNumberToObject(o, "incident_entries", (double)sum.incident_entries);
-		cJSON_AddNumberToObject(o, "notice_entries", (double)sum.notice_entries);
-		cJSON_AddNumberToObject(o, "cap_messages", (double)sum.cap_messages);
-		cJSON_AddNumberToObject(o, "claim_reviews", (double)sum.claim_reviews);
-		return cli_print_json(o);
-	}
-	if (!cli->quiet)
-		printf("feeds written to %s: %s (%zu entries), %s (%zu), cap/ (%zu messages), "
-		       "desmentidos/ (%zu ClaimReview)\n",
-		       cli->config->feeds_dir, FEEDS_INCIDENTS_FILE, sum.incident_entries,
-		       FEEDS_NOTICES_FILE, sum.notice_entries, sum.cap_messages, sum.claim_reviews);
-	return EXIT_OK;
+	return feeds_write(store, cfg, cli_now(), sum, &e) ? cli_fail(&e) : EXIT_OK;
+}
+
+void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum)
+{
+	printf("feeds written to %s: %s (%zu entries), %s (%zu), cap/ (%zu messages), "
+	       "desmentidos/ (%zu ClaimReview)\n",
+	       cfg->feeds_dir, FEEDS_INCIDENTS_FILE, sum->incident_entries, FEEDS_NOTICES_FILE,
+	       sum->notice_entries, sum->cap_messages, sum->claim_reviews);
+}
+
+static cJSON *summary_json(const struct config *cfg, const struct feeds_summary *sum)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "dir", cfg->feeds_dir);
+	cJSON_AddNumberToObject(o, "incident_entries", (double)sum->incident_entries);
+	cJSON_AddNumberToObject(o, "notice_entries", (double)sum->notice_entries);
+	cJSON_AddNumberToObject(o, "cap_messages", (double)sum->cap_messages);
+	cJSON_AddNumberToObject(o, "claim_reviews", (double)sum->claim_reviews);
+	return o;
 }
 
 const struct cli_help cmd_feeds_help = {
@@ -46,9 +48,14 @@ int cmd_feeds(int argc, char **argv, struct cli *cli)
 	if (status)
 		return status;
 	struct store *store;
+	struct feeds_summary sum;
 	status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status == EXIT_OK)
-		status = cli_write_feeds(cli, store);
+		status = cli_write_feeds(cli->config, store, &sum);
+	if (status == EXIT_OK && cli->json)
+		status = cli_print_json(summary_json(cli->config, &sum));
+	else if (status == EXIT_OK && !cli->quiet)
+		cli_feeds_print(cli->config, &sum);
 	store_close(store);
 	lock_release(lock);
 	return status;

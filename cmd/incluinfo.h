@@ -10,9 +10,13 @@
 #include "config.h"
 #include "draft.h"
 #include "error.h"
+#include "feeds.h"
+#include "ingest.h"
 #include "lock.h"
 #include "messages.h"
+#include "monitor.h"
 #include "notice.h"
+#include "publish.h"
 #include "store.h"
 
 enum exit_code {
@@ -27,15 +31,11 @@ enum exit_code {
 	EXIT_CONFIG = 78,
 };
 
-/* The monitoring-plugins contract that `check` keeps. */
-enum plugin_status { PLUGIN_OK, PLUGIN_WARNING, PLUGIN_CRITICAL, PLUGIN_UNKNOWN };
-
 struct cli {
 	const char *config_path;
 	bool json;
 	int verbose;
 	bool quiet;
-	bool locked; /* `run` holds the lock for the commands it runs */
 	struct config *config; /* loaded before a command that needs it runs */
 };
 
@@ -72,10 +72,27 @@ int cmd_run(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
-/* Regenerates every feed from store and reports it; returns the exit code. */
-int cli_write_feeds(const struct cli *cli, struct store *store);
-/* publish's body, which run calls too; returns the exit code. */
-int cli_publish(struct cli *cli, bool dry_run);
+/* check's report as `check --json` gives it, and as its text (why: the cause when nothing
+ * was judged; verbose adds a line per service and canary). */
+cJSON *cli_check_json(const struct monitor_report *rep);
+void cli_check_print(const struct monitor_report *rep, const char *why, int verbose);
+/* What ingest_dir() reported: every problem on stderr and, unless quiet, a line per notice
+ * drafted; returns the exit code. The JSON gives the files by outcome. */
+int cli_notices_print(const struct ingest_report *rep, bool quiet);
+cJSON *cli_notices_json(const struct ingest_report *rep);
+/* Regenerates every feed from store into *sum; returns the exit code, after reporting any
+ * failure. cli_feeds_print() prints the line `feeds` prints of *sum. */
+int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_summary *sum);
+void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum);
+/*
+ * publish's body, which run calls too: publishes what is due from store (opened read-only
+ * when dry_run, and then left as it is), then the feeds when anything was published.
+ * Prints the drafts unless json is given (quiet: only what went wrong, and only when
+ * something did), errors on stderr; with json, *json receives the report as `publish
+ * --json` gives it (the caller prints or deletes it). Returns the exit code.
+ */
+int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
+		cJSON **json);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 
@@ -85,8 +102,8 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 /* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
  * every problem; returns the exit code. */
 int cli_load_messages(const struct config *cfg, struct messages **out);
-/* Takes the state lock unless `run` holds it already; *lock is NULL then. Returns the exit
- * code (75 when another run holds it), after reporting any failure. */
+/* Takes the state lock. Returns the exit code (75 when another run holds it), after
+ * reporting any failure. */
 int cli_lock(const struct cli *cli, struct lock **lock);
 /* The current time, or $INCLUINFO_NOW (seconds since the epoch) when tests set it. */
 time_t cli_now(void);
@@ -116,6 +133,9 @@ cJSON *cli_post_json(const char *text, int weighted_length);
 
 /* Each diagnostic on its own line of stderr. */
 void cli_print_diags(const struct diag_list *diags);
+/* Prints diags, the problems of a notice that ingest_read() or ingest_dir() returned rc
+ * for, and e when they say nothing; returns the exit code (65: the notice is invalid). */
+int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_error *e);
 /*
  * Reads, validates and splits the notice at path, printing every problem. EXIT_OK with
  * *notice and *thread set (the caller frees both), or with *changing set and nothing

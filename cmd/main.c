@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,38 +60,6 @@ static const char global_usage[] =
 	"      --version      the version\n"
 	"\n"
 	"Commands:\n";
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("incluinfo: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-int cli_exit_code(ii_err code)
-{
-	switch (code) {
-	case II_OK: return EXIT_OK;
-	case II_ECONFIG: return EXIT_CONFIG;
-	case II_EDATA: return EXIT_DATA;
-	case II_EIO:
-	case II_ESTATE: return EXIT_CANTCREAT;
-	case II_ELOCKED: return EXIT_TEMPFAIL;
-	case II_EREMOTE: return EXIT_REMOTE;
-	case II_ENOMEM:
-	case II_EINTERNAL: break;
-	}
-	return EXIT_SOFTWARE;
-}
-
-int cli_fail(const struct ii_error *e)
-{
-	cli_error("%s", e->detail[0] ? e->detail : ii_strerror(e->code));
-	return cli_exit_code(e->code);
-}
 
 static const struct command *find_command(const char *name)
 {

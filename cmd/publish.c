@@ -59,19 +59,13 @@ static cJSON *report_json(const struct publish_report *rep)
 	return o;
 }
 
-int cli_publish(struct cli *cli, bool dry_run)
+int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
+		cJSON **json)
 {
-	struct lock *lock = NULL;
-	int status = dry_run ? EXIT_OK : cli_lock(cli, &lock);
-	if (status)
-		return status;
-	struct store *store = NULL;
 	struct xchannel *x = NULL;
 	struct ii_error e = {0};
 	struct publish_report rep = {0};
-	status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
-	if (status || !store)
-		goto out;
+	int status = EXIT_OK;
 	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
 	struct draft *due = NULL;
 	size_t due_count = 0;
@@ -101,11 +95,11 @@ int cli_publish(struct cli *cli, bool dry_run)
 		failed |= rep.items[i].fate == PUBLISH_FAILED;
 		published |= rep.items[i].fate == PUBLISH_PUBLISHED;
 	}
-	if (cli->json)
-		status = cli_print_json(report_json(&rep));
-	else if (!cli->quiet || failed || rep.unauthorized || rep.remote_failed)
+	if (json)
+		*json = report_json(&rep);
+	else if (!quiet || failed || rep.unauthorized || rep.remote_failed)
 		for (size_t i = 0; i < rep.count; i++)
-			if (!cli->quiet || rep.items[i].fate != PUBLISH_PUBLISHED)
+			if (!quiet || rep.items[i].fate != PUBLISH_PUBLISHED)
 				print_item(&rep.items[i], dry_run);
 	if (rep.unauthorized) {
 		cli_error("X refused the credentials in '%s': posting stopped", cli->config->credentials);
@@ -113,25 +107,21 @@ int cli_publish(struct cli *cli, bool dry_run)
 	} else if (rep.remote_failed) {
 		cli_error("X did not answer; what was left is retried on the next run");
 		status = EXIT_REMOTE;
-	} else if (failed && !status) {
+	} else if (failed) {
 		status = EXIT_DATA;
 	}
-	if (published && !dry_run) {
+	if (published && !dry_run && cli->config->feeds.base_url) {
 		/* the feeds follow what X shows; a feed that cannot be written is an error of its own */
-		bool was_json = cli->json, was_quiet = cli->quiet;
-		cli->quiet = was_quiet || was_json; /* the report is the output */
-		cli->json = false;
-		int feeds = cli->config->feeds.base_url ? cli_write_feeds(cli, store) : EXIT_OK;
-		cli->json = was_json;
-		cli->quiet = was_quiet;
+		struct feeds_summary sum;
+		int feeds = cli_write_feeds(cli->config, store, &sum);
+		if (feeds == EXIT_OK && !quiet && !json)
+			cli_feeds_print(cli->config, &sum);
 		if (!status)
 			status = feeds;
 	}
 out:
 	publish_report_free(&rep);
 	xchannel_close(x);
-	store_close(store);
-	lock_release(lock);
 	return status;
 }
 
@@ -163,5 +153,19 @@ int cmd_publish(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage("publish");
-	return cli_publish(cli, dry_run);
+	struct lock *lock = NULL;
+	struct store *store = NULL;
+	cJSON *json = NULL;
+	int status = dry_run ? EXIT_OK : cli_lock(cli, &lock);
+	if (status == EXIT_OK)
+		status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
+	if (status == EXIT_OK && store)
+		status = cli_publish(cli, store, dry_run, cli->quiet, cli->json ? &json : NULL);
+	if (json) {
+		int printed = cli_print_json(json);
+		status = status ? status : printed;
+	}
+	store_close(store);
+	lock_release(lock);
+	return status;
 }

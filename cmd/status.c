@@ -1,6 +1,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "incluinfo.h"
@@ -13,18 +14,24 @@ struct service_view {
 	const struct config_service *svc;
 	struct store_service state;
 	bool checked;
-	struct store_incident incident;
+	struct incident incident;
 	bool has_incident;
 	bool maintenance; /* inside an approved maintenance window now */
 };
 
-static ii_err load(struct store *store, struct service_view *v, struct ii_error *e)
+/* open: the open incidents, of which the service has at most one */
+static ii_err load(struct store *store, const struct incident *open, size_t open_count,
+		   struct service_view *v, struct ii_error *e)
 {
 	if (!store)
 		return II_OK;
+	for (size_t i = 0; i < open_count && !v->has_incident; i++) {
+		if (!strcmp(open[i].service, v->svc->id)) {
+			v->incident = open[i];
+			v->has_incident = true;
+		}
+	}
 	ii_err rc = store_service_get(store, v->svc->id, &v->state, &v->checked, e);
-	if (!rc)
-		rc = store_incident_current(store, v->svc->id, &v->incident, &v->has_incident, e);
 	if (!rc)
 		rc = incident_in_maintenance(store, v->svc, cli_now(), &v->maintenance, e);
 	return rc;
@@ -147,11 +154,17 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	int status = cli_open_store(cli, STORE_READ, &store);
 	if (status)
 		return status;
+	struct incident *open = NULL;
+	size_t open_count = 0;
+	if (store && incident_list(store, false, &open, &open_count, &e) != II_OK) {
+		store_close(store);
+		return cli_fail(&e);
+	}
 	cJSON *root = cli->json ? cJSON_CreateObject() : NULL;
 	cJSON *array = root ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct service_view v = {.svc = &cfg->services[i]};
-		if (load(store, &v, &e) != II_OK) {
+		if (load(store, open, open_count, &v, &e) != II_OK) {
 			status = cli_fail(&e);
 			break;
 		}
@@ -166,6 +179,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 		status = cli_print_json(root);
 	else
 		cJSON_Delete(root);
+	free(open);
 	store_close(store);
 	return status;
 }

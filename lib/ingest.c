@@ -122,12 +122,13 @@ static char *meta_json(const struct notice *n)
 	return text;
 }
 
-ii_err ingest_notice(struct store *store, const struct config *cfg,
-		     const struct messages *messages, const struct notice *n, const char *name,
-		     const struct thread *thread, const struct draft_actor *actor,
-		     struct ingest_outcome *out, struct ii_error *e)
+/* Brings the draft of n up to date, inside the caller's transaction. */
+static ii_err ingest_notice(struct store *store, const struct config *cfg,
+			    const struct messages *messages, const struct notice *n,
+			    const char *name, const struct thread *thread,
+			    const struct draft_actor *actor, struct ingest_item *out,
+			    struct ii_error *e)
 {
-	memset(out, 0, sizeof *out);
 	size_t count = thread_count(thread);
 	const char **posts = calloc(count, sizeof *posts);
 	int *lengths = calloc(count, sizeof *lengths);
@@ -184,4 +185,100 @@ out:
 	free(lengths);
 	cJSON_free(meta);
 	return rc;
+}
+
+ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
+		   struct notice **notice, struct thread **thread, bool *changing,
+		   struct diag_list *diags, struct ii_error *e)
+{
+	*notice = NULL;
+	*thread = NULL;
+	char *text;
+	size_t len;
+	ii_err rc = noticedir_read(path, &text, &len, changing, e);
+	if (rc == II_EDATA)
+		diag_add(diags, path, 0, "el archivo ocupa más de %u KiB", NOTICEDIR_MAX_FILE / 1024);
+	if (rc || *changing)
+		return rc;
+	rc = notice_parse(path, text, len, notice, diags, e);
+	free(text);
+	if (rc == II_OK)
+		rc = ingest_thread(*notice, path, cfg, messages, thread, diags, e);
+	if (rc) {
+		notice_free(*notice);
+		*notice = NULL;
+	}
+	return rc;
+}
+
+/* One notice, in a transaction of its own: a failure leaves the store as it was. */
+static void ingest_file(struct store *store, const struct config *cfg,
+			const struct messages *messages, const struct draft_actor *actor,
+			struct ingest_item *item)
+{
+	struct notice *n;
+	struct thread *thread;
+	bool changing;
+	struct ii_error *e = &item->error;
+	ii_err rc = ingest_read(item->path, cfg, messages, &n, &thread, &changing, item->diags, e);
+	if (rc == II_OK && changing) {
+		item->fate = INGEST_RETRY;
+		return;
+	}
+	if (rc == II_OK)
+		rc = store_begin(store, e);
+	if (rc == II_OK) {
+		rc = ingest_notice(store, cfg, messages, n, item->name, thread, actor, item, e);
+		if (rc == II_OK)
+			rc = store_commit(store, e);
+		if (rc) {
+			store_rollback(store);
+			if (rc == II_EDATA)
+				diag_add(item->diags, item->path, 0, "%s", e->detail);
+		}
+	}
+	item->fate = rc == II_OK ? INGEST_DRAFTED : rc == II_EDATA ? INGEST_INVALID : INGEST_FAILED;
+	item->error.code = rc;
+	thread_free(thread);
+	notice_free(n);
+}
+
+ii_err ingest_dir(struct store *store, const struct config *cfg, const struct messages *messages,
+		  const struct draft_actor *actor, struct ingest_report *out, struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	size_t count;
+	out->refused = diag_new();
+	if (!out->refused)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = noticedir_list(cfg->notices_dir, &out->files, &count, out->refused, e);
+	if (rc)
+		return rc;
+	out->items = calloc(count ? count : 1, sizeof *out->items);
+	if (!out->items) {
+		noticedir_free(out->files, count);
+		out->files = NULL;
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	out->count = count;
+	for (size_t i = 0; i < count; i++) {
+		out->items[i].name = out->files[i].name;
+		out->items[i].path = out->files[i].path;
+		out->items[i].diags = diag_new();
+		if (!out->items[i].diags)
+			return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < count; i++)
+		ingest_file(store, cfg, messages, actor, &out->items[i]);
+	return II_OK;
+}
+
+void ingest_report_free(struct ingest_report *rep)
+{
+	for (size_t i = 0; i < rep->count; i++)
+		diag_free(rep->items[i].diags);
+	noticedir_free(rep->files, rep->count);
+	free(rep->items);
+	diag_free(rep->refused);
+	memset(rep, 0, sizeof *rep);
 }

@@ -3,8 +3,9 @@
 /*
  * From a notice file to its draft: the posts it will be published as (the same for
  * lint, preview and publication), and the draft, maintenance window or manual incident
- * it becomes. Threads returned belong to the caller (thread_free()); everything else is
- * written to the store inside the caller's transaction.
+ * it becomes. Notices and threads returned belong to the caller (notice_free(),
+ * thread_free()); an ingest report is the caller's, released with ingest_report_free().
+ * ingest_dir() writes each notice in a transaction of its own.
  */
 #include "config.h"
 #include "diag.h"
@@ -12,6 +13,7 @@
 #include "error.h"
 #include "messages.h"
 #include "notice.h"
+#include "noticedir.h"
 #include "store.h"
 #include "thread.h"
 
@@ -25,22 +27,52 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 		     const struct messages *messages, struct thread **out,
 		     struct diag_list *diags, struct ii_error *e);
 
+/*
+ * Reads, validates and splits the notice at path. II_OK with *notice and *thread set, or
+ * with *changing set and nothing read when the file changed while it was read (an editor
+ * saving it). II_EDATA with the problems in diags (a file over NOTICEDIR_MAX_FILE too).
+ */
+ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
+		   struct notice **notice, struct thread **thread, bool *changing,
+		   struct diag_list *diags, struct ii_error *e);
+
 /* The title a draft of n shows: titulo, or what the notice is about. */
 void ingest_title(const struct notice *n, const struct config *cfg, char *out, size_t size);
 
-struct ingest_outcome {
+enum ingest_fate {
+	INGEST_DRAFTED, /* change says how its draft moved */
+	INGEST_RETRY,   /* changed while it was read: the next run reads the finished file */
+	INGEST_INVALID, /* error.code is II_EDATA, diags the problems (may be empty) */
+	INGEST_FAILED,  /* error says why; the notice may be fine */
+};
+
+struct ingest_item {
+	const char *name; /* inside the notices directory; lives as long as the report */
+	const char *path;
+	enum ingest_fate fate;
 	enum draft_change change;
 	char draft[37];
 	char incident[37]; /* a manual incident the notice opened, or "" */
+	struct diag_list *diags;
+	struct ii_error error;
+};
+
+struct ingest_report {
+	struct ingest_item *items; /* one per notice, sorted by name */
+	size_t count;
+	struct diag_list *refused; /* symbolic links that lead outside the directory */
+	struct noticedir_file *files; /* the listing that the items' names point into */
 };
 
 /*
- * Brings the draft of notice n (name: its path inside the notices directory, which
- * identifies it) up to date, with its posts, window or incident; approves it at once
- * when [policy] notices = auto.
+ * Brings the draft of every notice in cfg->notices_dir up to date (new, revised, back to
+ * pending when changed after approval, never republished when changed after publication),
+ * with its posts, window or incident, each notice in one transaction of store; approves
+ * it at once when [policy] notices = auto. A notice that fails is reported in its item
+ * and the others are still read. Fails only when the directory cannot be listed or
+ * memory runs out.
  */
-ii_err ingest_notice(struct store *store, const struct config *cfg,
-		     const struct messages *messages, const struct notice *n, const char *name,
-		     const struct thread *thread, const struct draft_actor *actor,
-		     struct ingest_outcome *out, struct ii_error *e);
+ii_err ingest_dir(struct store *store, const struct config *cfg, const struct messages *messages,
+		  const struct draft_actor *actor, struct ingest_report *out, struct ii_error *e);
+void ingest_report_free(struct ingest_report *rep);
 #endif

@@ -484,57 +484,6 @@ ii_err store_probe_prune(struct store *s, time_t before, struct ii_error *e)
 	return store_run(s, stmt, "prune the probe history", e);
 }
 
-ii_err store_incident_open(struct store *s, const char *service, time_t opened_at,
-			   const char *cause, char uuid[37], struct ii_error *e)
-{
-	store_new_uuid(uuid);
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-			    "INSERT INTO incident (uuid, service, opened_at, cause) VALUES (?,?,?,?)",
-			    &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)opened_at);
-	sqlite3_bind_text(stmt, 4, cause, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "open an incident", e);
-}
-
-ii_err store_incident_resolve(struct store *s, const char *service, time_t resolved_at,
-			      struct ii_error *e)
-{
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-			    "UPDATE incident SET resolved_at = ? WHERE service = ? AND resolved_at IS NULL",
-			    &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)resolved_at);
-	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "resolve an incident", e);
-}
-
-static void read_incident(sqlite3_stmt *stmt, void *record)
-{
-	struct store_incident *out = record;
-	store_copy_text(out->uuid, sizeof out->uuid, stmt, 0);
-	store_copy_text(out->service, sizeof out->service, stmt, 1);
-	out->opened_at = (time_t)sqlite3_column_int64(stmt, 2);
-	store_copy_text(out->cause, sizeof out->cause, stmt, 3);
-}
-
-ii_err store_incident_current(struct store *s, const char *service, struct store_incident *out,
-			      bool *found, struct ii_error *e)
-{
-	memset(out, 0, sizeof *out);
-	return store_query_one(s,
-			 "SELECT uuid, service, opened_at, cause FROM incident"
-			 " WHERE service = ? AND resolved_at IS NULL",
-			 service, read_incident, out, found, "read an incident", e);
-}
-
-
 ii_err store_channel_get(struct store *s, const char *channel, const char *name, char *value,
 			 size_t size, struct ii_error *e)
 {

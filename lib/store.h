@@ -15,12 +15,12 @@
  *
  *   service, probe      lib/store.c    (store_service_*, store_probe_*)
  *   channel             lib/store.c    (store_channel_*, the publishing channel's state)
- *   draft, post, audit  lib/draft.c    (draft_*, the publication journal included)
+ *   draft, post, audit  lib/draft.c    (draft_*)
+ *   publication         lib/draft.c    (draft_post_*: the journal of each post per channel)
  *   incident            lib/incident.c (incident_*)
  *   maintenance         lib/incident.c (incident_maintenance_*)
  *
- * The schema itself (CREATE and ALTER of every table) is the migrations' in store.c;
- * store.c's store_incident_* are the one exception left, and are on their way out.
+ * The schema itself (CREATE and ALTER of every table) belongs to the migrations in store.c.
  *
  * What a backend provides. The SQL of each owner is written for SQLite; a second backend
  * (PostgreSQL, shared by several monitor hosts) has to provide, besides the connection:
@@ -86,23 +86,6 @@ ii_err store_probe_failing(struct store *store, const char *service, long max, l
 			   struct ii_error *e);
 /* Deletes probe history older than before. */
 ii_err store_probe_prune(struct store *store, time_t before, struct ii_error *e);
-
-struct store_incident {
-	char uuid[37];
-	char service[64];
-	time_t opened_at;
-	time_t resolved_at; /* 0 while open */
-	char cause[256];
-};
-
-/* Opens an incident for service (which must have none open); uuid receives its id. */
-ii_err store_incident_open(struct store *store, const char *service, time_t opened_at,
-			   const char *cause, char uuid[37], struct ii_error *e);
-ii_err store_incident_resolve(struct store *store, const char *service, time_t resolved_at,
-			      struct ii_error *e);
-/* The open incident of service, if any. */
-ii_err store_incident_current(struct store *store, const char *service,
-			      struct store_incident *out, bool *found, struct ii_error *e);
 
 /* Named values a publishing channel (its id, as "x") keeps between runs; value receives
  * "" when not set. */

@@ -2,7 +2,6 @@
 
 #include "unit.h"
 
-#include <ctype.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -147,24 +146,6 @@ static bool service_found(struct fixture *f, const char *id, struct store_servic
 	return found;
 }
 
-static bool incident_found(struct fixture *f, const char *service, struct store_incident *out)
-{
-	bool found = true;
-	ok(store_incident_current(f->store, service, out, &found, &f->err), &f->err);
-	return found;
-}
-
-static void assert_uuid(const char *uuid)
-{
-	assert_int_equal(strlen(uuid), 36);
-	for (int i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-			assert_int_equal(uuid[i], '-');
-		else if (!isxdigit((unsigned char)uuid[i]) || isupper((unsigned char)uuid[i]))
-			fail_msg("'%s' is not a lower-case UUID", uuid);
-	}
-}
-
 /* ---- opening and migrating ---- */
 
 static void store_path_is_in_state_dir(void **state)
@@ -216,17 +197,12 @@ static void reopening_keeps_data(void **state)
 	open_ok(f, STORE_WRITE);
 	struct store_service in = sample_service(), out;
 	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
 
 	/* a second migration run must neither fail nor redo anything */
 	open_ok(f, STORE_WRITE);
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_true(service_found(f, "sede", &out));
 	assert_service_equal(&out, &in);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, uuid);
 }
 
 static void read_needs_an_existing_database(void **state)
@@ -282,17 +258,12 @@ static void read_of_a_migrated_database(void **state)
 	open_ok(f, STORE_WRITE);
 	struct store_service in = sample_service(), out;
 	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
 	store_close(f->store);
 	f->store = NULL;
 
 	open_ok(f, STORE_READ);
 	assert_true(service_found(f, "sede", &out));
 	assert_service_equal(&out, &in);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, uuid);
 	/* read-only: a change fails and leaves the database as it was */
 	struct store_service other = sample_service();
 	other.health.failures = 99;
@@ -396,84 +367,6 @@ static void unknown_service_is_not_found(void **state)
 	assert_false(service_found(f, "%", &out));
 }
 
-/* ---- incidents ---- */
-
-static void incident_open_current_resolve(void **state)
-{
-	struct fixture *f = *state;
-	open_ok(f, STORE_WRITE);
-	struct store_incident inc;
-	assert_false(incident_found(f, "sede", &inc));
-
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
-	assert_uuid(uuid);
-	memset(&inc, 0x5a, sizeof inc);
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, uuid);
-	assert_string_equal(inc.service, "sede");
-	assert_int_equal(inc.opened_at, 1760000000);
-	assert_int_equal(inc.resolved_at, 0);
-	assert_string_equal(inc.cause, "HTTP 503");
-	assert_false(incident_found(f, "portal", &inc));
-
-	ok(store_incident_resolve(f->store, "sede", 1760000600, &f->err), &f->err);
-	assert_false(incident_found(f, "sede", &inc));
-	assert_int_equal(raw_int(f, "SELECT resolved_at FROM incident"), 1760000600);
-	assert_int_equal(raw_int(f, "SELECT opened_at FROM incident"), 1760000000);
-}
-
-static void one_open_incident_per_service(void **state)
-{
-	struct fixture *f = *state;
-	open_ok(f, STORE_WRITE);
-	char first[37], second[37], other[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", first, &f->err), &f->err);
-	assert_int_equal(store_incident_open(f->store, "sede", 1760000060, "HTTP 500", second, &f->err),
-			 II_ESTATE);
-	assert_int_equal(f->err.code, II_ESTATE);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, first);
-	assert_string_equal(inc.cause, "HTTP 503");
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 1);
-
-	/* another service has its own */
-	ok(store_incident_open(f->store, "portal", 1760000060, "timeout after 10000 ms", other,
-			       &f->err),
-	   &f->err);
-	assert_string_not_equal(other, first);
-
-	/* once resolved, the service can have a new one */
-	ok(store_incident_resolve(f->store, "sede", 1760000600, &f->err), &f->err);
-	ok(store_incident_open(f->store, "sede", 1760001200, "HTTP 502", second, &f->err), &f->err);
-	assert_string_not_equal(second, first);
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, second);
-	assert_int_equal(inc.opened_at, 1760001200);
-	assert_true(incident_found(f, "portal", &inc));
-	assert_string_equal(inc.uuid, other);
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 3);
-}
-
-static void resolve_touches_only_the_open_incident(void **state)
-{
-	struct fixture *f = *state;
-	open_ok(f, STORE_WRITE);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1000, "HTTP 503", uuid, &f->err), &f->err);
-	ok(store_incident_resolve(f->store, "sede", 2000, &f->err), &f->err);
-	/* nothing open: resolving again changes nothing */
-	ok(store_incident_resolve(f->store, "sede", 3000, &f->err), &f->err);
-	assert_int_equal(raw_int(f, "SELECT resolved_at FROM incident"), 2000);
-	/* nor does resolving another service */
-	ok(store_incident_open(f->store, "sede", 4000, "HTTP 503", uuid, &f->err), &f->err);
-	ok(store_incident_resolve(f->store, "portal", 5000, &f->err), &f->err);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_int_equal(inc.opened_at, 4000);
-}
-
 /* ---- probe history ---- */
 
 static void probe_add_records_every_field(void **state)
@@ -503,18 +396,14 @@ static void prune_deletes_only_older_probes(void **state)
 	}
 	struct store_service in = sample_service();
 	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 50, "HTTP 503", uuid, &f->err), &f->err);
 
 	ok(store_probe_prune(f->store, 200, &f->err), &f->err);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 6);
 	assert_int_equal(raw_int(f, "SELECT min(at) FROM probe"), 200);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe WHERE service = 'portal'"), 3);
-	/* history only: states and incidents, however old, stay */
+	/* history only: states, however old, stay */
 	struct store_service out;
 	assert_true(service_found(f, "sede", &out));
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
 
 	ok(store_probe_prune(f->store, 1000, &f->err), &f->err);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
@@ -536,22 +425,16 @@ static void rollback_leaves_nothing(void **state)
 	ok(store_service_put(f->store, "portal", &in, &f->err), &f->err);
 	ok(store_probe_add(f->store, "sede", 1760000000, HEALTH_DOWN, 503, 10, "HTTP 503", &f->err),
 	   &f->err);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc)); /* visible inside the transaction */
+	assert_true(service_found(f, "sede", &out)); /* visible inside the transaction */
 	store_rollback(f->store);
 
 	assert_false(service_found(f, "sede", &out));
-	assert_false(incident_found(f, "sede", &inc));
 	assert_true(service_found(f, "portal", &out));
 	assert_service_equal(&out, &before);
 	/* and so it is for anyone else, and after reopening */
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 0);
 	open_ok(f, STORE_READ);
 	assert_false(service_found(f, "sede", &out));
-	assert_false(incident_found(f, "sede", &inc));
 }
 
 static void commit_keeps_everything(void **state)
@@ -561,47 +444,42 @@ static void commit_keeps_everything(void **state)
 	ok(store_begin(f->store, &f->err), &f->err);
 	struct store_service in = sample_service(), out;
 	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
-	char uuid[37];
-	ok(store_incident_open(f->store, "sede", 1760000000, "HTTP 503", uuid, &f->err), &f->err);
 	ok(store_probe_add(f->store, "sede", 1760000000, HEALTH_DOWN, 503, 10, "HTTP 503", &f->err),
 	   &f->err);
 	/* not visible to others before the commit */
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
 	ok(store_commit(f->store, &f->err), &f->err);
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM incident"), 1);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 1);
 
 	open_ok(f, STORE_READ);
 	assert_true(service_found(f, "sede", &out));
 	assert_service_equal(&out, &in);
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, uuid);
 }
 
 static void failed_call_inside_a_transaction_can_be_rolled_back(void **state)
 {
 	struct fixture *f = *state;
 	open_ok(f, STORE_WRITE);
-	char first[37], second[37];
-	ok(store_incident_open(f->store, "sede", 1000, "HTTP 503", first, &f->err), &f->err);
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "portal", &in, &f->err), &f->err);
 
 	ok(store_begin(f->store, &f->err), &f->err);
-	ok(store_incident_resolve(f->store, "sede", 2000, &f->err), &f->err);
-	ok(store_incident_open(f->store, "portal", 2000, "HTTP 500", second, &f->err), &f->err);
-	assert_int_equal(store_incident_open(f->store, "portal", 2001, "HTTP 500", second, &f->err),
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	ok(store_probe_add(f->store, "sede", 2000, HEALTH_DOWN, 503, 10, "HTTP 503", &f->err), &f->err);
+	/* a probe without its reason breaks the schema: a statement that fails */
+	assert_int_equal(store_probe_add(f->store, "sede", 2001, HEALTH_DOWN, 503, 10, NULL, &f->err),
 			 II_ESTATE);
+	assert_int_equal(f->err.code, II_ESTATE);
 	store_rollback(f->store);
 
-	struct store_incident inc;
-	assert_true(incident_found(f, "sede", &inc));
-	assert_string_equal(inc.uuid, first);
-	assert_false(incident_found(f, "portal", &inc));
+	assert_false(service_found(f, "sede", &out));
+	assert_true(service_found(f, "portal", &out));
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM probe"), 0);
 	/* the connection is usable again */
 	ok(store_begin(f->store, &f->err), &f->err);
-	ok(store_incident_resolve(f->store, "sede", 3000, &f->err), &f->err);
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
 	ok(store_commit(f->store, &f->err), &f->err);
-	assert_false(incident_found(f, "sede", &inc));
+	assert_true(service_found(f, "sede", &out));
 }
 
 int main(void)
@@ -620,9 +498,6 @@ int main(void)
 		UNIT_TEST(service_put_replaces),
 		UNIT_TEST(service_never_checked),
 		UNIT_TEST(unknown_service_is_not_found),
-		UNIT_TEST(incident_open_current_resolve),
-		UNIT_TEST(one_open_incident_per_service),
-		UNIT_TEST(resolve_touches_only_the_open_incident),
 		UNIT_TEST(probe_add_records_every_field),
 		UNIT_TEST(prune_deletes_only_older_probes),
 		UNIT_TEST(rollback_leaves_nothing),

@@ -47,8 +47,6 @@ int cli_load_messages(const struct config *cfg, struct messages **out)
 int cli_lock(const struct cli *cli, struct lock **lock)
 {
 	*lock = NULL;
-	if (cli->locked)
-		return EXIT_OK;
 	struct ii_error e = {0};
 	return lock_acquire(cli->config->state_dir, lock, &e) ? cli_fail(&e) : EXIT_OK;
 }

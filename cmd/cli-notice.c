@@ -1,0 +1,30 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "incluinfo.h"
+#include "ingest.h"
+
+int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_error *e)
+{
+	cli_print_diags(diags);
+	if (rc == II_OK)
+		return EXIT_OK;
+	if (rc == II_EDATA && diag_count(diags))
+		return EXIT_DATA;
+	return cli_fail(e);
+}
+
+int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
+		    struct notice **notice, struct thread **thread, bool *changing)
+{
+	struct diag_list *diags = diag_new();
+	if (!diags) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	struct ii_error e = {0};
+	ii_err rc = ingest_read(path, cli->config, messages, notice, thread, changing, diags, &e);
+	int status = cli_notice_status(diags, rc, &e);
+	diag_free(diags);
+	return status;
+}

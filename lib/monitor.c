@@ -1,0 +1,209 @@
+#include "monitor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Canaries only need to answer: any HTTP response proves the network works. */
+#define CANARY_TIMEOUT_MS 10000
+#define CANARY_REDIRECTS 5
+#define CANARY_RETRIES 1
+
+ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t wanted_count,
+		      struct monitor_report *rep, struct ii_error *e)
+{
+	rep->overall = PLUGIN_UNKNOWN;
+	for (size_t i = 0; i < wanted_count; i++)
+		if (!config_find_service(cfg, wanted[i]))
+			return ii_fail(e, II_EDATA, "unknown service '%s'", wanted[i]);
+	rep->services = calloc(cfg->service_count ? cfg->service_count : 1, sizeof *rep->services);
+	if (!rep->services)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		bool chosen = wanted_count == 0;
+		for (size_t j = 0; j < wanted_count && !chosen; j++)
+			chosen = !strcmp(wanted[j], cfg->services[i].id);
+		if (chosen)
+			rep->services[rep->count++].svc = &cfg->services[i];
+	}
+	return II_OK;
+}
+
+ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report *rep,
+		     struct ii_error *e)
+{
+	size_t total = rep->count + cfg->canaries.count;
+	struct probe_request *requests = calloc(total ? total : 1, sizeof *requests);
+	struct probe_result *results = calloc(total ? total : 1, sizeof *results);
+	if (!requests || !results) {
+		free(requests);
+		free(results);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < rep->count; i++) {
+		const struct config_service *s = rep->services[i].svc;
+		requests[i] = (struct probe_request){
+			.url = s->url,
+			.head = !strcmp(s->method, "HEAD"),
+			.headers = (const char *const *)s->headers.items,
+			.header_count = s->headers.count,
+			.timeout_ms = s->timeout_ms,
+			.max_redirects = s->follow_redirects,
+			.retries = s->retries,
+			.ca_file = s->ca_file,
+		};
+	}
+	for (size_t i = 0; i < cfg->canaries.count; i++) {
+		requests[rep->count + i] = (struct probe_request){
+			.url = cfg->canaries.items[i],
+			.timeout_ms = CANARY_TIMEOUT_MS,
+			.max_redirects = CANARY_REDIRECTS,
+			.retries = CANARY_RETRIES,
+		};
+	}
+	rep->now = now;
+	ii_err rc = probe_run(requests, total, results, e);
+	free(requests);
+	if (rc) {
+		free(results);
+		return rc;
+	}
+	for (size_t i = 0; i < rep->count; i++) {
+		struct monitor_service *r = &rep->services[i];
+		r->probe = results[i];
+		r->result = health_classify(r->svc, &r->probe, now, r->reason, sizeof r->reason);
+	}
+	/* the services' results moved into the rows; the canaries' stay behind them */
+	memmove(results, results + rep->count, cfg->canaries.count * sizeof *results);
+	rep->canaries = results;
+	rep->canary_count = cfg->canaries.count;
+	size_t failed = 0;
+	for (size_t i = 0; i < rep->canary_count; i++)
+		failed += results[i].failure != PROBE_OK;
+	rep->offline = rep->canary_count > 0 && failed == rep->canary_count;
+	return II_OK;
+}
+
+/* The open incident of service in list, if any. */
+static bool find_open(const struct incident *list, size_t count, const char *service,
+		      struct incident *out)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (!strcmp(list[i].service, service)) {
+			*out = list[i];
+			return true;
+		}
+	}
+	memset(out, 0, sizeof *out);
+	return false;
+}
+
+/* Drafts what the service's new state means for its incidents. */
+static ii_err observe(const struct incident_context *ctx, struct monitor_service *r,
+		      struct ii_error *e)
+{
+	struct incident inc;
+	ii_err rc = incident_observe(ctx, r->svc, &r->state.health, r->reason, &r->event, &inc, e);
+	if (rc)
+		return rc;
+	if (*inc.uuid) {
+		r->incident = inc;
+		r->has_incident = !inc.resolved_at || r->event == INCIDENT_RESOLVED;
+	} else {
+		memset(&r->incident, 0, sizeof r->incident);
+		r->has_incident = false;
+	}
+	return II_OK;
+}
+
+/* Moves one service's state a step; with write, records it and its incidents. */
+static ii_err step(const struct incident_context *ctx, bool write, const struct incident *open,
+		   size_t open_count, struct monitor_service *r, struct ii_error *e)
+{
+	const char *id = r->svc->id;
+	bool found = false;
+	ii_err rc = ctx->store ? store_service_get(ctx->store, id, &r->state, &found, e) : II_OK;
+	if (rc)
+		return rc;
+	r->has_incident = find_open(open, open_count, id, &r->incident);
+	r->transition = health_step(&r->state.health, r->result, ctx->now,
+				    (int)r->svc->failures_to_open, (int)r->svc->successes_to_resolve);
+	r->state.last_check = ctx->now;
+	r->state.last_result = r->result;
+	memcpy(r->state.last_reason, r->reason, sizeof r->reason);
+	r->state.last_http_status = r->probe.http_status;
+	r->state.last_time_ms = r->probe.time_ms;
+	if (r->transition == HEALTH_OPENED) {
+		memset(&r->incident, 0, sizeof r->incident);
+		r->incident.opened_at = r->state.health.first_failure;
+		r->has_incident = write;
+	} else if (r->transition == HEALTH_RESOLVED) {
+		r->incident.resolved_at = r->state.health.first_success;
+	}
+	if (!write)
+		return II_OK;
+	rc = store_service_put(ctx->store, id, &r->state, e);
+	if (!rc)
+		rc = store_probe_add(ctx->store, id, ctx->now, r->result, r->probe.http_status,
+				     r->probe.time_ms, r->reason, e);
+	if (!rc)
+		rc = observe(ctx, r, e);
+	return rc;
+}
+
+static enum plugin_status overall(const struct monitor_report *rep)
+{
+	enum plugin_status status = PLUGIN_OK;
+	for (size_t i = 0; i < rep->count; i++) {
+		const struct health_state *h = &rep->services[i].state.health;
+		/* planned: someone knows, nobody needs waking */
+		if (rep->services[i].event == INCIDENT_IN_MAINTENANCE)
+			status = PLUGIN_WARNING;
+		else if (h->state == HEALTH_DOWN)
+			return PLUGIN_CRITICAL;
+		if (h->state == HEALTH_DEGRADED || h->failures > 0)
+			status = PLUGIN_WARNING;
+	}
+	return status;
+}
+
+ii_err monitor_judge(const struct incident_context *ctx, bool write, struct monitor_report *rep,
+		     struct ii_error *e)
+{
+	if (rep->offline)
+		return II_OK;
+	struct incident_context at = *ctx;
+	at.now = rep->now;
+	struct incident *open = NULL;
+	size_t open_count = 0;
+	ii_err rc = write ? store_begin(at.store, e) : II_OK;
+	if (rc == II_OK && at.store)
+		rc = incident_list(at.store, false, &open, &open_count, e);
+	for (size_t i = 0; rc == II_OK && i < rep->count; i++)
+		rc = step(&at, write, open, open_count, &rep->services[i], e);
+	free(open);
+	int drafted = 0;
+	if (rc == II_OK && write)
+		rc = incident_maintenance_tick(&at, &drafted, e);
+	if (rc == II_OK && write)
+		rc = store_probe_prune(at.store, at.now - (time_t)at.cfg->history_days * 86400, e);
+	if (rc == II_OK && write)
+		rc = store_commit(at.store, e);
+	if (rc != II_OK && write)
+		store_rollback(at.store);
+	if (rc == II_OK) {
+		rep->judged = true;
+		rep->overall = overall(rep);
+	}
+	return rc;
+}
+
+void monitor_report_free(struct monitor_report *rep)
+{
+	for (size_t i = 0; rep->services && i < rep->count; i++)
+		probe_result_free(&rep->services[i].probe);
+	for (size_t i = 0; i < rep->canary_count; i++)
+		probe_result_free(&rep->canaries[i]);
+	free(rep->canaries);
+	free(rep->services);
+	memset(rep, 0, sizeof *rep);
+}

@@ -1,0 +1,69 @@
+#ifndef INCLUINFO_MONITOR_H
+#define INCLUINFO_MONITOR_H
+/*
+ * One check of the monitored services, as `check` and `run` make it: choose the services,
+ * probe them and the canaries at the same time, then judge: move each service's confirmed
+ * state one step, record the probe and bring its incidents in line, all in one store
+ * transaction. A struct monitor_report is the caller's, zeroed before monitor_select() and
+ * released with monitor_report_free(); it points into the configuration, which must
+ * outlive it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "error.h"
+#include "health.h"
+#include "incident.h"
+#include "probe.h"
+#include "store.h"
+
+/* The monitoring-plugins verdict, which is also check's exit status. */
+enum plugin_status { PLUGIN_OK, PLUGIN_WARNING, PLUGIN_CRITICAL, PLUGIN_UNKNOWN };
+
+struct monitor_service {
+	const struct config_service *svc;
+	struct probe_result probe;
+	enum health result; /* what this probe means */
+	char reason[HEALTH_REASON_SIZE];
+	struct store_service state; /* after this check (as it would be, without writing) */
+	enum health_transition transition;
+	struct incident incident; /* the one this check opened, resolved or found open */
+	bool has_incident;
+	enum incident_event event; /* what was drafted about it */
+};
+
+struct monitor_report {
+	struct monitor_service *services;
+	size_t count;
+	struct probe_result *canaries;
+	size_t canary_count;
+	bool offline; /* every canary failed: nothing may be judged */
+	bool judged;  /* states moved on; else only the probes are known */
+	time_t now;   /* when the probes started */
+	enum plugin_status overall; /* PLUGIN_UNKNOWN until judged */
+};
+
+/* The services named in wanted (ids), in configuration order; every one when wanted_count
+ * is 0. II_EDATA naming the first id that is not configured. */
+ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t wanted_count,
+		      struct monitor_report *rep, struct ii_error *e);
+
+/* Probes the selected services and every canary of cfg at once, at time now, classifies
+ * each probe and sets offline. Fails only when probing cannot run (memory, libcurl). */
+ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report *rep,
+		     struct ii_error *e);
+
+/*
+ * Judges the probes at rep->now, in one transaction of ctx->store: the state, the probe
+ * row, the incidents (drafting with ctx->messages as ctx->actor), the maintenance windows
+ * that are due, and probe history older than ctx->cfg->history_days. With write false
+ * nothing is written and ctx->store may be NULL (no database yet) or read-only: the states
+ * are what this check would make them. Sets judged and overall; does nothing when offline.
+ */
+ii_err monitor_judge(const struct incident_context *ctx, bool write, struct monitor_report *rep,
+		     struct ii_error *e);
+
+void monitor_report_free(struct monitor_report *rep);
+#endif

@@ -1,0 +1,60 @@
+# run, the cron cycle: one report of its own steps (check, notices, publish), silent when
+# all is well. No X account here: nothing it drafts is due without approval.
+
+# setup_run: a failing service that opens an incident at once, and one valid notice; what
+# they draft waits for review
+setup_run() {
+	conf_new notices_dir=notices "$@"
+	conf_service sede "$(web status/503)" failures_to_open=1
+	conf_raw '[policy]' 'incidents = review'
+	mkdir -p "$T/notices"
+	cp "$root/notices/aviso-cita-previa.md" "$T/notices/cita.md"
+}
+
+test_run_json_is_one_report_of_its_steps() {
+	setup_run
+	ii --json run
+	assert_rc 0
+	# one object, not one per nested command
+	assert_json 'Object.keys(j).join()' 'check,notices,publish' \
+		'j.check.status' CRITICAL 'j.check.services[0].id' sede \
+		'j.check.services[0].state' down 'j.check.services[0].transition' opened \
+		'/^[0-9a-f-]{36}$/.test(j.check.services[0].incident)' true \
+		'j.notices.new.map(x => x.file).join()' cita.md \
+		'j.publish.published.length' 0 'j.publish.failed.length' 0
+	assert_eq "$(db "SELECT uuid FROM draft WHERE source = 'cita.md'")" \
+		"$(json 'j.notices.new[0].draft')" 'the notice draft in the report'
+	ii --json run
+	assert_json 'j.check.services[0].transition' null 'j.notices.new.length' 0 \
+		'j.notices.unchanged.map(x => x.file).join()' cita.md
+}
+
+test_run_quiet_unless_verbose() {
+	setup_run
+	ii run
+	assert_rc 0
+	assert_eq '' "$OUT$ERR" 'output of a run that found an outage and a notice'
+	ii -q run
+	assert_eq '' "$OUT$ERR" 'output of run -q'
+	# -v: what check -v and notices would say, in that order
+	rm -rf "$T/state"
+	ii -v run
+	assert_rc 0
+	first_line_is '^INCLUINFO CRITICAL - sede down \(HTTP 503, 1 check\)'
+	out_has 'sede: confirmed down since '
+	assert_match "${OUT##*$'\n'}" "^new draft [0-9a-f]{8} from 'cita.md'$" 'last line'
+}
+
+test_run_reports_broken_templates_once() {
+	setup_run templates_dir=plantillas
+	mkdir -p "$T/plantillas"
+	ii run
+	# the check could not draft, so it could not judge
+	assert_rc 69
+	assert_eq 1 "$(grep -c 'plantillas/alerta.txt: error: cannot read the template' <<<"$ERR")" \
+		'reports of the missing template'
+	assert_eq '' "$OUT" stdout
+	# nothing was judged or drafted
+	assert_eq 0 "$(db 'SELECT count(*) FROM draft')" drafts
+	assert_eq 0 "$(db 'SELECT count(*) FROM probe')" probes
+}
