@@ -14,29 +14,21 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->etc = unit_mkdir(f->dir, "etc");
 	f->path = unit_join(f->etc, "incluinfo.conf");
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	config_free(f->cfg);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
 	free(f->etc);
 	free(f->path);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 /* Writes len bytes as the configuration file and loads it (again, if loaded before). */
 static ii_err load_bytes(struct fixture *f, const char *data, size_t len)

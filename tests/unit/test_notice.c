@@ -16,11 +16,9 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
+	struct fixture *f = unit_alloc(sizeof *f);
 	f->diags = diag_new();
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
+	unit_madrid_time();
 	*state = f;
 	return 0;
 }

@@ -14,25 +14,18 @@ struct fixture {
 	struct template *t;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	*state = f;
-	return 0;
+	(void)f;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	template_free(f->t);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 /* Loads len bytes of text named "alerta.txt" (replacing any template loaded before). */
 static ii_err load_bytes(struct fixture *f, const char *text, size_t len)
