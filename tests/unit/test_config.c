@@ -35,10 +35,7 @@ static ii_err load_bytes(struct fixture *f, const char *data, size_t len)
 {
 	config_free(f->cfg);
 	f->cfg = NULL;
-	diag_free(f->diags);
-	f->diags = diag_new();
-	assert_non_null(f->diags);
-	memset(&f->err, 0, sizeof f->err);
+	unit_renew_diags(&f->diags, &f->err);
 	unit_write_bytes(f->path, data, len);
 	return config_load(f->path, &f->cfg, f->diags, &f->err);
 }
@@ -53,8 +50,7 @@ static void print_diags(const struct fixture *f, const char *text)
 {
 	if (text)
 		print_message("  file:\n%s\n", text);
-	for (size_t i = 0; i < diag_count(f->diags); i++)
-		print_message("  diag: %s\n", diag_at(f->diags, i));
+	unit_print_diags(f->diags);
 }
 
 /* Loads text, which must be valid. */

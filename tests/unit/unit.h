@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "diag.h"
 #include "error.h"
 
 /* A test run between the test file's own setup() and teardown(). */
@@ -142,6 +143,22 @@ static inline char *unit_write_file(const char *dir, const char *name, const cha
 	char *path = unit_join(dir, name);
 	unit_write(path, text);
 	return path;
+}
+
+/* Replaces *diags with a new, empty list and clears *err, before a call that fills them. */
+static inline void unit_renew_diags(struct diag_list **diags, struct ii_error *err)
+{
+	diag_free(*diags);
+	*diags = diag_new();
+	assert_non_null(*diags);
+	memset(err, 0, sizeof *err);
+}
+
+/* Prints every diagnostic of diags, for a failing test. */
+static inline void unit_print_diags(const struct diag_list *diags)
+{
+	for (size_t i = 0; i < diag_count(diags); i++)
+		print_message("  diag: %s\n", diag_at(diags, i));
 }
 
 /* Writes text to dir/incluinfo.conf and loads it into *cfg, which must succeed. */
