@@ -24,6 +24,11 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 	return store_open(cli->config->state_dir, mode, store, &e) ? cli_fail(&e) : EXIT_OK;
 }
 
+ii_err cli_find_draft(struct store *store, const char *id, struct draft *d, struct ii_error *e)
+{
+	return store ? draft_find(store, id, d, e) : ii_fail(e, II_EDATA, "no draft '%s'", id);
+}
+
 int cli_load_messages(const struct config *cfg, struct messages **out)
 {
 	struct diag_list *diags = diag_new();

@@ -99,6 +99,9 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 /* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
  * Returns the exit code, after reporting any failure. */
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
+/* Finds the draft id (a UUID or a unique prefix) in store, which may be NULL: before the
+ * first run there is no draft. An ii_err, as draft_find(). */
+ii_err cli_find_draft(struct store *store, const char *id, struct draft *d, struct ii_error *e);
 /* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
  * every problem; returns the exit code. */
 int cli_load_messages(const struct config *cfg, struct messages **out);
@@ -151,6 +154,9 @@ int cli_fail(const struct ii_error *e);
 int cli_exit_code(ii_err code);
 /* Prints the command's usage on stderr and returns EXIT_USAGE. */
 int cli_usage(const char *command);
+/* Refuses the arguments argv[first..argc): reports the first one and prints the command's
+ * usage (EXIT_USAGE); EXIT_OK when there is none. */
+int cli_no_more_arguments(int argc, char **argv, int first, const char *command);
 
 /* Local time as "2026-11-28T10:42:05+01:00" and as "2026-11-28 10:42:05". */
 void cli_time_iso(time_t t, char buf[32]);

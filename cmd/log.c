@@ -38,9 +38,7 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 	struct draft d;
 	struct draft_audit *entries = NULL;
 	size_t count = 0;
-	if (argc == 2 && !store)
-		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
-	else if (argc == 2 && draft_find(store, argv[1], &d, &e) == II_OK)
+	if (argc == 2 && cli_find_draft(store, argv[1], &d, &e) == II_OK)
 		draft_audit_list(store, d.uuid, &entries, &count, &e);
 	else if (argc == 1 && store)
 		draft_audit_list(store, NULL, &entries, &count, &e);

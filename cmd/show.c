@@ -62,9 +62,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 	struct draft d;
 	struct draft_post *posts = NULL;
 	size_t count = 0;
-	if (!store)
-		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
-	else if (draft_find(store, argv[1], &d, &e) == II_OK)
+	if (cli_find_draft(store, argv[1], &d, &e) == II_OK)
 		draft_posts(store, d.uuid, XCHANNEL_ID, &posts, &count, &e);
 	store_close(store);
 	if (e.code)

@@ -144,10 +144,8 @@ const struct cli_help cmd_status_help = {
 
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
-	if (argc > 1) {
-		cli_error("unexpected argument '%s' for 'status'", argv[1]);
-		return cli_usage("status");
-	}
+	if (argc > 1)
+		return cli_no_more_arguments(argc, argv, 1, "status");
 	const struct config *cfg = cli->config;
 	struct ii_error e = {0};
 	struct store *store;
