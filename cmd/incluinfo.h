@@ -99,9 +99,15 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 /* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
  * Returns the exit code, after reporting any failure. */
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
-/* Finds the draft id (a UUID or a unique prefix) in store, which may be NULL: before the
- * first run there is no draft. An ii_err, as draft_find(). */
-ii_err cli_find_draft(struct store *store, const char *id, struct draft *d, struct ii_error *e);
+/* Opens the store read-only, as cli_open_store(), and finds in it the draft id (a UUID or
+ * a unique prefix; NULL: none) into *d. Returns the exit code after reporting any failure,
+ * when *store is left NULL; with an id, EXIT_OK means *store is open and *d filled. */
+int cli_open_draft(const struct cli *cli, const char *id, struct store **store, struct draft *d);
+/* Opens the store read-only, as cli_open_store(), and lists its incidents (all, or the
+ * open ones) into *items, a new array of *count the caller frees (none without a
+ * database). Returns the exit code after reporting any failure, when *store is left NULL. */
+int cli_open_incidents(const struct cli *cli, bool all, struct store **store,
+		       struct incident **items, size_t *count);
 /* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
  * every problem; returns the exit code. */
 int cli_load_messages(const struct config *cfg, struct messages **out);
