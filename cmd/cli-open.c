@@ -24,6 +24,37 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 	return store_open(cli->config->state_dir, mode, store, &e) ? cli_fail(&e) : EXIT_OK;
 }
 
+/* Closes *store after a failure and reports it. */
+static int close_failed(struct store **store, const struct ii_error *e)
+{
+	store_close(*store);
+	*store = NULL;
+	return cli_fail(e);
+}
+
+int cli_open_draft(const struct cli *cli, const char *id, struct store **store, struct draft *d)
+{
+	int status = cli_open_store(cli, STORE_READ, store);
+	if (status || !id)
+		return status;
+	struct ii_error e = {0};
+	/* before the first run there is no database, hence no draft */
+	ii_err rc = *store ? draft_find(*store, id, d, &e) : ii_fail(&e, II_EDATA, "no draft '%s'", id);
+	return rc == II_OK ? EXIT_OK : close_failed(store, &e);
+}
+
+int cli_open_incidents(const struct cli *cli, bool all, struct store **store,
+		       struct incident **items, size_t *count)
+{
+	*items = NULL;
+	*count = 0;
+	int status = cli_open_store(cli, STORE_READ, store);
+	struct ii_error e = {0};
+	if (status || !*store || incident_list(*store, all, items, count, &e) == II_OK)
+		return status;
+	return close_failed(store, &e);
+}
+
 int cli_load_messages(const struct config *cfg, struct messages **out)
 {
 	struct diag_list *diags = diag_new();

@@ -124,10 +124,8 @@ const struct cli_help cmd_config_help = {
 
 int cmd_config(int argc, char **argv, struct cli *cli)
 {
-	if (argc > 1) {
-		cli_error("unexpected argument '%s' for 'config'", argv[1]);
-		return cli_usage("config");
-	}
+	if (argc > 1)
+		return cli_no_more_arguments(argc, argv, 1, "config");
 	const struct config *cfg = cli->config;
 	struct printer p = {.json = cli->json};
 	cJSON *root = p.json ? cJSON_CreateObject() : NULL;

@@ -324,8 +324,7 @@ int cmd_count(int argc, char **argv, struct cli *cli)
 		if (!strcmp(argv[i], "--batch")) {
 			batch = true;
 		} else {
-			cli_error("unexpected argument '%s' for 'count'", argv[i]);
-			return cli_usage("count");
+			return cli_no_more_arguments(argc, argv, i, "count");
 		}
 	}
 	if (batch)

@@ -43,10 +43,8 @@ int cmd_drafts(int argc, char **argv, struct cli *cli)
 			return cli_usage("drafts");
 		all = true;
 	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s' for 'drafts'", argv[optind]);
-		return cli_usage("drafts");
-	}
+	if (optind < argc)
+		return cli_no_more_arguments(argc, argv, optind, "drafts");
 	struct store *store;
 	int status = cli_open_store(cli, STORE_READ, &store);
 	if (status)

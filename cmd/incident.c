@@ -90,16 +90,11 @@ static cJSON *to_json(const void *item)
 static int list(const struct cli *cli, bool all)
 {
 	struct store *store;
-	int status = cli_open_store(cli, STORE_READ, &store);
+	struct incident *items;
+	size_t count;
+	int status = cli_open_incidents(cli, all, &store, &items, &count);
 	if (status)
 		return status;
-	struct incident *items = NULL;
-	size_t count = 0;
-	struct ii_error e = {0};
-	if (store && incident_list(store, all, &items, &count, &e)) {
-		store_close(store);
-		return cli_fail(&e);
-	}
 	store_close(store);
 	if (cli->json) {
 		status = cli_print_json_list(items, count, sizeof *items, to_json);

@@ -99,6 +99,15 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 /* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
  * Returns the exit code, after reporting any failure. */
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
+/* Opens the store read-only, as cli_open_store(), and finds in it the draft id (a UUID or
+ * a unique prefix; NULL: none) into *d. Returns the exit code after reporting any failure,
+ * when *store is left NULL; with an id, EXIT_OK means *store is open and *d filled. */
+int cli_open_draft(const struct cli *cli, const char *id, struct store **store, struct draft *d);
+/* Opens the store read-only, as cli_open_store(), and lists its incidents (all, or the
+ * open ones) into *items, a new array of *count the caller frees (none without a
+ * database). Returns the exit code after reporting any failure, when *store is left NULL. */
+int cli_open_incidents(const struct cli *cli, bool all, struct store **store,
+		       struct incident **items, size_t *count);
 /* Loads the message templates ([general] templates_dir, or the built-in ones), reporting
  * every problem; returns the exit code. */
 int cli_load_messages(const struct config *cfg, struct messages **out);
@@ -151,6 +160,9 @@ int cli_fail(const struct ii_error *e);
 int cli_exit_code(ii_err code);
 /* Prints the command's usage on stderr and returns EXIT_USAGE. */
 int cli_usage(const char *command);
+/* Refuses the arguments argv[first..argc): reports the first one and prints the command's
+ * usage (EXIT_USAGE); EXIT_OK when there is none. */
+int cli_no_more_arguments(int argc, char **argv, int first, const char *command);
 
 /* Local time as "2026-11-28T10:42:05+01:00" and as "2026-11-28 10:42:05". */
 void cli_time_iso(time_t t, char buf[32]);

@@ -31,19 +31,15 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 	if (argc > 2)
 		return cli_usage("log");
 	struct store *store;
-	int status = cli_open_store(cli, STORE_READ, &store);
+	struct draft d;
+	int status = cli_open_draft(cli, argc == 2 ? argv[1] : NULL, &store, &d);
 	if (status)
 		return status;
 	struct ii_error e = {0};
-	struct draft d;
 	struct draft_audit *entries = NULL;
 	size_t count = 0;
-	if (argc == 2 && !store)
-		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
-	else if (argc == 2 && draft_find(store, argv[1], &d, &e) == II_OK)
-		draft_audit_list(store, d.uuid, &entries, &count, &e);
-	else if (argc == 1 && store)
-		draft_audit_list(store, NULL, &entries, &count, &e);
+	if (store)
+		draft_audit_list(store, argc == 2 ? d.uuid : NULL, &entries, &count, &e);
 	store_close(store);
 	if (e.code)
 		return cli_fail(&e);

@@ -55,17 +55,14 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 	if (argc != 2)
 		return cli_usage("show");
 	struct store *store;
-	int status = cli_open_store(cli, STORE_READ, &store);
+	struct draft d;
+	int status = cli_open_draft(cli, argv[1], &store, &d);
 	if (status)
 		return status;
 	struct ii_error e = {0};
-	struct draft d;
 	struct draft_post *posts = NULL;
 	size_t count = 0;
-	if (!store)
-		ii_fail(&e, II_EDATA, "no draft '%s'", argv[1]);
-	else if (draft_find(store, argv[1], &d, &e) == II_OK)
-		draft_posts(store, d.uuid, XCHANNEL_ID, &posts, &count, &e);
+	draft_posts(store, d.uuid, XCHANNEL_ID, &posts, &count, &e);
 	store_close(store);
 	if (e.code)
 		return cli_fail(&e);

@@ -144,22 +144,16 @@ const struct cli_help cmd_status_help = {
 
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
-	if (argc > 1) {
-		cli_error("unexpected argument '%s' for 'status'", argv[1]);
-		return cli_usage("status");
-	}
+	if (argc > 1)
+		return cli_no_more_arguments(argc, argv, 1, "status");
 	const struct config *cfg = cli->config;
 	struct ii_error e = {0};
 	struct store *store;
-	int status = cli_open_store(cli, STORE_READ, &store);
+	struct incident *open;
+	size_t open_count;
+	int status = cli_open_incidents(cli, false, &store, &open, &open_count);
 	if (status)
 		return status;
-	struct incident *open = NULL;
-	size_t open_count = 0;
-	if (store && incident_list(store, false, &open, &open_count, &e) != II_OK) {
-		store_close(store);
-		return cli_fail(&e);
-	}
 	cJSON *root = cli->json ? cJSON_CreateObject() : NULL;
 	cJSON *array = root ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++) {

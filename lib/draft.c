@@ -119,11 +119,8 @@ static ii_err put_posts(struct store *s, const char *uuid, const struct draft_sp
 			struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "DELETE FROM post WHERE draft = ?", &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	rc = store_run(s, stmt, "replace a draft's posts", e);
+	ii_err rc = store_run_texts(s, "replace a draft's posts", e,
+				    "DELETE FROM post WHERE draft = ?", uuid, NULL);
 	for (size_t i = 0; rc == II_OK && i < spec->post_count; i++) {
 		rc = store_prepare(s,
 				   "INSERT INTO post (draft, seq, text, weighted_length) VALUES (?,?,?,?)",
@@ -222,16 +219,14 @@ static ii_err publication_began(struct store *s, const char *uuid, bool *began,
 				struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "SELECT count(*) FROM publication WHERE draft = ? AND state <> 'pending'",
-				  &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*began = sqlite3_column_int(stmt, 0) > 0;
-	else
-		rc = store_fail(s, e, "read a draft's posts");
-	sqlite3_finalize(stmt);
+	long long count;
+	ii_err rc = store_prepare_texts(
+		s, "SELECT count(*) FROM publication WHERE draft = ? AND state <> 'pending'", &stmt, e,
+		uuid, NULL);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &count, "read a draft's posts", e);
+	if (rc == II_OK)
+		*began = count > 0;
 	return rc;
 }
 
@@ -241,13 +236,9 @@ static ii_err mark_changed_after_publication(struct store *s, const struct draft
 {
 	if (d->changed_after_publication)
 		return II_OK;
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "UPDATE draft SET changed_after_publication = 1 WHERE uuid = ?",
-				  &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, d->uuid, -1, SQLITE_STATIC);
-	rc = store_run(s, stmt, "mark a draft as changed", e);
+	ii_err rc = store_run_texts(s, "mark a draft as changed", e,
+				    "UPDATE draft SET changed_after_publication = 1 WHERE uuid = ?",
+				    d->uuid, NULL);
 	char detail[128];
 	snprintf(detail, sizeof detail, "content %.12s, not republished", spec->hash);
 	if (rc == II_OK)
@@ -336,10 +327,9 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 	char sql[sizeof draft_columns + 64];
 	snprintf(sql, sizeof sql, "%sWHERE uuid LIKE ? LIMIT 2", draft_columns);
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, sql, &stmt, e);
+	ii_err rc = store_prepare_texts(s, sql, &stmt, e, pattern, NULL);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
 	struct draft found[2];
 	for (count = 0; count < 2 && sqlite3_step(stmt) == SQLITE_ROW; count++)
 		read_draft(stmt, &found[count]);
@@ -355,13 +345,8 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 ii_err draft_set_incident(struct store *s, const char *uuid, const char *incident,
 			  struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, "UPDATE draft SET incident = ? WHERE uuid = ?", &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, incident, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, uuid, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "tie a draft to its incident", e);
+	return store_run_texts(s, "tie a draft to its incident", e,
+			       "UPDATE draft SET incident = ? WHERE uuid = ?", incident, uuid, NULL);
 }
 
 static bool collect_draft(sqlite3_stmt *stmt, void *record)

@@ -227,17 +227,11 @@ static ii_err count_rows(struct store *s, const char *sql, const char *key, time
 			 long long *count, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, sql, &stmt, e);
+	ii_err rc = store_prepare_texts(s, sql, &stmt, e, key, NULL);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*count = sqlite3_column_int64(stmt, 0);
-	else
-		rc = store_fail(s, e, "count records");
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_first_int(s, stmt, count, "count records", e);
 }
 
 /* Whether the last n checks of the service were all degraded or down. */

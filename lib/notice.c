@@ -1,4 +1,5 @@
 #include "notice.h"
+#include "path.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -800,20 +801,12 @@ ii_err notice_load_file(const char *path, struct notice **out, struct diag_list 
 			struct ii_error *e)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
-	char *buf = malloc(NOTICE_MAX_SIZE + 1);
-	size_t len = buf ? fread(buf, 1, NOTICE_MAX_SIZE + 1, f) : 0;
-	bool failed = buf && ferror(f);
-	fclose(f);
-	if (!buf)
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	if (failed) {
-		free(buf);
-		return ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(EIO));
-	}
-	ii_err rc = notice_parse(path, buf, len, out, diags, e);
+	char *buf;
+	size_t len;
+	ii_err rc = path_read_limited(path, NOTICE_MAX_SIZE, &buf, &len, e);
+	if (rc)
+		return rc;
+	rc = notice_parse(path, buf, len, out, diags, e);
 	free(buf);
 	return rc;
 }

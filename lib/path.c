@@ -14,6 +14,29 @@ char *path_resolve(const char *base_dir, const char *rel)
 	return asprintf(&out, "%s/%s", base_dir, rel) < 0 ? NULL : out;
 }
 
+ii_err path_read_limited(const char *path, size_t limit, char **buf, size_t *len,
+			 struct ii_error *e)
+{
+	*buf = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+	char *data = malloc(limit + 1);
+	if (!data) {
+		fclose(f);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	*len = fread(data, 1, limit + 1, f);
+	int err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err) {
+		free(data);
+		return ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(err));
+	}
+	*buf = data;
+	return II_OK;
+}
+
 char *path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,37 @@ ii_err store_run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct 
 	return err;
 }
 
+static ii_err prepare_texts(struct store *s, const char *sql, sqlite3_stmt **stmt,
+			    struct ii_error *e, va_list texts)
+{
+	ii_err rc = store_prepare(s, sql, stmt, e);
+	const char *text;
+	for (int index = 1; rc == II_OK && (text = va_arg(texts, const char *)); index++)
+		sqlite3_bind_text(*stmt, index, text, -1, SQLITE_STATIC);
+	return rc;
+}
+
+ii_err store_prepare_texts(struct store *s, const char *sql, sqlite3_stmt **stmt,
+			   struct ii_error *e, ...)
+{
+	va_list texts;
+	va_start(texts, e);
+	ii_err rc = prepare_texts(s, sql, stmt, e, texts);
+	va_end(texts);
+	return rc;
+}
+
+ii_err store_run_texts(struct store *s, const char *doing, struct ii_error *e, const char *sql,
+		       ...)
+{
+	sqlite3_stmt *stmt;
+	va_list texts;
+	va_start(texts, sql);
+	ii_err rc = prepare_texts(s, sql, &stmt, e, texts);
+	va_end(texts);
+	return rc ? rc : store_run(s, stmt, doing, e);
+}
+
 void store_bind_time(sqlite3_stmt *stmt, int index, time_t t)
 {
 	if (t)
@@ -188,10 +220,9 @@ ii_err store_query_one(struct store *s, const char *sql, const char *key,
 {
 	*found = false;
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s, sql, &stmt, e);
+	ii_err rc = store_prepare_texts(s, sql, &stmt, e, key, NULL);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		*found = true;
@@ -295,6 +326,18 @@ ii_err store_first_text(struct store *s, sqlite3_stmt *stmt, char *dst, size_t s
 		store_copy_text(dst, size, stmt, 0);
 	sqlite3_finalize(stmt);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, doing);
+}
+
+ii_err store_first_int(struct store *s, sqlite3_stmt *stmt, long long *dst, const char *doing,
+		       struct ii_error *e)
+{
+	ii_err rc = II_OK;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*dst = sqlite3_column_int64(stmt, 0);
+	else
+		rc = store_fail(s, e, doing);
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 void store_new_uuid(char uuid[37])

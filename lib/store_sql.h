@@ -18,6 +18,14 @@ struct store {
 /* II_ESTATE with SQLite's message: "cannot DOING in 'path': message". */
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing);
 ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e);
+/* store_prepare(), then binds the texts that follow, up to a NULL, to the parameters 1, 2,
+ * ...; they must outlive the statement (they are not copied). */
+ii_err store_prepare_texts(struct store *s, const char *sql, sqlite3_stmt **stmt,
+			   struct ii_error *e, ...) __attribute__((sentinel));
+/* Runs sql, a statement that returns no row, with the texts that follow (up to a NULL)
+ * bound to its parameters 1, 2, ... */
+ii_err store_run_texts(struct store *s, const char *doing, struct ii_error *e, const char *sql,
+		       ...) __attribute__((sentinel));
 /* Steps a statement that returns no row, then finalizes it. */
 ii_err store_run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e);
 /* Binds t, or NULL when t is 0. */
@@ -41,6 +49,10 @@ ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
  * when there is no row. */
 ii_err store_first_text(struct store *s, sqlite3_stmt *stmt, char *dst, size_t size,
 			const char *doing, struct ii_error *e);
+/* Steps stmt (then finalizes it) and reads the first column of its row, a number, into
+ * *dst; a statement that returns no row fails. */
+ii_err store_first_int(struct store *s, sqlite3_stmt *stmt, long long *dst, const char *doing,
+		       struct ii_error *e);
 /* A new random UUID, lower case. */
 void store_new_uuid(char uuid[37]);
 #endif

@@ -1,4 +1,5 @@
 #include "template.h"
+#include "path.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -309,23 +310,12 @@ ii_err template_load_string(const char *name, const char *text, size_t len,
 ii_err template_load_file(const char *path, struct template **out, struct diag_list *diags,
 			  struct ii_error *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
-	/* one byte more than allowed tells a file that is too large */
-	char *buf = malloc(TEMPLATE_MAX_SIZE + 1);
-	if (!buf) {
-		fclose(f);
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	}
-	size_t len = fread(buf, 1, TEMPLATE_MAX_SIZE + 1, f);
-	int err = ferror(f) ? errno : 0;
-	fclose(f);
-	ii_err rc;
-	if (err)
-		rc = ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(err));
-	else
-		rc = load(path, buf, len, true, out, diags, e);
+	char *buf;
+	size_t len;
+	ii_err rc = path_read_limited(path, TEMPLATE_MAX_SIZE, &buf, &len, e);
+	if (rc)
+		return rc;
+	rc = load(path, buf, len, true, out, diags, e);
 	free(buf);
 	return rc;
 }

@@ -26,6 +26,22 @@ test_no_database_yet_means_no_drafts() {
 	assert_contains "$ERR" "no draft '0123456789'"
 }
 
+test_extra_arguments_are_refused_by_name() {
+	setup_review
+	for cmd in drafts config status; do
+		ii "$cmd" extra
+		assert_rc 64
+		assert_contains "$ERR" "incluinfo: error: unexpected argument 'extra' for '$cmd'"
+		assert_contains "$ERR" "usage: incluinfo $cmd"
+	done
+	ii drafts --all extra
+	assert_rc 64
+	assert_contains "$ERR" "unexpected argument 'extra' for 'drafts'"
+	ii log 0123456789
+	assert_rc 65
+	assert_contains "$ERR" "no draft '0123456789'"
+}
+
 test_approve_by_prefix_then_listed_as_approved() {
 	setup_review
 	new_draft 'Cerrada por obras.'

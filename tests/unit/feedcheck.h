@@ -35,27 +35,19 @@ struct fixture {
 	struct ii_error err;
 };
 
-static inline int setup(void **state)
+static inline void feedcheck_init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
-	*state = f;
-	return 0;
+	(void)f;
+	unit_madrid_time();
 }
 
-static inline int teardown(void **state)
+static inline void feedcheck_fini(struct fixture *f)
 {
-	struct fixture *f = *state;
-	unit_rmtree(f->dir);
-	free(f->dir);
 	free(f->doc);
 	cJSON_Delete(f->json);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(feedcheck_init, feedcheck_fini)
 
 /* The file at path whole, NUL-terminated (at most 4 MiB); its length in *len. */
 static inline char *feedcheck_slurp(const char *path, size_t *len)

@@ -14,39 +14,28 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->etc = unit_mkdir(f->dir, "etc");
 	f->path = unit_join(f->etc, "incluinfo.conf");
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	config_free(f->cfg);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
 	free(f->etc);
 	free(f->path);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 /* Writes len bytes as the configuration file and loads it (again, if loaded before). */
 static ii_err load_bytes(struct fixture *f, const char *data, size_t len)
 {
 	config_free(f->cfg);
 	f->cfg = NULL;
-	diag_free(f->diags);
-	f->diags = diag_new();
-	assert_non_null(f->diags);
-	memset(&f->err, 0, sizeof f->err);
+	unit_renew_diags(&f->diags, &f->err);
 	unit_write_bytes(f->path, data, len);
 	return config_load(f->path, &f->cfg, f->diags, &f->err);
 }
@@ -61,8 +50,7 @@ static void print_diags(const struct fixture *f, const char *text)
 {
 	if (text)
 		print_message("  file:\n%s\n", text);
-	for (size_t i = 0; i < diag_count(f->diags); i++)
-		print_message("  diag: %s\n", diag_at(f->diags, i));
+	unit_print_diags(f->diags);
 }
 
 /* Loads text, which must be valid. */

@@ -14,35 +14,23 @@ struct fixture {
 	struct draft_actor ana, luis, system;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	if (store_open(f->dir, STORE_WRITE, &f->store, &f->err))
-		fail_msg("store_open: %s", f->err.detail);
+	unit_ok(store_open(f->dir, STORE_WRITE, &f->store, &f->err), &f->err);
 	f->ana = (struct draft_actor){"Ana", "ops", 1764000000};
 	f->luis = (struct draft_actor){"Luis", "ops", 1764000100};
 	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", 1764000200};
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
 
-static void ok(struct fixture *f, ii_err rc)
-{
-	if (rc != II_OK)
-		fail_msg("draft call failed (%d): %s", rc, f->err.detail);
-}
+UNIT_FIXTURE(init, fini)
+
+/* Fails the test where it is called unless rc is II_OK. */
+#define ok(f, rc) unit_ok((rc), &(f)->err)
 
 static void refused(struct fixture *f, ii_err rc, const char *message)
 {

@@ -28,17 +28,11 @@ struct fixture {
 	struct ii_error err;
 };
 
-static void ok(struct fixture *f, ii_err rc)
-{
-	if (rc != II_OK)
-		fail_msg("call failed (%d): %s", rc, f->err.detail);
-}
+/* Fails the test where it is called unless rc is II_OK. */
+#define ok(f, rc) unit_ok((rc), &(f)->err)
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	ok(f, store_open(f->dir, STORE_WRITE, &f->store, &f->err));
 	struct diag_list *diags = diag_new();
 	ok(f, messages_load(NULL, &f->messages, diags, &f->err));
@@ -61,20 +55,15 @@ static int setup(void **state)
 	};
 	f->actor = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", T0};
 	f->now = T0;
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	messages_free(f->messages);
 	store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 static struct incident_context context(struct fixture *f)
 {

@@ -17,40 +17,28 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->diags = diag_new();
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
-	*state = f;
-	return 0;
+	unit_madrid_time();
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	messages_free(f->m);
 	config_free(f->cfg);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 static void load_config(struct fixture *f, const char *name)
 {
 	char *text;
 	assert_true(asprintf(&text, "[service sede]\nname = %s\nurl = https://sede.seg-social.gob.es/\n",
 			     name) >= 0);
-	char *path = unit_write_file(f->dir, "incluinfo.conf", text);
-	if (config_load(path, &f->cfg, f->diags, &f->err))
-		fail_msg("config: %s", f->err.detail);
+	unit_config_load(f->dir, text, &f->cfg, f->diags, &f->err);
 	free(text);
-	free(path);
 }
 
 /* Copies every built-in template into dir/plantillas, the operator's folder. */

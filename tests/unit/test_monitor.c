@@ -21,36 +21,22 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->diags = diag_new();
 	f->actor = (struct draft_actor){.name = DRAFT_SYSTEM_NAME, .os_user = "test", .at = NOW};
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	monitor_report_free(&f->rep);
 	store_close(f->store);
 	messages_free(f->messages);
 	config_free(f->cfg);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
 
-static void ok(ii_err rc, const struct ii_error *e)
-{
-	if (rc != II_OK)
-		fail_msg("call failed (%d): %s", rc, e->detail);
-}
+UNIT_FIXTURE(init, fini)
 
 /* Services a and b on the closed port, a opening and resolving at the first check; the
  * extra text goes at the end (a [canary], say). Opens the store and the built-in
@@ -64,13 +50,10 @@ static void load(struct fixture *f, const char *extra)
 			     "failures_to_open = 1\nsuccesses_to_resolve = 1\n"
 			     "[service b]\nurl = " CLOSED "\nretries = 0\n%s",
 			     extra) >= 0);
-	char *path = unit_write_file(f->dir, "incluinfo.conf", text);
+	unit_config_load(f->dir, text, &f->cfg, f->diags, &f->err);
 	free(text);
-	if (config_load(path, &f->cfg, f->diags, &f->err))
-		fail_msg("config: %s", f->err.detail);
-	free(path);
-	ok(store_open(f->cfg->state_dir, STORE_WRITE, &f->store, &f->err), &f->err);
-	ok(messages_load(NULL, &f->messages, f->diags, &f->err), &f->err);
+	unit_ok(store_open(f->cfg->state_dir, STORE_WRITE, &f->store, &f->err), &f->err);
+	unit_ok(messages_load(NULL, &f->messages, f->diags, &f->err), &f->err);
 }
 
 static struct incident_context context(struct fixture *f)
@@ -85,7 +68,7 @@ static void probed(struct fixture *f, enum health result, time_t now)
 {
 	monitor_report_free(&f->rep);
 	char *wanted[] = {"a"};
-	ok(monitor_select(f->cfg, wanted, 1, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_select(f->cfg, wanted, 1, &f->rep, &f->err), &f->err);
 	f->rep.services[0].result = result;
 	snprintf(f->rep.services[0].reason, sizeof f->rep.services[0].reason, "%s",
 		 result == HEALTH_UP ? "HTTP 200" : "HTTP 503");
@@ -97,14 +80,14 @@ static void select_in_configuration_order(void **state)
 	struct fixture *f = *state;
 	load(f, "");
 	char *both[] = {"b", "a"};
-	ok(monitor_select(f->cfg, both, 2, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_select(f->cfg, both, 2, &f->rep, &f->err), &f->err);
 	assert_int_equal(f->rep.count, 2);
 	assert_string_equal(f->rep.services[0].svc->id, "a");
 	assert_string_equal(f->rep.services[1].svc->id, "b");
 	assert_int_equal(f->rep.overall, PLUGIN_UNKNOWN);
 	monitor_report_free(&f->rep);
 
-	ok(monitor_select(f->cfg, NULL, 0, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_select(f->cfg, NULL, 0, &f->rep, &f->err), &f->err);
 	assert_int_equal(f->rep.count, 2);
 	monitor_report_free(&f->rep);
 
@@ -118,8 +101,8 @@ static void all_canaries_failing_is_offline_and_judges_nothing(void **state)
 {
 	struct fixture *f = *state;
 	load(f, "[canary]\nurl = " CLOSED "\n");
-	ok(monitor_select(f->cfg, NULL, 0, &f->rep, &f->err), &f->err);
-	ok(monitor_probe(f->cfg, NOW, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_select(f->cfg, NULL, 0, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_probe(f->cfg, NOW, &f->rep, &f->err), &f->err);
 	assert_int_equal(f->rep.now, NOW);
 	assert_int_equal(f->rep.services[0].probe.failure, PROBE_CONNECT);
 	assert_int_equal(f->rep.services[0].result, HEALTH_DOWN);
@@ -129,12 +112,12 @@ static void all_canaries_failing_is_offline_and_judges_nothing(void **state)
 	assert_true(f->rep.offline);
 
 	struct incident_context ctx = context(f);
-	ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
 	assert_false(f->rep.judged);
 	assert_int_equal(f->rep.overall, PLUGIN_UNKNOWN);
 	struct store_service st;
 	bool found = true;
-	ok(store_service_get(f->store, "a", &st, &found, &f->err), &f->err);
+	unit_ok(store_service_get(f->store, "a", &st, &found, &f->err), &f->err);
 	assert_false(found);
 }
 
@@ -144,7 +127,7 @@ static void judged_report_opens_and_resolves(void **state)
 	load(f, "");
 	struct incident_context ctx = context(f);
 	probed(f, HEALTH_DOWN, NOW);
-	ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
 	const struct monitor_service *a = &f->rep.services[0];
 	assert_true(f->rep.judged);
 	assert_int_equal(f->rep.overall, PLUGIN_CRITICAL);
@@ -161,7 +144,7 @@ static void judged_report_opens_and_resolves(void **state)
 
 	/* still down: the open incident is reported, nothing new drafted */
 	probed(f, HEALTH_DOWN, NOW + 60);
-	ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
 	a = &f->rep.services[0];
 	assert_int_equal(a->transition, HEALTH_STEADY);
 	assert_int_equal(a->event, INCIDENT_NONE);
@@ -170,7 +153,7 @@ static void judged_report_opens_and_resolves(void **state)
 
 	/* without writing: what this check would do, and the store stays as it was */
 	probed(f, HEALTH_UP, NOW + 120);
-	ok(monitor_judge(&ctx, false, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_judge(&ctx, false, &f->rep, &f->err), &f->err);
 	a = &f->rep.services[0];
 	assert_int_equal(f->rep.overall, PLUGIN_OK);
 	assert_int_equal(a->transition, HEALTH_RESOLVED);
@@ -179,11 +162,11 @@ static void judged_report_opens_and_resolves(void **state)
 	assert_int_equal(a->incident.resolved_at, NOW + 120);
 	struct store_service st;
 	bool found = false;
-	ok(store_service_get(f->store, "a", &st, &found, &f->err), &f->err);
+	unit_ok(store_service_get(f->store, "a", &st, &found, &f->err), &f->err);
 	assert_int_equal(st.health.state, HEALTH_DOWN);
 
 	probed(f, HEALTH_UP, NOW + 120);
-	ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
+	unit_ok(monitor_judge(&ctx, true, &f->rep, &f->err), &f->err);
 	a = &f->rep.services[0];
 	assert_int_equal(f->rep.overall, PLUGIN_OK);
 	assert_int_equal(a->event, INCIDENT_RESOLVED);
@@ -192,7 +175,7 @@ static void judged_report_opens_and_resolves(void **state)
 	assert_int_equal(a->incident.resolved_at, NOW + 120);
 	struct incident *open;
 	size_t open_count;
-	ok(incident_list(f->store, false, &open, &open_count, &f->err), &f->err);
+	unit_ok(incident_list(f->store, false, &open, &open_count, &f->err), &f->err);
 	free(open);
 	assert_int_equal(open_count, 0);
 }

@@ -16,11 +16,9 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
+	struct fixture *f = unit_alloc(sizeof *f);
 	f->diags = diag_new();
-	setenv("TZ", "Europe/Madrid", 1);
-	tzset();
+	unit_madrid_time();
 	*state = f;
 	return 0;
 }
@@ -368,6 +366,26 @@ static void invalid_corpus(void **state)
 	assert_true(checked >= 40);
 }
 
+/* A missing file and a folder are refused with what went wrong, the path first. */
+static void unreadable_files_say_why(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = unit_tmpdir();
+	char *missing = unit_join(dir, "no-existe.md");
+	char want[512];
+	assert_int_equal(notice_load_file(missing, &f->n, f->diags, &f->err), II_EIO);
+	assert_null(f->n);
+	snprintf(want, sizeof want, "cannot open '%s': No such file or directory", missing);
+	assert_string_equal(f->err.detail, want);
+	assert_int_equal(notice_load_file(dir, &f->n, f->diags, &f->err), II_EIO);
+	assert_null(f->n);
+	snprintf(want, sizeof want, "cannot read '%s': Is a directory", dir);
+	assert_string_equal(f->err.detail, want);
+	unit_rmtree(dir);
+	free(dir);
+	free(missing);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +404,7 @@ int main(void)
 		UNIT_TEST(rebuttal_thread_shape),
 		UNIT_TEST(word_too_long_is_reported_with_its_line),
 		UNIT_TEST(invalid_corpus),
+		UNIT_TEST(unreadable_files_say_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,27 +13,19 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->notices = unit_mkdir(f->dir, "notices");
 	f->refused = diag_new();
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
-	unit_rmtree(f->dir);
-	free(f->dir);
 	free(f->notices);
 	diag_free(f->refused);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 static void touch(struct fixture *f, const char *name)
 {

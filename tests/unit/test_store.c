@@ -16,29 +16,21 @@ struct fixture {
 	struct ii_error err;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
 	f->state_dir = unit_join(f->dir, "state");
 	f->db_path = store_path(f->state_dir);
 	assert_non_null(f->db_path);
-	*state = f;
-	return 0;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f->dir);
 	free(f->state_dir);
 	free(f->db_path);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 /* Opens the store in mode (closing it first if open); it must succeed. */
 static struct store *open_ok(struct fixture *f, enum store_mode mode)

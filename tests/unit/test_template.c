@@ -14,35 +14,25 @@ struct fixture {
 	struct template *t;
 };
 
-static int setup(void **state)
+static void init(struct fixture *f)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->dir = unit_tmpdir();
-	*state = f;
-	return 0;
+	(void)f;
 }
 
-static int teardown(void **state)
+static void fini(struct fixture *f)
 {
-	struct fixture *f = *state;
 	template_free(f->t);
 	diag_free(f->diags);
-	unit_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
 }
+
+UNIT_FIXTURE(init, fini)
 
 /* Loads len bytes of text named "alerta.txt" (replacing any template loaded before). */
 static ii_err load_bytes(struct fixture *f, const char *text, size_t len)
 {
 	template_free(f->t);
 	f->t = NULL;
-	diag_free(f->diags);
-	f->diags = diag_new();
-	assert_non_null(f->diags);
-	memset(&f->err, 0, sizeof f->err);
+	unit_renew_diags(&f->diags, &f->err);
 	return template_load_string("alerta.txt", text, len, &f->t, f->diags, &f->err);
 }
 
@@ -51,16 +41,10 @@ static ii_err load(struct fixture *f, const char *text)
 	return load_bytes(f, text, strlen(text));
 }
 
-static void print_diags(const struct fixture *f)
-{
-	for (size_t i = 0; i < diag_count(f->diags); i++)
-		print_message("  diag: %s\n", diag_at(f->diags, i));
-}
-
 static void load_ok(struct fixture *f, const char *text)
 {
 	if (load(f, text) != II_OK) {
-		print_diags(f);
+		unit_print_diags(f->diags);
 		fail_msg("template refused: '%s': %s", text, f->err.detail);
 	}
 	assert_non_null(f->t);
@@ -73,7 +57,7 @@ static void load_fails(struct fixture *f, const char *text, ...)
 {
 	ii_err rc = load(f, text);
 	if (rc != II_EDATA) {
-		print_diags(f);
+		unit_print_diags(f->diags);
 		fail_msg("template '%s' not refused as data (%d)", text, rc);
 	}
 	assert_null(f->t);
@@ -82,13 +66,13 @@ static void load_fails(struct fixture *f, const char *text, ...)
 	size_t i = 0;
 	for (const char *want; (want = va_arg(ap, const char *)); i++) {
 		if (i >= diag_count(f->diags) || strcmp(diag_at(f->diags, i), want)) {
-			print_diags(f);
+			unit_print_diags(f->diags);
 			fail_msg("diagnostic %zu: expected '%s'", i, want);
 		}
 	}
 	va_end(ap);
 	if (i != diag_count(f->diags)) {
-		print_diags(f);
+		unit_print_diags(f->diags);
 		fail_msg("expected %zu diagnostics, got %zu", i, diag_count(f->diags));
 	}
 	assert_string_equal(f->err.detail, diag_at(f->diags, 0));

@@ -2,8 +2,8 @@
 #define INCLUINFO_TESTS_UNIT_H
 
 /*
- * Shared helpers of the cmocka unit tests: temporary directories and files, and string
- * assertions with readable failure messages. Everything here is static inline so that a
+ * Shared helpers of the cmocka unit tests: the usual fixture (a temporary folder), temporary
+ * files, loading a configuration, and assertions with readable failure messages. Everything here is static inline so that a
  * test file that uses only part of it compiles without warnings. Every path returned is
  * a new string the caller frees; every helper fails the current test on error.
  */
@@ -20,9 +20,63 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include "config.h"
+#include "diag.h"
+#include "error.h"
 
 /* A test run between the test file's own setup() and teardown(). */
 #define UNIT_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+/* A new zeroed block of size bytes. */
+static inline void *unit_alloc(size_t size)
+{
+	void *p = calloc(1, size);
+	assert_non_null(p);
+	return p;
+}
+
+/*
+ * Defines the setup() and teardown() of UNIT_TEST for the test file's struct fixture,
+ * which has a char *dir: setup makes a zeroed fixture with a new temporary folder in dir,
+ * then calls init(f); teardown calls fini(f), removes the folder and frees the fixture.
+ * init and fini are the test file's own (static void, taking a struct fixture *).
+ */
+#define UNIT_FIXTURE(init, fini)                                                              \
+	static int setup(void **state)                                                        \
+	{                                                                                     \
+		struct fixture *f = unit_alloc(sizeof *f);                                    \
+		f->dir = unit_tmpdir();                                                       \
+		init(f);                                                                      \
+		*state = f;                                                                   \
+		return 0;                                                                     \
+	}                                                                                     \
+	static int teardown(void **state)                                                     \
+	{                                                                                     \
+		struct fixture *f = *state;                                                   \
+		fini(f);                                                                      \
+		unit_rmtree(f->dir);                                                          \
+		free(f->dir);                                                                 \
+		free(f);                                                                      \
+		return 0;                                                                     \
+	}
+
+/* Shows times in Madrid's zone, as the command layer sets it. */
+static inline void unit_madrid_time(void)
+{
+	setenv("TZ", "Europe/Madrid", 1);
+	tzset();
+}
+
+/* Fails the test, with the call's detail, unless rc is II_OK. */
+#define unit_ok(rc, err) unit_ok_at((rc), (err), __FILE__, __LINE__)
+
+static inline void unit_ok_at(ii_err rc, const struct ii_error *err, const char *file, int line)
+{
+	if (rc != II_OK)
+		fail_msg("%s:%d: call failed (%d): %s", file, line, rc, err->detail);
+}
 
 /* dir/name */
 static inline char *unit_join(const char *dir, const char *name)
@@ -89,6 +143,31 @@ static inline char *unit_write_file(const char *dir, const char *name, const cha
 	char *path = unit_join(dir, name);
 	unit_write(path, text);
 	return path;
+}
+
+/* Replaces *diags with a new, empty list and clears *err, before a call that fills them. */
+static inline void unit_renew_diags(struct diag_list **diags, struct ii_error *err)
+{
+	diag_free(*diags);
+	*diags = diag_new();
+	assert_non_null(*diags);
+	memset(err, 0, sizeof *err);
+}
+
+/* Prints every diagnostic of diags, for a failing test. */
+static inline void unit_print_diags(const struct diag_list *diags)
+{
+	for (size_t i = 0; i < diag_count(diags); i++)
+		print_message("  diag: %s\n", diag_at(diags, i));
+}
+
+/* Writes text to dir/incluinfo.conf and loads it into *cfg, which must succeed. */
+static inline void unit_config_load(const char *dir, const char *text, struct config **cfg,
+				    struct diag_list *diags, struct ii_error *err)
+{
+	char *path = unit_write_file(dir, "incluinfo.conf", text);
+	unit_ok(config_load(path, cfg, diags, err), err);
+	free(path);
 }
 
 /* A new string of n copies of c. */
