@@ -165,6 +165,22 @@ test_count_batch_blocks() {
 	assert_eq "$expected" "$got" 'every line in its place'
 }
 
+# Escaped lines are decoded as cJSON decodes them: the simple escapes, \u escapes and
+# surrogate pairs, and a lone surrogate or unknown escape is not a string.
+test_count_batch_escapes() {
+	count_lines '"a\u00e9\/b"' '"\ud83d\ude00 \uD83D\uDE00"' '"tab\there\nline \\ \""' '"\ud83d"' \
+		'"\ude00x"' '"\q"' '"\u12"' '"ab\"'
+	assert_rc 65
+	local expected=(4 5 17 'line 4: not a JSON string' 'line 5: not a JSON string'
+		'line 6: not a JSON string' 'line 7: not a JSON string' 'line 8: not a JSON string')
+	local i line
+	for i in "${!expected[@]}"; do
+		line=$(sed -n "$((i + 1))p" <<<"$OUT")
+		assert_eq "${expected[i]}" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
+			"output line $((i + 1))"
+	done
+}
+
 test_count_batch_long_line() {
 	{
 		printf '"'
