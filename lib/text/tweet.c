@@ -256,6 +256,14 @@ static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t,
 	return rc;
 }
 
+/* Sixteen ASCII bytes to units, in a loop the compiler vectorises: restrict tells it the
+ * two cannot overlap. */
+static inline void widen16(uint16_t *restrict to, const uint8_t *restrict from)
+{
+	for (size_t k = 0; k < 16; k++)
+		to[k] = from[k];
+}
+
 /* Decodes and checks the UTF-8 text into NFC UTF-16 units; *original_units is the text's
  * length in UTF-16 before normalisation. */
 static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *original_units,
@@ -270,13 +278,12 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	for (size_t i = 0; i < len;) {
 		if (s[i] < 0x80) {
 			size_t start = i;
-			/* eight bytes at a time while they are all ASCII */
-			for (uint64_t word; i + 8 <= len; i += 8, t->n += 8) {
-				memcpy(&word, s + i, sizeof word);
-				if (word & 0x8080808080808080u)
+			/* sixteen bytes at a time while they are all ASCII */
+			for (uint64_t w[2]; i + 16 <= len; i += 16, t->n += 16) {
+				memcpy(w, s + i, sizeof w);
+				if ((w[0] | w[1]) & 0x8080808080808080u)
 					break;
-				for (size_t k = 0; k < 8; k++)
-					t->u[t->n + k] = s[i + k];
+				widen16(t->u + t->n, s + i);
 			}
 			while (i < len && s[i] < 0x80)
 				t->u[t->n++] = s[i++];
@@ -455,6 +462,12 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 			for (; i < stop; i++) {
 				if (u[i] < 0x80) { /* the common case: a run of ASCII at once */
 					size_t run = i + 1;
+					/* four units at a time */
+					for (uint64_t w; run + 4 <= stop; run += 4) {
+						memcpy(&w, u + run, sizeof w);
+						if (w & 0xFF80FF80FF80FF80u)
+							break;
+					}
 					while (run < stop && u[run] < 0x80)
 						run++;
 					tally_ascii(&sum, i, run);
