@@ -122,13 +122,14 @@ static inline bool has_word(const uint16_t *u, size_t lim, size_t at, const char
 	return at < lim && fold(u[at]) == fold((uint16_t)word[0]) && has_word_rest(u, lim, at, word);
 }
 
-/* Per text: where each run of domain characters and '-' (and '_') that starts at a
- * position ends, so that trying a URL at every position stays linear; room for the
- * label ends of one domain; and the last domains found, by where they start. */
+/* Per text: room for the label ends of one domain; the run of label characters before
+ * the dot whose candidates are being tried, whose labels end at that dot; and the last
+ * domains found, by where they start. */
 enum { DOMAIN_MEMO = 16 };
 struct scratch {
-	size_t *pos, *run_dash, *run_under;
-	size_t last_dot; /* no label, so no URL, starts at or after it: the runs stop there */
+	size_t *pos;
+	size_t run, dot;      /* the run [run, dot) */
+	size_t last_underscore; /* the last '_' of the run, or NONE */
 	struct {
 		size_t at, end; /* domain_at(at) is end; at is NONE when the slot is empty */
 	} memo[DOMAIN_MEMO];
@@ -136,12 +137,23 @@ struct scratch {
 
 /* validSubdomain (underscore allowed) or validDomainName: a run of domain characters and
  * '-' (and '_'), starting and ending with a domain character, then '.'. Returns the
- * position after the dot. */
+ * position after the dot. In the current run the end is known, so trying each of its
+ * positions stays linear; elsewhere the run is read. */
 static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t p, bool underscore)
 {
-	if (p >= w->last_dot || !in_class(URL_DOMAIN, u[p]))
+	if (p >= n || !in_class(URL_DOMAIN, u[p]))
 		return NONE;
-	size_t q = underscore ? w->run_under[p] : w->run_dash[p];
+	size_t q;
+	if (p >= w->run && p < w->dot) {
+		/* a domain name's run stops at the run's next '_' */
+		if (!underscore && w->last_underscore != NONE && p <= w->last_underscore)
+			return NONE;
+		q = w->dot;
+	} else {
+		unsigned bit = underscore ? LABEL_UNDERSCORE : LABEL_DASH;
+		for (q = p + 1; q < n && class_bits[u[q]] >> bit & 1;)
+			q++;
+	}
 	if (!in_class(URL_DOMAIN, u[q - 1]) || q >= n || u[q] != '.')
 		return NONE;
 	return q + 1;
@@ -572,44 +584,35 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 {
 	*out = (struct tweet_url_list){0};
 	pthread_once(&tables_once, fill_tables);
-	/* every URL has a dot in its domain (the package gives up at once without one too),
-	 * so none starts at or after the last dot */
-	size_t last_dot = n;
-	while (last_dot > 0 && u[last_dot - 1] != '.')
-		last_dot--;
-	if (last_dot-- == 0)
-		return II_OK;
 	/*
 	 * Where a match can start: the domain's first label runs up to a dot, so a URL
 	 * without a protocol starts inside the run of label characters before some dot; with
 	 * one, the protocol ends just where such a run starts. The search goes from dot to
 	 * dot and tries only those positions, in the order the regex would; every other
-	 * position fails url_at at once. The label runs are only needed from the first
-	 * candidate on.
+	 * position fails url_at at once. (Every URL has a dot in its domain: the package gives
+	 * up at once without one too.)
 	 */
-	size_t first_dot = next_dot(u, 0, last_dot + 1), first_run = first_dot;
-	while (first_run > 0 && label_unit(u[first_run - 1]))
-		first_run--;
-	size_t fill_from = first_run > 8 ? first_run - 8 : 0;
-	size_t size = last_dot + 2; /* each array; a domain has fewer labels than that */
-	size_t local[3 * LOCAL_UNITS], *mem = local;
-	if (size > LOCAL_UNITS && !(mem = malloc(3 * size * sizeof *mem)))
+	size_t dot = next_dot(u, 0, n);
+	if (dot == n)
+		return II_OK;
+	size_t size = n + 2; /* a domain has fewer labels than that */
+	size_t local[LOCAL_UNITS], *mem = local;
+	if (size > LOCAL_UNITS && !(mem = malloc(size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, mem + size, mem + 2 * size, last_dot, {{0, 0}}};
+	struct scratch w = {mem, 0, 0, NONE, {{0, 0}}};
 	for (size_t i = 0; i < DOMAIN_MEMO; i++)
 		w.memo[i].at = NONE;
-	/* the run ends carried in registers: each step does not wait for the last store */
-	for (size_t i = last_dot + 1, dash = last_dot, under = last_dot; i-- > fill_from;) {
-		uint16_t bits = class_bits[u[i]];
-		dash = bits >> LABEL_DASH & 1 ? dash : i;
-		under = bits >> LABEL_UNDERSCORE & 1 ? under : i;
-		w.run_dash[i] = dash;
-		w.run_under[i] = under;
-	}
 	struct scratch *scratch = &w;
 	ii_err rc = II_OK;
 	size_t p = 0; /* the regex's lastIndex: the preceding character of a match is at or after it */
-	for (size_t dot = first_dot, run = first_run; dot <= last_dot && rc == II_OK;) {
+	while (dot < n && rc == II_OK) {
+		size_t run = dot;
+		w.last_underscore = NONE;
+		for (; run > 0 && label_unit(u[run - 1]); run--)
+			if (u[run - 1] == '_' && w.last_underscore == NONE)
+				w.last_underscore = run - 1;
+		w.run = run;
+		w.dot = dot;
 		/* a protocol that ends where the run starts, then the run */
 		size_t s = run >= 8 && has_word(u, n, run - 8, "https://") ? run - 8 :
 			   run >= 7 && has_word(u, n, run - 7, "http://")  ? run - 7 : run;
@@ -631,9 +634,7 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 				p = m.end;
 			}
 		}
-		dot = next_dot(u, dot + 1, last_dot + 1);
-		for (run = dot; run > 0 && label_unit(u[run - 1]);)
-			run--;
+		dot = next_dot(u, dot + 1, n);
 	}
 	if (mem != local)
 		free(mem);
