@@ -17,6 +17,18 @@ count_lines() {
 	RUN_STDIN=$T/in run count --batch
 }
 
+# outputs_are VALUE...: each line of $OUT in turn is a count whose weightedLength is VALUE,
+# or an error whose message is VALUE
+outputs_are() {
+	local i=0 value line
+	for value in "$@"; do
+		i=$((i + 1))
+		line=$(sed -n "${i}p" <<<"$OUT")
+		assert_eq "$value" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
+			"output line $i"
+	done
+}
+
 test_count_plain() {
 	count_text 'Hi http://test.co'
 	assert_rc 0
@@ -144,12 +156,7 @@ test_count_batch_bad_lines() {
 		'line 5: not a JSON string' 'line 6: U+0000 (\u0000) is not counted'
 		'line 7: not a JSON string' 'line 8: not a JSON string' 4
 	)
-	local i line
-	for i in "${!expected[@]}"; do
-		line=$(sed -n "$((i + 1))p" <<<"$OUT")
-		assert_eq "${expected[i]}" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
-			"output line $((i + 1))"
-	done
+	outputs_are "${expected[@]}"
 }
 
 # --batch counts blocks of 4,096 lines in two halves on two threads: across several
@@ -173,12 +180,7 @@ test_count_batch_escapes() {
 	assert_rc 65
 	local expected=(4 5 17 'line 4: not a JSON string' 'line 5: not a JSON string'
 		'line 6: not a JSON string' 'line 7: not a JSON string' 'line 8: not a JSON string')
-	local i line
-	for i in "${!expected[@]}"; do
-		line=$(sed -n "$((i + 1))p" <<<"$OUT")
-		assert_eq "${expected[i]}" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
-			"output line $((i + 1))"
-	done
+	outputs_are "${expected[@]}"
 }
 
 test_count_batch_long_line() {
