@@ -362,7 +362,8 @@ static int count_batch(void)
 				if (halves[h].threaded)
 					pthread_join(halves[h].thread, NULL);
 				oom |= halves[h].out.failed;
-				fwrite(halves[h].out.buf, 1, halves[h].out.len, stdout);
+				if (halves[h].out.len) /* an empty half may have no buffer yet */
+					fwrite(halves[h].out.buf, 1, halves[h].out.len, stdout);
 				halves[h].out.len = 0;
 				if (halves[h].status != EXIT_OK)
 					status = halves[h].status;
