@@ -1,9 +1,11 @@
 #include "probe.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 struct transfer {
 	CURL *easy;
@@ -193,7 +195,61 @@ static bool finish(struct transfer *t, CURLcode code)
 	return false;
 }
 
-static ii_err drive(CURLM *multi, struct ii_error *e)
+/* The descriptors open now, or a guess when /proc cannot say. */
+static size_t open_descriptors(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 64;
+	size_t count = 0;
+	for (struct dirent *entry; (entry = readdir(dir));)
+		count += entry->d_name[0] != '.';
+	closedir(dir);
+	return count > 0 ? count - 1 : 0; /* the directory's own */
+}
+
+/*
+ * How many probes may have a connection open at once. Each takes a socket, and while its
+ * name resolves libcurl's resolver thread a socket pair more; the process's soft limit of
+ * open files (often 1,024) is raised towards the hard one as far as the probes need, and
+ * when even that is not enough the others wait for a free slot instead of failing.
+ */
+enum { DESCRIPTORS_PER_PROBE = 3, DESCRIPTORS_SPARE = 16 };
+static size_t probe_slots(size_t count)
+{
+	struct rlimit lim;
+	if (count == 0 || getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY)
+		return count;
+	size_t fixed = open_descriptors() + DESCRIPTORS_SPARE;
+	rlim_t want = (rlim_t)(fixed + count * DESCRIPTORS_PER_PROBE);
+	if (lim.rlim_cur < want) {
+		struct rlimit raised = lim;
+		raised.rlim_cur = lim.rlim_max == RLIM_INFINITY || want < lim.rlim_max ? want : lim.rlim_max;
+		if (raised.rlim_cur > lim.rlim_cur && setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			lim.rlim_cur = raised.rlim_cur;
+	}
+	if (lim.rlim_cur >= want)
+		return count;
+	size_t slots = lim.rlim_cur > fixed ? (size_t)(lim.rlim_cur - fixed) / DESCRIPTORS_PER_PROBE : 0;
+	return slots > 0 ? slots : 1;
+}
+
+/* The probes not started yet: transfers[next..count) wait for a slot. */
+struct queue {
+	struct transfer *transfers;
+	size_t next, count;
+};
+
+/* Starts the next waiting probe, if any. Its timeout runs from here: libcurl counts it
+ * from the transfer's start, and a waiting probe has not started. */
+static CURLMcode start_next(CURLM *multi, struct queue *q)
+{
+	if (q->next >= q->count)
+		return CURLM_OK;
+	return curl_multi_add_handle(multi, q->transfers[q->next++].easy);
+}
+
+static ii_err drive(CURLM *multi, struct queue *queue, struct ii_error *e)
 {
 	int running = 1;
 	while (running) {
@@ -213,12 +269,16 @@ static ii_err drive(CURLM *multi, struct ii_error *e)
 			CURLcode code = msg->data.result;
 			curl_multi_remove_handle(multi, t->easy);
 			if (finish(t, code)) {
+				/* the retry keeps the slot */
 				restart(t);
 				t->result->attempts++;
-				if (curl_multi_add_handle(multi, t->easy) != CURLM_OK)
-					return ii_fail(e, II_EINTERNAL, "probing failed: cannot retry");
-				running = 1;
+				mc = curl_multi_add_handle(multi, t->easy);
+			} else {
+				mc = start_next(multi, queue);
 			}
+			if (mc != CURLM_OK)
+				return ii_fail(e, II_EINTERNAL, "probing failed: %s", curl_multi_strerror(mc));
+			running = 1;
 		}
 	}
 	return II_OK;
@@ -232,6 +292,7 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 	memset(results, 0, count * sizeof *results);
 	struct transfer *transfers = calloc(count ? count : 1, sizeof *transfers);
 	CURLM *multi = curl_multi_init();
+	struct queue queue = {transfers, 0, count};
 	ii_err rc = II_OK;
 	if (!transfers || !multi) {
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
@@ -242,12 +303,19 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 		t->request = &requests[i];
 		t->result = &results[i];
 		t->result->attempts = 1;
-		if (!setup(t) || curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
+		if (!setup(t)) {
 			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'", requests[i].url);
 			goto out;
 		}
 	}
-	rc = drive(multi, e);
+	for (size_t slots = probe_slots(count); queue.next < slots;) {
+		if (start_next(multi, &queue) != CURLM_OK) {
+			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'",
+				     requests[queue.next - 1].url);
+			goto out;
+		}
+	}
+	rc = drive(multi, &queue, e);
 out:
 	for (size_t i = 0; transfers && i < count; i++) {
 		if (transfers[i].easy) {

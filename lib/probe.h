@@ -2,7 +2,9 @@
 #define INCLUINFO_PROBE_H
 
 /*
- * HTTP(S) probes, all run at the same time with libcurl's multi interface. The caller
+ * HTTP(S) probes, run at the same time with libcurl's multi interface: all of them, or as
+ * many as the open-file limit allows, the others waiting for a free slot (probe_run()
+ * raises the process's soft RLIMIT_NOFILE towards the hard one first). The caller
  * owns the request array and the strings it points to; probe_run() fills the caller's
  * result array, whose bodies the caller releases with probe_result_free().
  * TLS verification is always on: a request can only add a CA file.

@@ -161,6 +161,40 @@ ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, stru
 		       : store_fail(s, e, "prepare a query");
 }
 
+/* store_prepare() for a statement run again and again: the cached one with the same
+ * text, or a new one that takes a slot. Released with run_cached() or sqlite3_reset(). */
+static ii_err prepare_cached(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e)
+{
+	sqlite3_stmt **slot = NULL;
+	for (size_t i = 0; i < STORE_CACHED_STATEMENTS; i++) {
+		if (!s->cached[i]) {
+			slot = slot ? slot : &s->cached[i];
+		} else if (!strcmp(sqlite3_sql(s->cached[i]), sql)) {
+			*stmt = s->cached[i];
+			return II_OK;
+		}
+	}
+	if (!slot) {
+		slot = &s->cached[s->next_evicted++ % STORE_CACHED_STATEMENTS];
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+		return store_fail(s, e, "prepare a query");
+	*slot = *stmt;
+	return II_OK;
+}
+
+/* store_run() for a statement of prepare_cached(): reset for the next call, its bound
+ * strings (often the caller's, SQLITE_STATIC) let go. */
+static ii_err run_cached(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e)
+{
+	ii_err err = sqlite3_step(stmt) == SQLITE_DONE ? II_OK : store_fail(s, e, doing);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return err;
+}
+
 ii_err store_run(struct store *s, sqlite3_stmt *stmt, const char *doing, struct ii_error *e)
 {
 	int rc = sqlite3_step(stmt);
@@ -220,9 +254,10 @@ ii_err store_query_one(struct store *s, const char *sql, const char *key,
 {
 	*found = false;
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare_texts(s, sql, &stmt, e, key, NULL);
+	ii_err rc = prepare_cached(s, sql, &stmt, e);
 	if (rc)
 		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		*found = true;
@@ -230,7 +265,8 @@ ii_err store_query_one(struct store *s, const char *sql, const char *key,
 	} else if (step != SQLITE_DONE) {
 		rc = store_fail(s, e, doing);
 	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	return rc;
 }
 
@@ -397,6 +433,8 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < STORE_CACHED_STATEMENTS; i++)
+		sqlite3_finalize(s->cached[i]);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -450,7 +488,7 @@ ii_err store_service_put(struct store *s, const char *id, const struct store_ser
 			 struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
+	ii_err rc = prepare_cached(s,
 			    "INSERT OR REPLACE INTO service (id, state, since, failures, successes,"
 			    " first_failure, first_success, last_check, last_result, last_reason,"
 			    " last_http_status, last_time_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -470,14 +508,14 @@ ii_err store_service_put(struct store *s, const char *id, const struct store_ser
 	sqlite3_bind_text(stmt, 10, in->last_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 11, in->last_http_status);
 	sqlite3_bind_int64(stmt, 12, in->last_time_ms);
-	return store_run(s, stmt, "save a service's state", e);
+	return run_cached(s, stmt, "save a service's state", e);
 }
 
 ii_err store_probe_add(struct store *s, const char *service, time_t at, enum health result,
 		       long http_status, long time_ms, const char *reason, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
+	ii_err rc = prepare_cached(s,
 			    "INSERT INTO probe (service, at, result, http_status, time_ms, reason)"
 			    " VALUES (?,?,?,?,?,?)",
 			    &stmt, e);
@@ -489,7 +527,7 @@ ii_err store_probe_add(struct store *s, const char *service, time_t at, enum hea
 	sqlite3_bind_int64(stmt, 4, http_status);
 	sqlite3_bind_int64(stmt, 5, time_ms);
 	sqlite3_bind_text(stmt, 6, reason, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "record a probe", e);
+	return run_cached(s, stmt, "record a probe", e);
 }
 
 ii_err store_probe_failing(struct store *s, const char *service, long max, long *count,

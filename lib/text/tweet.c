@@ -19,11 +19,10 @@
 /* Configuration v3, in hundredths as the library scales it. */
 enum { SCALE = 100, LIGHT_WEIGHT = 100, DEFAULT_WEIGHT = 200, URL_LENGTH = 23 };
 
-static int unit_weight(uint16_t u)
+static bool light_unit(uint16_t u)
 {
-	bool light = u <= 0x10FF || (u >= 0x2000 && u <= 0x200D) || (u >= 0x2010 && u <= 0x201F) ||
-		     (u >= 0x2032 && u <= 0x2037);
-	return light ? LIGHT_WEIGHT : DEFAULT_WEIGHT;
+	return u <= 0x10FF || (u >= 0x2000 && u <= 0x200D) || (u >= 0x2010 && u <= 0x201F) ||
+	       (u >= 0x2032 && u <= 0x2037);
 }
 
 static bool invalid_unit(uint16_t u)
@@ -52,6 +51,10 @@ static bool low_surrogate(uint16_t u)
  * once per process (a few milliseconds), so that it follows utf8proc's Unicode version.
  */
 #define CODE_POINTS 0x110000
+/* utf8proc's data has no combining mark and no decomposition from plane 3 on (CJK, tags,
+ * private use: tests/unit/test_tweet.c checks it against the linked library), so the
+ * search stops there: the rest was a quarter of a small count's time. */
+#define FIRST_PLAIN_CODE_POINT 0x30000
 #define MAX_DECOMPOSITION 8
 static uint64_t unstable_bits[CODE_POINTS / 64];
 static pthread_once_t unstable_once = PTHREAD_ONCE_INIT;
@@ -66,9 +69,19 @@ static bool unstable(utf8proc_int32_t c)
 	return unstable_bits[c >> 6] >> (c & 63) & 1;
 }
 
+/* What the loops below ask of nearly every unit, in one load: whether it is a stable
+ * character's (a BMP one), may start an emoji or is a keycap's mark, and weighs light. */
+enum { UNIT_UNSTABLE = 1, UNIT_EMOJI_START = 2, UNIT_KEYCAP_MARK = 4, UNIT_LIGHT = 8 };
+static uint8_t unit_flags[0x10000];
+
+static bool emoji_may_start(uint16_t unit)
+{
+	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
+}
+
 static void find_unstable(void)
 {
-	for (utf8proc_int32_t c = 0; c < CODE_POINTS; c++) {
+	for (utf8proc_int32_t c = 0; c < FIRST_PLAIN_CODE_POINT; c++) {
 		const utf8proc_property_t *p = utf8proc_get_property(c);
 		if (p->combining_class) {
 			mark_unstable(c);
@@ -92,6 +105,16 @@ static void find_unstable(void)
 		if (m != 1 || d[0] != c)
 			mark_unstable(c); /* NFC does not give it back */
 	}
+	for (unsigned u = 0; u < 0x10000; u++)
+		unit_flags[u] = (uint8_t)(unstable((utf8proc_int32_t)u) * UNIT_UNSTABLE |
+					  emoji_may_start((uint16_t)u) * UNIT_EMOJI_START |
+					  (u == 0xFE0F || u == 0x20E3) * UNIT_KEYCAP_MARK |
+					  light_unit((uint16_t)u) * UNIT_LIGHT);
+}
+
+static bool unstable_character(utf8proc_int32_t c)
+{
+	return c < 0x10000 ? unit_flags[c] & UNIT_UNSTABLE : unstable(c);
 }
 
 /* utf8proc_iterate()'s strict decoding (no overlong form, no surrogate, nothing past
@@ -155,11 +178,6 @@ static void units_free(struct units *t)
 		free(t->u);
 }
 
-static bool emoji_may_start(uint16_t unit)
-{
-	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
-}
-
 /* Appends one code point; the caller has reserved room. An emoji can start only at a
  * non-ASCII character that may start one, or just before U+FE0F or U+20E3, which an
  * ASCII emoji, a keycap, needs (lib/text/gen/emoji_data.js checks that): the span of those
@@ -167,8 +185,9 @@ static bool emoji_may_start(uint16_t unit)
 static inline void units_put(struct units *t, utf8proc_int32_t cp)
 {
 	uint16_t lead = cp >= 0x10000 ? (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)) : (uint16_t)cp;
-	bool keycap_mark = cp == 0xFE0F || cp == 0x20E3;
-	if (keycap_mark || emoji_may_start(lead)) {
+	unsigned flags = unit_flags[lead];
+	if (flags & (UNIT_EMOJI_START | UNIT_KEYCAP_MARK)) {
+		bool keycap_mark = flags & UNIT_KEYCAP_MARK;
 		size_t from = keycap_mark && t->n > 0 ? t->n - 1 : t->n;
 		if (t->emoji_to == 0 || from < t->emoji_from)
 			t->emoji_from = from;
@@ -256,6 +275,14 @@ static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t,
 	return rc;
 }
 
+/* Sixteen ASCII bytes to units, in a loop the compiler vectorises: restrict tells it the
+ * two cannot overlap. */
+static inline void widen16(uint16_t *restrict to, const uint8_t *restrict from)
+{
+	for (size_t k = 0; k < 16; k++)
+		to[k] = from[k];
+}
+
 /* Decodes and checks the UTF-8 text into NFC UTF-16 units; *original_units is the text's
  * length in UTF-16 before normalisation. */
 static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *original_units,
@@ -270,13 +297,12 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	for (size_t i = 0; i < len;) {
 		if (s[i] < 0x80) {
 			size_t start = i;
-			/* eight bytes at a time while they are all ASCII */
-			for (uint64_t word; i + 8 <= len; i += 8, t->n += 8) {
-				memcpy(&word, s + i, sizeof word);
-				if (word & 0x8080808080808080u)
+			/* sixteen bytes at a time while they are all ASCII */
+			for (uint64_t w[2]; i + 16 <= len; i += 16, t->n += 16) {
+				memcpy(w, s + i, sizeof w);
+				if ((w[0] | w[1]) & 0x8080808080808080u)
 					break;
-				for (size_t k = 0; k < 8; k++)
-					t->u[t->n + k] = s[i + k];
+				widen16(t->u + t->n, s + i);
 			}
 			while (i < len && s[i] < 0x80)
 				t->u[t->n++] = s[i++];
@@ -290,7 +316,7 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 		if (!k)
 			return ii_fail(e, II_EDATA, "invalid UTF-8 at byte %zu", i);
 		original += cp >= 0x10000 ? 2 : 1;
-		if (!unstable(cp)) {
+		if (!unstable_character(cp)) {
 			segment = i;
 			segment_unit = t->n;
 			units_put(t, cp);
@@ -303,7 +329,7 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 			k = decode_utf8(s + end, len - end, &cp);
 			if (!k)
 				return ii_fail(e, II_EDATA, "invalid UTF-8 at byte %zu", end);
-			if (!unstable(cp))
+			if (!unstable_character(cp))
 				break;
 			original += cp >= 0x10000 ? 2 : 1;
 			end += k;
@@ -366,7 +392,7 @@ struct emoji_scan {
 static void emoji_find(struct emoji_scan *scan, const uint16_t *u, size_t n, size_t until)
 {
 	size_t i = scan->next, end = 0;
-	while (i < until && !(emoji_may_start(u[i]) && (end = emoji_at(u, n, i))))
+	while (i < until && !(unit_flags[u[i]] & UNIT_EMOJI_START && (end = emoji_at(u, n, i))))
 		i++;
 	if (!end)
 		i = n;
@@ -455,6 +481,12 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 			for (; i < stop; i++) {
 				if (u[i] < 0x80) { /* the common case: a run of ASCII at once */
 					size_t run = i + 1;
+					/* four units at a time */
+					for (uint64_t w; run + 4 <= stop; run += 4) {
+						memcpy(&w, u + run, sizeof w);
+						if (w & 0xFF80FF80FF80FF80u)
+							break;
+					}
 					while (run < stop && u[run] < 0x80)
 						run++;
 					tally_ascii(&sum, i, run);
@@ -463,7 +495,7 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 				}
 				if (i + 1 < n && high_surrogate(u[i]) && low_surrogate(u[i + 1]))
 					i++;
-				tally_add(&sum, u[i], i, unit_weight(u[i]));
+				tally_add(&sum, u[i], i, unit_flags[u[i]] & UNIT_LIGHT ? LIGHT_WEIGHT : DEFAULT_WEIGHT);
 			}
 		}
 	}

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "url_data.h"
 
@@ -27,17 +28,27 @@ static uint16_t class_bits[0x10000];
  * with '_' (subdomains allow it). */
 enum { LABEL_DASH = URL_CLASS_COUNT, LABEL_UNDERSCORE };
 _Static_assert(LABEL_UNDERSCORE < 16, "one uint16_t per unit holds every class");
-/* Where the ASCII TLDs of each first unit are in url_ascii_tlds: [from, to). */
-static struct {
-	uint16_t from, to;
-} ascii_tlds_by_first[0x80];
-/* The ASCII units that start one of url_other_tlds (vermögensberatung…). */
-static bool other_tld_starts[0x80];
+/* The ASCII TLDs (about 1,400) by a hash of their units (open addressing, index + 1, 0
+ * for none): an
+ * ASCII run after a dot is looked up once, in a few steps. */
+enum { TLD_HASH_SIZE = 4096 };
+static uint16_t ascii_tld_hash[TLD_HASH_SIZE];
+/* The ASCII units that start one of url_other_tlds (vermögensberatung…), and those that
+ * start any TLD, folded. */
+static bool other_tld_starts[0x80], tld_starts[0x80];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static bool in_class(unsigned id, uint16_t c)
 {
 	return class_bits[c] >> id & 1;
+}
+
+static unsigned tld_hash(const uint16_t *units, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ units[k]) * 16777619u;
+	return (h ^ h >> 15) % TLD_HASH_SIZE;
 }
 
 static void fill_tables(void)
@@ -50,22 +61,21 @@ static void fill_tables(void)
 		bool dash = in_class(URL_DOMAIN, (uint16_t)c) || c == '-';
 		class_bits[c] |= (uint16_t)(dash << LABEL_DASH | (dash || c == '_') << LABEL_UNDERSCORE);
 	}
-	for (unsigned i = url_ascii_tlds_count; i-- > 0;) {
-		uint16_t first = url_ascii_tlds[i].units[0];
-		if (ascii_tlds_by_first[first].to == 0)
-			ascii_tlds_by_first[first].to = (uint16_t)(i + 1);
-		ascii_tlds_by_first[first].from = (uint16_t)i;
+	for (unsigned i = 0; i < url_ascii_tlds_count; i++) {
+		unsigned h = tld_hash(url_ascii_tlds[i].units, url_ascii_tlds[i].len);
+		while (ascii_tld_hash[h])
+			h = (h + 1) % TLD_HASH_SIZE;
+		ascii_tld_hash[h] = (uint16_t)(i + 1);
+		tld_starts[url_ascii_tlds[i].units[0]] = true;
 	}
 	for (unsigned i = 0; i < url_other_tlds_count; i++)
 		if (url_other_tlds[i].units[0] < 0x80)
-			other_tld_starts[url_other_tlds[i].units[0]] = true;
+			other_tld_starts[url_other_tlds[i].units[0]] = tld_starts[url_other_tlds[i].units[0]] = true;
 }
 
-/* What JavaScript compares under the 'i' flag. */
-static uint16_t fold(uint16_t c)
+/* What JavaScript compares under the 'i' flag, beyond ASCII. */
+static uint16_t fold_other(uint16_t c)
 {
-	if (c < 0x80)
-		return c >= 'a' && c <= 'z' ? (uint16_t)(c - 32) : c;
 	unsigned lo = 0, hi = url_fold_count;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
@@ -79,6 +89,14 @@ static uint16_t fold(uint16_t c)
 	return c;
 }
 
+/* What JavaScript compares under the 'i' flag; ASCII, nearly every unit asked about, inline. */
+static inline uint16_t fold(uint16_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? (uint16_t)(c - 32) : c;
+	return fold_other(c);
+}
+
 static bool is_digit(uint16_t c)
 {
 	return c >= '0' && c <= '9';
@@ -89,31 +107,53 @@ static bool is_alnum(uint16_t c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Whether the ASCII word is at `at`, in any case ('i' folds no other unit onto ASCII). */
-static bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
+/* Whether the ASCII word is at `at`, in any case ('i' folds no other unit onto ASCII);
+ * the first unit, which rules out nearly every position asked about, inline. */
+static bool has_word_rest(const uint16_t *u, size_t lim, size_t at, const char *word)
 {
-	for (size_t k = 0; word[k]; k++)
+	for (size_t k = 1; word[k]; k++)
 		if (at + k >= lim || u[at + k] >= 0x80 || fold(u[at + k]) != fold((uint16_t)word[k]))
 			return false;
 	return true;
 }
 
-/* Per text: where each run of domain characters and '-' (and '_') that starts at a
- * position ends, so that trying a URL at every position stays linear; and room for the
- * label ends of one domain. */
+static inline bool has_word(const uint16_t *u, size_t lim, size_t at, const char *word)
+{
+	return at < lim && fold(u[at]) == fold((uint16_t)word[0]) && has_word_rest(u, lim, at, word);
+}
+
+/* Per text: room for the label ends of one domain; the run of label characters before
+ * the dot whose candidates are being tried, whose labels end at that dot; and the last
+ * domains found, by where they start. */
+enum { DOMAIN_MEMO = 16 };
 struct scratch {
-	size_t *pos, *run_dash, *run_under;
-	size_t last_dot; /* no label, so no URL, starts at or after it: the runs stop there */
+	size_t *pos;
+	size_t run, dot;      /* the run [run, dot) */
+	size_t last_underscore; /* the last '_' of the run, or NONE */
+	struct {
+		size_t at, end; /* domain_at(at) is end; at is NONE when the slot is empty */
+	} memo[DOMAIN_MEMO];
 };
 
 /* validSubdomain (underscore allowed) or validDomainName: a run of domain characters and
  * '-' (and '_'), starting and ending with a domain character, then '.'. Returns the
- * position after the dot. */
+ * position after the dot. In the current run the end is known, so trying each of its
+ * positions stays linear; elsewhere the run is read. */
 static size_t label(const struct scratch *w, const uint16_t *u, size_t n, size_t p, bool underscore)
 {
-	if (p >= w->last_dot || !in_class(URL_DOMAIN, u[p]))
+	if (p >= n || !in_class(URL_DOMAIN, u[p]))
 		return NONE;
-	size_t q = underscore ? w->run_under[p] : w->run_dash[p];
+	size_t q;
+	if (p >= w->run && p < w->dot) {
+		/* a domain name's run stops at the run's next '_' */
+		if (!underscore && w->last_underscore != NONE && p <= w->last_underscore)
+			return NONE;
+		q = w->dot;
+	} else {
+		unsigned bit = underscore ? LABEL_UNDERSCORE : LABEL_DASH;
+		for (q = p + 1; q < n && class_bits[u[q]] >> bit & 1;)
+			q++;
+	}
 	if (!in_class(URL_DOMAIN, u[q - 1]) || q >= n || u[q] != '.')
 		return NONE;
 	return q + 1;
@@ -131,14 +171,6 @@ static bool tld_fits(const struct url_tld *t, const uint16_t *u, size_t lim, siz
 	return q + t->len == lim || in_class(URL_TLD_FOLLOW, u[q + t->len]);
 }
 
-static int compare_units(const uint16_t *a, size_t a_len, const uint16_t *b, size_t b_len)
-{
-	for (size_t k = 0; k < a_len && k < b_len; k++)
-		if (a[k] != b[k])
-			return a[k] < b[k] ? -1 : 1;
-	return a_len < b_len ? -1 : a_len > b_len;
-}
-
 /* (?:validGTLD|validCCTLD) at q, the text ending at lim: the TLD of lowest rank that fits. */
 static size_t tld_in_lists(const uint16_t *u, size_t lim, size_t q)
 {
@@ -152,20 +184,13 @@ static size_t tld_in_lists(const uint16_t *u, size_t lim, size_t q)
 		len++;
 	}
 	if (len > 0 && run[0] < 0x80 && (q + len == lim || in_class(URL_TLD_FOLLOW, u[q + len]))) {
-		unsigned lo = ascii_tlds_by_first[run[0]].from, hi = ascii_tlds_by_first[run[0]].to;
-		while (lo < hi) {
-			unsigned mid = (lo + hi) / 2;
-			const struct url_tld *t = &url_ascii_tlds[mid];
-			int c = compare_units(t->units, t->len, run, len);
-			if (c == 0) {
+		for (unsigned h = tld_hash(run, len); ascii_tld_hash[h]; h = (h + 1) % TLD_HASH_SIZE) {
+			const struct url_tld *t = &url_ascii_tlds[ascii_tld_hash[h] - 1];
+			if (t->len == len && !memcmp(t->units, run, len * sizeof run[0])) {
 				best = t->rank;
 				end = q + len;
 				break;
 			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
 		}
 	}
 	/* the others that start with this unit, by rank: the first that fits is their best */
@@ -195,8 +220,12 @@ static size_t tld_at(const uint16_t *u, size_t lim, size_t q)
 {
 	if (q >= lim)
 		return NONE;
+	/* after most dots there is no TLD at all: a digit, a space */
+	uint16_t first = fold(u[q]);
+	if (first < 0x80 && !tld_starts[first] && first != 'X')
+		return NONE;
 	size_t end = tld_in_lists(u, lim, q);
-	if (end == NONE && has_word(u, lim, q, "xn--")) {
+	if (end == NONE && (u[q] | 0x20) == 'x' && has_word(u, lim, q, "xn--")) {
 		end = q + 4;
 		while (end < lim && (is_alnum(u[end]) || u[end] == '-'))
 			end++;
@@ -206,22 +235,33 @@ static size_t tld_at(const uint16_t *u, size_t lim, size_t q)
 	return end;
 }
 
-/* validDomain at s: validSubdomain* validDomainName TLD, the subdomains given back one by
- * one from the greediest count as the regex backtracks. */
-static size_t domain_at(const uint16_t *u, size_t n, size_t s, const struct scratch *w)
+/*
+ * validDomain at s: validSubdomain* validDomainName TLD, the subdomains given back one by
+ * one from the greediest count as the regex backtracks. So the domain at s is the one at
+ * its second label if there is one, else its first label and the TLD after it: a
+ * text's candidates share their later labels ("sub.domain.example.es" is tried at
+ * each label), so the domains found are kept by where they start and each is worked
+ * out once.
+ */
+static size_t domain_at(const uint16_t *u, size_t n, size_t s, struct scratch *w)
 {
-	size_t k = 0, *pos = w->pos;
+	size_t k = 0, *pos = w->pos, end = NONE;
 	pos[0] = s;
-	for (size_t next; (next = label(w, u, n, pos[k], true)) != NONE;)
+	for (size_t next; (next = label(w, u, n, pos[k], true)) != NONE;) {
 		pos[++k] = next;
-	for (size_t j = k; j-- > 0;) {
-		if (label(w, u, n, pos[j], false) != pos[j + 1])
-			continue;
-		size_t end = tld_at(u, n, pos[j + 1]);
-		if (end != NONE)
-			return end;
+		if (w->memo[next % DOMAIN_MEMO].at == next) {
+			end = w->memo[next % DOMAIN_MEMO].end;
+			break;
+		}
 	}
-	return NONE;
+	/* the domain at each label from the one before the known one back to s */
+	for (size_t j = k; j-- > 0;) {
+		if (end == NONE && label(w, u, n, pos[j], false) == pos[j + 1])
+			end = tld_at(u, n, pos[j + 1]);
+		w->memo[pos[j] % DOMAIN_MEMO].at = pos[j];
+		w->memo[pos[j] % DOMAIN_MEMO].end = end;
+	}
+	return end;
 }
 
 /* validUrlBalancedParens at q, which holds '(': one level of nesting. */
@@ -292,20 +332,8 @@ struct match {
 	bool path;                    /* $7 matched */
 };
 
-/* Whether url_at can find anything at s: it needs a protocol, or a label of the domain
- * running from s up to a dot. Most positions of a text fail this at once. */
-static bool url_may_start(const uint16_t *u, size_t n, size_t s, const struct scratch *w)
-{
-	if (s >= w->last_dot)
-		return false;
-	if (u[s] == 'h' || u[s] == 'H')
-		return true;
-	size_t q = w->run_under[s];
-	return q > s && q < n && u[q] == '.';
-}
-
 /* The URL part of extractUrl at s: protocol, domain, port, path, query. */
-static bool url_at(const uint16_t *u, size_t n, size_t s, const struct scratch *scratch, struct match *m)
+static bool url_at(const uint16_t *u, size_t n, size_t s, struct scratch *scratch, struct match *m)
 {
 	size_t proto = has_word(u, n, s, "https://") ? 8 : has_word(u, n, s, "http://") ? 7 : 0;
 	size_t e = proto ? domain_at(u, n, s + proto, scratch) : NONE;
@@ -531,46 +559,82 @@ static ii_err take(const uint16_t *u, size_t p, const struct match *m, const str
 	return II_OK;
 }
 
+/* The first '.' in u[from..lim), or lim; four units at a time, as most units are not. */
+static size_t next_dot(const uint16_t *u, size_t from, size_t lim)
+{
+	const uint64_t ones = 0x0001000100010001u, highs = 0x8000800080008000u;
+	for (uint64_t word; from + 4 <= lim; from += 4) {
+		memcpy(&word, u + from, sizeof word);
+		word ^= '.' * ones; /* a '.' unit becomes 0 */
+		if ((word - ones) & ~word & highs)
+			break;
+	}
+	while (from < lim && u[from] != '.')
+		from++;
+	return from;
+}
+
+/* Whether c may be in a label (LABEL_UNDERSCORE). */
+static bool label_unit(uint16_t c)
+{
+	return class_bits[c] >> LABEL_UNDERSCORE & 1;
+}
+
 ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, struct ii_error *e)
 {
 	*out = (struct tweet_url_list){0};
 	pthread_once(&tables_once, fill_tables);
-	/* every URL has a dot in its domain (the package gives up at once without one too),
-	 * so none starts at or after the last dot */
-	size_t last_dot = n;
-	while (last_dot > 0 && u[last_dot - 1] != '.')
-		last_dot--;
-	if (last_dot-- == 0)
+	/*
+	 * Where a match can start: the domain's first label runs up to a dot, so a URL
+	 * without a protocol starts inside the run of label characters before some dot; with
+	 * one, the protocol ends just where such a run starts. The search goes from dot to
+	 * dot and tries only those positions, in the order the regex would; every other
+	 * position fails url_at at once. (Every URL has a dot in its domain: the package gives
+	 * up at once without one too.)
+	 */
+	size_t dot = next_dot(u, 0, n);
+	if (dot == n)
 		return II_OK;
-	size_t size = last_dot + 2; /* each array; a domain has fewer labels than that */
-	size_t local[3 * LOCAL_UNITS], *mem = local;
-	if (size > LOCAL_UNITS && !(mem = malloc(3 * size * sizeof *mem)))
+	size_t size = n + 2; /* a domain has fewer labels than that */
+	size_t local[LOCAL_UNITS], *mem = local;
+	if (size > LOCAL_UNITS && !(mem = malloc(size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, mem + size, mem + 2 * size, last_dot};
-	/* the run ends carried in registers: each step does not wait for the last store */
-	for (size_t i = last_dot + 1, dash = last_dot, under = last_dot; i-- > 0;) {
-		uint16_t bits = class_bits[u[i]];
-		dash = bits >> LABEL_DASH & 1 ? dash : i;
-		under = bits >> LABEL_UNDERSCORE & 1 ? under : i;
-		w.run_dash[i] = dash;
-		w.run_under[i] = under;
-	}
-	const struct scratch *scratch = &w;
+	struct scratch w = {mem, 0, 0, NONE, {{0, 0}}};
+	for (size_t i = 0; i < DOMAIN_MEMO; i++)
+		w.memo[i].at = NONE;
+	struct scratch *scratch = &w;
 	ii_err rc = II_OK;
-	for (size_t p = 0; p < last_dot && rc == II_OK;) {
-		/* validUrlPrecedingChars: a character that may stand before a URL, consumed by
-		 * the match, or else the start of the text */
-		struct match m;
-		bool found = in_class(URL_PRECEDING, u[p]) && url_may_start(u, n, p + 1, scratch) &&
-			     url_at(u, n, p + 1, scratch, &m);
-		if (!found && p == 0)
-			found = url_may_start(u, n, 0, scratch) && url_at(u, n, 0, scratch, &m);
-		if (!found) {
-			p++;
-			continue;
+	size_t p = 0; /* the regex's lastIndex: the preceding character of a match is at or after it */
+	while (dot < n && rc == II_OK) {
+		size_t run = dot;
+		w.last_underscore = NONE;
+		for (; run > 0 && label_unit(u[run - 1]); run--)
+			if (u[run - 1] == '_' && w.last_underscore == NONE)
+				w.last_underscore = run - 1;
+		w.run = run;
+		w.dot = dot;
+		/* a protocol that ends where the run starts, then the run */
+		size_t s = run >= 8 && has_word(u, n, run - 8, "https://") ? run - 8 :
+			   run >= 7 && has_word(u, n, run - 7, "http://")  ? run - 7 : run;
+		for (; s < dot && rc == II_OK; s = s < run ? run : s + 1) {
+			struct match m;
+			size_t q = s > 0 ? s - 1 : 0; /* validUrlPrecedingChars, consumed by the match */
+			bool found;
+			if (s == 0) {
+				/* at the start of the text the regex tries a match after the first
+				 * character before one at it */
+				found = (in_class(URL_PRECEDING, u[0]) && url_at(u, n, 1, scratch, &m)) ||
+					url_at(u, n, 0, scratch, &m);
+				p = 1;
+			} else {
+				found = q >= p && in_class(URL_PRECEDING, u[q]) && url_at(u, n, s, scratch, &m);
+			}
+			if (found) {
+				rc = take(u, q, &m, scratch, out, e);
+				p = m.end;
+			}
 		}
-		rc = take(u, p, &m, scratch, out, e);
-		p = m.end; /* the regex's lastIndex */
+		dot = next_dot(u, dot + 1, n);
 	}
 	if (mem != local)
 		free(mem);

@@ -340,3 +340,39 @@ test_history_days_prunes_probes() {
 	assert_eq 1 "$(db "SELECT count(*) FROM probe WHERE at = $((now - 3 * day))")" 'the probe of 3 days ago'
 	assert_eq 3 "$(db "SELECT count(*) FROM probe")" 'probes kept'
 }
+
+# up_count: how many services of the last --json check came back `up`
+up_count() {
+	json 'j.services.filter((s) => s.result === "up").length' "$OUT"
+}
+
+# With the usual soft limit of open files far below what the probes need, check raises
+# it towards the hard limit: 150 services still all come back up.
+test_check_raises_open_file_limit() {
+	conf_new
+	local i
+	for ((i = 1; i <= 150; i++)); do
+		conf_service "s$i" "$(web "status/200?$i")"
+	done
+	ulimit -Sn 64 || fail 'cannot lower the soft limit of open files'
+	ii --json check
+	assert_rc 0
+	assert_eq 150 "$(up_count)" 'services up'
+}
+
+# When even the hard limit is too low, the probes wait for a free connection slot rather
+# than fail, and the wait does not count against a probe's timeout: 150 probes of 300 ms
+# through a dozen slots take longer than each one's 2,000 ms timeout, and all are up.
+test_check_queues_probes_beyond_open_file_limit() {
+	conf_new
+	local i
+	for ((i = 1; i <= 150; i++)); do
+		conf_service "s$i" "$(web "delay/300?$TEST_NAME$i")" timeout_ms=2000 degraded_ms=1900
+	done
+	ulimit -n 64 || fail 'cannot lower the limit of open files'
+	local start=$SECONDS
+	ii --json check
+	assert_rc 0
+	assert_eq 150 "$(up_count)" 'services up'
+	assert_js "$((SECONDS - start)) >= 3" 'the probes waited for slots (a run of at least 3 s)'
+}

@@ -17,6 +17,18 @@ count_lines() {
 	RUN_STDIN=$T/in run count --batch
 }
 
+# outputs_are VALUE...: each line of $OUT in turn is a count whose weightedLength is VALUE,
+# or an error whose message is VALUE
+outputs_are() {
+	local i=0 value line
+	for value in "$@"; do
+		i=$((i + 1))
+		line=$(sed -n "${i}p" <<<"$OUT")
+		assert_eq "$value" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
+			"output line $i"
+	done
+}
+
 test_count_plain() {
 	count_text 'Hi http://test.co'
 	assert_rc 0
@@ -144,12 +156,7 @@ test_count_batch_bad_lines() {
 		'line 5: not a JSON string' 'line 6: U+0000 (\u0000) is not counted'
 		'line 7: not a JSON string' 'line 8: not a JSON string' 4
 	)
-	local i line
-	for i in "${!expected[@]}"; do
-		line=$(sed -n "$((i + 1))p" <<<"$OUT")
-		assert_eq "${expected[i]}" "$(json 'j.error === undefined ? j.weightedLength : j.error' "$line")" \
-			"output line $((i + 1))"
-	done
+	outputs_are "${expected[@]}"
 }
 
 # --batch counts blocks of 4,096 lines in two halves on two threads: across several
@@ -163,6 +170,17 @@ test_count_batch_blocks() {
 	expected=$(awk 'BEGIN { for (i = 1; i <= 10000; i++) print (i % 2049 == 0 ? "line " i ": not a JSON string" : i % 7 + 1) }')
 	got=$(node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const j = JSON.parse(l); console.log(j.error ?? j.weightedLength) }' <<<"$OUT")
 	assert_eq "$expected" "$got" 'every line in its place'
+}
+
+# Escaped lines are decoded as cJSON decodes them: the simple escapes, \u escapes and
+# surrogate pairs, and a lone surrogate or unknown escape is not a string.
+test_count_batch_escapes() {
+	count_lines '"a\u00e9\/b"' '"\ud83d\ude00 \uD83D\uDE00"' '"tab\there\nline \\ \""' '"\ud83d"' \
+		'"\ude00x"' '"\q"' '"\u12"' '"ab\"'
+	assert_rc 65
+	local expected=(4 5 17 'line 4: not a JSON string' 'line 5: not a JSON string'
+		'line 6: not a JSON string' 'line 7: not a JSON string' 'line 8: not a JSON string')
+	outputs_are "${expected[@]}"
 }
 
 test_count_batch_long_line() {

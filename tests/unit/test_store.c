@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_sql.h"
 
 /* A temporary folder whose state_dir ("state") does not exist yet. */
 struct fixture {
@@ -474,6 +475,35 @@ static void failed_call_inside_a_transaction_can_be_rolled_back(void **state)
 	assert_true(service_found(f, "sede", &out));
 }
 
+static void read_text(sqlite3_stmt *stmt, void *record)
+{
+	store_copy_text(record, 64, stmt, 0);
+}
+
+/* Statements are kept prepared between calls, a few of them: more distinct queries than
+ * that, each run several times over, still give each its own answer. */
+static void kept_statements_answer_each_query(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	for (int round = 0; round < 3; round++) {
+		for (int k = 0; k < 3 * STORE_CACHED_STATEMENTS; k++) {
+			char sql[64], key[16], want[64], got[64] = "";
+			snprintf(sql, sizeof sql, "SELECT ? || '-%d'", k % (STORE_CACHED_STATEMENTS + 3));
+			snprintf(key, sizeof key, "r%dk%d", round, k);
+			snprintf(want, sizeof want, "%s-%d", key, k % (STORE_CACHED_STATEMENTS + 3));
+			bool found = false;
+			ok(store_query_one(f->store, sql, key, read_text, got, &found, "read", &f->err), &f->err);
+			assert_true(found);
+			assert_string_equal(got, want);
+		}
+	}
+	struct store_service in = sample_service(), out;
+	ok(store_service_put(f->store, "sede", &in, &f->err), &f->err);
+	assert_true(service_found(f, "sede", &out));
+	assert_service_equal(&out, &in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +525,7 @@ int main(void)
 		UNIT_TEST(rollback_leaves_nothing),
 		UNIT_TEST(commit_keeps_everything),
 		UNIT_TEST(failed_call_inside_a_transaction_can_be_rolled_back),
+		UNIT_TEST(kept_statements_answer_each_query),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
 
 #include "unit.h"
 
+#include <utf8proc.h>
+
 #include "text/tweet.h"
 
 static struct tweet_parse parsed(const char *text)
@@ -107,6 +109,18 @@ static void nfc_segments(void **state)
 	free(s);
 }
 
+/* lib/text/tweet.c looks for the characters NFC may change below U+30000 only: past it,
+ * the linked utf8proc must know no combining mark and no canonical decomposition. */
+static void no_unstable_past_plane_2(void **state)
+{
+	(void)state;
+	for (utf8proc_int32_t c = 0x30000; c < 0x110000; c++) {
+		const utf8proc_property_t *p = utf8proc_get_property(c);
+		if (p->combining_class || (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0))
+			fail_msg("U+%04X has a combining class or a canonical decomposition", (unsigned)c);
+	}
+}
+
 static void emoji_positions(void **state)
 {
 	(void)state;
@@ -192,6 +206,7 @@ int main(void)
 		cmocka_unit_test(emoji_sequences_weigh_2),
 		cmocka_unit_test(nfc_first),
 		cmocka_unit_test(nfc_segments),
+		cmocka_unit_test(no_unstable_past_plane_2),
 		cmocka_unit_test(emoji_positions),
 		cmocka_unit_test(light_ranges),
 		cmocka_unit_test(limit_280),
