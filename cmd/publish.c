@@ -91,6 +91,7 @@ int cli_publish(struct cli *cli, bool dry_run)
 		.max_attempts = 3,
 		.dry_run = dry_run,
 		.actor = &actor,
+		.claim_lease = publish_claim_lease(cli->config->api_timeout_ms),
 	};
 	if (publish_run(store, x ? xchannel_channel(x) : NULL, &options, &rep, &e)) {
 		status = cli_fail(&e);
