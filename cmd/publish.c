@@ -85,6 +85,7 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 		.max_attempts = 3,
 		.dry_run = dry_run,
 		.actor = &actor,
+		.claim_lease = publish_claim_lease(cli->config->api_timeout_ms),
 	};
 	if (publish_run(store, x ? xchannel_channel(x) : NULL, &options, &rep, &e)) {
 		status = cli_fail(&e);

@@ -415,6 +415,8 @@ static bool read_post(sqlite3_stmt *stmt, void *record)
 	p->attempts = (long)sqlite3_column_int64(stmt, 3);
 	store_copy_text(p->remote_id, sizeof p->remote_id, stmt, 4);
 	p->sent_at = (time_t)sqlite3_column_int64(stmt, 5);
+	store_copy_text(p->claimed_by, sizeof p->claimed_by, stmt, 6);
+	p->claimed_at = (time_t)sqlite3_column_int64(stmt, 7);
 	return true;
 }
 
@@ -429,7 +431,8 @@ ii_err draft_posts(struct store *s, const char *uuid, const char *channel,
 	sqlite3_stmt *stmt;
 	ii_err rc = prepare_journal(s,
 				    "SELECT p.text, p.weighted_length, coalesce(j.state, 'pending'),"
-				    " coalesce(j.attempts, 0), j.remote_ref, j.sent_at FROM post p"
+				    " coalesce(j.attempts, 0), j.remote_ref, j.sent_at, j.claimed_by,"
+				    " j.claimed_at FROM post p"
 				    " LEFT JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
 				    " AND j.channel = ?2 WHERE p.draft = ?1 ORDER BY p.seq",
 				    uuid, channel, 0, &stmt, e);
@@ -652,8 +655,8 @@ static ii_err run_journal(struct store *s, sqlite3_stmt *stmt, bool *changed, st
 }
 
 ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, size_t seq,
-			enum draft_post_state from, long *attempts, time_t at, bool *claimed,
-			struct ii_error *e)
+			enum draft_post_state from, long *attempts, const char *claimant, time_t at,
+			bool *claimed, struct ii_error *e)
 {
 	*claimed = false;
 	sqlite3_stmt *stmt;
@@ -663,7 +666,7 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 	if (rc || (rc = run_journal(s, stmt, NULL, e)))
 		return rc;
 	rc = prepare_journal(s, "UPDATE publication SET state = 'sending', attempts = attempts + 1,"
-				" remote_ref = NULL, sent_at = ?4"
+				" remote_ref = NULL, sent_at = NULL, claimed_by = ?7, claimed_at = ?4"
 				" WHERE draft = ?1 AND channel = ?2 AND seq = ?3 AND state = ?5"
 				" AND attempts = ?6",
 			     uuid, channel, seq, &stmt, e);
@@ -672,6 +675,7 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 	store_bind_time(stmt, 4, at);
 	sqlite3_bind_text(stmt, 5, draft_post_state_name(from), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, *attempts);
+	sqlite3_bind_text(stmt, 7, claimant, -1, SQLITE_TRANSIENT);
 	rc = run_journal(s, stmt, claimed, e);
 	if (*claimed)
 		++*attempts;
@@ -682,8 +686,8 @@ ii_err draft_post_release(struct store *s, const char *uuid, const char *channel
 			  long attempts, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', sent_at = NULL"
-				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3"
+	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', claimed_by = NULL,"
+				       " claimed_at = NULL WHERE draft = ?1 AND channel = ?2 AND seq = ?3"
 				       " AND state = 'sending' AND attempts = ?4",
 				    uuid, channel, seq, &stmt, e);
 	if (rc)
@@ -713,7 +717,8 @@ ii_err draft_post_unsent(struct store *s, const char *uuid, const char *channel,
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', remote_ref = NULL,"
-				       " sent_at = NULL WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
+				       " sent_at = NULL, claimed_by = NULL, claimed_at = NULL"
+				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
 				    uuid, channel, seq, &stmt, e);
 	return rc ? rc : run_journal(s, stmt, NULL, e);
 }

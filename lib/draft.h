@@ -160,6 +160,8 @@ const char *draft_post_state_name(enum draft_post_state state);
 /* A post's remote reference on a channel, an opaque string: X's is a number, a Bluesky
  * reply needs the URI and CID of its parent and root. */
 #define DRAFT_REF_SIZE 1024
+/* Who claimed a post for sending: an opaque string (lib/process's "HOST:PID:START"). */
+#define DRAFT_CLAIMANT_SIZE 320
 
 struct draft_post {
 	char *text;
@@ -168,7 +170,10 @@ struct draft_post {
 	enum draft_post_state state;
 	long attempts;                  /* claims so far: the version the claim compares */
 	char remote_id[DRAFT_REF_SIZE]; /* once sent */
-	time_t sent_at;                 /* of the last claim, or of the sending */
+	time_t sent_at;                 /* once sent */
+	/* the process that claimed it last, as the claim gave it ("" when unknown), and when */
+	char claimed_by[DRAFT_CLAIMANT_SIZE];
+	time_t claimed_at;
 };
 
 /* The posts of draft uuid, in order, with their journal on channel (a channel id, as
@@ -250,17 +255,19 @@ ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *c
  * when it still is in state from with *attempts claims (as draft_posts() read it), so of
  * two processes that read the same journal only one can claim a post, lock or no lock.
  * *claimed says whether this one did (then *attempts is the new count); one that did not
- * must not send. From DRAFT_POST_SENDING it takes over a claim left by a run that died,
- * once the post was looked for and not found.
+ * must not send. The claim records claimant (who claims, at most DRAFT_CLAIMANT_SIZE - 1
+ * bytes) and at (when), for whoever finds the post still "sending" to judge whether the
+ * claimant may still be at work. From DRAFT_POST_SENDING it takes over a claim left by a
+ * run that is gone, once the post was looked for and not found.
  *
- * draft_post_release() puts a claimed post back to "pending" when its request certainly
- * did not post it, only while attempts is still this claim's (another process may have
- * taken it over). draft_post_sent() records the remote reference. draft_post_unsent()
+ * draft_post_release() puts a claimed post back to "pending", without claimant, when its
+ * request certainly did not post it, only while attempts is still this claim's (another
+ * process may have taken it over). draft_post_sent() records the remote reference. draft_post_unsent()
  * forgets it, for a post deleted from the channel.
  */
 ii_err draft_post_claim(struct store *store, const char *uuid, const char *channel, size_t seq,
-			enum draft_post_state from, long *attempts, time_t at, bool *claimed,
-			struct ii_error *e);
+			enum draft_post_state from, long *attempts, const char *claimant, time_t at,
+			bool *claimed, struct ii_error *e);
 ii_err draft_post_release(struct store *store, const char *uuid, const char *channel,
 			  size_t seq, long attempts, struct ii_error *e);
 ii_err draft_post_sent(struct store *store, const char *uuid, const char *channel, size_t seq,

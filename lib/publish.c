@@ -7,6 +7,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "process.h"
+
+_Static_assert(PROCESS_ID_SIZE <= DRAFT_CLAIMANT_SIZE, "a claimant fits the journal");
+
 /* The channel's state between runs, as named values in the store. */
 #define KEY_STOPPED_UNTIL "stopped_until"
 #define KEY_REMAINING "remaining"
@@ -20,8 +24,26 @@ struct run {
 	struct publish_report *report;
 	struct publish_state state;
 	uint64_t jitter; /* the state of the retries' random jitter */
+	char self[PROCESS_ID_SIZE]; /* this process, as its claims name it */
+	struct timespec started;    /* monotonic, when options->now was read */
 	struct ii_error *e;
 };
+
+/* The time now: options->now, moved on by how long this run has lasted, for the claims of
+ * a run that spends minutes on a thread to carry their true time. */
+static time_t clock_now(const struct run *r)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	long long ms = (t.tv_sec - r->started.tv_sec) * 1000LL +
+		       (t.tv_nsec - r->started.tv_nsec) / 1000000;
+	return r->options->now + (time_t)(ms / 1000);
+}
+
+time_t publish_claim_lease(long request_timeout_ms)
+{
+	return (time_t)((request_timeout_ms + 999) / 1000) + PUBLISH_CLAIM_MARGIN;
+}
 
 static long long get_number(struct store *s, const char *channel, const char *name,
 			    long long fallback, struct ii_error *e, ii_err *rc)
@@ -186,7 +208,7 @@ static ii_err claim(struct run *r, const struct draft *d, size_t seq, enum draft
 	ii_err rc = begin(r);
 	if (rc == II_OK)
 		rc = draft_post_claim(r->store, d->uuid, r->channel->id, seq, from, attempts,
-				      r->options->now, claimed, r->e);
+				      r->self, clock_now(r), claimed, r->e);
 	return commit(r, rc);
 }
 
@@ -330,11 +352,40 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 	}
 }
 
-static void describe_until(char *out, size_t size, time_t until)
+/* t as local time of day, to the minute or to the second */
+static void describe_time(char *out, size_t size, time_t t, bool seconds)
 {
 	struct tm tm;
-	localtime_r(&until, &tm);
-	strftime(out, size, "%H:%M", &tm);
+	localtime_r(&t, &tm);
+	strftime(out, size, seconds ? "%H:%M:%S" : "%H:%M", &tm);
+}
+
+/*
+ * Whether the claimant of post seq, found "sending", is certainly gone (see claim_lease in
+ * publish.h): then the post may be looked for and taken over. If not, why says who holds
+ * it.
+ */
+static bool claimant_gone(const struct run *r, size_t seq, const struct draft_post *post,
+			  char *why, size_t why_size)
+{
+	if (!strcmp(post->claimed_by, r->self))
+		return true;
+	time_t lease = r->options->claim_lease;
+	if (lease > 0 && clock_now(r) - post->claimed_at > lease)
+		return true;
+	struct process_id claimant;
+	bool known = process_parse(post->claimed_by, &claimant);
+	enum process_fate fate = known ? process_fate(&claimant) : PROCESS_ELSEWHERE;
+	if (fate == PROCESS_GONE)
+		return true;
+	char since[16], by[PROCESS_HOST_SIZE + 48] = "";
+	describe_time(since, sizeof since, post->claimed_at, true);
+	if (known && fate == PROCESS_RUNNING)
+		snprintf(by, sizeof by, " (pid %ld)", claimant.pid);
+	else if (known)
+		snprintf(by, sizeof by, " (pid %ld on %s)", claimant.pid, claimant.host);
+	snprintf(why, why_size, "post %zu is being sent by another run%s since %s", seq + 1, by, since);
+	return false;
 }
 
 /*
@@ -347,6 +398,11 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 {
 	bool found = false;
 	if (post->state == DRAFT_POST_SENDING) {
+		if (!claimant_gone(r, i, post, why, why_size)) {
+			/* its request may be in flight: what find() says now proves nothing */
+			*step = STEP_LEAVE;
+			return II_OK;
+		}
 		/* a run died or timed out after asking: look before sending again */
 		if (reconcile(r, d, i, post->text, reply_to, id, &found)) {
 			snprintf(why, why_size, "cannot check whether post %zu was published: %.400s",
@@ -396,7 +452,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	long remaining = known_remaining(r);
 	if (remaining >= 0 && (size_t)remaining < unsent) {
 		char at[16];
-		describe_until(at, sizeof at, r->state.reset);
+		describe_time(at, sizeof at, r->state.reset, false);
 		rc = defer(r, d, r->state.reset, "the rate-limit budget does not cover the thread until %s", at);
 		draft_posts_free(posts, count);
 		return rc;
@@ -458,6 +514,7 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 		.store = s, .channel = channel, .options = options, .report = report, .e = e,
 		.jitter = options->jitter_seed ? options->jitter_seed : process_seed(),
 	};
+	clock_gettime(CLOCK_MONOTONIC, &r.started);
 	ii_err rc = II_OK;
 	if (!options->dry_run) {
 		rc = begin(&r);
@@ -470,6 +527,10 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 		return II_OK;
 	if ((rc = publish_state(s, channel->id, &r.state, e)))
 		return rc;
+	struct process_id self;
+	if ((rc = process_of(getpid(), &self, e)))
+		return rc;
+	process_format(&self, r.self);
 	struct draft *due;
 	size_t count;
 	if ((rc = draft_due(s, options->now, &due, &count, e)))
@@ -478,7 +539,7 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		if (stop || r.state.stopped_until > options->now) {
 			char at[16];
-			describe_until(at, sizeof at, r.state.stopped_until);
+			describe_time(at, sizeof at, r.state.stopped_until, false);
 			rc = r.state.stopped_until > options->now
 				     ? defer(&r, &due[i], r.state.stopped_until, "posting is paused until %s", at)
 				     : defer(&r, &due[i], 0, "%s", "posting stopped for this run");

@@ -5,7 +5,8 @@
  * per channel (lib/draft): claimed as "sending" (and committed) before its request, a
  * compare-and-set that only one process can win, and "sent" with its remote reference
  * after; a post left "sending" by a crash or a timeout is looked for among the channel's
- * recent posts before anything is sent again. A channel is reached only through struct
+ * recent posts before anything is sent again, once its claimant is certainly gone (see
+ * claim_lease below). A channel is reached only through struct
  * publish_channel, whose capability bits say what it can do, so this module holds the
  * rules and not the protocol: lib/xchannel is X's. A struct publish_report is filled for
  * the caller, who releases it with publish_report_free().
@@ -82,7 +83,28 @@ struct publish_options {
 	/* of the retries' jitter; 0: drawn for each process (getrandom, else time and pid), so
 	 * that processes started together do not retry together */
 	uint64_t jitter_seed;
+	/*
+	 * Seconds a claim protects its post: a post found "sending" is reconciled and taken
+	 * over only when its claimant is certainly gone, that is
+	 *   - the claimant ran on this host and that process (its pid with its start time) no
+	 *     longer runs; a claim of this very process is one an earlier publish_run left,
+	 *     since nothing of it is in flight between calls (so two threads of one process
+	 *     must not publish at once); or
+	 *   - whatever the host, the claim is more than claim_lease seconds old: longer than any
+	 *     request of the channel can last, so the claimant's request has ended.
+	 * Otherwise the draft is deferred and nothing is sent. 0: no lease, only a claimant
+	 * known gone yields. Set it with publish_claim_lease().
+	 */
+	time_t claim_lease;
 };
+
+/* The lease's margin over the request timeout, in seconds: it covers the moments between
+ * a claim and its request leaving, and clocks of two hosts sharing a store that disagree. */
+#define PUBLISH_CLAIM_MARGIN 60
+
+/* The claim_lease of a channel whose requests last at most request_timeout_ms
+ * milliseconds: the timeout, rounded up to seconds, plus PUBLISH_CLAIM_MARGIN. */
+time_t publish_claim_lease(long request_timeout_ms);
 
 enum publish_fate { PUBLISH_PUBLISHED, PUBLISH_DEFERRED, PUBLISH_FAILED };
 

@@ -117,7 +117,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 
 	/* 3: several channels. The journal of each post is kept per (draft, channel, seq), and
 	 * the channel's memory per channel; what X (until now the only channel) knew becomes
-	 * channel "x"'s. attempts counts the claims, for the compare-and-set of the claim. */
+	 * channel "x"'s. attempts counts the claims, for the compare-and-set of the claim;
+	 * claimed_by and claimed_at say which process claimed a post, and when. A post left
+	 * "sending" by 0.1.0 keeps its claim's time, and has no known claimant. */
 	"CREATE TABLE publication ("
 	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
 	"  channel TEXT NOT NULL,"
@@ -126,10 +128,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  remote_ref TEXT,"
 	"  sent_at INTEGER,"
+	"  claimed_by TEXT,"
+	"  claimed_at INTEGER,"
 	"  PRIMARY KEY (draft, channel, seq)"
 	");"
-	"INSERT INTO publication (draft, channel, seq, state, attempts, remote_ref, sent_at)"
-	"  SELECT draft, 'x', seq, state, state <> 'pending', remote_id, sent_at FROM post;"
+	"INSERT INTO publication (draft, channel, seq, state, attempts, remote_ref, sent_at,"
+	"  claimed_at)"
+	"  SELECT draft, 'x', seq, state, state <> 'pending', remote_id,"
+	"    CASE state WHEN 'sent' THEN sent_at END, CASE state WHEN 'sending' THEN sent_at END"
+	"  FROM post;"
 	"ALTER TABLE post DROP COLUMN state;"
 	"ALTER TABLE post DROP COLUMN remote_id;"
 	"ALTER TABLE post DROP COLUMN sent_at;"

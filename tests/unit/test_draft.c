@@ -287,13 +287,13 @@ static void journal_and_last_remote_id(void **state)
 	assert_string_equal(remote, "");
 	long attempts = 0;
 	bool claimed;
-	ok(f, draft_post_claim(f->store, uuid, "x", 0, DRAFT_POST_PENDING, &attempts, 1764000300,
-			       &claimed, &f->err));
+	ok(f, draft_post_claim(f->store, uuid, "x", 0, DRAFT_POST_PENDING, &attempts, "host:7:8",
+			       1764000300, &claimed, &f->err));
 	assert_true(claimed);
 	ok(f, draft_post_sent(f->store, uuid, "x", 0, "1860000000000000001", 1764000301, &f->err));
 	attempts = 0;
-	ok(f, draft_post_claim(f->store, uuid, "x", 1, DRAFT_POST_PENDING, &attempts, 1764000302,
-			       &claimed, &f->err));
+	ok(f, draft_post_claim(f->store, uuid, "x", 1, DRAFT_POST_PENDING, &attempts, "host:7:9",
+			       1764000302, &claimed, &f->err));
 	/* a thread answers only a whole thread, on its own channel */
 	ok(f, draft_last_remote_id(f->store, uuid, "x", remote, &f->err));
 	assert_string_equal(remote, "");
@@ -312,6 +312,9 @@ static void journal_and_last_remote_id(void **state)
 	assert_int_equal(posts[0].state, DRAFT_POST_SENT);
 	assert_string_equal(posts[0].remote_id, "1860000000000000001");
 	assert_int_equal(posts[1].sent_at, 1764000303);
+	/* who sent it stays on record */
+	assert_string_equal(posts[1].claimed_by, "host:7:9");
+	assert_int_equal(posts[1].claimed_at, 1764000302);
 	draft_posts_free(posts, count);
 }
 

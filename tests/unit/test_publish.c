@@ -3,14 +3,20 @@
  * channel that answers as scripted (created, duplicate, transient, rate-limited,
  * unauthorized, rejected) and can "crash" between the "sending" and "sent" marks; after
  * each run the journal (lib/draft) is checked. Also the compare-and-set claim with two
- * store handles, the jitter's seed, retraction, and the migration of a schema 2 database.
+ * store handles, the takeover of a claim only from a claimant certainly gone (child
+ * processes as claimants), the jitter's seed, retraction, and the migration of a schema 2
+ * database.
  */
 
 #include "unit.h"
 
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "draft.h"
+#include "process.h"
 #include "publish.h"
 #include "store.h"
 
@@ -555,14 +561,20 @@ static void open_other(struct fixture *f, const char *dir)
 		fail_msg("store_open: %s", f->err.detail);
 }
 
-static void claim_with(struct fixture *f, struct store *s, const char *uuid, size_t seq,
-		       enum draft_post_state from, long attempts, bool expected)
+static bool claim_by(struct fixture *f, struct store *s, const char *uuid, size_t seq,
+		     enum draft_post_state from, long attempts, const char *claimant, time_t at)
 {
 	bool claimed;
 	ok(f, store_begin(s, &f->err));
-	ok(f, draft_post_claim(s, uuid, "mem", seq, from, &attempts, NOW, &claimed, &f->err));
+	ok(f, draft_post_claim(s, uuid, "mem", seq, from, &attempts, claimant, at, &claimed, &f->err));
 	ok(f, store_commit(s, &f->err));
-	assert_int_equal(claimed, expected);
+	return claimed;
+}
+
+static void claim_with(struct fixture *f, struct store *s, const char *uuid, size_t seq,
+		       enum draft_post_state from, long attempts, bool expected)
+{
+	assert_int_equal(claim_by(f, s, uuid, seq, from, attempts, "elsewhere:1:1", NOW), expected);
 }
 
 static void only_one_of_two_handles_claims_a_post(void **state)
@@ -609,6 +621,152 @@ static void the_loser_of_a_claim_does_not_send(void **state)
 	assert_int_equal(f->fake.n_posts, 1);
 	assert_journal(f, uuid, "Ss");
 	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+}
+
+/* ---- a post left "sending": taken over only from a claimant certainly gone ---- */
+
+/* A process of this host that waits until end_child() kills it. */
+struct child {
+	pid_t pid;
+	char id[PROCESS_ID_SIZE];
+};
+
+static void start_child(struct fixture *f, struct child *c)
+{
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (c->pid == 0) {
+		alarm(60); /* not left behind by a test that fails before killing it */
+		for (;;)
+			pause();
+	}
+	struct process_id id;
+	ok(f, process_of(c->pid, &id, &f->err));
+	process_format(&id, c->id);
+}
+
+/* The child dies as a killed run does, and stays a zombie, not reaped yet. */
+static void end_child(struct child *c)
+{
+	assert_int_equal(kill(c->pid, SIGKILL), 0);
+	siginfo_t info;
+	assert_int_equal(waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOWAIT), 0);
+}
+
+static void reap_child(struct child *c)
+{
+	assert_int_equal(waitpid(c->pid, NULL, 0), c->pid);
+}
+
+static struct publish_options leased(time_t now, time_t lease)
+{
+	struct publish_options o = options(0);
+	o.now = now;
+	o.claim_lease = lease;
+	return o;
+}
+
+static void live_claimant_keeps_its_post_until_its_lease_ends(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	struct child c;
+	start_child(f, &c);
+	/* the child claimed post 1 and its request is in flight: the channel has nothing yet */
+	assert_true(claim_by(f, f->store, uuid, 0, DRAFT_POST_PENDING, 0, c.id, NOW));
+	struct publish_options o = leased(NOW + 40, 40);
+	ok(f, run_with(f, &o));
+	char reason[128];
+	snprintf(reason, sizeof reason, "post 1 is being sent by another run (pid %ld) since ", (long)c.pid);
+	assert_fate(f, 0, PUBLISH_DEFERRED, reason);
+	assert_false(f->report.remote_failed);
+	assert_int_equal(f->fake.requests, 0);
+	assert_journal(f, uuid, "sp");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	/* past the lease no request of the child can still be under way */
+	o = leased(NOW + 41, 40);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, uuid, "SS");
+	assert_int_equal(f->fake.requests, 2);
+	end_child(&c);
+	reap_child(&c);
+}
+
+static void dead_claimant_on_this_host_is_reconciled_and_taken_over(void **state)
+{
+	struct fixture *f = *state;
+	char reaped[37], zombie[37], reused[37];
+	approved(f, 2, NULL, reaped);
+	approved(f, 1, NULL, zombie);
+	approved(f, 1, NULL, reused);
+	struct child a, b;
+	start_child(f, &a);
+	start_child(f, &b);
+	assert_true(claim_by(f, f->store, reaped, 0, DRAFT_POST_PENDING, 0, a.id, NOW));
+	assert_true(claim_by(f, f->store, zombie, 0, DRAFT_POST_PENDING, 0, b.id, NOW));
+	/* a claim of a process whose pid now belongs to another (this one): the start differs */
+	struct process_id self;
+	ok(f, process_of(getpid(), &self, &f->err));
+	self.start++;
+	char other[PROCESS_ID_SIZE];
+	process_format(&self, other);
+	assert_true(claim_by(f, f->store, reused, 0, DRAFT_POST_PENDING, 0, other, NOW));
+	/* the first child posted before it died */
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-child", .text = "Aviso 0, parte 1/2"};
+	f->fake.n_posts = 1;
+	end_child(&a);
+	reap_child(&a);
+	end_child(&b);
+	/* no lease: only the claimants' being gone lets the posts be taken over */
+	const struct publish_options o = leased(NOW, 0);
+	ok(f, run_with(f, &o));
+	reap_child(&b);
+	for (size_t i = 0; i < 3; i++)
+		assert_fate(f, i, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, reaped, "SS");
+	assert_journal(f, zombie, "S");
+	assert_journal(f, reused, "S");
+	/* the first child's post was found, not sent again, and the thread goes on from it */
+	assert_int_equal(f->fake.requests, 3);
+	assert_string_equal(f->fake.posts[1].reply_to, "mem-child");
+	assert_each_posted_once(f);
+}
+
+static void claim_from_another_host_waits_for_its_lease(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	open_other(f, f->dir);
+	assert_true(claim_by(f, f->other, uuid, 0, DRAFT_POST_PENDING, 0, "elsewhere.example:4242:99", NOW));
+	/* nobody here can tell whether that process runs: without a lease the post waits */
+	struct publish_options o = leased(NOW + 100000, 0);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_DEFERRED,
+		    "post 1 is being sent by another run (pid 4242 on elsewhere.example) since ");
+	o = leased(NOW + 40, 40);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_DEFERRED, "(pid 4242 on elsewhere.example)");
+	assert_int_equal(f->fake.requests, 0);
+	assert_journal(f, uuid, "s");
+	o = leased(NOW + 41, 40);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, uuid, "S");
+	assert_int_equal(f->fake.requests, 1);
+	/* the claim of the run that sent it is on record */
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, "mem", &posts, &count, &f->err));
+	struct process_id self, claimant;
+	ok(f, process_of(getpid(), &self, &f->err));
+	assert_true(process_parse(posts[0].claimed_by, &claimant));
+	assert_int_equal(claimant.pid, self.pid);
+	assert_int_equal(claimant.start, self.start);
+	assert_int_equal(posts[0].claimed_at, NOW + 41);
+	draft_posts_free(posts, count);
 }
 
 /* ---- jitter ---- */
@@ -718,7 +876,9 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	assert_string_equal(posts[0].remote_id, "1860000000000000003");
 	assert_int_equal(posts[1].state, DRAFT_POST_SENDING);
 	assert_int_equal(posts[1].attempts, 1);
-	assert_int_equal(posts[1].sent_at, 13);
+	assert_int_equal(posts[1].claimed_at, 13);
+	assert_string_equal(posts[1].claimed_by, "");
+	assert_int_equal(posts[1].sent_at, 0);
 	assert_int_equal(posts[2].state, DRAFT_POST_PENDING);
 	assert_string_equal(posts[2].text, "e");
 	draft_posts_free(posts, count);
@@ -740,11 +900,11 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	long attempts = 0;
 	bool claimed;
 	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
-			       DRAFT_POST_PENDING, &attempts, NOW, &claimed, &f->err));
+			       DRAFT_POST_PENDING, &attempts, "elsewhere:1:1", NOW, &claimed, &f->err));
 	assert_false(claimed);
 	attempts = 1;
 	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
-			       DRAFT_POST_SENDING, &attempts, NOW, &claimed, &f->err));
+			       DRAFT_POST_SENDING, &attempts, "elsewhere:1:1", NOW, &claimed, &f->err));
 	assert_true(claimed);
 	free(dir);
 }
@@ -768,6 +928,9 @@ int main(void)
 		UNIT_TEST(idempotent_channel_resends_with_the_same_key),
 		UNIT_TEST(only_one_of_two_handles_claims_a_post),
 		UNIT_TEST(the_loser_of_a_claim_does_not_send),
+		UNIT_TEST(live_claimant_keeps_its_post_until_its_lease_ends),
+		UNIT_TEST(dead_claimant_on_this_host_is_reconciled_and_taken_over),
+		UNIT_TEST(claim_from_another_host_waits_for_its_lease),
 		UNIT_TEST(jitter_comes_from_the_seed_or_from_each_process),
 		UNIT_TEST(retract_deletes_newest_first_and_forgets_the_references),
 		UNIT_TEST(version_2_database_keeps_every_reference_and_state),
