@@ -29,8 +29,15 @@
 enum notice_kind { NOTICE_BULO, NOTICE_AVISO, NOTICE_INCIDENCIA, NOTICE_MANTENIMIENTO };
 
 struct notice_paragraph {
-	char *text; /* Markdown markers removed, lines joined by spaces */
+	char *text; /* rendered from CommonMark (notices/README.md); '\n' where a line must break */
 	int line;   /* where it starts in the file */
+};
+
+/* Where the published text differs from what the author typed (an image or HTML left
+ * out): worth telling, not an error. */
+struct notice_warning {
+	char *text; /* in Spanish, for the authors */
+	int line;
 };
 
 struct notice {
@@ -49,6 +56,8 @@ struct notice {
 	long announce_before;        /* mantenimiento: aviso_antes in seconds */
 	struct notice_paragraph *paragraphs;
 	size_t paragraph_count;
+	struct notice_warning *warnings;
+	size_t warning_count;
 	char hash[65];               /* SHA-256 of the file's bytes, in hex */
 	int title_line, hoax_line;   /* where titulo and bulo are, for errors in the thread */
 };

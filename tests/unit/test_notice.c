@@ -114,7 +114,7 @@ static void valid_bulo(void **state)
 	assert_int_equal(n->expires_at, 1798671600); /* 2026-12-31 00:00 in Madrid */
 	assert_int_equal(n->paragraph_count, 2);
 	assert_string_equal(n->paragraphs[0].text,
-			    "Las pensiones contributivas se revalorizan cada enero\nsegún el IPC medio.");
+			    "Las pensiones contributivas se revalorizan cada enero según el IPC medio.");
 	assert_int_equal(n->paragraphs[0].line, 14);
 	assert_int_equal(n->paragraphs[1].line, 17);
 	assert_int_equal(strlen(n->hash), 64);
