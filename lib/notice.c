@@ -549,6 +549,27 @@ static char *optional_text(struct parser *p, int k)
 	return text ? copy(p, text) : NULL;
 }
 
+/* The text of key k, reported when it has more than max characters: the draft, the
+ * incident and the feeds keep it whole or not at all. */
+static char *bounded_text(struct parser *p, int k, size_t max)
+{
+	char *text = optional_text(p, k);
+	size_t chars = 0;
+	for (const char *c = text; c && *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	if (chars > max)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			"'%s' tiene %zu caracteres; el máximo es %zu", keys[k].name, chars, max);
+	return text;
+}
+
+static void bounded_list(struct parser *p, int k, size_t count, size_t max)
+{
+	if (count > max)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			"'%s' tiene %zu elementos; el máximo es %zu", keys[k].name, count, max);
+}
+
 static void validate(struct parser *p, struct notice *n)
 {
 	const char *tipo = scalar_of(p, K_TIPO);
@@ -574,9 +595,9 @@ static void validate(struct parser *p, struct notice *n)
 			problem(p, p->raw[K_TIPO].line, 1, "falta la clave obligatoria '%s' (tipo %s)",
 				keys[k].name, tipo);
 	}
-	n->title = optional_text(p, K_TITULO);
+	n->title = bounded_text(p, K_TITULO, NOTICE_MAX_TITLE_CHARS);
 	n->title_line = p->raw[K_TITULO].line;
-	n->author = optional_text(p, K_AUTOR);
+	n->author = bounded_text(p, K_AUTOR, NOTICE_MAX_AUTHOR_CHARS);
 	n->id = optional_text(p, K_ID);
 	n->publish_at = date_of(p, K_PUBLICAR);
 	n->expires_at = date_of(p, K_CADUCA);
@@ -584,6 +605,7 @@ static void validate(struct parser *p, struct notice *n)
 		problem(p, p->raw[K_CADUCA].line, p->raw[K_CADUCA].column,
 			"'caduca' debe ser posterior a 'publicar'");
 	n->tags = list_of(p, K_ETIQUETAS, &n->tag_count);
+	bounded_list(p, K_ETIQUETAS, n->tag_count, NOTICE_MAX_TAGS);
 	if (n->kind == NOTICE_BULO) {
 		n->hoax = optional_text(p, K_BULO);
 		n->hoax_line = p->raw[K_BULO].line;
@@ -594,13 +616,14 @@ static void validate(struct parser *p, struct notice *n)
 		else if (verdict)
 			n->verdict = copy(p, verdict);
 		n->sources = list_of(p, K_FUENTES, &n->source_count);
+		bounded_list(p, K_FUENTES, n->source_count, NOTICE_MAX_SOURCES);
 		const struct raw *r = &p->raw[K_FUENTES];
 		for (size_t i = 0; i < n->source_count && i < r->count; i++)
 			if (!https_url(n->sources[i]))
 				problem(p, r->item_lines[i], r->item_columns[i],
 					"fuente '%s' no es una dirección https:// válida", n->sources[i]);
 	} else if (n->kind == NOTICE_INCIDENCIA) {
-		n->scope = optional_text(p, K_AMBITO);
+		n->scope = bounded_text(p, K_AMBITO, NOTICE_MAX_SCOPE_CHARS);
 		const char *status = scalar_of(p, K_ESTADO);
 		if (status && !incident_status_parse(status, &n->status))
 			problem(p, p->raw[K_ESTADO].line, p->raw[K_ESTADO].column,

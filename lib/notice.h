@@ -24,6 +24,13 @@
 #include "thread.h"
 
 #define NOTICE_MAX_SIZE (256u * 1024)
+/* What the store and the feeds keep whole (a longer value is an error, never cut):
+ * characters of titulo, ambito and autor, and entries of fuentes and etiquetas. */
+#define NOTICE_MAX_TITLE_CHARS 160 /* at most 640 bytes: a draft's title holds it with ambito */
+#define NOTICE_MAX_SCOPE_CHARS 60  /* an incident's scope holds 255 bytes */
+#define NOTICE_MAX_AUTHOR_CHARS 60
+#define NOTICE_MAX_SOURCES 16
+#define NOTICE_MAX_TAGS 16
 #define NOTICE_DEFAULT_ANNOUNCE 86400 /* seconds before a maintenance window it is announced */
 
 enum notice_kind { NOTICE_BULO, NOTICE_AVISO, NOTICE_INCIDENCIA, NOTICE_MANTENIMIENTO };
