@@ -912,9 +912,10 @@ static void add_paragraph(struct parser *p, struct notice *n, char *text, int li
 
 /* Whether a bare address starts at text[i]: not one already in <…>, a link's (…), a
  * link's text or a quoted HTML attribute. */
-static bool bare_url_at(const char *text, size_t i)
+static bool bare_url_at(const char *text, size_t i, size_t end)
 {
-	if (strncmp(text + i, "https://", 8) && strncmp(text + i, "http://", 7))
+	bool https = end - i >= 8 && !memcmp(text + i, "https://", 8);
+	if (!https && !(end - i >= 7 && !memcmp(text + i, "http://", 7)))
 		return false;
 	char before = i ? text[i - 1] : ' ';
 	bool destination = before == '(' && i >= 2 && text[i - 2] == ']';
@@ -979,7 +980,7 @@ static void protect_urls(const char *body, size_t len, const bool *code_line, si
 				j = stop;
 				continue;
 			}
-			if (!code && !definition && bare_url_at(body, j)) {
+			if (!code && !definition && bare_url_at(body, j, end)) {
 				size_t n = bare_url_len(body + j, end - j);
 				out_str(o, "<");
 				out_add(o, body + j, n);
