@@ -26,5 +26,9 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 	ii_err rc = ingest_read(path, cli->config, messages, notice, thread, changing, diags, &e);
 	int status = cli_notice_status(diags, rc, &e);
 	diag_free(diags);
+	/* what the posts leave out of the file: the author decides whether that is right */
+	for (size_t i = 0; status == EXIT_OK && *notice && !cli->quiet && i < (*notice)->warning_count; i++)
+		fprintf(stderr, "%s:%d: warning: %s\n", path, (*notice)->warnings[i].line,
+			(*notice)->warnings[i].text);
 	return status;
 }

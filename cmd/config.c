@@ -94,6 +94,7 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	char *url = config_mask_url(s->url);
 	put_string(p, "url", url);
 	free(url);
+	put_string(p, "public_url", s->public_url);
 	put_string(p, "method", s->method);
 	put_list(p, "header", &s->headers, masked_header);
 	put_string(p, "expect_status", s->expect_status_text);

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "incluinfo.h"
 #include "ingest.h"
@@ -31,8 +32,13 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		cli_error("'%s' changed while it was read; try again", argv[1]);
 		return EXIT_TEMPFAIL;
 	}
-	char title[512];
-	ingest_title(n, cli->config, title, sizeof title);
+	char *title;
+	struct ii_error e = {0};
+	if (ingest_title(n, argv[1], cli->config, &title, NULL, &e)) {
+		thread_free(thread);
+		notice_free(n);
+		return cli_fail(&e);
+	}
 	size_t count = thread_count(thread);
 	if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
@@ -50,6 +56,7 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		for (size_t i = 0; i < count; i++)
 			cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
 	}
+	free(title);
 	thread_free(thread);
 	notice_free(n);
 	return status;

@@ -1,5 +1,6 @@
 #include "cap.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,44 @@ static bool valid_sender(const char *sender)
 	return sender && *sender && !strpbrk(sender, " \t\r\n,<&");
 }
 
+/* fo_time(), but UTC is "-00:00": CAP 1.2 (3.3.2) forbids "+00:00" and "Z". */
+static bool cap_time(time_t t, char buf[FO_TIME_SIZE])
+{
+	if (!fo_time(t, buf))
+		return false;
+	size_t len = strlen(buf);
+	if (len >= 6 && !strcmp(buf + len - 6, "+00:00"))
+		buf[len - 6] = '-';
+	return true;
+}
+
+/* text without its hashtags: a CAP reader is not on X, where they lead somewhere. A
+ * hashtag is a word that starts with '#' and a letter, digit or '_'; the space before it
+ * goes with it. A new string, NULL when out of memory. */
+static char *without_hashtags(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *w = out;
+	if (!out)
+		return NULL;
+	for (const char *r = text; *r;) {
+		bool word_start = r == text || strchr(" \t\n", r[-1]);
+		unsigned char next = (unsigned char)r[1];
+		if (word_start && *r == '#' && next && (isalpha(next) || next == '_' || next >= 0x80)) {
+			while (w > out && (w[-1] == ' ' || w[-1] == '\t'))
+				w--;
+			while (*r && !strchr(" \t\n", *r))
+				r++;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	/* a text that opened with a hashtag does not open with a space */
+	size_t lead = strspn(out, " \t");
+	memmove(out, out + lead, strlen(out + lead) + 1);
+	return out;
+}
+
 ii_err cap_identifier(const struct cap_incident *incident, size_t k, char **out,
 		      struct ii_error *e)
 {
@@ -52,7 +91,7 @@ static ii_err reference(const struct cap_sender *sender, const struct cap_incide
 			size_t j, char **out, struct ii_error *e)
 {
 	char sent[FO_TIME_SIZE], *id;
-	if (!fo_time(incident->posts[j - 1].sent, sent))
+	if (!cap_time(incident->posts[j - 1].sent, sent))
 		return ii_fail(e, II_EDATA, "invalid time of post %zu of incident '%s'", j,
 			       incident->id);
 	ii_err rc = cap_identifier(incident, j, &id, e);
@@ -96,6 +135,10 @@ static ii_err references(const struct cap_sender *sender, const struct cap_incid
 static void write_info(struct fo_xml *x, const struct cap_sender *sender,
 		       const struct cap_incident *incident, const struct cap_post *post)
 {
+	char *headline = without_hashtags(post->headline ? post->headline : "");
+	char *description = without_hashtags(post->description ? post->description : "");
+	if (!headline || !description)
+		fo_xml_fail(x, II_ENOMEM, "out of memory");
 	fo_xml_start(x, "info");
 	fo_xml_element(x, "language", "es-ES");
 	fo_xml_element(x, "category", "Infra");
@@ -105,13 +148,15 @@ static void write_info(struct fo_xml *x, const struct cap_sender *sender,
 	fo_xml_element(x, "severity", severity_name(incident->severity));
 	fo_xml_element(x, "certainty", "Observed");
 	fo_xml_element_required(x, "senderName", sender->sender_name);
-	fo_xml_element_required(x, "headline", post->headline);
-	fo_xml_element_required(x, "description", post->description);
+	fo_xml_element_required(x, "headline", post->headline ? headline : NULL);
+	fo_xml_element_required(x, "description", post->description ? description : NULL);
 	fo_xml_element(x, "web", incident->web);
 	fo_xml_start(x, "area");
 	fo_xml_element(x, "areaDesc", "España");
 	fo_xml_end(x);
 	fo_xml_end(x);
+	free(headline);
+	free(description);
 }
 
 ii_err cap_render(const struct cap_sender *sender, const struct cap_incident *incident,
@@ -128,7 +173,7 @@ ii_err cap_render(const struct cap_sender *sender, const struct cap_incident *in
 		goto out;
 	const struct cap_post *post = &incident->posts[k - 1];
 	char sent[FO_TIME_SIZE];
-	if (!fo_time(post->sent, sent))
+	if (!cap_time(post->sent, sent))
 		fo_xml_fail(x, II_EDATA, "invalid time of post %zu of incident '%s'", k,
 			    incident->id);
 	fo_xml_start_ns(x, "alert", CAP_NS);

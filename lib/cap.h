@@ -13,7 +13,8 @@
  * Message k (1-based) of an incident, for its post k:
  *   identifier  INCIDENT_ID-k ("6f1c…-2"): stable, so rewriting a message gives the same
  *               bytes; the file is cap/INCIDENT_ID-k.xml
- *   sender      from struct cap_sender; sent = the post's time, numeric offset (never Z)
+ *   sender      from struct cap_sender; sent = the post's time, numeric offset (never Z;
+ *               UTC is "-00:00", as CAP 1.2 requires)
  *   status Actual, scope Public
  *   msgType     Alert for post 1, Update for every later one, with references: the
  *               "sender,identifier,sent" triples of all the earlier posts, oldest first,
@@ -21,7 +22,8 @@
  *   info        language es-ES, category Infra, event, responseType Monitor (AllClear
  *               for a resolution), urgency Immediate (Past for a resolution), severity
  *               (the incident's), certainty Observed, senderName, headline and
- *               description (the post's), web (when given), area with areaDesc "España"
+ *               description (the post's, without its hashtags), web (when given), area
+ *               with areaDesc "España"
  * Texts follow lib/feedout.h's text policy; times are written with fo_time().
  */
 
@@ -59,7 +61,7 @@ struct cap_post {
 struct cap_incident {
 	const char *id;    /* the incident's id (a UUID): letters, digits, '-', '.', '_' */
 	const char *event; /* "Sede Electrónica no disponible" */
-	const char *web;   /* optional: a page with more information (the service's URL) */
+	const char *web;   /* optional: a public page with more information (never a probe URL) */
 	enum cap_severity severity;
 	const struct cap_post *posts; /* oldest first; post 1 is the alert */
 	size_t n_posts;

@@ -28,6 +28,7 @@ enum value_type {
 	T_PATH,   /* non-empty, resolved against the configuration folder */
 	T_LONG,
 	T_URL,
+	T_URL_TEMPLATE, /* a URL with "{slug}" where each rebuttal's name goes */
 	T_URL_LIST,
 	T_TEXT_LIST,
 	T_HEADER_LIST,
@@ -38,6 +39,7 @@ enum value_type {
 	T_POLICY,
 	T_TIMEZONE,
 	T_BOOL,
+	T_CAP_SENDER, /* CAP 1.2 forbids spaces, commas, '<' and '&' in a sender */
 };
 
 struct key {
@@ -64,6 +66,7 @@ static const struct key general_keys[] = {
 static const struct key service_keys[] = {
 	{"name", T_STRING, S(name), 0, 0},
 	{"url", T_URL, S(url), 0, 0},
+	{"public_url", T_URL, S(public_url), 0, 0},
 	{"method", T_METHOD, S(method), 0, 0},
 	{"header", T_HEADER_LIST, S(headers), 0, 0},
 	{"expect_status", T_STATUSSET, S(expect_status), 0, 0},
@@ -111,9 +114,9 @@ static const struct key feeds_keys[] = {
 	{"title", T_STRING, G(feeds.title), 0, 0},
 	{"author", T_STRING, G(feeds.author), 0, 0},
 	{"author_url", T_URL, G(feeds.author_url), 0, 0},
-	{"sender", T_STRING, G(feeds.sender), 0, 0},
+	{"sender", T_CAP_SENDER, G(feeds.sender), 0, 0},
 	{"sender_name", T_STRING, G(feeds.sender_name), 0, 0},
-	{"rebuttal_url", T_URL, G(feeds.rebuttal_url), 0, 0},
+	{"rebuttal_url", T_URL_TEMPLATE, G(feeds.rebuttal_url), 0, 0},
 	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
 	{NULL, 0, 0, 0, 0},
 };
@@ -396,6 +399,26 @@ bool config_url_ok(const char *url, char *why, size_t why_len)
 	return ok;
 }
 
+char *config_public_url(const char *url)
+{
+	CURLU *u = curl_url();
+	char *clean = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) == CURLUE_OK) {
+		char *text;
+		if (curl_url_get(u, CURLUPART_URL, &text, 0) == CURLUE_OK) {
+			clean = strdup(text);
+			curl_free(text);
+		}
+	}
+	curl_url_cleanup(u);
+	return clean;
+}
+
 static void ignore_xml_error(void *ctx, const xmlError *error)
 {
 	(void)ctx;
@@ -482,10 +505,11 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		diag_add(p->diags, p->path, p->line, "empty value for '%s'", k->name);
 		return;
 	}
-	if ((k->type == T_URL || k->type == T_URL_LIST) && !config_url_ok(value, why, sizeof why)) {
+	bool single_url = k->type == T_URL || k->type == T_URL_TEMPLATE;
+	if ((single_url || k->type == T_URL_LIST) && !config_url_ok(value, why, sizeof why)) {
 		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", value, why);
 		/* kept anyway (the file is rejected): "has no 'url'" would only add noise */
-		if (k->type == T_URL)
+		if (single_url)
 			set_string(p, slot, value);
 		return;
 	}
@@ -515,6 +539,19 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_URL:
 		set_string(p, slot, value);
+		break;
+	case T_URL_TEMPLATE:
+		if (!strstr(value, "{slug}"))
+			bad_value(p, k->name, value, "expected '{slug}' where the rebuttal's name goes");
+		else
+			set_string(p, slot, value);
+		break;
+	case T_CAP_SENDER:
+		if (strpbrk(value, " \t,<&") || strlen(value) > MAX_NAME)
+			bad_value(p, k->name, value,
+				  "a CAP sender has no spaces, commas, '<' or '&' (at most 120 bytes)");
+		else
+			set_string(p, slot, value);
 		break;
 	case T_HEADER_LIST:
 		if (!valid_header(value)) {
@@ -709,6 +746,9 @@ static bool fill_defaults(struct parser *p)
 		struct config_service *s = &cfg->services[i];
 		if (!s->name && !allocated(p, s->name = strdup(s->id)))
 			return false;
+		if (!s->public_url && s->url && config_url_ok(s->url, NULL, 0) &&
+		    !allocated(p, s->public_url = config_public_url(s->url)))
+			return false;
 		if (!s->method && !allocated(p, s->method = strdup("GET")))
 			return false;
 		if (!s->expect_status_text && !allocated(p, s->expect_status_text = strdup("200-299")))
@@ -775,6 +815,7 @@ static void service_free(struct config_service *s)
 	free(s->id);
 	free(s->name);
 	free(s->url);
+	free(s->public_url);
 	free(s->method);
 	strlist_free(&s->headers);
 	free(s->expect_status_text);

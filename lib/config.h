@@ -26,7 +26,9 @@ enum config_policy { CONFIG_POLICY_AUTO, CONFIG_POLICY_REVIEW };
 struct config_service {
 	char *id;
 	char *name;
-	char *url;
+	char *url;        /* what is probed: may hold tokens, never published */
+	char *public_url; /* what the feeds link to; default: url without query, fragment and
+			   * user information */
 	char *method; /* "GET" or "HEAD" */
 	struct strlist headers; /* "Name: value" */
 	char *expect_status_text;
@@ -99,5 +101,8 @@ bool config_url_ok(const char *url, char *why, size_t why_len);
 /* url with any password replaced by "********", for showing; the caller frees the
  * result (NULL when out of memory). */
 char *config_mask_url(const char *url);
+/* url without its query, fragment and user information, the part that is safe to
+ * publish; a new string, NULL when url is invalid or memory runs out. */
+char *config_public_url(const char *url);
 
 #endif

@@ -21,6 +21,10 @@
 
 #define DRAFT_ID_MIN_PREFIX 6
 #define DRAFT_SYSTEM_NAME "incluinfo" /* the approver when a policy is "auto" */
+/* Bytes a draft's title and author are read back with, the NUL included: a longer one is
+ * refused when the draft is made (ingest), never cut when it is read. */
+#define DRAFT_TITLE_SIZE 1024
+#define DRAFT_AUTHOR_SIZE 256
 
 enum draft_status {
 	DRAFT_PENDING,
@@ -73,10 +77,10 @@ const char *draft_meta_key_name(enum draft_meta_key key);
 struct draft {
 	char uuid[37];
 	enum draft_kind kind;
-	char title[512];
+	char title[DRAFT_TITLE_SIZE];
 	char source[1024]; /* the notice's path, "" for a draft that no file made */
 	char hash[65];     /* of the notice's content, "" when there is no notice */
-	char author[128];
+	char author[DRAFT_AUTHOR_SIZE];
 	char incident[37]; /* "" when not part of an incident's thread */
 	char reply_to[37]; /* the draft whose last post this thread answers, or "" */
 	enum draft_status status;
@@ -196,7 +200,7 @@ ii_err draft_reject(struct store *store, const char *uuid, const struct draft_ac
 struct draft_published {
 	char uuid[37];
 	enum draft_kind kind;
-	char title[512];
+	char title[DRAFT_TITLE_SIZE];
 	char incident[37]; /* "" when not part of an incident's thread */
 	char *meta;        /* the meta JSON object's text, or NULL */
 	time_t published;  /* when its first post was sent on the channel */

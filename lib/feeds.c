@@ -10,6 +10,7 @@
 #include "claimreview.h"
 #include "draft.h"
 #include "incident.h"
+#include "notice.h"
 #include "path.h"
 #include "xchannel.h"
 
@@ -17,11 +18,11 @@
 struct item {
 	const struct draft_published *draft;
 	cJSON *meta; /* may be NULL */
-	char entry_title[640];
+	char *entry_title;
 	char x_url[600];
-	struct atom_link links[1 + 16];
+	struct atom_link links[1 + NOTICE_MAX_SOURCES];
 	size_t n_links;
-	const char *categories[1 + 16];
+	const char *categories[1 + NOTICE_MAX_TAGS];
 	size_t n_categories;
 };
 
@@ -33,8 +34,10 @@ struct items {
 
 static void items_free(struct items *items)
 {
-	for (size_t i = 0; items->v && i < items->n; i++)
+	for (size_t i = 0; items->v && i < items->n; i++) {
 		cJSON_Delete(items->v[i].meta);
+		free(items->v[i].entry_title);
+	}
 	free(items->v);
 	draft_published_free(items->drafts, items->n);
 }
@@ -100,7 +103,7 @@ static bool is_notice(const struct item *it)
 }
 
 /* "[Resuelto] Sede Electrónica…": the status as a reader scans for it. */
-static void incident_title(struct item *it)
+static bool incident_title(struct item *it)
 {
 	const char *scope = meta_string(it, DRAFT_META_SCOPE);
 	const char *status = draft_kind_is_maintenance(it->draft->kind)
@@ -109,19 +112,23 @@ static void incident_title(struct item *it)
 	char label[32];
 	snprintf(label, sizeof label, "%s", status);
 	label[0] = (char)(label[0] >= 'a' && label[0] <= 'z' ? label[0] - 'a' + 'A' : label[0]);
-	snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", label, scope ? scope : it->draft->title);
+	if (asprintf(&it->entry_title, "[%s] %s", label, scope ? scope : it->draft->title) >= 0)
+		return true;
+	it->entry_title = NULL;
+	return false;
 }
 
-static void notice_entry(struct item *it)
+static bool notice_entry(struct item *it)
 {
 	const char *verdict = meta_string(it, DRAFT_META_VERDICT);
 	const char *title = it->draft->title;
-	if (verdict)
-		snprintf(it->entry_title, sizeof it->entry_title, "[%s] %s", verdict, title);
-	else
-		snprintf(it->entry_title, sizeof it->entry_title, "%s", title);
+	int rc = verdict ? asprintf(&it->entry_title, "[%s] %s", verdict, title)
+			 : asprintf(&it->entry_title, "%s", title);
+	if (rc < 0)
+		it->entry_title = NULL;
 	if (verdict)
 		it->categories[it->n_categories++] = verdict;
+	/* a notice has at most NOTICE_MAX_SOURCES sources and NOTICE_MAX_TAGS tags */
 	const cJSON *source;
 	cJSON_ArrayForEach(source, meta_item(it, DRAFT_META_SOURCES))
 		if (cJSON_IsString(source) && it->n_links < sizeof it->links / sizeof *it->links)
@@ -131,6 +138,7 @@ static void notice_entry(struct item *it)
 	cJSON_ArrayForEach(tag, meta_item(it, DRAFT_META_TAGS))
 		if (cJSON_IsString(tag) && it->n_categories < sizeof it->categories / sizeof *it->categories)
 			it->categories[it->n_categories++] = tag->valuestring;
+	return rc >= 0;
 }
 
 static struct atom_entry entry_of(const struct item *it)
@@ -182,10 +190,9 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 {
 	struct cap_incident *incidents = calloc(items->n + 1, sizeof *incidents);
 	struct cap_post *posts = calloc(items->n + 1, sizeof *posts);
-	char (*events)[300] = calloc(items->n + 1, sizeof *events);
-	char (*webs)[512] = calloc(items->n + 1, sizeof *webs);
+	char **events = calloc(items->n + 1, sizeof *events);
 	size_t n = 0, used = 0;
-	ii_err rc = incidents && posts && events && webs ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = incidents && posts && events ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == II_OK && i < items->n; i++) {
 		const struct item *first = &items->v[i];
 		bool seen = false;
@@ -200,13 +207,16 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 			continue;
 		struct cap_incident *inc = &incidents[n];
 		inc->id = first->draft->incident;
-		snprintf(events[n], sizeof events[n], "Incidencia: %s", facts.scope);
-		inc->event = events[n];
-		const struct config_service *svc = config_find_service(cfg, facts.service);
-		if (svc) {
-			snprintf(webs[n], sizeof webs[n], "%s", svc->url);
-			inc->web = webs[n];
+		if (asprintf(&events[n], "Incidencia: %s", facts.scope) < 0) {
+			events[n] = NULL;
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			break;
 		}
+		inc->event = events[n];
+		/* the probed URL may hold tokens: the public one is what readers follow */
+		const struct config_service *svc = config_find_service(cfg, facts.service);
+		if (svc)
+			inc->web = svc->public_url;
 		inc->severity = facts.kind == INCIDENT_DEGRADED || facts.kind == INCIDENT_UNSTABLE
 					? CAP_SEVERITY_MINOR
 					: CAP_SEVERITY_MODERATE;
@@ -233,10 +243,11 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 		const struct atom_meta meta = meta_of(cfg, CAP_INDEX_FILE, "alertas CAP", now, title);
 		rc = cap_write_index(cfg->feeds_dir, &meta, incidents, n, (size_t)cfg->feeds.max_entries, e);
 	}
+	for (size_t k = 0; events && k < items->n; k++)
+		free(events[k]);
 	free(incidents);
 	free(posts);
 	free(events);
-	free(webs);
 	return rc;
 }
 
@@ -261,11 +272,11 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 		char *slug;
 		if ((rc = claimreview_slug(it->draft->title, &slug, e)))
 			break;
-		const char *sources[16];
+		const char *sources[NOTICE_MAX_SOURCES];
 		size_t n_sources = 0;
 		const cJSON *source;
 		cJSON_ArrayForEach(source, meta_item(it, DRAFT_META_SOURCES))
-			if (cJSON_IsString(source) && n_sources < 16)
+			if (cJSON_IsString(source) && n_sources < NOTICE_MAX_SOURCES)
 				sources[n_sources++] = source->valuestring;
 		const struct claimreview review = {
 			.title = it->draft->title,
@@ -306,10 +317,12 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 		struct item *it = &items.v[i];
 		link_to_x(it);
 		if (is_incident_post(it)) {
-			incident_title(it);
+			if (!incident_title(it))
+				rc = ii_fail(e, II_ENOMEM, "out of memory");
 			incident_entries[out->incident_entries++] = entry_of(it);
 		} else if (is_notice(it)) {
-			notice_entry(it);
+			if (!notice_entry(it))
+				rc = ii_fail(e, II_ENOMEM, "out of memory");
 			notice_entries[out->notice_entries++] = entry_of(it);
 		}
 	}

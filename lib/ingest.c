@@ -12,19 +12,34 @@ static const struct config_service *maintained(const struct notice *n, const str
 	return n->kind == NOTICE_MANTENIMIENTO ? config_find_service(cfg, n->service) : NULL;
 }
 
-void ingest_title(const struct notice *n, const struct config *cfg, char *out, size_t size)
+ii_err ingest_title(const struct notice *n, const char *path, const struct config *cfg,
+		    char **out, struct diag_list *diags, struct ii_error *e)
 {
 	const struct config_service *svc = maintained(n, cfg);
+	int rc;
 	if (n->title && n->kind == NOTICE_INCIDENCIA)
-		snprintf(out, size, "%s: %s", n->scope, n->title);
+		rc = asprintf(out, "%s: %s", n->scope, n->title);
 	else if (n->title)
-		snprintf(out, size, "%s", n->title);
+		rc = asprintf(out, "%s", n->title);
 	else if (n->kind == NOTICE_MANTENIMIENTO)
-		snprintf(out, size, "Mantenimiento: %s", svc ? svc->name : n->service);
+		rc = asprintf(out, "Mantenimiento: %s", svc ? svc->name : n->service);
 	else if (n->kind == NOTICE_INCIDENCIA)
-		snprintf(out, size, "%s", n->scope);
+		rc = asprintf(out, "%s", n->scope);
 	else
-		snprintf(out, size, "%s", notice_kind_name(n->kind));
+		rc = asprintf(out, "%s", notice_kind_name(n->kind));
+	if (rc < 0) {
+		*out = NULL;
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
+	if ((size_t)rc < DRAFT_TITLE_SIZE)
+		return II_OK;
+	free(*out);
+	*out = NULL;
+	if (diags)
+		diag_add(diags, path, n->title_line, "el título del borrador ocupa %d bytes; el máximo es %d",
+			 rc, DRAFT_TITLE_SIZE - 1);
+	return ii_fail(e, II_EDATA, "%s: the draft's title is %d bytes, over %d", path, rc,
+		       DRAFT_TITLE_SIZE - 1);
 }
 
 /* A maintenance notice: the announcement template, then the notice's own paragraphs. */
@@ -63,7 +78,11 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 	*out = NULL;
 	/* the notice's own thread first: its errors carry the line they come from */
 	struct thread *own;
-	ii_err rc = notice_thread(n, path, &own, diags, e);
+	char *title;
+	ii_err rc = ingest_title(n, path, cfg, &title, diags, e);
+	free(title);
+	if (rc == II_OK)
+		rc = notice_thread(n, path, &own, diags, e);
 	if (rc)
 		return rc;
 	if (n->kind != NOTICE_MANTENIMIENTO) {
@@ -133,6 +152,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 	const char **posts = calloc(count, sizeof *posts);
 	int *lengths = calloc(count, sizeof *lengths);
 	char *meta = meta_json(n);
+	char *title = NULL;
 	ii_err rc = II_OK;
 	if (!posts || !lengths || !meta) {
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
@@ -142,8 +162,8 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 		posts[i] = thread_post(thread, i);
 		lengths[i] = thread_post_length(thread, i);
 	}
-	char title[512];
-	ingest_title(n, cfg, title, sizeof title);
+	if ((rc = ingest_title(n, name, cfg, &title, NULL, e)))
+		goto out;
 	struct draft_spec spec = {
 		.kind = draft_kinds[n->kind],
 		.title = title,
@@ -181,6 +201,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 			memcpy(out->incident, inc.uuid, sizeof inc.uuid);
 	}
 out:
+	free(title);
 	free(posts);
 	free(lengths);
 	cJSON_free(meta);

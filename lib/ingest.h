@@ -36,8 +36,11 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 		   struct notice **notice, struct thread **thread, bool *changing,
 		   struct diag_list *diags, struct ii_error *e);
 
-/* The title a draft of n shows: titulo, or what the notice is about. */
-void ingest_title(const struct notice *n, const struct config *cfg, char *out, size_t size);
+/* The title a draft of n shows: titulo, or what the notice is about; a new string the
+ * caller frees. II_EDATA, in diags too, when it is DRAFT_TITLE_SIZE bytes or longer (the
+ * draft would not hold it whole); II_ENOMEM. */
+ii_err ingest_title(const struct notice *n, const char *path, const struct config *cfg,
+		    char **out, struct diag_list *diags, struct ii_error *e);
 
 enum ingest_fate {
 	INGEST_DRAFTED, /* change says how its draft moved */

@@ -2,6 +2,7 @@
 #include "path.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <utf8proc.h>
 #include <yaml.h>
+
+#include <cmark.h>
 
 enum key_id {
 	K_TIPO, K_TITULO, K_BULO, K_VEREDICTO, K_FUENTES, K_AMBITO, K_ESTADO, K_SERVICIO,
@@ -546,6 +549,27 @@ static char *optional_text(struct parser *p, int k)
 	return text ? copy(p, text) : NULL;
 }
 
+/* The text of key k, reported when it has more than max characters: the draft, the
+ * incident and the feeds keep it whole or not at all. */
+static char *bounded_text(struct parser *p, int k, size_t max)
+{
+	char *text = optional_text(p, k);
+	size_t chars = 0;
+	for (const char *c = text; c && *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	if (chars > max)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			"'%s' tiene %zu caracteres; el máximo es %zu", keys[k].name, chars, max);
+	return text;
+}
+
+static void bounded_list(struct parser *p, int k, size_t count, size_t max)
+{
+	if (count > max)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			"'%s' tiene %zu elementos; el máximo es %zu", keys[k].name, count, max);
+}
+
 static void validate(struct parser *p, struct notice *n)
 {
 	const char *tipo = scalar_of(p, K_TIPO);
@@ -571,9 +595,9 @@ static void validate(struct parser *p, struct notice *n)
 			problem(p, p->raw[K_TIPO].line, 1, "falta la clave obligatoria '%s' (tipo %s)",
 				keys[k].name, tipo);
 	}
-	n->title = optional_text(p, K_TITULO);
+	n->title = bounded_text(p, K_TITULO, NOTICE_MAX_TITLE_CHARS);
 	n->title_line = p->raw[K_TITULO].line;
-	n->author = optional_text(p, K_AUTOR);
+	n->author = bounded_text(p, K_AUTOR, NOTICE_MAX_AUTHOR_CHARS);
 	n->id = optional_text(p, K_ID);
 	n->publish_at = date_of(p, K_PUBLICAR);
 	n->expires_at = date_of(p, K_CADUCA);
@@ -581,6 +605,7 @@ static void validate(struct parser *p, struct notice *n)
 		problem(p, p->raw[K_CADUCA].line, p->raw[K_CADUCA].column,
 			"'caduca' debe ser posterior a 'publicar'");
 	n->tags = list_of(p, K_ETIQUETAS, &n->tag_count);
+	bounded_list(p, K_ETIQUETAS, n->tag_count, NOTICE_MAX_TAGS);
 	if (n->kind == NOTICE_BULO) {
 		n->hoax = optional_text(p, K_BULO);
 		n->hoax_line = p->raw[K_BULO].line;
@@ -591,13 +616,14 @@ static void validate(struct parser *p, struct notice *n)
 		else if (verdict)
 			n->verdict = copy(p, verdict);
 		n->sources = list_of(p, K_FUENTES, &n->source_count);
+		bounded_list(p, K_FUENTES, n->source_count, NOTICE_MAX_SOURCES);
 		const struct raw *r = &p->raw[K_FUENTES];
 		for (size_t i = 0; i < n->source_count && i < r->count; i++)
 			if (!https_url(n->sources[i]))
 				problem(p, r->item_lines[i], r->item_columns[i],
 					"fuente '%s' no es una dirección https:// válida", n->sources[i]);
 	} else if (n->kind == NOTICE_INCIDENCIA) {
-		n->scope = optional_text(p, K_AMBITO);
+		n->scope = bounded_text(p, K_AMBITO, NOTICE_MAX_SCOPE_CHARS);
 		const char *status = scalar_of(p, K_ESTADO);
 		if (status && !incident_status_parse(status, &n->status))
 			problem(p, p->raw[K_ESTADO].line, p->raw[K_ESTADO].column,
@@ -620,96 +646,430 @@ static void validate(struct parser *p, struct notice *n)
 
 /* ---- the body ---- */
 
-/* Removes Markdown that X would show as it is: heading marks, bold markers; list items
- * become bullets. Works in place. */
-static void plain_line(char *line)
+/*
+ * The body is CommonMark, parsed by cmark, and rendered to post text by the rules of
+ * notices/README.md: emphasis marks dropped, a link as its text and its address, list
+ * items one a line after "• " (or their number), hard line breaks kept, code as its text,
+ * a block quote between « and ». Each top-level block is one paragraph of the thread.
+ * What a post cannot show (images, HTML, horizontal rules, tables) is left out with a
+ * warning, so that the author sees that the post says less than the file.
+ */
+
+struct out {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void out_add(struct out *o, const char *s, size_t len)
 {
-	char *s = line;
-	while (*s == ' ')
-		s++;
-	if (*s == '#') {
-		while (*s == '#')
-			s++;
-		while (*s == ' ')
-			s++;
-		memmove(line, s, strlen(s) + 1);
-	} else if ((*s == '-' || *s == '*' || *s == '+') && s[1] == ' ') {
-		/* "• " is three bytes, "- " two: shift the rest one to the right */
-		memmove(s + 4, s + 2, strlen(s + 2) + 1);
-		memcpy(s, "\xe2\x80\xa2 ", 4);
-	}
-	char *w = line;
-	for (char *r = line; *r; r++) {
-		if ((r[0] == '*' && r[1] == '*') || (r[0] == '_' && r[1] == '_')) {
-			r++;
-			continue;
+	if (o->oom)
+		return;
+	if (o->len + len + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 256;
+		while (o->len + len + 1 > cap)
+			cap *= 2;
+		char *grown = realloc(o->p, cap);
+		if (!grown) {
+			o->oom = true;
+			return;
 		}
-		*w++ = *r;
+		o->p = grown;
+		o->cap = cap;
 	}
-	*w = '\0';
+	memcpy(o->p + o->len, s, len);
+	o->len += len;
+	o->p[o->len] = '\0';
 }
 
-static bool blank(const char *line, size_t len)
+static void out_str(struct out *o, const char *s)
 {
-	for (size_t i = 0; i < len; i++)
-		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+	out_add(o, s, strlen(s));
+}
+
+static void warn(struct parser *p, struct notice *n, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn(struct parser *p, struct notice *n, int line, const char *fmt, ...)
+{
+	struct notice_warning *grown =
+		reallocarray(n->warnings, n->warning_count + 1, sizeof *grown);
+	if (!grown) {
+		p->oom = true;
+		return;
+	}
+	n->warnings = grown;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vasprintf(&grown[n->warning_count].text, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		p->oom = true;
+		return;
+	}
+	grown[n->warning_count++].line = line;
+}
+
+struct body {
+	struct parser *p;
+	struct notice *n;
+	int first_line; /* the file's line of the body's first line */
+	int line;       /* of the block being rendered */
+};
+
+/* A shortened quotation of what was left out, for a warning. */
+static const char *shown(const char *text, char out[64])
+{
+	size_t len = strlen(text), cut = len > 60 ? 60 : len;
+	while (cut < len && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--;
+	snprintf(out, 64, "%.*s%s", (int)cut, text, cut < len ? "\xe2\x80\xa6" : "");
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	return out;
+}
+
+static bool is_web_address(const char *url)
+{
+	return !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7);
+}
+
+static void inlines(struct body *b, cmark_node *parent, struct out *o);
+
+/* [text](url): the text, then the address, which the post must show to be followed; the
+ * address alone when the text is the address (an autolink) or empty. */
+static void link(struct body *b, cmark_node *node, struct out *o)
+{
+	const char *url = cmark_node_get_url(node);
+	size_t start = o->len;
+	inlines(b, node, o);
+	if (o->oom || !url || !*url)
+		return;
+	const char *text = o->p ? o->p + start : "";
+	bool mail = !strncmp(url, "mailto:", 7);
+	if (!strcmp(text, url) || (mail && !strcmp(text, url + 7)))
+		return;
+	if (!is_web_address(url) && !mail) {
+		char q[64];
+		warn(b->p, b->n, b->line,
+		     "el enlace '%s' no es una dirección completa (https://…): se publica solo su texto",
+		     shown(url, q));
+		return;
+	}
+	const char *address = mail ? url + 7 : url;
+	if (start == o->len) {
+		out_str(o, address);
+		return;
+	}
+	out_str(o, " ");
+	out_str(o, address);
+}
+
+static void inlines(struct body *b, cmark_node *parent, struct out *o)
+{
+	char q[64];
+	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			out_str(o, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			out_str(o, " ");
+			break;
+		case CMARK_NODE_LINEBREAK:
+			out_str(o, "\n");
+			break;
+		case CMARK_NODE_LINK:
+			link(b, c, o);
+			break;
+		case CMARK_NODE_IMAGE:
+			warn(b->p, b->n, b->line, "la imagen '%s' no se publica: un post solo lleva texto",
+			     shown(cmark_node_get_url(c), q));
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			warn(b->p, b->n, b->line, "el HTML '%s' no se publica", shown(cmark_node_get_literal(c), q));
+			break;
+		default: /* emphasis, strong emphasis: their text without the marks */
+			inlines(b, c, o);
+			break;
+		}
+	}
+}
+
+static void block(struct body *b, cmark_node *node, struct out *o);
+
+/* Blocks inside a list item or a quote, one a line. */
+static void blocks_as_lines(struct body *b, cmark_node *parent, struct out *o)
+{
+	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+		size_t before = o->len;
+		if (c != cmark_node_first_child(parent))
+			out_str(o, "\n");
+		size_t after = o->len;
+		block(b, c, o);
+		if (o->len == after)
+			o->len = before; /* a block with no text adds no line */
+		if (o->p)
+			o->p[o->len] = '\0';
+	}
+}
+
+static void list(struct body *b, cmark_node *node, struct out *o)
+{
+	int number = cmark_node_get_list_start(node);
+	bool ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+	const char *delim = cmark_node_get_list_delim(node) == CMARK_PAREN_DELIM ? ")" : ".";
+	for (cmark_node *item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
+		if (item != cmark_node_first_child(node))
+			out_str(o, "\n");
+		char marker[32];
+		if (ordered)
+			snprintf(marker, sizeof marker, "%d%s ", number++, delim);
+		else
+			snprintf(marker, sizeof marker, "\xe2\x80\xa2 ");
+		out_str(o, marker);
+		blocks_as_lines(b, item, o);
+	}
+}
+
+/* A table is not CommonMark: its lines are a paragraph that starts with '|'. */
+static bool looks_like_table(cmark_node *node)
+{
+	cmark_node *first = cmark_node_first_child(node);
+	const char *text = first && cmark_node_get_type(first) == CMARK_NODE_TEXT
+				   ? cmark_node_get_literal(first)
+				   : NULL;
+	return text && text[0] == '|';
+}
+
+static void block(struct body *b, cmark_node *node, struct out *o)
+{
+	int line = cmark_node_get_start_line(node);
+	if (line > 0)
+		b->line = b->first_line + line - 1;
+	char q[64];
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+		if (looks_like_table(node))
+			warn(b->p, b->n, b->line,
+			     "las tablas no existen en un post: se publica cada fila como texto seguido");
+		inlines(b, node, o);
+		break;
+	case CMARK_NODE_HEADING:
+		inlines(b, node, o);
+		break;
+	case CMARK_NODE_CODE_BLOCK: {
+		const char *text = cmark_node_get_literal(node);
+		size_t len = strlen(text);
+		while (len && text[len - 1] == '\n')
+			len--;
+		out_add(o, text, len);
+		break;
+	}
+	case CMARK_NODE_LIST:
+		list(b, node, o);
+		break;
+	case CMARK_NODE_BLOCK_QUOTE:
+		out_str(o, "\xc2\xab");
+		blocks_as_lines(b, node, o);
+		out_str(o, "\xc2\xbb");
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		warn(b->p, b->n, b->line, "el HTML '%s' no se publica", shown(cmark_node_get_literal(node), q));
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		warn(b->p, b->n, b->line,
+		     "la línea horizontal no se publica: cada párrafo ya empieza un post");
+		break;
+	default:
+		blocks_as_lines(b, node, o);
+		break;
+	}
+}
+
+static bool blank_text(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\t')
 			return false;
 	return true;
+}
+
+static void add_paragraph(struct parser *p, struct notice *n, char *text, int line)
+{
+	struct notice_paragraph *grown =
+		reallocarray(n->paragraphs, n->paragraph_count + 1, sizeof *grown);
+	if (!grown) {
+		free(text);
+		p->oom = true;
+		return;
+	}
+	n->paragraphs = grown;
+	n->paragraphs[n->paragraph_count++] = (struct notice_paragraph){text, line};
+}
+
+/* Whether a bare address starts at text[i]: not one already in <…>, a link's (…), a
+ * link's text or a quoted HTML attribute. */
+static bool bare_url_at(const char *text, size_t i, size_t end)
+{
+	bool https = end - i >= 8 && !memcmp(text + i, "https://", 8);
+	if (!https && !(end - i >= 7 && !memcmp(text + i, "http://", 7)))
+		return false;
+	char before = i ? text[i - 1] : ' ';
+	bool destination = before == '(' && i >= 2 && text[i - 2] == ']';
+	return before != '<' && before != '[' && before != '"' && before != '\'' && !destination;
+}
+
+/* The end of the bare address at s: white space or '<' ends it, and closing punctuation
+ * is the sentence's, not the address's. */
+static size_t bare_url_len(const char *s, size_t max)
+{
+	size_t len = 0;
+	while (len < max && !strchr(" \t\r\n<>", s[len]))
+		len++;
+	for (;;) {
+		int open = 0, close = 0;
+		for (size_t i = 0; i < len; i++) {
+			open += s[i] == '(';
+			close += s[i] == ')';
+		}
+		if (len && (strchr(".,;:!?*_\"'", s[len - 1]) || (s[len - 1] == ')' && close > open)))
+			len--;
+		else
+			return len;
+	}
+}
+
+/*
+ * The body with every bare address written as an autolink (<https://…>), outside code:
+ * CommonMark would otherwise read the "__" or "**" of an address as emphasis and publish
+ * the address without them. code_line[i] says that line i+1 is inside a code block.
+ */
+static void protect_urls(const char *body, size_t len, const bool *code_line, size_t lines,
+			 struct out *o)
+{
+	size_t line = 0;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(body + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - body) + 1 : len;
+		bool code = line < lines && code_line[line];
+		/* a reference definition "[x]: https://…" keeps its address as it is */
+		size_t k = i;
+		while (k < end && k - i < 4 && body[k] == ' ')
+			k++;
+		bool definition = k < end && body[k] == '[' && memmem(body + k, end - k, "]:", 2);
+		for (size_t j = i; j < end;) {
+			if (!code && body[j] == '`') {
+				/* a code span: copied as it is up to the run that closes it */
+				size_t run = 0;
+				while (j + run < end && body[j + run] == '`')
+					run++;
+				size_t close = j + run;
+				for (; close < end; close++) {
+					size_t r = 0;
+					while (close + r < end && body[close + r] == '`')
+						r++;
+					if (r == run)
+						break;
+					close += r ? r - 1 : 0;
+				}
+				size_t stop = close < end ? close + run : j + run;
+				out_add(o, body + j, stop - j);
+				j = stop;
+				continue;
+			}
+			if (!code && !definition && bare_url_at(body, j, end)) {
+				size_t n = bare_url_len(body + j, end - j);
+				out_str(o, "<");
+				out_add(o, body + j, n);
+				out_str(o, ">");
+				j += n;
+				continue;
+			}
+			out_add(o, body + j, 1);
+			j++;
+		}
+		i = end;
+		line++;
+	}
+}
+
+static cmark_node *parse_markdown(const char *text, size_t len)
+{
+	return cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+}
+
+/* Which lines of the body are code (where an address is not a link). */
+static bool *code_lines(const char *body, size_t len, size_t *lines)
+{
+	*lines = 1;
+	for (size_t i = 0; i < len; i++)
+		*lines += body[i] == '\n';
+	bool *code = calloc(*lines, sizeof *code);
+	cmark_node *doc = code ? parse_markdown(body, len) : NULL;
+	if (!doc) {
+		free(code);
+		return NULL;
+	}
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_CODE_BLOCK && type != CMARK_NODE_HTML_BLOCK))
+			continue;
+		for (int l = cmark_node_get_start_line(node); l <= cmark_node_get_end_line(node); l++)
+			if (l >= 1 && (size_t)l <= *lines)
+				code[l - 1] = true;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	return code;
 }
 
 static void parse_body(struct parser *p, struct notice *n, const char *body, size_t len,
 		       int first_line)
 {
-	size_t capacity = 0;
-	char *current = NULL;
-	size_t current_len = 0;
-	int line = first_line, start = 0;
-	const char *s = body, *end = body + len;
-	while (s <= end && !p->oom) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t line_len = (size_t)((nl ? nl : end) - s);
-		bool is_blank = blank(s, line_len);
-		if (!is_blank) {
-			/* room for the line, a bullet's extra byte, a separator and the NUL */
-			char *grown = realloc(current, current_len + line_len + 4);
-			if (!grown) {
-				p->oom = true;
-				break;
-			}
-			current = grown;
-			if (!current_len)
-				start = line;
-			else
-				current[current_len++] = '\n';
-			char *dst = current + current_len;
-			memcpy(dst, s, line_len);
-			dst[line_len] = '\0';
-			if (line_len && dst[line_len - 1] == '\r')
-				dst[line_len - 1] = '\0';
-			plain_line(dst);
-			current_len += strlen(dst);
-		}
-		if ((is_blank || !nl) && current_len) {
-			if (n->paragraph_count == capacity) {
-				size_t next = capacity ? capacity * 2 : 8;
-				struct notice_paragraph *grown = reallocarray(n->paragraphs, next, sizeof *grown);
-				if (!grown) {
-					p->oom = true;
-					break;
-				}
-				n->paragraphs = grown;
-				capacity = next;
-			}
-			n->paragraphs[n->paragraph_count++] = (struct notice_paragraph){current, start};
-			current = NULL;
-			current_len = 0;
-		}
-		if (!nl)
-			break;
-		s = nl + 1;
-		line++;
+	size_t lines;
+	bool *code = code_lines(body, len, &lines);
+	struct out text = {0};
+	if (code)
+		protect_urls(body, len, code, lines, &text);
+	free(code);
+	cmark_node *doc = code && !text.oom ? parse_markdown(text.p ? text.p : "", text.len) : NULL;
+	free(text.p);
+	if (!doc) {
+		p->oom = true;
+		return;
 	}
-	free(current);
+	struct body b = {.p = p, .n = n, .first_line = first_line, .line = first_line};
+	int previous_end = -1;
+	for (cmark_node *c = cmark_node_first_child(doc); c && !p->oom; c = cmark_node_next(c)) {
+		/* a list right under a line of text ("Documentos:") goes on with it */
+		bool goes_on = cmark_node_get_type(c) == CMARK_NODE_LIST && n->paragraph_count &&
+			       cmark_node_get_start_line(c) == previous_end + 1;
+		previous_end = cmark_node_get_end_line(c);
+		struct out o = {0};
+		if (goes_on) {
+			struct notice_paragraph *last = &n->paragraphs[n->paragraph_count - 1];
+			out_str(&o, last->text);
+			out_str(&o, "\n");
+		}
+		block(&b, c, &o);
+		if (o.oom) {
+			free(o.p);
+			p->oom = true;
+		} else if (goes_on) {
+			free(n->paragraphs[n->paragraph_count - 1].text);
+			n->paragraphs[n->paragraph_count - 1].text = o.p;
+		} else if (!blank_text(o.p)) {
+			add_paragraph(p, n, o.p, b.first_line + cmark_node_get_start_line(c) - 1);
+		} else {
+			free(o.p);
+		}
+	}
+	cmark_node_free(doc);
 	if (!n->paragraph_count && !p->oom)
 		problem(p, first_line > 1 ? first_line - 1 : 1, 1,
 			"el aviso no tiene texto después de la cabecera");
@@ -831,21 +1191,23 @@ void notice_free(struct notice *n)
 	for (size_t i = 0; i < n->paragraph_count; i++)
 		free(n->paragraphs[i].text);
 	free(n->paragraphs);
+	for (size_t i = 0; i < n->warning_count; i++)
+		free(n->warnings[i].text);
+	free(n->warnings);
 	free(n);
 }
 
 /* ---- the thread ---- */
 
-/* "ingreso mínimo vital" as "#IngresoMínimoVital": each word capitalised, joined. */
-static void hashtag(const char *tag, char *out, size_t size)
+/* "ingreso mínimo vital" as "#IngresoMínimoVital": each word capitalised, joined; "#"
+ * alone when no letter is left. */
+static void hashtag(const char *tag, struct out *o)
 {
-	size_t w = 0;
 	bool word_start = true;
 	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)tag;
 	if (*s == '#')
 		s++;
-	if (size > 1)
-		out[w++] = '#';
+	out_str(o, "#");
 	while (*s) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(s, -1, &cp);
@@ -864,20 +1226,18 @@ static void hashtag(const char *tag, char *out, size_t size)
 		word_start = false;
 		utf8proc_uint8_t buf[4];
 		utf8proc_ssize_t len = utf8proc_encode_char(cp, buf);
-		if (w + (size_t)len + 1 >= size)
-			break;
-		memcpy(out + w, buf, (size_t)len);
-		w += (size_t)len;
+		out_add(o, (const char *)buf, (size_t)len);
 	}
-	out[w] = '\0';
 }
 
 /* A text that ends a sentence: "…", with a full stop added when it has none. */
-static void sentence(char *out, size_t size, const char *prefix, const char *text)
+static void sentence(struct out *o, const char *text)
 {
 	size_t n = strlen(text);
 	bool closed = n && strchr(".!?…»\"", text[n - 1]);
-	snprintf(out, size, "%s%s%s", prefix, text, closed ? "" : ".");
+	out_str(o, text);
+	if (!closed)
+		out_str(o, ".");
 }
 
 struct composer {
@@ -887,96 +1247,124 @@ struct composer {
 	bool oom;
 };
 
-static void push(struct composer *c, const char *text, int line)
+/* Adds o's text as the next paragraph of the thread, taking it over. */
+static void push(struct composer *c, struct out *o, int line)
 {
-	char **texts = reallocarray(c->texts, c->count + 1, sizeof *texts);
+	char **texts = o->oom ? NULL : reallocarray(c->texts, c->count + 1, sizeof *texts);
 	int *lines = texts ? reallocarray(c->lines, c->count + 1, sizeof *lines) : NULL;
 	if (texts)
 		c->texts = texts;
-	if (!lines || !(c->texts[c->count] = strdup(text))) {
+	if (!lines || !o->p) {
+		free(o->p);
+		*o = (struct out){0};
 		c->oom = true;
 		return;
 	}
 	c->lines = lines;
+	c->texts[c->count] = o->p;
 	c->lines[c->count++] = line;
+	*o = (struct out){0};
 }
 
-static void verdict_sentence(const char *verdict, char *out, size_t size)
+static void push_copy(struct composer *c, const char *text, int line)
 {
-	snprintf(out, size, "%s", !strcmp(verdict, "FALSO")      ? "Es falso."
-				  : !strcmp(verdict, "ENGAÑOSO") ? "Es engañoso."
-								 : "Le falta contexto.");
+	struct out o = {0};
+	out_str(&o, text);
+	push(c, &o, line);
+}
+
+static const char *verdict_sentence(const char *verdict)
+{
+	return !strcmp(verdict, "FALSO")      ? "Es falso."
+	       : !strcmp(verdict, "ENGAÑOSO") ? "Es engañoso."
+					      : "Le falta contexto.";
 }
 
 static void compose(const struct notice *n, struct composer *c)
 {
-	char buf[4096];
+	struct out o = {0};
+	size_t first = 0;
 	if (n->kind == NOTICE_BULO) {
 		/* the verdict and the true fact first, then the hoax, named once */
-		char opening[64], fact[1024], verdict[32];
-		snprintf(opening, sizeof opening, "%s: ", n->verdict);
-		sentence(fact, sizeof fact, opening, n->title);
-		verdict_sentence(n->verdict, verdict, sizeof verdict);
+		out_str(&o, n->verdict);
+		out_str(&o, ": ");
+		sentence(&o, n->title);
 		size_t hoax_len = strlen(n->hoax);
 		bool stop = hoax_len && strchr(".!?", n->hoax[hoax_len - 1]);
-		snprintf(buf, sizeof buf, "%s Circula un bulo: «%.*s». %s", fact,
-			 (int)(stop ? hoax_len - 1 : hoax_len), n->hoax, verdict);
-		push(c, buf, n->hoax_line);
-	} else {
+		out_str(&o, " Circula un bulo: «");
+		out_add(&o, n->hoax, stop ? hoax_len - 1 : hoax_len);
+		out_str(&o, "». ");
+		out_str(&o, verdict_sentence(n->verdict));
+		push(c, &o, n->hoax_line);
+	} else if (n->paragraph_count && (n->kind == NOTICE_INCIDENCIA || n->title)) {
 		/* the headline and the first paragraph make one post: they are one idea */
-		char opening[1024] = "";
-		if (n->kind == NOTICE_INCIDENCIA)
-			snprintf(opening, sizeof opening, "ℹ️ %s (%s)%s%s", n->scope,
-				 incident_status_name(n->status),
-				 n->title ? ": " : "", n->title ? n->title : "");
-		else if (n->title)
-			snprintf(opening, sizeof opening, "%s", n->title);
-		size_t first = 0;
-		if (*opening && n->paragraph_count) {
-			sentence(buf, sizeof buf, "", opening);
-			size_t w = strlen(buf);
-			snprintf(buf + w, sizeof buf - w, " %s", n->paragraphs[0].text);
-			push(c, buf, n->paragraphs[0].line);
-			first = 1;
+		struct out opening = {0};
+		if (n->kind == NOTICE_INCIDENCIA) {
+			out_str(&opening, "ℹ️ ");
+			out_str(&opening, n->scope);
+			out_str(&opening, " (");
+			out_str(&opening, incident_status_name(n->status));
+			out_str(&opening, ")");
+			if (n->title) {
+				out_str(&opening, ": ");
+				out_str(&opening, n->title);
+			}
+		} else {
+			out_str(&opening, n->title);
 		}
-		for (size_t i = first; i < n->paragraph_count; i++)
-			push(c, n->paragraphs[i].text, n->paragraphs[i].line);
-		return;
+		if (opening.oom)
+			c->oom = true;
+		else
+			sentence(&o, opening.p);
+		free(opening.p);
+		out_str(&o, " ");
+		out_str(&o, n->paragraphs[0].text);
+		push(c, &o, n->paragraphs[0].line);
+		first = 1;
 	}
-	for (size_t i = 0; i < n->paragraph_count; i++)
-		push(c, n->paragraphs[i].text, n->paragraphs[i].line);
+	for (size_t i = first; i < n->paragraph_count; i++)
+		push_copy(c, n->paragraphs[i].text, n->paragraphs[i].line);
 }
 
 /* Hashtags close the thread: after the sources of a rebuttal, in the last post of the rest. */
 static void close_thread(const struct notice *n, struct composer *c)
 {
-	char buf[4096];
-	size_t w = 0;
-	buf[0] = '\0';
+	struct out o = {0};
 	if (n->source_count)
-		w += (size_t)snprintf(buf + w, sizeof buf - w, "Fuentes:");
-	for (size_t i = 0; i < n->source_count && w < sizeof buf; i++)
-		w += (size_t)snprintf(buf + w, sizeof buf - w, " %s", n->sources[i]);
-	for (size_t i = 0; i < n->tag_count && w < sizeof buf; i++) {
-		char tag[256];
-		hashtag(n->tags[i], tag, sizeof tag);
-		if (strlen(tag) > 1)
-			w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s", w ? " " : "", tag);
+		out_str(&o, "Fuentes:");
+	for (size_t i = 0; i < n->source_count; i++) {
+		out_str(&o, " ");
+		out_str(&o, n->sources[i]);
 	}
-	if (!w)
+	for (size_t i = 0; i < n->tag_count; i++) {
+		size_t before = o.len;
+		if (o.len)
+			out_str(&o, " ");
+		size_t start = o.len;
+		hashtag(n->tags[i], &o);
+		if (o.len - start <= 1 && !o.oom) {
+			o.len = before; /* a tag with no letter makes no hashtag */
+			o.p[o.len] = '\0';
+		}
+	}
+	if (!o.len && !o.oom)
 		return;
 	if (n->source_count || !c->count) {
-		push(c, buf, 0);
+		push(c, &o, 0);
 		return;
 	}
-	char *last = c->texts[c->count - 1];
-	char *joined;
-	if (asprintf(&joined, "%s %s", last, buf) < 0) {
+	struct out joined = {0};
+	out_str(&joined, c->texts[c->count - 1]);
+	out_str(&joined, " ");
+	out_add(&joined, o.p ? o.p : "", o.len);
+	free(o.p);
+	if (joined.oom) {
+		free(joined.p);
 		c->oom = true;
 		return;
 	}
-	free(last);
-	c->texts[c->count - 1] = joined;
+	free(c->texts[c->count - 1]);
+	c->texts[c->count - 1] = joined.p;
 }
 
 ii_err notice_thread(const struct notice *n, const char *path, struct thread **out,
@@ -989,8 +1377,11 @@ ii_err notice_thread(const struct notice *n, const char *path, struct thread **o
 	struct composer c = {0};
 	compose(n, &c);
 	close_thread(n, &c);
+	struct thread_options options;
+	thread_options_init(&options);
+	options.lines = true;
 	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, "out of memory")
-			  : thread_split((const char *const *)c.texts, c.count, NULL, out, e);
+			  : thread_split((const char *const *)c.texts, c.count, &options, out, e);
 	if (rc == II_EDATA) {
 		/* the line of the paragraph that holds the word named in the error */
 		int line = 0;

@@ -24,13 +24,27 @@
 #include "thread.h"
 
 #define NOTICE_MAX_SIZE (256u * 1024)
+/* What the store and the feeds keep whole (a longer value is an error, never cut):
+ * characters of titulo, ambito and autor, and entries of fuentes and etiquetas. */
+#define NOTICE_MAX_TITLE_CHARS 160 /* at most 640 bytes: a draft's title holds it with ambito */
+#define NOTICE_MAX_SCOPE_CHARS 60  /* an incident's scope holds 255 bytes */
+#define NOTICE_MAX_AUTHOR_CHARS 60
+#define NOTICE_MAX_SOURCES 16
+#define NOTICE_MAX_TAGS 16
 #define NOTICE_DEFAULT_ANNOUNCE 86400 /* seconds before a maintenance window it is announced */
 
 enum notice_kind { NOTICE_BULO, NOTICE_AVISO, NOTICE_INCIDENCIA, NOTICE_MANTENIMIENTO };
 
 struct notice_paragraph {
-	char *text; /* Markdown markers removed, lines joined by spaces */
+	char *text; /* rendered from CommonMark (notices/README.md); '\n' where a line must break */
 	int line;   /* where it starts in the file */
+};
+
+/* Where the published text differs from what the author typed (an image or HTML left
+ * out): worth telling, not an error. */
+struct notice_warning {
+	char *text; /* in Spanish, for the authors */
+	int line;
 };
 
 struct notice {
@@ -49,6 +63,8 @@ struct notice {
 	long announce_before;        /* mantenimiento: aviso_antes in seconds */
 	struct notice_paragraph *paragraphs;
 	size_t paragraph_count;
+	struct notice_warning *warnings;
+	size_t warning_count;
 	char hash[65];               /* SHA-256 of the file's bytes, in hex */
 	int title_line, hoax_line;   /* where titulo and bulo are, for errors in the thread */
 };

@@ -25,6 +25,7 @@ enum brk {
 	BRK_NONE,      /* glued to the previous token: "20" "%" */
 	BRK_WORD,      /* an ordinary space */
 	BRK_SENTENCE,  /* the previous token ended a sentence */
+	BRK_LINE,      /* first token of a line inside a paragraph (options.lines) */
 	BRK_PARAGRAPH, /* first token of a paragraph */
 };
 
@@ -71,6 +72,7 @@ void thread_options_init(struct thread_options *options)
 	options->limit = TWEET_MAX_WEIGHTED_LENGTH;
 	options->numbering = true;
 	options->pack = false;
+	options->lines = false;
 	options->max_posts = THREAD_DEFAULT_MAX_POSTS;
 }
 
@@ -186,6 +188,8 @@ static void mark_breaks(struct tok *toks, size_t a, size_t b)
 	for (size_t i = a + 1; i < b; i++) {
 		const struct tok *prev = &toks[i - 1];
 		struct tok *t = &toks[i];
+		if (t->brk == BRK_LINE)
+			continue; /* what the author put on separate lines stays there */
 		if (ends_in_digit(prev) && is_unit(t))
 			t->brk = BRK_NONE;
 		else if (ends_in_digit(prev) && equals(t->s, t->len, "de") && i + 1 < b &&
@@ -205,8 +209,8 @@ static void mark_breaks(struct tok *toks, size_t a, size_t b)
 	}
 }
 
-static ii_err tokenize(const char *const *paragraphs, size_t count, struct tok **out,
-		       size_t *n, struct ii_error *e)
+static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
+		       struct tok **out, size_t *n, struct ii_error *e)
 {
 	size_t cap = 0;
 	*out = NULL;
@@ -217,8 +221,10 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, struct tok *
 			continue;
 		size_t len = strlen(s);
 		size_t first = *n;
+		bool new_line = false;
 		for (size_t i = 0; i < len;) {
 			if (is_space((unsigned char)s[i])) {
+				new_line |= lines && s[i] == '\n';
 				i++;
 				continue;
 			}
@@ -239,8 +245,10 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, struct tok *
 			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
 				return ii_fail(e, pe.code, "paragraph %zu: %s", p + 1, pe.detail);
 			(*out)[(*n)++] = (struct tok){
-				s + i, j - i, BRK_WORD, parsed.weighted_length,
+				s + i, j - i, new_line && *n > first ? BRK_LINE : BRK_WORD,
+				parsed.weighted_length,
 				!parsed.valid && parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
+			new_line = false;
 			i = j;
 		}
 		if (*n > first)
@@ -282,7 +290,8 @@ static bool render(struct buf *out, const struct tok *toks, size_t a, size_t b, 
 		if (i > a) {
 			/* a paragraph boundary inside a post only happens when packing */
 			bool para = toks[i].brk == BRK_PARAGRAPH && pack;
-			if (!buf_add(out, para ? "\n\n" : " ", para ? 2 : 1))
+			const char *sep = para ? "\n\n" : toks[i].brk == BRK_LINE ? "\n" : " ";
+			if (!buf_add(out, sep, strlen(sep)))
 				return false;
 		}
 		if (!buf_add(out, toks[i].s, toks[i].len))
@@ -513,7 +522,7 @@ ii_err thread_split(const char *const *paragraphs, size_t count,
 	struct splitter sp = {.opt = options, .e = e};
 	struct tok *toks = NULL;
 	struct thread *thread = NULL;
-	ii_err err = tokenize(paragraphs, count, &toks, &sp.ntok, e);
+	ii_err err = tokenize(paragraphs, count, options->lines, &toks, &sp.ntok, e);
 	if (err != II_OK)
 		goto done;
 	sp.toks = toks;

@@ -16,8 +16,9 @@
  * Posts are only ever cut at ASCII white space, so a URL, a hashtag or a mention is never
  * cut; a number stays with the unit or symbol after it ("20 %", "1.200 €", "5 min") and a
  * day with its month ("15 de enero"). Inside a paragraph every run of white space becomes
- * one space (a single line break in Markdown is a space too), and no post starts or ends
- * with white space.
+ * one space, and no post starts or ends with white space; with options.lines a run that
+ * holds a line break becomes one line break instead (a list item, a hard break), and a
+ * post is cut there rather than inside a sentence.
  *
  * Numbering: when options.numbering is on and the thread has more than one post, every
  * post ends with " n/N" (a space, the post's number, a slash, the number of posts), and
@@ -38,12 +39,13 @@ struct thread_options {
 	int limit;        /* weighted length of a post, 1 to TWEET_MAX_WEIGHTED_LENGTH */
 	bool numbering;   /* " n/N" at the end of each post of a multi-post thread */
 	bool pack;        /* let whole paragraphs share a post */
+	bool lines;       /* keep the line breaks inside a paragraph */
 	size_t max_posts; /* a longer thread is an error; at least 1 */
 };
 
 struct thread;
 
-/* The defaults: limit 280, numbering on, pack off, at most 25 posts. */
+/* The defaults: limit 280, numbering on, pack and lines off, at most 25 posts. */
 void thread_options_init(struct thread_options *options);
 
 /*

@@ -107,11 +107,34 @@ static void test_fixed_fields(void **state)
 	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:info/cap:area/cap:areaDesc)", "España");
 	xmlFreeDoc(doc);
 
-	/* UTC still gets a numeric offset */
+	/* UTC gets the offset CAP 1.2 (3.3.2) requires: "-00:00", never "+00:00" or "Z", in
+	 * sent and in the references */
 	setenv("TZ", "UTC", 1);
 	tzset();
-	doc = render_valid(f, &incident, 1);
-	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:sent)", "2026-11-28T10:42:00+00:00");
+	doc = render_valid(f, &incident, 2);
+	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:sent)", "2026-11-28T11:02:00-00:00");
+	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:references)",
+			       "incluinfo@seg-social.es,6f1c2a9e-0b7d-4c1e-9a55-3d2f8e7b6a10-1,"
+			       "2026-11-28T10:42:00-00:00");
+	xmlFreeDoc(doc);
+}
+
+/* Hashtags are for X: a CAP message carries the text without them. */
+static void test_no_hashtags(void **state)
+{
+	struct fixture *f = *state;
+	const struct cap_post tagged[] = {
+		{.sent = T0, .headline = "#Sede La Sede Electrónica no está disponible #SeguridadSocial",
+		 .description = "No funciona desde las 11:42. #Sede #Pensiones\nVer #3 y C# en https://x.es/#a 1/2"},
+	};
+	struct cap_incident inc = incident;
+	inc.posts = tagged;
+	inc.n_posts = 1;
+	xmlDocPtr doc = render_valid(f, &inc, 1);
+	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:info/cap:headline)",
+			       "La Sede Electrónica no está disponible");
+	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:info/cap:description)",
+			       "No funciona desde las 11:42.\nVer #3 y C# en https://x.es/#a 1/2");
 	xmlFreeDoc(doc);
 }
 
@@ -277,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		UNIT_TEST(test_references_chain),
 		UNIT_TEST(test_fixed_fields),
+		UNIT_TEST(test_no_hashtags),
 		UNIT_TEST(test_schema_rejects_broken_messages),
 		UNIT_TEST(test_hostile_text_round_trips),
 		UNIT_TEST(test_rejects_bad_identifiers),

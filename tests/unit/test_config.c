@@ -983,6 +983,15 @@ static void invalid_url_reported_once(void **state)
 	assert_diag(f, 2, "invalid url 'http://example.org/': http is allowed only for loopback hosts");
 }
 
+/* What the feeds link to never holds the probe's tokens. */
+static void public_url_drops_query_and_user(void **state)
+{
+	(void)state;
+	char *u = config_public_url("https://user:pw@www.example.es/seq/sede6?steps=503#top");
+	assert_string_equal(u, "https://www.example.es/seq/sede6");
+	free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,6 +1043,7 @@ int main(void)
 		UNIT_TEST(zoneinfo_tables_are_not_zones),
 		UNIT_TEST(indented_key_is_a_key),
 		UNIT_TEST(invalid_url_reported_once),
+		UNIT_TEST(public_url_drops_query_and_user),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

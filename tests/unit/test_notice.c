@@ -114,7 +114,7 @@ static void valid_bulo(void **state)
 	assert_int_equal(n->expires_at, 1798671600); /* 2026-12-31 00:00 in Madrid */
 	assert_int_equal(n->paragraph_count, 2);
 	assert_string_equal(n->paragraphs[0].text,
-			    "Las pensiones contributivas se revalorizan cada enero\nsegún el IPC medio.");
+			    "Las pensiones contributivas se revalorizan cada enero según el IPC medio.");
 	assert_int_equal(n->paragraphs[0].line, 14);
 	assert_int_equal(n->paragraphs[1].line, 17);
 	assert_int_equal(strlen(n->hash), 64);
@@ -286,6 +286,37 @@ static void markdown_becomes_plain_text(void **state)
 	assert_string_equal(f->n->paragraphs[1].text, "Documentos:\n• DNI\n• libro de familia");
 }
 
+/* CommonMark, not hand stripping: an address keeps its "__" and "**", a link shows its
+ * address, and what a post cannot show is a warning. */
+static void markdown_is_commonmark(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\n"
+		    "Guía: https://www.example.es/__data/assets/guia.pdf y **otra** en "
+		    "[esta página](https://www.example.es/a__b__c.html), <https://a.es/**b**>.\n"
+		    "\n![logo](https://a.es/l.png) <b>x</b>\n\n---\n\nfin  \nfin2\n");
+	assert_int_equal(f->n->paragraph_count, 3);
+	assert_string_equal(f->n->paragraphs[0].text,
+			    "Guía: https://www.example.es/__data/assets/guia.pdf y otra en esta página "
+			    "https://www.example.es/a__b__c.html, https://a.es/**b**.");
+	assert_string_equal(f->n->paragraphs[1].text, " x");
+	assert_string_equal(f->n->paragraphs[2].text, "fin\nfin2");
+	assert_int_equal(f->n->warning_count, 4); /* the image, two HTML tags, the rule */
+	unit_assert_contains(f->n->warnings[0].text, "imagen");
+	assert_int_equal(f->n->warnings[0].line, 7);
+}
+
+/* A value the store or the feeds could not keep whole is an error naming it. */
+static void long_fields_are_errors(void **state)
+{
+	struct fixture *f = *state;
+	char text[4096], title[1200];
+	memset(title, 'a', sizeof title - 1);
+	title[sizeof title - 1] = '\0';
+	snprintf(text, sizeof text, "---\ntipo: aviso\ntitulo: %s\n---\nTexto.\n", title);
+	unit_assert_contains(parse_bad(f, text, 1), "'titulo' tiene 1199 caracteres; el máximo es 160");
+}
+
 static void rebuttal_thread_shape(void **state)
 {
 	struct fixture *f = *state;
@@ -386,6 +417,183 @@ static void unreadable_files_say_why(void **state)
 	free(missing);
 }
 
+/* ---- what staff wrote is what goes out ---- */
+
+struct gen {
+	unsigned long long state;
+	size_t serial;
+	char *text;
+	size_t len, cap;
+	char **words; /* every word and URL written, in the order the thread must give them */
+	size_t n_words;
+};
+
+static unsigned gen_next(struct gen *g, unsigned below)
+{
+	g->state = g->state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(g->state >> 33) % below;
+}
+
+static void gen_add(struct gen *g, const char *s)
+{
+	size_t n = strlen(s);
+	if (g->len + n + 1 > g->cap) {
+		g->cap = (g->len + n + 1) * 2;
+		g->text = realloc(g->text, g->cap);
+		assert_non_null(g->text);
+	}
+	memcpy(g->text + g->len, s, n + 1);
+	g->len += n;
+}
+
+/* A word no other word contains, or an address full of '_' and '*', recorded. */
+static void gen_word(struct gen *g, bool url)
+{
+	char w[400];
+	size_t k = g->serial++;
+	if (url) {
+		int pad = (int)gen_next(g, 200);
+		snprintf(w, sizeof w, "https://www.example.es/__data/a__b**c_%zu/%0*d__x.pdf", k, pad, 0);
+	} else {
+		char letters[16];
+		size_t i = 0;
+		do
+			letters[i++] = (char)('a' + k % 26);
+		while ((k /= 26) && i < sizeof letters - 1);
+		letters[i] = '\0';
+		snprintf(w, sizeof w, "palabra%sz", letters);
+	}
+	g->words = realloc(g->words, (g->n_words + 1) * sizeof *g->words);
+	assert_non_null(g->words);
+	g->words[g->n_words++] = strdup(w);
+	gen_add(g, w);
+}
+
+static void gen_words(struct gen *g, size_t count, bool urls, bool lines)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			gen_add(g, lines && !gen_next(g, 12) ? "\n" : " ");
+		gen_word(g, urls && !gen_next(g, 9));
+	}
+}
+
+/* What g wrote since mark, taken out of it. */
+static char *gen_take(struct gen *g, size_t mark)
+{
+	char *part = strdup(g->text + mark);
+	g->len = mark;
+	g->text[mark] = '\0';
+	return part;
+}
+
+/* Whether token (without the punctuation the thread adds around a text) is word. */
+static bool same_word(const char *token, size_t len, const char *word)
+{
+	static const char *const around[] = {"\xc2\xab", "\xc2\xbb", ".", ":"};
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t i = 0; i < 4; i++) {
+			size_t n = strlen(around[i]);
+			if (len >= n && !memcmp(token, around[i], n) && i == 0) {
+				token += n, len -= n, again = true;
+			} else if (len >= n && !memcmp(token + len - n, around[i], n) && i > 0) {
+				len -= n, again = true;
+			}
+		}
+	}
+	return len == strlen(word) && !memcmp(token, word, len);
+}
+
+/* Random valid notices up to the limits: every word and every URL the author wrote
+ * appears in the thread exactly once, in order, whole. */
+static void every_word_reaches_the_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct gen g = {.state = 12};
+	size_t checked = 0;
+	for (int round = 0; round < 150; round++) {
+		g.len = 0;
+		g.serial = 0;
+		for (size_t i = 0; i < g.n_words; i++)
+			free(g.words[i]);
+		g.n_words = 0;
+		bool bulo = gen_next(&g, 2);
+		gen_add(&g, "");
+		/* written in the order the thread gives them: title, hoax, body, sources */
+		gen_words(&g, 1 + gen_next(&g, 14), false, false); /* under 160 characters */
+		char *title = gen_take(&g, 0);
+		gen_words(&g, bulo ? 1 + gen_next(&g, 150) : 0, false, false); /* to 1.5 KiB */
+		char *hoax = gen_take(&g, 0);
+		size_t paragraphs = 1 + gen_next(&g, 3);
+		for (size_t p = 0; p < paragraphs; p++) {
+			if (p)
+				gen_add(&g, "\n\n");
+			/* the first paragraph up to about 5 KiB */
+			gen_words(&g, 1 + gen_next(&g, p == 0 ? 450 : 60), true, true);
+		}
+		char *body = gen_take(&g, 0);
+		size_t n_sources = bulo ? 1 + gen_next(&g, NOTICE_MAX_SOURCES) : 0;
+		for (size_t i = 0; i < n_sources; i++) {
+			gen_add(&g, "\n  - ");
+			gen_word(&g, true);
+		}
+		char *sources = gen_take(&g, 0);
+		gen_add(&g, bulo ? "---\ntipo: bulo\nveredicto: FALSO\ntitulo: " : "---\ntipo: aviso\ntitulo: ");
+		gen_add(&g, title);
+		if (bulo) {
+			gen_add(&g, "\nbulo: ");
+			gen_add(&g, hoax);
+			gen_add(&g, "\nfuentes:");
+			gen_add(&g, sources);
+		}
+		gen_add(&g, "\n---\n");
+		gen_add(&g, body);
+		gen_add(&g, "\n");
+		free(title);
+		free(hoax);
+		free(body);
+		free(sources);
+		notice_free(f->n);
+		f->n = NULL;
+		if (notice_parse("n.md", g.text, g.len, &f->n, f->diags, &f->err) != II_OK)
+			fail_msg("notice %d invalid: %s\n%s", round, f->err.detail, g.text);
+		struct thread *t;
+		if (notice_thread(f->n, "n.md", &t, f->diags, &f->err) != II_OK) {
+			/* too long a thread is an error the author sees, never a cut */
+			unit_assert_contains(f->err.detail, "longer than the maximum");
+			continue;
+		}
+		size_t next = 0;
+		for (size_t i = 0; i < thread_count(t); i++) {
+			const char *post = thread_post(t, i);
+			for (const char *s = post; *s;) {
+				size_t n = strcspn(s, " \n");
+				for (size_t w = 0; w < g.n_words; w++) {
+					if (!same_word(s, n, g.words[w]))
+						continue;
+					if (w != next)
+						fail_msg("notice %d: '%s' found where '%s' was due\n%s", round,
+							 g.words[w], next < g.n_words ? g.words[next] : "(end)",
+							 g.text);
+					next++;
+				}
+				s += n;
+				s += strspn(s, " \n");
+			}
+		}
+		if (next != g.n_words)
+			fail_msg("notice %d: '%s' is missing from the thread", round, g.words[next]);
+		thread_free(t);
+		checked++;
+	}
+	assert_true(checked > 100);
+	for (size_t i = 0; i < g.n_words; i++)
+		free(g.words[i]);
+	free(g.words);
+	free(g.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,9 +609,12 @@ int main(void)
 		UNIT_TEST(bytes_that_are_not_text),
 		UNIT_TEST(front_matter_is_required),
 		UNIT_TEST(markdown_becomes_plain_text),
+		UNIT_TEST(markdown_is_commonmark),
+		UNIT_TEST(long_fields_are_errors),
 		UNIT_TEST(rebuttal_thread_shape),
 		UNIT_TEST(word_too_long_is_reported_with_its_line),
 		UNIT_TEST(invalid_corpus),
+		UNIT_TEST(every_word_reaches_the_thread),
 		UNIT_TEST(unreadable_files_say_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

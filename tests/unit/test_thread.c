@@ -143,7 +143,7 @@ static void paragraphs_are_posts_unless_packed(void **state)
 			    "FALSO.\n\nLas pensiones suben con el IPC.\n\n#Pensiones");
 	thread_free(t);
 
-	t = split(paras, 3, &(struct thread_options){280, false, false, 25});
+	t = split(paras, 3, &(struct thread_options){280, false, false, false, 25});
 	assert_int_equal(thread_count(t), 3);
 	assert_string_equal(thread_post(t, 2), "#Pensiones");
 	thread_free(t);
