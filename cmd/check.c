@@ -108,14 +108,14 @@ static void print_transition(const struct monitor_service *r)
 		break;
 	}
 	/* the confirmed state changed and no incident did */
-	if (r->transition == HEALTH_OPENED) {
+	if (r->transition == HEALTH_OPENED && r->has_incident) {
 		cli_time_human(h->since, at);
-		printf("%s: confirmed down since %s after %d failed checks (%s); ", id, at, h->failures,
-		       r->reason);
-		if (r->has_incident)
-			printf("incident %s stays open, nothing new drafted\n", incident->uuid);
-		else
-			printf("no incident recorded (dry run)\n");
+		printf("%s: down again since %s (%s); incident %s stays open, nothing new drafted\n", id,
+		       at, r->reason, incident->uuid);
+	} else if (r->transition == HEALTH_OPENED) {
+		cli_time_human(h->since, at);
+		printf("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
+		       " (dry run)\n", id, at, h->failures, r->reason);
 	} else if (r->transition == HEALTH_RESOLVED) {
 		cli_time_human(h->since, at);
 		printf("%s: answering again since %s; ", id, at);
