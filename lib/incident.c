@@ -499,16 +499,11 @@ enum { WINDOW_OPEN = 0, WINDOW_CLOSED = 1, WINDOW_OVERRUN = 2 };
 static ii_err set_window(struct store *s, const struct window *w, const char *last_draft,
 			 int finished, struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(s,
-				  "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
-				  &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, last_draft, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 2, finished);
-	sqlite3_bind_text(stmt, 3, w->draft, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "update a maintenance window", e);
+	/* the column's integer affinity stores the digit as a number */
+	const char digit[2] = {(char)('0' + finished), '\0'};
+	return store_run_texts(s, "update a maintenance window", e,
+			       "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
+			       last_draft, digit, w->draft, NULL);
 }
 
 static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,

@@ -24,6 +24,14 @@ text_of() {
 	    ORDER BY draft.created_at, draft.rowid LIMIT 1 OFFSET $((${2:-1} - 1))"
 }
 
+# minutely_checks N: N checks a minute apart, from T0
+minutely_checks() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		at $((i * 60)) check
+	done
+}
+
 # assert_one_thread: every draft answers the one before it, the first answers none
 assert_one_thread() {
 	local broken
@@ -92,10 +100,7 @@ test_flapping_gives_one_unstable_post_not_a_storm() {
 	# down and up on every check, for an hour
 	conf_service sede "$(seq_url sede 503,200,503,200,503,200,503,200,503,200,503,200,503,200,200,200,200)" \
 		failures_to_open=1 successes_to_resolve=1 flap_limit=3
-	local i
-	for ((i = 0; i < 14; i++)); do
-		at $((i * 60)) check
-	done
+	minutely_checks 14
 	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
 		'drafts after 7 outages in 14 minutes'
 	assert_contains "$(text_of inestable)" 'funciona de forma intermitente desde las 10:06'
@@ -274,10 +279,7 @@ test_check_agrees_with_an_unstable_incident() { # case 10
 	conf_new
 	conf_service sede "$(seq_url sede 503,200,503,200,503,200,503,200,503,200,200)" \
 		failures_to_open=1 successes_to_resolve=1 flap_limit=2
-	local i
-	for ((i = 0; i < 4; i++)); do
-		at $((i * 60)) check
-	done
+	minutely_checks 4
 	at 240 --json check
 	svc_is 0 event unstable transition opened
 	local id opened
