@@ -140,15 +140,9 @@ static ii_err repeats_a_post(struct store *s, const struct thread *thread, bool 
 {
 	*repeats = false;
 	for (size_t i = 0; !*repeats && i < thread_count(thread); i++) {
-		sqlite3_stmt *stmt;
-		long long count = 0;
-		ii_err rc = store_prepare_texts(s, "SELECT count(*) FROM post WHERE text = ?", &stmt, e,
-						thread_post(thread, i), NULL);
-		if (rc == II_OK)
-			rc = store_first_int(s, stmt, &count, "look for an earlier post", e);
+		ii_err rc = draft_text_exists(s, thread_post(thread, i), repeats, e);
 		if (rc)
 			return rc;
-		*repeats = count > 0;
 	}
 	return II_OK;
 }

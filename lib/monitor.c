@@ -132,8 +132,16 @@ static ii_err step(const struct incident_context *ctx, bool write, const struct 
 	memcpy(r->state.last_reason, r->reason, sizeof r->reason);
 	r->state.last_http_status = r->probe.http_status;
 	r->state.last_time_ms = r->probe.time_ms;
-	if (!write)
+	if (!write) {
+		/* what this check would do to the monitor's incident: an unstable one outlives
+		 * the confirmed state's changes */
+		if (r->transition == HEALTH_OPENED && !r->has_incident)
+			r->incident.opened_at = r->state.health.first_failure;
+		else if (r->transition == HEALTH_RESOLVED && r->has_incident &&
+			 r->incident.kind != INCIDENT_UNSTABLE)
+			r->incident.resolved_at = r->state.health.first_success;
 		return II_OK;
+	}
 	rc = store_service_put(ctx->store, id, &r->state, e);
 	if (!rc)
 		rc = store_probe_add(ctx->store, id, ctx->now, r->result, r->probe.http_status,

@@ -146,7 +146,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* 4: an outage the monitor confirms while staff have a manual incident open on the
 	 * same service is an incident of its own (in the manual one's thread): one open
 	 * incident per service and origin */
-	"DROP INDEX incident_open;"
+	"DROP INDEX IF EXISTS incident_open;"
 	"CREATE UNIQUE INDEX incident_open ON incident(service)"
 	"  WHERE resolved_at IS NULL AND service <> '' AND kind <> 'manual';"
 	"CREATE UNIQUE INDEX incident_open_manual ON incident(service)"
