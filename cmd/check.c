@@ -47,31 +47,85 @@ static const char *event_name(enum incident_event event)
 	return NULL;
 }
 
-/* The event a person wants to read when a service's confirmed state changes. */
+/*
+ * What this run did to the monitor's incident, as `incident list` shows it afterwards:
+ * "opened", "resolved" or NULL. Without recording (--dry-run) it is what the confirmed
+ * state's change would do, unless an open incident says otherwise.
+ */
+static const char *incident_transition(const struct monitor_report *rep,
+				       const struct monitor_service *r)
+{
+	if (r->event == INCIDENT_OPENED || r->event == INCIDENT_MARKED_UNSTABLE)
+		return "opened";
+	if (r->event == INCIDENT_RESOLVED)
+		return "resolved";
+	if (rep->recorded)
+		return NULL;
+	if (r->transition == HEALTH_OPENED && !r->has_incident)
+		return "opened";
+	if (r->transition == HEALTH_RESOLVED && r->has_incident &&
+	    r->incident.kind != INCIDENT_UNSTABLE)
+		return "resolved";
+	return NULL;
+}
+
+/* The event a person wants to read when a service's confirmed state or its incident
+ * changes; every time and length is the incident's own, as `incident list` shows it. */
 static void print_transition(const struct monitor_service *r)
 {
 	const struct incident *incident = &r->incident;
+	const struct health_state *h = &r->state.health;
+	const char *id = r->svc->id;
 	char at[32], lasted[ES_DURATION_SIZE];
-	if (r->event == INCIDENT_IN_MAINTENANCE) {
-		printf("%s: failing inside a maintenance window (%s); no incident\n", r->svc->id,
-		       r->reason);
-	} else if (r->event == INCIDENT_MARKED_UNSTABLE) {
-		printf("%s: unstable, opened and resolved too often within an hour; incident %s\n",
-		       r->svc->id, incident->uuid);
-	} else if (r->event == INCIDENT_REMINDED) {
-		printf("%s: still down; update drafted for incident %s\n", r->svc->id, incident->uuid);
-	} else if (r->transition == HEALTH_OPENED || r->event == INCIDENT_OPENED) {
+	switch (r->event) {
+	case INCIDENT_IN_MAINTENANCE:
+		printf("%s: failing inside a maintenance window (%s); no incident\n", id, r->reason);
+		return;
+	case INCIDENT_MARKED_UNSTABLE:
 		cli_time_human(incident->opened_at, at);
-		printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
-		       r->svc->id, at, r->state.health.failures, r->reason,
-		       r->has_incident ? incident->uuid : "would open");
-	} else if (r->transition == HEALTH_RESOLVED || r->event == INCIDENT_RESOLVED) {
+		printf("%s: unstable since %s, opened and resolved too often within an hour; incident %s\n",
+		       id, at, incident->uuid);
+		return;
+	case INCIDENT_REMINDED:
+		printf("%s: still down; update drafted for incident %s\n", id, incident->uuid);
+		return;
+	case INCIDENT_OPENED:
+		cli_time_human(incident->opened_at, at);
+		if (incident->kind == INCIDENT_DEGRADED)
+			printf("%s: confirmed degraded since %s (%s); incident %s\n", id, at, r->reason,
+			       incident->uuid);
+		else
+			printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
+			       id, at, h->failures, r->reason, incident->uuid);
+		return;
+	case INCIDENT_RESOLVED:
 		cli_time_human(incident->resolved_at, at);
-		if (incident->opened_at)
-			es_duration(incident->resolved_at - incident->opened_at, lasted);
-		printf("%s: working again since %s; incident %s resolved%s%s\n", r->svc->id, at,
-		       *incident->uuid ? incident->uuid : "(none recorded)",
-		       incident->opened_at ? " after " : "", incident->opened_at ? lasted : "");
+		es_duration(incident->resolved_at - incident->opened_at, lasted);
+		printf("%s: working again since %s; incident %s resolved after %s\n", id, at,
+		       incident->uuid, lasted);
+		return;
+	case INCIDENT_NONE:
+		break;
+	}
+	/* the confirmed state changed and no incident did */
+	if (r->transition == HEALTH_OPENED && r->has_incident) {
+		cli_time_human(h->since, at);
+		printf("%s: down again since %s (%s); incident %s stays open, nothing new drafted\n", id,
+		       at, r->reason, incident->uuid);
+	} else if (r->transition == HEALTH_OPENED) {
+		cli_time_human(h->since, at);
+		printf("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
+		       " (dry run)\n", id, at, h->failures, r->reason);
+	} else if (r->transition == HEALTH_RESOLVED) {
+		cli_time_human(h->since, at);
+		printf("%s: answering again since %s; ", id, at);
+		if (r->has_incident && incident->kind == INCIDENT_UNSTABLE)
+			printf("unstable incident %s stays open until the service has been up for %d min\n",
+			       incident->uuid, INCIDENT_STABLE_SECONDS / 60);
+		else if (r->has_incident)
+			printf("incident %s would be resolved (dry run)\n", incident->uuid);
+		else
+			printf("no incident was open\n");
 	}
 }
 
@@ -162,9 +216,7 @@ cJSON *cli_check_json(const struct monitor_report *rep)
 			cJSON_AddStringToObject(o, "incident", r->incident.uuid);
 		else
 			cJSON_AddNullToObject(o, "incident");
-		const char *transition = r->transition == HEALTH_OPENED     ? "opened"
-					 : r->transition == HEALTH_RESOLVED ? "resolved"
-									    : NULL;
+		const char *transition = incident_transition(rep, r);
 		if (transition)
 			cJSON_AddStringToObject(o, "transition", transition);
 		else

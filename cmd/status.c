@@ -19,14 +19,16 @@ struct service_view {
 	bool maintenance; /* inside an approved maintenance window now */
 };
 
-/* open: the open incidents, of which the service has at most one */
+/* open: the open incidents, of which the service has at most two: staff's and the
+ * monitor's, which is the one shown */
 static ii_err load(struct store *store, const struct incident *open, size_t open_count,
 		   struct service_view *v, struct ii_error *e)
 {
 	if (!store)
 		return II_OK;
-	for (size_t i = 0; i < open_count && !v->has_incident; i++) {
-		if (!strcmp(open[i].service, v->svc->id)) {
+	for (size_t i = 0; i < open_count; i++) {
+		if (!strcmp(open[i].service, v->svc->id) &&
+		    (!v->has_incident || open[i].kind != INCIDENT_MANUAL)) {
 			v->incident = open[i];
 			v->has_incident = true;
 		}

@@ -759,3 +759,15 @@ ii_err draft_retracted(struct store *s, const char *uuid, const char *reason,
 {
 	return finish(s, uuid, DRAFT_REJECTED, reason, "retracted", actor, e);
 }
+
+ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	long long count = 0;
+	ii_err rc = store_prepare_texts(s, "SELECT count(*) FROM post WHERE text = ?", &stmt, e, text,
+					NULL);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &count, "look for an earlier post", e);
+	*exists = rc == II_OK && count > 0;
+	return rc;
+}

@@ -186,6 +186,10 @@ ii_err draft_posts(struct store *store, const char *uuid, const char *channel,
 		   struct draft_post **out, size_t *count, struct ii_error *e);
 void draft_posts_free(struct draft_post *posts, size_t count);
 
+/* Whether any draft, whatever its status, has a post whose text is exactly text. */
+ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
+			 struct ii_error *e);
+
 /*
  * Approves a pending draft. With two_person, the actor may not be the draft's author
  * (names compared without regard to case). II_EDATA, saying why, when refused.

@@ -73,11 +73,14 @@ static void read_incident(sqlite3_stmt *stmt, void *record)
 	store_copy_text(i->cause, sizeof i->cause, stmt, 9);
 }
 
-static ii_err open_incident_of(struct store *s, const char *service, struct incident *out,
-			       bool *found, struct ii_error *e)
+/* The service's open incident that the monitor (manual false) or staff (true) opened. */
+static ii_err open_incident_of(struct store *s, const char *service, bool manual,
+			       struct incident *out, bool *found, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
-	return store_query_one(s, INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL",
+	return store_query_one(s,
+			       manual ? INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL AND kind = 'manual'"
+				      : INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL AND kind <> 'manual'",
 			       service, read_incident, out, found, "read an incident", e);
 }
 
@@ -124,16 +127,74 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	return store_run(s, stmt, "update an incident", e);
 }
 
-/* Renders kind's message and drafts it, answering reply_to (may be ""). The status the
- * incident had then (a window's: the maintenance kind's name) goes with it, for the
- * feeds. */
-static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
-			   const char *incident, const char *reply_to, enum message_kind kind,
-			   const struct message_values *values, const char *status, bool approve,
-			   char uuid[37], struct ii_error *e)
+/* What a post says: its message, the values and the moments it names. */
+struct event {
+	enum message_kind kind;
+	struct message_values values;
+	struct message_moments moments;
+};
+
+/* Whether a post of thread repeats the text of a post already drafted. */
+static ii_err repeats_a_post(struct store *s, const struct thread *thread, bool *repeats,
+			     struct ii_error *e)
 {
+	*repeats = false;
+	for (size_t i = 0; !*repeats && i < thread_count(thread); i++) {
+		ii_err rc = draft_text_exists(s, thread_post(thread, i), repeats, e);
+		if (rc)
+			return rc;
+	}
+	return II_OK;
+}
+
+#define WORDING_TRIES 12
+
+/*
+ * Renders ev as the posts of a thread that repeats no earlier post, since X refuses a
+ * repeated text (and a repeat would read as old news): first the moments as a post
+ * written today names them, then with their dates even when they are today's, then with
+ * a last line telling when the post was written, numbered if even that was said before.
+ */
+static ii_err render_unique(const struct incident_context *ctx, const struct event *ev,
+			    struct thread **out, struct ii_error *e)
+{
+	for (int attempt = 0; attempt < WORDING_TRIES; attempt++) {
+		struct message_values values = ev->values;
+		struct message_moment_texts texts;
+		messages_moments(&ev->moments, ctx->now, attempt > 0, &texts, &values);
+		char written[ES_MOMENT_SIZE], note[2 * ES_MOMENT_SIZE];
+		if (attempt >= 2) {
+			es_moment(ctx->now, ctx->now, true, written);
+			if (attempt == 2)
+				snprintf(note, sizeof note, "Actualizado a las %s.", written);
+			else
+				snprintf(note, sizeof note, "Actualizado a las %s (%d).", written, attempt - 1);
+			values.nota = note;
+		}
+		ii_err rc = messages_render(ctx->messages, ev->kind, &values, out, e);
+		bool repeats = false;
+		if (rc == II_OK)
+			rc = repeats_a_post(ctx->store, *out, &repeats, e);
+		if (rc == II_OK && !repeats)
+			return II_OK;
+		thread_free(*out);
+		*out = NULL;
+		if (rc)
+			return rc;
+	}
+	return ii_fail(e, II_EDATA, "cannot word the '%s' post unlike the earlier posts",
+		       messages_file(ev->kind));
+}
+
+/* Renders ev and drafts it, answering reply_to (may be ""). The status the incident had
+ * then (a window's: the maintenance kind's name) goes with it, for the feeds. */
+static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
+			   const char *incident, const char *reply_to, const struct event *ev,
+			   const char *status, bool approve, char uuid[37], struct ii_error *e)
+{
+	enum message_kind kind = ev->kind;
 	struct thread *thread;
-	ii_err rc = messages_render(ctx->messages, kind, values, &thread, e);
+	ii_err rc = render_unique(ctx, ev, &thread, e);
 	if (rc)
 		return rc;
 	size_t count = thread_count(thread);
@@ -174,53 +235,49 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	return rc;
 }
 
-/* Drafts kind's message as the incident thread's next part. */
+/*
+ * Drafts ev as the incident thread's next part. The incidents of one service open at the
+ * same time (a manual one and the monitor's) share one thread: each next part answers
+ * the latest, whichever incident it belongs to.
+ */
 static ii_err draft_next(const struct incident_context *ctx, struct incident *inc,
-			 enum message_kind kind, const struct message_values *values,
-			 struct ii_error *e)
+			 const struct event *ev, struct ii_error *e)
 {
 	char uuid[37];
-	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, kind, values,
+	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, ev,
 				 incident_status_name(inc->status), ctx->cfg->incidents == CONFIG_POLICY_AUTO,
 				 uuid, e);
 	if (rc)
 		return rc;
 	memcpy(inc->last_draft, uuid, sizeof uuid);
 	inc->last_post_at = ctx->now;
-	return save(ctx->store, inc, e);
-}
-
-/* The times a message about inc can show. */
-struct times {
-	struct message_time event;
-	char since[ES_TIME_SIZE];
-	char lasted[ES_DURATION_SIZE];
-};
-
-static void fill_times(struct times *t, const struct incident *inc, time_t event)
-{
-	messages_time(event, &t->event);
-	es_time(inc->opened_at, t->since);
-	es_duration((long long)(event - inc->opened_at), t->lasted);
+	rc = save(ctx->store, inc, e);
+	if (rc || !*inc->service)
+		return rc;
+	return store_run_texts(ctx->store, "thread the incidents of a service", e,
+			       "UPDATE incident SET last_draft = ?1 WHERE service = ?2"
+			       " AND resolved_at IS NULL AND uuid <> ?3",
+			       inc->last_draft, inc->service, inc->uuid, NULL);
 }
 
 static ii_err draft_service_event(const struct incident_context *ctx,
 				  const struct config_service *svc, struct incident *inc,
 				  enum message_kind kind, time_t event, struct ii_error *e)
 {
-	struct times t;
-	fill_times(&t, inc, event);
-	const struct message_values values = {
-		.servicio = svc->name,
-		.hora = t.event.hora,
-		.fecha = t.event.fecha,
-		.desde = t.since,
-		.duracion = t.lasted,
-		.url = svc->url,
-		.ambito = inc->scope,
-		.estado = incident_status_name(inc->status),
+	char lasted[ES_DURATION_SIZE];
+	es_duration((long long)(event - inc->opened_at), lasted);
+	const struct event ev = {
+		.kind = kind,
+		.values = {
+			.servicio = svc->name,
+			.duracion = lasted,
+			.url = svc->url,
+			.ambito = inc->scope,
+			.estado = incident_status_name(inc->status),
+		},
+		.moments = {.hora = event, .desde = inc->opened_at},
 	};
-	return draft_next(ctx, inc, kind, &values, e);
+	return draft_next(ctx, inc, &ev, e);
 }
 
 static ii_err count_rows(struct store *s, const char *sql, const char *key, time_t t,
@@ -311,9 +368,12 @@ ii_err incident_in_maintenance(struct store *s, const struct config_service *svc
 	return rc;
 }
 
+/* Opens the monitor's incident; manual (may be NULL) is staff's open incident on the
+ * service, whose thread the alert continues. */
 static ii_err open_automatic(const struct incident_context *ctx, const struct config_service *svc,
 			     const struct health_state *h, const char *reason,
-			     enum incident_event *event, struct incident *inc, struct ii_error *e)
+			     const struct incident *manual, enum incident_event *event,
+			     struct incident *inc, struct ii_error *e)
 {
 	long long flaps = 0;
 	ii_err rc = count_rows(ctx->store,
@@ -333,6 +393,8 @@ static ii_err open_automatic(const struct incident_context *ctx, const struct co
 	inc->opened_at = h->state == HEALTH_DOWN && h->since ? h->since : ctx->now;
 	if (unstable)
 		inc->opened_at = ctx->now;
+	if (manual)
+		memcpy(inc->last_draft, manual->last_draft, sizeof inc->last_draft);
 	rc = insert(ctx, inc, e);
 	if (rc == II_OK)
 		rc = draft_service_event(ctx, svc, inc, unstable ? MESSAGE_UNSTABLE : MESSAGE_ALERT,
@@ -357,18 +419,25 @@ ii_err incident_observe(const struct incident_context *ctx, const struct config_
 			const struct health_state *h, const char *reason,
 			enum incident_event *event, struct incident *out, struct ii_error *e)
 {
-	struct incident inc;
-	bool open;
+	struct incident inc, manual;
+	bool open, manual_open;
 	*event = INCIDENT_NONE;
-	ii_err rc = open_incident_of(ctx->store, svc->id, &inc, &open, e);
+	ii_err rc = open_incident_of(ctx->store, svc->id, false, &inc, &open, e);
+	if (rc == II_OK)
+		rc = open_incident_of(ctx->store, svc->id, true, &manual, &manual_open, e);
 	if (rc)
 		return rc;
 	bool failing = h->state == HEALTH_DOWN;
 	if (!failing && svc->announce_degraded && h->state == HEALTH_DEGRADED &&
 	    (rc = degraded_for(ctx->store, svc, svc->failures_to_open, &failing, e)))
 		return rc;
+	/* this very check failed: a run that saw the service answer again, even once, says
+	 * nothing about it still failing */
+	bool failing_now = h->failures > 0 || (failing && h->state == HEALTH_DEGRADED);
 	time_t back_since = h->first_success ? h->first_success : ctx->now;
 
+	/* a manual incident is staff's: the monitor neither updates nor resolves it, and a
+	 * confirmed outage during it is the monitor's own incident, in the same thread */
 	if (!open) {
 		bool maintenance = false;
 		if (failing && (rc = incident_in_maintenance(ctx->store, svc, ctx->now, &maintenance, e)))
@@ -376,9 +445,8 @@ ii_err incident_observe(const struct incident_context *ctx, const struct config_
 		if (failing && maintenance)
 			*event = INCIDENT_IN_MAINTENANCE;
 		else if (failing)
-			rc = open_automatic(ctx, svc, h, reason, event, &inc, e);
-	} else if (inc.kind == INCIDENT_MANUAL) {
-		/* staff own it: the monitor neither updates nor resolves it */
+			rc = open_automatic(ctx, svc, h, reason, manual_open ? &manual : NULL, event,
+					    &inc, e);
 	} else if (inc.kind == INCIDENT_UNSTABLE) {
 		if (h->state == HEALTH_UP && h->successes >= svc->successes_to_resolve &&
 		    ctx->now - back_since >= INCIDENT_STABLE_SECONDS) {
@@ -388,7 +456,7 @@ ii_err incident_observe(const struct incident_context *ctx, const struct config_
 	} else if (!failing && h->state != HEALTH_DOWN) {
 		rc = resolve(ctx, svc, &inc, back_since, e);
 		*event = INCIDENT_RESOLVED;
-	} else if (svc->remind_minutes > 0 &&
+	} else if (failing_now && svc->remind_minutes > 0 &&
 		   ctx->now - inc.last_post_at >= (time_t)svc->remind_minutes * 60) {
 		rc = draft_service_event(ctx, svc, &inc, MESSAGE_UPDATE, ctx->now, e);
 		*event = INCIDENT_REMINDED;
@@ -417,31 +485,61 @@ ii_err incident_maintenance_put(struct store *s, const char *draft, const char *
 	return store_run(s, stmt, "record a maintenance window", e);
 }
 
+/* A window's "finished": its end not posted yet, posted as the service working again,
+ * or posted as the service still failing (then "working" follows once a check finds it
+ * up, unless the monitor opened an incident about it, whose thread carries on). */
+enum { WINDOW_OPEN = 0, WINDOW_CLOSED = 1, WINDOW_OVERRUN = 2 };
+
+static ii_err set_window(struct store *s, const struct window *w, const char *last_draft,
+			 int finished, struct ii_error *e)
+{
+	/* the column's integer affinity stores the digit as a number */
+	const char digit[2] = {(char)('0' + finished), '\0'};
+	return store_run_texts(s, "update a maintenance window", e,
+			       "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
+			       last_draft, digit, w->draft, NULL);
+}
+
 static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,
-				 enum message_kind kind, struct ii_error *e)
+				 enum message_kind kind, int finished, struct ii_error *e)
 {
 	const struct config_service *svc = config_find_service(ctx->cfg, w->service);
-	struct message_window texts;
-	struct message_values values;
-	messages_window(svc ? svc->name : w->service, svc ? svc->url : NULL, w->starts_at,
-			w->ends_at, &texts, &values);
+	const struct event ev = {
+		.kind = kind,
+		.values = {.servicio = svc ? svc->name : w->service, .url = svc ? svc->url : NULL},
+		.moments = {.hora = w->starts_at, .desde = w->starts_at, .hasta = w->ends_at},
+	};
 	/* a window's posts are a thread of their own, under the notice that announced it;
 	 * the window was approved, so its own announcements need no second approval */
 	char uuid[37];
-	ii_err rc = draft_thread(ctx, values.servicio, NULL, w->last_draft[0] ? w->last_draft : w->draft,
-				 kind, &values, draft_kind_name(DRAFT_MANTENIMIENTO), true, uuid, e);
-	if (rc)
+	ii_err rc = draft_thread(ctx, ev.values.servicio, NULL,
+				 w->last_draft[0] ? w->last_draft : w->draft, &ev,
+				 draft_kind_name(DRAFT_MANTENIMIENTO), true, uuid, e);
+	return rc ? rc : set_window(ctx->store, w, uuid, finished, e);
+}
+
+/* The end of a window is told only from a check of the service made after it: the
+ * clock alone never says that a service works. */
+static ii_err finish_window(const struct incident_context *ctx, struct window *w, int *drafted,
+			    struct ii_error *e)
+{
+	struct store_service st;
+	bool known;
+	ii_err rc = store_service_get(ctx->store, w->service, &st, &known, e);
+	if (rc || !known || st.last_check < w->ends_at)
 		return rc;
-	sqlite3_stmt *stmt;
-	rc = store_prepare(ctx->store,
-			   "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
-			   &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 2, kind == MESSAGE_MAINTENANCE_FINISHED);
-	sqlite3_bind_text(stmt, 3, w->draft, -1, SQLITE_STATIC);
-	return store_run(ctx->store, stmt, "update a maintenance window", e);
+	if (st.last_result == HEALTH_UP) {
+		++*drafted;
+		return draft_window_event(ctx, w, MESSAGE_MAINTENANCE_FINISHED, WINDOW_CLOSED, e);
+	}
+	if (!w->finished) {
+		++*drafted;
+		return draft_window_event(ctx, w, MESSAGE_MAINTENANCE_UNAVAILABLE, WINDOW_OVERRUN, e);
+	}
+	struct incident inc;
+	bool open;
+	rc = open_incident_of(ctx->store, w->service, false, &inc, &open, e);
+	return rc || !open ? rc : set_window(ctx->store, w, w->last_draft, WINDOW_CLOSED, e);
 }
 
 ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafted,
@@ -449,7 +547,7 @@ ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafte
 {
 	*drafted = 0;
 	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare(ctx->store, WINDOW_COLUMNS "WHERE finished = 0 AND starts_at <= ? ORDER BY starts_at",
+	ii_err rc = store_prepare(ctx->store, WINDOW_COLUMNS "WHERE finished <> 1 AND starts_at <= ? ORDER BY starts_at",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -464,11 +562,10 @@ ii_err incident_maintenance_tick(const struct incident_context *ctx, int *drafte
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		struct window *w = &due[i];
 		if (!w->started && ctx->now < w->ends_at) {
-			rc = draft_window_event(ctx, w, MESSAGE_MAINTENANCE_STARTED, e);
+			rc = draft_window_event(ctx, w, MESSAGE_MAINTENANCE_STARTED, WINDOW_OPEN, e);
 			++*drafted;
 		} else if (ctx->now >= w->ends_at) {
-			rc = draft_window_event(ctx, w, MESSAGE_MAINTENANCE_FINISHED, e);
-			++*drafted;
+			rc = finish_window(ctx, w, drafted, e);
 		}
 	}
 	free(due);
@@ -479,7 +576,9 @@ static ii_err refuse_if_open(struct store *s, const char *service, struct ii_err
 {
 	struct incident existing;
 	bool found;
-	ii_err rc = open_incident_of(s, service, &existing, &found, e);
+	ii_err rc = open_incident_of(s, service, true, &existing, &found, e);
+	if (rc == II_OK && !found)
+		rc = open_incident_of(s, service, false, &existing, &found, e);
 	if (rc == II_OK && found)
 		rc = ii_fail(e, II_EDATA, "service '%s' already has an open incident: %s", service,
 			     existing.uuid);
@@ -526,17 +625,17 @@ static ii_err prepare_manual(const struct incident_context *ctx, const char *sco
 static ii_err draft_manual(const struct incident_context *ctx, struct incident *inc,
 			   const char *message, struct ii_error *e)
 {
-	struct message_time t;
-	messages_time(ctx->now, &t);
-	const struct message_values values = {
-		.servicio = inc->scope,
-		.hora = t.hora,
-		.fecha = t.fecha,
-		.ambito = inc->scope,
-		.estado = incident_status_name(inc->status),
-		.mensaje = message,
+	const struct event ev = {
+		.kind = MESSAGE_MANUAL,
+		.values = {
+			.servicio = inc->scope,
+			.ambito = inc->scope,
+			.estado = incident_status_name(inc->status),
+			.mensaje = message,
+		},
+		.moments = {.hora = ctx->now},
 	};
-	return draft_next(ctx, inc, MESSAGE_MANUAL, &values, e);
+	return draft_next(ctx, inc, &ev, e);
 }
 
 ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,
@@ -602,15 +701,39 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
 	return rc;
 }
 
+/* What a manual incident's resolution says when staff give no message: that everything
+ * works only when the monitor's last check of the service, made while the incident was
+ * open, found it up and the monitor has no outage of it open; otherwise only that the
+ * incident is resolved. */
+static ii_err default_resolution(const struct incident_context *ctx, const struct incident *inc,
+				 const char **message, struct ii_error *e)
+{
+	*message = "Damos por resuelta esta incidencia.";
+	if (!*inc->service)
+		return II_OK;
+	struct store_service st;
+	struct incident outage;
+	bool known, outage_open;
+	ii_err rc = store_service_get(ctx->store, inc->service, &st, &known, e);
+	if (rc == II_OK)
+		rc = open_incident_of(ctx->store, inc->service, false, &outage, &outage_open, e);
+	if (rc == II_OK && known && !outage_open && st.last_result == HEALTH_UP &&
+	    st.last_check >= inc->opened_at)
+		*message = "Todo funciona ya con normalidad.";
+	return rc;
+}
+
 ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
 			       const char *message, struct incident *out, struct ii_error *e)
 {
 	ii_err rc = find_open_manual(ctx, id, out, e);
 	if (rc)
 		return rc;
+	if (!message && (rc = default_resolution(ctx, out, &message, e)))
+		return rc;
 	out->status = INCIDENT_RESUELTO;
 	out->resolved_at = ctx->now;
-	rc = draft_manual(ctx, out, message ? message : "Todo funciona ya con normalidad.", e);
+	rc = draft_manual(ctx, out, message, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident resolved",
 				     ctx->actor, NULL, e);

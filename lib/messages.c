@@ -22,6 +22,7 @@ static const struct {
 	[MESSAGE_MAINTENANCE_ANNOUNCED] = {"mantenimiento-anuncio.txt", DRAFT_MANTENIMIENTO},
 	[MESSAGE_MAINTENANCE_STARTED] = {"mantenimiento-inicio.txt", DRAFT_MANTENIMIENTO_INICIO},
 	[MESSAGE_MAINTENANCE_FINISHED] = {"mantenimiento-fin.txt", DRAFT_MANTENIMIENTO_FIN},
+	[MESSAGE_MAINTENANCE_UNAVAILABLE] = {"mantenimiento-fin-pendiente.txt", DRAFT_MANTENIMIENTO_FIN},
 	[MESSAGE_MANUAL] = {"incidencia.txt", DRAFT_INCIDENCIA},
 };
 
@@ -134,8 +135,12 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 	ii_err rc = render_text(m, kind, values, &text, e);
 	if (rc)
 		return rc;
-	const char *paragraphs[] = {text};
-	rc = thread_split(paragraphs, 1, NULL, out, e);
+	/* the note shares the post when it fits, after a blank line */
+	struct thread_options options;
+	thread_options_init(&options);
+	options.pack = true;
+	const char *paragraphs[] = {text, values->nota};
+	rc = thread_split(paragraphs, values->nota ? 2 : 1, &options, out, e);
 	free(text);
 	return rc;
 }
@@ -163,9 +168,9 @@ ii_err messages_check_lengths(const struct messages *m, const struct config *cfg
 				    "Sede Electrónica de la Seguridad Social");
 	const struct message_values longest = {
 		.servicio = name,
-		.hora = "23:59",
+		.hora = "23:59 del 30 de septiembre",
 		.fecha = "30 de septiembre",
-		.desde = "23:59",
+		.desde = "23:59 del 30 de septiembre",
 		.hasta = "23:59 del 30 de septiembre",
 		.duracion = "23 h 59 min",
 		.url = heaviest(cfg, offsetof(struct config_service, url), "https://sede.seg-social.gob.es/"),
@@ -199,28 +204,24 @@ ii_err messages_check_lengths(const struct messages *m, const struct config *cfg
 	return result;
 }
 
-void messages_time(time_t t, struct message_time *out)
+void messages_moments(const struct message_moments *m, time_t today, bool dated,
+		      struct message_moment_texts *texts, struct message_values *out)
 {
-	es_time(t, out->hora);
-	es_date(t, false, out->fecha);
+	if (m->hora && es_moment(m->hora, today, dated, texts->hora) &&
+	    es_date(m->hora, false, texts->fecha)) {
+		out->hora = texts->hora;
+		out->fecha = texts->fecha;
+	}
+	if (m->desde && es_moment(m->desde, today, dated, texts->desde))
+		out->desde = texts->desde;
+	if (m->hasta && es_moment(m->hasta, today, dated, texts->hasta))
+		out->hasta = texts->hasta;
 }
 
 void messages_window(const char *name, const char *url, time_t from, time_t until,
 		     struct message_window *texts, struct message_values *out)
 {
-	struct message_time end;
-	messages_time(from, &texts->start);
-	messages_time(until, &end);
-	if (!strcmp(texts->start.fecha, end.fecha))
-		snprintf(texts->until, sizeof texts->until, "%s", end.hora);
-	else
-		snprintf(texts->until, sizeof texts->until, "%s del %s", end.hora, end.fecha);
-	*out = (struct message_values){
-		.servicio = name,
-		.hora = texts->start.hora,
-		.fecha = texts->start.fecha,
-		.desde = texts->start.hora,
-		.hasta = texts->until,
-		.url = url,
-	};
+	*out = (struct message_values){.servicio = name, .url = url};
+	const struct message_moments m = {.hora = from, .desde = from, .hasta = until};
+	messages_moments(&m, from, false, &texts->texts, out);
 }

@@ -21,7 +21,8 @@ enum message_kind {
 	MESSAGE_RESOLVED,
 	MESSAGE_MAINTENANCE_ANNOUNCED,
 	MESSAGE_MAINTENANCE_STARTED,
-	MESSAGE_MAINTENANCE_FINISHED,
+	MESSAGE_MAINTENANCE_FINISHED,    /* over, and a check after the end found it up */
+	MESSAGE_MAINTENANCE_UNAVAILABLE, /* over, and a check after the end found it failing */
 	MESSAGE_MANUAL,
 	MESSAGE_KIND_COUNT
 };
@@ -35,15 +36,16 @@ enum draft_kind messages_draft_kind(enum message_kind kind);
 /* The values a template may use; NULL for one this event cannot fill. */
 struct message_values {
 	const char *servicio; /* the service's name */
-	const char *hora;     /* of the event: "10:42" */
+	const char *hora;     /* of the event: "10:42", "23:00 de ayer" (see es_moment()) */
 	const char *fecha;    /* "28 de noviembre" */
-	const char *desde;    /* start: "10:42" */
+	const char *desde;    /* start: "10:42", "9:00 del 2 de diciembre" */
 	const char *hasta;    /* end: "12:00", or "9:00 del 2 de diciembre" on another day */
 	const char *duracion; /* "1 h 5 min" */
 	const char *url;      /* the service's address */
 	const char *ambito;   /* of a manual incident */
 	const char *estado;   /* "investigando", ... */
 	const char *mensaje;  /* the operator's message */
+	const char *nota;     /* not a placeholder: a line added after the text (may be NULL) */
 };
 
 /*
@@ -68,20 +70,34 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 ii_err messages_check_lengths(const struct messages *m, const struct config *cfg,
 			      struct diag_list *diags, struct ii_error *e);
 
-/* The values of a time: hora "10:42" and fecha "28 de noviembre", in the local zone. */
-struct message_time {
-	char hora[ES_TIME_SIZE];
+/* The moments an event names; 0 for one it has not. */
+struct message_moments {
+	time_t hora;  /* the event */
+	time_t desde; /* the start */
+	time_t hasta; /* the end */
+};
+/* Their texts, which the values point into. */
+struct message_moment_texts {
+	char hora[ES_MOMENT_SIZE];
+	char desde[ES_MOMENT_SIZE];
+	char hasta[ES_MOMENT_SIZE];
 	char fecha[ES_DATE_SIZE];
 };
-void messages_time(time_t t, struct message_time *out);
+/*
+ * Sets out's hora, fecha (hora's date), desde and hasta, each whose moment is set, as a
+ * post written on the day of today names them (es_moment(): the day is told whenever it
+ * is not today's, and with dated always). The local zone is [general] timezone's.
+ */
+void messages_moments(const struct message_moments *m, time_t today, bool dated,
+		      struct message_moment_texts *texts, struct message_values *out);
 
-/* The texts of a maintenance window, which the values below point into. */
+/* The texts of a maintenance window's announcement, which the values point into. */
 struct message_window {
-	struct message_time start;
-	char until[80]; /* "12:00", or "9:00 del 2 de diciembre" when it ends on another day */
+	struct message_moment_texts texts;
 };
-/* The values of a window of the service called name (url may be NULL) from from to until:
- * servicio, hora, fecha and desde of its start, hasta of its end. */
+/* The values of the announcement of a window of the service called name (url may be
+ * NULL) from from to until: servicio, hora, fecha and desde of its start, hasta of its
+ * end, told from the window's first day ("12:00", "9:00 del 2 de diciembre"). */
 void messages_window(const char *name, const char *url, time_t from, time_t until,
 		     struct message_window *texts, struct message_values *out);
 #endif

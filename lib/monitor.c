@@ -83,12 +83,12 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 	return II_OK;
 }
 
-/* The open incident of service in list, if any. */
+/* The monitor's open incident of service in list, if any (staff's are theirs). */
 static bool find_open(const struct incident *list, size_t count, const char *service,
 		      struct incident *out)
 {
 	for (size_t i = 0; i < count; i++) {
-		if (!strcmp(list[i].service, service)) {
+		if (!strcmp(list[i].service, service) && list[i].kind != INCIDENT_MANUAL) {
 			*out = list[i];
 			return true;
 		}
@@ -132,15 +132,16 @@ static ii_err step(const struct incident_context *ctx, bool write, const struct 
 	memcpy(r->state.last_reason, r->reason, sizeof r->reason);
 	r->state.last_http_status = r->probe.http_status;
 	r->state.last_time_ms = r->probe.time_ms;
-	if (r->transition == HEALTH_OPENED) {
-		memset(&r->incident, 0, sizeof r->incident);
-		r->incident.opened_at = r->state.health.first_failure;
-		r->has_incident = write;
-	} else if (r->transition == HEALTH_RESOLVED) {
-		r->incident.resolved_at = r->state.health.first_success;
-	}
-	if (!write)
+	if (!write) {
+		/* what this check would do to the monitor's incident: an unstable one outlives
+		 * the confirmed state's changes */
+		if (r->transition == HEALTH_OPENED && !r->has_incident)
+			r->incident.opened_at = r->state.health.first_failure;
+		else if (r->transition == HEALTH_RESOLVED && r->has_incident &&
+			 r->incident.kind != INCIDENT_UNSTABLE)
+			r->incident.resolved_at = r->state.health.first_success;
 		return II_OK;
+	}
 	rc = store_service_put(ctx->store, id, &r->state, e);
 	if (!rc)
 		rc = store_probe_add(ctx->store, id, ctx->now, r->result, r->probe.http_status,
@@ -192,6 +193,7 @@ ii_err monitor_judge(const struct incident_context *ctx, bool write, struct moni
 		store_rollback(at.store);
 	if (rc == II_OK) {
 		rep->judged = true;
+		rep->recorded = write;
 		rep->overall = overall(rep);
 	}
 	return rc;

@@ -29,7 +29,8 @@ struct monitor_service {
 	char reason[HEALTH_REASON_SIZE];
 	struct store_service state; /* after this check (as it would be, without writing) */
 	enum health_transition transition;
-	struct incident incident; /* the one this check opened, resolved or found open */
+	struct incident incident; /* the monitor's one this check opened, resolved or found
+				     open (staff's manual incidents are not the monitor's) */
 	bool has_incident;
 	enum incident_event event; /* what was drafted about it */
 };
@@ -41,6 +42,7 @@ struct monitor_report {
 	size_t canary_count;
 	bool offline; /* every canary failed: nothing may be judged */
 	bool judged;  /* states moved on; else only the probes are known */
+	bool recorded; /* judged and written: the incidents and events are this run's */
 	time_t now;   /* when the probes started */
 	enum plugin_status overall; /* PLUGIN_UNKNOWN until judged */
 };

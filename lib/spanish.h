@@ -15,6 +15,7 @@
 #define ES_TIME_SIZE 16     /* "23:59" */
 #define ES_DURATION_SIZE 32 /* "106751991167300 d 15 h" is the longest */
 #define ES_DATE_SIZE 48     /* "30 de septiembre de 2026" */
+#define ES_MOMENT_SIZE 80   /* "23:59 del 30 de septiembre de 2026" */
 
 /*
  * The clock time of t: 24-hour clock, the hour without a leading zero, the minutes with
@@ -38,6 +39,16 @@ void es_duration(long long seconds, char buf[ES_DURATION_SIZE]);
  * t cannot be converted.
  */
 bool es_date(time_t t, bool with_year, char buf[ES_DATE_SIZE]);
+
+/*
+ * A moment as a post names it after "las", telling the day whenever it is not the day of
+ * today (the day the post is written): the clock time alone on that day ("10:42"),
+ * "23:00 de ayer" on the day before, and the date on any other ("9:00 del 2 de diciembre",
+ * with the year when it is not today's: "23:00 del 31 de diciembre de 2025"). With dated,
+ * the date is named on today's day too ("10:42 del 30 de noviembre"). False, and buf
+ * empty, when t or today cannot be converted.
+ */
+bool es_moment(time_t t, time_t today, bool dated, char buf[ES_MOMENT_SIZE]);
 
 /* The month's name in lower case, month 1 to 12 ("enero"); NULL for any other number. */
 const char *es_month_name(int month);

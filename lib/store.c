@@ -149,6 +149,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	");"
 	"INSERT INTO channel (channel, name, value) SELECT 'x', name, value FROM channel_v2;"
 	"DROP TABLE channel_v2;",
+
+	/* 4: an outage the monitor confirms while staff have a manual incident open on the
+	 * same service is an incident of its own (in the manual one's thread): one open
+	 * incident per service and origin */
+	"DROP INDEX IF EXISTS incident_open;"
+	"CREATE UNIQUE INDEX incident_open ON incident(service)"
+	"  WHERE resolved_at IS NULL AND service <> '' AND kind <> 'manual';"
+	"CREATE UNIQUE INDEX incident_open_manual ON incident(service)"
+	"  WHERE resolved_at IS NULL AND service <> '' AND kind = 'manual';",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

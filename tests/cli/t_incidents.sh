@@ -24,6 +24,14 @@ text_of() {
 	    ORDER BY draft.created_at, draft.rowid LIMIT 1 OFFSET $((${2:-1} - 1))"
 }
 
+# minutely_checks N: N checks a minute apart, from T0
+minutely_checks() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		at $((i * 60)) check
+	done
+}
+
 # assert_one_thread: every draft answers the one before it, the first answers none
 assert_one_thread() {
 	local broken
@@ -92,10 +100,7 @@ test_flapping_gives_one_unstable_post_not_a_storm() {
 	# down and up on every check, for an hour
 	conf_service sede "$(seq_url sede 503,200,503,200,503,200,503,200,503,200,503,200,503,200,200,200,200)" \
 		failures_to_open=1 successes_to_resolve=1 flap_limit=3
-	local i
-	for ((i = 0; i < 14; i++)); do
-		at $((i * 60)) check
-	done
+	minutely_checks 14
 	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
 		'drafts after 7 outages in 14 minutes'
 	assert_contains "$(text_of inestable)" 'funciona de forma intermitente desde las 10:06'
@@ -172,4 +177,127 @@ test_manual_incident_refused_while_the_service_has_one() {
 	assert_rc 65
 	ii incident open --message 'x'
 	assert_rc 64
+}
+
+# Issue 12: the posts are true when they go out.
+
+test_alert_after_midnight_names_yesterday() { # case 8
+	conf_new
+	conf_service sede "$(seq_url sede 503,503,503)" failures_to_open=2 'name=La Sede Electrónica'
+	at $((14 * 3600 - 60)) check # 23:59
+	at $((14 * 3600)) check      # 0:00, the next day
+	assert_contains "$(text_of alerta)" 'La Sede Electrónica no funciona desde las 23:59 de ayer.'
+}
+
+test_same_minute_outages_on_two_days_repeat_no_text() { # case 1
+	conf_new
+	conf_service sede "$(seq_url sede 503,200,503,200,503,200)" failures_to_open=1 \
+		successes_to_resolve=1 'name=La Sede Electrónica'
+	local day
+	for day in 0 1 2; do
+		at $((day * 86400)) check
+		at $((day * 86400 + 60)) check
+	done
+	assert_eq 'alerta resuelta alerta resuelta alerta resuelta' "$(kinds)" 'drafts'
+	assert_eq 0 "$(db "SELECT count(*) - count(DISTINCT text) FROM post")" 'repeated post texts'
+	assert_contains "$(text_of alerta 1)" 'no funciona desde las 10:00. '
+	assert_contains "$(text_of alerta 2)" 'no funciona desde las 10:00 del 29 de noviembre. '
+}
+
+test_no_update_from_a_run_that_sees_the_service_back() { # case 7
+	conf_new
+	conf_service sede "$(seq_url sede 503,200,200)" failures_to_open=1 successes_to_resolve=2 \
+		remind_minutes=30
+	at 0 check
+	# the update is due, but this run's probe answers: no "still down"
+	at 1800 -v check
+	assert_not_contains "$OUT" 'update drafted'
+	at 1860 check
+	assert_eq 'alerta resuelta' "$(kinds)" 'drafts'
+}
+
+test_maintenance_end_on_a_failing_service_says_it_still_fails() { # case 5
+	conf_new notices_dir=avisos
+	conf_service sede "$(seq_url sede 200,503,503,503,200)" failures_to_open=1 grace_minutes=15 \
+		'name=La Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto'
+	mkdir -p "$T/avisos"
+	printf '%s' $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2025-11-28 11:00\nhasta: 2025-11-28 12:00\naviso_antes: 30 min\n---\nMejoras.\n' \
+		>"$T/avisos/parada.md"
+	at 0 notices
+	assert_rc 0
+	at 0 check
+	at 3700 check # inside the window, failing
+	at 7200 check # the window's end, still failing
+	assert_eq 'mantenimiento mantenimiento-inicio mantenimiento-fin' "$(kinds)" 'drafts at the end'
+	local end
+	end=$(text_of mantenimiento-fin)
+	assert_contains "$end" 'La Sede Electrónica todavía no funciona'
+	assert_not_contains "$end" 'funciona con normalidad'
+	at 7260 check # still failing: nothing new
+	at 7320 check # working: now it may be said, in the window's thread
+	assert_eq 'mantenimiento mantenimiento-inicio mantenimiento-fin mantenimiento-fin' "$(kinds)" \
+		'drafts once it works'
+	assert_contains "$(text_of mantenimiento-fin 2)" 'La Sede Electrónica ya funciona con normalidad'
+	assert_one_thread
+	assert_eq 0 "$(db "SELECT count(*) FROM incident")" 'incidents'
+}
+
+test_outage_during_a_manual_incident_is_announced_in_its_thread() { # case 9
+	conf_new
+	conf_service sede "$(seq_url sede 503,503,503,503,200,200)" failures_to_open=3 \
+		successes_to_resolve=2 'name=La Sede Electrónica'
+	at 0 incident open --scope sede --message 'Algunos usuarios no pueden firmar con Cl@ve.'
+	assert_rc 0
+	local manual
+	manual=$(db "SELECT uuid FROM incident")
+	at 600 check
+	at 660 check
+	at 720 -v check
+	assert_rc 2
+	out_has "sede: confirmed down since $(TZ=Europe/Madrid date -d @$((T0 + 600)) '+%Y-%m-%d %H:%M:%S') after 3 failed checks"
+	assert_eq 'incidencia alerta' "$(kinds)" 'drafts once the outage is confirmed'
+	at 780 check
+	at 840 check
+	at 900 -v check
+	assert_rc 0
+	out_has "sede: working again since $(TZ=Europe/Madrid date -d @$((T0 + 840)) '+%Y-%m-%d %H:%M:%S'); incident "
+	out_has 'resolved after 4 min'
+	out_lacks '1970'
+	assert_eq 'incidencia alerta resuelta' "$(kinds)" 'drafts after recovery'
+	assert_one_thread
+	ii --json incident list
+	assert_json 'j.length' 1 'j[0].id' "$manual" 'j[0].kind' manual
+	# staff's next word answers the resolution, and claims nothing unseen
+	at 960 incident resolve "${manual:0:8}"
+	assert_rc 0
+	assert_one_thread
+	assert_contains "$(text_of incidencia 2)" 'Todo funciona ya con normalidad.'
+}
+
+test_check_agrees_with_an_unstable_incident() { # case 10
+	conf_new
+	conf_service sede "$(seq_url sede 503,200,503,200,503,200,503,200,503,200,200)" \
+		failures_to_open=1 successes_to_resolve=1 flap_limit=2
+	minutely_checks 4
+	at 240 --json check
+	svc_is 0 event unstable transition opened
+	local id opened
+	id=$(json 'j.services[0].incident')
+	opened=$(db "SELECT opened_at FROM incident WHERE uuid = '$id'")
+	assert_eq $((T0 + 240)) "$opened" 'the unstable incident opens now'
+	# up again: the unstable incident stays open, and check says so
+	at 300 --json check
+	svc_is 0 state up incident "$id" transition null event null
+	# down again: no new incident, no "opened"
+	at 360 --json check
+	svc_is 0 state down incident "$id" transition null event null
+	at 420 -v check
+	out_lacks 'resolved'
+	out_has "unstable incident $id stays open until the service has been up for 15 min"
+	at 480 -v check
+	out_lacks 'confirmed down'
+	out_has "down again since $(TZ=Europe/Madrid date -d @$((T0 + 480)) '+%Y-%m-%d %H:%M:%S') (HTTP 503); incident $id stays open"
+	ii --json incident list
+	assert_json 'j.length' 1 'j[0].id' "$id" 'j[0].kind' unstable 'j[0].resolved_at' null
 }

@@ -85,6 +85,8 @@ static enum incident_event check(struct fixture *f, enum health result)
 	ok(f, store_begin(f->store, &f->err));
 	ok(f, store_probe_add(f->store, f->svc.id, f->now, result, result == HEALTH_DOWN ? 503 : 200,
 			      120, result == HEALTH_DOWN ? "HTTP 503" : "", &f->err));
+	const struct store_service st = {.health = f->health, .last_check = f->now, .last_result = result};
+	ok(f, store_service_put(f->store, f->svc.id, &st, &f->err));
 	ok(f, incident_observe(&ctx, &f->svc, &f->health, "HTTP 503", &event, &f->last, &f->err));
 	ok(f, store_commit(f->store, &f->err));
 	f->now += 60;
@@ -107,6 +109,65 @@ static size_t open_incidents(struct fixture *f)
 	ok(f, incident_list(f->store, false, &list, &count, &f->err));
 	free(list);
 	return count;
+}
+
+/* The first post of the nth (from 1) draft of kind, oldest first; the caller frees it. */
+static char *text_of(struct fixture *f, enum draft_kind kind, int nth)
+{
+	struct draft *list;
+	size_t count;
+	char *text = NULL;
+	ok(f, draft_list(f->store, true, &list, &count, &f->err));
+	for (size_t i = 0; i < count && !text; i++) {
+		if (list[i].kind != kind || --nth > 0)
+			continue;
+		struct draft_post *posts;
+		size_t n;
+		ok(f, draft_posts(f->store, list[i].uuid, "x", &posts, &n, &f->err));
+		text = strdup(posts[0].text);
+		draft_posts_free(posts, n);
+	}
+	free(list);
+	if (!text)
+		fail_msg("no draft of kind %d number %d", kind, nth);
+	return text;
+}
+
+static void assert_text(struct fixture *f, enum draft_kind kind, int nth, const char *part)
+{
+	char *text = text_of(f, kind, nth);
+	unit_assert_contains(text, part);
+	free(text);
+}
+
+/* Every post of every draft, each once: how many texts repeat an earlier one. */
+static size_t repeated_texts(struct fixture *f)
+{
+	struct draft *list;
+	size_t count, repeated = 0, seen_count = 0;
+	char **seen = NULL;
+	ok(f, draft_list(f->store, true, &list, &count, &f->err));
+	for (size_t i = 0; i < count; i++) {
+		struct draft_post *posts;
+		size_t n;
+		ok(f, draft_posts(f->store, list[i].uuid, "x", &posts, &n, &f->err));
+		seen = realloc(seen, (seen_count + n) * sizeof *seen);
+		assert_non_null(seen);
+		for (size_t p = 0; p < n; p++) {
+			for (size_t j = 0; j < seen_count; j++)
+				if (!strcmp(seen[j], posts[p].text)) {
+					print_message("repeated: %s\n", posts[p].text);
+					repeated++;
+				}
+			seen[seen_count++] = strdup(posts[p].text);
+		}
+		draft_posts_free(posts, n);
+	}
+	for (size_t j = 0; j < seen_count; j++)
+		free(seen[j]);
+	free(seen);
+	free(list);
+	return repeated;
 }
 
 static size_t drafts_of_kind(struct fixture *f, enum draft_kind kind)
@@ -240,8 +301,10 @@ static void fewer_incidents_than_flap_limit_are_not_flapping(void **state)
 /* An approved (or merely pending) maintenance notice for the service. */
 static void window(struct fixture *f, time_t from, time_t until, bool approve)
 {
-	static const char *const posts[] = {"Mantenimiento de la Sede Electrónica."};
-	static const int lengths[] = {37};
+	char text[64];
+	snprintf(text, sizeof text, "Mantenimiento de la Sede Electrónica: %lld.", (long long)from);
+	const char *const posts[] = {text};
+	const int lengths[] = {(int)strlen(text)};
 	const struct draft_spec spec = {
 		.kind = DRAFT_MANTENIMIENTO,
 		.title = "Mantenimiento: Sede Electrónica",
@@ -297,9 +360,59 @@ static void maintenance_tick_drafts_start_and_end_of_approved_windows(void **sta
 	assert_int_equal(tick(f, T0), 0);
 	assert_int_equal(tick(f, T0 + 15 * 60), 1);
 	assert_int_equal(tick(f, T0 + 16 * 60), 0);
-	assert_int_equal(tick(f, T0 + 40 * 60), 1);
-	assert_int_equal(tick(f, T0 + 41 * 60), 0);
+	/* the end is told once a check after it found the service up */
+	assert_int_equal(tick(f, T0 + 40 * 60), 0);
+	f->now = T0 + 40 * 60;
+	check(f, HEALTH_UP);
+	assert_int_equal(tick(f, T0 + 41 * 60), 1);
+	assert_int_equal(tick(f, T0 + 42 * 60), 0);
 	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_INICIO), 1);
+	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_FIN), 1);
+	assert_text(f, DRAFT_MANTENIMIENTO_FIN, 1, "Sede Electrónica ya funciona con normalidad");
+}
+
+/* Issue 12, case 5: the clock alone never says that a service works. */
+static void a_window_ending_on_a_failing_service_says_it_still_fails(void **state)
+{
+	struct fixture *f = *state;
+	window(f, T0 + 10 * 60, T0 + 40 * 60, true);
+	assert_int_equal(tick(f, T0 + 10 * 60), 1);
+	checks(f, HEALTH_DOWN, 31, INCIDENT_IN_MAINTENANCE);
+	assert_int_equal(f->now, T0 + 41 * 60);
+	/* the maintenance tick runs after the check of the same run */
+	assert_int_equal(tick(f, T0 + 40 * 60), 1);
+	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_FIN), 1);
+	char *end = text_of(f, DRAFT_MANTENIMIENTO_FIN, 1);
+	unit_assert_contains(end, "Sede Electrónica todavía no funciona");
+	assert_null(strstr(end, "con normalidad"));
+	free(end);
+	/* still failing: nothing more from the window */
+	f->now = T0 + 41 * 60;
+	check(f, HEALTH_DOWN);
+	assert_int_equal(tick(f, T0 + 41 * 60), 0);
+	/* a good check after it: now it may be said */
+	f->now = T0 + 42 * 60;
+	check(f, HEALTH_UP);
+	assert_int_equal(tick(f, T0 + 42 * 60), 1);
+	assert_text(f, DRAFT_MANTENIMIENTO_FIN, 2, "Sede Electrónica ya funciona con normalidad");
+	assert_int_equal(tick(f, T0 + 43 * 60), 0);
+	assert_int_equal(open_incidents(f), 0);
+}
+
+static void a_window_overrun_by_an_outage_leaves_it_to_the_incident(void **state)
+{
+	struct fixture *f = *state;
+	window(f, T0 + 10 * 60, T0 + 40 * 60, true);
+	assert_int_equal(tick(f, T0 + 10 * 60), 1);
+	checks(f, HEALTH_DOWN, 31, INCIDENT_IN_MAINTENANCE);
+	assert_int_equal(tick(f, T0 + 40 * 60), 1);
+	/* past the grace: the usual incident, and the window says nothing more */
+	f->now = T0 + 50 * 60;
+	assert_int_equal(check(f, HEALTH_DOWN), INCIDENT_OPENED);
+	assert_int_equal(tick(f, T0 + 50 * 60), 0);
+	f->now = T0 + 51 * 60;
+	checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED);
+	assert_int_equal(tick(f, T0 + 53 * 60), 0);
 	assert_int_equal(drafts_of_kind(f, DRAFT_MANTENIMIENTO_FIN), 1);
 }
 
@@ -333,12 +446,10 @@ static void manual_incident_on_a_monitored_service_is_left_to_staff(void **state
 	struct incident other;
 	assert_int_equal(incident_open_manual(&ctx, "sede", "Otra vez.", NULL, &other, &f->err), II_EDATA);
 	unit_assert_contains(f->err.detail, manual.uuid);
-	/* the monitor neither opens another, nor reminds, nor resolves it */
-	assert_int_equal(checks(f, HEALTH_DOWN, 60, INCIDENT_NONE), 60);
+	/* the monitor neither reminds nor resolves it */
 	assert_int_equal(checks(f, HEALTH_UP, 5, INCIDENT_NONE), 5);
 	assert_int_equal(open_incidents(f), 1);
-	assert_string_equal(f->last.uuid, manual.uuid);
-	assert_int_equal(drafts_of_kind(f, DRAFT_ALERTA), 0);
+	assert_string_equal(f->last.uuid, "");
 	/* staff update and resolve it; "resuelto" is not an update */
 	ctx = context(f);
 	assert_int_equal(incident_update_manual(&ctx, manual.uuid, "Ya está.", "resuelto", &other, &f->err),
@@ -351,9 +462,156 @@ static void manual_incident_on_a_monitored_service_is_left_to_staff(void **state
 	ok(f, store_commit(f->store, &f->err));
 	assert_int_equal(open_incidents(f), 0);
 	assert_int_equal(drafts_of_kind(f, DRAFT_INCIDENCIA), 3);
+	/* checked up while it was open: it may say so */
+	assert_text(f, DRAFT_INCIDENCIA, 3, "(resuelto): Todo funciona ya con normalidad.");
 	/* once it is resolved, the monitor is in charge again */
 	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
 	assert_int_equal(f->last.kind, INCIDENT_OUTAGE);
+}
+
+/* Issue 12, case 7: a run that saw the service answer says nothing about it still failing. */
+static void no_update_from_a_run_that_saw_the_service_recover(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
+	/* opened at T0 + 2 min; the update is due at + 32 min, when a good check comes */
+	assert_int_equal(checks(f, HEALTH_DOWN, 29, INCIDENT_REMINDED), 0);
+	assert_int_equal(f->now, T0 + 32 * 60);
+	assert_int_equal(check(f, HEALTH_UP), INCIDENT_NONE);
+	assert_int_equal(check(f, HEALTH_UP), INCIDENT_RESOLVED);
+	assert_int_equal(drafts_of_kind(f, DRAFT_ACTUALIZACION), 0);
+	/* nor while recovering and failing again between good checks: up, down, up */
+	f->svc.successes_to_resolve = 3;
+	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
+	assert_int_equal(checks(f, HEALTH_DOWN, 29, INCIDENT_REMINDED), 0);
+	assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_NONE), 2);
+	/* failing again after the good ones: it is news once more */
+	assert_int_equal(check(f, HEALTH_DOWN), INCIDENT_REMINDED);
+	assert_int_equal(drafts_of_kind(f, DRAFT_ACTUALIZACION), 1);
+}
+
+/* Issue 12, case 8: a moment that is not today's names its day. */
+static void an_alert_after_midnight_names_yesterday(void **state)
+{
+	struct fixture *f = *state;
+	f->svc.remind_minutes = 30;
+	const time_t midnight = T0 + 8 * 3600; /* T0 is 16:00 */
+	f->now = midnight - 2 * 60;
+	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
+	assert_text(f, DRAFT_ALERTA, 1, "no funciona desde las 23:58 de ayer.");
+	assert_int_equal(checks(f, HEALTH_DOWN, 30, INCIDENT_REMINDED), 1);
+	assert_text(f, DRAFT_ACTUALIZACION, 1, "sigue sin funcionar desde las 23:58 de ayer (32 min)");
+	/* a day later the start has a date */
+	f->now = midnight + 86400 + 3 * 3600;
+	assert_int_equal(check(f, HEALTH_DOWN), INCIDENT_REMINDED);
+	assert_text(f, DRAFT_ACTUALIZACION, 2, "desde las 23:58 del 24 de noviembre (1 d 3 h)");
+	assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED), 1);
+	assert_text(f, DRAFT_RESUELTA, 1, "vuelve a funcionar con normalidad desde las 3:01.");
+}
+
+/* Issue 12, case 1: no machine-written post repeats an earlier one, so that X never
+ * refuses one as a duplicate. */
+static void machine_posts_never_repeat_an_earlier_text(void **state)
+{
+	struct fixture *f = *state;
+	f->svc.remind_minutes = 0;
+	/* two outages of the same service from 10:00 to 10:05, on two days */
+	const time_t ten = T0 + 18 * 3600; /* 10:00 the next day */
+	for (int day = 0; day < 3; day++) {
+		f->now = ten + day * 86400;
+		assert_int_equal(checks(f, HEALTH_DOWN, 5, INCIDENT_OPENED), 1);
+		assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED), 1);
+	}
+	assert_text(f, DRAFT_ALERTA, 1, "no funciona desde las 10:00. ");
+	assert_text(f, DRAFT_ALERTA, 2, "no funciona desde las 10:00 del 26 de noviembre. ");
+	assert_text(f, DRAFT_RESUELTA, 2, "desde las 10:05 del 26 de noviembre.");
+	/* posts with no moment of their own: two windows ending well, manual resolutions */
+	for (int day = 0; day < 2; day++) {
+		time_t from = ten + (3 + day) * 86400;
+		window(f, from, from + 3600, true);
+		assert_int_equal(tick(f, from), 1);
+		f->now = from + 3600;
+		check(f, HEALTH_UP);
+		assert_int_equal(tick(f, from + 3600), 1);
+	}
+	for (int i = 0; i < 3; i++) {
+		struct incident manual;
+		struct incident_context ctx = context(f);
+		ok(f, store_begin(f->store, &f->err));
+		ok(f, incident_open_manual(&ctx, "Oficinas de Madrid", "Cerradas por una avería.", NULL,
+					   &manual, &f->err));
+		ok(f, incident_resolve_manual(&ctx, manual.uuid, NULL, &manual, &f->err));
+		ok(f, store_commit(f->store, &f->err));
+	}
+	assert_int_equal(repeated_texts(f), 0);
+	assert_text(f, DRAFT_INCIDENCIA, 6, "Actualizado a las ");
+}
+
+/* Issue 12, case 9: an outage confirmed during a manual incident is the monitor's own
+ * incident, posted in the manual one's thread, which stays staff's. */
+static void an_outage_during_a_manual_incident_is_announced_in_its_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct incident manual, now_manual;
+	struct incident_context ctx = context(f);
+	ok(f, store_begin(f->store, &f->err));
+	ok(f, incident_open_manual(&ctx, "sede", "Algunos usuarios no pueden firmar con Cl@ve.", NULL,
+				   &manual, &f->err));
+	ok(f, store_commit(f->store, &f->err));
+	f->now = T0 + 600;
+	const time_t first_failure = f->now;
+	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
+	assert_int_equal(f->last.kind, INCIDENT_OUTAGE);
+	assert_int_equal(f->last.opened_at, first_failure);
+	assert_int_equal(open_incidents(f), 2);
+	struct draft alert;
+	ok(f, draft_find(f->store, f->last.last_draft, &alert, &f->err));
+	assert_int_equal(alert.kind, DRAFT_ALERTA);
+	assert_string_equal(alert.reply_to, manual.last_draft);
+	/* staff's update answers the alert: one thread */
+	ctx = context(f);
+	ok(f, store_begin(f->store, &f->err));
+	ok(f, incident_update_manual(&ctx, manual.uuid, "Seguimos.", NULL, &now_manual, &f->err));
+	ok(f, store_commit(f->store, &f->err));
+	struct draft update;
+	ok(f, draft_find(f->store, now_manual.last_draft, &update, &f->err));
+	assert_string_equal(update.reply_to, alert.uuid);
+	const struct incident outage = f->last;
+	const time_t back = f->now;
+	assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED), 1);
+	assert_string_equal(f->last.uuid, outage.uuid);
+	assert_int_equal(f->last.opened_at, first_failure);
+	assert_int_equal(f->last.resolved_at, back);
+	struct draft resolution;
+	ok(f, draft_find(f->store, f->last.last_draft, &resolution, &f->err));
+	assert_string_equal(resolution.reply_to, update.uuid);
+	/* the manual one stays open until staff resolve it */
+	assert_int_equal(open_incidents(f), 1);
+	bool found;
+	ok(f, incident_get(f->store, manual.uuid, &now_manual, &found, &f->err));
+	assert_int_equal(now_manual.resolved_at, 0);
+	assert_string_equal(now_manual.last_draft, resolution.uuid);
+}
+
+static void a_manual_resolution_claims_nothing_the_monitor_did_not_see(void **state)
+{
+	struct fixture *f = *state;
+	struct incident manual;
+	struct incident_context ctx = context(f);
+	ok(f, store_begin(f->store, &f->err));
+	ok(f, incident_open_manual(&ctx, "sede", "Revisamos el acceso.", NULL, &manual, &f->err));
+	ok(f, store_commit(f->store, &f->err));
+	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
+	ctx = context(f);
+	ok(f, store_begin(f->store, &f->err));
+	ok(f, incident_resolve_manual(&ctx, manual.uuid, NULL, &manual, &f->err));
+	ok(f, store_commit(f->store, &f->err));
+	char *text = text_of(f, DRAFT_INCIDENCIA, 2);
+	unit_assert_contains(text, "(resuelto): Damos por resuelta esta incidencia.");
+	assert_null(strstr(text, "funciona"));
+	free(text);
+	/* the outage is still the monitor's */
+	assert_int_equal(open_incidents(f), 1);
 }
 
 int main(void)
@@ -370,6 +628,13 @@ int main(void)
 		UNIT_TEST(maintenance_tick_drafts_start_and_end_of_approved_windows),
 		UNIT_TEST(degraded_is_announced_after_failures_to_open_degraded_checks),
 		UNIT_TEST(manual_incident_on_a_monitored_service_is_left_to_staff),
+		UNIT_TEST(a_window_ending_on_a_failing_service_says_it_still_fails),
+		UNIT_TEST(a_window_overrun_by_an_outage_leaves_it_to_the_incident),
+		UNIT_TEST(no_update_from_a_run_that_saw_the_service_recover),
+		UNIT_TEST(an_alert_after_midnight_names_yesterday),
+		UNIT_TEST(machine_posts_never_repeat_an_earlier_text),
+		UNIT_TEST(an_outage_during_a_manual_incident_is_announced_in_its_thread),
+		UNIT_TEST(a_manual_resolution_claims_nothing_the_monitor_did_not_see),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

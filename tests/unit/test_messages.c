@@ -57,10 +57,10 @@ static void builtin_resolution_reads_as_the_issue_says(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
-	struct message_time t;
-	messages_time(1764324900, &t); /* 2025-11-28 11:15 in Madrid */
-	const struct message_values v = {.servicio = "La Sede Electrónica", .hora = t.hora,
-					 .duracion = "33 min"};
+	struct message_moment_texts t;
+	struct message_values v = {.servicio = "La Sede Electrónica", .duracion = "33 min"};
+	/* 2025-11-28 11:15 in Madrid, told the same day */
+	messages_moments(&(struct message_moments){.hora = 1764324900}, 1764324900 + 3600, false, &t, &v);
 	struct thread *thread;
 	assert_int_equal(messages_render(f->m, MESSAGE_RESOLVED, &v, &thread, &f->err), II_OK);
 	assert_int_equal(thread_count(thread), 1);

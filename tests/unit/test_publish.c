@@ -837,6 +837,8 @@ static const char schema2[] =
 	" incident TEXT, action TEXT NOT NULL, name TEXT NOT NULL, os_user TEXT NOT NULL,"
 	" detail TEXT);"
 	"CREATE TABLE channel (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE incident (uuid TEXT PRIMARY KEY, service TEXT NOT NULL, resolved_at INTEGER,"
+	" kind TEXT NOT NULL DEFAULT 'outage');"
 	"INSERT INTO draft (uuid, kind, title, status, created_at, updated_at) VALUES"
 	" ('11111111-0000-4000-8000-000000000001', 'aviso', 'uno', 'published', 1, 1),"
 	" ('11111111-0000-4000-8000-000000000002', 'aviso', 'dos', 'approved', 2, 2);"

@@ -203,6 +203,38 @@ static void unconvertible_times(void **state)
 	assert_string_equal(d, "");
 }
 
+static void moment_is(time_t t, time_t today, bool dated, const char *want)
+{
+	char buf[ES_MOMENT_SIZE];
+	assert_true(es_moment(t, today, dated, buf));
+	if (strcmp(buf, want))
+		fail_msg("es_moment(%lld, %lld, %d) = '%s', expected '%s'", (long long)t,
+			 (long long)today, dated, buf, want);
+}
+
+/* A moment names its day unless it is today's (issue 12, case 8): an alert written after
+ * midnight about a failure since 23:00 says it was yesterday. */
+static void moments_name_the_day_unless_today(void **state)
+{
+	(void)state;
+	const time_t midnight = T_2026_11_28_00_00_00;
+	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00 + 3600, false, "10:42");
+	moment_is(midnight, midnight + 23 * 3600 + 3599, false, "0:00");
+	moment_is(midnight - 3600, midnight + 5 * 60, false, "23:00 de ayer");
+	moment_is(midnight - 3600, midnight - 60, false, "23:00");
+	moment_is(midnight - 25 * 3600, midnight + 60, false, "23:00 del 26 de noviembre");
+	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00, true, "10:42 del 28 de noviembre");
+	moment_is(midnight - 3600, midnight + 5 * 60, true, "23:00 del 27 de noviembre");
+	/* across a year's end, and a later day (the end of a window) */
+	moment_is(T_2027_01_01_00_00_00 - 3600, T_2027_01_01_00_00_00 + 60, false, "23:00 de ayer");
+	moment_is(T_2027_01_01_00_00_00 - 3600, T_2027_01_01_00_00_00 + 86400 + 60, false,
+		  "23:00 del 31 de diciembre de 2026");
+	moment_is(T_2026_11_28_10_42_00 + 86400, T_2026_11_28_10_42_00, false,
+		  "10:42 del 29 de noviembre");
+	/* a 25-hour day is still one day: 02:30 on the day clocks go back, at 23:00 */
+	moment_is(T_2026_10_25_02_59_59 - 1800, T_2026_10_25_02_59_59 + 21 * 3600, false, "2:29");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +248,7 @@ int main(void)
 		UNIT_TEST(dates_around_midnight),
 		UNIT_TEST(month_names),
 		UNIT_TEST(unconvertible_times),
+		UNIT_TEST(moments_name_the_day_unless_today),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
