@@ -65,7 +65,11 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 		paragraphs[count++] = thread_post(announcement, i);
 	for (size_t i = 0; i < n->paragraph_count; i++)
 		paragraphs[count++] = n->paragraphs[i].text;
-	rc = thread_split(paragraphs, count, NULL, out, e);
+	/* the body keeps its line breaks (list items), as a notice's own thread does */
+	struct thread_options options;
+	thread_options_init(&options);
+	options.lines = true;
+	rc = thread_split(paragraphs, count, &options, out, e);
 	free(paragraphs);
 	thread_free(announcement);
 	return rc;

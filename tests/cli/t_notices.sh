@@ -295,3 +295,11 @@ test_incidencia_notice_opens_a_manual_incident() {
 	assert_rc 65
 	assert_contains "$ERR" "service 'sede' already has an open incident"
 }
+
+test_maintenance_body_keeps_its_list_items_on_their_lines() {
+	setup_notices
+	notice parada.md $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-01 10:00\nhasta: 2026-12-01 11:00\n---\nDurante la parada no podrás:\n\n- pedir cita previa\n- descargar certificados\n'
+	ii --json preview "$T/$NOTICES/parada.md"
+	assert_rc 0
+	assert_contains "$OUT" '• pedir cita previa\n• descargar certificados'
+}
