@@ -122,7 +122,8 @@ static enum probe_local locality(CURL *easy, CURLcode code)
 	case CURLE_COULDNT_RESOLVE_PROXY: return PROBE_LOCAL_PROXY;
 	case CURLE_COULDNT_CONNECT:
 		curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-		return os_errno == ENETUNREACH ? PROBE_LOCAL_ROUTE : PROBE_LOCAL_NONE;
+		return os_errno == ENETUNREACH || os_errno == EHOSTUNREACH ? PROBE_LOCAL_ROUTE
+									    : PROBE_LOCAL_NONE;
 	default:
 		/* a CONNECT the proxy answered with an error */
 		curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);

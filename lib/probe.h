@@ -49,7 +49,7 @@ enum probe_local {
 	PROBE_LOCAL_TRUST, /* the chain leads to no CA this host trusts, or the CA file is unreadable */
 	PROBE_LOCAL_DNS,   /* the name did not resolve */
 	PROBE_LOCAL_PROXY, /* the proxy did not resolve or refused the tunnel */
-	PROBE_LOCAL_ROUTE, /* this host has no route to the network */
+	PROBE_LOCAL_ROUTE, /* no route: network or host unreachable */
 };
 
 struct probe_result {
