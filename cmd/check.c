@@ -8,6 +8,7 @@
 #include "incluinfo.h"
 #include "lock.h"
 #include "monitor.h"
+#include "printable.h"
 #include "spanish.h"
 
 static const char *const plugin_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
@@ -131,8 +132,11 @@ static void print_transition(const struct monitor_service *r)
 
 void cli_check_print(const struct monitor_report *rep, const char *why, int verbose)
 {
+	/* a '|' or a newline in a reason would make the rest performance data or a new line */
+	char safe[1100];
 	if (!rep->judged) {
-		printf("INCLUINFO UNKNOWN - %s\n", why);
+		printable_plugin_text(why, safe, sizeof safe);
+		printf("INCLUINFO UNKNOWN - %s\n", safe);
 		return;
 	}
 	printf("INCLUINFO %s - ", plugin_names[rep->overall]);
@@ -140,7 +144,8 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 	for (size_t i = 0; i < rep->count; i++) {
 		char words[700];
 		if (describe(&rep->services[i], words, sizeof words)) {
-			printf("%s%s", any ? ", " : "", words);
+			printable_plugin_text(words, safe, sizeof safe);
+			printf("%s%s", any ? ", " : "", safe);
 			any = true;
 		}
 	}
@@ -149,7 +154,10 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 	printf(" |");
 	for (size_t i = 0; i < rep->count; i++) {
 		const struct monitor_service *r = &rep->services[i];
-		printf(" %s_time=%.3fs;%.3f;%.3f;0", r->svc->id, r->probe.time_ms / 1000.0,
+		char label[128];
+		snprintf(safe, sizeof safe, "%s_time", r->svc->id);
+		printable_perf_label(safe, label, sizeof label);
+		printf(" %s=%.3fs;%.3f;%.3f;0", label, r->probe.time_ms / 1000.0,
 		       r->svc->degraded_ms / 1000.0, r->svc->timeout_ms / 1000.0);
 	}
 	putchar('\n');
@@ -172,9 +180,16 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 		print_transition(r);
 	}
 	for (size_t i = 0; i < rep->canary_count; i++) {
-		const struct probe_result *c = &rep->canaries[i];
-		printf("canary %zu: %s\n", i + 1, c->failure == PROBE_OK ? "ok" : c->error);
+		const struct monitor_canary *c = &rep->canaries[i];
+		printf("canary %zu: %s (%s)\n", i + 1, c->good ? "ok" : "failed", c->reason);
 	}
+}
+
+void cli_report_host_fault(const struct monitor_report *rep)
+{
+	/* the plugin line alone may be read by nobody; staff must fix the host */
+	if (rep->host_fault)
+		cli_error("%s", rep->unjudged);
 }
 
 static const char *canary_label(const struct monitor_report *rep)
@@ -190,6 +205,10 @@ cJSON *cli_check_json(const struct monitor_report *rep)
 	cJSON *services = cJSON_AddArrayToObject(root, "services");
 	cJSON_AddStringToObject(root, "status", plugin_names[rep->overall]);
 	cJSON_AddStringToObject(root, "canary", canary_label(rep));
+	if (*rep->unjudged)
+		cJSON_AddStringToObject(root, "reason", rep->unjudged);
+	else
+		cJSON_AddNullToObject(root, "reason");
 	for (size_t i = 0; services && i < rep->count; i++) {
 		const struct monitor_service *r = &rep->services[i];
 		const struct health_state *h = &r->state.health;
@@ -339,8 +358,9 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &rep, e.detail);
 		goto out;
 	}
-	if (rep.offline) {
-		status = unknown(cli, &rep, "monitor offline: all canaries failed");
+	if (*rep.unjudged) {
+		cli_report_host_fault(&rep);
+		status = unknown(cli, &rep, rep.unjudged);
 		goto out;
 	}
 	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);

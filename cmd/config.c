@@ -50,6 +50,26 @@ static void put_list(struct printer *p, const char *key, const struct strlist *l
 	}
 }
 
+/* Each canary as written: the URL (masked), then its statuses. */
+static void put_canaries(struct printer *p, const struct config *cfg)
+{
+	cJSON *array = p->json ? cJSON_AddArrayToObject(p->section, "url") : NULL;
+	for (size_t i = 0; i < cfg->canary_count; i++) {
+		char *url = config_mask_url(cfg->canaries[i].url), *shown = NULL;
+		if (!url || asprintf(&shown, "%s %s", url, cfg->canaries[i].expect_status_text) < 0) {
+			free(url);
+			p->failed = true;
+			continue;
+		}
+		if (p->json)
+			cJSON_AddItemToArray(array, cJSON_CreateString(shown));
+		else
+			printf("url = %s\n", shown);
+		free(url);
+		free(shown);
+	}
+}
+
 static void put_long(struct printer *p, const char *key, long value)
 {
 	if (p->json)
@@ -145,13 +165,15 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_long(&p, "history_days", cfg->history_days);
 	put_string(&p, "templates_dir", cfg->templates_dir);
 	put_long(&p, "run_timeout", cfg->run_timeout);
+	put_string(&p, "ca_file", cfg->ca_file);
 
 	cJSON *services = p.json ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++)
 		print_service(&p, services, &cfg->services[i]);
 
 	begin(&p, root, "canary", "canary");
-	put_list(&p, "url", &cfg->canaries, config_mask_url);
+	put_canaries(&p, cfg);
+	put_long(&p, "timeout_ms", cfg->canary_timeout_ms);
 
 	begin(&p, root, "policy", "policy");
 	put_string(&p, "incidents", config_policy_name(cfg->incidents));

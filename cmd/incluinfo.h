@@ -76,6 +76,8 @@ int cmd_status(int argc, char **argv, struct cli *cli);
  * was judged; verbose adds a line per service and canary). */
 cJSON *cli_check_json(const struct monitor_report *rep);
 void cli_check_print(const struct monitor_report *rep, const char *why, int verbose);
+/* A run that judged nothing because of this host (rep->host_fault): one line on stderr. */
+void cli_report_host_fault(const struct monitor_report *rep);
 /* What ingest_dir() reported: every problem on stderr and, unless quiet, a line per notice
  * drafted; returns the exit code. The JSON gives the files by outcome. */
 int cli_notices_print(const struct ingest_report *rep, bool quiet);

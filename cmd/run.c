@@ -30,8 +30,9 @@ static enum plugin_status check(const struct cli *cli, const struct incident_con
 		why = "no services configured";
 	} else if (monitor_probe(cfg, cli_now(), rep, &e)) {
 		cli_fail(&e);
-	} else if (rep->offline) {
-		why = "monitor offline: all canaries failed";
+	} else if (*rep->unjudged) {
+		cli_report_host_fault(rep);
+		why = rep->unjudged;
 	} else if (!ctx->messages) {
 		why = "invalid message templates";
 	} else if (monitor_judge(ctx, true, rep, &e)) {

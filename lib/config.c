@@ -20,6 +20,7 @@
 #define MAX_LINE (INI_MAX_LINE - 1)
 #define MAX_SERVICE_ID 32
 #define MAX_NAME 120
+#define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
 
 enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS };
 
@@ -29,7 +30,7 @@ enum value_type {
 	T_LONG,
 	T_URL,
 	T_URL_TEMPLATE, /* a URL with "{slug}" where each rebuttal's name goes */
-	T_URL_LIST,
+	T_CANARY,    /* "URL [STATUSES]" */
 	T_TEXT_LIST,
 	T_HEADER_LIST,
 	T_METHOD,
@@ -60,6 +61,7 @@ static const struct key general_keys[] = {
 	{"history_days", T_LONG, G(history_days), 1, 3650},
 	{"templates_dir", T_PATH, G(templates_dir), 0, 0},
 	{"run_timeout", T_LONG, G(run_timeout), 1, 3600},
+	{"ca_file", T_CA_FILE, G(ca_file), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -89,7 +91,8 @@ static const struct key service_keys[] = {
 };
 
 static const struct key canary_keys[] = {
-	{"url", T_URL_LIST, G(canaries), 0, 0},
+	{"url", T_CANARY, 0, 0, 0},
+	{"timeout_ms", T_LONG, G(canary_timeout_ms), 1, 600000},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -495,6 +498,34 @@ static void bad_value(struct parser *p, const char *name, const char *value, con
 		 expected);
 }
 
+/* "URL" or "URL STATUSES" (a URL holds no blank, so the first one ends it). */
+static void add_canary(struct parser *p, const char *value)
+{
+	char why[256];
+	size_t url_len = strcspn(value, " \t");
+	const char *codes = value + url_len + strspn(value + url_len, " \t");
+	char *url = strndup(value, url_len);
+	if (!allocated(p, url))
+		return;
+	struct config_canary c = {.url = url};
+	if (!config_url_ok(url, why, sizeof why)) {
+		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", url, why);
+	} else if (!statusset_parse(*codes ? codes : "200-399", &c.expect_status)) {
+		bad_value(p, "url", value,
+			  "expected a URL, then optionally codes and ranges from 100 to 599, like 200-399");
+	} else if (allocated(p, c.expect_status_text = strdup(*codes ? codes : "200-399"))) {
+		struct config_canary *list = grow(p->cfg->canaries, p->cfg->canary_count, sizeof *list);
+		if (list) {
+			p->cfg->canaries = list;
+			list[p->cfg->canary_count++] = c;
+			return;
+		}
+		p->out_of_memory = true;
+	}
+	free(c.url);
+	free(c.expect_status_text);
+}
+
 /* Validates value for key k and stores it at base + k->offset. */
 static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -506,11 +537,10 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		return;
 	}
 	bool single_url = k->type == T_URL || k->type == T_URL_TEMPLATE;
-	if ((single_url || k->type == T_URL_LIST) && !config_url_ok(value, why, sizeof why)) {
+	if (single_url && !config_url_ok(value, why, sizeof why)) {
 		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", value, why);
 		/* kept anyway (the file is rejected): "has no 'url'" would only add noise */
-		if (single_url)
-			set_string(p, slot, value);
+		set_string(p, slot, value);
 		return;
 	}
 
@@ -553,13 +583,15 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			set_string(p, slot, value);
 		break;
+	case T_CANARY:
+		add_canary(p, value);
+		break;
 	case T_HEADER_LIST:
 		if (!valid_header(value)) {
 			bad_value(p, k->name, value, "expected 'Name: value'");
 			break;
 		}
 		/* fall through */
-	case T_URL_LIST:
 	case T_TEXT_LIST:
 		strlist_add(p, slot, value);
 		break;
@@ -645,7 +677,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 				 section);
 		return 1;
 	}
-	bool repeatable = k->type == T_URL_LIST || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
+	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
 		diag_add(p->diags, p->path, p->line, "duplicate key '%s' in [%s]", name,
 			 section);
@@ -742,8 +774,15 @@ static bool fill_defaults(struct parser *p)
 		return false;
 	if (!f->sender_name && !allocated(p, f->sender_name = strdup(f->author)))
 		return false;
+	if (cfg->ca_file && !cfg->api_ca_file && !allocated(p, cfg->api_ca_file = strdup(cfg->ca_file)))
+		return false;
+	long longest = 0;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
+		if (cfg->ca_file && !s->ca_file && !allocated(p, s->ca_file = strdup(cfg->ca_file)))
+			return false;
+		if (s->timeout_ms > longest)
+			longest = s->timeout_ms;
 		if (!s->name && !allocated(p, s->name = strdup(s->id)))
 			return false;
 		if (!s->public_url && s->url && config_url_ok(s->url, NULL, 0) &&
@@ -754,6 +793,9 @@ static bool fill_defaults(struct parser *p)
 		if (!s->expect_status_text && !allocated(p, s->expect_status_text = strdup("200-299")))
 			return false;
 	}
+	/* one hanging canary must not make every check slower than its services allow */
+	if (!cfg->canary_timeout_ms)
+		cfg->canary_timeout_ms = longest && longest < CANARY_TIMEOUT_MS ? longest : CANARY_TIMEOUT_MS;
 	return true;
 }
 
@@ -832,7 +874,12 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->service_count; i++)
 		service_free(&cfg->services[i]);
 	free(cfg->services);
-	strlist_free(&cfg->canaries);
+	for (size_t i = 0; i < cfg->canary_count; i++) {
+		free(cfg->canaries[i].url);
+		free(cfg->canaries[i].expect_status_text);
+	}
+	free(cfg->canaries);
+	free(cfg->ca_file);
 	free(cfg->path);
 	free(cfg->state_dir);
 	free(cfg->notices_dir);

@@ -51,6 +51,13 @@ struct config_service {
 	int line;      /* of the section header */
 };
 
+/* A [canary] url: a site unrelated to the services that proves this host's network. */
+struct config_canary {
+	char *url;
+	struct statusset expect_status; /* the statuses of a good answer */
+	char *expect_status_text;       /* as written; "200-399" by default */
+};
+
 struct config {
 	char *path;
 	char *state_dir;
@@ -60,7 +67,10 @@ struct config {
 	long history_days;
 	struct config_service *services;
 	size_t service_count;
-	struct strlist canaries;
+	struct config_canary *canaries;
+	size_t canary_count;
+	long canary_timeout_ms; /* default: the services' longest timeout_ms, at most 10000 */
+	char *ca_file;          /* [general]: default of services, canaries and the X API; NULL: system CAs */
 	enum config_policy incidents;
 	enum config_policy notices;
 	bool two_person; /* an author may not approve their own notice */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "printable.h"
+
 static const char *const names[] = {
 	[HEALTH_UNKNOWN] = "unknown",
 	[HEALTH_UP] = "up",
@@ -86,7 +88,7 @@ static enum health transport_failure(const struct config_service *svc,
 	return HEALTH_DOWN;
 }
 
-enum health health_classify(const struct config_service *svc, const struct probe_result *p,
+static enum health classify(const struct config_service *svc, const struct probe_result *p,
 			    time_t now, char *reason, size_t len)
 {
 	if (p->failure != PROBE_OK)
@@ -127,6 +129,15 @@ enum health health_classify(const struct config_service *svc, const struct probe
 	}
 	snprintf(reason, len, "HTTP %ld", p->http_status);
 	return HEALTH_UP;
+}
+
+enum health health_classify(const struct config_service *svc, const struct probe_result *p,
+			    time_t now, char *reason, size_t len)
+{
+	enum health h = classify(svc, p, now, reason, len);
+	/* it is stored, shown and posted; a cut may have split a character */
+	printable_clean(reason);
+	return h;
 }
 
 enum health_transition health_step(struct health_state *s, enum health result, time_t now,

@@ -29,7 +29,8 @@ enum health health_from_name(const char *name);
 
 /*
  * Classifies one probe of svc at time now; reason gets a short human explanation
- * ("HTTP 503", "timeout after 10000 ms", "text 'mantenimiento' found").
+ * ("HTTP 503", "timeout after 10000 ms", "text 'mantenimiento' found"), made printable
+ * (printable_clean()).
  */
 enum health health_classify(const struct config_service *svc, const struct probe_result *probe,
 			    time_t now, char *reason, size_t reason_len);

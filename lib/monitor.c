@@ -1,10 +1,9 @@
 #include "monitor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Canaries only need to answer: any HTTP response proves the network works. */
-#define CANARY_TIMEOUT_MS 10000
 #define CANARY_REDIRECTS 5
 #define CANARY_RETRIES 1
 
@@ -28,10 +27,34 @@ ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t want
 	return II_OK;
 }
 
+/* Whether a canary answered well: any answer is not enough, a proxy whose upstream is down
+ * answers too (502). */
+static bool canary_judge(struct monitor_canary *c)
+{
+	const struct probe_result *p = &c->probe;
+	if (p->failure != PROBE_OK)
+		snprintf(c->reason, sizeof c->reason, "%s error: %s", probe_failure_name(p->failure), p->error);
+	else
+		snprintf(c->reason, sizeof c->reason, "HTTP %ld", p->http_status);
+	return p->failure == PROBE_OK && statusset_has(&c->canary->expect_status, p->http_status);
+}
+
+/* The cause every selected service failed with, when it points at this host; a good
+ * canary clears the network causes (it went through the same resolver, proxy and routes)
+ * but not the trust store, which its own CA says nothing about. */
+static enum probe_local host_fault(const struct monitor_report *rep, bool canary_good)
+{
+	enum probe_local cause = rep->count ? rep->services[0].probe.local : PROBE_LOCAL_NONE;
+	for (size_t i = 0; i < rep->count; i++)
+		if (rep->services[i].result != HEALTH_DOWN || rep->services[i].probe.local != cause)
+			return PROBE_LOCAL_NONE;
+	return cause != PROBE_LOCAL_TRUST && canary_good ? PROBE_LOCAL_NONE : cause;
+}
+
 ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report *rep,
 		     struct ii_error *e)
 {
-	size_t total = rep->count + cfg->canaries.count;
+	size_t total = rep->count + cfg->canary_count;
 	struct probe_request *requests = calloc(total ? total : 1, sizeof *requests);
 	struct probe_result *results = calloc(total ? total : 1, sizeof *results);
 	if (!requests || !results) {
@@ -52,18 +75,21 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 			.ca_file = s->ca_file,
 		};
 	}
-	for (size_t i = 0; i < cfg->canaries.count; i++) {
+	for (size_t i = 0; i < cfg->canary_count; i++) {
 		requests[rep->count + i] = (struct probe_request){
-			.url = cfg->canaries.items[i],
-			.timeout_ms = CANARY_TIMEOUT_MS,
+			.url = cfg->canaries[i].url,
+			.timeout_ms = cfg->canary_timeout_ms,
 			.max_redirects = CANARY_REDIRECTS,
 			.retries = CANARY_RETRIES,
+			.ca_file = cfg->ca_file,
 		};
 	}
 	rep->now = now;
-	ii_err rc = probe_run(requests, total, results, e);
+	struct monitor_canary *canaries = calloc(cfg->canary_count ? cfg->canary_count : 1, sizeof *canaries);
+	ii_err rc = canaries ? probe_run(requests, total, results, e) : ii_fail(e, II_ENOMEM, "out of memory");
 	free(requests);
 	if (rc) {
+		free(canaries);
 		free(results);
 		return rc;
 	}
@@ -72,14 +98,24 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 		r->probe = results[i];
 		r->result = health_classify(r->svc, &r->probe, now, r->reason, sizeof r->reason);
 	}
-	/* the services' results moved into the rows; the canaries' stay behind them */
-	memmove(results, results + rep->count, cfg->canaries.count * sizeof *results);
-	rep->canaries = results;
-	rep->canary_count = cfg->canaries.count;
-	size_t failed = 0;
-	for (size_t i = 0; i < rep->canary_count; i++)
-		failed += results[i].failure != PROBE_OK;
-	rep->offline = rep->canary_count > 0 && failed == rep->canary_count;
+	size_t good = 0;
+	for (size_t i = 0; i < cfg->canary_count; i++) {
+		struct monitor_canary *c = &canaries[i];
+		c->canary = &cfg->canaries[i];
+		c->probe = results[rep->count + i];
+		good += c->good = canary_judge(c);
+	}
+	free(results);
+	rep->canaries = canaries;
+	rep->canary_count = cfg->canary_count;
+	rep->offline = rep->canary_count > 0 && good == 0;
+	rep->host_fault = host_fault(rep, good > 0);
+	if (rep->offline)
+		snprintf(rep->unjudged, sizeof rep->unjudged, "monitor offline: all canaries failed");
+	else if (rep->host_fault)
+		snprintf(rep->unjudged, sizeof rep->unjudged,
+			 "monitor host fault, not an outage: every service fails on %s (%s)",
+			 probe_local_name(rep->host_fault), rep->services[0].reason);
 	return II_OK;
 }
 
@@ -170,7 +206,7 @@ static enum plugin_status overall(const struct monitor_report *rep)
 ii_err monitor_judge(const struct incident_context *ctx, bool write, struct monitor_report *rep,
 		     struct ii_error *e)
 {
-	if (rep->offline)
+	if (*rep->unjudged)
 		return II_OK;
 	struct incident_context at = *ctx;
 	at.now = rep->now;
@@ -204,7 +240,7 @@ void monitor_report_free(struct monitor_report *rep)
 	for (size_t i = 0; rep->services && i < rep->count; i++)
 		probe_result_free(&rep->services[i].probe);
 	for (size_t i = 0; i < rep->canary_count; i++)
-		probe_result_free(&rep->canaries[i]);
+		probe_result_free(&rep->canaries[i].probe);
 	free(rep->canaries);
 	free(rep->services);
 	memset(rep, 0, sizeof *rep);

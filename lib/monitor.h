@@ -35,12 +35,22 @@ struct monitor_service {
 	enum incident_event event; /* what was drafted about it */
 };
 
+struct monitor_canary {
+	const struct config_canary *canary;
+	struct probe_result probe;
+	bool good; /* answered with an expected status */
+	char reason[HEALTH_REASON_SIZE]; /* "HTTP 200", "HTTP 502", "connect error: ..." */
+};
+
 struct monitor_report {
 	struct monitor_service *services;
 	size_t count;
-	struct probe_result *canaries;
+	struct monitor_canary *canaries;
 	size_t canary_count;
 	bool offline; /* every canary failed: nothing may be judged */
+	enum probe_local host_fault; /* every service failed for this cause of the host */
+	/* why nothing may be judged (offline or host_fault), for people; "" when it may */
+	char unjudged[HEALTH_REASON_SIZE + 128];
 	bool judged;  /* states moved on; else only the probes are known */
 	bool recorded; /* judged and written: the incidents and events are this run's */
 	time_t now;   /* when the probes started */
@@ -52,8 +62,15 @@ struct monitor_report {
 ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t wanted_count,
 		      struct monitor_report *rep, struct ii_error *e);
 
-/* Probes the selected services and every canary of cfg at once, at time now, classifies
- * each probe and sets offline. Fails only when probing cannot run (memory, libcurl). */
+/*
+ * Probes the selected services and every canary of cfg at once, at time now, and
+ * classifies each probe. A canary is good only with an expected status. Sets offline when
+ * every canary failed, and host_fault when every selected service failed with the same
+ * cause that points at this host (probe_local): a TLS trust failure whatever the
+ * canaries say (they are other sites, under other CAs), a network one (DNS, proxy, route)
+ * only when no canary was good. Either fills unjudged. Fails only when probing cannot
+ * run (memory, libcurl).
+ */
 ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report *rep,
 		     struct ii_error *e);
 
@@ -62,7 +79,8 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
  * row, the incidents (drafting with ctx->messages as ctx->actor), the maintenance windows
  * that are due, and probe history older than ctx->cfg->history_days. With write false
  * nothing is written and ctx->store may be NULL (no database yet) or read-only: the states
- * are what this check would make them. Sets judged and overall; does nothing when offline.
+ * are what this check would make them. Sets judged and overall; does nothing when unjudged
+ * is set.
  */
 ii_err monitor_judge(const struct incident_context *ctx, bool write, struct monitor_report *rep,
 		     struct ii_error *e);

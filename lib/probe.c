@@ -2,10 +2,14 @@
 
 #include <curl/curl.h>
 #include <dirent.h>
+#include <errno.h>
+#include <openssl/x509_vfy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+#include "printable.h"
 
 struct transfer {
 	CURL *easy;
@@ -29,6 +33,18 @@ const char *probe_failure_name(enum probe_failure failure)
 	case PROBE_PROTOCOL: return "protocol";
 	}
 	return "unknown";
+}
+
+const char *probe_local_name(enum probe_local local)
+{
+	switch (local) {
+	case PROBE_LOCAL_TRUST: return "certificate verification against the local trust store";
+	case PROBE_LOCAL_DNS: return "DNS resolution";
+	case PROBE_LOCAL_PROXY: return "the proxy";
+	case PROBE_LOCAL_ROUTE: return "no route to the network";
+	case PROBE_LOCAL_NONE: break;
+	}
+	return "";
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
@@ -86,6 +102,37 @@ static enum probe_failure classify_error(CURLcode code)
 	}
 }
 
+/* Whether a failure may lie with this host. Verification results that mean "no CA of ours
+ * signed this chain" count; an expired, self-signed or misnamed certificate is the
+ * server's, and a refused connection is the service's (or its proxy's, which the canaries
+ * show). */
+static enum probe_local locality(CURL *easy, CURLcode code)
+{
+	long verify = 0, os_errno = 0, connect_code = 0;
+	switch (code) {
+	case CURLE_OK: return PROBE_LOCAL_NONE;
+	case CURLE_SSL_CACERT_BADFILE: return PROBE_LOCAL_TRUST;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+		return verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+				       verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+				       verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+				       verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+			       ? PROBE_LOCAL_TRUST
+			       : PROBE_LOCAL_NONE;
+	case CURLE_COULDNT_RESOLVE_HOST: return PROBE_LOCAL_DNS;
+	case CURLE_COULDNT_RESOLVE_PROXY: return PROBE_LOCAL_PROXY;
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+		return os_errno == ENETUNREACH || os_errno == EHOSTUNREACH ? PROBE_LOCAL_ROUTE
+									    : PROBE_LOCAL_NONE;
+	default:
+		/* a CONNECT the proxy answered with an error */
+		curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+		return connect_code >= 300 ? PROBE_LOCAL_PROXY : PROBE_LOCAL_NONE;
+	}
+}
+
 /* Network errors worth another attempt in the same run. Timeouts are not: a retry would
  * double the run's length, and the next run (a minute later) is the retry. */
 static bool transient(CURLcode code)
@@ -132,6 +179,9 @@ static bool setup(struct transfer *t)
 	rc = curl_easy_setopt(c, option, value)
 	SET(CURLOPT_URL, q->url);
 	SET(CURLOPT_NOBODY, q->head ? 1L : 0L);
+	/* every encoding libcurl can decode, so that texts and XPath see the page itself, even
+	 * when a configured Accept-Encoding header or the server asks for compression */
+	SET(CURLOPT_ACCEPT_ENCODING, "");
 	SET(CURLOPT_HTTPHEADER, t->headers);
 	SET(CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION " (health monitor)");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -182,12 +232,15 @@ static bool finish(struct transfer *t, CURLcode code)
 		return false;
 	}
 	r->failure = classify_error(code);
+	r->local = locality(t->easy, code);
 	if (code != CURLE_OK) {
 		r->http_status = 0;
 		snprintf(r->error, sizeof r->error, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
 		size_t n = strlen(r->error);
 		if (n && r->error[n - 1] == '\n')
 			r->error[n - 1] = '\0';
+		/* it may quote what the server sent */
+		printable_clean(r->error);
 		return transient(code) && r->attempts <= t->request->retries;
 	}
 	r->error[0] = '\0';

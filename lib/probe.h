@@ -16,7 +16,8 @@
 
 #include "error.h"
 
-/* At most this much of a body is read; the rest is never downloaded. */
+/* At most this much of a body is read, counted after decoding: the rest is never
+ * downloaded, so a compressed bomb stops here rather than expanding without bound. */
 #define PROBE_BODY_CAP (2u * 1024 * 1024)
 
 struct probe_request {
@@ -40,13 +41,27 @@ enum probe_failure {
 	PROBE_PROTOCOL,  /* anything else: bad response, read error */
 };
 
+/*
+ * What a failure says about where it happened: a probe cannot tell this host's fault from
+ * the service's, but when every service fails with the same one of these, the host is
+ * the likelier culprit (monitor_probe() decides).
+ */
+enum probe_local {
+	PROBE_LOCAL_NONE,  /* nothing points at this host */
+	PROBE_LOCAL_TRUST, /* the chain leads to no CA this host trusts, or the CA file is unreadable */
+	PROBE_LOCAL_DNS,   /* the name did not resolve */
+	PROBE_LOCAL_PROXY, /* the proxy did not resolve or refused the tunnel */
+	PROBE_LOCAL_ROUTE, /* no route: network or host unreachable */
+};
+
 struct probe_result {
 	enum probe_failure failure;
-	char error[256];    /* libcurl's explanation when failure != PROBE_OK */
+	enum probe_local local; /* PROBE_LOCAL_NONE when failure is PROBE_OK */
+	char error[256];    /* libcurl's explanation when failure != PROBE_OK, controls replaced */
 	long http_status;   /* 0 without a response */
 	long time_ms;       /* of the last attempt */
 	int attempts;
-	char *body;         /* NUL-terminated, at most PROBE_BODY_CAP bytes */
+	char *body;         /* NUL-terminated, decoded (gzip, br, ...), at most PROBE_BODY_CAP bytes */
 	size_t body_len;
 	bool body_truncated;
 	time_t cert_expiry; /* the server certificate's notAfter; 0 when not HTTPS or unknown */
@@ -60,5 +75,7 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 void probe_result_free(struct probe_result *result);
 
 const char *probe_failure_name(enum probe_failure failure);
+/* "the local trust store", "DNS resolution", ...: words for a sentence; "" for NONE. */
+const char *probe_local_name(enum probe_local local);
 
 #endif

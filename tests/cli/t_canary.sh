@@ -1,7 +1,6 @@
 # [canary]: when every canary URL fails, the monitor itself is offline and nothing changes.
-# Canaries here fail by refusing the connection or closing it without an answer (a canary
-# answering with an HTTP error status is left alone: whether that counts as failed is not
-# part of the contract).
+# A canary fails without an answer, and also with an answer outside its expected statuses
+# (2xx and 3xx unless its url line says otherwise): a proxy whose upstream is down answers.
 
 test_canary_offline_changes_nothing() {
 	conf_new
@@ -47,4 +46,68 @@ test_canary_all_answering() {
 	# every canary is probed, once
 	assert_eq 1 "$(hits "status/200?$TEST_NAME-1")" 'requests to canary 1'
 	assert_eq 1 "$(hits "status/200?$TEST_NAME-2")" 'requests to canary 2'
+}
+
+test_canary_answering_502_is_failed() {
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=1
+	# an outbound proxy whose upstream is down: it answers, with 502
+	conf_canary "$(web status/502)"
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN - monitor offline: all canaries failed'
+	[[ ! -e $T/$DB_FILE ]] || assert_eq 0 "$(db 'SELECT count(*) FROM incident')" 'incidents'
+	ii -v --json check
+	assert_json j.canary offline j.reason 'monitor offline: all canaries failed'
+}
+
+test_canary_redirect_is_good_by_default() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	conf_canary "$(web status/301)"
+	ii -v check
+	assert_rc 0
+	out_has 'canary 1: ok (HTTP 301)'
+}
+
+test_canary_expected_statuses_per_url() {
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=1
+	conf_raw '' '[canary]' "url = $(web status/200)   204" "url = $(web status/404) 404,410"
+	ii -v check
+	assert_rc 2
+	out_has 'canary 1: failed (HTTP 200)'
+	out_has 'canary 2: ok (HTTP 404)'
+	ii config
+	out_has "url = $(web status/200) 204"
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=1
+	conf_raw '' '[canary]' "url = $(web status/200) 204"
+	ii check
+	assert_rc 3
+	first_line_is 'monitor offline'
+}
+
+test_canary_timeout_follows_the_services() {
+	conf_new
+	conf_service sede "$(web status/200)" timeout_ms=1500 degraded_ms=1000
+	conf_canary "$(web "hang?$TEST_NAME")" "$(web status/200)"
+	local started=$SECONDS
+	ii --json check
+	assert_rc 0
+	# the hanging canary is given up after the services' longest timeout, not 10 s
+	(( SECONDS - started <= 4 )) || fail "check took $((SECONDS - started)) s"
+	ii --json config
+	assert_json j.canary.timeout_ms 1500
+}
+
+test_canary_timeout_configured() {
+	conf_new
+	conf_service sede "$(web status/200)"
+	conf_canary "$(web "hang?$TEST_NAME")"
+	conf_raw 'timeout_ms = 700'
+	local started=$SECONDS
+	ii check
+	assert_rc 3
+	(( SECONDS - started <= 3 )) || fail "check took $((SECONDS - started)) s"
 }

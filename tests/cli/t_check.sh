@@ -376,3 +376,122 @@ test_check_queues_probes_beyond_open_file_limit() {
 	assert_eq 150 "$(up_count)" 'services up'
 	assert_js "$((SECONDS - start)) >= 3" 'the probes waited for slots (a run of at least 3 s)'
 }
+
+# --- a fault of this host is not an outage -------------------------------------------------
+
+test_host_trust_store_fault_is_unknown() {
+	conf_new
+	# the test CA is not among the system's: every service fails verification alike
+	conf_service sede "$(tls_url good status/200)" failures_to_open=1
+	conf_service portal "https://localhost:$PORT_GOOD/status/200" failures_to_open=1
+	conf_canary "$(web status/200)"
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN - monitor host fault, not an outage: every service fails on certificate verification against the local trust store \(tls error: SSL certificate problem: unable to get local issuer certificate\)'
+	err_has 'incluinfo: error: monitor host fault, not an outage'
+	[[ ! -e $T/$DB_FILE ]] || assert_eq 0 "$(db 'SELECT count(*) FROM incident')" 'incidents'
+	ii --json check
+	assert_json j.status UNKNOWN 'j.services[0].state' null
+	assert_contains "$(json j.reason)" 'local trust store' reason
+	# run: nothing opened either, and the staff read why on stderr
+	ii run
+	assert_rc 69
+	err_has 'every service fails on certificate verification against the local trust store'
+	assert_eq 0 "$(db 'SELECT count(*) FROM incident')" 'incidents'
+	assert_eq '' "$(db "SELECT id FROM service WHERE state = 'down'")" 'services down'
+	# with the CA given once for every service, both are up
+	conf_new "ca_file=$CERTS/ca.pem"
+	conf_service sede "$(tls_url good status/200)"
+	conf_service portal "https://localhost:$PORT_GOOD/status/200"
+	ii check
+	assert_rc 0
+}
+
+test_one_bad_certificate_is_the_services_fault() {
+	conf_new
+	# the others verify: this one's chain is its own problem
+	conf_service sede "$(tls_url good status/200)" failures_to_open=1
+	conf_service portal "$(tls_url good status/200)" "ca_file=$CERTS/ca.pem"
+	ii --json check
+	assert_rc 2
+	assert_json 'j.services[0].state' down 'j.services[1].state' up
+	# a self-signed leaf is the server's, even when it is the only service
+	conf_new
+	conf_service sede "$(tls_url selfsigned status/200)" failures_to_open=1
+	ii --json check
+	assert_rc 2
+	svc_is 0 state down
+}
+
+test_host_dns_fault_is_unknown_unless_a_canary_resolved() {
+	conf_new
+	conf_service sede "https://sede.$TEST_NAME.invalid/" failures_to_open=1
+	conf_service portal "https://portal.$TEST_NAME.invalid/" failures_to_open=1
+	ii check
+	assert_rc 3
+	first_line_is '^INCLUINFO UNKNOWN - monitor host fault, not an outage: every service fails on DNS resolution'
+	err_has 'DNS resolution'
+	# a canary that resolved its name shows the resolver works: the names are at fault
+	conf_canary "http://localhost:$PORT_HTTP/status/200"
+	ii --json check
+	assert_rc 2
+	assert_json 'j.services[0].state' down 'j.services[1].state' down
+}
+
+test_host_without_route_is_unknown() {
+	conf_new
+	# documentation addresses: no route leads there (ENETUNREACH, or EHOSTUNREACH from the
+	# gateway), unless this host's network drops the packets silently (then a timeout)
+	conf_service sede 'https://[2001:db8::1]/' failures_to_open=1 retries=0 timeout_ms=5000
+	conf_service portal 'https://[2001:db8::2]/' failures_to_open=1 retries=0 timeout_ms=5000
+	ii check
+	[[ $OUT == *timeout* ]] && return
+	assert_rc 3
+	first_line_is 'every service fails on no route to the network'
+}
+
+# --- compressed pages ----------------------------------------------------------------------
+
+test_gzip_page_is_read_decoded() {
+	check_one "$(web gzip/ok)" expect_text=operativo "expect_xpath=//div[@id='estado']"
+	assert_rc 0
+	svc_is 0 result up
+	check_one "$(web gzip/maintenance)" reject_text=mantenimiento 'header=Accept-Encoding: gzip'
+	svc_is 0 result down reason "text 'mantenimiento' found"
+	check_one "$(web gzip/ok)" expect_text=operativo 'header=Accept-Encoding: gzip'
+	svc_is 0 result up
+}
+
+test_gzip_bomb_is_cut_at_2_mib_decoded() {
+	# 1 MiB decoded: all of it is read
+	check_one "$(web 'gzip-big/1024?tail=operativo')" expect_text=operativo
+	svc_is 0 result up
+	# 64 MiB decoded from 64 KiB sent: reading stops at 2 MiB, the tail is never seen
+	check_one "$(web 'gzip-big/65536?tail=operativo')" expect_text=operativo
+	svc_is 0 result down reason "text 'operativo' not found"
+	check_one "$(web 'gzip-big/65536?tail=mantenimiento')" reject_text=mantenimiento
+	svc_is 0 result up
+}
+
+# --- the plugin line and the terminal ------------------------------------------------------
+
+test_pipe_in_reason_stays_out_of_perfdata() {
+	check_one "$(web html/ok)" "expect_xpath=//form[@id='acceso'] | //div[@id='login']"
+	ii check
+	assert_rc 1
+	local line=${OUT%%$'\n'*}
+	# one '|' only: the one before the performance data
+	assert_eq 1 "$(tr -cd '|' <<<"$line" | wc -c)" "'|' in the plugin line"
+	assert_contains "$line" "XPath '//form[@id='acceso'] ¦ //div[@id='login']' matched nothing" 'plugin line'
+	assert_match "$line" '\| sede_time=[0-9.]+s;3\.000;10\.000;0$' 'performance data'
+}
+
+test_control_characters_never_reach_the_terminal() {
+	check_one "$(web html/ok)" $'expect_text=\e[2J\e]0;pwned\a'
+	for args in check '-v check' status '-v run'; do
+		# shellcheck disable=SC2086
+		ii $args
+		[[ $OUT != *$'\e'* && $OUT != *$'\a'* ]] || fail "control characters in '$args': $(cat -v <<<"$OUT")"
+	done
+	assert_contains "$OUT" "text '?[2J?]0;pwned?' not found" 'run -v'
+}

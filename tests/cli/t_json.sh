@@ -43,7 +43,7 @@ collect_json() {
 	local conf=$CONF
 	CONF=$T/full.conf
 	mkdir -p "$T/plantillas"
-	conf_new "templates_dir=$T/plantillas"
+	conf_new "templates_dir=$T/plantillas" "ca_file=$CERTS/ca.pem"
 	conf_service completo "$(web status/200)" 'header=Authorization: Bearer x' expect_text=Sede \
 		reject_text=mantenimiento 'expect_xpath=//title' "ca_file=$CERTS/ca.pem"
 	conf_canary "$(web status/200)"

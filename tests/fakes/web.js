@@ -16,6 +16,7 @@ const fs = require('fs');
 const http = require('http');
 const https = require('https');
 const path = require('path');
+const zlib = require('zlib');
 
 const USAGE =
 	'usage: node web.js --port-file FILE [--http-port N] [--tls NAME[:PORT]:CERT:KEY ...] ' +
@@ -33,6 +34,10 @@ const ROUTES = `routes:
   /hang                   never answers
   /reset                  closes the connection without answering
   /big/KB[?head=T&tail=T] 200, a body of KB KiB (streamed), T at its start or end
+  /gzip/NAME              the canned page NAME gzip-compressed (Content-Encoding: gzip),
+                          whatever the request's Accept-Encoding
+  /gzip-big/KB?tail=T     200, KB KiB of spaces then T, gzip-compressed (a small answer
+                          that decodes to much more: a compression bomb)
   /echo                   200, the request's method, target and headers as text
   /_stats                 request counts: {"total","paths","urls","methods"}
   /_stats/reset           forgets the counts`;
@@ -119,6 +124,14 @@ function send(res, status, body, type = 'text/html; charset=utf-8', headers = {}
 	const buf = Buffer.from(body, 'utf8');
 	res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...headers });
 	res.end(buf);
+}
+
+// A compressed answer: servers do this even unasked, so the request is not looked at.
+function sendGzip(res, plain) {
+	const body = zlib.gzipSync(plain);
+	res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'gzip',
+		'Content-Length': body.length });
+	res.end(body);
 }
 
 function sendStatus(res, code) {
@@ -235,6 +248,16 @@ function route(req, res, url) {
 	case 'big':
 		if (parts.length === 2 && /^\d+$/.test(parts[1]))
 			return sendBig(res, Number(parts[1]), q.get('head') || '', q.get('tail') || '');
+		break;
+	case 'gzip':
+		if (parts.length === 2 && Object.prototype.hasOwnProperty.call(PAGES, parts[1]))
+			return sendGzip(res, Buffer.from(PAGES[parts[1]], 'utf8'));
+		break;
+	case 'gzip-big':
+		if (parts.length === 2 && /^\d+$/.test(parts[1])) {
+			const tail = Buffer.from(q.get('tail') || '', 'utf8');
+			return sendGzip(res, Buffer.concat([Buffer.alloc(Number(parts[1]) * 1024, ' '), tail]));
+		}
 		break;
 	case 'echo': {
 		const lines = [`${req.method} ${req.url}`];

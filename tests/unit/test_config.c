@@ -251,8 +251,8 @@ static void full_file_with_every_key(void **state)
 	assert_string_equal(s->ca_file, ca);
 	assert_int_equal(s->line, 9);
 
-	assert_int_equal(cfg->canaries.count, 1);
-	assert_string_equal(cfg->canaries.items[0], "https://www.boe.es/");
+	assert_int_equal(cfg->canary_count, 1);
+	assert_string_equal(cfg->canaries[0].url, "https://www.boe.es/");
 	assert_int_equal(cfg->incidents, CONFIG_POLICY_REVIEW);
 	assert_int_equal(cfg->notices, CONFIG_POLICY_AUTO);
 	assert_string_equal(config_policy_name(cfg->incidents), "review");
@@ -281,7 +281,7 @@ static void defaults_for_omitted_keys(void **state)
 	assert_int_equal(cfg->notices, CONFIG_POLICY_REVIEW);
 	assert_string_equal(cfg->api_url, "https://api.x.com");
 	assert_null(cfg->credentials);
-	assert_int_equal(cfg->canaries.count, 0);
+	assert_int_equal(cfg->canary_count, 0);
 
 	const struct config_service *s = &cfg->services[0];
 	assert_string_equal(s->name, "sede");
@@ -379,10 +379,56 @@ static void repeatable_keys(void **state)
 	assert_int_equal(s->reject_text.count, 2);
 	assert_string_equal(s->reject_text.items[0], "mantenimiento");
 	assert_string_equal(s->reject_text.items[1], "fuera de servicio");
-	assert_int_equal(cfg->canaries.count, 3);
-	assert_string_equal(cfg->canaries.items[0], "https://www.boe.es/");
-	assert_string_equal(cfg->canaries.items[1], "https://www.rtve.es/");
-	assert_string_equal(cfg->canaries.items[2], "https://www.aemet.es/");
+	assert_int_equal(cfg->canary_count, 3);
+	assert_string_equal(cfg->canaries[0].url, "https://www.boe.es/");
+	assert_string_equal(cfg->canaries[1].url, "https://www.rtve.es/");
+	assert_string_equal(cfg->canaries[2].url, "https://www.aemet.es/");
+}
+
+static void canary_statuses_and_timeout(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, "[service sede]\nurl = https://sede.seg-social.gob.es/\n"
+					      "timeout_ms = 4000\ndegraded_ms = 2000\n"
+					      "[service portal]\nurl = https://www.seg-social.es/\n"
+					      "timeout_ms = 6000\n"
+					      "[canary]\nurl = https://www.boe.es/\n"
+					      "url = https://www.rtve.es/   200,204\n");
+	assert_int_equal(cfg->canary_count, 2);
+	/* a good answer is 2xx or 3xx unless the URL says otherwise */
+	assert_string_equal(cfg->canaries[0].expect_status_text, "200-399");
+	assert_true(statusset_has(&cfg->canaries[0].expect_status, 301));
+	assert_false(statusset_has(&cfg->canaries[0].expect_status, 502));
+	assert_string_equal(cfg->canaries[1].url, "https://www.rtve.es/");
+	assert_string_equal(cfg->canaries[1].expect_status_text, "200,204");
+	assert_false(statusset_has(&cfg->canaries[1].expect_status, 301));
+	/* no longer than the services' longest timeout, at most 10 s */
+	assert_int_equal(cfg->canary_timeout_ms, 6000);
+	cfg = load_ok(f, SEDE "timeout_ms = 60000\n[canary]\nurl = https://www.boe.es/\n");
+	assert_int_equal(cfg->canary_timeout_ms, 10000);
+	cfg = load_ok(f, SEDE "[canary]\nurl = https://www.boe.es/\ntimeout_ms = 1500\n");
+	assert_int_equal(cfg->canary_timeout_ms, 1500);
+	load_invalid(f, "[canary]\nurl = https://www.boe.es/ 2xx\n", 1);
+	assert_diag(f, 2, "invalid value 'https://www.boe.es/ 2xx' for 'url': expected a URL, then "
+			  "optionally codes and ranges from 100 to 599, like 200-399");
+}
+
+static void general_ca_file_is_the_default(void **state)
+{
+	struct fixture *f = *state;
+	char *ca = unit_write_file(f->etc, "ca.pem", "x\n");
+	char *own = unit_write_file(f->etc, "own.pem", "x\n");
+	const struct config *cfg = load_ok(f, "[general]\nca_file = ca.pem\n" SEDE
+					      "[service portal]\nurl = https://www.seg-social.es/\n"
+					      "ca_file = own.pem\n");
+	assert_string_equal(cfg->ca_file, ca);
+	assert_string_equal(cfg->services[0].ca_file, ca);
+	assert_string_equal(cfg->services[1].ca_file, own);
+	assert_string_equal(cfg->api_ca_file, ca);
+	cfg = load_ok(f, "[general]\nca_file = ca.pem\n[twitter]\nca_file = own.pem\n");
+	assert_string_equal(cfg->api_ca_file, own);
+	free(ca);
+	free(own);
 }
 
 static void comments(void **state)
@@ -459,7 +505,7 @@ static void http_on_loopback_accepted(void **state)
 					      "[twitter]\napi_url = http://localhost:8099\n");
 	assert_int_equal(cfg->service_count, 4);
 	assert_string_equal(cfg->services[2].url, "http://[::1]:9000/x");
-	assert_string_equal(cfg->canaries.items[0], "http://127.0.0.1:8081/");
+	assert_string_equal(cfg->canaries[0].url, "http://127.0.0.1:8081/");
 	assert_string_equal(cfg->api_url, "http://localhost:8099");
 }
 
@@ -1044,6 +1090,8 @@ int main(void)
 		UNIT_TEST(indented_key_is_a_key),
 		UNIT_TEST(invalid_url_reported_once),
 		UNIT_TEST(public_url_drops_query_and_user),
+		UNIT_TEST(canary_statuses_and_timeout),
+		UNIT_TEST(general_ca_file_is_the_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,7 +108,7 @@ static void all_canaries_failing_is_offline_and_judges_nothing(void **state)
 	assert_int_equal(f->rep.services[0].result, HEALTH_DOWN);
 	assert_int_equal(f->rep.services[1].result, HEALTH_DOWN);
 	assert_int_equal(f->rep.canary_count, 1);
-	assert_int_equal(f->rep.canaries[0].failure, PROBE_CONNECT);
+	assert_int_equal(f->rep.canaries[0].probe.failure, PROBE_CONNECT);
 	assert_true(f->rep.offline);
 
 	struct incident_context ctx = context(f);

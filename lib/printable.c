@@ -1,0 +1,90 @@
+#include "printable.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Whether c may act on a terminal's line rather than show as a character. */
+static bool unsafe(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_ZL ||
+	       cat == UTF8PROC_CATEGORY_ZP || (c >= 0x202A && c <= 0x202E) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The length of the character at s (one byte when it is not valid UTF-8); *bad says it
+ * must be shown as one '?'. */
+static size_t next_char(const char *s, size_t left, bool *bad)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)left, &c);
+	*bad = n < 1 || unsafe(c);
+	return n < 1 ? 1 : (size_t)n;
+}
+
+void printable_clean(char *text)
+{
+	size_t left = strlen(text);
+	const char *in = text;
+	char *out = text;
+	while (left) {
+		bool bad;
+		size_t n = next_char(in, left, &bad);
+		if (bad)
+			*out++ = '?';
+		else
+			memmove(out, in, n);
+		out += bad ? 0 : n;
+		in += n;
+		left -= n;
+	}
+	*out = '\0';
+}
+
+/* Appends piece (n bytes) to out if it fits with the NUL; false when it does not. */
+static bool append(char *out, size_t out_len, size_t *used, const char *piece, size_t n)
+{
+	if (*used + n + 1 > out_len)
+		return false;
+	memcpy(out + *used, piece, n);
+	*used += n;
+	out[*used] = '\0';
+	return true;
+}
+
+void printable_plugin_text(const char *text, char *out, size_t out_len)
+{
+	size_t used = 0, left = strlen(text);
+	out[0] = '\0';
+	while (left) {
+		bool bad;
+		size_t n = next_char(text, left, &bad);
+		const char *piece = bad ? "?" : *text == '|' ? "\xC2\xA6" : text;
+		size_t piece_len = bad ? 1 : *text == '|' ? 2 : n;
+		if (!append(out, out_len, &used, piece, piece_len))
+			return;
+		text += n;
+		left -= n;
+	}
+}
+
+void printable_perf_label(const char *label, char *out, size_t out_len)
+{
+	char clean[256];
+	size_t used = 0;
+	snprintf(clean, sizeof clean, "%s", label);
+	printable_clean(clean);
+	bool quote = strpbrk(clean, " '=") != NULL;
+	out[0] = '\0';
+	if (quote && !append(out, out_len, &used, "'", 1))
+		return;
+	for (const char *c = clean; *c; c++) {
+		const char *piece = *c == '\'' ? "''" : c;
+		if (!append(out, out_len, &used, piece, *c == '\'' ? 2 : 1))
+			return;
+	}
+	if (quote)
+		append(out, out_len, &used, "'", 1);
+}

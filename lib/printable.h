@@ -1,0 +1,33 @@
+#ifndef INCLUINFO_PRINTABLE_H
+#define INCLUINFO_PRINTABLE_H
+/*
+ * Text from outside (a server's answer quoted in an error, a page's words in a reason)
+ * made safe for one line of a terminal or of a monitoring-plugins output. The functions
+ * write into the caller's memory and allocate nothing.
+ */
+#include <stddef.h>
+
+/*
+ * Rewrites text (NUL-terminated, in place; it never grows) so that it cannot move the
+ * cursor, end the line or reorder what follows: every control character (C0, DEL, C1),
+ * line and paragraph separator, bidirectional embedding, override or isolate, and every
+ * byte that is not valid UTF-8 becomes one '?'.
+ */
+void printable_clean(char *text);
+
+/*
+ * text cleaned as printable_clean() does and with every '|' (which starts the performance
+ * data of a plugin line) written as U+00A6 BROKEN BAR, into out (out_len bytes, at least 1,
+ * NUL-terminated, cut at a character boundary when too small).
+ */
+void printable_plugin_text(const char *text, char *out, size_t out_len);
+
+/*
+ * A performance-data label as the monitoring-plugins guidelines want it, into out
+ * (out_len bytes, NUL-terminated, cut when too small): as it is when it holds no space,
+ * '=' or single quote, else between single quotes with each quote doubled; the label is
+ * cleaned first as printable_clean() does.
+ */
+void printable_perf_label(const char *label, char *out, size_t out_len);
+
+#endif
