@@ -149,6 +149,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	");"
 	"INSERT INTO channel (channel, name, value) SELECT 'x', name, value FROM channel_v2;"
 	"DROP TABLE channel_v2;",
+
+	/* 4: what keeps the cron cycle from its job, reported once per change (lib/condition) */
+	"CREATE TABLE condition ("
+	"  key TEXT PRIMARY KEY,"
+	"  detail TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  seen_at INTEGER NOT NULL,"
+	"  reported_at INTEGER NOT NULL"
+	");",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
