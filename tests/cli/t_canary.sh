@@ -48,3 +48,37 @@ test_canary_all_answering() {
 	assert_eq 1 "$(hits "status/200?$TEST_NAME-1")" 'requests to canary 1'
 	assert_eq 1 "$(hits "status/200?$TEST_NAME-2")" 'requests to canary 2'
 }
+
+# a run with every canary failing says so once, however many runs it lasts, and once that
+# it ended, with how long; status lists it meanwhile
+test_run_offline_says_so_once_per_change() {
+	mkdir -p "$T/notices"
+	conf_new
+	conf_service sede "$(web status/200)"
+	conf_canary "$(dead_url)"
+	INCLUINFO_NOW=1764000000 ii run
+	assert_rc 69
+	assert_eq 'incluinfo: error: monitor offline: all canaries failed; no service is judged until one answers' \
+		"$ERR" 'stderr of the first offline run'
+	local i
+	for i in 1 2 3; do
+		INCLUINFO_NOW=$((1764000000 + 60 * i)) ii run
+		assert_rc 69
+		assert_eq '' "$OUT$ERR" "output of offline run $((i + 1))"
+	done
+	INCLUINFO_NOW=1764000300 ii status
+	assert_match "$OUT" 'condition +monitor offline: all canaries failed' stdout
+	INCLUINFO_NOW=1764000300 ii --json status
+	assert_json 'j.conditions.length' 1 'j.conditions[0].kind' monitor_offline
+	# the canary answers again
+	conf_new
+	conf_service sede "$(web status/200)"
+	conf_canary "$(web status/200)"
+	INCLUINFO_NOW=$((1764000000 + 11400)) ii run
+	assert_rc 0
+	assert_eq 'incluinfo: notice: monitor online again after 3 h 10 min' "$ERR" 'stderr when it ended'
+	INCLUINFO_NOW=$((1764000000 + 11460)) ii run
+	assert_eq '' "$OUT$ERR" 'output of the run after'
+	ii --json status
+	assert_json 'j.conditions.length' 0
+}
