@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "condition.h"
 #include "config.h"
 #include "draft.h"
 #include "error.h"
@@ -86,15 +87,23 @@ cJSON *cli_notices_json(const struct ingest_report *rep);
  * failure. cli_feeds_print() prints the line `feeds` prints of *sum. */
 int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_summary *sum);
 void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum);
+/* What publish found of the X account, for run to report once per change. */
+struct cli_publish_news {
+	char account[CONDITION_DETAIL_SIZE];     /* why the account cannot post; "" */
+	char unreachable[CONDITION_DETAIL_SIZE]; /* why X did not answer; "" */
+	bool published; /* something went out: the account posts and X answers */
+};
 /*
  * publish's body, which run calls too: publishes what is due from store (opened read-only
  * when dry_run, and then left as it is), then the feeds when anything was published.
  * Prints the drafts unless json is given (quiet: only what went wrong, and only when
  * something did), errors on stderr; with json, *json receives the report as `publish
- * --json` gives it (the caller prints or deletes it). Returns the exit code.
+ * --json` gives it (the caller prints or deletes it). With news, the account's problems
+ * (the credentials, X not answering) are given there instead of printed. Returns the exit
+ * code: 75 when X's rate limit holds back a due draft.
  */
 int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
-		cJSON **json);
+		cJSON **json, struct cli_publish_news *news);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 

@@ -60,7 +60,7 @@ static cJSON *report_json(const struct publish_report *rep)
 }
 
 int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
-		cJSON **json)
+		cJSON **json, struct cli_publish_news *news)
 {
 	struct xchannel *x = NULL;
 	struct ii_error e = {0};
@@ -76,7 +76,12 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 	free(due);
 	/* with nothing due the account is not needed: a monitor without credentials stays quiet */
 	if (due_count && xchannel_open(cli->config, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
-		status = cli_fail(&e);
+		if (!news) {
+			status = cli_fail(&e);
+			goto out;
+		}
+		snprintf(news->account, sizeof news->account, "%.500s", e.detail);
+		status = cli_exit_code(e.code);
 		goto out;
 	}
 	const struct publish_options options = {
@@ -96,20 +101,34 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 		failed |= rep.items[i].fate == PUBLISH_FAILED;
 		published |= rep.items[i].fate == PUBLISH_PUBLISHED;
 	}
+	/* with news, the caller reports the account's problems: only failed drafts are news here */
+	bool stopped = !news && (rep.unauthorized || rep.remote_failed);
 	if (json)
 		*json = report_json(&rep);
-	else if (!quiet || failed || rep.unauthorized || rep.remote_failed)
+	else if (!quiet || failed || stopped)
 		for (size_t i = 0; i < rep.count; i++)
-			if (!quiet || rep.items[i].fate != PUBLISH_PUBLISHED)
+			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
+					    : rep.items[i].fate != PUBLISH_PUBLISHED))
 				print_item(&rep.items[i], dry_run);
+	char problem[CONDITION_DETAIL_SIZE] = "";
 	if (rep.unauthorized) {
-		cli_error("X refused the credentials in '%s': posting stopped", cli->config->credentials);
+		snprintf(problem, sizeof problem, "X refused the credentials in '%s': posting stopped",
+			 cli->config->credentials);
 		status = EXIT_REMOTE;
 	} else if (rep.remote_failed) {
-		cli_error("X did not answer; what was left is retried on the next run");
+		snprintf(problem, sizeof problem, "X did not answer; what was left is retried on the next run");
 		status = EXIT_REMOTE;
 	} else if (failed) {
 		status = EXIT_DATA;
+	} else if (rep.rate_limited) {
+		status = EXIT_TEMPFAIL;
+	}
+	if (news) {
+		snprintf(rep.unauthorized ? news->account : news->unreachable, sizeof news->account, "%s",
+			 problem);
+		news->published = published && !dry_run;
+	} else if (*problem) {
+		cli_error("%s", problem);
 	}
 	if (published && !dry_run && cli->config->feeds.base_url) {
 		/* the feeds follow what X shows; a feed that cannot be written is an error of its own */
@@ -137,7 +156,9 @@ const struct cli_help cmd_publish_help = {
 		 "thread starts only when the known budget covers all its posts. --dry-run prints what\n"
 		 "would be sent and changes nothing; --json reports published, deferred (with reason\n"
 		 "and time) and failed drafts. Exit 0 when everything due was published or deferred,\n"
-		 "65 when a draft failed for good, 69 when X refused the credentials or did not answer.\n",
+		 "65 when a draft failed for good, 69 when X refused the credentials or did not answer,\n"
+		 "75 when X's rate limit holds a due draft back (a reset more than 24 h ahead counts\n"
+		 "as 24 h from now).\n",
 };
 
 static const struct option publish_options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};
@@ -161,7 +182,7 @@ int cmd_publish(int argc, char **argv, struct cli *cli)
 	if (status == EXIT_OK)
 		status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
 	if (status == EXIT_OK && store)
-		status = cli_publish(cli, store, dry_run, cli->quiet, cli->json ? &json : NULL);
+		status = cli_publish(cli, store, dry_run, cli->quiet, cli->json ? &json : NULL, NULL);
 	if (json) {
 		int printed = cli_print_json(json);
 		status = status ? status : printed;

@@ -1,20 +1,137 @@
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "condition.h"
 #include "incluinfo.h"
+#include "spanish.h"
+#include "xchannel.h"
 
 const struct cli_help cmd_run_help = {
 	.summary = "one cron cycle: check, notices, publish, under the lock",
 	.usage = "usage: incluinfo run\n"
 		 "\n"
 		 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
-		 "whatever is printed); errors go to stderr. Bounded by [general] run_timeout. Exit 0\n"
-		 "unless a step failed: 69 when the check could not judge or X failed, 65 for invalid\n"
-		 "notices or failed drafts, 75 when another run holds the lock. -v prints each step's\n"
+		 "whatever is printed); errors go to stderr. What keeps runs from their job (the\n"
+		 "monitor offline, run_timeout reached, posting paused, the X account refused or\n"
+		 "unreachable) is said in one line when it starts, changes and ends, not on every run;\n"
+		 "status lists it. Bounded by [general] run_timeout: a step that ends after it is the\n"
+		 "last. Exit 0 unless a step failed: 69 when the check could not judge or X failed, 65\n"
+		 "for invalid notices or failed drafts, 75 when another run holds the lock, X's rate\n"
+		 "limit holds a due draft back, or run_timeout stopped the run. -v prints each step's\n"
 		 "report as check -v and notices print it; --json prints one object whose check,\n"
 		 "notices and publish members are those commands' own --json objects.\n",
 };
+
+/* The steps of a run, as its timeout names them. */
+enum step { STEP_CHECK, STEP_NOTICES, STEP_PUBLISH, STEP_COUNT };
+static const char *const step_names[STEP_COUNT] = {"check", "notices", "publish"};
+
+/* The backstop's line for each step, made before the alarm is set: the handler may only
+ * write(2) it. */
+static char backstop_lines[STEP_COUNT][160];
+static volatile sig_atomic_t current_step = STEP_CHECK;
+
+static void backstop(int signal)
+{
+	(void)signal;
+	const char *line = backstop_lines[current_step];
+	ssize_t written = write(STDERR_FILENO, line, strlen(line));
+	(void)written;
+	_exit(EXIT_TEMPFAIL);
+}
+
+/*
+ * A step still running this long after run_timeout is stopped where it is by SIGALRM:
+ * a tenth of run_timeout, at least 2 s. Every step keeps its state in SQLite transactions
+ * and journals a post before sending it, so the next run resumes where this one was cut.
+ */
+static unsigned backstop_seconds(long run_timeout)
+{
+	long grace = run_timeout / 10 > 2 ? run_timeout / 10 : 2;
+	for (int i = 0; i < STEP_COUNT; i++)
+		snprintf(backstop_lines[i], sizeof backstop_lines[i],
+			 "incluinfo: error: run stopped in the %s step, %ld s after run_timeout (%ld s); "
+			 "the next run resumes\n",
+			 step_names[i], grace, run_timeout);
+	return (unsigned)(run_timeout + grace);
+}
+
+/* Seconds since start, on the monotonic clock. */
+static double elapsed(const struct timespec *start)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - start->tv_sec) + (double)(t.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The conditions a run reports, each with the line that says it ended. */
+enum kind { MONITOR_OFFLINE, RUN_TIMEOUT, X_PAUSED, X_ACCOUNT, X_UNREACHABLE, KIND_COUNT };
+static const struct {
+	const char *key;
+	const char *ended;
+} kinds[KIND_COUNT] = {
+	[MONITOR_OFFLINE] = {"monitor_offline", "monitor online again"},
+	[RUN_TIMEOUT] = {"run_timeout", "runs finish within run_timeout again"},
+	[X_PAUSED] = {"x_paused", "posting to X no longer paused"},
+	[X_ACCOUNT] = {"x_account", "the X account posts again"},
+	[X_UNREACHABLE] = {"x_unreachable", "X answers again"},
+};
+
+/* What this run found of each condition: judged says whether it could tell. */
+struct findings {
+	bool judged[KIND_COUNT];
+	char detail[KIND_COUNT][CONDITION_DETAIL_SIZE]; /* "" when absent */
+};
+
+/* Records what the run found and says on stderr, in one line, each condition that started,
+ * changed or ended. */
+static void report_conditions(struct store *store, const struct findings *found, time_t now)
+{
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (!found->judged[k])
+			continue;
+		struct ii_error e = {0};
+		enum condition_change change;
+		struct condition before;
+		const char *detail = *found->detail[k] ? found->detail[k] : NULL;
+		if (condition_note(store, kinds[k].key, detail, now, &change, &before, &e)) {
+			cli_fail(&e);
+			return;
+		}
+		if (change == CONDITION_STARTED || change == CONDITION_CHANGED) {
+			cli_error("%s", detail);
+		} else if (change == CONDITION_ENDED) {
+			char lasted[ES_DURATION_SIZE];
+			es_duration(now - before.since, lasted);
+			fprintf(stderr, "incluinfo: notice: %s after %s\n", kinds[k].ended, lasted);
+		}
+	}
+}
+
+/* The channel's pause, from what the store keeps of it. */
+static void find_pause(struct store *store, time_t now, struct findings *found)
+{
+	struct publish_state st;
+	struct ii_error e = {0};
+	if (publish_state(store, XCHANNEL_ID, now, &st, &e)) {
+		cli_fail(&e);
+		return;
+	}
+	found->judged[X_PAUSED] = true;
+	if (st.stopped_until <= now)
+		return;
+	char until[32], asked[32] = "";
+	cli_time_human(st.stopped_until, until);
+	if (st.asked_until)
+		cli_time_human(st.asked_until, asked);
+	snprintf(found->detail[X_PAUSED], sizeof found->detail[X_PAUSED],
+		 "posting to X is paused until %s: rate limited%s%s%s", until,
+		 *asked ? " (X asked to wait until " : "", asked,
+		 *asked ? ", more than 24 h ahead)" : "");
+}
 
 /* check's step, printed as `check -v` prints it unless quiet; returns its verdict. */
 static enum plugin_status check(const struct cli *cli, const struct incident_context *ctx,
@@ -58,12 +175,11 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	(void)argv;
 	if (argc > 1)
 		return cli_usage("run");
-	/*
-	 * The backstop of run_timeout: the default action of SIGALRM ends the process. Every
-	 * step keeps its state in SQLite transactions and journals a post before sending it,
-	 * so the next run resumes where this one was cut.
-	 */
-	alarm((unsigned)cli->config->run_timeout);
+	struct timespec started;
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	long run_timeout = cli->config->run_timeout;
+	signal(SIGALRM, backstop);
+	alarm(backstop_seconds(run_timeout));
 	struct lock *lock;
 	int status = cli_lock(cli, &lock);
 	if (status)
@@ -74,6 +190,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	struct store *store = NULL;
 	struct monitor_report monitored = {0};
 	struct ingest_report ingested = {0};
+	struct findings found = {0};
+	cJSON *published = NULL;
 	/* without templates nothing can be drafted, but what is approved can still go out */
 	cli_load_messages(cli->config, &messages);
 	if (cli_open_store(cli, STORE_WRITE, &store)) {
@@ -87,24 +205,60 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	};
 	/* WARNING and CRITICAL are findings; only UNKNOWN means the check itself failed */
 	status = check(cli, &ctx, &monitored, quiet) == PLUGIN_UNKNOWN ? EXIT_REMOTE : EXIT_OK;
-	int ingest = messages ? notices(cli, &ctx, &ingested, quiet) : EXIT_OK;
-	if (!status)
-		status = ingest;
-	cJSON *published = NULL;
-	int publish = cli_publish(cli, store, false, quiet, cli->json ? &published : NULL);
-	if (!status)
-		status = publish;
+	if (monitored.now) {
+		found.judged[MONITOR_OFFLINE] = true;
+		if (monitored.offline)
+			snprintf(found.detail[MONITOR_OFFLINE], sizeof found.detail[MONITOR_OFFLINE],
+				 "monitor offline: all canaries failed; no service is judged until one answers");
+	}
+	bool ingest_ran = false, publish_ran = false;
+	struct cli_publish_news news = {0};
+	for (enum step step = STEP_CHECK + 1; step < STEP_COUNT; step++) {
+		if (elapsed(&started) >= (double)run_timeout) {
+			/* the step before this one ended after run_timeout: the rest waits */
+			snprintf(found.detail[RUN_TIMEOUT], sizeof found.detail[RUN_TIMEOUT],
+				 "run stopped: run_timeout (%ld s) passed during the %s step; the next run "
+				 "resumes",
+				 run_timeout, step_names[step - 1]);
+			if (status == EXIT_OK)
+				status = EXIT_TEMPFAIL;
+			break;
+		}
+		current_step = step;
+		int result = EXIT_OK;
+		if (step == STEP_NOTICES) {
+			ingest_ran = messages != NULL;
+			if (ingest_ran)
+				result = notices(cli, &ctx, &ingested, quiet);
+		} else {
+			result = cli_publish(cli, store, false, quiet, cli->json ? &published : NULL, &news);
+			publish_ran = true;
+		}
+		if (!status)
+			status = result;
+	}
+	found.judged[RUN_TIMEOUT] = true;
+	if (publish_ran) {
+		found.judged[X_ACCOUNT] = *news.account || news.published;
+		snprintf(found.detail[X_ACCOUNT], sizeof found.detail[X_ACCOUNT], "%s", news.account);
+		found.judged[X_UNREACHABLE] = *news.unreachable || news.published;
+		snprintf(found.detail[X_UNREACHABLE], sizeof found.detail[X_UNREACHABLE], "%s",
+			 news.unreachable);
+	}
+	find_pause(store, cli_now(), &found);
+	report_conditions(store, &found, cli_now());
 	if (cli->json) {
 		cJSON *root = cJSON_CreateObject();
 		cJSON_AddItemToObject(root, "check", cli_check_json(&monitored));
 		cJSON_AddItemToObject(root, "notices",
-				      messages ? cli_notices_json(&ingested) : cJSON_CreateNull());
+				      ingest_ran ? cli_notices_json(&ingested) : cJSON_CreateNull());
 		cJSON_AddItemToObject(root, "publish", published ? published : cJSON_CreateNull());
 		int printed = cli_print_json(root);
 		if (!status)
 			status = printed;
 	}
 out:
+	alarm(0);
 	ingest_report_free(&ingested);
 	monitor_report_free(&monitored);
 	store_close(store);

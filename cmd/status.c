@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "incluinfo.h"
+#include "condition.h"
 #include "incident.h"
 #include "publish.h"
 #include "xchannel.h"
@@ -100,7 +101,7 @@ static int channel(struct store *store, cJSON *root)
 	size_t waiting = 0;
 	struct ii_error e = {0};
 	time_t now = cli_now();
-	if (store && (publish_state(store, XCHANNEL_ID, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
+	if (store && (publish_state(store, XCHANNEL_ID, now, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
 		return cli_fail(&e);
 	free(due);
 	bool paused = st.stopped_until > now;
@@ -136,12 +137,42 @@ static int channel(struct store *store, cJSON *root)
 	return EXIT_OK;
 }
 
+/* What keeps runs from their job, as `run` last found it: one line each, oldest first. */
+static int conditions(struct store *store, cJSON *root)
+{
+	struct condition *items = NULL;
+	size_t count = 0;
+	struct ii_error e = {0};
+	if (store && condition_list(store, &items, &count, &e))
+		return cli_fail(&e);
+	cJSON *array = root ? cJSON_AddArrayToObject(root, "conditions") : NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct condition *c = &items[i];
+		if (array) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "kind", c->key);
+			cJSON_AddStringToObject(o, "detail", c->detail);
+			cJSON_AddItemToObject(o, "since", cli_json_time(c->since));
+			cJSON_AddItemToObject(o, "last_seen", cli_json_time(c->seen_at));
+			cJSON_AddItemToArray(array, o);
+			continue;
+		}
+		char since[32], seen[32];
+		cli_time_human(c->since, since);
+		cli_time_human(c->seen_at, seen);
+		printf("%-16s %s (since %s, last seen %s)\n", "condition", c->detail, since, seen);
+	}
+	free(items);
+	return EXIT_OK;
+}
+
 const struct cli_help cmd_status_help = {
 	.summary = "show each service's confirmed state, its open incident and the channel",
 	.usage = "usage: incluinfo status\n"
 		 "\n"
 		 "Shows, from the state store, each service's confirmed state, since when, its last\n"
-		 "check and its open incident. --json gives an object.\n",
+		 "check and its open incident, the channel, and what keeps runs from their job (the\n"
+		 "conditions run reports). --json gives an object.\n",
 };
 
 int cmd_status(int argc, char **argv, struct cli *cli)
@@ -171,6 +202,8 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	}
 	if (status == EXIT_OK)
 		status = channel(store, root);
+	if (status == EXIT_OK)
+		status = conditions(store, root);
 	if (root && status == EXIT_OK)
 		status = cli_print_json(root);
 	else

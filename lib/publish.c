@@ -16,6 +16,7 @@ _Static_assert(PROCESS_ID_SIZE <= DRAFT_CLAIMANT_SIZE, "a claimant fits the jour
 #define KEY_REMAINING "remaining"
 #define KEY_RESET "reset"
 #define KEY_LAST_SUCCESS "last_success"
+#define KEY_ASKED_UNTIL "asked_until"
 
 struct run {
 	struct store *store;
@@ -54,7 +55,17 @@ static long long get_number(struct store *s, const char *channel, const char *na
 	return *value ? strtoll(value, NULL, 10) : fallback;
 }
 
-ii_err publish_state(struct store *s, const char *channel, struct publish_state *out,
+/* A reset the channel gave, at most PUBLISH_MAX_PAUSE after now; *asked receives the
+ * reset when it was later (else it is left alone). */
+static time_t clamp_reset(time_t reset, time_t now, time_t *asked)
+{
+	if (reset <= now + PUBLISH_MAX_PAUSE)
+		return reset;
+	*asked = reset;
+	return now + PUBLISH_MAX_PAUSE;
+}
+
+ii_err publish_state(struct store *s, const char *channel, time_t now, struct publish_state *out,
 		     struct ii_error *e)
 {
 	ii_err rc = II_OK;
@@ -62,6 +73,11 @@ ii_err publish_state(struct store *s, const char *channel, struct publish_state 
 	out->remaining = (long)get_number(s, channel, KEY_REMAINING, -1, e, &rc);
 	out->reset = (time_t)get_number(s, channel, KEY_RESET, 0, e, &rc);
 	out->last_success = (time_t)get_number(s, channel, KEY_LAST_SUCCESS, 0, e, &rc);
+	out->asked_until = (time_t)get_number(s, channel, KEY_ASKED_UNTIL, 0, e, &rc);
+	/* what an earlier version kept unclamped */
+	out->stopped_until = clamp_reset(out->stopped_until, now, &out->asked_until);
+	time_t ignored;
+	out->reset = clamp_reset(out->reset, now, &ignored);
 	return rc;
 }
 
@@ -97,19 +113,25 @@ static ii_err save_state(struct run *r)
 		rc = put_number(r, KEY_RESET, r->state.reset);
 	if (rc == II_OK)
 		rc = put_number(r, KEY_LAST_SUCCESS, r->state.last_success);
+	if (rc == II_OK)
+		rc = put_number(r, KEY_ASKED_UNTIL, r->state.asked_until);
 	return commit(r, rc);
 }
 
 /* What every answer says about the budget. */
 static void learn(struct run *r, const struct channel_result *res)
 {
+	time_t now = r->options->now, ignored;
 	if (res->remaining >= 0) {
 		r->state.remaining = res->remaining;
-		r->state.reset = res->reset;
+		r->state.reset = clamp_reset(res->reset, now, &ignored);
 	}
 	if (res->outcome == CHANNEL_RATE_LIMITED) {
-		r->state.stopped_until = res->retry_at > r->options->now ? res->retry_at
-									  : r->options->now + 60;
+		r->report->rate_limited = true;
+		r->state.asked_until = 0;
+		r->state.stopped_until = res->retry_at > now
+						 ? clamp_reset(res->retry_at, now, &r->state.asked_until)
+						 : now + 60;
 		/* nothing is left until then, and the budget is unknown after */
 		r->state.remaining = 0;
 		r->state.reset = r->state.stopped_until;
@@ -453,6 +475,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if (remaining >= 0 && (size_t)remaining < unsent) {
 		char at[16];
 		describe_time(at, sizeof at, r->state.reset, false);
+		r->report->rate_limited = true;
 		rc = defer(r, d, r->state.reset, "the rate-limit budget does not cover the thread until %s", at);
 		draft_posts_free(posts, count);
 		return rc;
@@ -525,7 +548,7 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 	}
 	if (!channel)
 		return II_OK;
-	if ((rc = publish_state(s, channel->id, &r.state, e)))
+	if ((rc = publish_state(s, channel->id, options->now, &r.state, e)))
 		return rc;
 	struct process_id self;
 	if ((rc = process_of(getpid(), &self, e)))
@@ -538,6 +561,7 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 	bool stop = false;
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		if (stop || r.state.stopped_until > options->now) {
+			r.report->rate_limited |= r.state.stopped_until > options->now;
 			char at[16];
 			describe_time(at, sizeof at, r.state.stopped_until, false);
 			rc = r.state.stopped_until > options->now

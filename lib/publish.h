@@ -122,7 +122,16 @@ struct publish_report {
 	size_t expired;
 	bool unauthorized; /* posting stopped: the credentials were refused */
 	bool remote_failed; /* a request kept failing */
+	bool rate_limited; /* a due draft waits for the channel's rate limit (a pause, the budget) */
 };
+
+/*
+ * The longest a channel's answer can make it wait, in seconds. A reset further ahead (a
+ * 429's, or the budget's) is taken as now plus this, so that a wrong clock or header never
+ * silences the channel for years; the time asked for is kept for `status` and `run` to
+ * report. X's own limits reset within 24 hours.
+ */
+#define PUBLISH_MAX_PAUSE (24 * 60 * 60)
 
 /*
  * Publishes on channel every approved draft that is due, oldest first, after expiring
@@ -142,14 +151,18 @@ ii_err publish_retract(struct store *store, const struct publish_channel *channe
 		       const char *uuid, const char *reason, const struct draft_actor *actor,
 		       struct ii_error *e);
 
-/* The state of the channel whose id is channel, for `status`: last success, remaining
- * budget and reset, stopped until (0: not stopped). */
+/* The state of the channel whose id is channel at now, for `status`: last success,
+ * remaining budget and reset, stopped until (0: not stopped), each reset no later than
+ * now + PUBLISH_MAX_PAUSE. */
 struct publish_state {
 	time_t last_success;
 	long remaining; /* -1: unknown */
 	time_t reset;
 	time_t stopped_until;
+	/* the pause the channel asked for when it was further than PUBLISH_MAX_PAUSE ahead
+	 * and stopped_until is the shorter one; 0 when it asked for no more */
+	time_t asked_until;
 };
-ii_err publish_state(struct store *store, const char *channel, struct publish_state *out,
-		     struct ii_error *e);
+ii_err publish_state(struct store *store, const char *channel, time_t now,
+		     struct publish_state *out, struct ii_error *e);
 #endif

@@ -158,6 +158,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  WHERE resolved_at IS NULL AND service <> '' AND kind <> 'manual';"
 	"CREATE UNIQUE INDEX incident_open_manual ON incident(service)"
 	"  WHERE resolved_at IS NULL AND service <> '' AND kind = 'manual';",
+
+	/* 5: what keeps the cron cycle from its job, reported once per change (lib/condition) */
+	"CREATE TABLE condition ("
+	"  key TEXT PRIMARY KEY,"
+	"  detail TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  seen_at INTEGER NOT NULL,"
+	"  reported_at INTEGER NOT NULL"
+	");",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

@@ -19,6 +19,7 @@
  *   publication         lib/draft.c    (draft_post_*: the journal of each post per channel)
  *   incident            lib/incident.c (incident_*)
  *   maintenance         lib/incident.c (incident_maintenance_*)
+ *   condition           lib/condition.c (condition_*: what keeps runs from their job)
  *
  * The schema itself (CREATE and ALTER of every table) belongs to the migrations in store.c.
  *
@@ -43,7 +44,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 

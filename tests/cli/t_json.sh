@@ -78,7 +78,9 @@ collect_json() {
 	# deferred: the account's usage cap is reached
 	x_post /_fault '{"kind":"usage_cap","match":"POST /2/tweets"}' >/dev/null
 	record publish publish
-	assert_rc 0
+	assert_rc 75
+	# run records the pause as a condition, which status lists
+	ii run
 	record drafts drafts --all
 	record show show "$(draft_of cita.md)"
 	record log log
@@ -98,8 +100,9 @@ test_every_json_key_is_snake_case() {
 		'publish --json published something'
 	assert_eq true "$(json 'j.failed.length > 0' "$(sed -n 2p "$T/json/publish")")" 'publish --json failed one'
 	assert_eq true "$(json 'j.deferred.length > 0' "$(sed -n 3p "$T/json/publish")")" 'publish --json deferred one'
-	assert_eq true "$(json 'j.services[0].incident !== null && j.channel.paused_until !== null' \
-		"$(<"$T/json/status")")" 'status --json: an open incident and a paused channel'
+	assert_eq true "$(json 'j.services[0].incident !== null && j.channel.paused_until !== null &&
+		j.conditions.some(c => c.kind === "x_paused")' \
+		"$(<"$T/json/status")")" 'status --json: an open incident, a paused channel and its condition'
 	assert_eq true "$(json 'j.posts[0].remote_id !== null && j.post_count === j.posts.length' \
 		"$(<"$T/json/show")")" 'show --json: a published post'
 }

@@ -161,6 +161,25 @@ test_unauthorized_stops_posting() {
 	assert_no_secrets
 }
 
+# run says once that X refuses the credentials, not on every run, and once that it ended
+test_run_says_refused_credentials_once() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii notices
+	sed -i 's/^consumer_secret=.*/consumer_secret=otro-valor/' "$T/x.cred"
+	INCLUINFO_NOW=1764000000 ii run
+	assert_rc 69
+	assert_eq "incluinfo: error: X refused the credentials in '$T/x.cred': posting stopped" "$ERR" stderr
+	INCLUINFO_NOW=1764000060 ii run
+	assert_rc 69
+	assert_eq '' "$OUT$ERR" 'output of the next run'
+	sed -i "s/^consumer_secret=.*/consumer_secret=${X_SECRETS[0]}/" "$T/x.cred"
+	INCLUINFO_NOW=1764003600 ii run
+	assert_rc 0
+	assert_eq 'incluinfo: notice: the X account posts again after 1 h' "$ERR" 'stderr when it ended'
+	assert_eq 1 "$(posts_js 'p.length')" 'posts'
+}
+
 test_bad_request_fails_the_draft() {
 	setup_publish
 	thread_notice 2 cita.md
@@ -198,7 +217,8 @@ test_usage_cap_defers_until_it_resets() {
 	ii notices
 	x_post /_fault '{"kind":"usage_cap","match":"POST /2/tweets"}' >/dev/null
 	ii --json publish
-	assert_rc 0
+	# rate limited: try again later
+	assert_rc 75
 	assert_json 'j.deferred.length' 1
 	assert_contains "$(json 'j.deferred[0].reason')" 'rate limited'
 	assert_eq 0 "$(posts_js 'p.length')" 'posts'
@@ -206,11 +226,39 @@ test_usage_cap_defers_until_it_resets() {
 	local before
 	before=$(x_get /_requests | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).requests.length))')
 	ii --json publish
+	assert_rc 75
 	assert_contains "$(json 'j.deferred[0].reason')" 'posting is paused until'
 	assert_eq "$before" "$(x_get /_requests | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).requests.length))')" \
 		'requests while paused'
 	ii status
 	assert_contains "$OUT" 'paused until'
+}
+
+# a 429 whose reset is years ahead pauses a day at most, and run says so once, with the
+# time X asked for, and once that the pause ended
+test_far_reset_pauses_a_day_and_run_says_so_once() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii notices
+	local now decade
+	now=$(date +%s)
+	decade=$((now + 10 * 365 * 86400))
+	x_post /_fault "{\"kind\":\"rate\",\"reset\":$decade,\"scope\":\"window\",\"match\":\"POST /2/tweets\"}" >/dev/null
+	INCLUINFO_NOW=$now ii run
+	assert_rc 75
+	assert_match "$ERR" "^incluinfo: error: posting to X is paused until [0-9: -]+: rate limited \(X asked to wait until $(date -d "@$decade" +%Y)-[0-9: -]+, more than 24 h ahead\)$" stderr
+	assert_eq $((now + 86400)) "$(db "SELECT value FROM channel WHERE name = 'stopped_until'")" 'the pause'
+	INCLUINFO_NOW=$((now + 60)) ii run
+	assert_rc 75
+	assert_eq '' "$OUT$ERR" 'output of the next run'
+	INCLUINFO_NOW=$((now + 60)) ii status
+	assert_match "$OUT" 'condition +posting to X is paused until' stdout
+	# a day later X takes the post
+	x_request POST /_reset '{}' >/dev/null
+	INCLUINFO_NOW=$((now + 86400 + 60)) ii run
+	assert_rc 0
+	assert_eq 'incluinfo: notice: posting to X no longer paused after 1 d' "$ERR" 'stderr when it ended'
+	assert_eq 1 "$(posts_js 'p.length')" 'posts'
 }
 
 test_budget_must_cover_the_whole_thread() {
@@ -226,7 +274,7 @@ test_budget_must_cover_the_whole_thread() {
 	local before
 	before=$(x_get /_requests)
 	ii --json publish
-	assert_rc 0
+	assert_rc 75
 	assert_contains "$(json 'j.deferred[0].reason')" 'the rate-limit budget does not cover the thread until'
 	assert_eq "$(json 'j.requests.length' "$before")" "$(json 'j.requests.length' "$(x_get /_requests)")" \
 		'requests for a thread the budget cannot cover'

@@ -58,3 +58,40 @@ test_run_reports_broken_templates_once() {
 	assert_eq 0 "$(db 'SELECT count(*) FROM draft')" drafts
 	assert_eq 0 "$(db 'SELECT count(*) FROM probe')" probes
 }
+
+# run_timeout: a step that ends after it is the last, said in one line, once per change
+test_run_timeout_stops_between_steps_and_says_so_once() {
+	mkdir -p "$T/notices"
+	cp "$root/notices/aviso-cita-previa.md" "$T/notices/cita.md"
+	conf_new notices_dir=notices run_timeout=1
+	conf_service sede "$(web delay/2000)" timeout_ms=5000 degraded_ms=4000
+	INCLUINFO_NOW=1764000000 ii run
+	assert_rc 75
+	assert_eq 'incluinfo: error: run stopped: run_timeout (1 s) passed during the check step; the next run resumes' \
+		"$ERR" 'stderr of a run that ran out of time'
+	# the check's findings are kept, the notices wait for the next run
+	assert_eq 1 "$(db 'SELECT count(*) FROM probe')" probes
+	assert_eq 0 "$(db 'SELECT count(*) FROM draft')" drafts
+	INCLUINFO_NOW=1764000060 ii run
+	assert_rc 75
+	assert_eq '' "$OUT$ERR" 'output of the second run out of time'
+	INCLUINFO_NOW=1764000060 ii status
+	assert_match "$OUT" 'condition +run stopped: run_timeout \(1 s\) passed during the check step' stdout
+	conf_new notices_dir=notices run_timeout=1
+	conf_service sede "$(web status/200)"
+	INCLUINFO_NOW=1764000600 ii run
+	assert_rc 0
+	assert_eq 'incluinfo: notice: runs finish within run_timeout again after 10 min' "$ERR" 'stderr when it ended'
+	assert_eq 1 "$(db "SELECT count(*) FROM draft WHERE source = 'cita.md'")" 'the notice, drafted at last'
+}
+
+# a step that outlasts run_timeout by its grace is stopped where it is, in one line
+test_run_timeout_backstop_names_the_step() {
+	mkdir -p "$T/notices"
+	conf_new notices_dir=notices run_timeout=1
+	conf_service sede "$(web hang)" timeout_ms=20000 degraded_ms=4000
+	ii run
+	assert_rc 75
+	assert_eq 'incluinfo: error: run stopped in the check step, 2 s after run_timeout (1 s); the next run resumes' \
+		"$ERR" 'stderr of a run stopped by its backstop'
+}

@@ -58,6 +58,7 @@ struct fake {
 	size_t n_pauses;
 	size_t ref_padding; /* long references, as a Bluesky reply's */
 	bool find_fails;
+	time_t retry_at; /* of ANSWER_RATE_LIMITED; 0: in 15 minutes */
 	void (*on_pause)(struct fixture *f); /* another process acting meanwhile */
 };
 
@@ -101,7 +102,7 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 	case ANSWER_POSTED_THEN_TRANSIENT: r->outcome = CHANNEL_TRANSIENT; break;
 	case ANSWER_RATE_LIMITED:
 		r->outcome = CHANNEL_RATE_LIMITED;
-		r->retry_at = NOW + 900;
+		r->retry_at = x->retry_at ? x->retry_at : NOW + 900;
 		break;
 	case ANSWER_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case ANSWER_REJECTED: r->outcome = CHANNEL_REJECTED; break;
@@ -320,7 +321,7 @@ static void created_thread_is_chained_and_journalled(void **state)
 	run(f);
 	assert_int_equal(f->fake.requests, 3);
 	struct publish_state st;
-	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	ok(f, publish_state(f->store, "mem", NOW, &st, &f->err));
 	assert_int_equal(st.last_success, NOW);
 }
 
@@ -421,6 +422,33 @@ static void transient_every_time_leaves_it_sending(void **state)
 	assert_each_posted_once(f);
 }
 
+static void far_reset_pauses_a_day_at_most(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	const time_t decade = NOW + 10 * 365 * 86400L;
+	f->fake.retry_at = decade;
+	script(f, 1, (enum answer[]){ANSWER_RATE_LIMITED});
+	run(f);
+	assert_true(f->report.rate_limited);
+	assert_int_equal(f->report.items[0].until, NOW + PUBLISH_MAX_PAUSE);
+	struct publish_state st;
+	ok(f, publish_state(f->store, "mem", NOW, &st, &f->err));
+	assert_int_equal(st.stopped_until, NOW + PUBLISH_MAX_PAUSE);
+	assert_int_equal(st.asked_until, decade);
+	/* a pause within a day is taken as it is, and forgets the one asked for before */
+	f->fake.retry_at = NOW + PUBLISH_MAX_PAUSE + 60;
+	const struct publish_options later = {
+		.now = NOW + PUBLISH_MAX_PAUSE + 1, .max_attempts = 3, .actor = &f->system,
+	};
+	script(f, 1, (enum answer[]){ANSWER_RATE_LIMITED});
+	ok(f, run_with(f, &later));
+	ok(f, publish_state(f->store, "mem", later.now, &st, &f->err));
+	assert_int_equal(st.stopped_until, NOW + PUBLISH_MAX_PAUSE + 60);
+	assert_int_equal(st.asked_until, 0);
+}
+
 static void rate_limit_pauses_this_channel_only(void **state)
 {
 	struct fixture *f = *state;
@@ -434,9 +462,9 @@ static void rate_limit_pauses_this_channel_only(void **state)
 	assert_fate(f, 1, PUBLISH_DEFERRED, "posting is paused until");
 	assert_journal(f, uuid, "pp");
 	struct publish_state st;
-	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	ok(f, publish_state(f->store, "mem", NOW, &st, &f->err));
 	assert_int_equal(st.stopped_until, NOW + 900);
-	ok(f, publish_state(f->store, "x", &st, &f->err));
+	ok(f, publish_state(f->store, "x", NOW, &st, &f->err));
 	assert_int_equal(st.stopped_until, 0);
 	/* another channel publishes the same drafts meanwhile */
 	f->fake.channel.id = "other";
@@ -891,12 +919,12 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	ok(f, draft_last_remote_id(f->store, "11111111-0000-4000-8000-000000000001", "mem", last, &f->err));
 	assert_string_equal(last, "");
 	struct publish_state st;
-	ok(f, publish_state(f->store, "x", &st, &f->err));
+	ok(f, publish_state(f->store, "x", NOW, &st, &f->err));
 	assert_int_equal(st.stopped_until, 1764000900);
 	assert_int_equal(st.remaining, 17);
 	assert_int_equal(st.reset, 1764000800);
 	assert_int_equal(st.last_success, 1764000100);
-	ok(f, publish_state(f->store, "mem", &st, &f->err));
+	ok(f, publish_state(f->store, "mem", NOW, &st, &f->err));
 	assert_int_equal(st.remaining, -1);
 	/* the post left "sending" can be claimed only as such */
 	long attempts = 0;
@@ -921,6 +949,7 @@ int main(void)
 		UNIT_TEST(transient_is_retried_after_a_jittered_backoff),
 		UNIT_TEST(transient_after_posting_is_found_not_resent),
 		UNIT_TEST(transient_every_time_leaves_it_sending),
+		UNIT_TEST(far_reset_pauses_a_day_at_most),
 		UNIT_TEST(rate_limit_pauses_this_channel_only),
 		UNIT_TEST(unauthorized_stops_all_posting),
 		UNIT_TEST(rejected_fails_the_draft_for_good),
