@@ -178,15 +178,15 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 }
 
 /* Approves draft uuid for the automatic policy, unless a person's rejection stands in the
- * way (see approval_withheld()) or, when rejected is set, the draft's own earlier version was
- * rejected or retracted: then it stays pending, and the trail says why. */
+ * way (see approval_withheld()) or, when rejected is set, the draft's own earlier version
+ * was rejected, retracted or superseded: then it stays pending, and the trail says why. */
 static ii_err approve_unless_rejected(struct store *s, const char *uuid, const struct draft_spec *spec,
 				      bool rejected, const struct draft_actor *actor, struct ii_error *e)
 {
 	char why[128];
 	ii_err rc = approval_withheld(s, spec->hash, spec->incident, why, e);
 	if (rc == II_OK && rejected && !*why)
-		snprintf(why, sizeof why, "its earlier version was rejected or retracted");
+		snprintf(why, sizeof why, "its earlier version was rejected, retracted or superseded");
 	if (rc == II_OK && *why)
 		return draft_audit_add(s, uuid, spec->incident, "approval withheld", actor, why, e);
 	return rc ? rc : draft_approve(s, uuid, actor, false, e);
@@ -345,7 +345,9 @@ ii_err draft_ingest(struct store *s, const struct draft_spec *spec,
 	*change = d.status == DRAFT_APPROVED ? DRAFT_REVOKED : DRAFT_REVISED;
 	rc = revise(s, &d, spec, actor, e);
 	if (rc == II_OK && auto_approve)
-		rc = approve_unless_rejected(s, d.uuid, spec, d.status == DRAFT_REJECTED, actor, e);
+		rc = approve_unless_rejected(s, d.uuid, spec,
+					     d.status == DRAFT_REJECTED || d.status == DRAFT_SUPERSEDED,
+					     actor, e);
 	return rc;
 }
 

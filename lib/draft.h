@@ -13,12 +13,12 @@
  * which case it is only marked as changed after publication and never sent again.
  *
  * A rejection or retraction sticks: a person's "no" is never overturned by an automatic
- * approval. A revision of a rejected or retracted draft, a new draft with the content of
- * one, and a later draft of an incident one of whose drafts was rejected all wait for a
- * person's approval, whatever the policy; a draft whose publication began cannot be
- * rejected (it is retracted once published); and a post is claimed for sending only while
- * its draft is approved, so a draft rejected or superseded after a run listed it is not
- * sent.
+ * approval. A revision of a rejected, retracted or superseded draft, a new draft with the
+ * content of a rejected one, and a later draft of an incident one of whose drafts was
+ * rejected all wait for a person's approval, whatever the policy; a draft whose
+ * publication began cannot be rejected (it is retracted once published); and a post is
+ * claimed for sending only while its draft is approved, so a draft rejected or superseded
+ * after a run listed it is not sent.
  */
 #include <stdbool.h>
 #include <stddef.h>

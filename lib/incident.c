@@ -124,16 +124,58 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	return store_run(s, stmt, "update an incident", e);
 }
 
-/* Renders kind's message and drafts it, answering reply_to (may be ""). The status the
- * incident had then (a window's: the maintenance kind's name) goes with it, for the
- * feeds. */
-static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
-			   const char *incident, const char *reply_to, enum message_kind kind,
-			   const struct message_values *values, const char *status, bool approve,
-			   char uuid[37], struct ii_error *e)
+/*
+ * A post about a state that is no longer true is never sent: the drafts of a thread that
+ * nobody has seen yet and that its next draft (of kind, ending the thread or not) makes
+ * untrue are superseded, walking back from last along the replies: every one but the
+ * thread's first, and that one too when the thread ends (a resolution replaces an alert
+ * that never went out). Drafts that will never be sent (expired, superseded, rejected)
+ * are passed over. answer receives the draft the next one answers: the latest one still
+ * in play or published, "" when none is.
+ */
+static ii_err supersede_stale(const struct incident_context *ctx, const char *last,
+			      enum message_kind kind, bool ends, char answer[37], struct ii_error *e)
 {
+	char why[96];
+	snprintf(why, sizeof why, "a later %s of its thread made it untrue",
+		 draft_kind_name(messages_draft_kind(kind)));
+	snprintf(answer, 37, "%s", last);
+	while (*answer) {
+		struct draft d;
+		bool done = false;
+		ii_err rc = draft_find(ctx->store, answer, &d, e);
+		if (rc == II_EDATA) {
+			answer[0] = '\0';
+			return II_OK;
+		}
+		bool passed = d.status == DRAFT_EXPIRED || d.status == DRAFT_SUPERSEDED ||
+			      d.status == DRAFT_REJECTED;
+		if (rc == II_OK && !passed && (*d.reply_to || ends))
+			rc = draft_supersede(ctx->store, d.uuid, why, ctx->actor, &done, e);
+		if (rc || !(passed || done))
+			return rc;
+		snprintf(answer, 37, "%s", d.reply_to);
+	}
+	return II_OK;
+}
+
+/* Renders kind's message and drafts it as the next part of the thread whose latest draft
+ * is last (may be ""), after superseding what it makes untrue; expires_at: when it stops
+ * being true by itself (0: never). The status the incident had then (a window's: the
+ * maintenance kind's name) goes with it, for the feeds. */
+static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
+			   const char *incident, const char *last, enum message_kind kind,
+			   const struct message_values *values, const char *status, bool approve,
+			   time_t expires_at, char uuid[37], struct ii_error *e)
+{
+	bool ends = kind == MESSAGE_MAINTENANCE_FINISHED ||
+		    !strcmp(status, incident_status_name(INCIDENT_RESUELTO));
+	char reply_to[37];
+	ii_err rc = supersede_stale(ctx, last, kind, ends, reply_to, e);
+	if (rc)
+		return rc;
 	struct thread *thread;
-	ii_err rc = messages_render(ctx->messages, kind, values, &thread, e);
+	rc = messages_render(ctx->messages, kind, values, &thread, e);
 	if (rc)
 		return rc;
 	size_t count = thread_count(thread);
@@ -161,6 +203,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			.incident = incident,
 			.reply_to = reply_to,
 			.meta = meta,
+			.expires_at = expires_at,
 			.posts = posts,
 			.lengths = lengths,
 			.post_count = count,
@@ -174,15 +217,16 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	return rc;
 }
 
-/* Drafts kind's message as the incident thread's next part. */
+/* Drafts kind's message as the incident thread's next part, true until expires_at (0:
+ * for good). */
 static ii_err draft_next(const struct incident_context *ctx, struct incident *inc,
 			 enum message_kind kind, const struct message_values *values,
-			 struct ii_error *e)
+			 time_t expires_at, struct ii_error *e)
 {
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, kind, values,
 				 incident_status_name(inc->status), ctx->cfg->incidents == CONFIG_POLICY_AUTO,
-				 uuid, e);
+				 expires_at, uuid, e);
 	if (rc)
 		return rc;
 	memcpy(inc->last_draft, uuid, sizeof uuid);
@@ -220,7 +264,11 @@ static ii_err draft_service_event(const struct incident_context *ctx,
 		.ambito = inc->scope,
 		.estado = incident_status_name(inc->status),
 	};
-	return draft_next(ctx, inc, kind, &values, e);
+	/* "still down after 1 h" is stale once the next reminder is due */
+	time_t expires_at = kind == MESSAGE_UPDATE && svc->remind_minutes > 0
+				    ? ctx->now + (time_t)svc->remind_minutes * 60
+				    : 0;
+	return draft_next(ctx, inc, kind, &values, expires_at, e);
 }
 
 static ii_err count_rows(struct store *s, const char *sql, const char *key, time_t t,
@@ -429,7 +477,8 @@ static ii_err draft_window_event(const struct incident_context *ctx, struct wind
 	 * the window was approved, so its own announcements need no second approval */
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, values.servicio, NULL, w->last_draft[0] ? w->last_draft : w->draft,
-				 kind, &values, draft_kind_name(DRAFT_MANTENIMIENTO), true, uuid, e);
+				 kind, &values, draft_kind_name(DRAFT_MANTENIMIENTO), true,
+				 kind == MESSAGE_MAINTENANCE_STARTED ? w->ends_at : 0, uuid, e);
 	if (rc)
 		return rc;
 	sqlite3_stmt *stmt;
@@ -536,7 +585,7 @@ static ii_err draft_manual(const struct incident_context *ctx, struct incident *
 		.estado = incident_status_name(inc->status),
 		.mensaje = message,
 	};
-	return draft_next(ctx, inc, MESSAGE_MANUAL, &values, e);
+	return draft_next(ctx, inc, MESSAGE_MANUAL, &values, 0, e);
 }
 
 ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,
