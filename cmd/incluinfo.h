@@ -84,9 +84,13 @@ cJSON *cli_notices_json(const struct ingest_report *rep);
  * failure. cli_feeds_print() prints the line `feeds` prints of *sum. */
 int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_summary *sum);
 void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum);
+/* Rewrites the feeds when they lag behind what is published (a publication, a retraction,
+ * or an earlier write that failed) and [feeds] base_url is set, printing the line of
+ * cli_feeds_print() unless quiet; returns the exit code. */
+int cli_feeds_catch_up(const struct config *cfg, struct store *store, bool quiet);
 /*
  * publish's body, which run calls too: publishes what is due from store (opened read-only
- * when dry_run, and then left as it is), then the feeds when anything was published.
+ * when dry_run, and then left as it is), then the feeds when they lag behind it.
  * Prints the drafts unless json is given (quiet: only what went wrong, and only when
  * something did), errors on stderr; with json, *json receives the report as `publish
  * --json` gives it (the caller prints or deletes it). Returns the exit code.
