@@ -152,7 +152,8 @@ static void bind_content(sqlite3_stmt *stmt, const struct draft_spec *spec)
 /*
  * Why an automatic approval of a draft with content hash (may be NULL) in incident (may be
  * NULL) is withheld: a person rejected or retracted a draft with that content, or a draft
- * of that incident. why receives the reason, "" when nothing stands in the way.
+ * of that incident, or some version of one (a revision since does not clear it). why
+ * receives the reason, "" when nothing stands in the way.
  */
 static ii_err approval_withheld(struct store *s, const char *hash, const char *incident,
 				char why[128], struct ii_error *e)
@@ -160,8 +161,9 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 	why[0] = '\0';
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
-				  "SELECT uuid, content_hash = ?1 FROM draft WHERE status = 'rejected'"
-				  " AND (content_hash = ?1 OR incident = ?2) ORDER BY updated_at DESC LIMIT 1",
+				  "SELECT uuid, content_hash = ?1 FROM draft WHERE (content_hash = ?1 OR incident = ?2)"
+				  " AND (status = 'rejected' OR EXISTS (SELECT 1 FROM audit WHERE audit.draft = draft.uuid"
+				  "   AND action IN ('rejected', 'retracted'))) ORDER BY updated_at DESC LIMIT 1",
 				  &stmt, e);
 	if (rc)
 		return rc;
