@@ -17,6 +17,21 @@ void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum)
 	       sum->notice_entries, sum->cap_messages, sum->claim_reviews);
 }
 
+int cli_feeds_catch_up(const struct config *cfg, struct store *store, bool quiet)
+{
+	struct ii_error e = {0};
+	bool stale;
+	if (!cfg->feeds.base_url)
+		return EXIT_OK;
+	if (feeds_stale(store, &stale, &e))
+		return cli_fail(&e);
+	struct feeds_summary sum;
+	int status = stale ? cli_write_feeds(cfg, store, &sum) : EXIT_OK;
+	if (stale && status == EXIT_OK && !quiet)
+		cli_feeds_print(cfg, &sum);
+	return status;
+}
+
 static cJSON *summary_json(const struct config *cfg, const struct feeds_summary *sum)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -34,7 +49,9 @@ const struct cli_help cmd_feeds_help = {
 		 "\n"
 		 "Regenerates, from everything published, feeds_dir/incidencias.atom, avisos.atom,\n"
 		 "cap/ (CAP 1.2 messages and cap/index.atom) and desmentidos/SLUG.jsonld (ClaimReview).\n"
-		 "Each file is replaced atomically. publish does the same when it published anything.\n"
+		 "Each file is replaced atomically; files of what is no longer published are removed.\n"
+		 "publish, run and retract do the same whenever something was published or retracted\n"
+		 "since the feeds were last written.\n"
 		 "Needs [feeds] base_url (exit 78 without it).\n",
 };
 

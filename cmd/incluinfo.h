@@ -93,9 +93,13 @@ struct cli_publish_news {
 	char unreachable[CONDITION_DETAIL_SIZE]; /* why X did not answer; "" */
 	bool published; /* something went out: the account posts and X answers */
 };
+/* Rewrites the feeds when they lag behind what is published (a publication, a retraction,
+ * or an earlier write that failed) and [feeds] base_url is set, printing the line of
+ * cli_feeds_print() unless quiet; returns the exit code. */
+int cli_feeds_catch_up(const struct config *cfg, struct store *store, bool quiet);
 /*
  * publish's body, which run calls too: publishes what is due from store (opened read-only
- * when dry_run, and then left as it is), then the feeds when anything was published.
+ * when dry_run, and then left as it is), then the feeds when they lag behind it.
  * Prints the drafts unless json is given (quiet: only what went wrong, and only when
  * something did), errors on stderr; with json, *json receives the report as `publish
  * --json` gives it (the caller prints or deletes it). With news, the account's problems

@@ -130,12 +130,10 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 	} else if (*problem) {
 		cli_error("%s", problem);
 	}
-	if (published && !dry_run && cli->config->feeds.base_url) {
-		/* the feeds follow what X shows; a feed that cannot be written is an error of its own */
-		struct feeds_summary sum;
-		int feeds = cli_write_feeds(cli->config, store, &sum);
-		if (feeds == EXIT_OK && !quiet && !json)
-			cli_feeds_print(cli->config, &sum);
+	if (!dry_run) {
+		/* the feeds follow what X shows, also after a write that failed; a feed that
+		 * cannot be written is an error of its own */
+		int feeds = cli_feeds_catch_up(cli->config, store, quiet || json);
 		if (!status)
 			status = feeds;
 	}

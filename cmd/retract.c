@@ -9,7 +9,9 @@ const struct cli_help cmd_retract_help = {
 	.summary = "delete a published draft's posts from X",
 	.usage = "usage: incluinfo retract ID --by NAME --reason TEXT\n"
 		 "\n"
-		 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n",
+		 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n"
+		 "The feeds are rewritten without it. The notice is not published again unless a\n"
+		 "person approves a new revision of it.\n",
 };
 
 static const struct option retract_options[] = {
@@ -48,6 +50,8 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &actor, &e) == II_OK) {
 		if (!cli->quiet)
 			printf("retracted %s\n", argv[optind]);
+		/* what is no longer on X leaves the feeds at once */
+		status = cli_feeds_catch_up(cli->config, store, cli->quiet);
 	} else if (status == EXIT_OK) {
 		status = cli_fail(&e);
 	}

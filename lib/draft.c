@@ -11,6 +11,7 @@ static const char *const status_names[] = {
 	[DRAFT_PENDING] = "pending",     [DRAFT_APPROVED] = "approved",
 	[DRAFT_REJECTED] = "rejected",   [DRAFT_PUBLISHED] = "published",
 	[DRAFT_FAILED] = "failed",       [DRAFT_EXPIRED] = "expired",
+	[DRAFT_SUPERSEDED] = "superseded",
 };
 
 const char *draft_status_name(enum draft_status status)
@@ -148,6 +149,51 @@ static void bind_content(sqlite3_stmt *stmt, const struct draft_spec *spec)
 	store_bind_time(stmt, 7, spec->expires_at);
 }
 
+/*
+ * Why an automatic approval of a draft with content hash (may be NULL) in incident (may be
+ * NULL) is withheld: a person rejected or retracted a draft with that content, or a draft
+ * of that incident, or some version of one (a revision since does not clear it). why
+ * receives the reason, "" when nothing stands in the way.
+ */
+static ii_err approval_withheld(struct store *s, const char *hash, const char *incident,
+				char why[128], struct ii_error *e)
+{
+	why[0] = '\0';
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT uuid, content_hash = ?1 FROM draft WHERE (content_hash = ?1 OR incident = ?2)"
+				  " AND (status = 'rejected' OR EXISTS (SELECT 1 FROM audit WHERE audit.draft = draft.uuid"
+				  "   AND action IN ('rejected', 'retracted'))) ORDER BY updated_at DESC LIMIT 1",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	bind_optional(stmt, 1, hash);
+	bind_optional(stmt, 2, incident);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		snprintf(why, 128, sqlite3_column_int(stmt, 1)
+				      ? "draft %.8s with the same content was rejected or retracted"
+				      : "draft %.8s of the same incident was rejected or retracted",
+			 (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, "read the drafts");
+}
+
+/* Approves draft uuid for the automatic policy, unless a person's rejection stands in the
+ * way (see approval_withheld()) or, when rejected is set, the draft's own earlier version
+ * was rejected, retracted or superseded: then it stays pending, and the trail says why. */
+static ii_err approve_unless_rejected(struct store *s, const char *uuid, const struct draft_spec *spec,
+				      bool rejected, const struct draft_actor *actor, struct ii_error *e)
+{
+	char why[128];
+	ii_err rc = approval_withheld(s, spec->hash, spec->incident, why, e);
+	if (rc == II_OK && rejected && !*why)
+		snprintf(why, sizeof why, "its earlier version was rejected, retracted or superseded");
+	if (rc == II_OK && *why)
+		return draft_audit_add(s, uuid, spec->incident, "approval withheld", actor, why, e);
+	return rc ? rc : draft_approve(s, uuid, actor, false, e);
+}
+
 ii_err draft_create(struct store *s, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool approve, char uuid[37],
 		    struct ii_error *e)
@@ -175,7 +221,7 @@ ii_err draft_create(struct store *s, const struct draft_spec *spec,
 	if (rc == II_OK)
 		rc = draft_audit_add(s, uuid, spec->incident, "created", actor, spec->source, e);
 	if (rc == II_OK && approve)
-		rc = draft_approve(s, uuid, actor, false, e);
+		rc = approve_unless_rejected(s, uuid, spec, false, actor, e);
 	return rc;
 }
 
@@ -254,7 +300,8 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	ii_err rc = store_prepare(s,
 				  "UPDATE draft SET kind = ?, title = ?, content_hash = ?, author = ?,"
 				  " meta = ?, due_at = ?, expires_at = ?, status = 'pending',"
-				  " updated_at = ?, error = NULL WHERE uuid = ?",
+				  " updated_at = ?, error = NULL, changed_after_publication = 0"
+				  " WHERE uuid = ?",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -300,7 +347,9 @@ ii_err draft_ingest(struct store *s, const struct draft_spec *spec,
 	*change = d.status == DRAFT_APPROVED ? DRAFT_REVOKED : DRAFT_REVISED;
 	rc = revise(s, &d, spec, actor, e);
 	if (rc == II_OK && auto_approve)
-		rc = draft_approve(s, d.uuid, actor, false, e);
+		rc = approve_unless_rejected(s, d.uuid, spec,
+					     d.status == DRAFT_REJECTED || d.status == DRAFT_SUPERSEDED,
+					     actor, e);
 	return rc;
 }
 
@@ -488,6 +537,23 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 	if (d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED)
 		return ii_fail(e, II_EDATA, "draft %.8s is %s: only a pending or approved draft can be rejected",
 			       d.uuid, draft_status_name(d.status));
+	bool began;
+	if ((rc = publication_began(s, d.uuid, &began, e)))
+		return rc;
+	if (began) {
+		/* a "no" after posts went out would claim they did not: what is out is retracted */
+		long long public = 0;
+		sqlite3_stmt *stmt;
+		rc = store_prepare_texts(s, "SELECT count(*) FROM publication WHERE draft = ? AND state = 'sent'",
+					 &stmt, e, d.uuid, NULL);
+		if (rc == II_OK)
+			rc = store_first_int(s, stmt, &public, "read a draft's posts", e);
+		return rc ? rc
+			  : ii_fail(e, II_EDATA,
+				    "cannot reject draft '%.8s': it is being published, %lld of %zu posts are"
+				    " public; retract it once it is published",
+				    d.uuid, public, d.post_count);
+	}
 	rc = set_status(s, d.uuid, DRAFT_REJECTED, actor->at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d.uuid, d.incident, "rejected", actor, reason, e);
@@ -668,7 +734,8 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 	rc = prepare_journal(s, "UPDATE publication SET state = 'sending', attempts = attempts + 1,"
 				" remote_ref = NULL, sent_at = NULL, claimed_by = ?7, claimed_at = ?4"
 				" WHERE draft = ?1 AND channel = ?2 AND seq = ?3 AND state = ?5"
-				" AND attempts = ?6",
+				" AND attempts = ?6 AND EXISTS (SELECT 1 FROM draft"
+				"   WHERE uuid = ?1 AND status = 'approved')",
 			     uuid, channel, seq, &stmt, e);
 	if (rc)
 		return rc;
@@ -740,6 +807,32 @@ static ii_err finish(struct store *s, const char *uuid, enum draft_status status
 	if (rc == II_OK)
 		rc = draft_audit_add(s, uuid, NULL, action, actor, error, e);
 	return rc;
+}
+
+ii_err draft_supersede(struct store *s, const char *uuid, const char *why,
+		       const struct draft_actor *actor, bool *done, struct ii_error *e)
+{
+	*done = false;
+	struct draft d;
+	bool began;
+	ii_err rc = get_by_uuid(s, uuid, &d, e);
+	if (rc || (d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED))
+		return rc;
+	if ((rc = publication_began(s, d.uuid, &began, e)) || began)
+		return rc;
+	*done = true;
+	rc = set_status(s, d.uuid, DRAFT_SUPERSEDED, actor->at, e);
+	return rc ? rc : draft_audit_add(s, d.uuid, d.incident, "superseded", actor, why, e);
+}
+
+ii_err draft_audit_last_publication(struct store *s, long long *id, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "SELECT coalesce(max(id), 0) FROM audit"
+				  " WHERE action IN ('published', 'retracted')",
+				  &stmt, e);
+	return rc ? rc : store_first_int(s, stmt, id, "read the audit trail", e);
 }
 
 ii_err draft_published(struct store *s, const char *uuid, const struct draft_actor *actor,

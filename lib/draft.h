@@ -7,11 +7,18 @@
  * matching *_free(). Calls that change more than one row must run between store_begin()
  * and store_commit(), so a crash leaves either the old state or the new one.
  *
- * Lifecycle: pending → approved → published, or rejected, failed, expired. A draft made
- * from a notice is tied to the notice's path: when the file's content changes the draft
- * is revised (an approval is revoked, a rejection forgotten) unless publication already
- * began, in which case it is only marked as changed after publication and never sent
- * again.
+ * Lifecycle: pending → approved → published, or rejected, failed, expired, superseded. A
+ * draft made from a notice is tied to the notice's path: when the file's content changes
+ * the draft is revised (an approval is revoked) unless publication already began, in
+ * which case it is only marked as changed after publication and never sent again.
+ *
+ * A rejection or retraction sticks: a person's "no" is never overturned by an automatic
+ * approval. A revision of a rejected, retracted or superseded draft, a new draft with the
+ * content of a rejected one, and a later draft of an incident one of whose drafts was
+ * rejected all wait for a person's approval, whatever the policy; a draft whose
+ * publication began cannot be rejected (it is retracted once published); and a post is
+ * claimed for sending only while its draft is approved, so a draft rejected or superseded
+ * after a run listed it is not sent.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +40,7 @@ enum draft_status {
 	DRAFT_PUBLISHED,
 	DRAFT_FAILED,
 	DRAFT_EXPIRED,
+	DRAFT_SUPERSEDED, /* never sent, and a later draft of its thread made it untrue */
 };
 
 const char *draft_status_name(enum draft_status status);
@@ -117,7 +125,9 @@ struct draft_actor {
 	time_t at;
 };
 
-/* Creates a draft (pending, or approved by the actor when approve is set). */
+/* Creates a draft (pending, or approved by the actor when approve is set, unless a
+ * person rejected this content or a draft of its incident: then it waits, pending, and
+ * the audit trail says why). */
 ii_err draft_create(struct store *store, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool approve, char uuid[37],
 		    struct ii_error *e);
@@ -132,8 +142,9 @@ enum draft_change {
 
 /*
  * Brings the draft of the notice spec->source up to date with its content (spec->hash).
- * With auto_approve a new or revised draft is approved at once by DRAFT_SYSTEM_NAME.
- * *change says what happened; uuid receives the draft's id.
+ * With auto_approve a new or revised draft is approved at once by DRAFT_SYSTEM_NAME,
+ * except the revision of a rejected or retracted draft and content a person rejected
+ * (see draft_create()). *change says what happened; uuid receives the draft's id.
  */
 ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
@@ -196,7 +207,9 @@ ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
  */
 ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
 		     bool two_person, struct ii_error *e);
-/* Rejects a pending or approved draft; reason may be NULL. */
+/* Rejects a pending or approved draft; reason may be NULL. II_EDATA for a draft whose
+ * publication began, saying how many of its posts are public (it is retracted once
+ * published). */
 ii_err draft_reject(struct store *store, const char *uuid, const struct draft_actor *actor,
 		    const char *reason, struct ii_error *e);
 
@@ -260,7 +273,8 @@ ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *c
  * run in its own committed transaction.
  *
  * draft_post_claim() marks the post "sending" before its request, a compare-and-set: only
- * when it still is in state from with *attempts claims (as draft_posts() read it), so of
+ * while the draft is approved and the post still is in state from with *attempts claims
+ * (as draft_posts() read it), so of
  * two processes that read the same journal only one can claim a post, lock or no lock.
  * *claimed says whether this one did (then *attempts is the new count); one that did not
  * must not send. The claim records claimant (who claims, at most DRAFT_CLAIMANT_SIZE - 1
@@ -282,6 +296,18 @@ ii_err draft_post_sent(struct store *store, const char *uuid, const char *channe
 		       const char *remote_id, time_t at, struct ii_error *e);
 ii_err draft_post_unsent(struct store *store, const char *uuid, const char *channel,
 			 size_t seq, struct ii_error *e);
+
+/*
+ * Marks draft uuid superseded, with an audit entry whose detail is why, when it is still
+ * pending or approved and none of its posts was claimed on any channel; *done says
+ * whether it was. Inside the caller's transaction.
+ */
+ii_err draft_supersede(struct store *store, const char *uuid, const char *why,
+		       const struct draft_actor *actor, bool *done, struct ii_error *e);
+
+/* The id of the latest audit entry that changed what is published (a publication or a
+ * retraction), 0 when there is none: what the feeds must reflect. */
+ii_err draft_audit_last_publication(struct store *store, long long *id, struct ii_error *e);
 
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,

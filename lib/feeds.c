@@ -1,9 +1,12 @@
 #include "feeds.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atom.h"
 #include "cap.h"
@@ -184,6 +187,47 @@ static ii_err write_atom(const char *dir, const struct config *cfg, const char *
 	return rc;
 }
 
+/* The channel's named value that holds the id of the latest publication or retraction
+ * (draft_audit_last_publication()) the feeds on disk reflect. */
+#define KEY_FEEDS_MARK "feeds_mark"
+
+/*
+ * Removes the files feeds_dir/sub/NAME+suffix whose NAME is not among the n of keep: what
+ * was published and is no longer (a retracted rebuttal's ClaimReview, a retracted
+ * incident's CAP messages) leaves the feeds with it.
+ */
+static ii_err prune(const char *feeds_dir, const char *sub, const char *suffix,
+		    const char *const *keep, size_t n, struct ii_error *e)
+{
+	char *dir = path_resolve(feeds_dir, sub);
+	if (!dir)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = II_OK;
+	DIR *d = opendir(dir);
+	if (!d && errno != ENOENT)
+		rc = ii_fail(e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
+	size_t suffix_len = strlen(suffix);
+	for (struct dirent *ent; rc == II_OK && d && (ent = readdir(d));) {
+		size_t len = strlen(ent->d_name);
+		if (len <= suffix_len || strcmp(ent->d_name + len - suffix_len, suffix))
+			continue;
+		bool kept = false;
+		for (size_t i = 0; i < n && !kept; i++)
+			kept = strlen(keep[i]) == len - suffix_len &&
+			       !strncmp(keep[i], ent->d_name, len - suffix_len);
+		char *path = kept ? NULL : path_resolve(dir, ent->d_name);
+		if (!kept && !path)
+			rc = ii_fail(e, II_ENOMEM, "out of memory");
+		else if (path && unlink(path) && errno != ENOENT)
+			rc = ii_fail(e, II_EIO, "cannot remove '%s': %s", path, strerror(errno));
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return rc;
+}
+
 /* The CAP messages of every incident with published posts, and their index. */
 static ii_err write_cap(struct store *s, const struct config *cfg, const struct items *items,
 			time_t now, size_t *messages, struct ii_error *e)
@@ -243,6 +287,20 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 		const struct atom_meta meta = meta_of(cfg, CAP_INDEX_FILE, "alertas CAP", now, title);
 		rc = cap_write_index(cfg->feeds_dir, &meta, incidents, n, (size_t)cfg->feeds.max_entries, e);
 	}
+	/* the messages written, by their names */
+	char **ids = rc == II_OK ? calloc(used + 1, sizeof *ids) : NULL;
+	size_t n_ids = 0;
+	if (rc == II_OK && !ids)
+		rc = ii_fail(e, II_ENOMEM, "out of memory");
+	for (size_t k = 0; rc == II_OK && k < n; k++)
+		for (size_t j = 1; rc == II_OK && j <= incidents[k].n_posts; j++)
+			if ((rc = cap_identifier(&incidents[k], j, &ids[n_ids], e)) == II_OK)
+				n_ids++;
+	if (rc == II_OK)
+		rc = prune(cfg->feeds_dir, CAP_DIR, ".xml", (const char *const *)ids, n_ids, e);
+	for (size_t k = 0; k < n_ids; k++)
+		free(ids[k]);
+	free(ids);
 	for (size_t k = 0; events && k < items->n; k++)
 		free(events[k]);
 	free(incidents);
@@ -262,7 +320,8 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 		.url = cfg->feeds.author_url ? cfg->feeds.author_url : cfg->feeds.base_url,
 		.url_template = cfg->feeds.rebuttal_url ? cfg->feeds.rebuttal_url : fallback,
 	};
-	ii_err rc = II_OK;
+	char **slugs = calloc(items->n + 1, sizeof *slugs);
+	ii_err rc = slugs ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == II_OK && i < items->n; i++) {
 		const struct item *it = &items->v[i];
 		const char *hoax = meta_string(it, DRAFT_META_HOAX);
@@ -288,10 +347,17 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 			.n_sources = n_sources,
 		};
 		rc = claimreview_write(cfg->feeds_dir, &publisher, &review, e);
-		free(slug);
 		if (rc == II_OK)
-			++*written;
+			slugs[(*written)++] = slug;
+		else
+			free(slug);
 	}
+	if (rc == II_OK)
+		rc = prune(cfg->feeds_dir, CLAIMREVIEW_DIR, ".jsonld", (const char *const *)slugs,
+			   *written, e);
+	for (size_t i = 0; slugs && i < *written; i++)
+		free(slugs[i]);
+	free(slugs);
 	return rc;
 }
 
@@ -303,7 +369,10 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 		return ii_fail(e, II_ECONFIG,
 			       "no [feeds] base_url in '%s': the feeds need the address they are served at",
 			       cfg->path);
+	long long mark;
 	ii_err rc = path_mkdirs(cfg->feeds_dir, 0755, e);
+	if (rc == II_OK)
+		rc = draft_audit_last_publication(s, &mark, e);
 	if (rc)
 		return rc;
 	struct items items;
@@ -339,5 +408,18 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 	free(incident_entries);
 	free(notice_entries);
 	items_free(&items);
+	char text[32];
+	snprintf(text, sizeof text, "%lld", mark);
+	return rc ? rc : store_channel_put(s, XCHANNEL_ID, KEY_FEEDS_MARK, text, e);
+}
+
+ii_err feeds_stale(struct store *s, bool *stale, struct ii_error *e)
+{
+	char text[32];
+	long long latest;
+	ii_err rc = store_channel_get(s, XCHANNEL_ID, KEY_FEEDS_MARK, text, sizeof text, e);
+	if (rc == II_OK)
+		rc = draft_audit_last_publication(s, &latest, e);
+	*stale = rc == II_OK && latest > strtoll(text, NULL, 10);
 	return rc;
 }

@@ -7,6 +7,7 @@
  * desmentidos/SLUG.jsonld (a ClaimReview per rebuttal). Each file is written atomically by
  * the writers (lib/atom, lib/cap, lib/claimreview). Nothing is allocated for the caller.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 #include "config.h"
@@ -23,7 +24,14 @@ struct feeds_summary {
 	size_t claim_reviews;
 };
 
-/* Writes every feed as of now. II_ECONFIG when [feeds] base_url is not set. */
+/* Writes every feed as of now, removing the files of what is no longer published, and
+ * records in store which publications and retractions they reflect. II_ECONFIG when
+ * [feeds] base_url is not set. */
 ii_err feeds_write(struct store *store, const struct config *cfg, time_t now,
 		   struct feeds_summary *out, struct ii_error *e);
+
+/* Whether something was published or retracted since the feeds were last written (also
+ * when they never were and something is published): a write that failed, on a full disk,
+ * is caught up by the next run. */
+ii_err feeds_stale(struct store *store, bool *stale, struct ii_error *e);
 #endif

@@ -147,6 +147,41 @@ static ii_err repeats_a_post(struct store *s, const struct thread *thread, bool 
 	return II_OK;
 }
 
+/*
+ * A post about a state that is no longer true is never sent: the drafts of a thread that
+ * nobody has seen yet and that its next draft (of kind, ending the thread or not) makes
+ * untrue are superseded, walking back from last along the replies: every one but the
+ * thread's first, and that one too when the thread ends (a resolution replaces an alert
+ * that never went out). Drafts that will never be sent (expired, superseded, rejected)
+ * are passed over. answer receives the draft the next one answers: the latest one still
+ * in play or published, "" when none is.
+ */
+static ii_err supersede_stale(const struct incident_context *ctx, const char *last,
+			      enum message_kind kind, bool ends, char answer[37], struct ii_error *e)
+{
+	char why[96];
+	snprintf(why, sizeof why, "a later %s of its thread made it untrue",
+		 draft_kind_name(messages_draft_kind(kind)));
+	snprintf(answer, 37, "%s", last);
+	while (*answer) {
+		struct draft d;
+		bool done = false;
+		ii_err rc = draft_find(ctx->store, answer, &d, e);
+		if (rc == II_EDATA) {
+			answer[0] = '\0';
+			return II_OK;
+		}
+		bool passed = d.status == DRAFT_EXPIRED || d.status == DRAFT_SUPERSEDED ||
+			      d.status == DRAFT_REJECTED;
+		if (rc == II_OK && !passed && (*d.reply_to || ends))
+			rc = draft_supersede(ctx->store, d.uuid, why, ctx->actor, &done, e);
+		if (rc || !(passed || done))
+			return rc;
+		snprintf(answer, 37, "%s", d.reply_to);
+	}
+	return II_OK;
+}
+
 #define WORDING_TRIES 12
 
 /*
@@ -186,15 +221,24 @@ static ii_err render_unique(const struct incident_context *ctx, const struct eve
 		       messages_file(ev->kind));
 }
 
-/* Renders ev and drafts it, answering reply_to (may be ""). The status the incident had
- * then (a window's: the maintenance kind's name) goes with it, for the feeds. */
+/* Renders ev and drafts it as the next part of the thread whose latest draft is last (may
+ * be ""), after superseding what it makes untrue; expires_at: when it stops being true by
+ * itself (0: never). The status the incident had then (a window's: the maintenance kind's
+ * name) goes with it, for the feeds. */
 static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
-			   const char *incident, const char *reply_to, const struct event *ev,
-			   const char *status, bool approve, char uuid[37], struct ii_error *e)
+			   const char *incident, const char *last, const struct event *ev,
+			   const char *status, bool approve, time_t expires_at, char uuid[37],
+			   struct ii_error *e)
 {
 	enum message_kind kind = ev->kind;
+	bool ends = kind == MESSAGE_MAINTENANCE_FINISHED ||
+		    !strcmp(status, incident_status_name(INCIDENT_RESUELTO));
+	char reply_to[37];
+	ii_err rc = supersede_stale(ctx, last, kind, ends, reply_to, e);
+	if (rc)
+		return rc;
 	struct thread *thread;
-	ii_err rc = render_unique(ctx, ev, &thread, e);
+	rc = render_unique(ctx, ev, &thread, e);
 	if (rc)
 		return rc;
 	size_t count = thread_count(thread);
@@ -222,6 +266,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			.incident = incident,
 			.reply_to = reply_to,
 			.meta = meta,
+			.expires_at = expires_at,
 			.posts = posts,
 			.lengths = lengths,
 			.post_count = count,
@@ -238,15 +283,16 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 /*
  * Drafts ev as the incident thread's next part. The incidents of one service open at the
  * same time (a manual one and the monitor's) share one thread: each next part answers
- * the latest, whichever incident it belongs to.
+ * the latest, whichever incident it belongs to. The part is true until expires_at (0: for
+ * good).
  */
 static ii_err draft_next(const struct incident_context *ctx, struct incident *inc,
-			 const struct event *ev, struct ii_error *e)
+			 const struct event *ev, time_t expires_at, struct ii_error *e)
 {
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, ev,
 				 incident_status_name(inc->status), ctx->cfg->incidents == CONFIG_POLICY_AUTO,
-				 uuid, e);
+				 expires_at, uuid, e);
 	if (rc)
 		return rc;
 	memcpy(inc->last_draft, uuid, sizeof uuid);
@@ -277,7 +323,11 @@ static ii_err draft_service_event(const struct incident_context *ctx,
 		},
 		.moments = {.hora = event, .desde = inc->opened_at},
 	};
-	return draft_next(ctx, inc, &ev, e);
+	/* "still down after 1 h" is stale once the next reminder is due */
+	time_t expires_at = kind == MESSAGE_UPDATE && svc->remind_minutes > 0
+				    ? ctx->now + (time_t)svc->remind_minutes * 60
+				    : 0;
+	return draft_next(ctx, inc, &ev, expires_at, e);
 }
 
 static ii_err count_rows(struct store *s, const char *sql, const char *key, time_t t,
@@ -514,7 +564,8 @@ static ii_err draft_window_event(const struct incident_context *ctx, struct wind
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, ev.values.servicio, NULL,
 				 w->last_draft[0] ? w->last_draft : w->draft, &ev,
-				 draft_kind_name(DRAFT_MANTENIMIENTO), true, uuid, e);
+				 draft_kind_name(DRAFT_MANTENIMIENTO), true,
+				 kind == MESSAGE_MAINTENANCE_STARTED ? w->ends_at : 0, uuid, e);
 	return rc ? rc : set_window(ctx->store, w, uuid, finished, e);
 }
 
@@ -635,7 +686,7 @@ static ii_err draft_manual(const struct incident_context *ctx, struct incident *
 		},
 		.moments = {.hora = ctx->now},
 	};
-	return draft_next(ctx, inc, &ev, e);
+	return draft_next(ctx, inc, &ev, 0, e);
 }
 
 ii_err incident_open_manual(const struct incident_context *ctx, const char *scope,

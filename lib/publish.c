@@ -251,7 +251,28 @@ static ii_err record_sent(struct run *r, const struct draft *d, size_t seq, cons
 	return commit(r, rc);
 }
 
-enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE };
+/* STEP_WITHDRAWN: the draft stopped being approved, nothing more of it goes out */
+enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE, STEP_WITHDRAWN };
+
+/*
+ * A claim of post i of d that failed: the draft is no longer approved (rejected or
+ * superseded since this run listed it), and nothing more of it is sent; or another process
+ * got there between our reading and our claim.
+ */
+static ii_err unclaimed(struct run *r, const struct draft *d, size_t i, enum step *step,
+			char *why, size_t why_size)
+{
+	struct draft now;
+	ii_err rc = draft_find(r->store, d->uuid, &now, r->e);
+	if (rc)
+		return rc;
+	*step = now.status == DRAFT_APPROVED ? STEP_LEAVE : STEP_WITHDRAWN;
+	if (*step == STEP_WITHDRAWN)
+		snprintf(why, why_size, "draft is %s: not sent", draft_status_name(now.status));
+	else
+		snprintf(why, why_size, "another run is sending post %zu", i + 1);
+	return II_OK;
+}
 
 /*
  * A post that may already be on the channel (left "sending", or answered duplicate or a
@@ -364,11 +385,8 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 			bool claimed;
 			if ((rc = claim(r, d, seq, DRAFT_POST_PENDING, attempts, &claimed)))
 				return rc;
-			if (!claimed) {
-				snprintf(why, why_size, "another run is sending post %zu", seq + 1);
-				*step = STEP_LEAVE;
-				return II_OK;
-			}
+			if (!claimed)
+				return unclaimed(r, d, seq, step, why, why_size);
 			break;
 		}
 	}
@@ -446,12 +464,8 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 	ii_err rc = claim(r, d, i, post->state, &attempts, &claimed);
 	if (rc)
 		return rc;
-	if (!claimed) {
-		/* another process got there between our reading and our claim */
-		snprintf(why, why_size, "another run is sending post %zu", i + 1);
-		*step = STEP_LEAVE;
-		return II_OK;
-	}
+	if (!claimed)
+		return unclaimed(r, d, i, step, why, why_size);
 	return send_post(r, d, i, post->text, reply_to, &attempts, id, step, why, why_size);
 }
 
@@ -523,6 +537,8 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		return defer(r, d, r->state.stopped_until, "%s", why);
 	case STEP_LEAVE:
 		*stop = true;
+		return defer(r, d, 0, "%s", why);
+	case STEP_WITHDRAWN:
 		return defer(r, d, 0, "%s", why);
 	}
 	return II_OK;

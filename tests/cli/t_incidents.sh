@@ -32,6 +32,18 @@ minutely_checks() {
 	done
 }
 
+# sent_all: every draft so far goes out, as the publish step of each run would send it
+# before the next check drafts more (a draft nobody has seen yet can be superseded)
+sent_all() {
+	sqlite3 -batch "$T/$DB_FILE" "UPDATE draft SET status = 'published' WHERE status = 'approved'" ||
+		fail 'cannot mark the drafts published'
+}
+
+# statuses: the statuses of the drafts, oldest first, space-separated
+statuses() {
+	db "SELECT group_concat(status, ' ') FROM (SELECT status FROM draft ORDER BY created_at, rowid)"
+}
+
 # assert_one_thread: every draft answers the one before it, the first answers none
 assert_one_thread() {
 	local broken
@@ -51,13 +63,16 @@ test_outage_alert_two_updates_and_resolution() {
 	assert_eq alerta "$(kinds)" 'drafts after the outage is confirmed'
 	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Ya estamos trabajando para solucionarlo. Te avisaremos en este hilo cuando vuelva a funcionar. #SeguridadSocial' \
 		"$(text_of alerta)" 'alert'
+	sent_all
 	at 3659 check
 	assert_eq alerta "$(kinds)" 'drafts a second before the first update is due'
 	at 3660 -v check
 	assert_contains "$OUT" 'sede: still down; update drafted for incident'
+	sent_all
 	at 7260 check
 	assert_eq 'alerta actualizacion actualizacion' "$(kinds)" 'drafts after two hours'
 	assert_contains "$(text_of actualizacion 2)" 'sigue sin funcionar desde las 10:00 (2 h 1 min)'
+	sent_all
 	at 7320 check
 	at 7380 --json check
 	assert_rc 0
@@ -67,10 +82,38 @@ test_outage_alert_two_updates_and_resolution() {
 		"$(text_of resuelta)" 'resolution'
 	assert_one_thread
 	# policy incidents = auto: approved by incluinfo itself, and audited so
-	assert_eq 'approved' "$(db "SELECT group_concat(DISTINCT status) FROM draft")" 'statuses'
+	assert_eq 'published published published approved' "$(statuses)" 'statuses'
 	assert_eq 4 "$(db "SELECT count(*) FROM audit WHERE action = 'approved' AND name = 'incluinfo'")" \
 		'automatic approvals'
 	assert_eq 1 "$(db "SELECT count(DISTINCT incident) FROM draft")" 'incidents behind the drafts'
+}
+
+# Issue 12 case 6: while nothing could be published (X unreachable), what a later draft
+# makes untrue is superseded, never sent late: an update by the next update, the alert and
+# every update by the resolution, which then starts a thread of its own.
+test_unsent_posts_are_superseded_by_what_follows() {
+	conf_new
+	conf_service sede "$(seq_url sede 503,503,503,503,200)" failures_to_open=1 \
+		successes_to_resolve=1 remind_minutes=30 'name=La Sede Electrónica'
+	at 0 check
+	at 1800 check
+	assert_eq 'approved approved' "$(statuses)" 'an update leaves the alert, still true'
+	assert_eq $((T0 + 3600)) "$(db "SELECT expires_at FROM draft WHERE kind = 'actualizacion'")" \
+		'the update is stale once the next one is due'
+	at 3600 check
+	assert_eq 'approved superseded approved' "$(statuses)" 'the second update supersedes the first'
+	assert_eq "$(db "SELECT uuid FROM draft WHERE kind = 'alerta'")" \
+		"$(db "SELECT reply_to FROM draft ORDER BY created_at DESC, rowid DESC LIMIT 1")" \
+		'the second update answers the alert'
+	at 5400 check
+	at 7200 check
+	assert_eq 'alerta actualizacion actualizacion actualizacion resuelta' "$(kinds)" 'drafts'
+	assert_eq 'superseded superseded superseded superseded approved' "$(statuses)" 'statuses'
+	assert_eq '' "$(db "SELECT coalesce(reply_to, '') FROM draft WHERE kind = 'resuelta'")" \
+		'the resolution answers nothing that was never sent'
+	assert_eq 4 "$(db "SELECT count(*) FROM audit WHERE action = 'superseded'")" 'audited'
+	ii drafts --all
+	assert_contains "$OUT" superseded
 }
 
 test_review_policy_leaves_alerts_pending() {
@@ -145,8 +188,10 @@ test_manual_incident_lifecycle_is_audited_and_threaded() {
 	assert_rc 0
 	local id
 	id=$(db "SELECT uuid FROM incident")
+	sent_all
 	at 600 incident update "${id:0:8}" --status identificado --message 'Un técnico ya está en la oficina.' --by Luis
 	assert_rc 0
+	sent_all
 	at 1200 incident resolve "${id:0:8}" --by Luis
 	assert_rc 0
 	assert_eq 'incidencia incidencia incidencia' "$(kinds)" 'drafts'
@@ -225,17 +270,23 @@ test_maintenance_end_on_a_failing_service_says_it_still_fails() { # case 5
 	printf '%s' $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2025-11-28 11:00\nhasta: 2025-11-28 12:00\naviso_antes: 30 min\n---\nMejoras.\n' \
 		>"$T/avisos/parada.md"
 	at 0 notices
+	sent_all
 	assert_rc 0
 	at 0 check
+	sent_all
 	at 3700 check # inside the window, failing
+	sent_all
 	at 7200 check # the window's end, still failing
+	sent_all
 	assert_eq 'mantenimiento mantenimiento-inicio mantenimiento-fin' "$(kinds)" 'drafts at the end'
 	local end
 	end=$(text_of mantenimiento-fin)
 	assert_contains "$end" 'La Sede Electrónica todavía no funciona'
 	assert_not_contains "$end" 'funciona con normalidad'
 	at 7260 check # still failing: nothing new
+	sent_all
 	at 7320 check # working: now it may be said, in the window's thread
+	sent_all
 	assert_eq 'mantenimiento mantenimiento-inicio mantenimiento-fin mantenimiento-fin' "$(kinds)" \
 		'drafts once it works'
 	assert_contains "$(text_of mantenimiento-fin 2)" 'La Sede Electrónica ya funciona con normalidad'
@@ -248,18 +299,25 @@ test_outage_during_a_manual_incident_is_announced_in_its_thread() { # case 9
 	conf_service sede "$(seq_url sede 503,503,503,503,200,200)" failures_to_open=3 \
 		successes_to_resolve=2 'name=La Sede Electrónica'
 	at 0 incident open --scope sede --message 'Algunos usuarios no pueden firmar con Cl@ve.'
+	sent_all
 	assert_rc 0
 	local manual
 	manual=$(db "SELECT uuid FROM incident")
 	at 600 check
+	sent_all
 	at 660 check
+	sent_all
 	at 720 -v check
+	sent_all
 	assert_rc 2
 	out_has "sede: confirmed down since $(TZ=Europe/Madrid date -d @$((T0 + 600)) '+%Y-%m-%d %H:%M:%S') after 3 failed checks"
 	assert_eq 'incidencia alerta' "$(kinds)" 'drafts once the outage is confirmed'
 	at 780 check
+	sent_all
 	at 840 check
+	sent_all
 	at 900 -v check
+	sent_all
 	assert_rc 0
 	out_has "sede: working again since $(TZ=Europe/Madrid date -d @$((T0 + 840)) '+%Y-%m-%d %H:%M:%S'); incident "
 	out_has 'resolved after 4 min'

@@ -183,6 +183,30 @@ test_symlink_outside_is_refused() {
 	assert_json 'j.new.map(x => x.file).join()' 'alias.md,dentro.md'
 }
 
+# A window's start post not sent before the window ended is stale: it expires then, and the
+# end post supersedes it.
+test_unsent_maintenance_start_is_superseded_by_its_end() {
+	local t0=1796112000 # 2026-12-01 09:00 in Madrid
+	conf_new "notices_dir=$NOTICES"
+	conf_service sede "$(web status/200)"
+	notice parada.md $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-01 10:00\nhasta: 2026-12-01 11:00\n---\nMejoras.\n'
+	INCLUINFO_NOW=$t0 ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	INCLUINFO_NOW=$t0 ii approve "${id:0:8}" --by Ana
+	assert_rc 0
+	sqlite3 -batch "$T/$DB_FILE" "UPDATE draft SET status = 'published'" || fail 'cannot publish'
+	INCLUINFO_NOW=$((t0 + 3600)) ii check
+	assert_eq $((t0 + 7200)) "$(db "SELECT expires_at FROM draft WHERE kind = 'mantenimiento-inicio'")" \
+		'the start post expires with the window'
+	INCLUINFO_NOW=$((t0 + 7200)) ii check
+	assert_eq 'published superseded approved' \
+		"$(db "SELECT group_concat(status, ' ') FROM (SELECT status FROM draft ORDER BY created_at, rowid)")" \
+		'statuses'
+	assert_eq "$id" "$(db "SELECT reply_to FROM draft WHERE kind = 'mantenimiento-fin'")" \
+		'the end post answers the announcement'
+}
+
 test_maintenance_window_suppresses_alerts_and_an_overrun_opens_one() {
 	local t0=1796112000 # 2026-12-01 09:00 in Madrid
 	conf_new "notices_dir=$NOTICES"

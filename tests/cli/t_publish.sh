@@ -401,3 +401,111 @@ test_run_without_credentials_is_quiet_while_nothing_is_due() {
 	assert_rc 78
 	assert_contains "$ERR" 'no [twitter] credentials'
 }
+
+# Issue 12 case 4 (a): a reject while the thread is being sent does not say "rejected" of a
+# thread that goes out: refused, naming how much is public, and the audit agrees.
+test_reject_while_publishing_is_refused_and_the_audit_agrees() {
+	setup_publish
+	thread_notice 3 cita.md
+	ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	# every post takes 400 ms: the reject comes while the thread is out in part
+	x_post /_fault '{"kind":"delay","ms":400,"match":"POST /2/tweets","count":3}' >/dev/null
+	"$INCLUINFO" -c "$CONF" publish >"$T/publish.out" 2>&1 &
+	local pid=$!
+	local _
+	for _ in $(seq 100); do
+		[[ $(db "SELECT count(*) FROM publication WHERE state = 'sent'") -ge 1 ]] && break
+		sleep 0.02
+	done
+	ii reject "${id:0:8}" --by Luis --reason 'No era verdad'
+	wait "$pid"
+	assert_rc 65
+	assert_contains "$ERR" "incluinfo: error: cannot reject draft '${id:0:8}': it is being published,"
+	assert_contains "$ERR" 'of 3 posts are public; retract it once it is published'
+	assert_eq published "$(db "SELECT status FROM draft")" 'status'
+	assert_one_chain 3
+	assert_eq 0 "$(db "SELECT count(*) FROM audit WHERE action = 'rejected'")" 'rejections audited'
+	# retracted once published: gone from X, and the draft says so
+	ii retract "${id:0:8}" --by Luis --reason 'No era verdad'
+	assert_rc 0
+	assert_eq 0 "$(posts_js 'p.length')" 'posts left'
+}
+
+# Issue 12 case 4 (b): with notices = auto, a retracted rebuttal whose file is edited waits
+# for a person; its ClaimReview leaves the feeds at once; show and publish agree.
+test_retracted_rebuttal_edited_is_not_republished_by_auto_policy() {
+	setup_publish
+	printf '%s' $'---\ntipo: bulo\ntitulo: Las pensiones no bajan\nbulo: Dicen que bajan un 20 %\nveredicto: FALSO\nfuentes: [https://www.boe.es/pensiones]\n---\nLas pensiones suben en enero.\n' \
+		>"$T/notices/pensiones.md"
+	ii run
+	assert_eq true "$(posts_js 'p.length > 0')" 'published'
+	ls "$T/feeds/desmentidos/"*.jsonld >/dev/null 2>&1 || fail 'no ClaimReview after publication'
+	printf '%s' $'---\ntipo: bulo\ntitulo: Las pensiones no bajan\nbulo: Dicen que bajan un 20 %\nveredicto: FALSO\nfuentes: [https://www.boe.es/pensiones]\n---\nLas pensiones suben en enero, un 2,8 %.\n' \
+		>"$T/notices/pensiones.md"
+	ii notices
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii retract "${id:0:8}" --by Luis --reason 'Dato equivocado'
+	assert_rc 0
+	ls "$T/feeds/desmentidos/"*.jsonld >/dev/null 2>&1 && fail 'the ClaimReview stayed in the feeds'
+	assert_not_contains "$(cat "$T/feeds/avisos.atom")" 'Las pensiones no bajan'
+	ii run
+	ii run
+	assert_eq 0 "$(posts_js 'p.length')" 'posts after the next runs'
+	ii show "${id:0:8}"
+	assert_contains "$OUT" 'status:  pending'
+	assert_not_contains "$OUT" 'not republished'
+	ii --json log "$id"
+	assert_json 'j[j.length - 1].action' 'approval withheld'
+	# a copy under another name is the same content: it waits too
+	cp "$T/notices/pensiones.md" "$T/notices/copia.md"
+	ii run
+	assert_eq 'pending pending' "$(db "SELECT group_concat(status, ' ') FROM draft")" 'statuses'
+	assert_eq 0 "$(posts_js 'p.length')" 'posts after the copy'
+	# a person approves the new revision: then, and only then, it goes out
+	ii approve "${id:0:8}" --by Ana
+	ii run
+	assert_eq true "$(posts_js 'p.length > 0')" 'posts after the approval'
+	ls "$T/feeds/desmentidos/"*.jsonld >/dev/null 2>&1 || fail 'no ClaimReview after the approval'
+}
+
+# Issue 12 case 6: an outage from 23:50 to 01:50 recorded while X could not be reached
+# (no credentials) is not announced at 09:00 as if it were going on: the alert and the
+# updates were superseded, and only the resolution, true still, goes out, on its own.
+test_overnight_outage_is_not_posted_stale_in_the_morning() {
+	setup_publish
+	local t=1796165400 # 2026-12-01 23:50 in Madrid
+	conf_service caida "$(seq_url caida 503,503,503,503,200)" failures_to_open=1 \
+		successes_to_resolve=1 remind_minutes=30 'name=La Sede'
+	mv "$T/x.cred" "$T/x.cred.off"
+	local i
+	for ((i = 0; i <= 4; i++)); do
+		INCLUINFO_NOW=$((t + i * 1800)) ii run
+	done
+	assert_eq 0 "$(posts_js 'p.length')" 'posts while X could not be reached'
+	mv "$T/x.cred.off" "$T/x.cred"
+	INCLUINFO_NOW=$((t + 33 * 600)) ii run # 09:20
+	assert_rc 0
+	assert_eq 1 "$(posts_js 'p.length')" 'posts in the morning'
+	assert_contains "$(posts_js 'p[0].sent_text')" 'vuelve a funcionar con normalidad desde las 1:50'
+	assert_eq null "$(posts_js 'p[0].reply_to')" 'the resolution answers nothing'
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status IN ('approved', 'pending')")" \
+		'drafts left to send'
+}
+
+# Issue 12 case 18: a feeds write that failed (a full disk) is caught up by the next run.
+test_feeds_failed_after_publication_are_caught_up() {
+	setup_publish
+	thread_notice 1 cita.md
+	# a file where the feeds' folder should be: no feed can be written
+	: >"$T/feeds"
+	ii run
+	assert_rc 73
+	assert_eq 1 "$(posts_js 'p.length')" 'published'
+	rm "$T/feeds"
+	ii run
+	assert_rc 0
+	assert_contains "$(cat "$T/feeds/avisos.atom")" 'Cómo pedir cita previa'
+}

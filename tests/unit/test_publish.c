@@ -651,6 +651,46 @@ static void the_loser_of_a_claim_does_not_send(void **state)
 	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
 }
 
+/* ---- a rejection sticks (issue 12 case 4) ---- */
+
+/* The second draft, listed as due by the run under way, as another process rejects it. */
+static void reject_the_second(struct fixture *f)
+{
+	struct draft *all;
+	size_t count;
+	ok(f, draft_list(f->other, false, &all, &count, &f->err));
+	assert_int_equal(count, 2);
+	const struct draft_actor luis = {"Luis", "ana", NOW};
+	ok(f, draft_reject(f->other, all[1].uuid, &luis, "falso", &f->err));
+	/* the first is half out: refused, saying so */
+	assert_int_equal(draft_reject(f->other, all[0].uuid, &luis, NULL, &f->err), II_EDATA);
+	unit_assert_contains(f->err.detail, "it is being published, 1 of 2 posts are public");
+	free(all);
+	f->fake.on_pause = NULL;
+}
+
+static void draft_rejected_after_the_run_listed_it_is_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37];
+	approved(f, 2, NULL, first);
+	approved(f, 1, NULL, second);
+	open_other(f, f->dir);
+	f->fake.on_pause = reject_the_second;
+	const struct publish_options o = options(1000);
+	ok(f, run_with(f, &o));
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_fate(f, 1, PUBLISH_DEFERRED, "draft is rejected: not sent");
+	assert_int_equal(f->fake.n_posts, 2);
+	assert_journal(f, first, "SS");
+	assert_journal(f, second, "p");
+	assert_int_equal(status(f, first), DRAFT_PUBLISHED);
+	assert_int_equal(status(f, second), DRAFT_REJECTED);
+	/* and no later run sends it */
+	run(f);
+	assert_int_equal(f->fake.n_posts, 2);
+}
+
 /* ---- a post left "sending": taken over only from a claimant certainly gone ---- */
 
 /* A process of this host that waits until end_child() kills it. */
@@ -959,6 +999,7 @@ int main(void)
 		UNIT_TEST(idempotent_channel_resends_with_the_same_key),
 		UNIT_TEST(only_one_of_two_handles_claims_a_post),
 		UNIT_TEST(the_loser_of_a_claim_does_not_send),
+		UNIT_TEST(draft_rejected_after_the_run_listed_it_is_not_sent),
 		UNIT_TEST(live_claimant_keeps_its_post_until_its_lease_ends),
 		UNIT_TEST(dead_claimant_on_this_host_is_reconciled_and_taken_over),
 		UNIT_TEST(claim_from_another_host_waits_for_its_lease),
