@@ -11,20 +11,31 @@
  * --batch it caps each line, the JSON literal. */
 #define COUNT_MAX_INPUT (64 * 1024)
 
-/* Decimal digits of v at out; returns the end. Written in place from the last digit,
- * with no copy: --batch writes seven numbers a line. */
+/* Decimal digits of v at out; returns the end. Written in place from the last digit, two
+ * at a time from a table, with no copy: --batch writes seven numbers a line, and the
+ * division per digit was most of its formatting. */
 static char *put_int(char *out, int v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
 	unsigned m = v < 0 ? 0u - (unsigned)v : (unsigned)v;
 	if (v < 0)
 		*out++ = '-';
-	size_t k = 1;
-	for (unsigned t = m; t >= 10; t /= 10)
+	size_t k = m < 10 ? 1 : m < 100 ? 2 : m < 1000 ? 3 : m < 10000 ? 4 : 5;
+	for (unsigned t = m / 100000; t; t /= 10)
 		k++;
 	char *end = out + k;
-	do
-		*--end = (char)('0' + m % 10);
-	while (m /= 10);
+	for (; m >= 100; m /= 100) {
+		end -= 2;
+		memcpy(end, pairs + 2 * (m % 100), 2);
+	}
+	if (m >= 10) {
+		end -= 2;
+		memcpy(end, pairs + 2 * m, 2);
+	} else {
+		*--end = (char)('0' + m);
+	}
 	return out + k;
 }
 

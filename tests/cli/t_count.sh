@@ -183,6 +183,23 @@ test_count_batch_escapes() {
 	outputs_are "${expected[@]}"
 }
 
+# Numbers of one to six digits, written digit pair by digit pair: the fields of a long
+# text, printed exactly as JSON.stringify prints them.
+test_count_batch_numbers() {
+	local long
+	long=$(head -c 60000 /dev/zero | tr '\0' x)
+	count_lines '"x"' "\"$(printf 'x%.0s' {1..10})\"" "\"$(printf 'x%.0s' {1..105})\"" "\"$long\""
+	assert_rc 0
+	assert_eq '{"weightedLength":1,"valid":true,"permillage":3,"validRangeStart":0,"validRangeEnd":0,"displayRangeStart":0,"displayRangeEnd":0}' \
+		"$(sed -n 1p <<<"$OUT")" 'one digit'
+	assert_eq '{"weightedLength":10,"valid":true,"permillage":35,"validRangeStart":0,"validRangeEnd":9,"displayRangeStart":0,"displayRangeEnd":9}' \
+		"$(sed -n 2p <<<"$OUT")" 'two digits'
+	assert_eq '{"weightedLength":105,"valid":true,"permillage":375,"validRangeStart":0,"validRangeEnd":104,"displayRangeStart":0,"displayRangeEnd":104}' \
+		"$(sed -n 3p <<<"$OUT")" 'three digits'
+	assert_eq '{"weightedLength":60000,"valid":false,"permillage":214285,"validRangeStart":0,"validRangeEnd":279,"displayRangeStart":0,"displayRangeEnd":59999}' \
+		"$(sed -n 4p <<<"$OUT")" 'five and six digits'
+}
+
 test_count_batch_long_line() {
 	{
 		printf '"'
