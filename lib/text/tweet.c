@@ -283,6 +283,23 @@ static inline void widen16(uint16_t *restrict to, const uint8_t *restrict from)
 		to[k] = from[k];
 }
 
+static inline void widen8(uint16_t *restrict to, const uint8_t *restrict from)
+{
+	for (size_t k = 0; k < 8; k++)
+		to[k] = from[k];
+}
+
+/* The index of the first byte, in memory order, whose high bit is set in a word of
+ * eight read from memory; the word has one. */
+static inline size_t first_marked_byte(uint64_t high)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(high) / 8;
+#else
+	return (size_t)__builtin_clzll(high) / 8;
+#endif
+}
+
 /* Decodes and checks the UTF-8 text into NFC UTF-16 units; *original_units is the text's
  * length in UTF-16 before normalisation. */
 static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *original_units,
@@ -303,6 +320,20 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 				if ((w[0] | w[1]) & 0x8080808080808080u)
 					break;
 				widen16(t->u + t->n, s + i);
+			}
+			/* then eight, the last of them up to the first non-ASCII byte: most
+			 * runs are a word or two between accents. Writing all eight units is
+			 * safe, as there is room for a unit per byte left. */
+			while (i + 8 <= len) {
+				uint64_t w;
+				memcpy(&w, s + i, sizeof w);
+				widen8(t->u + t->n, s + i);
+				uint64_t high = w & 0x8080808080808080u;
+				size_t k = high ? first_marked_byte(high) : 8;
+				i += k;
+				t->n += k;
+				if (k < 8)
+					break;
 			}
 			while (i < len && s[i] < 0x80)
 				t->u[t->n++] = s[i++];
