@@ -213,6 +213,26 @@ test_count_batch_long_line() {
 	assert_eq 5 "$(json j.weightedLength "$(sed -n 2p <<<"$OUT")")" 'the line after it'
 }
 
+# Input is read in chunks of 256 KiB: a line over the cap that spans several of them is
+# one error, the lines after it are counted, and so is a last line without its newline.
+test_count_batch_chunks() {
+	{
+		printf '"'
+		head -c 600000 /dev/zero | tr '\0' a
+		printf '"\n"after"\n'
+		awk 'BEGIN { for (i = 1; i <= 30000; i++) print "\"" substr("xxxxxxxxxx", 1, i % 10 + 1) "\"" }'
+		printf '"no newline"'
+	} >"$T/in"
+	RUN_STDIN=$T/in run count --batch
+	assert_rc 65
+	assert_eq 30003 "$(wc -l <<<"$OUT")" 'lines of output'
+	local expected got
+	expected=$(awk 'BEGIN { print "line 1: longer than 65536 bytes"; print 5
+		for (i = 1; i <= 30000; i++) print i % 10 + 1; print 10 }')
+	got=$(node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const j = JSON.parse(l); console.log(j.error ?? j.weightedLength) }' <<<"$OUT")
+	assert_eq "$expected" "$got" 'every line in its place'
+}
+
 test_count_usage() {
 	count_text 'x' --bogus
 	assert_rc 64
