@@ -57,7 +57,7 @@ static bool low_surrogate(uint16_t u)
 #define FIRST_PLAIN_CODE_POINT 0x30000
 #define MAX_DECOMPOSITION 8
 static uint64_t unstable_bits[CODE_POINTS / 64];
-static pthread_once_t unstable_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void mark_unstable(utf8proc_int32_t c)
 {
@@ -74,12 +74,43 @@ static bool unstable(utf8proc_int32_t c)
 enum { UNIT_UNSTABLE = 1, UNIT_EMOJI_START = 2, UNIT_KEYCAP_MARK = 4, UNIT_LIGHT = 8 };
 static uint8_t unit_flags[0x10000];
 
+/* The trie's first two steps as direct tables: the root's edges and those after each of
+ * its high surrogates (hundreds each) were most of the emoji search's binary searches. A
+ * high surrogate whose state has other edges, or one past the rows, keeps the search. */
+enum { EMOJI_PAIR_ROWS = 8 };
+static uint16_t emoji_root[0x10000];  /* the state after a first unit, 0 for none */
+static uint8_t emoji_pair_row[0x400]; /* a high surrogate's row of emoji_pair + 1, or 0 */
+static uint16_t emoji_pair[EMOJI_PAIR_ROWS][0x400]; /* then the state after a low one */
+
+static void fill_emoji_tables(void)
+{
+	const struct emoji_state *root = &emoji_states[0];
+	unsigned rows = 0;
+	for (unsigned k = 0; k < root->edge_count; k++) {
+		const struct emoji_edge *e = &emoji_edges[root->first_edge + k];
+		emoji_root[e->unit] = e->state;
+		if (!high_surrogate(e->unit) || rows == EMOJI_PAIR_ROWS)
+			continue;
+		const struct emoji_state *s = &emoji_states[e->state];
+		const struct emoji_edge *after = emoji_edges + s->first_edge;
+		bool all_low = true;
+		for (unsigned j = 0; j < s->edge_count; j++)
+			all_low &= low_surrogate(after[j].unit);
+		if (!all_low)
+			continue;
+		for (unsigned j = 0; j < s->edge_count; j++)
+			emoji_pair[rows][after[j].unit - 0xDC00] = after[j].state;
+		emoji_pair_row[e->unit - 0xD800] = (uint8_t)++rows;
+	}
+}
+
 static bool emoji_may_start(uint16_t unit)
 {
 	return emoji_start_bits[unit >> 6] >> (unit & 63) & 1;
 }
 
-static void find_unstable(void)
+/* The tables above, once per process. */
+static void fill_tables(void)
 {
 	for (utf8proc_int32_t c = 0; c < FIRST_PLAIN_CODE_POINT; c++) {
 		const utf8proc_property_t *p = utf8proc_get_property(c);
@@ -105,6 +136,7 @@ static void find_unstable(void)
 		if (m != 1 || d[0] != c)
 			mark_unstable(c); /* NFC does not give it back */
 	}
+	fill_emoji_tables();
 	for (unsigned u = 0; u < 0x10000; u++)
 		unit_flags[u] = (uint8_t)(unstable((utf8proc_int32_t)u) * UNIT_UNSTABLE |
 					  emoji_may_start((uint16_t)u) * UNIT_EMOJI_START |
@@ -305,7 +337,7 @@ static inline size_t first_marked_byte(uint64_t high)
 static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *original_units,
 			struct ii_error *e)
 {
-	pthread_once(&unstable_once, find_unstable);
+	pthread_once(&tables_once, fill_tables);
 	/* a byte never makes more than one unit, except in a normalised segment */
 	if (!units_reserve(t, len))
 		return ii_fail(e, II_ENOMEM, "out of memory counting a text");
@@ -374,6 +406,22 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	return II_OK;
 }
 
+/* The state after `state` on unit c in the trie, or 0 (the root is no edge's state). */
+static unsigned emoji_edge_search(unsigned state, uint16_t c)
+{
+	const struct emoji_state *s = &emoji_states[state];
+	const struct emoji_edge *edges = emoji_edges + s->first_edge;
+	unsigned lo = 0, hi = s->edge_count;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (edges[mid].unit < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->edge_count && edges[lo].unit == c ? edges[lo].state : 0;
+}
+
 /* The end of the emoji the library's expression matches at pos, where one may start, or
  * 0: of the sequences of the trie that match there, the one its backtracking tries
  * first. */
@@ -383,23 +431,19 @@ static size_t emoji_at(const uint16_t *u, size_t n, size_t pos)
 	 * checks that), which needs U+FE0F or U+20E3 next: digits are common, keycaps not */
 	if (u[pos] < 0x80 && (pos + 1 >= n || (u[pos + 1] != 0xFE0F && u[pos + 1] != 0x20E3)))
 		return 0;
+	unsigned pair_row = high_surrogate(u[pos]) ? emoji_pair_row[u[pos] - 0xD800] : 0;
 	unsigned state = 0, best = EMOJI_NO_RANK;
 	size_t end = 0;
 	for (size_t i = pos; i < n; i++) {
-		const struct emoji_state *s = &emoji_states[state];
-		const struct emoji_edge *edges = emoji_edges + s->first_edge;
-		unsigned lo = 0, hi = s->edge_count;
-		while (lo < hi) {
-			unsigned mid = (lo + hi) / 2;
-			if (edges[mid].unit < u[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == s->edge_count || edges[lo].unit != u[i])
+		if (i == pos)
+			state = emoji_root[u[i]];
+		else if (i == pos + 1 && pair_row)
+			state = low_surrogate(u[i]) ? emoji_pair[pair_row - 1][u[i] - 0xDC00] : 0;
+		else
+			state = emoji_edge_search(state, u[i]);
+		if (!state)
 			break;
-		state = edges[lo].state;
-		s = &emoji_states[state];
+		const struct emoji_state *s = &emoji_states[state];
 		if (s->rank < best) {
 			best = s->rank;
 			end = i + 1;
