@@ -40,6 +40,14 @@ static bool low_surrogate(uint16_t u)
 	return u >= 0xDC00 && u <= 0xDFFF;
 }
 
+/* A plain character weighs 1 per unit, and 1 more for a unit that is heavy: a BMP
+ * character that is not light. A supplementary one weighs as its low surrogate, 2, which
+ * its two units make. */
+static bool heavy_unit(uint16_t u)
+{
+	return !light_unit(u) && !high_surrogate(u) && !low_surrogate(u);
+}
+
 /*
  * Normalising only what needs it. NFC can change a text only around characters that are
  * not stable: a combining mark (combining class not 0), a character NFC replaces
@@ -71,7 +79,14 @@ static bool unstable(utf8proc_int32_t c)
 
 /* What the loops below ask of nearly every unit, in one load: whether it is a stable
  * character's (a BMP one), may start an emoji or is a keycap's mark, and weighs light. */
-enum { UNIT_UNSTABLE = 1, UNIT_EMOJI_START = 2, UNIT_KEYCAP_MARK = 4, UNIT_LIGHT = 8 };
+enum {
+	UNIT_UNSTABLE = 1,
+	UNIT_EMOJI_START = 2,
+	UNIT_KEYCAP_MARK = 4,
+	UNIT_LIGHT = 8,
+	UNIT_INVALID = 16,
+	UNIT_HEAVY = 32, /* neither light nor a surrogate: a plain character of this unit weighs 2 */
+};
 static uint8_t unit_flags[0x10000];
 
 /* The trie's first two steps as direct tables: the root's edges and those after each of
@@ -141,7 +156,9 @@ static void fill_tables(void)
 		unit_flags[u] = (uint8_t)(unstable((utf8proc_int32_t)u) * UNIT_UNSTABLE |
 					  emoji_may_start((uint16_t)u) * UNIT_EMOJI_START |
 					  (u == 0xFE0F || u == 0x20E3) * UNIT_KEYCAP_MARK |
-					  light_unit((uint16_t)u) * UNIT_LIGHT);
+					  light_unit((uint16_t)u) * UNIT_LIGHT |
+					  invalid_unit((uint16_t)u) * UNIT_INVALID |
+					  heavy_unit((uint16_t)u) * UNIT_HEAVY);
 }
 
 static bool unstable_character(utf8proc_int32_t c)
@@ -187,6 +204,8 @@ struct units {
 	uint16_t *u;
 	size_t n, cap;
 	size_t emoji_from, emoji_to; /* where an emoji may start: outside, none can */
+	size_t heavy; /* how many of the units are heavy (heavy_unit) */
+	bool invalid; /* an invalid unit has been put (perhaps since replaced) */
 	uint16_t local[LOCAL_UNITS];
 };
 
@@ -210,11 +229,20 @@ static void units_free(struct units *t)
 		free(t->u);
 }
 
+/* How many units of [from, to) are heavy. */
+static size_t heavy_units(const uint16_t *u, size_t from, size_t to)
+{
+	size_t heavy = 0;
+	for (size_t i = from; i < to; i++)
+		heavy += unit_flags[u[i]] / UNIT_HEAVY & 1;
+	return heavy;
+}
+
 /* Appends one code point; the caller has reserved room. An emoji can start only at a
  * non-ASCII character that may start one, or just before U+FE0F or U+20E3, which an
  * ASCII emoji, a keycap, needs (lib/text/gen/emoji_data.js checks that): the span of those
  * positions bounds the emoji search. */
-static inline void units_put(struct units *t, utf8proc_int32_t cp)
+static inline unsigned units_put(struct units *t, utf8proc_int32_t cp)
 {
 	uint16_t lead = cp >= 0x10000 ? (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)) : (uint16_t)cp;
 	unsigned flags = unit_flags[lead];
@@ -233,6 +261,7 @@ static inline void units_put(struct units *t, utf8proc_int32_t cp)
 	} else {
 		t->u[t->n++] = (uint16_t)cp;
 	}
+	return flags;
 }
 
 /*
@@ -264,9 +293,17 @@ static ii_err units_replace(struct units *t, size_t from, const utf8proc_int32_t
 {
 	if (!units_reserve(t, from + 2 * n + rest))
 		return ii_fail(e, II_ENOMEM, "out of memory counting a text");
+	t->heavy -= heavy_units(t->u, from, t->n);
+	unsigned seen = 0;
+	size_t heavy = 0;
 	t->n = from;
-	for (size_t i = 0; i < n; i++)
-		units_put(t, cps[i]);
+	for (size_t i = 0; i < n; i++) {
+		unsigned flags = units_put(t, cps[i]);
+		heavy += flags & UNIT_HEAVY;
+		seen |= flags;
+	}
+	t->heavy += heavy / UNIT_HEAVY;
+	t->invalid |= seen & UNIT_INVALID;
 	return II_OK;
 }
 
@@ -342,6 +379,9 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 	if (!units_reserve(t, len))
 		return ii_fail(e, II_ENOMEM, "out of memory counting a text");
 	size_t original = 0;
+	/* t->heavy (times UNIT_HEAVY) and t->invalid of this loop's own units, in registers */
+	size_t heavy = 0;
+	unsigned seen = 0;
 	size_t segment = 0, segment_unit = 0; /* where the current segment starts */
 	for (size_t i = 0; i < len;) {
 		if (s[i] < 0x80) {
@@ -382,7 +422,9 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 		if (!unstable_character(cp)) {
 			segment = i;
 			segment_unit = t->n;
-			units_put(t, cp);
+			unsigned flags = units_put(t, cp);
+			heavy += flags & UNIT_HEAVY;
+			seen |= flags;
 			i += k;
 			continue;
 		}
@@ -403,6 +445,8 @@ static ii_err nfc_units(const uint8_t *s, size_t len, struct units *t, size_t *o
 		i = end;
 	}
 	*original_units = original;
+	t->heavy += heavy / UNIT_HEAVY;
+	t->invalid |= seen & UNIT_INVALID;
 	return II_OK;
 }
 
@@ -504,48 +548,24 @@ static void tally_ascii(struct tally *sum, size_t from, size_t to)
 	sum->weighted += (long)(to - from) * LIGHT_WEIGHT;
 }
 
-ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct ii_error *e)
+/* parseTweet's loop over the text: each URL, emoji or plain character in turn, with the
+ * running sums that say where the valid part ends. */
+static struct tally tally_all(const uint16_t *u, size_t n, const struct tweet_url_list *urls,
+			      const struct units *t)
 {
-	memset(out, 0, sizeof *out);
-	struct units t;
-	t.u = t.local;
-	t.n = 0;
-	t.cap = LOCAL_UNITS;
-	t.emoji_from = t.emoji_to = 0;
-	size_t original_units = 0;
-	ii_err rc = nfc_units((const uint8_t *)text, len, &t, &original_units, e);
-	if (rc) {
-		units_free(&t);
-		return rc;
-	}
-	const uint16_t *u = t.u;
-	size_t n = t.n;
-
-	/* Both entity lists are found over the whole text, as the library does; the loop
-	 * then takes a URL before an emoji that starts at the same unit. */
-	struct tweet_url_list urls = {0};
-	/* every URL has a dot, and memchr finds none in most texts faster than the URL
-	 * search's own check over the units */
-	if (memchr(text, '.', len))
-		rc = tweet_url_find(u, n, &urls, e);
-	if (rc) {
-		units_free(&t);
-		return rc;
-	}
-	size_t emoji_until = t.emoji_to < n ? t.emoji_to : n;
-	struct emoji_scan emoji = {t.emoji_from, n, 0};
+	size_t emoji_until = t->emoji_to < n ? t->emoji_to : n;
+	struct emoji_scan emoji = {t->emoji_from, n, 0};
 	emoji_find(&emoji, u, n, emoji_until);
-
 	struct tally sum = {0, 0, true};
 	size_t next_url = 0;
 	for (size_t i = 0; i < n;) {
-		while (next_url < urls.count && urls.items[next_url].start < i)
+		while (next_url < urls->count && urls->items[next_url].start < i)
 			next_url++;
 		while (emoji.start < i)
 			emoji_find(&emoji, u, n, emoji_until);
-		size_t url_start = next_url < urls.count ? urls.items[next_url].start : n;
+		size_t url_start = next_url < urls->count ? urls->items[next_url].start : n;
 		if (url_start == i) {
-			i = urls.items[next_url].end;
+			i = urls->items[next_url].end;
 			tally_add(&sum, u[i - 1], i - 1, URL_LENGTH * SCALE);
 		} else if (emoji.start == i) {
 			i = emoji.end;
@@ -574,6 +594,78 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 			}
 		}
 	}
+	return sum;
+}
+
+/*
+ * The loop's weight in hundredths, visiting only the URLs and emoji: the text's weight as
+ * plain characters, with each entity's span taken back out and its own weight put in.
+ * That holds as no entity starts or ends inside a surrogate pair, where the loop would
+ * read the pair across its edge: a URL starts at its protocol or at an ASCII domain and
+ * ends after a TLD, a port, a path or a query, none of which has surrogates, and the emoji
+ * trie has whole characters only (tests/unit/test_tweet.c checks that).
+ */
+static long entity_weight(const uint16_t *u, size_t n, const struct tweet_url_list *urls,
+			  const struct units *t)
+{
+	size_t emoji_until = t->emoji_to < n ? t->emoji_to : n;
+	struct emoji_scan emoji = {t->emoji_from, n, 0};
+	emoji_find(&emoji, u, n, emoji_until);
+	long sum = (long)(n + t->heavy) * LIGHT_WEIGHT;
+	size_t next_url = 0;
+	for (size_t i = 0;;) {
+		/* as in the loop: an entity that starts inside the last one is not one */
+		while (next_url < urls->count && urls->items[next_url].start < i)
+			next_url++;
+		while (emoji.start < i)
+			emoji_find(&emoji, u, n, emoji_until);
+		size_t url_start = next_url < urls->count ? urls->items[next_url].start : n;
+		if (url_start == n && emoji.start == n)
+			return sum;
+		bool url = url_start <= emoji.start;
+		size_t start = url ? url_start : emoji.start;
+		size_t end = url ? urls->items[next_url].end : emoji.end;
+		sum += (url ? URL_LENGTH * SCALE : DEFAULT_WEIGHT) -
+		       (long)(end - start + heavy_units(u, start, end)) * LIGHT_WEIGHT;
+		i = end;
+	}
+}
+
+ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	struct units t;
+	t.u = t.local;
+	t.n = 0;
+	t.cap = LOCAL_UNITS;
+	t.emoji_from = t.emoji_to = 0;
+	t.heavy = 0;
+	t.invalid = false;
+	size_t original_units = 0;
+	ii_err rc = nfc_units((const uint8_t *)text, len, &t, &original_units, e);
+	if (rc) {
+		units_free(&t);
+		return rc;
+	}
+	const uint16_t *u = t.u;
+	size_t n = t.n;
+
+	/* Both entity lists are found over the whole text, as the library does; the loop
+	 * then takes a URL before an emoji that starts at the same unit. */
+	struct tweet_url_list urls = {0};
+	/* every URL has a dot, and memchr finds none in most texts faster than the URL
+	 * search's own check over the units */
+	if (memchr(text, '.', len))
+		rc = tweet_url_find(u, n, &urls, e);
+	if (rc) {
+		units_free(&t);
+		return rc;
+	}
+	/* Without an invalid unit and within the limit, the valid part is the whole text, and
+	 * the weight is all the loop would tell. */
+	struct tally sum = {0, n > 0 ? n - 1 : 0, true};
+	if (t.invalid || (sum.weighted = entity_weight(u, n, &urls, &t)) > TWEET_MAX_WEIGHTED_LENGTH * SCALE)
+		sum = tally_all(u, n, &urls, &t);
 	tweet_url_free(&urls);
 	units_free(&t);
 

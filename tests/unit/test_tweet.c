@@ -5,6 +5,7 @@
 
 #include <utf8proc.h>
 
+#include "text/emoji_data.h"
 #include "text/tweet.h"
 
 static struct tweet_parse parsed(const char *text)
@@ -132,6 +133,50 @@ static void emoji_positions(void **state)
 	free(s);
 }
 
+/* A text within the limit without an invalid character is weighed from its URLs and
+ * emoji alone (lib/text/tweet.c, entity_weight): mixed with normalised segments,
+ * supplementary and heavy characters; and where the entities take it over the limit. */
+static void weight_from_entities(void **state)
+{
+	(void)state;
+	/* figures from twitter-text@3.1.0 */
+	parsed_as("中 a\u0301 \U00020000 https://www.seg-social.es/x 😀 1\ufe0f\u20e3 ñ "
+		  "\u1100\u1161\u11a8 \u212b \u0958", 47, 51, 51);
+	char *s = repeat("a.co ", 40);
+	parsed_as(s, 960, 54, 199);
+	free(s);
+	s = repeat("a\u0301", 140);
+	parsed_as(s, 140, 279, 279);
+	free(s);
+}
+
+/* What entity_weight relies on: every emoji the trie matches is made of whole characters,
+ * so no emoji starts on a low surrogate or ends on a high one. */
+static void emoji_are_whole_characters(void **state)
+{
+	(void)state;
+	static unsigned stack[1 << 14]; /* a trie: each state is pushed once */
+	unsigned depth = 0, seen = 0;
+	stack[depth++] = 0;
+	while (depth > 0) {
+		unsigned id = stack[--depth];
+		const struct emoji_state *st = &emoji_states[id];
+		seen++;
+		for (unsigned k = 0; k < st->edge_count; k++) {
+			const struct emoji_edge *e = &emoji_edges[st->first_edge + k];
+			const struct emoji_state *to = &emoji_states[e->state];
+			if (id == 0 && e->unit >= 0xDC00 && e->unit <= 0xDFFF)
+				fail_msg("an emoji starts with the low surrogate %04X", e->unit);
+			if (e->unit >= 0xD800 && e->unit <= 0xDBFF &&
+			    (to->rank != EMOJI_NO_RANK || to->rank_unless_lookahead != EMOJI_NO_RANK))
+				fail_msg("an emoji ends with the high surrogate %04X", e->unit);
+			assert_true(depth < sizeof stack / sizeof stack[0]);
+			stack[depth++] = e->state;
+		}
+	}
+	assert_true(seen > 1000); /* the whole trie was walked */
+}
+
 static void light_ranges(void **state)
 {
 	(void)state;
@@ -208,6 +253,8 @@ int main(void)
 		cmocka_unit_test(nfc_segments),
 		cmocka_unit_test(no_unstable_past_plane_2),
 		cmocka_unit_test(emoji_positions),
+		cmocka_unit_test(weight_from_entities),
+		cmocka_unit_test(emoji_are_whole_characters),
 		cmocka_unit_test(light_ranges),
 		cmocka_unit_test(limit_280),
 		cmocka_unit_test(invalid_characters),
