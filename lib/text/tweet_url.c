@@ -636,7 +636,9 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 				p = m.end;
 			}
 		}
-		dot = next_dot(u, dot + 1, n);
+		/* a dot up to the end of the last match has no candidate left: each would be
+		 * preceded by a character the match consumed */
+		dot = next_dot(u, dot + 1 > p ? dot + 1 : p, n);
 	}
 	if (mem != local)
 		free(mem);
