@@ -178,18 +178,21 @@ static inline size_t decode_utf8(const uint8_t *s, size_t len, utf8proc_int32_t 
 	}
 	if (b - 0xC2 > 0xF4 - 0xC2)
 		return 0;
+	/* a continuation byte, 10xxxxxx, is one whose value ^ 0x80 is below 0x40: two are
+	 * checked with one comparison */
 	if (b < 0xE0) {
-		if (len < 2 || (s[1] & 0xC0) != 0x80)
+		if (len < 2 || (s[1] ^ 0x80u) >= 0x40)
 			return 0;
-		*cp = (utf8proc_int32_t)((b & 0x1F) << 6 | (s[1] & 0x3Fu));
+		*cp = (utf8proc_int32_t)((b & 0x1F) << 6 | (s[1] ^ 0x80u));
 		return 2;
 	}
 	if (b < 0xF0) {
-		if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (b == 0xED && s[1] > 0x9F))
+		if (len < 3 || ((s[1] ^ 0x80u) | (s[2] ^ 0x80u)) >= 0x40)
 			return 0;
-		unsigned c = (b & 0xF) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+		unsigned c = (b & 0xF) << 12 | (s[1] ^ 0x80u) << 6 | (s[2] ^ 0x80u);
 		*cp = (utf8proc_int32_t)c;
-		return c < 0x800 ? 0 : 3;
+		/* neither overlong nor a surrogate */
+		return c < 0x800 || c - 0xD800 < 0x800 ? 0 : 3;
 	}
 	if (len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
 	    (b == 0xF0 && s[1] < 0x90) || (b == 0xF4 && s[1] > 0x8F))

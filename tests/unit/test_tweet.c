@@ -234,7 +234,8 @@ static void empty_is_invalid(void **state)
 static void invalid_utf8_is_an_error(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf"};
+	static const char *const bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf", "\xe0\x80\xaf",
+					  "\xe4\xb8", "\xe4\x28\xad", "\xe4\xb8\xcd", "\xc3\xc3"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct tweet_parse p;
 		struct ii_error e = {0};
