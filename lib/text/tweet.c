@@ -665,9 +665,13 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 		return rc;
 	}
 	/* Without an invalid unit and within the limit, the valid part is the whole text, and
-	 * the weight is all the loop would tell. */
+	 * the weight is all the loop would tell. A text over the limit as plain characters
+	 * goes to the loop at once: it nearly always stays over, and the emoji search would
+	 * run twice. */
+	const long limit = TWEET_MAX_WEIGHTED_LENGTH * SCALE;
 	struct tally sum = {0, n > 0 ? n - 1 : 0, true};
-	if (t.invalid || (sum.weighted = entity_weight(u, n, &urls, &t)) > TWEET_MAX_WEIGHTED_LENGTH * SCALE)
+	if (t.invalid || (long)(n + t.heavy) * LIGHT_WEIGHT > limit ||
+	    (sum.weighted = entity_weight(u, n, &urls, &t)) > limit)
 		sum = tally_all(u, n, &urls, &t);
 	tweet_url_free(&urls);
 	units_free(&t);

@@ -135,7 +135,8 @@ static void emoji_positions(void **state)
 
 /* A text within the limit without an invalid character is weighed from its URLs and
  * emoji alone (lib/text/tweet.c, entity_weight): mixed with normalised segments,
- * supplementary and heavy characters; and where the entities take it over the limit. */
+ * supplementary and heavy characters; where the entities take it over the limit; and
+ * where they bring it back within. */
 static void weight_from_entities(void **state)
 {
 	(void)state;
@@ -148,6 +149,12 @@ static void weight_from_entities(void **state)
 	s = repeat("a\u0301", 140);
 	parsed_as(s, 140, 279, 279);
 	free(s);
+	/* over the limit as plain characters, within it as a URL */
+	char url[400];
+	snprintf(url, sizeof url, "https://example.com/%s 😀", s = repeat("a", 300));
+	free(s);
+	parsed_as(url, 26, 322, 322);
+	assert_true(parsed(url).valid);
 }
 
 /* What entity_weight relies on: every emoji the trie matches is made of whole characters,
