@@ -590,9 +590,10 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 	size_t local[LOCAL_UNITS], *mem = local;
 	if (size > LOCAL_UNITS && !(mem = malloc(size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, 0, 0, NONE, {{0, 0}}};
-	for (size_t i = 0; i < DOMAIN_MEMO; i++)
-		w.memo[i].at = NONE;
+	struct scratch w;
+	w.pos = mem;
+	/* every slot empty: NONE is all bits set */
+	memset(w.memo, 0xFF, sizeof w.memo);
 	struct scratch *scratch = &w;
 	ii_err rc = II_OK;
 	size_t p = 0; /* the regex's lastIndex: the preceding character of a match is at or after it */
