@@ -271,13 +271,18 @@ static inline unsigned units_put(struct units *t, utf8proc_int32_t cp)
  * The NFC forms of recent short segments, per thread (no lock): a text that needs
  * normalising tends to repeat the same few letters and accents, and utf8proc's
  * decomposition and recomposition of each was a sixth of a count. A slot holds one
- * segment's bytes and its NFC code points; a new segment takes the slot of its hash.
+ * segment's bytes and its NFC form as the units that replace it, with what the text's
+ * sums need of them, so that a hit is a copy; a new segment takes the slot of its hash.
+ * A form with a unit that may take part in an emoji is not kept: units_put() must see
+ * each of those. (An invalid unit is stable, so it can only be a segment's first
+ * character, which set units.invalid when it was put.)
  */
-enum { NFC_CACHE_SLOTS = 256, NFC_CACHE_BYTES = 24, NFC_CACHE_CODE_POINTS = 12 };
+enum { NFC_CACHE_SLOTS = 256, NFC_CACHE_BYTES = 24, NFC_CACHE_UNITS = 24 };
 struct nfc_slot {
-	uint8_t len, n; /* len 0: empty */
+	uint8_t len, n; /* len 0: empty; n units */
+	uint8_t heavy;  /* heavy_units() of the units */
 	uint8_t bytes[NFC_CACHE_BYTES];
-	utf8proc_int32_t cps[NFC_CACHE_CODE_POINTS];
+	uint16_t units[NFC_CACHE_UNITS];
 };
 static _Thread_local struct nfc_slot nfc_cache[NFC_CACHE_SLOTS];
 
@@ -310,14 +315,38 @@ static ii_err units_replace(struct units *t, size_t from, const utf8proc_int32_t
 	return II_OK;
 }
 
+/* Keeps the segment's bytes and the n units of its NFC form in the slot, unless one of
+ * them may take part in an emoji. */
+static void nfc_keep(struct nfc_slot *slot, const uint8_t *seg, size_t len, const uint16_t *units,
+		     size_t n)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen |= unit_flags[units[i]];
+	if (seen & (UNIT_EMOJI_START | UNIT_KEYCAP_MARK))
+		return;
+	slot->len = (uint8_t)len;
+	slot->n = (uint8_t)n;
+	slot->heavy = (uint8_t)heavy_units(units, 0, n);
+	memcpy(slot->bytes, seg, len);
+	memcpy(slot->units, units, n * sizeof *units);
+}
+
 /* Replaces the units from `from` on with the NFC form of the UTF-8 segment; room is kept
  * for `rest` more units after it. */
 static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t, size_t from,
 				size_t rest, struct ii_error *e)
 {
 	struct nfc_slot *slot = len <= NFC_CACHE_BYTES ? nfc_slot(seg, len) : NULL;
-	if (slot && slot->len == len && !memcmp(slot->bytes, seg, len))
-		return units_replace(t, from, slot->cps, slot->n, rest, e);
+	if (slot && slot->len == len && !memcmp(slot->bytes, seg, len)) {
+		if (!units_reserve(t, from + slot->n + rest))
+			return ii_fail(e, II_ENOMEM, "out of memory counting a text");
+		t->heavy -= heavy_units(t->u, from, t->n);
+		memcpy(t->u + from, slot->units, slot->n * sizeof slot->units[0]);
+		t->n = from + slot->n;
+		t->heavy += slot->heavy;
+		return II_OK;
+	}
 	const utf8proc_option_t nfc = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 	utf8proc_int32_t local[LOCAL_CODE_POINTS], *cps = local;
 	utf8proc_ssize_t n = utf8proc_decompose(seg, (utf8proc_ssize_t)len, cps, LOCAL_CODE_POINTS, nfc);
@@ -335,12 +364,8 @@ static ii_err normalise_segment(const uint8_t *seg, size_t len, struct units *t,
 			     "cannot normalise the text: %s", utf8proc_errmsg(n));
 	} else {
 		rc = units_replace(t, from, cps, (size_t)n, rest, e);
-		if (slot && n <= NFC_CACHE_CODE_POINTS) {
-			slot->len = (uint8_t)len;
-			slot->n = (uint8_t)n;
-			memcpy(slot->bytes, seg, len);
-			memcpy(slot->cps, cps, (size_t)n * sizeof *cps);
-		}
+		if (rc == II_OK && slot && t->n - from <= NFC_CACHE_UNITS)
+			nfc_keep(slot, seg, len, t->u + from, t->n - from);
 	}
 	if (cps != local)
 		free(cps);

@@ -226,6 +226,13 @@ static void invalid_characters(void **state)
 	assert_int_equal(p.valid_range_end, 1); /* the valid part stops before U+FEFF */
 	assert_false(parsed("\uffff").valid);
 	assert_false(parsed("x\ufffe").valid);
+	/* in a normalised segment, the second time from the cache of NFC forms */
+	for (int k = 0; k < 2; k++) {
+		p = parsed("x\ufeff\u0301y");
+		assert_false(p.valid);
+		assert_int_equal(p.weighted_length, 5);
+		assert_int_equal(p.valid_range_end, 0);
+	}
 }
 
 static void empty_is_invalid(void **state)
