@@ -51,6 +51,16 @@ static unsigned tld_hash(const uint16_t *units, size_t len)
 	return (h ^ h >> 15) % TLD_HASH_SIZE;
 }
 
+/* What JavaScript compares under the 'i' flag, for every BMP unit, filled once from
+ * url_folds: nearly every unit is asked about, and a search per unit showed in a count's
+ * profile. */
+static uint16_t fold_table[0x10000];
+
+static inline uint16_t fold(uint16_t c)
+{
+	return fold_table[c];
+}
+
 static void fill_tables(void)
 {
 	for (unsigned id = 0; id < URL_CLASS_COUNT; id++)
@@ -58,9 +68,14 @@ static void fill_tables(void)
 			for (unsigned c = url_classes[id].ranges[k].lo; c <= url_classes[id].ranges[k].hi; c++)
 				class_bits[c] |= (uint16_t)(1u << id);
 	for (unsigned c = 0; c < 0x10000; c++) {
+		fold_table[c] = c >= 'a' && c <= 'z' ? (uint16_t)(c - 32) : (uint16_t)c;
 		bool dash = in_class(URL_DOMAIN, (uint16_t)c) || c == '-';
 		class_bits[c] |= (uint16_t)(dash << LABEL_DASH | (dash || c == '_') << LABEL_UNDERSCORE);
 	}
+	/* beyond ASCII, the folds the package's expressions make */
+	for (unsigned i = 0; i < url_fold_count; i++)
+		if (url_folds[i].from >= 0x80)
+			fold_table[url_folds[i].from] = url_folds[i].to;
 	for (unsigned i = 0; i < url_ascii_tlds_count; i++) {
 		unsigned h = tld_hash(url_ascii_tlds[i].units, url_ascii_tlds[i].len);
 		while (ascii_tld_hash[h])
@@ -71,30 +86,6 @@ static void fill_tables(void)
 	for (unsigned i = 0; i < url_other_tlds_count; i++)
 		if (url_other_tlds[i].units[0] < 0x80)
 			other_tld_starts[url_other_tlds[i].units[0]] = tld_starts[url_other_tlds[i].units[0]] = true;
-}
-
-/* What JavaScript compares under the 'i' flag, beyond ASCII. */
-static uint16_t fold_other(uint16_t c)
-{
-	unsigned lo = 0, hi = url_fold_count;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (c < url_folds[mid].from)
-			hi = mid;
-		else if (c > url_folds[mid].from)
-			lo = mid + 1;
-		else
-			return url_folds[mid].to;
-	}
-	return c;
-}
-
-/* What JavaScript compares under the 'i' flag; ASCII, nearly every unit asked about, inline. */
-static inline uint16_t fold(uint16_t c)
-{
-	if (c < 0x80)
-		return c >= 'a' && c <= 'z' ? (uint16_t)(c - 32) : c;
-	return fold_other(c);
 }
 
 static bool is_digit(uint16_t c)
@@ -599,9 +590,10 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 	size_t local[LOCAL_UNITS], *mem = local;
 	if (size > LOCAL_UNITS && !(mem = malloc(size * sizeof *mem)))
 		return ii_fail(e, II_ENOMEM, "out of memory finding URLs");
-	struct scratch w = {mem, 0, 0, NONE, {{0, 0}}};
-	for (size_t i = 0; i < DOMAIN_MEMO; i++)
-		w.memo[i].at = NONE;
+	struct scratch w;
+	w.pos = mem;
+	/* every slot empty: NONE is all bits set */
+	memset(w.memo, 0xFF, sizeof w.memo);
 	struct scratch *scratch = &w;
 	ii_err rc = II_OK;
 	size_t p = 0; /* the regex's lastIndex: the preceding character of a match is at or after it */
@@ -634,7 +626,9 @@ ii_err tweet_url_find(const uint16_t *u, size_t n, struct tweet_url_list *out, s
 				p = m.end;
 			}
 		}
-		dot = next_dot(u, dot + 1, n);
+		/* a dot up to the end of the last match has no candidate left: each would be
+		 * preceded by a character the match consumed */
+		dot = next_dot(u, dot + 1 > p ? dot + 1 : p, n);
 	}
 	if (mem != local)
 		free(mem);

@@ -183,6 +183,23 @@ test_count_batch_escapes() {
 	outputs_are "${expected[@]}"
 }
 
+# Numbers of one to six digits, written digit pair by digit pair: the fields of a long
+# text, printed exactly as JSON.stringify prints them.
+test_count_batch_numbers() {
+	local long
+	long=$(head -c 60000 /dev/zero | tr '\0' x)
+	count_lines '"x"' "\"$(printf 'x%.0s' {1..10})\"" "\"$(printf 'x%.0s' {1..105})\"" "\"$long\""
+	assert_rc 0
+	assert_eq '{"weightedLength":1,"valid":true,"permillage":3,"validRangeStart":0,"validRangeEnd":0,"displayRangeStart":0,"displayRangeEnd":0}' \
+		"$(sed -n 1p <<<"$OUT")" 'one digit'
+	assert_eq '{"weightedLength":10,"valid":true,"permillage":35,"validRangeStart":0,"validRangeEnd":9,"displayRangeStart":0,"displayRangeEnd":9}' \
+		"$(sed -n 2p <<<"$OUT")" 'two digits'
+	assert_eq '{"weightedLength":105,"valid":true,"permillage":375,"validRangeStart":0,"validRangeEnd":104,"displayRangeStart":0,"displayRangeEnd":104}' \
+		"$(sed -n 3p <<<"$OUT")" 'three digits'
+	assert_eq '{"weightedLength":60000,"valid":false,"permillage":214285,"validRangeStart":0,"validRangeEnd":279,"displayRangeStart":0,"displayRangeEnd":59999}' \
+		"$(sed -n 4p <<<"$OUT")" 'five and six digits'
+}
+
 test_count_batch_long_line() {
 	{
 		printf '"'
@@ -194,6 +211,26 @@ test_count_batch_long_line() {
 	assert_eq 2 "$(wc -l <<<"$OUT")" 'lines of output'
 	assert_eq 'line 1: longer than 65536 bytes' "$(json j.error "$(sed -n 1p <<<"$OUT")")"
 	assert_eq 5 "$(json j.weightedLength "$(sed -n 2p <<<"$OUT")")" 'the line after it'
+}
+
+# Input is read in chunks of 256 KiB: a line over the cap that spans several of them is
+# one error, the lines after it are counted, and so is a last line without its newline.
+test_count_batch_chunks() {
+	{
+		printf '"'
+		head -c 600000 /dev/zero | tr '\0' a
+		printf '"\n"after"\n'
+		awk 'BEGIN { for (i = 1; i <= 30000; i++) print "\"" substr("xxxxxxxxxx", 1, i % 10 + 1) "\"" }'
+		printf '"no newline"'
+	} >"$T/in"
+	RUN_STDIN=$T/in run count --batch
+	assert_rc 65
+	assert_eq 30003 "$(wc -l <<<"$OUT")" 'lines of output'
+	local expected got
+	expected=$(awk 'BEGIN { print "line 1: longer than 65536 bytes"; print 5
+		for (i = 1; i <= 30000; i++) print i % 10 + 1; print 10 }')
+	got=$(node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const j = JSON.parse(l); console.log(j.error ?? j.weightedLength) }' <<<"$OUT")
+	assert_eq "$expected" "$got" 'every line in its place'
 }
 
 test_count_usage() {

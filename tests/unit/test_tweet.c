@@ -5,6 +5,7 @@
 
 #include <utf8proc.h>
 
+#include "text/emoji_data.h"
 #include "text/tweet.h"
 
 static struct tweet_parse parsed(const char *text)
@@ -132,6 +133,57 @@ static void emoji_positions(void **state)
 	free(s);
 }
 
+/* A text within the limit without an invalid character is weighed from its URLs and
+ * emoji alone (lib/text/tweet.c, entity_weight): mixed with normalised segments,
+ * supplementary and heavy characters; where the entities take it over the limit; and
+ * where they bring it back within. */
+static void weight_from_entities(void **state)
+{
+	(void)state;
+	/* figures from twitter-text@3.1.0 */
+	parsed_as("中 a\u0301 \U00020000 https://www.seg-social.es/x 😀 1\ufe0f\u20e3 ñ "
+		  "\u1100\u1161\u11a8 \u212b \u0958", 47, 51, 51);
+	char *s = repeat("a.co ", 40);
+	parsed_as(s, 960, 54, 199);
+	free(s);
+	s = repeat("a\u0301", 140);
+	parsed_as(s, 140, 279, 279);
+	free(s);
+	/* over the limit as plain characters, within it as a URL */
+	char url[400];
+	snprintf(url, sizeof url, "https://example.com/%s 😀", s = repeat("a", 300));
+	free(s);
+	parsed_as(url, 26, 322, 322);
+	assert_true(parsed(url).valid);
+}
+
+/* What entity_weight relies on: every emoji the trie matches is made of whole characters,
+ * so no emoji starts on a low surrogate or ends on a high one. */
+static void emoji_are_whole_characters(void **state)
+{
+	(void)state;
+	static unsigned stack[1 << 14]; /* a trie: each state is pushed once */
+	unsigned depth = 0, seen = 0;
+	stack[depth++] = 0;
+	while (depth > 0) {
+		unsigned id = stack[--depth];
+		const struct emoji_state *st = &emoji_states[id];
+		seen++;
+		for (unsigned k = 0; k < st->edge_count; k++) {
+			const struct emoji_edge *e = &emoji_edges[st->first_edge + k];
+			const struct emoji_state *to = &emoji_states[e->state];
+			if (id == 0 && e->unit >= 0xDC00 && e->unit <= 0xDFFF)
+				fail_msg("an emoji starts with the low surrogate %04X", e->unit);
+			if (e->unit >= 0xD800 && e->unit <= 0xDBFF &&
+			    (to->rank != EMOJI_NO_RANK || to->rank_unless_lookahead != EMOJI_NO_RANK))
+				fail_msg("an emoji ends with the high surrogate %04X", e->unit);
+			assert_true(depth < sizeof stack / sizeof stack[0]);
+			stack[depth++] = e->state;
+		}
+	}
+	assert_true(seen > 1000); /* the whole trie was walked */
+}
+
 static void light_ranges(void **state)
 {
 	(void)state;
@@ -174,6 +226,13 @@ static void invalid_characters(void **state)
 	assert_int_equal(p.valid_range_end, 1); /* the valid part stops before U+FEFF */
 	assert_false(parsed("\uffff").valid);
 	assert_false(parsed("x\ufffe").valid);
+	/* in a normalised segment, the second time from the cache of NFC forms */
+	for (int k = 0; k < 2; k++) {
+		p = parsed("x\ufeff\u0301y");
+		assert_false(p.valid);
+		assert_int_equal(p.weighted_length, 5);
+		assert_int_equal(p.valid_range_end, 0);
+	}
 }
 
 static void empty_is_invalid(void **state)
@@ -189,7 +248,8 @@ static void empty_is_invalid(void **state)
 static void invalid_utf8_is_an_error(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf"};
+	static const char *const bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf", "\xe0\x80\xaf",
+					  "\xe4\xb8", "\xe4\x28\xad", "\xe4\xb8\xcd", "\xc3\xc3"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct tweet_parse p;
 		struct ii_error e = {0};
@@ -208,6 +268,8 @@ int main(void)
 		cmocka_unit_test(nfc_segments),
 		cmocka_unit_test(no_unstable_past_plane_2),
 		cmocka_unit_test(emoji_positions),
+		cmocka_unit_test(weight_from_entities),
+		cmocka_unit_test(emoji_are_whole_characters),
 		cmocka_unit_test(light_ranges),
 		cmocka_unit_test(limit_280),
 		cmocka_unit_test(invalid_characters),
