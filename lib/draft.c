@@ -723,6 +723,23 @@ ii_err draft_post_unsent(struct store *s, const char *uuid, const char *channel,
 	return rc ? rc : run_journal(s, stmt, NULL, e);
 }
 
+ii_err draft_ref_taken(struct store *s, const char *channel, const char *ref,
+		       const char *uuid, size_t seq, bool *taken, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	long long count = 0;
+	ii_err rc = prepare_journal(s, "SELECT count(*) FROM publication WHERE channel = ?2"
+				       " AND remote_ref = ?4 AND state = 'sent'"
+				       " AND NOT (draft = ?1 AND seq = ?3)",
+				    uuid, channel, seq, &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 4, ref, -1, SQLITE_TRANSIENT);
+	rc = store_first_int(s, stmt, &count, "read the journal", e);
+	*taken = count > 0;
+	return rc;
+}
+
 static ii_err finish(struct store *s, const char *uuid, enum draft_status status,
 		     const char *error, const char *action, const struct draft_actor *actor,
 		     struct ii_error *e)

@@ -275,6 +275,11 @@ ii_err draft_post_sent(struct store *store, const char *uuid, const char *channe
 ii_err draft_post_unsent(struct store *store, const char *uuid, const char *channel,
 			 size_t seq, struct ii_error *e);
 
+/* Whether ref, a remote reference on channel, is recorded (sent) by any post other than
+ * post seq of draft uuid. */
+ii_err draft_ref_taken(struct store *store, const char *channel, const char *ref,
+		       const char *uuid, size_t seq, bool *taken, struct ii_error *e);
+
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,
 		       struct ii_error *e);

@@ -39,6 +39,7 @@ struct remote_post {
 	char ref[CHANNEL_REF_SIZE];
 	char text[512];
 	char reply_to[CHANNEL_REF_SIZE];
+	time_t created; /* 0: the channel does not say */
 	bool deleted;
 };
 
@@ -57,6 +58,7 @@ struct fake {
 	long pauses[MAX];
 	size_t n_pauses;
 	size_t ref_padding; /* long references, as a Bluesky reply's */
+	time_t clock;       /* the creation time of the posts it makes */
 	bool find_fails;
 	void (*on_pause)(struct fixture *f); /* another process acting meanwhile */
 };
@@ -92,6 +94,7 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 		snprintf(p->ref, sizeof p->ref, "mem-%zu-%0*d", x->n_posts, (int)x->ref_padding, 0);
 		snprintf(p->text, sizeof p->text, "%s", text);
 		snprintf(p->reply_to, sizeof p->reply_to, "%s", reply_to ? reply_to : "");
+		p->created = x->clock;
 		snprintf(r->ref, sizeof r->ref, "%s", p->ref);
 	}
 	switch (a) {
@@ -113,17 +116,17 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 }
 
 static ii_err fake_find(void *ctx, const char *text, const char *reply_to,
-			char ref[CHANNEL_REF_SIZE], struct ii_error *e)
+			struct channel_found found[], size_t *count, struct ii_error *e)
 {
 	struct fake *x = ctx;
-	ref[0] = '\0';
+	*count = 0;
 	if (x->find_fails)
 		return ii_fail(e, II_EREMOTE, "timeline unavailable");
-	for (size_t i = 0; i < x->n_posts; i++)
+	for (size_t i = x->n_posts; i-- > 0 && *count < CHANNEL_FIND_MAX;)
 		if (!x->posts[i].deleted && !strcmp(x->posts[i].text, text) &&
 		    !strcmp(x->posts[i].reply_to, reply_to ? reply_to : "")) {
-			snprintf(ref, CHANNEL_REF_SIZE, "%s", x->posts[i].ref);
-			break;
+			snprintf(found[*count].ref, CHANNEL_REF_SIZE, "%s", x->posts[i].ref);
+			found[(*count)++].created_at = x->posts[i].created;
 		}
 	return II_OK;
 }
@@ -161,6 +164,7 @@ static int setup(void **state)
 		fail_msg("store_open: %s", f->err.detail);
 	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", NOW};
 	f->fake.f = f;
+	f->fake.clock = NOW;
 	f->fake.channel = (struct publish_channel){
 		.id = "mem",
 		.name = "Mem",
@@ -344,8 +348,9 @@ static void duplicate_found_is_reconciled_never_resent(void **state)
 	struct fixture *f = *state;
 	char uuid[37];
 	approved(f, 1, NULL, uuid);
-	/* posted by a run whose journal was lost: the channel has it and says duplicate */
-	f->fake.posts[0] = (struct remote_post){.ref = "mem-earlier", .text = "Aviso 0, parte 1/1"};
+	/* this post's own request made it (its answer lost on the way), and X says duplicate */
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-earlier", .text = "Aviso 0, parte 1/1",
+						.created = NOW - PUBLISH_CLOCK_SKEW};
 	f->fake.n_posts = 1;
 	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
 	run(f);
@@ -356,6 +361,36 @@ static void duplicate_found_is_reconciled_never_resent(void **state)
 	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
 }
 
+/* Monday's identical alert is not Tuesday's: a post older than the claim is someone
+ * else's, whatever the path that looks for it. */
+static void older_identical_post_is_never_adopted(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-monday", .text = "Aviso 0, parte 1/1",
+						.created = NOW - PUBLISH_CLOCK_SKEW - 1};
+	f->fake.posts[1] = (struct remote_post){.ref = "mem-unknown", .text = "Aviso 0, parte 1/1"};
+	f->fake.n_posts = 2;
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no post of its own was found");
+	assert_journal(f, uuid, "p");
+	assert_int_equal(status(f, uuid), DRAFT_FAILED);
+	/* after a transient failure too: looked for, not adopted, sent */
+	char other[37];
+	approved(f, 1, NULL, other);
+	f->fake.posts[2] = (struct remote_post){.ref = "mem-old", .text = "Aviso 1, parte 1/1",
+						.created = NOW - 86400};
+	f->fake.n_posts = 3;
+	script(f, 1, (enum answer[]){ANSWER_TRANSIENT});
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, other, "S");
+	assert_int_equal(f->fake.n_posts, 4);
+	assert_string_equal(f->fake.posts[3].text, "Aviso 1, parte 1/1");
+}
+
 static void duplicate_not_found_fails_the_draft(void **state)
 {
 	struct fixture *f = *state;
@@ -363,7 +398,7 @@ static void duplicate_not_found_fails_the_draft(void **state)
 	approved(f, 2, NULL, uuid);
 	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
 	run(f);
-	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no such post was found");
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no post of its own was found");
 	assert_journal(f, uuid, "pp");
 	assert_int_equal(status(f, uuid), DRAFT_FAILED);
 	assert_int_equal(f->fake.requests, 1);
@@ -714,7 +749,8 @@ static void dead_claimant_on_this_host_is_reconciled_and_taken_over(void **state
 	process_format(&self, other);
 	assert_true(claim_by(f, f->store, reused, 0, DRAFT_POST_PENDING, 0, other, NOW));
 	/* the first child posted before it died */
-	f->fake.posts[0] = (struct remote_post){.ref = "mem-child", .text = "Aviso 0, parte 1/2"};
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-child", .text = "Aviso 0, parte 1/2",
+						.created = NOW};
 	f->fake.n_posts = 1;
 	end_child(&a);
 	reap_child(&a);
@@ -915,6 +951,7 @@ int main(void)
 		UNIT_TEST(created_thread_is_chained_and_journalled),
 		UNIT_TEST(long_references_are_kept_whole),
 		UNIT_TEST(duplicate_found_is_reconciled_never_resent),
+		UNIT_TEST(older_identical_post_is_never_adopted),
 		UNIT_TEST(duplicate_not_found_fails_the_draft),
 		UNIT_TEST(transient_is_retried_after_a_jittered_backoff),
 		UNIT_TEST(transient_after_posting_is_found_not_resent),
