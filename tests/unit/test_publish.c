@@ -86,6 +86,13 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 	r->remaining = -1;
 	if (a == ANSWER_CRASH_BEFORE_POSTING)
 		return ii_fail(e, II_EREMOTE, "killed");
+	for (size_t i = 0; reply_to && i < x->n_posts; i++)
+		if (!strcmp(x->posts[i].ref, reply_to) && x->posts[i].deleted) {
+			/* as X: nothing is posted in answer to a post deleted there */
+			r->outcome = CHANNEL_REPLY_GONE;
+			snprintf(r->detail, sizeof r->detail, "%s is gone", reply_to);
+			return II_OK;
+		}
 	bool posts = a == ANSWER_CREATED || a == ANSWER_POSTED_THEN_TRANSIENT ||
 		     a == ANSWER_CRASH_AFTER_POSTING;
 	if (posts) {
@@ -805,6 +812,64 @@ static void claim_from_another_host_waits_for_its_lease(void **state)
 	draft_posts_free(posts, count);
 }
 
+/* The actions of draft uuid's audit trail, one per line. */
+static void audit_actions(struct fixture *f, const char *uuid, char *out, size_t size)
+{
+	struct draft_audit *entries;
+	size_t count;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s: %s\n", entries[i].action, entries[i].detail);
+	free(entries);
+}
+
+static void reply_to_a_post_deleted_there_goes_out_on_its_own(void **state)
+{
+	struct fixture *f = *state;
+	char alert[37], update[37], resolution[37];
+	approved(f, 1, NULL, alert);
+	run(f);
+	assert_journal(f, alert, "S");
+	/* a person deletes the alert on the channel itself */
+	f->fake.posts[0].deleted = true;
+	approved(f, 2, alert, update);
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, update, "SS");
+	assert_int_equal(status(f, update), DRAFT_PUBLISHED);
+	assert_int_equal(f->fake.n_posts, 3);
+	assert_string_equal(f->fake.posts[1].reply_to, "");
+	assert_string_equal(f->fake.posts[2].reply_to, f->fake.posts[1].ref);
+	char trail[2048];
+	audit_actions(f, update, trail, sizeof trail);
+	unit_assert_contains(trail, "reply target gone: post 1 answered mem-1-0, gone from Mem: published as a new thread");
+	/* what answers the update answers it, in the new thread */
+	approved(f, 1, update, resolution);
+	run(f);
+	assert_journal(f, resolution, "S");
+	assert_string_equal(f->fake.posts[3].reply_to, f->fake.posts[2].ref);
+}
+
+static void own_thread_post_gone_midway_waits(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 2, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_RATE_LIMITED});
+	run(f);
+	assert_journal(f, uuid, "Sp");
+	f->fake.posts[0].deleted = true;
+	approved(f, 1, NULL, later);
+	const struct publish_options o = leased(NOW + 1000, 0);
+	ok(f, run_with(f, &o));
+	/* its own first post gone (or not visible yet): never a thread cut in two in silence */
+	assert_fate(f, 0, PUBLISH_DEFERRED, "Mem says the post that post 2 answers is gone");
+	assert_journal(f, uuid, "Sp");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	assert_fate(f, 1, PUBLISH_PUBLISHED, NULL);
+}
+
 /* ---- jitter ---- */
 
 static void backoff_pauses(struct fixture *f, uint64_t seed, long pauses[2])
@@ -968,6 +1033,8 @@ int main(void)
 		UNIT_TEST(live_claimant_keeps_its_post_until_its_lease_ends),
 		UNIT_TEST(dead_claimant_on_this_host_is_reconciled_and_taken_over),
 		UNIT_TEST(claim_from_another_host_waits_for_its_lease),
+		UNIT_TEST(reply_to_a_post_deleted_there_goes_out_on_its_own),
+		UNIT_TEST(own_thread_post_gone_midway_waits),
 		UNIT_TEST(jitter_comes_from_the_seed_or_from_each_process),
 		UNIT_TEST(retract_deletes_newest_first_and_forgets_the_references),
 		UNIT_TEST(version_2_database_keeps_every_reference_and_state),
