@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "store_sql.h"
 
@@ -738,6 +739,103 @@ ii_err draft_ref_taken(struct store *s, const char *channel, const char *ref,
 	rc = store_first_int(s, stmt, &count, "read the journal", e);
 	*taken = count > 0;
 	return rc;
+}
+
+/* text as channels compare it (see draft_find_repeat()); NULL when out of memory or not
+ * UTF-8. */
+static char *comparable(const char *text)
+{
+	char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)text);
+	if (!nfc)
+		return NULL;
+	char *out = nfc;
+	for (const char *in = nfc; *in;) {
+		size_t blank = strspn(in, " \t\r\n\v\f");
+		if (blank) {
+			in += blank;
+			if (out != nfc && *in)
+				*out++ = ' ';
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return nfc;
+}
+
+static void free_all(char **texts, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(texts[i]);
+	free(texts);
+}
+
+ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_uuid,
+			 const char *self_source, const char *const *posts, size_t count,
+			 struct draft_repeat *out, bool *found, struct ii_error *e)
+{
+	*found = false;
+	memset(out, 0, sizeof *out);
+	char **mine = calloc(count ? count : 1, sizeof *mine);
+	if (!mine)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = II_OK;
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		if (posts[i] && !(mine[i] = comparable(posts[i])))
+			rc = ii_fail(e, II_ENOMEM, "out of memory comparing posts");
+	for (size_t i = 0; rc == II_OK && !*found && i < count; i++)
+		for (size_t k = 0; mine[i] && !*found && k < i; k++)
+			if (mine[k] && !strcmp(mine[i], mine[k])) {
+				*found = true;
+				*out = (struct draft_repeat){.part = i, .other_part = k, .other_count = count};
+			}
+	sqlite3_stmt *stmt = NULL;
+	if (rc == II_OK && !*found)
+		rc = store_prepare(s,
+				   "SELECT p.draft, p.seq, p.text,"
+				   " (SELECT count(*) FROM post q WHERE q.draft = p.draft)"
+				   " FROM post p JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
+				   " JOIN draft d ON d.uuid = p.draft"
+				   " WHERE j.channel = ?1 AND j.state <> 'pending'"
+				   " AND p.draft <> coalesce(?2, '')"
+				   " AND (?3 IS NULL OR d.source IS NOT ?3)"
+				   " ORDER BY coalesce(j.sent_at, j.claimed_at), p.draft, p.seq",
+				   &stmt, e);
+	if (stmt) {
+		sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+		bind_optional(stmt, 2, self_uuid);
+		bind_optional(stmt, 3, self_source);
+		int step = SQLITE_DONE;
+		while (rc == II_OK && !*found && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			char *theirs = comparable((const char *)sqlite3_column_text(stmt, 2));
+			for (size_t i = 0; theirs && !*found && i < count; i++)
+				if (mine[i] && !strcmp(mine[i], theirs)) {
+					*found = true;
+					out->part = i;
+					store_copy_text(out->draft, sizeof out->draft, stmt, 0);
+					out->other_part = (size_t)sqlite3_column_int64(stmt, 1);
+					out->other_count = (size_t)sqlite3_column_int64(stmt, 3);
+				}
+			free(theirs);
+		}
+		if (rc == II_OK && !*found && step != SQLITE_DONE)
+			rc = store_fail(s, e, "read the published posts");
+		sqlite3_finalize(stmt);
+	}
+	free_all(mine, count);
+	return rc;
+}
+
+void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
+			   char *out, size_t size)
+{
+	if (*r->draft)
+		snprintf(out, size, "post %zu/%zu repeats draft %.8s's post %zu/%zu, already on %s,"
+			 " which refuses a repeated post", r->part + 1, count, r->draft,
+			 r->other_part + 1, r->other_count, channel);
+	else
+		snprintf(out, size, "post %zu/%zu repeats post %zu/%zu of the same thread, and %s"
+			 " refuses a repeated post", r->part + 1, count, r->other_part + 1, count, channel);
 }
 
 static ii_err finish(struct store *s, const char *uuid, enum draft_status status,

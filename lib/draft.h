@@ -280,6 +280,34 @@ ii_err draft_post_unsent(struct store *store, const char *uuid, const char *chan
 ii_err draft_ref_taken(struct store *store, const char *channel, const char *ref,
 		       const char *uuid, size_t seq, bool *taken, struct ii_error *e);
 
+/* A post that would repeat one already on a channel, found by draft_find_repeat(). */
+struct draft_repeat {
+	size_t part;        /* of the thread checked, from 0 */
+	char draft[37];     /* the draft whose post it repeats; "" when an earlier part of its
+			     * own thread */
+	size_t other_part;  /* that post, from 0 */
+	size_t other_count; /* how many posts that draft has */
+};
+
+/*
+ * Whether a part of a thread, posts[0..count) (a NULL entry is not checked: a part already
+ * published), repeats a post of another draft that was sent, or is being sent, on channel
+ * (the journal), or an earlier part of the same thread: channels refuse a repeated post
+ * (X: 403 duplicate content). Texts are compared as X compares them, at least: the same
+ * text in NFC, every run of white space (spaces, tabs, line breaks) counted as one space,
+ * and none at either end. The posts of the thread's own draft, self_uuid or the draft of
+ * the notice self_source (either may be NULL), do not count. *found says whether one
+ * does, and *out which (the first part, and the earliest post it repeats).
+ */
+ii_err draft_find_repeat(struct store *store, const char *channel, const char *self_uuid,
+			 const char *self_source, const char *const *posts, size_t count,
+			 struct draft_repeat *out, bool *found, struct ii_error *e);
+
+/* r in words, for a thread of count posts on channel (a name, "X"): "post 5/5 repeats draft
+ * 1a2b3c4d's post 5/5, already on X, which refuses a repeated post". */
+void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
+			   char *out, size_t size);
+
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,
 		       struct ii_error *e);

@@ -159,8 +159,16 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 	struct publish_item *it = add_item(r, d, PUBLISH_FAILED);
 	if (!it)
 		return ii_fail(r->e, II_ENOMEM, "out of memory");
-	snprintf(it->reason, sizeof it->reason, "%s", why);
+	if (sent && sent < d->post_count)
+		/* a thread cut short in public: say what is out and how the rest follows */
+		snprintf(it->reason, sizeof it->reason,
+			 "%.300s; the thread stopped midway: posts 1-%zu of %zu are public, the rest"
+			 " follows them once the notice is fixed and approved again",
+			 why, sent, d->post_count);
+	else
+		snprintf(it->reason, sizeof it->reason, "%s", why);
 	it->sent = sent;
+	why = it->reason;
 	if (r->options->dry_run)
 		return II_OK;
 	ii_err rc = begin(r);
@@ -496,6 +504,25 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 	return send_post(r, &p, id, step, why, why_size);
 }
 
+/* Before any of its unsent posts goes out, whether one would be refused as a repeat
+ * (draft_find_repeat()): a thread is not started, or resumed, only to stop midway. */
+static ii_err check_repeats(struct run *r, const struct draft *d, const struct draft_post *posts,
+			    size_t count, bool *repeats, char *why, size_t why_size)
+{
+	const char **texts = calloc(count, sizeof *texts);
+	if (!texts)
+		return ii_fail(r->e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; i < count; i++)
+		texts[i] = posts[i].state == DRAFT_POST_SENT ? NULL : posts[i].text;
+	struct draft_repeat rep;
+	ii_err rc = draft_find_repeat(r->store, r->channel->id, d->uuid, NULL, texts, count, &rep,
+				      repeats, r->e);
+	free(texts);
+	if (rc == II_OK && *repeats)
+		draft_repeat_describe(&rep, count, r->channel->name, why, why_size);
+	return rc;
+}
+
 static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 {
 	char reply_to[CHANNEL_REF_SIZE];
@@ -510,8 +537,22 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if ((rc = draft_posts(r->store, d->uuid, r->channel->id, &posts, &count, r->e)))
 		return rc;
 	size_t unsent = 0;
-	for (size_t i = 0; i < count; i++)
+	bool in_flight = false;
+	for (size_t i = 0; i < count; i++) {
 		unsent += posts[i].state != DRAFT_POST_SENT;
+		in_flight |= posts[i].state == DRAFT_POST_SENDING;
+	}
+	if (unsent && !in_flight) {
+		bool repeats;
+		char why[512];
+		rc = check_repeats(r, d, posts, count, &repeats, why, sizeof why);
+		if (rc == II_OK && repeats)
+			rc = fail_draft(r, d, why, count - unsent);
+		if (rc || repeats) {
+			draft_posts_free(posts, count);
+			return rc;
+		}
+	}
 	long remaining = known_remaining(r);
 	if (remaining >= 0 && (size_t)remaining < unsent) {
 		char at[16];

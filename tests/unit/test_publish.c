@@ -812,6 +812,66 @@ static void claim_from_another_host_waits_for_its_lease(void **state)
 	draft_posts_free(posts, count);
 }
 
+/* An approved draft of the posts texts[0..n), due now. */
+static void approved_texts(struct fixture *f, const char *const *texts, size_t n, char uuid[37])
+{
+	int lengths[MAX];
+	for (size_t i = 0; i < n; i++)
+		lengths[i] = (int)strlen(texts[i]);
+	struct draft_spec spec = {
+		.kind = DRAFT_BULO, .title = "Pensiones", .posts = texts, .lengths = lengths,
+		.post_count = n,
+	};
+	ok(f, draft_create(f->store, &spec, &f->system, true, uuid, &f->err));
+}
+
+static void post_another_draft_records_is_never_adopted(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37];
+	const char *const texts[] = {"Fuentes: https://www.boe.es #Pensiones"};
+	approved_texts(f, texts, 1, first);
+	run(f);
+	assert_journal(f, first, "S");
+	/* a second draft of the same text, left "sending" by a run that died */
+	approved_texts(f, texts, 1, second);
+	struct child c;
+	start_child(f, &c);
+	assert_true(claim_by(f, f->store, second, 0, DRAFT_POST_PENDING, 0, c.id, NOW));
+	end_child(&c);
+	reap_child(&c);
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "is a duplicate, and no post of its own was found");
+	assert_journal(f, second, "p");
+	assert_journal(f, first, "S");
+	assert_int_equal(f->fake.n_posts, 1);
+}
+
+static void thread_repeating_a_published_post_never_starts(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37], own[37];
+	const char *const earlier[] = {"Bulo 1/2", "Fuentes: https://www.boe.es #Pensiones 2/2"};
+	approved_texts(f, earlier, 2, first);
+	run(f);
+	assert_journal(f, first, "SS");
+	/* the same closing post, but for its white space (X compares it so too) */
+	const char *const later[] = {"Otro bulo 1/2", " Fuentes:  https://www.boe.es\n#Pensiones 2/2\n"};
+	approved_texts(f, later, 2, second);
+	const char *const twice[] = {"Uno", "Dos", "Uno"};
+	approved_texts(f, twice, 3, own);
+	size_t before = f->fake.requests;
+	run(f);
+	char expected[128];
+	snprintf(expected, sizeof expected, "post 2/2 repeats draft %.8s's post 2/2, already on Mem", first);
+	assert_fate(f, 0, PUBLISH_FAILED, expected);
+	assert_fate(f, 1, PUBLISH_FAILED, "post 3/3 repeats post 1/3 of the same thread");
+	assert_int_equal(f->fake.requests, before);
+	assert_journal(f, second, "pp");
+	assert_int_equal(status(f, second), DRAFT_FAILED);
+}
+
 /* The actions of draft uuid's audit trail, one per line. */
 static void audit_actions(struct fixture *f, const char *uuid, char *out, size_t size)
 {
@@ -1018,6 +1078,8 @@ int main(void)
 		UNIT_TEST(duplicate_found_is_reconciled_never_resent),
 		UNIT_TEST(older_identical_post_is_never_adopted),
 		UNIT_TEST(duplicate_not_found_fails_the_draft),
+		UNIT_TEST(post_another_draft_records_is_never_adopted),
+		UNIT_TEST(thread_repeating_a_published_post_never_starts),
 		UNIT_TEST(transient_is_retried_after_a_jittered_backoff),
 		UNIT_TEST(transient_after_posting_is_found_not_resent),
 		UNIT_TEST(transient_every_time_leaves_it_sending),
