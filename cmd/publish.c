@@ -102,6 +102,11 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 		for (size_t i = 0; i < rep.count; i++)
 			if (!quiet || rep.items[i].fate != PUBLISH_PUBLISHED)
 				print_item(&rep.items[i], dry_run);
+	for (size_t i = 0; i < rep.count; i++)
+		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
+			cli_error("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public",
+				  rep.items[i].draft.uuid, rep.items[i].draft.title, rep.items[i].sent,
+				  rep.items[i].draft.post_count);
 	if (rep.unauthorized) {
 		cli_error("X refused the credentials in '%s': posting stopped", cli->config->credentials);
 		status = EXIT_REMOTE;

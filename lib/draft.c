@@ -248,6 +248,34 @@ static ii_err mark_changed_after_publication(struct store *s, const struct draft
 	return rc;
 }
 
+/* Whether spec, a new version of failed draft uuid, holds every post of it that reached a
+ * channel as it is, at the same place: then the rest can follow them. */
+static ii_err keeps_public_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
+				 bool *keeps, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	*keeps = true;
+	ii_err rc = store_prepare_texts(s, "SELECT p.seq, p.text, j.state FROM publication j"
+					   " JOIN post p ON p.draft = j.draft AND p.seq = j.seq"
+					   " WHERE j.draft = ? AND j.state <> 'pending'",
+					&stmt, e, uuid, NULL);
+	if (rc)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		size_t seq = (size_t)sqlite3_column_int64(stmt, 0);
+		const char *text = (const char *)sqlite3_column_text(stmt, 1);
+		const char *state = (const char *)sqlite3_column_text(stmt, 2);
+		if (strcmp(state, draft_post_state_name(DRAFT_POST_SENT)) || seq >= spec->post_count ||
+		    strcmp(text, spec->posts[seq]))
+			*keeps = false;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(s, e, "read a draft's posts");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static ii_err revise(struct store *s, const struct draft *d, const struct draft_spec *spec,
 		     const struct draft_actor *actor, struct ii_error *e)
 {
@@ -294,7 +322,10 @@ ii_err draft_ingest(struct store *s, const struct draft_spec *spec,
 	bool began = d.status == DRAFT_PUBLISHED;
 	if (!began && (rc = publication_began(s, d.uuid, &began, e)))
 		return rc;
-	if (began) {
+	bool resumes = false;
+	if (began && d.status == DRAFT_FAILED && (rc = keeps_public_posts(s, d.uuid, spec, &resumes, e)))
+		return rc;
+	if (began && !resumes) {
 		*change = DRAFT_CHANGED_AFTER_PUBLICATION;
 		return mark_changed_after_publication(s, &d, spec, actor, e);
 	}
@@ -763,34 +794,26 @@ static char *comparable(const char *text)
 	return nfc;
 }
 
-static void free_all(char **texts, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(texts[i]);
-	free(texts);
-}
-
 ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_uuid,
 			 const char *self_source, const char *const *posts, size_t count,
-			 struct draft_repeat *out, bool *found, struct ii_error *e)
+			 struct draft_repeat *out, size_t *found, struct ii_error *e)
 {
-	*found = false;
-	memset(out, 0, sizeof *out);
+	*found = 0;
 	char **mine = calloc(count ? count : 1, sizeof *mine);
-	if (!mine)
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	ii_err rc = II_OK;
+	struct draft_repeat *by_part = calloc(count ? count : 1, sizeof *by_part);
+	bool *repeats = calloc(count ? count : 1, sizeof *repeats);
+	ii_err rc = mine && by_part && repeats ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == II_OK && i < count; i++)
 		if (posts[i] && !(mine[i] = comparable(posts[i])))
 			rc = ii_fail(e, II_ENOMEM, "out of memory comparing posts");
-	for (size_t i = 0; rc == II_OK && !*found && i < count; i++)
-		for (size_t k = 0; mine[i] && !*found && k < i; k++)
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		for (size_t k = 0; mine[i] && !repeats[i] && k < i; k++)
 			if (mine[k] && !strcmp(mine[i], mine[k])) {
-				*found = true;
-				*out = (struct draft_repeat){.part = i, .other_part = k, .other_count = count};
+				repeats[i] = true;
+				by_part[i] = (struct draft_repeat){.part = i, .other_part = k, .other_count = count};
 			}
 	sqlite3_stmt *stmt = NULL;
-	if (rc == II_OK && !*found)
+	if (rc == II_OK && s)
 		rc = store_prepare(s,
 				   "SELECT p.draft, p.seq, p.text,"
 				   " (SELECT count(*) FROM post q WHERE q.draft = p.draft)"
@@ -805,24 +828,31 @@ ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_
 		sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 		bind_optional(stmt, 2, self_uuid);
 		bind_optional(stmt, 3, self_source);
-		int step = SQLITE_DONE;
-		while (rc == II_OK && !*found && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int step;
+		while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 			char *theirs = comparable((const char *)sqlite3_column_text(stmt, 2));
-			for (size_t i = 0; theirs && !*found && i < count; i++)
-				if (mine[i] && !strcmp(mine[i], theirs)) {
-					*found = true;
-					out->part = i;
-					store_copy_text(out->draft, sizeof out->draft, stmt, 0);
-					out->other_part = (size_t)sqlite3_column_int64(stmt, 1);
-					out->other_count = (size_t)sqlite3_column_int64(stmt, 3);
+			for (size_t i = 0; theirs && i < count; i++)
+				if (mine[i] && !repeats[i] && !strcmp(mine[i], theirs)) {
+					repeats[i] = true;
+					by_part[i].part = i;
+					store_copy_text(by_part[i].draft, sizeof by_part[i].draft, stmt, 0);
+					by_part[i].other_part = (size_t)sqlite3_column_int64(stmt, 1);
+					by_part[i].other_count = (size_t)sqlite3_column_int64(stmt, 3);
 				}
 			free(theirs);
 		}
-		if (rc == II_OK && !*found && step != SQLITE_DONE)
+		if (rc == II_OK && step != SQLITE_DONE)
 			rc = store_fail(s, e, "read the published posts");
 		sqlite3_finalize(stmt);
 	}
-	free_all(mine, count);
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		if (repeats[i])
+			out[(*found)++] = by_part[i];
+	for (size_t i = 0; mine && i < count; i++)
+		free(mine[i]);
+	free(mine);
+	free(by_part);
+	free(repeats);
 	return rc;
 }
 

@@ -11,7 +11,9 @@
  * from a notice is tied to the notice's path: when the file's content changes the draft
  * is revised (an approval is revoked, a rejection forgotten) unless publication already
  * began, in which case it is only marked as changed after publication and never sent
- * again.
+ * again. A draft that failed midway (some posts public, the rest refused) is the
+ * exception: a new version that keeps every public post as it is, at its place, revises
+ * its other posts, and once approved again they follow the public ones in the thread.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -290,18 +292,20 @@ struct draft_repeat {
 };
 
 /*
- * Whether a part of a thread, posts[0..count) (a NULL entry is not checked: a part already
- * published), repeats a post of another draft that was sent, or is being sent, on channel
- * (the journal), or an earlier part of the same thread: channels refuse a repeated post
- * (X: 403 duplicate content). Texts are compared as X compares them, at least: the same
- * text in NFC, every run of white space (spaces, tabs, line breaks) counted as one space,
- * and none at either end. The posts of the thread's own draft, self_uuid or the draft of
- * the notice self_source (either may be NULL), do not count. *found says whether one
- * does, and *out which (the first part, and the earliest post it repeats).
+ * The parts of a thread, posts[0..count) (a NULL entry is not checked: a part already
+ * published), that repeat a post of another draft that was sent, or is being sent, on
+ * channel (the journal), or an earlier part of the same thread: channels refuse a repeated
+ * post (X: 403 duplicate content). Texts are compared as X compares them, at least: the
+ * same text in NFC, every run of white space (spaces, tabs, line breaks) counted as one
+ * space, and none at either end. The posts of the thread's own draft, self_uuid or the
+ * draft of the notice self_source (either may be NULL), do not count. out, room for count
+ * entries, receives one per repeating part, in order (each with the earliest post it
+ * repeats), and *found how many. store may be NULL (no database yet): then only the thread
+ * itself is compared.
  */
 ii_err draft_find_repeat(struct store *store, const char *channel, const char *self_uuid,
 			 const char *self_source, const char *const *posts, size_t count,
-			 struct draft_repeat *out, bool *found, struct ii_error *e);
+			 struct draft_repeat *out, size_t *found, struct ii_error *e);
 
 /* r in words, for a thread of count posts on channel (a name, "X"): "post 5/5 repeats draft
  * 1a2b3c4d's post 5/5, already on X, which refuses a repeated post". */

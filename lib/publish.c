@@ -510,16 +510,19 @@ static ii_err check_repeats(struct run *r, const struct draft *d, const struct d
 			    size_t count, bool *repeats, char *why, size_t why_size)
 {
 	const char **texts = calloc(count, sizeof *texts);
-	if (!texts)
-		return ii_fail(r->e, II_ENOMEM, "out of memory");
-	for (size_t i = 0; i < count; i++)
+	struct draft_repeat *found = calloc(count, sizeof *found);
+	size_t n = 0;
+	ii_err rc = texts && found ? II_OK : ii_fail(r->e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == II_OK && i < count; i++)
 		texts[i] = posts[i].state == DRAFT_POST_SENT ? NULL : posts[i].text;
-	struct draft_repeat rep;
-	ii_err rc = draft_find_repeat(r->store, r->channel->id, d->uuid, NULL, texts, count, &rep,
-				      repeats, r->e);
+	if (rc == II_OK)
+		rc = draft_find_repeat(r->store, r->channel->id, d->uuid, NULL, texts, count, found,
+				       &n, r->e);
+	*repeats = n > 0;
+	if (rc == II_OK && n)
+		draft_repeat_describe(&found[0], count, r->channel->name, why, why_size);
 	free(texts);
-	if (rc == II_OK && *repeats)
-		draft_repeat_describe(&rep, count, r->channel->name, why, why_size);
+	free(found);
 	return rc;
 }
 
