@@ -120,7 +120,7 @@ static int stopped_threads(struct store *store)
 		if (drafts[i].status == DRAFT_FAILED)
 			status = public_posts(store, drafts[i].uuid, &sent, &count);
 		if (sent && sent < count)
-			printf("%-16s draft %.8s "%s" stopped midway: posts 1-%zu of %zu are public: %s\n",
+			printf("%-16s draft %.8s \"%s\" stopped midway: posts 1-%zu of %zu are public: %s\n",
 			       "", drafts[i].uuid, drafts[i].title, sent, count, drafts[i].error);
 	}
 	free(drafts);
