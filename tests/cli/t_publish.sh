@@ -111,6 +111,57 @@ test_crash_safety_fifty_kills() {
 	: "$seed"
 }
 
+# assert_store_matches_fake: every post the journal says is sent is on the fake with its
+# text, no reference is recorded twice, and no text is on the fake twice
+assert_store_matches_fake() {
+	local posts journal
+	posts=$(x_get /_posts)
+	journal=$(db "SELECT json_group_array(json_object('ref', j.remote_ref, 'text', p.text))
+		FROM publication j JOIN post p USING (draft, seq) WHERE j.state = 'sent'")
+	assert_eq 'ok' "$(JOURNAL=$journal json '(() => {
+		const live = j.posts.filter(x => !x.deleted), sent = JSON.parse(process.env.JOURNAL);
+		if (new Set(live.map(x => x.sent_text)).size !== live.length) return "a text twice on X";
+		if (new Set(sent.map(x => x.ref)).size !== sent.length) return "a post claimed by two drafts";
+		const bad = sent.find(s => !live.some(x => x.id === s.ref && x.sent_text === s.text));
+		return bad ? "journal holds " + bad.ref + ", not on X with its text" : "ok";
+	})()' "$posts")" "trial $1: the store against the fake"
+}
+
+test_crash_safety_kills_among_duplicate_answers() {
+	setup_publish
+	local trial
+	for ((trial = 1; trial <= 18; trial++)); do
+		rm -rf "$T/state" "$T/notices"/*
+		thread_notice 3 "hilo.md"
+		notice_paragraphs lunes.md 'Aviso del lunes' "Aviso repetido número $trial."
+		x_request POST /_reset '{}' >/dev/null
+		# Monday's identical post, made by hand a day ago, in one trial of two
+		if ((trial % 2)); then
+			ii --json preview "$T/notices/lunes.md"
+			x_request POST /_posts "$(json '({text: j.posts[0].text,
+				created_at: new Date(Date.now() - 86400e3).toISOString()})')" >/dev/null
+		fi
+		ii notices
+		# every request slow; some posts made and then answered 403 duplicate, or dropped
+		local faults="{\"kind\":\"delay\",\"ms\":$((10 + RANDOM % 30)),\"count\":20}"
+		faults+=",{\"kind\":\"duplicate\",\"match\":\"POST /2/tweets\",\"count\":$((1 + RANDOM % 2))}"
+		((trial % 3 == 0)) && faults+=',{"kind":"drop","match":"POST /2/tweets","count":1}'
+		x_request POST /_fault "[$faults]" >/dev/null
+		kill_during_publish $((RANDOM % 150))
+		local runs
+		for ((runs = 0; runs < 5; runs++)); do
+			ii publish
+			[[ $(db "SELECT count(*) FROM draft WHERE status = 'approved'") == 0 ]] && break
+		done
+		assert_eq published "$(db "SELECT status FROM draft WHERE source = 'hilo.md'")" "trial $trial: the thread"
+		assert_store_matches_fake "$trial"
+		# the one-post notice is out exactly once, or failed when Monday's post was there
+		local expected=published
+		((trial % 2)) && expected=failed
+		assert_eq "$expected" "$(db "SELECT status FROM draft WHERE source = 'lunes.md'")" "trial $trial: the one-post notice"
+	done
+}
+
 test_chaos_thirty_drafts_thirty_percent_faults() {
 	setup_publish
 	local i
