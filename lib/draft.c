@@ -760,14 +760,14 @@ ii_err draft_ref_taken(struct store *s, const char *channel, const char *ref,
 {
 	sqlite3_stmt *stmt;
 	long long count = 0;
-	ii_err rc = prepare_journal(s, "SELECT count(*) FROM publication WHERE channel = ?2"
-				       " AND remote_ref = ?4 AND state = 'sent'"
-				       " AND NOT (draft = ?1 AND seq = ?3)",
-				    uuid, channel, seq, &stmt, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 4, ref, -1, SQLITE_TRANSIENT);
-	rc = store_first_int(s, stmt, &count, "read the journal", e);
+	char number[24];
+	snprintf(number, sizeof number, "%zu", seq); /* the column's affinity makes it a number */
+	ii_err rc = store_prepare_texts(s, "SELECT count(*) FROM publication WHERE channel = ?"
+					   " AND remote_ref = ? AND state = 'sent'"
+					   " AND NOT (draft = ? AND seq = ?)",
+					&stmt, e, channel, ref, uuid, number, NULL);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &count, "read the journal", e);
 	*taken = count > 0;
 	return rc;
 }
