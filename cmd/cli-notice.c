@@ -24,7 +24,21 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 	}
 	struct ii_error e = {0};
 	ii_err rc = ingest_read(path, cli->config, messages, notice, thread, changing, diags, &e);
-	int status = cli_notice_status(diags, rc, &e);
+	/* a notice read whole is also compared with what was published */
+	bool read = rc == II_OK && !*changing;
+	struct store *store = NULL;
+	int status = read ? cli_open_store(cli, STORE_READ, &store) : EXIT_OK;
+	if (status == EXIT_OK && read)
+		rc = ingest_check_repeats(store, cli->config, path, *thread, diags, &e);
+	store_close(store);
+	if (status == EXIT_OK)
+		status = cli_notice_status(diags, rc, &e);
+	if (status != EXIT_OK && read) {
+		thread_free(*thread);
+		notice_free(*notice);
+		*thread = NULL;
+		*notice = NULL;
+	}
 	diag_free(diags);
 	/* what the posts leave out of the file: the author decides whether that is right */
 	for (size_t i = 0; status == EXIT_OK && *notice && !cli->quiet && i < (*notice)->warning_count; i++)

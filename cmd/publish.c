@@ -110,6 +110,11 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
 					    : rep.items[i].fate != PUBLISH_PUBLISHED))
 				print_item(&rep.items[i], dry_run);
+	for (size_t i = 0; i < rep.count; i++)
+		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
+			cli_error("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public",
+				  rep.items[i].draft.uuid, rep.items[i].draft.title, rep.items[i].sent,
+				  rep.items[i].draft.post_count);
 	char problem[CONDITION_DETAIL_SIZE] = "";
 	if (rep.unauthorized) {
 		snprintf(problem, sizeof problem, "X refused the credentials in '%s': posting stopped",

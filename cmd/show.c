@@ -24,6 +24,12 @@ static void print_text(const struct draft *d, const struct draft_post *posts, si
 	}
 	if (*d->error)
 		printf("error:   %s\n", d->error);
+	size_t sent = 0;
+	for (size_t i = 0; i < count; i++)
+		sent += posts[i].state == DRAFT_POST_SENT;
+	if (sent)
+		printf("public:  %zu of %zu posts on X%s\n", sent, count,
+		       sent < count && d->status == DRAFT_FAILED ? ": the thread stopped midway" : "");
 	putchar('\n');
 	for (size_t i = 0; i < count; i++)
 		cli_print_post(i, count, posts[i].text, posts[i].weighted_length);

@@ -93,6 +93,43 @@ static void print_line(const struct service_view *v)
 	putchar('\n');
 }
 
+/* How many of draft uuid's posts are public on X. */
+static int public_posts(struct store *store, const char *uuid, size_t *sent, size_t *count)
+{
+	struct draft_post *posts;
+	struct ii_error e = {0};
+	if (draft_posts(store, uuid, XCHANNEL_ID, &posts, count, &e))
+		return cli_fail(&e);
+	*sent = 0;
+	for (size_t i = 0; i < *count; i++)
+		*sent += posts[i].state == DRAFT_POST_SENT;
+	draft_posts_free(posts, *count);
+	return EXIT_OK;
+}
+
+/* A line for each thread that stopped midway: some of it is public, the rest is not. */
+static int stopped_threads(struct store *store)
+{
+	struct draft *drafts;
+	size_t n;
+	struct ii_error e = {0};
+	if (!store)
+		return EXIT_OK;
+	if (draft_list(store, false, &drafts, &n, &e))
+		return cli_fail(&e);
+	int status = EXIT_OK;
+	for (size_t i = 0; status == EXIT_OK && i < n; i++) {
+		size_t sent = 0, count = 0;
+		if (drafts[i].status == DRAFT_FAILED)
+			status = public_posts(store, drafts[i].uuid, &sent, &count);
+		if (sent && sent < count)
+			printf("%-16s draft %.8s \"%s\" stopped midway: posts 1-%zu of %zu are public: %s\n",
+			       "", drafts[i].uuid, drafts[i].title, sent, count, drafts[i].error);
+	}
+	free(drafts);
+	return status;
+}
+
 /* The publishing channel: its last success, its budget and the drafts that wait. */
 static int channel(struct store *store, cJSON *root)
 {
@@ -134,7 +171,7 @@ static int channel(struct store *store, cJSON *root)
 		printf("; paused until %s", when);
 	}
 	printf("; %zu draft%s waiting\n", waiting, waiting == 1 ? "" : "s");
-	return EXIT_OK;
+	return stopped_threads(store);
 }
 
 /* What keeps runs from their job, as `run` last found it: one line each, oldest first. */

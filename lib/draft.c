@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "store_sql.h"
 
@@ -293,6 +294,34 @@ static ii_err mark_changed_after_publication(struct store *s, const struct draft
 	return rc;
 }
 
+/* Whether spec, a new version of failed draft uuid, holds every post of it that reached a
+ * channel as it is, at the same place: then the rest can follow them. */
+static ii_err keeps_public_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
+				 bool *keeps, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	*keeps = true;
+	ii_err rc = store_prepare_texts(s, "SELECT p.seq, p.text, j.state FROM publication j"
+					   " JOIN post p ON p.draft = j.draft AND p.seq = j.seq"
+					   " WHERE j.draft = ? AND j.state <> 'pending'",
+					&stmt, e, uuid, NULL);
+	if (rc)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		size_t seq = (size_t)sqlite3_column_int64(stmt, 0);
+		const char *text = (const char *)sqlite3_column_text(stmt, 1);
+		const char *state = (const char *)sqlite3_column_text(stmt, 2);
+		if (strcmp(state, draft_post_state_name(DRAFT_POST_SENT)) || seq >= spec->post_count ||
+		    strcmp(text, spec->posts[seq]))
+			*keeps = false;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(s, e, "read a draft's posts");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static ii_err revise(struct store *s, const struct draft *d, const struct draft_spec *spec,
 		     const struct draft_actor *actor, struct ii_error *e)
 {
@@ -340,7 +369,10 @@ ii_err draft_ingest(struct store *s, const struct draft_spec *spec,
 	bool began = d.status == DRAFT_PUBLISHED;
 	if (!began && (rc = publication_began(s, d.uuid, &began, e)))
 		return rc;
-	if (began) {
+	bool resumes = false;
+	if (began && d.status == DRAFT_FAILED && (rc = keeps_public_posts(s, d.uuid, spec, &resumes, e)))
+		return rc;
+	if (began && !resumes) {
 		*change = DRAFT_CHANGED_AFTER_PUBLICATION;
 		return mark_changed_after_publication(s, &d, spec, actor, e);
 	}
@@ -788,6 +820,119 @@ ii_err draft_post_unsent(struct store *s, const char *uuid, const char *channel,
 				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
 				    uuid, channel, seq, &stmt, e);
 	return rc ? rc : run_journal(s, stmt, NULL, e);
+}
+
+ii_err draft_ref_taken(struct store *s, const char *channel, const char *ref,
+		       const char *uuid, size_t seq, bool *taken, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	long long count = 0;
+	char number[24];
+	snprintf(number, sizeof number, "%zu", seq); /* the column's affinity makes it a number */
+	ii_err rc = store_prepare_texts(s, "SELECT count(*) FROM publication WHERE channel = ?"
+					   " AND remote_ref = ? AND state = 'sent'"
+					   " AND NOT (draft = ? AND seq = ?)",
+					&stmt, e, channel, ref, uuid, number, NULL);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &count, "read the journal", e);
+	*taken = count > 0;
+	return rc;
+}
+
+/* text as channels compare it (see draft_find_repeat()); NULL when out of memory or not
+ * UTF-8. */
+static char *comparable(const char *text)
+{
+	char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)text);
+	if (!nfc)
+		return NULL;
+	char *out = nfc;
+	for (const char *in = nfc; *in;) {
+		size_t blank = strspn(in, " \t\r\n\v\f");
+		if (blank) {
+			in += blank;
+			if (out != nfc && *in)
+				*out++ = ' ';
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return nfc;
+}
+
+ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_uuid,
+			 const char *self_source, const char *const *posts, size_t count,
+			 struct draft_repeat *out, size_t *found, struct ii_error *e)
+{
+	*found = 0;
+	char **mine = calloc(count ? count : 1, sizeof *mine);
+	struct draft_repeat *by_part = calloc(count ? count : 1, sizeof *by_part);
+	bool *repeats = calloc(count ? count : 1, sizeof *repeats);
+	ii_err rc = mine && by_part && repeats ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		if (posts[i] && !(mine[i] = comparable(posts[i])))
+			rc = ii_fail(e, II_ENOMEM, "out of memory comparing posts");
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		for (size_t k = 0; mine[i] && !repeats[i] && k < i; k++)
+			if (mine[k] && !strcmp(mine[i], mine[k])) {
+				repeats[i] = true;
+				by_part[i] = (struct draft_repeat){.part = i, .other_part = k, .other_count = count};
+			}
+	sqlite3_stmt *stmt = NULL;
+	if (rc == II_OK && s)
+		rc = store_prepare(s,
+				   "SELECT p.draft, p.seq, p.text,"
+				   " (SELECT count(*) FROM post q WHERE q.draft = p.draft)"
+				   " FROM post p JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
+				   " JOIN draft d ON d.uuid = p.draft"
+				   " WHERE j.channel = ?1 AND j.state <> 'pending'"
+				   " AND p.draft <> coalesce(?2, '')"
+				   " AND (?3 IS NULL OR d.source IS NOT ?3)"
+				   " ORDER BY coalesce(j.sent_at, j.claimed_at), p.draft, p.seq",
+				   &stmt, e);
+	if (stmt) {
+		sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+		bind_optional(stmt, 2, self_uuid);
+		bind_optional(stmt, 3, self_source);
+		int step;
+		while (rc == II_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			char *theirs = comparable((const char *)sqlite3_column_text(stmt, 2));
+			for (size_t i = 0; theirs && i < count; i++)
+				if (mine[i] && !repeats[i] && !strcmp(mine[i], theirs)) {
+					repeats[i] = true;
+					by_part[i].part = i;
+					store_copy_text(by_part[i].draft, sizeof by_part[i].draft, stmt, 0);
+					by_part[i].other_part = (size_t)sqlite3_column_int64(stmt, 1);
+					by_part[i].other_count = (size_t)sqlite3_column_int64(stmt, 3);
+				}
+			free(theirs);
+		}
+		if (rc == II_OK && step != SQLITE_DONE)
+			rc = store_fail(s, e, "read the published posts");
+		sqlite3_finalize(stmt);
+	}
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		if (repeats[i])
+			out[(*found)++] = by_part[i];
+	for (size_t i = 0; mine && i < count; i++)
+		free(mine[i]);
+	free(mine);
+	free(by_part);
+	free(repeats);
+	return rc;
+}
+
+void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
+			   char *out, size_t size)
+{
+	if (*r->draft)
+		snprintf(out, size, "post %zu/%zu repeats draft %.8s's post %zu/%zu, already on %s,"
+			 " which refuses a repeated post", r->part + 1, count, r->draft,
+			 r->other_part + 1, r->other_count, channel);
+	else
+		snprintf(out, size, "post %zu/%zu repeats post %zu/%zu of the same thread, and %s"
+			 " refuses a repeated post", r->part + 1, count, r->other_part + 1, count, channel);
 }
 
 static ii_err finish(struct store *s, const char *uuid, enum draft_status status,

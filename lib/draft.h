@@ -10,7 +10,10 @@
  * Lifecycle: pending → approved → published, or rejected, failed, expired, superseded. A
  * draft made from a notice is tied to the notice's path: when the file's content changes
  * the draft is revised (an approval is revoked) unless publication already began, in
- * which case it is only marked as changed after publication and never sent again.
+ * which case it is only marked as changed after publication and never sent again. A
+ * draft that failed midway (some posts public, the rest refused) is the exception: a new
+ * version that keeps every public post as it is, at its place, revises its other posts,
+ * and once approved again they follow the public ones in the thread.
  *
  * A rejection or retraction sticks: a person's "no" is never overturned by an automatic
  * approval. A revision of a rejected, retracted or superseded draft, a new draft with the
@@ -308,6 +311,41 @@ ii_err draft_supersede(struct store *store, const char *uuid, const char *why,
 /* The id of the latest audit entry that changed what is published (a publication or a
  * retraction), 0 when there is none: what the feeds must reflect. */
 ii_err draft_audit_last_publication(struct store *store, long long *id, struct ii_error *e);
+
+/* Whether ref, a remote reference on channel, is recorded (sent) by any post other than
+ * post seq of draft uuid. */
+ii_err draft_ref_taken(struct store *store, const char *channel, const char *ref,
+		       const char *uuid, size_t seq, bool *taken, struct ii_error *e);
+
+/* A post that would repeat one already on a channel, found by draft_find_repeat(). */
+struct draft_repeat {
+	size_t part;        /* of the thread checked, from 0 */
+	char draft[37];     /* the draft whose post it repeats; "" when an earlier part of its
+			     * own thread */
+	size_t other_part;  /* that post, from 0 */
+	size_t other_count; /* how many posts that draft has */
+};
+
+/*
+ * The parts of a thread, posts[0..count) (a NULL entry is not checked: a part already
+ * published), that repeat a post of another draft that was sent, or is being sent, on
+ * channel (the journal), or an earlier part of the same thread: channels refuse a repeated
+ * post (X: 403 duplicate content). Texts are compared as X compares them, at least: the
+ * same text in NFC, every run of white space (spaces, tabs, line breaks) counted as one
+ * space, and none at either end. The posts of the thread's own draft, self_uuid or the
+ * draft of the notice self_source (either may be NULL), do not count. out, room for count
+ * entries, receives one per repeating part, in order (each with the earliest post it
+ * repeats), and *found how many. store may be NULL (no database yet): then only the thread
+ * itself is compared.
+ */
+ii_err draft_find_repeat(struct store *store, const char *channel, const char *self_uuid,
+			 const char *self_source, const char *const *posts, size_t count,
+			 struct draft_repeat *out, size_t *found, struct ii_error *e);
+
+/* r in words, for a thread of count posts on channel (a name, "X"): "post 5/5 repeats draft
+ * 1a2b3c4d's post 5/5, already on X, which refuses a repeated post". */
+void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
+			   char *out, size_t size);
 
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "incident.h"
+#include "xchannel.h"
 
 static const struct config_service *maintained(const struct notice *n, const struct config *cfg)
 {
@@ -236,6 +237,45 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 	return rc;
 }
 
+/* The name of the notice at path in cfg->notices_dir, as its draft's source; NULL when
+ * it is not in there. Freed by the caller. */
+static char *notice_name(const struct config *cfg, const char *path)
+{
+	char *dir = realpath(cfg->notices_dir, NULL), *file = realpath(path, NULL), *name = NULL;
+	size_t len = dir ? strlen(dir) : 0;
+	if (dir && file && !strncmp(file, dir, len) && file[len] == '/')
+		name = strdup(file + len + 1);
+	free(dir);
+	free(file);
+	return name;
+}
+
+ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const char *path,
+			    const struct thread *thread, struct diag_list *diags, struct ii_error *e)
+{
+	size_t count = thread_count(thread), n = 0;
+	const char **posts = calloc(count ? count : 1, sizeof *posts);
+	struct draft_repeat *found = calloc(count ? count : 1, sizeof *found);
+	char *name = notice_name(cfg, path);
+	ii_err rc = posts && found ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		posts[i] = thread_post(thread, i);
+	if (rc == II_OK)
+		rc = draft_find_repeat(store, XCHANNEL_ID, NULL, name, posts, count, found, &n, e);
+	for (size_t i = 0; rc == II_OK && i < n; i++) {
+		char why[512];
+		draft_repeat_describe(&found[i], count, "X", why, sizeof why);
+		diag_add(diags, path, 0, "%s", why);
+	}
+	free(name);
+	free(posts);
+	free(found);
+	if (rc == II_OK && n)
+		rc = ii_fail(e, II_EDATA, "%s: %zu post%s would repeat one already published", path, n,
+			     n == 1 ? "" : "s");
+	return rc;
+}
+
 /* One notice, in a transaction of its own: a failure leaves the store as it was. */
 static void ingest_file(struct store *store, const struct config *cfg,
 			const struct messages *messages, const struct draft_actor *actor,
@@ -254,11 +294,16 @@ static void ingest_file(struct store *store, const struct config *cfg,
 		rc = store_begin(store, e);
 	if (rc == II_OK) {
 		rc = ingest_notice(store, cfg, messages, n, item->name, thread, actor, item, e);
+		/* what is new or revised is compared with what was published: the same text
+		 * would stop its thread midway */
+		if (rc == II_OK && item->change != DRAFT_SAME &&
+		    item->change != DRAFT_CHANGED_AFTER_PUBLICATION)
+			rc = ingest_check_repeats(store, cfg, item->path, thread, item->diags, e);
 		if (rc == II_OK)
 			rc = store_commit(store, e);
 		if (rc) {
 			store_rollback(store);
-			if (rc == II_EDATA)
+			if (rc == II_EDATA && !diag_count(item->diags))
 				diag_add(item->diags, item->path, 0, "%s", e->detail);
 		}
 	}

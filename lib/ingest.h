@@ -36,6 +36,16 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 		   struct notice **notice, struct thread **thread, bool *changing,
 		   struct diag_list *diags, struct ii_error *e);
 
+/*
+ * Whether a post of thread, the notice at path, repeats a post already sent on X by
+ * another draft, or an earlier post of its own (draft_find_repeat()): each such post is
+ * an error in diags, naming the earlier draft, and the result II_EDATA. The notice's own
+ * draft (the one made from the file of the same name in cfg->notices_dir) does not count.
+ * store may be NULL (no database yet).
+ */
+ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const char *path,
+			    const struct thread *thread, struct diag_list *diags, struct ii_error *e);
+
 /* The title a draft of n shows: titulo, or what the notice is about; a new string the
  * caller frees. II_EDATA, in diags too, when it is DRAFT_TITLE_SIZE bytes or longer (the
  * draft would not hold it whole); II_ENOMEM. */

@@ -181,8 +181,16 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 	struct publish_item *it = add_item(r, d, PUBLISH_FAILED);
 	if (!it)
 		return ii_fail(r->e, II_ENOMEM, "out of memory");
-	snprintf(it->reason, sizeof it->reason, "%s", why);
+	if (sent && sent < d->post_count)
+		/* a thread cut short in public: say what is out and how the rest follows */
+		snprintf(it->reason, sizeof it->reason,
+			 "%.300s; the thread stopped midway: posts 1-%zu of %zu are public, the rest"
+			 " follows them once the notice is fixed and approved again",
+			 why, sent, d->post_count);
+	else
+		snprintf(it->reason, sizeof it->reason, "%s", why);
 	it->sent = sent;
+	why = it->reason;
 	if (r->options->dry_run)
 		return II_OK;
 	ii_err rc = begin(r);
@@ -251,8 +259,10 @@ static ii_err record_sent(struct run *r, const struct draft *d, size_t seq, cons
 	return commit(r, rc);
 }
 
-/* STEP_WITHDRAWN: the draft stopped being approved, nothing more of it goes out */
-enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE, STEP_WITHDRAWN };
+/* How a post went: sent; stop this run (the channel refuses for now); the draft failed;
+ * left to a later run, stopping this one; left to a later run, the others going on; the
+ * draft stopped being approved, and nothing more of it goes out. */
+enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE, STEP_WAIT, STEP_WITHDRAWN };
 
 /*
  * A claim of post i of d that failed: the draft is no longer approved (rejected or
@@ -276,11 +286,13 @@ static ii_err unclaimed(struct run *r, const struct draft *d, size_t i, enum ste
 
 /*
  * A post that may already be on the channel (left "sending", or answered duplicate or a
- * transient error): look before sending. *found says whether it is there; an error when
- * nobody can tell, the channel lacking both find() and idempotent posts among them.
+ * transient error): look before sending. *found says whether a post of its own is there
+ * (see PUBLISH_CLOCK_SKEW in publish.h: created since the claim of since, and nobody
+ * else's); an error when nobody can tell, the channel lacking both find() and idempotent
+ * posts among them.
  */
 static ii_err reconcile(struct run *r, const struct draft *d, size_t seq, const char *text,
-			const char *reply_to, char id[CHANNEL_REF_SIZE], bool *found)
+			const char *reply_to, time_t since, char id[CHANNEL_REF_SIZE], bool *found)
 {
 	*found = false;
 	id[0] = '\0';
@@ -289,8 +301,20 @@ static ii_err reconcile(struct run *r, const struct draft *d, size_t seq, const 
 		return can(r, CHANNEL_IDEMPOTENCY_KEY)
 			       ? II_OK
 			       : ii_fail(r->e, II_EREMOTE, "%s cannot look for its posts", r->channel->name);
-	ii_err rc = r->channel->find(r->channel->ctx, text, answering(r, reply_to), id, r->e);
-	*found = rc == II_OK && *id;
+	struct channel_found seen[CHANNEL_FIND_MAX];
+	size_t count = 0;
+	ii_err rc = r->channel->find(r->channel->ctx, text, answering(r, reply_to), seen, &count, r->e);
+	for (size_t i = 0; rc == II_OK && !*found && i < count && i < CHANNEL_FIND_MAX; i++) {
+		/* a claim of unknown time (0.1.0's) proves nothing either */
+		if (!since || !seen[i].created_at || seen[i].created_at < since - PUBLISH_CLOCK_SKEW)
+			continue;
+		bool taken;
+		rc = draft_ref_taken(r->store, r->channel->id, seen[i].ref, d->uuid, seq, &taken, r->e);
+		if (rc == II_OK && !taken) {
+			memcpy(id, seen[i].ref, CHANNEL_REF_SIZE);
+			*found = true;
+		}
+	}
 	if (*found)
 		rc = record_sent(r, d, seq, id);
 	return rc;
@@ -313,21 +337,48 @@ static uint64_t process_seed(void)
 	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 }
 
+/* A post claimed by this run, being sent. */
+struct sending {
+	const struct draft *d;
+	size_t seq;
+	const char *text;
+	const char *reply_to; /* the post it answers, "" for none */
+	bool opens;           /* it is the first of its thread: reply_to is another draft's */
+	time_t since;         /* when it was first claimed, for reconcile() */
+	long attempts;        /* its claim */
+};
+
+/* The post a thread's first post answers is gone from the channel (deleted there, not
+ * retracted): the post goes out on its own, a new thread, and the trail says so. */
+static ii_err start_anew(struct run *r, struct sending *p)
+{
+	char detail[CHANNEL_REF_SIZE + 128];
+	snprintf(detail, sizeof detail, "post %zu answered %s, gone from %s: published as a new thread",
+		 p->seq + 1, p->reply_to, r->channel->name);
+	p->reply_to = "";
+	ii_err rc = begin(r);
+	if (rc == II_OK)
+		rc = draft_audit_add(r->store, p->d->uuid, p->d->incident, "reply target gone",
+				     r->options->actor, detail, r->e);
+	return commit(r, rc);
+}
+
 /*
- * Sends post seq of d, claimed by this run (*attempts: its claim), answering reply_to; id
- * receives its remote reference. A post this run no longer holds is left to whoever does.
+ * Sends post p, claimed by this run; id receives its remote reference. A post this run no
+ * longer holds is left to whoever does.
  */
-static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const char *text,
-			const char *reply_to, long *attempts, char id[CHANNEL_REF_SIZE],
+static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SIZE],
 			enum step *step, char *why, size_t why_size)
 {
 	const char *name = r->channel->name;
+	const struct draft *d = p->d;
+	size_t seq = p->seq;
 	char key[64];
 	snprintf(key, sizeof key, "%s-%zu", d->uuid, seq);
 	ii_err rc = II_OK;
 	for (int attempt = 1;; attempt++) {
 		struct channel_result res = {.remaining = -1};
-		rc = r->channel->post(r->channel->ctx, text, answering(r, reply_to), key, &res, r->e);
+		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key, &res, r->e);
 		if (rc)
 			return rc;
 		learn(r, &res);
@@ -338,32 +389,46 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 			r->state.last_success = r->options->now;
 			*step = STEP_SENT;
 			return record_sent(r, d, seq, id);
+		case CHANNEL_REPLY_GONE:
+			if (p->opens && answering(r, p->reply_to)) {
+				/* nothing was posted: still ours to send, on its own */
+				if ((rc = start_anew(r, p)))
+					return rc;
+				continue;
+			}
+			/* a post of its own thread: X is known to say so of a post just made, too */
+			snprintf(why, why_size, "%s says the post that post %zu answers is gone: %.400s",
+				 name, seq + 1, res.detail);
+			*step = STEP_WAIT;
+			return release(r, d, seq, p->attempts);
 		case CHANNEL_REJECTED:
 			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
-			return release(r, d, seq, *attempts);
+			return release(r, d, seq, p->attempts);
 		case CHANNEL_UNAUTHORIZED:
 			r->report->unauthorized = true;
 			snprintf(why, why_size, "%s refused the credentials: %.400s", name, res.detail);
 			*step = STEP_STOP;
-			return release(r, d, seq, *attempts);
+			return release(r, d, seq, p->attempts);
 		case CHANNEL_RATE_LIMITED:
 			snprintf(why, why_size, "rate limited: %.400s", res.detail);
 			*step = STEP_STOP;
-			return release(r, d, seq, *attempts);
+			return release(r, d, seq, p->attempts);
 		case CHANNEL_DUPLICATE:
-			/* probably posted already: look, never resend blindly */
-			rc = reconcile(r, d, seq, text, reply_to, id, &found);
+			/* posted already, by this post's request or by another: look, never resend */
+			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
 			if (rc == II_OK && found) {
 				*step = STEP_SENT;
 				return II_OK;
 			}
-			snprintf(why, why_size, "%s says post %zu is a duplicate, and no such post was found",
+			snprintf(why, why_size,
+				 "%s says post %zu is a duplicate, and no post of its own was found: "
+				 "the same text was published before",
 				 name, seq + 1);
 			*step = rc ? STEP_LEAVE : STEP_FAILED;
-			return rc == II_OK ? release(r, d, seq, *attempts) : II_OK;
+			return rc == II_OK ? release(r, d, seq, p->attempts) : II_OK;
 		case CHANNEL_TRANSIENT:
-			rc = reconcile(r, d, seq, text, reply_to, id, &found);
+			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
 			if (rc == II_OK && found) {
 				*step = STEP_SENT;
 				return II_OK;
@@ -376,14 +441,14 @@ static ii_err send_post(struct run *r, const struct draft *d, size_t seq, const 
 				*step = STEP_LEAVE;
 				return II_OK;
 			}
-			if ((rc = release(r, d, seq, *attempts)))
+			if ((rc = release(r, d, seq, p->attempts)))
 				return rc;
 			/* exponential backoff with jitter: 1 s, 2 s, 4 s… ± 25 % */
 			long base = 1000L << (attempt - 1);
 			r->channel->pause(r->channel->ctx,
 					  base - base / 4 + (long)(next_random(r) % (uint64_t)(base / 2 + 1)));
 			bool claimed;
-			if ((rc = claim(r, d, seq, DRAFT_POST_PENDING, attempts, &claimed)))
+			if ((rc = claim(r, d, seq, DRAFT_POST_PENDING, &p->attempts, &claimed)))
 				return rc;
 			if (!claimed)
 				return unclaimed(r, d, seq, step, why, why_size);
@@ -444,7 +509,7 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 			return II_OK;
 		}
 		/* a run died or timed out after asking: look before sending again */
-		if (reconcile(r, d, i, post->text, reply_to, id, &found)) {
+		if (reconcile(r, d, i, post->text, reply_to, post->claimed_at, id, &found)) {
 			snprintf(why, why_size, "cannot check whether post %zu was published: %.400s",
 				 i + 1, r->e->detail);
 			r->report->remote_failed = true;
@@ -459,14 +524,42 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 	if (*sent_now && r->options->thread_delay_ms > 0)
 		r->channel->pause(r->channel->ctx, r->options->thread_delay_ms);
 	*sent_now = true;
-	long attempts = post->attempts;
+	struct sending p = {
+		.d = d, .seq = i, .text = post->text, .reply_to = reply_to, .opens = i == 0,
+		/* the dead run's request may yet show: its claim counts as well as ours */
+		.since = post->state == DRAFT_POST_SENDING && post->claimed_at ? post->claimed_at
+									     : clock_now(r),
+		.attempts = post->attempts,
+	};
 	bool claimed;
-	ii_err rc = claim(r, d, i, post->state, &attempts, &claimed);
+	ii_err rc = claim(r, d, i, post->state, &p.attempts, &claimed);
 	if (rc)
 		return rc;
 	if (!claimed)
 		return unclaimed(r, d, i, step, why, why_size);
-	return send_post(r, d, i, post->text, reply_to, &attempts, id, step, why, why_size);
+	return send_post(r, &p, id, step, why, why_size);
+}
+
+/* Before any of its unsent posts goes out, whether one would be refused as a repeat
+ * (draft_find_repeat()): a thread is not started, or resumed, only to stop midway. */
+static ii_err check_repeats(struct run *r, const struct draft *d, const struct draft_post *posts,
+			    size_t count, bool *repeats, char *why, size_t why_size)
+{
+	const char **texts = calloc(count, sizeof *texts);
+	struct draft_repeat *found = calloc(count, sizeof *found);
+	size_t n = 0;
+	ii_err rc = texts && found ? II_OK : ii_fail(r->e, II_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		texts[i] = posts[i].state == DRAFT_POST_SENT ? NULL : posts[i].text;
+	if (rc == II_OK)
+		rc = draft_find_repeat(r->store, r->channel->id, d->uuid, NULL, texts, count, found,
+				       &n, r->e);
+	*repeats = n > 0;
+	if (rc == II_OK && n)
+		draft_repeat_describe(&found[0], count, r->channel->name, why, why_size);
+	free(texts);
+	free(found);
+	return rc;
 }
 
 static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
@@ -483,8 +576,22 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if ((rc = draft_posts(r->store, d->uuid, r->channel->id, &posts, &count, r->e)))
 		return rc;
 	size_t unsent = 0;
-	for (size_t i = 0; i < count; i++)
+	bool in_flight = false;
+	for (size_t i = 0; i < count; i++) {
 		unsent += posts[i].state != DRAFT_POST_SENT;
+		in_flight |= posts[i].state == DRAFT_POST_SENDING;
+	}
+	if (unsent && !in_flight) {
+		bool repeats;
+		char why[512];
+		rc = check_repeats(r, d, posts, count, &repeats, why, sizeof why);
+		if (rc == II_OK && repeats)
+			rc = fail_draft(r, d, why, count - unsent);
+		if (rc || repeats) {
+			draft_posts_free(posts, count);
+			return rc;
+		}
+	}
 	long remaining = known_remaining(r);
 	if (remaining >= 0 && (size_t)remaining < unsent) {
 		char at[16];
@@ -538,6 +645,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	case STEP_LEAVE:
 		*stop = true;
 		return defer(r, d, 0, "%s", why);
+	case STEP_WAIT:
 	case STEP_WITHDRAWN:
 		return defer(r, d, 0, "%s", why);
 	}

@@ -26,7 +26,10 @@ enum channel_outcome {
 	CHANNEL_DONE,         /* posted (ref holds the new post's reference), or deleted */
 	CHANNEL_REJECTED,     /* refused for good (X: 400, 403 other than duplicate) */
 	CHANNEL_UNAUTHORIZED, /* the credentials were refused */
-	CHANNEL_DUPLICATE,    /* the channel says it already has this text: probably posted before */
+	CHANNEL_DUPLICATE,    /* the channel says it already has this text: posted before, by
+			       * this post's own request or by any other */
+	CHANNEL_REPLY_GONE,   /* the post answered no longer exists (X: 403 "deleted or not
+			       * visible"): nothing was posted */
 	CHANNEL_RATE_LIMITED, /* not now: retry_at says when */
 	CHANNEL_TRANSIENT,    /* 5xx, timeout, connection: it may or may not have been posted */
 };
@@ -39,6 +42,13 @@ struct channel_result {
 	long remaining;     /* posts the account may still make before reset; -1: unknown */
 	time_t reset;       /* when remaining is refilled; 0: unknown */
 };
+
+/* A post find() saw on the channel. */
+struct channel_found {
+	char ref[CHANNEL_REF_SIZE];
+	time_t created_at; /* Unix time, 0: unknown */
+};
+#define CHANNEL_FIND_MAX 8
 
 /* What a channel can do. */
 enum channel_capability {
@@ -63,11 +73,14 @@ struct publish_channel {
 	 * when the request could not be made at all. */
 	ii_err (*post)(void *ctx, const char *text, const char *reply_to, const char *key,
 		       struct channel_result *r, struct ii_error *e);
-	/* CHANNEL_FIND_BY_TEXT: looks among the account's recent posts for text answering
-	 * reply_to (NULL: none); ref receives its reference, "" when there is none. An error
-	 * when it cannot tell. */
+	/* CHANNEL_FIND_BY_TEXT: looks among the account's recent posts for those with text
+	 * answering reply_to (NULL: none), newest first, and fills found[] with at most
+	 * CHANNEL_FIND_MAX of them, *count saying how many: each with its reference and the
+	 * time the channel says it was created (X's created_at; 0 when the channel does not
+	 * say, and then publish never takes it for one of its own). An error when it cannot
+	 * tell. */
 	ii_err (*find)(void *ctx, const char *text, const char *reply_to,
-		       char ref[CHANNEL_REF_SIZE], struct ii_error *e);
+		       struct channel_found found[], size_t *count, struct ii_error *e);
 	/* CHANNEL_DELETE: deletes post ref; CHANNEL_DONE when it is gone. */
 	ii_err (*remove)(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e);
 	/* Waits ms milliseconds: between the posts of a thread, and before a retry. */
@@ -97,6 +110,19 @@ struct publish_options {
 	 */
 	time_t claim_lease;
 };
+
+/*
+ * Reconciliation (after a duplicate answer, a transient failure, or for a post found
+ * "sending") takes a post find() saw for this draft's only when both hold:
+ *   - the channel says it was created no earlier than PUBLISH_CLOCK_SKEW seconds before
+ *     this post was claimed for sending (the first claim of the run that sends it, or
+ *     the claim a run that died left), so that an identical older post, such as the same
+ *     alert posted a day earlier, is never taken for this one; and
+ *   - no other post of any draft records it as its own on the channel.
+ * Otherwise the post is not on the channel: after a duplicate answer the draft fails,
+ * saying so, rather than adopt a post it did not make.
+ */
+#define PUBLISH_CLOCK_SKEW 30
 
 /* The lease's margin over the request timeout, in seconds: it covers the moments between
  * a claim and its request leaving, and clocks of two hosts sharing a store that disagree. */

@@ -42,6 +42,7 @@ const char *xapi_outcome_name(enum xapi_outcome outcome)
 	case XAPI_BAD_REQUEST: return "bad request";
 	case XAPI_UNAUTHORIZED: return "unauthorized";
 	case XAPI_DUPLICATE: return "duplicate content";
+	case XAPI_REPLY_GONE: return "reply target gone";
 	case XAPI_FORBIDDEN: return "forbidden";
 	case XAPI_NOT_FOUND: return "not found";
 	case XAPI_RATE_LIMITED: return "rate limited";
@@ -191,6 +192,14 @@ static bool problem_is_duplicate(const struct problem *p)
 	       contains_nocase(p->message, "duplicate");
 }
 
+static bool problem_is_reply_gone(const struct problem *p)
+{
+	/* v2: "You attempted to reply to a Tweet that is deleted or not visible to you.";
+	 * v1.1 gave it code 385 */
+	return p->code == 385 || contains_nocase(p->detail, "deleted or not visible") ||
+	       contains_nocase(p->message, "deleted or not visible");
+}
+
 static bool problem_is_usage_cap(const struct problem *p)
 {
 	return contains_nocase(p->type, "usage-capped") ||
@@ -229,11 +238,27 @@ static void unexpected_answer(struct xapi_result *r, enum xapi_call call, const 
 	snprintf(r->detail, sizeof r->detail, "HTTP %ld: unexpected answer: %s", r->http_status, what);
 }
 
+/* X's "2026-11-28T10:42:00.000Z" (UTC, fraction optional) as Unix time; 0 otherwise. */
+static time_t iso_time(const char *text)
+{
+	struct tm tm = {0};
+	const char *rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest)
+		return 0;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	if (strcmp(rest, "Z"))
+		return 0;
+	time_t t = timegm(&tm);
+	return t > 0 ? t : 0;
+}
+
 static ii_err read_post(const cJSON *item, struct xapi_post *post, struct ii_error *e)
 {
 	copy_id(post->id, json_string(item, "id"));
 	const char *created = json_string(item, "created_at");
 	snprintf(post->created_at, sizeof post->created_at, "%s", created ? created : "");
+	post->created = iso_time(post->created_at);
 	const cJSON *refs = cJSON_GetObjectItemCaseSensitive(item, "referenced_tweets");
 	const cJSON *ref;
 	if (cJSON_IsArray(refs))
@@ -328,7 +353,9 @@ static void classify_failure(enum xapi_call call, const struct problem *p, const
 	} else if (s == 401) {
 		r->outcome = XAPI_UNAUTHORIZED;
 	} else if (s == 403) {
-		r->outcome = problem_is_duplicate(p) ? XAPI_DUPLICATE : XAPI_FORBIDDEN;
+		r->outcome = problem_is_duplicate(p)	? XAPI_DUPLICATE
+			     : problem_is_reply_gone(p) ? XAPI_REPLY_GONE
+							: XAPI_FORBIDDEN;
 	} else if (s == 404) {
 		r->outcome = XAPI_NOT_FOUND;
 	} else if (s == 408) {

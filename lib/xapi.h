@@ -60,6 +60,8 @@ enum xapi_outcome {
 	XAPI_BAD_REQUEST,   /* 400 and other 4xx not listed here: permanent, see detail */
 	XAPI_UNAUTHORIZED,  /* 401: the credentials were refused; stop posting */
 	XAPI_DUPLICATE,     /* 403 "duplicate content": probably posted already; reconcile */
+	XAPI_REPLY_GONE,    /* 403 (v1.1 code 385): the post replied to is deleted or not
+			     * visible; nothing was posted */
 	XAPI_FORBIDDEN,     /* any other 403: permanent */
 	XAPI_NOT_FOUND,     /* 404, or a 200 that only holds a "Not Found" error */
 	XAPI_RATE_LIMITED,  /* 429: wait until retry_at */
@@ -105,6 +107,7 @@ struct xapi_post {
 	char id[XAPI_ID_SIZE];
 	char reply_to[XAPI_ID_SIZE]; /* the "replied_to" reference, "" when none */
 	char created_at[32];         /* ISO 8601 as X gives it, "" when absent */
+	time_t created;              /* created_at as Unix time, 0 when absent or unreadable */
 	char *text;
 };
 

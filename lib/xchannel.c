@@ -61,6 +61,7 @@ static void translate(const struct xapi_result *res, struct channel_result *r)
 	case XAPI_OK: r->outcome = CHANNEL_DONE; break;
 	case XAPI_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case XAPI_DUPLICATE: r->outcome = CHANNEL_DUPLICATE; break;
+	case XAPI_REPLY_GONE: r->outcome = CHANNEL_REPLY_GONE; break;
 	case XAPI_RATE_LIMITED:
 	case XAPI_USAGE_CAP: r->outcome = CHANNEL_RATE_LIMITED; break;
 	case XAPI_TRANSIENT: r->outcome = CHANNEL_TRANSIENT; break;
@@ -90,12 +91,12 @@ static ii_err remote_failure(const struct xapi_result *res, const char *doing, s
 }
 
 static ii_err find(void *ctx, const char *text, const char *reply_to,
-		   char id[CHANNEL_REF_SIZE], struct ii_error *e)
+		   struct channel_found found[], size_t *count, struct ii_error *e)
 {
 	struct xchannel *x = ctx;
 	struct xapi_result res;
 	ii_err rc;
-	id[0] = '\0';
+	*count = 0;
 	if (!*x->user_id) {
 		if ((rc = xapi_me(x->api, &res, e)))
 			return rc;
@@ -107,11 +108,11 @@ static ii_err find(void *ctx, const char *text, const char *reply_to,
 	rc = xapi_user_posts(x->api, x->user_id, RECENT_POSTS, NULL, &timeline, &res, e);
 	if (rc == II_OK && res.outcome != XAPI_OK)
 		rc = remote_failure(&res, "read the account's recent posts", e);
-	for (size_t i = 0; rc == II_OK && i < timeline.count; i++) {
+	for (size_t i = 0; rc == II_OK && i < timeline.count && *count < CHANNEL_FIND_MAX; i++) {
 		const struct xapi_post *p = &timeline.posts[i];
 		if (!strcmp(p->reply_to, reply_to ? reply_to : "") && xapi_text_matches(text, p->text)) {
-			snprintf(id, CHANNEL_REF_SIZE, "%s", p->id);
-			break;
+			snprintf(found[*count].ref, CHANNEL_REF_SIZE, "%s", p->id);
+			found[(*count)++].created_at = p->created;
 		}
 	}
 	xapi_timeline_free(&timeline);

@@ -111,6 +111,57 @@ test_crash_safety_fifty_kills() {
 	: "$seed"
 }
 
+# assert_store_matches_fake: every post the journal says is sent is on the fake with its
+# text, no reference is recorded twice, and no text is on the fake twice
+assert_store_matches_fake() {
+	local posts journal
+	posts=$(x_get /_posts)
+	journal=$(db "SELECT json_group_array(json_object('ref', j.remote_ref, 'text', p.text))
+		FROM publication j JOIN post p USING (draft, seq) WHERE j.state = 'sent'")
+	assert_eq 'ok' "$(JOURNAL=$journal json '(() => {
+		const live = j.posts.filter(x => !x.deleted), sent = JSON.parse(process.env.JOURNAL);
+		if (new Set(live.map(x => x.sent_text)).size !== live.length) return "a text twice on X";
+		if (new Set(sent.map(x => x.ref)).size !== sent.length) return "a post claimed by two drafts";
+		const bad = sent.find(s => !live.some(x => x.id === s.ref && x.sent_text === s.text));
+		return bad ? "journal holds " + bad.ref + ", not on X with its text" : "ok";
+	})()' "$posts")" "trial $1: the store against the fake"
+}
+
+test_crash_safety_kills_among_duplicate_answers() {
+	setup_publish
+	local trial
+	for ((trial = 1; trial <= 18; trial++)); do
+		rm -rf "$T/state" "$T/notices"/*
+		thread_notice 3 "hilo.md"
+		notice_paragraphs lunes.md 'Aviso del lunes' "Aviso repetido número $trial."
+		x_request POST /_reset '{}' >/dev/null
+		# Monday's identical post, made by hand a day ago, in one trial of two
+		if ((trial % 2)); then
+			ii --json preview "$T/notices/lunes.md"
+			x_request POST /_posts "$(json '({text: j.posts[0].text,
+				created_at: new Date(Date.now() - 86400e3).toISOString()})')" >/dev/null
+		fi
+		ii notices
+		# every request slow; some posts made and then answered 403 duplicate, or dropped
+		local faults="{\"kind\":\"delay\",\"ms\":$((10 + RANDOM % 30)),\"count\":20}"
+		faults+=",{\"kind\":\"duplicate\",\"match\":\"POST /2/tweets\",\"count\":$((1 + RANDOM % 2))}"
+		((trial % 3 == 0)) && faults+=',{"kind":"drop","match":"POST /2/tweets","count":1}'
+		x_request POST /_fault "[$faults]" >/dev/null
+		kill_during_publish $((RANDOM % 150))
+		local runs
+		for ((runs = 0; runs < 5; runs++)); do
+			ii publish
+			[[ $(db "SELECT count(*) FROM draft WHERE status = 'approved'") == 0 ]] && break
+		done
+		assert_eq published "$(db "SELECT status FROM draft WHERE source = 'hilo.md'")" "trial $trial: the thread"
+		assert_store_matches_fake "$trial"
+		# the one-post notice is out exactly once, or failed when Monday's post was there
+		local expected=published
+		((trial % 2)) && expected=failed
+		assert_eq "$expected" "$(db "SELECT status FROM draft WHERE source = 'lunes.md'")" "trial $trial: the one-post notice"
+	done
+}
+
 test_chaos_thirty_drafts_thirty_percent_faults() {
 	setup_publish
 	local i
@@ -508,4 +559,114 @@ test_feeds_failed_after_publication_are_caught_up() {
 	ii run
 	assert_rc 0
 	assert_contains "$(cat "$T/feeds/avisos.atom")" 'Cómo pedir cita previa'
+}
+
+# notice_paragraphs FILE TITLE PARAGRAPH...: an aviso of those paragraphs
+notice_paragraphs() {
+	local file=$1 title=$2 text
+	shift 2
+	text=$'---\ntipo: aviso\ntitulo: '"$title"$'\nautor: ana\n---\n'
+	for p in "$@"; do
+		text+="$p"$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$file"
+}
+
+test_older_identical_post_is_never_adopted() {
+	setup_publish
+	thread_notice 1 cita.md
+	ii --json preview "$T/notices/cita.md"
+	local text monday
+	text=$(json 'j.posts[0].text')
+	# Monday's post of the very same text, made a day ago
+	monday=$(x_request POST /_posts "$(TEXT=$text node -e 'console.log(JSON.stringify({text: process.env.TEXT,
+		created_at: new Date(Date.now() - 86400e3).toISOString()}))')")
+	monday=$(json 'j.data.id' "$monday")
+	ii notices
+	ii --json publish
+	assert_rc 65
+	assert_contains "$(json 'j.failed[0].error')" 'X says post 1 is a duplicate, and no post of its own was found'
+	assert_eq 0 "$(db "SELECT count(*) FROM publication WHERE remote_ref = '$monday'")" "Monday's post recorded as this one"
+	assert_eq failed "$(db 'SELECT status FROM draft')" 'draft'
+	# its own post, answered duplicate after it was made, is found and kept
+	rm "$T/notices/cita.md"
+	thread_notice 2 hoy.md
+	ii notices
+	x_post /_fault '{"kind":"duplicate","match":"POST /2/tweets"}' >/dev/null
+	ii publish
+	assert_rc 0
+	assert_eq published "$(db "SELECT status FROM draft WHERE source = 'hoy.md'")" 'the draft answered duplicate'
+	assert_eq 3 "$(posts_js 'p.length')" 'posts on the fake'
+}
+
+test_repeated_post_is_refused_before_the_thread_starts() {
+	setup_publish
+	local closing='Fuentes: https://www.boe.es/buscar/doc.php?id=BOE-A-2024-1 #Pensiones'
+	notice_paragraphs uno.md 'Bulo de las pensiones' 'Las pensiones no bajan en enero.' "$closing"
+	notice_paragraphs dos.md 'Otro bulo de las pensiones' 'Las pensiones no se congelan.' "$closing"
+	ii notices
+	ii --json publish
+	assert_rc 65
+	local first
+	first=$(db "SELECT uuid FROM draft WHERE status = 'published'")
+	assert_json 'j.published.length' 1 'j.failed.length' 1
+	assert_contains "$(json 'j.failed[0].error')" "post 2/2 repeats draft ${first:0:8}'s post 2/2, already on X"
+	assert_eq 2 "$(posts_js 'p.length')" 'posts on the fake: the second thread never started'
+	# lint, preview and notices say so of a notice that would repeat it
+	notice_paragraphs tres.md 'Tercer bulo' 'Otro mensaje falso.' "$closing"
+	ii lint "$T/notices/tres.md"
+	assert_rc 65
+	assert_contains "$ERR" "tres.md: error: post 2/2 repeats draft ${first:0:8}'s post 2/2, already on X"
+	ii preview "$T/notices/tres.md"
+	assert_rc 65
+	assert_contains "$ERR" "repeats draft ${first:0:8}'s post 2/2"
+	ii notices
+	assert_contains "$ERR$OUT" "tres.md: error: post 2/2 repeats draft ${first:0:8}"
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE source = 'tres.md'")" 'a draft of the repeating notice'
+	# the published notice itself is no repeat of its own posts
+	ii lint "$T/notices/dos.md"
+	assert_rc 0
+}
+
+test_thread_stopped_midway_resumes_after_the_fix() {
+	setup_publish
+	notice_paragraphs uno.md 'Bulo de las pensiones' 'Las pensiones no bajan en enero.' 'Segunda parte.' 'Tercera parte.'
+	ii notices
+	# X refuses the second post, whatever the reason
+	x_post /_fault '[{"kind":"delay","ms":1,"match":"POST /2/tweets"},{"kind":"status","status":400,"match":"POST /2/tweets"}]' >/dev/null
+	ii publish
+	assert_rc 65
+	assert_contains "$ERR" 'stopped midway: 1 of 3 posts are public'
+	local id
+	id=$(db 'SELECT uuid FROM draft')
+	ii status
+	assert_contains "$OUT" "draft ${id:0:8} \"Bulo de las pensiones\" stopped midway: posts 1-1 of 3 are public"
+	ii show "${id:0:8}"
+	assert_contains "$OUT" 'public:  1 of 3 posts on X: the thread stopped midway'
+	# fixed: the public post kept, the rest changed; approved again, it follows on
+	notice_paragraphs uno.md 'Bulo de las pensiones' 'Las pensiones no bajan en enero.' 'Segunda parte, corregida.' 'Tercera parte.'
+	ii notices
+	assert_eq approved "$(db 'SELECT status FROM draft')" 'the revised draft ([policy] notices = auto)'
+	ii publish
+	assert_rc 0
+	assert_eq published "$(db 'SELECT status FROM draft')" 'draft'
+	assert_one_chain 3
+	assert_contains "$(posts_js 'p[1].sent_text')" 'corregida'
+}
+
+test_reply_to_a_deleted_alert_goes_out_on_its_own() {
+	setup_publish
+	conf_service caida "$(seq_url caida 503,200)" failures_to_open=1 successes_to_resolve=1
+	INCLUINFO_NOW=1796112000 ii run
+	assert_eq 1 "$(posts_js 'p.length')" 'the alert'
+	# a person deletes the alert on x.com
+	x_post /_delete "{\"id\":\"$(posts_js 'p[0].id')\"}" >/dev/null
+	INCLUINFO_NOW=1796112060 ii run
+	assert_rc 0
+	assert_eq 1 "$(posts_js 'p.length')" 'the resolution, on its own'
+	assert_eq null "$(posts_js 'p[0].reply_to')" 'what the resolution answers'
+	assert_contains "$(posts_js 'p[0].sent_text')" 'vuelve a funcionar con normalidad'
+	assert_eq 'published published' "$(db "SELECT group_concat(status, ' ') FROM draft")" 'drafts'
+	ii --json log "$(db "SELECT uuid FROM draft WHERE kind = 'resuelta'")"
+	assert_contains "$(json 'j.map(x => x.action).join()')" 'reply target gone'
 }

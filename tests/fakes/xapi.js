@@ -43,11 +43,17 @@ control:
                     {"kind":"drop"}                      acts on the request, then closes the
                                                           connection without answering
                     {"kind":"reset"}                     closes it without acting
+                    {"kind":"duplicate"}                 acts on the request, then answers 403
+                                                          duplicate content, as X does to a
+                                                          request that reaches it twice
   POST /_chaos    {"probability":P,"seed":N,"faults":[fault...]}: each API request gets
                   one of the faults at random with probability P (seeded; P 0 stops it)
   POST /_budget   {"route":"POST /2/tweets","window_remaining","window_reset",
                   "day_remaining","day_reset","app_day_remaining","app_day_reset"}
   GET  /_posts    every post accepted: {"posts":[{id,text,sent_text,reply_to,created_at,deleted}]}
+  POST /_posts    {"text","created_at"(ISO 8601),"reply_to"}: a post the account made before
+                  (by hand, or by another program), stored as X stores it
+  POST /_delete   {"id"}: the post deleted on x.com by a person
   GET  /_requests every API request: {"requests":[{method,path,at_ms,status,fault}]}
   POST /_reset    forgets posts, requests, faults, chaos and budgets`;
 
@@ -414,7 +420,7 @@ function routeOf(req, url) {
 
 // --- faults ----------------------------------------------------------------------------------
 
-const FAULT_KINDS = ['status', 'rate', 'usage_cap', 'delay', 'drop', 'reset'];
+const FAULT_KINDS = ['status', 'rate', 'usage_cap', 'delay', 'drop', 'reset', 'duplicate'];
 
 function checkFault(f) {
 	if (!f || typeof f !== 'object' || !FAULT_KINDS.includes(f.kind)) return `kind must be one of ${FAULT_KINDS.join(', ')}`;
@@ -449,6 +455,26 @@ function control(req, res, url, body) {
 	const route = `${req.method} ${url.pathname}`;
 	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
 	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
+	if (route === 'POST /_posts') {
+		const j = json();
+		if (!j || typeof j.text !== 'string' || Number.isNaN(Date.parse(j.created_at)))
+			return send(res, 400, { error: 'expected {"text","created_at","reply_to"}' });
+		const ms = BigInt(Date.parse(j.created_at)) - EPOCH_MS;
+		const post = {
+			id: ((ms << 22n) | (2n << 17n)).toString(), text: storedText(j.text), sent_text: j.text,
+			reply_to: j.reply_to || null, created_at: new Date(j.created_at).toISOString(), deleted: false,
+		};
+		// kept in the order X made them: the timeline reads them newest first
+		const at = state.posts.findIndex((p) => p.created_at > post.created_at);
+		state.posts.splice(at < 0 ? state.posts.length : at, 0, post);
+		return send(res, 201, { data: post });
+	}
+	if (route === 'POST /_delete') {
+		const j = json();
+		const post = j && live(j.id);
+		if (post) post.deleted = true;
+		return send(res, post ? 200 : 404, { deleted: !!post });
+	}
 	if (route === 'POST /_reset') {
 		state = freshState();
 		return send(res, 200, { reset: true });
@@ -520,11 +546,14 @@ function handle(opts, cred, req, res, url, body) {
 		const limits = route === 'POST /2/tweets' ? [b.window, b.day, b.appDay] : [b.window];
 		if (limits.some((l) => l.remaining <= 0)) return answer(429, PROBLEMS.tooMany(), rateHeaders(route, b));
 		for (const l of limits) l.remaining--;
+		const m = req.method;
 		const [status, payload] = api(opts, req, url, body);
 		if (fault && fault.kind === 'drop') {
 			entry.status = -1;
 			return req.socket.destroy();
 		}
+		if (fault && fault.kind === 'duplicate' && m === 'POST' && url.pathname === '/2/tweets' && status === 201)
+			return answer(403, PROBLEMS.duplicate(), rateHeaders(route, b));
 		answer(status, payload, rateHeaders(route, b));
 	};
 	if (fault && fault.kind === 'delay') {

@@ -39,6 +39,7 @@ struct remote_post {
 	char ref[CHANNEL_REF_SIZE];
 	char text[512];
 	char reply_to[CHANNEL_REF_SIZE];
+	time_t created; /* 0: the channel does not say */
 	bool deleted;
 };
 
@@ -57,6 +58,7 @@ struct fake {
 	long pauses[MAX];
 	size_t n_pauses;
 	size_t ref_padding; /* long references, as a Bluesky reply's */
+	time_t clock;       /* the creation time of the posts it makes */
 	bool find_fails;
 	time_t retry_at; /* of ANSWER_RATE_LIMITED; 0: in 15 minutes */
 	void (*on_pause)(struct fixture *f); /* another process acting meanwhile */
@@ -85,6 +87,13 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 	r->remaining = -1;
 	if (a == ANSWER_CRASH_BEFORE_POSTING)
 		return ii_fail(e, II_EREMOTE, "killed");
+	for (size_t i = 0; reply_to && i < x->n_posts; i++)
+		if (!strcmp(x->posts[i].ref, reply_to) && x->posts[i].deleted) {
+			/* as X: nothing is posted in answer to a post deleted there */
+			r->outcome = CHANNEL_REPLY_GONE;
+			snprintf(r->detail, sizeof r->detail, "%s is gone", reply_to);
+			return II_OK;
+		}
 	bool posts = a == ANSWER_CREATED || a == ANSWER_POSTED_THEN_TRANSIENT ||
 		     a == ANSWER_CRASH_AFTER_POSTING;
 	if (posts) {
@@ -93,6 +102,7 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 		snprintf(p->ref, sizeof p->ref, "mem-%zu-%0*d", x->n_posts, (int)x->ref_padding, 0);
 		snprintf(p->text, sizeof p->text, "%s", text);
 		snprintf(p->reply_to, sizeof p->reply_to, "%s", reply_to ? reply_to : "");
+		p->created = x->clock;
 		snprintf(r->ref, sizeof r->ref, "%s", p->ref);
 	}
 	switch (a) {
@@ -114,17 +124,17 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 }
 
 static ii_err fake_find(void *ctx, const char *text, const char *reply_to,
-			char ref[CHANNEL_REF_SIZE], struct ii_error *e)
+			struct channel_found found[], size_t *count, struct ii_error *e)
 {
 	struct fake *x = ctx;
-	ref[0] = '\0';
+	*count = 0;
 	if (x->find_fails)
 		return ii_fail(e, II_EREMOTE, "timeline unavailable");
-	for (size_t i = 0; i < x->n_posts; i++)
+	for (size_t i = x->n_posts; i-- > 0 && *count < CHANNEL_FIND_MAX;)
 		if (!x->posts[i].deleted && !strcmp(x->posts[i].text, text) &&
 		    !strcmp(x->posts[i].reply_to, reply_to ? reply_to : "")) {
-			snprintf(ref, CHANNEL_REF_SIZE, "%s", x->posts[i].ref);
-			break;
+			snprintf(found[*count].ref, CHANNEL_REF_SIZE, "%s", x->posts[i].ref);
+			found[(*count)++].created_at = x->posts[i].created;
 		}
 	return II_OK;
 }
@@ -162,6 +172,7 @@ static int setup(void **state)
 		fail_msg("store_open: %s", f->err.detail);
 	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", NOW};
 	f->fake.f = f;
+	f->fake.clock = NOW;
 	f->fake.channel = (struct publish_channel){
 		.id = "mem",
 		.name = "Mem",
@@ -345,8 +356,9 @@ static void duplicate_found_is_reconciled_never_resent(void **state)
 	struct fixture *f = *state;
 	char uuid[37];
 	approved(f, 1, NULL, uuid);
-	/* posted by a run whose journal was lost: the channel has it and says duplicate */
-	f->fake.posts[0] = (struct remote_post){.ref = "mem-earlier", .text = "Aviso 0, parte 1/1"};
+	/* this post's own request made it (its answer lost on the way), and X says duplicate */
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-earlier", .text = "Aviso 0, parte 1/1",
+						.created = NOW - PUBLISH_CLOCK_SKEW};
 	f->fake.n_posts = 1;
 	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
 	run(f);
@@ -357,6 +369,36 @@ static void duplicate_found_is_reconciled_never_resent(void **state)
 	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
 }
 
+/* Monday's identical alert is not Tuesday's: a post older than the claim is someone
+ * else's, whatever the path that looks for it. */
+static void older_identical_post_is_never_adopted(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-monday", .text = "Aviso 0, parte 1/1",
+						.created = NOW - PUBLISH_CLOCK_SKEW - 1};
+	f->fake.posts[1] = (struct remote_post){.ref = "mem-unknown", .text = "Aviso 0, parte 1/1"};
+	f->fake.n_posts = 2;
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no post of its own was found");
+	assert_journal(f, uuid, "p");
+	assert_int_equal(status(f, uuid), DRAFT_FAILED);
+	/* after a transient failure too: looked for, not adopted, sent */
+	char other[37];
+	approved(f, 1, NULL, other);
+	f->fake.posts[2] = (struct remote_post){.ref = "mem-old", .text = "Aviso 1, parte 1/1",
+						.created = NOW - 86400};
+	f->fake.n_posts = 3;
+	script(f, 1, (enum answer[]){ANSWER_TRANSIENT});
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, other, "S");
+	assert_int_equal(f->fake.n_posts, 4);
+	assert_string_equal(f->fake.posts[3].text, "Aviso 1, parte 1/1");
+}
+
 static void duplicate_not_found_fails_the_draft(void **state)
 {
 	struct fixture *f = *state;
@@ -364,7 +406,7 @@ static void duplicate_not_found_fails_the_draft(void **state)
 	approved(f, 2, NULL, uuid);
 	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
 	run(f);
-	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no such post was found");
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem says post 1 is a duplicate, and no post of its own was found");
 	assert_journal(f, uuid, "pp");
 	assert_int_equal(status(f, uuid), DRAFT_FAILED);
 	assert_int_equal(f->fake.requests, 1);
@@ -782,7 +824,8 @@ static void dead_claimant_on_this_host_is_reconciled_and_taken_over(void **state
 	process_format(&self, other);
 	assert_true(claim_by(f, f->store, reused, 0, DRAFT_POST_PENDING, 0, other, NOW));
 	/* the first child posted before it died */
-	f->fake.posts[0] = (struct remote_post){.ref = "mem-child", .text = "Aviso 0, parte 1/2"};
+	f->fake.posts[0] = (struct remote_post){.ref = "mem-child", .text = "Aviso 0, parte 1/2",
+						.created = NOW};
 	f->fake.n_posts = 1;
 	end_child(&a);
 	reap_child(&a);
@@ -835,6 +878,124 @@ static void claim_from_another_host_waits_for_its_lease(void **state)
 	assert_int_equal(claimant.start, self.start);
 	assert_int_equal(posts[0].claimed_at, NOW + 41);
 	draft_posts_free(posts, count);
+}
+
+/* An approved draft of the posts texts[0..n), due now. */
+static void approved_texts(struct fixture *f, const char *const *texts, size_t n, char uuid[37])
+{
+	int lengths[MAX];
+	for (size_t i = 0; i < n; i++)
+		lengths[i] = (int)strlen(texts[i]);
+	struct draft_spec spec = {
+		.kind = DRAFT_BULO, .title = "Pensiones", .posts = texts, .lengths = lengths,
+		.post_count = n,
+	};
+	ok(f, draft_create(f->store, &spec, &f->system, true, uuid, &f->err));
+}
+
+static void post_another_draft_records_is_never_adopted(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37];
+	const char *const texts[] = {"Fuentes: https://www.boe.es #Pensiones"};
+	approved_texts(f, texts, 1, first);
+	run(f);
+	assert_journal(f, first, "S");
+	/* a second draft of the same text, left "sending" by a run that died */
+	approved_texts(f, texts, 1, second);
+	struct child c;
+	start_child(f, &c);
+	assert_true(claim_by(f, f->store, second, 0, DRAFT_POST_PENDING, 0, c.id, NOW));
+	end_child(&c);
+	reap_child(&c);
+	script(f, 1, (enum answer[]){ANSWER_DUPLICATE});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "is a duplicate, and no post of its own was found");
+	assert_journal(f, second, "p");
+	assert_journal(f, first, "S");
+	assert_int_equal(f->fake.n_posts, 1);
+}
+
+static void thread_repeating_a_published_post_never_starts(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], second[37], own[37];
+	const char *const earlier[] = {"Bulo 1/2", "Fuentes: https://www.boe.es #Pensiones 2/2"};
+	approved_texts(f, earlier, 2, first);
+	run(f);
+	assert_journal(f, first, "SS");
+	/* the same closing post, but for its white space (X compares it so too) */
+	const char *const later[] = {"Otro bulo 1/2", " Fuentes:  https://www.boe.es\n#Pensiones 2/2\n"};
+	approved_texts(f, later, 2, second);
+	const char *const twice[] = {"Uno", "Dos", "Uno"};
+	approved_texts(f, twice, 3, own);
+	size_t before = f->fake.requests;
+	run(f);
+	char expected[128];
+	snprintf(expected, sizeof expected, "post 2/2 repeats draft %.8s's post 2/2, already on Mem", first);
+	assert_fate(f, 0, PUBLISH_FAILED, expected);
+	assert_fate(f, 1, PUBLISH_FAILED, "post 3/3 repeats post 1/3 of the same thread");
+	assert_int_equal(f->fake.requests, before);
+	assert_journal(f, second, "pp");
+	assert_int_equal(status(f, second), DRAFT_FAILED);
+}
+
+/* The actions of draft uuid's audit trail, one per line. */
+static void audit_actions(struct fixture *f, const char *uuid, char *out, size_t size)
+{
+	struct draft_audit *entries;
+	size_t count;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s: %s\n", entries[i].action, entries[i].detail);
+	free(entries);
+}
+
+static void reply_to_a_post_deleted_there_goes_out_on_its_own(void **state)
+{
+	struct fixture *f = *state;
+	char alert[37], update[37], resolution[37];
+	approved(f, 1, NULL, alert);
+	run(f);
+	assert_journal(f, alert, "S");
+	/* a person deletes the alert on the channel itself */
+	f->fake.posts[0].deleted = true;
+	approved(f, 2, alert, update);
+	run(f);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	assert_journal(f, update, "SS");
+	assert_int_equal(status(f, update), DRAFT_PUBLISHED);
+	assert_int_equal(f->fake.n_posts, 3);
+	assert_string_equal(f->fake.posts[1].reply_to, "");
+	assert_string_equal(f->fake.posts[2].reply_to, f->fake.posts[1].ref);
+	char trail[2048];
+	audit_actions(f, update, trail, sizeof trail);
+	unit_assert_contains(trail, "reply target gone: post 1 answered mem-1-0, gone from Mem: published as a new thread");
+	/* what answers the update answers it, in the new thread */
+	approved(f, 1, update, resolution);
+	run(f);
+	assert_journal(f, resolution, "S");
+	assert_string_equal(f->fake.posts[3].reply_to, f->fake.posts[2].ref);
+}
+
+static void own_thread_post_gone_midway_waits(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37], later[37];
+	approved(f, 2, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_RATE_LIMITED});
+	run(f);
+	assert_journal(f, uuid, "Sp");
+	f->fake.posts[0].deleted = true;
+	approved(f, 1, NULL, later);
+	const struct publish_options o = leased(NOW + 1000, 0);
+	ok(f, run_with(f, &o));
+	/* its own first post gone (or not visible yet): never a thread cut in two in silence */
+	assert_fate(f, 0, PUBLISH_DEFERRED, "Mem says the post that post 2 answers is gone");
+	assert_journal(f, uuid, "Sp");
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	assert_fate(f, 1, PUBLISH_PUBLISHED, NULL);
 }
 
 /* ---- jitter ---- */
@@ -985,7 +1146,10 @@ int main(void)
 		UNIT_TEST(created_thread_is_chained_and_journalled),
 		UNIT_TEST(long_references_are_kept_whole),
 		UNIT_TEST(duplicate_found_is_reconciled_never_resent),
+		UNIT_TEST(older_identical_post_is_never_adopted),
 		UNIT_TEST(duplicate_not_found_fails_the_draft),
+		UNIT_TEST(post_another_draft_records_is_never_adopted),
+		UNIT_TEST(thread_repeating_a_published_post_never_starts),
 		UNIT_TEST(transient_is_retried_after_a_jittered_backoff),
 		UNIT_TEST(transient_after_posting_is_found_not_resent),
 		UNIT_TEST(transient_every_time_leaves_it_sending),
@@ -1003,6 +1167,8 @@ int main(void)
 		UNIT_TEST(live_claimant_keeps_its_post_until_its_lease_ends),
 		UNIT_TEST(dead_claimant_on_this_host_is_reconciled_and_taken_over),
 		UNIT_TEST(claim_from_another_host_waits_for_its_lease),
+		UNIT_TEST(reply_to_a_post_deleted_there_goes_out_on_its_own),
+		UNIT_TEST(own_thread_post_gone_midway_waits),
 		UNIT_TEST(jitter_comes_from_the_seed_or_from_each_process),
 		UNIT_TEST(retract_deletes_newest_first_and_forgets_the_references),
 		UNIT_TEST(version_2_database_keeps_every_reference_and_state),

@@ -115,8 +115,13 @@ static void test_duplicate_and_forbidden(void **state)
 	r = expect(XAPI_CALL_POST, 403, "", "{\"errors\":[{\"code\":187,\"message\":\"Status is a duplicate.\"}]}", XAPI_DUPLICATE);
 	r = expect(XAPI_CALL_POST, 403, "",
 		"{\"detail\":\"You attempted to reply to a Tweet that is deleted or not visible to you.\","
-		"\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403}", XAPI_FORBIDDEN);
+		"\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403}", XAPI_REPLY_GONE);
 	unit_assert_contains(r.detail, "reply to a Tweet that is deleted");
+	assert_int_equal(r.committed, XAPI_NOT_COMMITTED);
+	r = expect(XAPI_CALL_POST, 403, "", "{\"errors\":[{\"code\":385,\"message\":\"You attempted to reply "
+		"to a Tweet that is deleted or not visible to you.\"}]}", XAPI_REPLY_GONE);
+	r = expect(XAPI_CALL_POST, 403, "", "{\"detail\":\"You are not permitted to perform this action.\","
+		"\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403}", XAPI_FORBIDDEN);
 	r = expect(XAPI_CALL_POST, 403, "", "not json", XAPI_FORBIDDEN);
 }
 
@@ -227,9 +232,11 @@ static void test_timeline(void **state)
 	assert_string_equal(tl.posts[0].id, "1800000000000000003");
 	assert_string_equal(tl.posts[0].reply_to, "1800000000000000002");
 	assert_string_equal(tl.posts[0].created_at, "2026-01-01T09:00:02.000Z");
+	assert_int_equal(tl.posts[0].created, 1767258002);
 	assert_string_equal(tl.posts[0].text, "2/2 Fuentes: https://t.co/AbC123 &amp; m\xc3\xa1s");
 	assert_string_equal(tl.posts[1].reply_to, "");
 	assert_string_equal(tl.posts[1].created_at, "");
+	assert_int_equal(tl.posts[1].created, 0);
 	assert_string_equal(tl.next_token, "7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i");
 	xapi_timeline_free(&tl);
 	assert_int_equal(tl.count, 0);
@@ -748,7 +755,7 @@ static void test_e2e_duplicate_and_invalid(void **state)
 	r = post(long_text, NULL, XAPI_BAD_REQUEST);
 	unit_assert_contains(r.detail, "too long");
 	free(long_text);
-	r = post("respuesta a nada", "1234", XAPI_FORBIDDEN);
+	r = post("respuesta a nada", "1234", XAPI_REPLY_GONE);
 	assert_int_equal(fake_post_count(), 1);
 }
 
