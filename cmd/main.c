@@ -56,7 +56,7 @@ static const char global_usage[] =
 	"      --json         machine-readable output\n"
 	"  -v                 more detail\n"
 	"  -q                 print only errors\n"
-	"  -h, --help         this help; 'incluinfo help COMMAND' for a command's\n"
+	"  -h, --help         this help; 'incluinfo help COMMAND' for one command\n"
 	"      --version      the version\n"
 	"\n"
 	"Commands:\n";
