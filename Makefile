@@ -5,6 +5,11 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/incluinfo
+# systemd reads units, sysusers.d and tmpfiles.d from /usr/lib, /usr/local/lib and /etc only
+SYSTEMD_CONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
+UNITDIR    ?= $(SYSTEMD_CONFDIR)/systemd/system
+SYSUSERSDIR ?= $(SYSTEMD_CONFDIR)/sysusers.d
+TMPFILESDIR ?= $(SYSTEMD_CONFDIR)/tmpfiles.d
 DESTDIR    ?=
 
 CC         ?= cc
@@ -120,19 +125,27 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory build/incluinfo build/bench/delay_server
 	$(Q)tests/bench/run.sh
 
+# The unit and the cron line name the binary where this install puts it.
+install_bin_path = sed 's|/usr/local/bin/incluinfo|$(BINDIR)/incluinfo|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/templates \
-		$(DESTDIR)$(DOCDIR)/systemd
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 build/incluinfo $(DESTDIR)$(BINDIR)/incluinfo
 	install -m 0644 etc/incluinfo.1 $(DESTDIR)$(MANDIR)/man1/incluinfo.1
-	install -m 0644 README.md docs/design.md etc/incluinfo.conf.example etc/incluinfo.cron $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md docs/design.md etc/incluinfo.conf.example $(DESTDIR)$(DOCDIR)/
+	$(install_bin_path) etc/incluinfo.cron > $(DESTDIR)$(DOCDIR)/incluinfo.cron
 	install -m 0644 notices/README.md $(DESTDIR)$(DOCDIR)/avisos.md
 	install -m 0644 feeds/README.md $(DESTDIR)$(DOCDIR)/feeds.md
 	install -m 0644 etc/templates/* $(DESTDIR)$(DOCDIR)/templates/
-	install -m 0644 etc/systemd/* $(DESTDIR)$(DOCDIR)/systemd/
+	$(install_bin_path) etc/systemd/incluinfo-run.service > $(DESTDIR)$(UNITDIR)/incluinfo-run.service
+	install -m 0644 etc/systemd/incluinfo-run.timer $(DESTDIR)$(UNITDIR)/
+	install -m 0644 etc/sysusers.d/incluinfo.conf $(DESTDIR)$(SYSUSERSDIR)/incluinfo.conf
+	install -m 0644 etc/tmpfiles.d/incluinfo.conf $(DESTDIR)$(TMPFILESDIR)/incluinfo.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/incluinfo $(DESTDIR)$(MANDIR)/man1/incluinfo.1
+	rm -f $(DESTDIR)$(UNITDIR)/incluinfo-run.service $(DESTDIR)$(UNITDIR)/incluinfo-run.timer
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/incluinfo.conf $(DESTDIR)$(TMPFILESDIR)/incluinfo.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:

@@ -261,36 +261,61 @@ static int unknown(const struct cli *cli, const struct monitor_report *rep, cons
 
 const struct cli_help cmd_check_help = {
 	.summary = "probe every service once, confirm outages and recoveries",
-	.usage = "usage: incluinfo check [--dry-run] [--service ID]...\n"
+	.usage = "usage: incluinfo check [--dry-run | --passive [--max-age MINUTES]] [--service ID]...\n"
 		 "\n"
 		 "Probes every configured service and canary at the same time, classifies each probe as\n"
 		 "up, degraded or down, applies the hysteresis thresholds and opens or resolves\n"
 		 "incidents. Prints one monitoring-plugins line; -v adds a line per service, --json an\n"
-		 "object. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+		 "object. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also when another run\n"
+		 "holds the lock).\n"
 		 "\n"
 		 "  --dry-run       probe and report, change nothing (takes no lock)\n"
+		 "  --passive       probe nothing, change nothing, take no lock: report the states the\n"
+		 "                  last check recorded (for Icinga or NRPE beside the cron job)\n"
+		 "  --max-age MINUTES  with --passive, a service not checked for longer is stale,\n"
+		 "                  UNKNOWN (default 10, at most 10080)\n"
 		 "  --service ID    probe only this service (repeatable)\n",
 };
 
 static const struct option check_options[] = {
 	{"dry-run", no_argument, NULL, 'n'},
 	{"service", required_argument, NULL, 's'},
+	{"passive", no_argument, NULL, 'p'},
+	{"max-age", required_argument, NULL, 'a'},
 	{NULL, 0, NULL, 0},
 };
 
-static int parse_options(int argc, char **argv, bool *dry_run, char ***wanted, size_t *wanted_count)
+struct check_options {
+	bool dry_run, passive;
+	long max_age; /* minutes; 0: not given */
+	char **wanted;
+	size_t wanted_count;
+};
+
+enum { MAX_AGE_DEFAULT = 10, MAX_AGE_MAX = 10080 };
+
+static int parse_options(int argc, char **argv, const struct cli *cli, struct check_options *o)
 {
-	*wanted = calloc((size_t)argc, sizeof **wanted);
-	if (!*wanted)
+	o->wanted = calloc((size_t)argc, sizeof *o->wanted);
+	if (!o->wanted)
 		return -1;
 	optind = 0;
 	opterr = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+", check_options, NULL)) != -1) {
 		if (opt == 'n') {
-			*dry_run = true;
+			o->dry_run = true;
+		} else if (opt == 'p') {
+			o->passive = true;
+		} else if (opt == 'a') {
+			char *end;
+			o->max_age = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || o->max_age < 1 || o->max_age > MAX_AGE_MAX) {
+				cli_error("invalid value '%s' for --max-age: minutes, 1-%d", optarg, MAX_AGE_MAX);
+				return -1;
+			}
 		} else if (opt == 's') {
-			(*wanted)[(*wanted_count)++] = optarg;
+			o->wanted[o->wanted_count++] = optarg;
 		} else {
 			cli_error("unknown option '%s' for 'check'", argv[optind - 1]);
 			return -1;
@@ -298,6 +323,14 @@ static int parse_options(int argc, char **argv, bool *dry_run, char ***wanted, s
 	}
 	if (optind < argc) {
 		cli_error("unexpected argument '%s' for 'check'", argv[optind]);
+		return -1;
+	}
+	if (o->max_age && !o->passive) {
+		cli_error("--max-age needs --passive");
+		return -1;
+	}
+	if (o->passive && cli->json) {
+		cli_error("--passive prints a plugin line, not --json");
 		return -1;
 	}
 	return 0;
@@ -321,9 +354,7 @@ static ii_err open_store(const struct config *cfg, bool dry_run, struct store **
 int cmd_check(int argc, char **argv, struct cli *cli)
 {
 	const struct config *cfg = cli->config;
-	bool dry_run = false;
-	char **wanted = NULL;
-	size_t wanted_count = 0;
+	struct check_options o = {0};
 	struct monitor_report rep = {0};
 	struct lock *lock = NULL;
 	struct store *store = NULL;
@@ -331,11 +362,12 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	struct ii_error e = {0};
 	int status = PLUGIN_UNKNOWN;
 
-	if (parse_options(argc, argv, &dry_run, &wanted, &wanted_count) < 0) {
+	if (parse_options(argc, argv, cli, &o) < 0) {
 		cli_usage("check");
 		goto out;
 	}
-	if (monitor_select(cfg, wanted, wanted_count, &rep, &e) != II_OK) {
+	bool dry_run = o.dry_run;
+	if (monitor_select(cfg, o.wanted, o.wanted_count, &rep, &e) != II_OK) {
 		cli_fail(&e);
 		status = unknown(cli, &rep, "usage error");
 		goto out;
@@ -345,12 +377,14 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &rep, "no services configured");
 		goto out;
 	}
+	if (o.passive) {
+		status = cli_check_passive(cli, &rep, 60 * (o.max_age ? o.max_age : MAX_AGE_DEFAULT));
+		goto out;
+	}
 	if (!dry_run && lock_acquire(cfg->state_dir, &lock, &e) != II_OK) {
 		cli_fail(&e);
+		/* UNKNOWN with the holder's pid: a plugin's exit status is 0-3 */
 		status = unknown(cli, &rep, e.detail);
-		/* cron's "try again next minute", distinct from a monitoring finding */
-		if (e.code == II_ELOCKED)
-			status = EXIT_TEMPFAIL;
 		goto out;
 	}
 	if (monitor_probe(cfg, cli_now(), &rep, &e) != II_OK) {
@@ -386,6 +420,6 @@ out:
 	store_close(store);
 	lock_release(lock);
 	monitor_report_free(&rep);
-	free(wanted);
+	free(o.wanted);
 	return status;
 }

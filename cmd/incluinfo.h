@@ -77,6 +77,9 @@ int cmd_status(int argc, char **argv, struct cli *cli);
  * was judged; verbose adds a line per service and canary). */
 cJSON *cli_check_json(const struct monitor_report *rep);
 void cli_check_print(const struct monitor_report *rep, const char *why, int verbose);
+/* check --passive: the selected services' recorded states as one plugin line, read-only;
+ * a state not checked for more than max_age seconds is stale, UNKNOWN. Returns 0-3. */
+int cli_check_passive(const struct cli *cli, const struct monitor_report *rep, long max_age);
 /* A run that judged nothing because of this host (rep->host_fault): one line on stderr. */
 void cli_report_host_fault(const struct monitor_report *rep);
 /* What ingest_dir() reported: every problem on stderr and, unless quiet, a line per notice

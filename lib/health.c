@@ -74,7 +74,8 @@ static enum health transport_failure(const struct config_service *svc,
 		snprintf(reason, len, "timeout after %ld ms", svc->timeout_ms);
 		break;
 	case PROBE_REDIRECTS:
-		snprintf(reason, len, "more than %ld redirects", svc->follow_redirects);
+		/* too many, or one refused: the probe says which */
+		snprintf(reason, len, "%s", p->error);
 		break;
 	case PROBE_DNS:
 	case PROBE_CONNECT:

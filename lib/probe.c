@@ -1,5 +1,6 @@
 #include "probe.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "config.h"
 #include "printable.h"
 
 struct transfer {
@@ -18,6 +20,11 @@ struct transfer {
 	struct curl_slist *headers;
 	size_t body_cap; /* allocated */
 	bool out_of_memory;
+	/* redirects, followed here rather than by libcurl so that each target is checked */
+	long hops;
+	long elapsed_ms;  /* the hops before this one */
+	int origin_class; /* address class of the configured URL's connection; -1: none yet */
+	char refused[200]; /* why the current hop's target was refused; "" when it was not */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -161,6 +168,62 @@ static time_t certificate_expiry(CURL *easy)
 	return 0;
 }
 
+/* Address classes a redirect may not reach unless the configured URL itself did. */
+enum { ADDR_PUBLIC, ADDR_PRIVATE, ADDR_LINK_LOCAL, ADDR_LOOPBACK, ADDR_UNSPECIFIED };
+
+static int address_class(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			struct sockaddr_in v4 = {.sin_family = AF_INET};
+			memcpy(&v4.sin_addr, &a->s6_addr[12], 4);
+			return address_class((const struct sockaddr *)&v4);
+		}
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return ADDR_LOOPBACK;
+		if (IN6_IS_ADDR_UNSPECIFIED(a))
+			return ADDR_UNSPECIFIED;
+		if (IN6_IS_ADDR_LINKLOCAL(a))
+			return ADDR_LINK_LOCAL;
+		return (a->s6_addr[0] & 0xfe) == 0xfc ? ADDR_PRIVATE : ADDR_PUBLIC; /* fc00::/7 */
+	}
+	if (sa->sa_family != AF_INET)
+		return ADDR_PUBLIC;
+	uint32_t v = ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
+	if (v >> 24 == 127)
+		return ADDR_LOOPBACK;
+	if (v >> 24 == 0)
+		return ADDR_UNSPECIFIED;
+	if (v >> 16 == 0xa9fe) /* 169.254/16, where cloud metadata answers */
+		return ADDR_LINK_LOCAL;
+	if (v >> 24 == 10 || v >> 20 == 0xac1 || v >> 16 == 0xc0a8 || v >> 22 == (100u << 2 | 1))
+		return ADDR_PRIVATE; /* 10/8, 172.16/12, 192.168/16, 100.64/10 */
+	return ADDR_PUBLIC;
+}
+
+/* Every connection of a redirect's target goes to a public address or one of the class
+ * the configured URL's connection went to; a refused one never opens. */
+static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	struct transfer *t = user;
+	int class = address_class(&address->addr);
+	if (purpose == CURLSOCKTYPE_IPCXN && t->hops == 0 && t->origin_class < 0)
+		t->origin_class = class;
+	else if (purpose == CURLSOCKTYPE_IPCXN && t->hops > 0 && class != ADDR_PUBLIC &&
+		 class != t->origin_class) {
+		char ip[INET6_ADDRSTRLEN] = "?";
+		const void *raw = address->family == AF_INET6
+					  ? (const void *)&((struct sockaddr_in6 *)(void *)&address->addr)->sin6_addr
+					  : (const void *)&((struct sockaddr_in *)(void *)&address->addr)->sin_addr;
+		inet_ntop(address->family, raw, ip, sizeof ip);
+		snprintf(t->refused, sizeof t->refused,
+			 "redirect refused: %s is a private, link-local or loopback address", ip);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
+
 static bool setup(struct transfer *t)
 {
 	const struct probe_request *q = t->request;
@@ -185,9 +248,9 @@ static bool setup(struct transfer *t)
 	SET(CURLOPT_HTTPHEADER, t->headers);
 	SET(CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION " (health monitor)");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, q->max_redirects > 0 ? 1L : 0L);
-	SET(CURLOPT_MAXREDIRS, q->max_redirects);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	SET(CURLOPT_OPENSOCKETDATA, t);
 	SET(CURLOPT_TIMEOUT_MS, q->timeout_ms);
 	/* a probe measures the service, not a connection kept from an earlier one */
 	SET(CURLOPT_FRESH_CONNECT, 1L);
@@ -213,23 +276,107 @@ static void restart(struct transfer *t)
 	if (t->result->body)
 		t->result->body[0] = '\0';
 	t->errbuf[0] = '\0';
+	t->refused[0] = '\0';
 }
 
-/* Records a finished attempt; true when the transfer should be tried again. */
-static bool finish(struct transfer *t, CURLcode code)
+/* scheme://host:port of url, for comparing origins; false when url cannot be parsed. */
+static bool origin_of(const char *url, char *out, size_t len)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	bool ok = u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
+		  !curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) &&
+		  !curl_url_get(u, CURLUPART_HOST, &host, 0) &&
+		  !curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	if (ok) {
+		snprintf(out, len, "%s://%s:%s", scheme, host, port);
+		for (char *c = out; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/*
+ * Whether the redirect to target keeps the configured URL's rules, else why not: https
+ * stays https (plain http only between loopback hosts); the configured headers go to the
+ * configured origin only, so a secret header never reaches another host.
+ */
+static bool follow_to(struct transfer *t, const char *target, char *why, size_t why_len)
+{
+	const char *configured = t->request->url;
+	char from[1200], to[1200];
+	if (!origin_of(configured, from, sizeof from) || !origin_of(target, to, sizeof to) ||
+	    (strncmp(to, "https://", 8) && strncmp(to, "http://", 7))) {
+		snprintf(why, why_len, "redirect refused: not an http(s) address");
+		return false;
+	}
+	if (!strncmp(to, "http://", 7)) {
+		/* the configured host, as plain http, must itself be loopback */
+		char plain[1200];
+		snprintf(plain, sizeof plain, "http://%s", strstr(from, "://") + 3);
+		if (!config_url_ok(target, NULL, 0) || !config_url_ok(plain, NULL, 0)) {
+			snprintf(why, why_len, "redirect refused: from %.120s to plain http", from);
+			return false;
+		}
+	}
+	bool same_origin = !strcmp(from, to);
+	return curl_easy_setopt(t->easy, CURLOPT_URL, target) == CURLE_OK &&
+	       curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, same_origin ? t->headers : NULL) == CURLE_OK;
+}
+
+enum next { DONE, RETRY, FOLLOW };
+
+/* After a 3xx: FOLLOW with the next hop set up, or DONE with the failure recorded. */
+static enum next redirect(struct transfer *t, const char *target)
+{
+	struct probe_result *r = t->result;
+	long left = t->request->timeout_ms - r->time_ms;
+	char why[sizeof r->error];
+	if (t->hops >= t->request->max_redirects) {
+		r->failure = PROBE_REDIRECTS;
+		snprintf(r->error, sizeof r->error, "more than %ld redirects", t->request->max_redirects);
+	} else if (left <= 0) {
+		r->failure = PROBE_TIMEOUT;
+		snprintf(r->error, sizeof r->error, "timed out after %ld redirects", t->hops);
+	} else if (!follow_to(t, target, why, sizeof why) ||
+		   curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, left) != CURLE_OK) {
+		r->failure = PROBE_REDIRECTS;
+		snprintf(r->error, sizeof r->error, "%s", why);
+	} else {
+		t->elapsed_ms = r->time_ms;
+		t->hops++;
+		return FOLLOW;
+	}
+	r->http_status = 0;
+	printable_clean(r->error);
+	return DONE;
+}
+
+/* Records a finished attempt and says what comes next. */
+static enum next finish(struct transfer *t, CURLcode code)
 {
 	struct probe_result *r = t->result;
 	curl_off_t total_us = 0;
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total_us);
-	r->time_ms = (long)(total_us / 1000);
+	r->time_ms = t->elapsed_ms + (long)(total_us / 1000);
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+	if (*t->refused) {
+		r->failure = PROBE_REDIRECTS;
+		r->http_status = 0;
+		snprintf(r->error, sizeof r->error, "%s", t->refused);
+		return DONE;
+	}
 
 	if (code == CURLE_WRITE_ERROR && r->body_truncated && !t->out_of_memory)
 		code = CURLE_OK; /* we stopped reading at the cap on purpose */
 	if (t->out_of_memory) {
 		r->failure = PROBE_PROTOCOL;
 		snprintf(r->error, sizeof r->error, "out of memory reading the body");
-		return false;
+		return DONE;
 	}
 	r->failure = classify_error(code);
 	r->local = locality(t->easy, code);
@@ -241,11 +388,15 @@ static bool finish(struct transfer *t, CURLcode code)
 			r->error[n - 1] = '\0';
 		/* it may quote what the server sent */
 		printable_clean(r->error);
-		return transient(code) && r->attempts <= t->request->retries;
+		return transient(code) && r->attempts <= t->request->retries ? RETRY : DONE;
 	}
 	r->error[0] = '\0';
 	r->cert_expiry = certificate_expiry(t->easy);
-	return false;
+	char *target = NULL;
+	if (t->request->max_redirects > 0 && r->http_status >= 300 && r->http_status < 400 &&
+	    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &target) == CURLE_OK && target)
+		return redirect(t, target);
+	return DONE;
 }
 
 /* The descriptors open now, or a guess when /proc cannot say. */
@@ -321,10 +472,11 @@ static ii_err drive(CURLM *multi, struct queue *queue, struct ii_error *e)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 			CURLcode code = msg->data.result;
 			curl_multi_remove_handle(multi, t->easy);
-			if (finish(t, code)) {
-				/* the retry keeps the slot */
+			enum next next = finish(t, code);
+			if (next != DONE) {
+				/* the retry and the next hop keep the slot */
 				restart(t);
-				t->result->attempts++;
+				t->result->attempts += next == RETRY;
 				mc = curl_multi_add_handle(multi, t->easy);
 			} else {
 				mc = start_next(multi, queue);
@@ -356,6 +508,7 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 		t->request = &requests[i];
 		t->result = &results[i];
 		t->result->attempts = 1;
+		t->origin_class = -1;
 		if (!setup(t)) {
 			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'", requests[i].url);
 			goto out;

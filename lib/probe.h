@@ -37,7 +37,7 @@ enum probe_failure {
 	PROBE_DNS,
 	PROBE_CONNECT,   /* refused, unreachable, reset */
 	PROBE_TLS,       /* handshake or certificate verification */
-	PROBE_REDIRECTS, /* more redirects than allowed */
+	PROBE_REDIRECTS, /* more redirects than allowed, or one refused (error says which) */
 	PROBE_PROTOCOL,  /* anything else: bad response, read error */
 };
 

@@ -28,6 +28,7 @@ const ROUTES = `routes:
   /body?text=TEXT         200, an HTML page containing TEXT
   /html/NAME              a canned HTML page: NAMES
   /redirect/N             a chain of N 302 hops ending at /status/200 (query kept)
+  /redirect-to?url=URL    302 to URL, wherever it is
   /seq/NAME?steps=S,S...  the k-th request to NAME gets step k, the last one repeats;
                           a step is CODE, dMS, dMS:CODE, maint, reset or hang
   /seq-reset[/NAME]       resets every counter (or NAME's)
@@ -229,6 +230,10 @@ function route(req, res, url) {
 		}
 		break;
 	}
+	case 'redirect-to':
+		if (parts.length === 1 && q.get('url'))
+			return send(res, 302, 'moved\n', 'text/plain', { Location: q.get('url') });
+		break;
 	case 'seq':
 		if (parts.length === 2) {
 			const steps = (q.get('steps') || '200').split(',').map((s) => s.trim());
