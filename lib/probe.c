@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/x509_vfy.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,26 +172,8 @@ static time_t certificate_expiry(CURL *easy)
 /* Address classes a redirect may not reach unless the configured URL itself did. */
 enum { ADDR_PUBLIC, ADDR_PRIVATE, ADDR_LINK_LOCAL, ADDR_LOOPBACK, ADDR_UNSPECIFIED };
 
-static int address_class(const struct sockaddr *sa)
+static int class_v4(uint32_t v)
 {
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			struct sockaddr_in v4 = {.sin_family = AF_INET};
-			memcpy(&v4.sin_addr, &a->s6_addr[12], 4);
-			return address_class((const struct sockaddr *)&v4);
-		}
-		if (IN6_IS_ADDR_LOOPBACK(a))
-			return ADDR_LOOPBACK;
-		if (IN6_IS_ADDR_UNSPECIFIED(a))
-			return ADDR_UNSPECIFIED;
-		if (IN6_IS_ADDR_LINKLOCAL(a))
-			return ADDR_LINK_LOCAL;
-		return (a->s6_addr[0] & 0xfe) == 0xfc ? ADDR_PRIVATE : ADDR_PUBLIC; /* fc00::/7 */
-	}
-	if (sa->sa_family != AF_INET)
-		return ADDR_PUBLIC;
-	uint32_t v = ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
 	if (v >> 24 == 127)
 		return ADDR_LOOPBACK;
 	if (v >> 24 == 0)
@@ -202,20 +185,54 @@ static int address_class(const struct sockaddr *sa)
 	return ADDR_PUBLIC;
 }
 
+/* The address is copied out by memcpy, never read through another struct's type: the
+ * optimiser may assume such reads do not alias (an IPv4-mapped IPv6 address read that
+ * way was classed public). */
+static int address_class(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6) {
+		struct sockaddr_in6 a6;
+		memcpy(&a6, ss, sizeof a6);
+		const struct in6_addr *a = &a6.sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			uint32_t v;
+			memcpy(&v, &a->s6_addr[12], sizeof v);
+			return class_v4(ntohl(v));
+		}
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return ADDR_LOOPBACK;
+		if (IN6_IS_ADDR_UNSPECIFIED(a))
+			return ADDR_UNSPECIFIED;
+		if (IN6_IS_ADDR_LINKLOCAL(a))
+			return ADDR_LINK_LOCAL;
+		return (a->s6_addr[0] & 0xfe) == 0xfc ? ADDR_PRIVATE : ADDR_PUBLIC; /* fc00::/7 */
+	}
+	if (ss->ss_family != AF_INET)
+		return ADDR_PUBLIC;
+	struct sockaddr_in a4;
+	memcpy(&a4, ss, sizeof a4);
+	return class_v4(ntohl(a4.sin_addr.s_addr));
+}
+
 /* Every connection of a redirect's target goes to a public address or one of the class
  * the configured URL's connection went to; a refused one never opens. */
 static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *address)
 {
 	struct transfer *t = user;
-	int class = address_class(&address->addr);
+	/* curl_sockaddr declares a 16-byte struct sockaddr; an IPv6 address runs past it, so
+	 * it is read from a copy of its real length */
+	struct sockaddr_storage ss = {0};
+	memcpy(&ss, &address->addr, address->addrlen < sizeof ss ? address->addrlen : sizeof ss);
+	int class = address_class(&ss);
 	if (purpose == CURLSOCKTYPE_IPCXN && t->hops == 0 && t->origin_class < 0)
 		t->origin_class = class;
 	else if (purpose == CURLSOCKTYPE_IPCXN && t->hops > 0 && class != ADDR_PUBLIC &&
 		 class != t->origin_class) {
 		char ip[INET6_ADDRSTRLEN] = "?";
-		const void *raw = address->family == AF_INET6
-					  ? (const void *)&((struct sockaddr_in6 *)(void *)&address->addr)->sin6_addr
-					  : (const void *)&((struct sockaddr_in *)(void *)&address->addr)->sin_addr;
+		/* sin6_addr and sin_addr, at their offsets in the copy */
+		const void *raw = (const char *)&ss + (address->family == AF_INET6
+							       ? offsetof(struct sockaddr_in6, sin6_addr)
+							       : offsetof(struct sockaddr_in, sin_addr));
 		inet_ntop(address->family, raw, ip, sizeof ip);
 		snprintf(t->refused, sizeof t->refused,
 			 "redirect refused: %s is a private, link-local or loopback address", ip);

@@ -24,7 +24,8 @@ test_redirect_from_https_to_plain_http_refused() {
 
 test_redirect_to_link_local_or_private_refused() {
 	local target
-	for target in https://169.254.169.254/latest/meta-data/ https://10.1.2.3/ https://192.168.0.1/; do
+	for target in https://169.254.169.254/latest/meta-data/ https://10.1.2.3/ https://192.168.0.1/ \
+		"https://[::ffff:192.168.0.1]/" "https://[::ffff:169.254.169.254]/"; do
 		conf_new
 		conf_service sede "$(web "$(redirect_to "$target")")" timeout_ms=5000
 		ii --json check
