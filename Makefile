@@ -86,34 +86,43 @@ deps:
 # After deps, a fresh make: pkg-config's flags are read again once the packages exist.
 test: deps
 	$(Q)$(MAKE) --no-print-directory build/incluinfo $(UNIT_BIN)
-	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=4
 	$(Q)tests/run.sh $(UNIT_BIN)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory build/incluinfo
 	$(Q)etc/demo.sh
 
-# libFuzzer needs clang; the target is built apart from the gcc objects, with its own flags.
+# libFuzzer needs clang: the library is built a second time apart from the gcc objects,
+# instrumented, and linked into each target of tests/fuzz/.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_BIN     := build/fuzz/fuzz_notice
-$(FUZZ_BIN): tests/fuzz/fuzz_notice.c $(LIB_SRC) build/gen/templates.c build/flags
-	@mkdir -p $(dir $@)
-	$(call say,FUZZCC,$@)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' \
-		-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) \
-		-Ilib -o $@ tests/fuzz/fuzz_notice.c $(LIB_SRC) build/gen/templates.c $(PKG_LIBS)
+FUZZ_TARGETS := notice config tweet
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' -g -O1 \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) -Ilib -MMD -MP
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/templates.o
 
-# Runs the notice fuzzer for FUZZ_SECONDS from the example and invalid notices; `make test`
-# runs it for a short smoke time.
+build/fuzz/obj/%.o: %.c build/flags
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$<)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/templates.o: build/gen/templates.c build/flags
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$<)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libincluinfo.a: $(FUZZ_OBJ)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libincluinfo.a
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		build/fuzz/libincluinfo.a $(PKG_LIBS)
+
+# Runs each fuzz target for FUZZ_SECONDS (tests/fuzz/run.sh: seeds, limits); `make test`
+# runs each for a short smoke time.
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
-	$(Q)rm -rf build/fuzz/corpus && mkdir -p build/fuzz/corpus
-	$(Q)for f in notices/*.md tests/notices-invalid/*.md; do cp "$$f" "build/fuzz/corpus/$$(echo "$$f" | tr / _)"; done
-	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
-		-print_final_stats=1 build/fuzz/corpus 2>build/fuzz/log || \
-		{ tail -n 40 build/fuzz/log; echo '0 passed, 1 failed (fuzz)'; exit 1; }
-	$(Q)grep -E '^stat::number_of_executed_units' build/fuzz/log | \
-		awk '{ print "fuzz: " $$2 " notices in $(FUZZ_SECONDS) s, no crash, no leak" }'
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)status=0; for t in $(FUZZ_TARGETS); do tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || status=1; done; exit $$status
 
 # The benchmark's web server: one epoll thread that can keep thousands of probes waiting.
 build/bench/delay_server: tests/bench/delay_server.c build/flags
@@ -151,4 +160,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -1,11 +1,20 @@
 #include "health.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "printable.h"
 
@@ -42,8 +51,6 @@ static void ignore_xml_error(void *ctx, const xmlError *error)
 
 static bool xpath_matches(const struct probe_result *p, const char *expr)
 {
-	if (!p->body || p->body_len == 0)
-		return false;
 	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)ignore_xml_error);
 	htmlDocPtr doc = htmlReadMemory(p->body, (int)p->body_len, NULL, NULL,
 					HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
@@ -64,6 +71,75 @@ static bool xpath_matches(const struct probe_result *p, const char *expr)
 	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
 	return matched;
+}
+
+static long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* The child's side: judges, says 'y' or 'n', and never outlives the check for long. */
+static void judge_in_child(const struct probe_result *p, const char *expr, int out)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	rlim_t cpu = HEALTH_XPATH_MS / 1000 + 1;
+	setrlimit(RLIMIT_CPU, &(struct rlimit){cpu, cpu});
+	char verdict = xpath_matches(p, expr) ? 'y' : 'n';
+	_exit(write(out, &verdict, 1) == 1 ? 0 : 1);
+}
+
+/*
+ * Whether the page matches expr: 'y', 'n', or 0 when it could not be judged within
+ * HEALTH_XPATH_MS (why says so). libxml2's HTML parser spends time that grows with the
+ * square of some shapes of page (the attributes of one element) and cannot be stopped
+ * from outside, so the page is parsed in a child process that is killed at the limit.
+ */
+static char judge_xpath(const struct probe_result *p, const char *expr, char *why, size_t len)
+{
+	if (!p->body || p->body_len == 0)
+		return 'n';
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC)) {
+		snprintf(why, len, "cannot start: %s", strerror(errno));
+		return 0;
+	}
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		judge_in_child(p, expr, fds[1]);
+	}
+	int fork_errno = errno;
+	close(fds[1]);
+	char verdict = 0;
+	long left;
+	while (pid > 0 && (left = HEALTH_XPATH_MS - ms_since(&start)) > 0) {
+		struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+		int ready = poll(&pfd, 1, (int)left);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready > 0 && read(fds[0], &verdict, 1) != 1)
+			verdict = 0;
+		break;
+	}
+	close(fds[0]);
+	if (pid < 0) {
+		snprintf(why, len, "cannot start: %s", strerror(fork_errno));
+		return 0;
+	}
+	if (!verdict)
+		kill(pid, SIGKILL);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!verdict)
+		snprintf(why, len, WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL
+					   ? "the parser failed on the page"
+					   : "the page was not parsed within %d ms", HEALTH_XPATH_MS);
+	return verdict;
 }
 
 static enum health transport_failure(const struct config_service *svc,
@@ -110,9 +186,15 @@ static enum health classify(const struct config_service *svc, const struct probe
 			return HEALTH_DOWN;
 		}
 	}
-	if (svc->expect_xpath && !xpath_matches(p, svc->expect_xpath)) {
-		snprintf(reason, len, "XPath '%s' matched nothing", svc->expect_xpath);
-		return HEALTH_DOWN;
+	if (svc->expect_xpath) {
+		char why[128];
+		char verdict = judge_xpath(p, svc->expect_xpath, why, sizeof why);
+		if (verdict == 'n')
+			snprintf(reason, len, "XPath '%s' matched nothing", svc->expect_xpath);
+		else if (verdict != 'y')
+			snprintf(reason, len, "XPath '%s' not judged: %s", svc->expect_xpath, why);
+		if (verdict != 'y')
+			return HEALTH_DOWN;
 	}
 	if (p->time_ms > svc->degraded_ms) {
 		snprintf(reason, len, "slow: %ld ms", p->time_ms);

@@ -3,7 +3,8 @@
 
 /*
  * What a probe means for a service (classification) and what a run of probes means
- * (hysteresis). Pure functions over plain values: no allocation, nothing to free.
+ * (hysteresis). Functions over plain values: nothing to free. A page is judged against
+ * expect_xpath in a short-lived child process (see health_classify).
  */
 
 #include <stdbool.h>
@@ -12,6 +13,10 @@
 
 #include "config.h"
 #include "probe.h"
+
+/* How long judging one page against expect_xpath may take (parse and evaluation, in
+ * milliseconds of wall time); a page not judged by then is down. */
+#define HEALTH_XPATH_MS 2000
 
 /* Room for a reason ("HTTP 503", "tls error: ..."), NUL included; longer ones are cut. */
 #define HEALTH_REASON_SIZE 256
@@ -30,7 +35,9 @@ enum health health_from_name(const char *name);
 /*
  * Classifies one probe of svc at time now; reason gets a short human explanation
  * ("HTTP 503", "timeout after 10000 ms", "text 'mantenimiento' found"), made printable
- * (printable_clean()).
+ * (printable_clean()). With expect_xpath, the page is parsed and the expression evaluated
+ * in a child process killed after HEALTH_XPATH_MS: the probe is then down, "XPath '…'
+ * not judged: the page was not parsed within 2000 ms".
  */
 enum health health_classify(const struct config_service *svc, const struct probe_result *probe,
 			    time_t now, char *reason, size_t reason_len);

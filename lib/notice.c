@@ -73,6 +73,7 @@ struct parser {
 	bool oom;
 	int yaml_first_line; /* the file's line of the front matter's first line */
 	bool yaml_failed;    /* the front matter is not YAML: its values are not judged */
+	int yaml_depth;      /* collections open at the last event read */
 	char first[1024];    /* the first problem, for e */
 };
 
@@ -216,12 +217,35 @@ static void add_item(struct parser *p, struct raw *r, const char *value, yaml_ma
 	r->count++;
 }
 
+/*
+ * The next event of the front matter. libyaml spends time proportional to the nesting
+ * on every token of a flow collection, so deep nesting costs quadratic time: the parse
+ * stops, reported, as soon as it is nested deeper than NOTICE_MAX_YAML_DEPTH.
+ */
+static bool next_event(struct parser *p, yaml_parser_t *yp, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(yp, ev))
+		return false;
+	if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT) {
+		if (++p->yaml_depth > NOTICE_MAX_YAML_DEPTH) {
+			p->yaml_failed = true;
+			problem(p, file_line(p, ev->start_mark), (int)ev->start_mark.column + 1,
+				"la cabecera anida más de %d listas o claves", NOTICE_MAX_YAML_DEPTH);
+			yaml_event_delete(ev);
+			return false;
+		}
+	} else if (ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT) {
+		p->yaml_depth--;
+	}
+	return true;
+}
+
 /* Consumes the rest of a collection whose start event was just read. */
-static bool skip_collection(yaml_parser_t *yp)
+static bool skip_collection(struct parser *p, yaml_parser_t *yp)
 {
 	for (int depth = 1; depth > 0;) {
 		yaml_event_t ev;
-		if (!yaml_parser_parse(yp, &ev))
+		if (!next_event(p, yp, &ev))
 			return false;
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
 			depth++;
@@ -244,7 +268,7 @@ static bool is_collection(const yaml_event_t *ev)
 static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *name)
 {
 	yaml_event_t ev;
-	if (!yaml_parser_parse(yp, &ev))
+	if (!next_event(p, yp, &ev))
 		return false;
 	struct raw scratch = {0};
 	struct raw *r = k >= 0 ? &p->raw[k] : &scratch;
@@ -258,7 +282,7 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 		bool reported = false;
 		for (;;) {
 			yaml_event_t item;
-			if (!yaml_parser_parse(yp, &item)) {
+			if (!next_event(p, yp, &item)) {
 				ok = false;
 				break;
 			}
@@ -270,7 +294,7 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 					problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
 						"cada elemento de '%s' debe ser un texto", name);
 				reported = r->bad = true;
-				ok = !is_collection(&item) || skip_collection(yp);
+				ok = !is_collection(&item) || skip_collection(p, yp);
 			}
 			yaml_event_delete(&item);
 			if (end || !ok)
@@ -281,7 +305,7 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 		problem(p, r->line, r->column, "'%s' debe ser %s", name,
 			list ? "una lista de textos" : "un texto");
 		r->bad = true;
-		ok = !is_collection(&ev) || skip_collection(yp);
+		ok = !is_collection(&ev) || skip_collection(p, yp);
 	}
 	yaml_event_delete(&ev);
 	raw_free(&scratch);
@@ -300,7 +324,7 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 	bool in_mapping = false, done = false;
 	while (!done) {
 		yaml_event_t ev;
-		if (!yaml_parser_parse(&yp, &ev))
+		if (!next_event(p, &yp, &ev))
 			break;
 		int line = file_line(p, ev.start_mark), column = (int)ev.start_mark.column + 1;
 		switch (ev.type) {

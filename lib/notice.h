@@ -24,6 +24,9 @@
 #include "thread.h"
 
 #define NOTICE_MAX_SIZE (256u * 1024)
+/* Collections nested in the front matter (its mapping is one, a list value two): deeper
+ * nesting is an error found early, as libyaml's time grows with the square of it. */
+#define NOTICE_MAX_YAML_DEPTH 8
 /* What the store and the feeds keep whole (a longer value is an error, never cut):
  * characters of titulo, ambito and autor, and entries of fuentes and etiquetas. */
 #define NOTICE_MAX_TITLE_CHARS 160 /* at most 640 bytes: a draft's title holds it with ambito */

@@ -99,6 +99,34 @@ test_expect_xpath_sloppy_html() {
 	svc_is 0 result up
 }
 
+# timed_ii ARGS...: ii ARGS, its wall and CPU seconds (children's included) in $COST
+timed_ii() {
+	local TIMEFORMAT='%R %U %S'
+	{ time ii "$@"; } 2>"$T/.time"
+	COST=$(awk '{ print $1, $2 + $3 }' "$T/.time")
+}
+
+test_expect_xpath_hostile_page_is_bounded() {
+	# issue 13, case 1: one element with thousands of attributes costs libxml2's HTML
+	# parser time that grows with their square; the page is judged within 2 s or is down
+	local xpath="expect_xpath=//div[@id='estado']" normal hostile
+	conf_new
+	conf_service sede "$(web heavy/normal/1900)" "$xpath" timeout_ms=3000 degraded_ms=2500
+	timed_ii --json check
+	svc_is 0 result up
+	normal=$COST
+	conf_new
+	conf_service sede "$(web heavy/attrs/800)" "$xpath" timeout_ms=3000 degraded_ms=2500
+	timed_ii --json check
+	hostile=$COST
+	# a normal page of 2 MiB takes 0.1-0.5 s; the hostile one at most the 2 s limit more
+	awk -v n="$normal" -v h="$hostile" 'BEGIN {
+		split(n, a); split(h, b)
+		exit !(b[1] <= 25 * (a[1] > 0.05 ? a[1] : 0.05) && b[2] <= 25 * (a[2] > 0.05 ? a[2] : 0.05))
+	}' || fail "hostile page cost $hostile s (wall, CPU), a normal one $normal s"
+	svc_is 0 result down reason "XPath '//div[@id='estado']' not judged: the page was not parsed within 2000 ms"
+}
+
 test_slow_is_degraded() {
 	check_one "$(web "delay/1500?$TEST_NAME")" degraded_ms=1000 timeout_ms=8000
 	assert_rc 1

@@ -39,6 +39,8 @@ const ROUTES = `routes:
                           whatever the request's Accept-Encoding
   /gzip-big/KB?tail=T     200, KB KiB of spaces then T, gzip-compressed (a small answer
                           that decodes to much more: a compression bomb)
+  /heavy/SHAPE/KB         200, an HTML page of about KB KiB: SHAPE normal (many ordinary
+                          elements) or attrs (one element with as many attributes)
   /echo                   200, the request's method, target and headers as text
   /_stats                 request counts: {"total","paths","urls","methods"}
   /_stats/reset           forgets the counts`;
@@ -264,6 +266,16 @@ function route(req, res, url) {
 			return sendGzip(res, Buffer.concat([Buffer.alloc(Number(parts[1]) * 1024, ' '), tail]));
 		}
 		break;
+	case 'heavy': {
+		const unit = { normal: (i) => `<p class="c${i}">Texto <b>${i}</b></p>\n`, attrs: (i) => ` a${i}=x` }[parts[1]];
+		if (parts.length === 3 && unit && /^\d+$/.test(parts[2])) {
+			const chunks = [];
+			for (let i = 0, n = 0; n < Number(parts[2]) * 1024; i++) n += chunks[chunks.push(unit(i)) - 1].length;
+			const body = parts[1] === 'attrs' ? `<div id="estado"${chunks.join('')}>operativo</div>` : chunks.join('');
+			return send(res, 200, page('Seguridad Social', body + '<div id="estado">operativo</div>'));
+		}
+		break;
+	}
 	case 'echo': {
 		const lines = [`${req.method} ${req.url}`];
 		for (let i = 0; i < req.rawHeaders.length; i += 2)

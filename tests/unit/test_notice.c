@@ -594,6 +594,65 @@ static void every_word_reaches_the_thread(void **state)
 	free(g.text);
 }
 
+/* Issue 13, case 2: a notice's parse is linear whatever the nesting of its front matter. */
+struct parse_job {
+	const char *text;
+	size_t len;
+};
+
+static void parse_only(void *arg)
+{
+	const struct parse_job *job = arg;
+	struct diag_list *diags = diag_new();
+	struct notice *n = NULL;
+	struct ii_error e;
+	assert_int_equal(notice_parse("n.md", job->text, job->len, &n, diags, &e), II_EDATA);
+	diag_free(diags);
+}
+
+static char *nested_notice(const char *open, const char *close, size_t depth)
+{
+	size_t size = 64 + depth * (strlen(open) + strlen(close));
+	char *text = unit_alloc(size);
+	char *s = text + sprintf(text, "---\ntipo: aviso\netiquetas: ");
+	for (size_t i = 0; i < depth; i++)
+		s = stpcpy(s, open);
+	for (size_t i = 0; i < depth; i++)
+		s = stpcpy(s, close);
+	strcpy(s, "\n---\nTexto.\n");
+	return text;
+}
+
+static void deep_nesting_is_refused_in_linear_time(void **state)
+{
+	(void)state;
+	enum { DEPTH = 20000 };
+	/* normal: as long, as many items, one level deep (and invalid too, without titulo) */
+	char *flat = nested_notice("a,", "b,", DEPTH);
+	flat[strlen("---\ntipo: aviso\netiquetas: ")] = '[';
+	strcpy(flat + strlen(flat) - strlen(",\n---\nTexto.\n"), "]\n---\nTexto.\n");
+	struct parse_job normal_job = {flat, strlen(flat)};
+	parse_only(&normal_job); /* warm up */
+	struct unit_cost normal = unit_measure(parse_only, &normal_job);
+	static const char *const shapes[][2] = {{"[", "]"}, {"{a: ", "}"}, {"[{a: ", "}]"}};
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		char *deep = nested_notice(shapes[i][0], shapes[i][1], DEPTH);
+		struct parse_job job = {deep, strlen(deep)};
+		unit_assert_bounded(unit_measure(parse_only, &job), normal, 10);
+		struct diag_list *diags = diag_new();
+		struct notice *n = NULL;
+		struct ii_error e;
+		assert_int_equal(notice_parse("n.md", deep, strlen(deep), &n, diags, &e), II_EDATA);
+		size_t found = 0;
+		for (size_t d = 0; d < diag_count(diags); d++)
+			found += strstr(diag_at(diags, d), "la cabecera anida más de 8 listas o claves") != NULL;
+		assert_int_equal(found, 1);
+		diag_free(diags);
+		free(deep);
+	}
+	free(flat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +675,7 @@ int main(void)
 		UNIT_TEST(invalid_corpus),
 		UNIT_TEST(every_word_reaches_the_thread),
 		UNIT_TEST(unreadable_files_say_why),
+		UNIT_TEST(deep_nesting_is_refused_in_linear_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

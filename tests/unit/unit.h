@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -190,6 +191,48 @@ static inline void unit_assert_contains_at(const char *haystack, const char *nee
 	if (!haystack || !strstr(haystack, needle))
 		fail_msg("%s:%d: '%s' does not contain '%s'", file, line,
 			 haystack ? haystack : "(null)", needle);
+}
+
+/* What one call cost: seconds of wall time and of CPU (this process's and its children's). */
+struct unit_cost {
+	double wall, cpu;
+};
+
+static inline double unit_cpu_seconds(void)
+{
+	struct rusage self, children;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children);
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + children.ru_utime.tv_sec +
+			children.ru_stime.tv_sec) +
+	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + children.ru_utime.tv_usec +
+			children.ru_stime.tv_usec) / 1e6;
+}
+
+static inline struct unit_cost unit_measure(void (*fn)(void *), void *arg)
+{
+	struct timespec a, b;
+	double cpu = unit_cpu_seconds();
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	fn(arg);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (struct unit_cost){
+		.wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
+		.cpu = unit_cpu_seconds() - cpu,
+	};
+}
+
+/*
+ * Fails unless hostile cost at most ratio times normal, in wall time and in CPU, each
+ * measured in the same test. A floor of a millisecond keeps a very fast normal case from
+ * making the ratio clock noise.
+ */
+static inline void unit_assert_bounded(struct unit_cost hostile, struct unit_cost normal, double ratio)
+{
+	double wall = normal.wall > 1e-3 ? normal.wall : 1e-3, cpu = normal.cpu > 1e-3 ? normal.cpu : 1e-3;
+	if (hostile.wall > ratio * wall || hostile.cpu > ratio * cpu)
+		fail_msg("hostile input cost %.3f s wall, %.3f s CPU; a normal one %.3f s, %.3f s (ratio %.0f allowed)",
+			 hostile.wall, hostile.cpu, normal.wall, normal.cpu, ratio);
 }
 
 #endif
