@@ -310,12 +310,9 @@ static ii_err open_store(const struct config *cfg, bool dry_run, struct store **
 	*store = NULL;
 	if (!dry_run)
 		return store_open(cfg->state_dir, STORE_WRITE, store, e);
-	char *path = store_path(cfg->state_dir);
-	if (!path)
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	bool exists = access(path, F_OK) == 0;
-	free(path);
-	return exists ? store_open(cfg->state_dir, STORE_READ, store, e) : II_OK;
+	bool exists, open_to_others;
+	ii_err rc = store_exists(cfg->state_dir, &exists, &open_to_others, e);
+	return rc == II_OK && exists ? store_open(cfg->state_dir, STORE_READ, store, e) : rc;
 }
 
 int cmd_check(int argc, char **argv, struct cli *cli)

@@ -82,6 +82,55 @@ ii_err path_read_limited(const char *path, size_t limit, char **buf, size_t *len
 	return rc;
 }
 
+ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *e)
+{
+	struct stat st;
+	ii_err rc = path_open_regular(path, flags | O_NOFOLLOW, 0600, fd, &st, e);
+	if (rc)
+		return rc;
+	if (st.st_nlink > 1)
+		rc = ii_fail(e, II_EIO, "cannot open '%s': it has other hard links", path);
+	else if ((st.st_mode & 077) && st.st_uid == geteuid() && fchmod(*fd, st.st_mode & 0700) < 0)
+		rc = ii_fail(e, II_EIO, "cannot make '%s' private: %s", path, strerror(errno));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+ii_err path_state_dir(const char *dir, bool create, bool *exists, bool *open_to_others,
+		      struct ii_error *e)
+{
+	*exists = false;
+	*open_to_others = false;
+	struct stat st;
+	if (lstat(dir, &st) < 0 && errno == ENOENT) {
+		if (!create)
+			return II_OK;
+		ii_err rc = path_mkdirs(dir, 0700, e);
+		if (rc)
+			return rc;
+	}
+	if (lstat(dir, &st) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	/* whoever owns the link decides where the state goes */
+	if (S_ISLNK(st.st_mode) && st.st_uid != geteuid() && st.st_uid != 0)
+		return ii_fail(e, II_EIO,
+			       "cannot use state directory '%s': a symbolic link owned by another user (uid %u)",
+			       dir, (unsigned)st.st_uid);
+	if (stat(dir, &st) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': not a directory", dir);
+	/* readers too: SQLite's WAL readers write the shared-memory file beside the database */
+	if (faccessat(AT_FDCWD, dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	*exists = true;
+	*open_to_others = (st.st_mode & 077) != 0;
+	return II_OK;
+}
+
 char *path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

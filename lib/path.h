@@ -45,6 +45,23 @@ ii_err path_read_fd(int fd, const char *path, size_t limit, char **buf, size_t *
 ii_err path_read_limited(const char *path, size_t limit, char **buf, size_t *len,
 			 struct ii_error *e);
 
+/*
+ * Opens a state file: path_open_regular() with O_NOFOLLOW and mode 0600 for O_CREAT, so
+ * that a link planted beside it is never followed and a file created is private. Refuses
+ * a file with other hard links (II_EIO), and makes one of ours private (0600) when group
+ * or others had access to it.
+ */
+ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *e);
+
+/*
+ * Checks dir as the state directory. Missing: created (0700, with its parents) when create
+ * is set, else II_OK with *exists false. Refused with II_EIO: a symbolic link owned by
+ * another user than us or root, anything but a directory, a directory we may not read,
+ * enter and write. *open_to_others: group or others have some access to it.
+ */
+ii_err path_state_dir(const char *dir, bool create, bool *exists, bool *open_to_others,
+		      struct ii_error *e);
+
 /* Creates dir and its missing parents with the given mode. */
 ii_err path_mkdirs(const char *dir, unsigned mode, struct ii_error *e);
 
