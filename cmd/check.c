@@ -308,11 +308,14 @@ static ii_err open_store(const struct config *cfg, bool dry_run, struct store **
 			 struct ii_error *e)
 {
 	*store = NULL;
-	if (!dry_run)
-		return store_open(cfg->state_dir, STORE_WRITE, store, e);
 	bool exists, open_to_others;
 	ii_err rc = store_exists(cfg->state_dir, &exists, &open_to_others, e);
-	return rc == II_OK && exists ? store_open(cfg->state_dir, STORE_READ, store, e) : rc;
+	if (rc)
+		return rc;
+	cli_warn_state_dir(cfg->state_dir, open_to_others);
+	if (!dry_run)
+		return store_open(cfg->state_dir, STORE_WRITE, store, e);
+	return exists ? store_open(cfg->state_dir, STORE_READ, store, e) : II_OK;
 }
 
 int cmd_check(int argc, char **argv, struct cli *cli)

@@ -5,6 +5,17 @@
 
 #include "incluinfo.h"
 
+void cli_warn_state_dir(const char *state_dir, bool open_to_others)
+{
+	static bool warned; /* once per run, however often the store is opened */
+	if (open_to_others && !warned) {
+		warned = true;
+		fprintf(stderr, "incluinfo: warning: state directory '%s' is open to group or others: "
+				"run chmod 700 '%s'\n",
+			state_dir, state_dir);
+	}
+}
+
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store)
 {
 	*store = NULL;
@@ -12,13 +23,7 @@ int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **s
 	bool exists, open_to_others;
 	if (store_exists(cli->config->state_dir, &exists, &open_to_others, &e))
 		return cli_fail(&e);
-	static bool warned; /* once per run, however often the store is opened */
-	if (open_to_others && !warned) {
-		warned = true;
-		fprintf(stderr, "incluinfo: warning: state directory '%s' is open to group or others: "
-				"run chmod 700 '%s'\n",
-			cli->config->state_dir, cli->config->state_dir);
-	}
+	cli_warn_state_dir(cli->config->state_dir, open_to_others);
 	/* before the first run there is no database, and reading creates none */
 	if (mode == STORE_READ && !exists)
 		return EXIT_OK;
