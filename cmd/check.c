@@ -341,13 +341,13 @@ static ii_err open_store(const struct config *cfg, bool dry_run, struct store **
 			 struct ii_error *e)
 {
 	*store = NULL;
+	bool exists, open_to_others;
+	ii_err rc = store_exists(cfg->state_dir, &exists, &open_to_others, e);
+	if (rc)
+		return rc;
+	cli_warn_state_dir(cfg->state_dir, open_to_others);
 	if (!dry_run)
 		return store_open(cfg->state_dir, STORE_WRITE, store, e);
-	char *path = store_path(cfg->state_dir);
-	if (!path)
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	bool exists = access(path, F_OK) == 0;
-	free(path);
 	return exists ? store_open(cfg->state_dir, STORE_READ, store, e) : II_OK;
 }
 

@@ -5,22 +5,28 @@
 
 #include "incluinfo.h"
 
+void cli_warn_state_dir(const char *state_dir, bool open_to_others)
+{
+	static bool warned; /* once per run, however often the store is opened */
+	if (open_to_others && !warned) {
+		warned = true;
+		fprintf(stderr, "incluinfo: warning: state directory '%s' is open to group or others: "
+				"run chmod 700 '%s'\n",
+			state_dir, state_dir);
+	}
+}
+
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store)
 {
 	*store = NULL;
 	struct ii_error e = {0};
-	if (mode == STORE_READ) {
-		char *path = store_path(cli->config->state_dir);
-		if (!path) {
-			cli_error("out of memory");
-			return EXIT_SOFTWARE;
-		}
-		/* before the first run there is no database, and reading creates none */
-		bool exists = access(path, F_OK) == 0;
-		free(path);
-		if (!exists)
-			return EXIT_OK;
-	}
+	bool exists, open_to_others;
+	if (store_exists(cli->config->state_dir, &exists, &open_to_others, &e))
+		return cli_fail(&e);
+	cli_warn_state_dir(cli->config->state_dir, open_to_others);
+	/* before the first run there is no database, and reading creates none */
+	if (mode == STORE_READ && !exists)
+		return EXIT_OK;
 	return store_open(cli->config->state_dir, mode, store, &e) ? cli_fail(&e) : EXIT_OK;
 }
 

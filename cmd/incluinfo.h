@@ -114,8 +114,10 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 
+/* Warns on stderr, once per run, when state_dir is open to group or others. */
+void cli_warn_state_dir(const char *state_dir, bool open_to_others);
 /* Opens the state store; STORE_READ leaves *store NULL when there is no database yet.
- * Returns the exit code, after reporting any failure. */
+ * Returns the exit code, after reporting any failure (a broken state_dir: 73). */
 int cli_open_store(const struct cli *cli, enum store_mode mode, struct store **store);
 /* Opens the store read-only, as cli_open_store(), and finds in it the draft id (a UUID or
  * a unique prefix; NULL: none) into *d. Returns the exit code after reporting any failure,

@@ -12,17 +12,24 @@
 #include "error.h"
 
 /*
- * Writes len bytes of data to path: a temporary file ".NAME.XXXXXX" in path's own folder
- * (mkstemp, so it is on the same file system and the web server, which hides dot files,
- * does not serve it), every byte written, mode set to mode (mkstemp's 0600 would hide a
+ * Writes len bytes of data to path: a temporary file ATOMICFILE_PREFIX "NAME.XXXXXX" in
+ * path's own folder (mkstemp, so it is on the same file system and the web server, which
+ * hides dot files, does not serve it), every byte written, mode set to mode (mkstemp's 0600 would hide a
  * feed from the web server), fsync, rename over path, then fsync of the folder so the
  * rename itself survives a crash. The folder must exist.
+ *
+ * First the temporaries of a write killed before its rename (kill -9, power cut) are
+ * removed from the folder: every regular file of ours named ATOMICFILE_PREFIX "*.XXXXXX",
+ * and ".NAME.XXXXXX" (0.1.0's name). So there must be one writer at a time per folder
+ * (the feeds are written under the run lock); a leftover lasts until the next write.
  *
  * On any failure before the rename, path keeps its old content (or stays absent) and the
  * temporary file is removed: II_EIO, detail naming the file and the system's reason. A
  * failure of the folder's fsync after the rename is II_EIO too, but path already holds
  * the new content.
  */
+#define ATOMICFILE_PREFIX ".incluinfo-tmp."
+
 ii_err atomicfile_write(const char *path, const void *data, size_t len, unsigned mode,
 			struct ii_error *e);
 

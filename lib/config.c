@@ -460,12 +460,12 @@ static bool known_timezone(const char *name)
 	char file[512];
 	snprintf(file, sizeof file, "%s/%s", zoneinfo && *zoneinfo ? zoneinfo : "/usr/share/zoneinfo",
 		 name);
-	FILE *f = fopen(file, "rbe");
-	char magic[4] = "";
-	bool tzfile = f && fread(magic, 1, sizeof magic, f) == sizeof magic &&
-		      !memcmp(magic, "TZif", 4);
-	if (f)
-		fclose(f);
+	char *magic;
+	size_t len;
+	if (path_read_limited(file, 4, &magic, &len, NULL))
+		return false;
+	bool tzfile = len >= 4 && !memcmp(magic, "TZif", 4);
+	free(magic);
 	return tzfile;
 }
 
@@ -799,18 +799,36 @@ static bool fill_defaults(struct parser *p)
 	return true;
 }
 
+/* far more than any configuration needs, and little enough to hold in memory */
+#define CONFIG_MAX_FILE (1024u * 1024)
+
 ii_err config_load(const char *path, struct config **out, struct diag_list *diags,
 		   struct ii_error *e)
 {
 	*out = NULL;
 	struct parser p = {.path = path, .diags = diags};
-	p.file = fopen(path, "re");
-	if (!p.file)
-		return ii_fail(e, II_ECONFIG, "cannot open '%s': %s", path, strerror(errno));
+	char *text;
+	size_t len;
+	struct ii_error why = {0};
+	ii_err read = path_read_limited(path, CONFIG_MAX_FILE, &text, &len, &why);
+	if (read)
+		return ii_fail(e, read == II_ENOMEM ? read : II_ECONFIG, "%s", why.detail);
+	if (len > CONFIG_MAX_FILE) {
+		free(text);
+		return ii_fail(e, II_ECONFIG, "cannot read '%s': larger than %u KiB", path,
+			       CONFIG_MAX_FILE / 1024);
+	}
+	/* the file is read whole and bounded above; the line reader reads it from memory */
+	p.file = fmemopen(text, len, "r");
+	if (!p.file) {
+		free(text);
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	}
 	p.cfg = calloc(1, sizeof *p.cfg);
 	p.dir = path_dirname(path);
 	if (!p.cfg || !p.dir || !(p.cfg->path = strdup(path))) {
 		fclose(p.file);
+		free(text);
 		free(p.dir);
 		config_free(p.cfg);
 		return ii_fail(e, II_ENOMEM, "out of memory");
@@ -828,6 +846,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	int parsed = ini_parse_stream(read_line, &p, on_value, &p);
 	bool read_error = ferror(p.file);
 	fclose(p.file);
+	free(text);
 	for (size_t i = 0; i < p.cfg->service_count; i++)
 		check_service(&p, &p.cfg->services[i]);
 	bool filled = fill_defaults(&p);

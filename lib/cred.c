@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
+
 enum cred_key { KEY_CONSUMER_KEY, KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN, KEY_ACCESS_TOKEN_SECRET,
 		KEY_BEARER_TOKEN, KEY_COUNT };
 
@@ -60,37 +62,27 @@ bool cred_leaks_into(const struct cred *cred, const char *text)
 	return false;
 }
 
-/* Reads the whole file into buf (at most CRED_FILE_CAP bytes, NUL-terminated). */
-static ii_err read_private_file(const char *path, char *buf, struct ii_error *e)
+/* Reads the whole file into *buf (at most CRED_FILE_CAP bytes, NUL-terminated, *size
+ * bytes to wipe). */
+static ii_err read_private_file(const char *path, char **buf, size_t *size, struct ii_error *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ii_fail(e, II_EIO, "cannot open credentials file '%s': %s", path, strerror(errno));
+	int fd;
 	struct stat st;
-	ii_err rc = II_OK;
-	if (fstat(fd, &st) < 0)
-		rc = ii_fail(e, II_EIO, "cannot read credentials file '%s': %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is not a regular file", path);
-	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+	ii_err rc = path_open_regular(path, O_RDONLY, 0, &fd, &st, e);
+	if (rc == II_EIO && st.st_mode && !S_ISREG(st.st_mode))
+		return ii_fail(e, II_ECONFIG, "credentials file '%s' is not a regular file", path);
+	if (rc)
+		return rc;
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
 		rc = ii_fail(e, II_ECONFIG,
 			     "credentials file '%s' is open to group or others (mode %04o): run chmod 600 '%s'",
 			     path, (unsigned)(st.st_mode & 07777), path);
-	size_t len = 0;
-	while (rc == II_OK) {
-		ssize_t got = read(fd, buf + len, CRED_FILE_CAP + 1 - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			rc = ii_fail(e, II_EIO, "cannot read credentials file '%s': %s", path, strerror(errno));
-		else if (got == 0)
-			break;
-		else if ((len += (size_t)got) > CRED_FILE_CAP)
-			rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is larger than %u KiB", path,
-				     CRED_FILE_CAP / 1024);
-	}
-	buf[len > CRED_FILE_CAP ? CRED_FILE_CAP : len] = '\0';
+	else
+		rc = path_read_fd(fd, path, CRED_FILE_CAP, buf, size, e);
 	close(fd);
+	if (rc == II_OK && *size > CRED_FILE_CAP)
+		rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is larger than %u KiB", path,
+			     CRED_FILE_CAP / 1024);
 	return rc;
 }
 
@@ -176,12 +168,11 @@ static ii_err check_complete(const struct cred *cred, const char *path, struct i
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 {
 	*out = NULL;
-	char *buf = malloc(CRED_FILE_CAP + 2);
+	char *buf = NULL;
+	size_t size = 0;
 	struct cred *cred = calloc(1, sizeof *cred);
-	ii_err rc = buf && cred ? II_OK : ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
-
-	if (rc == II_OK)
-		rc = read_private_file(path, buf, e);
+	ii_err rc = cred ? read_private_file(path, &buf, &size, e)
+			 : ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
 	char *line = buf;
 	for (int line_no = 1; rc == II_OK && line; line_no++) {
 		char *next = strchr(line, '\n');
@@ -193,7 +184,7 @@ ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 	if (rc == II_OK)
 		rc = check_complete(cred, path, e);
 	if (buf) {
-		OPENSSL_cleanse(buf, CRED_FILE_CAP + 2);
+		OPENSSL_cleanse(buf, size);
 		free(buf);
 	}
 	if (rc != II_OK) {

@@ -73,7 +73,7 @@ struct ingest_item {
 struct ingest_report {
 	struct ingest_item *items; /* one per notice, sorted by name */
 	size_t count;
-	struct diag_list *refused; /* symbolic links that lead outside the directory */
+	struct diag_list *refused; /* links leading outside the directory, unreadable folders */
 	struct noticedir_file *files; /* the listing that the items' names point into */
 };
 

@@ -17,7 +17,8 @@ struct lock {
 ii_err lock_acquire(const char *state_dir, struct lock **out, struct ii_error *e)
 {
 	*out = NULL;
-	ii_err rc = path_mkdirs(state_dir, 0700, e);
+	bool exists, open_to_others;
+	ii_err rc = path_state_dir(state_dir, true, &exists, &open_to_others, e);
 	if (rc)
 		return rc;
 	char *path = path_resolve(state_dir, "incluinfo.lock");
@@ -27,9 +28,8 @@ ii_err lock_acquire(const char *state_dir, struct lock **out, struct ii_error *e
 		free(lock);
 		return ii_fail(e, II_ENOMEM, "out of memory");
 	}
-	lock->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock->fd < 0) {
-		rc = ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (path_open_private(path, O_RDWR | O_CREAT, &lock->fd, e)) {
+		rc = II_EIO;
 	} else if (flock(lock->fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			char pid[32] = "";

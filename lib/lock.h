@@ -12,7 +12,8 @@
 struct lock;
 
 /* Never waits: II_ELOCKED, with the holder's pid in e, when another process holds it.
- * Creates state_dir (mode 0700) when missing. */
+ * Creates state_dir (mode 0700) when missing; II_EIO when it or the lock file is refused
+ * (path_state_dir(), path_open_private()). */
 ii_err lock_acquire(const char *state_dir, struct lock **out, struct ii_error *e);
 void lock_release(struct lock *lock);
 

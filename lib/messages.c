@@ -62,7 +62,7 @@ static ii_err load_one(const char *dir, enum message_kind kind, struct template 
 			return ii_fail(e, II_ENOMEM, "out of memory");
 		ii_err rc = template_load_file(path, out, diags, e);
 		if (rc == II_EIO)
-			diag_add(diags, path, 0, "%s", "cannot read the template");
+			diag_add(diags, path, 0, "cannot read the template: %s", e->detail);
 		free(path);
 		return rc;
 	}

@@ -83,8 +83,11 @@ static ii_err consider_link(struct walk *w, const char *name, const char *path)
 static ii_err walk_dir(struct walk *w, const char *dir, const char *prefix, int depth)
 {
 	DIR *d = opendir(dir);
+	/* a folder below fails alone: the notices beside it are still read */
+	if (!d && depth > 0)
+		diag_add(w->refused, dir, 0, "cannot read folder: %s", strerror(errno));
 	if (!d)
-		return ii_fail(w->e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
+		return depth > 0 ? II_OK : ii_fail(w->e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
 	ii_err rc = II_OK;
 	struct dirent *entry;
 	while (rc == II_OK && (entry = readdir(d))) {
@@ -98,8 +101,11 @@ static ii_err walk_dir(struct walk *w, const char *dir, const char *prefix, int 
 			break;
 		}
 		struct stat st;
-		if (lstat(path, &st) < 0)
-			; /* removed while we looked: the next run will see */
+		if (lstat(path, &st) < 0) {
+			/* removed while we looked: the next run will see */
+			if (errno != ENOENT)
+				diag_add(w->refused, path, 0, "cannot read: %s", strerror(errno));
+		}
 		else if (S_ISLNK(st.st_mode))
 			rc = consider_link(w, name, path);
 		else if (S_ISREG(st.st_mode) && ends_with(entry->d_name, ".md"))
@@ -168,36 +174,21 @@ ii_err noticedir_read(const char *path, char **text, size_t *len, bool *changing
 	*text = NULL;
 	*len = 0;
 	*changing = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	struct stat before, after, now;
-	if (fd < 0 || fstat(fd, &before) < 0) {
-		ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return II_EIO;
-	}
+	ii_err rc = path_open_regular(path, O_RDONLY, 0, &fd, &before, e);
+	if (rc)
+		return rc;
 	if ((size_t)before.st_size > NOTICEDIR_MAX_FILE) {
 		close(fd);
 		return ii_fail(e, II_EDATA, "'%s' is larger than %u KiB", path, NOTICEDIR_MAX_FILE / 1024);
 	}
-	char *buf = malloc(NOTICEDIR_MAX_FILE + 1);
-	if (!buf) {
+	char *buf;
+	size_t got;
+	rc = path_read_fd(fd, path, NOTICEDIR_MAX_FILE, &buf, &got, e);
+	if (rc) {
 		close(fd);
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	}
-	size_t got = 0;
-	ssize_t n;
-	while (got <= NOTICEDIR_MAX_FILE &&
-	       (n = read(fd, buf + got, NOTICEDIR_MAX_FILE + 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return II_EIO;
-		}
-		got += (size_t)n;
+		return rc;
 	}
 	bool fd_ok = fstat(fd, &after) == 0;
 	close(fd);
@@ -212,7 +203,6 @@ ii_err noticedir_read(const char *path, char **text, size_t *len, bool *changing
 		free(buf);
 		return ii_fail(e, II_EDATA, "'%s' is larger than %u KiB", path, NOTICEDIR_MAX_FILE / 1024);
 	}
-	buf[got] = '\0';
 	*text = buf;
 	*len = got;
 	return II_OK;

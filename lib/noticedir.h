@@ -26,8 +26,9 @@ struct noticedir_file {
 };
 
 /*
- * The notices under dir, sorted by name. Refused symbolic links are added to refused
- * ("path: error: ..."). II_EIO when dir cannot be read.
+ * The notices under dir, sorted by name. Refused symbolic links, and folders and
+ * entries below dir that cannot be read, are added to refused ("path: error: ...") and
+ * the rest is still listed. II_EIO only when dir itself cannot be read.
  */
 ii_err noticedir_list(const char *dir, struct noticedir_file **out, size_t *count,
 		      struct diag_list *refused, struct ii_error *e);

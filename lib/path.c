@@ -1,10 +1,12 @@
 #include "path.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 char *path_resolve(const char *base_dir, const char *rel)
 {
@@ -14,26 +16,118 @@ char *path_resolve(const char *base_dir, const char *rel)
 	return asprintf(&out, "%s/%s", base_dir, rel) < 0 ? NULL : out;
 }
 
+ii_err path_open_regular(const char *path, int flags, unsigned mode, int *fd, struct stat *st,
+			 struct ii_error *e)
+{
+	/* O_NONBLOCK: opening a FIFO or a device must not wait for a writer; it changes
+	 * nothing for a regular file, the only kind taken */
+	st->st_mode = 0;
+	*fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, (mode_t)mode);
+	if (*fd < 0)
+		return ii_fail(e, II_EIO, "cannot open '%s': %s", path,
+			       errno == ELOOP && (flags & O_NOFOLLOW) ? "it is a symbolic link"
+								      : strerror(errno));
+	ii_err rc = II_OK;
+	if (fstat(*fd, st) < 0)
+		rc = ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+	else if (!S_ISREG(st->st_mode))
+		rc = ii_fail(e, II_EIO, "cannot open '%s': not a regular file", path);
+	if (rc) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+ii_err path_read_fd(int fd, const char *path, size_t limit, char **buf, size_t *len,
+		    struct ii_error *e)
+{
+	*buf = NULL;
+	*len = 0;
+	char *data = malloc(limit + 2);
+	if (!data)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	size_t got = 0;
+	while (got <= limit) {
+		ssize_t n = read(fd, data + got, limit + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ii_err rc = ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(errno));
+			free(data);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	data[got] = '\0';
+	*buf = data;
+	*len = got;
+	return II_OK;
+}
+
 ii_err path_read_limited(const char *path, size_t limit, char **buf, size_t *len,
 			 struct ii_error *e)
 {
 	*buf = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
-	char *data = malloc(limit + 1);
-	if (!data) {
-		fclose(f);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+	*len = 0;
+	int fd;
+	struct stat st;
+	ii_err rc = path_open_regular(path, O_RDONLY, 0, &fd, &st, e);
+	if (rc)
+		return rc;
+	rc = path_read_fd(fd, path, limit, buf, len, e);
+	close(fd);
+	return rc;
+}
+
+ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *e)
+{
+	struct stat st;
+	ii_err rc = path_open_regular(path, flags | O_NOFOLLOW, 0600, fd, &st, e);
+	if (rc)
+		return rc;
+	if (st.st_nlink > 1)
+		rc = ii_fail(e, II_EIO, "cannot open '%s': it has other hard links", path);
+	else if ((st.st_mode & 077) && st.st_uid == geteuid() && fchmod(*fd, st.st_mode & 0700) < 0)
+		rc = ii_fail(e, II_EIO, "cannot make '%s' private: %s", path, strerror(errno));
+	if (rc) {
+		close(*fd);
+		*fd = -1;
 	}
-	*len = fread(data, 1, limit + 1, f);
-	int err = ferror(f) ? errno : 0;
-	fclose(f);
-	if (err) {
-		free(data);
-		return ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(err));
+	return rc;
+}
+
+ii_err path_state_dir(const char *dir, bool create, bool *exists, bool *open_to_others,
+		      struct ii_error *e)
+{
+	*exists = false;
+	*open_to_others = false;
+	struct stat st;
+	if (lstat(dir, &st) < 0 && errno == ENOENT) {
+		if (!create)
+			return II_OK;
+		ii_err rc = path_mkdirs(dir, 0700, e);
+		if (rc)
+			return rc;
 	}
-	*buf = data;
+	if (lstat(dir, &st) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	/* whoever owns the link decides where the state goes */
+	if (S_ISLNK(st.st_mode) && st.st_uid != geteuid() && st.st_uid != 0)
+		return ii_fail(e, II_EIO,
+			       "cannot use state directory '%s': a symbolic link owned by another user (uid %u)",
+			       dir, (unsigned)st.st_uid);
+	if (stat(dir, &st) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': not a directory", dir);
+	/* readers too: SQLite's WAL readers write the shared-memory file beside the database */
+	if (faccessat(AT_FDCWD, dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0)
+		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+	*exists = true;
+	*open_to_others = (st.st_mode & 077) != 0;
 	return II_OK;
 }
 

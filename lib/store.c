@@ -1,12 +1,14 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "path.h"
@@ -413,6 +415,58 @@ char *store_path(const char *state_dir)
 	return path_resolve(state_dir, "incluinfo.db");
 }
 
+/*
+ * The database and SQLite's files beside it (its -wal and -shm take the database's mode)
+ * are private whatever the umask and state_dir's mode, and never reached through a link.
+ * The database is created here, 0600, before SQLite would create it 0644.
+ */
+static ii_err own_files(const char *state_dir, const char *db, enum store_mode mode,
+			struct ii_error *e)
+{
+	bool exists, open_to_others;
+	struct ii_error why = {0};
+	ii_err rc = path_state_dir(state_dir, mode == STORE_WRITE, &exists, &open_to_others, &why);
+	if (rc == II_OK && !exists)
+		rc = ii_fail(&why, II_ESTATE, "cannot open '%s': %s", db, strerror(ENOENT));
+	int access = mode == STORE_WRITE ? O_RDWR : O_RDONLY;
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; rc == II_OK && i < sizeof suffixes / sizeof *suffixes; i++) {
+		char *path;
+		if (asprintf(&path, "%s%s", db, suffixes[i]) < 0)
+			return ii_fail(e, II_ENOMEM, "out of memory");
+		struct stat st;
+		int fd = -1;
+		if (i == 0 || lstat(path, &st) == 0 || errno != ENOENT)
+			rc = path_open_private(path, access | (i == 0 && mode == STORE_WRITE ? O_CREAT : 0),
+					       &fd, &why);
+		if (fd >= 0)
+			close(fd);
+		free(path);
+	}
+	return rc ? ii_fail(e, rc == II_ENOMEM ? rc : II_ESTATE, "%s", why.detail) : II_OK;
+}
+
+ii_err store_exists(const char *state_dir, bool *exists, bool *open_to_others,
+		    struct ii_error *e)
+{
+	*exists = false;
+	bool dir_exists;
+	struct ii_error why = {0};
+	if (path_state_dir(state_dir, false, &dir_exists, open_to_others, &why))
+		return ii_fail(e, II_ESTATE, "%s", why.detail);
+	char *db = store_path(state_dir);
+	if (!db)
+		return ii_fail(e, II_ENOMEM, "out of memory");
+	struct stat st;
+	ii_err rc = II_OK;
+	if (dir_exists && lstat(db, &st) == 0)
+		*exists = true;
+	else if (dir_exists && errno != ENOENT)
+		rc = ii_fail(e, II_ESTATE, "cannot open '%s': %s", db, strerror(errno));
+	free(db);
+	return rc;
+}
+
 ii_err store_open(const char *state_dir, enum store_mode mode, struct store **out,
 		  struct ii_error *e)
 {
@@ -422,12 +476,11 @@ ii_err store_open(const char *state_dir, enum store_mode mode, struct store **ou
 		free(s);
 		return ii_fail(e, II_ENOMEM, "out of memory");
 	}
-	ii_err rc = II_OK;
 	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 					: SQLITE_OPEN_READONLY;
-	if (mode == STORE_WRITE)
-		rc = path_mkdirs(state_dir, 0700, e);
-	if (rc == II_OK && sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	ii_err rc = own_files(state_dir, s->path, mode, e);
+	if (rc == II_OK && sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+					   NULL) != SQLITE_OK)
 		rc = ii_fail(e, II_ESTATE, "cannot open '%s': %s", s->path,
 			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	if (rc == II_OK) {
@@ -442,7 +495,9 @@ ii_err store_open(const char *state_dir, enum store_mode mode, struct store **ou
 	}
 	if (rc == II_OK && mode == STORE_READ) {
 		int version = schema_version(s);
-		if (version != STORE_SCHEMA_VERSION)
+		if (version < 0)
+			rc = store_fail(s, e, "read the schema");
+		else if (version != STORE_SCHEMA_VERSION)
 			rc = ii_fail(e, II_ESTATE, "database '%s' has schema %d, expected %d (run 'incluinfo check' to migrate it)",
 				     s->path, version, STORE_SCHEMA_VERSION);
 	}

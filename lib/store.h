@@ -53,7 +53,17 @@ enum store_mode { STORE_READ, STORE_WRITE };
 /* The database's path inside state_dir (caller frees; NULL when out of memory). */
 char *store_path(const char *state_dir);
 
-/* STORE_WRITE creates the database and migrates it; STORE_READ needs it to exist. */
+/*
+ * Whether state_dir holds a database (*exists), before the first run it does not, and
+ * whether group or others have access to state_dir (*open_to_others). II_ESTATE when
+ * state_dir is there but unusable (path_state_dir()) or the database cannot be looked at.
+ */
+ii_err store_exists(const char *state_dir, bool *exists, bool *open_to_others,
+		    struct ii_error *e);
+
+/* STORE_WRITE creates the database (0600, and state_dir 0700 when missing) and migrates
+ * it; STORE_READ needs it to exist. II_ESTATE when state_dir or a state file is refused
+ * (path_state_dir(), path_open_private()): a link, a file that is not regular. */
 ii_err store_open(const char *state_dir, enum store_mode mode, struct store **out,
 		  struct ii_error *e);
 void store_close(struct store *store);

@@ -410,7 +410,7 @@ static void unreadable_files_say_why(void **state)
 	assert_string_equal(f->err.detail, want);
 	assert_int_equal(notice_load_file(dir, &f->n, f->diags, &f->err), II_EIO);
 	assert_null(f->n);
-	snprintf(want, sizeof want, "cannot read '%s': Is a directory", dir);
+	snprintf(want, sizeof want, "cannot open '%s': not a regular file", dir);
 	assert_string_equal(f->err.detail, want);
 	unit_rmtree(dir);
 	free(dir);

@@ -608,7 +608,7 @@ static void unreadable_file(void **state)
 
 	assert_int_equal(template_load_file(f->dir, &t, NULL, &f->err), II_EIO);
 	assert_null(t);
-	snprintf(want, sizeof want, "cannot read '%s': Is a directory", f->dir);
+	snprintf(want, sizeof want, "cannot open '%s': not a regular file", f->dir);
 	assert_string_equal(f->err.detail, want);
 }
 
