@@ -65,19 +65,17 @@ ii() { # ii ARGS...: run with -c $CONF
 # bg_check PIDVAR [ARGS...]: starts `incluinfo -c $CONF check ARGS` in the background,
 # straight from this shell (so that its pid is the binary's own), stores its pid in PIDVAR.
 # Its output goes to $T/.bg.out and $T/.bg.err. run.sh kills whatever is left of it after
-# the test; bg_wait and bg_kill take it off that list.
+# the test, as it kills everything the test started.
 bg_check() {
 	local -n pid_ref=$1
 	shift
 	"$INCLUINFO" -c "$CONF" check "$@" >"$T/.bg.out" 2>"$T/.bg.err" </dev/null &
 	pid_ref=$!
-	echo "$pid_ref" >>"$T/.pids"
 }
 
 bg_wait() { # bg_wait PID: waits for a bg_check; sets RC to its exit status
 	wait "$1"
 	RC=$?
-	sed -i "/^$1\$/d" "$T/.pids"
 }
 
 bg_kill() { # bg_kill PID: kill -9 of a bg_check, and waits for it
@@ -287,14 +285,13 @@ wait_for() {
 X_SECRETS=(cs-S3CRET-consumer ats-S3CRET-token bearer-S3CRET-value)
 
 # x_start: writes $T/x.cred (mode 0600) and starts tests/fakes/xapi.js for this test alone;
-# sets X_PORT and X_URL
+# sets X_PORT and X_URL. run.sh stops it when the test ends.
 x_start() {
 	printf '%s\n' 'consumer_key=ck-incluinfo' "consumer_secret=${X_SECRETS[0]}" \
 		'access_token=1512345678901234567-at' "access_token_secret=${X_SECRETS[1]}" >"$T/x.cred"
 	chmod 600 "$T/x.cred"
 	node "$CLI_DIR/../fakes/xapi.js" --port-file "$T/x.port" --cred "$T/x.cred" "$@" \
 		>"$T/x.log" 2>&1 &
-	echo $! >>"$T/.pids"
 	local _
 	for _ in $(seq 100); do
 		[[ -s $T/x.port ]] && break
