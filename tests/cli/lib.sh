@@ -310,6 +310,53 @@ conf_twitter() {
 	} >>"$CONF"
 }
 
+# thread_notice N FILE: a notice of N short paragraphs, the title sharing the first: a
+# thread of N posts
+thread_notice() {
+	local n=$1 i text
+	text=$'---\ntipo: aviso\ntitulo: Cómo pedir cita previa\nautor: ana\n---\n'
+	for ((i = 1; i <= n; i++)); do
+		text+="Paso $i: entra en la sede electrónica y elige el trámite número $i."$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$2"
+}
+
+# notice_paragraphs FILE TITLE PARAGRAPH...: an aviso of those paragraphs
+notice_paragraphs() {
+	local file=$1 title=$2 text
+	shift 2
+	text=$'---\ntipo: aviso\ntitulo: '"$title"$'\nautor: ana\n---\n'
+	for p in "$@"; do
+		text+="$p"$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$file"
+}
+
+# setup_publish [XAPI ARGS...]: the fake X API, a service, notices_dir = notices with
+# [policy] auto, [twitter] and [feeds]: what publishing needs
+setup_publish() {
+	x_start "$@"
+	conf_new notices_dir=notices
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto' 'incidents = auto'
+	conf_twitter
+	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
+	mkdir -p "$T/notices"
+}
+
+# kill_after MS ARGS...: starts `incluinfo -c $CONF ARGS` and kill -9s it MS ms later, as a
+# power cut would; RC is 137 when the kill found it still running
+kill_after() {
+	local ms=$1 pid
+	shift
+	"$INCLUINFO" -c "$CONF" "$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid"
+	RC=$?
+}
+
 # x_get PATH / x_post PATH JSON: the fake's control routes; the answer on stdout
 # x_request METHOD PATH BODY [METHOD PATH BODY...]: requests to the fake, in order, in one
 # node process; the last answer on stdout
