@@ -8,7 +8,8 @@
 # test left behind, say) is named, killed and counted as a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export II_TEST_RUN=$$-$(date +%s%N)
+II_TEST_RUN=$$-$(date +%s%N)
+export II_TEST_RUN
 
 passed=0
 failed=0
