@@ -3,8 +3,13 @@
 # differential test of the counter, then the command-line tests. Prints each suite's
 # output and, last, one line for CI:
 # "N passed, N failed".
+# Last of all it checks that nothing it started is still running: every process started
+# from here inherits II_TEST_RUN, and one that still holds it at the end (a fake server a
+# test left behind, say) is named, killed and counted as a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+II_TEST_RUN=$$-$(date +%s%N)
+export II_TEST_RUN
 
 passed=0
 failed=0
@@ -40,6 +45,16 @@ count "${PIPESTATUS[0]}" tests/oracle/diff.js
 echo "== command-line tests"
 INCLUINFO=build/incluinfo tests/cli/run.sh 2>&1 | tee "$log"
 count "${PIPESTATUS[0]}" tests/cli/run.sh
+
+# the grep runs without the mark, and alone: nothing else could hold it meanwhile
+mapfile -t left < <(env -u II_TEST_RUN grep -lzxF "II_TEST_RUN=$II_TEST_RUN" /proc/[0-9]*/environ 2>/dev/null)
+for pid in "${left[@]}"; do
+	pid=${pid#/proc/}
+	pid=${pid%/environ}
+	echo "error: still running after the tests: pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	kill -9 "$pid" 2>/dev/null
+	failed=$((failed + 1))
+done
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -65,19 +65,17 @@ ii() { # ii ARGS...: run with -c $CONF
 # bg_check PIDVAR [ARGS...]: starts `incluinfo -c $CONF check ARGS` in the background,
 # straight from this shell (so that its pid is the binary's own), stores its pid in PIDVAR.
 # Its output goes to $T/.bg.out and $T/.bg.err. run.sh kills whatever is left of it after
-# the test; bg_wait and bg_kill take it off that list.
+# the test, as it kills everything the test started.
 bg_check() {
 	local -n pid_ref=$1
 	shift
 	"$INCLUINFO" -c "$CONF" check "$@" >"$T/.bg.out" 2>"$T/.bg.err" </dev/null &
 	pid_ref=$!
-	echo "$pid_ref" >>"$T/.pids"
 }
 
 bg_wait() { # bg_wait PID: waits for a bg_check; sets RC to its exit status
 	wait "$1"
 	RC=$?
-	sed -i "/^$1\$/d" "$T/.pids"
 }
 
 bg_kill() { # bg_kill PID: kill -9 of a bg_check, and waits for it
@@ -287,14 +285,13 @@ wait_for() {
 X_SECRETS=(cs-S3CRET-consumer ats-S3CRET-token bearer-S3CRET-value)
 
 # x_start: writes $T/x.cred (mode 0600) and starts tests/fakes/xapi.js for this test alone;
-# sets X_PORT and X_URL
+# sets X_PORT and X_URL. run.sh stops it when the test ends.
 x_start() {
 	printf '%s\n' 'consumer_key=ck-incluinfo' "consumer_secret=${X_SECRETS[0]}" \
 		'access_token=1512345678901234567-at' "access_token_secret=${X_SECRETS[1]}" >"$T/x.cred"
 	chmod 600 "$T/x.cred"
 	node "$CLI_DIR/../fakes/xapi.js" --port-file "$T/x.port" --cred "$T/x.cred" "$@" \
 		>"$T/x.log" 2>&1 &
-	echo $! >>"$T/.pids"
 	local _
 	for _ in $(seq 100); do
 		[[ -s $T/x.port ]] && break
@@ -311,6 +308,53 @@ conf_twitter() {
 		printf '\n[twitter]\n'
 		kv "api_url=$X_URL" "credentials=$T/x.cred" thread_delay_ms=0 "$@"
 	} >>"$CONF"
+}
+
+# thread_notice N FILE: a notice of N short paragraphs, the title sharing the first: a
+# thread of N posts
+thread_notice() {
+	local n=$1 i text
+	text=$'---\ntipo: aviso\ntitulo: Cómo pedir cita previa\nautor: ana\n---\n'
+	for ((i = 1; i <= n; i++)); do
+		text+="Paso $i: entra en la sede electrónica y elige el trámite número $i."$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$2"
+}
+
+# notice_paragraphs FILE TITLE PARAGRAPH...: an aviso of those paragraphs
+notice_paragraphs() {
+	local file=$1 title=$2 text
+	shift 2
+	text=$'---\ntipo: aviso\ntitulo: '"$title"$'\nautor: ana\n---\n'
+	for p in "$@"; do
+		text+="$p"$'\n\n'
+	done
+	printf '%s' "$text" >"$T/notices/$file"
+}
+
+# setup_publish [XAPI ARGS...]: the fake X API, a service, notices_dir = notices with
+# [policy] auto, [twitter] and [feeds]: what publishing needs
+setup_publish() {
+	x_start "$@"
+	conf_new notices_dir=notices
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto' 'incidents = auto'
+	conf_twitter
+	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
+	mkdir -p "$T/notices"
+}
+
+# kill_after MS ARGS...: starts `incluinfo -c $CONF ARGS` and kill -9s it MS ms later, as a
+# power cut would; RC is 137 when the kill found it still running
+kill_after() {
+	local ms=$1 pid
+	shift
+	"$INCLUINFO" -c "$CONF" "$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid"
+	RC=$?
 }
 
 # x_get PATH / x_post PATH JSON: the fake's control routes; the answer on stdout

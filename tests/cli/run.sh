@@ -7,6 +7,12 @@
 # the tests whose name, or whose file's name, contains it. Prints "ok - NAME" or
 # "not ok - NAME" with the reason, and last "N passed, N failed"; exits 1 when a test
 # failed. KEEP=1 keeps the work folder (certificates, failed tests' folders) for a look.
+#
+# Whatever a test starts (fake servers, the binary in the background, processes in their
+# own session) is killed when the test ends, whatever its outcome: each test exports
+# II_TEST_TAG=its folder, every process it starts inherits it, and the processes whose
+# environment holds it are found in /proc. Process groups would miss what timeout(1) and
+# setsid put in groups of their own; a list of pids would miss what the test forgot to add.
 set -uo pipefail
 
 cli_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,13 +36,27 @@ if [[ ! -x $bin ]]; then
 	exit
 fi
 
+# kill_tagged NAME=VALUE: kill -9 of each process whose environment holds NAME=VALUE (the
+# grep runs without it, and alone: nothing else could hold it meanwhile)
+kill_tagged() {
+	local files file
+	mapfile -t files < <(env -u "${1%%=*}" grep -lzxF -- "$1" /proc/[0-9]*/environ 2>/dev/null)
+	for file in "${files[@]}"; do
+		file=${file#/proc/}
+		kill -9 "${file%/environ}" 2>/dev/null
+	done
+}
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/incluinfo-cli.XXXXXX")
+# the fake web server and anything else started outside the tests
+export II_CLI_RUN=$work
 server=
 cleanup() {
 	if [[ -n $server ]]; then
 		kill "$server" 2>/dev/null
 		wait "$server" 2>/dev/null
 	fi
+	kill_tagged "II_CLI_RUN=$work"
 	[[ ${KEEP:-} == 1 ]] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -77,7 +97,6 @@ eval "$(node -e '
 ' "$work/ports")"
 
 export INCLUINFO=$bin CLI_DIR=$cli_dir
-bin_real=$(readlink -f "$bin")
 # shellcheck source=lib.sh
 source "$cli_dir/lib.sh"
 
@@ -91,19 +110,14 @@ run_test() {
 	started=$(date +%s%N)
 	(
 		cd "$dir" || exit 1
+		export II_TEST_TAG=$dir
 		T=$dir
 		TEST_NAME=$name
 		CONF=$dir/incluinfo.conf
 		"$name"
 	) >"$dir/.log" 2>&1 </dev/null
 	rc=$?
-	# whatever the test left running in the background (bg_check) goes now: each pid that
-	# is still our binary
-	if [[ -s $dir/.pids ]]; then
-		while read -r pid; do
-			[[ $(readlink -f "/proc/$pid/exe" 2>/dev/null) == "$bin_real" ]] && kill -9 "$pid"
-		done <"$dir/.pids"
-	fi
+	kill_tagged "II_TEST_TAG=$dir"
 	local took=$((($(date +%s%N) - started) / 1000000))
 	if ((rc == 0)) && [[ ! -s $dir/.reason ]]; then
 		passed=$((passed + 1))

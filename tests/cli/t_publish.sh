@@ -1,27 +1,6 @@
 # Publishing to X against the fake X API (tests/fakes/xapi.js), started by each test for
 # itself: threads, the journal and crash safety, rate limits, faults, credentials, feeds.
 
-# thread_notice N FILE: a notice of N short paragraphs, the title sharing the first: a
-# thread of N posts
-thread_notice() {
-	local n=$1 i text
-	text=$'---\ntipo: aviso\ntitulo: Cómo pedir cita previa\nautor: ana\n---\n'
-	for ((i = 1; i <= n; i++)); do
-		text+="Paso $i: entra en la sede electrónica y elige el trámite número $i."$'\n\n'
-	done
-	printf '%s' "$text" >"$T/notices/$2"
-}
-
-setup_publish() {
-	x_start "$@"
-	conf_new notices_dir=notices
-	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
-	conf_raw '[policy]' 'notices = auto' 'incidents = auto'
-	conf_twitter
-	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
-	mkdir -p "$T/notices"
-}
-
 # posts_js EXPR: EXPR over p, the fake's accepted posts (deleted ones left out)
 posts_js() {
 	local posts
@@ -74,15 +53,6 @@ test_dry_run_sends_nothing() {
 	assert_eq approved "$(db 'SELECT status FROM draft')" 'draft after a dry run'
 }
 
-# kill_during_publish DELAY_MS: starts publish and SIGKILLs it after DELAY_MS
-kill_during_publish() {
-	"$INCLUINFO" -c "$CONF" publish >/dev/null 2>&1 &
-	local pid=$!
-	sleep "$(printf '0.%03d' "$1")"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
-
 test_crash_safety_fifty_kills() {
 	setup_publish
 	local trial published=0 seed=20261129
@@ -95,7 +65,7 @@ test_crash_safety_fifty_kills() {
 		local faults="{\"kind\":\"delay\",\"ms\":$((10 + RANDOM % 30)),\"count\":20}"
 		((trial % 3 == 0)) && faults+=',{"kind":"drop","match":"POST /2/tweets","count":1}'
 		x_request POST /_reset '{}' POST /_fault "[$faults]" >/dev/null
-		kill_during_publish $((RANDOM % 150))
+		kill_after $((RANDOM % 150)) publish
 		# then runs until it is all out, as cron would
 		local runs
 		for ((runs = 0; runs < 5; runs++)); do
@@ -147,7 +117,7 @@ test_crash_safety_kills_among_duplicate_answers() {
 		faults+=",{\"kind\":\"duplicate\",\"match\":\"POST /2/tweets\",\"count\":$((1 + RANDOM % 2))}"
 		((trial % 3 == 0)) && faults+=',{"kind":"drop","match":"POST /2/tweets","count":1}'
 		x_request POST /_fault "[$faults]" >/dev/null
-		kill_during_publish $((RANDOM % 150))
+		kill_after $((RANDOM % 150)) publish
 		local runs
 		for ((runs = 0; runs < 5; runs++)); do
 			ii publish
@@ -559,17 +529,6 @@ test_feeds_failed_after_publication_are_caught_up() {
 	ii run
 	assert_rc 0
 	assert_contains "$(cat "$T/feeds/avisos.atom")" 'Cómo pedir cita previa'
-}
-
-# notice_paragraphs FILE TITLE PARAGRAPH...: an aviso of those paragraphs
-notice_paragraphs() {
-	local file=$1 title=$2 text
-	shift 2
-	text=$'---\ntipo: aviso\ntitulo: '"$title"$'\nautor: ana\n---\n'
-	for p in "$@"; do
-		text+="$p"$'\n\n'
-	done
-	printf '%s' "$text" >"$T/notices/$file"
 }
 
 test_older_identical_post_is_never_adopted() {
