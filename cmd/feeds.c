@@ -23,7 +23,7 @@ int cli_feeds_catch_up(const struct config *cfg, struct store *store, bool quiet
 	bool stale;
 	if (!cfg->feeds.base_url)
 		return EXIT_OK;
-	if (feeds_stale(store, &stale, &e))
+	if (feeds_tidy(cfg, &e) || feeds_stale(store, &stale, &e))
 		return cli_fail(&e);
 	struct feeds_summary sum;
 	int status = stale ? cli_write_feeds(cfg, store, &sum) : EXIT_OK;

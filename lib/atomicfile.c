@@ -54,7 +54,7 @@ static bool leftover(const char *entry, const char *base)
 	size_t prefix = strlen(ATOMICFILE_PREFIX), n = strlen(entry), b = strlen(base);
 	if (!strncmp(entry, ATOMICFILE_PREFIX, prefix))
 		return n > prefix + 7 && entry[n - 7] == '.' && random_part(entry + n - 6);
-	return n == b + 8 && entry[0] == '.' && !strncmp(entry + 1, base, b) && entry[b + 1] == '.' &&
+	return b && n == b + 8 && entry[0] == '.' && !strncmp(entry + 1, base, b) && entry[b + 1] == '.' &&
 	       random_part(entry + b + 2);
 }
 
@@ -80,6 +80,12 @@ static ii_err remove_leftovers(const char *dir, const char *base, struct ii_erro
 	}
 	closedir(d);
 	return rc;
+}
+
+ii_err atomicfile_tidy(const char *dir, struct ii_error *e)
+{
+	/* no base: only ATOMICFILE_PREFIX names, never a dot file that is not ours */
+	return remove_leftovers(dir, "", e);
 }
 
 ii_err atomicfile_write(const char *path, const void *data, size_t len, unsigned mode,

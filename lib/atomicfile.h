@@ -30,6 +30,11 @@
  */
 #define ATOMICFILE_PREFIX ".incluinfo-tmp."
 
+/* Removes from dir the temporaries of ours (ATOMICFILE_PREFIX "*.XXXXXX", regular files
+ * we own) that a write killed before its rename left, without writing anything: so that
+ * a folder nobody writes to again does not keep them. A missing dir is no error. */
+ii_err atomicfile_tidy(const char *dir, struct ii_error *e);
+
 ii_err atomicfile_write(const char *path, const void *data, size_t len, unsigned mode,
 			struct ii_error *e);
 

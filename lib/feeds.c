@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "atom.h"
+#include "atomicfile.h"
 #include "cap.h"
 #include "claimreview.h"
 #include "draft.h"
@@ -411,6 +412,20 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 	char text[32];
 	snprintf(text, sizeof text, "%lld", mark);
 	return rc ? rc : store_channel_put(s, XCHANNEL_ID, KEY_FEEDS_MARK, text, e);
+}
+
+ii_err feeds_tidy(const struct config *cfg, struct ii_error *e)
+{
+	static const char *const dirs[] = {"", CAP_DIR, CLAIMREVIEW_DIR};
+	ii_err rc = II_OK;
+	for (size_t i = 0; rc == II_OK && i < sizeof dirs / sizeof *dirs; i++) {
+		char *dir = NULL;
+		if (asprintf(&dir, "%s/%s", cfg->feeds_dir, dirs[i]) < 0)
+			return ii_fail(e, II_ENOMEM, "out of memory");
+		rc = atomicfile_tidy(dir, e);
+		free(dir);
+	}
+	return rc;
 }
 
 ii_err feeds_stale(struct store *s, bool *stale, struct ii_error *e)

@@ -34,4 +34,9 @@ ii_err feeds_write(struct store *store, const struct config *cfg, time_t now,
  * when they never were and something is published): a write that failed, on a full disk,
  * is caught up by the next run. */
 ii_err feeds_stale(struct store *store, bool *stale, struct ii_error *e);
+
+/* Removes the temporaries a write killed before its rename left in feeds_dir, cap/ and
+ * desmentidos/ (atomicfile_tidy()), so that none outlives the next run in a served folder
+ * even when nothing is written again. */
+ii_err feeds_tidy(const struct config *cfg, struct ii_error *e);
 #endif
