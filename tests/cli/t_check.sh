@@ -486,6 +486,19 @@ test_pipe_in_reason_stays_out_of_perfdata() {
 	assert_match "$line" '\| sede_time=[0-9.]+s;3\.000;10\.000;0$' 'performance data'
 }
 
+# Review of issue 12, 6: the long output of -v is read by the monitoring system too: no
+# line but the plugin line's performance data carries a '|'
+test_pipe_in_reason_stays_out_of_the_verbose_lines() {
+	conf_new
+	conf_service sede "$(web html/ok)" "expect_xpath=//form[@id='acceso'] | //div[@id='nada']" \
+		failures_to_open=1
+	ii -v check
+	assert_rc 2
+	assert_eq 1 "$(tr -cd '|' <<<"$OUT" | wc -c)" "'|' in the whole output"
+	assert_contains "$OUT" $'\nsede: down (XPath \'//form[@id=\'acceso\'] ¦ //div[@id=\'nada\']\' matched nothing)' '-v line'
+	assert_contains "$OUT" "confirmed down since" 'transition line'
+}
+
 test_control_characters_never_reach_the_terminal() {
 	check_one "$(web html/ok)" $'expect_text=\e[2J\e]0;pwned\a'
 	for args in check '-v check' status '-v run'; do
