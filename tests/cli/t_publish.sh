@@ -304,6 +304,9 @@ test_far_reset_pauses_a_day_and_run_says_so_once() {
 	assert_eq '' "$OUT$ERR" 'output of the next run'
 	INCLUINFO_NOW=$((now + 60)) ii status
 	assert_match "$OUT" 'condition +posting to X is paused until' stdout
+	# the pause ends on another day: publish names it
+	INCLUINFO_NOW=$((now + 60)) ii publish
+	assert_contains "$OUT" "posting is paused until $(TZ=Europe/Madrid date -d "@$((now + 86400))" '+%Y-%m-%d %H:%M')"
 	# a day later X takes the post
 	x_request POST /_reset '{}' >/dev/null
 	INCLUINFO_NOW=$((now + 86400 + 60)) ii run
