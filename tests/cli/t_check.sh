@@ -407,6 +407,30 @@ test_host_trust_store_fault_is_unknown() {
 	assert_rc 0
 }
 
+# Review of issue 12, 5: a host fault is a condition of run: one line when it starts, none
+# while it lasts (cron would mail every minute), listed by status, one line when it ends
+test_host_fault_is_a_condition_said_once() {
+	mkdir -p "$T/notices"
+	conf_new
+	conf_service sede "$(tls_url good status/200)"
+	conf_service portal "https://localhost:$PORT_GOOD/status/200"
+	INCLUINFO_NOW=1764000000 ii run
+	assert_rc 69
+	assert_match "$ERR" '^incluinfo: error: monitor host fault, not an outage: every service fails on certificate verification' stderr
+	assert_eq 1 "$(wc -l <<<"$ERR")" 'lines on stderr'
+	INCLUINFO_NOW=1764000060 ii run
+	assert_rc 69
+	assert_eq '' "$OUT$ERR" 'output of the next run'
+	INCLUINFO_NOW=1764000060 ii status
+	assert_match "$OUT" 'condition +monitor host fault, not an outage' stdout
+	conf_new "ca_file=$CERTS/ca.pem"
+	conf_service sede "$(tls_url good status/200)"
+	conf_service portal "https://localhost:$PORT_GOOD/status/200"
+	INCLUINFO_NOW=1764000600 ii run
+	assert_rc 0
+	assert_eq "incluinfo: notice: the monitor host's fault is gone after 10 min" "$ERR" 'stderr when it ended'
+}
+
 test_one_bad_certificate_is_the_services_fault() {
 	conf_new
 	# the others verify: this one's chain is its own problem
