@@ -16,13 +16,14 @@ const struct cli_help cmd_run_help = {
 		 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
 		 "whatever is printed); errors go to stderr. What keeps runs from their job (the\n"
 		 "monitor offline or its host at fault, run_timeout reached, posting paused, the X\n"
-		 "account refused or unreachable) is said in one line when it starts, changes and ends, not on every run;\n"
-		 "status lists it. Bounded by [general] run_timeout: a step that ends after it is the\n"
-		 "last. Exit 0 unless a step failed: 69 when the check could not judge or X failed, 65\n"
-		 "for invalid notices or failed drafts, 75 when another run holds the lock, X's rate\n"
-		 "limit holds a due draft back, or run_timeout stopped the run. -v prints each step's\n"
-		 "report as check -v and notices print it; --json prints one object whose check,\n"
-		 "notices and publish members are those commands' own --json objects.\n",
+		 "account refused or unreachable) is said in one line when it starts, changes and\n"
+		 "ends, not on every run; status lists it. Bounded by [general] run_timeout: a step\n"
+		 "that ends after it is the last. Exit 0 unless a step failed: 69 when the check could\n"
+		 "not judge or X failed, 65 for invalid notices or failed drafts, 75 when another run\n"
+		 "holds the lock, X's rate limit holds a due draft back, or run_timeout stopped the\n"
+		 "run. -v prints each step's report as check -v and notices print it; --json prints\n"
+		 "one object whose check, notices and publish members are those commands' own --json\n"
+		 "objects.\n",
 };
 
 /* The steps of a run, as its timeout names them. */

@@ -164,7 +164,7 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 	ii_err rc = store_prepare(s,
 				  "SELECT d.uuid, a.content_hash = ?1 FROM audit a JOIN draft d ON d.uuid = a.draft"
 				  " WHERE a.action IN ('rejected', 'retracted')"
-				  "   AND (a.content_hash = ?1 OR d.incident = ?2)"
+				  "   AND (a.content_hash = ?1 OR d.content_hash = ?1 OR d.incident = ?2)"
 				  " ORDER BY a.content_hash = ?1 DESC, a.id DESC LIMIT 1",
 				  &stmt, e);
 	if (rc)
@@ -235,6 +235,11 @@ ii_err draft_create(struct store *s, const struct draft_spec *spec,
 	if (rc == II_OK && approve)
 		rc = approve_unless_rejected(s, uuid, spec, false, actor, e);
 	return rc;
+}
+
+static void read_uuid(sqlite3_stmt *stmt, void *record)
+{
+	store_copy_text(record, 37, stmt, 0);
 }
 
 static const char draft_columns[] =
@@ -979,6 +984,20 @@ ii_err draft_supersede(struct store *s, const char *uuid, const char *why,
 	*done = true;
 	rc = set_status(s, d.uuid, DRAFT_SUPERSEDED, actor->at, e);
 	return rc ? rc : draft_audit_add(s, d.uuid, d.incident, "superseded", actor, why, e);
+}
+
+ii_err draft_unsent_among(struct store *s, const char *among, const char *key, char uuid[37],
+			  struct ii_error *e)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT uuid FROM draft d WHERE status IN ('pending', 'approved') AND uuid IN (%s)"
+		 " AND NOT EXISTS (SELECT 1 FROM publication WHERE draft = d.uuid AND state <> 'pending')"
+		 " LIMIT 1",
+		 among);
+	bool found;
+	uuid[0] = '\0';
+	return store_query_one(s, sql, key, read_uuid, uuid, &found, "read the drafts", e);
 }
 
 ii_err draft_audit_last_publication(struct store *s, long long *id, struct ii_error *e)

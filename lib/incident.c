@@ -420,34 +420,23 @@ ii_err incident_in_maintenance(struct store *s, const struct config_service *svc
 
 /*
  * A new outage makes untrue every post not yet sent that says the service works: the
- * resolutions of its earlier incidents (the monitor's) and the ends of its maintenance
- * windows told as the service working again. They are superseded, one at a time as each
+ * resolutions of its earlier incidents (the monitor's), their last drafts, and the ends
+ * of its maintenance windows told as the service working again. They are superseded, one at a time as each
  * supersession changes what the query finds.
  */
 static ii_err supersede_recoveries(const struct incident_context *ctx, const char *service,
 				   struct ii_error *e)
 {
 	for (;;) {
-		sqlite3_stmt *stmt;
-		ii_err rc = store_prepare_texts(
+		char uuid[37];
+		ii_err rc = draft_unsent_among(
 			ctx->store,
-			"SELECT uuid FROM draft d WHERE status IN ('pending', 'approved')"
-			" AND NOT EXISTS (SELECT 1 FROM publication WHERE draft = d.uuid AND state <> 'pending')"
-			" AND ((kind = ?2 AND incident IN (SELECT uuid FROM incident WHERE service = ?1"
-			"       AND kind <> 'manual'))"
-			"  OR (kind = ?3 AND uuid IN (SELECT last_draft FROM maintenance WHERE service = ?1"
-			"       AND finished = 1))) LIMIT 1",
-			&stmt, e, service, draft_kind_name(DRAFT_RESUELTA),
-			draft_kind_name(DRAFT_MANTENIMIENTO_FIN), NULL);
-		if (rc)
+			"SELECT last_draft FROM incident WHERE service = ?1 AND kind <> 'manual'"
+			" AND resolved_at IS NOT NULL"
+			" UNION SELECT last_draft FROM maintenance WHERE service = ?1 AND finished = 1",
+			service, uuid, e);
+		if (rc || !*uuid)
 			return rc;
-		char uuid[37] = "";
-		int step = sqlite3_step(stmt);
-		if (step == SQLITE_ROW)
-			store_copy_text(uuid, sizeof uuid, stmt, 0);
-		sqlite3_finalize(stmt);
-		if (step != SQLITE_ROW)
-			return step == SQLITE_DONE ? II_OK : store_fail(ctx->store, e, "read the drafts");
 		bool done = false;
 		rc = draft_supersede(ctx->store, uuid, "a later outage of the service made it untrue",
 				     ctx->actor, &done, e);
