@@ -1,5 +1,6 @@
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,19 @@ static const char *incident_transition(const struct monitor_report *rep,
 	return NULL;
 }
 
+/* Prints one line of check's output: a '|' would start performance data for a monitoring
+ * plugin reading it, so every line is written as the plugin line is (printable_plugin_text). */
+static void __attribute__((format(printf, 1, 2))) put_line(const char *fmt, ...)
+{
+	char line[1400], safe[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	printable_plugin_text(line, safe, sizeof safe);
+	puts(safe);
+}
+
 /* The event a person wants to read when a service's confirmed state or its incident
  * changes; every time and length is the incident's own, as `incident list` shows it. */
 static void print_transition(const struct monitor_service *r)
@@ -80,29 +94,29 @@ static void print_transition(const struct monitor_service *r)
 	char at[32], lasted[ES_DURATION_SIZE];
 	switch (r->event) {
 	case INCIDENT_IN_MAINTENANCE:
-		printf("%s: failing inside a maintenance window (%s); no incident\n", id, r->reason);
+		put_line("%s: failing inside a maintenance window (%s); no incident", id, r->reason);
 		return;
 	case INCIDENT_MARKED_UNSTABLE:
 		cli_time_human(incident->opened_at, at);
-		printf("%s: unstable since %s, opened and resolved too often within an hour; incident %s\n",
+		put_line("%s: unstable since %s, opened and resolved too often within an hour; incident %s",
 		       id, at, incident->uuid);
 		return;
 	case INCIDENT_REMINDED:
-		printf("%s: still down; update drafted for incident %s\n", id, incident->uuid);
+		put_line("%s: still down; update drafted for incident %s", id, incident->uuid);
 		return;
 	case INCIDENT_OPENED:
 		cli_time_human(incident->opened_at, at);
 		if (incident->kind == INCIDENT_DEGRADED)
-			printf("%s: confirmed degraded since %s (%s); incident %s\n", id, at, r->reason,
+			put_line("%s: confirmed degraded since %s (%s); incident %s", id, at, r->reason,
 			       incident->uuid);
 		else
-			printf("%s: confirmed down since %s after %d failed checks (%s); incident %s\n",
+			put_line("%s: confirmed down since %s after %d failed checks (%s); incident %s",
 			       id, at, h->failures, r->reason, incident->uuid);
 		return;
 	case INCIDENT_RESOLVED:
 		cli_time_human(incident->resolved_at, at);
 		es_duration(incident->resolved_at - incident->opened_at, lasted);
-		printf("%s: working again since %s; incident %s resolved after %s\n", id, at,
+		put_line("%s: working again since %s; incident %s resolved after %s", id, at,
 		       incident->uuid, lasted);
 		return;
 	case INCIDENT_NONE:
@@ -111,22 +125,23 @@ static void print_transition(const struct monitor_service *r)
 	/* the confirmed state changed and no incident did */
 	if (r->transition == HEALTH_OPENED && r->has_incident) {
 		cli_time_human(h->since, at);
-		printf("%s: down again since %s (%s); incident %s stays open, nothing new drafted\n", id,
+		put_line("%s: down again since %s (%s); incident %s stays open, nothing new drafted", id,
 		       at, r->reason, incident->uuid);
 	} else if (r->transition == HEALTH_OPENED) {
 		cli_time_human(h->since, at);
-		printf("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
-		       " (dry run)\n", id, at, h->failures, r->reason);
+		put_line("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
+		       " (dry run)", id, at, h->failures, r->reason);
 	} else if (r->transition == HEALTH_RESOLVED) {
 		cli_time_human(h->since, at);
-		printf("%s: answering again since %s; ", id, at);
 		if (r->has_incident && incident->kind == INCIDENT_UNSTABLE)
-			printf("unstable incident %s stays open until the service has been up for %d min\n",
-			       incident->uuid, INCIDENT_STABLE_SECONDS / 60);
+			put_line("%s: answering again since %s; unstable incident %s stays open until the"
+				 " service has been up for %d min",
+				 id, at, incident->uuid, INCIDENT_STABLE_SECONDS / 60);
 		else if (r->has_incident)
-			printf("incident %s would be resolved (dry run)\n", incident->uuid);
+			put_line("%s: answering again since %s; incident %s would be resolved (dry run)", id,
+				 at, incident->uuid);
 		else
-			printf("no incident was open\n");
+			put_line("%s: answering again since %s; no incident was open", id, at);
 	}
 }
 
@@ -169,19 +184,20 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 		char since[32] = "";
 		if (h->since)
 			cli_time_human(h->since, since);
-		printf("%s: %s (%s) in %ld ms; state %s%s%s", r->svc->id, health_name(r->result),
-		       r->reason, r->probe.time_ms, health_name(h->state), *since ? " since " : "",
-		       since);
+		char failures[64] = "", incident[64] = "";
 		if (h->failures)
-			printf(", %d consecutive failure%s", h->failures, h->failures == 1 ? "" : "s");
+			snprintf(failures, sizeof failures, ", %d consecutive failure%s", h->failures,
+				 h->failures == 1 ? "" : "s");
 		if (r->has_incident && r->transition == HEALTH_STEADY)
-			printf("; incident %s", r->incident.uuid);
-		putchar('\n');
+			snprintf(incident, sizeof incident, "; incident %s", r->incident.uuid);
+		put_line("%s: %s (%s) in %ld ms; state %s%s%s%s%s", r->svc->id, health_name(r->result),
+			 r->reason, r->probe.time_ms, health_name(h->state), *since ? " since " : "",
+			 since, failures, incident);
 		print_transition(r);
 	}
 	for (size_t i = 0; i < rep->canary_count; i++) {
 		const struct monitor_canary *c = &rep->canaries[i];
-		printf("canary %zu: %s (%s)\n", i + 1, c->good ? "ok" : "failed", c->reason);
+		put_line("canary %zu: %s (%s)", i + 1, c->good ? "ok" : "failed", c->reason);
 	}
 }
 

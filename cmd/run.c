@@ -15,14 +15,15 @@ const struct cli_help cmd_run_help = {
 		 "\n"
 		 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
 		 "whatever is printed); errors go to stderr. What keeps runs from their job (the\n"
-		 "monitor offline, run_timeout reached, posting paused, the X account refused or\n"
-		 "unreachable) is said in one line when it starts, changes and ends, not on every run;\n"
-		 "status lists it. Bounded by [general] run_timeout: a step that ends after it is the\n"
-		 "last. Exit 0 unless a step failed: 69 when the check could not judge or X failed, 65\n"
-		 "for invalid notices or failed drafts, 75 when another run holds the lock, X's rate\n"
-		 "limit holds a due draft back, or run_timeout stopped the run. -v prints each step's\n"
-		 "report as check -v and notices print it; --json prints one object whose check,\n"
-		 "notices and publish members are those commands' own --json objects.\n",
+		 "monitor offline or its host at fault, run_timeout reached, posting paused, the X\n"
+		 "account refused or unreachable) is said in one line when it starts, changes and\n"
+		 "ends, not on every run; status lists it. Bounded by [general] run_timeout: a step\n"
+		 "that ends after it is the last. Exit 0 unless a step failed: 69 when the check could\n"
+		 "not judge or X failed, 65 for invalid notices or failed drafts, 75 when another run\n"
+		 "holds the lock, X's rate limit holds a due draft back, or run_timeout stopped the\n"
+		 "run. -v prints each step's report as check -v and notices print it; --json prints\n"
+		 "one object whose check, notices and publish members are those commands' own --json\n"
+		 "objects.\n",
 };
 
 /* The steps of a run, as its timeout names them. */
@@ -68,12 +69,13 @@ static double elapsed(const struct timespec *start)
 }
 
 /* The conditions a run reports, each with the line that says it ended. */
-enum kind { MONITOR_OFFLINE, RUN_TIMEOUT, X_PAUSED, X_ACCOUNT, X_UNREACHABLE, KIND_COUNT };
+enum kind { MONITOR_OFFLINE, HOST_FAULT, RUN_TIMEOUT, X_PAUSED, X_ACCOUNT, X_UNREACHABLE, KIND_COUNT };
 static const struct {
 	const char *key;
 	const char *ended;
 } kinds[KIND_COUNT] = {
 	[MONITOR_OFFLINE] = {"monitor_offline", "monitor online again"},
+	[HOST_FAULT] = {"host_fault", "the monitor host's fault is gone"},
 	[RUN_TIMEOUT] = {"run_timeout", "runs finish within run_timeout again"},
 	[X_PAUSED] = {"x_paused", "posting to X no longer paused"},
 	[X_ACCOUNT] = {"x_account", "the X account posts again"},
@@ -148,7 +150,7 @@ static enum plugin_status check(const struct cli *cli, const struct incident_con
 	} else if (monitor_probe(cfg, cli_now(), rep, &e)) {
 		cli_fail(&e);
 	} else if (*rep->unjudged) {
-		cli_report_host_fault(rep);
+		/* a host fault is a condition of the run: said once per change, not every minute */
 		why = rep->unjudged;
 	} else if (!ctx->messages) {
 		why = "invalid message templates";
@@ -210,6 +212,10 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		if (monitored.offline)
 			snprintf(found.detail[MONITOR_OFFLINE], sizeof found.detail[MONITOR_OFFLINE],
 				 "monitor offline: all canaries failed; no service is judged until one answers");
+		found.judged[HOST_FAULT] = true;
+		if (!monitored.offline && monitored.host_fault != PROBE_LOCAL_NONE)
+			snprintf(found.detail[HOST_FAULT], sizeof found.detail[HOST_FAULT], "%s",
+				 monitored.unjudged);
 	}
 	bool ingest_ran = false, publish_ran = false;
 	struct cli_publish_news news = {0};

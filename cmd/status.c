@@ -78,7 +78,9 @@ static void print_line(const struct service_view *v)
 		printf("%-16s never checked\n", v->svc->id);
 		return;
 	}
-	printf("%-16s %-9s", v->svc->id, health_name(h->state));
+	/* "unknown" alone reads as a fault: the monitor has not confirmed a state yet */
+	printf("%-16s %-9s", v->svc->id,
+	       h->state == HEALTH_UNKNOWN ? "not confirmed yet" : health_name(h->state));
 	if (v->maintenance)
 		printf(" (maintenance window)");
 	if (h->since) {

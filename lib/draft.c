@@ -152,9 +152,9 @@ static void bind_content(sqlite3_stmt *stmt, const struct draft_spec *spec)
 
 /*
  * Why an automatic approval of a draft with content hash (may be NULL) in incident (may be
- * NULL) is withheld: a person rejected or retracted a draft with that content, or a draft
- * of that incident, or some version of one (a revision since does not clear it). why
- * receives the reason, "" when nothing stands in the way.
+ * NULL) is withheld: a person rejected or retracted that content in any draft (the audit
+ * entry keeps the content it refused, as a revision since does not clear it), or a draft of
+ * that incident. why receives the reason, "" when nothing stands in the way.
  */
 static ii_err approval_withheld(struct store *s, const char *hash, const char *incident,
 				char why[128], struct ii_error *e)
@@ -162,9 +162,10 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 	why[0] = '\0';
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
-				  "SELECT uuid, content_hash = ?1 FROM draft WHERE (content_hash = ?1 OR incident = ?2)"
-				  " AND (status = 'rejected' OR EXISTS (SELECT 1 FROM audit WHERE audit.draft = draft.uuid"
-				  "   AND action IN ('rejected', 'retracted'))) ORDER BY updated_at DESC LIMIT 1",
+				  "SELECT d.uuid, a.content_hash = ?1 FROM audit a JOIN draft d ON d.uuid = a.draft"
+				  " WHERE a.action IN ('rejected', 'retracted')"
+				  "   AND (a.content_hash = ?1 OR d.content_hash = ?1 OR d.incident = ?2)"
+				  " ORDER BY a.content_hash = ?1 DESC, a.id DESC LIMIT 1",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -178,6 +179,16 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 			 (const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, "read the drafts");
+}
+
+/* Keeps on the audit entry just written for draft uuid (a rejection or retraction) the
+ * content it refused, for approval_withheld(). */
+static ii_err remember_refused_content(struct store *s, const char *uuid, struct ii_error *e)
+{
+	return store_run_texts(s, "record a refused content", e,
+			       "UPDATE audit SET content_hash = (SELECT content_hash FROM draft WHERE uuid = ?1)"
+			       " WHERE id = (SELECT max(id) FROM audit WHERE draft = ?1)",
+			       uuid, NULL);
 }
 
 /* Approves draft uuid for the automatic policy, unless a person's rejection stands in the
@@ -224,6 +235,11 @@ ii_err draft_create(struct store *s, const struct draft_spec *spec,
 	if (rc == II_OK && approve)
 		rc = approve_unless_rejected(s, uuid, spec, false, actor, e);
 	return rc;
+}
+
+static void read_uuid(sqlite3_stmt *stmt, void *record)
+{
+	store_copy_text(record, 37, stmt, 0);
 }
 
 static const char draft_columns[] =
@@ -589,7 +605,7 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 	rc = set_status(s, d.uuid, DRAFT_REJECTED, actor->at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d.uuid, d.incident, "rejected", actor, reason, e);
-	return rc;
+	return rc ? rc : remember_refused_content(s, d.uuid, e);
 }
 
 /* The one statement that knows where a published post's time and reference are kept. */
@@ -970,6 +986,20 @@ ii_err draft_supersede(struct store *s, const char *uuid, const char *why,
 	return rc ? rc : draft_audit_add(s, d.uuid, d.incident, "superseded", actor, why, e);
 }
 
+ii_err draft_unsent_among(struct store *s, const char *among, const char *key, char uuid[37],
+			  struct ii_error *e)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT uuid FROM draft d WHERE status IN ('pending', 'approved') AND uuid IN (%s)"
+		 " AND NOT EXISTS (SELECT 1 FROM publication WHERE draft = d.uuid AND state <> 'pending')"
+		 " LIMIT 1",
+		 among);
+	bool found;
+	uuid[0] = '\0';
+	return store_query_one(s, sql, key, read_uuid, uuid, &found, "read the drafts", e);
+}
+
 ii_err draft_audit_last_publication(struct store *s, long long *id, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
@@ -995,7 +1025,8 @@ ii_err draft_failed(struct store *s, const char *uuid, const char *why,
 ii_err draft_retracted(struct store *s, const char *uuid, const char *reason,
 		       const struct draft_actor *actor, struct ii_error *e)
 {
-	return finish(s, uuid, DRAFT_REJECTED, reason, "retracted", actor, e);
+	ii_err rc = finish(s, uuid, DRAFT_REJECTED, reason, "retracted", actor, e);
+	return rc ? rc : remember_refused_content(s, uuid, e);
 }
 
 ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct ii_error *e)

@@ -305,6 +305,12 @@ ii_err draft_post_unsent(struct store *store, const char *uuid, const char *chan
  * pending or approved and none of its posts was claimed on any channel; *done says
  * whether it was. Inside the caller's transaction.
  */
+/* The first draft not sent yet (pending or approved, no post claimed) among those whose
+ * uuid among selects: an SQL SELECT of one column whose one parameter ?1 is key. uuid
+ * receives it, "" when there is none. */
+ii_err draft_unsent_among(struct store *s, const char *among, const char *key, char uuid[37],
+			  struct ii_error *e);
+
 ii_err draft_supersede(struct store *store, const char *uuid, const char *why,
 		       const struct draft_actor *actor, bool *done, struct ii_error *e);
 

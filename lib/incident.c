@@ -418,6 +418,33 @@ ii_err incident_in_maintenance(struct store *s, const struct config_service *svc
 	return rc;
 }
 
+/*
+ * A new outage makes untrue every post not yet sent that says the service works: the
+ * resolutions of its earlier incidents (the monitor's), their last drafts, and the ends
+ * of its maintenance windows told as the service working again. They are superseded, one at a time as each
+ * supersession changes what the query finds.
+ */
+static ii_err supersede_recoveries(const struct incident_context *ctx, const char *service,
+				   struct ii_error *e)
+{
+	for (;;) {
+		char uuid[37];
+		ii_err rc = draft_unsent_among(
+			ctx->store,
+			"SELECT last_draft FROM incident WHERE service = ?1 AND kind <> 'manual'"
+			" AND resolved_at IS NOT NULL"
+			" UNION SELECT last_draft FROM maintenance WHERE service = ?1 AND finished = 1",
+			service, uuid, e);
+		if (rc || !*uuid)
+			return rc;
+		bool done = false;
+		rc = draft_supersede(ctx->store, uuid, "a later outage of the service made it untrue",
+				     ctx->actor, &done, e);
+		if (rc || !done)
+			return rc;
+	}
+}
+
 /* Opens the monitor's incident; manual (may be NULL) is staff's open incident on the
  * service, whose thread the alert continues. */
 static ii_err open_automatic(const struct incident_context *ctx, const struct config_service *svc,
@@ -445,7 +472,9 @@ static ii_err open_automatic(const struct incident_context *ctx, const struct co
 		inc->opened_at = ctx->now;
 	if (manual)
 		memcpy(inc->last_draft, manual->last_draft, sizeof inc->last_draft);
-	rc = insert(ctx, inc, e);
+	rc = supersede_recoveries(ctx, svc->id, e);
+	if (rc == II_OK)
+		rc = insert(ctx, inc, e);
 	if (rc == II_OK)
 		rc = draft_service_event(ctx, svc, inc, unstable ? MESSAGE_UNSTABLE : MESSAGE_ALERT,
 					 inc->opened_at, e);

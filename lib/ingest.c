@@ -183,12 +183,13 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 		.post_count = count,
 	};
 	if (n->kind == NOTICE_MANTENIMIENTO) {
-		/* announced aviso_antes before it starts; saying so after it ended is no use */
+		/* announced aviso_antes before it starts; once it started, "it will not be
+		 * available, do your business before" is untrue, and the start post says it */
 		time_t announce = n->from - n->announce_before;
 		if (announce > spec.due_at)
 			spec.due_at = announce;
-		if (!spec.expires_at || spec.expires_at > n->until)
-			spec.expires_at = n->until;
+		if (!spec.expires_at || spec.expires_at > n->from)
+			spec.expires_at = n->from;
 	}
 	rc = draft_ingest(store, &spec, actor, cfg->notices == CONFIG_POLICY_AUTO, &out->change,
 			  out->draft, e);

@@ -686,8 +686,16 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		if (stop || r.state.stopped_until > options->now) {
 			r.report->rate_limited |= r.state.stopped_until > options->now;
-			char at[16];
-			describe_time(at, sizeof at, r.state.stopped_until, false);
+			/* a pause into another day names the day: "until 21:19" would mean today's */
+			struct tm until, today;
+			localtime_r(&r.state.stopped_until, &until);
+			localtime_r(&options->now, &today);
+			char at[32];
+			strftime(at, sizeof at,
+				 until.tm_yday == today.tm_yday && until.tm_year == today.tm_year
+					 ? "%H:%M"
+					 : "%Y-%m-%d %H:%M",
+				 &until);
 			rc = r.state.stopped_until > options->now
 				     ? defer(&r, &due[i], r.state.stopped_until, "posting is paused until %s", at)
 				     : defer(&r, &due[i], 0, "%s", "posting stopped for this run");

@@ -169,6 +169,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  seen_at INTEGER NOT NULL,"
 	"  reported_at INTEGER NOT NULL"
 	");",
+
+	/* 6: the content a person rejected or retracted, kept on the audit entry because a
+	 * revision of the draft overwrites draft.content_hash; what 0.1.0 recorded is known
+	 * only by each draft's latest content */
+	"ALTER TABLE audit ADD COLUMN content_hash TEXT;"
+	"UPDATE audit SET content_hash = (SELECT content_hash FROM draft WHERE uuid = audit.draft)"
+	"  WHERE action IN ('rejected', 'retracted');",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

@@ -435,6 +435,30 @@ test_host_trust_store_fault_is_unknown() {
 	assert_rc 0
 }
 
+# Review of issue 12, 5: a host fault is a condition of run: one line when it starts, none
+# while it lasts (cron would mail every minute), listed by status, one line when it ends
+test_host_fault_is_a_condition_said_once() {
+	mkdir -p "$T/notices"
+	conf_new
+	conf_service sede "$(tls_url good status/200)"
+	conf_service portal "https://localhost:$PORT_GOOD/status/200"
+	INCLUINFO_NOW=1764000000 ii run
+	assert_rc 69
+	assert_match "$ERR" '^incluinfo: error: monitor host fault, not an outage: every service fails on certificate verification' stderr
+	assert_eq 1 "$(wc -l <<<"$ERR")" 'lines on stderr'
+	INCLUINFO_NOW=1764000060 ii run
+	assert_rc 69
+	assert_eq '' "$OUT$ERR" 'output of the next run'
+	INCLUINFO_NOW=1764000060 ii status
+	assert_match "$OUT" 'condition +monitor host fault, not an outage' stdout
+	conf_new "ca_file=$CERTS/ca.pem"
+	conf_service sede "$(tls_url good status/200)"
+	conf_service portal "https://localhost:$PORT_GOOD/status/200"
+	INCLUINFO_NOW=1764000600 ii run
+	assert_rc 0
+	assert_eq "incluinfo: notice: the monitor host's fault is gone after 10 min" "$ERR" 'stderr when it ended'
+}
+
 test_one_bad_certificate_is_the_services_fault() {
 	conf_new
 	# the others verify: this one's chain is its own problem
@@ -512,6 +536,19 @@ test_pipe_in_reason_stays_out_of_perfdata() {
 	assert_eq 1 "$(tr -cd '|' <<<"$line" | wc -c)" "'|' in the plugin line"
 	assert_contains "$line" "XPath '//form[@id='acceso'] ¦ //div[@id='login']' matched nothing" 'plugin line'
 	assert_match "$line" '\| sede_time=[0-9.]+s;3\.000;10\.000;0$' 'performance data'
+}
+
+# Review of issue 12, 6: the long output of -v is read by the monitoring system too: no
+# line but the plugin line's performance data carries a '|'
+test_pipe_in_reason_stays_out_of_the_verbose_lines() {
+	conf_new
+	conf_service sede "$(web html/ok)" "expect_xpath=//form[@id='acceso'] | //div[@id='nada']" \
+		failures_to_open=1
+	ii -v check
+	assert_rc 2
+	assert_eq 1 "$(tr -cd '|' <<<"$OUT" | wc -c)" "'|' in the whole output"
+	assert_contains "$OUT" $'\nsede: down (XPath \'//form[@id=\'acceso\'] ¦ //div[@id=\'nada\']\' matched nothing)' '-v line'
+	assert_contains "$OUT" "confirmed down since" 'transition line'
 }
 
 test_control_characters_never_reach_the_terminal() {

@@ -294,6 +294,44 @@ test_maintenance_end_on_a_failing_service_says_it_still_fails() { # case 5
 	assert_eq 0 "$(db "SELECT count(*) FROM incident")" 'incidents'
 }
 
+# Review of issue 12, 2: a new outage supersedes the unsent post of an earlier one, or of
+# a maintenance window, saying that the service works: "works normally since 11:00" never
+# goes out while the service is down again.
+test_new_outage_supersedes_the_unsent_recovery_of_the_last() {
+	conf_new
+	conf_service sede "$(seq_url sede 503,200,503)" failures_to_open=1 successes_to_resolve=1 \
+		remind_minutes=0 'name=La Sede Electrónica'
+	at 0 check
+	at 3600 check
+	assert_eq 'alerta resuelta' "$(kinds)" 'drafts after the first outage'
+	assert_eq 'superseded approved' "$(statuses)" 'the resolution replaced the alert'
+	at 7200 check
+	assert_eq 'alerta resuelta alerta' "$(kinds)" 'drafts after the second outage'
+	assert_eq 'superseded superseded approved' "$(statuses)" 'the resolution is untrue now'
+	assert_eq 1 "$(db "SELECT count(*) FROM audit WHERE action = 'superseded'
+		AND detail = 'a later outage of the service made it untrue'")" 'audited'
+}
+
+test_outage_after_a_window_supersedes_its_unsent_end() {
+	conf_new notices_dir=avisos
+	conf_service sede "$(seq_url sede 200,200,200,503)" failures_to_open=1 grace_minutes=1 \
+		'name=La Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto'
+	mkdir -p "$T/avisos"
+	printf '%s' $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2025-11-28 11:00\nhasta: 2025-11-28 12:00\naviso_antes: 30 min\n---\nMejoras.\n' \
+		>"$T/avisos/parada.md"
+	at 0 notices
+	at 0 check
+	sent_all
+	at 3700 check
+	sent_all
+	at 7200 check # the window's end, working: its end post waits for X
+	assert_contains "$(text_of mantenimiento-fin)" 'ya funciona con normalidad'
+	at 7300 check # failing again, after the grace period
+	assert_eq 'mantenimiento mantenimiento-inicio mantenimiento-fin alerta' "$(kinds)" 'drafts'
+	assert_eq 'published published superseded approved' "$(statuses)" 'statuses'
+}
+
 test_outage_during_a_manual_incident_is_announced_in_its_thread() { # case 9
 	conf_new
 	conf_service sede "$(seq_url sede 503,503,503,503,200,200)" failures_to_open=3 \

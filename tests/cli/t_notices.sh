@@ -207,6 +207,32 @@ test_unsent_maintenance_start_is_superseded_by_its_end() {
 		'the end post answers the announcement'
 }
 
+# Review of issue 12, 3: an announcement that could not go out before its window started
+# ("no estará disponible … si puedes, haz tus trámites antes") expires then: at 10:30 only
+# the start post goes out, on its own.
+test_maintenance_announcement_expires_when_its_window_starts() {
+	local t0=1796112000 # 2026-12-01 09:00 in Madrid
+	x_start
+	conf_new "notices_dir=$NOTICES"
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+	conf_raw '[policy]' 'notices = auto'
+	conf_twitter
+	notice parada.md $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-01 10:00\nhasta: 2026-12-01 11:00\n---\nMejoras.\n'
+	INCLUINFO_NOW=$t0 ii notices
+	assert_eq $((t0 + 3600)) "$(db "SELECT expires_at FROM draft WHERE kind = 'mantenimiento'")" \
+		'the announcement expires when the window starts'
+	INCLUINFO_NOW=$((t0 + 3600)) ii check # X unreachable until 10:30: nothing published
+	INCLUINFO_NOW=$((t0 + 5400)) ii publish
+	assert_rc 0
+	local texts
+	texts=$(json 'j.posts.filter(p => !p.deleted).map(p => p.sent_text).join("\n")' "$(x_get /_posts)")
+	assert_not_contains "$texts" 'haz tus trámites antes'
+	assert_eq 1 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X'
+	assert_eq 'expired published' \
+		"$(db "SELECT group_concat(status, ' ') FROM (SELECT status FROM draft ORDER BY created_at, rowid)")" \
+		'statuses'
+}
+
 test_maintenance_window_suppresses_alerts_and_an_overrun_opens_one() {
 	local t0=1796112000 # 2026-12-01 09:00 in Madrid
 	conf_new "notices_dir=$NOTICES"

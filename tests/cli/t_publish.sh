@@ -274,6 +274,9 @@ test_far_reset_pauses_a_day_and_run_says_so_once() {
 	assert_eq '' "$OUT$ERR" 'output of the next run'
 	INCLUINFO_NOW=$((now + 60)) ii status
 	assert_match "$OUT" 'condition +posting to X is paused until' stdout
+	# the pause ends on another day: publish names it
+	INCLUINFO_NOW=$((now + 60)) ii publish
+	assert_contains "$OUT" "posting is paused until $(TZ=Europe/Madrid date -d "@$((now + 86400))" '+%Y-%m-%d %H:%M')"
 	# a day later X takes the post
 	x_request POST /_reset '{}' >/dev/null
 	INCLUINFO_NOW=$((now + 86400 + 60)) ii run
@@ -492,6 +495,40 @@ test_retracted_rebuttal_edited_is_not_republished_by_auto_policy() {
 	ls "$T/feeds/desmentidos/"*.jsonld >/dev/null 2>&1 || fail 'no ClaimReview after the approval'
 }
 
+# Review of issue 12, 1: every content a person rejected or retracted keeps blocking the
+# automatic approval, even after the draft was revised to other content: a copy of the
+# original text under another name waits for a person, after a retraction and a rejection.
+test_refused_content_stays_refused_after_a_revision() {
+	setup_publish
+	local original=$'---\ntipo: bulo\ntitulo: Las pensiones no bajan\nbulo: Dicen que bajan\nveredicto: FALSO\nfuentes: [https://www.boe.es/pensiones]\n---\nNunca bajan.\n'
+	printf '%s' "$original" >"$T/notices/pensiones.md"
+	ii run
+	assert_eq true "$(posts_js 'p.length > 0')" 'published'
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii retract "${id:0:8}" --by Luis --reason 'Dato equivocado'
+	assert_rc 0
+	printf '%s' "${original/Nunca/Jamás}" >"$T/notices/pensiones.md"
+	ii run
+	printf '%s' "$original" >"$T/notices/copia.md"
+	ii run
+	assert_eq 0 "$(posts_js 'p.length')" 'posts after the copy of the retracted text'
+	assert_eq 'pending pending' "$(db "SELECT group_concat(status, ' ') FROM draft")" 'statuses'
+	# the same with a rejection: the rejected text, revised away and copied back, waits
+	printf '%s' "${original/Nunca bajan/Suben}" >"$T/notices/otro.md"
+	ii notices
+	local other
+	other=$(db "SELECT uuid FROM draft WHERE source LIKE '%otro.md'")
+	ii reject "${other:0:8}" --by Luis --reason 'No'
+	assert_rc 0
+	printf '%s' "${original/Nunca bajan/Suben mucho}" >"$T/notices/otro.md"
+	ii run
+	printf '%s' "${original/Nunca bajan/Suben}" >"$T/notices/otra-copia.md"
+	ii run
+	assert_eq 0 "$(posts_js 'p.length')" 'posts after the copy of the rejected text'
+	assert_eq pending "$(db "SELECT status FROM draft WHERE source LIKE '%otra-copia.md'")" 'the copy'
+}
+
 # Issue 12 case 6: an outage from 23:50 to 01:50 recorded while X could not be reached
 # (no credentials) is not announced at 09:00 as if it were going on: the alert and the
 # updates were superseded, and only the resolution, true still, goes out, on its own.
@@ -524,7 +561,7 @@ test_feeds_failed_after_publication_are_caught_up() {
 	: >"$T/feeds"
 	ii run
 	assert_rc 73
-	assert_eq 1 "$(posts_js 'p.length')" 'published'
+	assert_eq true "$(posts_js 'p.length > 0')" 'published'
 	rm "$T/feeds"
 	ii run
 	assert_rc 0

@@ -15,6 +15,15 @@ test_status_before_any_check() {
 	[[ ! -e $DB_FILE ]] || fail 'status created the database'
 }
 
+# Review of issue 12, 8: a service checked but not yet confirmed says so in words
+test_status_of_a_service_not_confirmed_yet() {
+	conf_new
+	conf_service sede "$(web status/503)" failures_to_open=3
+	ii check
+	ii status
+	assert_match "$OUT" '^sede +not confirmed yet; last check [0-9: -]+ down \(HTTP 503' stdout
+}
+
 test_status_after_runs() {
 	conf_new
 	conf_service sede "$(web status/503)" failures_to_open=2 'name=Sede Electrónica'
