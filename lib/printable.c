@@ -1,12 +1,10 @@
 #include "printable.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
-/* Whether c may act on a terminal's line rather than show as a character. */
-static bool unsafe(utf8proc_int32_t c)
+bool printable_unsafe(int32_t c)
 {
 	utf8proc_category_t cat = utf8proc_category(c);
 	return cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_ZL ||
@@ -20,7 +18,7 @@ static size_t next_char(const char *s, size_t left, bool *bad)
 {
 	utf8proc_int32_t c;
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)left, &c);
-	*bad = n < 1 || unsafe(c);
+	*bad = n < 1 || printable_unsafe(c);
 	return n < 1 ? 1 : (size_t)n;
 }
 

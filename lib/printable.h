@@ -5,7 +5,16 @@
  * made safe for one line of a terminal or of a monitoring-plugins output. The functions
  * write into the caller's memory and allocate nothing.
  */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Whether code point c may act on a terminal's line rather than show as a character: a
+ * control character (C0 with NUL, DEL, C1), a line or paragraph separator, a bidirectional
+ * embedding, override or isolate. Texts that are published (notices) refuse them too.
+ */
+bool printable_unsafe(int32_t c);
 
 /*
  * Rewrites text (NUL-terminated, in place; it never grows) so that it cannot move the
