@@ -39,4 +39,19 @@ void printable_plugin_text(const char *text, char *out, size_t out_len);
  */
 void printable_perf_label(const char *label, char *out, size_t out_len);
 
+/* The most bytes printable_escape() writes for one byte of text. */
+#define PRINTABLE_ESCAPE_MAX 6
+
+/*
+ * Copies text (len bytes, NUL allowed) into out (at least PRINTABLE_ESCAPE_MAX * len bytes,
+ * not NUL-terminated) so that it shows on a terminal as written and acts on nothing: each
+ * character printable_unsafe() names, and newline and tab unless lines, is written as its
+ * JSON escape ("\u001b", "\u009b", "\u202e"; so an escaped JSON text stays the same JSON),
+ * each byte that is not UTF-8 as "\ufffd". When more, an incomplete character at the end
+ * is left for the next call. Returns the bytes of out written; *used is set to the bytes
+ * of text taken.
+ */
+size_t printable_escape(const char *text, size_t len, bool lines, bool more, char *out,
+			size_t *used);
+
 #endif
