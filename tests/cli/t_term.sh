@@ -28,9 +28,8 @@ test_names_given_by_people_are_printed_escaped() {
 	ii approve "$id" --by "$HOSTILE"
 	ii show "$id"
 	assert_not_contains "$OUT" "$ESC" 'show'
-	ii approve 0000 --by x "$HOSTILE"
-	assert_not_contains "$ERR" "$ESC" 'an argument in an error'
-	assert_contains "$ERR" "unexpected argument 'Ana\u001b[2J" 'an argument in an error'
+	ii show "$HOSTILE"
+	assert_tame "$ERR" 'an argument in an error'
 }
 
 test_file_names_are_printed_escaped() {
