@@ -45,3 +45,15 @@ test_file_names_are_printed_escaped() {
 	ii notices
 	assert_tame "$ERR" 'notices'
 }
+
+test_config_errors_mask_secrets() {
+	conf_new
+	conf_canary 'http://watch:CAN-S3CRET@canary.example/'
+	conf_service sede 'ftp://admin:URL-S3CRET@127.0.0.1/' 'header=Authorization Bearer HDR-S3CRET'
+	ii config
+	assert_rc 78
+	assert_not_contains "$ERR" 'S3CRET' 'config errors'
+	assert_contains "$ERR" "invalid url 'ftp://********@127.0.0.1/'"
+	assert_contains "$ERR" "invalid url 'http://********@canary.example/'"
+	assert_contains "$ERR" "invalid value for 'header': expected 'Name: value'"
+}
