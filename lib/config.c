@@ -530,8 +530,9 @@ static void add_canary(struct parser *p, const char *value)
 	if (!config_url_ok(url, why, sizeof why)) {
 		bad_url(p, url, why);
 	} else if (!statusset_parse(*codes ? codes : "200-399", &c.expect_status)) {
-		bad_url(p, url,
-			"expected a URL, then optionally codes and ranges from 100 to 599, like 200-399");
+		/* the statuses alone: the URL before them may hold a password */
+		bad_value(p, "url", codes,
+			  "expected a URL, then optionally codes and ranges from 100 to 599, like 200-399");
 	} else if (allocated(p, c.expect_status_text = strdup(*codes ? codes : "200-399"))) {
 		struct config_canary *list = grow(p->cfg->canaries, p->cfg->canary_count, sizeof *list);
 		if (list) {
