@@ -1,17 +1,112 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "incluinfo.h"
+#include "printable.h"
 #include "text/tweet.h"
+
+/*
+ * The one writer of everything the program prints. Titles, file names, --by names, X's
+ * error texts and servers' words reach stdout and stderr from many printf calls; filtering
+ * the streams themselves covers them all, and every printf yet to be written.
+ */
+struct safe_stream {
+	int fd;
+	char carry[4]; /* the start of a character a write cut in two */
+	size_t carry_len;
+};
+
+static bool write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Escapes and writes the carried bytes and then size bytes of buf; false on a write error. */
+static bool safe_put(struct safe_stream *s, const char *buf, size_t size, bool more)
+{
+	enum { CHUNK = 4096 };
+	char in[CHUNK + sizeof s->carry], out[PRINTABLE_ESCAPE_MAX * sizeof in];
+	do {
+		size_t take = size < CHUNK ? size : CHUNK, used;
+		memcpy(in, s->carry, s->carry_len);
+		memcpy(in + s->carry_len, buf, take);
+		size_t len = s->carry_len + take;
+		buf += take;
+		size -= take;
+		size_t n = printable_escape(in, len, true, more || size, out, &used);
+		s->carry_len = len - used;
+		memcpy(s->carry, in + used, s->carry_len);
+		if (!write_all(s->fd, out, n))
+			return false;
+	} while (size);
+	return true;
+}
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t size)
+{
+	return safe_put(cookie, buf, size, true) ? (ssize_t)size : -1;
+}
+
+static int safe_close(void *cookie)
+{
+	return safe_put(cookie, "", 0, false) ? 0 : EOF;
+}
+
+bool cli_safe_streams(void)
+{
+	static struct safe_stream out = {.fd = STDOUT_FILENO}, err = {.fd = STDERR_FILENO};
+	cookie_io_functions_t io = {.write = safe_write, .close = safe_close};
+	FILE *o = fopencookie(&out, "w", io), *e = fopencookie(&err, "w", io);
+	if (!o || !e || setvbuf(o, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ) ||
+	    setvbuf(e, NULL, _IONBF, 0)) {
+		if (o)
+			fclose(o);
+		if (e)
+			fclose(e);
+		return false;
+	}
+	stdout = o;
+	stderr = e;
+	return true;
+}
+
+/* text on one line of stderr: a newline or tab in it (a file name's) is escaped too */
+static void print_line(const char *prefix, const char *text)
+{
+	size_t len = strlen(text), used;
+	char *out = malloc(PRINTABLE_ESCAPE_MAX * len + 1);
+	if (!out) {
+		fprintf(stderr, "%sout of memory\n", prefix);
+		return;
+	}
+	size_t n = printable_escape(text, len, false, false, out, &used);
+	fprintf(stderr, "%s%.*s\n", prefix, (int)n, out);
+	free(out);
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("incluinfo: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *text;
+	int n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	print_line("incluinfo: error: ", n < 0 ? "out of memory" : text);
+	if (n >= 0)
+		free(text);
 }
 
 int cli_exit_code(ii_err code)
@@ -39,7 +134,7 @@ int cli_fail(const struct ii_error *e)
 void cli_print_diags(const struct diag_list *diags)
 {
 	for (size_t i = 0; i < diag_count(diags); i++)
-		fprintf(stderr, "%s\n", diag_at(diags, i));
+		print_line("", diag_at(diags, i));
 }
 
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length)

@@ -173,7 +173,13 @@ int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_
 int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
 		    struct notice **notice, struct thread **thread, bool *changing);
 
-/* "incluinfo: error: ..." on stderr. */
+/*
+ * Makes stdout and stderr terminal-safe for the rest of the run: whatever is printed shows
+ * control characters, bidirectional controls and invalid UTF-8 escaped (printable_escape(),
+ * newline and tab kept). False when out of memory. Called first thing by main.
+ */
+bool cli_safe_streams(void);
+/* "incluinfo: error: ..." on stderr, on one line: newlines and tabs in it escaped too. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports e and returns the exit code its error maps to. */
 int cli_fail(const struct ii_error *e);

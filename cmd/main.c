@@ -154,7 +154,8 @@ static int load_config(struct cli *cli)
 
 static int finish(int status)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	/* closing writes out what the terminal-safe stream still holds */
+	if (ferror(stdout) || fclose(stdout) != 0) {
 		cli_error("cannot write to standard output: %s", strerror(errno));
 		return status ? status : EXIT_IOERR;
 	}
@@ -165,6 +166,10 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	int i = 1;
+	if (!cli_safe_streams()) {
+		cli_error("out of memory");
+		return EXIT_SOFTWARE;
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		switch (take_global(argc, argv, &i, &cli)) {
 		case OPT_TAKEN: continue;

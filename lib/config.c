@@ -498,6 +498,25 @@ static void bad_value(struct parser *p, const char *name, const char *value, con
 		 expected);
 }
 
+/*
+ * A URL as a diagnostic may quote it: user and password, when written, are "********".
+ * Done on the text, because a URL that is being refused may be one libcurl cannot parse.
+ */
+static void bad_url(struct parser *p, const char *url, const char *why)
+{
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t authority = strcspn(host, "/?#");
+	const char *at = NULL;
+	for (size_t i = 0; i < authority; i++)
+		at = host[i] == '@' ? host + i : at;
+	if (at)
+		diag_add(p->diags, p->path, p->line, "invalid url '%.*s********%s': %s",
+			 (int)(host - url), url, at, why);
+	else
+		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", url, why);
+}
+
 /* "URL" or "URL STATUSES" (a URL holds no blank, so the first one ends it). */
 static void add_canary(struct parser *p, const char *value)
 {
@@ -509,9 +528,10 @@ static void add_canary(struct parser *p, const char *value)
 		return;
 	struct config_canary c = {.url = url};
 	if (!config_url_ok(url, why, sizeof why)) {
-		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", url, why);
+		bad_url(p, url, why);
 	} else if (!statusset_parse(*codes ? codes : "200-399", &c.expect_status)) {
-		bad_value(p, "url", value,
+		/* the statuses alone: the URL before them may hold a password */
+		bad_value(p, "url", codes,
 			  "expected a URL, then optionally codes and ranges from 100 to 599, like 200-399");
 	} else if (allocated(p, c.expect_status_text = strdup(*codes ? codes : "200-399"))) {
 		struct config_canary *list = grow(p->cfg->canaries, p->cfg->canary_count, sizeof *list);
@@ -538,7 +558,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	}
 	bool single_url = k->type == T_URL || k->type == T_URL_TEMPLATE;
 	if (single_url && !config_url_ok(value, why, sizeof why)) {
-		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", value, why);
+		bad_url(p, value, why);
 		/* kept anyway (the file is rejected): "has no 'url'" would only add noise */
 		set_string(p, slot, value);
 		return;
@@ -588,7 +608,10 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_HEADER_LIST:
 		if (!valid_header(value)) {
-			bad_value(p, k->name, value, "expected 'Name: value'");
+			/* not quoted: without its colon, nothing tells the name from a secret */
+			diag_add(p->diags, p->path, p->line,
+				 "invalid value for 'header': expected 'Name: value' (not shown: it may "
+				 "hold a secret)");
 			break;
 		}
 		/* fall through */

@@ -1,5 +1,6 @@
 #include "notice.h"
 #include "path.h"
+#include "printable.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -125,7 +126,7 @@ static bool check_bytes(struct parser *p, const char *text, size_t len)
 			line++;
 			column = 1;
 		} else {
-			if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7f) {
+			if (cp != '\t' && cp != '\r' && printable_unsafe(cp)) {
 				problem(p, line, column, "carácter de control U+%04X no permitido", (unsigned)cp);
 				ok = false;
 			}
@@ -264,6 +265,32 @@ static bool is_collection(const yaml_event_t *ev)
 	return ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
 }
 
+/*
+ * A value as YAML unescaped it: escapes such as "\e", "\x9b", "\u202E" or "\0" write
+ * characters that check_bytes() never saw in the file, and a NUL would silently cut the
+ * text. Newline and tab are allowed, as in the body. False, with the problem reported,
+ * when the value holds anything else that is not printable.
+ */
+static bool scalar_ok(struct parser *p, const yaml_event_t *ev, const char *name)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n > 0 && (cp == '\n' || cp == '\t' || !printable_unsafe(cp))) {
+			i += (size_t)n;
+			continue;
+		}
+		problem(p, file_line(p, ev->start_mark), (int)ev->start_mark.column + 1,
+			"carácter de control U+%04X no permitido en '%s'", n > 0 ? (unsigned)cp : 0xFFFDu,
+			name);
+		return false;
+	}
+	return true;
+}
+
 /* Reads the value of key k (or skips it when k < 0) from the parser's next events. */
 static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *name)
 {
@@ -276,7 +303,10 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 	r->column = (int)ev.start_mark.column + 1;
 	bool ok = true;
 	if (ev.type == YAML_SCALAR_EVENT) {
-		r->scalar = copy(p, (const char *)ev.data.scalar.value);
+		if (scalar_ok(p, &ev, name))
+			r->scalar = copy(p, (const char *)ev.data.scalar.value);
+		else
+			r->bad = true;
 	} else if (ev.type == YAML_SEQUENCE_START_EVENT) {
 		r->is_list = true;
 		bool reported = false;
@@ -288,7 +318,10 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 			}
 			bool end = item.type == YAML_SEQUENCE_END_EVENT;
 			if (item.type == YAML_SCALAR_EVENT) {
-				add_item(p, r, (const char *)item.data.scalar.value, item.start_mark);
+				if (scalar_ok(p, &item, name))
+					add_item(p, r, (const char *)item.data.scalar.value, item.start_mark);
+				else
+					r->bad = true;
 			} else if (!end) {
 				if (!reported)
 					problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,

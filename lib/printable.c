@@ -1,12 +1,10 @@
 #include "printable.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
-/* Whether c may act on a terminal's line rather than show as a character. */
-static bool unsafe(utf8proc_int32_t c)
+bool printable_unsafe(int32_t c)
 {
 	utf8proc_category_t cat = utf8proc_category(c);
 	return cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_ZL ||
@@ -20,7 +18,7 @@ static size_t next_char(const char *s, size_t left, bool *bad)
 {
 	utf8proc_int32_t c;
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)left, &c);
-	*bad = n < 1 || unsafe(c);
+	*bad = n < 1 || printable_unsafe(c);
 	return n < 1 ? 1 : (size_t)n;
 }
 
@@ -87,4 +85,49 @@ void printable_perf_label(const char *label, char *out, size_t out_len)
 	}
 	if (quote)
 		append(out, out_len, &used, "'", 1);
+}
+
+/* Whether the len bytes at s (fewer than a whole character) may start a valid character. */
+static bool incomplete(const char *s, size_t len)
+{
+	unsigned char lead = (unsigned char)s[0];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (lead < 0xC2 || lead > 0xF4 || len >= need)
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			return false;
+	return true;
+}
+
+size_t printable_escape(const char *text, size_t len, bool lines, bool more, char *out,
+			size_t *used)
+{
+	size_t i = 0, o = 0;
+	while (i < len) {
+		unsigned char b = (unsigned char)text[i];
+		if ((b >= 0x20 && b < 0x7F) || (lines && (b == '\n' || b == '\t'))) {
+			out[o++] = (char)b; /* the common case, without a decoder */
+			i++;
+			continue;
+		}
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						      (utf8proc_ssize_t)(len - i), &c);
+		if (n < 1 && more && incomplete(text + i, len - i))
+			break;
+		if (n < 1 || printable_unsafe(c) || c == '\n' || c == '\t') {
+			char escape[PRINTABLE_ESCAPE_MAX + 1];
+			snprintf(escape, sizeof escape, "\\u%04x", n < 1 ? 0xFFFDu : (unsigned)c);
+			memcpy(out + o, escape, PRINTABLE_ESCAPE_MAX);
+			o += PRINTABLE_ESCAPE_MAX;
+			i += n < 1 ? 1 : (size_t)n;
+			continue;
+		}
+		memcpy(out + o, text + i, (size_t)n);
+		o += (size_t)n;
+		i += (size_t)n;
+	}
+	*used = i;
+	return o;
 }

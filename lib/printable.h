@@ -5,7 +5,16 @@
  * made safe for one line of a terminal or of a monitoring-plugins output. The functions
  * write into the caller's memory and allocate nothing.
  */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Whether code point c may act on a terminal's line rather than show as a character: a
+ * control character (C0 with NUL, DEL, C1), a line or paragraph separator, a bidirectional
+ * embedding, override or isolate. Texts that are published (notices) refuse them too.
+ */
+bool printable_unsafe(int32_t c);
 
 /*
  * Rewrites text (NUL-terminated, in place; it never grows) so that it cannot move the
@@ -29,5 +38,20 @@ void printable_plugin_text(const char *text, char *out, size_t out_len);
  * cleaned first as printable_clean() does.
  */
 void printable_perf_label(const char *label, char *out, size_t out_len);
+
+/* The most bytes printable_escape() writes for one byte of text. */
+#define PRINTABLE_ESCAPE_MAX 6
+
+/*
+ * Copies text (len bytes, NUL allowed) into out (at least PRINTABLE_ESCAPE_MAX * len bytes,
+ * not NUL-terminated) so that it shows on a terminal as written and acts on nothing: each
+ * character printable_unsafe() names, and newline and tab unless lines, is written as its
+ * JSON escape ("\u001b", "\u009b", "\u202e"; so an escaped JSON text stays the same JSON),
+ * each byte that is not UTF-8 as "\ufffd". When more, an incomplete character at the end
+ * is left for the next call. Returns the bytes of out written; *used is set to the bytes
+ * of text taken.
+ */
+size_t printable_escape(const char *text, size_t len, bool lines, bool more, char *out,
+			size_t *used);
 
 #endif

@@ -409,7 +409,7 @@ static void canary_statuses_and_timeout(void **state)
 	cfg = load_ok(f, SEDE "[canary]\nurl = https://www.boe.es/\ntimeout_ms = 1500\n");
 	assert_int_equal(cfg->canary_timeout_ms, 1500);
 	load_invalid(f, "[canary]\nurl = https://www.boe.es/ 2xx\n", 1);
-	assert_diag(f, 2, "invalid value 'https://www.boe.es/ 2xx' for 'url': expected a URL, then "
+	assert_diag(f, 2, "invalid value '2xx' for 'url': expected a URL, then "
 			  "optionally codes and ranges from 100 to 599, like 200-399");
 }
 
@@ -710,13 +710,9 @@ static void bad_header(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *line = NULL, *message = NULL;
 		assert_true(asprintf(&line, "header = %s\n", bad[i]) >= 0);
-		/* the value as inih hands it over: trailing blanks stripped */
-		char value[64];
-		snprintf(value, sizeof value, "%s", bad[i]);
-		for (size_t n = strlen(value); n > 0 && value[n - 1] == ' '; n--)
-			value[n - 1] = '\0';
-		assert_true(asprintf(&message, "invalid value '%s' for 'header': expected 'Name: value'",
-				     value) >= 0);
+		/* never quoted: the secret of "Authorization Bearer S3CRET" is in it */
+		assert_true(asprintf(&message, "invalid value for 'header': expected 'Name: value' "
+					       "(not shown: it may hold a secret)") >= 0);
 		sede_refuses(f, line, message);
 		free(line);
 		free(message);
@@ -900,7 +896,7 @@ static void several_errors_all_reported(void **state)
 	assert_diag(f, 3, "invalid value '0' for 'history_days': expected a whole number from 1 to 3650");
 	assert_diag(f, 7, "unknown key 'timeout' in [service sede] (did you mean 'timeout_ms'?)");
 	assert_diag(f, 8, "invalid value '0' for 'failures_to_open': expected a whole number from 1 to 100");
-	assert_diag(f, 9, "invalid value 'Authorization' for 'header': expected 'Name: value'");
+	assert_diag(f, 9, "invalid value for 'header': expected 'Name: value' (not shown: it may hold a secret)");
 	assert_diag(f, 11, "invalid value '//p[' for 'expect_xpath': not a valid XPath expression");
 	assert_diag(f, 12, "duplicate section [service sede] (first at line 5)");
 	assert_diag(f, 14, "invalid value 'always' for 'incidents': expected auto or review");
