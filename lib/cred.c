@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -165,9 +167,28 @@ static ii_err check_complete(const struct cred *cred, const char *path, struct i
 	return II_OK;
 }
 
+/*
+ * From here on the process holds secrets: a crash must not write them into a core file,
+ * and another process of the same user must not read them through ptrace or /proc/PID/mem
+ * (prctl(2) PR_SET_DUMPABLE 0 forbids both; RLIMIT_CORE 0 stops the core even where the
+ * kernel's core_pattern pipes it elsewhere). Never undone: the secrets stay in memory
+ * until the process ends, whatever cred_free() wipes.
+ */
+static ii_err keep_out_of_cores(struct ii_error *e)
+{
+	const struct rlimit none = {0, 0};
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setrlimit(RLIMIT_CORE, &none) < 0)
+		return ii_fail(e, II_EIO, "cannot keep the credentials out of a core dump: %s",
+			       strerror(errno));
+	return II_OK;
+}
+
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 {
 	*out = NULL;
+	ii_err guard = keep_out_of_cores(e);
+	if (guard)
+		return guard;
 	char *buf = NULL;
 	size_t size = 0;
 	struct cred *cred = calloc(1, sizeof *cred);

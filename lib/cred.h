@@ -7,7 +7,8 @@
  * user bearer_token; '#' comments and blank lines allowed. cred_load() returns a struct
  * cred the caller owns and releases with cred_free(), which wipes every value from memory.
  * Pointers the accessors return belong to the struct cred. No error detail ever holds a
- * value read from the file.
+ * value read from the file. Loading makes the process undumpable for the rest of its life
+ * (no core file, no ptrace by the same user): a crash never writes the secrets to disk.
  */
 
 #include <stdbool.h>
@@ -26,7 +27,8 @@ struct cred;
  * run chmod 600 on it), is not a regular file, is larger than CRED_FILE_CAP, or holds an
  * unknown key, a repeated key, a line without '=', an empty value or one that is not
  * printable ASCII without spaces ("PATH:LINE: ..."), or an incomplete or mixed set of
- * keys; II_EIO when it cannot be read; II_ENOMEM.
+ * keys; II_EIO when it cannot be read or the process cannot be made undumpable;
+ * II_ENOMEM.
  */
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e);
 

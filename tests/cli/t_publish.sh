@@ -666,3 +666,27 @@ test_reply_to_a_deleted_alert_goes_out_on_its_own() {
 	ii --json log "$(db "SELECT uuid FROM draft WHERE kind = 'resuelta'")"
 	assert_contains "$(json 'j.map(x => x.action).join()')" 'reply target gone'
 }
+
+# Issue 13 case 8: a crash while the credentials are loaded writes no core file: the
+# process is not dumpable and its core limit is 0, whatever limit it was started with.
+test_crash_with_credentials_loaded_writes_no_core() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	# the first post hangs for 5 s: the process is caught holding the secrets
+	x_post /_fault '{"kind":"delay","ms":5000,"match":"POST /2/tweets","count":1}' >/dev/null
+	mkdir -p "$T/cwd"
+	(cd "$T/cwd" && ulimit -c unlimited && exec "$INCLUINFO" -c "$CONF" publish >/dev/null 2>&1) &
+	local pid=$! _
+	for _ in $(seq 200); do
+		[[ $(db "SELECT count(*) FROM publication WHERE state = 'sending'") -ge 1 ]] && break
+		sleep 0.02
+	done
+	[[ $(db "SELECT count(*) FROM publication WHERE state = 'sending'") -ge 1 ]] || fail 'publish never sent'
+	assert_match "$(grep 'Max core file size' "/proc/$pid/limits")" 'Max core file size +0 +0 ' 'core limit'
+	kill -SEGV "$pid"
+	wait "$pid"
+	local rc=$?
+	((rc == 128 + 11)) || fail "publish ended with $rc, not by SIGSEGV"
+	assert_eq '' "$(ls -A "$T/cwd")" 'files left where publish ran (a core?)'
+}
