@@ -261,14 +261,20 @@ test_no_update_from_a_run_that_sees_the_service_back() { # case 7
 	assert_eq 'alerta resuelta' "$(kinds)" 'drafts'
 }
 
-test_maintenance_end_on_a_failing_service_says_it_still_fails() { # case 5
+# window_11_to_12 STEPS GRACE: the sede answering STEPS, auto-approved notices, and one of
+# them a maintenance window of the sede from 11:00 to 12:00 with GRACE minutes of grace
+window_11_to_12() {
 	conf_new notices_dir=avisos
-	conf_service sede "$(seq_url sede 200,503,503,503,200)" failures_to_open=1 grace_minutes=15 \
+	conf_service sede "$(seq_url sede "$1")" failures_to_open=1 "grace_minutes=$2" \
 		'name=La Sede Electrónica'
 	conf_raw '[policy]' 'notices = auto'
 	mkdir -p "$T/avisos"
 	printf '%s' $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2025-11-28 11:00\nhasta: 2025-11-28 12:00\naviso_antes: 30 min\n---\nMejoras.\n' \
 		>"$T/avisos/parada.md"
+}
+
+test_maintenance_end_on_a_failing_service_says_it_still_fails() { # case 5
+	window_11_to_12 200,503,503,503,200 15
 	at 0 notices
 	sent_all
 	assert_rc 0
@@ -313,13 +319,7 @@ test_new_outage_supersedes_the_unsent_recovery_of_the_last() {
 }
 
 test_outage_after_a_window_supersedes_its_unsent_end() {
-	conf_new notices_dir=avisos
-	conf_service sede "$(seq_url sede 200,200,200,503)" failures_to_open=1 grace_minutes=1 \
-		'name=La Sede Electrónica'
-	conf_raw '[policy]' 'notices = auto'
-	mkdir -p "$T/avisos"
-	printf '%s' $'---\ntipo: mantenimiento\nservicio: sede\ndesde: 2025-11-28 11:00\nhasta: 2025-11-28 12:00\naviso_antes: 30 min\n---\nMejoras.\n' \
-		>"$T/avisos/parada.md"
+	window_11_to_12 200,200,200,503 1
 	at 0 notices
 	at 0 check
 	sent_all
