@@ -707,9 +707,10 @@ static void validate(struct parser *p, struct notice *n)
  * The body is CommonMark, parsed by cmark, and rendered to post text by the rules of
  * notices/README.md: emphasis marks dropped, a link as its text and its address, list
  * items one a line after "• " (or their number), hard line breaks kept, code as its text,
- * a block quote between « and ». Each top-level block is one paragraph of the thread.
- * What a post cannot show (images, HTML, horizontal rules, tables) is left out with a
- * warning, so that the author sees that the post says less than the file.
+ * a block quote between « and », a table one row a line with its cells between " · ".
+ * Each top-level block is one paragraph of the thread. What a post cannot show (images,
+ * HTML, horizontal rules) is left out, and a table's delimiter row dropped, with a
+ * warning, so that the author sees that the post differs from the file.
  */
 
 struct out {

@@ -344,6 +344,10 @@ static void tables_are_rows_of_text(void **state)
 	assert_int_equal(f->n->warning_count, 1);
 	unit_assert_contains(f->n->warnings[0].text,
 			     "la fila '|---|---|' es de una tabla, pero la tabla no va sola en su párrafo");
+
+	/* the marks of cells and rows cannot be forged with an entity */
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\n| a&#31;b | c |\n| d&#30;e | f |\n");
+	assert_string_equal(f->n->paragraphs[0].text, "a?b · c\nd?e · f");
 }
 
 /* A value the store or the feeds could not keep whole is an error naming it. */
