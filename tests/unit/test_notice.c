@@ -323,16 +323,19 @@ static void tables_are_rows_of_text(void **state)
 		    "\n"
 		    "Horario: 9:00 | 14:00 de lunes a viernes.\n"
 		    "\n"
-		    "Opción A | B\nOpción C | D\n");
+		    "Opción A | B\nOpción C | D\n"
+		    "\n"
+		    "| una sola línea | no es una tabla |\n");
 	const char *expected[] = {
 		"Trámite · Plazo\nAlta · 3 días\na|b · sede https://sede.seg-social.gob.es/a_b",
 		"Día · Hora\nlunes · 9:00",
 		"• uno · dos\n1 · 2",
 		"Horario: 9:00 | 14:00 de lunes a viernes.",
 		"Opción A | B Opción C | D",
+		"| una sola línea | no es una tabla |",
 	};
-	assert_int_equal(f->n->paragraph_count, 5);
-	for (size_t i = 0; i < 5; i++)
+	assert_int_equal(f->n->paragraph_count, 6);
+	for (size_t i = 0; i < 6; i++)
 		assert_string_equal(f->n->paragraphs[i].text, expected[i]);
 	assert_int_equal(f->n->warning_count, 3);
 	for (size_t i = 0; i < 3; i++)
