@@ -707,9 +707,10 @@ static void validate(struct parser *p, struct notice *n)
  * The body is CommonMark, parsed by cmark, and rendered to post text by the rules of
  * notices/README.md: emphasis marks dropped, a link as its text and its address, list
  * items one a line after "• " (or their number), hard line breaks kept, code as its text,
- * a block quote between « and ». Each top-level block is one paragraph of the thread.
- * What a post cannot show (images, HTML, horizontal rules, tables) is left out with a
- * warning, so that the author sees that the post says less than the file.
+ * a block quote between « and », a table one row a line with its cells between " · ".
+ * Each top-level block is one paragraph of the thread. What a post cannot show (images,
+ * HTML, horizontal rules) is left out, and a table's delimiter row dropped, with a
+ * warning, so that the author sees that the post differs from the file.
  */
 
 struct out {
@@ -772,6 +773,7 @@ struct body {
 	struct notice *n;
 	int first_line; /* the file's line of the body's first line */
 	int line;       /* of the block being rendered */
+	bool cells;     /* in a paragraph: '|' and line ends marked, see is_table() */
 };
 
 /* A shortened quotation of what was left out, for a warning. */
@@ -785,6 +787,117 @@ static const char *shown(const char *text, char out[64])
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
 	return out;
+}
+
+/*
+ * A table is not CommonMark (cmark has no table extension): it reaches us as a paragraph
+ * of lines with '|'. The paragraph is rendered with each '|' of its text (not of its code)
+ * as CELL and each end of a source line as ROW, so that a table is told from text by what
+ * cmark read as text. Neither byte can come from the file: check_bytes() refuses control
+ * characters, and one made by an entity (&#31;) is written as '?'.
+ */
+#define CELL '\x1f'
+#define ROW '\x1e'
+
+static void text_with_cells(struct out *o, const char *s)
+{
+	while (*s) {
+		size_t run = strcspn(s, "|\x1e\x1f");
+		out_add(o, s, run);
+		s += run;
+		if (*s)
+			out_add(o, *s++ == '|' ? "\x1f" : "?", 1);
+	}
+}
+
+static size_t row_len(const char *s)
+{
+	return strcspn(s, "\x1e\n");
+}
+
+/* The next cell of the row [*s, end), without its blanks; false after the last. */
+static bool next_cell(const char **s, const char *end, const char **cell, size_t *len)
+{
+	if (*s > end)
+		return false;
+	const char *stop = memchr(*s, CELL, (size_t)(end - *s));
+	if (!stop)
+		stop = end;
+	const char *a = *s, *z = stop;
+	while (a < z && (*a == ' ' || *a == '\t'))
+		a++;
+	while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
+		z--;
+	*cell = a;
+	*len = (size_t)(z - a);
+	*s = stop + 1;
+	return true;
+}
+
+/* |---|:---:|: every cell that is not empty is dashes with optional colons. */
+static bool delimiter_row(const char *row, size_t len)
+{
+	const char *s = row, *end = row + len, *cell;
+	size_t n, dashes = 0;
+	if (!memchr(row, CELL, len))
+		return false;
+	while (next_cell(&s, end, &cell, &n)) {
+		size_t i = n && cell[0] == ':', j = n && cell[n - 1] == ':' && n > 1 ? n - 1 : n;
+		if (i < j && strspn(cell + i, "-") != j - i)
+			return false;
+		dashes += i < j;
+	}
+	return dashes > 0;
+}
+
+/* Two lines or more, each with a '|', either all starting with '|' or the second being a
+ * delimiter row (GFM's table without outer pipes). One line with a '|' is text. */
+static bool is_table(const char *s)
+{
+	size_t rows = 0;
+	bool outer = true, delimiter = false;
+	for (const char *r = s;; r++) {
+		size_t len = row_len(r);
+		if (!memchr(r, CELL, len))
+			return false;
+		size_t lead = strspn(r, " \t");
+		outer = outer && lead < len && r[lead] == CELL;
+		if (++rows == 2)
+			delimiter = delimiter_row(r, len);
+		r += len;
+		if (!*r)
+			break;
+	}
+	return rows >= 2 && (outer || delimiter);
+}
+
+/* Each row a line, its cells that are not empty between " · ", the delimiter row left out. */
+static void table(const char *s, struct out *o)
+{
+	bool first = true;
+	for (const char *r = s;; r++) {
+		size_t len = row_len(r);
+		const char *c = r, *cell;
+		size_t n;
+		bool empty = true;
+		while (!delimiter_row(r, len) && next_cell(&c, r + len, &cell, &n)) {
+			if (!n)
+				continue;
+			out_str(o, empty ? (first ? "" : "\n") : " \xc2\xb7 ");
+			out_add(o, cell, n);
+			empty = first = false;
+		}
+		r += len;
+		if (!*r)
+			break;
+	}
+}
+
+/* A paragraph that is not a table: its '|' as written, its line ends as spaces. */
+static void as_text(const char *s, size_t len, struct out *o)
+{
+	for (size_t i = 0; i < len; i++)
+		out_add(o, s[i] == CELL ? "|" : s[i] == ROW ? " " : s + i, 1);
 }
 
 static bool is_web_address(const char *url)
@@ -829,11 +942,16 @@ static void inlines(struct body *b, cmark_node *parent, struct out *o)
 	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
+			if (b->cells)
+				text_with_cells(o, cmark_node_get_literal(c));
+			else
+				out_str(o, cmark_node_get_literal(c));
+			break;
 		case CMARK_NODE_CODE:
 			out_str(o, cmark_node_get_literal(c));
 			break;
 		case CMARK_NODE_SOFTBREAK:
-			out_str(o, " ");
+			out_str(o, b->cells ? "\x1e" : " ");
 			break;
 		case CMARK_NODE_LINEBREAK:
 			out_str(o, "\n");
@@ -891,14 +1009,46 @@ static void list(struct body *b, cmark_node *node, struct out *o)
 	}
 }
 
-/* A table is not CommonMark: its lines are a paragraph that starts with '|'. */
-static bool looks_like_table(cmark_node *node)
+static void paragraph(struct body *b, cmark_node *node, struct out *o)
 {
-	cmark_node *first = cmark_node_first_child(node);
-	const char *text = first && cmark_node_get_type(first) == CMARK_NODE_TEXT
-				   ? cmark_node_get_literal(first)
-				   : NULL;
-	return text && text[0] == '|';
+	struct out text = {0};
+	b->cells = true;
+	inlines(b, node, &text);
+	b->cells = false;
+	const char *s = text.p ? text.p : "";
+	if (text.oom) {
+		o->oom = true;
+	} else if (is_table(s)) {
+		warn(b->p, b->n, b->line,
+		     "las tablas no existen en un post: cada fila se publica en su línea, con las "
+		     "celdas separadas por ' \xc2\xb7 ' y sin la fila de guiones");
+		table(s, o);
+	} else {
+		const char *row = NULL;
+		size_t row_length = 0;
+		for (const char *r = s; !row; r++) {
+			size_t len = row_len(r);
+			if (delimiter_row(r, len)) {
+				row = r;
+				row_length = len;
+			}
+			r += len;
+			if (!*r)
+				break;
+		}
+		if (row) {
+			struct out quoted = {0};
+			char q[64];
+			as_text(row, row_length, &quoted);
+			warn(b->p, b->n, b->line,
+			     "la fila '%s' es de una tabla, pero la tabla no va sola en su párrafo: se "
+			     "publica tal cual (sepárala del texto con una línea en blanco)",
+			     shown(quoted.p ? quoted.p : "", q));
+			free(quoted.p);
+		}
+		as_text(s, strlen(s), o);
+	}
+	free(text.p);
 }
 
 static void block(struct body *b, cmark_node *node, struct out *o)
@@ -909,10 +1059,7 @@ static void block(struct body *b, cmark_node *node, struct out *o)
 	char q[64];
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_PARAGRAPH:
-		if (looks_like_table(node))
-			warn(b->p, b->n, b->line,
-			     "las tablas no existen en un post: se publica cada fila como texto seguido");
-		inlines(b, node, o);
+		paragraph(b, node, o);
 		break;
 	case CMARK_NODE_HEADING:
 		inlines(b, node, o);

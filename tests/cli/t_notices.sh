@@ -51,6 +51,23 @@ test_preview_shows_the_posts_with_their_lengths() {
 	assert_eq true "$lengths" 'our lengths against twitter-text'
 }
 
+# a table is shown as it goes out: one row a line, its cells between " · ", no dashes
+test_preview_shows_a_table_as_rows_of_text() {
+	setup_notices
+	notice plazos.md $'---\ntipo: aviso\ntitulo: Plazos de la pensión\n---\nPlazos:\n\n| Trámite | Plazo |\n|---|:---:|\n| Alta | 3 días |\n\nHorario: 9:00 | 14:00.\n'
+	ii preview "$T/$NOTICES/plazos.md"
+	assert_rc 0
+	assert_contains "$OUT" $'Trámite · Plazo\nAlta · 3 días'
+	assert_contains "$OUT" 'Horario: 9:00 | 14:00.'
+	out_lacks '---'
+	out_lacks '| Alta |'
+	assert_contains "$ERR" "celdas separadas por ' · ' y sin la fila de guiones"
+	ii lint
+	assert_rc 0
+	assert_contains "$ERR" "celdas separadas por ' · ' y sin la fila de guiones"
+	assert_not_contains "$ERR" 'texto seguido'
+}
+
 test_lint_reports_every_problem_with_its_line() {
 	setup_notices
 	notice buena.md "$BULO"

@@ -306,6 +306,55 @@ static void markdown_is_commonmark(void **state)
 	assert_int_equal(f->n->warnings[0].line, 7);
 }
 
+/* cmark has no tables: a paragraph whose lines are all rows is published one row a line,
+ * cells between " · ", without the delimiter row; a '|' in text or in code stays. */
+static void tables_are_rows_of_text(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\n"
+		    "| Trámite | Plazo |\n"
+		    "|:---|:---:|\n"
+		    "| **Alta** | 3 días |\n"
+		    "| `a|b` |  | [sede](https://sede.seg-social.gob.es/a_b) |\n"
+		    "\n"
+		    "Día | Hora\n--- | ---\nlunes | 9:00\n"
+		    "\n"
+		    "- | uno | dos |\n  | 1 | 2 |\n"
+		    "\n"
+		    "Horario: 9:00 | 14:00 de lunes a viernes.\n"
+		    "\n"
+		    "Opción A | B\nOpción C | D\n"
+		    "\n"
+		    "| una sola línea | no es una tabla |\n");
+	const char *expected[] = {
+		"Trámite · Plazo\nAlta · 3 días\na|b · sede https://sede.seg-social.gob.es/a_b",
+		"Día · Hora\nlunes · 9:00",
+		"• uno · dos\n1 · 2",
+		"Horario: 9:00 | 14:00 de lunes a viernes.",
+		"Opción A | B Opción C | D",
+		"| una sola línea | no es una tabla |",
+	};
+	assert_int_equal(f->n->paragraph_count, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(f->n->paragraphs[i].text, expected[i]);
+	assert_int_equal(f->n->warning_count, 3);
+	for (size_t i = 0; i < 3; i++)
+		unit_assert_contains(f->n->warnings[i].text, "celdas separadas por ' · ' y sin la fila de guiones");
+	assert_int_equal(f->n->warnings[0].line, 5);
+	assert_int_equal(f->n->warnings[1].line, 10);
+
+	/* rows that do not stand alone in their paragraph are text, and the author is told */
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\nPlazos:\n| a | b |\n|---|---|\n");
+	assert_string_equal(f->n->paragraphs[0].text, "Plazos: | a | b | |---|---|");
+	assert_int_equal(f->n->warning_count, 1);
+	unit_assert_contains(f->n->warnings[0].text,
+			     "la fila '|---|---|' es de una tabla, pero la tabla no va sola en su párrafo");
+
+	/* the marks of cells and rows cannot be forged with an entity */
+	parse_ok(f, "---\ntipo: aviso\ntitulo: T\n---\n| a&#31;b | c |\n| d&#30;e | f |\n");
+	assert_string_equal(f->n->paragraphs[0].text, "a?b · c\nd?e · f");
+}
+
 /* A value the store or the feeds could not keep whole is an error naming it. */
 static void long_fields_are_errors(void **state)
 {
@@ -669,6 +718,7 @@ int main(void)
 		UNIT_TEST(front_matter_is_required),
 		UNIT_TEST(markdown_becomes_plain_text),
 		UNIT_TEST(markdown_is_commonmark),
+		UNIT_TEST(tables_are_rows_of_text),
 		UNIT_TEST(long_fields_are_errors),
 		UNIT_TEST(rebuttal_thread_shape),
 		UNIT_TEST(word_too_long_is_reported_with_its_line),
