@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <ini.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
@@ -15,12 +14,12 @@
 
 #include "path.h"
 
-/* inih hands us lines of at most INI_MAX_LINE - 1 characters; longer ones are refused
- * rather than silently cut. */
-#define MAX_LINE (INI_MAX_LINE - 1)
+/* a line holds one setting: 8 KiB is far more than the longest URL a portal hands out */
+#define MAX_LINE 8192
 #define MAX_SERVICE_ID 32
 #define MAX_NAME 120
 #define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
+#define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
 enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS };
 
@@ -130,7 +129,6 @@ struct seen_section {
 };
 
 struct parser {
-	FILE *file;
 	const char *path;
 	char *dir;
 	struct config *cfg;
@@ -138,6 +136,9 @@ struct parser {
 	bool out_of_memory;
 	int line;
 
+	const char *section;    /* as written in the file; "" before the first one */
+	int canary_line;        /* the [canary] timeout_ms line, or its first url line */
+	bool line_skipped;      /* a line was not read: checks of the whole would be noise */
 	enum section_kind kind; /* SEC_NONE also for sections already reported as bad */
 	const struct key *keys;
 	struct config_service *service;
@@ -676,14 +677,14 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	}
 }
 
-static int on_value(void *user, const char *section, const char *name, const char *value)
+static void on_value(struct parser *p, const char *name, const char *value)
 {
-	struct parser *p = user;
+	const char *section = p->section;
 	if (p->kind == SEC_NONE) {
 		/* keys outside any section, or in a section already reported */
 		if (!*section && p->seen_count == 0)
 			diag_add(p->diags, p->path, p->line, "key '%s' outside of any section", name);
-		return 1;
+		return;
 	}
 	const struct key *k = p->keys;
 	size_t index = 0;
@@ -698,66 +699,98 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		else
 			diag_add(p->diags, p->path, p->line, "unknown key '%s' in [%s]", name,
 				 section);
-		return 1;
+		return;
 	}
 	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
 		diag_add(p->diags, p->path, p->line, "duplicate key '%s' in [%s]", name,
 			 section);
-		return 1;
+		return;
 	}
 	p->keys_set |= 1ull << index;
+	if (p->kind == SEC_CANARY && (k->type != T_CANARY || !p->canary_line))
+		p->canary_line = p->line;
 	set_value(p, k, p->kind == SEC_SERVICE ? (void *)p->service : (void *)p->cfg, value);
-	return 1;
+}
+
+/* inih's rule: ';' starts a comment at the start of a line or after a blank */
+static char *find_chars_or_comment(char *s, const char *chars)
+{
+	bool after_blank = false;
+	while (*s && !(chars && strchr(chars, *s)) && !(after_blank && *s == ';')) {
+		after_blank = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+static char *strip_end(char *s)
+{
+	char *end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static char *skip_blanks(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
 }
 
 /*
- * inih's line reader. Reading the lines ourselves gives us what inih does not report:
- * the current line number, lines that are too long, every syntax error (inih returns only
- * the first), and section headers even when the section holds no key. Leading blanks are
+ * One line of the file, without its line ending, in the INI dialect inih reads: "[section]",
+ * "key = value" or "key: value", comments after ';' or '#' at the start of a line and after
+ * ";" following a blank. inih itself is not used: the packaged library's line buffer is
+ * fixed at 200 bytes when it is built, too short for the portals' URLs. Leading blanks are
  * removed, so an indented key is a key, not inih's continuation of the previous value.
  */
-static char *read_line(char *buf, int size, void *user)
+static void parse_line(struct parser *p, char *line, size_t len)
 {
-	struct parser *p = user;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len = getline(&line, &cap, p->file);
-	if (len < 0) {
-		free(line);
-		return NULL;
+	if (len > MAX_LINE || memchr(line, '\0', len)) {
+		if (len > MAX_LINE)
+			diag_add(p->diags, p->path, p->line,
+				 "line too long (at most %d characters)", MAX_LINE);
+		else
+			diag_add(p->diags, p->path, p->line, "NUL character in line");
+		p->line_skipped = true;
+		return;
 	}
-	p->line++;
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-
-	const char *start = line;
-	if (p->line == 1 && !strncmp(start, "\xEF\xBB\xBF", 3))
-		start += 3; /* a UTF-8 byte-order mark */
-	while (isspace((unsigned char)*start))
-		start++;
-	if (len > MAX_LINE || len >= size) {
-		diag_add(p->diags, p->path, p->line, "line too long (at most %d characters)", MAX_LINE);
-		start = "";
-	} else if (memchr(line, '\0', (size_t)len)) {
-		diag_add(p->diags, p->path, p->line, "NUL character in line");
-		start = "";
-	}
-
-	const char *end = *start == '[' ? strchr(start, ']') : NULL;
-	if (end) {
-		char *name = strndup(start + 1, (size_t)(end - start - 1));
-		if (allocated(p, name))
-			begin_section(p, name);
-		free(name);
-	} else if (*start && *start != ';' && *start != '#' && !strpbrk(start, "=:")) {
+	if (p->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+		line += 3; /* a UTF-8 byte-order mark */
+	char *start = strip_end(skip_blanks(line));
+	if (!*start || *start == ';' || *start == '#')
+		return;
+	char *end = find_chars_or_comment(start + (*start == '['), *start == '[' ? "]" : "=:");
+	if (*start == '[' && *end == ']') {
+		*end = '\0';
+		begin_section(p, start + 1);
+		p->section = p->kind == SEC_NONE ? "" : p->seen[p->seen_count - 1].name;
+	} else if (*start != '[' && (*end == '=' || *end == ':')) {
+		*end = '\0';
+		char *value = end + 1;
+		*find_chars_or_comment(value, NULL) = '\0';
+		on_value(p, strip_end(start), strip_end(skip_blanks(value)));
+	} else {
 		diag_add(p->diags, p->path, p->line,
 			 "syntax error: expected '[section]' or 'key = value'");
-		start = "";
 	}
-	snprintf(buf, (size_t)size, "%s\n", start);
-	free(line);
-	return buf;
+}
+
+static void parse_text(struct parser *p, char *text, size_t len)
+{
+	char *end = text + len;
+	for (char *line = text; line < end; p->line++) {
+		char *newline = memchr(line, '\n', (size_t)(end - line));
+		char *stop = newline ? newline : end;
+		size_t n = (size_t)(stop - line);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		line[n] = '\0'; /* text holds one byte more than len */
+		parse_line(p, line, n);
+		line = stop + 1;
+	}
 }
 
 static void check_service(struct parser *p, const struct config_service *s)
@@ -816,10 +849,40 @@ static bool fill_defaults(struct parser *p)
 		if (!s->expect_status_text && !allocated(p, s->expect_status_text = strdup("200-299")))
 			return false;
 	}
-	/* one hanging canary must not make every check slower than its services allow */
-	if (!cfg->canary_timeout_ms)
-		cfg->canary_timeout_ms = longest && longest < CANARY_TIMEOUT_MS ? longest : CANARY_TIMEOUT_MS;
+	/* one hanging canary must not make every check slower than its services or the run
+	 * allow; at least 1 ms, as 0 would be no timeout at all */
+	if (!cfg->canary_timeout_ms) {
+		long fits = (cfg->run_timeout * 1000 - RUN_MARGIN_MS) / (CONFIG_CANARY_RETRIES + 1);
+		long chosen = longest && longest < CANARY_TIMEOUT_MS ? longest : CANARY_TIMEOUT_MS;
+		cfg->canary_timeout_ms = chosen < fits ? chosen : fits > 0 ? fits : 1;
+	}
 	return true;
+}
+
+/*
+ * The check step of a run must end before run_timeout, or a hanging site stops every run
+ * in that step and is never judged: each probe with its retries, plus a second for the
+ * rest of the step, must fit.
+ */
+static void check_run_timeout(struct parser *p)
+{
+	const struct config *cfg = p->cfg;
+	long limit = cfg->run_timeout * 1000;
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		const struct config_service *s = &cfg->services[i];
+		long needed = s->timeout_ms * (s->retries + 1) + RUN_MARGIN_MS;
+		if (needed > limit)
+			diag_add(p->diags, p->path, s->line,
+				 "service '%s' cannot be judged within run_timeout (%ld s): timeout_ms "
+				 "× (retries + 1) + %d ms = %ld ms is over %ld ms",
+				 s->id, cfg->run_timeout, RUN_MARGIN_MS, needed, limit);
+	}
+	long needed = cfg->canary_timeout_ms * (CONFIG_CANARY_RETRIES + 1) + RUN_MARGIN_MS;
+	if (cfg->canary_count && needed > limit)
+		diag_add(p->diags, p->path, p->canary_line,
+			 "canaries cannot be judged within run_timeout (%ld s): timeout_ms × (%d + "
+			 "1) + %d ms = %ld ms is over %ld ms",
+			 cfg->run_timeout, CONFIG_CANARY_RETRIES, RUN_MARGIN_MS, needed, limit);
 }
 
 /* far more than any configuration needs, and little enough to hold in memory */
@@ -829,7 +892,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		   struct ii_error *e)
 {
 	*out = NULL;
-	struct parser p = {.path = path, .diags = diags};
+	struct parser p = {.path = path, .diags = diags, .section = "", .line = 1};
 	char *text;
 	size_t len;
 	struct ii_error why = {0};
@@ -841,16 +904,9 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		return ii_fail(e, II_ECONFIG, "cannot read '%s': larger than %u KiB", path,
 			       CONFIG_MAX_FILE / 1024);
 	}
-	/* the file is read whole and bounded above; the line reader reads it from memory */
-	p.file = fmemopen(text, len, "r");
-	if (!p.file) {
-		free(text);
-		return ii_fail(e, II_ENOMEM, "out of memory");
-	}
 	p.cfg = calloc(1, sizeof *p.cfg);
 	p.dir = path_dirname(path);
 	if (!p.cfg || !p.dir || !(p.cfg->path = strdup(path))) {
-		fclose(p.file);
 		free(text);
 		free(p.dir);
 		config_free(p.cfg);
@@ -865,14 +921,16 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	p.cfg->notices = CONFIG_POLICY_REVIEW;
 
 	size_t errors_before = diag_count(diags);
-	/* syntax errors are reported by read_line, so inih's own count is not needed */
-	int parsed = ini_parse_stream(read_line, &p, on_value, &p);
-	bool read_error = ferror(p.file);
-	fclose(p.file);
+	/* the file is read whole and bounded above, so it is parsed where it lies */
+	parse_text(&p, text, len);
 	free(text);
-	for (size_t i = 0; i < p.cfg->service_count; i++)
-		check_service(&p, &p.cfg->services[i]);
 	bool filled = fill_defaults(&p);
+	if (!p.line_skipped) {
+		for (size_t i = 0; i < p.cfg->service_count; i++)
+			check_service(&p, &p.cfg->services[i]);
+		if (filled)
+			check_run_timeout(&p);
+	}
 
 	for (size_t i = 0; i < p.seen_count; i++)
 		free(p.seen[i].name);
@@ -882,8 +940,6 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	ii_err rc = II_OK;
 	if (p.out_of_memory || !filled)
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
-	else if (read_error || parsed < 0)
-		rc = ii_fail(e, II_ECONFIG, "cannot read '%s': %s", path, strerror(EIO));
 	else if (diag_count(diags) > errors_before)
 		rc = ii_fail(e, II_ECONFIG, "invalid configuration '%s'", path);
 	if (rc != II_OK) {

@@ -2,8 +2,9 @@
 #define INCLUINFO_CONFIG_H
 
 /*
- * The configuration file (INI, parsed with inih). config_load() returns a struct config
- * that the caller owns and releases with config_free(); everything reachable from it
+ * The configuration file (INI in inih's dialect, lines of at most 8192 characters).
+ * config_load() returns a struct config that the caller owns and releases with
+ * config_free(); everything reachable from it
  * belongs to it and is read-only for the rest of the program, which is why the struct is
  * public: it is a validated record, not an object with behaviour. Paths in it are already
  * resolved against the configuration file's folder.
@@ -51,6 +52,9 @@ struct config_service {
 	int line;      /* of the section header */
 };
 
+/* in-run retries of a canary's transient network errors */
+#define CONFIG_CANARY_RETRIES 1
+
 /* A [canary] url: a site unrelated to the services that proves this host's network. */
 struct config_canary {
 	char *url;
@@ -69,13 +73,15 @@ struct config {
 	size_t service_count;
 	struct config_canary *canaries;
 	size_t canary_count;
-	long canary_timeout_ms; /* default: the services' longest timeout_ms, at most 10000 */
+	long canary_timeout_ms; /* default: the services' longest timeout_ms, at most 10000, and
+				   no more than fits in run_timeout */
 	char *ca_file;          /* [general]: default of services, canaries and the X API; NULL: system CAs */
 	enum config_policy incidents;
 	enum config_policy notices;
 	bool two_person; /* an author may not approve their own notice */
 	char *templates_dir; /* NULL: the templates built into incluinfo */
-	long run_timeout;    /* seconds a `run` may take */
+	long run_timeout;    /* seconds a `run` may take; every service's timeout_ms *
+				(retries + 1) + 1000 ms fits in it, and the canaries' */
 	char *api_url;
 	char *credentials; /* NULL when not configured */
 	long thread_delay_ms;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #define CANARY_REDIRECTS 5
-#define CANARY_RETRIES 1
 
 ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t wanted_count,
 		      struct monitor_report *rep, struct ii_error *e)
@@ -80,7 +79,7 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 			.url = cfg->canaries[i].url,
 			.timeout_ms = cfg->canary_timeout_ms,
 			.max_redirects = CANARY_REDIRECTS,
-			.retries = CANARY_RETRIES,
+			.retries = CONFIG_CANARY_RETRIES,
 			.ca_file = cfg->ca_file,
 		};
 	}

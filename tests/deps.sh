@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
 	gcc make pkg-config ca-certificates tzdata
 	libcurl4-openssl-dev libxml2-dev libcjson-dev uuid-dev libssl-dev
-	libutf8proc-dev libinih-dev libyaml-dev libsqlite3-dev libcmark-dev
+	libutf8proc-dev libyaml-dev libsqlite3-dev libcmark-dev
 	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

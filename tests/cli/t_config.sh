@@ -104,16 +104,32 @@ test_config_masks_secrets() {
 }
 
 test_config_long_line_and_comments() {
-	# 199 characters is the longest line allowed
+	# 8192 characters is the longest line allowed
 	local long
-	long="expect_text = $(printf 'x%.0s' {1..185})"
-	assert_eq 199 "${#long}" 'length of the long line'
+	long="expect_text = $(printf 'x%.0s' {1..8178})"
+	assert_eq 8192 "${#long}" 'length of the long line'
 	conf_new
 	conf_raw '# comment' '; comment' '' '[service sede]' 'url = https://sede.seg-social.gob.es/' \
 		"$long" 'name = Sede Electrónica de la Seguridad Social ; comment'
 	ii config
 	assert_rc 0
 	has_setting name 'Sede Electrónica de la Seguridad Social'
+}
+
+# issue 13 case 12: the portal's 330-character URLs are read and probed whole
+test_config_long_portal_url() {
+	local path url
+	path="wps/portal/sede/!ut/p/z1/$(printf 'a%.0s' {1..290})/"
+	url=$(web "status/200?$path")
+	conf_new
+	conf_service sede "$url" 'name = Sede'
+	((${#url} > 300)) || fail "the URL is only ${#url} characters"
+	ii config
+	assert_rc 0
+	assert_contains "$OUT" " = $url"
+	ii check
+	assert_rc 0
+	assert_eq '' "$ERR" stderr
 }
 
 test_paths_relative_to_config_folder() {

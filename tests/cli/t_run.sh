@@ -59,15 +59,18 @@ test_run_reports_broken_templates_once() {
 	assert_eq 0 "$(db 'SELECT count(*) FROM probe')" probes
 }
 
-# run_timeout: a step that ends after it is the last, said in one line, once per change
+# run_timeout: a step that ends after it is the last, said in one line, once per change.
+# Every probe fits in run_timeout (config refuses one that does not), but judging the
+# XPath of a hostile page takes up to 2 s more: the check step ends after run_timeout.
 test_run_timeout_stops_between_steps_and_says_so_once() {
 	mkdir -p "$T/notices"
 	cp "$root/notices/aviso-cita-previa.md" "$T/notices/cita.md"
-	conf_new notices_dir=notices run_timeout=1
-	conf_service sede "$(web delay/2000)" timeout_ms=5000 degraded_ms=4000
+	conf_new notices_dir=notices run_timeout=2
+	conf_service sede "$(web heavy/attrs/800)" "expect_xpath = //div[@id='estado']" \
+		timeout_ms=1000 degraded_ms=900 retries=0
 	INCLUINFO_NOW=1764000000 ii run
 	assert_rc 75
-	assert_eq 'incluinfo: error: run stopped: run_timeout (1 s) passed during the check step; the next run resumes' \
+	assert_eq 'incluinfo: error: run stopped: run_timeout (2 s) passed during the check step; the next run resumes' \
 		"$ERR" 'stderr of a run that ran out of time'
 	# the check's findings are kept, the notices wait for the next run
 	assert_eq 1 "$(db 'SELECT count(*) FROM probe')" probes
@@ -76,22 +79,29 @@ test_run_timeout_stops_between_steps_and_says_so_once() {
 	assert_rc 75
 	assert_eq '' "$OUT$ERR" 'output of the second run out of time'
 	INCLUINFO_NOW=1764000060 ii status
-	assert_match "$OUT" 'condition +run stopped: run_timeout \(1 s\) passed during the check step' stdout
-	conf_new notices_dir=notices run_timeout=1
-	conf_service sede "$(web status/200)"
+	assert_match "$OUT" 'condition +run stopped: run_timeout \(2 s\) passed during the check step' stdout
+	conf_new notices_dir=notices run_timeout=2
+	conf_service sede "$(web status/200)" timeout_ms=1000 degraded_ms=900 retries=0
 	INCLUINFO_NOW=1764000600 ii run
 	assert_rc 0
 	assert_eq 'incluinfo: notice: runs finish within run_timeout again after 10 min' "$ERR" 'stderr when it ended'
 	assert_eq 1 "$(db "SELECT count(*) FROM draft WHERE source = 'cita.md'")" 'the notice, drafted at last'
 }
 
-# a step that outlasts run_timeout by its grace is stopped where it is, in one line
+# a step that outlasts run_timeout by its grace is stopped where it is, in one line: here
+# publishing, as X holds every post back for 20 s
 test_run_timeout_backstop_names_the_step() {
+	x_start
+	conf_new notices_dir=notices run_timeout=2
+	conf_service sede "$(web status/200)" timeout_ms=1000 degraded_ms=900 retries=0
+	conf_raw '[policy]' 'notices = auto'
+	conf_twitter
+	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
 	mkdir -p "$T/notices"
-	conf_new notices_dir=notices run_timeout=1
-	conf_service sede "$(web hang)" timeout_ms=20000 degraded_ms=4000
+	thread_notice 1 cita.md
+	x_post /_fault '{"kind":"delay","ms":20000,"match":"POST /2/tweets"}' >/dev/null
 	ii run
 	assert_rc 75
-	assert_eq 'incluinfo: error: run stopped in the check step, 2 s after run_timeout (1 s); the next run resumes' \
+	assert_eq 'incluinfo: error: run stopped in the publish step, 2 s after run_timeout (2 s); the next run resumes' \
 		"$ERR" 'stderr of a run stopped by its backstop'
 }

@@ -404,7 +404,8 @@ static void canary_statuses_and_timeout(void **state)
 	assert_false(statusset_has(&cfg->canaries[1].expect_status, 301));
 	/* no longer than the services' longest timeout, at most 10 s */
 	assert_int_equal(cfg->canary_timeout_ms, 6000);
-	cfg = load_ok(f, SEDE "timeout_ms = 60000\n[canary]\nurl = https://www.boe.es/\n");
+	cfg = load_ok(f, SEDE "timeout_ms = 60000\n[general]\nrun_timeout = 121\n"
+			      "[canary]\nurl = https://www.boe.es/\n");
 	assert_int_equal(cfg->canary_timeout_ms, 10000);
 	cfg = load_ok(f, SEDE "[canary]\nurl = https://www.boe.es/\ntimeout_ms = 1500\n");
 	assert_int_equal(cfg->canary_timeout_ms, 1500);
@@ -467,14 +468,15 @@ static void range_boundaries_accepted(void **state)
 {
 	struct fixture *f = *state;
 	const struct config_service *s = load_sede(f, "degraded_ms = 1\n"
-						       "timeout_ms = 600000\n"
+						       "timeout_ms = 500000\n"
 						       "follow_redirects = 20\n"
 						       "cert_warn_days = 365\n"
 						       "retries = 5\n"
 						       "failures_to_open = 100\n"
-						       "successes_to_resolve = 1\n");
+						       "successes_to_resolve = 1\n"
+						       "[general]\nrun_timeout = 3600\n");
 	assert_int_equal(s->degraded_ms, 1);
-	assert_int_equal(s->timeout_ms, 600000);
+	assert_int_equal(s->timeout_ms, 500000);
 	assert_int_equal(s->follow_redirects, 20);
 	assert_int_equal(s->cert_warn_days, 365);
 	assert_int_equal(s->retries, 5);
@@ -482,7 +484,8 @@ static void range_boundaries_accepted(void **state)
 	assert_int_equal(s->successes_to_resolve, 1);
 
 	s = load_sede(f, "cert_warn_days = 0\nfailures_to_open = 1\nsuccesses_to_resolve = 100\n"
-			 "degraded_ms = 599999\ntimeout_ms = 600000\n");
+			 "degraded_ms = 599999\ntimeout_ms = 600000\n[general]\nrun_timeout = 3600\n");
+	assert_int_equal(s->timeout_ms, 600000);
 	assert_int_equal(s->cert_warn_days, 0);
 	assert_int_equal(s->failures_to_open, 1);
 	assert_int_equal(s->successes_to_resolve, 100);
@@ -521,19 +524,36 @@ static void name_of_120_bytes(void **state)
 	free(name);
 }
 
-static void line_of_199_characters(void **state)
+static void line_of_8192_characters(void **state)
 {
 	struct fixture *f = *state;
-	/* "expect_text = " is 14 characters: the line is 199 long */
-	char *text = unit_repeat('t', 199 - 14);
+	/* "expect_text = " is 14 characters: the line is 8192 long */
+	char *text = unit_repeat('t', 8192 - 14);
 	char *extra = NULL;
-	assert_true(asprintf(&extra, "expect_text = %s\nretries = 4\n", text) >= 0);
+	assert_true(asprintf(&extra, "expect_text = %s\nretries = 3\n", text) >= 0);
 	const struct config_service *s = load_sede(f, extra);
 	assert_int_equal(s->expect_text.count, 1);
 	assert_string_equal(s->expect_text.items[0], text);
-	assert_int_equal(s->retries, 4);
+	assert_int_equal(s->retries, 3);
 	free(extra);
 	free(text);
+}
+
+/* issue 13 case 12: the ministry's WebSphere portal hands out URLs of 300 characters */
+static void long_portal_url(void **state)
+{
+	struct fixture *f = *state;
+	char *path = unit_repeat('a', 300);
+	char *url = NULL, *text = NULL;
+	assert_true(asprintf(&url, "https://sede.seg-social.gob.es/wps/portal/sede/!ut/p/z1/%s/", path) >= 0);
+	assert_true(asprintf(&text, "[service sede]\nurl = %s ; the portal\nretries = 0\n", url) >= 0);
+	const struct config *cfg = load_ok(f, text);
+	assert_int_equal(cfg->service_count, 1);
+	assert_string_equal(cfg->services[0].url, url);
+	assert_int_equal(cfg->services[0].retries, 0);
+	free(text);
+	free(url);
+	free(path);
 }
 
 static void ca_file_resolved_against_config_folder(void **state)
@@ -777,23 +797,82 @@ static void name_too_long(void **state)
 static void line_too_long(void **state)
 {
 	struct fixture *f = *state;
-	/* 200 characters, even in a comment */
-	char *comment = unit_repeat(';', 200);
+	/* 8193 characters, even in a comment */
+	char *comment = unit_repeat(';', 8193);
 	char *text = NULL;
 	assert_true(asprintf(&text, SEDE "%s\nretries = 2\n", comment) >= 0);
 	load_invalid(f, text, 1);
-	assert_diag(f, 3, "line too long (at most 199 characters)");
+	assert_diag(f, 3, "line too long (at most 8192 characters)");
 	free(text);
 	free(comment);
 
 	/* a long value is refused, not cut: the rest of the file still counts its lines */
-	char *value = unit_repeat('x', 400);
+	char *value = unit_repeat('x', 8192 - 13);
 	assert_true(asprintf(&text, SEDE "expect_text = %s\nretries = 9\n", value) >= 0);
 	load_invalid(f, text, 2);
-	assert_diag(f, 3, "line too long (at most 199 characters)");
+	assert_diag(f, 3, "line too long (at most 8192 characters)");
 	assert_diag(f, 4, "invalid value '9' for 'retries': expected a whole number from 0 to 5");
 	free(text);
 	free(value);
+
+	/* one error for a long url: its section is not also said to have none */
+	char *path = unit_repeat('p', 9000);
+	assert_true(asprintf(&text, "[service sede]\nurl = https://sede.seg-social.gob.es/%s\n", path) >= 0);
+	load_invalid(f, text, 1);
+	assert_diag(f, 2, "line too long (at most 8192 characters)");
+	free(text);
+	free(path);
+}
+
+/* issue 12: a service that may take longer than run_timeout would stop every run in its
+ * check step and never be judged */
+static void services_fit_in_run_timeout(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, "[general]\nrun_timeout = 3\n" SEDE "timeout_ms = 8000\n", 1);
+	assert_diag(f, 3,
+		    "service 'sede' cannot be judged within run_timeout (3 s): timeout_ms × (retries "
+		    "+ 1) + 1000 ms = 17000 ms is over 3000 ms");
+	/* the bound exactly, whatever the order of the sections */
+	const struct config *cfg = load_ok(f, SEDE "timeout_ms = 8000\n[general]\nrun_timeout = 17\n");
+	assert_int_equal(cfg->run_timeout, 17);
+	load_invalid(f, SEDE "timeout_ms = 8000\n[general]\nrun_timeout = 16\n", 1);
+	assert_diag(f, 1,
+		    "service 'sede' cannot be judged within run_timeout (16 s): timeout_ms × "
+		    "(retries + 1) + 1000 ms = 17000 ms is over 16000 ms");
+	cfg = load_ok(f, SEDE "timeout_ms = 8000\nretries = 0\n[general]\nrun_timeout = 9\n");
+	assert_int_equal(cfg->services[0].retries, 0);
+	/* the default timeout and retries: 10 s twice */
+	load_invalid(f, "[general]\nrun_timeout = 20\n" SEDE, 1);
+	assert_diag(f, 3,
+		    "service 'sede' cannot be judged within run_timeout (20 s): timeout_ms × "
+		    "(retries + 1) + 1000 ms = 21000 ms is over 20000 ms");
+}
+
+static void canaries_fit_in_run_timeout(void **state)
+{
+	struct fixture *f = *state;
+	/* a timeout given that does not fit is named at its line */
+	load_invalid(f,
+		     "[general]\nrun_timeout = 5\n" SEDE "timeout_ms = 1000\ndegraded_ms = 500\n"
+		     "[canary]\nurl = https://www.boe.es/\ntimeout_ms = 3000\n",
+		     1);
+	assert_diag(f, 9,
+		    "canaries cannot be judged within run_timeout (5 s): timeout_ms × (1 + 1) + "
+		    "1000 ms = 7000 ms is over 5000 ms");
+	const struct config *cfg = load_ok(f, "[general]\nrun_timeout = 5\n" SEDE
+					      "timeout_ms = 1000\ndegraded_ms = 500\n"
+					      "[canary]\nurl = https://www.boe.es/\ntimeout_ms = 2000\n");
+	assert_int_equal(cfg->canary_timeout_ms, 2000);
+	/* the default (the services' longest timeout) is cut to what fits */
+	cfg = load_ok(f, "[general]\nrun_timeout = 4\n" SEDE "timeout_ms = 2000\ndegraded_ms = 500\nretries = 0\n"
+			 "[canary]\nurl = https://www.boe.es/\n");
+	assert_int_equal(cfg->canary_timeout_ms, 1500);
+	/* and when nothing fits, the first url is named */
+	load_invalid(f, "[general]\nrun_timeout = 1\n[canary]\nurl = https://www.boe.es/\n", 1);
+	assert_diag(f, 4,
+		    "canaries cannot be judged within run_timeout (1 s): timeout_ms × (1 + 1) + "
+		    "1000 ms = 1002 ms is over 1000 ms");
 }
 
 static void unknown_section(void **state)
@@ -1049,7 +1128,10 @@ int main(void)
 		UNIT_TEST(range_boundaries_accepted),
 		UNIT_TEST(http_on_loopback_accepted),
 		UNIT_TEST(name_of_120_bytes),
-		UNIT_TEST(line_of_199_characters),
+		UNIT_TEST(line_of_8192_characters),
+		UNIT_TEST(long_portal_url),
+		UNIT_TEST(services_fit_in_run_timeout),
+		UNIT_TEST(canaries_fit_in_run_timeout),
 		UNIT_TEST(ca_file_resolved_against_config_folder),
 		UNIT_TEST(unknown_key_with_suggestion),
 		UNIT_TEST(unknown_key_without_suggestion),
