@@ -12,7 +12,7 @@ runs=9
 state=var/demo
 workdir=$(mktemp -d)
 rm -rf "$state"
-mkdir -p "$state"
+mkdir -p "$(dirname "$state")" && mkdir -m 700 "$state"
 # made-up keys that only the fake API knows
 printf '%s\n' consumer_key=demo-consumer consumer_secret=demo-consumer-secret \
 	access_token=1512345678901234567-demo access_token_secret=demo-token-secret >"$state/x.cred"
