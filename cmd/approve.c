@@ -42,6 +42,9 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 			  approve ? "approves" : "rejects");
 		return cli_usage(command);
 	}
+	int checked = cli_check_text("--by", by, false);
+	if (checked)
+		return checked;
 	if (!strcmp(by, DRAFT_SYSTEM_NAME)) {
 		cli_error("the name '%s' is reserved for automatic approvals", by);
 		return EXIT_USAGE;

@@ -131,9 +131,16 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 		return cli_usage("incident");
 	if (!strcmp(req.action, "list"))
 		return list(cli, req.all);
+	int status = cli_check_text("--scope", req.scope, false);
+	if (!status)
+		status = cli_check_text("--message", req.message, true);
+	if (!status)
+		status = cli_check_text("--by", req.by, false);
+	if (status)
+		return status;
 
 	struct messages *messages;
-	int status = cli_load_messages(cli->config, &messages);
+	status = cli_load_messages(cli->config, &messages);
 	if (status)
 		return status;
 	struct store *store;

@@ -189,6 +189,10 @@ int cli_usage(const char *command);
 /* Refuses the arguments argv[first..argc): reports the first one and prints the command's
  * usage (EXIT_USAGE); EXIT_OK when there is none. */
 int cli_no_more_arguments(int argc, char **argv, int first, const char *command);
+/* EXIT_DATA, after saying so, when value (given with option; NULL: not given) holds a
+ * character that acts on a terminal or reorders text (printable_first_unsafe()), newline
+ * and tab allowed when lines; else EXIT_OK. */
+int cli_check_text(const char *option, const char *value, bool lines);
 
 /* Local time as "2026-11-28T10:42:05+01:00" and as "2026-11-28 10:42:05". */
 void cli_time_iso(time_t t, char buf[32]);

@@ -37,6 +37,11 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 		cli_error("retract needs a draft id, --by NAME and --reason TEXT");
 		return cli_usage("retract");
 	}
+	int checked = cli_check_text("--by", by, false);
+	if (!checked)
+		checked = cli_check_text("--reason", reason, true);
+	if (checked)
+		return checked;
 	struct lock *lock;
 	int status = cli_lock(cli, &lock);
 	if (status)

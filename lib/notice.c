@@ -271,26 +271,9 @@ static bool is_collection(const yaml_event_t *ev)
  * text. Newline and tab are allowed, as in the body. False, with the problem reported,
  * when the value holds anything else that is not printable.
  */
-/* The first code point of text[0..len) that is not printable (newline and tab are), or
- * -1 when there is none; an invalid UTF-8 sequence counts as U+FFFD. */
-static int32_t first_unsafe(const char *text, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-						      (utf8proc_ssize_t)(len - i), &cp);
-		if (n <= 0)
-			return 0xFFFD;
-		if (cp != '\n' && cp != '\t' && printable_unsafe(cp))
-			return cp;
-		i += (size_t)n;
-	}
-	return -1;
-}
-
 static bool scalar_ok(struct parser *p, const yaml_event_t *ev, const char *name)
 {
-	int32_t cp = first_unsafe((const char *)ev->data.scalar.value, ev->data.scalar.length);
+	int32_t cp = printable_first_unsafe((const char *)ev->data.scalar.value, ev->data.scalar.length, true);
 	if (cp < 0)
 		return true;
 	problem(p, file_line(p, ev->start_mark), (int)ev->start_mark.column + 1,
@@ -1270,7 +1253,7 @@ static void parse_body(struct parser *p, struct notice *n, const char *body, siz
 		block(&b, c, &o);
 		/* a character reference (&#27;, &#x202E;) is decoded by cmark, after check_bytes()
 		 * saw only "&#27;": the text as it would be posted is checked again */
-		int32_t cp = o.oom || !o.p ? -1 : first_unsafe(o.p, strlen(o.p));
+		int32_t cp = o.oom || !o.p ? -1 : printable_first_unsafe(o.p, strlen(o.p), true);
 		if (cp >= 0)
 			problem(p, b.first_line + cmark_node_get_start_line(c) - 1, 1,
 				"carácter de control U+%04X no permitido en el texto", (unsigned)cp);

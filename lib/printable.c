@@ -41,6 +41,21 @@ void printable_clean(char *text)
 	*out = '\0';
 }
 
+int32_t printable_first_unsafe(const char *text, size_t len, bool lines)
+{
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0)
+			return 0xFFFD;
+		if (printable_unsafe(cp) && !(lines && (cp == '\n' || cp == '\t')))
+			return cp;
+		i += (size_t)n;
+	}
+	return -1;
+}
+
 /* Appends piece (n bytes) to out if it fits with the NUL; false when it does not. */
 static bool append(char *out, size_t out_len, size_t *used, const char *piece, size_t n)
 {

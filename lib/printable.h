@@ -24,6 +24,12 @@ bool printable_unsafe(int32_t c);
  */
 void printable_clean(char *text);
 
+/* The first code point of text[0..len) that printable_unsafe() names (newline and tab
+ * allowed when lines), U+FFFD for a byte that is not valid UTF-8, or -1 when there is
+ * none: for refusing such text where it comes in (notices, names and messages given on
+ * the command line). */
+int32_t printable_first_unsafe(const char *text, size_t len, bool lines);
+
 /*
  * text cleaned as printable_clean() does and with every '|' (which starts the performance
  * data of a plugin line) written as U+00A6 BROKEN BAR, into out (out_len bytes, at least 1,

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "oauth1.h"
+#include "printable.h"
 
 #define RATE_WINDOW_S 900 /* X's rate-limit window, when a 429 comes without its reset */
 
@@ -224,6 +225,9 @@ static void describe_problem(struct xapi_result *r, const struct problem *p)
 	if (p->code)
 		snprintf(r->detail + strlen(r->detail), sizeof r->detail - strlen(r->detail),
 			 " [code %ld]", p->code);
+	/* the server's words are printed, audited and stored: one line, nothing that acts on
+	 * a terminal */
+	printable_clean(r->detail);
 }
 
 static bool mutating(enum xapi_call call)
@@ -236,6 +240,7 @@ static void unexpected_answer(struct xapi_result *r, enum xapi_call call, const 
 	r->outcome = XAPI_TRANSIENT;
 	r->committed = mutating(call) ? XAPI_MAYBE_COMMITTED : XAPI_NOT_COMMITTED;
 	snprintf(r->detail, sizeof r->detail, "HTTP %ld: unexpected answer: %s", r->http_status, what);
+	printable_clean(r->detail);
 }
 
 /* X's "2026-11-28T10:42:00.000Z" (UTC, fraction optional) as Unix time; 0 otherwise. */

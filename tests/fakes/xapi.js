@@ -35,7 +35,8 @@ control:
   POST /_fault    a fault or an array of faults, queued; each applies to the next
                   "count" (default 1) requests matching "match" ("METHOD /path-prefix",
                   default every API request):
-                    {"kind":"status","status":503}       that status, a problem body
+                    {"kind":"status","status":503}       that status, a problem body (its
+                                                          "detail" given as "detail", if any)
                     {"kind":"rate","reset":T,"scope":S}  429, S (window, user_day or
                                                           app_day) exhausted until Unix time T
                     {"kind":"usage_cap"}                 429 UsageCapExceeded
@@ -228,8 +229,8 @@ const PROBLEMS = {
 	usageCap: () => problem(429, 'UsageCapExceeded', 'Usage cap exceeded: Monthly product cap',
 		'https://api.twitter.com/2/problems/usage-capped',
 		{ period: 'Monthly', scope: 'Product', product_name: 'standard-basic', account_id: 1 }),
-	server: (status) => problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-		status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+	server: (status, detail) => problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+		detail !== undefined ? detail : status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
 	notFound: (what) => problem(404, 'Not Found Error', `no route for ${what}`,
 		'https://api.twitter.com/2/problems/resource-not-found'),
 };
@@ -530,7 +531,7 @@ function handle(opts, cred, req, res, url, body) {
 	const route = routeOf(req, url);
 
 	if (fault && fault.kind === 'reset') return req.socket.destroy();
-	if (fault && fault.kind === 'status') return answer(fault.status, PROBLEMS.server(fault.status));
+	if (fault && fault.kind === 'status') return answer(fault.status, PROBLEMS.server(fault.status, fault.detail));
 	if (fault && fault.kind === 'usage_cap') return answer(429, PROBLEMS.usageCap(), rateHeaders(route, budget(opts, route)));
 	if (fault && fault.kind === 'rate') {
 		const b = budget(opts, route);
