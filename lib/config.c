@@ -4,12 +4,14 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "path.h"
@@ -642,12 +644,16 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		char *resolved = path_resolve(p->dir, value);
 		if (!allocated(p, resolved))
 			break;
-		if (access(resolved, R_OK) < 0) {
-			diag_add(p->diags, p->path, p->line, "cannot read ca_file '%s': %s", value,
-				 strerror(errno));
+		/* libcurl opens it blocking, on every probe: a FIFO there would hang every check */
+		int fd;
+		struct stat st;
+		struct ii_error unusable = {0};
+		if (path_open_regular(resolved, O_RDONLY, 0, &fd, &st, &unusable)) {
+			diag_add(p->diags, p->path, p->line, "cannot use ca_file: %s", unusable.detail);
 			free(resolved);
 			break;
 		}
+		close(fd);
 		free(*(char **)slot);
 		*(char **)slot = resolved;
 		break;

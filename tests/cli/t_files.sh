@@ -52,6 +52,17 @@ test_fifo_and_endless_files_are_refused_at_once() {
 	assert_contains "$ERR" "'$T/plantillas/alerta.txt': not a regular file"
 }
 
+# libcurl opens a ca_file blocking, on every probe: a FIFO there is refused by config
+# instead of hanging every check
+test_ca_file_fifo_is_refused_not_waited_on() {
+	conf_new
+	mkfifo "$T/ca.pem"
+	conf_service sede "$(tls_url good status/200)" "ca_file=$T/ca.pem"
+	ii check
+	assert_rc 3
+	assert_contains "$ERR" "cannot use ca_file: cannot open '$T/ca.pem': not a regular file"
+}
+
 test_credentials_fifo_does_not_hang_publish() {
 	x_start
 	conf_new notices_dir=notices
