@@ -90,7 +90,11 @@ ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *
 		return rc;
 	if (st.st_nlink > 1)
 		rc = ii_fail(e, II_EIO, "cannot open '%s': it has other hard links", path);
-	else if ((st.st_mode & 077) && st.st_uid == geteuid() && fchmod(*fd, st.st_mode & 0700) < 0)
+	else if (st.st_uid != geteuid())
+		/* someone who can write state_dir planted it: approved drafts, say, to publish */
+		rc = ii_fail(e, II_EIO, "cannot open '%s': it belongs to uid %ld, not to this user",
+			     path, (long)st.st_uid);
+	else if ((st.st_mode & 077) && fchmod(*fd, st.st_mode & 0700) < 0)
 		rc = ii_fail(e, II_EIO, "cannot make '%s' private: %s", path, strerror(errno));
 	if (rc) {
 		close(*fd);

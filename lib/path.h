@@ -48,8 +48,9 @@ ii_err path_read_limited(const char *path, size_t limit, char **buf, size_t *len
 /*
  * Opens a state file: path_open_regular() with O_NOFOLLOW and mode 0600 for O_CREAT, so
  * that a link planted beside it is never followed and a file created is private. Refuses
- * a file with other hard links (II_EIO), and makes one of ours private (0600) when group
- * or others had access to it.
+ * a file with other hard links or owned by another user (II_EIO: whoever can write
+ * state_dir could plant one), and makes one of ours private (0600) when group or others
+ * had access to it.
  */
 ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *e);
 

@@ -145,6 +145,19 @@ test_state_links_are_never_followed() {
 	ii feeds
 	assert_rc 73
 	assert_contains "$ERR" 'other hard links'
+	rm "$T/state/incluinfo.db"
+	# a database planted by another user (state_dir open to them) is never used
+	chmod 1777 "$T/state"
+	ii check
+	rm -f "$T/state/incluinfo.db-wal" "$T/state/incluinfo.db-shm"
+	chown nobody "$T/state/incluinfo.db"
+	ii check
+	assert_rc 3
+	assert_contains "$ERR" "cannot open '$T/state/incluinfo.db': it belongs to uid $(id -u nobody), not to this user"
+	ii status
+	assert_rc 73
+	chmod 700 "$T/state"
+	rm "$T/state/incluinfo.db"
 	# a state_dir that is someone else's link
 	mkdir -m 700 "$T/real"
 	ln -s "$T/real" "$T/theirs"
