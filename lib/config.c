@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "health.h"
 #include "path.h"
 
 /* a line holds one setting: 8 KiB is far more than the longest URL a portal hands out */
@@ -649,7 +650,10 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		struct stat st;
 		struct ii_error unusable = {0};
 		if (path_open_regular(resolved, O_RDONLY, 0, &fd, &st, &unusable)) {
-			diag_add(p->diags, p->path, p->line, "cannot use ca_file: %s", unusable.detail);
+			/* the reason alone: the file is named as the line gives it */
+			const char *reason = strstr(unusable.detail, "': ");
+			diag_add(p->diags, p->path, p->line, "cannot read ca_file '%s': %s", value,
+				 reason ? reason + 3 : unusable.detail);
 			free(resolved);
 			break;
 		}
@@ -883,6 +887,25 @@ static void check_run_timeout(struct parser *p)
 				 "× (retries + 1) + %d ms = %ld ms is over %ld ms",
 				 s->id, cfg->run_timeout, RUN_MARGIN_MS, needed, limit);
 	}
+	/* the pages of expect_xpath are judged one after another once the probes are in, each
+	 * in at most HEALTH_XPATH_MS: together with the slowest probe they must fit too */
+	long slowest = 0, pages = 0;
+	int last_xpath_line = 0;
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		const struct config_service *s = &cfg->services[i];
+		long probe = s->timeout_ms * (s->retries + 1);
+		slowest = probe > slowest ? probe : slowest;
+		if (s->expect_xpath) {
+			pages++;
+			last_xpath_line = s->line;
+		}
+	}
+	long judged = slowest + pages * HEALTH_XPATH_MS + RUN_MARGIN_MS;
+	if (pages && judged > limit)
+		diag_add(p->diags, p->path, last_xpath_line,
+			 "the %ld services with expect_xpath cannot be judged within run_timeout (%ld s): "
+			 "the slowest probe + %ld × %d ms + %d ms = %ld ms is over %ld ms",
+			 pages, cfg->run_timeout, pages, HEALTH_XPATH_MS, RUN_MARGIN_MS, judged, limit);
 	long needed = cfg->canary_timeout_ms * (CONFIG_CANARY_RETRIES + 1) + RUN_MARGIN_MS;
 	if (cfg->canary_count && needed > limit)
 		diag_add(p->diags, p->path, p->canary_line,

@@ -60,7 +60,7 @@ test_ca_file_fifo_is_refused_not_waited_on() {
 	conf_service sede "$(tls_url good status/200)" "ca_file=$T/ca.pem"
 	ii check
 	assert_rc 3
-	assert_contains "$ERR" "cannot use ca_file: cannot open '$T/ca.pem': not a regular file"
+	assert_contains "$ERR" "cannot read ca_file '$T/ca.pem': not a regular file"
 }
 
 test_credentials_fifo_does_not_hang_publish() {

@@ -62,30 +62,58 @@ test_run_reports_broken_templates_once() {
 # run_timeout: a step that ends after it is the last, said in one line, once per change.
 # Every probe fits in run_timeout (config refuses one that does not), but judging the
 # XPath of a hostile page takes up to 2 s more: the check step ends after run_timeout.
+# hold_store SECONDS: another writer holds the state database for SECONDS (a second host's
+# long transaction, say): a run's check waits for it (SQLite's busy timeout)
+hold_store() {
+	(printf 'BEGIN IMMEDIATE;\n'; sleep "$1"; printf 'COMMIT;\n') | sqlite3 -batch "$T/$DB_FILE" &
+	local _
+	for _ in $(seq 50); do
+		sqlite3 -batch "$T/$DB_FILE" 'BEGIN IMMEDIATE; COMMIT;' 2>/dev/null || return 0
+		sleep 0.05
+	done
+	fail 'the store was never held'
+}
+
 test_run_timeout_stops_between_steps_and_says_so_once() {
 	mkdir -p "$T/notices"
 	cp "$root/notices/aviso-cita-previa.md" "$T/notices/cita.md"
 	conf_new notices_dir=notices run_timeout=2
-	conf_service sede "$(web heavy/attrs/800)" "expect_xpath = //div[@id='estado']" \
-		timeout_ms=1000 degraded_ms=900 retries=0
+	conf_service sede "$(web status/200)" timeout_ms=500 degraded_ms=400 retries=0
+	INCLUINFO_NOW=1763999940 ii check
+	assert_rc 0
+	# the check step waits 3 s for the store: past run_timeout
+	hold_store 3
 	INCLUINFO_NOW=1764000000 ii run
 	assert_rc 75
 	assert_eq 'incluinfo: error: run stopped: run_timeout (2 s) passed during the check step; the next run resumes' \
 		"$ERR" 'stderr of a run that ran out of time'
 	# the check's findings are kept, the notices wait for the next run
-	assert_eq 1 "$(db 'SELECT count(*) FROM probe')" probes
+	assert_eq 2 "$(db 'SELECT count(*) FROM probe')" probes
 	assert_eq 0 "$(db 'SELECT count(*) FROM draft')" drafts
+	wait
+	hold_store 3
 	INCLUINFO_NOW=1764000060 ii run
 	assert_rc 75
 	assert_eq '' "$OUT$ERR" 'output of the second run out of time'
+	wait
 	INCLUINFO_NOW=1764000060 ii status
 	assert_match "$OUT" 'condition +run stopped: run_timeout \(2 s\) passed during the check step' stdout
-	conf_new notices_dir=notices run_timeout=2
-	conf_service sede "$(web status/200)" timeout_ms=1000 degraded_ms=900 retries=0
 	INCLUINFO_NOW=1764000600 ii run
 	assert_rc 0
 	assert_eq 'incluinfo: notice: runs finish within run_timeout again after 10 min' "$ERR" 'stderr when it ended'
 	assert_eq 1 "$(db "SELECT count(*) FROM draft WHERE source = 'cita.md'")" 'the notice, drafted at last'
+}
+
+# the pages of expect_xpath, judged one after another, must fit in run_timeout too
+test_xpath_pages_must_fit_in_run_timeout() {
+	conf_new run_timeout=4
+	local i
+	for i in 1 2; do
+		conf_service "s$i" "$(web status/200)" "expect_xpath = //p" timeout_ms=500 degraded_ms=400 retries=0
+	done
+	ii config
+	assert_rc 78
+	assert_contains "$ERR" 'the 2 services with expect_xpath cannot be judged within run_timeout (4 s): the slowest probe + 2 × 2000 ms + 1000 ms = 5500 ms is over 4000 ms'
 }
 
 # a step that outlasts run_timeout by its grace is stopped where it is, in one line: here
