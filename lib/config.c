@@ -31,7 +31,8 @@ enum value_type {
 	T_PATH,   /* non-empty, resolved against the configuration folder */
 	T_LONG,
 	T_URL,
-	T_URL_TEMPLATE, /* a URL with "{slug}" where each rebuttal's name goes */
+	T_PUBLIC_URL,   /* a URL the feeds publish: no user or password in it */
+	T_URL_TEMPLATE, /* a public URL with "{slug}" where each rebuttal's name goes */
 	T_CANARY,    /* "URL [STATUSES]" */
 	T_TEXT_LIST,
 	T_HEADER_LIST,
@@ -70,7 +71,7 @@ static const struct key general_keys[] = {
 static const struct key service_keys[] = {
 	{"name", T_STRING, S(name), 0, 0},
 	{"url", T_URL, S(url), 0, 0},
-	{"public_url", T_URL, S(public_url), 0, 0},
+	{"public_url", T_PUBLIC_URL, S(public_url), 0, 0},
 	{"method", T_METHOD, S(method), 0, 0},
 	{"header", T_HEADER_LIST, S(headers), 0, 0},
 	{"expect_status", T_STATUSSET, S(expect_status), 0, 0},
@@ -115,10 +116,10 @@ static const struct key twitter_keys[] = {
 };
 
 static const struct key feeds_keys[] = {
-	{"base_url", T_URL, G(feeds.base_url), 0, 0},
+	{"base_url", T_PUBLIC_URL, G(feeds.base_url), 0, 0},
 	{"title", T_STRING, G(feeds.title), 0, 0},
 	{"author", T_STRING, G(feeds.author), 0, 0},
-	{"author_url", T_URL, G(feeds.author_url), 0, 0},
+	{"author_url", T_PUBLIC_URL, G(feeds.author_url), 0, 0},
 	{"sender", T_CAP_SENDER, G(feeds.sender), 0, 0},
 	{"sender_name", T_STRING, G(feeds.sender_name), 0, 0},
 	{"rebuttal_url", T_URL_TEMPLATE, G(feeds.rebuttal_url), 0, 0},
@@ -426,6 +427,22 @@ char *config_public_url(const char *url)
 	return clean;
 }
 
+/* Whether url names a user or a password ("https://user:secret@host/"). */
+static bool has_userinfo(const char *url)
+{
+	CURLU *u = curl_url();
+	char *user = NULL, *password = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_USER, &user, 0);
+		curl_url_get(u, CURLUPART_PASSWORD, &password, 0);
+	}
+	bool found = user || password;
+	curl_free(user);
+	curl_free(password);
+	curl_url_cleanup(u);
+	return found;
+}
+
 static void ignore_xml_error(void *ctx, const xmlError *error)
 {
 	(void)ctx;
@@ -560,7 +577,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		diag_add(p->diags, p->path, p->line, "empty value for '%s'", k->name);
 		return;
 	}
-	bool single_url = k->type == T_URL || k->type == T_URL_TEMPLATE;
+	bool single_url = k->type == T_URL || k->type == T_PUBLIC_URL || k->type == T_URL_TEMPLATE;
 	if (single_url && !config_url_ok(value, why, sizeof why)) {
 		bad_url(p, value, why);
 		/* kept anyway (the file is rejected): "has no 'url'" would only add noise */
@@ -594,8 +611,11 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	case T_URL:
 		set_string(p, slot, value);
 		break;
+	case T_PUBLIC_URL:
 	case T_URL_TEMPLATE:
-		if (!strstr(value, "{slug}"))
+		if (has_userinfo(value))
+			bad_url(p, value, "an address the feeds publish holds no user or password");
+		else if (k->type == T_URL_TEMPLATE && !strstr(value, "{slug}"))
 			bad_value(p, k->name, value, "expected '{slug}' where the rebuttal's name goes");
 		else
 			set_string(p, slot, value);
