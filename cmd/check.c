@@ -12,7 +12,6 @@
 #include "printable.h"
 #include "spanish.h"
 
-static const char *const plugin_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
 /* The summary's words for a service that needs attention; false when it needs none. */
 static bool describe(const struct monitor_service *r, char *out, size_t len)
@@ -154,7 +153,7 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 		printf("INCLUINFO UNKNOWN - %s\n", safe);
 		return;
 	}
-	printf("INCLUINFO %s - ", plugin_names[rep->overall]);
+	printf("INCLUINFO %s - ", monitor_plugin_name(rep->overall));
 	bool any = false;
 	for (size_t i = 0; i < rep->count; i++) {
 		char words[700];
@@ -219,7 +218,7 @@ cJSON *cli_check_json(const struct monitor_report *rep)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *services = cJSON_AddArrayToObject(root, "services");
-	cJSON_AddStringToObject(root, "status", plugin_names[rep->overall]);
+	cJSON_AddStringToObject(root, "status", monitor_plugin_name(rep->overall));
 	cJSON_AddStringToObject(root, "canary", canary_label(rep));
 	if (*rep->unjudged)
 		cJSON_AddStringToObject(root, "reason", rep->unjudged);

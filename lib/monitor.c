@@ -244,3 +244,9 @@ void monitor_report_free(struct monitor_report *rep)
 	free(rep->services);
 	memset(rep, 0, sizeof *rep);
 }
+
+const char *monitor_plugin_name(enum plugin_status status)
+{
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	return names[status];
+}

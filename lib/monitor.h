@@ -22,6 +22,10 @@
 /* The monitoring-plugins verdict, which is also check's exit status. */
 enum plugin_status { PLUGIN_OK, PLUGIN_WARNING, PLUGIN_CRITICAL, PLUGIN_UNKNOWN };
 
+/* "OK", "WARNING", "CRITICAL" or "UNKNOWN", as the plugin line starts (monitoring-plugins
+ * development guidelines). */
+const char *monitor_plugin_name(enum plugin_status status);
+
 struct monitor_service {
 	const struct config_service *svc;
 	struct probe_result probe;

@@ -8,8 +8,6 @@
 #include "spanish.h"
 #include "store.h"
 
-static const char *const plugin_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
 /*
  * Stale is worse than a finding of WARNING but never said as CRITICAL: a state nobody
  * checked for max_age is not current, so only a current one may say a service is down.
@@ -113,6 +111,6 @@ int cli_check_passive(const struct cli *cli, const struct monitor_report *rep, l
 	if (!used)
 		snprintf(line, sizeof line, "%zu service%s up", rep->count, rep->count == 1 ? "" : "s");
 	if (!cli->quiet)
-		printf("INCLUINFO %s - %s |%s\n", plugin_names[overall], line, perf);
+		printf("INCLUINFO %s - %s |%s\n", monitor_plugin_name(overall), line, perf);
 	return (int)overall;
 }
