@@ -67,6 +67,9 @@ static const char *const meta_key_names[] = {
 	[DRAFT_META_VERDICT] = "verdict", [DRAFT_META_HOAX] = "hoax",
 	[DRAFT_META_ID] = "id", [DRAFT_META_SOURCES] = "sources",
 	[DRAFT_META_TAGS] = "tags",
+	[DRAFT_META_LANGUAGE] = "language",
+	[DRAFT_META_ORIGIN] = "origin",
+	[DRAFT_META_TEXT] = "text",
 };
 
 const char *draft_meta_key_name(enum draft_meta_key key)

@@ -81,6 +81,9 @@ enum draft_meta_key {
 	DRAFT_META_ID,      /* the notice's own id */
 	DRAFT_META_SOURCES,
 	DRAFT_META_TAGS,
+	DRAFT_META_LANGUAGE, /* the notice's idioma: "es", "ca", "gl", "en" */
+	DRAFT_META_ORIGIN,   /* a rebuttal's origen: where the hoax circulates */
+	DRAFT_META_TEXT,     /* the whole text, as written, for the feeds (not the posts) */
 };
 
 const char *draft_meta_key_name(enum draft_meta_key key);
