@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "text/tweet.h"
 
 /*
  * The message is first cut into tokens at ASCII white space, and each token records how
- * strong a break there is before it. The splitter then places paragraphs, sentences and
- * words into posts greedily.
+ * strong a break there is before it (enum brk). Each post is then the longest run of
+ * tokens that fits, cut back to the latest break of the strongest class inside it: an
+ * editor ends a post at the end of a sentence when one fits, else at a clause, and only
+ * then between two words.
  *
  * Whether a candidate post fits is first estimated as the sum of its tokens' weights (each
  * counted once by tweet_parse()) plus the separators and the numbering: X's rules look no
@@ -21,9 +25,11 @@
  * split is redone asking tweet_parse() about every candidate.
  */
 
+/* Weakest first: a stronger break is a better place to end a post. */
 enum brk {
 	BRK_NONE,      /* glued to the previous token: "20" "%" */
 	BRK_WORD,      /* an ordinary space */
+	BRK_CLAUSE,    /* after ";", ":" or a dash, or a comma before a conjunction */
 	BRK_SENTENCE,  /* the previous token ended a sentence */
 	BRK_LINE,      /* first token of a line inside a paragraph (options.lines) */
 	BRK_PARAGRAPH, /* first token of a paragraph */
@@ -33,6 +39,7 @@ struct tok {
 	const char *s;
 	size_t len;
 	enum brk brk;
+	size_t para;    /* index of its paragraph in the caller's array */
 	int weight;     /* tweet_parse() of the token alone */
 	bool forbidden; /* X refuses it whatever its length (U+FEFF and the like) */
 };
@@ -40,6 +47,7 @@ struct tok {
 struct post {
 	char *text;
 	int length;
+	struct thread_cut cut; /* how it was parted from the post before it */
 };
 
 struct thread {
@@ -59,8 +67,6 @@ struct splitter {
 	size_t total;       /* the N of " n/N"; 1: no numbering */
 	size_t *starts;     /* first token of each post placed so far */
 	size_t nposts, cap;
-	size_t post_start;  /* first token of the post being filled */
-	size_t cur;         /* one past its last token */
 	struct buf buf;
 	bool exact;         /* count every candidate with tweet_parse() */
 	bool redo;          /* the estimate was wrong: split again, exactly */
@@ -74,6 +80,7 @@ void thread_options_init(struct thread_options *options)
 	options->pack = false;
 	options->lines = false;
 	options->max_posts = THREAD_DEFAULT_MAX_POSTS;
+	options->paragraph_lines = NULL;
 }
 
 /* ---- tokens ---- */
@@ -89,23 +96,33 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-/* len without the closing punctuation that may follow a word: "20 %)." is "%". */
-static size_t strip_closers(const char *s, size_t len)
+/* Closing quotes and brackets, the marks that may follow a sentence's last word. */
+static const char *const quotes[] = {")", "\"", "'", "\xc2\xbb" /* » */,
+				     "\xe2\x80\x9d" /* ” */, "\xe2\x80\x99" /* ’ */};
+/* Those and the punctuation that may follow any word. */
+static const char *const closers[] = {")", "\"", "'", "\xc2\xbb", "\xe2\x80\x9d",
+				      "\xe2\x80\x99", ".", ",", ";", ":", "!", "?",
+				      "\xe2\x80\xa6" /* … */};
+
+/* len without any of the n marks at its end, however many: "20 %)." is "%". */
+static size_t strip_marks(const char *s, size_t len, const char *const *marks, size_t n)
 {
-	static const char *const closers[] = {".", ",", ";", ":", "!", "?", ")", "\"", "'",
-					      "\xc2\xbb" /* » */, "\xe2\x80\x9d" /* ” */,
-					      "\xe2\x80\x99" /* ’ */, "\xe2\x80\xa6" /* … */};
 	for (bool again = true; again && len > 0;) {
 		again = false;
-		for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++) {
-			if (ends_with(s, len, closers[i])) {
-				len -= strlen(closers[i]);
+		for (size_t i = 0; i < n; i++) {
+			if (ends_with(s, len, marks[i])) {
+				len -= strlen(marks[i]);
 				again = true;
 				break;
 			}
 		}
 	}
 	return len;
+}
+
+static size_t strip_closers(const char *s, size_t len)
+{
+	return strip_marks(s, len, closers, sizeof closers / sizeof closers[0]);
 }
 
 static bool equals(const char *s, size_t len, const char *word)
@@ -159,35 +176,156 @@ static bool is_year(const struct tok *t)
 	return true;
 }
 
-/* Whether t ends a sentence: ".", "!", "?" or "…", perhaps inside a quote or bracket. */
-static bool ends_sentence(const struct tok *t)
+/* t without the opening marks that may come before a word: "(art." is "art.". */
+static const char *skip_openers(const struct tok *t, size_t *len)
 {
-	static const char *const closers[] = {")", "\"", "'", "\xc2\xbb", "\xe2\x80\x9d",
-					      "\xe2\x80\x99"};
-	size_t len = t->len;
-	for (bool again = true; again && len > 0;) {
+	static const char *const openers[] = {"(", "\"", "'", "\xc2\xab" /* « */,
+					      "\xe2\x80\x9c" /* “ */, "\xe2\x80\x98" /* ‘ */,
+					      "\xc2\xbf" /* ¿ */, "\xc2\xa1" /* ¡ */};
+	const char *s = t->s;
+	*len = t->len;
+	for (bool again = true; again && *len > 0;) {
 		again = false;
-		for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++) {
-			if (ends_with(t->s, len, closers[i])) {
-				len -= strlen(closers[i]);
+		for (size_t i = 0; i < sizeof openers / sizeof openers[0]; i++) {
+			size_t n = strlen(openers[i]);
+			if (*len > n && memcmp(s, openers[i], n) == 0) {
+				s += n;
+				*len -= n;
 				again = true;
 				break;
 			}
 		}
 	}
-	return ends_with(t->s, len, ".") || ends_with(t->s, len, "!") ||
-	       ends_with(t->s, len, "?") || ends_with(t->s, len, "\xe2\x80\xa6");
+	return s;
 }
 
-/* The breaks between the tokens of one paragraph, [a, b). A sentence is taken to start
- * after a full stop only when the next word does not start in lower case, so that "etc. y"
- * and "p. ej." do not end one. */
+/*
+ * Whether the word s (len bytes, ending in ".") is an abbreviation, whose full stop ends
+ * no sentence: one of the usual ones of Spanish administrative writing (the RAE's list of
+ * abbreviations, those a notice is likely to hold), a single letter ("p." of "p. ej.", an
+ * initial), two capitals ("EE." of "EE. UU.", "CC. AA.") or letters and full stops
+ * alternating in groups of one or two ("S.A.", "a.m.").
+ */
+static bool is_abbreviation(const char *s, size_t len)
+{
+	static const char *const known[] = {
+		"art.", "arts.", "núm.", "núms.", "pág.", "págs.", "pp.", "ej.", "etc.", "Sr.",
+		"Sra.", "Sres.", "Sras.", "Srta.", "Dña.", "Dr.", "Dra.", "Ud.", "Uds.", "Vd.",
+		"Vds.", "Excmo.", "Excma.", "Ilmo.", "Ilma.", "apdo.", "av.", "avda.", "tel.",
+		"tfno.", "admón.", "aprox.", "máx.", "mín.", "ss.", "vol.", "cap.", "fig.", "cf.",
+		"dcha.", "izq.", "izqda.", "ctra.", "pza.", "dpto.", "gral.", "prov.", "aa.", "vv.",
+	};
+	/* "etc." ends a sentence as often as not: the next word's capital decides, below */
+	if (equals(s, len, "etc."))
+		return false;
+	if (in_list(s, len, known, sizeof known / sizeof known[0]))
+		return true;
+	size_t groups = 0, run = 0, letters = 0, capitals = 0;
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0)
+			return false;
+		i += (size_t)n;
+		if (cp == '.') {
+			if (run == 0)
+				return false;
+			groups++;
+			run = 0;
+			continue;
+		}
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO || ++run > 2)
+			return false;
+		letters++;
+		capitals += cat == UTF8PROC_CATEGORY_LU;
+	}
+	return groups > 1 || (groups == 1 && (letters == 1 || capitals == 2));
+}
+
+/* The first letter, digit or symbol of t after its opening marks; 0 when it has none. */
+static utf8proc_int32_t first_char(const struct tok *t)
+{
+	size_t len;
+	const char *s = skip_openers(t, &len);
+	utf8proc_int32_t cp = 0;
+	return len && utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) > 0
+		       ? cp
+		       : 0;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return len > 0;
+}
+
+/*
+ * Whether a sentence ends between prev and t. prev ends in ".", "!", "?" or "…" (perhaps
+ * inside a quote or bracket), and t does not start in lower case ("etc. y", "¿Cómo? dijo"
+ * go on). A full stop ends none after an abbreviation ("art. 32.4", "Sr. García",
+ * "p. ej."), after the number of a list item ("1." at the start of a line), or before a
+ * number.
+ */
+static bool sentence_ends(const struct tok *prev, bool prev_starts_line, const struct tok *t)
+{
+	size_t len = strip_marks(prev->s, prev->len, quotes, sizeof quotes / sizeof quotes[0]);
+	utf8proc_int32_t next = first_char(t);
+	if (next && utf8proc_category(next) == UTF8PROC_CATEGORY_LL)
+		return false;
+	if (ends_with(prev->s, len, "!") || ends_with(prev->s, len, "?") ||
+	    ends_with(prev->s, len, "\xe2\x80\xa6"))
+		return true;
+	if (!ends_with(prev->s, len, "."))
+		return false;
+	size_t word_len;
+	const char *word = skip_openers(prev, &word_len);
+	word_len -= prev->len - len;
+	if (is_abbreviation(word, word_len))
+		return false;
+	if (prev_starts_line && all_digits(word, word_len - 1))
+		return false;
+	return !(next >= '0' && next <= '9');
+}
+
+/*
+ * Whether a clause ends between prev and t: after ";" or ":", before an opening dash or
+ * after a closing one ("—que varía—"), or at a comma before a conjunction or a relative
+ * ("…, pero", "…, porque", "…, que"). The words are those of the languages notices are
+ * written in, in lower case: after a comma they are.
+ */
+static bool clause_ends(const struct tok *prev, const struct tok *t)
+{
+	static const char *const conjunctions[] = {
+		/* es */ "y", "e", "o", "u", "ni", "pero", "aunque", "sino", "porque", "pues",
+		"que", "ya", "así", "mientras", "cuando", "donde", "como", "si", "salvo",
+		"excepto", "incluso", "quien", "quienes",
+		/* ca, gl */ "i", "però", "perquè", "porén", "mais",
+		/* en */ "and", "but", "or", "because", "which", "who", "so", "while",
+	};
+	static const char *const dash = "\xe2\x80\x94"; /* — */
+	size_t len = strip_marks(prev->s, prev->len, quotes, sizeof quotes / sizeof quotes[0]);
+	if (ends_with(prev->s, len, ";") || ends_with(prev->s, len, ":"))
+		return true;
+	if (t->len >= strlen(dash) && memcmp(t->s, dash, strlen(dash)) == 0)
+		return true;
+	if (ends_with(prev->s, prev->len, dash) && prev->len > strlen(dash))
+		return true;
+	return ends_with(prev->s, len, ",") &&
+	       in_list(t->s, t->len, conjunctions, sizeof conjunctions / sizeof conjunctions[0]);
+}
+
+/* The breaks between the tokens of one paragraph, [a, b). */
 static void mark_breaks(struct tok *toks, size_t a, size_t b)
 {
 	toks[a].brk = BRK_PARAGRAPH;
 	for (size_t i = a + 1; i < b; i++) {
 		const struct tok *prev = &toks[i - 1];
 		struct tok *t = &toks[i];
+		bool prev_starts_line = i - 1 == a || prev->brk == BRK_LINE;
 		if (t->brk == BRK_LINE)
 			continue; /* what the author put on separate lines stays there */
 		if (ends_in_digit(prev) && is_unit(t))
@@ -202,8 +340,10 @@ static void mark_breaks(struct tok *toks, size_t a, size_t b)
 			t->brk = BRK_NONE; /* "enero de 2026" */
 		else if (prev->brk == BRK_NONE && equals(prev->s, prev->len, "de") && is_year(t))
 			t->brk = BRK_NONE;
-		else if (ends_sentence(prev) && !(t->s[0] >= 'a' && t->s[0] <= 'z'))
+		else if (sentence_ends(prev, prev_starts_line, t))
 			t->brk = BRK_SENTENCE;
+		else if (clause_ends(prev, t))
+			t->brk = BRK_CLAUSE;
 		else
 			t->brk = BRK_WORD;
 	}
@@ -245,7 +385,7 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
 				return ii_fail(e, pe.code, "paragraph %zu: %s", p + 1, pe.detail);
 			(*out)[(*n)++] = (struct tok){
-				s + i, j - i, new_line && *n > first ? BRK_LINE : BRK_WORD,
+				s + i, j - i, new_line && *n > first ? BRK_LINE : BRK_WORD, p,
 				parsed.weighted_length,
 				!parsed.valid && parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
 			new_line = false;
@@ -337,10 +477,9 @@ static ii_err measure(struct splitter *sp, size_t a, size_t b, bool *fits,
 	return II_OK;
 }
 
-static ii_err flush(struct splitter *sp)
+/* Records that the next post starts at token a. */
+static ii_err add_post(struct splitter *sp, size_t a)
 {
-	if (sp->cur == sp->post_start)
-		return II_OK;
 	if (sp->nposts == sp->cap) {
 		size_t cap = sp->cap ? sp->cap * 2 : 16;
 		size_t *grown = realloc(sp->starts, cap * sizeof *grown);
@@ -349,8 +488,7 @@ static ii_err flush(struct splitter *sp)
 		sp->starts = grown;
 		sp->cap = cap;
 	}
-	sp->starts[sp->nposts++] = sp->post_start;
-	sp->post_start = sp->cur;
+	sp->starts[sp->nposts++] = a;
 	return II_OK;
 }
 
@@ -391,62 +529,86 @@ static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct tweet_par
 }
 
 /*
- * Places the group of tokens [g0, g1) at level (a paragraph, a sentence or a word): with
- * the current post if it fits there, else at the start of the next post, else cut into
- * the groups of the level below. Paragraphs always start a post unless packing.
+ * Where the post that starts at token a ends (*cut, one past its last token): the longest
+ * run of tokens that fits, up to the end of the paragraph (of the message when packing);
+ * when the rest does not fit, the latest break of the strongest class inside the run, so
+ * that a post ends at a paragraph, a line, a sentence, a clause, and only when none of
+ * those fits between two words. Never between glued tokens ("20 %"): a glued group that
+ * does not fit alone is an error.
  */
-static ii_err place(struct splitter *sp, enum brk level, size_t g0, size_t g1)
+static ii_err next_cut(struct splitter *sp, size_t a, size_t *cut)
 {
+	size_t end = a + 1;
+	while (end < sp->ntok && (sp->opt->pack || sp->toks[end].brk != BRK_PARAGRAPH))
+		end++;
 	struct tweet_parse parsed;
-	bool fits;
+	bool fits = true;
 	ii_err err;
-	if (sp->cur != sp->post_start) {
-		if (level != BRK_PARAGRAPH || sp->opt->pack) {
-			if ((err = measure(sp, sp->post_start, g1, &fits, &parsed)) != II_OK)
-				return err;
-			if (fits) {
-				sp->cur = g1;
-				return II_OK;
-			}
-		}
-		if ((err = flush(sp)) != II_OK)
+	size_t b = a;
+	while (b < end && fits) {
+		if ((err = measure(sp, a, b + 1, &fits, &parsed)) != II_OK)
 			return err;
+		b += fits;
 	}
-	if ((err = measure(sp, g0, g1, &fits, &parsed)) != II_OK)
-		return err;
-	if (fits) {
-		sp->cur = g1;
+	*cut = b;
+	if (b == end)
 		return II_OK;
+	enum brk best = BRK_NONE;
+	for (size_t c = a + 1; c <= b; c++) {
+		if (sp->toks[c].brk >= best && sp->toks[c].brk > BRK_NONE) {
+			best = sp->toks[c].brk;
+			*cut = c;
+		}
 	}
-	if (level == BRK_WORD)
-		return too_long(sp, g0, g1, &parsed);
-	enum brk below = level - 1;
-	for (size_t s0 = g0; s0 < g1;) {
-		size_t s1 = s0 + 1;
-		while (s1 < g1 && sp->toks[s1].brk < below)
-			s1++;
-		if ((err = place(sp, below, s0, s1)) != II_OK)
+	if (best != BRK_NONE)
+		return II_OK;
+	size_t g = a + 1;
+	while (g < end && sp->toks[g].brk == BRK_NONE)
+		g++;
+	if ((err = measure(sp, a, g, &fits, &parsed)) != II_OK)
+		return err;
+	return too_long(sp, a, g, &parsed);
+}
+
+/* One pass numbered as if the thread had sp->total posts. */
+static ii_err run(struct splitter *sp)
+{
+	sp->nposts = 0;
+	for (size_t a = 0, cut; a < sp->ntok; a = cut) {
+		ii_err err = next_cut(sp, a, &cut);
+		if (err == II_OK)
+			err = add_post(sp, a);
+		if (err != II_OK)
 			return err;
-		s0 = s1;
 	}
 	return II_OK;
 }
 
-/* One greedy pass numbered as if the thread had sp->total posts. */
-static ii_err run(struct splitter *sp)
+/* t's text into word, shortened to fit on a character boundary with a final "…". */
+static void copy_word(const struct tok *t, char word[THREAD_CUT_WORD_SIZE])
 {
-	sp->nposts = 0;
-	sp->post_start = sp->cur = 0;
-	for (size_t p0 = 0; p0 < sp->ntok;) {
-		size_t p1 = p0 + 1;
-		while (p1 < sp->ntok && sp->toks[p1].brk != BRK_PARAGRAPH)
-			p1++;
-		ii_err err = place(sp, BRK_PARAGRAPH, p0, p1);
-		if (err != II_OK)
-			return err;
-		p0 = p1;
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	size_t len = t->len;
+	if (len >= THREAD_CUT_WORD_SIZE) {
+		len = THREAD_CUT_WORD_SIZE - sizeof ellipsis;
+		while (len > 0 && ((unsigned char)t->s[len] & 0xC0) == 0x80)
+			len--;
 	}
-	return flush(sp);
+	memcpy(word, t->s, len);
+	strcpy(word + len, len < t->len ? ellipsis : "");
+}
+
+/* The break before token a, where a post starts. */
+static void describe_cut(const struct splitter *sp, size_t a, struct thread_cut *cut)
+{
+	_Static_assert((int)THREAD_CUT_WORD == (int)BRK_WORD &&
+			       (int)THREAD_CUT_PARAGRAPH == (int)BRK_PARAGRAPH,
+		       "the kinds of cut are the classes of break");
+	const struct tok *t = &sp->toks[a];
+	cut->kind = (enum thread_cut_kind)t->brk;
+	cut->line = sp->opt->paragraph_lines ? sp->opt->paragraph_lines[t->para] : 0;
+	copy_word(&sp->toks[a - 1], cut->before);
+	copy_word(t, cut->after);
 }
 
 /* The posts of the last pass, numbered 1..count, checked once more as X counts them. */
@@ -478,6 +640,8 @@ static ii_err collect(struct splitter *sp, struct thread *thread)
 		if (!thread->posts[k].text)
 			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
 		thread->posts[k].length = parsed.weighted_length;
+		if (k > 0)
+			describe_cut(sp, a, &thread->posts[k].cut);
 		thread->count = k + 1;
 	}
 	return II_OK;
@@ -577,4 +741,9 @@ const char *thread_post(const struct thread *thread, size_t i)
 int thread_post_length(const struct thread *thread, size_t i)
 {
 	return i < thread->count ? thread->posts[i].length : -1;
+}
+
+const struct thread_cut *thread_cut(const struct thread *thread, size_t i)
+{
+	return i > 0 && i < thread->count ? &thread->posts[i].cut : NULL;
 }

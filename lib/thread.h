@@ -7,23 +7,35 @@
  * the posts' texts belong to it and stay valid until then. The paragraphs passed in are
  * only read during the call.
  *
- * How a message is cut, in order of preference:
- * - at paragraph boundaries: each paragraph starts a new post (one idea per post), unless
+ * How a message is cut. Each post is the longest run of words that fits, cut back to the
+ * latest place of the best kind inside it, in this order of preference:
+ * - a paragraph: each paragraph starts a new post (one idea per post), unless
  *   options.pack lets whole paragraphs share a post, separated by a blank line;
- * - then at sentence boundaries: a sentence that does not fit in what is left of the
- *   current post starts the next one;
- * - then at word boundaries, only for a sentence longer than a whole post.
+ * - a line break kept with options.lines (a list item, a hard break);
+ * - the end of a sentence: ".", "!", "?" or "…", perhaps inside quotes or brackets, before
+ *   a word that does not start in lower case. A full stop ends no sentence after an
+ *   abbreviation ("art. 32.4", "Sr. García", "p. ej.", "EE. UU.", "S.A."), after a list
+ *   item's number ("1." at the start of a line) or before a number;
+ * - the end of a clause: after ";" or ":", before an opening dash or after a closing one
+ *   ("—que varía—"), at a comma before a conjunction or a relative ("…, pero",
+ *   "…, porque", "…, que": the words of Spanish, Catalan, Galician and English);
+ * - a space between two words, only when none of the above fits.
+ * So a sentence that fits in what is left of a post stays whole, and one that does not
+ * starts the next post. A post that starts inside a sentence (a clause or a word cut) is
+ * worth a warning: thread_cut() tells how each post was parted from the one before, so
+ * that lint and preview can name the place and the author can rewrite it.
  * Posts are only ever cut at ASCII white space, so a URL, a hashtag or a mention is never
  * cut; a number stays with the unit or symbol after it ("20 %", "1.200 €", "5 min") and a
  * day with its month ("15 de enero"). Inside a paragraph every run of white space becomes
  * one space, and no post starts or ends with white space; with options.lines a run that
- * holds a line break becomes one line break instead (a list item, a hard break), and a
- * post is cut there rather than inside a sentence.
+ * holds a line break becomes one line break instead.
  *
  * Numbering: when options.numbering is on and the thread has more than one post, every
  * post ends with " n/N" (a space, the post's number, a slash, the number of posts), and
  * that suffix is counted in the post's length. N is the final count: the split is redone
- * until the count agrees with the numbering's width (9 posts may become 10).
+ * until the count agrees with the numbering's width (9 posts may become 10). n/N is the
+ * convention of Spanish public accounts, and screen readers read it well ("1 barra 5",
+ * or "uno de cinco"); see docs/design.md.
  *
  * The same input and options always give the same posts.
  */
@@ -41,11 +53,34 @@ struct thread_options {
 	bool pack;        /* let whole paragraphs share a post */
 	bool lines;       /* keep the line breaks inside a paragraph */
 	size_t max_posts; /* a longer thread is an error; at least 1 */
+	/* The line of the source file where each paragraph starts, indexed as the paragraphs
+	 * passed to thread_split() (0: unknown), for thread_cut(); NULL: none. Only read
+	 * during the call. */
+	const int *paragraph_lines;
+};
+
+/* How a post was parted from the one before it, weakest first. */
+enum thread_cut_kind {
+	THREAD_CUT_NONE,      /* the first post */
+	THREAD_CUT_WORD,      /* between two words of a clause */
+	THREAD_CUT_CLAUSE,    /* at a clause inside a sentence */
+	THREAD_CUT_SENTENCE,
+	THREAD_CUT_LINE,
+	THREAD_CUT_PARAGRAPH,
+};
+
+#define THREAD_CUT_WORD_SIZE 48 /* bytes of a word in struct thread_cut, with its NUL */
+
+struct thread_cut {
+	enum thread_cut_kind kind;
+	int line; /* options.paragraph_lines of the paragraph the cut is in; 0: unknown */
+	/* the words on either side of the cut, a longer one shortened with "…" */
+	char before[THREAD_CUT_WORD_SIZE], after[THREAD_CUT_WORD_SIZE];
 };
 
 struct thread;
 
-/* The defaults: limit 280, numbering on, pack and lines off, at most 25 posts. */
+/* The defaults: limit 280, numbering on, pack and lines off, at most 25 posts, no lines. */
 void thread_options_init(struct thread_options *options);
 
 /*
@@ -64,5 +99,8 @@ size_t thread_count(const struct thread *thread);
 const char *thread_post(const struct thread *thread, size_t i);
 /* Its weighted length as tweet_parse() counts it, numbering included. */
 int thread_post_length(const struct thread *thread, size_t i);
+/* How post i (1 to thread_count() - 1) was parted from post i - 1; NULL for any other i.
+ * It belongs to the thread. A kind below THREAD_CUT_SENTENCE cuts a sentence in two. */
+const struct thread_cut *thread_cut(const struct thread *thread, size_t i);
 
 #endif

@@ -143,7 +143,7 @@ static void paragraphs_are_posts_unless_packed(void **state)
 			    "FALSO.\n\nLas pensiones suben con el IPC.\n\n#Pensiones");
 	thread_free(t);
 
-	t = split(paras, 3, &(struct thread_options){280, false, false, false, 25});
+	t = split(paras, 3, &(struct thread_options){280, false, false, false, 25, NULL});
 	assert_int_equal(thread_count(t), 3);
 	assert_string_equal(thread_post(t, 2), "#Pensiones");
 	thread_free(t);
@@ -420,6 +420,183 @@ static void spanish_with_accents_and_emoji(void **state)
 	thread_free(t);
 }
 
+
+/* Issue 14: "…ni hacer ningún 2/5" / "trámite; la fecha…": the clause was there to cut at. */
+static void long_sentence_is_cut_at_a_clause(void **state)
+{
+	(void)state;
+	const char *paras[] = {
+		"Primero.",
+		"La Seguridad Social reconocerá de oficio el complemento a todas las personas que "
+		"ya cobran una pensión, sin que tengan que pedirla ni hacer ningún trámite; la "
+		"fecha concreta del primer pago se publicará en la sede electrónica cuando el "
+		"Gobierno apruebe el real decreto que lo desarrolla, previsiblemente antes del "
+		"verano, y se abonará con efectos desde el 1 de enero.",
+	};
+	const int lines[] = {7, 9};
+	struct thread_options o = options(280, true);
+	o.paragraph_lines = lines;
+	struct thread *t = split(paras, 2, &o);
+	assert_int_equal(thread_count(t), 3);
+	assert_posts_valid(t, 280);
+	char *second = unnumbered(t, 1);
+	const char *end = "ningún trámite;";
+	size_t len = strlen(second);
+	if (len < strlen(end) || strcmp(second + len - strlen(end), end) != 0)
+		fail_msg("post 2 is '%s'", second);
+	free(second);
+	assert_true(strncmp(thread_post(t, 2), "la fecha concreta", 17) == 0);
+
+	assert_null(thread_cut(t, 0));
+	assert_null(thread_cut(t, 3));
+	const struct thread_cut *c = thread_cut(t, 1);
+	assert_int_equal(c->kind, THREAD_CUT_PARAGRAPH);
+	assert_int_equal(c->line, 9);
+	c = thread_cut(t, 2);
+	assert_int_equal(c->kind, THREAD_CUT_CLAUSE);
+	assert_int_equal(c->line, 9);
+	assert_string_equal(c->before, "trámite;");
+	assert_string_equal(c->after, "la");
+	thread_free(t);
+
+	/* without the lines, the cut is still described */
+	t = split(paras, 2, NULL);
+	assert_int_equal(thread_cut(t, 2)->kind, THREAD_CUT_CLAUSE);
+	assert_int_equal(thread_cut(t, 2)->line, 0);
+	thread_free(t);
+}
+
+/* Each clause boundary, in a sentence too long for a post: the post ends at it. The
+ * filler before it is short enough for the clause to be in the first post, and the rest
+ * long enough that the sentence is not. */
+static void every_kind_of_clause(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *clause, *last, *next;
+	} cases[] = {
+		{"los plazos se amplían;", "amplían;", "el"},
+		{"dice lo siguiente:", "siguiente:", "el"},
+		{"la fecha", "fecha", "—que"},           /* an opening dash starts the clause */
+		{"la fecha —que varía—", "varía—", "el"}, /* a closing one ends it */
+		{"la sede funciona,", "funciona,", "pero"},
+		{"la sede funciona,", "funciona,", "aunque"},
+		{"no es un cambio,", "cambio,", "sino"},
+		{"no es un cambio,", "cambio,", "porque"},
+		{"hay una carta,", "carta,", "que"},
+		{"tienes dos opciones,", "opciones,", "y"},
+		{"tienes dos opciones,", "opciones,", "o"},
+	};
+	char *tail = repeat_words("palabra", 40);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char para[1024];
+		snprintf(para, sizeof para, "Según el aviso de hoy %s %s el resto de la frase %s.",
+			 cases[i].clause, cases[i].next, tail);
+		const char *paras[] = {para};
+		struct thread_options o = options(140, false);
+		struct thread *t = split(paras, 1, &o);
+		const struct thread_cut *c = thread_cut(t, 1);
+		if (!c || c->kind != THREAD_CUT_CLAUSE || strcmp(c->before, cases[i].last) ||
+		    strcmp(c->after, cases[i].next))
+			fail_msg("'%s %s': the first post is '%s'", cases[i].clause, cases[i].next,
+				 thread_post(t, 0));
+		thread_free(t);
+	}
+	/* a comma before anything else is no clause: the words fill the post */
+	char para[1024];
+	snprintf(para, sizeof para, "Según el aviso de hoy, la sede funciona, %s.", tail);
+	const char *paras[] = {para};
+	struct thread_options o = options(140, false);
+	struct thread *t = split(paras, 1, &o);
+	assert_int_equal(thread_cut(t, 1)->kind, THREAD_CUT_WORD);
+	assert_true(thread_post_length(t, 0) > 130);
+	thread_free(t);
+	free(tail);
+}
+
+/* The latest place of the best kind: a sentence end before a later clause, a clause
+ * before a later space. */
+static void best_kind_of_cut_wins(void **state)
+{
+	(void)state;
+	char *tail = repeat_words("palabra", 40);
+	char para[1024];
+	snprintf(para, sizeof para, "Primera frase. Segunda frase con un punto y coma; y %s.", tail);
+	const char *paras[] = {para};
+	struct thread_options o = options(140, false);
+	struct thread *t = split(paras, 1, &o);
+	assert_string_equal(thread_post(t, 0), "Primera frase.");
+	assert_int_equal(thread_cut(t, 1)->kind, THREAD_CUT_SENTENCE);
+	thread_free(t);
+
+	snprintf(para, sizeof para, "Uno; dos; tres %s.", tail);
+	t = split(paras, 1, &o);
+	assert_string_equal(thread_post(t, 0), "Uno; dos;");
+	thread_free(t);
+	free(tail);
+}
+
+/* Full stops that end no sentence: the next real sentence, too long for what is left of
+ * the post, starts the next post whole instead of being cut at the abbreviation. */
+static void abbreviations_and_numbers_end_no_sentence(void **state)
+{
+	(void)state;
+	static const char *const sentences[] = {
+		"Lo dice el art. 32.4 de la Ley 39/2015",
+		"Lo firma el Sr. García",
+		"Lo firma la Sra. Pérez",
+		"Lo firma D. Juan Pérez",
+		"Hay ayudas, p. ej. el Ingreso Mínimo Vital",
+		"Vale para quien vive en EE. UU. y en Andorra",
+		"Lo pagan las CC. AA. cada mes",
+		"Lo gestiona Correos S.A. desde hoy",
+		"Son 1.500 € al año",
+		"Está en la pág. 12 del boletín",
+		"Llama al tel. 900 16 65 65 desde hoy",
+		"Hay libros, cuadernos, etc. él lo sabe",
+		"Abre de 9 a.m. a 2 p.m. cada día",
+	};
+	char *tail = repeat_words("palabra", 14);
+	for (size_t i = 0; i < sizeof sentences / sizeof sentences[0]; i++) {
+		char para[1024];
+		snprintf(para, sizeof para, "Primera frase. %s y además %s.", sentences[i], tail);
+		const char *paras[] = {para};
+		struct thread_options o = options(140, false);
+		struct thread *t = split(paras, 1, &o);
+		if (strcmp(thread_post(t, 0), "Primera frase.") != 0)
+			fail_msg("'%s': the first post is '%s'", sentences[i], thread_post(t, 0));
+		thread_free(t);
+	}
+	free(tail);
+
+	/* a full stop still ends a sentence after a URL, a number or an ordinary word */
+	static const char *const ends[] = {"https://www.seg-social.es.", "en 2025.", "no."};
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		char para[1024];
+		snprintf(para, sizeof para, "Lo dice %s Y sigue una frase más larga que el resto del "
+			 "post, de modo que no cabe entera en él.", ends[i]);
+		const char *paras[] = {para};
+		struct thread_options o = options(80, false);
+		struct thread *t = split(paras, 1, &o);
+		char want[128];
+		snprintf(want, sizeof want, "Lo dice %s", ends[i]);
+		assert_string_equal(thread_post(t, 0), want);
+		assert_int_equal(thread_cut(t, 1)->kind, THREAD_CUT_SENTENCE);
+		thread_free(t);
+	}
+
+	/* a list item's number at the start of a line is no sentence */
+	const char *list[] = {"Pasos:\n1. Pide cita en la sede electrónica con tu certificado.\n"
+			      "2. Ve a la oficina."};
+	struct thread_options o = options(40, false);
+	o.lines = true;
+	struct thread *t = split(list, 1, &o);
+	for (size_t i = 0; i < thread_count(t); i++)
+		if (strcmp(thread_post(t, i), "1.") == 0 || strcmp(thread_post(t, i), "2.") == 0)
+			fail_msg("post %zu is a list item's number alone", i + 1);
+	thread_free(t);
+}
+
 /* ---- properties ---- */
 
 /* A fixed-seed generator (64-bit LCG), so that a failure can be replayed. */
@@ -679,6 +856,10 @@ int main(void)
 		UNIT_TEST(too_many_posts),
 		UNIT_TEST(bad_input_and_options),
 		UNIT_TEST(spanish_with_accents_and_emoji),
+		UNIT_TEST(long_sentence_is_cut_at_a_clause),
+		UNIT_TEST(every_kind_of_clause),
+		UNIT_TEST(best_kind_of_cut_wins),
+		UNIT_TEST(abbreviations_and_numbers_end_no_sentence),
 		UNIT_TEST(random_messages_split_well),
 		UNIT_TEST(numbering_is_consistent_for_every_length),
 	};
