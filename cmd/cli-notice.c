@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "ingest.h"
 
@@ -12,6 +13,32 @@ int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_
 	if (rc == II_EDATA && diag_count(diags))
 		return EXIT_DATA;
 	return cli_fail(e);
+}
+
+/* Where a post starts inside a sentence: the author can rewrite it so that it does not. */
+static void warn_cuts(const char *path, const struct thread *thread)
+{
+	size_t count = thread_count(thread);
+	for (size_t i = 1; i < count; i++) {
+		const struct thread_cut *c = thread_cut(thread, i);
+		if (c->kind >= THREAD_CUT_SENTENCE)
+			continue;
+		if (c->line > 0)
+			fprintf(stderr, "%s:%d: %s: ", path, c->line, _("warning"));
+		else
+			fprintf(stderr, "%s: %s: ", path, _("warning"));
+		if (c->kind == THREAD_CUT_CLAUSE)
+			fprintf(stderr,
+				_("post %zu of %zu starts inside a sentence, at the clause after '%s': "
+				  "a shorter sentence, or a full stop there, keeps each sentence in one "
+				  "post\n"),
+				i + 1, count, c->before);
+		else
+			fprintf(stderr,
+				_("post %zu of %zu starts inside a sentence, between '%s' and '%s': a "
+				  "shorter sentence keeps each sentence in one post\n"),
+				i + 1, count, c->before, c->after);
+	}
 }
 
 int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
@@ -44,5 +71,7 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 	for (size_t i = 0; status == EXIT_OK && *notice && !cli->quiet && i < (*notice)->warning_count; i++)
 		fprintf(stderr, "%s:%d: warning: %s\n", path, (*notice)->warnings[i].line,
 			(*notice)->warnings[i].text);
+	if (status == EXIT_OK && !*changing && !cli->quiet)
+		warn_cuts(path, *thread);
 	return status;
 }

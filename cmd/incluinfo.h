@@ -166,7 +166,8 @@ void cli_print_diags(const struct diag_list *diags);
  * for, and e when they say nothing; returns the exit code (65: the notice is invalid). */
 int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_error *e);
 /*
- * Reads, validates and splits the notice at path, printing every problem. EXIT_OK with
+ * Reads, validates and splits the notice at path, printing every problem, and a warning
+ * (not -q) for each post that starts inside a sentence, with its line. EXIT_OK with
  * *notice and *thread set (the caller frees both), or with *changing set and nothing
  * read when the file changed while it was read; otherwise the exit code.
  */

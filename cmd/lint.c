@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "noticedir.h"
 
@@ -54,12 +55,14 @@ static void lint_dir(const struct cli *cli, const struct messages *messages, con
 
 const struct cli_help cmd_lint_help = {
 	.summary = "check notices and templates before they are published",
-	.usage = "usage: incluinfo lint [PATH]...\n"
+	.usage = N_("usage: incluinfo lint [PATH]...\n"
 		 "\n"
 		 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
 		 "or a folder) and builds their threads, so that anything that would fail at preview or\n"
 		 "publication fails here, with its line. Also renders every message template with the\n"
-		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n",
+		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n"
+		 "Warns, without failing, where a post starts inside a sentence, with the line of\n"
+		 "its paragraph, so that the sentence can be rewritten.\n"),
 };
 
 int cmd_lint(int argc, char **argv, struct cli *cli)

@@ -1,16 +1,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "ingest.h"
 
 const struct cli_help cmd_preview_help = {
 	.summary = "show a notice's posts exactly as they will be published",
-	.usage = "usage: incluinfo preview FILE\n"
+	.usage = N_("usage: incluinfo preview FILE\n"
 		 "\n"
 		 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
-		 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weighted_length\"}]}. Exit 65 when the notice\n"
-		 "is invalid.\n",
+		 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weighted_length\"}]}. Warns, as lint does,\n"
+		 "where a post starts inside a sentence. Exit 65 when the notice is invalid.\n"),
 };
 
 int cmd_preview(int argc, char **argv, struct cli *cli)

@@ -1580,6 +1580,7 @@ ii_err notice_thread(const struct notice *n, const char *path, struct thread **o
 	struct thread_options options;
 	thread_options_init(&options);
 	options.lines = true;
+	options.paragraph_lines = c.lines; /* lint and preview name where a sentence is cut */
 	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, "out of memory")
 			  : thread_split((const char *const *)c.texts, c.count, &options, out, e);
 	if (rc == II_EDATA) {
