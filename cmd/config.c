@@ -198,6 +198,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "sender_name", cfg->feeds.sender_name);
 	put_string(&p, "rebuttal_url", cfg->feeds.rebuttal_url);
 	put_long(&p, "max_entries", cfg->feeds.max_entries);
+	put_string(&p, "aviso_legal", cfg->feeds.legal_notice);
 
 	if (p.json) {
 		char *text = cJSON_PrintUnformatted(root);

@@ -1,5 +1,6 @@
 #include "atom.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,23 @@ static void write_link(struct fo_xml *x, const struct atom_link *link)
 	fo_xml_end(x);
 }
 
+/* The shape of a BCP 47 tag, as xml:lang takes it: "es", "ca", "es-ES", "sr-Latn". */
+static bool language_tag(const char *tag)
+{
+	size_t run = 0;
+	for (const char *p = tag; *p; p++) {
+		bool letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		bool digit = *p >= '0' && *p <= '9';
+		if (*p == '-' && run > 0)
+			run = 0;
+		else if ((letter || (digit && p - tag > (ptrdiff_t)run)) && ++run <= 8)
+			continue;
+		else
+			return false;
+	}
+	return run > 0;
+}
+
 static void write_entry(struct fo_xml *x, const char *host, const struct atom_entry *entry)
 {
 	char *tag = NULL;
@@ -85,6 +103,10 @@ static void write_entry(struct fo_xml *x, const char *host, const struct atom_en
 		return;
 	}
 	fo_xml_start(x, "entry");
+	if (entry->lang && !language_tag(entry->lang))
+		fo_xml_fail(x, II_EDATA, "invalid language '%s' of entry '%s'", entry->lang,
+			    entry->key);
+	fo_xml_attr(x, "xml:lang", entry->lang);
 	fo_xml_element_required(x, "id", tag);
 	fo_xml_element_required(x, "title", entry->title);
 	write_time(x, "published", entry->published, entry->key);
@@ -160,6 +182,7 @@ ii_err atom_render(const struct atom_meta *meta, const struct atom_entry *entrie
 	fo_xml_attr(x, "xml:lang", "es");
 	fo_xml_element_required(x, "id", self);
 	fo_xml_element_required(x, "title", meta->title);
+	fo_xml_element(x, "rights", meta->rights);
 	write_time(x, "updated", updated, meta->file_name);
 	fo_xml_start(x, "author");
 	fo_xml_element_required(x, "name", meta->author_name);

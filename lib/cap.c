@@ -249,17 +249,21 @@ ii_err cap_write_incident(const char *feeds_dir, const struct cap_sender *sender
 	return rc;
 }
 
+/* The strings of one index entry: its key, its URL, and the message's headline and
+ * description as the message has them, without hashtags. */
+enum { INDEX_KEY, INDEX_URL, INDEX_TITLE, INDEX_CONTENT, INDEX_STRINGS };
+
 /* The Atom entries of the index, with the strings and links they point to. */
 struct index {
 	struct atom_entry *entries;
 	struct atom_link *links; /* one per entry */
-	char **strings;          /* keys and URLs, two per entry */
+	char **strings;          /* INDEX_STRINGS per entry */
 	size_t n;
 };
 
 static void index_free(struct index *index)
 {
-	for (size_t i = 0; i < 2 * index->n; i++)
+	for (size_t i = 0; i < INDEX_STRINGS * index->n; i++)
 		free(index->strings[i]);
 	free(index->strings);
 	free(index->links);
@@ -280,16 +284,22 @@ static ii_err index_add(struct index *index, const char *base_url,
 		return rc;
 	/* the key is the message's path: unique in the index, stable across runs */
 	size_t i = index->n++;
-	char *key = index->strings[2 * i] = rel;
-	rc = fo_url(base_url, rel, &index->strings[2 * i + 1], e);
+	char **strings = &index->strings[INDEX_STRINGS * i];
+	strings[INDEX_KEY] = rel;
+	rc = fo_url(base_url, rel, &strings[INDEX_URL], e);
 	if (rc)
 		return rc;
 	const struct cap_post *post = &incident->posts[k - 1];
+	/* the index speaks as the messages do */
+	if ((post->headline && !(strings[INDEX_TITLE] = without_hashtags(post->headline))) ||
+	    (post->description && !(strings[INDEX_CONTENT] = without_hashtags(post->description))))
+		return ii_fail(e, II_ENOMEM, "out of memory");
 	index->links[i] = (struct atom_link){
-		.rel = "alternate", .href = index->strings[2 * i + 1], .type = CAP_CONTENT_TYPE};
+		.rel = "alternate", .href = strings[INDEX_URL], .type = CAP_CONTENT_TYPE};
 	index->entries[i] = (struct atom_entry){
-		.key = key, .title = post->headline, .content = post->description,
-		.published = post->sent, .links = &index->links[i], .n_links = 1};
+		.key = strings[INDEX_KEY], .title = strings[INDEX_TITLE],
+		.content = strings[INDEX_CONTENT], .published = post->sent,
+		.links = &index->links[i], .n_links = 1};
 	return II_OK;
 }
 
@@ -302,7 +312,7 @@ static ii_err index_build(const struct atom_meta *meta, const struct cap_inciden
 	*index = (struct index){0};
 	index->entries = calloc(total ? total : 1, sizeof *index->entries);
 	index->links = calloc(total ? total : 1, sizeof *index->links);
-	index->strings = calloc(2 * (total ? total : 1), sizeof *index->strings);
+	index->strings = calloc(INDEX_STRINGS * (total ? total : 1), sizeof *index->strings);
 	if (!index->entries || !index->links || !index->strings) {
 		index_free(index);
 		return ii_fail(e, II_ENOMEM, "out of memory");

@@ -85,7 +85,7 @@ ii_err cap_write_incident(const char *feeds_dir, const struct cap_sender *sender
  * cap/index.atom: one entry per message of the n incidents, newest first, the newest
  * max_entries (0: ATOM_DEFAULT_MAX_ENTRIES). meta->file_name is ignored (it is
  * CAP_INDEX_FILE). Each entry's title is the message's headline, its content the
- * description, and its rel="alternate" link of type application/cap+xml points to
+ * description, both without hashtags as in the message, and its rel="alternate" link of type application/cap+xml points to
  * base_url + cap/IDENTIFIER.xml. atom_render()'s rules and errors apply.
  */
 ii_err cap_render_index(const struct atom_meta *meta, const struct cap_incident *incidents,

@@ -17,10 +17,18 @@
 
 int claimreview_rating(const char *verdict)
 {
-	static const char *const scale[] = {"FALSO", "ENGAÑOSO", "SIN CONTEXTO"};
+	static const struct {
+		const char *verdict;
+		int rating;
+	} scale[] = {
+		{"FALSO", RATING_WORST},
+		{"ESTAFA", RATING_WORST},
+		{"ENGAÑOSO", RATING_WORST + 1},
+		{"SIN CONTEXTO", RATING_WORST + 2},
+	};
 	for (size_t i = 0; verdict && i < sizeof scale / sizeof *scale; i++)
-		if (!strcmp(verdict, scale[i]))
-			return RATING_WORST + (int)i;
+		if (!strcmp(verdict, scale[i].verdict))
+			return scale[i].rating;
 	return 0;
 }
 
@@ -302,7 +310,7 @@ static void add_body(struct json *j, const struct claimreview_publisher *publish
 	cJSON *root = j->root;
 	add_string(j, root, "@context", "https://schema.org");
 	add_string(j, root, "@type", "ClaimReview");
-	add_string(j, root, "inLanguage", "es");
+	add_string(j, root, "inLanguage", review->language ? review->language : "es");
 	add_string(j, root, "headline", review->title);
 	add_string(j, root, "claimReviewed", claim);
 	cJSON *rating = add_typed_object(j, root, "reviewRating", "Rating");
@@ -317,6 +325,9 @@ static void add_body(struct json *j, const struct claimreview_publisher *publish
 	add_string(j, root, "url", url);
 	cJSON *item = add_typed_object(j, root, "itemReviewed", "Claim");
 	add_string(j, item, "text", review->claim);
+	if (publisher->legal_notice)
+		add_string(j, add_typed_object(j, root, "usageInfo", "CreativeWork"), "text",
+			   publisher->legal_notice);
 	if (review->n_sources == 0)
 		return;
 	cJSON *citations = cJSON_AddArrayToObject(root, "citation");

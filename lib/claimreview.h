@@ -13,7 +13,8 @@
  * are new strings the caller frees.
  *
  * What is written (JSON through cJSON, in its tab-indented layout):
- *   "@context": "https://schema.org", "@type": "ClaimReview", "inLanguage": "es",
+ *   "@context": "https://schema.org", "@type": "ClaimReview", "inLanguage": the
+ *       review's language (BCP 47, "es" when not given),
  *   "headline": the rebuttal's title,
  *   "claimReviewed": the hoax on one line (NFC, white space runs made one space), at
  *       most CLAIMREVIEW_CLAIM_MAX characters (Unicode code points, not bytes): a longer
@@ -25,7 +26,12 @@
  *   "datePublished": the publication time (ISO 8601 with a numeric offset),
  *   "url": the publisher's url_template with every "{slug}" replaced,
  *   "itemReviewed": {"@type": "Claim", "text": the whole hoax},
- *   "citation": [{"@type": "WebPage", "url": each source}] (when there are sources).
+ *   "citation": [{"@type": "WebPage", "url": each source}] (when there are sources),
+ *   "usageInfo": {"@type": "CreativeWork", "text": the publisher's legal notice} (when
+ *       there is one). schema.org has no "disclaimer": usageInfo (of every CreativeWork,
+ *       so of a ClaimReview) is "further information about a CreativeWork", a page or a
+ *       CreativeWork; a CreativeWork whose text is the notice keeps it valid without
+ *       inventing a page, and the rebuttal's page shows the same words from the same data.
  * Texts follow lib/feedout.h's text policy. Every '<' is written "\u003c", so that no
  * text can close the embedding <script> element ("</script>") or open a comment.
  */
@@ -44,12 +50,14 @@ struct claimreview_publisher {
 	const char *name;         /* "Ministerio de Inclusión, Seguridad Social y Migraciones" */
 	const char *url;          /* the ministry's site */
 	const char *url_template; /* the rebuttal's page: "https://example.org/bulos/{slug}" */
+	const char *legal_notice; /* optional: "La información de esta cuenta tiene carácter…" */
 };
 
 struct claimreview {
 	const char *title;   /* "Las pensiones no bajarán en enero" */
 	const char *claim;   /* the hoax: "Un mensaje dice que las pensiones bajarán un 20 %…" */
-	const char *verdict; /* "FALSO", "ENGAÑOSO" or "SIN CONTEXTO" */
+	const char *verdict; /* "FALSO", "ESTAFA", "ENGAÑOSO" or "SIN CONTEXTO" */
+	const char *language; /* BCP 47, the notice's idioma: "es", "ca"; NULL: "es" */
 	const char *slug;    /* from claimreview_slug(), usually of the title */
 	time_t published;
 	const char *const *sources; /* URLs */
@@ -57,9 +65,12 @@ struct claimreview {
 };
 
 /*
- * The ratingValue of a verdict, on a fixed scale from 1 (worstRating) to 5 (bestRating):
- * FALSO 1, ENGAÑOSO 2, SIN CONTEXTO 3. 4 and 5 are kept for verdicts the channel does not
- * publish (partly true, true). 0 for any other text (the comparison is exact).
+ * The ratingValue of a verdict, on a fixed scale from 1 (worstRating) to 5 (bestRating),
+ * as fact-checkers place their verdicts between false and true: FALSO 1, ESTAFA 1 (a
+ * scam's claim is as false as a hoax's; alternateName tells them apart), ENGAÑOSO 2,
+ * SIN CONTEXTO 3. 4 and 5 are kept for verdicts the channel does not publish (partly
+ * true, true). 0 for any other text: the comparison is exact, with the agreed forms a
+ * draft's verdict holds (lib/draft.h).
  */
 int claimreview_rating(const char *verdict);
 

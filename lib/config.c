@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "health.h"
+#include "i18n.h"
 #include "path.h"
 
 /* a line holds one setting: 8 KiB is far more than the longest URL a portal hands out */
 #define MAX_LINE 8192
 #define MAX_SERVICE_ID 32
 #define MAX_NAME 120
+#define MAX_TEXT 1000 /* a sentence or two a reader sees whole: a legal notice */
 #define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
@@ -28,6 +30,7 @@ enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, 
 
 enum value_type {
 	T_STRING, /* non-empty text */
+	T_TEXT,   /* non-empty text of a few sentences, published as it is */
 	T_PATH,   /* non-empty, resolved against the configuration folder */
 	T_LONG,
 	T_URL,
@@ -124,6 +127,7 @@ static const struct key feeds_keys[] = {
 	{"sender_name", T_STRING, G(feeds.sender_name), 0, 0},
 	{"rebuttal_url", T_URL_TEMPLATE, G(feeds.rebuttal_url), 0, 0},
 	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
+	{"aviso_legal", T_TEXT, G(feeds.legal_notice), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -592,6 +596,14 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			set_string(p, slot, value);
 		break;
+	case T_TEXT:
+		/* not quoted: a text this long would bury the message */
+		if (strlen(value) > MAX_TEXT)
+			diag_add(p->diags, p->path, p->line, _("value of '%s' too long: %zu bytes, at most %d"),
+				 k->name, strlen(value), MAX_TEXT);
+		else
+			set_string(p, slot, value);
+		break;
 	case T_PATH: {
 		char *resolved = path_resolve(p->dir, value);
 		if (allocated(p, resolved)) {
@@ -1043,6 +1055,7 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.author_url);
 	free(cfg->feeds.sender_name);
 	free(cfg->feeds.rebuttal_url);
+	free(cfg->feeds.legal_notice);
 	free(cfg);
 }
 

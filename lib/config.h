@@ -96,6 +96,10 @@ struct config {
 		char *sender_name;  /* CAP senderName; default: author */
 		char *rebuttal_url; /* with {slug} */
 		long max_entries;
+		/* aviso_legal: the channel's legal notice ("La información de esta cuenta tiene
+		 * carácter meramente informativo…"), written into every Atom feed (atom:rights)
+		 * and ClaimReview (usageInfo), never into a post; NULL: none */
+		char *legal_notice;
 	} feeds;
 };
 

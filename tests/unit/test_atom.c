@@ -267,6 +267,45 @@ static void test_rejects_bad_input(void **state)
 	assert_null(f->doc);
 }
 
+/* The channel's legal notice once, in the feed's atom:rights (it applies to every entry);
+ * an entry in another language says so with xml:lang. */
+static void test_rights_and_entry_language(void **state)
+{
+	struct fixture *f = *state;
+	struct atom_meta with_rights = meta;
+	with_rights.rights = "La información de esta cuenta tiene carácter meramente informativo.";
+	struct atom_entry list[2] = {entries[1], entries[3]};
+	list[1].lang = "ca";
+	list[0].lang = "es-ES";
+	free(f->doc);
+	f->doc = NULL;
+	assert_int_equal(atom_render(&with_rights, list, 2, 0, &f->doc, &f->len, &f->err), II_OK);
+	feedcheck_assert_valid("atom.rng", f->doc, f->len);
+	xmlDocPtr doc = feedcheck_parse(f->doc, f->len);
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:rights)", with_rights.rights);
+	feedcheck_assert_xpath(doc, "count(//a:rights)", "1");
+	feedcheck_assert_xpath(doc, "string(/a:feed/@xml:lang)", "es");
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry[1]/@xml:lang)", "ca");
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry[2]/@xml:lang)", "es-ES");
+	xmlFreeDoc(doc);
+
+	/* without them, neither is written */
+	render(f, entries, N_ENTRIES, 0);
+	doc = feedcheck_parse(f->doc, f->len);
+	feedcheck_assert_xpath(doc, "count(//a:rights)", "0");
+	feedcheck_assert_xpath(doc, "count(//a:entry/@xml:lang)", "0");
+	xmlFreeDoc(doc);
+
+	static const char *const bad[] = {"", "e s", "es-", "-es", "1es", "español", "abcdefghi"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		list[1].lang = bad[i];
+		free(f->doc);
+		f->doc = NULL;
+		assert_int_equal(atom_render(&meta, list, 2, 0, &f->doc, &f->len, &f->err), II_EDATA);
+		unit_assert_contains(f->err.detail, "invalid language");
+	}
+}
+
 static void test_write_replaces_the_file(void **state)
 {
 	struct fixture *f = *state;
@@ -297,6 +336,7 @@ int main(void)
 		UNIT_TEST(test_times_have_numeric_offsets),
 		UNIT_TEST(test_hostile_text_round_trips),
 		UNIT_TEST(test_rejects_bad_input),
+		UNIT_TEST(test_rights_and_entry_language),
 		UNIT_TEST(test_write_replaces_the_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,19 @@ static void test_no_hashtags(void **state)
 	feedcheck_assert_xpath(doc, "string(/cap:alert/cap:info/cap:description)",
 			       "No funciona desde las 11:42.\nVer #3 y C# en https://x.es/#a 1/2");
 	xmlFreeDoc(doc);
+
+	/* nor does the index of the messages */
+	free(f->doc);
+	f->doc = NULL;
+	if (cap_render_index(&index_meta, &inc, 1, 0, &f->doc, &f->len, &f->err))
+		fail_msg("cap_render_index: %s", f->err.detail);
+	feedcheck_assert_valid("atom.rng", f->doc, f->len);
+	doc = feedcheck_parse(f->doc, f->len);
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry/a:title)",
+			       "La Sede Electrónica no está disponible");
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry/a:content)",
+			       "No funciona desde las 11:42.\nVer #3 y C# en https://x.es/#a 1/2");
+	xmlFreeDoc(doc);
 }
 
 /* The schema is not vacuous: it rejects what CAP 1.2 forbids. */

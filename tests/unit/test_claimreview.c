@@ -120,6 +120,7 @@ static void test_rating_scale(void **state)
 	assert_int_equal(claimreview_rating("FALSO"), 1);
 	assert_int_equal(claimreview_rating("ENGAÑOSO"), 2);
 	assert_int_equal(claimreview_rating("SIN CONTEXTO"), 3);
+	assert_int_equal(claimreview_rating("ESTAFA"), 1);
 	assert_int_equal(claimreview_rating("falso"), 0);
 	assert_int_equal(claimreview_rating("VERDADERO"), 0);
 	assert_int_equal(claimreview_rating(NULL), 0);
@@ -130,9 +131,41 @@ static void test_rating_scale(void **state)
 	assert_string_equal(string_at(json, "reviewRating", "alternateName", NULL), "SIN CONTEXTO");
 	assert_true(number_at(json, "reviewRating", "ratingValue") == 3);
 
+	/* a scam: as false as a hoax, told apart by its name */
+	r.verdict = "ESTAFA";
+	json = render(f, &r);
+	assert_string_equal(string_at(json, "reviewRating", "alternateName", NULL), "ESTAFA");
+	assert_true(number_at(json, "reviewRating", "ratingValue") == 1);
+
 	r.verdict = "DUDOSO";
 	assert_int_equal(claimreview_render(&ministry, &r, &f->doc, &f->len, &f->err), II_EDATA);
 	assert_string_equal(f->err.detail, "unknown verdict 'DUDOSO'");
+}
+
+/* The notice's language, and the channel's legal notice as a CreativeWork's text (schema.org
+ * has no "disclaimer"; usageInfo takes a CreativeWork). */
+static void test_language_and_legal_notice(void **state)
+{
+	struct fixture *f = *state;
+	struct claimreview r = review;
+	r.language = "ca";
+	const cJSON *json = render(f, &r);
+	assert_string_equal(string_at(json, "inLanguage", NULL), "ca");
+	assert_null(cJSON_GetObjectItemCaseSensitive(json, "usageInfo"));
+
+	struct claimreview_publisher with_notice = ministry;
+	with_notice.legal_notice = "La información de esta cuenta tiene carácter meramente "
+				   "informativo: <b>no</b> sustituye a la sede electrónica.";
+	free(f->doc);
+	f->doc = NULL;
+	assert_int_equal(claimreview_render(&with_notice, &review, &f->doc, &f->len, &f->err), II_OK);
+	assert_null(strchr(f->doc, '<'));
+	cJSON_Delete(f->json);
+	f->json = cJSON_Parse(f->doc);
+	assert_non_null(f->json);
+	assert_string_equal(string_at(f->json, "inLanguage", NULL), "es");
+	assert_string_equal(string_at(f->json, "usageInfo", "@type", NULL), "CreativeWork");
+	assert_string_equal(string_at(f->json, "usageInfo", "text", NULL), with_notice.legal_notice);
 }
 
 static size_t code_points(const char *s)
@@ -282,6 +315,7 @@ int main(void)
 		UNIT_TEST(test_every_field),
 		UNIT_TEST(test_no_sources_no_citation),
 		UNIT_TEST(test_rating_scale),
+		UNIT_TEST(test_language_and_legal_notice),
 		UNIT_TEST(test_claim_cut_at_a_word),
 		UNIT_TEST(test_slug),
 		UNIT_TEST(test_rejects_bad_input),

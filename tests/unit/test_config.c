@@ -164,6 +164,27 @@ static void publishing_keys(void **state)
 	assert_string_equal(cfg->feeds.sender_name, "Ministerio");
 	assert_string_equal(cfg->feeds.rebuttal_url, "https://www.seg-social.es/bulos/{slug}");
 	assert_int_equal(cfg->feeds.max_entries, 20);
+	assert_null(cfg->feeds.legal_notice);
+}
+
+/* [feeds] aviso_legal: a notice of a few sentences, longer than a name may be */
+static void legal_notice(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, SEDE "[feeds]\naviso_legal = La información de esta "
+					       "cuenta tiene carácter meramente informativo y no "
+					       "sustituye a las publicaciones oficiales de la sede "
+					       "electrónica, que son las que tienen validez jurídica.\n");
+	assert_string_equal(cfg->feeds.legal_notice,
+			    "La información de esta cuenta tiene carácter meramente informativo y no "
+			    "sustituye a las publicaciones oficiales de la sede electrónica, que son "
+			    "las que tienen validez jurídica.");
+	char *words = unit_repeat('x', 1001), *text = NULL;
+	assert_true(asprintf(&text, SEDE "[feeds]\naviso_legal = %s\n", words) >= 0);
+	load_invalid(f, text, 1);
+	free(text);
+	assert_diag(f, 4, "value of 'aviso_legal' too long: 1001 bytes, at most 1000");
+	free(words);
 }
 
 static void bad_boolean(void **state)
@@ -1119,6 +1140,7 @@ int main(void)
 		UNIT_TEST(full_file_with_every_key),
 		UNIT_TEST(defaults_for_omitted_keys),
 		UNIT_TEST(publishing_keys),
+		UNIT_TEST(legal_notice),
 		UNIT_TEST(bad_boolean),
 		UNIT_TEST(several_services_and_find),
 		UNIT_TEST(absolute_paths_are_kept),
