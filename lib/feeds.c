@@ -16,12 +16,14 @@
 #include "incident.h"
 #include "notice.h"
 #include "path.h"
+#include "thread.h"
 #include "xchannel.h"
 
 /* A published draft, as the feeds show it. */
 struct item {
 	const struct draft_published *draft;
 	cJSON *meta; /* may be NULL */
+	char *content; /* the whole text: its meta's, or the posts without " n/N" */
 	char *entry_title;
 	char x_url[600];
 	struct atom_link links[1 + NOTICE_MAX_SOURCES];
@@ -40,6 +42,7 @@ static void items_free(struct items *items)
 {
 	for (size_t i = 0; items->v && i < items->n; i++) {
 		cJSON_Delete(items->v[i].meta);
+		free(items->v[i].content);
 		free(items->v[i].entry_title);
 	}
 	free(items->v);
@@ -79,8 +82,16 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 		return ii_fail(e, II_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < out->n; i++) {
-		out->v[i].draft = &out->drafts[i];
-		out->v[i].meta = out->drafts[i].meta ? cJSON_Parse(out->drafts[i].meta) : NULL;
+		struct item *it = &out->v[i];
+		it->draft = &out->drafts[i];
+		it->meta = it->draft->meta ? cJSON_Parse(it->draft->meta) : NULL;
+		/* the feeds carry the whole text: the cuts and numbers were for X */
+		const char *text = meta_string(it, DRAFT_META_TEXT);
+		it->content = text ? strdup(text) : thread_unnumbered(it->draft->text);
+		if (!it->content) {
+			items_free(out);
+			return ii_fail(e, II_ENOMEM, "out of memory");
+		}
 	}
 	return II_OK;
 }
@@ -150,7 +161,8 @@ static struct atom_entry entry_of(const struct item *it)
 	return (struct atom_entry){
 		.key = it->draft->uuid,
 		.title = it->entry_title,
-		.content = it->draft->text,
+		.content = it->content,
+		.lang = meta_string(it, DRAFT_META_LANGUAGE),
 		.published = it->draft->published,
 		.links = it->links,
 		.n_links = it->n_links,
@@ -170,6 +182,7 @@ static struct atom_meta meta_of(const struct config *cfg, const char *file,
 		.title = title,
 		.author_name = cfg->feeds.author,
 		.author_uri = cfg->feeds.author_url,
+		.rights = cfg->feeds.legal_notice,
 		.empty_updated = now,
 	};
 }
@@ -273,7 +286,7 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 			posts[used++] = (struct cap_post){
 				.sent = it->draft->published,
 				.headline = it->entry_title,
-				.description = it->draft->text,
+				.description = it->content,
 				.resolves = meta_status(it) == INCIDENT_RESUELTO,
 			};
 			inc->n_posts++;
@@ -320,6 +333,7 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 		.name = cfg->feeds.author,
 		.url = cfg->feeds.author_url ? cfg->feeds.author_url : cfg->feeds.base_url,
 		.url_template = cfg->feeds.rebuttal_url ? cfg->feeds.rebuttal_url : fallback,
+		.legal_notice = cfg->feeds.legal_notice,
 	};
 	char **slugs = calloc(items->n + 1, sizeof *slugs);
 	ii_err rc = slugs ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
@@ -342,6 +356,7 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 			.title = it->draft->title,
 			.claim = hoax,
 			.verdict = verdict,
+			.language = meta_string(it, DRAFT_META_LANGUAGE),
 			.slug = slug,
 			.published = it->draft->published,
 			.sources = sources,

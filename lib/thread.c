@@ -747,3 +747,50 @@ const struct thread_cut *thread_cut(const struct thread *thread, size_t i)
 {
 	return i > 0 && i < thread->count ? &thread->posts[i].cut : NULL;
 }
+
+/* The N of a text that ends with " N/N", N from 2; 0 when it does not. */
+static size_t final_count(const char *text)
+{
+	size_t len = strlen(text), i = len;
+	while (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+		i--;
+	size_t digits = len - i;
+	if (digits == 0 || digits > 6 || i < digits + 2 || text[i - 1] != '/' ||
+	    text[i - digits - 2] != ' ' || memcmp(text + i - digits - 1, text + i, digits) != 0)
+		return 0;
+	size_t n = (size_t)strtoul(text + i, NULL, 10);
+	return n >= 2 ? n : 0;
+}
+
+char *thread_unnumbered(const char *text)
+{
+	size_t total = final_count(text), len = strlen(text);
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	size_t w = 0;
+	const char *r = text;
+	for (size_t k = 1; k <= total; k++) {
+		char marker[48];
+		int n = snprintf(marker, sizeof marker, k < total ? " %zu/%zu\n\n" : " %zu/%zu",
+				 k, total);
+		const char *hit = k < total ? strstr(r, marker) : text + len - n;
+		if (!hit || hit < r) {
+			total = 0; /* not numbered after all: the text as it is */
+			break;
+		}
+		memcpy(out + w, r, (size_t)(hit - r));
+		w += (size_t)(hit - r);
+		if (k < total) {
+			memcpy(out + w, "\n\n", 2);
+			w += 2;
+		}
+		r = hit + n;
+	}
+	if (total == 0) {
+		memcpy(out, text, len + 1);
+		return out;
+	}
+	out[w] = '\0';
+	return out;
+}

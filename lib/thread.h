@@ -103,4 +103,14 @@ int thread_post_length(const struct thread *thread, size_t i);
  * It belongs to the thread. A kind below THREAD_CUT_SENTENCE cuts a sentence in two. */
 const struct thread_cut *thread_cut(const struct thread *thread, size_t i);
 
+/*
+ * text, the posts of a thread joined by blank lines (as the store gives a published
+ * draft's), without the " n/N" that numbering ended each post with: N is read at the end
+ * of text, and " k/N" is taken away where post k ends (followed by a blank line, or at the
+ * end for k = N), for k from 1 to N in order. A text that does not hold every one of them
+ * so is returned as it is: its posts were not numbered. For the feeds, which carry the
+ * whole text and not the posts. A new string the caller frees; NULL when out of memory.
+ */
+char *thread_unnumbered(const char *text);
+
 #endif

@@ -625,6 +625,50 @@ static void sb_add(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
+/* The feeds' text: the posts joined by blank lines, without " n/N". */
+static void numbering_taken_away_for_the_feeds(void **state)
+{
+	(void)state;
+	char *tail = repeat_words("palabra", 60);
+	const char *paras[] = {"Primero.", "Una lista:\n- uno\n- dos", tail, "Fin 2/3."};
+	struct thread_options o = options(140, true);
+	o.lines = true;
+	struct thread *t = split(paras, 4, &o);
+	size_t count = thread_count(t);
+	assert_true(count >= 5);
+	struct sbuf joined = {0}, want = {0};
+	for (size_t i = 0; i < count; i++) {
+		char *text = unnumbered(t, i);
+		sb_add(&joined, i ? "\n\n" : "");
+		sb_add(&joined, thread_post(t, i));
+		sb_add(&want, i ? "\n\n" : "");
+		sb_add(&want, text);
+		free(text);
+	}
+	char *got = thread_unnumbered(joined.p);
+	assert_string_equal(got, want.p);
+	free(got);
+	thread_free(t);
+	free(tail);
+	free(joined.p);
+	free(want.p);
+
+	/* texts whose posts were not numbered stay as they are */
+	static const char *const as_is[] = {
+		"Un solo post.", "Son 1/2 de los casos", "Son 2/2", "Uno 1/3\n\nDos 2/3\n\nTres 3/4",
+		"Uno\n\nDos 2/2", "Uno 2/2\n\nDos 2/2", "Dos 2/3\n\nUno 1/3\n\nTres 3/3", "",
+		"1/1", " 10/10",
+	};
+	for (size_t i = 0; i < sizeof as_is / sizeof *as_is; i++) {
+		got = thread_unnumbered(as_is[i]);
+		assert_string_equal(got, as_is[i]);
+		free(got);
+	}
+	got = thread_unnumbered("Uno 1/2\n\nDos, 1/2 de todo 2/2");
+	assert_string_equal(got, "Uno\n\nDos, 1/2 de todo");
+	free(got);
+}
+
 static const char *const accented[] = {
 	"pensi\xc3\xb3n", "a\xc3\xb1o", "m\xc3\xadnimo", "cotizaci\xc3\xb3n", "Espa\xc3\xb1" "a",
 	"\xc2\xbfqu\xc3\xa9", "tambi\xc3\xa9n", "ping\xc3\xbcino", "\xc3\x81vila",
@@ -860,6 +904,7 @@ int main(void)
 		UNIT_TEST(every_kind_of_clause),
 		UNIT_TEST(best_kind_of_cut_wins),
 		UNIT_TEST(abbreviations_and_numbers_end_no_sentence),
+		UNIT_TEST(numbering_taken_away_for_the_feeds),
 		UNIT_TEST(random_messages_split_well),
 		UNIT_TEST(numbering_is_consistent_for_every_length),
 	};
