@@ -49,7 +49,8 @@ collect_json() {
 	conf_canary "$(web status/200)"
 	conf_twitter "ca_file=$CERTS/ca.pem"
 	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/' \
-		'author_url = https://www.seg-social.es/' 'rebuttal_url = https://www.seg-social.es/bulos/{slug}'
+		'author_url = https://www.seg-social.es/' 'rebuttal_url = https://www.seg-social.es/bulos/{slug}' \
+		'aviso_legal = La información de esta cuenta tiene carácter meramente informativo.'
 	record config config
 	assert_rc 0
 	CONF=$conf
