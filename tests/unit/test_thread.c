@@ -38,6 +38,14 @@ static struct thread *split(const char *const *paras, size_t n, const struct thr
 	return t;
 }
 
+/* One paragraph split at limit, unnumbered. */
+static struct thread *split_one(const char *para, int limit)
+{
+	const char *paras[] = {para};
+	struct thread_options o = options(limit, false);
+	return split(paras, 1, &o);
+}
+
 /* Splits expecting code; returns the detail. */
 static struct ii_error refused(const char *const *paras, size_t n, const struct thread_options *o,
 			       ii_err code)
@@ -492,9 +500,7 @@ static void every_kind_of_clause(void **state)
 		char para[1024];
 		snprintf(para, sizeof para, "Según el aviso de hoy %s %s el resto de la frase %s.",
 			 cases[i].clause, cases[i].next, tail);
-		const char *paras[] = {para};
-		struct thread_options o = options(140, false);
-		struct thread *t = split(paras, 1, &o);
+		struct thread *t = split_one(para, 140);
 		const struct thread_cut *c = thread_cut(t, 1);
 		if (!c || c->kind != THREAD_CUT_CLAUSE || strcmp(c->before, cases[i].last) ||
 		    strcmp(c->after, cases[i].next))
@@ -505,9 +511,7 @@ static void every_kind_of_clause(void **state)
 	/* a comma before anything else is no clause: the words fill the post */
 	char para[1024];
 	snprintf(para, sizeof para, "Según el aviso de hoy, la sede funciona, %s.", tail);
-	const char *paras[] = {para};
-	struct thread_options o = options(140, false);
-	struct thread *t = split(paras, 1, &o);
+	struct thread *t = split_one(para, 140);
 	assert_int_equal(thread_cut(t, 1)->kind, THREAD_CUT_WORD);
 	assert_true(thread_post_length(t, 0) > 130);
 	thread_free(t);
@@ -522,15 +526,13 @@ static void best_kind_of_cut_wins(void **state)
 	char *tail = repeat_words("palabra", 40);
 	char para[1024];
 	snprintf(para, sizeof para, "Primera frase. Segunda frase con un punto y coma; y %s.", tail);
-	const char *paras[] = {para};
-	struct thread_options o = options(140, false);
-	struct thread *t = split(paras, 1, &o);
+	struct thread *t = split_one(para, 140);
 	assert_string_equal(thread_post(t, 0), "Primera frase.");
 	assert_int_equal(thread_cut(t, 1)->kind, THREAD_CUT_SENTENCE);
 	thread_free(t);
 
 	snprintf(para, sizeof para, "Uno; dos; tres %s.", tail);
-	t = split(paras, 1, &o);
+	t = split_one(para, 140);
 	assert_string_equal(thread_post(t, 0), "Uno; dos;");
 	thread_free(t);
 	free(tail);
@@ -560,9 +562,7 @@ static void abbreviations_and_numbers_end_no_sentence(void **state)
 	for (size_t i = 0; i < sizeof sentences / sizeof sentences[0]; i++) {
 		char para[1024];
 		snprintf(para, sizeof para, "Primera frase. %s y además %s.", sentences[i], tail);
-		const char *paras[] = {para};
-		struct thread_options o = options(140, false);
-		struct thread *t = split(paras, 1, &o);
+		struct thread *t = split_one(para, 140);
 		if (strcmp(thread_post(t, 0), "Primera frase.") != 0)
 			fail_msg("'%s': the first post is '%s'", sentences[i], thread_post(t, 0));
 		thread_free(t);
@@ -575,9 +575,7 @@ static void abbreviations_and_numbers_end_no_sentence(void **state)
 		char para[1024];
 		snprintf(para, sizeof para, "Lo dice %s Y sigue una frase más larga que el resto del "
 			 "post, de modo que no cabe entera en él.", ends[i]);
-		const char *paras[] = {para};
-		struct thread_options o = options(80, false);
-		struct thread *t = split(paras, 1, &o);
+		struct thread *t = split_one(para, 80);
 		char want[128];
 		snprintf(want, sizeof want, "Lo dice %s", ends[i]);
 		assert_string_equal(thread_post(t, 0), want);
