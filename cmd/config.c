@@ -111,6 +111,8 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	begin(p, array, NULL, header);
 	put_string(p, "id", p->json ? s->id : NULL);
 	put_string(p, "name", s->name);
+	put_string(p, "in_sentence", s->in_sentence);
+	put_string(p, "alternative", *s->alternative ? s->alternative : NULL);
 	char *url = config_mask_url(s->url);
 	put_string(p, "url", url);
 	free(url);
