@@ -169,30 +169,28 @@ static const struct post_case cases[] = {
 	/* unstable: the thread's first post */
 	{"unstable, masculine name", SERVICE, MESSAGE_UNSTABLE, "portal", NOV(28, 13, 20),
 	 NOV(28, 13, 20), NOV(28, 13, 20), 0, NULL,
-	 "⚠️ El Portal de la Seguridad Social funciona con cortes desde las 13:20. Si no puedes "
-	 "terminar tu trámite, inténtalo de nuevo en unos minutos. " PORTAL_ALT " Te avisaremos en "
-	 "este hilo cuando funcione bien. #SeguridadSocial"},
+	 "⚠️ El Portal de la Seguridad Social funciona con cortes desde las 13:20. Si falla, "
+	 "inténtalo de nuevo en unos minutos. " PORTAL_ALT " Te avisaremos cuando funcione bien. "
+	 "#SeguridadSocial"},
 	{"unstable, no alternative", SERVICE, MESSAGE_UNSTABLE, "importass", NOV(28, 1, 20),
 	 NOV(28, 1, 20), NOV(28, 1, 20), 0, NULL,
-	 "⚠️ Import@ss funciona con cortes desde la 1:20. Si no puedes terminar tu trámite, "
-	 "inténtalo de nuevo en unos minutos. Te avisaremos en este hilo cuando funcione bien. "
-	 "#SeguridadSocial"},
+	 "⚠️ Import@ss funciona con cortes desde la 1:20. Si falla, inténtalo de nuevo en unos "
+	 "minutos. Te avisaremos cuando funcione bien. #SeguridadSocial"},
 
 	/* maintenance: announced with dates, then replies */
 	{"announcement within a day", ANNOUNCEMENT, MESSAGE_MAINTENANCE_ANNOUNCED, "sede",
 	 DEC(5, 9, 0), DEC(5, 14, 0), NOV(28, 10, 0), 0, NULL,
-	 "🔧 Mantenimiento programado: " SEDE " no estará disponible el 5 de diciembre de 9:00 a "
-	 "14:00. Si puedes, haz tus trámites antes. #SeguridadSocial"},
+	 "🔧 La Sede Electrónica de la Seguridad Social no estará disponible el 5 de diciembre de 9:00 "
+	 "a 14:00 por mantenimiento. Si puedes, haz tus trámites antes. #SeguridadSocial"},
 	{"announcement across midnight", ANNOUNCEMENT, MESSAGE_MAINTENANCE_ANNOUNCED, "portal",
 	 DEC(12, 22, 0), DEC(13, 2, 0), NOV(28, 10, 0), 0, NULL,
-	 "🔧 Mantenimiento programado: " PORTAL " no estará disponible del 12 de diciembre a las "
-	 "22:00 al 13 de diciembre a las 2:00. Si puedes, haz tus trámites antes. " PORTAL_ALT
-	 " #SeguridadSocial"},
+	 "🔧 El Portal de la Seguridad Social no estará disponible del 12 de diciembre a las 22:00 "
+	 "al 13 de diciembre a las 2:00 por mantenimiento. Si puedes, haz tus trámites antes. "
+	 PORTAL_ALT " #SeguridadSocial"},
 	{"announcement into the next year", ANNOUNCEMENT, MESSAGE_MAINTENANCE_ANNOUNCED, "importass",
 	 DEC(31, 22, 0), {2027, 1, 1, 1, 30, 0}, NOV(28, 10, 0), 0, NULL,
-	 "🔧 Mantenimiento programado: Import@ss no estará disponible del 31 de diciembre a las "
-	 "22:00 al 1 de enero de 2027 a la 1:30. Si puedes, haz tus trámites antes. "
-	 "#SeguridadSocial"},
+	 "🔧 Import@ss no estará disponible del 31 de diciembre a las 22:00 al 1 de enero de 2027 a "
+	 "la 1:30 por mantenimiento. Si puedes, haz tus trámites antes. #SeguridadSocial"},
 	{"maintenance starts, ends today", WINDOW, MESSAGE_MAINTENANCE_STARTED, "sede", NOV(28, 9, 0),
 	 NOV(28, 14, 0), NOV(28, 9, 0), 0, NULL,
 	 "🔧 Empieza el mantenimiento programado: " SEDE " no estará disponible hasta las 14:00."},

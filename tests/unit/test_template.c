@@ -152,6 +152,46 @@ static void placeholders_adjacent_to_text(void **state)
 	render_is(f, v, 3, "");
 }
 
+/* Issue 14, item 1: a value is a phrase as it reads inside a sentence; the template
+ * joins it as Spanish does. */
+static void values_join_the_sentence(void **state)
+{
+	struct fixture *f = *state;
+	const struct template_value v[] = {
+		{"s", "la Sede", false},
+		{"p", "el Portal", false},
+		{"h", "el 2 de diciembre a las 9:00", false},
+		{"u", "https://sede.example/", true},
+		{"a", "ámbito", false},
+	};
+	load_ok(f, "⚠️ {s} falla. {p} también, igual que {s}.");
+	render_is(f, v, 5, "⚠️ La Sede falla. El Portal también, igual que la Sede.");
+	load_ok(f, "Acceso de {p}: a partir de {h}; llama a {p}. Desde {h}, para {p}. De {p}.");
+	render_is(f, v, 5, "Acceso del Portal: a partir del 2 de diciembre a las 9:00; llama al Portal. "
+			   "Desde el 2 de diciembre a las 9:00, para el Portal. Del Portal.");
+	load_ok(f, "{a}. ¿{s}?\n{u}. {u}");
+	render_is(f, v, 5, "Ámbito. ¿La Sede?\nhttps://sede.example/. https://sede.example/");
+}
+
+/* Issue 14, item 4: an optional sentence nobody configured leaves no gap. */
+static void an_empty_value_leaves_no_gap(void **state)
+{
+	struct fixture *f = *state;
+	const struct template_value v[] = {{"x", "", false}, {"y", "Llama.", false}};
+	load_ok(f, "No funciona. {x} #SeguridadSocial");
+	render_is(f, v, 2, "No funciona. #SeguridadSocial");
+	load_ok(f, "No funciona. {x}");
+	render_is(f, v, 2, "No funciona.");
+	load_ok(f, "{x} No funciona.");
+	render_is(f, v, 2, "No funciona.");
+	load_ok(f, "No funciona.\n{x}\nGracias.");
+	render_is(f, v, 2, "No funciona.\nGracias.");
+	load_ok(f, "No funciona.\n  {x} {x}  \n\nGracias.");
+	render_is(f, v, 2, "No funciona.\n\nGracias.");
+	load_ok(f, "No funciona. {y} Gracias.");
+	render_is(f, v, 2, "No funciona. Llama. Gracias.");
+}
+
 static void escaped_braces(void **state)
 {
 	struct fixture *f = *state;
@@ -662,6 +702,8 @@ static void random_templates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		UNIT_TEST(values_join_the_sentence),
+		UNIT_TEST(an_empty_value_leaves_no_gap),
 		UNIT_TEST(renders_placeholders),
 		UNIT_TEST(text_without_placeholders),
 		UNIT_TEST(placeholders_adjacent_to_text),
