@@ -170,12 +170,12 @@ static const struct post_case cases[] = {
 	{"unstable, masculine name", SERVICE, MESSAGE_UNSTABLE, "portal", NOV(28, 13, 20),
 	 NOV(28, 13, 20), NOV(28, 13, 20), 0, NULL,
 	 "⚠️ El Portal de la Seguridad Social funciona con cortes desde las 13:20. Si falla, "
-	 "inténtalo de nuevo en unos minutos. " PORTAL_ALT " Te avisaremos cuando funcione bien. "
+	 "inténtalo más tarde. " PORTAL_ALT " Te avisaremos cuando funcione bien. "
 	 "#SeguridadSocial"},
 	{"unstable, no alternative", SERVICE, MESSAGE_UNSTABLE, "importass", NOV(28, 1, 20),
 	 NOV(28, 1, 20), NOV(28, 1, 20), 0, NULL,
-	 "⚠️ Import@ss funciona con cortes desde la 1:20. Si falla, inténtalo de nuevo en unos "
-	 "minutos. Te avisaremos cuando funcione bien. #SeguridadSocial"},
+	 "⚠️ Import@ss funciona con cortes desde la 1:20. Si falla, inténtalo más tarde. Te "
+	 "avisaremos cuando funcione bien. #SeguridadSocial"},
 
 	/* maintenance: announced with dates, then replies */
 	{"announcement within a day", ANNOUNCEMENT, MESSAGE_MAINTENANCE_ANNOUNCED, "sede",
