@@ -111,6 +111,9 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	begin(p, array, NULL, header);
 	put_string(p, "id", p->json ? s->id : NULL);
 	put_string(p, "name", s->name);
+	put_string(p, "in_sentence", s->in_sentence);
+	/* an empty value cannot be written back in the file: the text form leaves it out */
+	put_string(p, "alternative", p->json || *s->alternative ? s->alternative : NULL);
 	char *url = config_mask_url(s->url);
 	put_string(p, "url", url);
 	free(url);

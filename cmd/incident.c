@@ -20,15 +20,16 @@ const struct cli_help cmd_incident_help = {
 	.summary = "open, update, resolve or list incidents by hand",
 	.usage = "usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
 		 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
-		 "       incluinfo incident resolve ID [--message TEXT] [--by NAME]\n"
+		 "       incluinfo incident resolve ID --message TEXT [--by NAME]\n"
 		 "       incluinfo incident list [--all]\n"
 		 "\n"
 		 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
 		 "id or free text. STATUS is investigando (the default), identificado or en seguimiento.\n"
 		 "Each change is audited (--by, default the system user) and drafted into the incident's\n"
 		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
-		 "already has an open incident is refused with its id (exit 65). ID is a UUID or a\n"
-		 "unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
+		 "already has an open incident is refused with its id (exit 65). resolve's --message\n"
+		 "says what works again, as the public will read it: only staff know. ID is a UUID or\n"
+		 "a unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
 };
 
 static const struct option incident_options[] = {
@@ -67,9 +68,9 @@ static int parse(int argc, char **argv, struct request *req)
 		return -1;
 	if (!strcmp(req->action, "open"))
 		return req->scope && req->message ? 0 : -1;
-	if (!strcmp(req->action, "update"))
+	if (!strcmp(req->action, "update") || !strcmp(req->action, "resolve"))
 		return req->message ? 0 : -1;
-	return !strcmp(req->action, "resolve") || !strcmp(req->action, "list") ? 0 : -1;
+	return !strcmp(req->action, "list") ? 0 : -1;
 }
 
 static cJSON *to_json(const void *item)

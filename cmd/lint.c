@@ -74,7 +74,7 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	struct tally t = {0};
 	struct diag_list *diags = diag_new();
 	struct ii_error e = {0};
-	bool templates_fit = diags && messages_check_lengths(messages, cli->config, diags, &e) == II_OK;
+	bool templates_fit = diags && messages_lint(messages, cli->config, diags, &e) == II_OK;
 	if (diags)
 		cli_print_diags(diags);
 	diag_free(diags);

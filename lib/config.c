@@ -1,4 +1,5 @@
 #include "config.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -23,6 +24,7 @@
 #define MAX_SERVICE_ID 32
 #define MAX_NAME 120
 #define MAX_TEXT 1000 /* a sentence or two a reader sees whole: a legal notice */
+#define MAX_SENTENCE 200 /* an alternative: one sentence, with room for the rest of the post */
 #define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
@@ -47,6 +49,8 @@ enum value_type {
 	T_TIMEZONE,
 	T_BOOL,
 	T_CAP_SENDER, /* CAP 1.2 forbids spaces, commas, '<' and '&' in a sender */
+	T_IN_SENTENCE, /* a name as it reads inside a sentence: its article in lower case */
+	T_SENTENCE,    /* a whole sentence of a post */
 };
 
 struct key {
@@ -73,6 +77,8 @@ static const struct key general_keys[] = {
 
 static const struct key service_keys[] = {
 	{"name", T_STRING, S(name), 0, 0},
+	{"in_sentence", T_IN_SENTENCE, S(in_sentence), 0, 0},
+	{"alternative", T_SENTENCE, S(alternative), 0, 0},
 	{"url", T_URL, S(url), 0, 0},
 	{"public_url", T_PUBLIC_URL, S(public_url), 0, 0},
 	{"method", T_METHOD, S(method), 0, 0},
@@ -571,6 +577,17 @@ static void add_canary(struct parser *p, const char *value)
 	free(c.expect_status_text);
 }
 
+/* Whether a name in a sentence starts with an article in capitals ("La Sede…"), which
+ * would read "…que La Sede…" inside a sentence. */
+static bool capital_article(const char *value)
+{
+	static const char *const articles[] = {"El ", "La ", "Los ", "Las "};
+	for (size_t i = 0; i < sizeof articles / sizeof *articles; i++)
+		if (!strncmp(value, articles[i], strlen(articles[i])))
+			return true;
+	return false;
+}
+
 /* Validates value for key k and stores it at base + k->offset. */
 static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -709,6 +726,26 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			*(bool *)slot = false;
 		else
 			bad_value(p, k->name, value, "expected true or false");
+		break;
+	case T_IN_SENTENCE:
+		if (strlen(value) > MAX_NAME)
+			bad_value(p, k->name, value, _("at most 120 bytes"));
+		else if (capital_article(value))
+			bad_value(p, k->name, value,
+				  _("write the article in lower case ('la Sede…'): posts capitalise it "
+				    "at the start of a sentence"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_SENTENCE:
+		if (strlen(value) > MAX_SENTENCE)
+			bad_value(p, k->name, value, _("at most 200 bytes"));
+		else if (!strchr(".!?", value[strlen(value) - 1]) &&
+			 !(strlen(value) >= 3 && !strcmp(value + strlen(value) - 3, "…")))
+			bad_value(p, k->name, value,
+				  _("expected a whole sentence, ending with '.', '!' or '?'"));
+		else
+			set_string(p, slot, value);
 		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
@@ -883,6 +920,11 @@ static bool fill_defaults(struct parser *p)
 			longest = s->timeout_ms;
 		if (!s->name && !allocated(p, s->name = strdup(s->id)))
 			return false;
+		/* without it the name is written as it is, like a name without article */
+		if (!s->in_sentence && !allocated(p, s->in_sentence = strdup(s->name)))
+			return false;
+		if (!s->alternative && !allocated(p, s->alternative = strdup("")))
+			return false;
 		if (!s->public_url && s->url && config_url_ok(s->url, NULL, 0) &&
 		    !allocated(p, s->public_url = config_public_url(s->url)))
 			return false;
@@ -1015,6 +1057,8 @@ static void service_free(struct config_service *s)
 {
 	free(s->id);
 	free(s->name);
+	free(s->in_sentence);
+	free(s->alternative);
 	free(s->url);
 	free(s->public_url);
 	free(s->method);

@@ -26,7 +26,12 @@ enum config_policy { CONFIG_POLICY_AUTO, CONFIG_POLICY_REVIEW };
 
 struct config_service {
 	char *id;
-	char *name;
+	char *name;        /* as a heading reads it: "Sede Electrónica de la Seguridad Social";
+			    * default: id */
+	char *in_sentence; /* as a sentence reads it, with its article in lower case: "la Sede
+			    * Electrónica…", "el Portal…", "Import@ss"; default: name */
+	char *alternative; /* what to do meanwhile, one sentence for the posts of an outage;
+			    * "" by default (never a number the program makes up) */
 	char *url;        /* what is probed: may hold tokens, never published */
 	char *public_url; /* what the feeds link to; default: url without query, fragment and
 			   * user information */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "spanish.h"
 #include "store_sql.h"
 #include "thread.h"
@@ -127,13 +128,6 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	return store_run(s, stmt, "update an incident", e);
 }
 
-/* What a post says: its message, the values and the moments it names. */
-struct event {
-	enum message_kind kind;
-	struct message_values values;
-	struct message_moments moments;
-};
-
 /* Whether a post of thread repeats the text of a post already drafted. */
 static ii_err repeats_a_post(struct store *s, const struct thread *thread, bool *repeats,
 			     struct ii_error *e)
@@ -184,29 +178,31 @@ static ii_err supersede_stale(const struct incident_context *ctx, const char *la
 
 #define WORDING_TRIES 12
 
-/*
- * Renders ev as the posts of a thread that repeats no earlier post, since X refuses a
- * repeated text (and a repeat would read as old news): first the moments as a post
- * written today names them, then with their dates even when they are today's, then with
- * a last line telling when the post was written, numbered if even that was said before.
- */
-static ii_err render_unique(const struct incident_context *ctx, const struct event *ev,
+ii_err incident_post_render(const struct messages *m, const struct incident_post *post,
+			    time_t now, int wording, struct thread **out, struct ii_error *e)
+{
+	struct message_values values = post->values;
+	struct message_moment_texts texts;
+	messages_moments(&post->moments, now, wording > 0, &texts, &values);
+	char written[ES_MOMENT_SIZE], note[2 * ES_MOMENT_SIZE];
+	if (wording >= 2) {
+		es_moment(now, now, true, written);
+		if (wording == 2)
+			snprintf(note, sizeof note, "Actualizado %s.", written);
+		else
+			snprintf(note, sizeof note, "Actualizado %s (%d).", written, wording - 1);
+		values.nota = note;
+	}
+	return messages_render(m, post->kind, &values, out, e);
+}
+
+/* Renders ev as the posts of a thread that repeats no earlier post, since X refuses a
+ * repeated text (and a repeat would read as old news): each wording in turn. */
+static ii_err render_unique(const struct incident_context *ctx, const struct incident_post *ev,
 			    struct thread **out, struct ii_error *e)
 {
-	for (int attempt = 0; attempt < WORDING_TRIES; attempt++) {
-		struct message_values values = ev->values;
-		struct message_moment_texts texts;
-		messages_moments(&ev->moments, ctx->now, attempt > 0, &texts, &values);
-		char written[ES_MOMENT_SIZE], note[2 * ES_MOMENT_SIZE];
-		if (attempt >= 2) {
-			es_moment(ctx->now, ctx->now, true, written);
-			if (attempt == 2)
-				snprintf(note, sizeof note, "Actualizado a las %s.", written);
-			else
-				snprintf(note, sizeof note, "Actualizado a las %s (%d).", written, attempt - 1);
-			values.nota = note;
-		}
-		ii_err rc = messages_render(ctx->messages, ev->kind, &values, out, e);
+	for (int wording = 0; wording < WORDING_TRIES; wording++) {
+		ii_err rc = incident_post_render(ctx->messages, ev, ctx->now, wording, out, e);
 		bool repeats = false;
 		if (rc == II_OK)
 			rc = repeats_a_post(ctx->store, *out, &repeats, e);
@@ -226,7 +222,7 @@ static ii_err render_unique(const struct incident_context *ctx, const struct eve
  * itself (0: never). The status the incident had then (a window's: the maintenance kind's
  * name) goes with it, for the feeds. */
 static ii_err draft_thread(const struct incident_context *ctx, const char *scope,
-			   const char *incident, const char *last, const struct event *ev,
+			   const char *incident, const char *last, const struct incident_post *ev,
 			   const char *status, bool approve, time_t expires_at, char uuid[37],
 			   struct ii_error *e)
 {
@@ -287,7 +283,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
  * good).
  */
 static ii_err draft_next(const struct incident_context *ctx, struct incident *inc,
-			 const struct event *ev, time_t expires_at, struct ii_error *e)
+			 const struct incident_post *ev, time_t expires_at, struct ii_error *e)
 {
 	char uuid[37];
 	ii_err rc = draft_thread(ctx, inc->scope, inc->uuid, inc->last_draft, ev,
@@ -306,23 +302,28 @@ static ii_err draft_next(const struct incident_context *ctx, struct incident *in
 			       inc->last_draft, inc->service, inc->uuid, NULL);
 }
 
+void incident_post_service(const struct config_service *svc, const struct incident *inc,
+			   enum message_kind kind, time_t at, struct incident_post *out)
+{
+	*out = (struct incident_post){
+		.kind = kind,
+		.values = {
+			.servicio = svc->in_sentence,
+			.url = svc->url,
+			.ambito = inc->scope,
+			.estado = incident_status_name(inc->status),
+			.alternativa = svc->alternative,
+		},
+		.moments = {.hora = at, .desde = inc->opened_at},
+	};
+}
+
 static ii_err draft_service_event(const struct incident_context *ctx,
 				  const struct config_service *svc, struct incident *inc,
 				  enum message_kind kind, time_t event, struct ii_error *e)
 {
-	char lasted[ES_DURATION_SIZE];
-	es_duration((long long)(event - inc->opened_at), lasted);
-	const struct event ev = {
-		.kind = kind,
-		.values = {
-			.servicio = svc->name,
-			.duracion = lasted,
-			.url = svc->url,
-			.ambito = inc->scope,
-			.estado = incident_status_name(inc->status),
-		},
-		.moments = {.hora = event, .desde = inc->opened_at},
-	};
+	struct incident_post ev;
+	incident_post_service(svc, inc, kind, event, &ev);
 	/* "still down after 1 h" is stale once the next reminder is due */
 	time_t expires_at = kind == MESSAGE_UPDATE && svc->remind_minutes > 0
 				    ? ctx->now + (time_t)svc->remind_minutes * 60
@@ -579,19 +580,31 @@ static ii_err set_window(struct store *s, const struct window *w, const char *la
 			       last_draft, digit, w->draft, NULL);
 }
 
+void incident_post_window(const struct config *cfg, const char *service, time_t from,
+			  time_t until, enum message_kind kind, struct incident_post *out)
+{
+	const struct config_service *svc = config_find_service(cfg, service);
+	*out = (struct incident_post){
+		.kind = kind,
+		.values = {
+			.servicio = svc ? svc->in_sentence : service,
+			.url = svc ? svc->url : NULL,
+			.alternativa = svc ? svc->alternative : "",
+		},
+		.moments = {.hora = from, .desde = from, .hasta = until},
+	};
+}
+
 static ii_err draft_window_event(const struct incident_context *ctx, struct window *w,
 				 enum message_kind kind, int finished, struct ii_error *e)
 {
-	const struct config_service *svc = config_find_service(ctx->cfg, w->service);
-	const struct event ev = {
-		.kind = kind,
-		.values = {.servicio = svc ? svc->name : w->service, .url = svc ? svc->url : NULL},
-		.moments = {.hora = w->starts_at, .desde = w->starts_at, .hasta = w->ends_at},
-	};
+	struct incident_post ev;
+	incident_post_window(ctx->cfg, w->service, w->starts_at, w->ends_at, kind, &ev);
 	/* a window's posts are a thread of their own, under the notice that announced it;
 	 * the window was approved, so its own announcements need no second approval */
+	const struct config_service *svc = config_find_service(ctx->cfg, w->service);
 	char uuid[37];
-	ii_err rc = draft_thread(ctx, ev.values.servicio, NULL,
+	ii_err rc = draft_thread(ctx, svc ? svc->name : w->service, NULL,
 				 w->last_draft[0] ? w->last_draft : w->draft, &ev,
 				 draft_kind_name(DRAFT_MANTENIMIENTO), true,
 				 kind == MESSAGE_MAINTENANCE_STARTED ? w->ends_at : 0, uuid, e);
@@ -702,19 +715,27 @@ static ii_err prepare_manual(const struct incident_context *ctx, const char *sco
 	return II_OK;
 }
 
-static ii_err draft_manual(const struct incident_context *ctx, struct incident *inc,
-			   const char *message, struct ii_error *e)
+void incident_post_manual(const struct incident *inc, enum message_kind kind,
+			  const char *message, time_t at, struct incident_post *out)
 {
-	const struct event ev = {
-		.kind = MESSAGE_MANUAL,
+	*out = (struct incident_post){
+		.kind = kind,
 		.values = {
 			.servicio = inc->scope,
 			.ambito = inc->scope,
 			.estado = incident_status_name(inc->status),
 			.mensaje = message,
+			.alternativa = "",
 		},
-		.moments = {.hora = ctx->now},
+		.moments = {.hora = at},
 	};
+}
+
+static ii_err draft_manual(const struct incident_context *ctx, struct incident *inc,
+			   enum message_kind kind, const char *message, struct ii_error *e)
+{
+	struct incident_post ev;
+	incident_post_manual(inc, kind, message, ctx->now, &ev);
 	return draft_next(ctx, inc, &ev, 0, e);
 }
 
@@ -729,7 +750,7 @@ ii_err incident_open_manual(const struct incident_context *ctx, const char *scop
 	if (rc == II_OK)
 		rc = insert(ctx, out, e);
 	if (rc == II_OK)
-		rc = draft_manual(ctx, out, message, e);
+		rc = draft_manual(ctx, out, MESSAGE_MANUAL, message, e);
 	return rc;
 }
 
@@ -774,46 +795,26 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
 		return rc;
 	if ((rc = open_status(status, &out->status, " (resolve with 'incident resolve')", e)))
 		return rc;
-	rc = draft_manual(ctx, out, message, e);
+	rc = draft_manual(ctx, out, MESSAGE_MANUAL_UPDATE, message, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident updated",
 				     ctx->actor, incident_status_name(out->status), e);
 	return rc;
 }
 
-/* What a manual incident's resolution says when staff give no message: that everything
- * works only when the monitor's last check of the service, made while the incident was
- * open, found it up and the monitor has no outage of it open; otherwise only that the
- * incident is resolved. */
-static ii_err default_resolution(const struct incident_context *ctx, const struct incident *inc,
-				 const char **message, struct ii_error *e)
-{
-	*message = "Damos por resuelta esta incidencia.";
-	if (!*inc->service)
-		return II_OK;
-	struct store_service st;
-	struct incident outage;
-	bool known, outage_open;
-	ii_err rc = store_service_get(ctx->store, inc->service, &st, &known, e);
-	if (rc == II_OK)
-		rc = open_incident_of(ctx->store, inc->service, false, &outage, &outage_open, e);
-	if (rc == II_OK && known && !outage_open && st.last_result == HEALTH_UP &&
-	    st.last_check >= inc->opened_at)
-		*message = "Todo funciona ya con normalidad.";
-	return rc;
-}
-
 ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
 			       const char *message, struct incident *out, struct ii_error *e)
 {
+	/* only staff know what works again: an office, a phone line; the program does not */
+	if (!message || !*message)
+		return ii_fail(e, II_EDATA,
+			       _("resolving an incident needs a message saying what works again"));
 	ii_err rc = find_open_manual(ctx, id, out, e);
 	if (rc)
 		return rc;
-	if (!message && (rc = default_resolution(ctx, out, &message, e)))
-		return rc;
 	out->status = INCIDENT_RESUELTO;
 	out->resolved_at = ctx->now;
-	rc = draft_manual(ctx, out, message, e);
+	rc = draft_manual(ctx, out, MESSAGE_MANUAL_RESOLVED, message, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident resolved",
 				     ctx->actor, NULL, e);

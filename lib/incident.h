@@ -111,9 +111,43 @@ ii_err incident_open_for_draft(const struct incident_context *ctx, const char *s
 ii_err incident_update_manual(const struct incident_context *ctx, const char *id,
 			      const char *message, const char *status, struct incident *out,
 			      struct ii_error *e);
-/* message may be NULL: "resuelto" is then the whole news. */
+/* message, what works again, is required (II_EDATA without it): the program cannot know
+ * whether an office or a phone line works, and must not say so. */
 ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
 			       const char *message, struct incident *out, struct ii_error *e);
+
+/*
+ * The posts of an incident's thread, before they are worded: what incident_observe(),
+ * the maintenance tick and the manual incidents draft, exposed so that a test renders
+ * exactly what is published. values point into the service, configuration and incident
+ * given, which must outlive the post.
+ */
+struct incident_post {
+	enum message_kind kind;
+	struct message_values values;   /* all but the moments' */
+	struct message_moments moments; /* worded when rendered, as of its writing */
+};
+/* The post of kind about svc's incident inc, for the event at at (the alert's start,
+ * an update's now, the first good check of a resolution). */
+void incident_post_service(const struct config_service *svc, const struct incident *inc,
+			   enum message_kind kind, time_t at, struct incident_post *out);
+/* The post of kind about the window from from to until of the service whose id is
+ * service (named by its id when cfg has no such service). */
+void incident_post_window(const struct config *cfg, const char *service, time_t from,
+			  time_t until, enum message_kind kind, struct incident_post *out);
+/* The post of kind (MESSAGE_MANUAL, _UPDATE or _RESOLVED) about the manual incident
+ * inc, with staff's message, at at. */
+void incident_post_manual(const struct incident *inc, enum message_kind kind,
+			  const char *message, time_t at, struct incident_post *out);
+/*
+ * Renders post as written at now, in wording n: 0, its moments as a post written at now
+ * names them ("desde las 10:42"); 1, with their dates even when today's ("desde el 30 de
+ * noviembre a las 10:42"); 2, with a last line "Actualizado el 30 de noviembre a las
+ * 10:42."; 3 and more, that line numbered "(2)", "(3)"… Drafting tries each in turn
+ * until the text repeats no earlier post (X refuses a repeated text).
+ */
+ii_err incident_post_render(const struct messages *m, const struct incident_post *post,
+			    time_t now, int wording, struct thread **out, struct ii_error *e);
 
 /* The incident whose id is exactly uuid; *found false when there is none. */
 ii_err incident_get(struct store *store, const char *uuid, struct incident *out, bool *found,

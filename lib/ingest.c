@@ -50,7 +50,7 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 {
 	struct message_window texts;
 	struct message_values values;
-	messages_window(svc->name, svc->url, n->from, n->until, &texts, &values);
+	messages_window(svc, n->from, n->until, &texts, &values);
 	struct thread *announcement;
 	ii_err rc = messages_render(messages, MESSAGE_MAINTENANCE_ANNOUNCED, &values, &announcement, e);
 	if (rc)

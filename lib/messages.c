@@ -1,11 +1,15 @@
 #include "messages.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "builtin.h"
+#include "i18n.h"
 #include "incident.h"
 #include "path.h"
 #include "template.h"
@@ -14,20 +18,24 @@
 static const struct {
 	const char *file;
 	enum draft_kind draft_kind;
+	bool reply;
 } kinds[MESSAGE_KIND_COUNT] = {
-	[MESSAGE_ALERT] = {"alerta.txt", DRAFT_ALERTA},
-	[MESSAGE_UPDATE] = {"actualizacion.txt", DRAFT_ACTUALIZACION},
-	[MESSAGE_UNSTABLE] = {"inestable.txt", DRAFT_INESTABLE},
-	[MESSAGE_RESOLVED] = {"resuelta.txt", DRAFT_RESUELTA},
-	[MESSAGE_MAINTENANCE_ANNOUNCED] = {"mantenimiento-anuncio.txt", DRAFT_MANTENIMIENTO},
-	[MESSAGE_MAINTENANCE_STARTED] = {"mantenimiento-inicio.txt", DRAFT_MANTENIMIENTO_INICIO},
-	[MESSAGE_MAINTENANCE_FINISHED] = {"mantenimiento-fin.txt", DRAFT_MANTENIMIENTO_FIN},
-	[MESSAGE_MAINTENANCE_UNAVAILABLE] = {"mantenimiento-fin-pendiente.txt", DRAFT_MANTENIMIENTO_FIN},
-	[MESSAGE_MANUAL] = {"incidencia.txt", DRAFT_INCIDENCIA},
+	[MESSAGE_ALERT] = {"alerta.txt", DRAFT_ALERTA, false},
+	[MESSAGE_UPDATE] = {"actualizacion.txt", DRAFT_ACTUALIZACION, true},
+	[MESSAGE_UNSTABLE] = {"inestable.txt", DRAFT_INESTABLE, false},
+	[MESSAGE_RESOLVED] = {"resuelta.txt", DRAFT_RESUELTA, true},
+	[MESSAGE_MAINTENANCE_ANNOUNCED] = {"mantenimiento-anuncio.txt", DRAFT_MANTENIMIENTO, false},
+	[MESSAGE_MAINTENANCE_STARTED] = {"mantenimiento-inicio.txt", DRAFT_MANTENIMIENTO_INICIO, true},
+	[MESSAGE_MAINTENANCE_FINISHED] = {"mantenimiento-fin.txt", DRAFT_MANTENIMIENTO_FIN, true},
+	[MESSAGE_MAINTENANCE_UNAVAILABLE] = {"mantenimiento-fin-pendiente.txt", DRAFT_MANTENIMIENTO_FIN, true},
+	[MESSAGE_MANUAL] = {"incidencia.txt", DRAFT_INCIDENCIA, false},
+	[MESSAGE_MANUAL_UPDATE] = {"incidencia-actualizacion.txt", DRAFT_INCIDENCIA, true},
+	[MESSAGE_MANUAL_RESOLVED] = {"incidencia-resuelta.txt", DRAFT_INCIDENCIA, true},
 };
 
-static const char *const field_names[] = {"servicio", "hora", "fecha", "desde", "hasta",
-					  "duracion", "url", "ambito", "estado", "mensaje"};
+static const char *const field_names[] = {"servicio", "hora",   "fecha",   "desde",
+					  "hasta",    "periodo", "duracion", "url",
+					  "ambito",   "estado", "mensaje", "alternativa"};
 #define FIELD_COUNT (sizeof field_names / sizeof *field_names)
 
 struct messages {
@@ -42,6 +50,11 @@ const char *messages_file(enum message_kind kind)
 enum draft_kind messages_draft_kind(enum message_kind kind)
 {
 	return kinds[kind].draft_kind;
+}
+
+bool messages_is_reply(enum message_kind kind)
+{
+	return kinds[kind].reply;
 }
 
 static const struct builtin_file *builtin(const char *name)
@@ -119,10 +132,12 @@ static ii_err render_text(const struct messages *m, enum message_kind kind,
 			  const struct message_values *v, char **text, struct ii_error *e)
 {
 	const struct template_value values[FIELD_COUNT] = {
-		{"servicio", v->servicio}, {"hora", v->hora},         {"fecha", v->fecha},
-		{"desde", v->desde},       {"hasta", v->hasta},       {"duracion", v->duracion},
-		{"url", v->url},           {"ambito", v->ambito},     {"estado", v->estado},
-		{"mensaje", v->mensaje},
+		{"servicio", v->servicio, false}, {"hora", v->hora, false},
+		{"fecha", v->fecha, false},       {"desde", v->desde, false},
+		{"hasta", v->hasta, false},       {"periodo", v->periodo, false},
+		{"duracion", v->duracion, false}, {"url", v->url, true},
+		{"ambito", v->ambito, false},     {"estado", v->estado, false},
+		{"mensaje", v->mensaje, false},   {"alternativa", v->alternativa, false},
 	};
 	return template_render(m->templates[kind], values, FIELD_COUNT, text, e);
 }
@@ -145,7 +160,7 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 	return rc;
 }
 
-/* The service field that weighs most as X counts it. */
+/* The service field that weighs most as X counts it; fallback when no service has one. */
 static const char *heaviest(const struct config *cfg, size_t offset, const char *fallback)
 {
 	const char *best = fallback;
@@ -153,7 +168,7 @@ static const char *heaviest(const struct config *cfg, size_t offset, const char 
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		const char *s = *(char *const *)((const char *)&cfg->services[i] + offset);
 		struct tweet_parse p;
-		if (tweet_parse(s, strlen(s), &p, NULL) == II_OK && p.weighted_length > best_length) {
+		if (s && tweet_parse(s, strlen(s), &p, NULL) == II_OK && p.weighted_length > best_length) {
 			best = s;
 			best_length = p.weighted_length;
 		}
@@ -161,45 +176,110 @@ static const char *heaviest(const struct config *cfg, size_t offset, const char 
 	return best;
 }
 
-ii_err messages_check_lengths(const struct messages *m, const struct config *cfg,
-			      struct diag_list *diags, struct ii_error *e)
+/* Emoji as a reader sees them: grapheme clusters holding a pictograph or a flag. */
+static int count_emoji(const char *text)
 {
-	const char *name = heaviest(cfg, offsetof(struct config_service, name),
-				    "Sede Electrónica de la Seguridad Social");
+	int count = 0, state = 0;
+	bool in_emoji = false;
+	utf8proc_int32_t prev = -1, cp;
+	for (const char *s = text; *s;) {
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+		if (n <= 0)
+			break;
+		if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state))
+			in_emoji = false;
+		int bound = utf8proc_get_property(cp)->boundclass;
+		bool pictograph = bound == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC ||
+				  bound == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR;
+		if (pictograph && !in_emoji) {
+			count++;
+			in_emoji = true;
+		}
+		prev = cp;
+		s += n;
+	}
+	return count;
+}
+
+/* Whether text holds a hashtag: '#' right before a letter or digit, after no word. */
+static bool has_hashtag(const char *text)
+{
+	for (const char *h = strchr(text, '#'); h; h = strchr(h + 1, '#')) {
+		utf8proc_int32_t cp;
+		bool starts = h == text || !(isalnum((unsigned char)h[-1]) || h[-1] == '&');
+		if (starts && utf8proc_iterate((const utf8proc_uint8_t *)h + 1, -1, &cp) > 0 &&
+		    utf8proc_category(cp) >= UTF8PROC_CATEGORY_LU && utf8proc_category(cp) <= UTF8PROC_CATEGORY_ND)
+			return true;
+	}
+	return false;
+}
+
+/* The rules of one rendered template; each broken one goes to diags. */
+static bool lint_text(const struct messages *m, enum message_kind kind, const char *text,
+		      const char *name, struct diag_list *diags)
+{
+	const char *file = template_name(m->templates[kind]);
+	struct tweet_parse p = {0};
+	struct ii_error one = {0};
+	if (tweet_parse(text, strlen(text), &p, &one)) {
+		diag_add(diags, file, 0, "%s", one.detail);
+		return false;
+	}
+	bool ok = true;
+	if (p.weighted_length > TWEET_MAX_WEIGHTED_LENGTH) {
+		diag_add(diags, file, 0, _("the message is %d characters long with the service '%s' (limit %d)"),
+			 p.weighted_length, name, TWEET_MAX_WEIGHTED_LENGTH);
+		ok = false;
+	}
+	int emoji = count_emoji(text);
+	if (emoji > MESSAGES_MAX_EMOJI) {
+		diag_add(diags, file, 0, _("the message has %d emoji (at most %d, each with a meaning)"),
+			 emoji, MESSAGES_MAX_EMOJI);
+		ok = false;
+	}
+	if (kinds[kind].reply && has_hashtag(text)) {
+		diag_add(diags, file, 0,
+			 _("a reply repeats a hashtag: the thread's first post carries it, once"));
+		ok = false;
+	}
+	return ok;
+}
+
+ii_err messages_lint(const struct messages *m, const struct config *cfg,
+		     struct diag_list *diags, struct ii_error *e)
+{
+	const char *name = heaviest(cfg, offsetof(struct config_service, in_sentence),
+				    "la Sede Electrónica de la Seguridad Social");
+	const char *moment = "el 30 de septiembre a las 23:59";
 	const struct message_values longest = {
 		.servicio = name,
-		.hora = "23:59 del 30 de septiembre",
+		.hora = moment,
 		.fecha = "30 de septiembre",
-		.desde = "23:59 del 30 de septiembre",
-		.hasta = "23:59 del 30 de septiembre",
-		.duracion = "23 h 59 min",
+		.desde = moment,
+		.hasta = moment,
+		.periodo = "del 30 de septiembre a las 23:59 al 1 de octubre a las 23:59",
+		.duracion = "23 horas y 59 minutos",
 		.url = heaviest(cfg, offsetof(struct config_service, url), "https://sede.seg-social.gob.es/"),
-		.ambito = name,
+		.ambito = heaviest(cfg, offsetof(struct config_service, name),
+				   "Sede Electrónica de la Seguridad Social"),
 		.estado = incident_status_name(INCIDENT_EN_SEGUIMIENTO),
 		.mensaje = "El teléfono de información 901 16 65 65 vuelve a atender llamadas.",
+		.alternativa = heaviest(cfg, offsetof(struct config_service, alternative), ""),
 	};
 	ii_err result = II_OK;
 	for (int k = 0; k < MESSAGE_KIND_COUNT; k++) {
 		char *text;
 		struct ii_error one = {0};
 		ii_err rc = render_text(m, (enum message_kind)k, &longest, &text, &one);
-		struct tweet_parse p = {0};
-		if (rc == II_OK) {
-			rc = tweet_parse(text, strlen(text), &p, &one);
-			free(text);
-		}
 		if (rc == II_ENOMEM)
 			return ii_fail(e, rc, "%s", one.detail);
-		if (rc == II_OK && p.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH)
-			continue;
+		bool ok = rc == II_OK && lint_text(m, (enum message_kind)k, text, name, diags);
 		if (rc == II_OK)
-			diag_add(diags, template_name(m->templates[k]), 0,
-				 "the message is %d characters long with the service '%s' (limit %d)",
-				 p.weighted_length, name, TWEET_MAX_WEIGHTED_LENGTH);
+			free(text);
 		else
 			diag_add(diags, template_name(m->templates[k]), 0, "%s", one.detail);
-		if (!result)
-			result = ii_fail(e, II_EDATA, "template '%s' is too long", kinds[k].file);
+		if (!ok && !result)
+			result = ii_fail(e, II_EDATA, _("template '%s' is not fit to publish"), kinds[k].file);
 	}
 	return result;
 }
@@ -216,12 +296,20 @@ void messages_moments(const struct message_moments *m, time_t today, bool dated,
 		out->desde = texts->desde;
 	if (m->hasta && es_moment(m->hasta, today, dated, texts->hasta))
 		out->hasta = texts->hasta;
+	if (m->desde && m->hasta && es_period(m->desde, m->hasta, today, texts->periodo))
+		out->periodo = texts->periodo;
+	if (m->desde && (m->hasta || m->hora)) {
+		es_duration_words((long long)((m->hasta ? m->hasta : m->hora) - m->desde), texts->duracion);
+		out->duracion = texts->duracion;
+	}
 }
 
-void messages_window(const char *name, const char *url, time_t from, time_t until,
+void messages_window(const struct config_service *svc, time_t from, time_t until,
 		     struct message_window *texts, struct message_values *out)
 {
-	*out = (struct message_values){.servicio = name, .url = url};
+	*out = (struct message_values){
+		.servicio = svc->in_sentence, .url = svc->url, .alternativa = svc->alternative,
+	};
 	const struct message_moments m = {.hora = from, .desde = from, .hasta = until};
-	messages_moments(&m, from, false, &texts->texts, out);
+	messages_moments(&m, from, true, &texts->texts, out);
 }

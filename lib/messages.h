@@ -23,7 +23,9 @@ enum message_kind {
 	MESSAGE_MAINTENANCE_STARTED,
 	MESSAGE_MAINTENANCE_FINISHED,    /* over, and a check after the end found it up */
 	MESSAGE_MAINTENANCE_UNAVAILABLE, /* over, and a check after the end found it failing */
-	MESSAGE_MANUAL,
+	MESSAGE_MANUAL,          /* a manual incident opened: its thread's first post */
+	MESSAGE_MANUAL_UPDATE,   /* changed */
+	MESSAGE_MANUAL_RESOLVED, /* resolved */
 	MESSAGE_KIND_COUNT
 };
 
@@ -32,20 +34,29 @@ struct messages;
 /* The template's file name ("alerta.txt") and the kind of draft it makes (DRAFT_ALERTA). */
 const char *messages_file(enum message_kind kind);
 enum draft_kind messages_draft_kind(enum message_kind kind);
+/* Whether the kind's post answers an earlier post of its thread (an update, a
+ * resolution, a maintenance window starting or ending) rather than opening the thread:
+ * a reply does not repeat the thread's hashtag. */
+bool messages_is_reply(enum message_kind kind);
 
-/* The values a template may use; NULL for one this event cannot fill. */
+/* The values a template may use; NULL for one this event cannot fill. Every value but
+ * url is a phrase as it reads inside a sentence, joined to the template's words as
+ * template_render() says (a capital at the start of a sentence, "del", "al"). */
 struct message_values {
-	const char *servicio; /* the service's name */
-	const char *hora;     /* of the event: "10:42", "23:00 de ayer" (see es_moment()) */
-	const char *fecha;    /* "28 de noviembre" */
-	const char *desde;    /* start: "10:42", "9:00 del 2 de diciembre" */
-	const char *hasta;    /* end: "12:00", or "9:00 del 2 de diciembre" on another day */
-	const char *duracion; /* "1 h 5 min" */
-	const char *url;      /* the service's address */
-	const char *ambito;   /* of a manual incident */
-	const char *estado;   /* "investigando", ... */
-	const char *mensaje;  /* the operator's message */
-	const char *nota;     /* not a placeholder: a line added after the text (may be NULL) */
+	const char *servicio;    /* the service's name in a sentence: "la Sede Electrónica…" */
+	const char *hora;        /* of the event: "las 10:42", "ayer a las 23:00" (es_moment()) */
+	const char *fecha;       /* "28 de noviembre" */
+	const char *desde;       /* start: "la 1:50", "el 2 de diciembre a las 9:00" */
+	const char *hasta;       /* end: "las 12:00", "mañana a las 2:00" */
+	const char *periodo;     /* from start to end: "el 28 de noviembre de 9:00 a 14:00" */
+	const char *duracion;    /* from start to end: "1 hora y 5 minutos" */
+	const char *url;         /* the service's address, written as it is */
+	const char *ambito;      /* of a manual incident: what it is about, as a heading */
+	const char *estado;      /* "investigando", ... (for custom templates; statuses belong
+				  * in the feeds, not in the sentence) */
+	const char *mensaje;     /* the operator's message */
+	const char *alternativa; /* what to do meanwhile, a whole sentence; "" when none */
+	const char *nota;        /* not a placeholder: a line added after the text (may be NULL) */
 };
 
 /*
@@ -63,12 +74,15 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       struct ii_error *e);
 
 /*
- * For `lint`: renders every template with the longest name and address among cfg's
- * services and the longest realistic times, and adds an error to diags for each one
- * that does not fit in a single post. II_EDATA when any does not.
+ * For `lint`: renders every template with the longest realistic values (the heaviest
+ * in_sentence name, address and alternative among cfg's services; "el 30 de septiembre
+ * a las 23:59"; "23 horas y 59 minutos"), and adds an error to diags for each template
+ * that does not fit in a single post, holds more than MESSAGES_MAX_EMOJI emoji, or is a
+ * reply (messages_is_reply()) with a hashtag. II_EDATA when any does.
  */
-ii_err messages_check_lengths(const struct messages *m, const struct config *cfg,
-			      struct diag_list *diags, struct ii_error *e);
+#define MESSAGES_MAX_EMOJI 2
+ii_err messages_lint(const struct messages *m, const struct config *cfg,
+		     struct diag_list *diags, struct ii_error *e);
 
 /* The moments an event names; 0 for one it has not. */
 struct message_moments {
@@ -82,11 +96,15 @@ struct message_moment_texts {
 	char desde[ES_MOMENT_SIZE];
 	char hasta[ES_MOMENT_SIZE];
 	char fecha[ES_DATE_SIZE];
+	char periodo[ES_PERIOD_SIZE];
+	char duracion[ES_DURATION_WORDS_SIZE];
 };
 /*
- * Sets out's hora, fecha (hora's date), desde and hasta, each whose moment is set, as a
- * post written on the day of today names them (es_moment(): the day is told whenever it
- * is not today's, and with dated always). The local zone is [general] timezone's.
+ * Sets out's values of the moments that are set, as a post written at today names them:
+ * hora, desde and hasta each with its article and, when it is not today's or with dated
+ * always, its day (es_moment()); fecha, hora's date; with desde, duracion from desde to
+ * hasta, or to hora when there is no hasta (es_duration_words()); with desde and hasta,
+ * periodo (es_period()). The local zone is [general] timezone's.
  */
 void messages_moments(const struct message_moments *m, time_t today, bool dated,
 		      struct message_moment_texts *texts, struct message_values *out);
@@ -95,9 +113,10 @@ void messages_moments(const struct message_moments *m, time_t today, bool dated,
 struct message_window {
 	struct message_moment_texts texts;
 };
-/* The values of the announcement of a window of the service called name (url may be
- * NULL) from from to until: servicio, hora, fecha and desde of its start, hasta of its
- * end, told from the window's first day ("12:00", "9:00 del 2 de diciembre"). */
-void messages_window(const char *name, const char *url, time_t from, time_t until,
+/* The values of the announcement of svc's window from from to until: servicio, url and
+ * alternativa of svc, and the window's moments each with its date, the year told when
+ * it is not the start's (hora, fecha and desde of its start, hasta of its end, periodo,
+ * duracion). */
+void messages_window(const struct config_service *svc, time_t from, time_t until,
 		     struct message_window *texts, struct message_values *out);
 #endif

@@ -1,5 +1,6 @@
 #include "template.h"
 #include "path.h"
+#include "spanish.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -347,16 +348,121 @@ ii_err template_check(const struct template *t, const char *const *known, size_t
 	return p.problems ? II_EDATA : II_OK;
 }
 
+/* The rendered text as it grows, never longer than TEMPLATE_MAX_OUTPUT bytes. */
+struct output {
+	char *text;
+	size_t len, cap;
+	bool too_long, no_memory;
+	size_t line;       /* where the current line starts */
+	bool line_emptied; /* an empty value is on the current line */
+	bool skip_space;   /* an empty value took the space before it: skip the one after */
+};
+
+static void put(struct output *o, const char *s, size_t len)
+{
+	if (o->too_long || o->no_memory)
+		return;
+	if (len > TEMPLATE_MAX_OUTPUT - o->len) {
+		o->too_long = true;
+		return;
+	}
+	if (o->len + len + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 256;
+		while (cap < o->len + len + 1)
+			cap *= 2;
+		char *grown = realloc(o->text, cap);
+		if (!grown) {
+			o->no_memory = true;
+			return;
+		}
+		o->text = grown;
+		o->cap = cap;
+	}
+	memcpy(o->text + o->len, s, len);
+	o->len += len;
+}
+
+/* Drops the spaces the text ends with. */
+static void trim_spaces(struct output *o)
+{
+	while (o->len > o->line && o->text[o->len - 1] == ' ')
+		o->len--;
+}
+
+/* Ends the current line (at a line end of the template, or at its end): a line that an
+ * empty value left with nothing on it goes, with its line end. */
+static void end_line(struct output *o, bool line_end)
+{
+	if (o->line_emptied) {
+		trim_spaces(o);
+		if (o->len == o->line) {
+			o->line_emptied = false;
+			return;
+		}
+	}
+	if (line_end)
+		put(o, "\n", 1);
+	o->line = o->len;
+	o->line_emptied = false;
+}
+
+static void put_text(struct output *o, const char *s, size_t len)
+{
+	if (o->skip_space && len > 0 && s[0] == ' ') {
+		s++;
+		len--;
+	}
+	o->skip_space = false;
+	while (len > 0) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len;
+		put(o, s, n);
+		if (!nl)
+			break;
+		end_line(o, true);
+		s += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* Writes a value, joined to what comes before it as template_render() says. */
+static void put_value(struct output *o, const char *v, size_t len, bool literal)
+{
+	if (len == 0) {
+		o->line_emptied = true;
+		/* one space of the two around it goes */
+		o->skip_space = o->len == o->line || o->text[o->len - 1] == ' ';
+		return;
+	}
+	o->skip_space = false;
+	if (!literal && o->text && es_contracts(o->text + o->line, o->len - o->line, v)) {
+		o->len--; /* "de " + "el Portal": "del Portal" */
+		put(o, "l", 1);
+		v += 2;
+		len -= 2;
+	} else if (!literal && es_sentence_start(o->text ? o->text : "", o->len)) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)v, (utf8proc_ssize_t)len, &cp);
+		utf8proc_uint8_t upper[4];
+		if (n > 0) {
+			put(o, (const char *)upper, (size_t)utf8proc_encode_char(utf8proc_toupper(cp), upper));
+			v += n;
+			len -= (size_t)n;
+		}
+	}
+	put(o, v, len);
+}
+
 ii_err template_render(const struct template *t, const struct template_value *values,
 		       size_t count, char **out, struct ii_error *e)
 {
-	/* each field's value and length, checked once, in order of first use: the first
-	 * problem reported is then the first in the template */
+	/* each field's value, checked once, in order of first use: the first problem
+	 * reported is then the first in the template */
 	size_t n = t->field_count ? t->field_count : 1;
-	const char **value = malloc(n * sizeof *value);
-	size_t *value_len = malloc(n * sizeof *value_len);
+	const struct template_value **value = malloc(n * sizeof *value);
+	struct output o = {0};
 	ii_err rc = II_OK;
-	if (!value || !value_len) {
+	if (!value) {
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -377,42 +483,30 @@ ii_err template_render(const struct template *t, const struct template_value *va
 				     f->name);
 			goto done;
 		}
-		value[i] = values[k].value;
-		value_len[i] = strlen(value[i]);
+		value[i] = &values[k];
 	}
-
-	/* the length first, compared without overflow, then one allocation */
-	size_t total = 0;
 	for (size_t i = 0; i < t->segment_count; i++) {
 		const struct segment *s = &t->segments[i];
-		size_t len = s->kind == SEGMENT_TEXT ? s->len : value_len[s->field];
-		if (len > TEMPLATE_MAX_OUTPUT - total) {
-			rc = ii_fail(e, II_EDATA, "%s: error: rendered text too long (more than %u bytes)",
-				     t->name, TEMPLATE_MAX_OUTPUT);
-			goto done;
-		}
-		total += len;
+		if (s->kind == SEGMENT_TEXT)
+			put_text(&o, t->text + s->off, s->len);
+		else
+			put_value(&o, value[s->field]->value, strlen(value[s->field]->value),
+				  value[s->field]->literal);
 	}
-	char *text = malloc(total + 1);
-	if (!text) {
+	end_line(&o, false);
+	put(&o, "", 0);
+	if (o.too_long)
+		rc = ii_fail(e, II_EDATA, "%s: error: rendered text too long (more than %u bytes)",
+			     t->name, TEMPLATE_MAX_OUTPUT);
+	else if (o.no_memory || !o.text)
 		rc = ii_fail(e, II_ENOMEM, "out of memory");
+	if (rc)
 		goto done;
-	}
-	size_t at = 0;
-	for (size_t i = 0; i < t->segment_count; i++) {
-		const struct segment *s = &t->segments[i];
-		if (s->kind == SEGMENT_TEXT) {
-			memcpy(text + at, t->text + s->off, s->len);
-			at += s->len;
-		} else {
-			memcpy(text + at, value[s->field], value_len[s->field]);
-			at += value_len[s->field];
-		}
-	}
-	text[at] = '\0';
-	*out = text;
+	o.text[o.len] = '\0';
+	*out = o.text;
+	o.text = NULL;
 done:
+	free(o.text);
 	free(value);
-	free(value_len);
 	return rc;
 }

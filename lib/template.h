@@ -28,6 +28,7 @@
  * a whole has no line number ("alerta.txt: error: empty template").
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -83,17 +84,30 @@ ii_err template_check(const struct template *t, const char *const *known, size_t
 struct template_value {
 	const char *name;  /* never NULL */
 	const char *value; /* UTF-8; NULL: no value */
+	bool literal;      /* written exactly as it is (an address): no rule below applies */
 };
 
 /*
  * Renders t with the count values given (the first of two with the same name wins) into
- * *out, a new NUL-terminated string the caller frees. Values are copied as they are
- * (no braces are interpreted in them). II_EDATA, with the first problem in e (template
- * order), when a placeholder is not among the values ("unknown placeholder '{x}'"), has a
- * NULL value ("missing value for placeholder '{x}'"), has a value that is not valid UTF-8
- * ("invalid UTF-8 in the value of placeholder '{x}'"), or when the result would be longer
- * than TEMPLATE_MAX_OUTPUT bytes; II_ENOMEM when out of memory. *out is set only on
- * success, and is then valid UTF-8.
+ * *out, a new NUL-terminated string the caller frees. No braces are interpreted in
+ * values. A value is a phrase as it reads inside a sentence ("la Sede Electrónica", "el
+ * 28 de noviembre a las 23:00"), and is joined to the template's text as Spanish writes
+ * it (lib/spanish.h), unless it is literal:
+ *   - at the start of a sentence its first letter is a capital ("⚠️ {servicio} no…"
+ *     gives "⚠️ La Sede…", "…que {servicio}" keeps "la Sede");
+ *   - after the word "de" or "a" its article "el" contracts ("de {servicio}" gives "del
+ *     Portal", "a {hora}" of "el 2 de diciembre…" gives "al 2 de diciembre…").
+ * An empty value ("", an optional text nobody configured) leaves no gap: it takes one
+ * space next to it with it ("Hoy. {alternativa} Gracias." gives "Hoy. Gracias.", and one
+ * at the end of a line goes), and a line left empty by it disappears with its line end.
+ * So a sentence made only of an optional placeholder is written as "{alternativa}",
+ * never inside other words.
+ * II_EDATA, with the first problem in e (template order), when a placeholder is not among
+ * the values ("unknown placeholder '{x}'"), has a NULL value ("missing value for
+ * placeholder '{x}'"), has a value that is not valid UTF-8 ("invalid UTF-8 in the value
+ * of placeholder '{x}'"), or when the result would be longer than TEMPLATE_MAX_OUTPUT
+ * bytes; II_ENOMEM when out of memory. *out is set only on success, and is then valid
+ * UTF-8.
  */
 ii_err template_render(const struct template *t, const struct template_value *values,
 		       size_t count, char **out, struct ii_error *e);

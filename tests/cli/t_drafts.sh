@@ -83,10 +83,10 @@ test_show_prints_the_posts_with_lengths() {
 	assert_rc 0
 	assert_contains "$OUT" "id:      $ID"
 	assert_contains "$OUT" 'status:  pending'
-	assert_contains "$OUT" '[1/1] 78/280'
-	assert_contains "$OUT" 'ℹ️ Oficinas de Madrid (investigando): La oficina de la calle Mayor cierra hoy.'
+	assert_contains "$OUT" '[1/1] 80/280'
+	assert_contains "$OUT" 'ℹ️ Oficinas de Madrid: La oficina de la calle Mayor cierra hoy. #SeguridadSocial'
 	ii --json show "$ID"
-	assert_json 'j.posts.length' 1 'j.posts[0].weighted_length' 78 'j.posts[0].state' pending
+	assert_json 'j.posts.length' 1 'j.posts[0].weighted_length' 80 'j.posts[0].state' pending
 }
 
 test_ids_and_names_are_checked() {

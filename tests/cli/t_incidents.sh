@@ -61,7 +61,7 @@ test_outage_alert_two_updates_and_resolution() {
 	at 60 check
 	assert_rc 2
 	assert_eq alerta "$(kinds)" 'drafts after the outage is confirmed'
-	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Ya estamos trabajando para solucionarlo. Te avisaremos en este hilo cuando vuelva a funcionar. #SeguridadSocial' \
+	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Estamos revisando qué ocurre y te avisaremos en este hilo cuando vuelva a funcionar. #SeguridadSocial' \
 		"$(text_of alerta)" 'alert'
 	sent_all
 	at 3659 check
@@ -71,14 +71,14 @@ test_outage_alert_two_updates_and_resolution() {
 	sent_all
 	at 7260 check
 	assert_eq 'alerta actualizacion actualizacion' "$(kinds)" 'drafts after two hours'
-	assert_contains "$(text_of actualizacion 2)" 'sigue sin funcionar desde las 10:00 (2 h 1 min)'
+	assert_contains "$(text_of actualizacion 2)" 'sigue sin funcionar desde las 10:00, hace 2 horas y 1 minuto.'
 	sent_all
 	at 7320 check
 	at 7380 --json check
 	assert_rc 0
 	svc_is 0 state up event resolved
 	assert_eq 'alerta actualizacion actualizacion resuelta' "$(kinds)" 'drafts after recovery'
-	assert_eq '✅ La Sede Electrónica vuelve a funcionar con normalidad desde las 12:02. La incidencia ha durado 2 h 2 min. Gracias por tu paciencia. #SeguridadSocial' \
+	assert_eq '✅ La Sede Electrónica vuelve a funcionar con normalidad desde las 12:02. El problema ha durado 2 horas y 2 minutos. Gracias por tu paciencia.' \
 		"$(text_of resuelta)" 'resolution'
 	assert_one_thread
 	# policy incidents = auto: approved by incluinfo itself, and audited so
@@ -146,7 +146,7 @@ test_flapping_gives_one_unstable_post_not_a_storm() {
 	minutely_checks 14
 	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
 		'drafts after 7 outages in 14 minutes'
-	assert_contains "$(text_of inestable)" 'funciona de forma intermitente desde las 10:06'
+	assert_contains "$(text_of inestable)" 'funciona con cortes desde las 10:06'
 	# up since 10:13; resolved only once it has been up for 15 minutes
 	at $((27 * 60)) check
 	assert_eq 'alerta resuelta alerta resuelta alerta resuelta inestable' "$(kinds)" \
@@ -192,11 +192,11 @@ test_manual_incident_lifecycle_is_audited_and_threaded() {
 	at 600 incident update "${id:0:8}" --status identificado --message 'Un técnico ya está en la oficina.' --by Luis
 	assert_rc 0
 	sent_all
-	at 1200 incident resolve "${id:0:8}" --by Luis
+	at 1200 incident resolve "${id:0:8}" --by Luis --message 'La oficina vuelve a abrir.'
 	assert_rc 0
 	assert_eq 'incidencia incidencia incidencia' "$(kinds)" 'drafts'
 	assert_one_thread
-	assert_eq 'ℹ️ Oficinas de Madrid (identificado): Un técnico ya está en la oficina.' \
+	assert_eq 'ℹ️ Oficinas de Madrid: Un técnico ya está en la oficina.' \
 		"$(text_of incidencia 2)" 'update'
 	assert_eq 'incident opened|Ana
 incident updated|Luis
@@ -231,7 +231,7 @@ test_alert_after_midnight_names_yesterday() { # case 8
 	conf_service sede "$(seq_url sede 503,503,503)" failures_to_open=2 'name=La Sede Electrónica'
 	at $((14 * 3600 - 60)) check # 23:59
 	at $((14 * 3600)) check      # 0:00, the next day
-	assert_contains "$(text_of alerta)" 'La Sede Electrónica no funciona desde las 23:59 de ayer.'
+	assert_contains "$(text_of alerta)" 'La Sede Electrónica no funciona desde ayer a las 23:59.'
 }
 
 test_same_minute_outages_on_two_days_repeat_no_text() { # case 1
@@ -246,7 +246,7 @@ test_same_minute_outages_on_two_days_repeat_no_text() { # case 1
 	assert_eq 'alerta resuelta alerta resuelta alerta resuelta' "$(kinds)" 'drafts'
 	assert_eq 0 "$(db "SELECT count(*) - count(DISTINCT text) FROM post")" 'repeated post texts'
 	assert_contains "$(text_of alerta 1)" 'no funciona desde las 10:00. '
-	assert_contains "$(text_of alerta 2)" 'no funciona desde las 10:00 del 29 de noviembre. '
+	assert_contains "$(text_of alerta 2)" 'no funciona desde el 29 de noviembre a las 10:00. '
 }
 
 test_no_update_from_a_run_that_sees_the_service_back() { # case 7
@@ -364,11 +364,15 @@ test_outage_during_a_manual_incident_is_announced_in_its_thread() { # case 9
 	assert_one_thread
 	ii --json incident list
 	assert_json 'j.length' 1 'j[0].id' "$manual" 'j[0].kind' manual
-	# staff's next word answers the resolution, and claims nothing unseen
+	# staff's next word answers the resolution, in their own words: the program claims
+	# nothing (issue 14, item 6)
 	at 960 incident resolve "${manual:0:8}"
+	assert_rc 64
+	assert_contains "$ERR" 'incident resolve ID --message TEXT'
+	at 960 incident resolve "${manual:0:8}" --message 'Ya puedes firmar con Cl@ve.'
 	assert_rc 0
 	assert_one_thread
-	assert_contains "$(text_of incidencia 2)" 'Todo funciona ya con normalidad.'
+	assert_eq '✅ La Sede Electrónica: Ya puedes firmar con Cl@ve.' "$(text_of incidencia 2)" 'resolution'
 }
 
 test_check_agrees_with_an_unstable_incident() { # case 10

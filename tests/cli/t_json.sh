@@ -74,7 +74,7 @@ collect_json() {
 	local manual
 	manual=$(json j.id)
 	record 'incident open, update, resolve' incident update "$manual" --message 'Abren el lunes' --status identificado
-	record 'incident open, update, resolve' incident resolve "$manual"
+	record 'incident open, update, resolve' incident resolve "$manual" --message 'Ya han abierto.'
 	record 'incident list' incident list --all
 	# deferred: the account's usage cap is reached
 	x_post /_fault '{"kind":"usage_cap","match":"POST /2/tweets"}' >/dev/null

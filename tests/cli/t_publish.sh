@@ -547,7 +547,7 @@ test_overnight_outage_is_not_posted_stale_in_the_morning() {
 	INCLUINFO_NOW=$((t + 33 * 600)) ii run # 09:20
 	assert_rc 0
 	assert_eq 1 "$(posts_js 'p.length')" 'posts in the morning'
-	assert_contains "$(posts_js 'p[0].sent_text')" 'vuelve a funcionar con normalidad desde las 1:50'
+	assert_contains "$(posts_js 'p[0].sent_text')" 'vuelve a funcionar con normalidad desde la 1:50'
 	assert_eq null "$(posts_js 'p[0].reply_to')" 'the resolution answers nothing'
 	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status IN ('approved', 'pending')")" \
 		'drafts left to send'

@@ -40,6 +40,8 @@ static void init(struct fixture *f)
 	f->svc = (struct config_service){
 		.id = "sede",
 		.name = "Sede Electrónica",
+		.in_sentence = "la Sede Electrónica",
+		.alternative = "",
 		.url = "https://sede.example/",
 		.failures_to_open = 3,
 		.successes_to_resolve = 2,
@@ -466,12 +468,16 @@ static void manual_incident_on_a_monitored_service_is_left_to_staff(void **state
 	ok(f, store_begin(f->store, &f->err));
 	ok(f, incident_update_manual(&ctx, manual.uuid, "Seguimos.", "en seguimiento", &other, &f->err));
 	assert_int_equal(other.status, INCIDENT_EN_SEGUIMIENTO);
-	ok(f, incident_resolve_manual(&ctx, manual.uuid, NULL, &other, &f->err));
+	ok(f, incident_resolve_manual(&ctx, manual.uuid, "Ya puedes entrar con certificado.", &other,
+				      &f->err));
 	ok(f, store_commit(f->store, &f->err));
 	assert_int_equal(open_incidents(f), 0);
 	assert_int_equal(drafts_of_kind(f, DRAFT_INCIDENCIA), 3);
-	/* checked up while it was open: it may say so */
-	assert_text(f, DRAFT_INCIDENCIA, 3, "(resuelto): Todo funciona ya con normalidad.");
+	/* staff's words under a heading, each kind with its emoji, no status in brackets */
+	assert_text(f, DRAFT_INCIDENCIA, 1,
+		    "ℹ️ Sede Electrónica: Revisamos el acceso con certificado. #SeguridadSocial");
+	assert_text(f, DRAFT_INCIDENCIA, 2, "ℹ️ Sede Electrónica: Seguimos.");
+	assert_text(f, DRAFT_INCIDENCIA, 3, "✅ Sede Electrónica: Ya puedes entrar con certificado.");
 	/* once it is resolved, the monitor is in charge again */
 	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
 	assert_int_equal(f->last.kind, INCIDENT_OUTAGE);
@@ -506,13 +512,14 @@ static void an_alert_after_midnight_names_yesterday(void **state)
 	const time_t midnight = T0 + 8 * 3600; /* T0 is 16:00 */
 	f->now = midnight - 2 * 60;
 	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
-	assert_text(f, DRAFT_ALERTA, 1, "no funciona desde las 23:58 de ayer.");
+	assert_text(f, DRAFT_ALERTA, 1, "no funciona desde ayer a las 23:58.");
 	assert_int_equal(checks(f, HEALTH_DOWN, 30, INCIDENT_REMINDED), 1);
-	assert_text(f, DRAFT_ACTUALIZACION, 1, "sigue sin funcionar desde las 23:58 de ayer (32 min)");
+	assert_text(f, DRAFT_ACTUALIZACION, 1, "sigue sin funcionar desde ayer a las 23:58, hace 32 minutos.");
 	/* a day later the start has a date */
 	f->now = midnight + 86400 + 3 * 3600;
 	assert_int_equal(check(f, HEALTH_DOWN), INCIDENT_REMINDED);
-	assert_text(f, DRAFT_ACTUALIZACION, 2, "desde las 23:58 del 24 de noviembre (1 d 3 h)");
+	assert_text(f, DRAFT_ACTUALIZACION, 2,
+		    "desde el 24 de noviembre a las 23:58, hace 1 día y 3 horas.");
 	assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED), 1);
 	assert_text(f, DRAFT_RESUELTA, 1, "vuelve a funcionar con normalidad desde las 3:01.");
 }
@@ -531,8 +538,8 @@ static void machine_posts_never_repeat_an_earlier_text(void **state)
 		assert_int_equal(checks(f, HEALTH_UP, 2, INCIDENT_RESOLVED), 1);
 	}
 	assert_text(f, DRAFT_ALERTA, 1, "no funciona desde las 10:00. ");
-	assert_text(f, DRAFT_ALERTA, 2, "no funciona desde las 10:00 del 26 de noviembre. ");
-	assert_text(f, DRAFT_RESUELTA, 2, "desde las 10:05 del 26 de noviembre.");
+	assert_text(f, DRAFT_ALERTA, 2, "no funciona desde el 26 de noviembre a las 10:00. ");
+	assert_text(f, DRAFT_RESUELTA, 2, "desde el 26 de noviembre a las 10:05.");
 	/* posts with no moment of their own: two windows ending well, manual resolutions */
 	for (int day = 0; day < 2; day++) {
 		time_t from = ten + (3 + day) * 86400;
@@ -548,11 +555,11 @@ static void machine_posts_never_repeat_an_earlier_text(void **state)
 		ok(f, store_begin(f->store, &f->err));
 		ok(f, incident_open_manual(&ctx, "Oficinas de Madrid", "Cerradas por una avería.", NULL,
 					   &manual, &f->err));
-		ok(f, incident_resolve_manual(&ctx, manual.uuid, NULL, &manual, &f->err));
+		ok(f, incident_resolve_manual(&ctx, manual.uuid, "Vuelven a abrir.", &manual, &f->err));
 		ok(f, store_commit(f->store, &f->err));
 	}
 	assert_int_equal(repeated_texts(f), 0);
-	assert_text(f, DRAFT_INCIDENCIA, 6, "Actualizado a las ");
+	assert_text(f, DRAFT_INCIDENCIA, 6, "\n\nActualizado el ");
 }
 
 /* Issue 12, case 9: an outage confirmed during a manual incident is the monitor's own
@@ -604,7 +611,9 @@ static void an_outage_during_a_manual_incident_is_announced_in_its_thread(void *
 	assert_string_equal(now_manual.last_draft, resolution.uuid);
 }
 
-static void a_manual_resolution_claims_nothing_the_monitor_did_not_see(void **state)
+/* Issue 14, item 6: only staff know what works again (an office, a phone line), so a
+ * manual resolution says it in their words, never a default "Todo funciona". */
+static void a_manual_resolution_needs_staffs_words(void **state)
 {
 	struct fixture *f = *state;
 	struct incident manual;
@@ -612,16 +621,15 @@ static void a_manual_resolution_claims_nothing_the_monitor_did_not_see(void **st
 	ok(f, store_begin(f->store, &f->err));
 	ok(f, incident_open_manual(&ctx, "sede", "Revisamos el acceso.", NULL, &manual, &f->err));
 	ok(f, store_commit(f->store, &f->err));
-	assert_int_equal(checks(f, HEALTH_DOWN, 3, INCIDENT_OPENED), 1);
-	ctx = context(f);
-	ok(f, store_begin(f->store, &f->err));
-	ok(f, incident_resolve_manual(&ctx, manual.uuid, NULL, &manual, &f->err));
-	ok(f, store_commit(f->store, &f->err));
-	char *text = text_of(f, DRAFT_INCIDENCIA, 2);
-	unit_assert_contains(text, "(resuelto): Damos por resuelta esta incidencia.");
-	assert_null(strstr(text, "funciona"));
-	free(text);
-	/* the outage is still the monitor's */
+	const char *none[] = {NULL, ""};
+	for (size_t i = 0; i < 2; i++) {
+		ok(f, store_begin(f->store, &f->err));
+		assert_int_equal(incident_resolve_manual(&ctx, manual.uuid, none[i], &manual, &f->err),
+				 II_EDATA);
+		unit_assert_contains(f->err.detail, "needs a message");
+		store_rollback(f->store);
+	}
+	assert_int_equal(drafts_of_kind(f, DRAFT_INCIDENCIA), 1);
 	assert_int_equal(open_incidents(f), 1);
 }
 
@@ -645,7 +653,7 @@ int main(void)
 		UNIT_TEST(an_alert_after_midnight_names_yesterday),
 		UNIT_TEST(machine_posts_never_repeat_an_earlier_text),
 		UNIT_TEST(an_outage_during_a_manual_incident_is_announced_in_its_thread),
-		UNIT_TEST(a_manual_resolution_claims_nothing_the_monitor_did_not_see),
+		UNIT_TEST(a_manual_resolution_needs_staffs_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ UNIT_FIXTURE(init, fini)
 static void load_config(struct fixture *f, const char *name)
 {
 	char *text;
-	assert_true(asprintf(&text, "[service sede]\nname = %s\nurl = https://sede.seg-social.gob.es/\n",
+	assert_true(asprintf(&text, "[service sede]\nin_sentence = %s\nurl = https://sede.seg-social.gob.es/\n",
 			     name) >= 0);
 	unit_config_load(f->dir, text, &f->cfg, f->diags, &f->err);
 	free(text);
@@ -58,15 +58,16 @@ static void builtin_resolution_reads_as_the_issue_says(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
 	struct message_moment_texts t;
-	struct message_values v = {.servicio = "La Sede Electrónica", .duracion = "33 min"};
-	/* 2025-11-28 11:15 in Madrid, told the same day */
-	messages_moments(&(struct message_moments){.hora = 1764324900}, 1764324900 + 3600, false, &t, &v);
+	struct message_values v = {.servicio = "la Sede Electrónica", .alternativa = ""};
+	/* 2025-11-28 from 10:42 to 11:15 in Madrid, told the same day */
+	messages_moments(&(struct message_moments){.hora = 1764324900, .desde = 1764322920},
+			 1764324900 + 3600, false, &t, &v);
 	struct thread *thread;
 	assert_int_equal(messages_render(f->m, MESSAGE_RESOLVED, &v, &thread, &f->err), II_OK);
 	assert_int_equal(thread_count(thread), 1);
-	unit_assert_contains(thread_post(thread, 0),
-			     "La Sede Electrónica vuelve a funcionar con normalidad desde las 11:15. "
-			     "La incidencia ha durado 33 min.");
+	assert_string_equal(thread_post(thread, 0),
+			    "✅ La Sede Electrónica vuelve a funcionar con normalidad desde las 11:15. "
+			    "El problema ha durado 33 minutos. Gracias por tu paciencia.");
 	thread_free(thread);
 }
 
@@ -83,9 +84,12 @@ static void a_value_the_event_lacks_is_an_error(void **state)
 static void builtins_fit_with_a_long_service_name(void **state)
 {
 	struct fixture *f = *state;
-	load_config(f, "Sede Electrónica de la Seguridad Social - Tesorería General");
+	load_config(f, "la Sede Electrónica de la Seguridad Social - Tesorería General\n"
+		       "alternative = Mientras tanto, llama al 901 50 20 50.");
 	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
-	assert_int_equal(messages_check_lengths(f->m, f->cfg, f->diags, &f->err), II_OK);
+	ii_err rc = messages_lint(f->m, f->cfg, f->diags, &f->err);
+	unit_print_diags(f->diags);
+	assert_int_equal(rc, II_OK);
 	assert_int_equal(diag_count(f->diags), 0);
 }
 
@@ -101,7 +105,7 @@ static void a_template_too_long_for_the_longest_name_fails_lint(void **state)
 	assert_true(asprintf(&text, "{servicio} %s\n", long_text) >= 0);
 	unit_write(path, text);
 	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_OK);
-	assert_int_equal(messages_check_lengths(f->m, f->cfg, f->diags, &f->err), II_EDATA);
+	assert_int_equal(messages_lint(f->m, f->cfg, f->diags, &f->err), II_EDATA);
 	assert_int_equal(diag_count(f->diags), 1);
 	unit_assert_contains(diag_at(f->diags, 0), "alerta.txt: error: the message is 291 characters long");
 	free(name);
@@ -109,6 +113,52 @@ static void a_template_too_long_for_the_longest_name_fails_lint(void **state)
 	free(path);
 	free(long_text);
 	free(text);
+}
+
+/* Replaces the built-in file of dir with text and lints the set: one error expected. */
+static void lint_fails_with(struct fixture *f, const char *file, const char *text, const char *want)
+{
+	load_config(f, "la Sede");
+	char *dir = copy_builtins(f);
+	char *path = unit_join(dir, file);
+	unit_write(path, text);
+	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_OK);
+	assert_int_equal(messages_lint(f->m, f->cfg, f->diags, &f->err), II_EDATA);
+	if (diag_count(f->diags) != 1)
+		unit_print_diags(f->diags);
+	assert_int_equal(diag_count(f->diags), 1);
+	unit_assert_contains(diag_at(f->diags, 0), want);
+	free(dir);
+	free(path);
+}
+
+/* Two emoji at most, each with a meaning (issue 14, item 5). */
+static void more_than_two_emoji_fail_lint(void **state)
+{
+	lint_fails_with(*state, "alerta.txt", "⚠️ {servicio} no funciona 🚨🇪🇸. #SeguridadSocial\n",
+			"alerta.txt: error: the message has 3 emoji (at most 2");
+}
+
+/* The hashtag goes once per thread, on its first post: a reply repeats it. */
+static void a_hashtag_in_a_reply_fails_lint(void **state)
+{
+	lint_fails_with(*state, "resuelta.txt", "✅ {servicio} funciona. #SeguridadSocial\n",
+			"resuelta.txt: error: a reply repeats a hashtag");
+}
+
+/* The alternative counts: the heaviest configured one is rendered. */
+static void a_long_alternative_fails_lint(void **state)
+{
+	struct fixture *f = *state;
+	char *alternative = unit_repeat('a', 199);
+	char *config;
+	assert_true(asprintf(&config, "la Sede\nalternative = %s.", alternative) >= 0);
+	load_config(f, config);
+	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
+	assert_int_equal(messages_lint(f->m, f->cfg, f->diags, &f->err), II_EDATA);
+	unit_assert_contains(diag_at(f->diags, 0), "alerta.txt: error: the message is");
+	free(alternative);
+	free(config);
 }
 
 static void operator_folder_errors_name_the_file(void **state)
@@ -137,6 +187,9 @@ int main(void)
 		UNIT_TEST(builtins_fit_with_a_long_service_name),
 		UNIT_TEST(a_template_too_long_for_the_longest_name_fails_lint),
 		UNIT_TEST(operator_folder_errors_name_the_file),
+		UNIT_TEST(more_than_two_emoji_fail_lint),
+		UNIT_TEST(a_hashtag_in_a_reply_fails_lint),
+		UNIT_TEST(a_long_alternative_fails_lint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

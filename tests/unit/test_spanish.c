@@ -213,26 +213,117 @@ static void moment_is(time_t t, time_t today, bool dated, const char *want)
 }
 
 /* A moment names its day unless it is today's (issue 12, case 8): an alert written after
- * midnight about a failure since 23:00 says it was yesterday. */
+ * midnight about a failure since 23:00 says it was yesterday. It carries its article,
+ * which agrees with the hour (issue 14, item 2): "la 1:50", "las 0:00". */
 static void moments_name_the_day_unless_today(void **state)
 {
 	(void)state;
 	const time_t midnight = T_2026_11_28_00_00_00;
-	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00 + 3600, false, "10:42");
-	moment_is(midnight, midnight + 23 * 3600 + 3599, false, "0:00");
-	moment_is(midnight - 3600, midnight + 5 * 60, false, "23:00 de ayer");
-	moment_is(midnight - 3600, midnight - 60, false, "23:00");
-	moment_is(midnight - 25 * 3600, midnight + 60, false, "23:00 del 26 de noviembre");
-	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00, true, "10:42 del 28 de noviembre");
-	moment_is(midnight - 3600, midnight + 5 * 60, true, "23:00 del 27 de noviembre");
-	/* across a year's end, and a later day (the end of a window) */
-	moment_is(T_2027_01_01_00_00_00 - 3600, T_2027_01_01_00_00_00 + 60, false, "23:00 de ayer");
+	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00 + 3600, false, "las 10:42");
+	moment_is(midnight, midnight + 23 * 3600 + 3599, false, "las 0:00");
+	moment_is(midnight + 3600 + 50 * 60, midnight + 2 * 3600, false, "la 1:50");
+	moment_is(midnight + 3600 + 50 * 60, midnight + 2 * 3600, true, "el 28 de noviembre a la 1:50");
+	moment_is(midnight - 3600, midnight + 5 * 60, false, "ayer a las 23:00");
+	moment_is(midnight - 3600, midnight - 60, false, "las 23:00");
+	moment_is(midnight - 25 * 3600, midnight + 60, false, "el 26 de noviembre a las 23:00");
+	moment_is(T_2026_11_28_10_42_00, T_2026_11_28_10_42_00, true, "el 28 de noviembre a las 10:42");
+	moment_is(midnight - 3600, midnight + 5 * 60, true, "el 27 de noviembre a las 23:00");
+	/* across a year's end, and later days (the end of a window) */
+	moment_is(T_2027_01_01_00_00_00 - 3600, T_2027_01_01_00_00_00 + 60, false, "ayer a las 23:00");
 	moment_is(T_2027_01_01_00_00_00 - 3600, T_2027_01_01_00_00_00 + 86400 + 60, false,
-		  "23:00 del 31 de diciembre de 2026");
+		  "el 31 de diciembre de 2026 a las 23:00");
 	moment_is(T_2026_11_28_10_42_00 + 86400, T_2026_11_28_10_42_00, false,
-		  "10:42 del 29 de noviembre");
+		  "mañana a las 10:42");
+	moment_is(T_2026_11_28_10_42_00 + 2 * 86400, T_2026_11_28_10_42_00, false,
+		  "el 30 de noviembre a las 10:42");
 	/* a 25-hour day is still one day: 02:30 on the day clocks go back, at 23:00 */
-	moment_is(T_2026_10_25_02_59_59 - 1800, T_2026_10_25_02_59_59 + 21 * 3600, false, "2:29");
+	moment_is(T_2026_10_25_02_59_59 - 1800, T_2026_10_25_02_59_59 + 21 * 3600, false, "las 2:29");
+}
+
+static void words_are(long long seconds, const char *want)
+{
+	char buf[ES_DURATION_WORDS_SIZE];
+	es_duration_words(seconds, buf);
+	if (strcmp(buf, want))
+		fail_msg("es_duration_words(%lld) = '%s', expected '%s'", seconds, buf, want);
+}
+
+/* Posts say durations in words, never "8 s" (issue 14, item 2). */
+static void durations_in_words(void **state)
+{
+	(void)state;
+	words_are(-5, "menos de un minuto");
+	words_are(8, "menos de un minuto");
+	words_are(59, "menos de un minuto");
+	words_are(60, "1 minuto");
+	words_are(119, "1 minuto");
+	words_are(33 * 60, "33 minutos");
+	words_are(3599, "59 minutos");
+	words_are(3600, "1 hora");
+	words_are(3600 + 60, "1 hora y 1 minuto");
+	words_are(3600 + 10 * 60 + 59, "1 hora y 10 minutos");
+	words_are(23 * 3600 + 59 * 60, "23 horas y 59 minutos");
+	words_are(86400, "1 día");
+	words_are(86400 + 3600, "1 día y 1 hora");
+	words_are(2 * 86400 + 3 * 3600 + 59 * 60, "2 días y 3 horas");
+	words_are(LLONG_MAX, "106751991167300 días y 15 horas");
+}
+
+static void period_is(time_t from, time_t until, time_t today, const char *want)
+{
+	char buf[ES_PERIOD_SIZE];
+	assert_true(es_period(from, until, today, buf));
+	if (strcmp(buf, want))
+		fail_msg("es_period(%lld, %lld) = '%s', expected '%s'", (long long)from,
+			 (long long)until, buf, want);
+}
+
+/* A window within a day is a range without articles; one across midnight names each
+ * end's day, so that "de 22:00 a 2:00" cannot be read as the same day. */
+static void periods(void **state)
+{
+	(void)state;
+	const time_t midnight = T_2026_11_28_00_00_00;
+	period_is(midnight + 9 * 3600, midnight + 14 * 3600, midnight, "el 28 de noviembre de 9:00 a 14:00");
+	period_is(midnight - 2 * 3600, midnight + 2 * 3600, midnight - 86400,
+		  "del 27 de noviembre a las 22:00 al 28 de noviembre a las 2:00");
+	period_is(midnight - 2 * 3600, midnight + 3600, midnight - 86400,
+		  "del 27 de noviembre a las 22:00 al 28 de noviembre a la 1:00");
+	period_is(T_2027_01_01_00_00_00 - 7200, T_2027_01_01_00_00_00, T_2027_01_01_00_00_00 - 86400,
+		  "del 31 de diciembre a las 22:00 al 1 de enero de 2027 a las 0:00");
+	period_is(T_2027_01_01_00_00_00 + 9 * 3600, T_2027_01_01_00_00_00 + 10 * 3600, midnight,
+		  "el 1 de enero de 2027, de 9:00 a 10:00");
+}
+
+/* Where a value starts a sentence (issue 14, item 1: "⚠️ La Sede…", "…que la Sede…"). */
+static void sentence_starts(void **state)
+{
+	(void)state;
+	const char *starts[] = {"", "⚠️ ", "✅ ", "Hoy. ", "¿De verdad? ", "Hoy…", "Uno\n", "Sí! ¿",
+				"🇪🇸 ", "👩🏽‍💻 "};
+	for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+		if (!es_sentence_start(starts[i], strlen(starts[i])))
+			fail_msg("'%s' should start a sentence", starts[i]);
+	const char *inside[] = {"pero ", "Mantenimiento: ", "desde ", "uno, ", "(a) "};
+	for (size_t i = 0; i < sizeof inside / sizeof *inside; i++)
+		if (es_sentence_start(inside[i], strlen(inside[i])))
+			fail_msg("'%s' should not start a sentence", inside[i]);
+}
+
+/* "de el" is "del", "a el" is "al"; but not after "desde", nor before "El Escorial". */
+static void contractions(void **state)
+{
+	(void)state;
+	assert_true(es_contracts("acceso de ", 10, "el Portal"));
+	assert_true(es_contracts("De ", 3, "el Portal"));
+	assert_true(es_contracts("llama a ", 8, "el 060"));
+	assert_true(es_contracts("a partir de ", 12, "el 28 de noviembre a las 9:00"));
+	assert_false(es_contracts("desde ", 6, "el 28 de noviembre"));
+	assert_false(es_contracts("para ", 5, "el Portal"));
+	assert_false(es_contracts("oficina de ", 11, "El Escorial"));
+	assert_false(es_contracts("acceso de ", 10, "la Sede"));
+	assert_false(es_contracts("acceso de ", 10, "elPortal"));
+	assert_false(es_contracts("casa ", 5, "el Portal"));
 }
 
 int main(void)
@@ -249,6 +340,10 @@ int main(void)
 		UNIT_TEST(month_names),
 		UNIT_TEST(unconvertible_times),
 		UNIT_TEST(moments_name_the_day_unless_today),
+		UNIT_TEST(durations_in_words),
+		UNIT_TEST(periods),
+		UNIT_TEST(sentence_starts),
+		UNIT_TEST(contractions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,10 +106,10 @@ static void render_fails(struct fixture *f, const struct template_value *values,
 }
 
 static const struct template_value incident[] = {
-	{ "servicio", "Sede Electrónica" },
-	{ "hora", "10:42" },
-	{ "duracion", "1 h 5 min" },
-	{ "url", "https://sede.seg-social.gob.es/" },
+	{ "servicio", "Sede Electrónica", false },
+	{ "hora", "10:42", false },
+	{ "duracion", "1 h 5 min", false },
+	{ "url", "https://sede.seg-social.gob.es/", true }, /* an address: written as it is */
 };
 #define INCIDENT_COUNT (sizeof incident / sizeof incident[0])
 
@@ -137,7 +137,7 @@ static void text_without_placeholders(void **state)
 static void placeholders_adjacent_to_text(void **state)
 {
 	struct fixture *f = *state;
-	const struct template_value v[] = { { "a", "1" }, { "b", "22" }, { "c", "" } };
+	const struct template_value v[] = { { "a", "1", false }, { "b", "22", false }, { "c", "", false } };
 	load_ok(f, "x{a}y{b}{a}z{c}{c}w");
 	render_is(f, v, 3, "x1y221zw");
 	load_ok(f, "{a}");
@@ -152,10 +152,50 @@ static void placeholders_adjacent_to_text(void **state)
 	render_is(f, v, 3, "");
 }
 
+/* Issue 14, item 1: a value is a phrase as it reads inside a sentence; the template
+ * joins it as Spanish does. */
+static void values_join_the_sentence(void **state)
+{
+	struct fixture *f = *state;
+	const struct template_value v[] = {
+		{"s", "la Sede", false},
+		{"p", "el Portal", false},
+		{"h", "el 2 de diciembre a las 9:00", false},
+		{"u", "https://sede.example/", true},
+		{"a", "ámbito", false},
+	};
+	load_ok(f, "⚠️ {s} falla. {p} también, igual que {s}.");
+	render_is(f, v, 5, "⚠️ La Sede falla. El Portal también, igual que la Sede.");
+	load_ok(f, "Acceso de {p}: a partir de {h}; llama a {p}. Desde {h}, para {p}. De {p}.");
+	render_is(f, v, 5, "Acceso del Portal: a partir del 2 de diciembre a las 9:00; llama al Portal. "
+			   "Desde el 2 de diciembre a las 9:00, para el Portal. Del Portal.");
+	load_ok(f, "{a}. ¿{s}?\n{u}. {u}");
+	render_is(f, v, 5, "Ámbito. ¿La Sede?\nhttps://sede.example/. https://sede.example/");
+}
+
+/* Issue 14, item 4: an optional sentence nobody configured leaves no gap. */
+static void an_empty_value_leaves_no_gap(void **state)
+{
+	struct fixture *f = *state;
+	const struct template_value v[] = {{"x", "", false}, {"y", "Llama.", false}};
+	load_ok(f, "No funciona. {x} #SeguridadSocial");
+	render_is(f, v, 2, "No funciona. #SeguridadSocial");
+	load_ok(f, "No funciona. {x}");
+	render_is(f, v, 2, "No funciona.");
+	load_ok(f, "{x} No funciona.");
+	render_is(f, v, 2, "No funciona.");
+	load_ok(f, "No funciona.\n{x}\nGracias.");
+	render_is(f, v, 2, "No funciona.\nGracias.");
+	load_ok(f, "No funciona.\n  {x} {x}  \n\nGracias.");
+	render_is(f, v, 2, "No funciona.\n\nGracias.");
+	load_ok(f, "No funciona. {y} Gracias.");
+	render_is(f, v, 2, "No funciona. Llama. Gracias.");
+}
+
 static void escaped_braces(void **state)
 {
 	struct fixture *f = *state;
-	const struct template_value v[] = { { "x", "X" } };
+	const struct template_value v[] = { { "x", "X", false } };
 	load_ok(f, "{{x}} {{ }} {{{x}}} }}{{ {{}}");
 	render_is(f, v, 1, "{x} { } {X} }{ {}");
 	size_t n;
@@ -174,7 +214,7 @@ static void escaped_braces(void **state)
 static void values_copied_verbatim(void **state)
 {
 	struct fixture *f = *state;
-	const struct template_value v[] = { { "x", "{y} }} {{ {" }, { "y", "no" } };
+	const struct template_value v[] = { { "x", "{y} }} {{ {", false }, { "y", "no", false } };
 	load_ok(f, "[{x}]");
 	render_is(f, v, 2, "[{y} }} {{ {]");
 }
@@ -183,9 +223,9 @@ static void utf8_values(void **state)
 {
 	struct fixture *f = *state;
 	const struct template_value v[] = {
-		{ "nombre", "Peñíscola, Añover, Ñandú" },
-		{ "emoji", "🚨👨‍👩‍👧‍👦🇪🇸1⃣" },
-		{ "nfd", "Informacio\xCC\x81n" }, /* o + combining acute: valid, copied as is */
+		{ "nombre", "Peñíscola, Añover, Ñandú", false },
+		{ "emoji", "🚨👨‍👩‍👧‍👦🇪🇸1⃣", false },
+		{ "nfd", "Informacio\xCC\x81n", false }, /* o + combining acute: valid, copied as is */
 	};
 	load_ok(f, "{nombre} {emoji}{nfd}ñ");
 	render_is(f, v, 3, "Peñíscola, Añover, Ñandú 🚨👨‍👩‍👧‍👦🇪🇸1⃣Informacio\xCC\x81nñ");
@@ -219,8 +259,8 @@ static void placeholder_names(void **state)
 {
 	struct fixture *f = *state;
 	const struct template_value v[] = {
-		{ "a", "1" }, { "hora_fin", "2" }, { "x9", "3" }, { "a_1_b", "4" },
-		{ "abcdefghijklmnopqrstuvwxyz012345", "5" },
+		{ "a", "1", false }, { "hora_fin", "2", false }, { "x9", "3", false }, { "a_1_b", "4", false },
+		{ "abcdefghijklmnopqrstuvwxyz012345", "5", false },
 	};
 	load_ok(f, "{a}{hora_fin}{x9}{a_1_b}{abcdefghijklmnopqrstuvwxyz012345}");
 	render_is(f, v, 5, "12345");
@@ -379,7 +419,7 @@ static void byte_order_mark_ignored(void **state)
 {
 	struct fixture *f = *state;
 	load_ok(f, "\xEF\xBB\xBF{x} hola");
-	const struct template_value v[] = { { "x", "¡" } };
+	const struct template_value v[] = { { "x", "¡", false } };
 	render_is(f, v, 1, "¡ hola");
 	/* only a leading one: elsewhere U+FEFF is text (and the post counter refuses it) */
 	load_ok(f, "a\xEF\xBB\xBF");
@@ -402,7 +442,7 @@ static void output_size_limit(void **state)
 {
 	struct fixture *f = *state;
 	char *big = unit_repeat('v', TEMPLATE_MAX_OUTPUT);
-	const struct template_value v[] = { { "x", big }, { "y", "" }, { "z", "z" } };
+	const struct template_value v[] = { { "x", big, false }, { "y", "", false }, { "z", "z", false } };
 	load_ok(f, "{x}{y}");
 	char *out = NULL;
 	assert_int_equal(template_render(f->t, v, 3, &out, &f->err), II_OK);
@@ -430,7 +470,7 @@ static void missing_value(void **state)
 {
 	struct fixture *f = *state;
 	const struct template_value v[] = {
-		{ "servicio", "Sede" }, { "hora", "10:42" }, { "duracion", NULL },
+		{ "servicio", "Sede", false }, { "hora", "10:42", false }, { "duracion", NULL, false },
 	};
 	load_ok(f, "{servicio}\n\nResuelta tras {duracion}.");
 	render_fails(f, v, 3, "alerta.txt:3: error: missing value for placeholder '{duracion}'");
@@ -445,13 +485,13 @@ static void invalid_utf8_in_value(void **state)
 	const char *bad[] = { "Sede \xFF", "\xC3", "\xED\xA0\x80", "\xC0\xAF", "ok\xF4\x90\x80\x80" };
 	load_ok(f, "A {a}\nB {servicio}");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		const struct template_value v[] = { { "a", "ñ" }, { "servicio", bad[i] } };
+		const struct template_value v[] = { { "a", "ñ", false }, { "servicio", bad[i], false } };
 		render_fails(f, v, 2,
 			     "alerta.txt:2: error: invalid UTF-8 in the value of placeholder "
 			     "'{servicio}'");
 	}
 	/* a value the template does not use is not looked at */
-	const struct template_value v[] = { { "a", "ñ" }, { "servicio", "s" }, { "x", "\xFF" } };
+	const struct template_value v[] = { { "a", "ñ", false }, { "servicio", "s", false }, { "x", "\xFF", false } };
 	render_is(f, v, 3, "A ñ\nB s");
 }
 
@@ -460,7 +500,7 @@ static void first_problem_reported(void **state)
 {
 	struct fixture *f = *state;
 	const struct template_value v[] = {
-		{ "c", "\xFF" }, { "b", NULL }, { "a", "ok" },
+		{ "c", "\xFF", false }, { "b", NULL, false }, { "a", "ok", false },
 	};
 	load_ok(f, "{a}\n{d} {b}\n{c}");
 	render_fails(f, v, 3, "alerta.txt:2: error: unknown placeholder '{d}'");
@@ -476,9 +516,9 @@ static void first_problem_reported(void **state)
 static void first_of_duplicate_values_wins(void **state)
 {
 	struct fixture *f = *state;
-	const struct template_value v[] = { { "x", "primero" }, { "x", "segundo" } };
-	load_ok(f, "{x}");
-	render_is(f, v, 2, "primero");
+	const struct template_value v[] = { { "x", "primero", false }, { "x", "segundo", false } };
+	load_ok(f, "-{x}");
+	render_is(f, v, 2, "-primero");
 }
 
 static void check_for_lint(void **state)
@@ -622,7 +662,7 @@ static void random_templates(void **state)
 		"{", "}", "{{", "}}", "a", "b", "{a}", "{b}", "\n", "ñ", "🚨", "\xFF", "\xC3",
 		" ", "{A}", "{}", "_", "1",
 	};
-	const struct template_value v[] = { { "a", "ÁÉ" }, { "b", "👨‍👩‍👧" } };
+	const struct template_value v[] = { { "a", "ÁÉ", false }, { "b", "👨‍👩‍👧", false } };
 	unsigned seed = 20261128;
 	size_t loaded = 0;
 	for (int round = 0; round < 20000; round++) {
@@ -662,6 +702,8 @@ static void random_templates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		UNIT_TEST(values_join_the_sentence),
+		UNIT_TEST(an_empty_value_leaves_no_gap),
 		UNIT_TEST(renders_placeholders),
 		UNIT_TEST(text_without_placeholders),
 		UNIT_TEST(placeholders_adjacent_to_text),
