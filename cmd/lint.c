@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "noticedir.h"
 
@@ -20,7 +21,7 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 	int status = cli_read_notice(cli, messages, path, &n, &thread, &changing);
 	t->checked++;
 	if (status == EXIT_OK && changing)
-		fprintf(stderr, "%s: warning: changed while it was read; not checked\n", path);
+		fprintf(stderr, _("%s: warning: changed while it was read; not checked\n"), path);
 	if (status == EXIT_OK && !changing) {
 		thread_free(thread);
 		notice_free(n);
@@ -53,13 +54,13 @@ static void lint_dir(const struct cli *cli, const struct messages *messages, con
 }
 
 const struct cli_help cmd_lint_help = {
-	.summary = "check notices and templates before they are published",
-	.usage = "usage: incluinfo lint [PATH]...\n"
+	.summary = N_("check notices and templates before they are published"),
+	.usage = N_("usage: incluinfo lint [PATH]...\n"
 		 "\n"
 		 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
 		 "or a folder) and builds their threads, so that anything that would fail at preview or\n"
 		 "publication fails here, with its line. Also renders every message template with the\n"
-		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n",
+		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n"),
 };
 
 int cmd_lint(int argc, char **argv, struct cli *cli)
@@ -86,8 +87,12 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	}
 	messages_free(messages);
 	if (!cli->quiet)
-		printf("%zu notice%s checked, %zu invalid; templates %s\n", t.checked,
-		       t.checked == 1 ? "" : "s", t.invalid, templates_fit ? "fit" : "too long");
+		printf(templates_fit ? ngettext("%zu notice checked, %zu invalid; templates fit\n",
+						"%zu notices checked, %zu invalid; templates fit\n", t.checked)
+				     : ngettext("%zu notice checked, %zu invalid; templates too long\n",
+						"%zu notices checked, %zu invalid; templates too long\n",
+						t.checked),
+		       t.checked, t.invalid);
 	if (t.worst)
 		return t.worst;
 	return t.invalid || !templates_fit ? EXIT_DATA : EXIT_OK;

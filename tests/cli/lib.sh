@@ -12,6 +12,10 @@
 
 RUN_TIMEOUT=${RUN_TIMEOUT:-30} # seconds any one command may take before it is killed
 
+# The tests read the English messages whatever the caller's locale; t_i18n.sh sets its own.
+export LC_ALL=C
+unset LANGUAGE
+
 # --- failing ------------------------------------------------------------------------------
 
 # the first lines of a file, indented, for failure reports
