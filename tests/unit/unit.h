@@ -29,14 +29,16 @@
 #include "error.h"
 
 /*
- * Every category of the locale from the environment (tests/run.sh runs each test under
- * LC_ALL=C and LC_ALL=es_ES.UTF-8), before main: lib/ must write the same numbers, dates
- * and files whatever locale the program that uses it has set. The messages stay English,
- * as no test binds the "incluinfo" text domain.
+ * Every category of the locale but the messages from the environment (tests/run.sh runs
+ * each test under LC_ALL=C and LC_ALL=es_ES.UTF-8), before main: lib/ must write the same
+ * numbers, dates and files whatever locale the program that uses it has set. Messages
+ * stay English (the tests compare them, strerror's words included); their Spanish is
+ * tests/cli/t_i18n.sh's.
  */
 __attribute__((constructor)) static void unit_locale(void)
 {
 	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "C");
 }
 
 /* A test run between the test file's own setup() and teardown(). */
