@@ -4,6 +4,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+LOCALEDIR  ?= $(PREFIX)/share/locale
 DOCDIR     ?= $(PREFIX)/share/doc/incluinfo
 # systemd reads units, sysusers.d and tmpfiles.d from /usr/lib, /usr/local/lib and /etc only
 SYSTEMD_CONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),$(PREFIX)/lib,/etc)
@@ -28,7 +29,7 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DINCLUINFO_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
               $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
@@ -47,9 +48,25 @@ TEMPLATES := $(sort $(wildcard etc/templates/*.txt))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o) build/gen/templates.o
 CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+# The message catalogues: po/LANG.po, compiled where the binary finds them (cmd/main.c).
+PO_FILES := $(wildcard po/*.po)
+MO_FILES := $(PO_FILES:po/%.po=build/locale/%/LC_MESSAGES/incluinfo.mo)
+POT      ?= po/incluinfo.pot
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+		--add-comments=TRANSLATORS: --package-name=incluinfo --package-version=$(VERSION) \
+		--msgid-bugs-address=' ' --sort-by-file
 
-.PHONY: all deps demo test bench fuzz install uninstall clean
-all: build/incluinfo
+.PHONY: all deps demo test bench fuzz install uninstall clean pot
+all: build/incluinfo $(MO_FILES)
+
+# --check: the format directives, plural forms and header of every message are verified.
+build/locale/%/LC_MESSAGES/incluinfo.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(call say,MSGFMT,$<)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+# The template every po/LANG.po is merged with (`msgmerge -U po/es.po po/incluinfo.pot`).
+pot:
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o $(POT) $(sort $(LIB_SRC) $(CMD_SRC))
 
 # Objects are rebuilt when the flags change (a SANITIZE build after a plain one, say).
 build/flags: FORCE
@@ -85,12 +102,12 @@ deps:
 
 # After deps, a fresh make: pkg-config's flags are read again once the packages exist.
 test: deps
-	$(Q)$(MAKE) --no-print-directory build/incluinfo $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=4
 	$(Q)tests/run.sh $(UNIT_BIN)
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory build/incluinfo
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)etc/demo.sh
 
 # libFuzzer needs clang: the library is built a second time apart from the gcc objects,
@@ -150,12 +167,18 @@ install: all
 	install -m 0644 etc/systemd/incluinfo-run.timer $(DESTDIR)$(UNITDIR)/
 	install -m 0644 etc/sysusers.d/incluinfo.conf $(DESTDIR)$(SYSUSERSDIR)/incluinfo.conf
 	install -m 0644 etc/tmpfiles.d/incluinfo.conf $(DESTDIR)$(TMPFILESDIR)/incluinfo.conf
+	for mo in $(MO_FILES); do \
+		lang=$${mo#build/locale/}; lang=$${lang%%/*}; \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES && \
+		install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/incluinfo.mo || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/incluinfo $(DESTDIR)$(MANDIR)/man1/incluinfo.1
 	rm -f $(DESTDIR)$(UNITDIR)/incluinfo-run.service $(DESTDIR)$(UNITDIR)/incluinfo-run.timer
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/incluinfo.conf $(DESTDIR)$(TMPFILESDIR)/incluinfo.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(PO_FILES:po/%.po=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/incluinfo.mo)
 
 clean:
 	rm -rf build

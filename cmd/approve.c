@@ -2,15 +2,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 const struct cli_help cmd_approve_help = {
-	.summary = "approve a draft for publication",
-	.usage = "usage: incluinfo approve ID --by NAME\n"
+	.summary = N_("approve a draft for publication"),
+	.usage = N_("usage: incluinfo approve ID --by NAME\n"
 		 "\n"
 		 "Approves a pending draft; NAME goes in the audit trail with the system user. With\n"
 		 "[policy] two_person = true the notice's author cannot approve it. Exit 65 when the\n"
-		 "draft is not pending or the approver is refused.\n",
+		 "draft is not pending or the approver is refused.\n"),
 };
 
 static const struct option decide_options[] = {
@@ -34,19 +35,19 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 			return cli_usage(command);
 	}
 	if (optind + 1 != argc) {
-		cli_error("'%s' takes one draft id", command);
+		cli_error(_("'%s' takes one draft id"), command);
 		return cli_usage(command);
 	}
 	if (!by || !*by) {
-		cli_error("say who %s it with --by NAME (it goes in the audit trail)",
-			  approve ? "approves" : "rejects");
+		cli_error("%s", approve ? _("say who approves it with --by NAME (it goes in the audit trail)")
+				      : _("say who rejects it with --by NAME (it goes in the audit trail)"));
 		return cli_usage(command);
 	}
 	int checked = cli_check_text("--by", by, false);
 	if (checked)
 		return checked;
 	if (!strcmp(by, DRAFT_SYSTEM_NAME)) {
-		cli_error("the name '%s' is reserved for automatic approvals", by);
+		cli_error(_("the name '%s' is reserved for automatic approvals"), by);
 		return EXIT_USAGE;
 	}
 	struct store *store;
@@ -70,7 +71,7 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 	if (rc)
 		return cli_fail(&e);
 	if (!cli->quiet)
-		printf("%s %.8s \"%s\"\n", approve ? "approved" : "rejected", d.uuid, d.title);
+		printf(approve ? _("approved %.8s \"%s\"\n") : _("rejected %.8s \"%s\"\n"), d.uuid, d.title);
 	return EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "lock.h"
 #include "monitor.h"
@@ -18,18 +19,18 @@ static bool describe(const struct monitor_service *r, char *out, size_t len)
 {
 	const struct health_state *h = &r->state.health;
 	if (r->event == INCIDENT_IN_MAINTENANCE)
-		snprintf(out, len, "%s in maintenance (%s)", r->svc->id, r->reason);
+		snprintf(out, len, _("%s in maintenance (%s)"), r->svc->id, r->reason);
 	else if (h->state == HEALTH_DOWN && r->result == HEALTH_DOWN)
-		snprintf(out, len, "%s down (%s, %d check%s)", r->svc->id, r->reason, h->failures,
-			 h->failures == 1 ? "" : "s");
+		snprintf(out, len, ngettext("%s down (%s, %d check)", "%s down (%s, %d checks)", (unsigned long)h->failures),
+			 r->svc->id, r->reason, h->failures);
 	else if (h->state == HEALTH_DOWN)
-		snprintf(out, len, "%s down (recovering: %s, %d of %ld good checks)", r->svc->id,
+		snprintf(out, len, _("%s down (recovering: %s, %d of %ld good checks)"), r->svc->id,
 			 r->reason, h->successes, r->svc->successes_to_resolve);
 	else if (h->failures > 0)
-		snprintf(out, len, "%s failing (%s, %d of %ld checks)", r->svc->id, r->reason,
+		snprintf(out, len, _("%s failing (%s, %d of %ld checks)"), r->svc->id, r->reason,
 			 h->failures, r->svc->failures_to_open);
 	else if (h->state == HEALTH_DEGRADED)
-		snprintf(out, len, "%s degraded (%s)", r->svc->id, r->reason);
+		snprintf(out, len, _("%s degraded (%s)"), r->svc->id, r->reason);
 	else
 		return false;
 	return true;
@@ -93,29 +94,29 @@ static void print_transition(const struct monitor_service *r)
 	char at[32], lasted[ES_DURATION_SIZE];
 	switch (r->event) {
 	case INCIDENT_IN_MAINTENANCE:
-		put_line("%s: failing inside a maintenance window (%s); no incident", id, r->reason);
+		put_line(_("%s: failing inside a maintenance window (%s); no incident"), id, r->reason);
 		return;
 	case INCIDENT_MARKED_UNSTABLE:
 		cli_time_human(incident->opened_at, at);
-		put_line("%s: unstable since %s, opened and resolved too often within an hour; incident %s",
+		put_line(_("%s: unstable since %s, opened and resolved too often within an hour; incident %s"),
 		       id, at, incident->uuid);
 		return;
 	case INCIDENT_REMINDED:
-		put_line("%s: still down; update drafted for incident %s", id, incident->uuid);
+		put_line(_("%s: still down; update drafted for incident %s"), id, incident->uuid);
 		return;
 	case INCIDENT_OPENED:
 		cli_time_human(incident->opened_at, at);
 		if (incident->kind == INCIDENT_DEGRADED)
-			put_line("%s: confirmed degraded since %s (%s); incident %s", id, at, r->reason,
+			put_line(_("%s: confirmed degraded since %s (%s); incident %s"), id, at, r->reason,
 			       incident->uuid);
 		else
-			put_line("%s: confirmed down since %s after %d failed checks (%s); incident %s",
+			put_line(_("%s: confirmed down since %s after %d failed checks (%s); incident %s"),
 			       id, at, h->failures, r->reason, incident->uuid);
 		return;
 	case INCIDENT_RESOLVED:
 		cli_time_human(incident->resolved_at, at);
 		es_duration(incident->resolved_at - incident->opened_at, lasted);
-		put_line("%s: working again since %s; incident %s resolved after %s", id, at,
+		put_line(_("%s: working again since %s; incident %s resolved after %s"), id, at,
 		       incident->uuid, lasted);
 		return;
 	case INCIDENT_NONE:
@@ -124,23 +125,23 @@ static void print_transition(const struct monitor_service *r)
 	/* the confirmed state changed and no incident did */
 	if (r->transition == HEALTH_OPENED && r->has_incident) {
 		cli_time_human(h->since, at);
-		put_line("%s: down again since %s (%s); incident %s stays open, nothing new drafted", id,
+		put_line(_("%s: down again since %s (%s); incident %s stays open, nothing new drafted"), id,
 		       at, r->reason, incident->uuid);
 	} else if (r->transition == HEALTH_OPENED) {
 		cli_time_human(h->since, at);
-		put_line("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
-		       " (dry run)", id, at, h->failures, r->reason);
+		put_line(_("%s: confirmed down since %s after %d failed checks (%s); no incident recorded"
+		       " (dry run)"), id, at, h->failures, r->reason);
 	} else if (r->transition == HEALTH_RESOLVED) {
 		cli_time_human(h->since, at);
 		if (r->has_incident && incident->kind == INCIDENT_UNSTABLE)
-			put_line("%s: answering again since %s; unstable incident %s stays open until the"
-				 " service has been up for %d min",
+			put_line(_("%s: answering again since %s; unstable incident %s stays open until the"
+				 " service has been up for %d min"),
 				 id, at, incident->uuid, INCIDENT_STABLE_SECONDS / 60);
 		else if (r->has_incident)
-			put_line("%s: answering again since %s; incident %s would be resolved (dry run)", id,
+			put_line(_("%s: answering again since %s; incident %s would be resolved (dry run)"), id,
 				 at, incident->uuid);
 		else
-			put_line("%s: answering again since %s; no incident was open", id, at);
+			put_line(_("%s: answering again since %s; no incident was open"), id, at);
 	}
 }
 
@@ -164,7 +165,7 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 		}
 	}
 	if (!any)
-		printf("%zu service%s up", rep->count, rep->count == 1 ? "" : "s");
+		printf(ngettext("%zu service up", "%zu services up", rep->count), rep->count);
 	printf(" |");
 	for (size_t i = 0; i < rep->count; i++) {
 		const struct monitor_service *r = &rep->services[i];
@@ -185,18 +186,21 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 			cli_time_human(h->since, since);
 		char failures[64] = "", incident[64] = "";
 		if (h->failures)
-			snprintf(failures, sizeof failures, ", %d consecutive failure%s", h->failures,
-				 h->failures == 1 ? "" : "s");
+			snprintf(failures, sizeof failures,
+				 ngettext(", %d consecutive failure", ", %d consecutive failures",
+					  (unsigned long)h->failures),
+				 h->failures);
 		if (r->has_incident && r->transition == HEALTH_STEADY)
-			snprintf(incident, sizeof incident, "; incident %s", r->incident.uuid);
-		put_line("%s: %s (%s) in %ld ms; state %s%s%s%s%s", r->svc->id, health_name(r->result),
-			 r->reason, r->probe.time_ms, health_name(h->state), *since ? " since " : "",
-			 since, failures, incident);
+			snprintf(incident, sizeof incident, _("; incident %s"), r->incident.uuid);
+		put_line(_("%s: %s (%s) in %ld ms; state %s%s%s%s%s"), r->svc->id,
+			 cli_health_label(r->result), r->reason, r->probe.time_ms,
+			 cli_health_label(h->state), *since ? _(" since ") : "", since, failures,
+			 incident);
 		print_transition(r);
 	}
 	for (size_t i = 0; i < rep->canary_count; i++) {
 		const struct monitor_canary *c = &rep->canaries[i];
-		put_line("canary %zu: %s (%s)", i + 1, c->good ? "ok" : "failed", c->reason);
+		put_line(c->good ? _("canary %zu: ok (%s)") : _("canary %zu: failed (%s)"), i + 1, c->reason);
 	}
 }
 
@@ -275,8 +279,8 @@ static int unknown(const struct cli *cli, const struct monitor_report *rep, cons
 }
 
 const struct cli_help cmd_check_help = {
-	.summary = "probe every service once, confirm outages and recoveries",
-	.usage = "usage: incluinfo check [--dry-run | --passive [--max-age MINUTES]] [--service ID]...\n"
+	.summary = N_("probe every service once, confirm outages and recoveries"),
+	.usage = N_("usage: incluinfo check [--dry-run | --passive [--max-age MINUTES]] [--service ID]...\n"
 		 "\n"
 		 "Probes every configured service and canary at the same time, classifies each probe as\n"
 		 "up, degraded or down, applies the hysteresis thresholds and opens or resolves\n"
@@ -289,7 +293,7 @@ const struct cli_help cmd_check_help = {
 		 "                  last check recorded (for Icinga or NRPE beside the cron job)\n"
 		 "  --max-age MINUTES  with --passive, a service not checked for longer is stale,\n"
 		 "                  UNKNOWN (default 10, at most 10080)\n"
-		 "  --service ID    probe only this service (repeatable)\n",
+		 "  --service ID    probe only this service (repeatable)\n"),
 };
 
 static const struct option check_options[] = {
@@ -326,26 +330,26 @@ static int parse_options(int argc, char **argv, const struct cli *cli, struct ch
 			char *end;
 			o->max_age = strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || o->max_age < 1 || o->max_age > MAX_AGE_MAX) {
-				cli_error("invalid value '%s' for --max-age: minutes, 1-%d", optarg, MAX_AGE_MAX);
+				cli_error(_("invalid value '%s' for --max-age: minutes, 1-%d"), optarg, MAX_AGE_MAX);
 				return -1;
 			}
 		} else if (opt == 's') {
 			o->wanted[o->wanted_count++] = optarg;
 		} else {
-			cli_error("unknown option '%s' for 'check'", argv[optind - 1]);
+			cli_error(_("unknown option '%s' for 'check'"), argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		cli_error("unexpected argument '%s' for 'check'", argv[optind]);
+		cli_error(_("unexpected argument '%s' for 'check'"), argv[optind]);
 		return -1;
 	}
 	if (o->max_age && !o->passive) {
-		cli_error("--max-age needs --passive");
+		cli_error(_("--max-age needs --passive"));
 		return -1;
 	}
 	if (o->passive && cli->json) {
-		cli_error("--passive prints a plugin line, not --json");
+		cli_error(_("--passive prints a plugin line, not --json"));
 		return -1;
 	}
 	return 0;
@@ -384,12 +388,12 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	bool dry_run = o.dry_run;
 	if (monitor_select(cfg, o.wanted, o.wanted_count, &rep, &e) != II_OK) {
 		cli_fail(&e);
-		status = unknown(cli, &rep, "usage error");
+		status = unknown(cli, &rep, _("usage error"));
 		goto out;
 	}
 	if (rep.count == 0) {
-		cli_error("no service configured in '%s'", cfg->path);
-		status = unknown(cli, &rep, "no services configured");
+		cli_error(_("no service configured in '%s'"), cfg->path);
+		status = unknown(cli, &rep, _("no services configured"));
 		goto out;
 	}
 	if (o.passive) {
@@ -415,7 +419,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
 	struct incident_context ctx = {.cfg = cfg, .actor = &actor};
 	if (!dry_run && cli_load_messages(cfg, &messages) != EXIT_OK) {
-		status = unknown(cli, &rep, "invalid message templates");
+		status = unknown(cli, &rep, _("invalid message templates"));
 		goto out;
 	}
 	ctx.messages = messages;

@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 /* The shapes more than one command prints live here, so that one key never has two
@@ -10,7 +11,7 @@ int cli_print_json(cJSON *root)
 	char *text = root ? cJSON_PrintUnformatted(root) : NULL;
 	cJSON_Delete(root);
 	if (!text) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	puts(text);

@@ -46,7 +46,7 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 {
 	struct diag_list *diags = diag_new();
 	if (!diags) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	struct ii_error e = {0};
@@ -69,7 +69,7 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 	diag_free(diags);
 	/* what the posts leave out of the file: the author decides whether that is right */
 	for (size_t i = 0; status == EXIT_OK && *notice && !cli->quiet && i < (*notice)->warning_count; i++)
-		fprintf(stderr, "%s:%d: warning: %s\n", path, (*notice)->warnings[i].line,
+		fprintf(stderr, _("%s:%d: warning: %s\n"), path, (*notice)->warnings[i].line,
 			(*notice)->warnings[i].text);
 	if (status == EXIT_OK && !*changing && !cli->quiet)
 		warn_cuts(path, *thread);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 void cli_warn_state_dir(const char *state_dir, bool open_to_others)
@@ -10,8 +11,8 @@ void cli_warn_state_dir(const char *state_dir, bool open_to_others)
 	static bool warned; /* once per run, however often the store is opened */
 	if (open_to_others && !warned) {
 		warned = true;
-		fprintf(stderr, "incluinfo: warning: state directory '%s' is open to group or others: "
-				"run chmod 700 '%s'\n",
+		fprintf(stderr, _("incluinfo: warning: state directory '%s' is open to group or others: "
+				"run chmod 700 '%s'\n"),
 			state_dir, state_dir);
 	}
 }
@@ -45,7 +46,7 @@ int cli_open_draft(const struct cli *cli, const char *id, struct store **store, 
 		return status;
 	struct ii_error e = {0};
 	/* before the first run there is no database, hence no draft */
-	ii_err rc = *store ? draft_find(*store, id, d, &e) : ii_fail(&e, II_EDATA, "no draft '%s'", id);
+	ii_err rc = *store ? draft_find(*store, id, d, &e) : ii_fail(&e, II_EDATA, _("no draft '%s'"), id);
 	return rc == II_OK ? EXIT_OK : close_failed(store, &e);
 }
 
@@ -66,7 +67,7 @@ int cli_load_messages(const struct config *cfg, struct messages **out)
 	struct diag_list *diags = diag_new();
 	struct ii_error e = {0};
 	if (!diags) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	ii_err rc = messages_load(cfg->templates_dir, out, diags, &e);

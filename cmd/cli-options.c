@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "printable.h"
 
@@ -8,7 +9,7 @@ int cli_no_more_arguments(int argc, char **argv, int first, const char *command)
 {
 	if (first >= argc)
 		return EXIT_OK;
-	cli_error("unexpected argument '%s' for '%s'", argv[first], command);
+	cli_error(_("unexpected argument '%s' for '%s'"), argv[first], command);
 	return cli_usage(command);
 }
 
@@ -17,7 +18,7 @@ int cli_check_text(const char *option, const char *value, bool lines)
 	int32_t cp = value ? printable_first_unsafe(value, strlen(value), lines) : -1;
 	if (cp < 0)
 		return EXIT_OK;
-	cli_error("invalid value for '%s': control character U+%04X (names and messages are "
-		  "published and audited as they are)", option, (unsigned)cp);
+	cli_error(_("invalid value for '%s': control character U+%04X (names and messages are "
+		  "published and audited as they are)"), option, (unsigned)cp);
 	return EXIT_DATA;
 }

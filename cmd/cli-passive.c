@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "incident.h"
 #include "monitor.h"
@@ -28,33 +29,33 @@ static enum plugin_status judge(const struct config_service *svc, const struct s
 	char when[32], age[ES_DURATION_SIZE], limit[ES_DURATION_SIZE];
 	*words = '\0';
 	if (!checked) {
-		snprintf(words, len, "%s never checked", svc->id);
+		snprintf(words, len, _("%s never checked"), svc->id);
 		return PLUGIN_UNKNOWN;
 	}
 	if (now - st->last_check > max_age) {
 		cli_time_human(st->last_check, when);
 		es_duration(now - st->last_check, age);
 		es_duration(max_age, limit);
-		snprintf(words, len, "%s stale: last check %s ago (%s), more than %s", svc->id, age,
+		snprintf(words, len, _("%s stale: last check %s ago (%s), more than %s"), svc->id, age,
 			 when, limit);
 		return PLUGIN_UNKNOWN;
 	}
 	cli_time_human(h->since, when);
 	if (maintenance && st->last_result != HEALTH_UP) {
-		snprintf(words, len, "%s in maintenance (%s)", svc->id, st->last_reason);
+		snprintf(words, len, _("%s in maintenance (%s)"), svc->id, st->last_reason);
 		return PLUGIN_WARNING;
 	}
 	if (h->state == HEALTH_DOWN) {
-		snprintf(words, len, "%s down since %s (%s)", svc->id, when, st->last_reason);
+		snprintf(words, len, _("%s down since %s (%s)"), svc->id, when, st->last_reason);
 		return PLUGIN_CRITICAL;
 	}
 	if (h->failures > 0) {
-		snprintf(words, len, "%s failing (%s, %d of %ld checks)", svc->id, st->last_reason,
+		snprintf(words, len, _("%s failing (%s, %d of %ld checks)"), svc->id, st->last_reason,
 			 h->failures, svc->failures_to_open);
 		return PLUGIN_WARNING;
 	}
 	if (h->state == HEALTH_DEGRADED) {
-		snprintf(words, len, "%s degraded since %s (%s)", svc->id, when, st->last_reason);
+		snprintf(words, len, _("%s degraded since %s (%s)"), svc->id, when, st->last_reason);
 		return PLUGIN_WARNING;
 	}
 	return PLUGIN_OK;
@@ -69,7 +70,8 @@ int cli_check_passive(const struct cli *cli, const struct monitor_report *rep, l
 	size_t used = 0, perf_used = 0;
 	enum plugin_status overall = PLUGIN_OK;
 	if (cli_open_store(cli, STORE_READ, &store) != EXIT_OK) {
-		printf("INCLUINFO UNKNOWN - cannot read the state of '%s'\n", cli->config->state_dir);
+		/* TRANSLATORS: a monitoring plugin's line: keep "INCLUINFO UNKNOWN - " */
+		printf(_("INCLUINFO UNKNOWN - cannot read the state of '%s'\n"), cli->config->state_dir);
 		return PLUGIN_UNKNOWN;
 	}
 	for (size_t i = 0; i < rep->count; i++) {
@@ -80,7 +82,7 @@ int cli_check_passive(const struct cli *cli, const struct monitor_report *rep, l
 			      incident_in_maintenance(store, svc, now, &maintenance, &e) != II_OK)) {
 			cli_fail(&e);
 			store_close(store);
-			printf("INCLUINFO UNKNOWN - cannot read the state of '%s'\n", cli->config->state_dir);
+			printf(_("INCLUINFO UNKNOWN - cannot read the state of '%s'\n"), cli->config->state_dir);
 			return PLUGIN_UNKNOWN;
 		}
 		char words[700], label[128];
@@ -109,7 +111,8 @@ int cli_check_passive(const struct cli *cli, const struct monitor_report *rep, l
 	}
 	store_close(store);
 	if (!used)
-		snprintf(line, sizeof line, "%zu service%s up", rep->count, rep->count == 1 ? "" : "s");
+		snprintf(line, sizeof line, ngettext("%zu service up", "%zu services up", rep->count),
+			 rep->count);
 	if (!cli->quiet)
 		printf("INCLUINFO %s - %s |%s\n", monitor_plugin_name(overall), line, perf);
 	return (int)overall;

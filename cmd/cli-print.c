@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "printable.h"
 #include "text/tweet.h"
@@ -89,7 +90,7 @@ static void print_line(const char *prefix, const char *text)
 	size_t len = strlen(text), used;
 	char *out = malloc(PRINTABLE_ESCAPE_MAX * len + 1);
 	if (!out) {
-		fprintf(stderr, "%sout of memory\n", prefix);
+		fprintf(stderr, "%s%s\n", prefix, _("out of memory"));
 		return;
 	}
 	size_t n = printable_escape(text, len, false, false, out, &used);
@@ -104,7 +105,7 @@ void cli_error(const char *fmt, ...)
 	char *text;
 	int n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	print_line("incluinfo: error: ", n < 0 ? "out of memory" : text);
+	print_line(_("incluinfo: error: "), n < 0 ? _("out of memory") : text);
 	if (n >= 0)
 		free(text);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 /* Header values often carry credentials (Authorization, cookies, API keys): never shown. */
@@ -139,11 +140,11 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 }
 
 const struct cli_help cmd_config_help = {
-	.summary = "validate the configuration and print the effective values, secrets masked",
-	.usage = "usage: incluinfo config\n"
+	.summary = N_("validate the configuration and print the effective values, secrets masked"),
+	.usage = N_("usage: incluinfo config\n"
 		 "\n"
 		 "Validates the configuration file, reporting every problem with its line, and prints\n"
-		 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n",
+		 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n"),
 };
 
 int cmd_config(int argc, char **argv, struct cli *cli)
@@ -154,11 +155,11 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	struct printer p = {.json = cli->json};
 	cJSON *root = p.json ? cJSON_CreateObject() : NULL;
 	if (p.json && !root) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	if (!p.json)
-		printf("; %s is valid; effective values, defaults included\n", cfg->path);
+		printf(_("; %s is valid; effective values, defaults included\n"), cfg->path);
 
 	begin(&p, root, "general", "general");
 	put_string(&p, "state_dir", cfg->state_dir);
@@ -213,7 +214,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 		cJSON_Delete(root);
 	}
 	if (p.failed) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	return EXIT_OK;

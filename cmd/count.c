@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "text/tweet.h"
 
@@ -441,19 +442,19 @@ static int count_batch(void)
 	for (int k = 0; k < 2; k++)
 		free(blocks[k].bytes);
 	if (oom) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	if (ferror(stdin)) {
-		cli_error("cannot read standard input");
+		cli_error(_("cannot read standard input"));
 		return EXIT_IOERR;
 	}
 	return status;
 }
 
 const struct cli_help cmd_count_help = {
-	.summary = "count a post's length the way X does",
-	.usage = "usage: incluinfo count [--json] [--batch]\n"
+	.summary = N_("count a post's length the way X does"),
+	.usage = N_("usage: incluinfo count [--json] [--batch]\n"
 		 "\n"
 		 "Counts standard input (one trailing newline ignored) as X counts a post: NFC, weighted\n"
 		 "characters, every URL 23, every emoji 2, limit 280. Prints the weighted length, or\n"
@@ -463,7 +464,7 @@ const struct cli_help cmd_count_help = {
 		 "  --batch         read one JSON string per line, write one JSON object per line; a\n"
 		 "                  line that cannot be counted gets {\"error\":\"line N: ...\"} in its\n"
 		 "                  place, the others are still counted, and the exit status is 65 at\n"
-		 "                  the end; each line is at most 64 KiB\n",
+		 "                  the end; each line is at most 64 KiB\n"),
 };
 
 int cmd_count(int argc, char **argv, struct cli *cli)
@@ -482,20 +483,20 @@ int cmd_count(int argc, char **argv, struct cli *cli)
 	/* room for the longest text, its newline, and one byte more to tell it is longer */
 	char *buf = malloc(COUNT_MAX_INPUT + 2);
 	if (!buf) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	size_t len = fread(buf, 1, COUNT_MAX_INPUT + 2, stdin);
 	if (ferror(stdin)) {
 		free(buf);
-		cli_error("cannot read standard input");
+		cli_error(_("cannot read standard input"));
 		return EXIT_IOERR;
 	}
 	if (len > 0 && buf[len - 1] == '\n' && len <= COUNT_MAX_INPUT + 1)
 		len--; /* the newline that echo and editors add is not part of the post */
 	if (len > COUNT_MAX_INPUT) {
 		free(buf);
-		cli_error("the text is longer than %d bytes", COUNT_MAX_INPUT);
+		cli_error(_("the text is longer than %d bytes"), COUNT_MAX_INPUT);
 		return EXIT_DATA;
 	}
 	struct tweet_parse p;

@@ -2,34 +2,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 static void print_table(const struct draft *list, size_t count)
 {
 	if (count == 0) {
-		puts("no drafts");
+		puts(_("no drafts"));
 		return;
 	}
-	printf("%-8s  %-13s  %-9s  %-16s  %s\n", "ID", "KIND", "STATUS", "DUE", "TITLE");
+	printf("%-8s  %-13s  %-9s  %-16s  %s\n", _("ID"), _("KIND"), _("STATUS"), _("DUE"), _("TITLE"));
 	for (size_t i = 0; i < count; i++) {
 		const struct draft *d = &list[i];
-		char due[32] = "now";
+		char due[32];
+		snprintf(due, sizeof due, "%s", _("now"));
 		if (d->due_at)
 			cli_time_human(d->due_at, due);
 		due[16] = '\0'; /* minutes are enough in a table */
 		printf("%.8s  %-13s  %-9s  %-16s  %s%s\n", d->uuid, draft_kind_name(d->kind),
-		       draft_status_name(d->status), due, d->title,
-		       d->changed_after_publication ? "  (changed after publication)" : "");
+		       draft_status_label(d->status), due, d->title,
+		       d->changed_after_publication ? _("  (changed after publication)") : "");
 	}
 }
 
 const struct cli_help cmd_drafts_help = {
-	.summary = "list the drafts waiting for approval or publication",
-	.usage = "usage: incluinfo drafts [--all]\n"
+	.summary = N_("list the drafts waiting for approval or publication"),
+	.usage = N_("usage: incluinfo drafts [--all]\n"
 		 "\n"
 		 "Lists the drafts still in play (pending, approved, failed) with their short id, kind,\n"
 		 "status, when they are due and title; --all lists every draft. --json gives an array\n"
-		 "of objects with the full id.\n",
+		 "of objects with the full id.\n"),
 };
 
 static const struct option drafts_options[] = {{"all", no_argument, NULL, 'a'}, {0}};

@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "feeds.h"
+#include "i18n.h"
 #include "incluinfo.h"
 
 int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_summary *sum)
@@ -11,8 +12,8 @@ int cli_write_feeds(const struct config *cfg, struct store *store, struct feeds_
 
 void cli_feeds_print(const struct config *cfg, const struct feeds_summary *sum)
 {
-	printf("feeds written to %s: %s (%zu entries), %s (%zu), cap/ (%zu messages), "
-	       "desmentidos/ (%zu ClaimReview)\n",
+	printf(_("feeds written to %s: %s (%zu entries), %s (%zu), cap/ (%zu messages), "
+	       "desmentidos/ (%zu ClaimReview)\n"),
 	       cfg->feeds_dir, FEEDS_INCIDENTS_FILE, sum->incident_entries, FEEDS_NOTICES_FILE,
 	       sum->notice_entries, sum->cap_messages, sum->claim_reviews);
 }
@@ -44,15 +45,15 @@ static cJSON *summary_json(const struct config *cfg, const struct feeds_summary 
 }
 
 const struct cli_help cmd_feeds_help = {
-	.summary = "write the Atom, CAP and ClaimReview feeds",
-	.usage = "usage: incluinfo feeds\n"
+	.summary = N_("write the Atom, CAP and ClaimReview feeds"),
+	.usage = N_("usage: incluinfo feeds\n"
 		 "\n"
 		 "Regenerates, from everything published, feeds_dir/incidencias.atom, avisos.atom,\n"
 		 "cap/ (CAP 1.2 messages and cap/index.atom) and desmentidos/SLUG.jsonld (ClaimReview).\n"
 		 "Each file is replaced atomically; files of what is no longer published are removed.\n"
 		 "publish, run and retract do the same whenever something was published or retracted\n"
 		 "since the feeds were last written.\n"
-		 "Needs [feeds] base_url (exit 78 without it).\n",
+		 "Needs [feeds] base_url (exit 78 without it).\n"),
 };
 
 int cmd_feeds(int argc, char **argv, struct cli *cli)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "incident.h"
 #include "incluinfo.h"
 
@@ -17,8 +18,8 @@ struct request {
 };
 
 const struct cli_help cmd_incident_help = {
-	.summary = "open, update, resolve or list incidents by hand",
-	.usage = "usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
+	.summary = N_("open, update, resolve or list incidents by hand"),
+	.usage = N_("usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
 		 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
 		 "       incluinfo incident resolve ID --message TEXT [--by NAME]\n"
 		 "       incluinfo incident list [--all]\n"
@@ -29,7 +30,7 @@ const struct cli_help cmd_incident_help = {
 		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
 		 "already has an open incident is refused with its id (exit 65). resolve's --message\n"
 		 "says what works again, as the public will read it: only staff know. ID is a UUID or\n"
-		 "a unique prefix of at least 6 characters. list shows open incidents, --all every one.\n",
+		 "a unique prefix of at least 6 characters. list shows open incidents, --all every one.\n"),
 };
 
 static const struct option incident_options[] = {
@@ -100,15 +101,16 @@ static int list(const struct cli *cli, bool all)
 	if (cli->json) {
 		status = cli_print_json_list(items, count, sizeof *items, to_json);
 	} else if (count == 0) {
-		puts(all ? "no incidents" : "no open incidents");
+		puts(all ? _("no incidents") : _("no open incidents"));
 	} else {
-		printf("%-8s  %-8s  %-14s  %-16s  %s\n", "ID", "KIND", "STATUS", "OPENED", "SCOPE");
+		printf("%-8s  %-8s  %-14s  %-16s  %s\n", _("ID"), _("KIND"), _("STATUS"), _("OPENED"),
+		       _("SCOPE"));
 		for (size_t i = 0; i < count; i++) {
 			char opened[32];
 			cli_time_human(items[i].opened_at, opened);
 			opened[16] = '\0';
 			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
-			       incident_kind_name(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
+			       cli_incident_kind_label(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
 		}
 	}
 	free(items);
@@ -172,7 +174,7 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 	if (cli->json)
 		return cli_print_json(to_json(&inc));
 	if (!cli->quiet)
-		printf("incident %.8s %s (%s); draft %.8s\n", inc.uuid,
+		printf(_("incident %.8s %s (%s); draft %.8s\n"), inc.uuid,
 		       !strcmp(req.action, "open") ? "opened" : !strcmp(req.action, "update") ? "updated" : "resolved",
 		       incident_status_name(inc.status), inc.last_draft);
 	return EXIT_OK;

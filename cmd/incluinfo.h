@@ -139,6 +139,12 @@ time_t cli_now(void);
 /* Who acts, for the audit trail: name as given, the operating-system user, now. */
 struct draft_actor cli_actor(const char *name);
 
+/* cli-names.c: a state's name as people read it, in the language of the messages (the
+ * store and --json keep health_name() and incident_kind_name(); a draft's status is
+ * draft_status_label()). The string is static. */
+const char *cli_health_label(enum health h);
+const char *cli_incident_kind_label(enum incident_kind kind);
+
 /* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
 /*

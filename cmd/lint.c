@@ -21,7 +21,7 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 	int status = cli_read_notice(cli, messages, path, &n, &thread, &changing);
 	t->checked++;
 	if (status == EXIT_OK && changing)
-		fprintf(stderr, "%s: warning: changed while it was read; not checked\n", path);
+		fprintf(stderr, _("%s: warning: changed while it was read; not checked\n"), path);
 	if (status == EXIT_OK && !changing) {
 		thread_free(thread);
 		notice_free(n);
@@ -54,7 +54,7 @@ static void lint_dir(const struct cli *cli, const struct messages *messages, con
 }
 
 const struct cli_help cmd_lint_help = {
-	.summary = "check notices and templates before they are published",
+	.summary = N_("check notices and templates before they are published"),
 	.usage = N_("usage: incluinfo lint [PATH]...\n"
 		 "\n"
 		 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
@@ -89,8 +89,12 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	}
 	messages_free(messages);
 	if (!cli->quiet)
-		printf("%zu notice%s checked, %zu invalid; templates %s\n", t.checked,
-		       t.checked == 1 ? "" : "s", t.invalid, templates_fit ? "fit" : "too long");
+		printf(templates_fit ? ngettext("%zu notice checked, %zu invalid; templates fit\n",
+						"%zu notices checked, %zu invalid; templates fit\n", t.checked)
+				     : ngettext("%zu notice checked, %zu invalid; templates too long\n",
+						"%zu notices checked, %zu invalid; templates too long\n",
+						t.checked),
+		       t.checked, t.invalid);
 	if (t.worst)
 		return t.worst;
 	return t.invalid || !templates_fit ? EXIT_DATA : EXIT_OK;

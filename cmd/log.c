@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 
 static cJSON *to_json(const void *item)
@@ -18,12 +19,12 @@ static cJSON *to_json(const void *item)
 }
 
 const struct cli_help cmd_log_help = {
-	.summary = "show the audit trail",
-	.usage = "usage: incluinfo log [ID]\n"
+	.summary = N_("show the audit trail"),
+	.usage = N_("usage: incluinfo log [ID]\n"
 		 "\n"
 		 "Every creation, change, approval, rejection, revocation and publication, with its\n"
 		 "time, the name given and the system user; of one draft when ID is given. --json\n"
-		 "gives an array.\n",
+		 "gives an array.\n"),
 };
 
 int cmd_log(int argc, char **argv, struct cli *cli)

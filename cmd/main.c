@@ -1,10 +1,21 @@
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "incluinfo.h"
+
+/* Where `make install` puts the catalogues ($(PREFIX)/share/locale). */
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
 
 enum setup {
 	NEEDS_CONFIG = 1 << 0,
@@ -20,8 +31,8 @@ struct command {
 };
 
 static const struct cli_help cmd_help_help = {
-	.summary = "show the commands, or one command's help",
-	.usage = "usage: incluinfo help [COMMAND]\n",
+	.summary = N_("show the commands, or one command's help"),
+	.usage = N_("usage: incluinfo help [COMMAND]\n"),
 };
 
 /* In the order `help` lists them, which the README and the man page follow. */
@@ -46,7 +57,7 @@ static const struct command commands[] = {
 	{"help", NULL, &cmd_help_help, 0},
 };
 
-static const char global_usage[] =
+static const char *const global_usage = N_(
 	"usage: incluinfo [-c FILE] [--json] [-v] [-q] COMMAND [ARGS]\n"
 	"\n"
 	"Watches the Seguridad Social web sites and publishes incident alerts and notices.\n"
@@ -59,7 +70,7 @@ static const char global_usage[] =
 	"  -h, --help         this help; 'incluinfo help COMMAND' for one command\n"
 	"      --version      the version\n"
 	"\n"
-	"Commands:\n";
+	"Commands:\n");
 
 static const struct command *find_command(const char *name)
 {
@@ -72,7 +83,7 @@ static const struct command *find_command(const char *name)
 int cli_usage(const char *name)
 {
 	const struct command *cmd = name ? find_command(name) : NULL;
-	fputs(cmd ? cmd->help->usage : global_usage, stderr);
+	fputs(_(cmd ? cmd->help->usage : global_usage), stderr);
 	return EXIT_USAGE;
 }
 
@@ -81,18 +92,18 @@ static int show_help(FILE *out, const char *name)
 	if (name) {
 		const struct command *cmd = find_command(name);
 		if (!cmd) {
-			cli_error("unknown command '%s' (see 'incluinfo --help')", name);
+			cli_error(_("unknown command '%s' (see 'incluinfo --help')"), name);
 			return EXIT_USAGE;
 		}
-		fputs(cmd->help->usage, out);
+		fputs(_(cmd->help->usage), out);
 		return EXIT_OK;
 	}
-	fputs(global_usage, out);
+	fputs(_(global_usage), out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help->summary);
-	fputs("\nExit codes: 0 success, 64 usage, 65 invalid input, 69 remote failure, 70 internal\n"
+		fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].help->summary));
+	fputs(_("\nExit codes: 0 success, 64 usage, 65 invalid input, 69 remote failure, 70 internal\n"
 	      "error, 73 state not writable, 75 try again (locked, rate limited), 78 invalid\n"
-	      "configuration. 'check' exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
+	      "configuration. 'check' exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"),
 	      out);
 	return EXIT_OK;
 }
@@ -134,7 +145,7 @@ static int load_config(struct cli *cli)
 	struct diag_list *diags = diag_new();
 	struct ii_error e = {0};
 	if (!diags) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	ii_err rc = config_load(cli->config_path, &cli->config, diags, &e);
@@ -156,18 +167,47 @@ static int finish(int status)
 {
 	/* closing writes out what the terminal-safe stream still holds */
 	if (ferror(stdout) || fclose(stdout) != 0) {
-		cli_error("cannot write to standard output: %s", strerror(errno));
+		cli_error(_("cannot write to standard output: %s"), strerror(errno));
 		return status ? status : EXIT_IOERR;
 	}
 	return status;
+}
+
+/*
+ * Messages in the language of LANG (LC_ALL, LC_MESSAGES). Only LC_MESSAGES and LC_CTYPE
+ * (the character set) follow the environment: LC_NUMERIC would give the JSON, the
+ * configuration's numbers, the plugin's performance data and the feeds decimal commas,
+ * and LC_TIME or LC_COLLATE would make the feeds and the audit trail differ between
+ * hosts. A binary run from the build tree (build/incluinfo) reads the catalogues built
+ * beside it in build/locale, as git's RUNTIME_PREFIX finds its files from
+ * /proc/self/exe, so the tests use the tree's po/ rather than an older installed one.
+ */
+static void setup_messages(void)
+{
+	setlocale(LC_MESSAGES, "");
+	setlocale(LC_CTYPE, "");
+	const char *dir = LOCALEDIR;
+	char exe[PATH_MAX], beside[PATH_MAX + sizeof "/locale"];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(beside, sizeof beside, "%s/locale", dirname(exe));
+		if (stat(beside, &st) == 0 && S_ISDIR(st.st_mode))
+			dir = beside;
+	}
+	bindtextdomain(II_TEXT_DOMAIN, dir);
+	bind_textdomain_codeset(II_TEXT_DOMAIN, "UTF-8");
+	textdomain(II_TEXT_DOMAIN);
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	int i = 1;
+	setup_messages();
 	if (!cli_safe_streams()) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -178,20 +218,20 @@ int main(int argc, char **argv)
 			printf("incluinfo %s\n", INCLUINFO_VERSION);
 			return finish(EXIT_OK);
 		case OPT_MISSING_ARG:
-			cli_error("option '%s' needs an argument", argv[i]);
+			cli_error(_("option '%s' needs an argument"), argv[i]);
 			return cli_usage(NULL);
 		case OPT_NONE:
-			cli_error("unknown option '%s'", argv[i]);
+			cli_error(_("unknown option '%s'"), argv[i]);
 			return cli_usage(NULL);
 		}
 	}
 	if (i >= argc) {
-		cli_error("no command given");
+		cli_error(_("no command given"));
 		return cli_usage(NULL);
 	}
 	const struct command *cmd = find_command(argv[i]);
 	if (!cmd) {
-		cli_error("unknown command '%s' (see 'incluinfo --help')", argv[i]);
+		cli_error(_("unknown command '%s' (see 'incluinfo --help')"), argv[i]);
 		return EXIT_USAGE;
 	}
 
@@ -199,7 +239,7 @@ int main(int argc, char **argv)
 	int cmd_argc = 0;
 	char **cmd_argv = calloc((size_t)(argc - i + 1), sizeof *cmd_argv);
 	if (!cmd_argv) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;
 	}
 	cmd_argv[cmd_argc++] = argv[i];
@@ -212,7 +252,7 @@ int main(int argc, char **argv)
 		}
 		if (opt == OPT_MISSING_ARG) {
 			free(cmd_argv);
-			cli_error("option '%s' needs an argument", argv[j]);
+			cli_error(_("option '%s' needs an argument"), argv[j]);
 			return cmd->setup & PLUGIN_EXIT ? PLUGIN_UNKNOWN : cli_usage(cmd->name);
 		}
 		if (opt == OPT_TAKEN || opt == OPT_VERSION)
@@ -230,7 +270,8 @@ int main(int argc, char **argv)
 		if (status == EXIT_OK)
 			status = cmd->run(cmd_argc, cmd_argv, &cli);
 		else if (cmd->setup & PLUGIN_EXIT) {
-			printf("INCLUINFO UNKNOWN - invalid configuration '%s'\n", cli.config_path);
+			/* TRANSLATORS: a monitoring plugin's line: keep "INCLUINFO UNKNOWN - " */
+			printf(_("INCLUINFO UNKNOWN - invalid configuration '%s'\n"), cli.config_path);
 			status = PLUGIN_UNKNOWN;
 		}
 	}

@@ -1,23 +1,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "ingest.h"
 
 static void say(const struct ingest_item *it)
 {
 	switch (it->change) {
-	case DRAFT_NEW: printf("new draft %.8s from '%s'\n", it->draft, it->name); break;
-	case DRAFT_REVISED: printf("draft %.8s revised: '%s' changed\n", it->draft, it->name); break;
+	case DRAFT_NEW: printf(_("new draft %.8s from '%s'\n"), it->draft, it->name); break;
+	case DRAFT_REVISED: printf(_("draft %.8s revised: '%s' changed\n"), it->draft, it->name); break;
 	case DRAFT_REVOKED:
-		printf("draft %.8s back to pending: '%s' changed after its approval\n", it->draft,
+		printf(_("draft %.8s back to pending: '%s' changed after its approval\n"), it->draft,
 		       it->name);
 		break;
 	case DRAFT_SAME:
 	case DRAFT_CHANGED_AFTER_PUBLICATION: break;
 	}
 	if (*it->incident)
-		printf("incident %.8s opened by '%s'\n", it->incident, it->name);
+		printf(_("incident %.8s opened by '%s'\n"), it->incident, it->name);
 }
 
 int cli_notices_print(const struct ingest_report *rep, bool quiet)
@@ -34,8 +35,8 @@ int cli_notices_print(const struct ingest_report *rep, bool quiet)
 		if (it->fate != INGEST_DRAFTED)
 			continue;
 		if (it->change == DRAFT_CHANGED_AFTER_PUBLICATION)
-			fprintf(stderr, "incluinfo: warning: '%s' changed after publication; "
-					"draft %.8s is not republished\n",
+			fprintf(stderr, _("incluinfo: warning: '%s' changed after publication; "
+					"draft %.8s is not republished\n"),
 				it->name, it->draft);
 		if (!quiet)
 			say(it);
@@ -83,13 +84,13 @@ cJSON *cli_notices_json(const struct ingest_report *rep)
 }
 
 const struct cli_help cmd_notices_help = {
-	.summary = "turn new and changed notices into drafts",
-	.usage = "usage: incluinfo notices\n"
+	.summary = N_("turn new and changed notices into drafts"),
+	.usage = N_("usage: incluinfo notices\n"
 		 "\n"
 		 "Scans notices_dir. A new or changed valid notice becomes (or updates) a draft; an\n"
 		 "invalid one is reported on every run until it is fixed (exit 65). A notice edited\n"
 		 "after approval goes back to pending; one edited after publication is reported and\n"
-		 "never republished. Files are never modified. --json reports the files by outcome.\n",
+		 "never republished. Files are never modified. --json reports the files by outcome.\n"),
 };
 
 int cmd_notices(int argc, char **argv, struct cli *cli)

@@ -6,7 +6,7 @@
 #include "ingest.h"
 
 const struct cli_help cmd_preview_help = {
-	.summary = "show a notice's posts exactly as they will be published",
+	.summary = N_("show a notice's posts exactly as they will be published"),
 	.usage = N_("usage: incluinfo preview FILE\n"
 		 "\n"
 		 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
@@ -30,7 +30,7 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 	if (status)
 		return status;
 	if (changing) {
-		cli_error("'%s' changed while it was read; try again", argv[1]);
+		cli_error(_("'%s' changed while it was read; try again"), argv[1]);
 		return EXIT_TEMPFAIL;
 	}
 	char *title;
@@ -52,8 +52,8 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		}
 		status = cli_print_json(o);
 	} else {
-		printf("%s: %s (%zu post%s)\n\n", notice_kind_name(n->kind), title, count,
-		       count == 1 ? "" : "s");
+		printf(ngettext("%s: %s (%zu post)\n\n", "%s: %s (%zu posts)\n\n", count),
+		       notice_kind_name(n->kind), title, count);
 		for (size_t i = 0; i < count; i++)
 			cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
 	}

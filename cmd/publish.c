@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "publish.h"
 #include "xchannel.h"
@@ -10,7 +11,7 @@
 static void trace(void *ctx, const char *line)
 {
 	(void)ctx;
-	fprintf(stderr, "incluinfo: trace: %s\n", line);
+	fprintf(stderr, _("incluinfo: trace: %s\n"), line);
 }
 
 static void print_item(const struct publish_item *it, bool dry_run)
@@ -18,18 +19,24 @@ static void print_item(const struct publish_item *it, bool dry_run)
 	char until[32] = "";
 	if (it->until)
 		cli_time_human(it->until, until);
+	size_t posts = dry_run ? it->draft.post_count : it->sent;
 	switch (it->fate) {
 	case PUBLISH_PUBLISHED:
-		printf("%s %.8s %s \"%s\" (%zu post%s)\n", dry_run ? "would publish" : "published",
-		       it->draft.uuid, draft_kind_name(it->draft.kind), it->draft.title, dry_run ? it->draft.post_count : it->sent,
-		       (dry_run ? it->draft.post_count : it->sent) == 1 ? "" : "s");
+		printf(dry_run ? ngettext("would publish %.8s %s \"%s\" (%zu post)\n",
+					  "would publish %.8s %s \"%s\" (%zu posts)\n", posts)
+			       : ngettext("published %.8s %s \"%s\" (%zu post)\n",
+					  "published %.8s %s \"%s\" (%zu posts)\n", posts),
+		       it->draft.uuid, draft_kind_name(it->draft.kind), it->draft.title, posts);
 		break;
 	case PUBLISH_DEFERRED:
-		printf("deferred %.8s \"%s\"%s%s: %s\n", it->draft.uuid, it->draft.title,
-		       *until ? " until " : "", until, it->reason);
+		if (*until)
+			printf(_("deferred %.8s \"%s\" until %s: %s\n"), it->draft.uuid, it->draft.title,
+			       until, it->reason);
+		else
+			printf(_("deferred %.8s \"%s\": %s\n"), it->draft.uuid, it->draft.title, it->reason);
 		break;
 	case PUBLISH_FAILED:
-		printf("failed %.8s \"%s\": %s\n", it->draft.uuid, it->draft.title, it->reason);
+		printf(_("failed %.8s \"%s\": %s\n"), it->draft.uuid, it->draft.title, it->reason);
 		break;
 	}
 }
@@ -112,16 +119,17 @@ int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool q
 				print_item(&rep.items[i], dry_run);
 	for (size_t i = 0; i < rep.count; i++)
 		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
-			cli_error("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public",
+			cli_error(_("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public"),
 				  rep.items[i].draft.uuid, rep.items[i].draft.title, rep.items[i].sent,
 				  rep.items[i].draft.post_count);
 	char problem[CONDITION_DETAIL_SIZE] = "";
 	if (rep.unauthorized) {
-		snprintf(problem, sizeof problem, "X refused the credentials in '%s': posting stopped",
+		snprintf(problem, sizeof problem, _("X refused the credentials in '%s': posting stopped"),
 			 cli->config->credentials);
 		status = EXIT_REMOTE;
 	} else if (rep.remote_failed) {
-		snprintf(problem, sizeof problem, "X did not answer; what was left is retried on the next run");
+		snprintf(problem, sizeof problem, "%s",
+			 _("X did not answer; what was left is retried on the next run"));
 		status = EXIT_REMOTE;
 	} else if (failed) {
 		status = EXIT_DATA;
@@ -149,8 +157,8 @@ out:
 }
 
 const struct cli_help cmd_publish_help = {
-	.summary = "publish the approved drafts that are due to X, exactly once",
-	.usage = "usage: incluinfo publish [--dry-run]\n"
+	.summary = N_("publish the approved drafts that are due to X, exactly once"),
+	.usage = N_("usage: incluinfo publish [--dry-run]\n"
 		 "\n"
 		 "Sends every approved draft that is due (publicar <= now < caduca), oldest first, each\n"
 		 "thread part by part, thread_delay_ms apart; expired drafts become expired. Every post\n"
@@ -161,7 +169,7 @@ const struct cli_help cmd_publish_help = {
 		 "and time) and failed drafts. Exit 0 when everything due was published or deferred,\n"
 		 "65 when a draft failed for good, 69 when X refused the credentials or did not answer,\n"
 		 "75 when X's rate limit holds a due draft back (a reset more than 24 h ahead counts\n"
-		 "as 24 h from now).\n",
+		 "as 24 h from now).\n"),
 };
 
 static const struct option publish_options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};

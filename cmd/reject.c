@@ -1,11 +1,12 @@
+#include "i18n.h"
 #include "incluinfo.h"
 
 const struct cli_help cmd_reject_help = {
-	.summary = "reject a draft",
-	.usage = "usage: incluinfo reject ID --by NAME [--reason TEXT]\n"
+	.summary = N_("reject a draft"),
+	.usage = N_("usage: incluinfo reject ID --by NAME [--reason TEXT]\n"
 		 "\n"
 		 "Rejects a pending or approved draft; it will not be published. Editing the notice\n"
-		 "afterwards puts it back in review.\n",
+		 "afterwards puts it back in review.\n"),
 };
 
 int cmd_reject(int argc, char **argv, struct cli *cli)

@@ -1,17 +1,18 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "publish.h"
 #include "xchannel.h"
 
 const struct cli_help cmd_retract_help = {
-	.summary = "delete a published draft's posts from X",
-	.usage = "usage: incluinfo retract ID --by NAME --reason TEXT\n"
+	.summary = N_("delete a published draft's posts from X"),
+	.usage = N_("usage: incluinfo retract ID --by NAME --reason TEXT\n"
 		 "\n"
 		 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n"
 		 "The feeds are rewritten without it. The notice is not published again unless a\n"
-		 "person approves a new revision of it.\n",
+		 "person approves a new revision of it.\n"),
 };
 
 static const struct option retract_options[] = {
@@ -34,7 +35,7 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 			return cli_usage("retract");
 	}
 	if (optind + 1 != argc || !by || !*by || !reason || !*reason) {
-		cli_error("retract needs a draft id, --by NAME and --reason TEXT");
+		cli_error(_("retract needs a draft id, --by NAME and --reason TEXT"));
 		return cli_usage("retract");
 	}
 	int checked = cli_check_text("--by", by, false);
@@ -54,7 +55,7 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 	if (status == EXIT_OK && xchannel_open(cli->config, NULL, NULL, &x, &e) == II_OK &&
 	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &actor, &e) == II_OK) {
 		if (!cli->quiet)
-			printf("retracted %s\n", argv[optind]);
+			printf(_("retracted %s\n"), argv[optind]);
 		/* what is no longer on X leaves the feeds at once */
 		status = cli_feeds_catch_up(cli->config, store, cli->quiet);
 	} else if (status == EXIT_OK) {

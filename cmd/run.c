@@ -5,13 +5,14 @@
 #include <unistd.h>
 
 #include "condition.h"
+#include "i18n.h"
 #include "incluinfo.h"
 #include "spanish.h"
 #include "xchannel.h"
 
 const struct cli_help cmd_run_help = {
-	.summary = "one cron cycle: check, notices, publish, under the lock",
-	.usage = "usage: incluinfo run\n"
+	.summary = N_("one cron cycle: check, notices, publish, under the lock"),
+	.usage = N_("usage: incluinfo run\n"
 		 "\n"
 		 "Runs check, notices and publish under one lock, silently when all is well (cron mails\n"
 		 "whatever is printed); errors go to stderr. What keeps runs from their job (the\n"
@@ -23,7 +24,7 @@ const struct cli_help cmd_run_help = {
 		 "holds the lock, X's rate limit holds a due draft back, or run_timeout stopped the\n"
 		 "run. -v prints each step's report as check -v and notices print it; --json prints\n"
 		 "one object whose check, notices and publish members are those commands' own --json\n"
-		 "objects.\n",
+		 "objects.\n"),
 };
 
 /* The steps of a run, as its timeout names them. */
@@ -54,8 +55,8 @@ static unsigned backstop_seconds(long run_timeout)
 	long grace = run_timeout / 10 > 2 ? run_timeout / 10 : 2;
 	for (int i = 0; i < STEP_COUNT; i++)
 		snprintf(backstop_lines[i], sizeof backstop_lines[i],
-			 "incluinfo: error: run stopped in the %s step, %ld s after run_timeout (%ld s); "
-			 "the next run resumes\n",
+			 _("incluinfo: error: run stopped in the %s step, %ld s after run_timeout (%ld s); "
+			   "the next run resumes\n"),
 			 step_names[i], grace, run_timeout);
 	return (unsigned)(run_timeout + grace);
 }
@@ -74,12 +75,12 @@ static const struct {
 	const char *key;
 	const char *ended;
 } kinds[KIND_COUNT] = {
-	[MONITOR_OFFLINE] = {"monitor_offline", "monitor online again"},
-	[HOST_FAULT] = {"host_fault", "the monitor host's fault is gone"},
-	[RUN_TIMEOUT] = {"run_timeout", "runs finish within run_timeout again"},
-	[X_PAUSED] = {"x_paused", "posting to X no longer paused"},
-	[X_ACCOUNT] = {"x_account", "the X account posts again"},
-	[X_UNREACHABLE] = {"x_unreachable", "X answers again"},
+	[MONITOR_OFFLINE] = {"monitor_offline", N_("monitor online again")},
+	[HOST_FAULT] = {"host_fault", N_("the monitor host's fault is gone")},
+	[RUN_TIMEOUT] = {"run_timeout", N_("runs finish within run_timeout again")},
+	[X_PAUSED] = {"x_paused", N_("posting to X no longer paused")},
+	[X_ACCOUNT] = {"x_account", N_("the X account posts again")},
+	[X_UNREACHABLE] = {"x_unreachable", N_("X answers again")},
 };
 
 /* What this run found of each condition: judged says whether it could tell. */
@@ -108,7 +109,7 @@ static void report_conditions(struct store *store, const struct findings *found,
 		} else if (change == CONDITION_ENDED) {
 			char lasted[ES_DURATION_SIZE];
 			es_duration(now - before.since, lasted);
-			fprintf(stderr, "incluinfo: notice: %s after %s\n", kinds[k].ended, lasted);
+			fprintf(stderr, _("incluinfo: notice: %s after %s\n"), _(kinds[k].ended), lasted);
 		}
 	}
 }
@@ -129,10 +130,14 @@ static void find_pause(struct store *store, time_t now, struct findings *found)
 	cli_time_human(st.stopped_until, until);
 	if (st.asked_until)
 		cli_time_human(st.asked_until, asked);
-	snprintf(found->detail[X_PAUSED], sizeof found->detail[X_PAUSED],
-		 "posting to X is paused until %s: rate limited%s%s%s", until,
-		 *asked ? " (X asked to wait until " : "", asked,
-		 *asked ? ", more than 24 h ahead)" : "");
+	if (*asked)
+		snprintf(found->detail[X_PAUSED], sizeof found->detail[X_PAUSED],
+			 _("posting to X is paused until %s: rate limited (X asked to wait until %s, "
+			   "more than 24 h ahead)"),
+			 until, asked);
+	else
+		snprintf(found->detail[X_PAUSED], sizeof found->detail[X_PAUSED],
+			 _("posting to X is paused until %s: rate limited"), until);
 }
 
 /* check's step, printed as `check -v` prints it unless quiet; returns its verdict. */
@@ -145,15 +150,15 @@ static enum plugin_status check(const struct cli *cli, const struct incident_con
 	if (monitor_select(cfg, NULL, 0, rep, &e)) {
 		cli_fail(&e);
 	} else if (rep->count == 0) {
-		cli_error("no service configured in '%s'", cfg->path);
-		why = "no services configured";
+		cli_error(_("no service configured in '%s'"), cfg->path);
+		why = _("no services configured");
 	} else if (monitor_probe(cfg, cli_now(), rep, &e)) {
 		cli_fail(&e);
 	} else if (*rep->unjudged) {
 		/* a host fault is a condition of the run: said once per change, not every minute */
 		why = rep->unjudged;
 	} else if (!ctx->messages) {
-		why = "invalid message templates";
+		why = _("invalid message templates");
 	} else if (monitor_judge(ctx, true, rep, &e)) {
 		cli_fail(&e);
 	}
@@ -211,7 +216,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		found.judged[MONITOR_OFFLINE] = true;
 		if (monitored.offline)
 			snprintf(found.detail[MONITOR_OFFLINE], sizeof found.detail[MONITOR_OFFLINE],
-				 "monitor offline: all canaries failed; no service is judged until one answers");
+				 _("monitor offline: all canaries failed; no service is judged until one answers"));
 		found.judged[HOST_FAULT] = true;
 		if (!monitored.offline && monitored.host_fault != PROBE_LOCAL_NONE)
 			snprintf(found.detail[HOST_FAULT], sizeof found.detail[HOST_FAULT], "%s",
@@ -223,8 +228,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		if (elapsed(&started) >= (double)run_timeout) {
 			/* the step before this one ended after run_timeout: the rest waits */
 			snprintf(found.detail[RUN_TIMEOUT], sizeof found.detail[RUN_TIMEOUT],
-				 "run stopped: run_timeout (%ld s) passed during the %s step; the next run "
-				 "resumes",
+				 _("run stopped: run_timeout (%ld s) passed during the %s step; the next run "
+				   "resumes"),
 				 run_timeout, step_names[step - 1]);
 			if (status == EXIT_OK)
 				status = EXIT_TEMPFAIL;

@@ -1,35 +1,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "xchannel.h"
 
 static void print_text(const struct draft *d, const struct draft_post *posts, size_t count)
 {
 	char when[32];
-	printf("id:      %s\nkind:    %s\ntitle:   %s\nstatus:  %s%s\n", d->uuid, draft_kind_name(d->kind), d->title,
-	       draft_status_name(d->status),
-	       d->changed_after_publication ? " (changed after publication, not republished)" : "");
+	/* TRANSLATORS: the labels of show's first lines are aligned: give them one width */
+	printf(_("id:      %s\n"), d->uuid);
+	printf(_("kind:    %s\n"), draft_kind_name(d->kind));
+	printf(_("title:   %s\n"), d->title);
+	printf(_("status:  %s%s\n"), draft_status_label(d->status),
+	       d->changed_after_publication ? _(" (changed after publication, not republished)") : "");
 	if (*d->source)
-		printf("source:  %s\n", d->source);
+		printf(_("source:  %s\n"), d->source);
 	if (*d->author)
-		printf("author:  %s\n", d->author);
+		printf(_("author:  %s\n"), d->author);
 	if (d->due_at) {
 		cli_time_human(d->due_at, when);
-		printf("due:     %s\n", when);
+		printf(_("due:     %s\n"), when);
 	}
 	if (d->expires_at) {
 		cli_time_human(d->expires_at, when);
-		printf("expires: %s\n", when);
+		printf(_("expires: %s\n"), when);
 	}
 	if (*d->error)
-		printf("error:   %s\n", d->error);
+		printf(_("error:   %s\n"), d->error);
 	size_t sent = 0;
 	for (size_t i = 0; i < count; i++)
 		sent += posts[i].state == DRAFT_POST_SENT;
 	if (sent)
-		printf("public:  %zu of %zu posts on X%s\n", sent, count,
-		       sent < count && d->status == DRAFT_FAILED ? ": the thread stopped midway" : "");
+		printf(_("public:  %zu of %zu posts on X%s\n"), sent, count,
+		       sent < count && d->status == DRAFT_FAILED ? _(": the thread stopped midway") : "");
 	putchar('\n');
 	for (size_t i = 0; i < count; i++)
 		cli_print_post(i, count, posts[i].text, posts[i].weighted_length);
@@ -49,11 +53,11 @@ static cJSON *to_json(const struct draft *d, const struct draft_post *posts, siz
 }
 
 const struct cli_help cmd_show_help = {
-	.summary = "show one draft and its posts",
-	.usage = "usage: incluinfo show ID\n"
+	.summary = N_("show one draft and its posts"),
+	.usage = N_("usage: incluinfo show ID\n"
 		 "\n"
 		 "Shows a draft and its posts with their weighted lengths. ID is the draft's UUID or\n"
-		 "any unique prefix of at least 6 characters. --json gives an object.\n",
+		 "any unique prefix of at least 6 characters. --json gives an object.\n"),
 };
 
 int cmd_show(int argc, char **argv, struct cli *cli)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "incluinfo.h"
 #include "condition.h"
 #include "incident.h"
@@ -75,23 +76,23 @@ static void print_line(const struct service_view *v)
 	const struct health_state *h = &v->state.health;
 	char since[32], last[32];
 	if (!v->checked) {
-		printf("%-16s never checked\n", v->svc->id);
+		printf(_("%-16s never checked\n"), v->svc->id);
 		return;
 	}
 	/* "unknown" alone reads as a fault: the monitor has not confirmed a state yet */
 	printf("%-16s %-9s", v->svc->id,
-	       h->state == HEALTH_UNKNOWN ? "not confirmed yet" : health_name(h->state));
+	       h->state == HEALTH_UNKNOWN ? _("not confirmed yet") : cli_health_label(h->state));
 	if (v->maintenance)
-		printf(" (maintenance window)");
+		printf(_(" (maintenance window)"));
 	if (h->since) {
 		cli_time_human(h->since, since);
-		printf(" since %s", since);
+		printf(_(" since %s"), since);
 	}
 	cli_time_human(v->state.last_check, last);
-	printf("; last check %s %s (%s)", last, health_name(v->state.last_result),
+	printf(_("; last check %s %s (%s)"), last, cli_health_label(v->state.last_result),
 	       v->state.last_reason);
 	if (v->has_incident)
-		printf("; incident %s", v->incident.uuid);
+		printf(_("; incident %s"), v->incident.uuid);
 	putchar('\n');
 }
 
@@ -125,7 +126,7 @@ static int stopped_threads(struct store *store)
 		if (drafts[i].status == DRAFT_FAILED)
 			status = public_posts(store, drafts[i].uuid, &sent, &count);
 		if (sent && sent < count)
-			printf("%-16s draft %.8s \"%s\" stopped midway: posts 1-%zu of %zu are public: %s\n",
+			printf(_("%-16s draft %.8s \"%s\" stopped midway: posts 1-%zu of %zu are public: %s\n"),
 			       "", drafts[i].uuid, drafts[i].title, sent, count, drafts[i].error);
 	}
 	free(drafts);
@@ -160,19 +161,19 @@ static int channel(struct store *store, cJSON *root)
 	printf("%-16s ", "X");
 	if (st.last_success) {
 		cli_time_human(st.last_success, when);
-		printf("last post %s", when);
+		printf(_("last post %s"), when);
 	} else {
-		printf("nothing posted yet");
+		printf(_("nothing posted yet"));
 	}
 	if (st.remaining >= 0 && st.reset > now) {
 		cli_time_human(st.reset, when);
-		printf("; %ld posts left until %s", st.remaining, when);
+		printf(_("; %ld posts left until %s"), st.remaining, when);
 	}
 	if (paused) {
 		cli_time_human(st.stopped_until, when);
-		printf("; paused until %s", when);
+		printf(_("; paused until %s"), when);
 	}
-	printf("; %zu draft%s waiting\n", waiting, waiting == 1 ? "" : "s");
+	printf(ngettext("; %zu draft waiting\n", "; %zu drafts waiting\n", waiting), waiting);
 	return stopped_threads(store);
 }
 
@@ -199,19 +200,19 @@ static int conditions(struct store *store, cJSON *root)
 		char since[32], seen[32];
 		cli_time_human(c->since, since);
 		cli_time_human(c->seen_at, seen);
-		printf("%-16s %s (since %s, last seen %s)\n", "condition", c->detail, since, seen);
+		printf(_("%-16s %s (since %s, last seen %s)\n"), _("condition"), c->detail, since, seen);
 	}
 	free(items);
 	return EXIT_OK;
 }
 
 const struct cli_help cmd_status_help = {
-	.summary = "show each service's confirmed state, its open incident and the channel",
-	.usage = "usage: incluinfo status\n"
+	.summary = N_("show each service's confirmed state, its open incident and the channel"),
+	.usage = N_("usage: incluinfo status\n"
 		 "\n"
 		 "Shows, from the state store, each service's confirmed state, since when, its last\n"
 		 "check and its open incident, the channel, and what keeps runs from their job (the\n"
-		 "conditions run reports). --json gives an object.\n",
+		 "conditions run reports). --json gives an object.\n"),
 };
 
 int cmd_status(int argc, char **argv, struct cli *cli)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "feedout.h"
+#include "i18n.h"
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 
@@ -22,12 +23,12 @@ static ii_err entry_tag(const char *host, time_t published, const char *key, cha
 {
 	char date[FO_TIME_SIZE];
 	if (!fo_utc_date(published, date))
-		return ii_fail(e, II_EDATA, "invalid publication time of entry '%s'", key);
+		return ii_fail(e, II_EDATA, _("invalid publication time of entry '%s'"), key);
 	size_t key_len = strlen(key);
 	size_t size = strlen("tag:,:") + strlen(host) + strlen(date) + 3 * key_len + 1;
 	char *tag = malloc(size);
 	if (!tag)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	size_t n = (size_t)snprintf(tag, size, "tag:%s,%s:", host, date);
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
 		if (tag_char(*p))
@@ -59,14 +60,14 @@ static void write_time(struct fo_xml *x, const char *name, time_t t, const char 
 {
 	char when[FO_TIME_SIZE];
 	if (!fo_time(t, when))
-		fo_xml_fail(x, II_EDATA, "invalid time '%s' of %s", name, subject);
+		fo_xml_fail(x, II_EDATA, _("invalid time '%s' of %s"), name, subject);
 	fo_xml_element_required(x, name, when);
 }
 
 static void write_link(struct fo_xml *x, const struct atom_link *link)
 {
 	if (!link->href) {
-		fo_xml_fail(x, II_EDATA, "missing 'href' of a link");
+		fo_xml_fail(x, II_EDATA, _("missing 'href' of a link"));
 		return;
 	}
 	fo_xml_start(x, "link");
@@ -129,9 +130,9 @@ static void write_entry(struct fo_xml *x, const char *host, const struct atom_en
 static ii_err check_meta(const struct atom_meta *meta, struct ii_error *e)
 {
 	if (!meta->file_name || !*meta->file_name)
-		return ii_fail(e, II_EDATA, "missing the feed's file name");
+		return ii_fail(e, II_EDATA, _("missing the feed's file name"));
 	if (!meta->title || !meta->author_name)
-		return ii_fail(e, II_EDATA, "missing the title or the author of feed '%s'",
+		return ii_fail(e, II_EDATA, _("missing the title or the author of feed '%s'"),
 			       meta->file_name);
 	return II_OK;
 }
@@ -142,11 +143,11 @@ static ii_err select_entries(const struct atom_entry *entries, size_t n, size_t 
 {
 	const struct atom_entry **sorted = calloc(n ? n : 1, sizeof *sorted);
 	if (!sorted)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < n; i++) {
 		if (!entries[i].key) {
 			free(sorted);
-			return ii_fail(e, II_EDATA, "missing the key of entry %zu", i + 1);
+			return ii_fail(e, II_EDATA, _("missing the key of entry %zu"), i + 1);
 		}
 		sorted[i] = &entries[i];
 	}

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "path.h"
 
 /* Writes all of data to fd, through short writes and signals. */
@@ -31,12 +32,12 @@ static ii_err fsync_dir(const char *dir, struct ii_error *e)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return ii_fail(e, II_EIO, "cannot open directory '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot open directory '%s': %s"), dir, strerror(errno));
 	int rc = fsync(fd);
 	int saved = errno;
 	close(fd);
 	if (rc < 0)
-		return ii_fail(e, II_EIO, "cannot sync directory '%s': %s", dir, strerror(saved));
+		return ii_fail(e, II_EIO, _("cannot sync directory '%s': %s"), dir, strerror(saved));
 	return II_OK;
 }
 
@@ -66,7 +67,7 @@ static ii_err remove_leftovers(const char *dir, const char *base, struct ii_erro
 	if (!d && errno == ENOENT)
 		return II_OK;
 	if (!d)
-		return ii_fail(e, II_EIO, "cannot read directory '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot read directory '%s': %s"), dir, strerror(errno));
 	ii_err rc = II_OK;
 	for (struct dirent *ent; rc == II_OK && (ent = readdir(d));) {
 		struct stat st;
@@ -75,7 +76,7 @@ static ii_err remove_leftovers(const char *dir, const char *base, struct ii_erro
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		if (unlinkat(dirfd(d), ent->d_name, 0) < 0 && errno != ENOENT)
-			rc = ii_fail(e, II_EIO, "cannot remove '%s/%s': %s", dir, ent->d_name,
+			rc = ii_fail(e, II_EIO, _("cannot remove '%s/%s': %s"), dir, ent->d_name,
 				     strerror(errno));
 	}
 	closedir(d);
@@ -97,36 +98,36 @@ ii_err atomicfile_write(const char *path, const void *data, size_t len, unsigned
 	char *tmp = NULL;
 	if (!dir || asprintf(&tmp, "%s/" ATOMICFILE_PREFIX "%s.XXXXXX", dir, base) < 0) {
 		free(dir);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	ii_err rc = remove_leftovers(dir, base, e);
 	if (rc)
 		goto out;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = ii_fail(e, II_EIO, "cannot create a temporary file for '%s': %s", path,
+		rc = ii_fail(e, II_EIO, _("cannot create a temporary file for '%s': %s"), path,
 			     strerror(errno));
 		goto out;
 	}
 	const char *step = NULL;
 	if (write_all(fd, data, len) < 0)
-		step = "write";
+		step = N_("write");
 	else if (fchmod(fd, (mode_t)mode) < 0)
-		step = "set the mode of";
+		step = N_("set the mode of");
 	else if (fsync(fd) < 0)
-		step = "sync";
+		step = N_("sync");
 	int saved = errno;
 	if (close(fd) < 0 && !step) {
-		step = "close";
+		step = N_("close");
 		saved = errno;
 	}
 	if (!step && rename(tmp, path) < 0) {
-		step = "replace";
+		step = N_("replace");
 		saved = errno;
 	}
 	if (step) {
 		unlink(tmp);
-		rc = ii_fail(e, II_EIO, "cannot %s '%s': %s", step, path, strerror(saved));
+		rc = ii_fail(e, II_EIO, _("cannot %s '%s': %s"), _(step), path, strerror(saved));
 		goto out;
 	}
 	rc = fsync_dir(dir, e);

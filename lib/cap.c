@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "feedout.h"
+#include "i18n.h"
 #include "path.h"
 
 #define CAP_NS "urn:oasis:names:tc:emergency:cap:1.2"
@@ -77,12 +78,12 @@ ii_err cap_identifier(const struct cap_incident *incident, size_t k, char **out,
 		      struct ii_error *e)
 {
 	if (!valid_incident_id(incident->id))
-		return ii_fail(e, II_EDATA, "invalid incident id '%s'",
+		return ii_fail(e, II_EDATA, _("invalid incident id '%s'"),
 			       incident->id ? incident->id : "");
 	if (k < 1 || k > incident->n_posts)
-		return ii_fail(e, II_EDATA, "no post %zu in incident '%s'", k, incident->id);
+		return ii_fail(e, II_EDATA, _("no post %zu in incident '%s'"), k, incident->id);
 	return asprintf(out, "%s-%zu", incident->id, k) < 0
-		       ? ii_fail(e, II_ENOMEM, "out of memory")
+		       ? ii_fail(e, II_ENOMEM, _("out of memory"))
 		       : II_OK;
 }
 
@@ -92,13 +93,13 @@ static ii_err reference(const struct cap_sender *sender, const struct cap_incide
 {
 	char sent[FO_TIME_SIZE], *id;
 	if (!cap_time(incident->posts[j - 1].sent, sent))
-		return ii_fail(e, II_EDATA, "invalid time of post %zu of incident '%s'", j,
+		return ii_fail(e, II_EDATA, _("invalid time of post %zu of incident '%s'"), j,
 			       incident->id);
 	ii_err rc = cap_identifier(incident, j, &id, e);
 	if (rc)
 		return rc;
 	rc = asprintf(out, "%s,%s,%s", sender->sender, id, sent) < 0
-		     ? ii_fail(e, II_ENOMEM, "out of memory")
+		     ? ii_fail(e, II_ENOMEM, _("out of memory"))
 		     : II_OK;
 	free(id);
 	return rc;
@@ -122,7 +123,7 @@ static ii_err references(const struct cap_sender *sender, const struct cap_incid
 		if (!grown) {
 			free(triple);
 			free(*out);
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 		}
 		snprintf(grown + len, add + 1, "%s%s", len ? " " : "", triple);
 		free(triple);
@@ -138,7 +139,7 @@ static void write_info(struct fo_xml *x, const struct cap_sender *sender,
 	char *headline = without_hashtags(post->headline ? post->headline : "");
 	char *description = without_hashtags(post->description ? post->description : "");
 	if (!headline || !description)
-		fo_xml_fail(x, II_ENOMEM, "out of memory");
+		fo_xml_fail(x, II_ENOMEM, _("out of memory"));
 	fo_xml_start(x, "info");
 	fo_xml_element(x, "language", "es-ES");
 	fo_xml_element(x, "category", "Infra");
@@ -163,7 +164,7 @@ ii_err cap_render(const struct cap_sender *sender, const struct cap_incident *in
 		  size_t k, char **out, size_t *len, struct ii_error *e)
 {
 	if (!valid_sender(sender->sender))
-		return ii_fail(e, II_EDATA, "invalid CAP sender '%s'",
+		return ii_fail(e, II_EDATA, _("invalid CAP sender '%s'"),
 			       sender->sender ? sender->sender : "");
 	char *id = NULL, *refs = NULL;
 	struct fo_xml *x = NULL;
@@ -174,7 +175,7 @@ ii_err cap_render(const struct cap_sender *sender, const struct cap_incident *in
 	const struct cap_post *post = &incident->posts[k - 1];
 	char sent[FO_TIME_SIZE];
 	if (!cap_time(post->sent, sent))
-		fo_xml_fail(x, II_EDATA, "invalid time of post %zu of incident '%s'", k,
+		fo_xml_fail(x, II_EDATA, _("invalid time of post %zu of incident '%s'"), k,
 			    incident->id);
 	fo_xml_start_ns(x, "alert", CAP_NS);
 	fo_xml_element(x, "identifier", id);
@@ -198,10 +199,10 @@ static ii_err cap_path(const char *feeds_dir, const char *name, char **out, stru
 {
 	char *dir;
 	if (asprintf(&dir, "%s/%s", feeds_dir, CAP_DIR) < 0)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	ii_err rc = path_mkdirs(dir, 0755, e);
 	if (rc == II_OK && asprintf(out, "%s/%s", dir, name) < 0)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	free(dir);
 	return rc;
 }
@@ -229,7 +230,7 @@ static ii_err write_message(const char *feeds_dir, const struct cap_sender *send
 	ii_err rc = cap_identifier(incident, k, &id, e);
 	if (rc)
 		return rc;
-	rc = asprintf(&name, "%s.xml", id) < 0 ? ii_fail(e, II_ENOMEM, "out of memory") : II_OK;
+	rc = asprintf(&name, "%s.xml", id) < 0 ? ii_fail(e, II_ENOMEM, _("out of memory")) : II_OK;
 	free(id);
 	if (rc)
 		return rc;
@@ -277,7 +278,7 @@ static ii_err index_add(struct index *index, const char *base_url,
 	ii_err rc = cap_identifier(incident, k, &id, e);
 	if (rc)
 		return rc;
-	rc = asprintf(&rel, "%s/%s.xml", CAP_DIR, id) < 0 ? ii_fail(e, II_ENOMEM, "out of memory")
+	rc = asprintf(&rel, "%s/%s.xml", CAP_DIR, id) < 0 ? ii_fail(e, II_ENOMEM, _("out of memory"))
 							    : II_OK;
 	free(id);
 	if (rc)
@@ -293,7 +294,7 @@ static ii_err index_add(struct index *index, const char *base_url,
 	/* the index speaks as the messages do */
 	if ((post->headline && !(strings[INDEX_TITLE] = without_hashtags(post->headline))) ||
 	    (post->description && !(strings[INDEX_CONTENT] = without_hashtags(post->description))))
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	index->links[i] = (struct atom_link){
 		.rel = "alternate", .href = strings[INDEX_URL], .type = CAP_CONTENT_TYPE};
 	index->entries[i] = (struct atom_entry){
@@ -315,7 +316,7 @@ static ii_err index_build(const struct atom_meta *meta, const struct cap_inciden
 	index->strings = calloc(INDEX_STRINGS * (total ? total : 1), sizeof *index->strings);
 	if (!index->entries || !index->links || !index->strings) {
 		index_free(index);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 1; k <= incidents[i].n_posts; k++) {

@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "feedout.h"
+#include "i18n.h"
 #include "path.h"
 
 #define RATING_WORST 1
@@ -40,9 +41,9 @@ static ii_err map_text(const char *field, const char *text, utf8proc_option_t op
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
 					  options | UTF8PROC_NULLTERM | UTF8PROC_STABLE);
 	if (n == UTF8PROC_ERROR_NOMEM)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	if (n < 0)
-		return ii_fail(e, II_EDATA, "'%s' is not valid UTF-8: %s", field,
+		return ii_fail(e, II_EDATA, _("'%s' is not valid UTF-8: %s"), field,
 			       utf8proc_errmsg(n));
 	*out = (char *)mapped;
 	return II_OK;
@@ -59,7 +60,7 @@ ii_err claimreview_slug(const char *text, char **out, struct ii_error *e)
 	char *slug = malloc(CLAIMREVIEW_SLUG_MAX + 1);
 	if (!slug) {
 		free(folded);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	size_t n = 0, last_hyphen = 0;
 	bool pending_hyphen = false;
@@ -86,7 +87,7 @@ ii_err claimreview_slug(const char *text, char **out, struct ii_error *e)
 	free(folded);
 	if (n == 0) {
 		free(slug);
-		return ii_fail(e, II_EDATA, "no letter or digit to make a name of in '%s'",
+		return ii_fail(e, II_EDATA, _("no letter or digit to make a name of in '%s'"),
 			       text ? text : "");
 	}
 	*out = slug;
@@ -200,7 +201,7 @@ static ii_err short_claim(const char *claim, char **out, struct ii_error *e)
 		memcpy(*out + end, ELLIPSIS, sizeof ELLIPSIS);
 	}
 	free(line);
-	return *out ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	return *out ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 }
 
 /* Every '<' of the printed JSON (only ever inside a string) escaped as \u003c, and the
@@ -282,11 +283,11 @@ static ii_err review_url(const char *url_template, const char *slug, char **out,
 	for (const char *p = url_template; p && (p = strstr(p, placeholder)); p += ph)
 		count++;
 	if (count == 0)
-		return ii_fail(e, II_EDATA, "no '{slug}' in the rebuttal URL template '%s'",
+		return ii_fail(e, II_EDATA, _("no '{slug}' in the rebuttal URL template '%s'"),
 			       url_template ? url_template : "");
 	char *url = malloc(strlen(url_template) + count * strlen(slug) + 1), *w = url;
 	if (!url)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (const char *p = url_template;;) {
 		const char *hit = strstr(p, placeholder);
 		size_t n = hit ? (size_t)(hit - p) : strlen(p);
@@ -341,12 +342,12 @@ static void add_body(struct json *j, const struct claimreview_publisher *publish
 static ii_err check_review(const struct claimreview *review, struct ii_error *e)
 {
 	if (!claimreview_rating(review->verdict))
-		return ii_fail(e, II_EDATA, "unknown verdict '%s'",
+		return ii_fail(e, II_EDATA, _("unknown verdict '%s'"),
 			       review->verdict ? review->verdict : "");
 	if (!valid_slug(review->slug))
-		return ii_fail(e, II_EDATA, "invalid slug '%s'", review->slug ? review->slug : "");
+		return ii_fail(e, II_EDATA, _("invalid slug '%s'"), review->slug ? review->slug : "");
 	if (!review->claim)
-		return ii_fail(e, II_EDATA, "missing 'claim'");
+		return ii_fail(e, II_EDATA, _("missing 'claim'"));
 	return II_OK;
 }
 
@@ -356,7 +357,7 @@ ii_err claimreview_render(const struct claimreview_publisher *publisher,
 {
 	char published[FO_TIME_SIZE];
 	if (!fo_time(review->published, published))
-		return ii_fail(e, II_EDATA, "invalid publication time of '%s'",
+		return ii_fail(e, II_EDATA, _("invalid publication time of '%s'"),
 			       review->slug ? review->slug : "");
 	char *claim = NULL, *url = NULL, *printed = NULL;
 	struct json j = {0};
@@ -392,11 +393,11 @@ ii_err claimreview_write(const char *feeds_dir, const struct claimreview_publish
 		return rc;
 	if (asprintf(&dir, "%s/%s", feeds_dir, CLAIMREVIEW_DIR) < 0) {
 		free(doc);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	rc = path_mkdirs(dir, 0755, e);
 	if (rc == II_OK && asprintf(&path, "%s/%s.jsonld", dir, review->slug) < 0)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	else if (rc == II_OK) {
 		rc = fo_write_file(path, doc, len, e);
 		doc = NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "store_sql.h"
 
 #define COLUMNS "SELECT key, detail, since, seen_at, reported_at FROM condition "
@@ -38,7 +39,7 @@ static ii_err save(struct store *s, const struct condition *c, struct ii_error *
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)c->since);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)c->seen_at);
 	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)c->reported_at);
-	return store_run(s, stmt, "record a condition", e);
+	return store_run(s, stmt, N_("record a condition"), e);
 }
 
 ii_err condition_note(struct store *s, const char *key, const char *detail, time_t now,
@@ -48,14 +49,14 @@ ii_err condition_note(struct store *s, const char *key, const char *detail, time
 	memset(before, 0, sizeof *before);
 	bool found;
 	ii_err rc = store_query_one(s, COLUMNS "WHERE key = ?", key, read_row, before, &found,
-				    "read a condition", e);
+				    N_("read a condition"), e);
 	if (rc)
 		return rc;
 	if (!detail) {
 		if (!found)
 			return II_OK;
 		*change = CONDITION_ENDED;
-		return store_run_texts(s, "end a condition", e, "DELETE FROM condition WHERE key = ?", key,
+		return store_run_texts(s, N_("end a condition"), e, "DELETE FROM condition WHERE key = ?", key,
 				       NULL);
 	}
 	struct condition now_c = found ? *before : (struct condition){.since = now};
@@ -78,5 +79,5 @@ ii_err condition_list(struct store *s, struct condition **out, size_t *count, st
 	if (rc)
 		return rc;
 	return store_collect(s, stmt, sizeof **out, collect_row, NULL, (void **)out, count,
-			     "list the conditions", e);
+			     N_("list the conditions"), e);
 }

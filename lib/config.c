@@ -326,7 +326,7 @@ static void begin_section(struct parser *p, const char *written)
 	}
 	for (size_t i = 0; i < p->seen_count; i++) {
 		if (!strcmp(p->seen[i].name, name)) {
-			diag_add(p->diags, p->path, p->line, "duplicate section [%s] (first at line %d)",
+			diag_add(p->diags, p->path, p->line, _("duplicate section [%s] (first at line %d)"),
 				 name, p->seen[i].line);
 			free(name);
 			return;
@@ -343,14 +343,14 @@ static void begin_section(struct parser *p, const char *written)
 	seen[p->seen_count++].line = p->line;
 
 	if (kind == SEC_NONE) {
-		diag_add(p->diags, p->path, p->line, "unknown section [%s]", name);
+		diag_add(p->diags, p->path, p->line, _("unknown section [%s]"), name);
 		return;
 	}
 	if (kind == SEC_SERVICE) {
 		if (!valid_service_id(service_id)) {
 			diag_add(p->diags, p->path, p->line,
-				 "invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or "
-				 "'-', starting with a letter",
+				 _("invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or "
+				 "'-', starting with a letter"),
 				 service_id);
 			return;
 		}
@@ -391,12 +391,12 @@ bool config_url_ok(const char *url, char *why, size_t why_len)
 	}
 	bool https = !strncasecmp(url, "https://", 8);
 	if (!https && strncasecmp(url, "http://", 7)) {
-		snprintf(why, why_len, "expected https://");
+		snprintf(why, why_len, _("expected https://"));
 		return false;
 	}
 	CURLU *u = curl_url();
 	if (!u) {
-		snprintf(why, why_len, "out of memory");
+		snprintf(why, why_len, _("out of memory"));
 		return false;
 	}
 	char *host = NULL;
@@ -405,11 +405,11 @@ bool config_url_ok(const char *url, char *why, size_t why_len)
 		rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
 	bool ok = false;
 	if (rc == CURLUE_NO_HOST || (rc == CURLUE_OK && (!host || !*host)))
-		snprintf(why, why_len, "no host");
+		snprintf(why, why_len, _("no host"));
 	else if (rc != CURLUE_OK)
 		snprintf(why, why_len, "%s", curl_url_strerror(rc));
 	else if (!https && !loopback_host(host))
-		snprintf(why, why_len, "http is allowed only for loopback hosts");
+		snprintf(why, why_len, _("http is allowed only for loopback hosts"));
 	else
 		ok = true;
 	curl_free(host);
@@ -525,7 +525,7 @@ static bool set_string(struct parser *p, char **slot, const char *value)
 
 static void bad_value(struct parser *p, const char *name, const char *value, const char *expected)
 {
-	diag_add(p->diags, p->path, p->line, "invalid value '%s' for '%s': %s", value, name,
+	diag_add(p->diags, p->path, p->line, _("invalid value '%s' for '%s': %s"), value, name,
 		 expected);
 }
 
@@ -542,10 +542,10 @@ static void bad_url(struct parser *p, const char *url, const char *why)
 	for (size_t i = 0; i < authority; i++)
 		at = host[i] == '@' ? host + i : at;
 	if (at)
-		diag_add(p->diags, p->path, p->line, "invalid url '%.*s********%s': %s",
+		diag_add(p->diags, p->path, p->line, _("invalid url '%.*s********%s': %s"),
 			 (int)(host - url), url, at, why);
 	else
-		diag_add(p->diags, p->path, p->line, "invalid url '%s': %s", url, why);
+		diag_add(p->diags, p->path, p->line, _("invalid url '%s': %s"), url, why);
 }
 
 /* "URL" or "URL STATUSES" (a URL holds no blank, so the first one ends it). */
@@ -563,7 +563,7 @@ static void add_canary(struct parser *p, const char *value)
 	} else if (!statusset_parse(*codes ? codes : "200-399", &c.expect_status)) {
 		/* the statuses alone: the URL before them may hold a password */
 		bad_value(p, "url", codes,
-			  "expected a URL, then optionally codes and ranges from 100 to 599, like 200-399");
+			  _("expected a URL, then optionally codes and ranges from 100 to 599, like 200-399"));
 	} else if (allocated(p, c.expect_status_text = strdup(*codes ? codes : "200-399"))) {
 		struct config_canary *list = grow(p->cfg->canaries, p->cfg->canary_count, sizeof *list);
 		if (list) {
@@ -595,7 +595,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	char why[256];
 
 	if (!*value && k->type != T_LONG && k->type != T_STATUSSET) {
-		diag_add(p->diags, p->path, p->line, "empty value for '%s'", k->name);
+		diag_add(p->diags, p->path, p->line, _("empty value for '%s'"), k->name);
 		return;
 	}
 	bool single_url = k->type == T_URL || k->type == T_PUBLIC_URL || k->type == T_URL_TEMPLATE;
@@ -609,7 +609,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	switch (k->type) {
 	case T_STRING:
 		if (strlen(value) > MAX_NAME)
-			bad_value(p, k->name, value, "at most 120 bytes");
+			bad_value(p, k->name, value, _("at most 120 bytes"));
 		else
 			set_string(p, slot, value);
 		break;
@@ -632,7 +632,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	case T_LONG:
 		if (!parse_long(value, k->min, k->max, slot)) {
 			char expected[96];
-			snprintf(expected, sizeof expected, "expected a whole number from %ld to %ld",
+			snprintf(expected, sizeof expected, _("expected a whole number from %ld to %ld"),
 				 k->min, k->max);
 			bad_value(p, k->name, value, expected);
 		}
@@ -643,16 +643,16 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	case T_PUBLIC_URL:
 	case T_URL_TEMPLATE:
 		if (has_userinfo(value))
-			bad_url(p, value, "an address the feeds publish holds no user or password");
+			bad_url(p, value, _("an address the feeds publish holds no user or password"));
 		else if (k->type == T_URL_TEMPLATE && !strstr(value, "{slug}"))
-			bad_value(p, k->name, value, "expected '{slug}' where the rebuttal's name goes");
+			bad_value(p, k->name, value, _("expected '{slug}' where the rebuttal's name goes"));
 		else
 			set_string(p, slot, value);
 		break;
 	case T_CAP_SENDER:
 		if (strpbrk(value, " \t,<&") || strlen(value) > MAX_NAME)
 			bad_value(p, k->name, value,
-				  "a CAP sender has no spaces, commas, '<' or '&' (at most 120 bytes)");
+				  _("a CAP sender has no spaces, commas, '<' or '&' (at most 120 bytes)"));
 		else
 			set_string(p, slot, value);
 		break;
@@ -663,8 +663,8 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		if (!valid_header(value)) {
 			/* not quoted: without its colon, nothing tells the name from a secret */
 			diag_add(p->diags, p->path, p->line,
-				 "invalid value for 'header': expected 'Name: value' (not shown: it may "
-				 "hold a secret)");
+				 _("invalid value for 'header': expected 'Name: value' (not shown: it may "
+				 "hold a secret)"));
 			break;
 		}
 		/* fall through */
@@ -673,20 +673,20 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_METHOD:
 		if (strcmp(value, "GET") && strcmp(value, "HEAD"))
-			bad_value(p, k->name, value, "expected GET or HEAD");
+			bad_value(p, k->name, value, _("expected GET or HEAD"));
 		else
 			set_string(p, slot, value);
 		break;
 	case T_STATUSSET:
 		if (!statusset_parse(value, slot))
 			bad_value(p, k->name, value,
-				  "expected codes and ranges from 100 to 599, like 200-299,301");
+				  _("expected codes and ranges from 100 to 599, like 200-299,301"));
 		else
 			set_string(p, &p->service->expect_status_text, value);
 		break;
 	case T_XPATH:
 		if (!valid_xpath(value))
-			bad_value(p, k->name, value, "not a valid XPath expression");
+			bad_value(p, k->name, value, _("not a valid XPath expression"));
 		else
 			set_string(p, slot, value);
 		break;
@@ -701,7 +701,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		if (path_open_regular(resolved, O_RDONLY, 0, &fd, &st, &unusable)) {
 			/* the reason alone: the file is named as the line gives it */
 			const char *reason = strstr(unusable.detail, "': ");
-			diag_add(p->diags, p->path, p->line, "cannot read ca_file '%s': %s", value,
+			diag_add(p->diags, p->path, p->line, _("cannot read ca_file '%s': %s"), value,
 				 reason ? reason + 3 : unusable.detail);
 			free(resolved);
 			break;
@@ -717,7 +717,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else if (!strcmp(value, "review"))
 			*(enum config_policy *)slot = CONFIG_POLICY_REVIEW;
 		else
-			bad_value(p, k->name, value, "expected auto or review");
+			bad_value(p, k->name, value, _("expected auto or review"));
 		break;
 	case T_BOOL:
 		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
@@ -725,7 +725,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
 			*(bool *)slot = false;
 		else
-			bad_value(p, k->name, value, "expected true or false");
+			bad_value(p, k->name, value, _("expected true or false"));
 		break;
 	case T_IN_SENTENCE:
 		if (strlen(value) > MAX_NAME)
@@ -749,7 +749,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
-			diag_add(p->diags, p->path, p->line, "unknown time zone '%s'", value);
+			diag_add(p->diags, p->path, p->line, _("unknown time zone '%s'"), value);
 		else
 			set_string(p, slot, value);
 		break;
@@ -762,7 +762,7 @@ static void on_value(struct parser *p, const char *name, const char *value)
 	if (p->kind == SEC_NONE) {
 		/* keys outside any section, or in a section already reported */
 		if (!*section && p->seen_count == 0)
-			diag_add(p->diags, p->path, p->line, "key '%s' outside of any section", name);
+			diag_add(p->diags, p->path, p->line, _("key '%s' outside of any section"), name);
 		return;
 	}
 	const struct key *k = p->keys;
@@ -773,16 +773,16 @@ static void on_value(struct parser *p, const char *name, const char *value)
 		const char *hint = suggest(p->keys, name);
 		if (hint)
 			diag_add(p->diags, p->path, p->line,
-				 "unknown key '%s' in [%s] (did you mean '%s'?)", name,
+				 _("unknown key '%s' in [%s] (did you mean '%s'?)"), name,
 				 section, hint);
 		else
-			diag_add(p->diags, p->path, p->line, "unknown key '%s' in [%s]", name,
+			diag_add(p->diags, p->path, p->line, _("unknown key '%s' in [%s]"), name,
 				 section);
 		return;
 	}
 	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
-		diag_add(p->diags, p->path, p->line, "duplicate key '%s' in [%s]", name,
+		diag_add(p->diags, p->path, p->line, _("duplicate key '%s' in [%s]"), name,
 			 section);
 		return;
 	}
@@ -830,9 +830,9 @@ static void parse_line(struct parser *p, char *line, size_t len)
 	if (len > MAX_LINE || memchr(line, '\0', len)) {
 		if (len > MAX_LINE)
 			diag_add(p->diags, p->path, p->line,
-				 "line too long (at most %d characters)", MAX_LINE);
+				 _("line too long (at most %d characters)"), MAX_LINE);
 		else
-			diag_add(p->diags, p->path, p->line, "NUL character in line");
+			diag_add(p->diags, p->path, p->line, _("NUL character in line"));
 		p->line_skipped = true;
 		return;
 	}
@@ -853,7 +853,7 @@ static void parse_line(struct parser *p, char *line, size_t len)
 		on_value(p, strip_end(start), strip_end(skip_blanks(value)));
 	} else {
 		diag_add(p->diags, p->path, p->line,
-			 "syntax error: expected '[section]' or 'key = value'");
+			 _("syntax error: expected '[section]' or 'key = value'"));
 	}
 }
 
@@ -875,9 +875,9 @@ static void parse_text(struct parser *p, char *text, size_t len)
 static void check_service(struct parser *p, const struct config_service *s)
 {
 	if (!s->url)
-		diag_add(p->diags, p->path, s->line, "[service %s] has no 'url'", s->id);
+		diag_add(p->diags, p->path, s->line, _("[service %s] has no 'url'"), s->id);
 	if (s->degraded_ms >= s->timeout_ms)
-		diag_add(p->diags, p->path, s->line, "'degraded_ms' (%ld) must be below 'timeout_ms' (%ld)",
+		diag_add(p->diags, p->path, s->line, _("'degraded_ms' (%ld) must be below 'timeout_ms' (%ld)"),
 			 s->degraded_ms, s->timeout_ms);
 }
 
@@ -957,8 +957,8 @@ static void check_run_timeout(struct parser *p)
 		long needed = s->timeout_ms * (s->retries + 1) + RUN_MARGIN_MS;
 		if (needed > limit)
 			diag_add(p->diags, p->path, s->line,
-				 "service '%s' cannot be judged within run_timeout (%ld s): timeout_ms "
-				 "× (retries + 1) + %d ms = %ld ms is over %ld ms",
+				 _("service '%s' cannot be judged within run_timeout (%ld s): timeout_ms "
+				 "× (retries + 1) + %d ms = %ld ms is over %ld ms"),
 				 s->id, cfg->run_timeout, RUN_MARGIN_MS, needed, limit);
 	}
 	/* the pages of expect_xpath are judged one after another once the probes are in, each
@@ -977,14 +977,14 @@ static void check_run_timeout(struct parser *p)
 	long judged = slowest + pages * HEALTH_XPATH_MS + RUN_MARGIN_MS;
 	if (pages && judged > limit)
 		diag_add(p->diags, p->path, last_xpath_line,
-			 "the %ld services with expect_xpath cannot be judged within run_timeout (%ld s): "
-			 "the slowest probe + %ld × %d ms + %d ms = %ld ms is over %ld ms",
+			 _("the %ld services with expect_xpath cannot be judged within run_timeout (%ld s): "
+			 "the slowest probe + %ld × %d ms + %d ms = %ld ms is over %ld ms"),
 			 pages, cfg->run_timeout, pages, HEALTH_XPATH_MS, RUN_MARGIN_MS, judged, limit);
 	long needed = cfg->canary_timeout_ms * (CONFIG_CANARY_RETRIES + 1) + RUN_MARGIN_MS;
 	if (cfg->canary_count && needed > limit)
 		diag_add(p->diags, p->path, p->canary_line,
-			 "canaries cannot be judged within run_timeout (%ld s): timeout_ms × (%d + "
-			 "1) + %d ms = %ld ms is over %ld ms",
+			 _("canaries cannot be judged within run_timeout (%ld s): timeout_ms × (%d + "
+			 "1) + %d ms = %ld ms is over %ld ms"),
 			 cfg->run_timeout, CONFIG_CANARY_RETRIES, RUN_MARGIN_MS, needed, limit);
 }
 
@@ -1004,7 +1004,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		return ii_fail(e, read == II_ENOMEM ? read : II_ECONFIG, "%s", why.detail);
 	if (len > CONFIG_MAX_FILE) {
 		free(text);
-		return ii_fail(e, II_ECONFIG, "cannot read '%s': larger than %u KiB", path,
+		return ii_fail(e, II_ECONFIG, _("cannot read '%s': larger than %u KiB"), path,
 			       CONFIG_MAX_FILE / 1024);
 	}
 	p.cfg = calloc(1, sizeof *p.cfg);
@@ -1013,7 +1013,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		free(text);
 		free(p.dir);
 		config_free(p.cfg);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	p.cfg->history_days = 90;
 	p.cfg->run_timeout = 50;
@@ -1042,9 +1042,9 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 
 	ii_err rc = II_OK;
 	if (p.out_of_memory || !filled)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	else if (diag_count(diags) > errors_before)
-		rc = ii_fail(e, II_ECONFIG, "invalid configuration '%s'", path);
+		rc = ii_fail(e, II_ECONFIG, _("invalid configuration '%s'"), path);
 	if (rc != II_OK) {
 		config_free(p.cfg);
 		return rc;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "path.h"
 
 enum cred_key { KEY_CONSUMER_KEY, KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN, KEY_ACCESS_TOKEN_SECRET,
@@ -72,18 +73,18 @@ static ii_err read_private_file(const char *path, char **buf, size_t *size, stru
 	struct stat st;
 	ii_err rc = path_open_regular(path, O_RDONLY, 0, &fd, &st, e);
 	if (rc == II_EIO && st.st_mode && !S_ISREG(st.st_mode))
-		return ii_fail(e, II_ECONFIG, "credentials file '%s' is not a regular file", path);
+		return ii_fail(e, II_ECONFIG, _("credentials file '%s' is not a regular file"), path);
 	if (rc)
 		return rc;
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
 		rc = ii_fail(e, II_ECONFIG,
-			     "credentials file '%s' is open to group or others (mode %04o): run chmod 600 '%s'",
+			     _("credentials file '%s' is open to group or others (mode %04o): run chmod 600 '%s'"),
 			     path, (unsigned)(st.st_mode & 07777), path);
 	else
 		rc = path_read_fd(fd, path, CRED_FILE_CAP, buf, size, e);
 	close(fd);
 	if (rc == II_OK && *size > CRED_FILE_CAP)
-		rc = ii_fail(e, II_ECONFIG, "credentials file '%s' is larger than %u KiB", path,
+		rc = ii_fail(e, II_ECONFIG, _("credentials file '%s' is larger than %u KiB"), path,
 			     CRED_FILE_CAP / 1024);
 	return rc;
 }
@@ -121,7 +122,7 @@ static ii_err parse_line(struct cred *cred, const char *path, int line_no, char 
 		return II_OK;
 	char *eq = strchr(text, '=');
 	if (!eq)
-		return ii_fail(e, II_ECONFIG, "%s:%d: expected KEY=VALUE", path, line_no);
+		return ii_fail(e, II_ECONFIG, _("%s:%d: expected KEY=VALUE"), path, line_no);
 	*eq = '\0';
 	char *key = trim(text);
 	char *value = trim(eq + 1);
@@ -130,19 +131,19 @@ static ii_err parse_line(struct cred *cred, const char *path, int line_no, char 
 		k++;
 	if (k == KEY_COUNT)
 		return showable_key(key)
-			? ii_fail(e, II_ECONFIG, "%s:%d: unknown key '%s'", path, line_no, key)
-			: ii_fail(e, II_ECONFIG, "%s:%d: unknown key (not shown: it may be a secret)",
+			? ii_fail(e, II_ECONFIG, _("%s:%d: unknown key '%s'"), path, line_no, key)
+			: ii_fail(e, II_ECONFIG, _("%s:%d: unknown key (not shown: it may be a secret)"),
 				  path, line_no);
 	if (cred->values[k])
-		return ii_fail(e, II_ECONFIG, "%s:%d: '%s' is given twice", path, line_no, key);
+		return ii_fail(e, II_ECONFIG, _("%s:%d: '%s' is given twice"), path, line_no, key);
 	if (!*value)
-		return ii_fail(e, II_ECONFIG, "%s:%d: '%s' is empty", path, line_no, key);
+		return ii_fail(e, II_ECONFIG, _("%s:%d: '%s' is empty"), path, line_no, key);
 	if (!printable_token(value))
 		return ii_fail(e, II_ECONFIG,
-			       "%s:%d: the value of '%s' holds a space, a control or a non-ASCII character",
+			       _("%s:%d: the value of '%s' holds a space, a control or a non-ASCII character"),
 			       path, line_no, key);
 	if (!(cred->values[k] = strdup(value)))
-		return ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
+		return ii_fail(e, II_ENOMEM, _("out of memory reading '%s'"), path);
 	return II_OK;
 }
 
@@ -153,16 +154,16 @@ static ii_err check_complete(const struct cred *cred, const char *path, struct i
 		oauth_given += cred->values[k] != NULL;
 	if (cred->values[KEY_BEARER_TOKEN] && oauth_given)
 		return ii_fail(e, II_ECONFIG,
-			       "%s: holds both bearer_token and OAuth 1.0a keys: keep one set", path);
+			       _("%s: holds both bearer_token and OAuth 1.0a keys: keep one set"), path);
 	if (cred->values[KEY_BEARER_TOKEN])
 		return II_OK;
 	for (int k = KEY_CONSUMER_KEY; k <= KEY_ACCESS_TOKEN_SECRET; k++)
 		if (!cred->values[k])
 			return ii_fail(e, II_ECONFIG,
-				       oauth_given ? "%s: '%s' is missing (OAuth 1.0a needs consumer_key, "
-						     "consumer_secret, access_token and access_token_secret)"
-						   : "%s: holds no credentials: expected '%s' and the other OAuth "
-						     "1.0a keys, or bearer_token",
+				       oauth_given ? _("%s: '%s' is missing (OAuth 1.0a needs consumer_key, "
+						       "consumer_secret, access_token and access_token_secret)")
+						   : _("%s: holds no credentials: expected '%s' and the other OAuth "
+						       "1.0a keys, or bearer_token"),
 				       path, key_names[k]);
 	return II_OK;
 }
@@ -178,7 +179,7 @@ static ii_err keep_out_of_cores(struct ii_error *e)
 {
 	const struct rlimit none = {0, 0};
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setrlimit(RLIMIT_CORE, &none) < 0)
-		return ii_fail(e, II_EIO, "cannot keep the credentials out of a core dump: %s",
+		return ii_fail(e, II_EIO, _("cannot keep the credentials out of a core dump: %s"),
 			       strerror(errno));
 	return II_OK;
 }
@@ -193,7 +194,7 @@ ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 	size_t size = 0;
 	struct cred *cred = calloc(1, sizeof *cred);
 	ii_err rc = cred ? read_private_file(path, &buf, &size, e)
-			 : ii_fail(e, II_ENOMEM, "out of memory reading '%s'", path);
+			 : ii_fail(e, II_ENOMEM, _("out of memory reading '%s'"), path);
 	char *line = buf;
 	for (int line_no = 1; rc == II_OK && line; line_no++) {
 		char *next = strchr(line, '\n');

@@ -1,4 +1,5 @@
 #include "diag.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@ struct diag_list {
 	int lost; /* entries dropped for lack of memory */
 };
 
-static const char out_of_memory[] = "error: out of memory while reporting errors";
 
 struct diag_list *diag_new(void)
 {
@@ -41,9 +41,9 @@ static void add(struct diag_list *list, const char *path, int line, int column, 
 		list->cap = cap;
 	}
 	char *entry;
-	int n = line > 0 && column > 0 ? asprintf(&entry, "%s:%d:%d: error: %s", path, line, column, msg)
-		: line > 0		 ? asprintf(&entry, "%s:%d: error: %s", path, line, msg)
-					 : asprintf(&entry, "%s: error: %s", path, msg);
+	int n = line > 0 && column > 0 ? asprintf(&entry, _("%s:%d:%d: error: %s"), path, line, column, msg)
+		: line > 0		 ? asprintf(&entry, _("%s:%d: error: %s"), path, line, msg)
+					 : asprintf(&entry, _("%s: error: %s"), path, msg);
 	if (n < 0) {
 		list->lost++;
 		return;
@@ -79,5 +79,5 @@ size_t diag_count(const struct diag_list *list)
 
 const char *diag_at(const struct diag_list *list, size_t i)
 {
-	return i < list->count ? list->items[i] : out_of_memory;
+	return i < list->count ? list->items[i] : _("error: out of memory while reporting errors");
 }

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "i18n.h"
 #include "store_sql.h"
 
 static const char *const status_names[] = {
@@ -18,6 +19,17 @@ static const char *const status_names[] = {
 const char *draft_status_name(enum draft_status status)
 {
 	return status_names[status];
+}
+
+const char *draft_status_label(enum draft_status status)
+{
+	static const char *const labels[] = {
+		[DRAFT_PENDING] = N_("pending"),	 [DRAFT_APPROVED] = N_("approved"),
+		[DRAFT_REJECTED] = N_("rejected"),	 [DRAFT_PUBLISHED] = N_("published"),
+		[DRAFT_FAILED] = N_("failed"),		 [DRAFT_EXPIRED] = N_("expired"),
+		[DRAFT_SUPERSEDED] = N_("superseded"),
+	};
+	return _(labels[status]);
 }
 
 static enum draft_status status_from_name(const char *name)
@@ -103,7 +115,7 @@ ii_err draft_audit_add(struct store *s, const char *draft, const char *incident,
 	sqlite3_bind_text(stmt, 5, actor->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, actor->os_user, -1, SQLITE_STATIC);
 	bind_optional(stmt, 7, detail);
-	return store_run(s, stmt, "record an audit entry", e);
+	return store_run(s, stmt, N_("record an audit entry"), e);
 }
 
 static ii_err set_status(struct store *s, const char *uuid, enum draft_status status,
@@ -117,14 +129,14 @@ static ii_err set_status(struct store *s, const char *uuid, enum draft_status st
 	sqlite3_bind_text(stmt, 1, draft_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)at);
 	sqlite3_bind_text(stmt, 3, uuid, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "change a draft's status", e);
+	return store_run(s, stmt, N_("change a draft's status"), e);
 }
 
 static ii_err put_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
 			struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
-	ii_err rc = store_run_texts(s, "replace a draft's posts", e,
+	ii_err rc = store_run_texts(s, N_("replace a draft's posts"), e,
 				    "DELETE FROM post WHERE draft = ?", uuid, NULL);
 	for (size_t i = 0; rc == II_OK && i < spec->post_count; i++) {
 		rc = store_prepare(s,
@@ -136,7 +148,7 @@ static ii_err put_posts(struct store *s, const char *uuid, const struct draft_sp
 		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
 		sqlite3_bind_text(stmt, 3, spec->posts[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 4, spec->lengths[i]);
-		rc = store_run(s, stmt, "save a draft's post", e);
+		rc = store_run(s, stmt, N_("save a draft's post"), e);
 	}
 	return rc;
 }
@@ -181,14 +193,14 @@ static ii_err approval_withheld(struct store *s, const char *hash, const char *i
 				      : "draft %.8s of the same incident was rejected or retracted",
 			 (const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, "read the drafts");
+	return step == SQLITE_ROW || step == SQLITE_DONE ? II_OK : store_fail(s, e, N_("read the drafts"));
 }
 
 /* Keeps on the audit entry just written for draft uuid (a rejection or retraction) the
  * content it refused, for approval_withheld(). */
 static ii_err remember_refused_content(struct store *s, const char *uuid, struct ii_error *e)
 {
-	return store_run_texts(s, "record a refused content", e,
+	return store_run_texts(s, N_("record a refused content"), e,
 			       "UPDATE audit SET content_hash = (SELECT content_hash FROM draft WHERE uuid = ?1)"
 			       " WHERE id = (SELECT max(id) FROM audit WHERE draft = ?1)",
 			       uuid, NULL);
@@ -230,7 +242,7 @@ ii_err draft_create(struct store *s, const struct draft_spec *spec,
 	sqlite3_bind_text(stmt, 12, draft_status_name(DRAFT_PENDING), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 13, (sqlite3_int64)actor->at);
 	sqlite3_bind_int64(stmt, 14, (sqlite3_int64)actor->at);
-	rc = store_run(s, stmt, "create a draft", e);
+	rc = store_run(s, stmt, N_("create a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, uuid, spec, e);
 	if (rc == II_OK)
@@ -277,7 +289,7 @@ static ii_err draft_get(struct store *s, const char *where, const char *key, str
 	char sql[sizeof draft_columns + 128];
 	snprintf(sql, sizeof sql, "%s%s", draft_columns, where);
 	memset(out, 0, sizeof *out);
-	return store_query_one(s, sql, key, read_draft, out, found, "read a draft", e);
+	return store_query_one(s, sql, key, read_draft, out, found, N_("read a draft"), e);
 }
 
 /* Whether any of the draft's posts reached, or may have reached, a channel. */
@@ -290,7 +302,7 @@ static ii_err publication_began(struct store *s, const char *uuid, bool *began,
 		s, "SELECT count(*) FROM publication WHERE draft = ? AND state <> 'pending'", &stmt, e,
 		uuid, NULL);
 	if (rc == II_OK)
-		rc = store_first_int(s, stmt, &count, "read a draft's posts", e);
+		rc = store_first_int(s, stmt, &count, N_("read a draft's posts"), e);
 	if (rc == II_OK)
 		*began = count > 0;
 	return rc;
@@ -302,7 +314,7 @@ static ii_err mark_changed_after_publication(struct store *s, const struct draft
 {
 	if (d->changed_after_publication)
 		return II_OK;
-	ii_err rc = store_run_texts(s, "mark a draft as changed", e,
+	ii_err rc = store_run_texts(s, N_("mark a draft as changed"), e,
 				    "UPDATE draft SET changed_after_publication = 1 WHERE uuid = ?",
 				    d->uuid, NULL);
 	char detail[128];
@@ -336,7 +348,7 @@ static ii_err keeps_public_posts(struct store *s, const char *uuid, const struct
 			*keeps = false;
 	}
 	if (step != SQLITE_DONE)
-		rc = store_fail(s, e, "read a draft's posts");
+		rc = store_fail(s, e, N_("read a draft's posts"));
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -356,7 +368,7 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	bind_content(stmt, spec);
 	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)actor->at);
 	sqlite3_bind_text(stmt, 9, d->uuid, -1, SQLITE_STATIC);
-	rc = store_run(s, stmt, "revise a draft", e);
+	rc = store_run(s, stmt, N_("revise a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, d->uuid, spec, e);
 	if (rc == II_OK && d->status == DRAFT_APPROVED)
@@ -417,10 +429,10 @@ static bool plausible_id(const char *id)
 ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_error *e)
 {
 	if (strlen(id) < DRAFT_ID_MIN_PREFIX)
-		return ii_fail(e, II_EDATA, "draft id '%s' is too short: give at least %d characters",
+		return ii_fail(e, II_EDATA, _("draft id '%s' is too short: give at least %d characters"),
 			       id, DRAFT_ID_MIN_PREFIX);
 	if (!plausible_id(id))
-		return ii_fail(e, II_EDATA, "no draft '%s'", id);
+		return ii_fail(e, II_EDATA, _("no draft '%s'"), id);
 	char pattern[40];
 	snprintf(pattern, sizeof pattern, "%s%%", id);
 	size_t count;
@@ -435,9 +447,9 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 		read_draft(stmt, &found[count]);
 	sqlite3_finalize(stmt);
 	if (count == 0)
-		return ii_fail(e, II_EDATA, "no draft '%s'", id);
+		return ii_fail(e, II_EDATA, _("no draft '%s'"), id);
 	if (count > 1)
-		return ii_fail(e, II_EDATA, "draft id '%s' is ambiguous: give more characters", id);
+		return ii_fail(e, II_EDATA, _("draft id '%s' is ambiguous: give more characters"), id);
 	*out = found[0];
 	return II_OK;
 }
@@ -445,7 +457,7 @@ ii_err draft_find(struct store *s, const char *id, struct draft *out, struct ii_
 ii_err draft_set_incident(struct store *s, const char *uuid, const char *incident,
 			  struct ii_error *e)
 {
-	return store_run_texts(s, "tie a draft to its incident", e,
+	return store_run_texts(s, N_("tie a draft to its incident"), e,
 			       "UPDATE draft SET incident = ? WHERE uuid = ?", incident, uuid, NULL);
 }
 
@@ -466,7 +478,7 @@ ii_err draft_list(struct store *s, bool all, struct draft **out, size_t *count,
 	if (rc)
 		return rc;
 	return store_collect(s, stmt, sizeof **out, collect_draft, NULL, (void **)out, count,
-			     "list the drafts", e);
+			     N_("list the drafts"), e);
 }
 
 static const char *const post_state_names[] = {
@@ -539,7 +551,7 @@ ii_err draft_posts(struct store *s, const char *uuid, const char *channel,
 	if (rc)
 		return rc;
 	return store_collect(s, stmt, sizeof **out, read_post, release_post, (void **)out, count,
-			     "read a draft's posts", e);
+			     N_("read a draft's posts"), e);
 }
 
 void draft_posts_free(struct draft_post *posts, size_t count)
@@ -554,7 +566,7 @@ static ii_err get_by_uuid(struct store *s, const char *uuid, struct draft *d, st
 	bool found;
 	ii_err rc = draft_get(s, "WHERE uuid = ?", uuid, d, &found, e);
 	if (rc == II_OK && !found)
-		rc = ii_fail(e, II_EDATA, "no draft '%s'", uuid);
+		rc = ii_fail(e, II_EDATA, _("no draft '%s'"), uuid);
 	return rc;
 }
 
@@ -566,11 +578,11 @@ ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor
 	if (rc)
 		return rc;
 	if (d.status != DRAFT_PENDING)
-		return ii_fail(e, II_EDATA, "draft %.8s is %s, not pending", d.uuid,
-			       draft_status_name(d.status));
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s, not pending"), d.uuid,
+			       draft_status_label(d.status));
 	if (two_person && *d.author && !strcasecmp(d.author, actor->name))
 		return ii_fail(e, II_EDATA,
-			       "'%s' wrote this notice and cannot approve it too (two-person rule)",
+			       _("'%s' wrote this notice and cannot approve it too (two-person rule)"),
 			       actor->name);
 	rc = set_status(s, d.uuid, DRAFT_APPROVED, actor->at, e);
 	if (rc == II_OK)
@@ -586,8 +598,8 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 	if (rc)
 		return rc;
 	if (d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED)
-		return ii_fail(e, II_EDATA, "draft %.8s is %s: only a pending or approved draft can be rejected",
-			       d.uuid, draft_status_name(d.status));
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a pending or approved draft can be rejected"),
+			       d.uuid, draft_status_label(d.status));
 	bool began;
 	if ((rc = publication_began(s, d.uuid, &began, e)))
 		return rc;
@@ -598,11 +610,11 @@ ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor 
 		rc = store_prepare_texts(s, "SELECT count(*) FROM publication WHERE draft = ? AND state = 'sent'",
 					 &stmt, e, d.uuid, NULL);
 		if (rc == II_OK)
-			rc = store_first_int(s, stmt, &public, "read a draft's posts", e);
+			rc = store_first_int(s, stmt, &public, N_("read a draft's posts"), e);
 		return rc ? rc
 			  : ii_fail(e, II_EDATA,
-				    "cannot reject draft '%.8s': it is being published, %lld of %zu posts are"
-				    " public; retract it once it is published",
+				    _("cannot reject draft '%.8s': it is being published, %lld of %zu posts are"
+				    " public; retract it once it is published"),
 				    d.uuid, public, d.post_count);
 	}
 	rc = set_status(s, d.uuid, DRAFT_REJECTED, actor->at, e);
@@ -657,7 +669,7 @@ ii_err draft_published_list(struct store *s, const char *channel, struct draft_p
 		return rc;
 	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 	return store_collect(s, stmt, sizeof **out, read_published, release_published,
-			     (void **)out, count, "read the published drafts", e);
+			     (void **)out, count, N_("read the published drafts"), e);
 }
 
 void draft_published_free(struct draft_published *list, size_t count)
@@ -696,7 +708,7 @@ ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **
 	if (uuid)
 		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_TRANSIENT);
 	return store_collect(s, stmt, sizeof **out, read_audit, NULL, (void **)out, count,
-			     "read the audit trail", e);
+			     N_("read the audit trail"), e);
 }
 
 ii_err draft_expire(struct store *s, time_t now, const struct draft_actor *actor, size_t *count,
@@ -759,13 +771,13 @@ ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *chann
 				    "   WHERE q.draft = ?1 AND coalesce(k.state, 'pending') <> 'sent')"
 				    " ORDER BY p.seq DESC LIMIT 1",
 				    uuid, channel, 0, &stmt, e);
-	return rc ? rc : store_first_text(s, stmt, remote_id, DRAFT_REF_SIZE, "read a draft's posts", e);
+	return rc ? rc : store_first_text(s, stmt, remote_id, DRAFT_REF_SIZE, N_("read a draft's posts"), e);
 }
 
 /* Runs a journal statement; *changed (may be NULL) says whether it changed the row. */
 static ii_err run_journal(struct store *s, sqlite3_stmt *stmt, bool *changed, struct ii_error *e)
 {
-	ii_err rc = store_run(s, stmt, "journal a post", e);
+	ii_err rc = store_run(s, stmt, N_("journal a post"), e);
 	if (changed)
 		*changed = rc == II_OK && sqlite3_changes(s->db) == 1;
 	return rc;
@@ -853,7 +865,7 @@ ii_err draft_ref_taken(struct store *s, const char *channel, const char *ref,
 					   " AND NOT (draft = ? AND seq = ?)",
 					&stmt, e, channel, ref, uuid, number, NULL);
 	if (rc == II_OK)
-		rc = store_first_int(s, stmt, &count, "read the journal", e);
+		rc = store_first_int(s, stmt, &count, N_("read the journal"), e);
 	*taken = count > 0;
 	return rc;
 }
@@ -888,10 +900,10 @@ ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_
 	char **mine = calloc(count ? count : 1, sizeof *mine);
 	struct draft_repeat *by_part = calloc(count ? count : 1, sizeof *by_part);
 	bool *repeats = calloc(count ? count : 1, sizeof *repeats);
-	ii_err rc = mine && by_part && repeats ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = mine && by_part && repeats ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < count; i++)
 		if (posts[i] && !(mine[i] = comparable(posts[i])))
-			rc = ii_fail(e, II_ENOMEM, "out of memory comparing posts");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory comparing posts"));
 	for (size_t i = 0; rc == II_OK && i < count; i++)
 		for (size_t k = 0; mine[i] && !repeats[i] && k < i; k++)
 			if (mine[k] && !strcmp(mine[i], mine[k])) {
@@ -928,7 +940,7 @@ ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_
 			free(theirs);
 		}
 		if (rc == II_OK && step != SQLITE_DONE)
-			rc = store_fail(s, e, "read the published posts");
+			rc = store_fail(s, e, N_("read the published posts"));
 		sqlite3_finalize(stmt);
 	}
 	for (size_t i = 0; rc == II_OK && i < count; i++)
@@ -967,7 +979,7 @@ static ii_err finish(struct store *s, const char *uuid, enum draft_status status
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)actor->at);
 	bind_optional(stmt, 3, error);
 	sqlite3_bind_text(stmt, 4, uuid, -1, SQLITE_STATIC);
-	rc = store_run(s, stmt, "record a publication", e);
+	rc = store_run(s, stmt, N_("record a publication"), e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, uuid, NULL, action, actor, error, e);
 	return rc;
@@ -1000,7 +1012,7 @@ ii_err draft_unsent_among(struct store *s, const char *among, const char *key, c
 		 among);
 	bool found;
 	uuid[0] = '\0';
-	return store_query_one(s, sql, key, read_uuid, uuid, &found, "read the drafts", e);
+	return store_query_one(s, sql, key, read_uuid, uuid, &found, N_("read the drafts"), e);
 }
 
 ii_err draft_audit_last_publication(struct store *s, long long *id, struct ii_error *e)
@@ -1010,7 +1022,7 @@ ii_err draft_audit_last_publication(struct store *s, long long *id, struct ii_er
 				  "SELECT coalesce(max(id), 0) FROM audit"
 				  " WHERE action IN ('published', 'retracted')",
 				  &stmt, e);
-	return rc ? rc : store_first_int(s, stmt, id, "read the audit trail", e);
+	return rc ? rc : store_first_int(s, stmt, id, N_("read the audit trail"), e);
 }
 
 ii_err draft_published(struct store *s, const char *uuid, const struct draft_actor *actor,
@@ -1039,7 +1051,7 @@ ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct
 	ii_err rc = store_prepare_texts(s, "SELECT count(*) FROM post WHERE text = ?", &stmt, e, text,
 					NULL);
 	if (rc == II_OK)
-		rc = store_first_int(s, stmt, &count, "look for an earlier post", e);
+		rc = store_first_int(s, stmt, &count, N_("look for an earlier post"), e);
 	*exists = rc == II_OK && count > 0;
 	return rc;
 }

@@ -46,7 +46,10 @@ enum draft_status {
 	DRAFT_SUPERSEDED, /* never sent, and a later draft of its thread made it untrue */
 };
 
+/* The status as the store and --json write it: "pending", "approved"... */
 const char *draft_status_name(enum draft_status status);
+/* The status as people read it, in the language of the messages (a static string). */
+const char *draft_status_label(enum draft_status status);
 
 /* What a draft is, stored as its name: a notice's type, or the incident or maintenance
  * event it announces. */

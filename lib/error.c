@@ -1,4 +1,5 @@
 #include "error.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -6,17 +7,17 @@
 const char *ii_strerror(ii_err code)
 {
 	switch (code) {
-	case II_OK: return "no error";
-	case II_ENOMEM: return "out of memory";
-	case II_EIO: return "input/output error";
-	case II_ECONFIG: return "invalid configuration";
-	case II_EDATA: return "invalid input data";
-	case II_ESTATE: return "state database error";
-	case II_ELOCKED: return "another run holds the lock";
-	case II_EREMOTE: return "remote service failed";
-	case II_EINTERNAL: return "internal error";
+	case II_OK: return _("no error");
+	case II_ENOMEM: return _("out of memory");
+	case II_EIO: return _("input/output error");
+	case II_ECONFIG: return _("invalid configuration");
+	case II_EDATA: return _("invalid input data");
+	case II_ESTATE: return _("state database error");
+	case II_ELOCKED: return _("another run holds the lock");
+	case II_EREMOTE: return _("remote service failed");
+	case II_EINTERNAL: return _("internal error");
 	}
-	return "unknown error";
+	return _("unknown error");
 }
 
 ii_err ii_fail(struct ii_error *e, ii_err code, const char *fmt, ...)

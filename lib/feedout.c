@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 
 #include "atomicfile.h"
+#include "i18n.h"
 
 /* XML 1.0's Char production, less what UTF-8 decoding already excludes (surrogates). */
 static bool xml_char_allowed(utf8proc_int32_t cp)
@@ -22,13 +23,13 @@ static bool xml_char_allowed(utf8proc_int32_t cp)
 ii_err fo_clean_text(const char *field, const char *text, char **out, struct ii_error *e)
 {
 	if (!text)
-		return ii_fail(e, II_EDATA, "missing '%s'", field);
+		return ii_fail(e, II_EDATA, _("missing '%s'"), field);
 	size_t len = strlen(text);
 	if (len > FO_TEXT_MAX)
-		return ii_fail(e, II_EDATA, "'%s' is longer than %u bytes", field, FO_TEXT_MAX);
+		return ii_fail(e, II_EDATA, _("'%s' is longer than %u bytes"), field, FO_TEXT_MAX);
 	char *clean = malloc(len + 1);
 	if (!clean)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	size_t kept = 0;
 	for (size_t i = 0; i < len;) {
 		utf8proc_int32_t cp;
@@ -36,7 +37,7 @@ ii_err fo_clean_text(const char *field, const char *text, char **out, struct ii_
 						      (utf8proc_ssize_t)(len - i), &cp);
 		if (n < 0) {
 			free(clean);
-			return ii_fail(e, II_EDATA, "'%s' is not valid UTF-8 at byte %zu", field, i);
+			return ii_fail(e, II_EDATA, _("'%s' is not valid UTF-8 at byte %zu"), field, i);
 		}
 		if (xml_char_allowed(cp)) {
 			memcpy(clean + kept, text + i, (size_t)n);
@@ -84,14 +85,14 @@ static ii_err parse_base(const char *base, CURLU **out, struct ii_error *e)
 {
 	CURLU *u = curl_url();
 	if (!u)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	char *scheme = NULL;
 	if (!base || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "https") && strcmp(scheme, "http"))) {
 		curl_free(scheme);
 		curl_url_cleanup(u);
-		return ii_fail(e, II_EDATA, "invalid base URL '%s'", base ? base : "");
+		return ii_fail(e, II_EDATA, _("invalid base URL '%s'"), base ? base : "");
 	}
 	curl_free(scheme);
 	*out = u;
@@ -104,10 +105,10 @@ static ii_err get_part(CURLU *u, CURLUPart part, const char *what, char **out,
 {
 	char *curl_owned = NULL;
 	if (curl_url_get(u, part, &curl_owned, 0) != CURLUE_OK)
-		return ii_fail(e, II_EDATA, "invalid URL '%s'", what);
+		return ii_fail(e, II_EDATA, _("invalid URL '%s'"), what);
 	*out = strdup(curl_owned);
 	curl_free(curl_owned);
-	return *out ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	return *out ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 }
 
 ii_err fo_url(const char *base, const char *rel, char **out, struct ii_error *e)
@@ -117,7 +118,7 @@ ii_err fo_url(const char *base, const char *rel, char **out, struct ii_error *e)
 	if (rc)
 		return rc;
 	if (curl_url_set(u, CURLUPART_URL, rel, CURLU_URLENCODE) != CURLUE_OK)
-		rc = ii_fail(e, II_EDATA, "invalid URL '%s' relative to '%s'", rel, base);
+		rc = ii_fail(e, II_EDATA, _("invalid URL '%s' relative to '%s'"), rel, base);
 	else
 		rc = get_part(u, CURLUPART_URL, rel, out, e);
 	curl_url_cleanup(u);
@@ -158,13 +159,13 @@ ii_err fo_xml_new(struct fo_xml **out, struct ii_error *e)
 	if (!x || !(x->buf = xmlBufferCreate()) ||
 	    !(x->w = xmlNewTextWriterMemory(x->buf, 0))) {
 		fo_xml_free(x);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
 	    xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0 ||
 	    xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL) < 0) {
 		fo_xml_free(x);
-		return ii_fail(e, II_EINTERNAL, "cannot start an XML document");
+		return ii_fail(e, II_EINTERNAL, _("cannot start an XML document"));
 	}
 	*out = x;
 	return II_OK;
@@ -196,7 +197,7 @@ void fo_xml_fail(struct fo_xml *x, ii_err code, const char *fmt, ...)
 static bool writer_ok(struct fo_xml *x, int rc, const char *name)
 {
 	if (rc < 0)
-		fo_xml_fail(x, II_EINTERNAL, "cannot write XML element '%s'", name);
+		fo_xml_fail(x, II_EINTERNAL, _("cannot write XML element '%s'"), name);
 	return x->err.code == II_OK;
 }
 
@@ -271,10 +272,10 @@ ii_err fo_xml_finish(struct fo_xml *x, char **out, size_t *len, struct ii_error 
 		writer_ok(x, xmlTextWriterFlush(x->w), "document");
 	size_t n = (size_t)xmlBufferLength(x->buf);
 	if (!x->err.code && n > FO_DOC_MAX)
-		fo_xml_fail(x, II_EDATA, "XML document larger than %u bytes", FO_DOC_MAX);
+		fo_xml_fail(x, II_EDATA, _("XML document larger than %u bytes"), FO_DOC_MAX);
 	char *doc = x->err.code ? NULL : malloc(n + 1);
 	if (!x->err.code && !doc)
-		fo_xml_fail(x, II_ENOMEM, "out of memory");
+		fo_xml_fail(x, II_ENOMEM, _("out of memory"));
 	if (x->err.code) {
 		ii_err rc = ii_fail(e, x->err.code, "%s", x->err.detail);
 		fo_xml_free(x);

@@ -13,6 +13,7 @@
 #include "cap.h"
 #include "claimreview.h"
 #include "draft.h"
+#include "i18n.h"
 #include "incident.h"
 #include "notice.h"
 #include "path.h"
@@ -79,7 +80,7 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 	out->v = calloc(out->n + 1, sizeof *out->v);
 	if (!out->v) {
 		items_free(out);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		struct item *it = &out->v[i];
@@ -90,7 +91,7 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 		it->content = text ? strdup(text) : thread_unnumbered(it->draft->text);
 		if (!it->content) {
 			items_free(out);
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 		}
 	}
 	return II_OK;
@@ -195,7 +196,7 @@ static ii_err write_atom(const char *dir, const struct config *cfg, const char *
 	const struct atom_meta meta = meta_of(cfg, file, title_suffix, now, title);
 	char *path = path_resolve(dir, file);
 	if (!path)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	ii_err rc = atom_write(path, &meta, entries, n, (size_t)cfg->feeds.max_entries, e);
 	free(path);
 	return rc;
@@ -215,11 +216,11 @@ static ii_err prune(const char *feeds_dir, const char *sub, const char *suffix,
 {
 	char *dir = path_resolve(feeds_dir, sub);
 	if (!dir)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	ii_err rc = II_OK;
 	DIR *d = opendir(dir);
 	if (!d && errno != ENOENT)
-		rc = ii_fail(e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
+		rc = ii_fail(e, II_EIO, _("cannot read '%s': %s"), dir, strerror(errno));
 	size_t suffix_len = strlen(suffix);
 	for (struct dirent *ent; rc == II_OK && d && (ent = readdir(d));) {
 		size_t len = strlen(ent->d_name);
@@ -231,9 +232,9 @@ static ii_err prune(const char *feeds_dir, const char *sub, const char *suffix,
 			       !strncmp(keep[i], ent->d_name, len - suffix_len);
 		char *path = kept ? NULL : path_resolve(dir, ent->d_name);
 		if (!kept && !path)
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		else if (path && unlink(path) && errno != ENOENT)
-			rc = ii_fail(e, II_EIO, "cannot remove '%s': %s", path, strerror(errno));
+			rc = ii_fail(e, II_EIO, _("cannot remove '%s': %s"), path, strerror(errno));
 		free(path);
 	}
 	if (d)
@@ -250,7 +251,7 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 	struct cap_post *posts = calloc(items->n + 1, sizeof *posts);
 	char **events = calloc(items->n + 1, sizeof *events);
 	size_t n = 0, used = 0;
-	ii_err rc = incidents && posts && events ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = incidents && posts && events ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < items->n; i++) {
 		const struct item *first = &items->v[i];
 		bool seen = false;
@@ -267,7 +268,7 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 		inc->id = first->draft->incident;
 		if (asprintf(&events[n], "Incidencia: %s", facts.scope) < 0) {
 			events[n] = NULL;
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 			break;
 		}
 		inc->event = events[n];
@@ -305,7 +306,7 @@ static ii_err write_cap(struct store *s, const struct config *cfg, const struct 
 	char **ids = rc == II_OK ? calloc(used + 1, sizeof *ids) : NULL;
 	size_t n_ids = 0;
 	if (rc == II_OK && !ids)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t k = 0; rc == II_OK && k < n; k++)
 		for (size_t j = 1; rc == II_OK && j <= incidents[k].n_posts; j++)
 			if ((rc = cap_identifier(&incidents[k], j, &ids[n_ids], e)) == II_OK)
@@ -336,7 +337,7 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 		.legal_notice = cfg->feeds.legal_notice,
 	};
 	char **slugs = calloc(items->n + 1, sizeof *slugs);
-	ii_err rc = slugs ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = slugs ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < items->n; i++) {
 		const struct item *it = &items->v[i];
 		const char *hoax = meta_string(it, DRAFT_META_HOAX);
@@ -383,7 +384,7 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 	memset(out, 0, sizeof *out);
 	if (!cfg->feeds.base_url)
 		return ii_fail(e, II_ECONFIG,
-			       "no [feeds] base_url in '%s': the feeds need the address they are served at",
+			       _("no [feeds] base_url in '%s': the feeds need the address they are served at"),
 			       cfg->path);
 	long long mark;
 	ii_err rc = path_mkdirs(cfg->feeds_dir, 0755, e);
@@ -397,17 +398,17 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 	struct atom_entry *incident_entries = calloc(items.n + 1, sizeof *incident_entries);
 	struct atom_entry *notice_entries = calloc(items.n + 1, sizeof *notice_entries);
 	if (!incident_entries || !notice_entries)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < items.n; i++) {
 		struct item *it = &items.v[i];
 		link_to_x(it);
 		if (is_incident_post(it)) {
 			if (!incident_title(it))
-				rc = ii_fail(e, II_ENOMEM, "out of memory");
+				rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 			incident_entries[out->incident_entries++] = entry_of(it);
 		} else if (is_notice(it)) {
 			if (!notice_entry(it))
-				rc = ii_fail(e, II_ENOMEM, "out of memory");
+				rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 			notice_entries[out->notice_entries++] = entry_of(it);
 		}
 	}
@@ -436,7 +437,7 @@ ii_err feeds_tidy(const struct config *cfg, struct ii_error *e)
 	for (size_t i = 0; rc == II_OK && i < sizeof dirs / sizeof *dirs; i++) {
 		char *dir = NULL;
 		if (asprintf(&dir, "%s/%s", cfg->feeds_dir, dirs[i]) < 0)
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 		rc = atomicfile_tidy(dir, e);
 		free(dir);
 	}

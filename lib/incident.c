@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "incident.h"
 
 #include <cjson/cJSON.h>
@@ -82,7 +83,7 @@ static ii_err open_incident_of(struct store *s, const char *service, bool manual
 	return store_query_one(s,
 			       manual ? INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL AND kind = 'manual'"
 				      : INCIDENT_COLUMNS "WHERE service = ? AND resolved_at IS NULL AND kind <> 'manual'",
-			       service, read_incident, out, found, "read an incident", e);
+			       service, read_incident, out, found, N_("read an incident"), e);
 }
 
 static ii_err insert(const struct incident_context *ctx, struct incident *inc,
@@ -103,7 +104,7 @@ static ii_err insert(const struct incident_context *ctx, struct incident *inc,
 	sqlite3_bind_text(stmt, 5, incident_status_name(inc->status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)inc->opened_at);
 	sqlite3_bind_text(stmt, 7, inc->cause, -1, SQLITE_STATIC);
-	rc = store_run(ctx->store, stmt, "open an incident", e);
+	rc = store_run(ctx->store, stmt, N_("open an incident"), e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident opened", ctx->actor,
 				     inc->cause[0] ? inc->cause : inc->scope, e);
@@ -125,7 +126,7 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	store_bind_time(stmt, 3, inc->last_post_at);
 	sqlite3_bind_text(stmt, 4, inc->last_draft, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, inc->uuid, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "update an incident", e);
+	return store_run(s, stmt, N_("update an incident"), e);
 }
 
 /* Whether a post of thread repeats the text of a post already drafted. */
@@ -213,7 +214,7 @@ static ii_err render_unique(const struct incident_context *ctx, const struct inc
 		if (rc)
 			return rc;
 	}
-	return ii_fail(e, II_EDATA, "cannot word the '%s' post unlike the earlier posts",
+	return ii_fail(e, II_EDATA, _("cannot word the '%s' post unlike the earlier posts"),
 		       messages_file(ev->kind));
 }
 
@@ -248,7 +249,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			     : NULL;
 	cJSON_Delete(meta_object);
 	if (!posts || !lengths || !meta) {
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	} else {
 		for (size_t i = 0; i < count; i++) {
 			posts[i] = thread_post(thread, i);
@@ -296,7 +297,7 @@ static ii_err draft_next(const struct incident_context *ctx, struct incident *in
 	rc = save(ctx->store, inc, e);
 	if (rc || !*inc->service)
 		return rc;
-	return store_run_texts(ctx->store, "thread the incidents of a service", e,
+	return store_run_texts(ctx->store, N_("thread the incidents of a service"), e,
 			       "UPDATE incident SET last_draft = ?1 WHERE service = ?2"
 			       " AND resolved_at IS NULL AND uuid <> ?3",
 			       inc->last_draft, inc->service, inc->uuid, NULL);
@@ -339,7 +340,7 @@ static ii_err count_rows(struct store *s, const char *sql, const char *key, time
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t);
-	return store_first_int(s, stmt, count, "count records", e);
+	return store_first_int(s, stmt, count, N_("count records"), e);
 }
 
 /* Whether the last n checks of the service were all degraded or down. */
@@ -384,7 +385,7 @@ static ii_err approved_windows(struct store *s, sqlite3_stmt *stmt, struct windo
 {
 	size_t n;
 	ii_err rc = store_collect(s, stmt, sizeof **out, read_window, NULL, (void **)out, &n,
-				  "read the maintenance windows", e);
+				  N_("read the maintenance windows"), e);
 	*count = 0;
 	for (size_t i = 0; rc == II_OK && i < n; i++) {
 		struct draft d;
@@ -562,7 +563,7 @@ ii_err incident_maintenance_put(struct store *s, const char *draft, const char *
 	sqlite3_bind_text(stmt, 2, service, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)starts_at);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)ends_at);
-	return store_run(s, stmt, "record a maintenance window", e);
+	return store_run(s, stmt, N_("record a maintenance window"), e);
 }
 
 /* A window's "finished": its end not posted yet, posted as the service working again,
@@ -575,7 +576,7 @@ static ii_err set_window(struct store *s, const struct window *w, const char *la
 {
 	/* the column's integer affinity stores the digit as a number */
 	const char digit[2] = {(char)('0' + finished), '\0'};
-	return store_run_texts(s, "update a maintenance window", e,
+	return store_run_texts(s, N_("update a maintenance window"), e,
 			       "UPDATE maintenance SET last_draft = ?, started = 1, finished = ? WHERE draft = ?",
 			       last_draft, digit, w->draft, NULL);
 }
@@ -673,7 +674,7 @@ static ii_err refuse_if_open(struct store *s, const char *service, struct ii_err
 	if (rc == II_OK && !found)
 		rc = open_incident_of(s, service, false, &existing, &found, e);
 	if (rc == II_OK && found)
-		rc = ii_fail(e, II_EDATA, "service '%s' already has an open incident: %s", service,
+		rc = ii_fail(e, II_EDATA, _("service '%s' already has an open incident: %s"), service,
 			     existing.uuid);
 	return rc;
 }
@@ -685,7 +686,7 @@ static ii_err open_status(const char *name, enum incident_status *out, const cha
 	enum incident_status status = *out;
 	if (name && (!incident_status_parse(name, &status) || status == INCIDENT_RESUELTO))
 		return ii_fail(e, II_EDATA,
-			       "invalid status '%s': expected investigando, identificado or en seguimiento%s",
+			       _("invalid status '%s': expected investigando, identificado or en seguimiento%s"),
 			       name, hint);
 	*out = status;
 	return II_OK;
@@ -701,7 +702,7 @@ static ii_err prepare_manual(const struct incident_context *ctx, const char *sco
 	if (rc)
 		return rc;
 	if (!*scope)
-		return ii_fail(e, II_EDATA, "an incident needs a scope: a service id or a text");
+		return ii_fail(e, II_EDATA, _("an incident needs a scope: a service id or a text"));
 	const struct config_service *svc = config_find_service(ctx->cfg, scope);
 	if (svc) {
 		rc = refuse_if_open(ctx->store, svc->id, e);
@@ -778,10 +779,10 @@ static ii_err find_open_manual(const struct incident_context *ctx, const char *i
 	if (rc)
 		return rc;
 	if (out->resolved_at)
-		return ii_fail(e, II_EDATA, "incident %.8s is already resolved", out->uuid);
+		return ii_fail(e, II_EDATA, _("incident %.8s is already resolved"), out->uuid);
 	if (out->kind != INCIDENT_MANUAL)
 		return ii_fail(e, II_EDATA,
-			       "incident %.8s was opened by the monitor, which updates and resolves it",
+			       _("incident %.8s was opened by the monitor, which updates and resolves it"),
 			       out->uuid);
 	return II_OK;
 }
@@ -826,16 +827,16 @@ ii_err incident_get(struct store *s, const char *uuid, struct incident *out, boo
 {
 	memset(out, 0, sizeof *out);
 	return store_query_one(s, INCIDENT_COLUMNS "WHERE uuid = ?", uuid, read_incident, out, found,
-			       "read an incident", e);
+			       N_("read an incident"), e);
 }
 
 ii_err incident_find(struct store *s, const char *id, struct incident *out, struct ii_error *e)
 {
 	if (strlen(id) < DRAFT_ID_MIN_PREFIX)
-		return ii_fail(e, II_EDATA, "incident id '%s' is too short: give at least %d characters",
+		return ii_fail(e, II_EDATA, _("incident id '%s' is too short: give at least %d characters"),
 			       id, DRAFT_ID_MIN_PREFIX);
 	if (strlen(id) > 36 || strspn(id, "0123456789abcdef-") != strlen(id))
-		return ii_fail(e, II_EDATA, "no incident '%s'", id);
+		return ii_fail(e, II_EDATA, _("no incident '%s'"), id);
 	char pattern[40];
 	snprintf(pattern, sizeof pattern, "%s%%", id);
 	sqlite3_stmt *stmt;
@@ -849,9 +850,9 @@ ii_err incident_find(struct store *s, const char *id, struct incident *out, stru
 			read_incident(stmt, out);
 	sqlite3_finalize(stmt);
 	if (count == 0)
-		return ii_fail(e, II_EDATA, "no incident '%s'", id);
+		return ii_fail(e, II_EDATA, _("no incident '%s'"), id);
 	if (count > 1)
-		return ii_fail(e, II_EDATA, "incident id '%s' is ambiguous: give more characters", id);
+		return ii_fail(e, II_EDATA, _("incident id '%s' is ambiguous: give more characters"), id);
 	return II_OK;
 }
 
@@ -872,5 +873,5 @@ ii_err incident_list(struct store *s, bool all, struct incident **out, size_t *c
 	if (rc)
 		return rc;
 	return store_collect(s, stmt, sizeof **out, collect_incident, NULL, (void **)out, count,
-			     "list the incidents", e);
+			     N_("list the incidents"), e);
 }

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "ingest.h"
 
 #include <cjson/cJSON.h>
@@ -30,16 +31,16 @@ ii_err ingest_title(const struct notice *n, const char *path, const struct confi
 		rc = asprintf(out, "%s", notice_kind_name(n->kind));
 	if (rc < 0) {
 		*out = NULL;
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	if ((size_t)rc < DRAFT_TITLE_SIZE)
 		return II_OK;
 	free(*out);
 	*out = NULL;
 	if (diags)
-		diag_add(diags, path, n->title_line, "el título del borrador ocupa %d bytes; el máximo es %d",
+		diag_add(diags, path, n->title_line, _("the draft's title is %d bytes long; at most %d"),
 			 rc, DRAFT_TITLE_SIZE - 1);
-	return ii_fail(e, II_EDATA, "%s: the draft's title is %d bytes, over %d", path, rc,
+	return ii_fail(e, II_EDATA, _("%s: the draft's title is %d bytes, over %d"), path, rc,
 		       DRAFT_TITLE_SIZE - 1);
 }
 
@@ -59,7 +60,7 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 	size_t count = 0;
 	if (!paragraphs) {
 		thread_free(announcement);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	/* the announcement as one paragraph: a template that fits one post stays one */
 	for (size_t i = 0; i < thread_count(announcement); i++)
@@ -97,9 +98,9 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 	thread_free(own);
 	const struct config_service *svc = maintained(n, cfg);
 	if (!svc) {
-		diag_add(diags, path, 0, "servicio '%s' no es un servicio configurado en '%s'",
+		diag_add(diags, path, 0, _("'servicio': '%s' is not a service configured in '%s'"),
 			 n->service, cfg->path);
-		return ii_fail(e, II_EDATA, "%s: servicio '%s' no es un servicio configurado", path,
+		return ii_fail(e, II_EDATA, _("%s: 'servicio': '%s' is not a configured service"), path,
 			       n->service);
 	}
 	rc = maintenance_thread(n, svc, messages, out, e);
@@ -160,7 +161,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 	char *title = NULL;
 	ii_err rc = II_OK;
 	if (!posts || !lengths || !meta) {
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -224,7 +225,7 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 	size_t len;
 	ii_err rc = noticedir_read(path, &text, &len, changing, e);
 	if (rc == II_EDATA)
-		diag_add(diags, path, 0, "el archivo ocupa más de %u KiB", NOTICEDIR_MAX_FILE / 1024);
+		diag_add(diags, path, 0, _("the file is larger than %u KiB"), NOTICEDIR_MAX_FILE / 1024);
 	if (rc || *changing)
 		return rc;
 	rc = notice_parse(path, text, len, notice, diags, e);
@@ -258,7 +259,7 @@ ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const
 	const char **posts = calloc(count ? count : 1, sizeof *posts);
 	struct draft_repeat *found = calloc(count ? count : 1, sizeof *found);
 	char *name = notice_name(cfg, path);
-	ii_err rc = posts && found ? II_OK : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = posts && found ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < count; i++)
 		posts[i] = thread_post(thread, i);
 	if (rc == II_OK)
@@ -272,8 +273,9 @@ ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const
 	free(posts);
 	free(found);
 	if (rc == II_OK && n)
-		rc = ii_fail(e, II_EDATA, "%s: %zu post%s would repeat one already published", path, n,
-			     n == 1 ? "" : "s");
+		rc = ii_fail(e, II_EDATA, ngettext("%s: %zu post would repeat one already published",
+				      "%s: %zu posts would repeat one already published", n),
+			     path, n);
 	return rc;
 }
 
@@ -321,7 +323,7 @@ ii_err ingest_dir(struct store *store, const struct config *cfg, const struct me
 	size_t count;
 	out->refused = diag_new();
 	if (!out->refused)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	ii_err rc = noticedir_list(cfg->notices_dir, &out->files, &count, out->refused, e);
 	if (rc)
 		return rc;
@@ -329,7 +331,7 @@ ii_err ingest_dir(struct store *store, const struct config *cfg, const struct me
 	if (!out->items) {
 		noticedir_free(out->files, count);
 		out->files = NULL;
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	out->count = count;
 	for (size_t i = 0; i < count; i++) {
@@ -337,7 +339,7 @@ ii_err ingest_dir(struct store *store, const struct config *cfg, const struct me
 		out->items[i].path = out->files[i].path;
 		out->items[i].diags = diag_new();
 		if (!out->items[i].diags)
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < count; i++)
 		ingest_file(store, cfg, messages, actor, &out->items[i]);

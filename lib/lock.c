@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "lock.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ ii_err lock_acquire(const char *state_dir, struct lock **out, struct ii_error *e
 	if (!path || !lock) {
 		free(path);
 		free(lock);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	if (path_open_private(path, O_RDWR | O_CREAT, &lock->fd, e)) {
 		rc = II_EIO;
@@ -36,16 +37,16 @@ ii_err lock_acquire(const char *state_dir, struct lock **out, struct ii_error *e
 			ssize_t n = pread(lock->fd, pid, sizeof pid - 1, 0);
 			pid[n > 0 ? n : 0] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
-			rc = ii_fail(e, II_ELOCKED, "another incluinfo run holds the lock (pid %s)",
+			rc = ii_fail(e, II_ELOCKED, _("another incluinfo run holds the lock (pid %s)"),
 				     *pid ? pid : "unknown");
 		} else {
-			rc = ii_fail(e, II_EIO, "cannot lock '%s': %s", path, strerror(errno));
+			rc = ii_fail(e, II_EIO, _("cannot lock '%s': %s"), path, strerror(errno));
 		}
 	} else {
 		char pid[32];
 		int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 		if (ftruncate(lock->fd, 0) < 0 || pwrite(lock->fd, pid, (size_t)n, 0) != n)
-			rc = ii_fail(e, II_EIO, "cannot write '%s': %s", path, strerror(errno));
+			rc = ii_fail(e, II_EIO, _("cannot write '%s': %s"), path, strerror(errno));
 	}
 	free(path);
 	if (rc) {

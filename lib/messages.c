@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "messages.h"
 
 #include <ctype.h>
@@ -72,16 +73,16 @@ static ii_err load_one(const char *dir, enum message_kind kind, struct template 
 	if (dir) {
 		char *path = path_resolve(dir, file);
 		if (!path)
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 		ii_err rc = template_load_file(path, out, diags, e);
 		if (rc == II_EIO)
-			diag_add(diags, path, 0, "cannot read the template: %s", e->detail);
+			diag_add(diags, path, 0, _("cannot read the template: %s"), e->detail);
 		free(path);
 		return rc;
 	}
 	const struct builtin_file *b = builtin(file);
 	if (!b)
-		return ii_fail(e, II_EINTERNAL, "template '%s' is not built in", file);
+		return ii_fail(e, II_EINTERNAL, _("template '%s' is not built in"), file);
 	/* like a file: the editor's final line end is not part of the message */
 	size_t len = b->len;
 	if (len && b->text[len - 1] == '\n')
@@ -95,7 +96,7 @@ ii_err messages_load(const char *dir, struct messages **out, struct diag_list *d
 	*out = NULL;
 	struct messages *m = calloc(1, sizeof *m);
 	if (!m)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	ii_err first = II_OK;
 	for (int k = 0; k < MESSAGE_KIND_COUNT; k++) {
 		struct ii_error one = {0};

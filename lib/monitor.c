@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "monitor.h"
 
 #include <stdio.h>
@@ -12,10 +13,10 @@ ii_err monitor_select(const struct config *cfg, char *const *wanted, size_t want
 	rep->overall = PLUGIN_UNKNOWN;
 	for (size_t i = 0; i < wanted_count; i++)
 		if (!config_find_service(cfg, wanted[i]))
-			return ii_fail(e, II_EDATA, "unknown service '%s'", wanted[i]);
+			return ii_fail(e, II_EDATA, _("unknown service '%s'"), wanted[i]);
 	rep->services = calloc(cfg->service_count ? cfg->service_count : 1, sizeof *rep->services);
 	if (!rep->services)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		bool chosen = wanted_count == 0;
 		for (size_t j = 0; j < wanted_count && !chosen; j++)
@@ -59,7 +60,7 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 	if (!requests || !results) {
 		free(requests);
 		free(results);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	for (size_t i = 0; i < rep->count; i++) {
 		const struct config_service *s = rep->services[i].svc;
@@ -85,7 +86,7 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 	}
 	rep->now = now;
 	struct monitor_canary *canaries = calloc(cfg->canary_count ? cfg->canary_count : 1, sizeof *canaries);
-	ii_err rc = canaries ? probe_run(requests, total, results, e) : ii_fail(e, II_ENOMEM, "out of memory");
+	ii_err rc = canaries ? probe_run(requests, total, results, e) : ii_fail(e, II_ENOMEM, _("out of memory"));
 	free(requests);
 	if (rc) {
 		free(canaries);
@@ -110,10 +111,10 @@ ii_err monitor_probe(const struct config *cfg, time_t now, struct monitor_report
 	rep->offline = rep->canary_count > 0 && good == 0;
 	rep->host_fault = host_fault(rep, good > 0);
 	if (rep->offline)
-		snprintf(rep->unjudged, sizeof rep->unjudged, "monitor offline: all canaries failed");
+		snprintf(rep->unjudged, sizeof rep->unjudged, _("monitor offline: all canaries failed"));
 	else if (rep->host_fault)
 		snprintf(rep->unjudged, sizeof rep->unjudged,
-			 "monitor host fault, not an outage: every service fails on %s (%s)",
+			 _("monitor host fault, not an outage: every service fails on %s (%s)"),
 			 probe_local_name(rep->host_fault), rep->services[0].reason);
 	return II_OK;
 }

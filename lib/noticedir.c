@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "noticedir.h"
 
 #include <dirent.h>
@@ -45,7 +46,7 @@ static ii_err add(struct walk *w, const char *name, const char *path)
 		size_t next = w->capacity ? w->capacity * 2 : 16;
 		struct noticedir_file *p = reallocarray(w->files, next, sizeof *p);
 		if (!p)
-			return ii_fail(w->e, II_ENOMEM, "out of memory");
+			return ii_fail(w->e, II_ENOMEM, _("out of memory"));
 		w->files = p;
 		w->capacity = next;
 	}
@@ -55,7 +56,7 @@ static ii_err add(struct walk *w, const char *name, const char *path)
 	if (!f->name || !f->path) {
 		free(f->name);
 		free(f->path);
-		return ii_fail(w->e, II_ENOMEM, "out of memory");
+		return ii_fail(w->e, II_ENOMEM, _("out of memory"));
 	}
 	w->count++;
 	return II_OK;
@@ -67,12 +68,12 @@ static ii_err consider_link(struct walk *w, const char *name, const char *path)
 	char *real = realpath(path, NULL);
 	struct stat st;
 	if (!real) {
-		diag_add(w->refused, path, 0, "refusing symbolic link: %s", strerror(errno));
+		diag_add(w->refused, path, 0, _("refusing symbolic link: %s"), strerror(errno));
 		return II_OK;
 	}
 	ii_err rc = II_OK;
 	if (!inside(w, real))
-		diag_add(w->refused, path, 0, "refusing symbolic link to '%s', outside the notices directory",
+		diag_add(w->refused, path, 0, _("refusing symbolic link to '%s', outside the notices directory"),
 			 real);
 	else if (stat(real, &st) == 0 && S_ISREG(st.st_mode) && ends_with(name, ".md"))
 		rc = add(w, name, path);
@@ -85,9 +86,9 @@ static ii_err walk_dir(struct walk *w, const char *dir, const char *prefix, int 
 	DIR *d = opendir(dir);
 	/* a folder below fails alone: the notices beside it are still read */
 	if (!d && depth > 0)
-		diag_add(w->refused, dir, 0, "cannot read folder: %s", strerror(errno));
+		diag_add(w->refused, dir, 0, _("cannot read folder: %s"), strerror(errno));
 	if (!d)
-		return depth > 0 ? II_OK : ii_fail(w->e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
+		return depth > 0 ? II_OK : ii_fail(w->e, II_EIO, _("cannot read '%s': %s"), dir, strerror(errno));
 	ii_err rc = II_OK;
 	struct dirent *entry;
 	while (rc == II_OK && (entry = readdir(d))) {
@@ -97,14 +98,14 @@ static ii_err walk_dir(struct walk *w, const char *dir, const char *prefix, int 
 		char *name = NULL;
 		if (!path || asprintf(&name, "%s%s", prefix, entry->d_name) < 0) {
 			free(path);
-			rc = ii_fail(w->e, II_ENOMEM, "out of memory");
+			rc = ii_fail(w->e, II_ENOMEM, _("out of memory"));
 			break;
 		}
 		struct stat st;
 		if (lstat(path, &st) < 0) {
 			/* removed while we looked: the next run will see */
 			if (errno != ENOENT)
-				diag_add(w->refused, path, 0, "cannot read: %s", strerror(errno));
+				diag_add(w->refused, path, 0, _("cannot read: %s"), strerror(errno));
 		}
 		else if (S_ISLNK(st.st_mode))
 			rc = consider_link(w, name, path);
@@ -113,7 +114,7 @@ static ii_err walk_dir(struct walk *w, const char *dir, const char *prefix, int 
 		else if (S_ISDIR(st.st_mode) && depth < NOTICEDIR_MAX_DEPTH) {
 			char *sub_prefix = NULL;
 			if (asprintf(&sub_prefix, "%s/", name) < 0)
-				rc = ii_fail(w->e, II_ENOMEM, "out of memory");
+				rc = ii_fail(w->e, II_ENOMEM, _("out of memory"));
 			else
 				rc = walk_dir(w, path, sub_prefix, depth + 1);
 			free(sub_prefix);
@@ -139,7 +140,7 @@ ii_err noticedir_list(const char *dir, struct noticedir_file **out, size_t *coun
 	struct walk w = {.refused = refused, .e = e};
 	w.root_real = realpath(dir, NULL);
 	if (!w.root_real)
-		return ii_fail(e, II_EIO, "cannot read '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot read '%s': %s"), dir, strerror(errno));
 	ii_err rc = walk_dir(&w, dir, "", 0);
 	free(w.root_real);
 	if (rc) {
@@ -181,7 +182,7 @@ ii_err noticedir_read(const char *path, char **text, size_t *len, bool *changing
 		return rc;
 	if ((size_t)before.st_size > NOTICEDIR_MAX_FILE) {
 		close(fd);
-		return ii_fail(e, II_EDATA, "'%s' is larger than %u KiB", path, NOTICEDIR_MAX_FILE / 1024);
+		return ii_fail(e, II_EDATA, _("'%s' is larger than %u KiB"), path, NOTICEDIR_MAX_FILE / 1024);
 	}
 	char *buf;
 	size_t got;
@@ -201,7 +202,7 @@ ii_err noticedir_read(const char *path, char **text, size_t *len, bool *changing
 	}
 	if (got > NOTICEDIR_MAX_FILE) {
 		free(buf);
-		return ii_fail(e, II_EDATA, "'%s' is larger than %u KiB", path, NOTICEDIR_MAX_FILE / 1024);
+		return ii_fail(e, II_EDATA, _("'%s' is larger than %u KiB"), path, NOTICEDIR_MAX_FILE / 1024);
 	}
 	*text = buf;
 	*len = got;

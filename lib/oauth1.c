@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "oauth1.h"
 
 #include <ctype.h>
@@ -53,7 +54,7 @@ static ii_err encoded_add(struct encoded_list *list, const char *name, size_t na
 	if (!p->name || !p->value) {
 		free(p->name);
 		free(p->value);
-		return ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		return ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	}
 	list->count++;
 	return II_OK;
@@ -95,7 +96,7 @@ static ii_err add_query(struct encoded_list *list, const char *query, struct ii_
 			char *value = form_decode(raw_value, raw_value_len);
 			ii_err rc = name && value
 				? encoded_add(list, name, strlen(name), value, strlen(value), e)
-				: ii_fail(e, II_ENOMEM, "out of memory signing a request");
+				: ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 			free(name);
 			free(value);
 			if (rc != II_OK)
@@ -136,12 +137,12 @@ static ii_err split_url(const char *url, char **base_out, char **query_out, stru
 
 	*base_out = *query_out = NULL;
 	if (!u)
-		return ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		return ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-		rc = ii_fail(e, II_EDATA, "cannot sign a request to '%s': not a URL", url);
+		rc = ii_fail(e, II_EDATA, _("cannot sign a request to '%s': not a URL"), url);
 		goto done;
 	}
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
@@ -157,7 +158,7 @@ static ii_err split_url(const char *url, char **base_out, char **query_out, stru
 	if (!*query_out) {
 		free(*base_out);
 		*base_out = NULL;
-		rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	}
 done:
 	curl_free(scheme);
@@ -200,7 +201,7 @@ ii_err oauth1_base_string(const char *method, const char *url, const struct oaut
 		for (const char *c = query; *c; c++)
 			cap += *c == '&';
 		if (!(list.items = calloc(cap, sizeof *list.items)))
-			rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	}
 	if (rc == II_OK)
 		rc = add_query(&list, query, e);
@@ -213,7 +214,7 @@ ii_err oauth1_base_string(const char *method, const char *url, const struct oaut
 		enc_joined = joined ? oauth1_encode(joined, strlen(joined)) : NULL;
 		if (!enc_base || !enc_joined || asprintf(out, "%s&%s&%s", method, enc_base, enc_joined) < 0) {
 			*out = NULL;
-			rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 		}
 	}
 	encoded_list_free(&list);
@@ -236,7 +237,7 @@ ii_err oauth1_signature(const char *method, const char *url, const struct oauth1
 
 	if (!enc_consumer || !enc_token || asprintf(&key, "%s&%s", enc_consumer, enc_token) < 0) {
 		key = NULL;
-		rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	}
 	if (rc == II_OK)
 		rc = oauth1_base_string(method, url, params, param_count, &base, e);
@@ -245,7 +246,7 @@ ii_err oauth1_signature(const char *method, const char *url, const struct oauth1
 		unsigned int digest_len = 0;
 		if (!HMAC(EVP_sha1(), key, (int)strlen(key), (const unsigned char *)base, strlen(base),
 			  digest, &digest_len) || digest_len != 20)
-			rc = ii_fail(e, II_EINTERNAL, "cannot compute an HMAC-SHA1 signature");
+			rc = ii_fail(e, II_EINTERNAL, _("cannot compute an HMAC-SHA1 signature"));
 		else
 			EVP_EncodeBlock((unsigned char *)out, digest, (int)digest_len);
 	}
@@ -267,7 +268,7 @@ static ii_err random_nonce(char out[33], struct ii_error *e)
 {
 	unsigned char bytes[16];
 	if (RAND_bytes(bytes, sizeof bytes) != 1)
-		return ii_fail(e, II_EINTERNAL, "cannot draw a random OAuth nonce");
+		return ii_fail(e, II_EINTERNAL, _("cannot draw a random OAuth nonce"));
 	for (size_t i = 0; i < sizeof bytes; i++)
 		sprintf(out + 2 * i, "%02x", bytes[i]);
 	return II_OK;
@@ -303,7 +304,7 @@ ii_err oauth1_authorization(const char *method, const char *url,
 	const size_t protocol_count = sizeof protocol / sizeof protocol[0];
 	struct oauth1_param *all = calloc(protocol_count + param_count, sizeof *all);
 	if (!all)
-		return ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		return ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	memcpy(all, protocol, sizeof protocol);
 	if (param_count)
 		memcpy(all + protocol_count, params, param_count * sizeof *params);
@@ -325,7 +326,7 @@ ii_err oauth1_authorization(const char *method, const char *url,
 			    fields[0], fields[1], enc_signature, fields[2], fields[3], fields[4],
 			    fields[5]) < 0) {
 		*out = NULL;
-		rc = ii_fail(e, II_ENOMEM, "out of memory signing a request");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 	}
 	for (size_t i = 0; i < protocol_count; i++)
 		free(fields[i]);

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "path.h"
 
 #include <errno.h>
@@ -24,14 +25,14 @@ ii_err path_open_regular(const char *path, int flags, unsigned mode, int *fd, st
 	st->st_mode = 0;
 	*fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, (mode_t)mode);
 	if (*fd < 0)
-		return ii_fail(e, II_EIO, "cannot open '%s': %s", path,
+		return ii_fail(e, II_EIO, _("cannot open '%s': %s"), path,
 			       errno == ELOOP && (flags & O_NOFOLLOW) ? "it is a symbolic link"
 								      : strerror(errno));
 	ii_err rc = II_OK;
 	if (fstat(*fd, st) < 0)
-		rc = ii_fail(e, II_EIO, "cannot open '%s': %s", path, strerror(errno));
+		rc = ii_fail(e, II_EIO, _("cannot open '%s': %s"), path, strerror(errno));
 	else if (!S_ISREG(st->st_mode))
-		rc = ii_fail(e, II_EIO, "cannot open '%s': not a regular file", path);
+		rc = ii_fail(e, II_EIO, _("cannot open '%s': not a regular file"), path);
 	if (rc) {
 		close(*fd);
 		*fd = -1;
@@ -46,14 +47,14 @@ ii_err path_read_fd(int fd, const char *path, size_t limit, char **buf, size_t *
 	*len = 0;
 	char *data = malloc(limit + 2);
 	if (!data)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	size_t got = 0;
 	while (got <= limit) {
 		ssize_t n = read(fd, data + got, limit + 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ii_err rc = ii_fail(e, II_EIO, "cannot read '%s': %s", path, strerror(errno));
+			ii_err rc = ii_fail(e, II_EIO, _("cannot read '%s': %s"), path, strerror(errno));
 			free(data);
 			return rc;
 		}
@@ -89,13 +90,13 @@ ii_err path_open_private(const char *path, int flags, int *fd, struct ii_error *
 	if (rc)
 		return rc;
 	if (st.st_nlink > 1)
-		rc = ii_fail(e, II_EIO, "cannot open '%s': it has other hard links", path);
+		rc = ii_fail(e, II_EIO, _("cannot open '%s': it has other hard links"), path);
 	else if (st.st_uid != geteuid())
 		/* someone who can write state_dir planted it: approved drafts, say, to publish */
-		rc = ii_fail(e, II_EIO, "cannot open '%s': it belongs to uid %ld, not to this user",
+		rc = ii_fail(e, II_EIO, _("cannot open '%s': it belongs to uid %ld, not to this user"),
 			     path, (long)st.st_uid);
 	else if ((st.st_mode & 077) && fchmod(*fd, st.st_mode & 0700) < 0)
-		rc = ii_fail(e, II_EIO, "cannot make '%s' private: %s", path, strerror(errno));
+		rc = ii_fail(e, II_EIO, _("cannot make '%s' private: %s"), path, strerror(errno));
 	if (rc) {
 		close(*fd);
 		*fd = -1;
@@ -117,19 +118,19 @@ ii_err path_state_dir(const char *dir, bool create, bool *exists, bool *open_to_
 			return rc;
 	}
 	if (lstat(dir, &st) < 0)
-		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot use state directory '%s': %s"), dir, strerror(errno));
 	/* whoever owns the link decides where the state goes */
 	if (S_ISLNK(st.st_mode) && st.st_uid != geteuid() && st.st_uid != 0)
 		return ii_fail(e, II_EIO,
-			       "cannot use state directory '%s': a symbolic link owned by another user (uid %u)",
+			       _("cannot use state directory '%s': a symbolic link owned by another user (uid %u)"),
 			       dir, (unsigned)st.st_uid);
 	if (stat(dir, &st) < 0)
-		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot use state directory '%s': %s"), dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return ii_fail(e, II_EIO, "cannot use state directory '%s': not a directory", dir);
+		return ii_fail(e, II_EIO, _("cannot use state directory '%s': not a directory"), dir);
 	/* readers too: SQLite's WAL readers write the shared-memory file beside the database */
 	if (faccessat(AT_FDCWD, dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0)
-		return ii_fail(e, II_EIO, "cannot use state directory '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot use state directory '%s': %s"), dir, strerror(errno));
 	*exists = true;
 	*open_to_others = (st.st_mode & 077) != 0;
 	return II_OK;
@@ -149,14 +150,14 @@ ii_err path_mkdirs(const char *dir, unsigned mode, struct ii_error *e)
 {
 	char *copy = strdup(dir);
 	if (!copy)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (char *p = copy + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
-			ii_err rc = ii_fail(e, II_EIO, "cannot create directory '%s': %s", copy,
+			ii_err rc = ii_fail(e, II_EIO, _("cannot create directory '%s': %s"), copy,
 					    strerror(errno));
 			free(copy);
 			return rc;
@@ -168,8 +169,8 @@ ii_err path_mkdirs(const char *dir, unsigned mode, struct ii_error *e)
 	free(copy);
 	struct stat st;
 	if (stat(dir, &st) < 0)
-		return ii_fail(e, II_EIO, "cannot use '%s': %s", dir, strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot use '%s': %s"), dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return ii_fail(e, II_EIO, "cannot use '%s': Not a directory", dir);
+		return ii_fail(e, II_EIO, _("cannot use '%s': Not a directory"), dir);
 	return II_OK;
 }

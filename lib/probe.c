@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "probe.h"
 
 #include <arpa/inet.h>
@@ -46,10 +47,10 @@ const char *probe_failure_name(enum probe_failure failure)
 const char *probe_local_name(enum probe_local local)
 {
 	switch (local) {
-	case PROBE_LOCAL_TRUST: return "certificate verification against the local trust store";
-	case PROBE_LOCAL_DNS: return "DNS resolution";
-	case PROBE_LOCAL_PROXY: return "the proxy";
-	case PROBE_LOCAL_ROUTE: return "no route to the network";
+	case PROBE_LOCAL_TRUST: return _("certificate verification against the local trust store");
+	case PROBE_LOCAL_DNS: return _("DNS resolution");
+	case PROBE_LOCAL_PROXY: return _("the proxy");
+	case PROBE_LOCAL_ROUTE: return _("no route to the network");
 	case PROBE_LOCAL_NONE: break;
 	}
 	return "";
@@ -478,7 +479,7 @@ static ii_err drive(CURLM *multi, struct queue *queue, struct ii_error *e)
 		if (mc == CURLM_OK && running)
 			mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
 		if (mc != CURLM_OK)
-			return ii_fail(e, II_EINTERNAL, "probing failed: %s", curl_multi_strerror(mc));
+			return ii_fail(e, II_EINTERNAL, _("probing failed: %s"), curl_multi_strerror(mc));
 
 		CURLMsg *msg;
 		int left;
@@ -499,7 +500,7 @@ static ii_err drive(CURLM *multi, struct queue *queue, struct ii_error *e)
 				mc = start_next(multi, queue);
 			}
 			if (mc != CURLM_OK)
-				return ii_fail(e, II_EINTERNAL, "probing failed: %s", curl_multi_strerror(mc));
+				return ii_fail(e, II_EINTERNAL, _("probing failed: %s"), curl_multi_strerror(mc));
 			running = 1;
 		}
 	}
@@ -510,14 +511,14 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 		 struct probe_result *results, struct ii_error *e)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return ii_fail(e, II_EINTERNAL, "cannot initialise libcurl");
+		return ii_fail(e, II_EINTERNAL, _("cannot initialise libcurl"));
 	memset(results, 0, count * sizeof *results);
 	struct transfer *transfers = calloc(count ? count : 1, sizeof *transfers);
 	CURLM *multi = curl_multi_init();
 	struct queue queue = {transfers, 0, count};
 	ii_err rc = II_OK;
 	if (!transfers || !multi) {
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -527,13 +528,13 @@ ii_err probe_run(const struct probe_request *requests, size_t count,
 		t->result->attempts = 1;
 		t->origin_class = -1;
 		if (!setup(t)) {
-			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'", requests[i].url);
+			rc = ii_fail(e, II_EINTERNAL, _("cannot set up the probe of '%s'"), requests[i].url);
 			goto out;
 		}
 	}
 	for (size_t slots = probe_slots(count); queue.next < slots;) {
 		if (start_next(multi, &queue) != CURLM_OK) {
-			rc = ii_fail(e, II_EINTERNAL, "cannot set up the probe of '%s'",
+			rc = ii_fail(e, II_EINTERNAL, _("cannot set up the probe of '%s'"),
 				     requests[queue.next - 1].url);
 			goto out;
 		}

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "process.h"
 
 #include <errno.h>
@@ -50,11 +51,11 @@ ii_err process_of(pid_t pid, struct process_id *out, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
 	if (!this_host(out->host))
-		return ii_fail(e, II_EIO, "cannot read the host name: %s", strerror(errno));
+		return ii_fail(e, II_EIO, _("cannot read the host name: %s"), strerror(errno));
 	char state;
 	int error = read_stat(pid, &state, &out->start);
 	if (error)
-		return ii_fail(e, II_EIO, "cannot read '/proc/%ld/stat': %s", (long)pid, strerror(error));
+		return ii_fail(e, II_EIO, _("cannot read '/proc/%ld/stat': %s"), (long)pid, strerror(error));
 	out->pid = pid;
 	return II_OK;
 }

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "publish.h"
 
 #include <stdarg.h>
@@ -167,7 +168,7 @@ static ii_err defer(struct run *r, const struct draft *d, time_t until, const ch
 {
 	struct publish_item *it = add_item(r, d, PUBLISH_DEFERRED);
 	if (!it)
-		return ii_fail(r->e, II_ENOMEM, "out of memory");
+		return ii_fail(r->e, II_ENOMEM, _("out of memory"));
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(it->reason, sizeof it->reason, fmt, ap);
@@ -180,7 +181,7 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 {
 	struct publish_item *it = add_item(r, d, PUBLISH_FAILED);
 	if (!it)
-		return ii_fail(r->e, II_ENOMEM, "out of memory");
+		return ii_fail(r->e, II_ENOMEM, _("out of memory"));
 	if (sent && sent < d->post_count)
 		/* a thread cut short in public: say what is out and how the rest follows */
 		snprintf(it->reason, sizeof it->reason,
@@ -300,7 +301,7 @@ static ii_err reconcile(struct run *r, const struct draft *d, size_t seq, const 
 		/* resent with the same key, a post that is there is not posted twice */
 		return can(r, CHANNEL_IDEMPOTENCY_KEY)
 			       ? II_OK
-			       : ii_fail(r->e, II_EREMOTE, "%s cannot look for its posts", r->channel->name);
+			       : ii_fail(r->e, II_EREMOTE, _("%s cannot look for its posts"), r->channel->name);
 	struct channel_found seen[CHANNEL_FIND_MAX];
 	size_t count = 0;
 	ii_err rc = r->channel->find(r->channel->ctx, text, answering(r, reply_to), seen, &count, r->e);
@@ -548,7 +549,7 @@ static ii_err check_repeats(struct run *r, const struct draft *d, const struct d
 	const char **texts = calloc(count, sizeof *texts);
 	struct draft_repeat *found = calloc(count, sizeof *found);
 	size_t n = 0;
-	ii_err rc = texts && found ? II_OK : ii_fail(r->e, II_ENOMEM, "out of memory");
+	ii_err rc = texts && found ? II_OK : ii_fail(r->e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < count; i++)
 		texts[i] = posts[i].state == DRAFT_POST_SENT ? NULL : posts[i].text;
 	if (rc == II_OK)
@@ -570,7 +571,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if (rc)
 		return rc;
 	if (wait)
-		return defer(r, d, 0, "waiting for draft %.8s, which it answers, to be published", d->reply_to);
+		return defer(r, d, 0, _("waiting for draft %.8s, which it answers, to be published"), d->reply_to);
 	struct draft_post *posts;
 	size_t count;
 	if ((rc = draft_posts(r->store, d->uuid, r->channel->id, &posts, &count, r->e)))
@@ -597,13 +598,13 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		char at[16];
 		describe_time(at, sizeof at, r->state.reset, false);
 		r->report->rate_limited = true;
-		rc = defer(r, d, r->state.reset, "the rate-limit budget does not cover the thread until %s", at);
+		rc = defer(r, d, r->state.reset, _("the rate-limit budget does not cover the thread until %s"), at);
 		draft_posts_free(posts, count);
 		return rc;
 	}
 	if (r->options->dry_run) {
 		struct publish_item *it = add_item(r, d, PUBLISH_PUBLISHED);
-		rc = it ? II_OK : ii_fail(r->e, II_ENOMEM, "out of memory");
+		rc = it ? II_OK : ii_fail(r->e, II_ENOMEM, _("out of memory"));
 		draft_posts_free(posts, count);
 		return rc;
 	}
@@ -630,7 +631,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	case STEP_SENT: {
 		struct publish_item *it = add_item(r, d, PUBLISH_PUBLISHED);
 		if (!it)
-			return ii_fail(r->e, II_ENOMEM, "out of memory");
+			return ii_fail(r->e, II_ENOMEM, _("out of memory"));
 		it->sent = sent;
 		rc = begin(r);
 		if (rc == II_OK)
@@ -697,7 +698,7 @@ ii_err publish_run(struct store *s, const struct publish_channel *channel,
 					 : "%Y-%m-%d %H:%M",
 				 &until);
 			rc = r.state.stopped_until > options->now
-				     ? defer(&r, &due[i], r.state.stopped_until, "posting is paused until %s", at)
+				     ? defer(&r, &due[i], r.state.stopped_until, _("posting is paused until %s"), at)
 				     : defer(&r, &due[i], 0, "%s", "posting stopped for this run");
 			continue;
 		}
@@ -724,10 +725,10 @@ ii_err publish_retract(struct store *s, const struct publish_channel *channel,
 	if (rc)
 		return rc;
 	if (d.status != DRAFT_PUBLISHED && d.status != DRAFT_FAILED)
-		return ii_fail(e, II_EDATA, "draft %.8s is %s: only a published draft can be retracted",
-			       d.uuid, draft_status_name(d.status));
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a published draft can be retracted"),
+			       d.uuid, draft_status_label(d.status));
 	if (!(channel->capabilities & CHANNEL_DELETE))
-		return ii_fail(e, II_EDATA, "%s cannot delete posts: draft %.8s cannot be retracted",
+		return ii_fail(e, II_EDATA, _("%s cannot delete posts: draft %.8s cannot be retracted"),
 			       channel->name, d.uuid);
 	struct draft_post *posts;
 	size_t count;
@@ -739,7 +740,7 @@ ii_err publish_retract(struct store *s, const struct publish_channel *channel,
 		struct channel_result res = {.remaining = -1};
 		rc = channel->remove(channel->ctx, posts[i].remote_id, &res, e);
 		if (rc == II_OK && res.outcome != CHANNEL_DONE)
-			rc = ii_fail(e, II_EREMOTE, "cannot delete post %s on %s: %s", posts[i].remote_id,
+			rc = ii_fail(e, II_EREMOTE, _("cannot delete post %s on %s: %s"), posts[i].remote_id,
 				     channel->name, res.detail);
 		if (rc == II_OK && (rc = store_begin(s, e)) == II_OK) {
 			rc = draft_post_unsent(s, d.uuid, channel->id, i, e);

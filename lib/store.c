@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "store.h"
 
 #include <errno.h>
@@ -180,7 +181,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
 {
-	return ii_fail(e, II_ESTATE, "cannot %s in '%s': %s", doing, s->path, sqlite3_errmsg(s->db));
+	return ii_fail(e, II_ESTATE, _("cannot %s in '%s': %s"), _(doing), s->path, sqlite3_errmsg(s->db));
 }
 
 static ii_err exec(struct store *s, const char *sql, const char *doing, struct ii_error *e)
@@ -192,7 +193,7 @@ ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, stru
 {
 	return sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) == SQLITE_OK
 		       ? II_OK
-		       : store_fail(s, e, "prepare a query");
+		       : store_fail(s, e, N_("prepare a query"));
 }
 
 /* store_prepare() for a statement run again and again: the cached one with the same
@@ -214,7 +215,7 @@ static ii_err prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st
 		*slot = NULL;
 	}
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
-		return store_fail(s, e, "prepare a query");
+		return store_fail(s, e, N_("prepare a query"));
 	*slot = *stmt;
 	return II_OK;
 }
@@ -319,26 +320,26 @@ static int schema_version(struct store *s)
 
 static ii_err migrate(struct store *s, struct ii_error *e)
 {
-	ii_err rc = exec(s, "BEGIN IMMEDIATE", "start a migration", e);
+	ii_err rc = exec(s, "BEGIN IMMEDIATE", N_("start a migration"), e);
 	if (rc)
 		return rc;
 	int version = schema_version(s);
 	if (version < 0) {
-		rc = store_fail(s, e, "read the schema version");
+		rc = store_fail(s, e, N_("read the schema version"));
 	} else if (version > STORE_SCHEMA_VERSION) {
 		rc = ii_fail(e, II_ESTATE,
-			     "database '%s' has schema %d, newer than this incluinfo knows (%d)",
+			     _("database '%s' has schema %d, newer than this incluinfo knows (%d)"),
 			     s->path, version, STORE_SCHEMA_VERSION);
 	}
 	for (; rc == II_OK && version < STORE_SCHEMA_VERSION; version++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
-		rc = exec(s, migrations[version], "migrate the schema", e);
+		rc = exec(s, migrations[version], N_("migrate the schema"), e);
 		if (rc == II_OK)
-			rc = exec(s, pragma, "record the schema version", e);
+			rc = exec(s, pragma, N_("record the schema version"), e);
 	}
 	if (rc == II_OK)
-		return exec(s, "COMMIT", "commit a migration", e);
+		return exec(s, "COMMIT", N_("commit a migration"), e);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
@@ -358,7 +359,7 @@ ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
 			size_t next = capacity ? capacity * 2 : 16;
 			char *grown = reallocarray(items, next, size);
 			if (!grown) {
-				rc = ii_fail(e, II_ENOMEM, "out of memory");
+				rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 				break;
 			}
 			items = grown;
@@ -368,7 +369,7 @@ ii_err store_collect(struct store *s, sqlite3_stmt *stmt, size_t size,
 		if (!read(stmt, items + n * size)) {
 			if (release)
 				release(items + n * size);
-			rc = ii_fail(e, II_ENOMEM, "out of memory");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 			break;
 		}
 		n++;
@@ -434,13 +435,13 @@ static ii_err own_files(const char *state_dir, const char *db, enum store_mode m
 	struct ii_error why = {0};
 	ii_err rc = path_state_dir(state_dir, mode == STORE_WRITE, &exists, &open_to_others, &why);
 	if (rc == II_OK && !exists)
-		rc = ii_fail(&why, II_ESTATE, "cannot open '%s': %s", db, strerror(ENOENT));
+		rc = ii_fail(&why, II_ESTATE, _("cannot open '%s': %s"), db, strerror(ENOENT));
 	int access = mode == STORE_WRITE ? O_RDWR : O_RDONLY;
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
 	for (size_t i = 0; rc == II_OK && i < sizeof suffixes / sizeof *suffixes; i++) {
 		char *path;
 		if (asprintf(&path, "%s%s", db, suffixes[i]) < 0)
-			return ii_fail(e, II_ENOMEM, "out of memory");
+			return ii_fail(e, II_ENOMEM, _("out of memory"));
 		struct stat st;
 		int fd = -1;
 		if (i == 0 || lstat(path, &st) == 0 || errno != ENOENT)
@@ -463,13 +464,13 @@ ii_err store_exists(const char *state_dir, bool *exists, bool *open_to_others,
 		return ii_fail(e, II_ESTATE, "%s", why.detail);
 	char *db = store_path(state_dir);
 	if (!db)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	struct stat st;
 	ii_err rc = II_OK;
 	if (dir_exists && lstat(db, &st) == 0)
 		*exists = true;
 	else if (dir_exists && errno != ENOENT)
-		rc = ii_fail(e, II_ESTATE, "cannot open '%s': %s", db, strerror(errno));
+		rc = ii_fail(e, II_ESTATE, _("cannot open '%s': %s"), db, strerror(errno));
 	free(db);
 	return rc;
 }
@@ -481,14 +482,14 @@ ii_err store_open(const char *state_dir, enum store_mode mode, struct store **ou
 	struct store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = store_path(state_dir))) {
 		free(s);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 					: SQLITE_OPEN_READONLY;
 	ii_err rc = own_files(state_dir, s->path, mode, e);
 	if (rc == II_OK && sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
 					   NULL) != SQLITE_OK)
-		rc = ii_fail(e, II_ESTATE, "cannot open '%s': %s", s->path,
+		rc = ii_fail(e, II_ESTATE, _("cannot open '%s': %s"), s->path,
 			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	if (rc == II_OK) {
 		sqlite3_busy_timeout(s->db, 10000);
@@ -496,16 +497,16 @@ ii_err store_open(const char *state_dir, enum store_mode mode, struct store **ou
 	}
 	if (rc == II_OK && mode == STORE_WRITE) {
 		/* FULL: a committed check survives a power cut, not only a crash */
-		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "set up the journal", e);
+		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", N_("set up the journal"), e);
 		if (rc == II_OK)
 			rc = migrate(s, e);
 	}
 	if (rc == II_OK && mode == STORE_READ) {
 		int version = schema_version(s);
 		if (version < 0)
-			rc = store_fail(s, e, "read the schema");
+			rc = store_fail(s, e, N_("read the schema"));
 		else if (version != STORE_SCHEMA_VERSION)
-			rc = ii_fail(e, II_ESTATE, "database '%s' has schema %d, expected %d (run 'incluinfo check' to migrate it)",
+			rc = ii_fail(e, II_ESTATE, _("database '%s' has schema %d, expected %d (run 'incluinfo check' to migrate it)"),
 				     s->path, version, STORE_SCHEMA_VERSION);
 	}
 	if (rc != II_OK) {
@@ -529,12 +530,12 @@ void store_close(struct store *s)
 
 ii_err store_begin(struct store *s, struct ii_error *e)
 {
-	return exec(s, "BEGIN IMMEDIATE", "start a transaction", e);
+	return exec(s, "BEGIN IMMEDIATE", N_("start a transaction"), e);
 }
 
 ii_err store_commit(struct store *s, struct ii_error *e)
 {
-	return exec(s, "COMMIT", "commit", e);
+	return exec(s, "COMMIT", N_("commit"), e);
 }
 
 void store_rollback(struct store *s)
@@ -568,7 +569,7 @@ ii_err store_service_get(struct store *s, const char *id, struct store_service *
 			 "SELECT state, since, failures, successes, first_failure, first_success,"
 			 " last_check, last_result, last_reason, last_http_status, last_time_ms"
 			 " FROM service WHERE id = ?",
-			 id, read_service, out, found, "read a service's state", e);
+			 id, read_service, out, found, N_("read a service's state"), e);
 }
 
 ii_err store_service_put(struct store *s, const char *id, const struct store_service *in,
@@ -595,7 +596,7 @@ ii_err store_service_put(struct store *s, const char *id, const struct store_ser
 	sqlite3_bind_text(stmt, 10, in->last_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 11, in->last_http_status);
 	sqlite3_bind_int64(stmt, 12, in->last_time_ms);
-	return run_cached(s, stmt, "save a service's state", e);
+	return run_cached(s, stmt, N_("save a service's state"), e);
 }
 
 ii_err store_probe_add(struct store *s, const char *service, time_t at, enum health result,
@@ -614,7 +615,7 @@ ii_err store_probe_add(struct store *s, const char *service, time_t at, enum hea
 	sqlite3_bind_int64(stmt, 4, http_status);
 	sqlite3_bind_int64(stmt, 5, time_ms);
 	sqlite3_bind_text(stmt, 6, reason, -1, SQLITE_STATIC);
-	return run_cached(s, stmt, "record a probe", e);
+	return run_cached(s, stmt, N_("record a probe"), e);
 }
 
 ii_err store_probe_failing(struct store *s, const char *service, long max, long *count,
@@ -637,7 +638,7 @@ ii_err store_probe_failing(struct store *s, const char *service, long max, long 
 		++*count;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read the probe history");
+		rc = store_fail(s, e, N_("read the probe history"));
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -649,7 +650,7 @@ ii_err store_probe_prune(struct store *s, time_t before, struct ii_error *e)
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)before);
-	return store_run(s, stmt, "prune the probe history", e);
+	return store_run(s, stmt, N_("prune the probe history"), e);
 }
 
 ii_err store_channel_get(struct store *s, const char *channel, const char *name, char *value,
@@ -662,7 +663,7 @@ ii_err store_channel_get(struct store *s, const char *channel, const char *name,
 		return rc;
 	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-	return store_first_text(s, stmt, value, size, "read the channel's state", e);
+	return store_first_text(s, stmt, value, size, N_("read the channel's state"), e);
 }
 
 ii_err store_channel_put(struct store *s, const char *channel, const char *name,
@@ -676,5 +677,5 @@ ii_err store_channel_put(struct store *s, const char *channel, const char *name,
 	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
-	return store_run(s, stmt, "save the channel's state", e);
+	return store_run(s, stmt, N_("save the channel's state"), e);
 }

@@ -21,7 +21,9 @@ struct store {
 	unsigned next_evicted;
 };
 
-/* II_ESTATE with SQLite's message: "cannot DOING in 'path': message". */
+/* II_ESTATE with SQLite's message: "cannot DOING in 'path': message". DOING, here and in
+ * every function below that takes it, is an English msgid the caller marks with N_()
+ * ("read the drafts"): it is translated here, into the message's language. */
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing);
 ii_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ii_error *e);
 /* store_prepare(), then binds the texts that follow, up to a NULL, to the parameters 1, 2,

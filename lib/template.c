@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "template.h"
 #include "path.h"
 #include "spanish.h"
@@ -59,9 +60,9 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
 		diag_add(p->diags, p->name, line, "%s", msg);
 	if (p->problems++ == 0) {
 		if (line > 0)
-			ii_fail(p->e, II_EDATA, "%s:%d: error: %s", p->name, line, msg);
+			ii_fail(p->e, II_EDATA, _("%s:%d: error: %s"), p->name, line, msg);
 		else
-			ii_fail(p->e, II_EDATA, "%s: error: %s", p->name, msg);
+			ii_fail(p->e, II_EDATA, _("%s: error: %s"), p->name, msg);
 	}
 }
 
@@ -186,7 +187,7 @@ static bool parse_line(struct parser *p, const char *s, size_t len)
 			continue;
 		}
 		if (s[i] == '}') {
-			problem(p, p->line, "unmatched '}' ('}}' writes a literal '}')");
+			problem(p, p->line, _("unmatched '}' ('}}' writes a literal '}')"));
 			i++;
 			continue;
 		}
@@ -197,7 +198,7 @@ static bool parse_line(struct parser *p, const char *s, size_t len)
 		quote(quoted, sizeof quoted, s + name, end - name);
 		if (end == len || s[end] == '{') {
 			problem(p, p->line,
-				"unterminated placeholder '{%s' (no '}' on the line; '{{' writes a literal '{')",
+				_("unterminated placeholder '{%s' (no '}' on the line; '{{' writes a literal '{')"),
 				quoted);
 			i = end;
 			continue;
@@ -208,15 +209,15 @@ static bool parse_line(struct parser *p, const char *s, size_t len)
 				return false;
 			break;
 		case NAME_EMPTY:
-			problem(p, p->line, "empty placeholder '{}' ('{{' writes a literal '{')");
+			problem(p, p->line, _("empty placeholder '{}' ('{{' writes a literal '{')"));
 			break;
 		case NAME_INVALID:
 			problem(p, p->line,
-				"invalid placeholder name '{%s}' (a-z, 0-9 and '_', starting with a letter; '{{' writes a literal '{')",
+				_("invalid placeholder name '{%s}' (a-z, 0-9 and '_', starting with a letter; '{{' writes a literal '{')"),
 				quoted);
 			break;
 		case NAME_TOO_LONG:
-			problem(p, p->line, "placeholder name too long '{%s}' (at most %d characters)",
+			problem(p, p->line, _("placeholder name too long '{%s}' (at most %d characters)"),
 				quoted, TEMPLATE_NAME_MAX);
 			break;
 		}
@@ -236,9 +237,9 @@ static bool parse(struct parser *p, const char *s, size_t len)
 		/* a line that is not text is reported once and not parsed, so that no message
 		 * quotes invalid bytes */
 		if (memchr(s + start, '\0', end - start))
-			problem(p, p->line, "NUL character in the line");
+			problem(p, p->line, _("NUL character in the line"));
 		else if (!utf8_valid(s + start, end - start, &bad))
-			problem(p, p->line, "invalid UTF-8 at byte %zu of the line", bad + 1);
+			problem(p, p->line, _("invalid UTF-8 at byte %zu of the line"), bad + 1);
 		else if (!parse_line(p, s + start, end - start))
 			return false;
 		if (nl && !add_text(p->t, "\n", 1))
@@ -268,11 +269,11 @@ static ii_err load(const char *name, const char *text, size_t len, bool strip_li
 	struct template *t = calloc(1, sizeof *t);
 	if (!t || !(t->name = strdup(name))) {
 		free(t);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	struct parser p = { .t = t, .name = t->name, .diags = diags, .e = e };
 	if (len > TEMPLATE_MAX_SIZE) {
-		problem(&p, 0, "template too large (more than %u bytes)", TEMPLATE_MAX_SIZE);
+		problem(&p, 0, _("template too large (more than %u bytes)"), TEMPLATE_MAX_SIZE);
 		template_free(t);
 		return II_EDATA;
 	}
@@ -286,13 +287,13 @@ static ii_err load(const char *name, const char *text, size_t len, bool strip_li
 			len--;
 	}
 	if (len == 0) {
-		problem(&p, 0, "empty template");
+		problem(&p, 0, _("empty template"));
 		template_free(t);
 		return II_EDATA;
 	}
 	if (!(t->text = malloc(len)) || !parse(&p, text, len)) {
 		template_free(t);
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
 	if (p.problems) {
 		template_free(t);
@@ -342,7 +343,7 @@ ii_err template_check(const struct template *t, const char *const *known, size_t
 		while (k < count && strcmp(known[k], t->fields[i].name))
 			k++;
 		if (k == count)
-			problem(&p, t->fields[i].line, "unknown placeholder '{%s}'",
+			problem(&p, t->fields[i].line, _("unknown placeholder '{%s}'"),
 				t->fields[i].name);
 	}
 	return p.problems ? II_EDATA : II_OK;
@@ -463,7 +464,7 @@ ii_err template_render(const struct template *t, const struct template_value *va
 	struct output o = {0};
 	ii_err rc = II_OK;
 	if (!value) {
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; i < t->field_count; i++) {
@@ -473,13 +474,13 @@ ii_err template_render(const struct template *t, const struct template_value *va
 			k++;
 		const char *why = NULL;
 		if (k == count)
-			why = "unknown placeholder";
+			why = N_("unknown placeholder");
 		else if (!values[k].value)
-			why = "missing value for placeholder";
+			why = N_("missing value for placeholder");
 		else if (!utf8_valid(values[k].value, strlen(values[k].value), NULL))
-			why = "invalid UTF-8 in the value of placeholder";
+			why = N_("invalid UTF-8 in the value of placeholder");
 		if (why) {
-			rc = ii_fail(e, II_EDATA, "%s:%d: error: %s '{%s}'", t->name, f->line, why,
+			rc = ii_fail(e, II_EDATA, _("%s:%d: error: %s '{%s}'"), t->name, f->line, _(why),
 				     f->name);
 			goto done;
 		}
@@ -496,10 +497,10 @@ ii_err template_render(const struct template *t, const struct template_value *va
 	end_line(&o, false);
 	put(&o, "", 0);
 	if (o.too_long)
-		rc = ii_fail(e, II_EDATA, "%s: error: rendered text too long (more than %u bytes)",
+		rc = ii_fail(e, II_EDATA, _("%s: error: rendered text too long (more than %u bytes)"),
 			     t->name, TEMPLATE_MAX_OUTPUT);
 	else if (o.no_memory || !o.text)
-		rc = ii_fail(e, II_ENOMEM, "out of memory");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	if (rc)
 		goto done;
 	o.text[o.len] = '\0';

@@ -7,6 +7,7 @@
 
 #include <utf8proc.h>
 
+#include "i18n.h"
 #include "text/tweet.h"
 
 /*
@@ -375,7 +376,7 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 				cap = cap ? cap * 2 : 64;
 				struct tok *grown = realloc(*out, cap * sizeof **out);
 				if (!grown)
-					return ii_fail(e, II_ENOMEM, "out of memory splitting a thread");
+					return ii_fail(e, II_ENOMEM, _("out of memory splitting a thread"));
 				*out = grown;
 			}
 			/* an ASCII byte is never inside a UTF-8 sequence, so the tokens are valid
@@ -383,7 +384,7 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 			struct tweet_parse parsed;
 			struct ii_error pe = {0};
 			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
-				return ii_fail(e, pe.code, "paragraph %zu: %s", p + 1, pe.detail);
+				return ii_fail(e, pe.code, _("paragraph %zu: %s"), p + 1, pe.detail);
 			(*out)[(*n)++] = (struct tok){
 				s + i, j - i, new_line && *n > first ? BRK_LINE : BRK_WORD, p,
 				parsed.weighted_length,
@@ -395,7 +396,7 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 			mark_breaks(*out, first, *n);
 	}
 	if (*n == 0)
-		return ii_fail(e, II_EDATA, "the message has no text");
+		return ii_fail(e, II_EDATA, _("the message has no text"));
 	return II_OK;
 }
 
@@ -469,7 +470,7 @@ static ii_err measure(struct splitter *sp, size_t a, size_t b, bool *fits,
 		return II_OK;
 	}
 	if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, sp->nposts + 1, sp->total))
-		return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+		return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
 	ii_err err = tweet_parse(sp->buf.p, sp->buf.len, parsed, sp->e);
 	if (err != II_OK)
 		return err;
@@ -484,7 +485,7 @@ static ii_err add_post(struct splitter *sp, size_t a)
 		size_t cap = sp->cap ? sp->cap * 2 : 16;
 		size_t *grown = realloc(sp->starts, cap * sizeof *grown);
 		if (!grown)
-			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+			return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
 		sp->starts = grown;
 		sp->cap = cap;
 	}
@@ -518,13 +519,13 @@ static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct tweet_par
 			shown--;
 	}
 	const char *more = shown < len ? "\xe2\x80\xa6" : "";
-	const char *numbered = sp->total > 1 ? ", numbering included" : "";
+	const char *numbered = sp->total > 1 ? _(", numbering included") : "";
 	if (parsed->weighted_length > sp->opt->limit)
-		return ii_fail(sp->e, II_EDATA, "word '%.*s%s' does not fit in a post (%d of %d%s)",
+		return ii_fail(sp->e, II_EDATA, _("word '%.*s%s' does not fit in a post (%d of %d%s)"),
 			       (int)shown, word, more, parsed->weighted_length, sp->opt->limit,
 			       numbered);
 	return ii_fail(sp->e, II_EDATA,
-		       "word '%.*s%s' cannot be posted (X refuses U+FEFF, U+FFFE and U+FFFF)",
+		       _("word '%.*s%s' cannot be posted (X refuses U+FEFF, U+FFFE and U+FFFF)"),
 		       (int)shown, word, more);
 }
 
@@ -617,11 +618,11 @@ static ii_err collect(struct splitter *sp, struct thread *thread)
 	size_t total = sp->opt->numbering ? sp->nposts : 1;
 	thread->posts = calloc(sp->nposts, sizeof *thread->posts);
 	if (!thread->posts)
-		return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+		return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
 	for (size_t k = 0; k < sp->nposts; k++) {
 		size_t a = sp->starts[k], b = k + 1 < sp->nposts ? sp->starts[k + 1] : sp->ntok;
 		if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, k + 1, total))
-			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+			return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
 		struct tweet_parse parsed;
 		ii_err err = tweet_parse(sp->buf.p, sp->buf.len, &parsed, sp->e);
 		if (err != II_OK)
@@ -633,12 +634,12 @@ static ii_err collect(struct splitter *sp, struct thread *thread)
 				sp->redo = true;
 				return II_EINTERNAL;
 			}
-			return ii_fail(sp->e, II_EINTERNAL, "post %zu of %zu weighs %d, over %d",
+			return ii_fail(sp->e, II_EINTERNAL, _("post %zu of %zu weighs %d, over %d"),
 				       k + 1, sp->nposts, parsed.weighted_length, sp->opt->limit);
 		}
 		thread->posts[k].text = strdup(sp->buf.p);
 		if (!thread->posts[k].text)
-			return ii_fail(sp->e, II_ENOMEM, "out of memory splitting a thread");
+			return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
 		thread->posts[k].length = parsed.weighted_length;
 		if (k > 0)
 			describe_cut(sp, a, &thread->posts[k].cut);
@@ -663,7 +664,7 @@ static ii_err split_all(struct splitter *sp)
 	}
 	if (sp->nposts > sp->opt->max_posts)
 		return ii_fail(sp->e, II_EDATA,
-			       "thread of %zu posts is longer than the maximum of %zu", sp->nposts,
+			       _("thread of %zu posts is longer than the maximum of %zu"), sp->nposts,
 			       sp->opt->max_posts);
 	return II_OK;
 }
@@ -678,10 +679,10 @@ ii_err thread_split(const char *const *paragraphs, size_t count,
 	}
 	*out = NULL;
 	if (options->limit < 1 || options->limit > TWEET_MAX_WEIGHTED_LENGTH)
-		return ii_fail(e, II_EDATA, "post limit %d is not between 1 and %d", options->limit,
+		return ii_fail(e, II_EDATA, _("post limit %d is not between 1 and %d"), options->limit,
 			       TWEET_MAX_WEIGHTED_LENGTH);
 	if (options->max_posts < 1)
-		return ii_fail(e, II_EDATA, "maximum thread length must be at least 1 post");
+		return ii_fail(e, II_EDATA, _("maximum thread length must be at least 1 post"));
 
 	struct splitter sp = {.opt = options, .e = e};
 	struct tok *toks = NULL;
@@ -701,7 +702,7 @@ ii_err thread_split(const char *const *paragraphs, size_t count,
 			continue;
 		thread = calloc(1, sizeof *thread);
 		if (!thread) {
-			err = ii_fail(e, II_ENOMEM, "out of memory splitting a thread");
+			err = ii_fail(e, II_ENOMEM, _("out of memory splitting a thread"));
 			goto done;
 		}
 		err = collect(&sp, thread);

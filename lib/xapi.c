@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "xapi.h"
 
 #include <cjson/cJSON.h>
@@ -274,7 +275,7 @@ static ii_err read_post(const cJSON *item, struct xapi_post *post, struct ii_err
 		}
 	const char *text = json_string(item, "text");
 	if (!(post->text = strdup(text ? text : "")))
-		return ii_fail(e, II_ENOMEM, "out of memory reading the account's posts");
+		return ii_fail(e, II_ENOMEM, _("out of memory reading the account's posts"));
 	return II_OK;
 }
 
@@ -288,7 +289,7 @@ static ii_err read_timeline(const cJSON *root, struct xapi_timeline *tl, struct 
 	if (n == 0)
 		return II_OK;
 	if (!(tl->posts = calloc((size_t)n, sizeof *tl->posts)))
-		return ii_fail(e, II_ENOMEM, "out of memory reading the account's posts");
+		return ii_fail(e, II_ENOMEM, _("out of memory reading the account's posts"));
 	const cJSON *item;
 	cJSON_ArrayForEach(item, data) {
 		if (!cJSON_IsObject(item))
@@ -613,13 +614,13 @@ ii_err xapi_new(const struct xapi_options *options, const struct cred *cred,
 	*out = NULL;
 	if (!config_url_ok(url, why, sizeof why)) {
 		char *shown = config_mask_url(url);
-		ii_err rc = ii_fail(e, II_ECONFIG, "invalid X API URL '%s': %s", shown ? shown : "", why);
+		ii_err rc = ii_fail(e, II_ECONFIG, _("invalid X API URL '%s': %s"), shown ? shown : "", why);
 		free(shown);
 		return rc;
 	}
 	struct xapi *api = calloc(1, sizeof *api);
 	if (!api)
-		return ii_fail(e, II_ENOMEM, "out of memory setting up the X API client");
+		return ii_fail(e, II_ENOMEM, _("out of memory setting up the X API client"));
 	api->cred = cred;
 	api->base_url = strdup(url);
 	api->shown_url = config_mask_url(url);
@@ -635,14 +636,14 @@ ii_err xapi_new(const struct xapi_options *options, const struct cred *cred,
 	if (!api->base_url || !api->shown_url || (options->ca_file && !api->ca_file) ||
 	    !api->body.data || !api->headers.data) {
 		xapi_free(api);
-		return ii_fail(e, II_ENOMEM, "out of memory setting up the X API client");
+		return ii_fail(e, II_ENOMEM, _("out of memory setting up the X API client"));
 	}
 	size_t len = strlen(api->base_url);
 	while (len > 0 && api->base_url[len - 1] == '/')
 		api->base_url[--len] = '\0';
 	if (!(api->easy = curl_easy_init())) {
 		xapi_free(api);
-		return ii_fail(e, II_EINTERNAL, "cannot set up libcurl");
+		return ii_fail(e, II_EINTERNAL, _("cannot set up libcurl"));
 	}
 	*out = api;
 	return II_OK;
@@ -679,7 +680,7 @@ static ii_err authorization(struct xapi *api, const char *method, const char *ur
 	} else if (asprintf(out, "Authorization: Bearer %s", cred_bearer(api->cred)) < 0) {
 		*out = NULL;
 	}
-	return *out ? II_OK : ii_fail(e, II_ENOMEM, "out of memory signing a request");
+	return *out ? II_OK : ii_fail(e, II_ENOMEM, _("out of memory signing a request"));
 }
 
 static void wipe_free(char *s)
@@ -750,7 +751,7 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 	if (timeline)
 		*timeline = (struct xapi_timeline){0};
 	if (asprintf(&url, "%s%s", api->base_url, path) < 0)
-		return ii_fail(e, II_ENOMEM, "out of memory building a request");
+		return ii_fail(e, II_ENOMEM, _("out of memory building a request"));
 	if ((rc = authorization(api, method, url, &auth, e)) != II_OK) {
 		free(url);
 		return rc;
@@ -760,13 +761,13 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 	for (size_t i = 0; i < 3 && rc == II_OK; i++) {
 		struct curl_slist *grown = fixed[i] ? curl_slist_append(headers, fixed[i]) : headers;
 		if (!grown)
-			rc = ii_fail(e, II_ENOMEM, "out of memory building a request");
+			rc = ii_fail(e, II_ENOMEM, _("out of memory building a request"));
 		else
 			headers = grown;
 	}
 	struct curl_slist *with_auth = rc == II_OK ? curl_slist_append(headers, auth) : NULL;
 	if (rc == II_OK && !with_auth)
-		rc = ii_fail(e, II_ENOMEM, "out of memory building a request");
+		rc = ii_fail(e, II_ENOMEM, _("out of memory building a request"));
 	headers = with_auth ? with_auth : headers;
 
 	curl_easy_reset(api->easy); /* keeps the connection, forgets the last request's options */
@@ -774,7 +775,7 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 	buffer_clear(&api->headers);
 	api->errbuf[0] = '\0';
 	if (rc == II_OK && !setopts(api, method, url, json, headers))
-		rc = ii_fail(e, II_EINTERNAL, "cannot set up a libcurl request");
+		rc = ii_fail(e, II_EINTERNAL, _("cannot set up a libcurl request"));
 	if (rc == II_OK) {
 		CURLcode code = curl_easy_perform(api->easy);
 		long status = 0;
@@ -816,10 +817,10 @@ ii_err xapi_post(struct xapi *api, const char *text, const char *reply_to,
 		 struct xapi_result *result, struct ii_error *e)
 {
 	if (reply_to && !xapi_valid_id(reply_to))
-		return ii_fail(e, II_EDATA, "invalid post id '%.40s' to reply to", reply_to);
+		return ii_fail(e, II_EDATA, _("invalid post id '%.40s' to reply to"), reply_to);
 	char *json = post_body(text, reply_to);
 	if (!json)
-		return ii_fail(e, II_ENOMEM, "out of memory building a post");
+		return ii_fail(e, II_ENOMEM, _("out of memory building a post"));
 	ii_err rc = perform(api, XAPI_CALL_POST, "POST", "/2/tweets", json, result, NULL, e);
 	cJSON_free(json);
 	return rc;
@@ -836,16 +837,16 @@ ii_err xapi_user_posts(struct xapi *api, const char *user_id, int max_results,
 {
 	*timeline = (struct xapi_timeline){0};
 	if (!xapi_valid_id(user_id))
-		return ii_fail(e, II_EDATA, "invalid user id '%.40s'", user_id);
+		return ii_fail(e, II_EDATA, _("invalid user id '%.40s'"), user_id);
 	if (max_results < 5 || max_results > 100)
-		return ii_fail(e, II_EDATA, "invalid max_results %d: X accepts 5 to 100", max_results);
+		return ii_fail(e, II_EDATA, _("invalid max_results %d: X accepts 5 to 100"), max_results);
 	char *token = pagination_token ? oauth1_encode(pagination_token, strlen(pagination_token)) : NULL;
 	char *path = NULL;
 	if ((pagination_token && !token) ||
 	    asprintf(&path, "/2/users/%s/tweets?max_results=%d&tweet.fields=referenced_tweets%%2Ccreated_at%s%s",
 		     user_id, max_results, token ? "&pagination_token=" : "", token ? token : "") < 0) {
 		free(token);
-		return ii_fail(e, II_ENOMEM, "out of memory building a request");
+		return ii_fail(e, II_ENOMEM, _("out of memory building a request"));
 	}
 	free(token);
 	ii_err rc = perform(api, XAPI_CALL_TIMELINE, "GET", path, NULL, result, timeline, e);
@@ -857,7 +858,7 @@ ii_err xapi_delete(struct xapi *api, const char *post_id, struct xapi_result *re
 		   struct ii_error *e)
 {
 	if (!xapi_valid_id(post_id))
-		return ii_fail(e, II_EDATA, "invalid post id '%.40s' to delete", post_id);
+		return ii_fail(e, II_EDATA, _("invalid post id '%.40s' to delete"), post_id);
 	char path[64];
 	snprintf(path, sizeof path, "/2/tweets/%s", post_id);
 	return perform(api, XAPI_CALL_DELETE, "DELETE", path, NULL, result, NULL, e);

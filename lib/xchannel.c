@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "xchannel.h"
 
 #include <stdio.h>
@@ -86,7 +87,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 
 static ii_err remote_failure(const struct xapi_result *res, const char *doing, struct ii_error *e)
 {
-	return ii_fail(e, II_EREMOTE, "cannot %s: %s (%s)", doing, res->detail,
+	return ii_fail(e, II_EREMOTE, _("cannot %s: %s (%s)"), _(doing), res->detail,
 		       xapi_outcome_name(res->outcome));
 }
 
@@ -101,13 +102,13 @@ static ii_err find(void *ctx, const char *text, const char *reply_to,
 		if ((rc = xapi_me(x->api, &res, e)))
 			return rc;
 		if (res.outcome != XAPI_OK)
-			return remote_failure(&res, "read the account", e);
+			return remote_failure(&res, N_("read the account"), e);
 		snprintf(x->user_id, sizeof x->user_id, "%s", res.id);
 	}
 	struct xapi_timeline timeline = {0};
 	rc = xapi_user_posts(x->api, x->user_id, RECENT_POSTS, NULL, &timeline, &res, e);
 	if (rc == II_OK && res.outcome != XAPI_OK)
-		rc = remote_failure(&res, "read the account's recent posts", e);
+		rc = remote_failure(&res, N_("read the account's recent posts"), e);
 	for (size_t i = 0; rc == II_OK && i < timeline.count && *count < CHANNEL_FIND_MAX; i++) {
 		const struct xapi_post *p = &timeline.posts[i];
 		if (!strcmp(p->reply_to, reply_to ? reply_to : "") && xapi_text_matches(text, p->text)) {
@@ -142,11 +143,11 @@ ii_err xchannel_open(const struct config *cfg, xchannel_trace_fn trace, void *tr
 {
 	*out = NULL;
 	if (!cfg->credentials)
-		return ii_fail(e, II_ECONFIG, "no [twitter] credentials in '%s': publishing needs them",
+		return ii_fail(e, II_ECONFIG, _("no [twitter] credentials in '%s': publishing needs them"),
 			       cfg->path);
 	struct xchannel *x = calloc(1, sizeof *x);
 	if (!x)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	x->trace = trace;
 	x->trace_ctx = trace_ctx;
 	ii_err rc = cred_load(cfg->credentials, &x->cred, e);

@@ -9,7 +9,7 @@ packages=(
 	gcc make pkg-config ca-certificates tzdata
 	libcurl4-openssl-dev libxml2-dev libcjson-dev uuid-dev libssl-dev
 	libutf8proc-dev libyaml-dev libsqlite3-dev libcmark-dev
-	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev
+	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev gettext locales
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 # check_curl links libraries that Debian lists only as Recommends of its package, which
@@ -31,6 +31,17 @@ if ((${#missing[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Spanish messages are tested under es_ES.UTF-8, which a fresh Debian does not generate.
+if ! locale -a 2>/dev/null | grep -qixE 'es_ES\.utf-?8'; then
+	if [[ $(id -u) -eq 0 ]]; then
+		grep -qx 'es_ES.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null ||
+			echo 'es_ES.UTF-8 UTF-8' >>/etc/locale.gen
+		locale-gen >/dev/null
+	else
+		echo "incluinfo: warning: locale es_ES.UTF-8 missing: the Spanish tests are skipped; as root, run tests/deps.sh" >&2
+	fi
 fi
 
 # npm ci reinstalls from the lockfile; skip it when node_modules already matches it.

@@ -29,12 +29,25 @@ count() { # count LABEL: adds the suite's figures read from $log
 	fi
 }
 
-for unit in "$@"; do
-	echo "== $unit"
-	"$unit" >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	count "$rc" "$unit"
+# lib/ must give the same results in any locale: every unit test runs under C and under
+# es_ES.UTF-8 (tests/unit/unit.h sets every category from the environment).
+locales=(C)
+if locale -a 2>/dev/null | grep -qixE 'es_ES\.utf-?8'; then
+	locales+=(es_ES.UTF-8)
+elif [[ $(id -u) -eq 0 ]]; then
+	echo "error: locale es_ES.UTF-8 is not installed: run tests/deps.sh"
+	failed=$((failed + 1))
+else
+	echo "== skipped: the unit tests under es_ES.UTF-8 (locale not installed; as root, run tests/deps.sh)"
+fi
+for loc in "${locales[@]}"; do
+	for unit in "$@"; do
+		echo "== $unit (LC_ALL=$loc)"
+		LC_ALL=$loc "$unit" >"$log" 2>&1
+		rc=$?
+		cat "$log"
+		count "$rc" "$unit under $loc"
+	done
 done
 
 # every field of parseTweet on a fixed-seed corpus of 100,000 strings (one per string)

@@ -12,6 +12,11 @@
 
 RUN_TIMEOUT=${RUN_TIMEOUT:-30} # seconds any one command may take before it is killed
 
+# The tests read the English messages whatever the caller's locale (t_i18n.sh sets its
+# own): C, in its UTF-8 form, in which bash's printf '\u0301' still writes UTF-8.
+export LC_ALL=C.UTF-8
+unset LANGUAGE
+
 # --- failing ------------------------------------------------------------------------------
 
 # the first lines of a file, indented, for failure reports

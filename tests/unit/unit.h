@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,19 @@
 #include "config.h"
 #include "diag.h"
 #include "error.h"
+
+/*
+ * Every category of the locale but the messages from the environment (tests/run.sh runs
+ * each test under LC_ALL=C and LC_ALL=es_ES.UTF-8), before main: lib/ must write the same
+ * numbers, dates and files whatever locale the program that uses it has set. Messages
+ * stay English (the tests compare them, strerror's words included); their Spanish is
+ * tests/cli/t_i18n.sh's.
+ */
+__attribute__((constructor)) static void unit_locale(void)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "C");
+}
 
 /* A test run between the test file's own setup() and teardown(). */
 #define UNIT_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
