@@ -371,7 +371,7 @@ static void rebuttal_thread_shape(void **state)
 	struct fixture *f = *state;
 	parse_ok(f, BULO);
 	struct thread *t;
-	assert_int_equal(notice_thread(f->n, "n.md", &t, f->diags, &f->err), II_OK);
+	assert_int_equal(notice_thread(f->n, "n.md", NULL, &t, f->diags, &f->err), II_OK);
 	size_t count = thread_count(t);
 	assert_int_equal(count, 4);
 	unit_assert_contains(thread_post(t, 0), "FALSO: Las pensiones no bajarán en enero. Circula un bulo: «Un mensaje dice");
@@ -397,7 +397,7 @@ static void word_too_long_is_reported_with_its_line(void **state)
 	assert_true(asprintf(&text, "---\ntipo: aviso\ntitulo: T\n---\nPrimero.\n\nAhora %s.\n", word) >= 0);
 	parse_ok(f, text);
 	struct thread *t;
-	assert_int_equal(notice_thread(f->n, "n.md", &t, f->diags, &f->err), II_EDATA);
+	assert_int_equal(notice_thread(f->n, "n.md", NULL, &t, f->diags, &f->err), II_EDATA);
 	assert_int_equal(diag_count(f->diags), 1);
 	unit_assert_contains(diag_at(f->diags, 0), "n.md:7: error: word '");
 	free(word);
@@ -608,7 +608,7 @@ static void every_word_reaches_the_thread(void **state)
 		if (notice_parse("n.md", g.text, g.len, &f->n, f->diags, &f->err) != II_OK)
 			fail_msg("notice %d invalid: %s\n%s", round, f->err.detail, g.text);
 		struct thread *t;
-		if (notice_thread(f->n, "n.md", &t, f->diags, &f->err) != II_OK) {
+		if (notice_thread(f->n, "n.md", NULL, &t, f->diags, &f->err) != II_OK) {
 			/* too long a thread is an error the author sees, never a cut */
 			unit_assert_contains(f->err.detail, "longer than the maximum");
 			continue;
