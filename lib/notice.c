@@ -766,7 +766,11 @@ static void empty_key(struct parser *p, int k)
 	/* a value after '#' is a comment to YAML: the key looks empty */
 	size_t len;
 	const char *text = front_line(p, (size_t)(p->raw[k].key_line - p->yaml_first_line), &len);
-	if (memchr(text, '#', len))
+	if (memchr(text, '#', len) && k == K_ETIQUETAS)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			_("key 'etiquetas' is empty: a '#' starts a comment in YAML, so write the "
+			  "tags without it (incluinfo adds it), like this: etiquetas: [Pensiones]"));
+	else if (memchr(text, '#', len))
 		problem(p, p->raw[k].line, p->raw[k].column,
 			_("key '%s' is empty: a '#' starts a comment in YAML, so put the value in "
 			  "quotes, like this: %s: \"#…\""),
