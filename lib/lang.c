@@ -41,7 +41,7 @@ static const struct words {
 					      "contexto, lleva a error.",
 			[LANG_ESTAFA] = "Circula un mensaje que dice que {bulo}. Es una estafa: la "
 					"Seguridad Social nunca te pedirá datos personales ni bancarios "
-					"por teléfono, por SMS ni por correo electrónico.",
+					"por teléfono, SMS ni correo electrónico.",
 		},
 		.claim_from = {
 			[LANG_FALSO] = "Circula {origen} el bulo de que {bulo}. Es falso.",
@@ -50,7 +50,7 @@ static const struct words {
 					      "sin contexto, lleva a error.",
 			[LANG_ESTAFA] = "Circula {origen} un mensaje que dice que {bulo}. Es una "
 					"estafa: la Seguridad Social nunca te pedirá datos personales ni "
-					"bancarios por teléfono, por SMS ni por correo electrónico.",
+					"bancarios por teléfono, SMS ni correo electrónico.",
 		},
 		.headline = {"Bulo desmentido: ", "Bulo desmentido: ", "Bulo desmentido: ",
 			     "Alerta de estafa: "},
@@ -67,7 +67,7 @@ static const struct words {
 					      "sense context, indueix a error.",
 			[LANG_ESTAFA] = "Circula un missatge que diu que {bulo}. És una estafa: la "
 					"Seguretat Social mai no et demanarà dades personals ni "
-					"bancàries per telèfon, per SMS ni per correu electrònic.",
+					"bancàries per telèfon, SMS ni correu electrònic.",
 		},
 		.claim_from = {
 			[LANG_FALSO] = "Circula {origen} un missatge que diu que {bulo}. És fals.",
@@ -77,7 +77,7 @@ static const struct words {
 					      "així, sense context, indueix a error.",
 			[LANG_ESTAFA] = "Circula {origen} un missatge que diu que {bulo}. És una "
 					"estafa: la Seguretat Social mai no et demanarà dades personals "
-					"ni bancàries per telèfon, per SMS ni per correu electrònic.",
+					"ni bancàries per telèfon, SMS ni correu electrònic.",
 		},
 		.headline = {"Desmentiment: ", "Desmentiment: ", "Desmentiment: ",
 			     "Alerta d'estafa: "},
@@ -94,7 +94,7 @@ static const struct words {
 					      "contexto, induce a erro.",
 			[LANG_ESTAFA] = "Circula unha mensaxe que di que {bulo}. É unha estafa: a "
 					"Seguridade Social nunca che pedirá datos persoais nin "
-					"bancarios por teléfono, por SMS nin por correo electrónico.",
+					"bancarios por teléfono, SMS nin correo electrónico.",
 		},
 		.claim_from = {
 			[LANG_FALSO] = "Circula {origen} o bulo de que {bulo}. É falso.",
@@ -103,8 +103,7 @@ static const struct words {
 					      "sen contexto, induce a erro.",
 			[LANG_ESTAFA] = "Circula {origen} unha mensaxe que di que {bulo}. É unha "
 					"estafa: a Seguridade Social nunca che pedirá datos persoais "
-					"nin bancarios por teléfono, por SMS nin por correo "
-					"electrónico.",
+					"nin bancarios por teléfono, SMS nin correo electrónico.",
 		},
 		.headline = {"Bulo desmentido: ", "Bulo desmentido: ", "Bulo desmentido: ",
 			     "Alerta de estafa: "},

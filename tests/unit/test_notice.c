@@ -358,6 +358,134 @@ static void tables_are_rows_of_text(void **state)
 	assert_string_equal(f->n->paragraphs[0].text, "a?b · c\nd?e · f");
 }
 
+/* Issue 14, item 16: keys with accents or capitals are the keys; verdicts in any case,
+ * with or without accents, are stored in their agreed form; idioma and origen. */
+static void forgiving_keys_and_verdicts(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\nTipo: incidencia\námbito: Oficina de Sevilla\nestado: investigando\n"
+		    "Título: cerrada hoy\n---\nX.\n");
+	assert_string_equal(f->n->scope, "Oficina de Sevilla");
+	assert_string_equal(f->n->title, "cerrada hoy");
+	static const struct {
+		const char *written;
+		enum lang_verdict verdict;
+	} verdicts[] = {
+		{"falso", LANG_FALSO},         {"Falso", LANG_FALSO},
+		{"FALSO", LANG_FALSO},         {"engañoso", LANG_ENGANOSO},
+		{"ENGANOSO", LANG_ENGANOSO},   {"Sin  contexto", LANG_SIN_CONTEXTO},
+		{"estafa", LANG_ESTAFA},
+	};
+	for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "veredicto: %s", verdicts[i].written);
+		char *text = bulo_with("veredicto:", line);
+		parse_ok(f, text);
+		assert_int_equal(f->n->verdict, verdicts[i].verdict);
+		free(text);
+	}
+	assert_string_equal(lang_verdict_name(LANG_ENGANOSO), "ENGAÑOSO");
+	char *text = bulo_with("autor:", "idioma: CA\norigen: per WhatsApp");
+	parse_ok(f, text);
+	assert_int_equal(f->n->lang, LANG_CA);
+	assert_string_equal(f->n->origin, "per WhatsApp");
+	free(text);
+	/* a key that is not one the type uses stays an error, accented or not */
+	parse_bad(f, "---\ntipo: aviso\ntítulo: T\nbulo: x\n---\nX.\n", 1);
+	assert_string_equal(diag_at(f->diags, 0),
+			    "n.md:4:1: error: key 'bulo' is not used in a notice of type 'aviso': remove it");
+}
+
+/* Sources: an address, or who publishes it and the address, written as text or as YAML
+ * reads "- el BOE: https://…" (a mapping of one key). */
+static void sources_say_who_publishes_them(void **state)
+{
+	struct fixture *f = *state;
+	char *text = bulo_with("  - https://www.seg-social.es/pensiones",
+			       "  - el Ministerio de Hacienda: https://www.hacienda.gob.es/irpf\n"
+			       "  - \"la AEAT https://sede.agenciatributaria.gob.es/a\"");
+	parse_ok(f, text);
+	free(text);
+	assert_int_equal(f->n->source_count, 3);
+	assert_null(f->n->source_names[0]);
+	assert_string_equal(f->n->sources[0], "https://www.boe.es/buscar/doc.php?id=BOE-A-2025-1");
+	assert_string_equal(f->n->source_names[1], "el Ministerio de Hacienda");
+	assert_string_equal(f->n->sources[1], "https://www.hacienda.gob.es/irpf");
+	assert_string_equal(f->n->source_names[2], "la AEAT");
+	assert_string_equal(f->n->sources[2], "https://sede.agenciatributaria.gob.es/a");
+	assert_int_equal(f->n->warning_count, 0);
+	text = bulo_with("  - https://www.seg-social.es/pensiones", "  - el BOE: [https://www.boe.es/]");
+	parse_bad(f, text, 1);
+	assert_string_equal(diag_at(f->diags, 0), "n.md:8:5: error: each item of 'fuentes' must be a text");
+	free(text);
+}
+
+/* Issue 14, item 16: what is likely a mistake but may be meant is a warning, at its line. */
+static void warnings_for_what_may_not_be_meant(void **state)
+{
+	struct fixture *f = *state;
+	parse_ok(f, "---\ntipo: bulo\ntitulo: T\nbulo: x\nveredicto: FALSO\n"
+		    "fuentes: [https://www.boe.es/, https://www.example.org]\n"
+		    "publicar: 2026-12-01\ncaduca: 2026-12-02 10:00\n---\nX.\n");
+	assert_int_equal(f->n->warning_count, 3);
+	assert_int_equal(f->n->warnings[0].line, 6);
+	assert_string_equal(f->n->warnings[0].text,
+			    "source 'https://www.example.org' does not say who publishes it: write the name "
+			    "before the address, like this: - la Seguridad Social: https://www.example.org");
+	assert_int_equal(f->n->warnings[1].line, 6);
+	assert_string_equal(f->n->warnings[1].text,
+			    "the sources are only home pages ('https://www.boe.es/'): link to the page that "
+			    "says what the thread says");
+	assert_int_equal(f->n->warnings[2].line, 7);
+	assert_string_equal(f->n->warnings[2].text,
+			    "'publicar' has no time, so the notice goes out at 00:00, when nobody answers "
+			    "replies: add the time, like this: publicar: 2026-12-01 09:00");
+	notice_check_at(f->n, 1796202000 - 1); /* 2026-12-02 09:59:59 in Madrid */
+	assert_int_equal(f->n->warning_count, 3);
+	notice_check_at(f->n, 1796202000);
+	assert_int_equal(f->n->warning_count, 4);
+	assert_int_equal(f->n->warnings[3].line, 8);
+	assert_string_equal(f->n->warnings[3].text,
+			    "'caduca' (2026-12-02 10:00) is past already: the notice will never be published");
+	/* a caduca still ahead, a timed publicar and a page that is not a home page: none */
+	parse_ok(f, BULO);
+	notice_check_at(f->n, 1796112000);
+	assert_int_equal(f->n->warning_count, 0);
+}
+
+/* Issue 14, item 15: what libyaml cannot read is explained with the fix, at its line. */
+static void yaml_problems_with_their_fix(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *header, *expected;
+	} cases[] = {
+		{"titulo: Cita previa: cómo pedirla\n",
+		 "n.md:3:20: error: the value of 'titulo' has a colon: put it in quotes, like this: "
+		 "titulo: \"Cita previa: cómo pedirla\""},
+		{"titulo: Dice \"hoy\": no\n",
+		 "n.md:3:19: error: the value of 'titulo' has a colon: put it in quotes, like this: "
+		 "titulo: 'Dice \"hoy\": no'"},
+		{"\ttitulo: T\n", "n.md:3:1: error: a tab indents this line: indent with spaces"},
+		{"titulo: \"T\nautor: a\n",
+		 "n.md:3:9: error: the quotes opened here are not closed: close them at the end of "
+		 "the value"},
+		{"titulo: `T`\n",
+		 "n.md:3:9: error: the value of 'titulo' starts with '`', which YAML reserves: put it "
+		 "in quotes, like this: titulo: \"`T`\""},
+		{"titulo: T\netiquetas: - a\n",
+		 "n.md:4:12: error: a list item ('- ') goes on a line of its own, under its key"},
+		{"titulo\n", "n.md:3:1: error: this line has no ':' after its key: write 'key: value'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "---\ntipo: aviso\n%s---\nX.\n", cases[i].header);
+		diag_free(f->diags);
+		f->diags = diag_new();
+		assert_string_equal(parse_bad(f, text, 1), cases[i].expected);
+	}
+}
+
 /* A value the store or the feeds could not keep whole is an error naming it. */
 static void long_fields_are_errors(void **state)
 {
@@ -735,6 +863,10 @@ int main(void)
 		UNIT_TEST(markdown_is_commonmark),
 		UNIT_TEST(tables_are_rows_of_text),
 		UNIT_TEST(long_fields_are_errors),
+		UNIT_TEST(forgiving_keys_and_verdicts),
+		UNIT_TEST(sources_say_who_publishes_them),
+		UNIT_TEST(warnings_for_what_may_not_be_meant),
+		UNIT_TEST(yaml_problems_with_their_fix),
 		UNIT_TEST(rebuttal_thread_shape),
 		UNIT_TEST(word_too_long_is_reported_with_its_line),
 		UNIT_TEST(invalid_corpus),
