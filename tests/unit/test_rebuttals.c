@@ -13,27 +13,6 @@
 #include "lang.h"
 #include "notice.h"
 
-struct fixture {
-	struct diag_list *diags;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = unit_alloc(sizeof *f);
-	f->diags = diag_new();
-	unit_madrid_time();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	diag_free(f->diags);
-	free(f);
-	return 0;
-}
-
 #define PAGE "https://www.inclusion.gob.es/bulos/"
 #define BOE "https://www.boe.es/buscar/act.php?id=BOE-A-2015-11724"
 #define SS "https://www.seg-social.es/wps/portal/wss/internet/Pensionistas/Revalorizacion"
@@ -262,17 +241,18 @@ static const struct rebuttal cases[] = {
 
 static void rebuttals_as_published(void **state)
 {
-	struct fixture *f = *state;
+	(void)state;
+	struct diag_list *diags = diag_new();
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		char *text;
 		assert_true(asprintf(&text, "---\ntipo: bulo\n%s---\n%s", cases[c].header,
 				     cases[c].body) >= 0);
 		struct notice *n = NULL;
 		struct ii_error e = {0};
-		if (notice_parse("n.md", text, strlen(text), &n, f->diags, &e) != II_OK)
+		if (notice_parse("n.md", text, strlen(text), &n, diags, &e) != II_OK)
 			fail_msg("case %zu: %s", c + 1, e.detail);
 		struct thread *t;
-		if (notice_thread(n, "n.md", cases[c].page, &t, f->diags, &e) != II_OK)
+		if (notice_thread(n, "n.md", cases[c].page, &t, diags, &e) != II_OK)
 			fail_msg("case %zu: %s", c + 1, e.detail);
 		size_t expected = 0;
 		while (expected < 6 && cases[c].posts[expected])
@@ -288,6 +268,7 @@ static void rebuttals_as_published(void **state)
 		notice_free(n);
 		free(text);
 	}
+	diag_free(diags);
 }
 
 /* Every verdict has its words in every language, and every pair differs from the
@@ -322,9 +303,10 @@ static void every_language_has_every_word(void **state)
 
 int main(void)
 {
+	unit_madrid_time();
 	const struct CMUnitTest tests[] = {
-		UNIT_TEST(rebuttals_as_published),
-		UNIT_TEST(every_language_has_every_word),
+		cmocka_unit_test(rebuttals_as_published),
+		cmocka_unit_test(every_language_has_every_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
