@@ -67,7 +67,9 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 		*notice = NULL;
 	}
 	diag_free(diags);
-	/* what the posts leave out of the file: the author decides whether that is right */
+	if (status == EXIT_OK && *notice)
+		notice_check_at(*notice, cli_now());
+	/* what the posts leave out of the file, what may not be meant: the author decides */
 	for (size_t i = 0; status == EXIT_OK && *notice && !cli->quiet && i < (*notice)->warning_count; i++)
 		fprintf(stderr, _("%s:%d: warning: %s\n"), path, (*notice)->warnings[i].line,
 			(*notice)->warnings[i].text);

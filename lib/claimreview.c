@@ -273,8 +273,7 @@ static void add_number(struct json *j, cJSON *object, const char *field, double 
 		json_fail(j, II_ENOMEM, "out of memory");
 }
 
-/* url_template with every "{slug}" replaced by slug. */
-static ii_err review_url(const char *url_template, const char *slug, char **out,
+ii_err claimreview_url(const char *url_template, const char *slug, char **out,
 			 struct ii_error *e)
 {
 	static const char placeholder[] = "{slug}";
@@ -363,7 +362,7 @@ ii_err claimreview_render(const struct claimreview_publisher *publisher,
 	struct json j = {0};
 	ii_err rc;
 	if ((rc = check_review(review, e)) || (rc = short_claim(review->claim, &claim, e)) ||
-	    (rc = review_url(publisher->url_template, review->slug, &url, e)))
+	    (rc = claimreview_url(publisher->url_template, review->slug, &url, e)))
 		goto out;
 	if (!(j.root = cJSON_CreateObject()))
 		json_fail(&j, II_ENOMEM, "out of memory");

@@ -83,6 +83,11 @@ int claimreview_rating(const char *verdict);
  */
 ii_err claimreview_slug(const char *text, char **out, struct ii_error *e);
 
+/* url_template with every "{slug}" replaced by slug: the rebuttal's page, which its
+ * thread links to too (lib/ingest); a new string. II_EDATA when there is no "{slug}". */
+ii_err claimreview_url(const char *url_template, const char *slug, char **out,
+		       struct ii_error *e);
+
 /* The JSON-LD document into *out (*len bytes, NUL-terminated). II_EDATA, naming the
  * field, for a missing or invalid field, an unknown verdict, a slug that is not one
  * claimreview_slug() makes, or a url_template without "{slug}"; II_ENOMEM. */

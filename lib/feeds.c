@@ -15,6 +15,7 @@
 #include "draft.h"
 #include "i18n.h"
 #include "incident.h"
+#include "lang.h"
 #include "notice.h"
 #include "path.h"
 #include "thread.h"
@@ -134,11 +135,19 @@ static bool incident_title(struct item *it)
 	return false;
 }
 
+/* A rebuttal's title says what it is before the fact, in the notice's language ("Bulo
+ * desmentido: …"): a verdict before the fact ("[FALSO] …") reads as the fact's. */
 static bool notice_entry(struct item *it)
 {
 	const char *verdict = meta_string(it, DRAFT_META_VERDICT);
 	const char *title = it->draft->title;
-	int rc = verdict ? asprintf(&it->entry_title, "[%s] %s", verdict, title)
+	enum lang lang = LANG_ES;
+	enum lang_verdict judged;
+	const char *code = meta_string(it, DRAFT_META_LANGUAGE);
+	if (code)
+		lang_parse(code, &lang);
+	int rc = verdict && lang_verdict_parse(verdict, &judged)
+			 ? asprintf(&it->entry_title, "%s%s", lang_headline(lang, judged), title)
 			 : asprintf(&it->entry_title, "%s", title);
 	if (rc < 0)
 		it->entry_title = NULL;
@@ -354,7 +363,7 @@ static ii_err write_claim_reviews(const struct config *cfg, const struct items *
 			if (cJSON_IsString(source) && n_sources < NOTICE_MAX_SOURCES)
 				sources[n_sources++] = source->valuestring;
 		const struct claimreview review = {
-			.title = it->draft->title,
+			.title = it->entry_title, /* as the Atom entry's: notice_entry() */
 			.claim = hoax,
 			.verdict = verdict,
 			.language = meta_string(it, DRAFT_META_LANGUAGE),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claimreview.h"
 #include "incident.h"
 #include "xchannel.h"
 
@@ -77,6 +78,22 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 	return rc;
 }
 
+/* The address of a rebuttal's own page, as its ClaimReview gives it ([feeds]
+ * rebuttal_url, the slug of the draft's title); NULL without one. */
+static ii_err rebuttal_page(const struct notice *n, const struct config *cfg, const char *title,
+			    char **out, struct ii_error *e)
+{
+	*out = NULL;
+	if (n->kind != NOTICE_BULO || !cfg->feeds.rebuttal_url)
+		return II_OK;
+	char *slug;
+	ii_err rc = claimreview_slug(title, &slug, e);
+	if (rc == II_OK)
+		rc = claimreview_url(cfg->feeds.rebuttal_url, slug, out, e);
+	free(slug);
+	return rc;
+}
+
 ii_err ingest_thread(const struct notice *n, const char *path, const struct config *cfg,
 		     const struct messages *messages, struct thread **out,
 		     struct diag_list *diags, struct ii_error *e)
@@ -84,11 +101,16 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 	*out = NULL;
 	/* the notice's own thread first: its errors carry the line they come from */
 	struct thread *own;
-	char *title;
+	char *title, *page = NULL;
 	ii_err rc = ingest_title(n, path, cfg, &title, diags, e);
+	if (rc == II_OK)
+		rc = rebuttal_page(n, cfg, title, &page, e);
+	if (rc == II_EDATA)
+		diag_add(diags, path, n->title_line, "%s", e->detail);
 	free(title);
 	if (rc == II_OK)
-		rc = notice_thread(n, path, &own, diags, e);
+		rc = notice_thread(n, path, page, &own, diags, e);
+	free(page);
 	if (rc)
 		return rc;
 	if (n->kind != NOTICE_MANTENIMIENTO) {
@@ -130,21 +152,51 @@ static void add_list(cJSON *o, enum draft_meta_key key, char *const *items, size
 		cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
 }
 
-/* What the feeds need beyond the posts: the verdict, the hoax, the sources. */
+/* The notice's whole text for the feeds: the title and the paragraphs, a blank line
+ * between them, never cut into posts. */
+static char *whole_text(const struct notice *n)
+{
+	size_t size = 1 + (n->title ? strlen(n->title) + 2 : 0);
+	for (size_t i = 0; i < n->paragraph_count; i++)
+		size += strlen(n->paragraphs[i].text) + 2;
+	char *text = malloc(size), *w = text;
+	if (!text)
+		return NULL;
+	*w = '\0';
+	if (n->title)
+		w = stpcpy(w, n->title);
+	for (size_t i = 0; i < n->paragraph_count; i++)
+		w = stpcpy(stpcpy(w, w == text ? "" : "\n\n"), n->paragraphs[i].text);
+	return text;
+}
+
+/* What the feeds need beyond the posts: the verdict in its agreed form, the hoax and
+ * where it circulates, the sources, the language and the whole text. */
 static char *meta_json(const struct notice *n)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_text(o, DRAFT_META_VERDICT, n->verdict);
+	char *text = whole_text(n);
+	if (!o || !text) {
+		cJSON_Delete(o);
+		free(text);
+		return NULL;
+	}
+	if (n->kind == NOTICE_BULO)
+		add_text(o, DRAFT_META_VERDICT, lang_verdict_name(n->verdict));
 	add_text(o, DRAFT_META_HOAX, n->hoax);
+	add_text(o, DRAFT_META_ORIGIN, n->origin);
+	add_text(o, DRAFT_META_LANGUAGE, lang_code(n->lang));
+	add_text(o, DRAFT_META_TEXT, text);
+	free(text);
 	add_text(o, DRAFT_META_ID, n->id);
 	if (n->kind == NOTICE_INCIDENCIA)
 		add_text(o, DRAFT_META_STATUS, incident_status_name(n->status));
 	add_text(o, DRAFT_META_SCOPE, n->scope);
 	add_list(o, DRAFT_META_SOURCES, n->sources, n->source_count);
 	add_list(o, DRAFT_META_TAGS, n->tags, n->tag_count);
-	char *text = cJSON_PrintUnformatted(o);
+	char *json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
-	return text;
+	return json;
 }
 
 /* Brings the draft of n up to date, inside the caller's transaction. */

@@ -1,4 +1,5 @@
 #include "notice.h"
+#include "i18n.h"
 #include "path.h"
 #include "printable.h"
 
@@ -18,7 +19,7 @@
 enum key_id {
 	K_TIPO, K_TITULO, K_BULO, K_VEREDICTO, K_FUENTES, K_AMBITO, K_ESTADO, K_SERVICIO,
 	K_DESDE, K_HASTA, K_AVISO_ANTES, K_ETIQUETAS, K_PUBLICAR, K_CADUCA, K_AUTOR, K_ID,
-	K_COUNT
+	K_IDIOMA, K_ORIGEN, K_COUNT
 };
 
 #define ALL 0xfu
@@ -46,10 +47,12 @@ static const struct {
 	[K_CADUCA] = {"caduca", false, ALL, 0},
 	[K_AUTOR] = {"autor", false, ALL, 0},
 	[K_ID] = {"id", false, ALL, 0},
+	/* incidents and maintenance windows go on with the templates, which are Spanish */
+	[K_IDIOMA] = {"idioma", false, ONLY(NOTICE_BULO) | ONLY(NOTICE_AVISO), 0},
+	[K_ORIGEN] = {"origen", false, ONLY(NOTICE_BULO), 0},
 };
 
 static const char *const kind_names[] = {"bulo", "aviso", "incidencia", "mantenimiento"};
-static const char *const verdicts[] = {"FALSO", "ENGAÑOSO", "SIN CONTEXTO"};
 
 /* A value as written, before it is checked against its type. */
 struct raw {
@@ -65,17 +68,27 @@ struct raw {
 	bool bad; /* already reported as the wrong kind of value */
 };
 
+/* A problem found, kept until the end so that all are reported in the order of lines. */
+struct problem {
+	int line, column;
+	size_t order; /* found, for problems at the same place */
+	char *text;
+};
+
 struct parser {
 	const char *path;
 	struct diag_list *diags;
 	struct ii_error *e;
 	struct raw raw[K_COUNT];
-	int errors;
+	bool meant[K_COUNT]; /* a misspelt key was suggested to be this one */
+	struct problem *problems;
+	size_t errors;
 	bool oom;
+	const char *front;   /* the front matter's text, for the lines of YAML errors */
+	size_t front_len;
 	int yaml_first_line; /* the file's line of the front matter's first line */
 	bool yaml_failed;    /* the front matter is not YAML: its values are not judged */
 	int yaml_depth;      /* collections open at the last event read */
-	char first[1024];    /* the first problem, for e */
 };
 
 const char *notice_kind_name(enum notice_kind kind)
@@ -88,15 +101,44 @@ static void problem(struct parser *p, int line, int column, const char *fmt, ...
 
 static void problem(struct parser *p, int line, int column, const char *fmt, ...)
 {
-	char msg[900];
+	struct problem *grown = reallocarray(p->problems, p->errors + 1, sizeof *grown);
+	if (!grown) {
+		p->oom = true;
+		return;
+	}
+	p->problems = grown;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int rc = vasprintf(&grown[p->errors].text, fmt, ap);
 	va_end(ap);
-	if (p->diags)
-		diag_add_at(p->diags, p->path, line, column, "%s", msg);
-	if (!p->errors++)
-		snprintf(p->first, sizeof p->first, "%s:%d:%d: error: %s", p->path, line, column, msg);
+	if (rc < 0) {
+		p->oom = true;
+		return;
+	}
+	grown[p->errors] = (struct problem){line, column, p->errors, grown[p->errors].text};
+	p->errors++;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Every problem to diags in the order of lines; the first one to e. */
+static ii_err report(struct parser *p)
+{
+	qsort(p->problems, p->errors, sizeof *p->problems, by_place);
+	for (size_t i = 0; p->diags && i < p->errors; i++)
+		diag_add_at(p->diags, p->path, p->problems[i].line, p->problems[i].column, "%s",
+			    p->problems[i].text);
+	const struct problem *first = &p->problems[0];
+	return ii_fail(p->e, II_EDATA, "%s:%d:%d: error: %s", p->path, first->line, first->column,
+		       first->text);
 }
 
 static char *copy(struct parser *p, const char *s)
@@ -119,7 +161,7 @@ static bool check_bytes(struct parser *p, const char *text, size_t len)
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
 						      (utf8proc_ssize_t)(len - i), &cp);
 		if (n < 0) {
-			problem(p, line, column, "el texto no es UTF-8 válido (guárdalo como UTF-8)");
+			problem(p, line, column, _("the text is not valid UTF-8: save the file as UTF-8"));
 			return false;
 		}
 		if (cp == '\n') {
@@ -127,7 +169,10 @@ static bool check_bytes(struct parser *p, const char *text, size_t len)
 			column = 1;
 		} else {
 			if (cp != '\t' && cp != '\r' && printable_unsafe(cp)) {
-				problem(p, line, column, "carácter de control U+%04X no permitido", (unsigned)cp);
+				problem(p, line, column,
+					_("control character U+%04X is not allowed: delete it (it often "
+					  "comes with text pasted from another program)"),
+					(unsigned)cp);
 				ok = false;
 			}
 			column++;
@@ -158,29 +203,50 @@ static size_t edit_distance(const char *a, const char *b)
 	return d[n][m];
 }
 
+/* name without accents and in lower case ("Título" is "titulo"), into out. */
+static void fold_key(const char *name, char out[64])
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &mapped,
+					  UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE |
+						  UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	snprintf(out, 64, "%s", n < 0 ? name : (const char *)mapped);
+	free(mapped);
+}
+
+/* The key named name, accents and case aside: authors write "título" and "ámbito". */
 static int find_key(const char *name)
 {
+	char folded[64];
+	fold_key(name, folded);
 	for (int k = 0; k < K_COUNT; k++)
-		if (!strcmp(keys[k].name, name))
+		if (!strcmp(keys[k].name, folded))
 			return k;
 	return -1;
 }
 
+/* An unknown key, with the key it was most likely meant to be: that key is then not also
+ * reported missing. */
 static void unknown_key(struct parser *p, const char *name, int line, int column)
 {
-	const char *best = NULL;
+	char folded[64];
+	fold_key(name, folded);
+	int best = -1;
 	size_t best_distance = 3;
 	for (int k = 0; k < K_COUNT; k++) {
-		size_t d = edit_distance(name, keys[k].name);
+		size_t d = edit_distance(folded, keys[k].name);
 		if (d < best_distance) {
-			best = keys[k].name;
+			best = k;
 			best_distance = d;
 		}
 	}
-	if (best)
-		problem(p, line, column, "clave desconocida '%s'; ¿quisiste decir '%s'?", name, best);
-	else
-		problem(p, line, column, "clave desconocida '%s'", name);
+	if (best >= 0) {
+		p->meant[best] = true;
+		problem(p, line, column, _("unknown key '%s': did you mean '%s'?"), name,
+			keys[best].name);
+	} else {
+		problem(p, line, column, _("unknown key '%s': notices/README.md lists the keys"), name);
+	}
 }
 
 static int file_line(const struct parser *p, yaml_mark_t mark)
@@ -231,7 +297,9 @@ static bool next_event(struct parser *p, yaml_parser_t *yp, yaml_event_t *ev)
 		if (++p->yaml_depth > NOTICE_MAX_YAML_DEPTH) {
 			p->yaml_failed = true;
 			problem(p, file_line(p, ev->start_mark), (int)ev->start_mark.column + 1,
-				"la cabecera anida más de %d listas o claves", NOTICE_MAX_YAML_DEPTH);
+				_("the header nests more than %d lists or keys: a value is a text or "
+				  "a list of texts"),
+				NOTICE_MAX_YAML_DEPTH);
 			yaml_event_delete(ev);
 			return false;
 		}
@@ -277,8 +345,60 @@ static bool scalar_ok(struct parser *p, const yaml_event_t *ev, const char *name
 	if (cp < 0)
 		return true;
 	problem(p, file_line(p, ev->start_mark), (int)ev->start_mark.column + 1,
-		"carácter de control U+%04X no permitido en '%s'", (unsigned)cp, name);
+		_("control character U+%04X is not allowed in '%s': delete it"), (unsigned)cp, name);
 	return false;
+}
+
+/*
+ * A source written "- el BOE: https://…" is, to YAML, a mapping of one key: it is read
+ * back as the text "el BOE: https://…", which validate() splits. The mapping's start was
+ * just read; the rest of it is consumed. *valid says whether it was one text key with one
+ * text value; false when the front matter ended or broke.
+ */
+static bool described_source(struct parser *p, yaml_parser_t *yp, struct raw *r,
+			     const char *name, yaml_mark_t mark, bool *valid)
+{
+	char *pair[2] = {NULL, NULL};
+	size_t scalars = 0;
+	bool nested = false, clean = true;
+	for (int depth = 1; depth > 0;) {
+		yaml_event_t ev;
+		if (!next_event(p, yp, &ev)) {
+			free(pair[0]);
+			free(pair[1]);
+			return false;
+		}
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+		if (is_collection(&ev)) {
+			depth++;
+			nested = true;
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (ev.type == YAML_SCALAR_EVENT && depth == 1) {
+			if (!scalar_ok(p, &ev, name))
+				clean = false;
+			else if (scalars < 2)
+				pair[scalars] = copy(p, (const char *)ev.data.scalar.value);
+			scalars++;
+		}
+		yaml_event_delete(&ev);
+		if (end) {
+			free(pair[0]);
+			free(pair[1]);
+			return false;
+		}
+	}
+	*valid = clean && !nested && scalars == 2 && pair[0] && pair[1];
+	char *text = NULL;
+	if (*valid && asprintf(&text, "%s: %s", pair[0], pair[1]) < 0)
+		p->oom = true;
+	else if (*valid)
+		add_item(p, r, text, mark);
+	free(text);
+	free(pair[0]);
+	free(pair[1]);
+	*valid = *valid || !clean; /* a control character is reported already */
+	return true;
 }
 
 /* Reads the value of key k (or skips it when k < 0) from the parser's next events. */
@@ -307,32 +427,135 @@ static bool read_value(struct parser *p, yaml_parser_t *yp, int k, const char *n
 				break;
 			}
 			bool end = item.type == YAML_SEQUENCE_END_EVENT;
+			bool valid = true;
 			if (item.type == YAML_SCALAR_EVENT) {
 				if (scalar_ok(p, &item, name))
 					add_item(p, r, (const char *)item.data.scalar.value, item.start_mark);
 				else
 					r->bad = true;
+			} else if (item.type == YAML_MAPPING_START_EVENT && k == K_FUENTES) {
+				ok = described_source(p, yp, r, name, item.start_mark, &valid);
 			} else if (!end) {
-				if (!reported)
-					problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
-						"cada elemento de '%s' debe ser un texto", name);
-				reported = r->bad = true;
+				valid = false;
 				ok = !is_collection(&item) || skip_collection(p, yp);
 			}
+			if (!valid && !reported)
+				problem(p, file_line(p, item.start_mark), (int)item.start_mark.column + 1,
+					_("each item of '%s' must be a text"), name);
+			reported = reported || !valid;
+			r->bad = r->bad || !valid;
 			yaml_event_delete(&item);
 			if (end || !ok)
 				break;
 		}
 	} else {
 		bool list = k >= 0 && keys[k].list;
-		problem(p, r->line, r->column, "'%s' debe ser %s", name,
-			list ? "una lista de textos" : "un texto");
+		problem(p, r->line, r->column,
+			list ? _("'%s' must be a list of texts") : _("'%s' must be a text"), name);
 		r->bad = true;
 		ok = !is_collection(&ev) || skip_collection(p, yp);
 	}
 	yaml_event_delete(&ev);
 	raw_free(&scratch);
 	return ok;
+}
+
+/* Line i (from 0) of the front matter, without its end: *len bytes at the result. */
+static const char *front_line(const struct parser *p, size_t i, size_t *len)
+{
+	const char *s = p->front, *end = p->front + p->front_len;
+	for (; i > 0 && s < end; i--) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl ? nl + 1 : end;
+	}
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	*len = (size_t)((nl ? nl : end) - s);
+	if (*len && s[*len - 1] == '\r')
+		(*len)--;
+	return s;
+}
+
+/* How to write value so that YAML reads it as text: between double quotes, or single
+ * ones (each ' doubled) when it holds a double quote. */
+static void quoted(const char *value, size_t len, char *out, size_t size)
+{
+	bool single = memchr(value, '"', len) != NULL;
+	size_t w = 0;
+	if (size < 4)
+		return;
+	out[w++] = single ? '\'' : '"';
+	for (size_t i = 0; i < len && w + 3 < size; i++) {
+		if (single && value[i] == '\'')
+			out[w++] = '\'';
+		out[w++] = value[i];
+	}
+	out[w++] = single ? '\'' : '"';
+	out[w] = '\0';
+}
+
+/*
+ * What libyaml could not read, said so that an author can fix it: the usual mistakes in a
+ * front matter are a value with ": " or starting with a character YAML reserves (both
+ * fixed with quotes), a tab in the indentation, quotes or a '[' never closed.
+ */
+static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
+{
+	const char *what = yp->problem ? yp->problem : "";
+	const char *context = yp->context ? yp->context : "";
+	yaml_mark_t mark = yp->problem_mark, opened = yp->context_mark;
+	int line = file_line(p, mark), column = (int)mark.column + 1;
+	/* the line as "key: value", for the quotes to suggest */
+	size_t len;
+	const char *text = front_line(p, mark.line, &len);
+	const char *colon = memchr(text, ':', len);
+	bool keyed = len && colon && !strchr(" \t-#", text[0]) && colon + 1 < text + len &&
+		     colon[1] == ' ';
+	char key[64] = "", fix[600] = "";
+	if (keyed) {
+		const char *value = colon + 2, *end = text + len;
+		while (value < end && *value == ' ')
+			value++;
+		snprintf(key, sizeof key, "%.*s", (int)(colon - text), text);
+		quoted(value, (size_t)(end - value), fix, sizeof fix);
+	}
+	bool reserved = keyed && fix[1] && strchr("*&!%@`|>{", fix[1]);
+	if (strstr(what, "escape"))
+		problem(p, line, column,
+			_("a '\\' between double quotes starts an escape: write it twice, or use "
+			  "single quotes"));
+	else if (strstr(what, "tab"))
+		problem(p, line, column, _("a tab indents this line: indent with spaces"));
+	else if (strstr(context, "quoted scalar"))
+		problem(p, file_line(p, opened), (int)opened.column + 1,
+			_("the quotes opened here are not closed: close them at the end of the value"));
+	else if (strstr(context, "flow sequence"))
+		problem(p, file_line(p, opened), (int)opened.column + 1,
+			_("the list opened here with '[' is not closed: end it with ']'"));
+	else if (keyed && !strcmp(what, "mapping values are not allowed in this context"))
+		problem(p, line, column,
+			_("the value of '%s' has a colon: put it in quotes, like this: %s: %s"), key, key,
+			fix);
+	else if (keyed && strchr("\"'", fix[1]) && !strcmp(what, "did not find expected key"))
+		problem(p, line, column,
+			_("the value of '%s' goes on after its closing quote: quote all of it, like "
+			  "this: %s: %s"),
+			key, key, fix);
+	else if (reserved)
+		problem(p, line, column,
+			_("the value of '%s' starts with '%c', which YAML reserves: put it in quotes, "
+			  "like this: %s: %s"),
+			key, fix[1], key, fix);
+	else if (!strcmp(what, "block sequence entries are not allowed in this context"))
+		problem(p, line, column,
+			_("a list item ('- ') goes on a line of its own, under its key"));
+	else if (!strcmp(what, "could not find expected ':'"))
+		problem(p, file_line(p, opened), (int)opened.column + 1,
+			_("this line has no ':' after its key: write 'key: value'"));
+	else
+		problem(p, line, column,
+			_("the header is not valid YAML here (%s): check the quotes, brackets and "
+			  "indentation of this line"),
+			what);
 }
 
 static void parse_front(struct parser *p, const char *front, size_t len)
@@ -342,6 +565,8 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 		p->oom = true;
 		return;
 	}
+	p->front = front;
+	p->front_len = len;
 	yaml_parser_set_input_string(&yp, (const unsigned char *)front, len);
 	yaml_parser_set_encoding(&yp, YAML_UTF8_ENCODING);
 	bool in_mapping = false, done = false;
@@ -356,14 +581,16 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 			break;
 		case YAML_MAPPING_START_EVENT:
 			if (in_mapping) {
-				problem(p, line, column, "la cabecera solo admite claves con textos o listas");
+				problem(p, line, column,
+					_("the header holds only keys with a text or a list of texts"));
 				done = true;
 			}
 			in_mapping = true;
 			break;
 		case YAML_SCALAR_EVENT: {
 			if (!in_mapping) {
-				problem(p, line, column, "la cabecera debe ser una lista de 'clave: valor'");
+				problem(p, line, column,
+					_("the header must be lines of 'key: value', like 'tipo: bulo'"));
 				done = true;
 				break;
 			}
@@ -372,7 +599,8 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 			if (k < 0)
 				unknown_key(p, name, line, column);
 			else if (p->raw[k].present)
-				problem(p, line, column, "la clave '%s' está repetida (ya aparece en la línea %d)",
+				problem(p, line, column,
+					_("key '%s' is repeated (it is on line %d already): keep one"),
 					name, p->raw[k].key_line);
 			int slot = k >= 0 && !p->raw[k].present ? k : -1;
 			if (slot >= 0) {
@@ -392,7 +620,8 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 			done = ev.type == YAML_STREAM_END_EVENT;
 			break;
 		default:
-			problem(p, line, column, "la cabecera debe ser una lista de 'clave: valor'");
+			problem(p, line, column,
+				_("the header must be lines of 'key: value', like 'tipo: bulo'"));
 			done = true;
 			break;
 		}
@@ -400,9 +629,7 @@ static void parse_front(struct parser *p, const char *front, size_t len)
 	}
 	if (yp.error != YAML_NO_ERROR) {
 		p->yaml_failed = true;
-		yaml_mark_t mark = yp.problem_mark;
-		problem(p, file_line(p, mark), (int)mark.column + 1, "la cabecera no es YAML válido: %s",
-			yp.problem ? yp.problem : "error de sintaxis");
+		yaml_problem(p, &yp);
 	}
 	yaml_parser_delete(&yp);
 }
@@ -429,8 +656,9 @@ static int days_in_month(int year, int month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
-/* "2026-12-01", "2026-12-01 09:00[:SS]", 'T' between, an optional offset. */
-static bool parse_date(const char *text, time_t *out)
+/* "2026-12-01", "2026-12-01 09:00[:SS]", 'T' between, an optional offset. *timed says
+ * whether it has a time. */
+static bool parse_date(const char *text, time_t *out, bool *timed)
 {
 	const char *s = text;
 	struct tm tm = {0};
@@ -440,7 +668,8 @@ static bool parse_date(const char *text, time_t *out)
 		return false;
 	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || year < 1970)
 		return false;
-	if (*s == ' ' || *s == 'T') {
+	*timed = *s == ' ' || *s == 'T';
+	if (*timed) {
 		s++;
 		if (!parse_number(&s, 2, &hour) || *s++ != ':' || !parse_number(&s, 2, &minute))
 			return false;
@@ -532,6 +761,25 @@ static int index_of(const char *value, const char *const *set, size_t n)
 	return -1;
 }
 
+static void empty_key(struct parser *p, int k)
+{
+	/* a value after '#' is a comment to YAML: the key looks empty */
+	size_t len;
+	const char *text = front_line(p, (size_t)(p->raw[k].key_line - p->yaml_first_line), &len);
+	if (memchr(text, '#', len) && k == K_ETIQUETAS)
+		problem(p, p->raw[k].line, p->raw[k].column,
+			_("key 'etiquetas' is empty: a '#' starts a comment in YAML, so write the "
+			  "tags without it (incluinfo adds it), like this: etiquetas: [Pensiones]"));
+	else if (memchr(text, '#', len))
+		problem(p, p->raw[k].line, p->raw[k].column,
+			_("key '%s' is empty: a '#' starts a comment in YAML, so put the value in "
+			  "quotes, like this: %s: \"#…\""),
+			keys[k].name, keys[k].name);
+	else
+		problem(p, p->raw[k].line, p->raw[k].column,
+			_("key '%s' is empty: write a value or remove the key"), keys[k].name);
+}
+
 /* The text of key k, or NULL (with a problem reported) when it is a list or empty. */
 static const char *scalar_of(struct parser *p, int k)
 {
@@ -539,26 +787,32 @@ static const char *scalar_of(struct parser *p, int k)
 	if (!r->present || r->bad)
 		return NULL;
 	if (r->is_list) {
-		problem(p, r->line, r->column, "'%s' debe ser un texto, no una lista", keys[k].name);
+		problem(p, r->line, r->column,
+			_("'%s' must be one text, not a list: write one value after the key"),
+			keys[k].name);
 		return NULL;
 	}
 	if (!r->scalar || !*r->scalar) {
-		problem(p, r->line, r->column, "la clave '%s' está vacía", keys[k].name);
+		empty_key(p, k);
 		return NULL;
 	}
 	return r->scalar;
 }
 
-static time_t date_of(struct parser *p, int k)
+/* A date, or 0; *timed (may be NULL) says whether it has a time. */
+static time_t date_of(struct parser *p, int k, bool *timed)
 {
 	const char *text = scalar_of(p, k);
 	time_t t = 0;
-	if (text && !parse_date(text, &t)) {
+	bool has_time = false;
+	if (text && !parse_date(text, &t, &has_time)) {
 		problem(p, p->raw[k].line, p->raw[k].column,
-			"fecha '%s' no válida en '%s': usa AAAA-MM-DD o AAAA-MM-DD HH:MM", text,
+			_("invalid date '%s' in '%s': write YYYY-MM-DD or YYYY-MM-DD HH:MM"), text,
 			keys[k].name);
 		t = 0;
 	}
+	if (timed)
+		*timed = has_time;
 	return t;
 }
 
@@ -571,14 +825,15 @@ static char **list_of(struct parser *p, int k, size_t *count)
 		return NULL;
 	if (!r->is_list) {
 		if (!r->scalar || !*r->scalar) {
-			problem(p, r->line, r->column, "la clave '%s' está vacía", keys[k].name);
+			empty_key(p, k);
 			return NULL;
 		}
 		add_item(p, r, r->scalar, (yaml_mark_t){.line = (size_t)(r->line - p->yaml_first_line),
 							.column = (size_t)(r->column - 1)});
 	}
 	if (r->count == 0)
-		problem(p, r->line, r->column, "la lista '%s' está vacía", keys[k].name);
+		problem(p, r->line, r->column, _("list '%s' is empty: write at least one item"),
+			keys[k].name);
 	char **items = calloc(r->count + 1, sizeof *items);
 	if (!items) {
 		p->oom = true;
@@ -606,7 +861,8 @@ static char *bounded_text(struct parser *p, int k, size_t max)
 		chars += ((unsigned char)*c & 0xC0) != 0x80;
 	if (chars > max)
 		problem(p, p->raw[k].line, p->raw[k].column,
-			"'%s' tiene %zu caracteres; el máximo es %zu", keys[k].name, chars, max);
+			_("'%s' has %zu characters; the most it can have is %zu: shorten it"),
+			keys[k].name, chars, max);
 	return text;
 }
 
@@ -614,22 +870,83 @@ static void bounded_list(struct parser *p, int k, size_t count, size_t max)
 {
 	if (count > max)
 		problem(p, p->raw[k].line, p->raw[k].column,
-			"'%s' tiene %zu elementos; el máximo es %zu", keys[k].name, count, max);
+			_("'%s' has %zu items; the most it can have is %zu"), keys[k].name, count, max);
+}
+
+static void warn(struct parser *p, struct notice *n, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Whether url is a site's home page (nothing after the host but "/"): it does not show
+ * the reader where the fact is said. */
+static bool home_page(const char *url)
+{
+	const char *host = url + strlen("https://");
+	const char *rest = host + strcspn(host, "/?#");
+	return !*rest || !strcmp(rest, "/");
+}
+
+/*
+ * fuentes: each entry an https address, or who publishes it and the address
+ * ("el BOE: https://…", "la Seguridad Social https://…"). The names go to
+ * n->source_names; a source that names nobody and whose host lib/lang does not know, and
+ * sources that are all home pages, are warnings.
+ */
+static void sources(struct parser *p, struct notice *n)
+{
+	const struct raw *r = &p->raw[K_FUENTES];
+	n->source_names = calloc(n->source_count + 1, sizeof *n->source_names);
+	if (!n->source_names) {
+		p->oom = true;
+		return;
+	}
+	size_t homes = 0;
+	for (size_t i = 0; i < n->source_count && i < r->count; i++) {
+		char *entry = n->sources[i], *url = strstr(entry, "https://");
+		if (!url)
+			url = strstr(entry, "http://");
+		char *end = url;
+		while (end && end > entry && (end[-1] == ' ' || end[-1] == ':'))
+			end--;
+		if (end && end > entry && end < url) {
+			if (!(n->source_names[i] = strndup(entry, (size_t)(end - entry))))
+				p->oom = true;
+			memmove(entry, url, strlen(url) + 1);
+		}
+		if (!https_url(entry)) {
+			problem(p, r->item_lines[i], r->item_columns[i],
+				_("source '%s' is not a valid https:// address: write the whole address, "
+				  "like https://www.seg-social.es/…"),
+				entry);
+			continue;
+		}
+		homes += home_page(entry);
+		if (!n->source_names[i] && !lang_host_name(n->lang, entry))
+			warn(p, n, r->item_lines[i],
+			     _("source '%s' does not say who publishes it: write the name before the "
+			       "address, like this: - la Seguridad Social: %s"),
+			     entry, entry);
+	}
+	if (n->source_count && homes == n->source_count)
+		warn(p, n, r->line,
+		     _("the sources are only home pages ('%s'): link to the page that says what the "
+		       "thread says"),
+		     n->sources[0]);
 }
 
 static void validate(struct parser *p, struct notice *n)
 {
 	const char *tipo = scalar_of(p, K_TIPO);
 	if (!p->raw[K_TIPO].present) {
-		problem(p, p->yaml_first_line, 1,
-			"falta la clave obligatoria 'tipo' (bulo, aviso, incidencia o mantenimiento)");
+		if (!p->meant[K_TIPO])
+			problem(p, p->yaml_first_line, 1,
+				_("missing required key 'tipo' (bulo, aviso, incidencia or mantenimiento)"));
 		return;
 	}
 	int kind = tipo ? index_of(tipo, kind_names, 4) : -1;
 	if (kind < 0) {
 		if (tipo)
 			problem(p, p->raw[K_TIPO].line, p->raw[K_TIPO].column,
-				"tipo '%s' desconocido: usa bulo, aviso, incidencia o mantenimiento", tipo);
+				_("unknown tipo '%s': use bulo, aviso, incidencia or mantenimiento"), tipo);
 		return;
 	}
 	n->kind = (enum notice_kind)kind;
@@ -637,57 +954,69 @@ static void validate(struct parser *p, struct notice *n)
 		const struct raw *r = &p->raw[k];
 		if (r->present && !(keys[k].kinds & ONLY(kind)))
 			problem(p, r->key_line, r->key_column,
-				"la clave '%s' no se usa en un aviso de tipo '%s'", keys[k].name, tipo);
-		else if (!r->present && keys[k].required & ONLY(kind))
-			problem(p, p->raw[K_TIPO].line, 1, "falta la clave obligatoria '%s' (tipo %s)",
+				_("key '%s' is not used in a notice of type '%s': remove it"), keys[k].name,
+				tipo);
+		else if (!r->present && keys[k].required & ONLY(kind) && !p->meant[k])
+			problem(p, p->raw[K_TIPO].line, 1, _("missing required key '%s' (type %s)"),
 				keys[k].name, tipo);
 	}
 	n->title = bounded_text(p, K_TITULO, NOTICE_MAX_TITLE_CHARS);
 	n->title_line = p->raw[K_TITULO].line;
 	n->author = bounded_text(p, K_AUTOR, NOTICE_MAX_AUTHOR_CHARS);
 	n->id = optional_text(p, K_ID);
-	n->publish_at = date_of(p, K_PUBLICAR);
-	n->expires_at = date_of(p, K_CADUCA);
+	bool timed = true;
+	n->publish_at = date_of(p, K_PUBLICAR, &timed);
+	if (n->publish_at && !timed)
+		warn(p, n, p->raw[K_PUBLICAR].line,
+		     _("'publicar' has no time, so the notice goes out at 00:00, when nobody answers "
+		       "replies: add the time, like this: publicar: %s 09:00"),
+		     p->raw[K_PUBLICAR].scalar);
+	n->expires_at = date_of(p, K_CADUCA, NULL);
+	n->expires_line = p->raw[K_CADUCA].line;
 	if (n->publish_at && n->expires_at && n->expires_at <= n->publish_at)
 		problem(p, p->raw[K_CADUCA].line, p->raw[K_CADUCA].column,
-			"'caduca' debe ser posterior a 'publicar'");
+			_("'caduca' must be later than 'publicar'"));
 	n->tags = list_of(p, K_ETIQUETAS, &n->tag_count);
 	bounded_list(p, K_ETIQUETAS, n->tag_count, NOTICE_MAX_TAGS);
+	const char *idioma = scalar_of(p, K_IDIOMA);
+	if (idioma && !lang_parse(idioma, &n->lang))
+		problem(p, p->raw[K_IDIOMA].line, p->raw[K_IDIOMA].column,
+			_("idioma '%s' is not one incluinfo writes: use es, ca, gl or en"), idioma);
 	if (n->kind == NOTICE_BULO) {
 		n->hoax = optional_text(p, K_BULO);
 		n->hoax_line = p->raw[K_BULO].line;
+		n->origin = optional_text(p, K_ORIGEN);
 		const char *verdict = scalar_of(p, K_VEREDICTO);
-		if (verdict && index_of(verdict, verdicts, 3) < 0)
+		if (verdict && !lang_verdict_parse(verdict, &n->verdict))
 			problem(p, p->raw[K_VEREDICTO].line, p->raw[K_VEREDICTO].column,
-				"veredicto '%s' no válido: usa FALSO, ENGAÑOSO o SIN CONTEXTO", verdict);
-		else if (verdict)
-			n->verdict = copy(p, verdict);
+				_("invalid veredicto '%s': use FALSO, ENGAÑOSO, SIN CONTEXTO or ESTAFA"),
+				verdict);
 		n->sources = list_of(p, K_FUENTES, &n->source_count);
 		bounded_list(p, K_FUENTES, n->source_count, NOTICE_MAX_SOURCES);
-		const struct raw *r = &p->raw[K_FUENTES];
-		for (size_t i = 0; i < n->source_count && i < r->count; i++)
-			if (!https_url(n->sources[i]))
-				problem(p, r->item_lines[i], r->item_columns[i],
-					"fuente '%s' no es una dirección https:// válida", n->sources[i]);
+		if (n->sources)
+			sources(p, n);
 	} else if (n->kind == NOTICE_INCIDENCIA) {
 		n->scope = bounded_text(p, K_AMBITO, NOTICE_MAX_SCOPE_CHARS);
 		const char *status = scalar_of(p, K_ESTADO);
 		if (status && !incident_status_parse(status, &n->status))
 			problem(p, p->raw[K_ESTADO].line, p->raw[K_ESTADO].column,
-				"estado '%s' no válido: usa investigando, identificado, en seguimiento o resuelto",
+				_("invalid estado '%s': use investigando, identificado, en seguimiento or "
+				  "resuelto"),
 				status);
 	} else if (n->kind == NOTICE_MANTENIMIENTO) {
 		n->service = optional_text(p, K_SERVICIO);
-		n->from = date_of(p, K_DESDE);
-		n->until = date_of(p, K_HASTA);
+		n->from = date_of(p, K_DESDE, NULL);
+		n->until = date_of(p, K_HASTA, NULL);
 		if (n->from && n->until && n->until <= n->from)
 			problem(p, p->raw[K_HASTA].line, p->raw[K_HASTA].column,
-				"'hasta' debe ser posterior a 'desde'");
+				_("'hasta' must be later than 'desde'"));
 		n->announce_before = NOTICE_DEFAULT_ANNOUNCE;
 		const char *before = scalar_of(p, K_AVISO_ANTES);
 		if (before && !parse_duration(before, &n->announce_before))
 			problem(p, p->raw[K_AVISO_ANTES].line, p->raw[K_AVISO_ANTES].column,
-				"aviso_antes '%s' no válido: usa por ejemplo '24 h', '90 min' o '2 d'", before);
+				_("invalid aviso_antes '%s': write a number and a unit, like '24 h', "
+				  "'90 min' or '2 d'"),
+				before);
 	}
 }
 
@@ -734,9 +1063,6 @@ static void out_str(struct out *o, const char *s)
 {
 	out_add(o, s, strlen(s));
 }
-
-static void warn(struct parser *p, struct notice *n, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 static void warn(struct parser *p, struct notice *n, int line, const char *fmt, ...)
 {
@@ -913,7 +1239,7 @@ static void link(struct body *b, cmark_node *node, struct out *o)
 	if (!is_web_address(url) && !mail) {
 		char q[64];
 		warn(b->p, b->n, b->line,
-		     "el enlace '%s' no es una dirección completa (https://…): se publica solo su texto",
+		     _("link '%s' is not a whole address (https://…): only its text is published"),
 		     shown(url, q));
 		return;
 	}
@@ -950,11 +1276,12 @@ static void inlines(struct body *b, cmark_node *parent, struct out *o)
 			link(b, c, o);
 			break;
 		case CMARK_NODE_IMAGE:
-			warn(b->p, b->n, b->line, "la imagen '%s' no se publica: un post solo lleva texto",
+			warn(b->p, b->n, b->line, _("image '%s' is not published: a post holds only text"),
 			     shown(cmark_node_get_url(c), q));
 			break;
 		case CMARK_NODE_HTML_INLINE:
-			warn(b->p, b->n, b->line, "el HTML '%s' no se publica", shown(cmark_node_get_literal(c), q));
+			warn(b->p, b->n, b->line, _("HTML '%s' is not published"),
+			     shown(cmark_node_get_literal(c), q));
 			break;
 		default: /* emphasis, strong emphasis: their text without the marks */
 			inlines(b, c, o);
@@ -1010,8 +1337,8 @@ static void paragraph(struct body *b, cmark_node *node, struct out *o)
 		o->oom = true;
 	} else if (is_table(s)) {
 		warn(b->p, b->n, b->line,
-		     "las tablas no existen en un post: cada fila se publica en su línea, con las "
-		     "celdas separadas por ' \xc2\xb7 ' y sin la fila de guiones");
+		     _("a post has no tables: each row is published on a line of its own, its cells "
+		       "separated by ' \xc2\xb7 ', without the row of dashes"));
 		table(s, o);
 	} else {
 		const char *row = NULL;
@@ -1031,8 +1358,8 @@ static void paragraph(struct body *b, cmark_node *node, struct out *o)
 			char q[64];
 			as_text(row, row_length, &quoted);
 			warn(b->p, b->n, b->line,
-			     "la fila '%s' es de una tabla, pero la tabla no va sola en su párrafo: se "
-			     "publica tal cual (sepárala del texto con una línea en blanco)",
+			     _("row '%s' belongs to a table, but the table is not alone in its paragraph, "
+			       "so it is published as written: put a blank line between it and the text"),
 			     shown(quoted.p ? quoted.p : "", q));
 			free(quoted.p);
 		}
@@ -1071,11 +1398,12 @@ static void block(struct body *b, cmark_node *node, struct out *o)
 		out_str(o, "\xc2\xbb");
 		break;
 	case CMARK_NODE_HTML_BLOCK:
-		warn(b->p, b->n, b->line, "el HTML '%s' no se publica", shown(cmark_node_get_literal(node), q));
+		warn(b->p, b->n, b->line, _("HTML '%s' is not published"),
+		     shown(cmark_node_get_literal(node), q));
 		break;
 	case CMARK_NODE_THEMATIC_BREAK:
 		warn(b->p, b->n, b->line,
-		     "la línea horizontal no se publica: cada párrafo ya empieza un post");
+		     _("the horizontal rule is not published: each paragraph starts a post already"));
 		break;
 	default:
 		blocks_as_lines(b, node, o);
@@ -1256,7 +1584,8 @@ static void parse_body(struct parser *p, struct notice *n, const char *body, siz
 		int32_t cp = o.oom || !o.p ? -1 : printable_first_unsafe(o.p, strlen(o.p), true);
 		if (cp >= 0)
 			problem(p, b.first_line + cmark_node_get_start_line(c) - 1, 1,
-				"carácter de control U+%04X no permitido en el texto", (unsigned)cp);
+				_("control character U+%04X is not allowed in the text: delete it"),
+				(unsigned)cp);
 		if (o.oom) {
 			free(o.p);
 			p->oom = true;
@@ -1272,7 +1601,8 @@ static void parse_body(struct parser *p, struct notice *n, const char *body, siz
 	cmark_node_free(doc);
 	if (!n->paragraph_count && !p->oom)
 		problem(p, first_line > 1 ? first_line - 1 : 1, 1,
-			"el aviso no tiene texto después de la cabecera");
+			_("the notice has no text after the header: write it below the second '---' "
+			  "line"));
 }
 
 /* ---- the whole file ---- */
@@ -1308,7 +1638,7 @@ static void parse_file(struct parser *p, struct notice *n, const char *text, siz
 		s += 3;
 	const char *eol = line_end(s, end);
 	if (!is_fence(s, eol) || memcmp(s, "---", 3)) {
-		problem(p, 1, 1, "falta la cabecera: el archivo debe empezar por una línea '---'");
+		problem(p, 1, 1, _("the header is missing: the file must start with a line '---'"));
 		return;
 	}
 	const char *front = eol < end ? eol + 1 : end;
@@ -1320,7 +1650,8 @@ static void parse_file(struct parser *p, struct notice *n, const char *text, siz
 		line++;
 	}
 	if (close >= end) {
-		problem(p, 1, 1, "la cabecera no se cierra: falta una línea '---' después de las claves");
+		problem(p, 1, 1,
+			_("the header is not closed: write a line '---' after the keys"));
 		return;
 	}
 	p->yaml_first_line = 2;
@@ -1341,17 +1672,27 @@ ii_err notice_parse(const char *path, const char *text, size_t len, struct notic
 	if (!n)
 		return ii_fail(e, II_ENOMEM, "out of memory");
 	if (len > NOTICE_MAX_SIZE)
-		problem(&p, 1, 1, "el archivo ocupa más de %u KiB", NOTICE_MAX_SIZE / 1024);
+		problem(&p, 1, 1, _("the file is larger than %u KiB: split it into shorter notices"),
+			NOTICE_MAX_SIZE / 1024);
 	else if (check_bytes(&p, text, len))
 		parse_file(&p, n, text, len);
 	hash_hex(text, len, n->hash);
 	for (int k = 0; k < K_COUNT; k++)
 		raw_free(&p.raw[k]);
-	if (p.oom || p.errors) {
+	/* warnings in the order of lines too, those at one line in the order found */
+	for (size_t i = 1; i < n->warning_count; i++)
+		for (size_t j = i; j > 0 && n->warnings[j - 1].line > n->warnings[j].line; j--) {
+			struct notice_warning w = n->warnings[j];
+			n->warnings[j] = n->warnings[j - 1];
+			n->warnings[j - 1] = w;
+		}
+	ii_err rc = p.oom ? ii_fail(e, II_ENOMEM, "out of memory") : p.errors ? report(&p) : II_OK;
+	for (size_t i = 0; i < p.errors; i++)
+		free(p.problems[i].text);
+	free(p.problems);
+	if (rc) {
 		notice_free(n);
-		if (p.oom)
-			return ii_fail(e, II_ENOMEM, "out of memory");
-		return ii_fail(e, II_EDATA, "%s", p.first);
+		return rc;
 	}
 	*out = n;
 	return II_OK;
@@ -1379,10 +1720,13 @@ void notice_free(struct notice *n)
 	free(n->title);
 	free(n->author);
 	free(n->hoax);
-	free(n->verdict);
-	for (size_t i = 0; i < n->source_count; i++)
+	free(n->origin);
+	for (size_t i = 0; i < n->source_count; i++) {
 		free(n->sources[i]);
+		free(n->source_names ? n->source_names[i] : NULL);
+	}
 	free(n->sources);
+	free(n->source_names);
 	for (size_t i = 0; i < n->tag_count; i++)
 		free(n->tags[i]);
 	free(n->tags);
@@ -1473,45 +1817,111 @@ static void push_copy(struct composer *c, const char *text, int line)
 	push(c, &o, line);
 }
 
-static const char *verdict_sentence(const char *verdict)
+/* template with its {NAME}s filled (lib/lang), added to o. */
+static void out_format(struct out *o, const char *template, const char *const *names,
+		       const char *const *values, unsigned count)
 {
-	return !strcmp(verdict, "FALSO")      ? "Es falso."
-	       : !strcmp(verdict, "ENGAÑOSO") ? "Es engañoso."
-					      : "Le falta contexto.";
+	char *text = lang_format(template, names, values, count);
+	if (!text)
+		o->oom = true;
+	else
+		out_str(o, text);
+	free(text);
 }
 
-static void compose(const struct notice *n, struct composer *c)
+/* The fact, then the hoax named once with its verdict attached to it: the claim goes on
+ * inside the program's sentence, so its own final stop is dropped. */
+static void rebuttal_opening(const struct notice *n, struct out *o)
+{
+	sentence(o, n->title);
+	out_str(o, " ");
+	size_t len = strlen(n->hoax);
+	while (len && strchr(". ", n->hoax[len - 1]))
+		len--;
+	char *claim = strndup(n->hoax, len);
+	const char *names[] = {"bulo", "origen"};
+	const char *values[] = {claim, n->origin ? n->origin : ""};
+	if (!claim)
+		o->oom = true;
+	else
+		out_format(o, lang_claim(n->lang, n->verdict, n->origin != NULL), names, values, 2);
+	free(claim);
+}
+
+/* The hashtags, one space apart, after a space when o has text; nothing for a tag with
+ * no letter. */
+static void hashtags(const struct notice *n, struct out *o)
+{
+	for (size_t i = 0; i < n->tag_count; i++) {
+		size_t before = o->len;
+		if (o->len)
+			out_str(o, " ");
+		size_t start = o->len;
+		hashtag(n->tags[i], o);
+		if (o->len - start <= 1 && !o->oom) {
+			o->len = before;
+			o->p[o->len] = '\0';
+		}
+	}
+}
+
+/* The fact again, where to learn more, each source said in words, the hashtags: one line
+ * each, so that a post is cut between them. */
+static void rebuttal_closing(const struct notice *n, const char *page_url, struct out *o)
+{
+	sentence(o, n->title);
+	if (page_url) {
+		out_str(o, "\n");
+		out_str(o, lang_more(n->lang));
+		out_str(o, page_url);
+	}
+	for (size_t i = 0; i < n->source_count; i++) {
+		const char *who = n->source_names[i] ? n->source_names[i]
+						     : lang_host_name(n->lang, n->sources[i]);
+		const char *names[] = {"fuente"};
+		out_str(o, "\n");
+		if (who)
+			out_format(o, lang_said_by(n->lang), names, &who, 1);
+		else
+			out_str(o, lang_source(n->lang));
+		out_str(o, n->sources[i]);
+	}
+	struct out tags = {0};
+	hashtags(n, &tags);
+	if (tags.len) {
+		out_str(o, "\n");
+		out_str(o, tags.p);
+	}
+	o->oom = o->oom || tags.oom;
+	free(tags.p);
+}
+
+/* A manual incident's headline: what it is about and what is known, no status word (the
+ * feeds carry the status); ✅ once it is solved, ℹ️ before. */
+static void incident_opening(const struct notice *n, struct out *o)
+{
+	out_str(o, n->status == INCIDENT_RESUELTO ? "\xe2\x9c\x85 " : "\xe2\x84\xb9\xef\xb8\x8f ");
+	out_str(o, n->scope);
+	if (n->title) {
+		out_str(o, ": ");
+		out_str(o, n->title);
+	}
+}
+
+static void compose(const struct notice *n, const char *page_url, struct composer *c)
 {
 	struct out o = {0};
 	size_t first = 0;
 	if (n->kind == NOTICE_BULO) {
-		/* the verdict and the true fact first, then the hoax, named once */
-		out_str(&o, n->verdict);
-		out_str(&o, ": ");
-		sentence(&o, n->title);
-		size_t hoax_len = strlen(n->hoax);
-		bool stop = hoax_len && strchr(".!?", n->hoax[hoax_len - 1]);
-		out_str(&o, " Circula un bulo: «");
-		out_add(&o, n->hoax, stop ? hoax_len - 1 : hoax_len);
-		out_str(&o, "». ");
-		out_str(&o, verdict_sentence(n->verdict));
+		rebuttal_opening(n, &o);
 		push(c, &o, n->hoax_line);
 	} else if (n->paragraph_count && (n->kind == NOTICE_INCIDENCIA || n->title)) {
 		/* the headline and the first paragraph make one post: they are one idea */
 		struct out opening = {0};
-		if (n->kind == NOTICE_INCIDENCIA) {
-			out_str(&opening, "ℹ️ ");
-			out_str(&opening, n->scope);
-			out_str(&opening, " (");
-			out_str(&opening, incident_status_name(n->status));
-			out_str(&opening, ")");
-			if (n->title) {
-				out_str(&opening, ": ");
-				out_str(&opening, n->title);
-			}
-		} else {
+		if (n->kind == NOTICE_INCIDENCIA)
+			incident_opening(n, &opening);
+		else
 			out_str(&opening, n->title);
-		}
 		if (opening.oom)
 			c->oom = true;
 		else
@@ -1524,39 +1934,23 @@ static void compose(const struct notice *n, struct composer *c)
 	}
 	for (size_t i = first; i < n->paragraph_count; i++)
 		push_copy(c, n->paragraphs[i].text, n->paragraphs[i].line);
-}
-
-/* Hashtags close the thread: after the sources of a rebuttal, in the last post of the rest. */
-static void close_thread(const struct notice *n, struct composer *c)
-{
-	struct out o = {0};
-	if (n->source_count)
-		out_str(&o, "Fuentes:");
-	for (size_t i = 0; i < n->source_count; i++) {
-		out_str(&o, " ");
-		out_str(&o, n->sources[i]);
-	}
-	for (size_t i = 0; i < n->tag_count; i++) {
-		size_t before = o.len;
-		if (o.len)
-			out_str(&o, " ");
-		size_t start = o.len;
-		hashtag(n->tags[i], &o);
-		if (o.len - start <= 1 && !o.oom) {
-			o.len = before; /* a tag with no letter makes no hashtag */
-			o.p[o.len] = '\0';
-		}
-	}
-	if (!o.len && !o.oom)
+	if (n->kind == NOTICE_BULO) {
+		rebuttal_closing(n, page_url, &o);
+		push(c, &o, n->hoax_line);
 		return;
-	if (n->source_count || !c->count) {
-		push(c, &o, 0);
+	}
+	/* the hashtags close the last post, once */
+	hashtags(n, &o);
+	if (!o.len || !c->count) {
+		if (o.len || o.oom)
+			push(c, &o, 0);
+		free(o.p);
 		return;
 	}
 	struct out joined = {0};
 	out_str(&joined, c->texts[c->count - 1]);
 	out_str(&joined, " ");
-	out_add(&joined, o.p ? o.p : "", o.len);
+	out_str(&joined, o.p);
 	free(o.p);
 	if (joined.oom) {
 		free(joined.p);
@@ -1567,16 +1961,27 @@ static void close_thread(const struct notice *n, struct composer *c)
 	c->texts[c->count - 1] = joined.p;
 }
 
-ii_err notice_thread(const struct notice *n, const char *path, struct thread **out,
-		     struct diag_list *diags, struct ii_error *e)
+void notice_check_at(struct notice *n, time_t now)
+{
+	if (!n->expires_at || n->expires_at > now)
+		return;
+	struct parser p = {0};
+	char when[32];
+	struct tm tm;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime_r(&n->expires_at, &tm));
+	warn(&p, n, n->expires_line,
+	     _("'caduca' (%s) is past already: the notice will never be published"), when);
+}
+
+ii_err notice_thread(const struct notice *n, const char *path, const char *page_url,
+		     struct thread **out, struct diag_list *diags, struct ii_error *e)
 {
 	*out = NULL;
 	struct ii_error local;
 	if (!e)
 		e = &local; /* the detail names the word whose line is wanted */
 	struct composer c = {0};
-	compose(n, &c);
-	close_thread(n, &c);
+	compose(n, page_url, &c);
 	struct thread_options options;
 	thread_options_init(&options);
 	options.lines = true;

@@ -2,13 +2,16 @@
 #define INCLUINFO_NOTICE_H
 /*
  * Notices as staff write them: Markdown with a YAML front matter (libyaml), the keys in
- * Spanish (see notices/README.md). notice_parse() returns a struct notice, a validated
- * read-only record, that the caller releases with notice_free(); every string in it
- * belongs to it. The file itself is only ever read.
+ * Spanish (see notices/README.md; a key written with accents, "título", is the same key).
+ * notice_parse() returns a struct notice, a validated read-only record, that the caller
+ * releases with notice_free(); every string in it belongs to it. The file itself is only
+ * ever read.
  *
- * Problems are reported all in one pass, one per problem, as
- *   path:line:column: error: falta la clave obligatoria 'veredicto'
- * in plain Spanish for the authors, with a suggestion for a misspelt key.
+ * Problems are reported all in one pass, one per problem, in the order of their lines, as
+ *   path:line:column: error: missing required key 'veredicto' (type bulo)
+ * in words an author can act on (English msgids through gettext, lib/i18n.h), with the
+ * fix: a suggestion for a misspelt key (and then no "missing" for the key it was meant
+ * to be), the quotes to add for a value libyaml cannot read.
  *
  * Dates: "2026-12-01", "2026-12-01 09:00", "2026-12-01T09:00:30", with an optional offset
  * ("Z", "+01:00", "+0100"). Without an offset a date is local time in the process's zone
@@ -21,6 +24,7 @@
 #include "diag.h"
 #include "error.h"
 #include "incident.h"
+#include "lang.h"
 #include "thread.h"
 
 #define NOTICE_MAX_SIZE (256u * 1024)
@@ -43,18 +47,27 @@ struct notice_paragraph {
 	int line;   /* where it starts in the file */
 };
 
-/* Where the published text differs from what the author typed (an image or HTML left
- * out): worth telling, not an error. */
+/* What is worth telling the author but is not an error: the published text differs from
+ * what they typed (an image or HTML left out), a publicar date without a time, sources
+ * that are only home pages or say nothing of who publishes them, a caduca already past
+ * (notice_check_at()). */
 struct notice_warning {
-	char *text; /* in Spanish, for the authors */
+	char *text; /* a message, translated (lib/i18n.h) */
 	int line;
 };
 
 struct notice {
 	enum notice_kind kind;
 	char *id, *title, *author;   /* id, titulo, autor; NULL when absent */
-	char *hoax, *verdict;        /* bulo: bulo, veredicto ("FALSO", "ENGAÑOSO", "SIN CONTEXTO") */
+	enum lang lang;              /* idioma: the words the program adds (bulo, aviso) */
+	char *hoax;                  /* bulo: the claim itself, as it continues "…de que" */
+	char *origin;                /* bulo: origen, where it circulates, with its preposition
+					("en un audio de WhatsApp"); NULL when absent */
+	enum lang_verdict verdict;   /* bulo: veredicto, in its agreed form */
 	char **sources;              /* fuentes: https URLs */
+	char **source_names;         /* who publishes each, as the author named them ("el
+					BOE" in "el BOE: https://…"); an entry is NULL when
+					the author named nobody */
 	size_t source_count;
 	char **tags;                 /* etiquetas, as written */
 	size_t tag_count;
@@ -70,6 +83,7 @@ struct notice {
 	size_t warning_count;
 	char hash[65];               /* SHA-256 of the file's bytes, in hex */
 	int title_line, hoax_line;   /* where titulo and bulo are, for errors in the thread */
+	int expires_line;            /* where caduca is, for notice_check_at() */
 };
 
 /* "bulo", "aviso", "incidencia", "mantenimiento". */
@@ -82,13 +96,25 @@ ii_err notice_parse(const char *path, const char *text, size_t len, struct notic
  * it cannot be read. */
 ii_err notice_load_file(const char *path, struct notice **out, struct diag_list *diags,
 			struct ii_error *e);
+/* Adds to n's warnings what depends on the time now (seconds since the epoch): a caduca
+ * already past, so that the notice will never be published. */
+void notice_check_at(struct notice *n, time_t now);
 /*
- * The posts notice n will be published as (lib/thread: limit 280, numbered). A rebuttal
- * opens with the verdict and the true fact, names the hoax once, gives the body, and
- * ends with its sources and CamelCase hashtags. An error (a word too long for a post, a
- * thread too long) goes to diags with the line it comes from, and to e.
+ * The posts notice n will be published as (lib/thread: limit 280, numbered).
+ *
+ * A rebuttal is a truth sandwich, in n->lang (the words of lib/lang): the first post
+ * states the fact (titulo), then names the hoax once with its verdict attached to it
+ * ("Circula el bulo de que … Es falso."), never quoting it in «»; the body follows, one
+ * paragraph a post; the last paragraph restates the fact, points to page_url (the
+ * rebuttal's own page, NULL when there is none) and to each source described in words
+ * ("Lo explica el BOE: https://…"), and ends with the CamelCase hashtags.
+ * A manual incident opens with ℹ️ (✅ once resolved), its scope and title, no status
+ * word; the other notices open with their title. Hashtags come once, at the end.
+ *
+ * An error (a word too long for a post, a thread too long) goes to diags with the line
+ * it comes from, and to e.
  */
-ii_err notice_thread(const struct notice *n, const char *path, struct thread **out,
-		     struct diag_list *diags, struct ii_error *e);
+ii_err notice_thread(const struct notice *n, const char *path, const char *page_url,
+		     struct thread **out, struct diag_list *diags, struct ii_error *e);
 void notice_free(struct notice *n);
 #endif

@@ -12,10 +12,10 @@ notice() {
 BULO='---
 tipo: bulo
 titulo: Las pensiones no bajarán en enero
-bulo: Un mensaje dice que las pensiones bajarán un 20 % en enero
+bulo: las pensiones bajarán un 20 % en enero
 veredicto: FALSO
 fuentes:
-  - https://www.boe.es/
+  - https://www.boe.es/buscar/act.php?id=BOE-A-2015-11724
 etiquetas: [Pensiones]
 autor: ana
 ---
@@ -35,12 +35,14 @@ test_preview_shows_the_posts_with_their_lengths() {
 	ii preview "$T/$NOTICES/pensiones.md"
 	assert_rc 0
 	assert_contains "$OUT" 'bulo: Las pensiones no bajarán en enero (4 posts)'
-	assert_contains "$OUT" '[1/4] 134/280'
-	assert_contains "$OUT" 'FALSO: Las pensiones no bajarán en enero. Circula un bulo: «Un mensaje dice que las pensiones bajarán un 20 % en enero». Es falso. 1/4'
-	assert_contains "$OUT" 'Fuentes: https://www.boe.es/ #Pensiones 4/4'
+	assert_contains "$OUT" '[1/4] 111/280'
+	assert_contains "$OUT" 'Las pensiones no bajarán en enero. Circula el bulo de que las pensiones bajarán un 20 % en enero. Es falso. 1/4'
+	assert_contains "$OUT" 'Las pensiones no bajarán en enero.
+Lo explica el BOE: https://www.boe.es/buscar/act.php?id=BOE-A-2015-11724
+#Pensiones 4/4'
 	ii --json preview "$T/$NOTICES/pensiones.md"
 	assert_json 'j.kind' bulo 'j.title' 'Las pensiones no bajarán en enero' 'j.posts.length' 4 \
-		'j.posts[0].weighted_length' 134
+		'j.posts[0].weighted_length' 111
 	# the lengths are X's: the reference library agrees on every post
 	local lengths
 	lengths=$(JSON_TEXT=$OUT node -e '
@@ -61,11 +63,32 @@ test_preview_shows_a_table_as_rows_of_text() {
 	assert_contains "$OUT" 'Horario: 9:00 | 14:00.'
 	out_lacks '---'
 	out_lacks '| Alta |'
-	assert_contains "$ERR" "celdas separadas por ' · ' y sin la fila de guiones"
+	assert_contains "$ERR" "its cells separated by ' · ', without the row of dashes"
 	ii lint
 	assert_rc 0
-	assert_contains "$ERR" "celdas separadas por ' · ' y sin la fila de guiones"
+	assert_contains "$ERR" "its cells separated by ' · ', without the row of dashes"
 	assert_not_contains "$ERR" 'texto seguido'
+}
+
+# Issue 14: a rebuttal ends by pointing to its own page, and lint warns (without failing)
+# of what is likely not meant, each at its line.
+test_rebuttal_points_to_its_page_and_lint_warns() {
+	setup_notices
+	conf_raw '[feeds]' 'base_url = https://example.org/feeds/' \
+		'rebuttal_url = https://example.org/bulos/{slug}'
+	notice pensiones.md "${BULO/autor: ana/publicar: 2026-11-30
+caduca: 2026-12-01 10:00}"
+	INCLUINFO_NOW=1796200000 ii lint "$T/$NOTICES/pensiones.md" # 2 December 2026
+	assert_rc 0
+	assert_contains "$ERR" "pensiones.md:9: warning: 'publicar' has no time, so the notice goes out at 00:00"
+	assert_contains "$ERR" "pensiones.md:10: warning: 'caduca' (2026-12-01 10:00) is past already: the notice will never be published"
+	INCLUINFO_NOW=1796000000 ii lint "$T/$NOTICES/pensiones.md"
+	assert_not_contains "$ERR" 'past already'
+	ii preview "$T/$NOTICES/pensiones.md"
+	assert_rc 0
+	assert_contains "$OUT" 'Las pensiones no bajarán en enero.
+Más información: https://example.org/bulos/las-pensiones-no-bajaran-en-enero
+Lo explica el BOE: '
 }
 
 test_lint_reports_every_problem_with_its_line() {
@@ -75,9 +98,9 @@ test_lint_reports_every_problem_with_its_line() {
 	notice larga.md $'---\ntipo: aviso\ntitulo: T\n---\nPrimero.\n\nUna palabra '"$(printf 'x%.0s' {1..300})"$'.\n'
 	ii lint
 	assert_rc 65
-	assert_contains "$ERR" "$T/$NOTICES/mala.md:4:1: error: clave desconocida 'veredito'; ¿quisiste decir 'veredicto'?"
-	assert_contains "$ERR" "$T/$NOTICES/mala.md:2:1: error: falta la clave obligatoria 'bulo' (tipo bulo)"
-	assert_contains "$ERR" "$T/$NOTICES/mala.md:5:11: error: fuente 'http://x.es/' no es una dirección https:// válida"
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:4:1: error: unknown key 'veredito': did you mean 'veredicto'?"
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:2:1: error: missing required key 'bulo' (type bulo)"
+	assert_contains "$ERR" "$T/$NOTICES/mala.md:5:11: error: source 'http://x.es/' is not a valid https:// address"
 	assert_contains "$ERR" "$T/$NOTICES/larga.md:7: error: word 'xxx"
 	assert_eq '3 notices checked, 2 invalid; templates fit' "$OUT"
 	ii lint "$T/$NOTICES/buena.md"
@@ -124,10 +147,10 @@ test_invalid_notice_reported_every_run_until_fixed() {
 	notice mala.md $'---\ntipo: aviso\n---\nTexto.\n'
 	ii notices
 	assert_rc 65
-	assert_contains "$ERR" "mala.md:2:1: error: falta la clave obligatoria 'titulo' (tipo aviso)"
+	assert_contains "$ERR" "mala.md:2:1: error: missing required key 'titulo' (type aviso)"
 	ii notices
 	assert_rc 65
-	assert_contains "$ERR" "falta la clave obligatoria 'titulo'"
+	assert_contains "$ERR" "missing required key 'titulo'"
 	notice mala.md $'---\ntipo: aviso\ntitulo: Ya está\n---\nTexto.\n'
 	ii notices
 	assert_rc 0

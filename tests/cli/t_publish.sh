@@ -373,7 +373,7 @@ test_feeds_validate_and_escape_hostile_text() {
 tipo: bulo
 titulo: "Las <b>pensiones</b> & los ]]> bulos \u200f no bajan"
 bulo: Un mensaje dice "que <script>alert(1)</script> bajarán" un 20 % en enero y muchas cosas más que no caben en setenta y cinco caracteres
-veredicto: SIN CONTEXTO
+veredicto: sin contexto
 fuentes: [https://www.boe.es/?a=1&b=2]
 etiquetas: [pensiones]
 ---
@@ -395,8 +395,9 @@ Texto con <etiquetas> & ampersands ]]> y emoji 👨‍👩‍👧‍👦.
 			fail "${f##*/} does not validate: $(<"$T/.xmllint")"
 	done
 	# the hostile title comes back as it was written
-	assert_eq 'Las <b>pensiones</b> & los ]]> bulos ‏ no bajan' \
-		"$(xmllint --xpath 'string(//*[local-name()="entry"]/*[local-name()="title"])' "$T/feeds/avisos.atom" | sed 's/^\[SIN CONTEXTO\] //')" \
+	# (issue 14: what it is before the fact, never the verdict before the fact)
+	assert_eq 'Bulo desmentido: Las <b>pensiones</b> & los ]]> bulos ‏ no bajan' \
+		"$(xmllint --xpath 'string(//*[local-name()="entry"]/*[local-name()="title"])' "$T/feeds/avisos.atom")" \
 		'the title in avisos.atom'
 	# the second CAP message of the incident refers to the first
 	local second
@@ -408,7 +409,8 @@ Texto con <etiquetas> & ampersands ]]> y emoji 👨‍👩‍👧‍👦.
 	review=$(cat "$T/feeds/desmentidos/"*.jsonld)
 	OUT=$review assert_json 'j["@type"]' ClaimReview 'j.reviewRating.alternateName' 'SIN CONTEXTO' \
 		'j.reviewRating.ratingValue' 3 '[...j.claimReviewed].length <= 75' true \
-		'j.itemReviewed.text.includes("<script>")' true
+		'j.itemReviewed.text.includes("<script>")' true \
+		'j.headline.startsWith("Bulo desmentido: Las <b>pensiones</b>")' true
 	assert_no_secrets
 }
 

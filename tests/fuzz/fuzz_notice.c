@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ii_error e;
 	if (diags && notice_parse("fuzz.md", (const char *)data, size, &n, diags, &e) == II_OK) {
 		struct thread *thread;
-		if (notice_thread(n, "fuzz.md", &thread, diags, &e) == II_OK)
+		if (notice_thread(n, "fuzz.md", NULL, &thread, diags, &e) == II_OK)
 			thread_free(thread);
 	}
 	notice_free(n);
