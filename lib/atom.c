@@ -78,6 +78,9 @@ static void write_link(struct fo_xml *x, const struct atom_link *link)
 	fo_xml_end(x);
 }
 
+/* Every feed's language; an entry says its own only when it differs. */
+#define FEED_LANG "es"
+
 /* The shape of a BCP 47 tag, as xml:lang takes it: "es", "ca", "es-ES", "sr-Latn". */
 static bool language_tag(const char *tag)
 {
@@ -107,7 +110,9 @@ static void write_entry(struct fo_xml *x, const char *host, const struct atom_en
 	if (entry->lang && !language_tag(entry->lang))
 		fo_xml_fail(x, II_EDATA, "invalid language '%s' of entry '%s'", entry->lang,
 			    entry->key);
-	fo_xml_attr(x, "xml:lang", entry->lang);
+	/* xml:lang is inherited (XML 1.0 2.12): an entry in the feed's language repeats nothing */
+	if (entry->lang && strcmp(entry->lang, FEED_LANG) != 0)
+		fo_xml_attr(x, "xml:lang", entry->lang);
 	fo_xml_element_required(x, "id", tag);
 	fo_xml_element_required(x, "title", entry->title);
 	write_time(x, "published", entry->published, entry->key);
@@ -180,7 +185,7 @@ ii_err atom_render(const struct atom_meta *meta, const struct atom_entry *entrie
 			updated = entry_updated(sorted[i]);
 
 	fo_xml_start_ns(x, "feed", ATOM_NS);
-	fo_xml_attr(x, "xml:lang", "es");
+	fo_xml_attr(x, "xml:lang", FEED_LANG);
 	fo_xml_element_required(x, "id", self);
 	fo_xml_element_required(x, "title", meta->title);
 	fo_xml_element(x, "rights", meta->rights);

@@ -15,7 +15,7 @@
  *          to every entry without its own, so it is written once), updated, author (name,
  *          and uri when given), link rel="self" (type application/atom+xml) and
  *          rel="alternate" (the site's page, type text/html), generator "incluinfo";
- *   entry  xml:lang when its language is given, id = tag:HOST,DATE:KEY (RFC 4151: HOST
+ *   entry  xml:lang when its language is given and is not the feed's "es", id = tag:HOST,DATE:KEY (RFC 4151: HOST
  *          is base_url's host, DATE the UTC date of published, KEY the entry's key),
  *          title, published, updated, content type="text" (line breaks kept), the
  *          entry's links, one category per term.
@@ -59,7 +59,8 @@ struct atom_entry {
 				characters a tag URI does not allow are percent-encoded) */
 	const char *title;   /* "[Resuelto] Sede Electrónica de la Seguridad Social" */
 	const char *content; /* the full text, plain: never a post's cut with its " n/N" */
-	const char *lang;    /* optional: a BCP 47 tag ("ca", "es-ES") when not the feed's "es" */
+	const char *lang;    /* optional: a BCP 47 tag ("ca", "es-ES"); "es", the feed's, is
+				not repeated */
 	time_t published;
 	time_t updated;      /* 0: the same as published */
 	const struct atom_link *links; /* at most one rel="alternate" per type */

@@ -8,11 +8,9 @@ xpath() {
 	xmllint --xpath "$2" "$1" 2>/dev/null
 }
 
-# meta_set SQL-JSON-ARGS: changes the published drafts' meta as a notice of the new format
-# would have it at ingest (its text, language or verdict)
-meta_set() {
-	sqlite3 -batch "$T/$DB_FILE" "UPDATE draft SET meta = json_set(coalesce(meta, '{}'), $1) WHERE status = 'published'" ||
-		fail "cannot change the drafts' meta: $1"
+# entry_of FEED TITLE XPATH: XPATH inside the entry titled TITLE of FEED
+entry_of() {
+	xpath "$T/feeds/$1" "string(//*[local-name()=\"entry\"][*[local-name()=\"title\"]=\"$2\"]$3)"
 }
 
 test_feeds_carry_the_whole_text_and_the_legal_notice() {
@@ -39,13 +37,29 @@ test_feeds_carry_the_whole_text_and_the_legal_notice() {
 	assert_not_contains "$(db 'SELECT group_concat(text) FROM post')" 'meramente informativo'
 	assert_eq '' "$(xpath "$T/feeds/avisos.atom" 'string(//*[local-name()="entry"]/@xml:lang)')" 'no language of its own'
 
-	# a notice's whole text and language, as ingest keeps them, are what the entry says
-	meta_set "'\$.text', 'Cómo pedir cita previa'||char(10)||char(10)||'Entra en la sede electrónica.', '\$.language', 'ca'"
+	# a notice in Catalan: its entry says so, and carries its whole text, the paragraph
+	# that X got in two posts in one piece
+	local long="" i
+	for ((i = 1; i <= 6; i++)); do
+		long+="Pas $i: entra a la seu electrònica i tria el tràmit número $i. "
+	done
+	long=${long% }
+	printf -- '---\ntipo: aviso\ntitulo: Com es demana cita prèvia\nidioma: ca\nautor: ana\n---\n%s\n\nSi no hi pots entrar, truca al 901 50 20 50.\n' \
+		"$long" >"$T/notices/cita-ca.md"
+	ii notices
+	assert_rc 0
+	ii publish
+	assert_rc 0
+	assert_contains "$(db "SELECT group_concat(text, '|') FROM post WHERE text LIKE 'Pas 1:%' OR text LIKE '%Pas 6:%'")" ' 2/3'
 	ii feeds
 	assert_rc 0
-	content=$(xpath "$T/feeds/avisos.atom" 'string(//*[local-name()="entry"]/*[local-name()="content"])')
-	assert_eq $'Cómo pedir cita previa\n\nEntra en la sede electrónica.' "$content" 'the entry content'
-	assert_eq ca "$(xpath "$T/feeds/avisos.atom" 'string(//*[local-name()="entry"]/@xml:lang)')" 'the entry language'
+	assert_eq "Com es demana cita prèvia
+
+$long
+
+Si no hi pots entrar, truca al 901 50 20 50." "$(entry_of avisos.atom 'Com es demana cita prèvia' '/*[local-name()="content"]')" 'the Catalan entry content'
+	assert_eq ca "$(entry_of avisos.atom 'Com es demana cita prèvia' '/@xml:lang')" 'the Catalan entry language'
+	assert_eq '' "$(entry_of avisos.atom 'Cómo pedir cita previa' '/@xml:lang')" 'the Spanish entry language'
 	xmllint --noout --relaxng "$root/tests/schemas/atom.rng" "$T/feeds/avisos.atom" 2>"$T/.xmllint" ||
 		fail "avisos.atom does not validate: $(<"$T/.xmllint")"
 }
@@ -80,12 +94,22 @@ La Seguridad Social nunca pide datos bancarios por SMS.
 	review=$(cat "$T/feeds/desmentidos/"*.jsonld)
 	OUT=$review assert_json 'j.inLanguage' es 'j.usageInfo["@type"]' CreativeWork \
 		'j.usageInfo.text' "$AVISO_LEGAL" 'j.reviewRating.ratingValue' 1
-	# a scam, in Catalan, as ingest records the new verdict and idioma
-	meta_set "'\$.verdict', 'ESTAFA', '\$.language', 'ca'"
-	ii feeds
+	# a scam, in Catalan, its verdict written in lower case
+	printf '%s' '---
+tipo: bulo
+titulo: La Seguretat Social no demana dades bancàries per SMS
+bulo: cal enviar les dades de la targeta per cobrar una devolució
+veredicto: estafa
+idioma: ca
+fuentes: [https://www.seg-social.es/]
+---
+La Seguretat Social mai no demana dades bancàries per SMS.
+' >"$T/notices/sms-ca.md"
+	ii notices
+	ii publish
 	assert_rc 0
-	review=$(cat "$T/feeds/desmentidos/"*.jsonld)
+	review=$(grep -lE '"inLanguage":[[:space:]]*"ca"' "$T/feeds/desmentidos/"*.jsonld | xargs cat)
 	OUT=$review assert_json 'j.inLanguage' ca 'j.reviewRating.alternateName' ESTAFA \
 		'j.reviewRating.ratingValue' 1 'j.reviewRating.worstRating' 1 'j.reviewRating.bestRating' 5
-	assert_eq ca "$(xpath "$T/feeds/avisos.atom" 'string(//*[local-name()="entry"]/@xml:lang)')" 'the entry language'
+	assert_eq ca "$(entry_of avisos.atom "Alerta d'estafa: La Seguretat Social no demana dades bancàries per SMS" '/@xml:lang')" 'the entry language'
 }

@@ -268,7 +268,7 @@ static void test_rejects_bad_input(void **state)
 }
 
 /* The channel's legal notice once, in the feed's atom:rights (it applies to every entry);
- * an entry in another language says so with xml:lang. */
+ * an entry in another language says so with xml:lang, one in the feed's inherits it. */
 static void test_rights_and_entry_language(void **state)
 {
 	struct fixture *f = *state;
@@ -286,6 +286,16 @@ static void test_rights_and_entry_language(void **state)
 	feedcheck_assert_xpath(doc, "count(//a:rights)", "1");
 	feedcheck_assert_xpath(doc, "string(/a:feed/@xml:lang)", "es");
 	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry[1]/@xml:lang)", "ca");
+	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry[2]/@xml:lang)", "es-ES");
+	xmlFreeDoc(doc);
+
+	/* the feed's own language is inherited, not repeated */
+	list[1].lang = "es";
+	free(f->doc);
+	f->doc = NULL;
+	assert_int_equal(atom_render(&meta, list, 2, 0, &f->doc, &f->len, &f->err), II_OK);
+	doc = feedcheck_parse(f->doc, f->len);
+	feedcheck_assert_xpath(doc, "count(//a:entry/@xml:lang)", "1");
 	feedcheck_assert_xpath(doc, "string(/a:feed/a:entry[2]/@xml:lang)", "es-ES");
 	xmlFreeDoc(doc);
 
