@@ -57,23 +57,32 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 	ii_err rc = messages_render(messages, MESSAGE_MAINTENANCE_ANNOUNCED, &values, &announcement, e);
 	if (rc)
 		return rc;
-	const char **paragraphs = calloc(n->paragraph_count + thread_count(announcement), sizeof *paragraphs);
-	size_t count = 0;
-	if (!paragraphs) {
+	size_t total = n->paragraph_count + thread_count(announcement), count = 0;
+	const char **paragraphs = calloc(total, sizeof *paragraphs);
+	int *lines = calloc(total, sizeof *lines);
+	if (!paragraphs || !lines) {
+		free(paragraphs);
+		free(lines);
 		thread_free(announcement);
 		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	}
-	/* the announcement as one paragraph: a template that fits one post stays one */
+	/* the announcement as one paragraph: a template that fits one post stays one; it has
+	 * no line in the notice (0) */
 	for (size_t i = 0; i < thread_count(announcement); i++)
 		paragraphs[count++] = thread_post(announcement, i);
-	for (size_t i = 0; i < n->paragraph_count; i++)
+	for (size_t i = 0; i < n->paragraph_count; i++) {
+		lines[count] = n->paragraphs[i].line;
 		paragraphs[count++] = n->paragraphs[i].text;
-	/* the body keeps its line breaks (list items), as a notice's own thread does */
+	}
+	/* the body keeps its line breaks (list items), as a notice's own thread does; lint
+	 * and preview name the line of a paragraph cut inside a sentence */
 	struct thread_options options;
 	thread_options_init(&options);
 	options.lines = true;
+	options.paragraph_lines = lines;
 	rc = thread_split(paragraphs, count, &options, out, e);
 	free(paragraphs);
+	free(lines);
 	thread_free(announcement);
 	return rc;
 }

@@ -51,3 +51,19 @@ $(printf 'Una frase corta de unas cuantas palabras. %.0s' {1..12})"
 	out_has '(3 posts)'
 	assert_not_contains "$ERR" 'warning'
 }
+
+# A maintenance notice's body follows the announcement the template writes: a cut in it
+# names the body's line too.
+test_lint_names_the_line_of_a_maintenance_body_cut_inside_a_sentence() {
+	conf_new notices_dir=notices
+	conf_service sede "$(web status/200)"
+	mkdir -p "$T/notices"
+	printf -- '---\ntipo: mantenimiento\nservicio: sede\ndesde: 2026-12-01 10:00\nhasta: 2026-12-01 11:00\n---\nPrimero.\n\n%s\n' \
+		"$LONG_SENTENCE" >"$T/notices/parada.md"
+	ii lint
+	assert_rc 0
+	assert_match "$ERR" "parada\\.md:9: warning: post [0-9]+ of [0-9]+ starts inside a sentence, at the clause after 'trámite;'"
+	ii preview "$T/notices/parada.md"
+	assert_rc 0
+	assert_match "$ERR" "parada\\.md:9: warning: post [0-9]+ of [0-9]+ starts inside a sentence, at the clause after 'trámite;'"
+}
