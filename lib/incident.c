@@ -234,8 +234,11 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	ii_err rc = supersede_stale(ctx, last, kind, ends, reply_to, e);
 	if (rc)
 		return rc;
+	/* a thread's first post carries its hashtags, an answer to it does not */
+	struct incident_post answering = *ev;
+	answering.values.in_thread = *reply_to != '\0';
 	struct thread *thread;
-	rc = render_unique(ctx, ev, &thread, e);
+	rc = render_unique(ctx, &answering, &thread, e);
 	if (rc)
 		return rc;
 	size_t count = thread_count(thread);

@@ -143,6 +143,37 @@ static ii_err render_text(const struct messages *m, enum message_kind kind,
 	return template_render(m->templates[kind], values, FIELD_COUNT, text, e);
 }
 
+/* Whether text holds a hashtag: '#' right before a letter or digit, after no word. */
+static bool has_hashtag(const char *text)
+{
+	for (const char *h = strchr(text, '#'); h; h = strchr(h + 1, '#')) {
+		utf8proc_int32_t cp;
+		bool starts = h == text || !(isalnum((unsigned char)h[-1]) || h[-1] == '&');
+		if (starts && utf8proc_iterate((const utf8proc_uint8_t *)h + 1, -1, &cp) > 0 &&
+		    utf8proc_category(cp) >= UTF8PROC_CATEGORY_LU && utf8proc_category(cp) <= UTF8PROC_CATEGORY_ND)
+			return true;
+	}
+	return false;
+}
+
+/* Cuts the hashtags that end text, with the spaces before them. */
+static void drop_final_hashtags(char *text)
+{
+	size_t end = strlen(text);
+	for (;;) {
+		while (end && isspace((unsigned char)text[end - 1]))
+			end--;
+		size_t word = end;
+		while (word && !isspace((unsigned char)text[word - 1]))
+			word--;
+		text[end] = '\0';
+		/* "#SeguridadSocial", not "#Sede." that ends a sentence */
+		if (text[word] != '#' || !has_hashtag(text + word) || ispunct((unsigned char)text[end - 1]))
+			return;
+		end = word;
+	}
+}
+
 ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       const struct message_values *values, struct thread **out,
 		       struct ii_error *e)
@@ -151,6 +182,8 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 	ii_err rc = render_text(m, kind, values, &text, e);
 	if (rc)
 		return rc;
+	if (values->in_thread)
+		drop_final_hashtags(text);
 	/* the note shares the post when it fits, after a blank line */
 	struct thread_options options;
 	thread_options_init(&options);
@@ -200,19 +233,6 @@ static int count_emoji(const char *text)
 		s += n;
 	}
 	return count;
-}
-
-/* Whether text holds a hashtag: '#' right before a letter or digit, after no word. */
-static bool has_hashtag(const char *text)
-{
-	for (const char *h = strchr(text, '#'); h; h = strchr(h + 1, '#')) {
-		utf8proc_int32_t cp;
-		bool starts = h == text || !(isalnum((unsigned char)h[-1]) || h[-1] == '&');
-		if (starts && utf8proc_iterate((const utf8proc_uint8_t *)h + 1, -1, &cp) > 0 &&
-		    utf8proc_category(cp) >= UTF8PROC_CATEGORY_LU && utf8proc_category(cp) <= UTF8PROC_CATEGORY_ND)
-			return true;
-	}
-	return false;
 }
 
 /* The rules of one rendered template; each broken one goes to diags. */

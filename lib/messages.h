@@ -57,6 +57,11 @@ struct message_values {
 	const char *mensaje;     /* the operator's message */
 	const char *alternativa; /* what to do meanwhile, a whole sentence; "" when none */
 	const char *nota;        /* not a placeholder: a line added after the text (may be NULL) */
+	/* not a placeholder: the post answers an earlier post of its thread (an alert in a
+	 * manual incident's thread), so the hashtags that end the template's text are left
+	 * out: the thread's first post carried them (issue 14: #SeguridadSocial once per
+	 * thread). A hashtag inside a sentence stays, since the sentence needs it. */
+	bool in_thread;
 };
 
 /*

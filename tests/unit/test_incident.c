@@ -583,6 +583,12 @@ static void an_outage_during_a_manual_incident_is_announced_in_its_thread(void *
 	ok(f, draft_find(f->store, f->last.last_draft, &alert, &f->err));
 	assert_int_equal(alert.kind, DRAFT_ALERTA);
 	assert_string_equal(alert.reply_to, manual.last_draft);
+	/* the manual incident's first post carried the hashtag; the alert answering it does not */
+	assert_text(f, DRAFT_INCIDENCIA, 1, "#SeguridadSocial");
+	char *text = text_of(f, DRAFT_ALERTA, 1);
+	unit_assert_contains(text, "no funciona desde");
+	assert_null(strstr(text, "#SeguridadSocial"));
+	free(text);
 	/* the alert goes out before staff write again (one nobody saw would be superseded) */
 	sent(f, alert.uuid);
 	/* staff's update answers the alert: one thread */

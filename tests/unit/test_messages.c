@@ -146,6 +146,31 @@ static void a_hashtag_in_a_reply_fails_lint(void **state)
 			"resuelta.txt: error: a reply repeats a hashtag");
 }
 
+/* A post that answers its thread leaves out the hashtags that end it, not one that a
+ * sentence needs. */
+static void a_post_in_a_thread_leaves_its_final_hashtags_out(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = copy_builtins(f);
+	char *path = unit_join(dir, "alerta.txt");
+	unit_write(path, "⚠️ {servicio} no funciona: entra por la #SedeAlternativa. #SeguridadSocial #Pensiones\n");
+	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_OK);
+	struct message_values v = {.servicio = "la Sede", .alternativa = ""};
+	const char *const want[] = {
+		"⚠️ La Sede no funciona: entra por la #SedeAlternativa. #SeguridadSocial #Pensiones",
+		"⚠️ La Sede no funciona: entra por la #SedeAlternativa.",
+	};
+	for (int in_thread = 0; in_thread < 2; in_thread++) {
+		v.in_thread = in_thread;
+		struct thread *thread;
+		assert_int_equal(messages_render(f->m, MESSAGE_ALERT, &v, &thread, &f->err), II_OK);
+		assert_string_equal(thread_post(thread, 0), want[in_thread]);
+		thread_free(thread);
+	}
+	free(dir);
+	free(path);
+}
+
 /* The alternative counts: the heaviest configured one is rendered. */
 static void a_long_alternative_fails_lint(void **state)
 {
@@ -190,6 +215,7 @@ int main(void)
 		UNIT_TEST(more_than_two_emoji_fail_lint),
 		UNIT_TEST(a_hashtag_in_a_reply_fails_lint),
 		UNIT_TEST(a_long_alternative_fails_lint),
+		UNIT_TEST(a_post_in_a_thread_leaves_its_final_hashtags_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
