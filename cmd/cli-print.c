@@ -138,6 +138,20 @@ void cli_print_diags(const struct diag_list *diags)
 		print_line("", diag_at(diags, i));
 }
 
+void cli_print_warnings(const struct cli *cli, const struct messages *messages)
+{
+	struct diag_list *warnings = diag_new();
+	if (!warnings || cli->quiet) {
+		diag_free(warnings);
+		return;
+	}
+	config_warn(cli->config, warnings);
+	if (messages)
+		messages_warn(messages, warnings);
+	cli_print_diags(warnings);
+	diag_free(warnings);
+}
+
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length)
 {
 	printf("[%zu/%zu] %d/%d\n%s\n\n", index + 1, count, weighted_length,

@@ -144,7 +144,9 @@ const struct cli_help cmd_config_help = {
 	.usage = N_("usage: incluinfo config\n"
 		 "\n"
 		 "Validates the configuration file, reporting every problem with its line, and prints\n"
-		 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n"),
+		 "the effective values, defaults included, with secrets masked. Exit 78 when invalid.\n"
+		 "Warns, without failing, of a service without in_sentence, which posts would name\n"
+		 "without its article.\n"),
 };
 
 int cmd_config(int argc, char **argv, struct cli *cli)
@@ -152,6 +154,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	if (argc > 1)
 		return cli_no_more_arguments(argc, argv, 1, "config");
 	const struct config *cfg = cli->config;
+	cli_print_warnings(cli, NULL);
 	struct printer p = {.json = cli->json};
 	cJSON *root = p.json ? cJSON_CreateObject() : NULL;
 	if (p.json && !root) {

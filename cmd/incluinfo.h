@@ -168,6 +168,9 @@ cJSON *cli_post_json(const char *text, int weighted_length);
 
 /* Each diagnostic on its own line of stderr. */
 void cli_print_diags(const struct diag_list *diags);
+/* The warnings of the configuration (config_warn()) and, when messages is not NULL, of its
+ * templates (messages_warn()), unless -q: what is valid but reads badly in posts. */
+void cli_print_warnings(const struct cli *cli, const struct messages *messages);
 /* Prints diags, the problems of a notice that ingest_read() or ingest_dir() returned rc
  * for, and e when they say nothing; returns the exit code (65: the notice is invalid). */
 int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_error *e);

@@ -62,7 +62,9 @@ const struct cli_help cmd_lint_help = {
 		 "publication fails here, with its line. Also renders every message template with the\n"
 		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n"
 		 "Warns, without failing, where a post starts inside a sentence, with the line of\n"
-		 "its paragraph, so that the sentence can be rewritten.\n"),
+		 "its paragraph, so that the sentence can be rewritten; where a template writes an\n"
+		 "article before a value that carries its own ('las {hora}'); and of a service\n"
+		 "without in_sentence.\n"),
 };
 
 int cmd_lint(int argc, char **argv, struct cli *cli)
@@ -78,6 +80,7 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	if (diags)
 		cli_print_diags(diags);
 	diag_free(diags);
+	cli_print_warnings(cli, messages);
 	if (argc < 2)
 		lint_dir(cli, messages, cli->config->notices_dir, &t);
 	for (int i = 1; i < argc; i++) {

@@ -921,6 +921,7 @@ static bool fill_defaults(struct parser *p)
 		if (!s->name && !allocated(p, s->name = strdup(s->id)))
 			return false;
 		/* without it the name is written as it is, like a name without article */
+		s->in_sentence_default = !s->in_sentence;
 		if (!s->in_sentence && !allocated(p, s->in_sentence = strdup(s->name)))
 			return false;
 		if (!s->alternative && !allocated(p, s->alternative = strdup("")))
@@ -1101,6 +1102,18 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.rebuttal_url);
 	free(cfg->feeds.legal_notice);
 	free(cfg);
+}
+
+void config_warn(const struct config *cfg, struct diag_list *warnings)
+{
+	for (size_t i = 0; i < cfg->service_count; i++)
+		if (cfg->services[i].in_sentence_default)
+			diag_warn(warnings, cfg->path, cfg->services[i].line,
+				  _("service '%s' has no in_sentence, so posts read '%s no funciona' "
+				    "without an article: write the name as a sentence says it, like "
+				    "'in_sentence = la Sede Electrónica…', or as it is when it takes no "
+				    "article, like 'in_sentence = Import@ss'"),
+				  cfg->services[i].id, cfg->services[i].name);
 }
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id)

@@ -30,6 +30,7 @@ struct config_service {
 			    * default: id */
 	char *in_sentence; /* as a sentence reads it, with its article in lower case: "la Sede
 			    * Electrónica…", "el Portal…", "Import@ss"; default: name */
+	bool in_sentence_default; /* not written: in_sentence is name (config_warn()) */
 	char *alternative; /* what to do meanwhile, one sentence for the posts of an outage;
 			    * "" by default (never a number the program makes up) */
 	char *url;        /* what is probed: may hold tokens, never published */
@@ -115,6 +116,14 @@ struct config {
 ii_err config_load(const char *path, struct config **out, struct diag_list *diags,
 		   struct ii_error *e);
 void config_free(struct config *cfg);
+
+/*
+ * For `config` and `lint`: adds to warnings (a list of warnings only, diag_warn()) what is
+ * valid but reads badly in posts: a service without in_sentence, at its section's line,
+ * since posts then name it as its heading does, without an article ("Sede Electrónica…
+ * no funciona"; issue 14, item 1).
+ */
+void config_warn(const struct config *cfg, struct diag_list *warnings);
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id);
 const char *config_policy_name(enum config_policy policy);

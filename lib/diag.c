@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,7 +29,8 @@ void diag_free(struct diag_list *list)
 	free(list);
 }
 
-static void add(struct diag_list *list, const char *path, int line, int column, const char *msg)
+static void add(struct diag_list *list, const char *path, int line, int column, bool warning,
+		const char *msg)
 {
 	if (list->count == list->cap) {
 		size_t cap = list->cap ? list->cap * 2 : 8;
@@ -41,7 +43,9 @@ static void add(struct diag_list *list, const char *path, int line, int column, 
 		list->cap = cap;
 	}
 	char *entry;
-	int n = line > 0 && column > 0 ? asprintf(&entry, _("%s:%d:%d: error: %s"), path, line, column, msg)
+	int n = warning ? (line > 0 ? asprintf(&entry, _("%s:%d: warning: %s"), path, line, msg)
+				    : asprintf(&entry, _("%s: warning: %s"), path, msg))
+		: line > 0 && column > 0 ? asprintf(&entry, _("%s:%d:%d: error: %s"), path, line, column, msg)
 		: line > 0		 ? asprintf(&entry, _("%s:%d: error: %s"), path, line, msg)
 					 : asprintf(&entry, _("%s: error: %s"), path, msg);
 	if (n < 0) {
@@ -51,25 +55,37 @@ static void add(struct diag_list *list, const char *path, int line, int column, 
 	list->items[list->count++] = entry;
 }
 
-void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+static void vadd(struct diag_list *list, const char *path, int line, int column, bool warning,
+		 const char *fmt, va_list ap)
 {
 	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	add(list, path, line, column, warning, msg);
+}
+
+void diag_add(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vadd(list, path, line, 0, false, fmt, ap);
 	va_end(ap);
-	add(list, path, line, 0, msg);
 }
 
 void diag_add_at(struct diag_list *list, const char *path, int line, int column,
 		 const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vadd(list, path, line, column, false, fmt, ap);
 	va_end(ap);
-	add(list, path, line, column, msg);
+}
+
+void diag_warn(struct diag_list *list, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(list, path, line, 0, true, fmt, ap);
+	va_end(ap);
 }
 
 size_t diag_count(const struct diag_list *list)

@@ -305,6 +305,35 @@ ii_err messages_lint(const struct messages *m, const struct config *cfg,
 	return result;
 }
 
+void messages_warn(const struct messages *m, struct diag_list *warnings)
+{
+	/* the values that start with their article (struct message_values), as they read */
+	static const struct {
+		const char *name, *example;
+	} articled[] = {
+		{"servicio", "la Sede Electrónica, el Portal"},
+		{"hora", "las 10:42, la 1:50, ayer a las 23:00"},
+		{"desde", "las 10:42, la 1:50, ayer a las 23:00"},
+		{"hasta", "las 10:42, la 1:50, ayer a las 23:00"},
+		{"periodo", "el 28 de noviembre de 9:00 a 14:00"},
+	};
+	static const char *const articles[] = {"el", "la", "los", "las", "del", "al"};
+	for (int k = 0; k < MESSAGE_KIND_COUNT; k++)
+		for (size_t i = 0; i < sizeof articled / sizeof *articled; i++) {
+			const char *word;
+			int length;
+			int line = template_word_before(m->templates[k], articled[i].name, articles,
+							sizeof articles / sizeof *articles, &word,
+							&length);
+			if (line)
+				diag_warn(warnings, template_name(m->templates[k]), line,
+					  _("'%.*s {%s}' repeats the article: {%s} carries its own (%s), "
+					    "so remove '%.*s'"),
+					  length, word, articled[i].name, articled[i].name,
+					  articled[i].example, length, word);
+		}
+}
+
 void messages_moments(const struct message_moments *m, time_t today, bool dated,
 		      struct message_moment_texts *texts, struct message_values *out)
 {

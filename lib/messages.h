@@ -89,6 +89,15 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 ii_err messages_lint(const struct messages *m, const struct config *cfg,
 		     struct diag_list *diags, struct ii_error *e);
 
+/*
+ * For `lint`: adds to warnings (a list of warnings only, diag_warn()) each template that
+ * writes an article before a placeholder that carries its own ("desde las {hora}", "a las
+ * {hasta}", "la {servicio}": the post would read "desde las las 10:42"), once per template
+ * and placeholder, at the line of that use. Templates written before the values carried
+ * their article (issue 14) do this; they still render, so it is not an error.
+ */
+void messages_warn(const struct messages *m, struct diag_list *warnings);
+
 /* The moments an event names; 0 for one it has not. */
 struct message_moments {
 	time_t hora;  /* the event */

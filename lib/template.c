@@ -3,12 +3,14 @@
 #include "path.h"
 #include "spanish.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <utf8proc.h>
 
@@ -19,6 +21,7 @@ struct segment {
 	enum segment_kind kind;
 	size_t off, len; /* SEGMENT_TEXT: bytes of template.text */
 	size_t field;    /* SEGMENT_FIELD: index in template.fields */
+	int line;        /* SEGMENT_FIELD: of this use */
 };
 
 struct template {
@@ -149,7 +152,7 @@ static bool add_field(struct template *t, const char *name, size_t len, int line
 			return false;
 		t->fields[t->field_count++] = (struct template_placeholder){ copy, line };
 	}
-	return add_segment(t, (struct segment){ .kind = SEGMENT_FIELD, .field = i });
+	return add_segment(t, (struct segment){ .kind = SEGMENT_FIELD, .field = i, .line = line });
 }
 
 enum name_check { NAME_OK, NAME_EMPTY, NAME_INVALID, NAME_TOO_LONG };
@@ -347,6 +350,39 @@ ii_err template_check(const struct template *t, const char *const *known, size_t
 				t->fields[i].name);
 	}
 	return p.problems ? II_EDATA : II_OK;
+}
+
+/* Whether text[0..len) ends with word (ASCII, any case), a space after it and no letter
+ * before it. */
+static bool ends_with_word(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	if (len < n + 1 || text[len - 1] != ' ')
+		return false;
+	size_t start = len - 1 - n;
+	if (strncasecmp(text + start, word, n))
+		return false;
+	/* a byte of a UTF-8 sequence before it may be part of a letter: not a word of its own */
+	unsigned char before = start ? (unsigned char)text[start - 1] : ' ';
+	return !(isalnum(before) || before >= 0x80);
+}
+
+int template_word_before(const struct template *t, const char *name, const char *const *words,
+			 size_t count, const char **word, int *length)
+{
+	for (size_t i = 1; i < t->segment_count; i++) {
+		const struct segment *use = &t->segments[i], *prev = &t->segments[i - 1];
+		if (use->kind != SEGMENT_FIELD || prev->kind != SEGMENT_TEXT ||
+		    strcmp(t->fields[use->field].name, name))
+			continue;
+		for (size_t w = 0; w < count; w++)
+			if (ends_with_word(t->text + prev->off, prev->len, words[w])) {
+				*length = (int)strlen(words[w]);
+				*word = t->text + prev->off + prev->len - 1 - *length;
+				return use->line;
+			}
+	}
+	return 0;
 }
 
 /* The rendered text as it grows, never longer than TEMPLATE_MAX_OUTPUT bytes. */

@@ -77,6 +77,15 @@ ii_err template_check(const struct template *t, const char *const *known, size_t
 		      struct diag_list *diags, struct ii_error *e);
 
 /*
+ * For `lint`: the line of the first use of placeholder name that follows one of the count
+ * words (ASCII letters, any case) and a space, as "las" in "desde las {hora}"; *word and
+ * *length get that word as the template writes it ("Las"), not NUL-terminated, living as
+ * long as t. 0 when no use does.
+ */
+int template_word_before(const struct template *t, const char *name, const char *const *words,
+			 size_t count, const char **word, int *length);
+
+/*
  * A value for rendering. The caller lists every placeholder the message supports; value
  * is NULL for one that it supports but cannot fill now (the duration of an incident still
  * open, say), which makes a template that uses it fail with "missing value".

@@ -26,7 +26,7 @@ Si tienes dudas, consulta tu caso en la sede electrónica.
 
 setup_notices() {
 	conf_new "notices_dir=$NOTICES" "$@"
-	conf_service sede "$(web status/200)" 'name=Sede Electrónica'
+	conf_service sede "$(web status/200)" 'name=Sede Electrónica' 'in_sentence=la Sede Electrónica'
 }
 
 test_preview_shows_the_posts_with_their_lengths() {
@@ -120,6 +120,49 @@ test_lint_fails_when_a_template_cannot_fit_the_longest_name() {
 	assert_rc 65
 	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 327 characters long with the service 'Servicio Servicio"
 	assert_contains "$OUT" 'templates too long'
+}
+
+# Templates written before the values carried their article still render, with the
+# article twice: lint warns at the line of each, and passes.
+test_lint_warns_where_a_template_doubles_an_article() {
+	setup_notices "templates_dir=plantillas"
+	mkdir -p "$T/plantillas" "$T/$NOTICES"
+	cp "$root"/etc/templates/*.txt "$T/plantillas/"
+	ii lint
+	assert_rc 0
+	assert_eq '' "$ERR" 'the templates as shipped'
+	printf '%s\n' '⚠️ La {servicio} no funciona desde las {hora}.' 'Aviso #SeguridadSocial' >"$T/plantillas/alerta.txt"
+	printf '%s\n' '🔧 {servicio} no estará disponible' 'desde la {desde} a las {hasta}. Lo de {periodo}.' >"$T/plantillas/mantenimiento-anuncio.txt"
+	ii lint
+	assert_rc 0
+	err_has "$T/plantillas/alerta.txt:1: warning: 'La {servicio}' repeats the article: {servicio} carries its own (la Sede Electrónica, el Portal), so remove 'La'"
+	err_has "$T/plantillas/alerta.txt:1: warning: 'las {hora}' repeats the article: {hora} carries its own (las 10:42, la 1:50, ayer a las 23:00), so remove 'las'"
+	err_has "$T/plantillas/mantenimiento-anuncio.txt:2: warning: 'la {desde}' repeats the article"
+	err_has "$T/plantillas/mantenimiento-anuncio.txt:2: warning: 'las {hasta}' repeats the article"
+	assert_not_contains "$ERR" '{periodo}' 'after "de", {periodo} contracts'
+	assert_eq 4 "$(grep -c 'warning:' <<<"$ERR")" 'one warning for each'
+	assert_contains "$OUT" 'templates fit'
+	ii -q lint
+	assert_rc 0
+	assert_eq '' "$ERR" 'lint -q'
+}
+
+# Without in_sentence a post names the service as its heading does, with no article:
+# config and lint warn at the service's line, and change no exit status.
+test_config_and_lint_warn_of_a_service_without_in_sentence() {
+	setup_notices
+	conf_service portal "$(web status/200)" 'name=Portal de la Seguridad Social'
+	mkdir -p "$T/$NOTICES"
+	local line
+	line=$(grep -n '^\[service portal\]' "$CONF" | cut -d: -f1)
+	for cmd in config lint; do
+		ii "$cmd"
+		assert_rc 0
+		assert_eq "$CONF:$line: warning: service 'portal' has no in_sentence, so posts read 'Portal de la Seguridad Social no funciona' without an article: write the name as a sentence says it, like 'in_sentence = la Sede Electrónica…', or as it is when it takes no article, like 'in_sentence = Import@ss'" "$ERR" "$cmd"
+	done
+	ii --json config
+	assert_rc 0
+	assert_json 'j.services[1].in_sentence' 'Portal de la Seguridad Social'
 }
 
 test_notices_become_drafts_once() {

@@ -255,6 +255,25 @@ static void placeholders_listed_once_in_order(void **state)
 		  "https://sede.seg-social.gob.es/ 10:42 1 h 5 min\n");
 }
 
+/* For lint: the word before a use, as written, at that use's line; a word that only ends
+ * with it, or one joined to the placeholder, is not it. */
+static void the_word_before_a_placeholder(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const articles[] = {"la", "las"};
+	const char *word;
+	int length;
+	load_ok(f, "{hora} y {servicio}\nhasta Las {hora}, desde la {desde}\n");
+	assert_int_equal(template_word_before(f->t, "hora", articles, 2, &word, &length), 2);
+	assert_int_equal(length, 3);
+	assert_memory_equal(word, "Las", 3);
+	assert_int_equal(template_word_before(f->t, "desde", articles, 2, &word, &length), 2);
+	assert_memory_equal(word, "la", 2);
+	assert_int_equal(template_word_before(f->t, "servicio", articles, 2, &word, &length), 0);
+	load_ok(f, "Sevilla {hora}, tutelas {hora}, la{hora}, el {hora}\n");
+	assert_int_equal(template_word_before(f->t, "hora", articles, 2, &word, &length), 0);
+}
+
 static void placeholder_names(void **state)
 {
 	struct fixture *f = *state;
@@ -736,6 +755,7 @@ int main(void)
 		UNIT_TEST(file_size_limit),
 		UNIT_TEST(unreadable_file),
 		UNIT_TEST(random_templates),
+		UNIT_TEST(the_word_before_a_placeholder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
