@@ -108,7 +108,7 @@ static void write_entry(struct fo_xml *x, const char *host, const struct atom_en
 	}
 	fo_xml_start(x, "entry");
 	if (entry->lang && !language_tag(entry->lang))
-		fo_xml_fail(x, II_EDATA, "invalid language '%s' of entry '%s'", entry->lang,
+		fo_xml_fail(x, II_EDATA, _("invalid language '%s' of entry '%s'"), entry->lang,
 			    entry->key);
 	/* xml:lang is inherited (XML 1.0 2.12): an entry in the feed's language repeats nothing */
 	if (entry->lang && strcmp(entry->lang, FEED_LANG) != 0)

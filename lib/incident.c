@@ -797,7 +797,7 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
 	ii_err rc = find_open_manual(ctx, id, out, e);
 	if (rc)
 		return rc;
-	if ((rc = open_status(status, &out->status, " (resolve with 'incident resolve')", e)))
+	if ((rc = open_status(status, &out->status, _(" (resolve with 'incident resolve')"), e)))
 		return rc;
 	rc = draft_manual(ctx, out, MESSAGE_MANUAL_UPDATE, message, e);
 	if (rc == II_OK)

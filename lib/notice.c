@@ -137,7 +137,7 @@ static ii_err report(struct parser *p)
 		diag_add_at(p->diags, p->path, p->problems[i].line, p->problems[i].column, "%s",
 			    p->problems[i].text);
 	const struct problem *first = &p->problems[0];
-	return ii_fail(p->e, II_EDATA, "%s:%d:%d: error: %s", p->path, first->line, first->column,
+	return ii_fail(p->e, II_EDATA, _("%s:%d:%d: error: %s"), p->path, first->line, first->column,
 		       first->text);
 }
 
@@ -1670,7 +1670,7 @@ ii_err notice_parse(const char *path, const char *text, size_t len, struct notic
 	struct parser p = {.path = path, .diags = diags, .e = e};
 	struct notice *n = calloc(1, sizeof *n);
 	if (!n)
-		return ii_fail(e, II_ENOMEM, "out of memory");
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	if (len > NOTICE_MAX_SIZE)
 		problem(&p, 1, 1, _("the file is larger than %u KiB: split it into shorter notices"),
 			NOTICE_MAX_SIZE / 1024);
@@ -1686,7 +1686,7 @@ ii_err notice_parse(const char *path, const char *text, size_t len, struct notic
 			n->warnings[j] = n->warnings[j - 1];
 			n->warnings[j - 1] = w;
 		}
-	ii_err rc = p.oom ? ii_fail(e, II_ENOMEM, "out of memory") : p.errors ? report(&p) : II_OK;
+	ii_err rc = p.oom ? ii_fail(e, II_ENOMEM, _("out of memory")) : p.errors ? report(&p) : II_OK;
 	for (size_t i = 0; i < p.errors; i++)
 		free(p.problems[i].text);
 	free(p.problems);
@@ -1986,7 +1986,7 @@ ii_err notice_thread(const struct notice *n, const char *path, const char *page_
 	thread_options_init(&options);
 	options.lines = true;
 	options.paragraph_lines = c.lines; /* lint and preview name where a sentence is cut */
-	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, "out of memory")
+	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, _("out of memory"))
 			  : thread_split((const char *const *)c.texts, c.count, &options, out, e);
 	if (rc == II_EDATA) {
 		/* the line of the paragraph that holds the word named in the error */

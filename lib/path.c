@@ -26,7 +26,7 @@ ii_err path_open_regular(const char *path, int flags, unsigned mode, int *fd, st
 	*fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, (mode_t)mode);
 	if (*fd < 0)
 		return ii_fail(e, II_EIO, _("cannot open '%s': %s"), path,
-			       errno == ELOOP && (flags & O_NOFOLLOW) ? "it is a symbolic link"
+			       errno == ELOOP && (flags & O_NOFOLLOW) ? _("it is a symbolic link")
 								      : strerror(errno));
 	ii_err rc = II_OK;
 	if (fstat(*fd, st) < 0)
