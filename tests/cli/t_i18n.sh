@@ -78,10 +78,10 @@ uso: incluinfo drafts [--all]")"
 	LC_ALL=$loc ii lint
 	assert_rc 65
 	assert_eq "$( ((en)) && echo '2 notices checked, 1 invalid; templates fit' ||
-		echo '2 avisos revisados, 1 con errores; las plantillas caben')" "$OUT" "$loc: lint"
+		echo '2 notas revisadas, 1 con errores; las plantillas caben')" "$OUT" "$loc: lint"
 	LC_ALL=$loc ii lint notices/a.md
 	assert_eq "$( ((en)) && echo '1 notice checked, 0 invalid; templates fit' ||
-		echo '1 aviso revisado, 0 con errores; las plantillas caben')" "$OUT" "$loc: lint of one"
+		echo '1 nota revisada, 0 con errores; las plantillas caben')" "$OUT" "$loc: lint of one"
 	# a configuration error, in diag's frame
 	printf '[general]\nstate_dir = state\ncolour = azul\n' >"$T/bad.conf"
 	LC_ALL=$loc run -c "$T/bad.conf" config
