@@ -5,6 +5,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "people.h"
 
 /* Header values often carry credentials (Authorization, cookies, API keys): never shown. */
 static char *masked_header(const char *header)
@@ -139,6 +140,44 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	put_long(p, "grace_minutes", s->grace_minutes);
 }
 
+/* A list the file writes on one line, items joined by sep: an array in JSON. */
+static void put_joined(struct printer *p, const char *key, char *const *items, size_t count,
+		       const char *sep)
+{
+	cJSON *array = p->json ? cJSON_AddArrayToObject(p->section, key) : NULL;
+	if (!p->json && count)
+		printf("%s = ", key);
+	for (size_t i = 0; i < count; i++) {
+		if (p->json)
+			cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
+		else
+			printf("%s%s", i ? sep : "", items[i]);
+	}
+	if (!p->json && count)
+		putchar('\n');
+}
+
+static void print_person(struct printer *p, cJSON *array, const struct config_person *person)
+{
+	static const enum config_role all[] = {CONFIG_ROLE_AUTHOR, CONFIG_ROLE_APPROVER,
+					       CONFIG_ROLE_OPERATOR};
+	char header[64];
+	snprintf(header, sizeof header, "person %s", person->id);
+	begin(p, array, NULL, header);
+	put_string(p, "id", p->json ? person->id : NULL);
+	put_string(p, "name", person->name);
+	put_string(p, "email", person->email);
+	put_joined(p, "os_users", person->os_users.items, person->os_users.count, " ");
+	put_string(p, "web_login", person->web_login);
+	put_joined(p, "aliases", person->aliases.items, person->aliases.count, ", ");
+	char *roles[sizeof all / sizeof *all];
+	size_t count = 0;
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		if (people_has_role(person, all[i]))
+			roles[count++] = (char *)config_role_name(all[i]);
+	put_joined(p, "roles", roles, count, " ");
+}
+
 const struct cli_help cmd_config_help = {
 	.summary = N_("validate the configuration and print the effective values, secrets masked"),
 	.usage = N_("usage: incluinfo config\n"
@@ -174,6 +213,10 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	cJSON *services = p.json ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++)
 		print_service(&p, services, &cfg->services[i]);
+
+	cJSON *people = p.json ? cJSON_AddArrayToObject(root, "people") : NULL;
+	for (size_t i = 0; i < cfg->person_count; i++)
+		print_person(&p, people, &cfg->people[i]);
 
 	begin(&p, root, "canary", "canary");
 	put_canaries(&p, cfg);

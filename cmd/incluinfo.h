@@ -29,6 +29,7 @@ enum exit_code {
 	EXIT_CANTCREAT = 73,
 	EXIT_IOERR = 74,
 	EXIT_TEMPFAIL = 75,
+	EXIT_NOPERM = 77, /* the caller is unknown, names someone else, or lacks the role */
 	EXIT_CONFIG = 78,
 };
 
