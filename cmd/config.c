@@ -101,6 +101,15 @@ static void begin(struct printer *p, cJSON *parent, const char *json_key, const 
 	}
 }
 
+/* A section written "[WORD ID]": an element of array in JSON, with its id. */
+static void begin_with_id(struct printer *p, cJSON *array, const char *word, const char *id)
+{
+	char header[64];
+	snprintf(header, sizeof header, "%s %s", word, id);
+	begin(p, array, NULL, header);
+	put_string(p, "id", p->json ? id : NULL);
+}
+
 static char *copy(const char *s)
 {
 	return strdup(s);
@@ -108,10 +117,7 @@ static char *copy(const char *s)
 
 static void print_service(struct printer *p, cJSON *array, const struct config_service *s)
 {
-	char header[64];
-	snprintf(header, sizeof header, "service %s", s->id);
-	begin(p, array, NULL, header);
-	put_string(p, "id", p->json ? s->id : NULL);
+	begin_with_id(p, array, "service", s->id);
 	put_string(p, "name", s->name);
 	put_string(p, "in_sentence", s->in_sentence);
 	/* an empty value cannot be written back in the file: the text form leaves it out */
@@ -161,10 +167,7 @@ static void print_person(struct printer *p, cJSON *array, const struct config_pe
 {
 	static const enum config_role all[] = {CONFIG_ROLE_AUTHOR, CONFIG_ROLE_APPROVER,
 					       CONFIG_ROLE_OPERATOR};
-	char header[64];
-	snprintf(header, sizeof header, "person %s", person->id);
-	begin(p, array, NULL, header);
-	put_string(p, "id", p->json ? person->id : NULL);
+	begin_with_id(p, array, "person", person->id);
 	put_string(p, "name", person->name);
 	put_string(p, "email", person->email);
 	put_joined(p, "os_users", person->os_users.items, person->os_users.count, " ");
