@@ -7,11 +7,14 @@
 
 const struct cli_help cmd_approve_help = {
 	.summary = N_("approve a draft for publication"),
-	.usage = N_("usage: incluinfo approve ID --by NAME\n"
+	.usage = N_("usage: incluinfo approve ID [--by NAME]\n"
 		 "\n"
-		 "Approves a pending draft; NAME goes in the audit trail with the system user. With\n"
-		 "[policy] two_person = true the notice's author cannot approve it. Exit 65 when the\n"
-		 "draft is not pending or the approver is refused.\n"),
+		 "Approves a pending draft, as the person the caller is (their OS account, or the one\n"
+		 "that ran sudo), who needs the approver role; --by, when given, must name them.\n"
+		 "Without [person] sections --by NAME is required and recorded as written. With\n"
+		 "[policy] two_person = true the notice's author cannot approve it, however the name\n"
+		 "is spelt. Exit 65 when the draft is not pending or the two-person rule refuses it,\n"
+		 "77 when the caller is unknown, lacks the role or --by names someone else.\n"),
 };
 
 static const struct option decide_options[] = {
@@ -38,31 +41,32 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 		cli_error(_("'%s' takes one draft id"), command);
 		return cli_usage(command);
 	}
-	if (!by || !*by) {
+	bool single = cli->config->person_count == 0;
+	if (single && (!by || !*by)) {
 		cli_error("%s", approve ? _("say who approves it with --by NAME (it goes in the audit trail)")
 				      : _("say who rejects it with --by NAME (it goes in the audit trail)"));
 		return cli_usage(command);
 	}
-	int checked = cli_check_text("--by", by, false);
-	if (checked)
-		return checked;
-	if (!strcmp(by, DRAFT_SYSTEM_NAME)) {
+	if (single && !strcmp(by, DRAFT_SYSTEM_NAME)) {
 		cli_error(_("the name '%s' is reserved for automatic approvals"), by);
 		return EXIT_USAGE;
 	}
+	struct cli_identity id;
+	int status = cli_identify(cli, command, CONFIG_ROLE_APPROVER, by, &id);
+	if (status)
+		return status;
 	struct store *store;
-	int status = cli_open_store(cli, STORE_WRITE, &store);
+	status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status)
 		return status;
 	struct ii_error e = {0};
 	struct draft d;
-	struct draft_actor actor = cli_actor(by);
 	ii_err rc = store_begin(store, &e);
 	if (rc == II_OK)
 		rc = draft_find(store, argv[optind], &d, &e);
 	if (rc == II_OK)
-		rc = approve ? draft_approve(store, d.uuid, &actor, cli->config->two_person, &e)
-			     : draft_reject(store, d.uuid, &actor, reason, &e);
+		rc = approve ? draft_approve(store, d.uuid, &id.actor, cli->config, &e)
+			     : draft_reject(store, d.uuid, &id.actor, reason, &e);
 	if (rc == II_OK)
 		rc = store_commit(store, &e);
 	if (rc != II_OK)

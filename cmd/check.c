@@ -416,7 +416,7 @@ int cmd_check(int argc, char **argv, struct cli *cli)
 		status = unknown(cli, &rep, rep.unjudged);
 		goto out;
 	}
-	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct draft_actor actor = cli_system_actor();
 	struct incident_context ctx = {.cfg = cfg, .actor = &actor};
 	if (!dry_run && cli_load_messages(cfg, &messages) != EXIT_OK) {
 		status = unknown(cli, &rep, _("invalid message templates"));

@@ -102,12 +102,13 @@ time_t cli_now(void)
 	return time(NULL);
 }
 
-struct draft_actor cli_actor(const char *name)
+struct draft_actor cli_system_actor(void)
 {
 	const struct passwd *pw = getpwuid(geteuid());
 	return (struct draft_actor){
-		.name = name,
+		.name = DRAFT_SYSTEM_NAME,
 		.os_user = pw && pw->pw_name ? pw->pw_name : "unknown",
 		.at = cli_now(),
+		.identified_by = DRAFT_BY_SYSTEM,
 	};
 }

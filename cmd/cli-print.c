@@ -120,6 +120,7 @@ int cli_exit_code(ii_err code)
 	case II_ESTATE: return EXIT_CANTCREAT;
 	case II_ELOCKED: return EXIT_TEMPFAIL;
 	case II_EREMOTE: return EXIT_REMOTE;
+	case II_EPERM: return EXIT_NOPERM;
 	case II_ENOMEM:
 	case II_EINTERNAL: break;
 	}

@@ -5,6 +5,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "people.h"
 
 /* Header values often carry credentials (Authorization, cookies, API keys): never shown. */
 static char *masked_header(const char *header)
@@ -100,6 +101,15 @@ static void begin(struct printer *p, cJSON *parent, const char *json_key, const 
 	}
 }
 
+/* A section written "[WORD ID]": an element of array in JSON, with its id. */
+static void begin_with_id(struct printer *p, cJSON *array, const char *word, const char *id)
+{
+	char header[64];
+	snprintf(header, sizeof header, "%s %s", word, id);
+	begin(p, array, NULL, header);
+	put_string(p, "id", p->json ? id : NULL);
+}
+
 static char *copy(const char *s)
 {
 	return strdup(s);
@@ -107,10 +117,7 @@ static char *copy(const char *s)
 
 static void print_service(struct printer *p, cJSON *array, const struct config_service *s)
 {
-	char header[64];
-	snprintf(header, sizeof header, "service %s", s->id);
-	begin(p, array, NULL, header);
-	put_string(p, "id", p->json ? s->id : NULL);
+	begin_with_id(p, array, "service", s->id);
 	put_string(p, "name", s->name);
 	put_string(p, "in_sentence", s->in_sentence);
 	/* an empty value cannot be written back in the file: the text form leaves it out */
@@ -137,6 +144,41 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	put_long(p, "remind_minutes", s->remind_minutes);
 	put_long(p, "flap_limit", s->flap_limit);
 	put_long(p, "grace_minutes", s->grace_minutes);
+}
+
+/* A list the file writes on one line, items joined by sep: an array in JSON. */
+static void put_joined(struct printer *p, const char *key, char *const *items, size_t count,
+		       const char *sep)
+{
+	cJSON *array = p->json ? cJSON_AddArrayToObject(p->section, key) : NULL;
+	if (!p->json && count)
+		printf("%s = ", key);
+	for (size_t i = 0; i < count; i++) {
+		if (p->json)
+			cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
+		else
+			printf("%s%s", i ? sep : "", items[i]);
+	}
+	if (!p->json && count)
+		putchar('\n');
+}
+
+static void print_person(struct printer *p, cJSON *array, const struct config_person *person)
+{
+	static const enum config_role all[] = {CONFIG_ROLE_AUTHOR, CONFIG_ROLE_APPROVER,
+					       CONFIG_ROLE_OPERATOR};
+	begin_with_id(p, array, "person", person->id);
+	put_string(p, "name", person->name);
+	put_string(p, "email", person->email);
+	put_joined(p, "os_users", person->os_users.items, person->os_users.count, " ");
+	put_string(p, "web_login", person->web_login);
+	put_joined(p, "aliases", person->aliases.items, person->aliases.count, ", ");
+	char *roles[sizeof all / sizeof *all];
+	size_t count = 0;
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		if (people_has_role(person, all[i]))
+			roles[count++] = (char *)config_role_name(all[i]);
+	put_joined(p, "roles", roles, count, " ");
 }
 
 const struct cli_help cmd_config_help = {
@@ -177,6 +219,10 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	cJSON *services = p.json ? cJSON_AddArrayToObject(root, "services") : NULL;
 	for (size_t i = 0; i < cfg->service_count; i++)
 		print_service(&p, services, &cfg->services[i]);
+
+	cJSON *people = p.json ? cJSON_AddArrayToObject(root, "people") : NULL;
+	for (size_t i = 0; i < cfg->person_count; i++)
+		print_person(&p, people, &cfg->people[i]);
 
 	begin(&p, root, "canary", "canary");
 	put_canaries(&p, cfg);

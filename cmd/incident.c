@@ -26,7 +26,9 @@ const struct cli_help cmd_incident_help = {
 		 "\n"
 		 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
 		 "id or free text. STATUS is investigando (the default), identificado or en seguimiento.\n"
-		 "Each change is audited (--by, default the system user) and drafted into the incident's\n"
+		 "Each change is done as the caller, who needs the operator role (--by, when given,\n"
+		 "must name them; without [person] sections it is recorded as written, by default the\n"
+		 "caller's account; exit 77 when refused), audited and drafted into the incident's\n"
 		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
 		 "already has an open incident is refused with its id (exit 65). resolve's --message\n"
 		 "says what works again, as the public will read it: only staff know. ID is a UUID or\n"
@@ -137,8 +139,10 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 	int status = cli_check_text("--scope", req.scope, false);
 	if (!status)
 		status = cli_check_text("--message", req.message, true);
-	if (!status)
-		status = cli_check_text("--by", req.by, false);
+	if (status)
+		return status;
+	struct cli_identity id;
+	status = cli_identify(cli, "incident", CONFIG_ROLE_OPERATOR, req.by, &id);
 	if (status)
 		return status;
 
@@ -152,11 +156,9 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 		messages_free(messages);
 		return status;
 	}
-	struct draft_actor actor = cli_actor(req.by);
-	if (!req.by)
-		actor.name = actor.os_user;
 	const struct incident_context ctx = {
-		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor, .now = actor.at,
+		.store = store, .cfg = cli->config, .messages = messages, .actor = &id.actor,
+		.now = id.actor.at,
 	};
 	struct incident inc;
 	struct ii_error e = {0};

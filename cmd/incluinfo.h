@@ -29,6 +29,7 @@ enum exit_code {
 	EXIT_CANTCREAT = 73,
 	EXIT_IOERR = 74,
 	EXIT_TEMPFAIL = 75,
+	EXIT_NOPERM = 77, /* the caller is unknown, names someone else, or lacks the role */
 	EXIT_CONFIG = 78,
 };
 
@@ -102,15 +103,16 @@ struct cli_publish_news {
 int cli_feeds_catch_up(const struct config *cfg, struct store *store, bool quiet);
 /*
  * publish's body, which run calls too: publishes what is due from store (opened read-only
- * when dry_run, and then left as it is), then the feeds when they lag behind it.
+ * when dry_run, and then left as it is), as by (the caller, or the program itself for
+ * run), then the feeds when they lag behind it.
  * Prints the drafts unless json is given (quiet: only what went wrong, and only when
  * something did), errors on stderr; with json, *json receives the report as `publish
  * --json` gives it (the caller prints or deletes it). With news, the account's problems
  * (the credentials, X not answering) are given there instead of printed. Returns the exit
  * code: 75 when X's rate limit holds back a due draft.
  */
-int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
-		cJSON **json, struct cli_publish_news *news);
+int cli_publish(const struct cli *cli, struct store *store, const struct draft_actor *by,
+		bool dry_run, bool quiet, cJSON **json, struct cli_publish_news *news);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
 
@@ -136,8 +138,30 @@ int cli_load_messages(const struct config *cfg, struct messages **out);
 int cli_lock(const struct cli *cli, struct lock **lock);
 /* The current time, or $INCLUINFO_NOW (seconds since the epoch) when tests set it. */
 time_t cli_now(void);
-/* Who acts, for the audit trail: name as given, the operating-system user, now. */
-struct draft_actor cli_actor(const char *name);
+/* The program's own actions (run, check, notices): DRAFT_SYSTEM_NAME, identified by
+ * DRAFT_BY_SYSTEM, with the operating-system user running it and the time now. */
+struct draft_actor cli_system_actor(void);
+
+/* cli-identity.c: the person behind a command that changes the state. */
+struct cli_identity {
+	struct draft_actor actor; /* for the audit trail; points into this struct and the
+				     configuration */
+	const struct config_person *person; /* NULL without people configured */
+	char caller[64];          /* the caller's account: the one that ran sudo, under sudo */
+	char identified_by[96];   /* DRAFT_BY_OS_USER or DRAFT_BY_SUDO and the account */
+};
+/*
+ * Identifies the caller of action (the command's name, "approve"), which needs role. The
+ * caller is the account of the real user id, or, for root with SUDO_USER and SUDO_UID set
+ * (and naming one account), the account that ran sudo; never $USER or $LOGNAME. With
+ * people configured the caller must be one of them (os_users) with role, and by (--by;
+ * NULL: not given) must name that same person (people_by_name()). Without people, a
+ * single operator: by is recorded as written, or the account when NULL. Returns the exit
+ * code after reporting any refusal: 77 (EXIT_NOPERM) for an unknown caller, a --by naming
+ * someone else and a missing role; 65 for a --by holding control characters.
+ */
+int cli_identify(const struct cli *cli, const char *action, enum config_role role,
+		 const char *by, struct cli_identity *out);
 
 /* cli-names.c: a state's name as people read it, in the language of the messages (the
  * store and --json keep health_name() and incident_kind_name(); a draft's status is

@@ -14,6 +14,8 @@ static cJSON *to_json(const void *item)
 	cJSON_AddStringToObject(o, "action", a->action);
 	cJSON_AddStringToObject(o, "name", a->name);
 	cJSON_AddStringToObject(o, "os_user", a->os_user);
+	cJSON_AddItemToObject(o, "person", cli_json_text(a->person));
+	cJSON_AddItemToObject(o, "identified_by", cli_json_text(a->identified_by));
 	cJSON_AddItemToObject(o, "detail", cli_json_text(a->detail));
 	return o;
 }
@@ -23,8 +25,10 @@ const struct cli_help cmd_log_help = {
 	.usage = N_("usage: incluinfo log [ID]\n"
 		 "\n"
 		 "Every creation, change, approval, rejection, revocation and publication, with its\n"
-		 "time, the name given and the system user; of one draft when ID is given. --json\n"
-		 "gives an array.\n"),
+		 "time, who did it (the person's name and id, or the name given without [person]\n"
+		 "sections) and how they were identified (os-user ACCOUNT, sudo from ACCOUNT, web\n"
+		 "login LOGIN, system; the system user for entries older than that); of one draft\n"
+		 "when ID is given. --json gives an array.\n"),
 };
 
 int cmd_log(int argc, char **argv, struct cli *cli)
@@ -51,8 +55,10 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 			const struct draft_audit *a = &entries[i];
 			char at[32];
 			cli_time_human(a->at, at);
-			printf("%s  %.8s  %-26s %s (%s)%s%s\n", at, *a->draft ? a->draft : "--------",
-			       a->action, a->name, a->os_user, *a->detail ? ": " : "", a->detail);
+			printf("%s  %.8s  %-26s %s%s%s%s (%s)%s%s\n", at, *a->draft ? a->draft : "--------",
+			       a->action, a->name, *a->person ? " [" : "", a->person,
+			       *a->person ? "]" : "", *a->identified_by ? a->identified_by : a->os_user,
+			       *a->detail ? ": " : "", a->detail);
 		}
 	}
 	free(entries);

@@ -111,7 +111,7 @@ int cmd_notices(int argc, char **argv, struct cli *cli)
 		status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status)
 		goto out;
-	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct draft_actor actor = cli_system_actor();
 	if (ingest_dir(store, cli->config, messages, &actor, &rep, &e)) {
 		status = cli_fail(&e);
 		goto out;

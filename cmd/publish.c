@@ -66,14 +66,14 @@ static cJSON *report_json(const struct publish_report *rep)
 	return o;
 }
 
-int cli_publish(const struct cli *cli, struct store *store, bool dry_run, bool quiet,
-		cJSON **json, struct cli_publish_news *news)
+int cli_publish(const struct cli *cli, struct store *store, const struct draft_actor *by,
+		bool dry_run, bool quiet, cJSON **json, struct cli_publish_news *news)
 {
 	struct xchannel *x = NULL;
 	struct ii_error e = {0};
 	struct publish_report rep = {0};
 	int status = EXIT_OK;
-	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct draft_actor actor = *by;
 	struct draft *due = NULL;
 	size_t due_count = 0;
 	if (draft_due(store, actor.at, &due, &due_count, &e)) {
@@ -169,7 +169,9 @@ const struct cli_help cmd_publish_help = {
 		 "and time) and failed drafts. Exit 0 when everything due was published or deferred,\n"
 		 "65 when a draft failed for good, 69 when X refused the credentials or did not answer,\n"
 		 "75 when X's rate limit holds a due draft back (a reset more than 24 h ahead counts\n"
-		 "as 24 h from now).\n"),
+		 "as 24 h from now). Publishing by hand is done as the caller, who needs the operator\n"
+		 "role when [person] sections are configured (exit 77 otherwise); run publishes as\n"
+		 "the program itself.\n"),
 };
 
 static const struct option publish_options[] = {{"dry-run", no_argument, NULL, 'n'}, {0}};
@@ -189,11 +191,16 @@ int cmd_publish(int argc, char **argv, struct cli *cli)
 	struct lock *lock = NULL;
 	struct store *store = NULL;
 	cJSON *json = NULL;
-	int status = dry_run ? EXIT_OK : cli_lock(cli, &lock);
+	/* a dry run changes nothing: anyone may look */
+	struct cli_identity id = {.actor = cli_system_actor()};
+	int status = dry_run ? EXIT_OK : cli_identify(cli, "publish", CONFIG_ROLE_OPERATOR, NULL, &id);
+	if (status == EXIT_OK && !dry_run)
+		status = cli_lock(cli, &lock);
 	if (status == EXIT_OK)
 		status = cli_open_store(cli, dry_run ? STORE_READ : STORE_WRITE, &store);
 	if (status == EXIT_OK && store)
-		status = cli_publish(cli, store, dry_run, cli->quiet, cli->json ? &json : NULL, NULL);
+		status = cli_publish(cli, store, &id.actor, dry_run, cli->quiet,
+				     cli->json ? &json : NULL, NULL);
 	if (json) {
 		int printed = cli_print_json(json);
 		status = status ? status : printed;

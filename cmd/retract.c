@@ -8,11 +8,12 @@
 
 const struct cli_help cmd_retract_help = {
 	.summary = N_("delete a published draft's posts from X"),
-	.usage = N_("usage: incluinfo retract ID --by NAME --reason TEXT\n"
+	.usage = N_("usage: incluinfo retract ID [--by NAME] --reason TEXT\n"
 		 "\n"
-		 "Deletes every post of a published draft, newest first; audited with NAME and TEXT.\n"
-		 "The feeds are rewritten without it. The notice is not published again unless a\n"
-		 "person approves a new revision of it.\n"),
+		 "Deletes every post of a published draft, newest first; audited with the person and\n"
+		 "TEXT. The feeds are rewritten without it. The notice is not published again unless\n"
+		 "a person approves a new revision of it. The caller and --by as for approve: the\n"
+		 "approver role is needed, and --by is required only without [person] sections.\n"),
 };
 
 static const struct option retract_options[] = {
@@ -34,26 +35,28 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 		else
 			return cli_usage("retract");
 	}
-	if (optind + 1 != argc || !by || !*by || !reason || !*reason) {
+	bool single = cli->config->person_count == 0;
+	if (optind + 1 != argc || (single && (!by || !*by)) || !reason || !*reason) {
 		cli_error(_("retract needs a draft id, --by NAME and --reason TEXT"));
 		return cli_usage("retract");
 	}
-	int checked = cli_check_text("--by", by, false);
-	if (!checked)
-		checked = cli_check_text("--reason", reason, true);
+	int checked = cli_check_text("--reason", reason, true);
 	if (checked)
 		return checked;
+	struct cli_identity id;
+	int status = cli_identify(cli, "retract", CONFIG_ROLE_APPROVER, by, &id);
+	if (status)
+		return status;
 	struct lock *lock;
-	int status = cli_lock(cli, &lock);
+	status = cli_lock(cli, &lock);
 	if (status)
 		return status;
 	struct store *store = NULL;
 	struct xchannel *x = NULL;
 	struct ii_error e = {0};
-	struct draft_actor actor = cli_actor(by);
 	status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status == EXIT_OK && xchannel_open(cli->config, NULL, NULL, &x, &e) == II_OK &&
-	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &actor, &e) == II_OK) {
+	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &id.actor, &e) == II_OK) {
 		if (!cli->quiet)
 			printf(_("retracted %s\n"), argv[optind]);
 		/* what is no longer on X leaves the feeds at once */

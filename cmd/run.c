@@ -206,7 +206,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		status = EXIT_REMOTE;
 		goto out;
 	}
-	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	struct draft_actor actor = cli_system_actor();
 	const struct incident_context ctx = {
 		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor,
 	};
@@ -242,7 +242,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 			if (ingest_ran)
 				result = notices(cli, &ctx, &ingested, quiet);
 		} else {
-			result = cli_publish(cli, store, false, quiet, cli->json ? &published : NULL, &news);
+			result = cli_publish(cli, store, &actor, false, quiet, cli->json ? &published : NULL, &news);
 			publish_ran = true;
 		}
 		if (!status)

@@ -15,9 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "draft.h"
 #include "health.h"
 #include "i18n.h"
 #include "path.h"
+#include "people.h"
 
 /* a line holds one setting: 8 KiB is far more than the longest URL a portal hands out */
 #define MAX_LINE 8192
@@ -28,7 +30,9 @@
 #define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
-enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS };
+enum section_kind {
+	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS
+};
 
 enum value_type {
 	T_STRING, /* non-empty text */
@@ -51,6 +55,11 @@ enum value_type {
 	T_CAP_SENDER, /* CAP 1.2 forbids spaces, commas, '<' and '&' in a sender */
 	T_IN_SENTENCE, /* a name as it reads inside a sentence: its article in lower case */
 	T_SENTENCE,    /* a whole sentence of a post */
+	T_EMAIL,       /* one address, local@domain, checked loosely */
+	T_LOGIN,       /* one word: a web login */
+	T_LOGIN_LIST,  /* words separated by blanks: operating-system accounts */
+	T_NAME_LIST,   /* names separated by commas: a person's aliases */
+	T_ROLES,       /* words separated by blanks from config_role_name() */
 };
 
 struct key {
@@ -62,6 +71,7 @@ struct key {
 
 #define G(field) offsetof(struct config, field)
 #define S(field) offsetof(struct config_service, field)
+#define P(field) offsetof(struct config_person, field)
 
 static const struct key general_keys[] = {
 	{"state_dir", T_PATH, G(state_dir), 0, 0},
@@ -99,6 +109,16 @@ static const struct key service_keys[] = {
 	{"remind_minutes", T_LONG, S(remind_minutes), 0, 10080},
 	{"flap_limit", T_LONG, S(flap_limit), 1, 100},
 	{"grace_minutes", T_LONG, S(grace_minutes), 0, 1440},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key person_keys[] = {
+	{"name", T_STRING, P(name), 0, 0},
+	{"email", T_EMAIL, P(email), 0, 0},
+	{"os_users", T_LOGIN_LIST, P(os_users), 0, 0},
+	{"web_login", T_LOGIN, P(web_login), 0, 0},
+	{"aliases", T_NAME_LIST, P(aliases), 0, 0},
+	{"roles", T_ROLES, P(roles), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -152,15 +172,19 @@ struct parser {
 
 	const char *section;    /* as written in the file; "" before the first one */
 	int canary_line;        /* the [canary] timeout_ms line, or its first url line */
+	int two_person_line;    /* the [policy] two_person line */
 	bool line_skipped;      /* a line was not read: checks of the whole would be noise */
 	enum section_kind kind; /* SEC_NONE also for sections already reported as bad */
 	const struct key *keys;
-	struct config_service *service;
+	void *item; /* what a section with an id fills: its config_service, config_person */
 	unsigned long long keys_set; /* bit i: keys[i] was given in this section */
 
 	struct seen_section *seen;
 	size_t seen_count;
 };
+
+static char *strip_end(char *s);
+static char *skip_blanks(char *s);
 
 static void *grow(void *array, size_t count, size_t size)
 {
@@ -242,7 +266,8 @@ static const char *suggest(const struct key *keys, const char *name)
 	return best;
 }
 
-static bool valid_service_id(const char *id)
+/* The rule of every section's id, "[service sede]", "[person lmartin]". */
+static bool valid_id(const char *id)
 {
 	size_t n = strlen(id);
 	if (n < 1 || n > MAX_SERVICE_ID || !islower((unsigned char)id[0]))
@@ -259,6 +284,7 @@ static const struct key *keys_of(enum section_kind kind)
 	switch (kind) {
 	case SEC_GENERAL: return general_keys;
 	case SEC_SERVICE: return service_keys;
+	case SEC_PERSON: return person_keys;
 	case SEC_CANARY: return canary_keys;
 	case SEC_POLICY: return policy_keys;
 	case SEC_TWITTER: return twitter_keys;
@@ -284,7 +310,65 @@ static void service_defaults(struct config_service *s)
 	s->grace_minutes = 15;
 }
 
-static enum section_kind section_kind_of(const char *name, const char **service_id)
+static void *add_service(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	struct config_service *services = grow(cfg->services, cfg->service_count, sizeof *services);
+	if (!services)
+		return NULL;
+	cfg->services = services;
+	service_defaults(&services[cfg->service_count]);
+	return &services[cfg->service_count++];
+}
+
+static void *add_person(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	struct config_person *people = grow(cfg->people, cfg->person_count, sizeof *people);
+	if (!people)
+		return NULL;
+	cfg->people = people;
+	memset(&people[cfg->person_count], 0, sizeof *people);
+	return &people[cfg->person_count++];
+}
+
+static void bad_service_id(struct parser *p, const char *id)
+{
+	diag_add(p->diags, p->path, p->line,
+		 _("invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or '-', "
+		   "starting with a letter"),
+		 id);
+}
+
+static void bad_person_id(struct parser *p, const char *id)
+{
+	diag_add(p->diags, p->path, p->line,
+		 _("invalid person id '%s': expected 1-32 characters a-z, 0-9, '_' or '-', "
+		   "starting with a letter"),
+		 id);
+}
+
+/*
+ * The sections written "[WORD ID]", one for each thing of a kind. A kind is one entry:
+ * its word, the function that adds a zeroed or defaulted element to its array (NULL when
+ * out of memory), where the element keeps its id and header line, and the message for a
+ * bad id (one function each: a message's format must be a literal).
+ */
+static const struct id_section {
+	const char *word;
+	enum section_kind kind;
+	void *(*add)(struct parser *p);
+	size_t id_offset, line_offset;
+	void (*bad_id)(struct parser *p, const char *id); /* reports an id valid_id() refuses */
+} id_sections[] = {
+	{"service", SEC_SERVICE, add_service, S(id), S(line), bad_service_id},
+	{"person", SEC_PERSON, add_person, P(id), P(line), bad_person_id},
+};
+
+/* The kind of the section written name; *with_id is its entry of id_sections and *id its
+ * id when it has one (NULL otherwise). */
+static enum section_kind section_kind_of(const char *name, const struct id_section **with_id,
+					 const char **id)
 {
 	static const struct {
 		const char *name;
@@ -296,14 +380,20 @@ static enum section_kind section_kind_of(const char *name, const char **service_
 		{"twitter", SEC_TWITTER},
 		{"feeds", SEC_FEEDS},
 	};
+	*with_id = NULL;
+	*id = NULL;
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (!strcmp(name, fixed[i].name))
 			return fixed[i].kind;
-	if (!strncmp(name, "service", 7) && (name[7] == ' ' || name[7] == '\0')) {
-		*service_id = name + 7;
-		while (**service_id == ' ')
-			(*service_id)++;
-		return SEC_SERVICE;
+	for (size_t i = 0; i < sizeof id_sections / sizeof id_sections[0]; i++) {
+		size_t n = strlen(id_sections[i].word);
+		if (!strncmp(name, id_sections[i].word, n) && (name[n] == ' ' || name[n] == '\0')) {
+			*with_id = &id_sections[i];
+			*id = name + n;
+			while (**id == ' ')
+				(*id)++;
+			return id_sections[i].kind;
+		}
 	}
 	return SEC_NONE;
 }
@@ -312,15 +402,15 @@ static void begin_section(struct parser *p, const char *written)
 {
 	p->kind = SEC_NONE;
 	p->keys = NULL;
-	p->service = NULL;
+	p->item = NULL;
 	p->keys_set = 0;
 
-	const char *service_id = NULL;
-	enum section_kind kind = section_kind_of(written, &service_id);
+	const struct id_section *with_id;
+	const char *id;
+	enum section_kind kind = section_kind_of(written, &with_id, &id);
 	/* "[service  sede]" is the same section as "[service sede]" */
 	char *name = NULL;
-	if (kind == SEC_SERVICE ? asprintf(&name, "service %s", service_id) < 0
-				: !(name = strdup(written))) {
+	if (with_id ? asprintf(&name, "%s %s", with_id->word, id) < 0 : !(name = strdup(written))) {
 		p->out_of_memory = true;
 		return;
 	}
@@ -346,29 +436,20 @@ static void begin_section(struct parser *p, const char *written)
 		diag_add(p->diags, p->path, p->line, _("unknown section [%s]"), name);
 		return;
 	}
-	if (kind == SEC_SERVICE) {
-		if (!valid_service_id(service_id)) {
-			diag_add(p->diags, p->path, p->line,
-				 _("invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or "
-				 "'-', starting with a letter"),
-				 service_id);
+	if (with_id) {
+		if (!valid_id(id)) {
+			with_id->bad_id(p, id);
 			return;
 		}
-		struct config *cfg = p->cfg;
-		struct config_service *services =
-			grow(cfg->services, cfg->service_count, sizeof *services);
-		if (!services) {
+		char *copy = strdup(id);
+		p->item = copy ? with_id->add(p) : NULL;
+		if (!p->item) {
+			free(copy);
 			p->out_of_memory = true;
 			return;
 		}
-		cfg->services = services;
-		p->service = &services[cfg->service_count];
-		service_defaults(p->service);
-		p->service->line = p->line;
-		p->service->id = strdup(service_id);
-		if (!allocated(p, p->service->id))
-			return;
-		cfg->service_count++;
+		*(char **)((char *)p->item + with_id->id_offset) = copy;
+		*(int *)((char *)p->item + with_id->line_offset) = p->line;
 	}
 	p->kind = kind;
 	p->keys = keys_of(kind);
@@ -588,6 +669,100 @@ static bool capital_article(const char *value)
 	return false;
 }
 
+/* Loosely one address: something, one '@', something, and nothing a mail header would
+ * split on or a terminal would act on. */
+static bool valid_email(const char *value)
+{
+	const char *at = strchr(value, '@');
+	if (!at || at == value || !at[1] || strchr(at + 1, '@') || strlen(value) > MAX_NAME)
+		return false;
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f || strchr(",;<>()[]\\\"", *c))
+			return false;
+	return at[1] != '.' && value[strlen(value) - 1] != '.';
+}
+
+/* An account or a login as systems write them: letters, digits, '.', '_', '-', '@', not
+ * starting with '-' (it would read as an option). */
+static bool valid_login(const char *word, size_t len)
+{
+	if (len < 1 || len > MAX_SERVICE_ID * 4 || word[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)word[i]) && !strchr("._-@", word[i]))
+			return false;
+	return true;
+}
+
+static const char *const login_rule =
+	N_("expected letters, digits, '.', '_', '-' or '@', not starting with '-'");
+
+/* "lmartin  lucia" into a list of words, each a valid_login(). */
+static void add_words(struct parser *p, const struct key *k, struct strlist *list,
+		      const char *value)
+{
+	for (const char *w = value; *w;) {
+		size_t len = strcspn(w, " \t");
+		char *word = strndup(w, len);
+		if (!allocated(p, word))
+			return;
+		if (!valid_login(word, len))
+			bad_value(p, k->name, word, _(login_rule));
+		else
+			strlist_add(p, list, word);
+		free(word);
+		w += len;
+		w += strspn(w, " \t");
+	}
+}
+
+/* "Lucía Martín, L. Martín" into a list of names, each trimmed; an empty one is an error. */
+static void add_names(struct parser *p, const struct key *k, struct strlist *list,
+		      const char *value)
+{
+	for (const char *n = value;; n++) {
+		size_t len = strcspn(n, ",");
+		char *name = strndup(n, len);
+		if (!allocated(p, name))
+			return;
+		char *trimmed = strip_end(skip_blanks(name));
+		if (!*trimmed || strlen(trimmed) > MAX_NAME)
+			bad_value(p, k->name, value,
+				  _("expected names separated by commas, each of at most 120 bytes"));
+		else
+			strlist_add(p, list, trimmed);
+		free(name);
+		n += len;
+		if (!*n)
+			break;
+	}
+}
+
+static void set_roles(struct parser *p, const struct key *k, unsigned *roles, const char *value)
+{
+	static const enum config_role all[] = {CONFIG_ROLE_AUTHOR, CONFIG_ROLE_APPROVER,
+					       CONFIG_ROLE_OPERATOR};
+	for (const char *w = value; *w;) {
+		size_t len = strcspn(w, " \t");
+		size_t i = 0;
+		while (i < sizeof all / sizeof *all &&
+		       (strlen(config_role_name(all[i])) != len ||
+			strncmp(config_role_name(all[i]), w, len)))
+			i++;
+		if (i == sizeof all / sizeof *all) {
+			char *word = strndup(w, len);
+			if (allocated(p, word))
+				bad_value(p, k->name, word,
+					  _("expected author, approver or operator, separated by spaces"));
+			free(word);
+		} else {
+			*roles |= (unsigned)all[i];
+		}
+		w += len;
+		w += strspn(w, " \t");
+	}
+}
+
 /* Validates value for key k and stores it at base + k->offset. */
 static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -682,7 +857,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			bad_value(p, k->name, value,
 				  _("expected codes and ranges from 100 to 599, like 200-299,301"));
 		else
-			set_string(p, &p->service->expect_status_text, value);
+			set_string(p, &((struct config_service *)base)->expect_status_text, value);
 		break;
 	case T_XPATH:
 		if (!valid_xpath(value))
@@ -747,6 +922,27 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			set_string(p, slot, value);
 		break;
+	case T_EMAIL:
+		if (!valid_email(value))
+			bad_value(p, k->name, value, _("expected one address, like name@example.org"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_LOGIN:
+		if (!valid_login(value, strlen(value)))
+			bad_value(p, k->name, value, _(login_rule));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_LOGIN_LIST:
+		add_words(p, k, slot, value);
+		break;
+	case T_NAME_LIST:
+		add_names(p, k, slot, value);
+		break;
+	case T_ROLES:
+		set_roles(p, k, slot, value);
+		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
 			diag_add(p->diags, p->path, p->line, _("unknown time zone '%s'"), value);
@@ -789,7 +985,9 @@ static void on_value(struct parser *p, const char *name, const char *value)
 	p->keys_set |= 1ull << index;
 	if (p->kind == SEC_CANARY && (k->type != T_CANARY || !p->canary_line))
 		p->canary_line = p->line;
-	set_value(p, k, p->kind == SEC_SERVICE ? (void *)p->service : (void *)p->cfg, value);
+	if (p->kind == SEC_POLICY && k->offset == G(two_person))
+		p->two_person_line = p->line;
+	set_value(p, k, p->item ? p->item : (void *)p->cfg, value);
 }
 
 /* inih's rule: ';' starts a comment at the start of a line or after a blank */
@@ -879,6 +1077,94 @@ static void check_service(struct parser *p, const struct config_service *s)
 	if (s->degraded_ms >= s->timeout_ms)
 		diag_add(p->diags, p->path, s->line, _("'degraded_ms' (%ld) must be below 'timeout_ms' (%ld)"),
 			 s->degraded_ms, s->timeout_ms);
+}
+
+/* The normalized forms of the names person answers to: id, name, aliases. */
+static bool add_person_keys(struct parser *p, struct config_person *person)
+{
+	const char *names[2] = {person->id, person->name};
+	for (size_t i = 0; i < 2 + person->aliases.count; i++) {
+		const char *name = i < 2 ? names[i] : person->aliases.items[i - 2];
+		char *key;
+		struct ii_error e = {0};
+		if (!name)
+			continue;
+		ii_err rc = people_name_key(name, &key, &e);
+		if (rc == II_EDATA)
+			diag_add(p->diags, p->path, person->line, "%s", e.detail);
+		if (rc == II_ENOMEM)
+			p->out_of_memory = true;
+		if (rc)
+			return false;
+		bool added = strlist_add(p, &person->keys, key);
+		free(key);
+		if (!added)
+			return false;
+	}
+	return true;
+}
+
+/* Whether list holds item. */
+static bool strlist_has(const struct strlist *list, const char *item)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i], item))
+			return true;
+	return false;
+}
+
+/*
+ * What makes the people one per person: each needs a name, and no account, web login or
+ * normalized name may belong to two of them, or the audit trail and the two-person rule
+ * would not know whom it means. The name of automatic actions is nobody's.
+ */
+static void check_people(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	char *reserved = NULL;
+	struct ii_error e = {0};
+	if (people_name_key(DRAFT_SYSTEM_NAME, &reserved, &e) == II_ENOMEM)
+		p->out_of_memory = true;
+	for (size_t i = 0; i < cfg->person_count; i++) {
+		struct config_person *b = &cfg->people[i];
+		if (!b->name)
+			diag_add(p->diags, p->path, b->line, _("[person %s] has no 'name'"), b->id);
+		if (!add_person_keys(p, b))
+			continue;
+		if (reserved && strlist_has(&b->keys, reserved))
+			diag_add(p->diags, p->path, b->line,
+				 _("[person %s] is named '%s', the name of the program's own actions"),
+				 b->id, DRAFT_SYSTEM_NAME);
+		for (size_t j = 0; j < i; j++) {
+			const struct config_person *a = &cfg->people[j];
+			for (size_t k = 0; k < b->os_users.count; k++)
+				if (strlist_has(&a->os_users, b->os_users.items[k]))
+					diag_add(p->diags, p->path, b->line,
+						 _("[person %s] and [person %s] (line %d) both claim the OS "
+						   "user '%s'"),
+						 b->id, a->id, a->line, b->os_users.items[k]);
+			if (a->web_login && b->web_login && !strcmp(a->web_login, b->web_login))
+				diag_add(p->diags, p->path, b->line,
+					 _("[person %s] and [person %s] (line %d) both claim the web "
+					   "login '%s'"),
+					 b->id, a->id, a->line, b->web_login);
+			for (size_t k = 0; k < b->keys.count; k++)
+				if (strlist_has(&a->keys, b->keys.items[k])) {
+					diag_add(p->diags, p->path, b->line,
+						 _("[person %s] and [person %s] (line %d) both answer to the "
+						   "name '%s' (names are compared without regard to case, "
+						   "accents and spaces)"),
+						 b->id, a->id, a->line, b->keys.items[k]);
+					break;
+				}
+		}
+	}
+	free(reserved);
+	/* without people the rule could only compare names as typed, which a space defeats */
+	if (cfg->two_person && cfg->person_count == 0)
+		diag_add(p->diags, p->path, p->two_person_line,
+			 _("two_person = true needs the people in [person ID] sections: without "
+			   "them the rule would compare names as they are typed"));
 }
 
 static bool fill_defaults(struct parser *p)
@@ -1032,6 +1318,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	if (!p.line_skipped) {
 		for (size_t i = 0; i < p.cfg->service_count; i++)
 			check_service(&p, &p.cfg->services[i]);
+		check_people(&p);
 		if (filled)
 			check_run_timeout(&p);
 	}
@@ -1071,10 +1358,24 @@ static void service_free(struct config_service *s)
 	free(s->ca_file);
 }
 
+static void person_free(struct config_person *person)
+{
+	free(person->id);
+	free(person->name);
+	free(person->email);
+	free(person->web_login);
+	strlist_free(&person->os_users);
+	strlist_free(&person->aliases);
+	strlist_free(&person->keys);
+}
+
 void config_free(struct config *cfg)
 {
 	if (!cfg)
 		return;
+	for (size_t i = 0; i < cfg->person_count; i++)
+		person_free(&cfg->people[i]);
+	free(cfg->people);
 	for (size_t i = 0; i < cfg->service_count; i++)
 		service_free(&cfg->services[i]);
 	free(cfg->services);
@@ -1127,6 +1428,16 @@ const struct config_service *config_find_service(const struct config *cfg, const
 const char *config_policy_name(enum config_policy policy)
 {
 	return policy == CONFIG_POLICY_AUTO ? "auto" : "review";
+}
+
+const char *config_role_name(enum config_role role)
+{
+	switch (role) {
+	case CONFIG_ROLE_AUTHOR: return "author";
+	case CONFIG_ROLE_APPROVER: return "approver";
+	case CONFIG_ROLE_OPERATOR: return "operator";
+	}
+	return "?";
 }
 
 char *config_mask_url(const char *url)

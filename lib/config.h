@@ -24,6 +24,31 @@ struct strlist {
 
 enum config_policy { CONFIG_POLICY_AUTO, CONFIG_POLICY_REVIEW };
 
+/* What a person may do (issue 15): bits of struct config_person's roles. */
+enum config_role {
+	CONFIG_ROLE_AUTHOR = 1 << 0,   /* may sign a notice as its autor */
+	CONFIG_ROLE_APPROVER = 1 << 1, /* may approve, reject and retract drafts */
+	CONFIG_ROLE_OPERATOR = 1 << 2, /* may open, update and resolve incidents and publish by hand */
+};
+
+/*
+ * A [person ID] section: someone who acts on the channel. The program knows them by the
+ * operating-system accounts and the web login that act as them, and by the names authors
+ * write in a notice's autor (lib/people.h looks them up). No account, login or normalized
+ * name belongs to two people: config_load() refuses the file otherwise.
+ */
+struct config_person {
+	char *id;
+	char *name;            /* as the audit trail shows it: "Lucía Martín" (required) */
+	char *email;           /* one address, local@domain; NULL: none */
+	char *web_login;       /* what the reverse proxy says the web user is; NULL: none */
+	struct strlist os_users; /* accounts (getpwuid names) that act as this person */
+	struct strlist aliases;  /* other spellings authors use in autor */
+	struct strlist keys;     /* people_name_key() of id, name and each alias */
+	unsigned roles;          /* enum config_role bits */
+	int line;                /* of the section header */
+};
+
 struct config_service {
 	char *id;
 	char *name;        /* as a heading reads it: "Sede Electrónica de la Seguridad Social";
@@ -84,7 +109,9 @@ struct config {
 	char *ca_file;          /* [general]: default of services, canaries and the X API; NULL: system CAs */
 	enum config_policy incidents;
 	enum config_policy notices;
-	bool two_person; /* an author may not approve their own notice */
+	bool two_person; /* an author may not approve their own notice; needs people */
+	struct config_person *people; /* none: single-operator mode, --by is taken as given */
+	size_t person_count;
 	char *templates_dir; /* NULL: the templates built into incluinfo */
 	long run_timeout;    /* seconds a `run` may take; every service's timeout_ms *
 				(retries + 1) + 1000 ms fits in it, and the canaries' */
@@ -127,6 +154,8 @@ void config_warn(const struct config *cfg, struct diag_list *warnings);
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id);
 const char *config_policy_name(enum config_policy policy);
+/* "author", "approver", "operator": the word the configuration uses for one role. */
+const char *config_role_name(enum config_role role);
 
 /* Whether url is acceptable for a monitored or API address: https, or http on loopback.
  * Fills why (may be NULL) with the reason when it is not. */

@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "i18n.h"
+#include "people.h"
 #include "store_sql.h"
 
 static const char *const status_names[] = {
@@ -103,8 +104,8 @@ ii_err draft_audit_add(struct store *s, const char *draft, const char *incident,
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
-				  "INSERT INTO audit (at, draft, incident, action, name, os_user, detail)"
-				  " VALUES (?,?,?,?,?,?,?)",
+				  "INSERT INTO audit (at, draft, incident, action, name, os_user, detail,"
+				  " person, identified_by) VALUES (?,?,?,?,?,?,?,?,?)",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -115,6 +116,8 @@ ii_err draft_audit_add(struct store *s, const char *draft, const char *incident,
 	sqlite3_bind_text(stmt, 5, actor->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, actor->os_user, -1, SQLITE_STATIC);
 	bind_optional(stmt, 7, detail);
+	bind_optional(stmt, 8, actor->person);
+	bind_optional(stmt, 9, actor->identified_by);
 	return store_run(s, stmt, N_("record an audit entry"), e);
 }
 
@@ -570,8 +573,26 @@ static ii_err get_by_uuid(struct store *s, const char *uuid, struct draft *d, st
 	return rc;
 }
 
+/* Whether the two-person rule refuses actor as the approver of d: when d's author names
+ * the actor's person, or the actor is nobody the rule can tell apart. */
+static ii_err two_person_check(const struct config *cfg, const struct draft *d,
+			       const struct draft_actor *actor, struct ii_error *e)
+{
+	if (!actor->person)
+		return ii_fail(e, II_EDATA,
+			       _("the two-person rule needs the approver to be a configured person"));
+	const struct config_person *author = NULL;
+	ii_err rc = *d->author ? people_by_name(cfg, d->author, &author, e) : II_OK;
+	if (rc == II_OK && author && !strcmp(author->id, actor->person))
+		rc = ii_fail(e, II_EDATA,
+			     _("%s (%s) wrote this notice, as '%s', and cannot approve it too "
+			       "(two-person rule)"),
+			     author->name, author->id, d->author);
+	return rc;
+}
+
 ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor *actor,
-		     bool two_person, struct ii_error *e)
+		     const struct config *two_person, struct ii_error *e)
 {
 	struct draft d;
 	ii_err rc = get_by_uuid(s, uuid, &d, e);
@@ -580,10 +601,8 @@ ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor
 	if (d.status != DRAFT_PENDING)
 		return ii_fail(e, II_EDATA, _("draft %.8s is %s, not pending"), d.uuid,
 			       draft_status_label(d.status));
-	if (two_person && *d.author && !strcasecmp(d.author, actor->name))
-		return ii_fail(e, II_EDATA,
-			       _("'%s' wrote this notice and cannot approve it too (two-person rule)"),
-			       actor->name);
+	if (two_person && two_person->two_person && (rc = two_person_check(two_person, &d, actor, e)))
+		return rc;
 	rc = set_status(s, d.uuid, DRAFT_APPROVED, actor->at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d.uuid, d.incident, "approved", actor, NULL, e);
@@ -690,6 +709,8 @@ static bool read_audit(sqlite3_stmt *stmt, void *record)
 	store_copy_text(a->name, sizeof a->name, stmt, 5);
 	store_copy_text(a->os_user, sizeof a->os_user, stmt, 6);
 	store_copy_text(a->detail, sizeof a->detail, stmt, 7);
+	store_copy_text(a->person, sizeof a->person, stmt, 8);
+	store_copy_text(a->identified_by, sizeof a->identified_by, stmt, 9);
 	return true;
 }
 
@@ -698,10 +719,10 @@ ii_err draft_audit_list(struct store *s, const char *uuid, struct draft_audit **
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
-				  uuid ? "SELECT id, at, draft, incident, action, name, os_user, detail"
-					 " FROM audit WHERE draft = ? ORDER BY id"
-				       : "SELECT id, at, draft, incident, action, name, os_user, detail"
-					 " FROM audit ORDER BY id",
+				  uuid ? "SELECT id, at, draft, incident, action, name, os_user, detail,"
+					 " person, identified_by FROM audit WHERE draft = ? ORDER BY id"
+				       : "SELECT id, at, draft, incident, action, name, os_user, detail,"
+					 " person, identified_by FROM audit ORDER BY id",
 				  &stmt, e);
 	if (rc)
 		return rc;

@@ -29,6 +29,8 @@
 #include "error.h"
 #include "store.h"
 
+struct config;
+
 #define DRAFT_ID_MIN_PREFIX 6
 #define DRAFT_SYSTEM_NAME "incluinfo" /* the approver when a policy is "auto" */
 /* Bytes a draft's title and author are read back with, the NUL included: a longer one is
@@ -129,10 +131,22 @@ struct draft_spec {
 
 /* Who does something, for the audit trail. */
 struct draft_actor {
-	const char *name;    /* as given with --by, or DRAFT_SYSTEM_NAME */
+	const char *name;    /* the person's name; --by as given without people configured;
+				DRAFT_SYSTEM_NAME for automatic actions */
 	const char *os_user; /* the operating-system user running the command */
 	time_t at;
+	const char *person;  /* the person's id ([person ID]); NULL: none (single operator, the
+				system) */
+	const char *identified_by; /* how the caller was identified (DRAFT_BY_OS_USER…, "system");
+				      NULL: not recorded */
 };
+
+/* The words of draft_actor's identified_by, as the audit trail stores them (never
+ * translated: tools read them), each followed by the account or login. */
+#define DRAFT_BY_OS_USER "os-user "   /* the account running incluinfo */
+#define DRAFT_BY_SUDO "sudo from "    /* root, run through sudo by that account */
+#define DRAFT_BY_WEB_LOGIN "web login " /* the login the reverse proxy passed */
+#define DRAFT_BY_SYSTEM "system"      /* an automatic action of run, check, notices */
 
 /* Creates a draft (pending, or approved by the actor when approve is set, unless a
  * person rejected this content or a draft of its incident: then it waits, pending, and
@@ -211,11 +225,13 @@ ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
 			 struct ii_error *e);
 
 /*
- * Approves a pending draft. With two_person, the actor may not be the draft's author
- * (names compared without regard to case). II_EDATA, saying why, when refused.
+ * Approves a pending draft. Under the two-person rule ([policy] two_person, which needs
+ * people), when two_person is the configuration, the actor (actor->person) may not be the
+ * person the draft's author names (people_by_name(): case, accents, spaces and aliases
+ * make no difference). NULL: no rule. II_EDATA, saying why, when refused.
  */
 ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
-		     bool two_person, struct ii_error *e);
+		     const struct config *two_person, struct ii_error *e);
 /* Rejects a pending or approved draft; reason may be NULL. II_EDATA for a draft whose
  * publication began, saying how many of its posts are public (it is retracted once
  * published). */
@@ -249,6 +265,8 @@ struct draft_audit {
 	char action[32];
 	char name[128];
 	char os_user[64];
+	char person[64];         /* the person's id; "" when none was recorded */
+	char identified_by[160]; /* "os-user lmartin", "sudo from lmartin", "system"…; "" */
 	char detail[512];
 };
 

@@ -15,6 +15,7 @@ const char *ii_strerror(ii_err code)
 	case II_ESTATE: return _("state database error");
 	case II_ELOCKED: return _("another run holds the lock");
 	case II_EREMOTE: return _("remote service failed");
+	case II_EPERM: return _("not allowed");
 	case II_EINTERNAL: return _("internal error");
 	}
 	return _("unknown error");

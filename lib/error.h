@@ -18,6 +18,7 @@ typedef enum {
 	II_ESTATE,   /* the state database failed */
 	II_ELOCKED,  /* another run holds the lock */
 	II_EREMOTE,  /* a remote service failed */
+	II_EPERM,    /* the caller is not allowed to do this: unknown, or without the role */
 	II_EINTERNAL /* a library we use failed in a way we did not expect */
 } ii_err;
 

@@ -8,6 +8,7 @@
 
 #include "claimreview.h"
 #include "incident.h"
+#include "people.h"
 #include "xchannel.h"
 
 static const struct config_service *maintained(const struct notice *n, const struct config *cfg)
@@ -276,6 +277,39 @@ out:
 	return rc;
 }
 
+/* With people configured, n's autor must name one of them with the author role: the
+ * two-person rule compares people, and a name nobody answers to could be anyone. */
+static ii_err check_author(const struct notice *n, const char *path, const struct config *cfg,
+			   struct diag_list *diags, struct ii_error *e)
+{
+	if (cfg->person_count == 0)
+		return II_OK;
+	if (!n->author) {
+		diag_add(diags, path, 0,
+			 _("missing key 'autor': with [person] sections configured, every notice names "
+			   "its author"));
+		return ii_fail(e, II_EDATA, _("%s: missing key 'autor'"), path);
+	}
+	const struct config_person *person;
+	ii_err rc = people_by_name(cfg, n->author, &person, e);
+	if (rc)
+		return rc;
+	if (!person) {
+		diag_add(diags, path, n->author_line,
+			 _("unknown author '%s': autor names a person of the configuration, by their "
+			   "id, name or one of their aliases"),
+			 n->author);
+		return ii_fail(e, II_EDATA, _("%s: unknown author '%s'"), path, n->author);
+	}
+	if (!people_has_role(person, CONFIG_ROLE_AUTHOR)) {
+		diag_add(diags, path, n->author_line,
+			 _("%s (%s) does not have the role 'author' and cannot sign a notice"),
+			 person->name, person->id);
+		return ii_fail(e, II_EDATA, _("%s: '%s' is not an author"), path, n->author);
+	}
+	return II_OK;
+}
+
 ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
 		   struct notice **notice, struct thread **thread, bool *changing,
 		   struct diag_list *diags, struct ii_error *e)
@@ -293,7 +327,14 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 	free(text);
 	if (rc == II_OK)
 		rc = ingest_thread(*notice, path, cfg, messages, thread, diags, e);
+	/* reported beside the thread's problems, which need no people to be found */
+	if (*notice) {
+		ii_err author = check_author(*notice, path, cfg, diags, e);
+		rc = rc ? rc : author;
+	}
 	if (rc) {
+		thread_free(*thread);
+		*thread = NULL;
 		notice_free(*notice);
 		*notice = NULL;
 	}

@@ -31,6 +31,8 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
  * Reads, validates and splits the notice at path. II_OK with *notice and *thread set, or
  * with *changing set and nothing read when the file changed while it was read (an editor
  * saving it). II_EDATA with the problems in diags (a file over NOTICEDIR_MAX_FILE too).
+ * With people configured ([person ID]), autor must name one of them (people_by_name())
+ * with the author role, or it is an error at the autor line.
  */
 ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
 		   struct notice **notice, struct thread **thread, bool *changing,

@@ -963,6 +963,7 @@ static void validate(struct parser *p, struct notice *n)
 	n->title = bounded_text(p, K_TITULO, NOTICE_MAX_TITLE_CHARS);
 	n->title_line = p->raw[K_TITULO].line;
 	n->author = bounded_text(p, K_AUTOR, NOTICE_MAX_AUTHOR_CHARS);
+	n->author_line = p->raw[K_AUTOR].line;
 	n->id = optional_text(p, K_ID);
 	bool timed = true;
 	n->publish_at = date_of(p, K_PUBLICAR, &timed);

@@ -84,6 +84,7 @@ struct notice {
 	char hash[65];               /* SHA-256 of the file's bytes, in hex */
 	int title_line, hoax_line;   /* where titulo and bulo are, for errors in the thread */
 	int expires_line;            /* where caduca is, for notice_check_at() */
+	int author_line;             /* where autor is, for who checks it against the people */
 };
 
 /* "bulo", "aviso", "incidencia", "mantenimiento". */

@@ -177,6 +177,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE audit ADD COLUMN content_hash TEXT;"
 	"UPDATE audit SET content_hash = (SELECT content_hash FROM draft WHERE uuid = audit.draft)"
 	"  WHERE action IN ('rejected', 'retracted');",
+
+	/* 7: who acted, as a configured person (issue 15), and how the caller was identified;
+	 * earlier entries did not record it, and say nothing rather than a guess */
+	"ALTER TABLE audit ADD COLUMN person TEXT;"
+	"ALTER TABLE audit ADD COLUMN identified_by TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

@@ -44,7 +44,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 

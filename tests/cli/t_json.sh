@@ -51,6 +51,8 @@ collect_json() {
 	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/' \
 		'author_url = https://www.seg-social.es/' 'rebuttal_url = https://www.seg-social.es/bulos/{slug}' \
 		'aviso_legal = La información de esta cuenta tiene carácter meramente informativo.'
+	conf_raw '[person lmartin]' 'name = Lucía Martín' 'email = lucia.martin@seg-social.es' \
+		'os_users = lmartin' 'web_login = lucia.martin' 'aliases = L. Martín' 'roles = approver'
 	record config config
 	assert_rc 0
 	CONF=$conf

@@ -240,20 +240,6 @@ test_edit_after_publication_is_reported_not_republished() {
 	assert_eq 'published|100' "$(db "SELECT status, remote_ref FROM draft JOIN publication ON publication.draft = uuid WHERE seq = 0")" 'the draft'
 }
 
-test_two_person_rule() {
-	setup_notices
-	conf_raw '[policy]' 'two_person = true'
-	notice pensiones.md "$BULO"
-	ii notices
-	local id
-	id=$(db "SELECT uuid FROM draft")
-	ii approve "$id" --by Ana
-	assert_rc 65
-	assert_contains "$ERR" "'Ana' wrote this notice and cannot approve it too (two-person rule)"
-	ii approve "$id" --by Luis
-	assert_rc 0
-}
-
 test_symlink_outside_is_refused() {
 	setup_notices
 	notice dentro.md "$BULO"

@@ -140,6 +140,7 @@ static void publishing_keys(void **state)
 					       "flap_limit = 5\ngrace_minutes = 30\n"
 					       "[general]\ntemplates_dir = plantillas\nrun_timeout = 40\n"
 					       "[policy]\ntwo_person = true\n"
+					       "[person lmartin]\nname = Lucía Martín\n"
 					       "[twitter]\nthread_delay_ms = 0\ntimeout_ms = 5000\n"
 					       "[feeds]\nbase_url = https://www.seg-social.es/feeds/\n"
 					       "title = Avisos\nauthor = Ministerio\nsender = incluinfo@seg-social.es\n"
@@ -927,6 +928,95 @@ static void invalid_service_id(void **state)
 	assert_string_equal(cfg->services[0].id, "abcdefghijklmnopqrstuvwxyz012345");
 }
 
+/* ---- people ---- */
+
+#define LUCIA "[person lmartin]\nname = Lucía Martín\n"
+
+static void person_keys(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(
+		f, LUCIA "email = lucia.martin@seg-social.es\nos_users = lmartin  lucia\n"
+			 "web_login = lucia.martin@sso.seg-social.es\n"
+			 "aliases = lucia.martin , L. Martín,Lucía M.\nroles = author approver\n"
+			 "[person agil]\nname = Ana Gil\n");
+	assert_int_equal(cfg->person_count, 2);
+	const struct config_person *p = &cfg->people[0];
+	assert_string_equal(p->id, "lmartin");
+	assert_string_equal(p->name, "Lucía Martín");
+	assert_string_equal(p->email, "lucia.martin@seg-social.es");
+	assert_int_equal(p->os_users.count, 2);
+	assert_string_equal(p->os_users.items[1], "lucia");
+	assert_string_equal(p->web_login, "lucia.martin@sso.seg-social.es");
+	assert_int_equal(p->aliases.count, 3);
+	assert_string_equal(p->aliases.items[0], "lucia.martin");
+	assert_string_equal(p->aliases.items[1], "L. Martín");
+	assert_int_equal(p->roles, CONFIG_ROLE_AUTHOR | CONFIG_ROLE_APPROVER);
+	/* id, name and each alias, as they are compared */
+	assert_int_equal(p->keys.count, 5);
+	assert_string_equal(p->keys.items[1], "lucia martin");
+	const struct config_person *ana = &cfg->people[1];
+	assert_null(ana->email);
+	assert_null(ana->web_login);
+	assert_int_equal(ana->os_users.count, 0);
+	assert_int_equal(ana->roles, 0);
+}
+
+static void person_bad_values(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, LUCIA "email = lucia@\n", 1);
+	assert_diag(f, 3, "invalid value 'lucia@' for 'email': expected one address, like "
+			  "name@example.org");
+	load_invalid(f, LUCIA "email = a@b, c@d\n", 1);
+	load_invalid(f, LUCIA "os_users = lmartin -rf\n", 1);
+	assert_diag(f, 3, "invalid value '-rf' for 'os_users': expected letters, digits, '.', '_', "
+			  "'-' or '@', not starting with '-'");
+	load_invalid(f, LUCIA "web_login = lucia martin\n", 1);
+	load_invalid(f, LUCIA "aliases = lucia,,martin\n", 1);
+	load_invalid(f, LUCIA "roles = author boss\n", 1);
+	assert_diag(f, 3, "invalid value 'boss' for 'roles': expected author, approver or "
+			  "operator, separated by spaces");
+	load_invalid(f, "[person lmartin]\nemail = l@seg-social.es\n", 1);
+	assert_diag(f, 1, "[person lmartin] has no 'name'");
+	load_invalid(f, "[person Lucia]\nname = Lucía\n", 1);
+	assert_diag(f, 1, "invalid person id 'Lucia': expected 1-32 characters a-z, 0-9, '_' or "
+			  "'-', starting with a letter");
+	load_invalid(f, LUCIA "[person  lmartin]\nname = Otra\n", 1);
+	assert_diag(f, 3, "duplicate section [person lmartin] (first at line 1)");
+}
+
+/* An account, a login or a name that two people claim would make every action of one
+ * of them the other's: each is an error naming both. */
+static void person_claims_are_exclusive(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, LUCIA "os_users = lmartin\n[person agil]\nname = Ana Gil\n"
+			      "os_users = agil lmartin\n", 1);
+	assert_diag(f, 4, "[person agil] and [person lmartin] (line 1) both claim the OS user "
+			  "'lmartin'");
+	load_invalid(f, LUCIA "web_login = lm\n[person agil]\nname = Ana Gil\nweb_login = lm\n", 1);
+	assert_diag(f, 4, "[person agil] and [person lmartin] (line 1) both claim the web login 'lm'");
+	/* a spelling that differs in case, accents and spaces only is the same name */
+	load_invalid(f, LUCIA "[person lucia]\nname = Ana\naliases = \tLUCIA   MARTIN \n", 1);
+	assert_diag(f, 3, "[person lucia] and [person lmartin] (line 1) both answer to the name "
+			  "'lucia martin' (names are compared without regard to case, accents and "
+			  "spaces)");
+	load_invalid(f, LUCIA "[person agil]\nname = LMartín\n", 1);
+	load_invalid(f, LUCIA "aliases = Incluinfo\n", 1);
+	assert_diag(f, 1, "[person lmartin] is named 'incluinfo', the name of the program's own "
+			  "actions");
+}
+
+static void two_person_needs_people(void **state)
+{
+	struct fixture *f = *state;
+	load_invalid(f, SEDE "[policy]\nincidents = auto\ntwo_person = yes\n", 1);
+	assert_diag(f, 5, "two_person = true needs the people in [person ID] sections: without "
+			  "them the rule would compare names as they are typed");
+	load_ok(f, SEDE "[policy]\ntwo_person = yes\n" LUCIA);
+}
+
 static void key_outside_any_section(void **state)
 {
 	struct fixture *f = *state;
@@ -1192,6 +1282,10 @@ int main(void)
 		UNIT_TEST(public_url_drops_query_and_user),
 		UNIT_TEST(canary_statuses_and_timeout),
 		UNIT_TEST(general_ca_file_is_the_default),
+		UNIT_TEST(person_keys),
+		UNIT_TEST(person_bad_values),
+		UNIT_TEST(person_claims_are_exclusive),
+		UNIT_TEST(two_person_needs_people),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,19 +12,29 @@ struct fixture {
 	struct store *store;
 	struct ii_error err;
 	struct draft_actor ana, luis, system;
+	struct config *people; /* two_person on, with ana and luis */
+	struct diag_list *diags;
 };
 
 static void init(struct fixture *f)
 {
 	unit_ok(store_open(f->dir, STORE_WRITE, &f->store, &f->err), &f->err);
-	f->ana = (struct draft_actor){"Ana", "ops", 1764000000};
-	f->luis = (struct draft_actor){"Luis", "ops", 1764000100};
-	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", 1764000200};
+	f->ana = (struct draft_actor){.name = "Ana", .os_user = "ops", .at = 1764000000};
+	f->luis = (struct draft_actor){.name = "Luis", .os_user = "ops", .at = 1764000100};
+	f->system = (struct draft_actor){.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = 1764000200};
+	unit_renew_diags(&f->diags, &f->err);
+	unit_config_load(f->dir,
+			 "[policy]\ntwo_person = true\n"
+			 "[person ana]\nname = Ana Pérez\naliases = Ana María\n"
+			 "[person luis]\nname = Luis Gil\n",
+			 &f->people, f->diags, &f->err);
 }
 
 static void fini(struct fixture *f)
 {
 	store_close(f->store);
+	config_free(f->people);
+	diag_free(f->diags);
 }
 
 UNIT_FIXTURE(init, fini)
@@ -138,7 +148,7 @@ static void edit_after_approval_revokes_it(void **state)
 	struct fixture *f = *state;
 	char uuid[37];
 	ingest(f, "h1", true, false, uuid);
-	ok(f, draft_approve(f->store, uuid, &f->luis, true, &f->err));
+	ok(f, draft_approve(f->store, uuid, &f->luis, NULL, &f->err));
 	assert_int_equal(find(f, uuid).status, DRAFT_APPROVED);
 	assert_int_equal(ingest(f, "h2", true, false, uuid), DRAFT_REVOKED);
 	assert_int_equal(find(f, uuid).status, DRAFT_PENDING);
@@ -196,11 +206,35 @@ static void two_person_rule_refuses_the_author(void **state)
 	struct fixture *f = *state;
 	char uuid[37];
 	ingest(f, "h1", true, false, uuid);
-	struct draft_actor author = {"ANA", "ops", 1764000300};
-	refused(f, draft_approve(f->store, uuid, &author, true, &f->err), "two-person rule");
+	/* the notice says "ana"; the approver is the same person however named */
+	struct draft_actor author = {"Ana Pérez", "ops", 1764000300, "ana", "sudo from ana"};
+	refused(f, draft_approve(f->store, uuid, &author, f->people, &f->err),
+		"Ana Pérez (ana) wrote this notice, as 'ana', and cannot approve it too (two-person rule)");
 	assert_int_equal(find(f, uuid).status, DRAFT_PENDING);
+	/* an approver who is nobody the rule can tell apart is refused too */
+	refused(f, draft_approve(f->store, uuid, &f->luis, f->people, &f->err),
+		"needs the approver to be a configured person");
 	/* without the rule the author may approve */
-	ok(f, draft_approve(f->store, uuid, &author, false, &f->err));
+	ok(f, draft_approve(f->store, uuid, &author, NULL, &f->err));
+}
+
+/* Another person approves; the trail says who, and how they were identified. */
+static void two_person_rule_lets_another_person_approve(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, false, uuid);
+	struct draft_actor luis = {"Luis Gil", "root", 1764000300, "luis", "sudo from lgil"};
+	ok(f, draft_approve(f->store, uuid, &luis, f->people, &f->err));
+	struct draft_audit *entries;
+	size_t count;
+	ok(f, draft_audit_list(f->store, uuid, &entries, &count, &f->err));
+	assert_int_equal(count, 2);
+	assert_string_equal(entries[1].name, "Luis Gil");
+	assert_string_equal(entries[1].person, "luis");
+	assert_string_equal(entries[1].identified_by, "sudo from lgil");
+	assert_string_equal(entries[0].person, "");
+	free(entries);
 }
 
 static void approve_and_reject_only_from_the_right_status(void **state)
@@ -209,7 +243,7 @@ static void approve_and_reject_only_from_the_right_status(void **state)
 	char uuid[37];
 	ingest(f, "h1", true, false, uuid);
 	ok(f, draft_reject(f->store, uuid, &f->luis, "cifras sin fuente", &f->err));
-	refused(f, draft_approve(f->store, uuid, &f->luis, false, &f->err), "is rejected, not pending");
+	refused(f, draft_approve(f->store, uuid, &f->luis, NULL, &f->err), "is rejected, not pending");
 	refused(f, draft_reject(f->store, uuid, &f->luis, NULL, &f->err), "only a pending or approved");
 	struct draft_audit *entries;
 	size_t count;
@@ -427,6 +461,7 @@ int main(void)
 		UNIT_TEST(edit_after_publication_began_is_reported_never_applied),
 		UNIT_TEST(auto_policy_approves_as_incluinfo),
 		UNIT_TEST(two_person_rule_refuses_the_author),
+		UNIT_TEST(two_person_rule_lets_another_person_approve),
 		UNIT_TEST(approve_and_reject_only_from_the_right_status),
 		UNIT_TEST(kinds_are_stored_by_name),
 		UNIT_TEST(published_list_has_each_published_thread),

@@ -55,7 +55,7 @@ static void init(struct fixture *f)
 		.incidents = CONFIG_POLICY_AUTO,
 		.notices = CONFIG_POLICY_REVIEW,
 	};
-	f->actor = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", T0};
+	f->actor = (struct draft_actor){.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = T0};
 	f->now = T0;
 }
 

@@ -170,7 +170,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	if (store_open(f->dir, STORE_WRITE, &f->store, &f->err))
 		fail_msg("store_open: %s", f->err.detail);
-	f->system = (struct draft_actor){DRAFT_SYSTEM_NAME, "cron", NOW};
+	f->system = (struct draft_actor){.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = NOW};
 	f->fake.f = f;
 	f->fake.clock = NOW;
 	f->fake.channel = (struct publish_channel){
@@ -233,7 +233,7 @@ static void approved(struct fixture *f, size_t n, const char *reply_to, char uui
 
 static struct publish_options options(long delay_ms)
 {
-	static const struct draft_actor actor = {DRAFT_SYSTEM_NAME, "cron", NOW};
+	static const struct draft_actor actor = {.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = NOW};
 	return (struct publish_options){
 		.now = NOW, .thread_delay_ms = delay_ms, .max_attempts = 3, .actor = &actor,
 		.jitter_seed = 42,
@@ -702,7 +702,7 @@ static void reject_the_second(struct fixture *f)
 	size_t count;
 	ok(f, draft_list(f->other, false, &all, &count, &f->err));
 	assert_int_equal(count, 2);
-	const struct draft_actor luis = {"Luis", "ana", NOW};
+	const struct draft_actor luis = {.name = "Luis", .os_user = "ana", .at = NOW};
 	ok(f, draft_reject(f->other, all[1].uuid, &luis, "falso", &f->err));
 	/* the first is half out: refused, saying so */
 	assert_int_equal(draft_reject(f->other, all[0].uuid, &luis, NULL, &f->err), II_EDATA);
