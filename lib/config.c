@@ -17,6 +17,7 @@
 
 #include "health.h"
 #include "i18n.h"
+#include "notify.h"
 #include "path.h"
 
 /* a line holds one setting: 8 KiB is far more than the longest URL a portal hands out */
@@ -28,7 +29,9 @@
 #define CANARY_TIMEOUT_MS 10000 /* the most a canary waits unless told otherwise */
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
-enum section_kind { SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS };
+enum section_kind {
+	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS, SEC_NOTIFY
+};
 
 enum value_type {
 	T_STRING, /* non-empty text */
@@ -51,6 +54,11 @@ enum value_type {
 	T_CAP_SENDER, /* CAP 1.2 forbids spaces, commas, '<' and '&' in a sender */
 	T_IN_SENTENCE, /* a name as it reads inside a sentence: its article in lower case */
 	T_SENTENCE,    /* a whole sentence of a post */
+	T_NOTIFY_TYPE, /* smtp or webhook */
+	T_ADDRESS,      /* one e-mail address: local@domain */
+	T_ADDRESS_LIST, /* addresses separated by blanks or commas */
+	T_EVENTS,       /* notification event names separated by blanks */
+	T_RAW_URL,      /* checked with its section, whose type says which schemes fit */
 };
 
 struct key {
@@ -62,6 +70,7 @@ struct key {
 
 #define G(field) offsetof(struct config, field)
 #define S(field) offsetof(struct config_service, field)
+#define N(field) offsetof(struct config_notify, field)
 
 static const struct key general_keys[] = {
 	{"state_dir", T_PATH, G(state_dir), 0, 0},
@@ -112,6 +121,7 @@ static const struct key policy_keys[] = {
 	{"incidents", T_POLICY, G(incidents), 0, 0},
 	{"notices", T_POLICY, G(notices), 0, 0},
 	{"two_person", T_BOOL, G(two_person), 0, 0},
+	{"confirm_minutes", T_LONG, G(confirm_minutes), 0, 1440},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -137,6 +147,18 @@ static const struct key feeds_keys[] = {
 	{NULL, 0, 0, 0, 0},
 };
 
+static const struct key notify_keys[] = {
+	{"type", T_NOTIFY_TYPE, N(type), 0, 0},
+	{"url", T_RAW_URL, N(url), 0, 0},
+	{"from", T_ADDRESS, N(from), 0, 0},
+	{"to", T_ADDRESS_LIST, N(to), 0, 0},
+	{"credentials", T_PATH, N(credentials), 0, 0},
+	{"events", T_EVENTS, N(events), 0, 0},
+	{"ca_file", T_CA_FILE, N(ca_file), 0, 0},
+	{"timeout_ms", T_LONG, N(timeout_ms), 1000, 120000},
+	{NULL, 0, 0, 0, 0},
+};
+
 struct seen_section {
 	char *name;
 	int line;
@@ -155,7 +177,8 @@ struct parser {
 	bool line_skipped;      /* a line was not read: checks of the whole would be noise */
 	enum section_kind kind; /* SEC_NONE also for sections already reported as bad */
 	const struct key *keys;
-	struct config_service *service;
+	struct config_service *service; /* the [service ID] being read, else NULL */
+	void *item;                     /* the record of a section with an id, else NULL */
 	unsigned long long keys_set; /* bit i: keys[i] was given in this section */
 
 	struct seen_section *seen;
@@ -263,6 +286,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_POLICY: return policy_keys;
 	case SEC_TWITTER: return twitter_keys;
 	case SEC_FEEDS: return feeds_keys;
+	case SEC_NOTIFY: return notify_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -284,7 +308,23 @@ static void service_defaults(struct config_service *s)
 	s->grace_minutes = 15;
 }
 
-static enum section_kind section_kind_of(const char *name, const char **service_id)
+static void *add_service(struct parser *p, const char *id);
+static void *add_notify(struct parser *p, const char *id);
+
+/* The sections written "[PREFIX ID]", one record each: add() appends a record with its
+ * defaults to the configuration and returns it (NULL when out of memory). */
+static const struct id_section {
+	const char *prefix;
+	enum section_kind kind;
+	const char *what; /* in the message about an invalid id */
+	void *(*add)(struct parser *p, const char *id);
+} id_sections[] = {
+	{"service", SEC_SERVICE, N_("service"), add_service},
+	{"notify", SEC_NOTIFY, N_("notification target"), add_notify},
+};
+
+static enum section_kind section_kind_of(const char *name, const struct id_section **with_id,
+					 const char **id)
 {
 	static const struct {
 		const char *name;
@@ -299,13 +339,48 @@ static enum section_kind section_kind_of(const char *name, const char **service_
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (!strcmp(name, fixed[i].name))
 			return fixed[i].kind;
-	if (!strncmp(name, "service", 7) && (name[7] == ' ' || name[7] == '\0')) {
-		*service_id = name + 7;
-		while (**service_id == ' ')
-			(*service_id)++;
-		return SEC_SERVICE;
+	for (size_t i = 0; i < sizeof id_sections / sizeof id_sections[0]; i++) {
+		size_t n = strlen(id_sections[i].prefix);
+		if (!strncmp(name, id_sections[i].prefix, n) && (name[n] == ' ' || name[n] == '\0')) {
+			*with_id = &id_sections[i];
+			*id = name + n;
+			while (**id == ' ')
+				(*id)++;
+			return id_sections[i].kind;
+		}
 	}
 	return SEC_NONE;
+}
+
+static void *add_service(struct parser *p, const char *id)
+{
+	struct config *cfg = p->cfg;
+	struct config_service *services = grow(cfg->services, cfg->service_count, sizeof *services);
+	if (!services)
+		return NULL;
+	cfg->services = services;
+	struct config_service *s = &services[cfg->service_count];
+	service_defaults(s);
+	s->line = p->line;
+	if (!(s->id = strdup(id)))
+		return NULL;
+	cfg->service_count++;
+	return p->service = s;
+}
+
+static void *add_notify(struct parser *p, const char *id)
+{
+	struct config *cfg = p->cfg;
+	struct config_notify *list = grow(cfg->notify, cfg->notify_count, sizeof *list);
+	if (!list)
+		return NULL;
+	cfg->notify = list;
+	struct config_notify *t = &list[cfg->notify_count];
+	*t = (struct config_notify){.events = NOTIFY_ALL_EVENTS, .timeout_ms = 10000, .line = p->line};
+	if (!(t->id = strdup(id)))
+		return NULL;
+	cfg->notify_count++;
+	return t;
 }
 
 static void begin_section(struct parser *p, const char *written)
@@ -313,14 +388,15 @@ static void begin_section(struct parser *p, const char *written)
 	p->kind = SEC_NONE;
 	p->keys = NULL;
 	p->service = NULL;
+	p->item = NULL;
 	p->keys_set = 0;
 
-	const char *service_id = NULL;
-	enum section_kind kind = section_kind_of(written, &service_id);
+	const struct id_section *with_id = NULL;
+	const char *id = NULL;
+	enum section_kind kind = section_kind_of(written, &with_id, &id);
 	/* "[service  sede]" is the same section as "[service sede]" */
 	char *name = NULL;
-	if (kind == SEC_SERVICE ? asprintf(&name, "service %s", service_id) < 0
-				: !(name = strdup(written))) {
+	if (with_id ? asprintf(&name, "%s %s", with_id->prefix, id) < 0 : !(name = strdup(written))) {
 		p->out_of_memory = true;
 		return;
 	}
@@ -346,29 +422,18 @@ static void begin_section(struct parser *p, const char *written)
 		diag_add(p->diags, p->path, p->line, _("unknown section [%s]"), name);
 		return;
 	}
-	if (kind == SEC_SERVICE) {
-		if (!valid_service_id(service_id)) {
+	if (with_id) {
+		if (!valid_service_id(id)) {
 			diag_add(p->diags, p->path, p->line,
-				 _("invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or "
+				 _("invalid %s id '%s': expected 1-32 characters a-z, 0-9, '_' or "
 				 "'-', starting with a letter"),
-				 service_id);
+				 _(with_id->what), id);
 			return;
 		}
-		struct config *cfg = p->cfg;
-		struct config_service *services =
-			grow(cfg->services, cfg->service_count, sizeof *services);
-		if (!services) {
+		if (!(p->item = with_id->add(p, id))) {
 			p->out_of_memory = true;
 			return;
 		}
-		cfg->services = services;
-		p->service = &services[cfg->service_count];
-		service_defaults(p->service);
-		p->service->line = p->line;
-		p->service->id = strdup(service_id);
-		if (!allocated(p, p->service->id))
-			return;
-		cfg->service_count++;
 	}
 	p->kind = kind;
 	p->keys = keys_of(kind);
@@ -588,6 +653,59 @@ static bool capital_article(const char *value)
 	return false;
 }
 
+/*
+ * An address as a mail header and an SMTP RCPT TO carry it: local@domain, printable
+ * ASCII without blanks, quotes, angle brackets or commas (a display name or a second
+ * address would be a header of their own making).
+ */
+static bool valid_address(const char *value)
+{
+	const char *at = strchr(value, '@');
+	if (!at || at == value || !at[1] || strchr(at + 1, '@') || strlen(value) > 254)
+		return false;
+	for (const char *c = value; *c; c++)
+		if (*c <= ' ' || *c > '~' || strchr("<>\",;:()[]\\", *c))
+			return false;
+	return true;
+}
+
+/* The addresses of a "to" line, separated by blanks or commas; each one is checked. The
+ * recipients are resolved when a message is sent (lib/notify), so the list keeps them as
+ * written. */
+static void add_addresses(struct parser *p, struct strlist *list, const char *name,
+			  const char *value)
+{
+	char *copy = strdup(value);
+	if (!allocated(p, copy))
+		return;
+	char *save = NULL;
+	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		if (!valid_address(word))
+			bad_value(p, name, word, _("expected e-mail addresses such as guardia@example.org"));
+		else
+			strlist_add(p, list, word);
+	}
+	free(copy);
+}
+
+/* "incident_confirmed draft_waiting …": the events a target hears of. */
+static void set_events(struct parser *p, unsigned *events, const char *value)
+{
+	char *copy = strdup(value);
+	if (!allocated(p, copy))
+		return;
+	*events = 0;
+	char *save = NULL;
+	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		enum notify_event ev;
+		if (notify_event_parse(word, &ev))
+			*events |= 1u << ev;
+		else
+			bad_value(p, "events", word, _("expected event names such as incident_confirmed (see the manual)"));
+	}
+	free(copy);
+}
+
 /* Validates value for key k and stores it at base + k->offset. */
 static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -747,6 +865,29 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			set_string(p, slot, value);
 		break;
+	case T_NOTIFY_TYPE:
+		if (!strcmp(value, "smtp"))
+			*(enum config_notify_type *)slot = CONFIG_NOTIFY_SMTP;
+		else if (!strcmp(value, "webhook"))
+			*(enum config_notify_type *)slot = CONFIG_NOTIFY_WEBHOOK;
+		else
+			bad_value(p, k->name, value, _("expected smtp or webhook"));
+		break;
+	case T_ADDRESS:
+		if (!valid_address(value))
+			bad_value(p, k->name, value, _("expected an e-mail address such as guardia@example.org"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_ADDRESS_LIST:
+		add_addresses(p, slot, k->name, value);
+		break;
+	case T_EVENTS:
+		set_events(p, slot, value);
+		break;
+	case T_RAW_URL:
+		set_string(p, slot, value);
+		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
 			diag_add(p->diags, p->path, p->line, _("unknown time zone '%s'"), value);
@@ -780,7 +921,8 @@ static void on_value(struct parser *p, const char *name, const char *value)
 				 section);
 		return;
 	}
-	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
+	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST ||
+			  k->type == T_ADDRESS_LIST;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
 		diag_add(p->diags, p->path, p->line, _("duplicate key '%s' in [%s]"), name,
 			 section);
@@ -789,7 +931,7 @@ static void on_value(struct parser *p, const char *name, const char *value)
 	p->keys_set |= 1ull << index;
 	if (p->kind == SEC_CANARY && (k->type != T_CANARY || !p->canary_line))
 		p->canary_line = p->line;
-	set_value(p, k, p->kind == SEC_SERVICE ? (void *)p->service : (void *)p->cfg, value);
+	set_value(p, k, p->item ? p->item : (void *)p->cfg, value);
 }
 
 /* inih's rule: ';' starts a comment at the start of a line or after a blank */
@@ -881,6 +1023,73 @@ static void check_service(struct parser *p, const struct config_service *s)
 			 s->degraded_ms, s->timeout_ms);
 }
 
+bool config_url_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool loopback = u &&
+			curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+			curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && loopback_host(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loopback;
+}
+
+/* A mail server's address: smtps://HOST[:PORT] (TLS from the start) or smtp://HOST[:PORT]
+ * (STARTTLS, required unless HOST is loopback), nothing after the host. */
+static bool smtp_url_ok(const char *url, char *why, size_t why_len)
+{
+	if (strncasecmp(url, "smtps://", 8) && strncasecmp(url, "smtp://", 7)) {
+		snprintf(why, why_len, _("expected smtps://HOST:PORT or smtp://HOST:PORT"));
+		return false;
+	}
+	const char *host = strstr(url, "://") + 3;
+	if (!*host || host[strcspn(host, "/?#@")]) {
+		snprintf(why, why_len, _("expected smtps://HOST:PORT or smtp://HOST:PORT, without "
+					 "user, path or query (credentials go in the credentials file)"));
+		return false;
+	}
+	return true;
+}
+
+/* The keys a [notify ID] needs for its type, and the address its type can reach. */
+static void check_notify(struct parser *p, const struct config_notify *t)
+{
+	char why[256];
+	if (t->type == CONFIG_NOTIFY_NONE) {
+		diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'type' (smtp or webhook)"), t->id);
+		return;
+	}
+	if (t->type == CONFIG_NOTIFY_SMTP) {
+		if (!t->url)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'url'"), t->id);
+		else if (!smtp_url_ok(t->url, why, sizeof why))
+			diag_add(p->diags, p->path, t->line, _("[notify %s]: invalid url '%s': %s"), t->id,
+				 t->url, why);
+		if (!t->from)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'from'"), t->id);
+		if (!t->to.count)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'to'"), t->id);
+		return;
+	}
+	/* a webhook's address is often its only secret (Slack, Teams): then it goes in the
+	 * credentials file as url=, never here, where `config` would show it */
+	if (!t->url && !t->credentials)
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s] has no 'url' and no 'credentials' holding one"), t->id);
+	else if (t->url && !config_url_ok(t->url, why, sizeof why))
+		diag_add(p->diags, p->path, t->line, _("[notify %s]: invalid url '%s': %s"), t->id,
+			 t->url, why);
+	else if (t->url && has_userinfo(t->url))
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s]: the url holds a user or password: put a secret address in the "
+			   "credentials file as url="),
+			 t->id);
+	if (t->from || t->to.count)
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s]: 'from' and 'to' are for type smtp"), t->id);
+}
+
 static bool fill_defaults(struct parser *p)
 {
 	struct config *cfg = p->cfg;
@@ -911,6 +1120,10 @@ static bool fill_defaults(struct parser *p)
 		return false;
 	if (cfg->ca_file && !cfg->api_ca_file && !allocated(p, cfg->api_ca_file = strdup(cfg->ca_file)))
 		return false;
+	for (size_t i = 0; i < cfg->notify_count; i++)
+		if (cfg->ca_file && !cfg->notify[i].ca_file &&
+		    !allocated(p, cfg->notify[i].ca_file = strdup(cfg->ca_file)))
+			return false;
 	long longest = 0;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
@@ -1031,6 +1244,8 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	if (!p.line_skipped) {
 		for (size_t i = 0; i < p.cfg->service_count; i++)
 			check_service(&p, &p.cfg->services[i]);
+		for (size_t i = 0; i < p.cfg->notify_count; i++)
+			check_notify(&p, &p.cfg->notify[i]);
 		if (filled)
 			check_run_timeout(&p);
 	}
@@ -1082,6 +1297,16 @@ void config_free(struct config *cfg)
 		free(cfg->canaries[i].expect_status_text);
 	}
 	free(cfg->canaries);
+	for (size_t i = 0; i < cfg->notify_count; i++) {
+		struct config_notify *t = &cfg->notify[i];
+		free(t->id);
+		free(t->url);
+		free(t->from);
+		strlist_free(&t->to);
+		free(t->credentials);
+		free(t->ca_file);
+	}
+	free(cfg->notify);
 	free(cfg->ca_file);
 	free(cfg->path);
 	free(cfg->state_dir);
@@ -1109,6 +1334,19 @@ const struct config_service *config_find_service(const struct config *cfg, const
 		if (!strcmp(cfg->services[i].id, id))
 			return &cfg->services[i];
 	return NULL;
+}
+
+const struct config_notify *config_find_notify(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->notify_count; i++)
+		if (!strcmp(cfg->notify[i].id, id))
+			return &cfg->notify[i];
+	return NULL;
+}
+
+const char *config_notify_type_name(enum config_notify_type type)
+{
+	return type == CONFIG_NOTIFY_SMTP ? "smtp" : type == CONFIG_NOTIFY_WEBHOOK ? "webhook" : "";
 }
 
 const char *config_policy_name(enum config_policy policy)

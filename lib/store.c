@@ -177,6 +177,27 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE audit ADD COLUMN content_hash TEXT;"
 	"UPDATE audit SET content_hash = (SELECT content_hash FROM draft WHERE uuid = audit.draft)"
 	"  WHERE action IN ('rejected', 'retracted');",
+
+	/* 7: the journal of the alerts to staff (lib/notify): one row per event and target,
+	 * raised in the transaction of the change it tells of */
+	"CREATE TABLE notification ("
+	"  event_key TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  url TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  claimed_by TEXT,"
+	"  claimed_at INTEGER,"
+	"  done_at INTEGER,"
+	"  error TEXT,"
+	"  PRIMARY KEY (event_key, target)"
+	");"
+	"CREATE INDEX notification_due ON notification(state, next_at);",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
