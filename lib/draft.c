@@ -461,6 +461,17 @@ ii_err draft_set_incident(struct store *s, const char *uuid, const char *inciden
 			       "UPDATE draft SET incident = ? WHERE uuid = ?", incident, uuid, NULL);
 }
 
+ii_err draft_set_due(struct store *s, const char *uuid, time_t due, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET due_at = ? WHERE uuid = ?", &stmt, e);
+	if (rc)
+		return rc;
+	store_bind_time(stmt, 1, due);
+	sqlite3_bind_text(stmt, 2, uuid, -1, SQLITE_STATIC);
+	return store_run(s, stmt, N_("set when a draft is due"), e);
+}
+
 static bool collect_draft(sqlite3_stmt *stmt, void *record)
 {
 	read_draft(stmt, record);

@@ -163,6 +163,8 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
  * II_EDATA when there is none, when the prefix is ambiguous or too short. */
 ii_err draft_find(struct store *store, const char *id, struct draft *out, struct ii_error *e);
 
+/* Makes draft uuid due at due (not published before). */
+ii_err draft_set_due(struct store *store, const char *uuid, time_t due, struct ii_error *e);
 /* Ties draft uuid to the incident whose thread it opened. */
 ii_err draft_set_incident(struct store *store, const char *uuid, const char *incident,
 			  struct ii_error *e);

@@ -1,4 +1,5 @@
 #include "i18n.h"
+#include "notify.h"
 #include "incident.h"
 
 #include <cjson/cJSON.h>
@@ -269,6 +270,8 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			.post_count = count,
 		};
 		rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
+		if (rc == II_OK)
+			rc = notify_if_waiting(ctx->store, ctx->cfg, uuid, ctx->now, e);
 	}
 	cJSON_free(meta);
 	free(posts);
@@ -480,6 +483,14 @@ static ii_err open_automatic(const struct incident_context *ctx, const struct co
 	if (rc == II_OK)
 		rc = draft_service_event(ctx, svc, inc, unstable ? MESSAGE_UNSTABLE : MESSAGE_ALERT,
 					 inc->opened_at, e);
+	/* staff hear of it first: the public alert waits confirm_minutes for a person to hold
+	 * it (incident hold) */
+	time_t due = ctx->now + (time_t)ctx->cfg->confirm_minutes * 60;
+	if (rc == II_OK && ctx->cfg->confirm_minutes && ctx->cfg->incidents == CONFIG_POLICY_AUTO)
+		rc = draft_set_due(ctx->store, inc->last_draft, due, e);
+	if (rc == II_OK)
+		rc = notify_incident(ctx->store, ctx->cfg, NOTIFY_INCIDENT_CONFIRMED, inc, svc,
+				     ctx->cfg->confirm_minutes ? due : 0, ctx->now, e);
 	*event = unstable ? INCIDENT_MARKED_UNSTABLE : INCIDENT_OPENED;
 	return rc;
 }
@@ -493,6 +504,8 @@ static ii_err resolve(const struct incident_context *ctx, const struct config_se
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident resolved", ctx->actor,
 				     NULL, e);
+	if (rc == II_OK)
+		rc = notify_incident(ctx->store, ctx->cfg, NOTIFY_INCIDENT_RESOLVED, inc, svc, 0, ctx->now, e);
 	return rc;
 }
 

@@ -168,6 +168,16 @@ ii_err notify_draft(struct store *s, const struct config *cfg, enum notify_event
 	return notify_raise(s, cfg, &spec, now, NULL, e);
 }
 
+ii_err notify_if_waiting(struct store *s, const struct config *cfg, const char *uuid, time_t now,
+			 struct ii_error *e)
+{
+	struct draft d;
+	ii_err rc = draft_find(s, uuid, &d, e);
+	if (rc || d.status != DRAFT_PENDING)
+		return rc;
+	return notify_draft(s, cfg, NOTIFY_DRAFT_WAITING, &d, NULL, now, e);
+}
+
 ii_err notify_notice_invalid(struct store *s, const struct config *cfg, const char *path,
 			     const char *hash, const char *problem, time_t now, struct ii_error *e)
 {
@@ -182,15 +192,16 @@ ii_err notify_notice_invalid(struct store *s, const struct config *cfg, const ch
 }
 
 ii_err notify_condition(struct store *s, const struct config *cfg, enum notify_event event,
-			const char *detail, time_t since, time_t now, struct ii_error *e)
+			const char *condition, const char *detail, time_t since, time_t now,
+			struct ii_error *e)
 {
 	static const char *const titles[NOTIFY_EVENT_COUNT] = {
 		[NOTIFY_MONITOR_OFFLINE] = N_("Monitor offline"),
 		[NOTIFY_MONITOR_ONLINE] = N_("Monitor online again"),
 		[NOTIFY_CHANNEL_PAUSED] = N_("Publishing paused"),
 	};
-	char key[32];
-	snprintf(key, sizeof key, "%lld", (long long)since);
+	char key[64];
+	snprintf(key, sizeof key, "%.32s:%lld", condition, (long long)since);
 	const struct notify_spec spec = {event, key, _(titles[event]), detail, NULL};
 	return notify_raise(s, cfg, &spec, now, NULL, e);
 }

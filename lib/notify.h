@@ -102,13 +102,17 @@ ii_err notify_incident(struct store *store, const struct config *cfg, enum notif
  * key is the draft's id with its content's hash, so a revision is news again. */
 ii_err notify_draft(struct store *store, const struct config *cfg, enum notify_event event,
 		    const struct draft *d, const char *detail, time_t now, struct ii_error *e);
+/* draft_waiting about draft uuid when it is pending (a draft made approved says nothing) */
+ii_err notify_if_waiting(struct store *store, const struct config *cfg, const char *uuid,
+			 time_t now, struct ii_error *e);
 /* notice_invalid: the file path, whose content's hash is hash, with its first problem */
 ii_err notify_notice_invalid(struct store *store, const struct config *cfg, const char *path,
 			     const char *hash, const char *problem, time_t now, struct ii_error *e);
-/* monitor_offline, monitor_online or channel_paused, one line saying what; since is when
- * the condition started (its occurrence's key) */
+/* monitor_offline, monitor_online or channel_paused, one line saying what, about the
+ * condition (lib/condition's key) that started at since: its occurrence */
 ii_err notify_condition(struct store *store, const struct config *cfg, enum notify_event event,
-			const char *detail, time_t since, time_t now, struct ii_error *e);
+			const char *condition, const char *detail, time_t since, time_t now,
+			struct ii_error *e);
 
 /* A journal row, as notify_deliver() and notify_problems() give it. */
 struct notify_row {
