@@ -1,0 +1,130 @@
+# Alerts to staff ([notify ID], lib/notify): a real SMTP server (aiosmtpd, STARTTLS and
+# AUTH required) and a webhook receiver on loopback, started for each test.
+
+NOTIFY_SECRETS=(smtp-S3CRET-password hook-S3CRET-token S3CRET-path)
+PY=/usr/bin/python3 # Debian's, where python3-aiosmtpd is installed
+
+# smtp_start: the SMTP fake for this test; mail lands in $T/mail; SMTP_PORT
+smtp_start() {
+	printf '%s\n' 'username=guardia' "password=${NOTIFY_SECRETS[0]}" >"$T/smtp.cred"
+	chmod 600 "$T/smtp.cred"
+	$PY "$CLI_DIR/../fakes/smtp.py" --port-file "$T/smtp.port" --dir "$T/mail" \
+		--cert "$CERTS/good.pem" --key "$CERTS/good.key" --user guardia \
+		--password "${NOTIFY_SECRETS[0]}" >"$T/smtp.log" 2>&1 &
+	wait_for 10 test -s "$T/smtp.port" || fail "tests/fakes/smtp.py did not start: $(head -c 300 "$T/smtp.log")"
+	SMTP_PORT=$(<"$T/smtp.port")
+}
+
+# hook_start: the webhook receiver; what it gets lands in $T/hook; HOOK_PORT
+hook_start() {
+	$PY "$CLI_DIR/../fakes/webhook.py" --port-file "$T/hook.port" --dir "$T/hook" >"$T/hook.log" 2>&1 &
+	wait_for 10 test -s "$T/hook.port" || fail "tests/fakes/webhook.py did not start: $(head -c 300 "$T/hook.log")"
+	HOOK_PORT=$(<"$T/hook.port")
+}
+
+# conf_mail [KEY=VALUE...]: [notify guardia], mail through the SMTP fake
+conf_mail() {
+	{
+		printf '\n[notify guardia]\n'
+		kv type=smtp "url=smtp://127.0.0.1:$SMTP_PORT" from=incluinfo@seg-social.es \
+			'to=guardia@seg-social.es, comunicacion@seg-social.es' "credentials=$T/smtp.cred" \
+			"ca_file=$CERTS/ca.pem" "$@"
+	} >>"$CONF"
+}
+
+# conf_hook [KEY=VALUE...]: [notify chat], the webhook receiver, its address the secret of
+# its credentials file
+conf_hook() {
+	printf '%s\n' "url=http://127.0.0.1:$HOOK_PORT/hooks/${NOTIFY_SECRETS[2]}" \
+		"bearer_token=${NOTIFY_SECRETS[1]}" >"$T/hook.cred"
+	chmod 600 "$T/hook.cred"
+	{
+		printf '\n[notify chat]\n'
+		kv type=webhook "credentials=$T/hook.cred" "$@"
+	} >>"$CONF"
+}
+
+mail_count() { find "$T/mail" -name '*.eml' 2>/dev/null | wc -l; }
+hook_count() { find "$T/hook" -name '*.json' 2>/dev/null | wc -l; }
+
+# hook_events: the event of each webhook message received, in order, one per line
+hook_events() {
+	local f
+	for f in $(find "$T/hook" -name '*.json' 2>/dev/null | sort); do
+		json 'j.event' "$(<"$f")"
+	done
+}
+
+# mail_field N EXPR: EXPR of the Nth mail parsed by Python's email package (m: the message)
+mail_field() {
+	$PY -c '
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(eval(sys.argv[2]))' "$T/mail/$(printf '%03d' "$1").eml" "$2"
+}
+
+# assert_no_notify_secrets: no file but the credentials files, no output and no row holds
+# a secret of the targets
+assert_no_notify_secrets() {
+	local secret found
+	for secret in "${NOTIFY_SECRETS[@]}"; do
+		found=$(grep -rlF --exclude=smtp.cred --exclude=hook.cred --exclude=smtp.log "$secret" "$T" 2>/dev/null)
+		[[ -z $found ]] || fail "secret found in: $found"
+		if sqlite3 -readonly "$T/state/incluinfo.db" .dump | grep -qF "$secret"; then
+			fail 'secret found in the database'
+		fi
+	done
+}
+
+notification() { # notification COLUMN WHERE: a column of the journal
+	db "SELECT $1 FROM notification WHERE $2"
+}
+
+# setup_notify URL [POLICY...]: the fake X API, service sede at URL confirmed down after
+# one failed check, notices_dir = notices, [policy] notices and incidents auto and POLICY
+setup_notify() {
+	local url=$1
+	shift
+	x_start
+	conf_new notices_dir=notices
+	conf_service sede "$url" 'name=Sede Electrónica' failures_to_open=1 successes_to_resolve=1
+	conf_raw '[policy]' 'notices = auto' 'incidents = auto' "$@"
+	conf_twitter
+	mkdir -p "$T/notices"
+}
+
+test_notify_mail_before_the_public_alert() {
+	smtp_start
+	setup_notify "$(web status/503)" 'confirm_minutes = 5'
+	conf_mail
+	local now
+	now=$(date +%s)
+	INCLUINFO_NOW=$now ii run
+	assert_rc 0
+	# staff know; the public does not yet
+	assert_eq 1 "$(mail_count)" 'mails after the outage was confirmed'
+	assert_eq 0 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X within confirm_minutes'
+	assert_eq 'Sede Electrónica is down' "$(mail_field 1 'm["Subject"]')" subject
+	assert_match "$(sed -n 's/^Subject: //p' "$T/mail/001.eml")" '^=\?UTF-8\?B\?' 'the Subject as written (RFC 2047)'
+	assert_eq 'guardia' "$(mail_field 1 'm["X-Test-Auth"]')" 'the SMTP login'
+	assert_eq 'guardia@seg-social.es, comunicacion@seg-social.es' "$(mail_field 1 'm["X-Test-Rcpt"]')" recipients
+	assert_eq incident_confirmed "$(mail_field 1 'm["X-Incluinfo-Event"]')" event
+	assert_match "$(mail_field 1 'm["Message-ID"]')" '^<[0-9a-f]{32}\.incluinfo@seg-social\.es>$' Message-ID
+	assert_match "$(mail_field 1 'm["Date"]')" '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} ' Date
+	local body
+	body=$(mail_field 1 'm.get_body().get_content()')
+	assert_contains "$body" 'Sede Electrónica is down since' body
+	assert_contains "$body" 'incluinfo incident hold' body
+	# a second run within the delay: nothing more to staff, nothing to the public
+	INCLUINFO_NOW=$((now + 60)) ii run
+	assert_rc 0
+	assert_eq 1 "$(mail_count)" 'mails after a second run'
+	assert_eq 0 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X within confirm_minutes'
+	# once the delay is over the alert goes out, and run says where
+	INCLUINFO_NOW=$((now + 301)) ii run
+	assert_rc 0
+	assert_eq 1 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X after confirm_minutes'
+	assert_match "$OUT" '^published [0-9a-f]{8} "Sede Electrónica: alerta" on X: 1 post, the last [0-9]+$' 'run output'
+	assert_eq 1 "$(mail_count)" 'mails in all'
+	assert_no_notify_secrets
+}
