@@ -63,12 +63,12 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.
 print(eval(sys.argv[2]))' "$T/mail/$(printf '%03d' "$1").eml" "$2"
 }
 
-# assert_no_notify_secrets: no file but the credentials files, no output and no row holds
-# a secret of the targets
+# assert_no_notify_secrets: no file but the credentials files (and the receiver's record of
+# the headers it was sent), no output and no row holds a secret of the targets
 assert_no_notify_secrets() {
 	local secret found
 	for secret in "${NOTIFY_SECRETS[@]}"; do
-		found=$(grep -rlF --exclude=smtp.cred --exclude=hook.cred --exclude=smtp.log "$secret" "$T" 2>/dev/null)
+		found=$(grep -rlF --exclude=smtp.cred --exclude=hook.cred --exclude=smtp.log --exclude='*.head' "$secret" "$T" 2>/dev/null)
 		[[ -z $found ]] || fail "secret found in: $found"
 		if sqlite3 -readonly "$T/state/incluinfo.db" .dump | grep -qF "$secret"; then
 			fail 'secret found in the database'
@@ -126,5 +126,76 @@ test_notify_mail_before_the_public_alert() {
 	assert_eq 1 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X after confirm_minutes'
 	assert_match "$OUT" '^published [0-9a-f]{8} "Sede Electrónica: alerta" on X: 1 post, the last [0-9]+$' 'run output'
 	assert_eq 1 "$(mail_count)" 'mails in all'
+	assert_no_notify_secrets
+}
+
+test_notify_webhook_incident_and_monitor_events_once() {
+	hook_start
+	setup_notify "$(seq_url sede 503,200)"
+	conf_canary "$(seq_url canary 200,200,502,200)"
+	conf_hook
+	ii run # sede confirmed down, its alert published
+	assert_rc 0
+	assert_eq incident_confirmed "$(hook_events)" 'after the outage'
+	local body
+	body=$(<"$T/hook/001.json")
+	assert_eq 'Sede Electrónica is down' "$(json 'j.title' "$body")" title
+	assert_contains "$(json 'j.text' "$body")" 'Sede Electrónica is down since' text
+	assert_eq "$(web status/503 | sed 's|/status/503||')" "$(json 'j.url.replace(/\/seq\/.*$/, "")' "$body")" 'url: the public address'
+	assert_contains "$(<"$T/hook/001.head")" "Authorization: Bearer ${NOTIFY_SECRETS[1]}" 'the bearer token sent'
+	assert_contains "$(<"$T/hook/001.head")" "POST /hooks/${NOTIFY_SECRETS[2]} " 'the secret address used'
+	ii run # sede up again
+	assert_eq $'incident_confirmed\nincident_resolved' "$(hook_events)" 'after the recovery'
+	ii run # every canary fails
+	ii run # a canary answers again
+	assert_eq $'incident_confirmed\nincident_resolved\nmonitor_offline\nmonitor_online' "$(hook_events)" \
+		'after the monitor was offline'
+	ii run
+	assert_eq 4 "$(hook_count)" 'messages after a run with nothing new'
+	assert_eq 4 "$(notification 'count(*)' "state = 'sent'")" 'rows sent'
+	ii status
+	assert_not_contains "$OUT" alert 'status with everything delivered'
+	assert_no_notify_secrets
+}
+
+test_notify_webhook_draft_and_notice_events() {
+	hook_start
+	setup_notify "$(web status/200)"
+	sed -i 's/^notices = auto$/notices = review/' "$CONF"
+	conf_hook
+	notice_paragraphs uno.md 'Cita previa' 'Pide cita previa en la sede electrónica.'
+	notice_paragraphs dos.md 'Pensiones' 'La revalorización se paga en enero.'
+	printf -- '---\ntipo: aviso\n---\nSin título.\n' >"$T/notices/mal.md"
+	ii run
+	assert_rc 65
+	assert_eq $'draft_waiting\ndraft_waiting\nnotice_invalid' "$(hook_events | sort)" 'after the first run'
+	assert_match "$(grep Cita <<<"$OUT")" '^waiting for approval: [0-9a-f]{8} "Cita previa" \(incluinfo show [0-9a-f]{8}\)$' 'run output'
+	assert_eq 2 "$(wc -l <<<"$OUT")" 'lines of run output'
+	ii run
+	assert_eq 3 "$(hook_count)" 'messages after a second run: the invalid notice said once'
+	assert_eq '' "$OUT" 'run output: nothing new waits'
+	printf -- '---\ntipo: aviso\n---\nSin título, otra vez.\n' >"$T/notices/mal.md"
+	ii run
+	assert_eq 4 "$(hook_count)" 'messages after the invalid notice changed: a new version'
+	local uno dos
+	uno=$(db "SELECT uuid FROM draft WHERE source = 'uno.md'")
+	dos=$(db "SELECT uuid FROM draft WHERE source = 'dos.md'")
+	ii approve "$uno" --by lucia
+	ii reject "$dos" --by lucia --reason 'No es el momento'
+	ii run
+	assert_match "$OUT" '^published [0-9a-f]{8} "Cita previa" on X: 1 post, the last [0-9]+$' 'run output'
+	assert_eq $'draft_approved\ndraft_rejected' "$(hook_events | sed -n 5,6p)" 'after approve and reject'
+	assert_contains "$(json 'j.text' "$(<"$T/hook/006.json")")" 'No es el momento' 'the reason given'
+	notice_paragraphs uno.md 'Cita previa' 'Pide cita previa en la sede o por teléfono.'
+	ii run
+	assert_eq notice_changed_after_publication "$(hook_events | sed -n 7p)" 'after the published notice changed'
+	# X refuses the next one for good
+	notice_paragraphs tres.md 'Becas' 'Las becas se piden en marzo.'
+	ii run
+	x_post /_fault '{"kind":"status","status":400,"match":"POST /2/tweets"}' >/dev/null
+	ii approve "$(db "SELECT uuid FROM draft WHERE source = 'tres.md'")" --by lucia
+	ii run
+	assert_eq $'draft_waiting\ndraft_approved\npublication_failed' "$(hook_events | sed -n 8,10p)" 'after X refused'
+	assert_eq 10 "$(notification 'count(*)' "state = 'sent'")" 'rows sent'
 	assert_no_notify_secrets
 }
