@@ -185,22 +185,40 @@ static void deliver(const struct cli *cli, struct store *store)
 	notify_report_free(&rep);
 }
 
-/* The drafts that started waiting for a person during this run (since started), one line
- * each: cron's mail is the record of what is to be done. */
-static void print_waiting(struct store *store, time_t started)
+/* The drafts waiting for a person (pending), into *out (the caller frees it). */
+static bool list_waiting(struct store *store, struct draft **out, size_t *count)
 {
-	struct draft *drafts;
-	size_t count;
 	struct ii_error e = {0};
-	if (draft_list(store, false, &drafts, &count, &e)) {
+	if (draft_list(store, false, out, count, &e)) {
 		cli_fail(&e);
-		return;
+		return false;
 	}
-	for (size_t i = 0; i < count; i++)
-		if (drafts[i].status == DRAFT_PENDING && drafts[i].updated_at >= started)
-			printf(_("waiting for approval: %.8s \"%s\" (incluinfo show %.8s)\n"), drafts[i].uuid,
-			       drafts[i].title, drafts[i].uuid);
-	free(drafts);
+	size_t n = 0;
+	for (size_t i = 0; i < *count; i++)
+		if ((*out)[i].status == DRAFT_PENDING)
+			(*out)[n++] = (*out)[i];
+	*count = n;
+	return true;
+}
+
+/* The drafts that started waiting for a person during this run, one line each (before:
+ * those that waited when it started; a revision has a new content hash): cron's mail is
+ * the record of what is to be done. */
+static void print_waiting(struct store *store, const struct draft *before, size_t before_count)
+{
+	struct draft *now;
+	size_t count;
+	if (!list_waiting(store, &now, &count))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		bool known = false;
+		for (size_t k = 0; k < before_count && !known; k++)
+			known = !strcmp(before[k].uuid, now[i].uuid) && !strcmp(before[k].hash, now[i].hash);
+		if (!known)
+			printf(_("waiting for approval: %.8s \"%s\" (incluinfo show %.8s)\n"), now[i].uuid,
+			       now[i].title, now[i].uuid);
+	}
+	free(now);
 }
 
 /* check's step, printed as `check -v` prints it unless quiet; returns its verdict. */
@@ -262,6 +280,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	struct ingest_report ingested = {0};
 	struct findings found = {0};
 	cJSON *published = NULL;
+	struct draft *waiting = NULL; /* when the run started */
+	size_t waiting_count = 0;
 	/* without templates nothing can be drafted, but what is approved can still go out */
 	cli_load_messages(cli->config, &messages);
 	if (cli_open_store(cli, STORE_WRITE, &store)) {
@@ -270,6 +290,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	struct draft_actor actor = cli_actor(DRAFT_SYSTEM_NAME);
+	if (!cli->json && !list_waiting(store, &waiting, &waiting_count))
+		waiting_count = 0;
 	const struct incident_context ctx = {
 		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor,
 	};
@@ -325,7 +347,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	report_conditions(store, cli->config, &found, cli_now());
 	deliver(cli, store);
 	if (!cli->json)
-		print_waiting(store, actor.at);
+		print_waiting(store, waiting, waiting_count);
 	if (cli->json) {
 		cJSON *root = cJSON_CreateObject();
 		cJSON_AddItemToObject(root, "check", cli_check_json(&monitored));
@@ -338,6 +360,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	}
 out:
 	alarm(0);
+	free(waiting);
 	ingest_report_free(&ingested);
 	monitor_report_free(&monitored);
 	store_close(store);

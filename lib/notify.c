@@ -418,8 +418,7 @@ static ii_err deliver_one(struct store *s, const struct config *cfg, const char 
 	if (j->row.state == NOTIFY_SENDING) {
 		if (!sender_gone(j, t, now))
 			return II_OK; /* another run is sending it */
-		const char *why = _("its sender stopped during delivery: it may or may not have "
-				    "arrived, and is not sent again");
+		const char *why = _("its sender stopped during delivery, and it is not sent again");
 		rc = move(s, &j->row, NOTIFY_UNKNOWN, 0, j->row.next_at, why, NULL, now, &moved, e);
 		return rc || !moved ? rc : add_undelivered(rep, &j->row, NOTIFY_UNKNOWN, why, e);
 	}

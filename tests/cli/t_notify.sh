@@ -199,3 +199,63 @@ test_notify_webhook_draft_and_notice_events() {
 	assert_eq 10 "$(notification 'count(*)' "state = 'sent'")" 'rows sent'
 	assert_no_notify_secrets
 }
+
+test_notify_retries_with_backoff_then_fails_for_good_and_status_shows_it() {
+	hook_start
+	setup_notify "$(web status/503)"
+	conf_raw '[notify chat]' type=webhook "url = $(dead_url)hook"
+	local now
+	now=$(date +%s)
+	INCLUINFO_NOW=$now ii run
+	assert_rc 0
+	assert_eq "pending 1 $((now + 60))" "$(notification "state || ' ' || attempts || ' ' || next_at" 1)" \
+		'after a refused connection'
+	INCLUINFO_NOW=$((now + 59)) ii run
+	assert_eq 1 "$(notification attempts 1)" 'attempts before the backoff is over'
+	INCLUINFO_NOW=$((now + 60)) ii run
+	assert_eq "pending 2 $((now + 60 + 120))" "$(notification "state || ' ' || attempts || ' ' || next_at" 1)" \
+		'after a second refused connection: twice the wait'
+	# the receiver is there now
+	sed -i "s|^url = $(dead_url)hook\$|url = http://127.0.0.1:$HOOK_PORT/hook|" "$CONF"
+	INCLUINFO_NOW=$((now + 180)) ii run
+	assert_eq 'sent 3' "$(notification "state || ' ' || attempts" 1)" 'once the receiver answers'
+	assert_eq 1 "$(hook_count)" messages
+	# a refusal for good: failed at once, said by run once, listed by status
+	echo 400 >"$T/hook/.status"
+	sed -i "s|^url = $(web status/503)\$|url = $(web status/200)|" "$CONF"
+	INCLUINFO_NOW=$((now + 240)) ii run
+	assert_match "$ERR" "^incluinfo: error: alert 'Sede Electrónica works again' \\(incident_resolved\\) to 'chat' of .* cannot be delivered after 1 attempt: the webhook answered HTTP 400$" 'run stderr'
+	INCLUINFO_NOW=$((now + 300)) ii run
+	assert_eq '' "$ERR" 'the next run: said once'
+	INCLUINFO_NOW=$((now + 300)) ii status
+	assert_contains "$OUT" "alert 'Sede Electrónica works again' (incident_resolved) to 'chat'" status
+	INCLUINFO_NOW=$((now + 300)) ii --json status
+	assert_json 'j.notifications.length' 1 'j.notifications[0].event' incident_resolved \
+		'j.notifications[0].state' failed 'j.notifications[0].target' chat \
+		'j.notifications[0].error' 'the webhook answered HTTP 400'
+}
+
+test_notify_kill_during_delivery_sends_nothing_twice_and_loses_nothing() {
+	smtp_start
+	setup_notify "$(web status/503)"
+	conf_mail
+	conf_service portal "$(web status/503)" failures_to_open=1
+	echo 3 >"$T/mail/.delay"
+	# killed while the server holds the first message's DATA
+	kill_after 1500 run
+	assert_eq 137 "$RC" 'the run was killed'
+	assert_eq 1 "$(notification 'count(*)' "state = 'sending'")" 'rows left sending'
+	assert_eq 1 "$(notification 'count(*)' "state = 'pending'")" 'rows not yet tried'
+	rm "$T/mail/.delay"
+	ii run
+	# the server dropped the message whose client died before it was accepted: its fate
+	# was unknown to incluinfo, which says so and does not send it again
+	assert_eq 1 "$(mail_count)" 'messages: the one not in flight'
+	assert_eq "$(notification title "state = 'sent'")" "$(mail_field 1 'm["Subject"]')" 'the message delivered'
+	assert_eq 1 "$(notification 'count(*)' "state = 'unknown'")" 'rows whose fate is unknown'
+	assert_match "$ERR" "^incluinfo: warning: alert '$(notification title "state = 'unknown'")' \\(incident_confirmed\\) to 'guardia' of .* may not have arrived: its sender stopped during delivery" 'run stderr'
+	ii run
+	assert_eq 1 "$(mail_count)" 'messages after another run'
+	ii status
+	assert_contains "$OUT" 'may not have arrived' status
+}
