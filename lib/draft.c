@@ -601,6 +601,25 @@ ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor
 	return rc;
 }
 
+ii_err draft_hold(struct store *s, const char *uuid, const struct draft_actor *actor,
+		  struct ii_error *e)
+{
+	struct draft d;
+	bool began = false;
+	ii_err rc = get_by_uuid(s, uuid, &d, e);
+	if (rc == II_OK && (d.status == DRAFT_PENDING || d.status == DRAFT_APPROVED))
+		rc = publication_began(s, d.uuid, &began, e);
+	if (rc)
+		return rc;
+	if ((d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED) || began)
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a draft not sent yet can be held"),
+			       d.uuid, began ? _("being published") : draft_status_label(d.status));
+	rc = set_status(s, d.uuid, DRAFT_PENDING, actor->at, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d.uuid, d.incident, "held", actor, NULL, e);
+	return rc;
+}
+
 ii_err draft_reject(struct store *s, const char *uuid, const struct draft_actor *actor,
 		    const char *reason, struct ii_error *e)
 {

@@ -218,6 +218,10 @@ ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
  */
 ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
 		     bool two_person, struct ii_error *e);
+/* Takes back the approval of a draft not sent yet (approved or pending, no post claimed):
+ * pending, audited as "held". II_EDATA when its publication began or it is out of play. */
+ii_err draft_hold(struct store *store, const char *uuid, const struct draft_actor *actor,
+		  struct ii_error *e);
 /* Rejects a pending or approved draft; reason may be NULL. II_EDATA for a draft whose
  * publication began, saying how many of its posts are public (it is retracted once
  * published). */

@@ -197,7 +197,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  error TEXT,"
 	"  PRIMARY KEY (event_key, target)"
 	");"
-	"CREATE INDEX notification_due ON notification(state, next_at);",
+	"CREATE INDEX notification_due ON notification(state, next_at);"
+	/* a person held the incident's public posts (incident hold) */
+	"ALTER TABLE incident ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

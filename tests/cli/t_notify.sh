@@ -259,3 +259,75 @@ test_notify_kill_during_delivery_sends_nothing_twice_and_loses_nothing() {
 	ii status
 	assert_contains "$OUT" 'may not have arrived' status
 }
+
+test_notify_hold_keeps_the_alert_and_release_lets_it_go() {
+	hook_start
+	setup_notify "$(web status/503)" 'confirm_minutes = 10'
+	conf_hook
+	local now id
+	now=$(date +%s)
+	INCLUINFO_NOW=$now ii run
+	id=$(db 'SELECT uuid FROM incident')
+	assert_contains "$(json 'j.text' "$(<"$T/hook/001.json")")" "incluinfo incident hold ${id:0:8}" 'the alert says how to hold'
+	INCLUINFO_NOW=$((now + 60)) ii incident hold "${id:0:8}" --by lucia
+	assert_rc 0
+	out_has "incident ${id:0:8} held"
+	INCLUINFO_NOW=$((now + 60)) ii incident hold "${id:0:8}" --by lucia
+	assert_rc 65
+	err_has 'is already held'
+	# due, but held: nothing public
+	INCLUINFO_NOW=$((now + 900)) ii run
+	assert_eq 0 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X while held'
+	INCLUINFO_NOW=$((now + 900)) ii log
+	out_has 'incident held'
+	INCLUINFO_NOW=$((now + 960)) ii incident release "${id:0:8}" --by lucia
+	assert_rc 0
+	INCLUINFO_NOW=$((now + 960)) ii run
+	assert_eq 1 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X once released'
+	ii log
+	out_has 'incident released'
+}
+
+test_notify_held_incident_resolved_without_any_post() {
+	setup_notify "$(seq_url sede 503,200)" 'confirm_minutes = 10'
+	local now id
+	now=$(date +%s)
+	INCLUINFO_NOW=$now ii run
+	id=$(db 'SELECT uuid FROM incident')
+	INCLUINFO_NOW=$now ii incident hold "$id"
+	assert_rc 0
+	INCLUINFO_NOW=$((now + 60)) ii run # up again: resolved, while held
+	assert_eq 1 "$(db 'SELECT count(*) FROM incident WHERE resolved_at IS NOT NULL')" 'incidents resolved'
+	INCLUINFO_NOW=$((now + 900)) ii run
+	assert_eq 0 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X'
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status IN ('pending', 'approved', 'published')")" \
+		'drafts still in play'
+}
+
+test_notify_incident_cancel_and_open_dry_run() {
+	setup_notify "$(web status/200)" 'confirm_minutes = 10'
+	sed -i 's/^incidents = auto$/incidents = review/' "$CONF"
+	ii incident open --scope 'Oficina de Sevilla' --message 'Hoy no abre por una avería.' --dry-run
+	assert_rc 0
+	out_has 'Oficina de Sevilla'
+	out_has 'Hoy no abre por una avería.'
+	[[ ! -e $T/state/incluinfo.db ]] || fail 'incident open --dry-run made a database'
+	ii incident open --scope 'Oficina de Sevilla' --message 'Hoy no abre por una avería.' --by lucia
+	local id
+	id=$(db 'SELECT uuid FROM incident')
+	ii incident cancel "$id" --by lucia
+	assert_rc 0
+	out_has "incident ${id:0:8} cancelled"
+	assert_eq 0 "$(db 'SELECT count(*) FROM incident WHERE resolved_at IS NULL')" 'open incidents'
+	assert_eq superseded "$(db 'SELECT status FROM draft')" 'its draft'
+	ii run
+	assert_eq 0 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X'
+	# one whose post is out cannot be cancelled: it is resolved
+	ii incident open --scope 'Oficina de Cádiz' --message 'Hoy no abre por una avería.' --by lucia
+	id=$(db "SELECT uuid FROM incident WHERE resolved_at IS NULL")
+	ii approve "$(db "SELECT uuid FROM draft WHERE status = 'pending'")" --by lucia
+	ii run
+	ii incident cancel "$id" --by lucia
+	assert_rc 65
+	err_has 'resolve it'
+}
