@@ -680,10 +680,10 @@ static void add_addresses(struct parser *p, struct strlist *list, const char *na
 		return;
 	char *save = NULL;
 	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		/* kept even when refused (the file is rejected): "has no 'to'" would only add noise */
 		if (!valid_address(word))
 			bad_value(p, name, word, _("expected e-mail addresses such as guardia@example.org"));
-		else
-			strlist_add(p, list, word);
+		strlist_add(p, list, word);
 	}
 	free(copy);
 }
