@@ -958,44 +958,39 @@ static ii_err find_open(const struct incident_context *ctx, const char *id, stru
 	return rc;
 }
 
-ii_err incident_hold(const struct incident_context *ctx, const char *id, struct incident *out,
-		     struct ii_error *e)
+/* Holds (hold) or releases inc's unsent drafts, audited. */
+static ii_err set_held(const struct incident_context *ctx, const char *id, bool hold,
+		       struct incident *out, struct ii_error *e)
 {
 	ii_err rc = find_open(ctx, id, out, e);
 	if (rc)
 		return rc;
-	if (out->held)
-		return ii_fail(e, II_EDATA, _("incident %.8s is already held"), out->uuid);
-	size_t held;
-	if ((rc = each_unsent(ctx, out, hold_one, &held, e)))
+	if (out->held == hold)
+		return ii_fail(e, II_EDATA, hold ? _("incident %.8s is already held") : _("incident %.8s is not held"),
+			       out->uuid);
+	size_t changed;
+	if ((rc = each_unsent(ctx, out, hold ? hold_one : release_one, &changed, e)))
 		return rc;
-	if (!held)
+	if (hold && !changed)
 		return ii_fail(e, II_EDATA, _("incident %.8s has nothing waiting to be published"), out->uuid);
-	out->held = true;
+	out->held = hold;
 	rc = save(ctx->store, out, e);
 	if (rc == II_OK)
-		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident held", ctx->actor,
-				     NULL, e);
+		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid,
+				     hold ? "incident held" : "incident released", ctx->actor, NULL, e);
 	return rc;
+}
+
+ii_err incident_hold(const struct incident_context *ctx, const char *id, struct incident *out,
+		     struct ii_error *e)
+{
+	return set_held(ctx, id, true, out, e);
 }
 
 ii_err incident_release(const struct incident_context *ctx, const char *id, struct incident *out,
 			struct ii_error *e)
 {
-	ii_err rc = find_open(ctx, id, out, e);
-	if (rc)
-		return rc;
-	if (!out->held)
-		return ii_fail(e, II_EDATA, _("incident %.8s is not held"), out->uuid);
-	size_t released;
-	if ((rc = each_unsent(ctx, out, release_one, &released, e)))
-		return rc;
-	out->held = false;
-	rc = save(ctx->store, out, e);
-	if (rc == II_OK)
-		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid, "incident released", ctx->actor,
-				     NULL, e);
-	return rc;
+	return set_held(ctx, id, false, out, e);
 }
 
 ii_err incident_cancel(const struct incident_context *ctx, const char *id, struct incident *out,
