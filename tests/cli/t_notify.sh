@@ -331,3 +331,17 @@ test_notify_incident_cancel_and_open_dry_run() {
 	assert_rc 65
 	err_has 'resolve it'
 }
+
+test_notify_channel_paused_once() {
+	hook_start
+	setup_notify "$(web status/200)"
+	conf_hook
+	notice_paragraphs uno.md 'Cita previa' 'Pide cita previa en la sede electrónica.'
+	x_post /_fault '{"kind":"usage_cap","match":"POST /2/tweets"}' >/dev/null
+	ii run
+	assert_rc 75
+	assert_eq channel_paused "$(hook_events)" 'after X paused posting'
+	assert_contains "$(json 'j.text' "$(<"$T/hook/001.json")")" 'posting to X is paused until' text
+	ii run
+	assert_eq 1 "$(hook_count)" 'messages after another run in the pause'
+}
