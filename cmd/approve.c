@@ -4,6 +4,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "notify.h"
 
 const struct cli_help cmd_approve_help = {
 	.summary = N_("approve a draft for publication"),
@@ -67,6 +68,9 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 	if (rc == II_OK)
 		rc = approve ? draft_approve(store, d.uuid, &id.actor, cli->config, &e)
 			     : draft_reject(store, d.uuid, &id.actor, reason, &e);
+	if (rc == II_OK)
+		rc = notify_draft(store, cli->config, approve ? NOTIFY_DRAFT_APPROVED : NOTIFY_DRAFT_REJECTED,
+				  &d, reason, id.actor.at, &e);
 	if (rc == II_OK)
 		rc = store_commit(store, &e);
 	if (rc != II_OK)

@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "notify.h"
 #include "printable.h"
 #include "text/tweet.h"
 
@@ -157,4 +158,21 @@ void cli_print_post(size_t index, size_t count, const char *text, int weighted_l
 {
 	printf("[%zu/%zu] %d/%d\n%s\n\n", index + 1, count, weighted_length,
 	       TWEET_MAX_WEIGHTED_LENGTH, text);
+}
+
+void cli_print_undelivered(FILE *out, const struct notify_row *r)
+{
+	char when[32];
+	cli_time_human(r->created_at, when);
+	if (r->state == NOTIFY_UNKNOWN)
+		fprintf(out, _("incluinfo: warning: alert '%s' (%s) to '%s' of %s may not have arrived: %s\n"),
+			r->title, notify_event_name(r->event), r->target, when, r->error);
+	else
+		fprintf(out,
+			ngettext("incluinfo: error: alert '%s' (%s) to '%s' of %s cannot be delivered "
+				 "after %ld attempt: %s\n",
+				 "incluinfo: error: alert '%s' (%s) to '%s' of %s cannot be delivered "
+				 "after %ld attempts: %s\n",
+				 (unsigned long)r->attempts),
+			r->title, notify_event_name(r->event), r->target, when, r->attempts, r->error);
 }

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "people.h"
+#include "notify.h"
 
 /* Header values often carry credentials (Authorization, cookies, API keys): never shown. */
 static char *masked_header(const char *header)
@@ -181,6 +182,24 @@ static void print_person(struct printer *p, cJSON *array, const struct config_pe
 	put_joined(p, "roles", roles, count, " ");
 }
 
+static void print_notify(struct printer *p, cJSON *array, const struct config_notify *t)
+{
+	begin_with_id(p, array, "notify", t->id);
+	put_string(p, "type", config_notify_type_name(t->type));
+	put_string(p, "url", t->url); /* holds no user information (config.c refuses it) */
+	put_string(p, "from", t->from);
+	put_list(p, "to", &t->to, copy);
+	put_string(p, "credentials", t->credentials);
+	char events[512] = "";
+	for (int ev = 0; ev < NOTIFY_EVENT_COUNT; ev++)
+		if (t->events & (1u << ev))
+			snprintf(events + strlen(events), sizeof events - strlen(events), "%s%s",
+				 *events ? " " : "", notify_event_name((enum notify_event)ev));
+	put_string(p, "events", events);
+	put_string(p, "ca_file", t->ca_file);
+	put_long(p, "timeout_ms", t->timeout_ms);
+}
+
 const struct cli_help cmd_config_help = {
 	.summary = N_("validate the configuration and print the effective values, secrets masked"),
 	.usage = N_("usage: incluinfo config\n"
@@ -232,6 +251,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "incidents", config_policy_name(cfg->incidents));
 	put_string(&p, "notices", config_policy_name(cfg->notices));
 	put_bool(&p, "two_person", cfg->two_person);
+	put_long(&p, "confirm_minutes", cfg->confirm_minutes);
 
 	begin(&p, root, "twitter", "twitter");
 	char *api_url = config_mask_url(cfg->api_url);
@@ -252,6 +272,10 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "rebuttal_url", cfg->feeds.rebuttal_url);
 	put_long(&p, "max_entries", cfg->feeds.max_entries);
 	put_string(&p, "aviso_legal", cfg->feeds.legal_notice);
+
+	cJSON *targets = p.json ? cJSON_AddArrayToObject(root, "notify") : NULL;
+	for (size_t i = 0; i < cfg->notify_count; i++)
+		print_notify(&p, targets, &cfg->notify[i]);
 
 	if (p.json) {
 		char *text = cJSON_PrintUnformatted(root);

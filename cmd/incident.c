@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "incident.h"
 #include "incluinfo.h"
+#include "thread.h"
 
 struct request {
 	const char *action;
@@ -15,13 +16,16 @@ struct request {
 	const char *status;
 	const char *by;
 	bool all;
+	bool dry_run;
 };
 
 const struct cli_help cmd_incident_help = {
 	.summary = N_("open, update, resolve or list incidents by hand"),
-	.usage = N_("usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME]\n"
+	.usage = N_("usage: incluinfo incident open --scope ID|TEXT --message TEXT [--status STATUS] [--by NAME] [--dry-run]\n"
 		 "       incluinfo incident update ID --message TEXT [--status STATUS] [--by NAME]\n"
 		 "       incluinfo incident resolve ID --message TEXT [--by NAME]\n"
+		 "       incluinfo incident hold|release ID [--by NAME]\n"
+		 "       incluinfo incident cancel ID [--by NAME]\n"
 		 "       incluinfo incident list [--all]\n"
 		 "\n"
 		 "Manual incidents: an office closed, a phone line down. --scope is a configured service\n"
@@ -32,7 +36,11 @@ const struct cli_help cmd_incident_help = {
 		 "thread, approved at once when [policy] incidents = auto. Opening one for a service that\n"
 		 "already has an open incident is refused with its id (exit 65). resolve's --message\n"
 		 "says what works again, as the public will read it: only staff know. ID is a UUID or\n"
-		 "a unique prefix of at least 6 characters. list shows open incidents, --all every one.\n"),
+		 "a unique prefix of at least 6 characters. list shows open incidents, --all every one.\n"
+		 "open --dry-run prints the post and creates nothing. hold keeps an open incident's\n"
+		 "unpublished posts (an alert waiting for [policy] confirm_minutes) from the public\n"
+		 "until release; resolved while held, it is closed without any post. cancel closes a\n"
+		 "manual incident of which nothing is public yet, without any post.\n"),
 };
 
 static const struct option incident_options[] = {
@@ -41,6 +49,7 @@ static const struct option incident_options[] = {
 	{"status", required_argument, NULL, 't'},
 	{"by", required_argument, NULL, 'b'},
 	{"all", no_argument, NULL, 'a'},
+	{"dry-run", no_argument, NULL, 'n'},
 	{0},
 };
 
@@ -61,16 +70,22 @@ static int parse(int argc, char **argv, struct request *req)
 		case 't': req->status = optarg; break;
 		case 'b': req->by = optarg; break;
 		case 'a': req->all = true; break;
+		case 'n': req->dry_run = true; break;
 		default: return -1;
 		}
 	}
-	bool takes_id = !strcmp(req->action, "update") || !strcmp(req->action, "resolve");
+	bool takes_id = strcmp(req->action, "open") && strcmp(req->action, "list");
 	if (takes_id && optind + 1 == argc)
 		req->id = argv[optind++];
 	if (optind != argc || (takes_id && !req->id))
 		return -1;
+	if (req->dry_run && strcmp(req->action, "open"))
+		return -1;
 	if (!strcmp(req->action, "open"))
 		return req->scope && req->message ? 0 : -1;
+	if (!strcmp(req->action, "hold") || !strcmp(req->action, "release") ||
+	    !strcmp(req->action, "cancel"))
+		return req->message || req->scope || req->status ? -1 : 0;
 	if (!strcmp(req->action, "update") || !strcmp(req->action, "resolve"))
 		return req->message ? 0 : -1;
 	return !strcmp(req->action, "list") ? 0 : -1;
@@ -119,6 +134,15 @@ static int list(const struct cli *cli, bool all)
 	return status;
 }
 
+/* What each action on one incident does, and the word its line ends with. */
+static const struct {
+	const char *action;
+	const char *done;
+} done_words[] = {
+	{"open", N_("opened")},   {"update", N_("updated")}, {"resolve", N_("resolved")},
+	{"hold", N_("held")},     {"release", N_("released")}, {"cancel", N_("cancelled")},
+};
+
 static ii_err act(const struct incident_context *ctx, const struct request *req,
 		  struct incident *inc, struct ii_error *e)
 {
@@ -126,7 +150,37 @@ static ii_err act(const struct incident_context *ctx, const struct request *req,
 		return incident_open_manual(ctx, req->scope, req->message, req->status, inc, e);
 	if (!strcmp(req->action, "update"))
 		return incident_update_manual(ctx, req->id, req->message, req->status, inc, e);
+	if (!strcmp(req->action, "hold"))
+		return incident_hold(ctx, req->id, inc, e);
+	if (!strcmp(req->action, "release"))
+		return incident_release(ctx, req->id, inc, e);
+	if (!strcmp(req->action, "cancel"))
+		return incident_cancel(ctx, req->id, inc, e);
 	return incident_resolve_manual(ctx, req->id, req->message, inc, e);
+}
+
+/* open --dry-run: the post as it would be drafted, from no store. */
+static int dry_run(const struct cli *cli, const struct messages *messages, const struct request *req)
+{
+	struct thread *thread;
+	struct ii_error e = {0};
+	if (incident_preview_manual(cli->config, messages, req->scope, req->message, req->status,
+				    cli_now(), &thread, &e))
+		return cli_fail(&e);
+	size_t count = thread_count(thread);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON *posts = cJSON_AddArrayToObject(o, "posts");
+		for (size_t i = 0; i < count; i++)
+			cJSON_AddItemToArray(posts, cli_post_json(thread_post(thread, i),
+								  thread_post_length(thread, i)));
+		thread_free(thread);
+		return cli_print_json(o);
+	}
+	for (size_t i = 0; i < count; i++)
+		cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
+	thread_free(thread);
+	return EXIT_OK;
 }
 
 int cmd_incident(int argc, char **argv, struct cli *cli)
@@ -150,6 +204,11 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 	status = cli_load_messages(cli->config, &messages);
 	if (status)
 		return status;
+	if (req.dry_run) {
+		status = dry_run(cli, messages, &req);
+		messages_free(messages);
+		return status;
+	}
 	struct store *store;
 	status = cli_open_store(cli, STORE_WRITE, &store);
 	if (status) {
@@ -175,9 +234,12 @@ int cmd_incident(int argc, char **argv, struct cli *cli)
 		return cli_fail(&e);
 	if (cli->json)
 		return cli_print_json(to_json(&inc));
+	const char *done = "";
+	for (size_t i = 0; i < sizeof done_words / sizeof *done_words; i++)
+		if (!strcmp(req.action, done_words[i].action))
+			done = _(done_words[i].done);
 	if (!cli->quiet)
-		printf(_("incident %.8s %s (%s); draft %.8s\n"), inc.uuid,
-		       !strcmp(req.action, "open") ? "opened" : !strcmp(req.action, "update") ? "updated" : "resolved",
+		printf(_("incident %.8s %s (%s); draft %.8s\n"), inc.uuid, done,
 		       incident_status_name(inc.status), inc.last_draft);
 	return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "condition.h"
@@ -231,5 +232,9 @@ int cli_check_text(const char *option, const char *value, bool lines);
 /* Local time as "2026-11-28T10:42:05+01:00" and as "2026-11-28 10:42:05". */
 void cli_time_iso(time_t t, char buf[32]);
 void cli_time_human(time_t t, char buf[32]);
+struct notify_row;
+/* One line about an alert to staff that cannot be delivered (failed or unknown), to out:
+ * run says it on stderr when it happens, status lists it. */
+void cli_print_undelivered(FILE *out, const struct notify_row *row);
 
 #endif

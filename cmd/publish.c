@@ -41,6 +41,19 @@ static void print_item(const struct publish_item *it, bool dry_run)
 	}
 }
 
+/* A published draft as run reports it: the channel and the id of its last post, the one a
+ * reader is shown. */
+static void print_public(struct store *store, const struct publish_item *it)
+{
+	char ref[DRAFT_REF_SIZE] = "";
+	struct ii_error e = {0};
+	if (draft_last_remote_id(store, it->draft.uuid, XCHANNEL_ID, ref, &e))
+		cli_fail(&e);
+	printf(ngettext("published %.8s \"%s\" on X: %zu post, the last %s\n",
+			"published %.8s \"%s\" on X: %zu posts, the last %s\n", it->sent),
+	       it->draft.uuid, it->draft.title, it->sent, ref);
+}
+
 static cJSON *report_json(const struct publish_report *rep)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -97,6 +110,7 @@ int cli_publish(const struct cli *cli, struct store *store, const struct draft_a
 		.max_attempts = 3,
 		.dry_run = dry_run,
 		.actor = &actor,
+		.notify = cli->config,
 		.claim_lease = publish_claim_lease(cli->config->api_timeout_ms),
 	};
 	if (publish_run(store, x ? xchannel_channel(x) : NULL, &options, &rep, &e)) {
@@ -117,6 +131,10 @@ int cli_publish(const struct cli *cli, struct store *store, const struct draft_a
 			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
 					    : rep.items[i].fate != PUBLISH_PUBLISHED))
 				print_item(&rep.items[i], dry_run);
+	/* run's record of what the public now sees, for cron's mail */
+	for (size_t i = 0; news && quiet && !json && !dry_run && i < rep.count; i++)
+		if (rep.items[i].fate == PUBLISH_PUBLISHED)
+			print_public(store, &rep.items[i]);
 	for (size_t i = 0; i < rep.count; i++)
 		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
 			cli_error(_("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public"),

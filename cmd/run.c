@@ -1,5 +1,6 @@
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include "condition.h"
 #include "i18n.h"
 #include "incluinfo.h"
+#include "notify.h"
 #include "spanish.h"
 #include "xchannel.h"
 
@@ -69,19 +71,43 @@ static double elapsed(const struct timespec *start)
 	return (double)(t.tv_sec - start->tv_sec) + (double)(t.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-/* The conditions a run reports, each with the line that says it ended. */
+/* The conditions a run reports, each with the line that says it ended, and the alerts to
+ * staff when it starts and ends (NOTIFY_EVENT_COUNT: none). */
 enum kind { MONITOR_OFFLINE, HOST_FAULT, RUN_TIMEOUT, X_PAUSED, X_ACCOUNT, X_UNREACHABLE, KIND_COUNT };
+#define NO_EVENT NOTIFY_EVENT_COUNT
 static const struct {
 	const char *key;
 	const char *ended;
+	enum notify_event started_event, ended_event;
 } kinds[KIND_COUNT] = {
-	[MONITOR_OFFLINE] = {"monitor_offline", N_("monitor online again")},
-	[HOST_FAULT] = {"host_fault", N_("the monitor host's fault is gone")},
-	[RUN_TIMEOUT] = {"run_timeout", N_("runs finish within run_timeout again")},
-	[X_PAUSED] = {"x_paused", N_("posting to X no longer paused")},
-	[X_ACCOUNT] = {"x_account", N_("the X account posts again")},
-	[X_UNREACHABLE] = {"x_unreachable", N_("X answers again")},
+	[MONITOR_OFFLINE] = {"monitor_offline", N_("monitor online again"), NOTIFY_MONITOR_OFFLINE,
+			     NOTIFY_MONITOR_ONLINE},
+	[HOST_FAULT] = {"host_fault", N_("the monitor host's fault is gone"), NO_EVENT, NO_EVENT},
+	[RUN_TIMEOUT] = {"run_timeout", N_("runs finish within run_timeout again"), NO_EVENT, NO_EVENT},
+	[X_PAUSED] = {"x_paused", N_("posting to X no longer paused"), NOTIFY_CHANNEL_PAUSED, NO_EVENT},
+	[X_ACCOUNT] = {"x_account", N_("the X account posts again"), NOTIFY_CHANNEL_PAUSED, NO_EVENT},
+	[X_UNREACHABLE] = {"x_unreachable", N_("X answers again"), NOTIFY_CHANNEL_PAUSED, NO_EVENT},
 };
+
+/* Records a condition's change and the alert it raises, in one transaction. */
+static ii_err note_condition(struct store *store, const struct config *cfg, enum kind k,
+			     const char *detail, time_t now, enum condition_change *change,
+			     struct condition *before, struct ii_error *e)
+{
+	ii_err rc = store_begin(store, e);
+	if (rc == II_OK)
+		rc = condition_note(store, kinds[k].key, detail, now, change, before, e);
+	if (rc == II_OK && *change == CONDITION_STARTED && kinds[k].started_event != NO_EVENT)
+		rc = notify_condition(store, cfg, kinds[k].started_event, kinds[k].key, detail, now, now, e);
+	if (rc == II_OK && *change == CONDITION_ENDED && kinds[k].ended_event != NO_EVENT)
+		rc = notify_condition(store, cfg, kinds[k].ended_event, kinds[k].key, _(kinds[k].ended),
+				      before->since, now, e);
+	if (rc == II_OK)
+		rc = store_commit(store, e);
+	if (rc)
+		store_rollback(store);
+	return rc;
+}
 
 /* What this run found of each condition: judged says whether it could tell. */
 struct findings {
@@ -91,7 +117,8 @@ struct findings {
 
 /* Records what the run found and says on stderr, in one line, each condition that started,
  * changed or ended. */
-static void report_conditions(struct store *store, const struct findings *found, time_t now)
+static void report_conditions(struct store *store, const struct config *cfg,
+			      const struct findings *found, time_t now)
 {
 	for (int k = 0; k < KIND_COUNT; k++) {
 		if (!found->judged[k])
@@ -100,7 +127,7 @@ static void report_conditions(struct store *store, const struct findings *found,
 		enum condition_change change;
 		struct condition before;
 		const char *detail = *found->detail[k] ? found->detail[k] : NULL;
-		if (condition_note(store, kinds[k].key, detail, now, &change, &before, &e)) {
+		if (note_condition(store, cfg, (enum kind)k, detail, now, &change, &before, &e)) {
 			cli_fail(&e);
 			return;
 		}
@@ -138,6 +165,60 @@ static void find_pause(struct store *store, time_t now, struct findings *found)
 	else
 		snprintf(found->detail[X_PAUSED], sizeof found->detail[X_PAUSED],
 			 _("posting to X is paused until %s: rate limited"), until);
+}
+
+/*
+ * Sends the alerts to staff that are due, and says in one line each one that cannot be
+ * delivered (once: status lists them after). The run's exit status does not change: a
+ * mail server that is down must not make the monitor look broken.
+ */
+static void deliver(const struct cli *cli, struct store *store)
+{
+	if (!cli->config->notify_count)
+		return;
+	struct notify_report rep;
+	struct ii_error e = {0};
+	if (notify_deliver(store, cli->config, cli_now(), &rep, &e))
+		cli_fail(&e);
+	for (size_t i = 0; i < rep.undelivered_count; i++)
+		cli_print_undelivered(stderr, &rep.undelivered[i]);
+	notify_report_free(&rep);
+}
+
+/* The drafts waiting for a person (pending), into *out (the caller frees it). */
+static bool list_waiting(struct store *store, struct draft **out, size_t *count)
+{
+	struct ii_error e = {0};
+	if (draft_list(store, false, out, count, &e)) {
+		cli_fail(&e);
+		return false;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < *count; i++)
+		if ((*out)[i].status == DRAFT_PENDING)
+			(*out)[n++] = (*out)[i];
+	*count = n;
+	return true;
+}
+
+/* The drafts that started waiting for a person during this run, one line each (before:
+ * those that waited when it started; a revision has a new content hash): cron's mail is
+ * the record of what is to be done. */
+static void print_waiting(struct store *store, const struct draft *before, size_t before_count)
+{
+	struct draft *now;
+	size_t count;
+	if (!list_waiting(store, &now, &count))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		bool known = false;
+		for (size_t k = 0; k < before_count && !known; k++)
+			known = !strcmp(before[k].uuid, now[i].uuid) && !strcmp(before[k].hash, now[i].hash);
+		if (!known)
+			printf(_("waiting for approval: %.8s \"%s\" (incluinfo show %.8s)\n"), now[i].uuid,
+			       now[i].title, now[i].uuid);
+	}
+	free(now);
 }
 
 /* check's step, printed as `check -v` prints it unless quiet; returns its verdict. */
@@ -199,6 +280,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	struct ingest_report ingested = {0};
 	struct findings found = {0};
 	cJSON *published = NULL;
+	struct draft *waiting = NULL; /* when the run started */
+	size_t waiting_count = 0;
 	/* without templates nothing can be drafted, but what is approved can still go out */
 	cli_load_messages(cli->config, &messages);
 	if (cli_open_store(cli, STORE_WRITE, &store)) {
@@ -207,11 +290,15 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	struct draft_actor actor = cli_system_actor();
+	if (!cli->json && !list_waiting(store, &waiting, &waiting_count))
+		waiting_count = 0;
 	const struct incident_context ctx = {
 		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor,
 	};
 	/* WARNING and CRITICAL are findings; only UNKNOWN means the check itself failed */
 	status = check(cli, &ctx, &monitored, quiet) == PLUGIN_UNKNOWN ? EXIT_REMOTE : EXIT_OK;
+	/* staff hear of an outage before the public: its alert is published below */
+	deliver(cli, store);
 	if (monitored.now) {
 		found.judged[MONITOR_OFFLINE] = true;
 		if (monitored.offline)
@@ -257,7 +344,10 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 			 news.unreachable);
 	}
 	find_pause(store, cli_now(), &found);
-	report_conditions(store, &found, cli_now());
+	report_conditions(store, cli->config, &found, cli_now());
+	deliver(cli, store);
+	if (!cli->json)
+		print_waiting(store, waiting, waiting_count);
 	if (cli->json) {
 		cJSON *root = cJSON_CreateObject();
 		cJSON_AddItemToObject(root, "check", cli_check_json(&monitored));
@@ -270,6 +360,7 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	}
 out:
 	alarm(0);
+	free(waiting);
 	ingest_report_free(&ingested);
 	monitor_report_free(&monitored);
 	store_close(store);

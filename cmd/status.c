@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "condition.h"
+#include "notify.h"
 #include "incident.h"
 #include "publish.h"
 #include "xchannel.h"
@@ -206,13 +207,43 @@ static int conditions(struct store *store, cJSON *root)
 	return EXIT_OK;
 }
 
+/* The alerts to staff that cannot be delivered, raised in the last NOTIFY_PROBLEM_DAYS. */
+static int notifications(struct store *store, cJSON *root)
+{
+	struct notify_row *rows = NULL;
+	size_t count = 0;
+	struct ii_error e = {0};
+	if (store && notify_problems(store, cli_now() - NOTIFY_PROBLEM_DAYS * 86400, &rows, &count, &e))
+		return cli_fail(&e);
+	cJSON *array = root ? cJSON_AddArrayToObject(root, "notifications") : NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct notify_row *r = &rows[i];
+		if (!array) {
+			cli_print_undelivered(stdout, r);
+			continue;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "event", notify_event_name(r->event));
+		cJSON_AddStringToObject(o, "target", r->target);
+		cJSON_AddStringToObject(o, "state", notify_state_name(r->state));
+		cJSON_AddStringToObject(o, "title", r->title);
+		cJSON_AddNumberToObject(o, "attempts", (double)r->attempts);
+		cJSON_AddItemToObject(o, "raised_at", cli_json_time(r->created_at));
+		cJSON_AddStringToObject(o, "error", r->error);
+		cJSON_AddItemToArray(array, o);
+	}
+	free(rows);
+	return EXIT_OK;
+}
+
 const struct cli_help cmd_status_help = {
 	.summary = N_("show each service's confirmed state, its open incident and the channel"),
 	.usage = N_("usage: incluinfo status\n"
 		 "\n"
 		 "Shows, from the state store, each service's confirmed state, since when, its last\n"
-		 "check and its open incident, the channel, and what keeps runs from their job (the\n"
-		 "conditions run reports). --json gives an object.\n"),
+		 "check and its open incident, the channel, what keeps runs from their job (the\n"
+		 "conditions run reports) and the alerts to staff that could not be delivered in the\n"
+		 "last 7 days. --json gives an object.\n"),
 };
 
 int cmd_status(int argc, char **argv, struct cli *cli)
@@ -244,6 +275,8 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 		status = channel(store, root);
 	if (status == EXIT_OK)
 		status = conditions(store, root);
+	if (status == EXIT_OK)
+		status = notifications(store, root);
 	if (root && status == EXIT_OK)
 		status = cli_print_json(root);
 	else

@@ -18,6 +18,7 @@
 #include "draft.h"
 #include "health.h"
 #include "i18n.h"
+#include "notify.h"
 #include "path.h"
 #include "people.h"
 
@@ -31,7 +32,8 @@
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
 enum section_kind {
-	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS
+	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS,
+	SEC_NOTIFY
 };
 
 enum value_type {
@@ -60,6 +62,10 @@ enum value_type {
 	T_LOGIN_LIST,  /* words separated by blanks: operating-system accounts */
 	T_NAME_LIST,   /* names separated by commas: a person's aliases */
 	T_ROLES,       /* words separated by blanks from config_role_name() */
+	T_NOTIFY_TYPE, /* smtp or webhook */
+	T_ADDRESS_LIST, /* addresses separated by blanks or commas */
+	T_EVENTS,       /* notification event names separated by blanks */
+	T_RAW_URL,      /* checked with its section, whose type says which schemes fit */
 };
 
 struct key {
@@ -72,6 +78,7 @@ struct key {
 #define G(field) offsetof(struct config, field)
 #define S(field) offsetof(struct config_service, field)
 #define P(field) offsetof(struct config_person, field)
+#define N(field) offsetof(struct config_notify, field)
 
 static const struct key general_keys[] = {
 	{"state_dir", T_PATH, G(state_dir), 0, 0},
@@ -132,6 +139,7 @@ static const struct key policy_keys[] = {
 	{"incidents", T_POLICY, G(incidents), 0, 0},
 	{"notices", T_POLICY, G(notices), 0, 0},
 	{"two_person", T_BOOL, G(two_person), 0, 0},
+	{"confirm_minutes", T_LONG, G(confirm_minutes), 0, 1440},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -154,6 +162,18 @@ static const struct key feeds_keys[] = {
 	{"rebuttal_url", T_URL_TEMPLATE, G(feeds.rebuttal_url), 0, 0},
 	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
 	{"aviso_legal", T_TEXT, G(feeds.legal_notice), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
+static const struct key notify_keys[] = {
+	{"type", T_NOTIFY_TYPE, N(type), 0, 0},
+	{"url", T_RAW_URL, N(url), 0, 0},
+	{"from", T_EMAIL, N(from), 0, 0},
+	{"to", T_ADDRESS_LIST, N(to), 0, 0},
+	{"credentials", T_PATH, N(credentials), 0, 0},
+	{"events", T_EVENTS, N(events), 0, 0},
+	{"ca_file", T_CA_FILE, N(ca_file), 0, 0},
+	{"timeout_ms", T_LONG, N(timeout_ms), 1000, 120000},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -289,6 +309,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_POLICY: return policy_keys;
 	case SEC_TWITTER: return twitter_keys;
 	case SEC_FEEDS: return feeds_keys;
+	case SEC_NOTIFY: return notify_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -332,11 +353,31 @@ static void *add_person(struct parser *p)
 	return &people[cfg->person_count++];
 }
 
+static void *add_notify(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	struct config_notify *list = grow(cfg->notify, cfg->notify_count, sizeof *list);
+	if (!list)
+		return NULL;
+	cfg->notify = list;
+	list[cfg->notify_count] = (struct config_notify){.events = NOTIFY_ALL_EVENTS,
+							 .timeout_ms = 10000};
+	return &list[cfg->notify_count++];
+}
+
 static void bad_service_id(struct parser *p, const char *id)
 {
 	diag_add(p->diags, p->path, p->line,
 		 _("invalid service id '%s': expected 1-32 characters a-z, 0-9, '_' or '-', "
 		   "starting with a letter"),
+		 id);
+}
+
+static void bad_notify_id(struct parser *p, const char *id)
+{
+	diag_add(p->diags, p->path, p->line,
+		 _("invalid notification target id '%s': expected 1-32 characters a-z, 0-9, '_' or "
+		   "'-', starting with a letter"),
 		 id);
 }
 
@@ -363,6 +404,7 @@ static const struct id_section {
 } id_sections[] = {
 	{"service", SEC_SERVICE, add_service, S(id), S(line), bad_service_id},
 	{"person", SEC_PERSON, add_person, P(id), P(line), bad_person_id},
+	{"notify", SEC_NOTIFY, add_notify, N(id), N(line), bad_notify_id},
 };
 
 /* The kind of the section written name; *with_id is its entry of id_sections and *id its
@@ -669,15 +711,18 @@ static bool capital_article(const char *value)
 	return false;
 }
 
-/* Loosely one address: something, one '@', something, and nothing a mail header would
- * split on or a terminal would act on. */
+/*
+ * One address as a mail header and an SMTP RCPT TO carry it (RFC 5321: at most 254
+ * bytes): local@domain, printable ASCII without blanks, quotes, angle brackets or commas,
+ * so that neither a display name nor a second address nor a terminal control gets in.
+ */
 static bool valid_email(const char *value)
 {
 	const char *at = strchr(value, '@');
-	if (!at || at == value || !at[1] || strchr(at + 1, '@') || strlen(value) > MAX_NAME)
+	if (!at || at == value || !at[1] || strchr(at + 1, '@') || strlen(value) > 254)
 		return false;
 	for (const char *c = value; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f || strchr(",;<>()[]\\\"", *c))
+		if (*c <= ' ' || *c > '~' || strchr("<>\",;:()[]\\", *c))
 			return false;
 	return at[1] != '.' && value[strlen(value) - 1] != '.';
 }
@@ -761,6 +806,43 @@ static void set_roles(struct parser *p, const struct key *k, unsigned *roles, co
 		w += len;
 		w += strspn(w, " \t");
 	}
+}
+
+/* The addresses of a "to" line, separated by blanks or commas; each one is checked. The
+ * recipients are resolved when a message is sent (lib/notify), so the list keeps them as
+ * written. */
+static void add_addresses(struct parser *p, struct strlist *list, const char *name,
+			  const char *value)
+{
+	char *copy = strdup(value);
+	if (!allocated(p, copy))
+		return;
+	char *save = NULL;
+	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		/* kept even when refused (the file is rejected): "has no 'to'" would only add noise */
+		if (!valid_email(word))
+			bad_value(p, name, word, _("expected e-mail addresses such as guardia@example.org"));
+		strlist_add(p, list, word);
+	}
+	free(copy);
+}
+
+/* "incident_confirmed draft_waiting …": the events a target hears of. */
+static void set_events(struct parser *p, unsigned *events, const char *value)
+{
+	char *copy = strdup(value);
+	if (!allocated(p, copy))
+		return;
+	*events = 0;
+	char *save = NULL;
+	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		enum notify_event ev;
+		if (notify_event_parse(word, &ev))
+			*events |= 1u << ev;
+		else
+			bad_value(p, "events", word, _("expected event names such as incident_confirmed (see the manual)"));
+	}
+	free(copy);
 }
 
 /* Validates value for key k and stores it at base + k->offset. */
@@ -943,6 +1025,23 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 	case T_ROLES:
 		set_roles(p, k, slot, value);
 		break;
+	case T_NOTIFY_TYPE:
+		if (!strcmp(value, "smtp"))
+			*(enum config_notify_type *)slot = CONFIG_NOTIFY_SMTP;
+		else if (!strcmp(value, "webhook"))
+			*(enum config_notify_type *)slot = CONFIG_NOTIFY_WEBHOOK;
+		else
+			bad_value(p, k->name, value, _("expected smtp or webhook"));
+		break;
+	case T_ADDRESS_LIST:
+		add_addresses(p, slot, k->name, value);
+		break;
+	case T_EVENTS:
+		set_events(p, slot, value);
+		break;
+	case T_RAW_URL:
+		set_string(p, slot, value);
+		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
 			diag_add(p->diags, p->path, p->line, _("unknown time zone '%s'"), value);
@@ -976,7 +1075,8 @@ static void on_value(struct parser *p, const char *name, const char *value)
 				 section);
 		return;
 	}
-	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST;
+	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST ||
+			  k->type == T_ADDRESS_LIST;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
 		diag_add(p->diags, p->path, p->line, _("duplicate key '%s' in [%s]"), name,
 			 section);
@@ -1104,6 +1204,35 @@ static bool add_person_keys(struct parser *p, struct config_person *person)
 	return true;
 }
 
+bool config_url_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool loopback = u &&
+			curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+			curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && loopback_host(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loopback;
+}
+
+/* A mail server's address: smtps://HOST[:PORT] (TLS from the start) or smtp://HOST[:PORT]
+ * (STARTTLS, required unless HOST is loopback), nothing after the host. */
+static bool smtp_url_ok(const char *url, char *why, size_t why_len)
+{
+	if (strncasecmp(url, "smtps://", 8) && strncasecmp(url, "smtp://", 7)) {
+		snprintf(why, why_len, _("expected smtps://HOST:PORT or smtp://HOST:PORT"));
+		return false;
+	}
+	const char *host = strstr(url, "://") + 3;
+	if (!*host || host[strcspn(host, "/?#@")]) {
+		snprintf(why, why_len, _("expected smtps://HOST:PORT or smtp://HOST:PORT, without "
+					 "user, path or query (credentials go in the credentials file)"));
+		return false;
+	}
+	return true;
+}
+
 /* Whether list holds item. */
 static bool strlist_has(const struct strlist *list, const char *item)
 {
@@ -1167,6 +1296,44 @@ static void check_people(struct parser *p)
 			   "them the rule would compare names as they are typed"));
 }
 
+/* The keys a [notify ID] needs for its type, and the address its type can reach. */
+static void check_notify(struct parser *p, const struct config_notify *t)
+{
+	char why[256];
+	if (t->type == CONFIG_NOTIFY_NONE) {
+		diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'type' (smtp or webhook)"), t->id);
+		return;
+	}
+	if (t->type == CONFIG_NOTIFY_SMTP) {
+		if (!t->url)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'url'"), t->id);
+		else if (!smtp_url_ok(t->url, why, sizeof why))
+			diag_add(p->diags, p->path, t->line, _("[notify %s]: invalid url '%s': %s"), t->id,
+				 t->url, why);
+		if (!t->from)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'from'"), t->id);
+		if (!t->to.count)
+			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'to'"), t->id);
+		return;
+	}
+	/* a webhook's address is often its only secret (Slack, Teams): then it goes in the
+	 * credentials file as url=, never here, where `config` would show it */
+	if (!t->url && !t->credentials)
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s] has no 'url' and no 'credentials' holding one"), t->id);
+	else if (t->url && !config_url_ok(t->url, why, sizeof why))
+		diag_add(p->diags, p->path, t->line, _("[notify %s]: invalid url '%s': %s"), t->id,
+			 t->url, why);
+	else if (t->url && has_userinfo(t->url))
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s]: the url holds a user or password: put a secret address in the "
+			   "credentials file as url="),
+			 t->id);
+	if (t->from || t->to.count)
+		diag_add(p->diags, p->path, t->line,
+			 _("[notify %s]: 'from' and 'to' are for type smtp"), t->id);
+}
+
 static bool fill_defaults(struct parser *p)
 {
 	struct config *cfg = p->cfg;
@@ -1197,6 +1364,10 @@ static bool fill_defaults(struct parser *p)
 		return false;
 	if (cfg->ca_file && !cfg->api_ca_file && !allocated(p, cfg->api_ca_file = strdup(cfg->ca_file)))
 		return false;
+	for (size_t i = 0; i < cfg->notify_count; i++)
+		if (cfg->ca_file && !cfg->notify[i].ca_file &&
+		    !allocated(p, cfg->notify[i].ca_file = strdup(cfg->ca_file)))
+			return false;
 	long longest = 0;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
@@ -1319,6 +1490,8 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		for (size_t i = 0; i < p.cfg->service_count; i++)
 			check_service(&p, &p.cfg->services[i]);
 		check_people(&p);
+		for (size_t i = 0; i < p.cfg->notify_count; i++)
+			check_notify(&p, &p.cfg->notify[i]);
 		if (filled)
 			check_run_timeout(&p);
 	}
@@ -1384,6 +1557,16 @@ void config_free(struct config *cfg)
 		free(cfg->canaries[i].expect_status_text);
 	}
 	free(cfg->canaries);
+	for (size_t i = 0; i < cfg->notify_count; i++) {
+		struct config_notify *t = &cfg->notify[i];
+		free(t->id);
+		free(t->url);
+		free(t->from);
+		strlist_free(&t->to);
+		free(t->credentials);
+		free(t->ca_file);
+	}
+	free(cfg->notify);
 	free(cfg->ca_file);
 	free(cfg->path);
 	free(cfg->state_dir);
@@ -1423,6 +1606,19 @@ const struct config_service *config_find_service(const struct config *cfg, const
 		if (!strcmp(cfg->services[i].id, id))
 			return &cfg->services[i];
 	return NULL;
+}
+
+const struct config_notify *config_find_notify(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->notify_count; i++)
+		if (!strcmp(cfg->notify[i].id, id))
+			return &cfg->notify[i];
+	return NULL;
+}
+
+const char *config_notify_type_name(enum config_notify_type type)
+{
+	return type == CONFIG_NOTIFY_SMTP ? "smtp" : type == CONFIG_NOTIFY_WEBHOOK ? "webhook" : "";
 }
 
 const char *config_policy_name(enum config_policy policy)

@@ -93,6 +93,27 @@ struct config_canary {
 	char *expect_status_text;       /* as written; "200-399" by default */
 };
 
+enum config_notify_type { CONFIG_NOTIFY_NONE, CONFIG_NOTIFY_SMTP, CONFIG_NOTIFY_WEBHOOK };
+
+/*
+ * A [notify ID]: where staff hear of events (lib/notify). An smtp target mails from to
+ * every address of to through url (smtps://, or smtp:// with STARTTLS required unless the
+ * host is loopback); a webhook target POSTs JSON to url (https, or http on loopback), or to
+ * the url= of its credentials file when the address itself is the secret.
+ */
+struct config_notify {
+	char *id;
+	enum config_notify_type type;
+	char *url;          /* NULL: a webhook's is in its credentials file */
+	char *from;         /* smtp: the sender's address */
+	struct strlist to;  /* smtp: recipients as written, resolved when sending */
+	char *credentials;  /* NULL: none (a loopback relay, an open webhook) */
+	unsigned events;    /* bit (1u << enum notify_event): the events it hears of; all by default */
+	char *ca_file;      /* NULL: the system's CA certificates */
+	long timeout_ms;    /* of one delivery, connection included */
+	int line;           /* of the section header */
+};
+
 struct config {
 	char *path;
 	char *state_dir;
@@ -112,6 +133,10 @@ struct config {
 	bool two_person; /* an author may not approve their own notice; needs people */
 	struct config_person *people; /* none: single-operator mode, --by is taken as given */
 	size_t person_count;
+	long confirm_minutes; /* incidents = auto: how long an outage's public alert waits after
+				 staff were told, for a person to hold it; 0: not at all */
+	struct config_notify *notify; /* the [notify ID] sections, in the file's order */
+	size_t notify_count;
 	char *templates_dir; /* NULL: the templates built into incluinfo */
 	long run_timeout;    /* seconds a `run` may take; every service's timeout_ms *
 				(retries + 1) + 1000 ms fits in it, and the canaries' */
@@ -156,6 +181,12 @@ const struct config_service *config_find_service(const struct config *cfg, const
 const char *config_policy_name(enum config_policy policy);
 /* "author", "approver", "operator": the word the configuration uses for one role. */
 const char *config_role_name(enum config_role role);
+const struct config_notify *config_find_notify(const struct config *cfg, const char *id);
+/* "smtp", "webhook" */
+const char *config_notify_type_name(enum config_notify_type type);
+
+/* Whether url's host is a loopback address or "localhost" (false when it has none). */
+bool config_url_loopback(const char *url);
 
 /* Whether url is acceptable for a monitored or API address: https, or http on loopback.
  * Fills why (may be NULL) with the reason when it is not. */

@@ -15,10 +15,20 @@
 #include "path.h"
 
 enum cred_key { KEY_CONSUMER_KEY, KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN, KEY_ACCESS_TOKEN_SECRET,
-		KEY_BEARER_TOKEN, KEY_COUNT };
+		KEY_BEARER_TOKEN, KEY_USERNAME, KEY_PASSWORD, KEY_URL, KEY_COUNT };
 
 static const char *const key_names[KEY_COUNT] = {
 	"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token",
+	"username", "password", "url",
+};
+
+#define BIT(k) (1u << (k))
+/* The keys each use of a credentials file accepts. */
+static const unsigned use_keys[] = {
+	[CRED_X] = BIT(KEY_CONSUMER_KEY) | BIT(KEY_CONSUMER_SECRET) | BIT(KEY_ACCESS_TOKEN) |
+		   BIT(KEY_ACCESS_TOKEN_SECRET) | BIT(KEY_BEARER_TOKEN),
+	[CRED_SMTP] = BIT(KEY_USERNAME) | BIT(KEY_PASSWORD),
+	[CRED_WEBHOOK] = BIT(KEY_BEARER_TOKEN) | BIT(KEY_URL),
 };
 
 struct cred {
@@ -53,10 +63,25 @@ const char *cred_bearer(const struct cred *cred)
 	return cred->values[KEY_BEARER_TOKEN];
 }
 
+const char *cred_username(const struct cred *cred)
+{
+	return cred->values[KEY_USERNAME];
+}
+
+const char *cred_password(const struct cred *cred)
+{
+	return cred->values[KEY_PASSWORD];
+}
+
+const char *cred_url(const struct cred *cred)
+{
+	return cred->values[KEY_URL];
+}
+
 bool cred_leaks_into(const struct cred *cred, const char *text)
 {
 	static const enum cred_key secrets[] = {KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN_SECRET,
-						KEY_BEARER_TOKEN};
+						KEY_BEARER_TOKEN, KEY_PASSWORD, KEY_URL};
 	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
 		const char *value = cred->values[secrets[i]];
 		if (value && strstr(text, value))
@@ -114,8 +139,8 @@ static bool showable_key(const char *key)
 	return len == strlen(key) && len > 0 && len <= 24;
 }
 
-static ii_err parse_line(struct cred *cred, const char *path, int line_no, char *line,
-			 struct ii_error *e)
+static ii_err parse_line(struct cred *cred, enum cred_use use, const char *path, int line_no,
+			 char *line, struct ii_error *e)
 {
 	char *text = trim(line);
 	if (!*text || *text == '#')
@@ -127,7 +152,7 @@ static ii_err parse_line(struct cred *cred, const char *path, int line_no, char 
 	char *key = trim(text);
 	char *value = trim(eq + 1);
 	int k = 0;
-	while (k < KEY_COUNT && strcmp(key, key_names[k]))
+	while (k < KEY_COUNT && (strcmp(key, key_names[k]) || !(use_keys[use] & BIT(k))))
 		k++;
 	if (k == KEY_COUNT)
 		return showable_key(key)
@@ -147,8 +172,20 @@ static ii_err parse_line(struct cred *cred, const char *path, int line_no, char 
 	return II_OK;
 }
 
-static ii_err check_complete(const struct cred *cred, const char *path, struct ii_error *e)
+static ii_err check_complete(const struct cred *cred, enum cred_use use, const char *path,
+			     struct ii_error *e)
 {
+	if (use == CRED_SMTP) {
+		if (!cred->values[KEY_USERNAME] || !cred->values[KEY_PASSWORD])
+			return ii_fail(e, II_ECONFIG, _("%s: expected both username and password"), path);
+		return II_OK;
+	}
+	if (use == CRED_WEBHOOK) {
+		if (!cred->values[KEY_BEARER_TOKEN] && !cred->values[KEY_URL])
+			return ii_fail(e, II_ECONFIG, _("%s: holds no credentials: expected url or bearer_token"),
+				       path);
+		return II_OK;
+	}
 	int oauth_given = 0;
 	for (int k = KEY_CONSUMER_KEY; k <= KEY_ACCESS_TOKEN_SECRET; k++)
 		oauth_given += cred->values[k] != NULL;
@@ -186,6 +223,11 @@ static ii_err keep_out_of_cores(struct ii_error *e)
 
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 {
+	return cred_load_for(path, CRED_X, out, e);
+}
+
+ii_err cred_load_for(const char *path, enum cred_use use, struct cred **out, struct ii_error *e)
+{
 	*out = NULL;
 	ii_err guard = keep_out_of_cores(e);
 	if (guard)
@@ -200,11 +242,11 @@ ii_err cred_load(const char *path, struct cred **out, struct ii_error *e)
 		char *next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		rc = parse_line(cred, path, line_no, line, e);
+		rc = parse_line(cred, use, path, line_no, line, e);
 		line = next;
 	}
 	if (rc == II_OK)
-		rc = check_complete(cred, path, e);
+		rc = check_complete(cred, use, path, e);
 	if (buf) {
 		OPENSSL_cleanse(buf, size);
 		free(buf);

@@ -2,9 +2,11 @@
 #define INCLUINFO_CRED_H
 
 /*
- * The X credentials file: KEY=VALUE lines holding either the four OAuth 1.0a user-context
- * values (consumer_key, consumer_secret, access_token, access_token_secret) or an OAuth 2.0
- * user bearer_token; '#' comments and blank lines allowed. cred_load() returns a struct
+ * A credentials file: KEY=VALUE lines, '#' comments and blank lines allowed. X's holds
+ * either the four OAuth 1.0a user-context values (consumer_key, consumer_secret,
+ * access_token, access_token_secret) or an OAuth 2.0 user bearer_token; a mail server's
+ * (a [notify ID] of type smtp) username and password; a webhook's its secret url, a
+ * bearer_token, or both. cred_load() returns a struct
  * cred the caller owns and releases with cred_free(), which wipes every value from memory.
  * Pointers the accessors return belong to the struct cred. No error detail ever holds a
  * value read from the file. Loading makes the process undumpable for the rest of its life
@@ -32,6 +34,12 @@ struct cred;
  */
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e);
 
+/* What a credentials file is for: the keys it may hold and those it needs. */
+enum cred_use { CRED_X, CRED_SMTP, CRED_WEBHOOK };
+
+/* cred_load() for a file of another use; a key of another use is unknown. */
+ii_err cred_load_for(const char *path, enum cred_use use, struct cred **out, struct ii_error *e);
+
 /* Wipes and frees (NULL: nothing). */
 void cred_free(struct cred *cred);
 
@@ -41,8 +49,13 @@ const struct oauth1_keys *cred_oauth1(const struct cred *cred);
 /* The OAuth 2.0 bearer token, or NULL when the file holds OAuth 1.0a keys. */
 const char *cred_bearer(const struct cred *cred);
 
+/* A mail server's username and password, a webhook's url; NULL when not in the file. */
+const char *cred_username(const struct cred *cred);
+const char *cred_password(const struct cred *cred);
+const char *cred_url(const struct cred *cred);
+
 /* Whether text contains any of the secret values (the consumer and token secrets, the
- * bearer token). Only the tests call it, to prove that a request trace or an error
+ * bearer token, a password, a webhook's url). Only the tests call it, to prove that a request trace or an error
  * detail holds no secret; nothing checks output with it at run time. */
 bool cred_leaks_into(const struct cred *cred, const char *text);
 

@@ -464,6 +464,17 @@ ii_err draft_set_incident(struct store *s, const char *uuid, const char *inciden
 			       "UPDATE draft SET incident = ? WHERE uuid = ?", incident, uuid, NULL);
 }
 
+ii_err draft_set_due(struct store *s, const char *uuid, time_t due, struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "UPDATE draft SET due_at = ? WHERE uuid = ?", &stmt, e);
+	if (rc)
+		return rc;
+	store_bind_time(stmt, 1, due);
+	sqlite3_bind_text(stmt, 2, uuid, -1, SQLITE_STATIC);
+	return store_run(s, stmt, N_("set when a draft is due"), e);
+}
+
 static bool collect_draft(sqlite3_stmt *stmt, void *record)
 {
 	read_draft(stmt, record);
@@ -606,6 +617,25 @@ ii_err draft_approve(struct store *s, const char *uuid, const struct draft_actor
 	rc = set_status(s, d.uuid, DRAFT_APPROVED, actor->at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d.uuid, d.incident, "approved", actor, NULL, e);
+	return rc;
+}
+
+ii_err draft_hold(struct store *s, const char *uuid, const struct draft_actor *actor,
+		  struct ii_error *e)
+{
+	struct draft d;
+	bool began = false;
+	ii_err rc = get_by_uuid(s, uuid, &d, e);
+	if (rc == II_OK && (d.status == DRAFT_PENDING || d.status == DRAFT_APPROVED))
+		rc = publication_began(s, d.uuid, &began, e);
+	if (rc)
+		return rc;
+	if ((d.status != DRAFT_PENDING && d.status != DRAFT_APPROVED) || began)
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a draft not sent yet can be held"),
+			       d.uuid, began ? _("being published") : draft_status_label(d.status));
+	rc = set_status(s, d.uuid, DRAFT_PENDING, actor->at, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, d.uuid, d.incident, "held", actor, NULL, e);
 	return rc;
 }
 

@@ -177,6 +177,8 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
  * II_EDATA when there is none, when the prefix is ambiguous or too short. */
 ii_err draft_find(struct store *store, const char *id, struct draft *out, struct ii_error *e);
 
+/* Makes draft uuid due at due (not published before). */
+ii_err draft_set_due(struct store *store, const char *uuid, time_t due, struct ii_error *e);
 /* Ties draft uuid to the incident whose thread it opened. */
 ii_err draft_set_incident(struct store *store, const char *uuid, const char *incident,
 			  struct ii_error *e);
@@ -232,6 +234,10 @@ ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
  */
 ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
 		     const struct config *two_person, struct ii_error *e);
+/* Takes back the approval of a draft not sent yet (approved or pending, no post claimed):
+ * pending, audited as "held". II_EDATA when its publication began or it is out of play. */
+ii_err draft_hold(struct store *store, const char *uuid, const struct draft_actor *actor,
+		  struct ii_error *e);
 /* Rejects a pending or approved draft; reason may be NULL. II_EDATA for a draft whose
  * publication began, saying how many of its posts are public (it is retracted once
  * published). */

@@ -1,4 +1,5 @@
 #include "i18n.h"
+#include "notify.h"
 #include "incident.h"
 
 #include <cjson/cJSON.h>
@@ -55,7 +56,7 @@ static enum incident_kind kind_from_name(const char *name)
 
 #define INCIDENT_COLUMNS                                                                   \
 	"SELECT uuid, kind, service, coalesce(scope, service), status, opened_at,"       \
-	" resolved_at, last_post_at, last_draft, cause FROM incident "
+	" resolved_at, last_post_at, last_draft, cause, held FROM incident "
 
 static void read_incident(sqlite3_stmt *stmt, void *record)
 {
@@ -73,6 +74,7 @@ static void read_incident(sqlite3_stmt *stmt, void *record)
 	i->last_post_at = (time_t)sqlite3_column_int64(stmt, 7);
 	store_copy_text(i->last_draft, sizeof i->last_draft, stmt, 8);
 	store_copy_text(i->cause, sizeof i->cause, stmt, 9);
+	i->held = sqlite3_column_int(stmt, 10) != 0;
 }
 
 /* The service's open incident that the monitor (manual false) or staff (true) opened. */
@@ -117,7 +119,7 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	sqlite3_stmt *stmt;
 	ii_err rc = store_prepare(s,
 				  "UPDATE incident SET status = ?, resolved_at = ?, last_post_at = ?,"
-				  " last_draft = ? WHERE uuid = ?",
+				  " last_draft = ?, held = ? WHERE uuid = ?",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -125,7 +127,8 @@ static ii_err save(struct store *s, const struct incident *inc, struct ii_error 
 	store_bind_time(stmt, 2, inc->resolved_at);
 	store_bind_time(stmt, 3, inc->last_post_at);
 	sqlite3_bind_text(stmt, 4, inc->last_draft, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, inc->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 5, inc->held);
+	sqlite3_bind_text(stmt, 6, inc->uuid, -1, SQLITE_STATIC);
 	return store_run(s, stmt, N_("update an incident"), e);
 }
 
@@ -272,6 +275,8 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			.post_count = count,
 		};
 		rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
+		if (rc == II_OK)
+			rc = notify_if_waiting(ctx->store, ctx->cfg, uuid, ctx->now, e);
 	}
 	cJSON_free(meta);
 	free(posts);
@@ -483,8 +488,33 @@ static ii_err open_automatic(const struct incident_context *ctx, const struct co
 	if (rc == II_OK)
 		rc = draft_service_event(ctx, svc, inc, unstable ? MESSAGE_UNSTABLE : MESSAGE_ALERT,
 					 inc->opened_at, e);
+	/* staff hear of it first: the public alert waits confirm_minutes for a person to hold
+	 * it (incident hold) */
+	time_t due = ctx->now + (time_t)ctx->cfg->confirm_minutes * 60;
+	if (rc == II_OK && ctx->cfg->confirm_minutes && ctx->cfg->incidents == CONFIG_POLICY_AUTO)
+		rc = draft_set_due(ctx->store, inc->last_draft, due, e);
+	if (rc == II_OK)
+		rc = notify_incident(ctx->store, ctx->cfg, NOTIFY_INCIDENT_CONFIRMED, inc, svc,
+				     ctx->cfg->confirm_minutes ? due : 0, ctx->now, e);
 	*event = unstable ? INCIDENT_MARKED_UNSTABLE : INCIDENT_OPENED;
 	return rc;
+}
+
+/*
+ * Supersedes every draft of inc's thread that nobody has seen, as a resolution does;
+ * *nothing_public says whether nothing of the thread is left in play or published, and
+ * then the incident is closed in silence: the public never heard of it. Saves inc.
+ */
+static ii_err withdraw_unpublished(const struct incident_context *ctx, struct incident *inc,
+				   bool *nothing_public, struct ii_error *e)
+{
+	char answer[37];
+	ii_err rc = supersede_stale(ctx, inc->last_draft, MESSAGE_RESOLVED, true, answer, e);
+	*nothing_public = rc == II_OK && !*answer;
+	if (rc || !*nothing_public)
+		return rc;
+	inc->held = false;
+	return save(ctx->store, inc, e);
 }
 
 static ii_err resolve(const struct incident_context *ctx, const struct config_service *svc,
@@ -492,10 +522,15 @@ static ii_err resolve(const struct incident_context *ctx, const struct config_se
 {
 	inc->resolved_at = at;
 	inc->status = INCIDENT_RESUELTO;
-	ii_err rc = draft_service_event(ctx, svc, inc, MESSAGE_RESOLVED, at, e);
+	bool silent = false;
+	ii_err rc = inc->held ? withdraw_unpublished(ctx, inc, &silent, e) : II_OK;
+	if (rc == II_OK && !silent)
+		rc = draft_service_event(ctx, svc, inc, MESSAGE_RESOLVED, at, e);
 	if (rc == II_OK)
 		rc = draft_audit_add(ctx->store, NULL, inc->uuid, "incident resolved", ctx->actor,
-				     NULL, e);
+				     silent ? "held: nothing was published" : NULL, e);
+	if (rc == II_OK)
+		rc = notify_incident(ctx->store, ctx->cfg, NOTIFY_INCIDENT_RESOLVED, inc, svc, 0, ctx->now, e);
 	return rc;
 }
 
@@ -877,4 +912,120 @@ ii_err incident_list(struct store *s, bool all, struct incident **out, size_t *c
 		return rc;
 	return store_collect(s, stmt, sizeof **out, collect_incident, NULL, (void **)out, count,
 			     N_("list the incidents"), e);
+}
+
+/* The unsent tail of inc's thread, newest first: its latest draft and those it answers,
+ * while pending or approved with nothing claimed; calls step on each. */
+static ii_err each_unsent(const struct incident_context *ctx, const struct incident *inc,
+			  ii_err (*step)(const struct incident_context *ctx, const struct draft *d,
+					 struct ii_error *e),
+			  size_t *count, struct ii_error *e)
+{
+	*count = 0;
+	char uuid[37];
+	snprintf(uuid, sizeof uuid, "%s", inc->last_draft);
+	while (*uuid) {
+		char unsent[37];
+		ii_err rc = draft_unsent_among(ctx->store, "SELECT ?1", uuid, unsent, e);
+		struct draft d;
+		if (rc == II_OK && *unsent)
+			rc = draft_find(ctx->store, unsent, &d, e);
+		if (rc || !*unsent)
+			return rc;
+		if ((rc = step(ctx, &d, e)))
+			return rc;
+		(*count)++;
+		snprintf(uuid, sizeof uuid, "%s", d.reply_to);
+	}
+	return II_OK;
+}
+
+static ii_err hold_one(const struct incident_context *ctx, const struct draft *d, struct ii_error *e)
+{
+	return draft_hold(ctx->store, d->uuid, ctx->actor, e);
+}
+
+static ii_err release_one(const struct incident_context *ctx, const struct draft *d,
+			  struct ii_error *e)
+{
+	return d->status == DRAFT_PENDING ? draft_approve(ctx->store, d->uuid, ctx->actor, false, e)
+					  : II_OK;
+}
+
+static ii_err find_open(const struct incident_context *ctx, const char *id, struct incident *out,
+			struct ii_error *e)
+{
+	ii_err rc = incident_find(ctx->store, id, out, e);
+	if (rc == II_OK && out->resolved_at)
+		return ii_fail(e, II_EDATA, _("incident %.8s is already resolved"), out->uuid);
+	return rc;
+}
+
+/* Holds (hold) or releases inc's unsent drafts, audited. */
+static ii_err set_held(const struct incident_context *ctx, const char *id, bool hold,
+		       struct incident *out, struct ii_error *e)
+{
+	ii_err rc = find_open(ctx, id, out, e);
+	if (rc)
+		return rc;
+	if (out->held == hold)
+		return ii_fail(e, II_EDATA, hold ? _("incident %.8s is already held") : _("incident %.8s is not held"),
+			       out->uuid);
+	size_t changed;
+	if ((rc = each_unsent(ctx, out, hold ? hold_one : release_one, &changed, e)))
+		return rc;
+	if (hold && !changed)
+		return ii_fail(e, II_EDATA, _("incident %.8s has nothing waiting to be published"), out->uuid);
+	out->held = hold;
+	rc = save(ctx->store, out, e);
+	if (rc == II_OK)
+		rc = draft_audit_add(ctx->store, out->last_draft, out->uuid,
+				     hold ? "incident held" : "incident released", ctx->actor, NULL, e);
+	return rc;
+}
+
+ii_err incident_hold(const struct incident_context *ctx, const char *id, struct incident *out,
+		     struct ii_error *e)
+{
+	return set_held(ctx, id, true, out, e);
+}
+
+ii_err incident_release(const struct incident_context *ctx, const char *id, struct incident *out,
+			struct ii_error *e)
+{
+	return set_held(ctx, id, false, out, e);
+}
+
+ii_err incident_cancel(const struct incident_context *ctx, const char *id, struct incident *out,
+		       struct ii_error *e)
+{
+	ii_err rc = find_open_manual(ctx, id, out, e);
+	if (rc)
+		return rc;
+	out->status = INCIDENT_RESUELTO;
+	out->resolved_at = ctx->now;
+	bool nothing_public;
+	if ((rc = withdraw_unpublished(ctx, out, &nothing_public, e)))
+		return rc;
+	if (!nothing_public)
+		return ii_fail(e, II_EDATA,
+			       _("incident %.8s has posts that are public or being published: resolve it "
+				 "with 'incident resolve'"),
+			       out->uuid);
+	return draft_audit_add(ctx->store, NULL, out->uuid, "incident cancelled", ctx->actor, NULL, e);
+}
+
+ii_err incident_preview_manual(const struct config *cfg, const struct messages *m,
+			       const char *scope, const char *message, const char *status,
+			       time_t now, struct thread **out, struct ii_error *e)
+{
+	struct incident inc = {.kind = INCIDENT_MANUAL, .opened_at = now};
+	ii_err rc = open_status(status, &inc.status, "", e);
+	if (rc)
+		return rc;
+	const struct config_service *svc = config_find_service(cfg, scope);
+	snprintf(inc.scope, sizeof inc.scope, "%s", svc ? svc->name : scope);
+	struct incident_post ev;
+	incident_post_manual(&inc, MESSAGE_MANUAL, message, now, &ev);
+	return incident_post_render(m, &ev, now, 0, out, e);
 }

@@ -53,6 +53,7 @@ struct incident {
 	time_t last_post_at;
 	char last_draft[37]; /* the thread's latest draft */
 	char cause[256];
+	bool held; /* a person holds its public posts (incident_hold()) */
 };
 
 /* What every decision needs. */
@@ -115,6 +116,28 @@ ii_err incident_update_manual(const struct incident_context *ctx, const char *id
  * whether an office or a phone line works, and must not say so. */
 ii_err incident_resolve_manual(const struct incident_context *ctx, const char *id,
 			       const char *message, struct incident *out, struct ii_error *e);
+
+/*
+ * A person's say over what the public reads of an incident, audited. incident_hold()
+ * takes back the approval of the drafts of an open incident's thread that nobody has seen
+ * (an outage's alert waiting for confirm_minutes): they wait, pending, until
+ * incident_release() approves them again; an incident resolved while held with nothing
+ * public is closed without any post. II_EDATA when there is nothing unsent to hold, or
+ * the incident is resolved, or already (not) held.
+ * incident_cancel() closes a manual incident of which nothing is public or being
+ * published, superseding its drafts, without any post: II_EDATA otherwise.
+ */
+ii_err incident_hold(const struct incident_context *ctx, const char *id, struct incident *out,
+		     struct ii_error *e);
+ii_err incident_release(const struct incident_context *ctx, const char *id, struct incident *out,
+			struct ii_error *e);
+ii_err incident_cancel(const struct incident_context *ctx, const char *id, struct incident *out,
+		       struct ii_error *e);
+/* The first post of a manual incident as incident_open_manual() would draft it at now,
+ * without touching any store (incident open --dry-run); *out as incident_post_render(). */
+ii_err incident_preview_manual(const struct config *cfg, const struct messages *m,
+			       const char *scope, const char *message, const char *status,
+			       time_t now, struct thread **out, struct ii_error *e);
 
 /*
  * The posts of an incident's thread, before they are worded: what incident_observe(),

@@ -8,6 +8,8 @@
 
 #include "claimreview.h"
 #include "incident.h"
+#include "noticedir.h"
+#include "notify.h"
 #include "people.h"
 #include "xchannel.h"
 
@@ -256,6 +258,15 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 	}
 	rc = draft_ingest(store, &spec, actor, cfg->notices == CONFIG_POLICY_AUTO, &out->change,
 			  out->draft, e);
+	if (rc == II_OK && out->change == DRAFT_CHANGED_AFTER_PUBLICATION) {
+		struct draft d;
+		rc = draft_find(store, out->draft, &d, e);
+		if (rc == II_OK)
+			rc = notify_draft(store, cfg, NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION, &d, NULL,
+					  actor->at, e);
+	} else if (rc == II_OK && out->change != DRAFT_SAME) {
+		rc = notify_if_waiting(store, cfg, out->draft, actor->at, e);
+	}
 	if (rc || out->change == DRAFT_SAME || out->change == DRAFT_CHANGED_AFTER_PUBLICATION)
 		goto out;
 	if (n->kind == NOTICE_MANTENIMIENTO) {
@@ -381,6 +392,25 @@ ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const
 	return rc;
 }
 
+/* notice_invalid, once per version of the file: a failure to journal it is the item's
+ * error, and the notice stays invalid either way. */
+static void tell_invalid(struct store *store, const struct config *cfg, time_t now,
+			 struct ingest_item *item)
+{
+	char *text;
+	size_t len;
+	bool changing;
+	struct ii_error e = {0};
+	if (!cfg->notify_count || noticedir_read(item->path, &text, &len, &changing, &e) || changing)
+		return;
+	char hash[65];
+	notice_hash(text, len, hash);
+	free(text);
+	const char *problem = diag_count(item->diags) ? diag_at(item->diags, 0) : item->error.detail;
+	if (notify_notice_invalid(store, cfg, item->path, hash, problem, now, &e))
+		diag_add(item->diags, item->path, 0, "%s", e.detail);
+}
+
 /* One notice, in a transaction of its own: a failure leaves the store as it was. */
 static void ingest_file(struct store *store, const struct config *cfg,
 			const struct messages *messages, const struct draft_actor *actor,
@@ -414,6 +444,8 @@ static void ingest_file(struct store *store, const struct config *cfg,
 	}
 	item->fate = rc == II_OK ? INGEST_DRAFTED : rc == II_EDATA ? INGEST_INVALID : INGEST_FAILED;
 	item->error.code = rc;
+	if (item->fate == INGEST_INVALID)
+		tell_invalid(store, cfg, actor->at, item);
 	thread_free(thread);
 	notice_free(n);
 }

@@ -1608,7 +1608,7 @@ static void parse_body(struct parser *p, struct notice *n, const char *body, siz
 
 /* ---- the whole file ---- */
 
-static void hash_hex(const char *text, size_t len, char out[65])
+void notice_hash(const char *text, size_t len, char out[65])
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
@@ -1677,7 +1677,7 @@ ii_err notice_parse(const char *path, const char *text, size_t len, struct notic
 			NOTICE_MAX_SIZE / 1024);
 	else if (check_bytes(&p, text, len))
 		parse_file(&p, n, text, len);
-	hash_hex(text, len, n->hash);
+	notice_hash(text, len, n->hash);
 	for (int k = 0; k < K_COUNT; k++)
 		raw_free(&p.raw[k]);
 	/* warnings in the order of lines too, those at one line in the order found */

@@ -118,4 +118,6 @@ void notice_check_at(struct notice *n, time_t now);
 ii_err notice_thread(const struct notice *n, const char *path, const char *page_url,
 		     struct thread **out, struct diag_list *diags, struct ii_error *e);
 void notice_free(struct notice *n);
+/* The SHA-256 of a notice file's bytes, in lower-case hex: what tells its versions apart. */
+void notice_hash(const char *text, size_t len, char out[65]);
 #endif

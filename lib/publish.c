@@ -1,4 +1,5 @@
 #include "i18n.h"
+#include "notify.h"
 #include "publish.h"
 
 #include <stdarg.h>
@@ -197,6 +198,10 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 	ii_err rc = begin(r);
 	if (rc == II_OK)
 		rc = draft_failed(r->store, d->uuid, why, r->options->actor, r->e);
+	if (rc == II_OK && r->options->notify)
+		rc = notify_draft(r->store, r->options->notify,
+				  sent ? NOTIFY_THREAD_STOPPED : NOTIFY_PUBLICATION_FAILED, d, why,
+				  r->options->now, r->e);
 	return commit(r, rc);
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "config.h"
 #include "draft.h"
 #include "error.h"
 #include "store.h"
@@ -93,6 +94,8 @@ struct publish_options {
 	int max_attempts; /* of a post whose request failed transiently, per run */
 	bool dry_run;
 	const struct draft_actor *actor;
+	/* whose [notify ID] targets hear of a draft that fails (lib/notify); NULL: nobody */
+	const struct config *notify;
 	/* of the retries' jitter; 0: drawn for each process (getrandom, else time and pid), so
 	 * that processes started together do not retry together */
 	uint64_t jitter_seed;

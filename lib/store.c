@@ -182,6 +182,28 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * earlier entries did not record it, and say nothing rather than a guess */
 	"ALTER TABLE audit ADD COLUMN person TEXT;"
 	"ALTER TABLE audit ADD COLUMN identified_by TEXT;",
+	/* 8: the journal of the alerts to staff (lib/notify): one row per event and target,
+	 * raised in the transaction of the change it tells of */
+	"CREATE TABLE notification ("
+	"  event_key TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  url TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  claimed_by TEXT,"
+	"  claimed_at INTEGER,"
+	"  done_at INTEGER,"
+	"  error TEXT,"
+	"  PRIMARY KEY (event_key, target)"
+	");"
+	"CREATE INDEX notification_due ON notification(state, next_at);"
+	/* a person held the incident's public posts (incident hold) */
+	"ALTER TABLE incident ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

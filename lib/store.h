@@ -20,6 +20,7 @@
  *   incident            lib/incident.c (incident_*)
  *   maintenance         lib/incident.c (incident_maintenance_*)
  *   condition           lib/condition.c (condition_*: what keeps runs from their job)
+ *   notification        lib/notify.c   (notify_*: the journal of the alerts to staff)
  *
  * The schema itself (CREATE and ALTER of every table) belongs to the migrations in store.c.
  *
@@ -44,7 +45,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 

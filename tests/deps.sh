@@ -10,6 +10,7 @@ packages=(
 	libcurl4-openssl-dev libxml2-dev libcjson-dev uuid-dev libssl-dev
 	libutf8proc-dev libyaml-dev libsqlite3-dev libcmark-dev
 	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev gettext locales
+	python3-aiosmtpd
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 # check_curl links libraries that Debian lists only as Recommends of its package, which

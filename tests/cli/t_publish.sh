@@ -354,7 +354,10 @@ test_incident_thread_is_published_as_one_thread_and_fed() {
 	conf_service caida "$(seq_url caida 503,503,200,200)" failures_to_open=1 successes_to_resolve=1
 	INCLUINFO_NOW=1796112000 ii run
 	assert_rc 0
-	assert_eq '' "$OUT" 'run prints nothing when all is well'
+	# run's one line: what the public now sees, on which channel, with its id
+	assert_eq "published $(db "SELECT substr(uuid, 1, 8) FROM draft") \"caida: alerta\" on X: 1 post, the last $(db "SELECT remote_ref FROM publication")" \
+		"$OUT" 'what run prints'
+	assert_eq '' "$ERR" 'stderr of run'
 	INCLUINFO_NOW=1796112060 ii run
 	INCLUINFO_NOW=1796112120 ii run
 	assert_eq 'alerta resuelta' "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'drafts'

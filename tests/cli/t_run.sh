@@ -33,7 +33,13 @@ test_run_quiet_unless_verbose() {
 	setup_run
 	ii run
 	assert_rc 0
-	assert_eq '' "$OUT$ERR" 'output of a run that found an outage and a notice'
+	# what waits for a person is said once, when it starts waiting: cron mails it
+	assert_match "$OUT" '^waiting for approval: [0-9a-f]{8} "sede: alerta" \(incluinfo show [0-9a-f]{8}\)
+waiting for approval: [0-9a-f]{8} "Cómo pedir cita previa en un CAISS" \(incluinfo show [0-9a-f]{8}\)$' \
+		'output of a run that found an outage and a notice'
+	assert_eq '' "$ERR" 'stderr of that run'
+	ii run
+	assert_eq '' "$OUT$ERR" 'output of a run that found nothing new'
 	ii -q run
 	assert_eq '' "$OUT$ERR" 'output of run -q'
 	# -v: what check -v and notices would say, in that order
@@ -42,7 +48,9 @@ test_run_quiet_unless_verbose() {
 	assert_rc 0
 	first_line_is '^INCLUINFO CRITICAL - sede down \(HTTP 503, 1 check\)'
 	out_has 'sede: confirmed down since '
-	assert_match "${OUT##*$'\n'}" "^new draft [0-9a-f]{8} from 'cita.md'$" 'last line'
+	assert_match "$(grep -A1 '^new draft' <<<"$OUT")" "^new draft [0-9a-f]{8} from 'cita.md'
+waiting for approval: " 'the notices step, then what waits'
+	assert_match "${OUT##*$'\n'}" '^waiting for approval: [0-9a-f]{8} "Cómo pedir' 'last line'
 }
 
 test_run_reports_broken_templates_once() {

@@ -160,11 +160,11 @@ static void migrates_from_empty(void **state)
 	assert_int_equal(access(f->db_path, F_OK), 0);
 
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 7);
+	assert_int_equal(STORE_SCHEMA_VERSION, 8);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 				    " AND name IN ('service', 'probe', 'incident', 'draft', 'post', 'audit',"
-				    " 'condition')"),
-			 7);
+				    " 'condition', 'notification')"),
+			 8);
 	sqlite3 *db = raw_open(f, SQLITE_OPEN_READONLY);
 	sqlite3_stmt *stmt;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
