@@ -59,7 +59,7 @@ static int parse(int argc, char **argv, struct request *req)
 		case 't': req->status = optarg; break;
 		case 'b': req->by = optarg; break;
 		case 'a': req->all = true; break;
-		default: return -1;
+		default: cli_option_refused(opt, argv, "incident"); return -1;
 		}
 	}
 	bool takes_id = !strcmp(req->action, "update") || !strcmp(req->action, "resolve");

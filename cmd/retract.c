@@ -32,7 +32,7 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 		else if (opt == 'r')
 			reason = optarg;
 		else
-			return cli_usage("retract");
+			return cli_bad_option(opt, argv, "retract");
 	}
 	if (optind + 1 != argc || !by || !*by || !reason || !*reason) {
 		cli_error(_("retract needs a draft id, --by NAME and --reason TEXT"));
