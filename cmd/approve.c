@@ -36,7 +36,7 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 		else if (opt == 'r' && !approve)
 			reason = optarg;
 		else
-			return cli_usage(command);
+			return cli_bad_option(opt, argv, command);
 	}
 	if (optind + 1 != argc) {
 		cli_error(_("'%s' takes one draft id"), command);

@@ -319,7 +319,6 @@ static int parse_options(int argc, char **argv, const struct cli *cli, struct ch
 	if (!o->wanted)
 		return -1;
 	optind = 0;
-	opterr = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+", check_options, NULL)) != -1) {
 		if (opt == 'n') {
@@ -336,7 +335,7 @@ static int parse_options(int argc, char **argv, const struct cli *cli, struct ch
 		} else if (opt == 's') {
 			o->wanted[o->wanted_count++] = optarg;
 		} else {
-			cli_error(_("unknown option '%s' for 'check'"), argv[optind - 1]);
+			cli_option_refused(opt, argv, "check");
 			return -1;
 		}
 	}

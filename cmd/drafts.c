@@ -42,7 +42,7 @@ int cmd_drafts(int argc, char **argv, struct cli *cli)
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+", drafts_options, NULL)) != -1) {
 		if (opt != 'a')
-			return cli_usage("drafts");
+			return cli_bad_option(opt, argv, "drafts");
 		all = true;
 	}
 	if (optind < argc)

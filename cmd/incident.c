@@ -71,7 +71,7 @@ static int parse(int argc, char **argv, struct request *req)
 		case 'b': req->by = optarg; break;
 		case 'a': req->all = true; break;
 		case 'n': req->dry_run = true; break;
-		default: return -1;
+		default: cli_option_refused(opt, argv, "incident"); return -1;
 		}
 	}
 	bool takes_id = strcmp(req->action, "open") && strcmp(req->action, "list");

@@ -224,6 +224,12 @@ int cli_usage(const char *command);
 /* Refuses the arguments argv[first..argc): reports the first one and prints the command's
  * usage (EXIT_USAGE); EXIT_OK when there is none. */
 int cli_no_more_arguments(int argc, char **argv, int first, const char *command);
+/* After getopt_long() returned opt for argv[optind - 1], an option command refuses ('?':
+ * unknown to it, or without its value; any other opt: one it does not take): says which,
+ * in the program's words rather than getopt's (cmd/main.c sets opterr to 0).
+ * cli_bad_option() then prints the command's usage and returns EXIT_USAGE. */
+void cli_option_refused(int opt, char **argv, const char *command);
+int cli_bad_option(int opt, char **argv, const char *command);
 /* EXIT_DATA, after saying so, when value (given with option; NULL: not given) holds a
  * character that acts on a terminal or reorders text (printable_first_unsafe()), newline
  * and tab allowed when lines; else EXIT_OK. */

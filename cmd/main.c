@@ -206,6 +206,9 @@ int main(int argc, char **argv)
 	struct cli cli = {0};
 	int i = 1;
 	setup_messages();
+	/* getopt's own messages are English and not in the program's frame: the commands
+	 * report a refused option themselves (cli_bad_option()) */
+	opterr = 0;
 	if (!cli_safe_streams()) {
 		cli_error(_("out of memory"));
 		return EXIT_SOFTWARE;

@@ -201,11 +201,11 @@ int cmd_publish(int argc, char **argv, struct cli *cli)
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", publish_options, NULL)) != -1) {
 		if (opt != 'n')
-			return cli_usage("publish");
+			return cli_bad_option(opt, argv, "publish");
 		dry_run = true;
 	}
 	if (optind < argc)
-		return cli_usage("publish");
+		return cli_no_more_arguments(argc, argv, optind, "publish");
 	struct lock *lock = NULL;
 	struct store *store = NULL;
 	cJSON *json = NULL;

@@ -33,7 +33,7 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 		else if (opt == 'r')
 			reason = optarg;
 		else
-			return cli_usage("retract");
+			return cli_bad_option(opt, argv, "retract");
 	}
 	bool single = cli->config->person_count == 0;
 	if (optind + 1 != argc || (single && (!by || !*by)) || !reason || !*reason) {

@@ -462,6 +462,29 @@ static void put_text(struct output *o, const char *s, size_t len)
 	}
 }
 
+/* Whether the value's first word is a brand written with a small letter before a capital
+ * ("eNotum", "iPhone"): it keeps its form at the start of a sentence too (Fundéu,
+ * «mayúsculas en marcas»), where "ENotum" would be another name. */
+static bool keeps_small_initial(const char *v, size_t len)
+{
+	bool first = true;
+	for (size_t i = 0; i < len && v[i] != ' ';) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)v + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0)
+			return false;
+		utf8proc_category_t c = utf8proc_category(cp);
+		if (first && c != UTF8PROC_CATEGORY_LL)
+			return false;
+		if (!first && c == UTF8PROC_CATEGORY_LU)
+			return true;
+		first = false;
+		i += (size_t)n;
+	}
+	return false;
+}
+
 /* Writes a value, joined to what comes before it as template_render() says. */
 static void put_value(struct output *o, const char *v, size_t len, bool literal)
 {
@@ -477,7 +500,8 @@ static void put_value(struct output *o, const char *v, size_t len, bool literal)
 		put(o, "l", 1);
 		v += 2;
 		len -= 2;
-	} else if (!literal && es_sentence_start(o->text ? o->text : "", o->len)) {
+	} else if (!literal && es_sentence_start(o->text ? o->text : "", o->len) &&
+		   !keeps_small_initial(v, len)) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)v, (utf8proc_ssize_t)len, &cp);
 		utf8proc_uint8_t upper[4];

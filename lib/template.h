@@ -103,7 +103,8 @@ struct template_value {
  * 28 de noviembre a las 23:00"), and is joined to the template's text as Spanish writes
  * it (lib/spanish.h), unless it is literal:
  *   - at the start of a sentence its first letter is a capital ("⚠️ {servicio} no…"
- *     gives "⚠️ La Sede…", "…que {servicio}" keeps "la Sede");
+ *     gives "⚠️ La Sede…", "…que {servicio}" keeps "la Sede"), unless its first word
+ *     is a brand with a capital after a small first letter ("eNotum" stays so);
  *   - after the word "de" or "a" its article "el" contracts ("de {servicio}" gives "del
  *     Portal", "a {hora}" of "el 2 de diciembre…" gives "al 2 de diciembre…").
  * An empty value ("", an optional text nobody configured) leaves no gap: it takes one

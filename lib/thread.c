@@ -43,6 +43,7 @@ struct tok {
 	size_t para;    /* index of its paragraph in the caller's array */
 	int weight;     /* tweet_parse() of the token alone */
 	bool forbidden; /* X refuses it whatever its length (U+FEFF and the like) */
+	bool final_tag; /* one of the hashtags that end its paragraph, after other words */
 };
 
 struct post {
@@ -319,9 +320,27 @@ static bool clause_ends(const struct tok *prev, const struct tok *t)
 	       in_list(t->s, t->len, conjunctions, sizeof conjunctions / sizeof conjunctions[0]);
 }
 
+/* Whether t is a hashtag: '#' and then a letter or a digit ("#Pensiones", not "#1." or "#"). */
+static bool is_hashtag(const struct tok *t)
+{
+	utf8proc_int32_t cp;
+	if (t->len < 2 || t->s[0] != '#' ||
+	    utf8proc_iterate((const utf8proc_uint8_t *)t->s + 1, (utf8proc_ssize_t)t->len - 1, &cp) <= 0)
+		return false;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND;
+}
+
 /* The breaks between the tokens of one paragraph, [a, b). */
 static void mark_breaks(struct tok *toks, size_t a, size_t b)
 {
+	/* the hashtags that end a paragraph are read with the words before them: a post of
+	 * hashtags alone ("#SeguridadSocial 2/3") says nothing */
+	size_t tags = b;
+	while (tags > a && is_hashtag(&toks[tags - 1]))
+		tags--;
+	for (size_t i = tags; i < b && tags > a; i++)
+		toks[i].final_tag = true;
 	toks[a].brk = BRK_PARAGRAPH;
 	for (size_t i = a + 1; i < b; i++) {
 		const struct tok *prev = &toks[i - 1];
@@ -386,9 +405,11 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
 				return ii_fail(e, pe.code, _("paragraph %zu: %s"), p + 1, pe.detail);
 			(*out)[(*n)++] = (struct tok){
-				s + i, j - i, new_line && *n > first ? BRK_LINE : BRK_WORD, p,
-				parsed.weighted_length,
-				!parsed.valid && parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
+				.s = s + i, .len = j - i,
+				.brk = new_line && *n > first ? BRK_LINE : BRK_WORD, .para = p,
+				.weight = parsed.weighted_length,
+				.forbidden = !parsed.valid &&
+					     parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
 			new_line = false;
 			i = j;
 		}
@@ -554,15 +575,19 @@ static ii_err next_cut(struct splitter *sp, size_t a, size_t *cut)
 	*cut = b;
 	if (b == end)
 		return II_OK;
-	enum brk best = BRK_NONE;
-	for (size_t c = a + 1; c <= b; c++) {
-		if (sp->toks[c].brk >= best && sp->toks[c].brk > BRK_NONE) {
-			best = sp->toks[c].brk;
-			*cut = c;
+	/* never before a paragraph's final hashtags, unless nothing else fits */
+	for (int tags_too = 0; tags_too < 2; tags_too++) {
+		enum brk best = BRK_NONE;
+		for (size_t c = a + 1; c <= b; c++) {
+			if (sp->toks[c].brk >= best && sp->toks[c].brk > BRK_NONE &&
+			    (tags_too || !sp->toks[c].final_tag)) {
+				best = sp->toks[c].brk;
+				*cut = c;
+			}
 		}
+		if (best != BRK_NONE)
+			return II_OK;
 	}
-	if (best != BRK_NONE)
-		return II_OK;
 	size_t g = a + 1;
 	while (g < end && sp->toks[g].brk == BRK_NONE)
 		g++;

@@ -24,6 +24,10 @@
  * starts the next post. A post that starts inside a sentence (a clause or a word cut) is
  * worth a warning: thread_cut() tells how each post was parted from the one before, so
  * that lint and preview can name the place and the author can rewrite it.
+ * The hashtags that end a paragraph ("… en el Portal. #SeguridadSocial") go with the words
+ * before them: a post is never cut so that it or the next holds only those hashtags,
+ * unless no other place fits (a post of hashtags alone, "#SeguridadSocial 2/3", tells the
+ * reader nothing).
  * Posts are only ever cut at ASCII white space, so a URL, a hashtag or a mention is never
  * cut; a number stays with the unit or symbol after it ("20 %", "1.200 €", "5 min") and a
  * day with its month ("15 de enero"). Inside a paragraph every run of white space becomes

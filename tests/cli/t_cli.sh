@@ -79,6 +79,29 @@ test_unexpected_argument() {
 	assert_rc 64
 }
 
+# A command's options are refused in the program's frame and words, never getopt's
+# ("drafts: unrecognized option"), naming the option and, when unknown, the command.
+test_every_command_refuses_an_option_in_its_own_words() {
+	conf_new
+	local command
+	for command in drafts approve reject publish retract "incident open" check; do
+		# shellcheck disable=SC2086 # "incident open" is two words
+		ii $command --frobnicate
+		assert_eq "incluinfo: error: unknown option '--frobnicate' for '${command%% *}'" \
+			"$(head -n 1 <<<"$ERR")" "$command --frobnicate"
+	done
+	for command in "approve abcdef" "reject abcdef" "retract abcdef" "incident open"; do
+		# shellcheck disable=SC2086
+		ii $command --by
+		assert_eq "incluinfo: error: option '--by' needs an argument" "$(head -n 1 <<<"$ERR")" \
+			"$command --by"
+		assert_rc 64
+	done
+	# an option of the neighbour command, named as it was written
+	ii approve abcdef --reason why --by ana
+	assert_eq "incluinfo: error: unknown option '--reason' for 'approve'" "$(head -n 1 <<<"$ERR")"
+}
+
 test_check_usage_error_is_unknown() {
 	# check keeps the monitoring-plugins contract: a usage error is UNKNOWN
 	conf_new

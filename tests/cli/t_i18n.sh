@@ -115,6 +115,16 @@ test_the_build_tree_catalogue_is_used() {
 	assert_eq "incluinfo: error: orden desconocida 'frob' (consulta 'incluinfo --help')" "$(<"$T/err")"
 }
 
+# getopt's own complaints are English whatever the locale: the commands say it themselves
+test_a_refused_option_is_spanish() {
+	have_spanish || return 0
+	conf_new
+	LC_ALL=$ES ii drafts --frobnicate
+	assert_eq "incluinfo: error: opción desconocida '--frobnicate' para 'drafts'" "$(head -n 1 <<<"$ERR")"
+	LC_ALL=$ES ii approve abcdef --by
+	assert_eq "incluinfo: error: la opción '--by' necesita un argumento" "$(head -n 1 <<<"$ERR")"
+}
+
 test_json_is_the_same_under_every_locale() {
 	setup_notices
 	have_spanish || return 0

@@ -171,6 +171,10 @@ static void values_join_the_sentence(void **state)
 			   "Desde el 2 de diciembre a las 9:00, para el Portal. Del Portal.");
 	load_ok(f, "{a}. ¿{s}?\n{u}. {u}");
 	render_is(f, v, 5, "Ámbito. ¿La Sede?\nhttps://sede.example/. https://sede.example/");
+	/* a brand written with a small letter before a capital keeps its form */
+	const struct template_value brand[] = {{"s", "eNotum", false}, {"p", "el eNotum de la Sede", false}};
+	load_ok(f, "⚠️ {s} falla. {p} también.");
+	render_is(f, brand, 2, "⚠️ eNotum falla. El eNotum de la Sede también.");
 }
 
 /* Issue 14, item 4: an optional sentence nobody configured leaves no gap. */

@@ -538,6 +538,32 @@ static void best_kind_of_cut_wins(void **state)
 	free(tail);
 }
 
+/* The hashtags that end a paragraph go with its last sentence, never into a post of their
+ * own, unless nothing else fits. */
+static void final_hashtags_stay_with_words(void **state)
+{
+	(void)state;
+	/* 59 characters, then hashtags that do not fit after them */
+	struct thread *t = split_one("Primera frase corta. Segunda frase con varias palabras más. "
+				     "#SeguridadSocial #Pensiones", 70);
+	assert_int_equal(thread_count(t), 2);
+	assert_string_equal(thread_post(t, 0), "Primera frase corta.");
+	assert_string_equal(thread_post(t, 1),
+			    "Segunda frase con varias palabras más. #SeguridadSocial #Pensiones");
+	thread_free(t);
+
+	/* a hashtag inside the paragraph is a word like any other */
+	t = split_one("Lee el #BOE de hoy. Segunda frase con varias palabras más y más.", 40);
+	assert_string_equal(thread_post(t, 0), "Lee el #BOE de hoy.");
+	thread_free(t);
+
+	/* no other place fits: the hashtag goes alone rather than not at all */
+	t = split_one("Unapalabralarguísimaquenoacaba #SeguridadSocial", 32);
+	assert_int_equal(thread_count(t), 2);
+	assert_string_equal(thread_post(t, 1), "#SeguridadSocial");
+	thread_free(t);
+}
+
 /* Full stops that end no sentence: the next real sentence, too long for what is left of
  * the post, starts the next post whole instead of being cut at the abbreviation. */
 static void abbreviations_and_numbers_end_no_sentence(void **state)
@@ -901,6 +927,7 @@ int main(void)
 		UNIT_TEST(long_sentence_is_cut_at_a_clause),
 		UNIT_TEST(every_kind_of_clause),
 		UNIT_TEST(best_kind_of_cut_wins),
+		UNIT_TEST(final_hashtags_stay_with_words),
 		UNIT_TEST(abbreviations_and_numbers_end_no_sentence),
 		UNIT_TEST(numbering_taken_away_for_the_feeds),
 		UNIT_TEST(random_messages_split_well),
