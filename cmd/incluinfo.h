@@ -163,12 +163,6 @@ struct cli_identity {
 int cli_identify(const struct cli *cli, const char *action, enum config_role role,
 		 const char *by, struct cli_identity *out);
 
-/* cli-names.c: a state's name as people read it, in the language of the messages (the
- * store and --json keep health_name() and incident_kind_name(); a draft's status is
- * draft_status_label()). The string is static. */
-const char *cli_health_label(enum health h);
-const char *cli_incident_kind_label(enum incident_kind kind);
-
 /* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
 /*
