@@ -31,7 +31,8 @@
 #define RUN_MARGIN_MS 1000      /* what a run's check step needs besides its probes */
 
 enum section_kind {
-	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS
+	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS,
+	SEC_SERVE
 };
 
 enum value_type {
@@ -60,6 +61,9 @@ enum value_type {
 	T_LOGIN_LIST,  /* words separated by blanks: operating-system accounts */
 	T_NAME_LIST,   /* names separated by commas: a person's aliases */
 	T_ROLES,       /* words separated by blanks from config_role_name() */
+	T_LISTEN,      /* "ADDRESS:PORT", "[IPv6]:PORT": a numeric address, no name to resolve */
+	T_HEADER_NAME, /* an HTTP header's name (RFC 9110 token) */
+	T_ADDRESS_LIST, /* numeric IPv4 or IPv6 addresses separated by blanks */
 };
 
 struct key {
@@ -157,6 +161,14 @@ static const struct key feeds_keys[] = {
 	{NULL, 0, 0, 0, 0},
 };
 
+static const struct key serve_keys[] = {
+	{"listen", T_LISTEN, G(serve.listen), 0, 0},
+	{"user_header", T_HEADER_NAME, G(serve.user_header), 0, 0},
+	{"proxies", T_ADDRESS_LIST, G(serve.proxies), 0, 0},
+	{"public_url", T_PUBLIC_URL, G(serve.public_url), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
 struct seen_section {
 	char *name;
 	int line;
@@ -183,6 +195,7 @@ struct parser {
 	size_t seen_count;
 };
 
+static bool parse_long(const char *value, long min, long max, long *out);
 static char *strip_end(char *s);
 static char *skip_blanks(char *s);
 
@@ -289,6 +302,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_POLICY: return policy_keys;
 	case SEC_TWITTER: return twitter_keys;
 	case SEC_FEEDS: return feeds_keys;
+	case SEC_SERVE: return serve_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -379,6 +393,7 @@ static enum section_kind section_kind_of(const char *name, const struct id_secti
 		{"policy", SEC_POLICY},
 		{"twitter", SEC_TWITTER},
 		{"feeds", SEC_FEEDS},
+		{"serve", SEC_SERVE},
 	};
 	*with_id = NULL;
 	*id = NULL;
@@ -461,6 +476,34 @@ static bool loopback_host(const char *host)
 	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
 		return true;
 	return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool config_listen_parse(const char *listen, char *host, size_t host_size, unsigned *port)
+{
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return false;
+	size_t len = (size_t)(colon - listen);
+	bool bracketed = len >= 2 && listen[0] == '[' && listen[len - 1] == ']';
+	char address[INET6_ADDRSTRLEN + 1];
+	if (bracketed)
+		listen++, len -= 2;
+	if (len >= sizeof address)
+		return false;
+	memcpy(address, listen, len);
+	address[len] = '\0';
+	unsigned char scratch[sizeof(struct in6_addr)];
+	if (bracketed ? inet_pton(AF_INET6, address, scratch) != 1
+		      : inet_pton(AF_INET, address, scratch) != 1)
+		return false;
+	long number;
+	if (!parse_long(colon + 1, 1, 65535, &number))
+		return false;
+	if (host)
+		snprintf(host, host_size, "%s", address);
+	if (port)
+		*port = (unsigned)number;
+	return true;
 }
 
 bool config_url_ok(const char *url, char *why, size_t why_len)
@@ -738,6 +781,30 @@ static void add_names(struct parser *p, const struct key *k, struct strlist *lis
 	}
 }
 
+/* The characters of an HTTP token (RFC 9110, 5.6.2), which a header's name is. */
+#define HEADER_TOKEN "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+/* "127.0.0.1 ::1" into a list of numeric addresses, each as written. */
+static void add_addresses(struct parser *p, const struct key *k, struct strlist *list,
+			  const char *value)
+{
+	for (const char *w = value; *w;) {
+		size_t len = strcspn(w, " \t");
+		char *word = strndup(w, len);
+		unsigned char scratch[sizeof(struct in6_addr)];
+		if (!allocated(p, word))
+			return;
+		if (inet_pton(AF_INET, word, scratch) != 1 && inet_pton(AF_INET6, word, scratch) != 1)
+			bad_value(p, k->name, word,
+				  _("expected numeric IPv4 or IPv6 addresses separated by spaces"));
+		else
+			strlist_add(p, list, word);
+		free(word);
+		w += len;
+		w += strspn(w, " \t");
+	}
+}
+
 static void set_roles(struct parser *p, const struct key *k, unsigned *roles, const char *value)
 {
 	static const enum config_role all[] = {CONFIG_ROLE_AUTHOR, CONFIG_ROLE_APPROVER,
@@ -942,6 +1009,23 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_ROLES:
 		set_roles(p, k, slot, value);
+		break;
+	case T_LISTEN:
+		if (!config_listen_parse(value, NULL, 0, NULL))
+			bad_value(p, k->name, value,
+				  _("expected a numeric address and a port, like 127.0.0.1:8080 or "
+				    "[::1]:8080"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_HEADER_NAME:
+		if (strspn(value, HEADER_TOKEN) != strlen(value) || strlen(value) > MAX_NAME)
+			bad_value(p, k->name, value, _("expected a header name, like X-Remote-User"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_ADDRESS_LIST:
+		add_addresses(p, k, slot, value);
 		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
@@ -1197,6 +1281,19 @@ static bool fill_defaults(struct parser *p)
 		return false;
 	if (cfg->ca_file && !cfg->api_ca_file && !allocated(p, cfg->api_ca_file = strdup(cfg->ca_file)))
 		return false;
+	struct config_serve *sv = &cfg->serve;
+	if (!sv->listen && !allocated(p, sv->listen = strdup(CONFIG_SERVE_LISTEN)))
+		return false;
+	if (!sv->user_header && !allocated(p, sv->user_header = strdup("X-Remote-User")))
+		return false;
+	if (!sv->proxies.count && (!strlist_add(p, &sv->proxies, "127.0.0.1") ||
+				   !strlist_add(p, &sv->proxies, "::1")))
+		return false;
+	if (!sv->public_url && asprintf(&sv->public_url, "http://%s/", sv->listen) < 0) {
+		sv->public_url = NULL;
+		p->out_of_memory = true;
+		return false;
+	}
 	long longest = 0;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
@@ -1402,6 +1499,10 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.sender_name);
 	free(cfg->feeds.rebuttal_url);
 	free(cfg->feeds.legal_notice);
+	free(cfg->serve.listen);
+	free(cfg->serve.user_header);
+	strlist_free(&cfg->serve.proxies);
+	free(cfg->serve.public_url);
 	free(cfg);
 }
 
