@@ -182,6 +182,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * earlier entries did not record it, and say nothing rather than a guess */
 	"ALTER TABLE audit ADD COLUMN person TEXT;"
 	"ALTER TABLE audit ADD COLUMN identified_by TEXT;",
+
+	/* 8: the posts a revision replaced, so the review console can show what changed (issue
+	 * 15); drafts revised before have none, and show no changes rather than a guess */
+	"ALTER TABLE draft ADD COLUMN previous_text TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
