@@ -740,23 +740,29 @@ static bool valid_login(const char *word, size_t len)
 static const char *const login_rule =
 	N_("expected letters, digits, '.', '_', '-' or '@', not starting with '-'");
 
-/* "lmartin  lucia" into a list of words, each a valid_login(). */
+/* "lmartin  lucia" into a list of words, each one valid() accepts (else reported with
+ * rule, a message id). */
 static void add_words(struct parser *p, const struct key *k, struct strlist *list,
-		      const char *value)
+		      const char *value, bool (*valid)(const char *word), const char *rule)
 {
 	for (const char *w = value; *w;) {
 		size_t len = strcspn(w, " \t");
 		char *word = strndup(w, len);
 		if (!allocated(p, word))
 			return;
-		if (!valid_login(word, len))
-			bad_value(p, k->name, word, _(login_rule));
+		if (!valid(word))
+			bad_value(p, k->name, word, _(rule));
 		else
 			strlist_add(p, list, word);
 		free(word);
 		w += len;
 		w += strspn(w, " \t");
 	}
+}
+
+static bool valid_account(const char *word)
+{
+	return valid_login(word, strlen(word));
 }
 
 /* "Lucía Martín, L. Martín" into a list of names, each trimmed; an empty one is an error. */
@@ -784,25 +790,11 @@ static void add_names(struct parser *p, const struct key *k, struct strlist *lis
 /* The characters of an HTTP token (RFC 9110, 5.6.2), which a header's name is. */
 #define HEADER_TOKEN "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-/* "127.0.0.1 ::1" into a list of numeric addresses, each as written. */
-static void add_addresses(struct parser *p, const struct key *k, struct strlist *list,
-			  const char *value)
+/* A numeric IPv4 or IPv6 address, as [serve] proxies lists them. */
+static bool numeric_address(const char *word)
 {
-	for (const char *w = value; *w;) {
-		size_t len = strcspn(w, " \t");
-		char *word = strndup(w, len);
-		unsigned char scratch[sizeof(struct in6_addr)];
-		if (!allocated(p, word))
-			return;
-		if (inet_pton(AF_INET, word, scratch) != 1 && inet_pton(AF_INET6, word, scratch) != 1)
-			bad_value(p, k->name, word,
-				  _("expected numeric IPv4 or IPv6 addresses separated by spaces"));
-		else
-			strlist_add(p, list, word);
-		free(word);
-		w += len;
-		w += strspn(w, " \t");
-	}
+	unsigned char scratch[sizeof(struct in6_addr)];
+	return inet_pton(AF_INET, word, scratch) == 1 || inet_pton(AF_INET6, word, scratch) == 1;
 }
 
 static void set_roles(struct parser *p, const struct key *k, unsigned *roles, const char *value)
@@ -1002,7 +994,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			set_string(p, slot, value);
 		break;
 	case T_LOGIN_LIST:
-		add_words(p, k, slot, value);
+		add_words(p, k, slot, value, valid_account, login_rule);
 		break;
 	case T_NAME_LIST:
 		add_names(p, k, slot, value);
@@ -1025,7 +1017,8 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			set_string(p, slot, value);
 		break;
 	case T_ADDRESS_LIST:
-		add_addresses(p, k, slot, value);
+		add_words(p, k, slot, value, numeric_address,
+			  N_("expected numeric IPv4 or IPv6 addresses separated by spaces"));
 		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
