@@ -15,7 +15,7 @@ DESTDIR    ?=
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libcurl libxml-2.0 libcjson uuid libcrypto libutf8proc yaml-0.1 sqlite3 libcmark
+PKGS       := libcurl libxml-2.0 libcjson uuid libcrypto libutf8proc yaml-0.1 sqlite3 libcmark libmicrohttpd
 
 CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes

@@ -24,6 +24,26 @@ static const struct option decide_options[] = {
 	{0},
 };
 
+ii_err cli_decision(const struct cli *cli, struct store *store, const char *id, bool approve,
+		    const struct draft_actor *actor, const char *reason, struct draft *d,
+		    struct ii_error *e)
+{
+	ii_err rc = store_begin(store, e);
+	if (rc == II_OK)
+		rc = draft_find(store, id, d, e);
+	if (rc == II_OK)
+		rc = approve ? draft_approve(store, d->uuid, actor, cli->config, e)
+			     : draft_reject(store, d->uuid, actor, reason, e);
+	if (rc == II_OK)
+		rc = notify_draft(store, cli->config, approve ? NOTIFY_DRAFT_APPROVED : NOTIFY_DRAFT_REJECTED,
+				  d, reason, actor->at, e);
+	if (rc == II_OK)
+		rc = store_commit(store, e);
+	if (rc != II_OK)
+		store_rollback(store);
+	return rc;
+}
+
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 {
 	const char *command = approve ? "approve" : "reject";
@@ -62,19 +82,7 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 		return status;
 	struct ii_error e = {0};
 	struct draft d;
-	ii_err rc = store_begin(store, &e);
-	if (rc == II_OK)
-		rc = draft_find(store, argv[optind], &d, &e);
-	if (rc == II_OK)
-		rc = approve ? draft_approve(store, d.uuid, &id.actor, cli->config, &e)
-			     : draft_reject(store, d.uuid, &id.actor, reason, &e);
-	if (rc == II_OK)
-		rc = notify_draft(store, cli->config, approve ? NOTIFY_DRAFT_APPROVED : NOTIFY_DRAFT_REJECTED,
-				  &d, reason, id.actor.at, &e);
-	if (rc == II_OK)
-		rc = store_commit(store, &e);
-	if (rc != II_OK)
-		store_rollback(store);
+	ii_err rc = cli_decision(cli, store, argv[optind], approve, &id.actor, reason, &d, &e);
 	store_close(store);
 	if (rc)
 		return cli_fail(&e);

@@ -193,8 +193,8 @@ void cli_check_print(const struct monitor_report *rep, const char *why, int verb
 		if (r->has_incident && r->transition == HEALTH_STEADY)
 			snprintf(incident, sizeof incident, _("; incident %s"), r->incident.uuid);
 		put_line(_("%s: %s (%s) in %ld ms; state %s%s%s%s%s"), r->svc->id,
-			 cli_health_label(r->result), r->reason, r->probe.time_ms,
-			 cli_health_label(h->state), *since ? _(" since ") : "", since, failures,
+			 health_label(r->result), r->reason, r->probe.time_ms,
+			 health_label(h->state), *since ? _(" since ") : "", since, failures,
 			 incident);
 		print_transition(r);
 	}

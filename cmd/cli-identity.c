@@ -111,3 +111,24 @@ int cli_identify(const struct cli *cli, const char *action, enum config_role rol
 	out->actor.person = out->person->id;
 	return EXIT_OK;
 }
+
+ii_err cli_identify_web(const struct cli *cli, const char *action, enum config_role role,
+			const char *login, struct cli_identity *out, struct ii_error *e)
+{
+	memset(out, 0, sizeof *out);
+	out->actor = cli_system_actor();
+	snprintf(out->caller, sizeof out->caller, "%s", login);
+	snprintf(out->identified_by, sizeof out->identified_by, "%s%s", DRAFT_BY_WEB_LOGIN, login);
+	out->actor.identified_by = out->identified_by;
+	out->person = people_by_web_login(cli->config, login);
+	if (!out->person)
+		return ii_fail(e, II_EPERM,
+			       _("unknown web user '%s': no [person] section of '%s' has it as "
+				 "web_login"),
+			       login, cli->config->path);
+	if (role && people_authorize(out->person, role, action, e))
+		return e->code;
+	out->actor.name = out->person->name;
+	out->actor.person = out->person->id;
+	return II_OK;
+}

@@ -273,6 +273,12 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_long(&p, "max_entries", cfg->feeds.max_entries);
 	put_string(&p, "aviso_legal", cfg->feeds.legal_notice);
 
+	begin(&p, root, "serve", "serve");
+	put_string(&p, "listen", cfg->serve.listen);
+	put_string(&p, "user_header", cfg->serve.user_header);
+	put_joined(&p, "proxies", cfg->serve.proxies.items, cfg->serve.proxies.count, " ");
+	put_string(&p, "public_url", cfg->serve.public_url);
+
 	cJSON *targets = p.json ? cJSON_AddArrayToObject(root, "notify") : NULL;
 	for (size_t i = 0; i < cfg->notify_count; i++)
 		print_notify(&p, targets, &cfg->notify[i]);

@@ -127,7 +127,7 @@ static int list(const struct cli *cli, bool all)
 			cli_time_human(items[i].opened_at, opened);
 			opened[16] = '\0';
 			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
-			       cli_incident_kind_label(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
+			       incident_kind_label(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
 		}
 	}
 	free(items);

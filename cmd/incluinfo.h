@@ -55,7 +55,7 @@ struct cli_help {
 extern const struct cli_help cmd_check_help, cmd_status_help, cmd_config_help, cmd_count_help,
 	cmd_lint_help, cmd_preview_help, cmd_notices_help, cmd_drafts_help, cmd_show_help,
 	cmd_approve_help, cmd_reject_help, cmd_incident_help, cmd_feeds_help, cmd_publish_help,
-	cmd_retract_help, cmd_run_help, cmd_log_help;
+	cmd_retract_help, cmd_run_help, cmd_log_help, cmd_serve_help;
 
 int cmd_approve(int argc, char **argv, struct cli *cli);
 int cmd_check(int argc, char **argv, struct cli *cli);
@@ -72,6 +72,7 @@ int cmd_publish(int argc, char **argv, struct cli *cli);
 int cmd_reject(int argc, char **argv, struct cli *cli);
 int cmd_retract(int argc, char **argv, struct cli *cli);
 int cmd_run(int argc, char **argv, struct cli *cli);
+int cmd_serve(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_status(int argc, char **argv, struct cli *cli);
 
@@ -116,6 +117,16 @@ int cli_publish(const struct cli *cli, struct store *store, const struct draft_a
 		bool dry_run, bool quiet, cJSON **json, struct cli_publish_news *news);
 /* approve (true) or reject a draft: the commands' shared body. */
 int cli_decide(int argc, char **argv, struct cli *cli, bool approve);
+/*
+ * The decision itself, as approve, reject and the console make it: in one transaction of
+ * store (opened for writing), finds draft id into *d and approves it as actor (the
+ * configuration's roles checked already; its two-person rule applied here) or rejects it
+ * with reason (may be NULL). Prints nothing; lib/draft's errors (II_EDATA: not pending, the
+ * two-person rule) in e.
+ */
+ii_err cli_decision(const struct cli *cli, struct store *store, const char *id, bool approve,
+		    const struct draft_actor *actor, const char *reason, struct draft *d,
+		    struct ii_error *e);
 
 /* Warns on stderr, once per run, when state_dir is open to group or others. */
 void cli_warn_state_dir(const char *state_dir, bool open_to_others);
@@ -163,12 +174,14 @@ struct cli_identity {
  */
 int cli_identify(const struct cli *cli, const char *action, enum config_role role,
 		 const char *by, struct cli_identity *out);
-
-/* cli-names.c: a state's name as people read it, in the language of the messages (the
- * store and --json keep health_name() and incident_kind_name(); a draft's status is
- * draft_status_label()). The string is static. */
-const char *cli_health_label(enum health h);
-const char *cli_incident_kind_label(enum incident_kind kind);
+/*
+ * The same for a user of the review console: the person whose web_login is login (what
+ * the reverse proxy put in [serve] user_header), identified by DRAFT_BY_WEB_LOGIN and the
+ * login, who needs role for action (0: any person may, as to read the pages). Prints
+ * nothing: II_EPERM, saying why in e, for a login nobody has and a missing role.
+ */
+ii_err cli_identify_web(const struct cli *cli, const char *action, enum config_role role,
+			const char *login, struct cli_identity *out, struct ii_error *e);
 
 /* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);

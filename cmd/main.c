@@ -54,6 +54,7 @@ static const struct command commands[] = {
 	{"retract", cmd_retract, &cmd_retract_help, NEEDS_CONFIG},
 	{"run", cmd_run, &cmd_run_help, NEEDS_CONFIG},
 	{"log", cmd_log, &cmd_log_help, NEEDS_CONFIG},
+	{"serve", cmd_serve, &cmd_serve_help, NEEDS_CONFIG},
 	{"help", NULL, &cmd_help_help, 0},
 };
 

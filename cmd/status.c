@@ -82,7 +82,7 @@ static void print_line(const struct service_view *v)
 	}
 	/* "unknown" alone reads as a fault: the monitor has not confirmed a state yet */
 	printf("%-16s %-9s", v->svc->id,
-	       h->state == HEALTH_UNKNOWN ? _("not confirmed yet") : cli_health_label(h->state));
+	       h->state == HEALTH_UNKNOWN ? _("not confirmed yet") : health_label(h->state));
 	if (v->maintenance)
 		printf(_(" (maintenance window)"));
 	if (h->since) {
@@ -90,7 +90,7 @@ static void print_line(const struct service_view *v)
 		printf(_(" since %s"), since);
 	}
 	cli_time_human(v->state.last_check, last);
-	printf(_("; last check %s %s (%s)"), last, cli_health_label(v->state.last_result),
+	printf(_("; last check %s %s (%s)"), last, health_label(v->state.last_result),
 	       v->state.last_reason);
 	if (v->has_incident)
 		printf(_("; incident %s"), v->incident.uuid);

@@ -33,7 +33,7 @@
 
 enum section_kind {
 	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS,
-	SEC_NOTIFY
+	SEC_NOTIFY, SEC_SERVE
 };
 
 enum value_type {
@@ -66,6 +66,9 @@ enum value_type {
 	T_ADDRESS_LIST, /* addresses separated by blanks or commas */
 	T_EVENTS,       /* notification event names separated by blanks */
 	T_RAW_URL,      /* checked with its section, whose type says which schemes fit */
+	T_LISTEN,      /* "ADDRESS:PORT", "[IPv6]:PORT": a numeric address, no name to resolve */
+	T_HEADER_NAME, /* an HTTP header's name (RFC 9110 token) */
+	T_IP_LIST,      /* numeric IPv4 or IPv6 addresses separated by blanks */
 };
 
 struct key {
@@ -177,6 +180,14 @@ static const struct key notify_keys[] = {
 	{NULL, 0, 0, 0, 0},
 };
 
+static const struct key serve_keys[] = {
+	{"listen", T_LISTEN, G(serve.listen), 0, 0},
+	{"user_header", T_HEADER_NAME, G(serve.user_header), 0, 0},
+	{"proxies", T_IP_LIST, G(serve.proxies), 0, 0},
+	{"public_url", T_PUBLIC_URL, G(serve.public_url), 0, 0},
+	{NULL, 0, 0, 0, 0},
+};
+
 struct seen_section {
 	char *name;
 	int line;
@@ -203,6 +214,7 @@ struct parser {
 	size_t seen_count;
 };
 
+static bool parse_long(const char *value, long min, long max, long *out);
 static char *strip_end(char *s);
 static char *skip_blanks(char *s);
 
@@ -310,6 +322,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_TWITTER: return twitter_keys;
 	case SEC_FEEDS: return feeds_keys;
 	case SEC_NOTIFY: return notify_keys;
+	case SEC_SERVE: return serve_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -421,6 +434,7 @@ static enum section_kind section_kind_of(const char *name, const struct id_secti
 		{"policy", SEC_POLICY},
 		{"twitter", SEC_TWITTER},
 		{"feeds", SEC_FEEDS},
+		{"serve", SEC_SERVE},
 	};
 	*with_id = NULL;
 	*id = NULL;
@@ -503,6 +517,34 @@ static bool loopback_host(const char *host)
 	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
 		return true;
 	return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool config_listen_parse(const char *listen, char *host, size_t host_size, unsigned *port)
+{
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return false;
+	size_t len = (size_t)(colon - listen);
+	bool bracketed = len >= 2 && listen[0] == '[' && listen[len - 1] == ']';
+	char address[INET6_ADDRSTRLEN + 1];
+	if (bracketed)
+		listen++, len -= 2;
+	if (len >= sizeof address)
+		return false;
+	memcpy(address, listen, len);
+	address[len] = '\0';
+	unsigned char scratch[sizeof(struct in6_addr)];
+	if (bracketed ? inet_pton(AF_INET6, address, scratch) != 1
+		      : inet_pton(AF_INET, address, scratch) != 1)
+		return false;
+	long number;
+	if (!parse_long(colon + 1, 1, 65535, &number))
+		return false;
+	if (host)
+		snprintf(host, host_size, "%s", address);
+	if (port)
+		*port = (unsigned)number;
+	return true;
 }
 
 bool config_url_ok(const char *url, char *why, size_t why_len)
@@ -742,23 +784,29 @@ static bool valid_login(const char *word, size_t len)
 static const char *const login_rule =
 	N_("expected letters, digits, '.', '_', '-' or '@', not starting with '-'");
 
-/* "lmartin  lucia" into a list of words, each a valid_login(). */
+/* "lmartin  lucia" into a list of words, each one valid() accepts (else reported with
+ * rule, a message id). */
 static void add_words(struct parser *p, const struct key *k, struct strlist *list,
-		      const char *value)
+		      const char *value, bool (*valid)(const char *word), const char *rule)
 {
 	for (const char *w = value; *w;) {
 		size_t len = strcspn(w, " \t");
 		char *word = strndup(w, len);
 		if (!allocated(p, word))
 			return;
-		if (!valid_login(word, len))
-			bad_value(p, k->name, word, _(login_rule));
+		if (!valid(word))
+			bad_value(p, k->name, word, _(rule));
 		else
 			strlist_add(p, list, word);
 		free(word);
 		w += len;
 		w += strspn(w, " \t");
 	}
+}
+
+static bool valid_account(const char *word)
+{
+	return valid_login(word, strlen(word));
 }
 
 /* "Lucía Martín, L. Martín" into a list of names, each trimmed; an empty one is an error. */
@@ -781,6 +829,16 @@ static void add_names(struct parser *p, const struct key *k, struct strlist *lis
 		if (!*n)
 			break;
 	}
+}
+
+/* The characters of an HTTP token (RFC 9110, 5.6.2), which a header's name is. */
+#define HEADER_TOKEN "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+/* A numeric IPv4 or IPv6 address, as [serve] proxies lists them. */
+static bool numeric_address(const char *word)
+{
+	unsigned char scratch[sizeof(struct in6_addr)];
+	return inet_pton(AF_INET, word, scratch) == 1 || inet_pton(AF_INET6, word, scratch) == 1;
 }
 
 static void set_roles(struct parser *p, const struct key *k, unsigned *roles, const char *value)
@@ -1017,7 +1075,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			set_string(p, slot, value);
 		break;
 	case T_LOGIN_LIST:
-		add_words(p, k, slot, value);
+		add_words(p, k, slot, value, valid_account, login_rule);
 		break;
 	case T_NAME_LIST:
 		add_names(p, k, slot, value);
@@ -1041,6 +1099,24 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_RAW_URL:
 		set_string(p, slot, value);
+		break;
+	case T_LISTEN:
+		if (!config_listen_parse(value, NULL, 0, NULL))
+			bad_value(p, k->name, value,
+				  _("expected a numeric address and a port, like 127.0.0.1:8080 or "
+				    "[::1]:8080"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_HEADER_NAME:
+		if (strspn(value, HEADER_TOKEN) != strlen(value) || strlen(value) > MAX_NAME)
+			bad_value(p, k->name, value, _("expected a header name, like X-Remote-User"));
+		else
+			set_string(p, slot, value);
+		break;
+	case T_IP_LIST:
+		add_words(p, k, slot, value, numeric_address,
+			  N_("expected numeric IPv4 or IPv6 addresses separated by spaces"));
 		break;
 	case T_TIMEZONE:
 		if (!known_timezone(value))
@@ -1368,6 +1444,19 @@ static bool fill_defaults(struct parser *p)
 		if (cfg->ca_file && !cfg->notify[i].ca_file &&
 		    !allocated(p, cfg->notify[i].ca_file = strdup(cfg->ca_file)))
 			return false;
+	struct config_serve *sv = &cfg->serve;
+	if (!sv->listen && !allocated(p, sv->listen = strdup(CONFIG_SERVE_LISTEN)))
+		return false;
+	if (!sv->user_header && !allocated(p, sv->user_header = strdup("X-Remote-User")))
+		return false;
+	if (!sv->proxies.count && (!strlist_add(p, &sv->proxies, "127.0.0.1") ||
+				   !strlist_add(p, &sv->proxies, "::1")))
+		return false;
+	if (!sv->public_url && asprintf(&sv->public_url, "http://%s/", sv->listen) < 0) {
+		sv->public_url = NULL;
+		p->out_of_memory = true;
+		return false;
+	}
 	long longest = 0;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		struct config_service *s = &cfg->services[i];
@@ -1585,6 +1674,10 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.sender_name);
 	free(cfg->feeds.rebuttal_url);
 	free(cfg->feeds.legal_notice);
+	free(cfg->serve.listen);
+	free(cfg->serve.user_header);
+	strlist_free(&cfg->serve.proxies);
+	free(cfg->serve.public_url);
 	free(cfg);
 }
 

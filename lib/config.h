@@ -159,7 +159,22 @@ struct config {
 		 * and ClaimReview (usageInfo), never into a post; NULL: none */
 		char *legal_notice;
 	} feeds;
+	/* [serve]: the review console, behind the ministry's authenticating reverse proxy */
+	struct config_serve {
+		char *listen;      /* "127.0.0.1:8080" (CONFIG_SERVE_LISTEN), config_listen_parse() */
+		char *user_header; /* the header the proxy names the user in: "X-Remote-User" */
+		struct strlist proxies; /* numeric addresses whose user_header is believed;
+					   default 127.0.0.1 and ::1 */
+		char *public_url;  /* the console as staff reach it; default http://LISTEN/ */
+	} serve;
 };
+
+#define CONFIG_SERVE_LISTEN "127.0.0.1:8080"
+
+/* Splits a [serve] listen value, "ADDRESS:PORT" or "[IPv6]:PORT" with a numeric address
+ * (no name to resolve: the console must bind where the file says), into host (without
+ * brackets; may be NULL) and *port (1-65535; may be NULL). False when it is not one. */
+bool config_listen_parse(const char *listen, char *host, size_t host_size, unsigned *port);
 
 /*
  * Reads and validates path. On II_ECONFIG every problem found is in diags, one per line of

@@ -360,11 +360,14 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 		     const struct draft_actor *actor, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
+	/* the posts being replaced, in order, as draft_previous_text() gives them back */
 	ii_err rc = store_prepare(s,
 				  "UPDATE draft SET kind = ?, title = ?, content_hash = ?, author = ?,"
 				  " meta = ?, due_at = ?, expires_at = ?, status = 'pending',"
-				  " updated_at = ?, error = NULL, changed_after_publication = 0"
-				  " WHERE uuid = ?",
+				  " updated_at = ?, error = NULL, changed_after_publication = 0,"
+				  " previous_text = (SELECT group_concat(text, char(10) || char(10))"
+				  "  FROM (SELECT text FROM post WHERE draft = ?9 ORDER BY seq))"
+				  " WHERE uuid = ?9",
 				  &stmt, e);
 	if (rc)
 		return rc;
@@ -379,6 +382,24 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 				     "the notice changed after approval", e);
 	if (rc == II_OK)
 		rc = draft_audit_add(s, d->uuid, d->incident, "changed", actor, spec->source, e);
+	return rc;
+}
+
+ii_err draft_previous_text(struct store *s, const char *uuid, char **out, struct ii_error *e)
+{
+	*out = NULL;
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare_texts(s, "SELECT previous_text FROM draft WHERE uuid = ?", &stmt, e,
+					uuid, NULL);
+	if (rc)
+		return rc;
+	int step = sqlite3_step(stmt);
+	const unsigned char *text = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, e, N_("read a draft's previous version"));
+	else if (text && !(*out = strdup((const char *)text)))
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
+	sqlite3_finalize(stmt);
 	return rc;
 }
 

@@ -173,6 +173,12 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
 		    char uuid[37], struct ii_error *e);
 
+/* The posts draft uuid held before its latest revision (draft_ingest()), separated by blank
+ * lines, into *out, a new string the caller frees; NULL when it was never revised (or was
+ * revised before schema 8 kept them). II_ENOMEM, II_ESTATE. */
+ii_err draft_previous_text(struct store *store, const char *uuid, char **out,
+			   struct ii_error *e);
+
 /* The draft whose id is id or starts with it (at least DRAFT_ID_MIN_PREFIX characters).
  * II_EDATA when there is none, when the prefix is ambiguous or too short. */
 ii_err draft_find(struct store *store, const char *id, struct draft *out, struct ii_error *e);

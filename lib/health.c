@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "printable.h"
 
 static const char *const names[] = {
@@ -28,6 +29,17 @@ static const char *const names[] = {
 const char *health_name(enum health h)
 {
 	return h <= HEALTH_DOWN ? names[h] : "unknown";
+}
+
+const char *health_label(enum health h)
+{
+	static const char *const labels[] = {
+		[HEALTH_UNKNOWN] = N_("unknown"),
+		[HEALTH_UP] = N_("up"),
+		[HEALTH_DEGRADED] = N_("degraded"),
+		[HEALTH_DOWN] = N_("down"),
+	};
+	return _(h <= HEALTH_DOWN ? labels[h] : labels[HEALTH_UNKNOWN]);
 }
 
 enum health health_from_name(const char *name)

@@ -29,6 +29,9 @@ enum health {
 };
 
 const char *health_name(enum health h);
+/* The state as people read it, in the language of the messages (a static string); the
+ * store and --json keep health_name(). */
+const char *health_label(enum health h);
 /* HEALTH_UNKNOWN for a name that is none of the above. */
 enum health health_from_name(const char *name);
 

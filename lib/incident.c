@@ -31,6 +31,17 @@ const char *incident_kind_name(enum incident_kind kind)
 	return kind_names[kind];
 }
 
+const char *incident_kind_label(enum incident_kind kind)
+{
+	static const char *const labels[] = {
+		[INCIDENT_OUTAGE] = N_("outage"),
+		[INCIDENT_DEGRADED] = N_("degraded"),
+		[INCIDENT_UNSTABLE] = N_("unstable"),
+		[INCIDENT_MANUAL] = N_("manual"),
+	};
+	return _(labels[kind]);
+}
+
 const char *incident_status_name(enum incident_status status)
 {
 	return status_names[status];

@@ -29,6 +29,8 @@
 enum incident_kind { INCIDENT_OUTAGE, INCIDENT_DEGRADED, INCIDENT_UNSTABLE, INCIDENT_MANUAL };
 
 const char *incident_kind_name(enum incident_kind kind);
+/* The kind as people read it, in the language of the messages (a static string). */
+const char *incident_kind_label(enum incident_kind kind);
 
 /* The statuses, as the public reads them; stored, shown and written in notices by name. */
 enum incident_status {

@@ -204,6 +204,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX notification_due ON notification(state, next_at);"
 	/* a person held the incident's public posts (incident hold) */
 	"ALTER TABLE incident ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
+
+	/* 9: the posts a revision replaced, so the review console can show what changed (issue
+	 * 15); drafts revised before have none, and show no changes rather than a guess */
+	"ALTER TABLE draft ADD COLUMN previous_text TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 packages=(
 	gcc make pkg-config ca-certificates tzdata
 	libcurl4-openssl-dev libxml2-dev libcjson-dev uuid-dev libssl-dev
-	libutf8proc-dev libyaml-dev libsqlite3-dev libcmark-dev
+	libutf8proc-dev libyaml-dev libsqlite3-dev libcmark-dev libmicrohttpd-dev
 	libcmocka-dev openssl sqlite3 libxml2-utils clang libclang-rt-dev gettext locales
 	python3-aiosmtpd
+	chromium # the review console's browser test (tests/cli/console.js)
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 # check_curl links libraries that Debian lists only as Recommends of its package, which

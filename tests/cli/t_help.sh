@@ -41,7 +41,7 @@ from_man() {
 test_readme_command_table_matches_help() {
 	local want got
 	want=$(from_help)
-	assert_eq 18 "$(wc -l <<<"$want")" 'commands in help'
+	assert_eq 19 "$(wc -l <<<"$want")" 'commands in help'
 	got=$(from_readme)
 	[[ $got == "$want" ]] || fail "README's command table differs from 'incluinfo help':
 $(diff <(echo "$want") <(echo "$got"))"

@@ -188,6 +188,41 @@ static void legal_notice(void **state)
 	free(words);
 }
 
+static void serve_section(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, SEDE);
+	assert_string_equal(cfg->serve.listen, "127.0.0.1:8080");
+	assert_string_equal(cfg->serve.user_header, "X-Remote-User");
+	assert_int_equal(cfg->serve.proxies.count, 2);
+	assert_string_equal(cfg->serve.proxies.items[1], "::1");
+	assert_string_equal(cfg->serve.public_url, "http://127.0.0.1:8080/");
+	cfg = load_ok(f, SEDE "[serve]\nlisten = [::1]:9090\nproxies = 10.0.0.7  fd00::7\n"
+			      "user_header = X-Forwarded-User\n"
+			      "public_url = https://incluinfo.intranet.example/\n");
+	char host[64];
+	unsigned port;
+	assert_true(config_listen_parse(cfg->serve.listen, host, sizeof host, &port));
+	assert_string_equal(host, "::1");
+	assert_int_equal(port, 9090);
+	assert_int_equal(cfg->serve.proxies.count, 2);
+	assert_string_equal(cfg->serve.proxies.items[0], "10.0.0.7");
+	assert_string_equal(cfg->serve.public_url, "https://incluinfo.intranet.example/");
+	/* a name to resolve, a port out of range, an address without brackets */
+	const char *const listens[] = {"localhost:8080", "127.0.0.1:0", "127.0.0.1:65536", "::1:8080",
+				       "127.0.0.1", "[127.0.0.1]:80"};
+	for (size_t i = 0; i < sizeof listens / sizeof *listens; i++)
+		assert_false(config_listen_parse(listens[i], NULL, 0, NULL));
+	load_invalid(f, SEDE "[serve]\nlisten = localhost:8080\nproxies = 127.0.0.1 proxy.example\n"
+			     "user_header = X Remote User\n", 3);
+	assert_diag(f, 4, "invalid value 'localhost:8080' for 'listen': expected a numeric address "
+			  "and a port, like 127.0.0.1:8080 or [::1]:8080");
+	assert_diag(f, 5, "invalid value 'proxy.example' for 'proxies': expected numeric IPv4 or "
+			  "IPv6 addresses separated by spaces");
+	assert_diag(f, 6, "invalid value 'X Remote User' for 'user_header': expected a header "
+			  "name, like X-Remote-User");
+}
+
 static void bad_boolean(void **state)
 {
 	sede_refuses(*state, "announce_degraded = maybe\n",
@@ -1231,6 +1266,7 @@ int main(void)
 		UNIT_TEST(defaults_for_omitted_keys),
 		UNIT_TEST(publishing_keys),
 		UNIT_TEST(legal_notice),
+		UNIT_TEST(serve_section),
 		UNIT_TEST(bad_boolean),
 		UNIT_TEST(several_services_and_find),
 		UNIT_TEST(absolute_paths_are_kept),

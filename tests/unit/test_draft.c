@@ -143,6 +143,27 @@ static void edit_of_a_pending_draft_replaces_its_posts(void **state)
 	assert_int_equal(audit_count(f, uuid, "changed"), 1);
 }
 
+static void a_revision_keeps_the_posts_it_replaced(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	char *previous;
+	ingest(f, "h1", true, false, uuid);
+	ok(f, draft_previous_text(f->store, uuid, &previous, &f->err));
+	assert_null(previous); /* never revised: nothing to compare with */
+	ingest(f, "h2", false, false, uuid);
+	ok(f, draft_previous_text(f->store, uuid, &previous, &f->err));
+	char *expected;
+	assert_true(asprintf(&expected, "%s\n\n%s", two_posts[0], two_posts[1]) > 0);
+	assert_string_equal(previous, expected);
+	free(previous);
+	free(expected);
+	ingest(f, "h3", true, false, uuid);
+	ok(f, draft_previous_text(f->store, uuid, &previous, &f->err));
+	assert_string_equal(previous, one_post[0]); /* the latest revision's, not the first */
+	free(previous);
+}
+
 static void edit_after_approval_revokes_it(void **state)
 {
 	struct fixture *f = *state;
@@ -457,6 +478,7 @@ int main(void)
 		UNIT_TEST(new_notice_becomes_a_pending_draft_with_its_posts),
 		UNIT_TEST(unchanged_notice_changes_nothing),
 		UNIT_TEST(edit_of_a_pending_draft_replaces_its_posts),
+		UNIT_TEST(a_revision_keeps_the_posts_it_replaced),
 		UNIT_TEST(edit_after_approval_revokes_it),
 		UNIT_TEST(edit_after_publication_began_is_reported_never_applied),
 		UNIT_TEST(auto_policy_approves_as_incluinfo),
