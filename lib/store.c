@@ -204,6 +204,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX notification_due ON notification(state, next_at);"
 	/* a person held the incident's public posts (incident hold) */
 	"ALTER TABLE incident ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
+
+	/* 9: the person an alert is about (a draft's or notice's author, by [person] id), whom
+	 * a target's @author reaches when it is sent */
+	"ALTER TABLE notification ADD COLUMN person TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)
