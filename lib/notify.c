@@ -118,7 +118,7 @@ size_t notify_recipients(const struct config *cfg, const struct config_notify *t
 		} else if (!(g->events & (1u << event))) {
 			continue;
 		} else if (g->only_the_author) {
-			if (about && about->email && people_has_role(about, g->role))
+			if (about && about->email)
 				add_recipient(about->email, out, &n, max);
 		} else {
 			for (size_t k = 0; k < cfg->person_count; k++)

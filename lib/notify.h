@@ -71,12 +71,14 @@ const char *notify_state_name(enum notify_state state);
  * the approvers' mailboxes hold what waits for them and an author hears what became of
  * their notice. An event outside a group's events does not reach the group (the target's
  * addresses and person ids hear of every event of its events =). Members are the people
- * with the group's role and an email; @author is only the person the event is about.
+ * with the group's role and an email.
  */
 struct notify_group {
 	const char *token;     /* as written in to: "@approvers" */
 	enum config_role role; /* its members have it */
-	bool only_the_author;  /* @author: the person the event is about, if they have role */
+	/* @author: only the person the event is about, whatever their roles (a notice signed
+	 * by someone who is no author is invalid, and they are told so) */
+	bool only_the_author;
 	unsigned events;       /* bits (1u << enum notify_event) */
 };
 /* The group written token, NULL when token is none. */
