@@ -50,7 +50,8 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 		return EXIT_SOFTWARE;
 	}
 	struct ii_error e = {0};
-	ii_err rc = ingest_read(path, cli->config, messages, notice, thread, changing, diags, &e);
+	ii_err rc = ingest_read(path, cli->config, messages, notice, thread, changing, NULL, diags,
+				&e);
 	/* a notice read whole is also compared with what was published */
 	bool read = rc == II_OK && !*changing;
 	struct store *store = NULL;

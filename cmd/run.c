@@ -185,8 +185,23 @@ static void deliver(const struct cli *cli, struct store *store)
 	notify_report_free(&rep);
 }
 
-/* The drafts waiting for a person (pending), into *out (the caller frees it). */
-static bool list_waiting(struct store *store, struct draft **out, size_t *count)
+/* What a person must act on, among the drafts in play. */
+enum todo {
+	TODO_APPROVAL,   /* a draft waits for approval */
+	TODO_HELD_ALERT, /* an outage's alert waits confirm_minutes for a person to hold it */
+	TODO_COUNT
+};
+
+static bool is_todo(enum todo todo, const struct draft *d, time_t now)
+{
+	if (todo == TODO_APPROVAL)
+		return d->status == DRAFT_PENDING;
+	return d->status == DRAFT_APPROVED && *d->incident && d->due_at > now;
+}
+
+/* The drafts of todo at now, into *out (the caller frees it). */
+static bool list_todo(struct store *store, enum todo todo, time_t now, struct draft **out,
+		      size_t *count)
 {
 	struct ii_error e = {0};
 	if (draft_list(store, false, out, count, &e)) {
@@ -195,28 +210,38 @@ static bool list_waiting(struct store *store, struct draft **out, size_t *count)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < *count; i++)
-		if ((*out)[i].status == DRAFT_PENDING)
+		if (is_todo(todo, &(*out)[i], now))
 			(*out)[n++] = (*out)[i];
 	*count = n;
 	return true;
 }
 
-/* The drafts that started waiting for a person during this run, one line each (before:
- * those that waited when it started; a revision has a new content hash): cron's mail is
- * the record of what is to be done. */
-static void print_waiting(struct store *store, const struct draft *before, size_t before_count)
+/* The drafts of todo that became so during this run, one line each (before: those that
+ * were when it started; a revision has a new content hash), said once, not on every run:
+ * cron's mail is the record of what is to be done. */
+static void print_todo(struct store *store, enum todo todo, const struct draft *before,
+		       size_t before_count)
 {
 	struct draft *now;
 	size_t count;
-	if (!list_waiting(store, &now, &count))
+	if (!list_todo(store, todo, cli_now(), &now, &count))
 		return;
 	for (size_t i = 0; i < count; i++) {
 		bool known = false;
 		for (size_t k = 0; k < before_count && !known; k++)
 			known = !strcmp(before[k].uuid, now[i].uuid) && !strcmp(before[k].hash, now[i].hash);
-		if (!known)
+		if (known)
+			continue;
+		if (todo == TODO_APPROVAL) {
 			printf(_("waiting for approval: %.8s \"%s\" (incluinfo show %.8s)\n"), now[i].uuid,
 			       now[i].title, now[i].uuid);
+		} else {
+			char due[32];
+			cli_time_human(now[i].due_at, due);
+			printf(_("alert held until %s for staff to look: %.8s \"%s\" (incluinfo incident "
+				 "hold %.8s)\n"),
+			       due, now[i].uuid, now[i].title, now[i].incident);
+		}
 	}
 	free(now);
 }
@@ -280,8 +305,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	struct ingest_report ingested = {0};
 	struct findings found = {0};
 	cJSON *published = NULL;
-	struct draft *waiting = NULL; /* when the run started */
-	size_t waiting_count = 0;
+	struct draft *todo[TODO_COUNT] = {0}; /* when the run started */
+	size_t todo_count[TODO_COUNT] = {0};
 	/* without templates nothing can be drafted, but what is approved can still go out */
 	cli_load_messages(cli->config, &messages);
 	if (cli_open_store(cli, STORE_WRITE, &store)) {
@@ -290,8 +315,9 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	struct draft_actor actor = cli_system_actor();
-	if (!cli->json && !list_waiting(store, &waiting, &waiting_count))
-		waiting_count = 0;
+	for (enum todo t = 0; t < TODO_COUNT && !cli->json; t++)
+		if (!list_todo(store, t, cli_now(), &todo[t], &todo_count[t]))
+			todo_count[t] = 0;
 	const struct incident_context ctx = {
 		.store = store, .cfg = cli->config, .messages = messages, .actor = &actor,
 	};
@@ -346,8 +372,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	find_pause(store, cli_now(), &found);
 	report_conditions(store, cli->config, &found, cli_now());
 	deliver(cli, store);
-	if (!cli->json)
-		print_waiting(store, waiting, waiting_count);
+	for (enum todo t = 0; t < TODO_COUNT && !cli->json; t++)
+		print_todo(store, t, todo[t], todo_count[t]);
 	if (cli->json) {
 		cJSON *root = cJSON_CreateObject();
 		cJSON_AddItemToObject(root, "check", cli_check_json(&monitored));
@@ -360,7 +386,8 @@ int cmd_run(int argc, char **argv, struct cli *cli)
 	}
 out:
 	alarm(0);
-	free(waiting);
+	for (enum todo t = 0; t < TODO_COUNT; t++)
+		free(todo[t]);
 	ingest_report_free(&ingested);
 	monitor_report_free(&monitored);
 	store_close(store);

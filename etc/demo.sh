@@ -2,7 +2,8 @@
 # `make demo`: runs `incluinfo run` on etc/demo.conf once a "minute" (two seconds here)
 # against simulated endpoints that fail and recover and a fake X API, and shows what was
 # published: the outage's alert and resolution as one thread, and the example notices
-# of notices/ (a bulo rebuttal among them), with their X ids; then the feeds.
+# of notices/ (a bulo rebuttal among them), with their X ids; then the alerts to staff
+# that a local mail sink received, and the feeds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,13 @@ mkdir -p "$(dirname "$state")" && mkdir -m 700 "$state"
 printf '%s\n' consumer_key=demo-consumer consumer_secret=demo-consumer-secret \
 	access_token=1512345678901234567-demo access_token_secret=demo-token-secret >"$state/x.cred"
 chmod 600 "$state/x.cred"
+printf '%s\n' username=demo password=demo-mail-password >"$state/smtp.cred"
+chmod 600 "$state/smtp.cred"
+# the mail sink speaks STARTTLS with a certificate of a made-up CA, as a real relay would
+if ! tests/fakes/mkcerts.sh "$state/certs" >/dev/null; then
+	echo "incluinfo demo: error: tests/fakes/mkcerts.sh could not make the mail sink's certificate" >&2
+	exit 1
+fi
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$workdir"' EXIT
@@ -24,12 +32,16 @@ node tests/fakes/web.js --http-port 47801 --port-file "$workdir/web" &
 pids+=($!)
 node tests/fakes/xapi.js --http-port 47802 --port-file "$workdir/x" --cred "$state/x.cred" &
 pids+=($!)
+/usr/bin/python3 tests/fakes/smtp.py --port 47803 --port-file "$workdir/smtp" --dir "$state/mail" \
+	--cert "$state/certs/good.pem" --key "$state/certs/good.key" --user demo \
+	--password demo-mail-password >"$workdir/smtp.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 50); do
-	[[ -s $workdir/web && -s $workdir/x ]] && break
+	[[ -s $workdir/web && -s $workdir/x && -s $workdir/smtp ]] && break
 	sleep 0.1
 done
-if [[ ! -s $workdir/web || ! -s $workdir/x ]]; then
-	echo "incluinfo demo: error: the simulated endpoints or the fake X API did not start on 127.0.0.1:47801-47802" >&2
+if [[ ! -s $workdir/web || ! -s $workdir/x || ! -s $workdir/smtp ]]; then
+	echo "incluinfo demo: error: the simulated endpoints, the fake X API or the mail sink did not start on 127.0.0.1:47801-47803" >&2
 	exit 1
 fi
 
@@ -68,6 +80,17 @@ for run in $(seq "$runs"); do
 	((run < runs)) && sleep 2
 done
 
+echo
+echo "Alerts to staff received by the mail sink on 127.0.0.1:47803 ($state/mail/):"
+/usr/bin/python3 - "$state/mail" <<'PY' | sed 's/^/    /'
+import email, email.policy, glob, os, sys
+paths = sorted(glob.glob(os.path.join(sys.argv[1], "*.eml")))
+for path in paths:
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    print("%s  to %s" % (m["Subject"], m["X-Test-Rcpt"]))
+if not paths:
+    print("(none)")
+PY
 echo
 echo "incluinfo status:"
 "$bin" -c "$conf" status | sed 's/^/    /'

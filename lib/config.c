@@ -63,7 +63,7 @@ enum value_type {
 	T_NAME_LIST,   /* names separated by commas: a person's aliases */
 	T_ROLES,       /* words separated by blanks from config_role_name() */
 	T_NOTIFY_TYPE, /* smtp or webhook */
-	T_ADDRESS_LIST, /* addresses separated by blanks or commas */
+	T_RECIPIENTS,   /* addresses, person ids and @groups separated by blanks or commas */
 	T_EVENTS,       /* notification event names separated by blanks */
 	T_RAW_URL,      /* checked with its section, whose type says which schemes fit */
 	T_LISTEN,      /* "ADDRESS:PORT", "[IPv6]:PORT": a numeric address, no name to resolve */
@@ -172,7 +172,7 @@ static const struct key notify_keys[] = {
 	{"type", T_NOTIFY_TYPE, N(type), 0, 0},
 	{"url", T_RAW_URL, N(url), 0, 0},
 	{"from", T_EMAIL, N(from), 0, 0},
-	{"to", T_ADDRESS_LIST, N(to), 0, 0},
+	{"to", T_RECIPIENTS, N(to), 0, 0},
 	{"credentials", T_PATH, N(credentials), 0, 0},
 	{"events", T_EVENTS, N(events), 0, 0},
 	{"ca_file", T_CA_FILE, N(ca_file), 0, 0},
@@ -866,21 +866,34 @@ static void set_roles(struct parser *p, const struct key *k, unsigned *roles, co
 	}
 }
 
-/* The addresses of a "to" line, separated by blanks or commas; each one is checked. The
- * recipients are resolved when a message is sent (lib/notify), so the list keeps them as
- * written. */
-static void add_addresses(struct parser *p, struct strlist *list, const char *name,
-			  const char *value)
+/* The recipients of a "to" line of t, separated by blanks or commas, each with its line:
+ * their form is checked here, the people they name once every section is read
+ * (check_recipients()). They are resolved when a message is sent (lib/notify), so the list
+ * keeps them as written. */
+static void add_recipients(struct parser *p, struct config_notify *t, const char *value)
 {
 	char *copy = strdup(value);
 	if (!allocated(p, copy))
 		return;
 	char *save = NULL;
 	for (char *word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		bool ok = word[0] == '@'     ? notify_group_find(word) != NULL
+			  : strchr(word, '@') ? valid_email(word)
+					      : valid_id(word);
 		/* kept even when refused (the file is rejected): "has no 'to'" would only add noise */
-		if (!valid_email(word))
-			bad_value(p, name, word, _("expected e-mail addresses such as guardia@example.org"));
-		strlist_add(p, list, word);
+		if (!ok)
+			bad_value(p, "to", word,
+				  _("expected e-mail addresses such as guardia@example.org, [person] ids, "
+				    "@approvers, @operators or @author"));
+		int *lines = grow(t->to_lines, t->to.count, sizeof *lines);
+		if (!lines) {
+			p->out_of_memory = true;
+			break;
+		}
+		t->to_lines = lines;
+		lines[t->to.count] = p->line;
+		if (!strlist_add(p, &t->to, word))
+			break;
 	}
 	free(copy);
 }
@@ -1091,8 +1104,8 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			bad_value(p, k->name, value, _("expected smtp or webhook"));
 		break;
-	case T_ADDRESS_LIST:
-		add_addresses(p, slot, k->name, value);
+	case T_RECIPIENTS:
+		add_recipients(p, base, value);
 		break;
 	case T_EVENTS:
 		set_events(p, slot, value);
@@ -1152,7 +1165,7 @@ static void on_value(struct parser *p, const char *name, const char *value)
 		return;
 	}
 	bool repeatable = k->type == T_CANARY || k->type == T_TEXT_LIST || k->type == T_HEADER_LIST ||
-			  k->type == T_ADDRESS_LIST;
+			  k->type == T_RECIPIENTS;
 	if (!repeatable && (p->keys_set & (1ull << index))) {
 		diag_add(p->diags, p->path, p->line, _("duplicate key '%s' in [%s]"), name,
 			 section);
@@ -1372,6 +1385,45 @@ static void check_people(struct parser *p)
 			   "them the rule would compare names as they are typed"));
 }
 
+/* The people t's "to" names exist and can be written to: a person by id with an email, a
+ * group with at least one member with an email. */
+static void check_recipients(struct parser *p, const struct config_notify *t)
+{
+	const struct config *cfg = p->cfg;
+	for (size_t i = 0; i < t->to.count; i++) {
+		const char *word = t->to.items[i];
+		int line = t->to_lines[i];
+		const struct notify_group *g = notify_group_find(word);
+		if (g) {
+			size_t reached = 0;
+			for (size_t k = 0; k < cfg->person_count; k++)
+				reached += cfg->people[k].email && people_has_role(&cfg->people[k], g->role);
+			if (!cfg->person_count)
+				diag_add(p->diags, p->path, line,
+					 _("[notify %s]: 'to' names %s, but no [person ID] section says who "
+					   "that is"),
+					 t->id, word);
+			else if (!reached)
+				diag_add(p->diags, p->path, line,
+					 _("[notify %s]: 'to' names %s, but no person with the role '%s' has "
+					   "an email"),
+					 t->id, word, config_role_name(g->role));
+			continue;
+		}
+		if (strchr(word, '@') || !valid_id(word))
+			continue;
+		const struct config_person *person = people_by_id(cfg, word);
+		if (!person)
+			diag_add(p->diags, p->path, line,
+				 _("[notify %s]: 'to' names '%s', who is no [person] of the configuration"),
+				 t->id, word);
+		else if (!person->email)
+			diag_add(p->diags, p->path, line,
+				 _("[notify %s]: 'to' names %s (%s), who has no email"), t->id,
+				 person->name, person->id);
+	}
+}
+
 /* The keys a [notify ID] needs for its type, and the address its type can reach. */
 static void check_notify(struct parser *p, const struct config_notify *t)
 {
@@ -1390,6 +1442,7 @@ static void check_notify(struct parser *p, const struct config_notify *t)
 			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'from'"), t->id);
 		if (!t->to.count)
 			diag_add(p->diags, p->path, t->line, _("[notify %s] has no 'to'"), t->id);
+		check_recipients(p, t);
 		return;
 	}
 	/* a webhook's address is often its only secret (Slack, Teams): then it goes in the
@@ -1652,6 +1705,7 @@ void config_free(struct config *cfg)
 		free(t->url);
 		free(t->from);
 		strlist_free(&t->to);
+		free(t->to_lines);
 		free(t->credentials);
 		free(t->ca_file);
 	}

@@ -106,7 +106,9 @@ struct config_notify {
 	enum config_notify_type type;
 	char *url;          /* NULL: a webhook's is in its credentials file */
 	char *from;         /* smtp: the sender's address */
-	struct strlist to;  /* smtp: recipients as written, resolved when sending */
+	struct strlist to;  /* smtp: as written, resolved when sending (notify_recipients()):
+			     * e-mail addresses, [person] ids, @approvers, @operators, @author */
+	int *to_lines;      /* the line of each entry of to */
 	char *credentials;  /* NULL: none (a loopback relay, an open webhook) */
 	unsigned events;    /* bit (1u << enum notify_event): the events it hears of; all by default */
 	char *ca_file;      /* NULL: the system's CA certificates */

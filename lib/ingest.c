@@ -291,7 +291,8 @@ out:
 /* With people configured, n's autor must name one of them with the author role: the
  * two-person rule compares people, and a name nobody answers to could be anyone. */
 static ii_err check_author(const struct notice *n, const char *path, const struct config *cfg,
-			   struct diag_list *diags, struct ii_error *e)
+			   const struct config_person **out, struct diag_list *diags,
+			   struct ii_error *e)
 {
 	if (cfg->person_count == 0)
 		return II_OK;
@@ -305,6 +306,7 @@ static ii_err check_author(const struct notice *n, const char *path, const struc
 	ii_err rc = people_by_name(cfg, n->author, &person, e);
 	if (rc)
 		return rc;
+	*out = person;
 	if (!person) {
 		diag_add(diags, path, n->author_line,
 			 _("unknown author '%s': autor names a person of the configuration, by their "
@@ -323,10 +325,11 @@ static ii_err check_author(const struct notice *n, const char *path, const struc
 
 ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
 		   struct notice **notice, struct thread **thread, bool *changing,
-		   struct diag_list *diags, struct ii_error *e)
+		   const struct config_person **author, struct diag_list *diags, struct ii_error *e)
 {
 	*notice = NULL;
 	*thread = NULL;
+	const struct config_person *person = NULL;
 	char *text;
 	size_t len;
 	ii_err rc = noticedir_read(path, &text, &len, changing, e);
@@ -340,9 +343,11 @@ ii_err ingest_read(const char *path, const struct config *cfg, const struct mess
 		rc = ingest_thread(*notice, path, cfg, messages, thread, diags, e);
 	/* reported beside the thread's problems, which need no people to be found */
 	if (*notice) {
-		ii_err author = check_author(*notice, path, cfg, diags, e);
-		rc = rc ? rc : author;
+		ii_err checked = check_author(*notice, path, cfg, &person, diags, e);
+		rc = rc ? rc : checked;
 	}
+	if (author)
+		*author = person;
 	if (rc) {
 		thread_free(*thread);
 		*thread = NULL;
@@ -407,7 +412,7 @@ static void tell_invalid(struct store *store, const struct config *cfg, time_t n
 	notice_hash(text, len, hash);
 	free(text);
 	const char *problem = diag_count(item->diags) ? diag_at(item->diags, 0) : item->error.detail;
-	if (notify_notice_invalid(store, cfg, item->path, hash, problem, now, &e))
+	if (notify_notice_invalid(store, cfg, item->path, hash, problem, item->author, now, &e))
 		diag_add(item->diags, item->path, 0, "%s", e.detail);
 }
 
@@ -420,7 +425,8 @@ static void ingest_file(struct store *store, const struct config *cfg,
 	struct thread *thread;
 	bool changing;
 	struct ii_error *e = &item->error;
-	ii_err rc = ingest_read(item->path, cfg, messages, &n, &thread, &changing, item->diags, e);
+	ii_err rc = ingest_read(item->path, cfg, messages, &n, &thread, &changing, &item->author,
+				item->diags, e);
 	if (rc == II_OK && changing) {
 		item->fate = INGEST_RETRY;
 		return;

@@ -32,11 +32,13 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
  * with *changing set and nothing read when the file changed while it was read (an editor
  * saving it). II_EDATA with the problems in diags (a file over NOTICEDIR_MAX_FILE too).
  * With people configured ([person ID]), autor must name one of them (people_by_name())
- * with the author role, or it is an error at the autor line.
+ * with the author role, or it is an error at the autor line. *author (author may be NULL)
+ * receives the person autor names, also when the notice is invalid for another reason, so
+ * that they can be told; NULL when it names nobody or the file was not read that far.
  */
 ii_err ingest_read(const char *path, const struct config *cfg, const struct messages *messages,
 		   struct notice **notice, struct thread **thread, bool *changing,
-		   struct diag_list *diags, struct ii_error *e);
+		   const struct config_person **author, struct diag_list *diags, struct ii_error *e);
 
 /*
  * Whether a post of thread, the notice at path, repeats a post already sent on X by
@@ -70,6 +72,7 @@ struct ingest_item {
 	char incident[37]; /* a manual incident the notice opened, or "" */
 	struct diag_list *diags;
 	struct ii_error error;
+	const struct config_person *author; /* whom autor names, NULL: nobody (ingest_read()) */
 };
 
 struct ingest_report {

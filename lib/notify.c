@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "draft.h"
 #include "i18n.h"
 #include "incident.h"
+#include "people.h"
 #include "process.h"
 #include "store_sql.h"
 
@@ -64,6 +66,69 @@ static enum notify_state state_from_name(const char *name)
 	return NOTIFY_FAILED;
 }
 
+#define EV(name) (1u << NOTIFY_##name)
+static const struct notify_group groups[] = {
+	/* what waits for an approver: a draft, and a published notice to retract or redo */
+	{"@approvers", CONFIG_ROLE_APPROVER, false,
+	 EV(DRAFT_WAITING) | EV(NOTICE_CHANGED_AFTER_PUBLICATION)},
+	/* the monitor and the channel: what the person on call fixes or holds */
+	{"@operators", CONFIG_ROLE_OPERATOR, false,
+	 EV(INCIDENT_CONFIRMED) | EV(INCIDENT_RESOLVED) | EV(PUBLICATION_FAILED) |
+		 EV(THREAD_STOPPED) | EV(CHANNEL_PAUSED) | EV(MONITOR_OFFLINE) | EV(MONITOR_ONLINE)},
+	/* what became of their own notice */
+	{"@author", CONFIG_ROLE_AUTHOR, true,
+	 EV(DRAFT_APPROVED) | EV(DRAFT_REJECTED) | EV(NOTICE_INVALID) | EV(PUBLICATION_FAILED) |
+		 EV(THREAD_STOPPED) | EV(NOTICE_CHANGED_AFTER_PUBLICATION)},
+};
+#undef EV
+
+const struct notify_group *notify_group_find(const char *token)
+{
+	for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+		if (!strcmp(token, groups[i].token))
+			return &groups[i];
+	return NULL;
+}
+
+/* Adds address to out unless it is there (or out is full). */
+static void add_recipient(const char *address, const char **out, size_t *n, size_t max)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcasecmp(out[i], address))
+			return;
+	if (*n < max)
+		out[(*n)++] = address;
+}
+
+size_t notify_recipients(const struct config *cfg, const struct config_notify *t,
+			 enum notify_event event, const struct config_person *about,
+			 const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->to.count; i++) {
+		const char *word = t->to.items[i];
+		const struct notify_group *g = notify_group_find(word);
+		if (!g) {
+			/* config_load() refuses a person id that is unknown or has no email */
+			const struct config_person *person = people_by_id(cfg, word);
+			if (!person)
+				add_recipient(word, out, &n, max);
+			else if (person->email)
+				add_recipient(person->email, out, &n, max);
+		} else if (!(g->events & (1u << event))) {
+			continue;
+		} else if (g->only_the_author) {
+			if (about && about->email)
+				add_recipient(about->email, out, &n, max);
+		} else {
+			for (size_t k = 0; k < cfg->person_count; k++)
+				if (cfg->people[k].email && people_has_role(&cfg->people[k], g->role))
+					add_recipient(cfg->people[k].email, out, &n, max);
+		}
+	}
+	return n;
+}
+
 /* ---- raising ---- */
 
 ii_err notify_raise(struct store *s, const struct config *cfg, const struct notify_spec *spec,
@@ -77,10 +142,17 @@ ii_err notify_raise(struct store *s, const struct config *cfg, const struct noti
 		const struct config_notify *t = &cfg->notify[i];
 		if (!(t->events & (1u << spec->event)))
 			continue;
+		/* a mail to nobody: this target's people are not the ones this event is for */
+		const char *recipients[NOTIFY_MAX_RECIPIENTS];
+		const struct notify_backend *b = notify_backend_of(t->type);
+		if ((b->capabilities & NOTIFY_RECIPIENTS) &&
+		    !notify_recipients(cfg, t, spec->event, spec->about, recipients, NOTIFY_MAX_RECIPIENTS))
+			continue;
 		sqlite3_stmt *stmt;
 		ii_err rc = store_prepare(s,
 					  "INSERT OR IGNORE INTO notification (event_key, target, event, title,"
-					  " body, url, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+					  " body, url, next_at, created_at, person)"
+					  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					  &stmt, e);
 		if (rc)
 			return rc;
@@ -93,6 +165,8 @@ ii_err notify_raise(struct store *s, const struct config *cfg, const struct noti
 			sqlite3_bind_text(stmt, 6, spec->url, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now);
 		sqlite3_bind_int64(stmt, 8, (sqlite3_int64)now);
+		if (spec->about)
+			sqlite3_bind_text(stmt, 9, spec->about->id, -1, SQLITE_STATIC);
 		if ((rc = store_run(s, stmt, N_("journal a notification"), e)))
 			return rc;
 		if (queued)
@@ -133,7 +207,7 @@ ii_err notify_incident(struct store *s, const struct config *cfg, enum notify_ev
 		snprintf(body, sizeof body, _("%s works again since %s; it was down since %s (incident %.8s)."),
 			 svc->name, until, since, inc->uuid);
 	}
-	const struct notify_spec spec = {event, inc->uuid, title, body, svc->public_url};
+	const struct notify_spec spec = {event, inc->uuid, title, body, svc->public_url, NULL};
 	return notify_raise(s, cfg, &spec, now, NULL, e);
 }
 
@@ -164,8 +238,11 @@ ii_err notify_draft(struct store *s, const struct config *cfg, enum notify_event
 	snprintf(body, sizeof body, "%s%s%s\n\nincluinfo show %.8s", detail ? detail : "",
 		 detail && *detail ? "\n\n" : "", _(actions[event]), d->uuid);
 	snprintf(key, sizeof key, "%s:%s", d->uuid, d->hash);
-	const struct notify_spec spec = {event, key, title, body, NULL};
-	return notify_raise(s, cfg, &spec, now, NULL, e);
+	/* the author a notice's draft names; nobody for the monitor's drafts */
+	const struct config_person *author = NULL;
+	ii_err rc = *d->author ? people_by_name(cfg, d->author, &author, e) : II_OK;
+	const struct notify_spec spec = {event, key, title, body, NULL, author};
+	return rc ? rc : notify_raise(s, cfg, &spec, now, NULL, e);
 }
 
 ii_err notify_if_waiting(struct store *s, const struct config *cfg, const char *uuid, time_t now,
@@ -179,7 +256,8 @@ ii_err notify_if_waiting(struct store *s, const struct config *cfg, const char *
 }
 
 ii_err notify_notice_invalid(struct store *s, const struct config *cfg, const char *path,
-			     const char *hash, const char *problem, time_t now, struct ii_error *e)
+			     const char *hash, const char *problem,
+			     const struct config_person *author, time_t now, struct ii_error *e)
 {
 	char title[NOTIFY_TITLE_SIZE], body[NOTIFY_BODY_SIZE], key[NOTIFY_KEY_SIZE];
 	const char *base = strrchr(path, '/');
@@ -187,7 +265,7 @@ ii_err notify_notice_invalid(struct store *s, const struct config *cfg, const ch
 	snprintf(body, sizeof body,
 		 _("%s\n\nIt is not published until it is fixed ('incluinfo lint %s')."), problem, path);
 	snprintf(key, sizeof key, "%.180s:%s", path, hash);
-	const struct notify_spec spec = {NOTIFY_NOTICE_INVALID, key, title, body, NULL};
+	const struct notify_spec spec = {NOTIFY_NOTICE_INVALID, key, title, body, NULL, author};
 	return notify_raise(s, cfg, &spec, now, NULL, e);
 }
 
@@ -202,7 +280,7 @@ ii_err notify_condition(struct store *s, const struct config *cfg, enum notify_e
 	};
 	char key[64];
 	snprintf(key, sizeof key, "%.32s:%lld", condition, (long long)since);
-	const struct notify_spec spec = {event, key, _(titles[event]), detail, NULL};
+	const struct notify_spec spec = {event, key, _(titles[event]), detail, NULL, NULL};
 	return notify_raise(s, cfg, &spec, now, NULL, e);
 }
 
@@ -210,7 +288,8 @@ ii_err notify_condition(struct store *s, const struct config *cfg, enum notify_e
 
 #define COLUMNS                                                                               \
 	"SELECT event_key, target, event, state, title, attempts, created_at, next_at,"      \
-	" coalesce(error, ''), body, url, coalesce(claimed_by, ''), coalesce(claimed_at, 0)" \
+	" coalesce(error, ''), body, url, coalesce(claimed_by, ''), coalesce(claimed_at, 0)," \
+	" coalesce(person, '')"                                                               \
 	" FROM notification "
 
 /* A row with what sending it needs. */
@@ -220,6 +299,7 @@ struct job {
 	char url[NOTIFY_URL_SIZE];
 	char claimed_by[PROCESS_ID_SIZE];
 	time_t claimed_at;
+	char person[64]; /* the [person] id it is about, "" when none */
 };
 
 static bool read_job(sqlite3_stmt *stmt, void *record)
@@ -243,6 +323,7 @@ static bool read_job(sqlite3_stmt *stmt, void *record)
 	store_copy_text(j->url, sizeof j->url, stmt, 10);
 	store_copy_text(j->claimed_by, sizeof j->claimed_by, stmt, 11);
 	j->claimed_at = (time_t)sqlite3_column_int64(stmt, 12);
+	store_copy_text(j->person, sizeof j->person, stmt, 13);
 	return true;
 }
 
@@ -356,24 +437,10 @@ static bool sender_gone(const struct job *j, const struct config_notify *t, time
 	return j->claimed_at + lease < now;
 }
 
-/*
- * The recipients of target t for msg: each "to" entry, as written. The one resolver step,
- * where a person's id or a group (@approvers, @author) becomes addresses once the
- * configuration names people.
- */
-static size_t resolve_recipients(const struct config_notify *t, const char **out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < t->to.count && n < max; i++)
-		out[n++] = t->to.items[i];
-	return n;
-}
-
-#define MAX_RECIPIENTS 64
-
-/* Sends job j to target t (NULL: no longer configured). */
-static enum notify_outcome send_job(const struct config_notify *t, const struct job *j,
-				    char *detail, size_t size)
+/* Sends job j to target t (NULL: no longer configured) of cfg. The recipients are those of
+ * the configuration of this run: a person who left is not written to. */
+static enum notify_outcome send_job(const struct config *cfg, const struct config_notify *t,
+				    const struct job *j, char *detail, size_t size)
 {
 	if (!t) {
 		snprintf(detail, size, _("no target '%s' in the configuration"), j->row.target);
@@ -386,7 +453,7 @@ static enum notify_outcome send_job(const struct config_notify *t, const struct 
 		snprintf(detail, size, "%s", why.detail);
 		return NOTIFY_REFUSED;
 	}
-	const char *recipients[MAX_RECIPIENTS];
+	const char *recipients[NOTIFY_MAX_RECIPIENTS];
 	struct notify_message msg = {
 		.event = j->row.event,
 		.event_key = j->row.event_key,
@@ -394,10 +461,18 @@ static enum notify_outcome send_job(const struct config_notify *t, const struct 
 		.body = j->body,
 		.url = *j->url ? j->url : NULL,
 		.at = j->row.created_at,
+		.about = *j->person ? people_by_id(cfg, j->person) : NULL,
 		.recipients = recipients,
 	};
-	if (b->capabilities & NOTIFY_RECIPIENTS)
-		msg.recipient_count = resolve_recipients(t, recipients, MAX_RECIPIENTS);
+	if (b->capabilities & NOTIFY_RECIPIENTS) {
+		msg.recipient_count = notify_recipients(cfg, t, msg.event, msg.about, recipients,
+							NOTIFY_MAX_RECIPIENTS);
+		if (!msg.recipient_count) {
+			cred_free(cred);
+			snprintf(detail, size, _("its 'to' reaches nobody for this event any more"));
+			return NOTIFY_REFUSED;
+		}
+	}
 	enum notify_outcome outcome = b->send(t, cred, &msg, detail, size);
 	cred_free(cred);
 	return outcome;
@@ -428,7 +503,7 @@ static ii_err deliver_one(struct store *s, const struct config *cfg, const char 
 	j->row.state = NOTIFY_SENDING;
 	j->row.attempts++;
 	char detail[1024] = "";
-	enum notify_outcome outcome = send_job(t, j, detail, sizeof detail);
+	enum notify_outcome outcome = send_job(cfg, t, j, detail, sizeof detail);
 	if (outcome == NOTIFY_DELIVERED) {
 		rc = move(s, &j->row, NOTIFY_SENT, 0, j->row.next_at, NULL, NULL, now, &moved, e);
 		rep->sent += rc == II_OK && moved;
@@ -577,18 +652,30 @@ char *notify_webhook_json(const struct notify_message *msg)
 {
 	cJSON *root = cJSON_CreateObject();
 	char *text = NULL;
+	/* the room hears of everything; the one person an event is for is named, as @author
+	 * would have reached them by mail */
+	const struct notify_group *author = notify_group_find("@author");
+	const struct config_person *person =
+		msg->about && (author->events & (1u << msg->event)) ? msg->about : NULL;
 	/* "text" is what Slack-compatible hooks, Mattermost, Teams and Matrix hookshot show */
-	if (asprintf(&text, "%s\n\n%s%s%s", msg->title, msg->body, msg->url ? "\n" : "",
-		     msg->url ? msg->url : "") < 0)
+	if (asprintf(&text, "%s%s%s\n\n%s%s%s", person ? person->name : "", person ? ": " : "",
+		     msg->title, msg->body, msg->url ? "\n" : "", msg->url ? msg->url : "") < 0)
 		text = NULL;
+	cJSON *who = person ? cJSON_CreateObject() : cJSON_CreateNull();
 	char *out = NULL;
-	if (root && text && cJSON_AddStringToObject(root, "text", text) &&
+	if (root && text && who && cJSON_AddStringToObject(root, "text", text) &&
 	    cJSON_AddStringToObject(root, "event", event_names[msg->event]) &&
 	    cJSON_AddStringToObject(root, "title", msg->title) &&
 	    (msg->url ? cJSON_AddStringToObject(root, "url", msg->url) != NULL
 		      : cJSON_AddNullToObject(root, "url") != NULL) &&
-	    cJSON_AddStringToObject(root, "key", msg->event_key))
+	    cJSON_AddStringToObject(root, "key", msg->event_key) &&
+	    (!person || (cJSON_AddStringToObject(who, "id", person->id) &&
+			 cJSON_AddStringToObject(who, "name", person->name)))) {
+		cJSON_AddItemToObject(root, "person", who);
+		who = NULL;
 		out = cJSON_PrintUnformatted(root);
+	}
+	cJSON_Delete(who);
 	free(text);
 	cJSON_Delete(root);
 	return out;

@@ -65,25 +65,48 @@ const char *notify_state_name(enum notify_state state);
 /* the wait after the first failed attempt, doubled after each one: 1, 2, 4, 8, 16 min */
 #define NOTIFY_BACKOFF_SECONDS 60
 
+/*
+ * The groups of people an smtp target's "to" may name besides addresses and [person]
+ * ids, and the events each group hears of: a group is told what it must act on, so that
+ * the approvers' mailboxes hold what waits for them and an author hears what became of
+ * their notice. An event outside a group's events does not reach the group (the target's
+ * addresses and person ids hear of every event of its events =). Members are the people
+ * with the group's role and an email.
+ */
+struct notify_group {
+	const char *token;     /* as written in to: "@approvers" */
+	enum config_role role; /* its members have it */
+	/* @author: only the person the event is about, whatever their roles (a notice signed
+	 * by someone who is no author is invalid, and they are told so) */
+	bool only_the_author;
+	unsigned events;       /* bits (1u << enum notify_event) */
+};
+/* The group written token, NULL when token is none. */
+const struct notify_group *notify_group_find(const char *token);
+
 #define NOTIFY_KEY_SIZE 256
 #define NOTIFY_TITLE_SIZE 1100
 #define NOTIFY_BODY_SIZE 4096
 #define NOTIFY_URL_SIZE 1024
 
 /* What an event says. key, with the event's name, identifies the occurrence: an incident's
- * id, a draft's id, a notice's path and hash. title is one line; url may be NULL. */
+ * id, a draft's id, a notice's path and hash. title is one line; url may be NULL; about is
+ * the person the event concerns (a draft's or notice's author, whom @author reaches),
+ * NULL when none, pointing into the configuration. */
 struct notify_spec {
 	enum notify_event event;
 	const char *key;
 	const char *title;
 	const char *body;
 	const char *url;
+	const struct config_person *about;
 };
 
 /*
  * Journals spec for every target of cfg subscribed to its event, at now, unless this
- * event key already was (then nothing changes). In the caller's transaction. *queued (may
- * be NULL) receives the number of rows added.
+ * event key already was (then nothing changes); an smtp target whose "to" reaches nobody
+ * for this event (notify_recipients()) is skipped. In the caller's transaction. *queued
+ * (may be NULL) receives the number of rows added.
  */
 ii_err notify_raise(struct store *store, const struct config *cfg, const struct notify_spec *spec,
 		    time_t now, size_t *queued, struct ii_error *e);
@@ -105,9 +128,12 @@ ii_err notify_draft(struct store *store, const struct config *cfg, enum notify_e
 /* draft_waiting about draft uuid when it is pending (a draft made approved says nothing) */
 ii_err notify_if_waiting(struct store *store, const struct config *cfg, const char *uuid,
 			 time_t now, struct ii_error *e);
-/* notice_invalid: the file path, whose content's hash is hash, with its first problem */
+/* notice_invalid: the file path, whose content's hash is hash, with its first problem;
+ * author: the person its autor names (NULL: unknown, or the notice could not be read that
+ * far) */
 ii_err notify_notice_invalid(struct store *store, const struct config *cfg, const char *path,
-			     const char *hash, const char *problem, time_t now, struct ii_error *e);
+			     const char *hash, const char *problem,
+			     const struct config_person *author, time_t now, struct ii_error *e);
 /* monitor_offline, monitor_online or channel_paused, one line saying what, about the
  * condition (lib/condition's key) that started at since: its occurrence */
 ii_err notify_condition(struct store *store, const struct config *cfg, enum notify_event event,
@@ -170,9 +196,21 @@ struct notify_message {
 	const char *body;
 	const char *url; /* NULL: none */
 	time_t at;       /* when it was raised */
+	const struct config_person *about; /* the person it concerns, NULL: none */
 	const char *const *recipients; /* NOTIFY_RECIPIENTS: addresses, resolved */
 	size_t recipient_count;
 };
+
+#define NOTIFY_MAX_RECIPIENTS 64
+/*
+ * The addresses smtp target t sends event to, into out (at most max; pointers into cfg),
+ * each once (compared without regard to case): its e-mail addresses, the email of each
+ * [person] id it names, and the members of each group it names whose events include event
+ * (struct notify_group; about is the event's person, for @author). Returns how many.
+ */
+size_t notify_recipients(const struct config *cfg, const struct config_notify *t,
+			 enum notify_event event, const struct config_person *about,
+			 const char **out, size_t max);
 
 struct notify_backend {
 	enum config_notify_type type;
@@ -191,6 +229,8 @@ const struct notify_backend *notify_backend_of(enum config_notify_type type);
 /* The RFC 5322 message of msg from t (CRLF line ends), as the smtp backend sends it;
  * the caller frees it (NULL when out of memory). */
 char *notify_mail_text(const struct config_notify *t, const struct notify_message *msg);
-/* The JSON body of msg, as the webhook backend POSTs it; the caller frees it. */
+/* The JSON body of msg, as the webhook backend POSTs it; the caller frees it. A chat room
+ * is its own audience, so a webhook has no "to": an event that @author would reach names
+ * its person instead, at the start of the text and in "person" ({id, name}, else null). */
 char *notify_webhook_json(const struct notify_message *msg);
 #endif

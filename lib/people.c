@@ -46,6 +46,14 @@ ii_err people_name_key(const char *name, char **out, struct ii_error *e)
 	return II_OK;
 }
 
+const struct config_person *people_by_id(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->person_count; i++)
+		if (!strcmp(cfg->people[i].id, id))
+			return &cfg->people[i];
+	return NULL;
+}
+
 const struct config_person *people_by_os_user(const struct config *cfg, const char *user)
 {
 	for (size_t i = 0; i < cfg->person_count; i++)

@@ -25,6 +25,9 @@
  */
 ii_err people_name_key(const char *name, char **out, struct ii_error *e);
 
+/* The person of [person id]; NULL: nobody. */
+const struct config_person *people_by_id(const struct config *cfg, const char *id);
+
 /* The person one of whose os_users is user, or whose web_login is login; NULL: nobody. */
 const struct config_person *people_by_os_user(const struct config *cfg, const char *user);
 const struct config_person *people_by_web_login(const struct config *cfg, const char *login);

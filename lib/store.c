@@ -208,6 +208,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* 9: the posts a revision replaced, so the review console can show what changed (issue
 	 * 15); drafts revised before have none, and show no changes rather than a guess */
 	"ALTER TABLE draft ADD COLUMN previous_text TEXT;",
+	/* 10: the person an alert is about (a draft's or notice's author, by [person] id), whom
+	 * a target's @author reaches when it is sent */
+	"ALTER TABLE notification ADD COLUMN person TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

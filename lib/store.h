@@ -45,7 +45,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 

@@ -88,6 +88,22 @@ bg_kill() { # bg_kill PID: kill -9 of a bg_check, and waits for it
 	bg_wait "$1" 2>/dev/null
 }
 
+# as ACCOUNT ARGS...: runs incluinfo -c $CONF ARGS as the account, through sudo's variables
+as() {
+	local account=$1 uid
+	shift
+	uid=$(id -u "$account") || fail "no account '$account'"
+	SUDO_USER=$account SUDO_UID=$uid ii "$@"
+}
+
+# needs_root: whether the test may stand in for people through sudo's variables (else it
+# says it is skipped)
+needs_root() {
+	[[ $(id -u) -eq 0 ]] && return 0
+	echo 'skipped: the callers are simulated through sudo, which needs root'
+	return 1
+}
+
 # --- configuration ------------------------------------------------------------------------
 
 kv() { # kv KEY=VALUE...: "KEY = VALUE" lines (the value may hold '=')

@@ -122,6 +122,8 @@ run_test() {
 	if ((rc == 0)) && [[ ! -s $dir/.reason ]]; then
 		passed=$((passed + 1))
 		printf 'ok - %s (%d ms)\n' "$name" "$took"
+		# the figures a test reports (trials, counts) in $T/.figures
+		[[ -s $dir/.figures ]] && sed 's/^/#   /' "$dir/.figures"
 		[[ ${KEEP:-} == 1 ]] || rm -rf "$dir"
 		return
 	fi

@@ -15,14 +15,6 @@ autor: AUTOR
 Pide cita previa en la sede electrónica.
 '
 
-# as ACCOUNT ARGS...: runs incluinfo -c $CONF ARGS as the account, through sudo's variables
-as() {
-	local account=$1 uid
-	shift
-	uid=$(id -u "$account") || fail "no account '$account'"
-	SUDO_USER=$account SUDO_UID=$uid ii "$@"
-}
-
 # people_conf [KEY=VALUE...]: Lucía (daemon) writes and approves, Ana (bin) approves, Jon
 # (sys) only writes, Javier (games) runs incidents; the pairs go to [general]
 people_conf() {
@@ -44,12 +36,6 @@ pending_notice() {
 	ii notices
 	[[ $RC == 0 ]] || fail "notices failed: $ERR"
 	db "SELECT uuid FROM draft WHERE source = 'cita.md'"
-}
-
-needs_root() {
-	[[ $(id -u) -eq 0 ]] && return 0
-	echo 'skipped: the callers are simulated through sudo, which needs root'
-	return 1
 }
 
 # The issue's bypasses: a space before or after, accents, capitals, an alias; each names
@@ -221,4 +207,29 @@ test_a_claim_of_two_people_names_both() {
 	assert_rc 78
 	err_has "$CONF:7: error: [person anag] and [person ana] (line 4) both claim the OS user 'bin'"
 	err_has "$CONF:7: error: [person anag] and [person ana] (line 4) both answer to the name 'ana gil'"
+}
+
+# incident hold, release and cancel are an operator's, and the trail says which person
+test_incident_hold_release_cancel_need_an_operator() {
+	needs_root || return 0
+	people_conf
+	as games incident open --scope 'Oficina de Sevilla' --message 'Hoy no abre por una avería.'
+	assert_rc 0
+	local id
+	id=$(db 'SELECT uuid FROM incident')
+	as bin incident hold "$id"
+	assert_rc 77
+	err_has "Ana Gil (agil) does not have the role 'operator', which 'incident' needs"
+	as games incident hold "$id"
+	assert_rc 0
+	as games incident release "$id"
+	assert_rc 0
+	as sys incident cancel "$id"
+	assert_rc 77
+	as games incident cancel "$id"
+	assert_rc 0
+	assert_eq $'incident held|Javier García|jgarcia|sudo from games
+incident released|Javier García|jgarcia|sudo from games
+incident cancelled|Javier García|jgarcia|sudo from games' \
+		"$(db "SELECT action, name, person, identified_by FROM audit WHERE action IN ('incident held', 'incident released', 'incident cancelled') ORDER BY rowid")" 'audit'
 }

@@ -2,12 +2,13 @@
 """A real SMTP server for the tests, on 127.0.0.1: aiosmtpd (Debian python3-aiosmtpd)
 with STARTTLS required and AUTH PLAIN/LOGIN required after it.
 
-    smtp.py --port-file FILE --dir DIR --cert PEM --key KEY --user U --password P
+    smtp.py [--port N] --port-file FILE --dir DIR --cert PEM --key KEY --user U --password P
 
 Each message accepted is written to DIR/NNN.eml as received, after three lines of its
 own: "X-Test-Auth: USER", "X-Test-From: ADDRESS", "X-Test-Rcpt: A, B". While the file
 DIR/.delay holds a number of seconds, the answer to DATA waits that long (a slow server
-during which a test kills the client). The port chosen is written to the port file.
+during which a test kills the client). The port (--port, else one the system chooses) is
+written to the port file.
 """
 import argparse
 import asyncio
@@ -42,6 +43,7 @@ def main():
     ap = argparse.ArgumentParser()
     for name in ("port-file", "dir", "cert", "key", "user", "password"):
         ap.add_argument("--" + name, required=True)
+    ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -57,7 +59,7 @@ def main():
     server = loop.run_until_complete(loop.create_server(
         lambda: SMTP(handler, hostname="incluinfo-tests", tls_context=tls, require_starttls=True,
                      auth_required=True, auth_require_tls=True, authenticator=authenticator),
-        host="127.0.0.1", port=0))
+        host="127.0.0.1", port=args.port))
     port = server.sockets[0].getsockname()[1]
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(port))

@@ -1052,6 +1052,29 @@ static void two_person_needs_people(void **state)
 	load_ok(f, SEDE "[policy]\ntwo_person = yes\n" LUCIA);
 }
 
+static void notify_to_names_people(void **state)
+{
+	struct fixture *f = *state;
+#define MAILTO "[notify guardia]\ntype = smtp\nurl = smtps://127.0.0.1:465\nfrom = i@seg-social.es\n"
+	/* the people may come after the target that names them */
+	const struct config *cfg = load_ok(f, SEDE MAILTO "to = lmartin, @approvers @author g@seg-social.es\n" LUCIA
+						  "email = l@seg-social.es\nroles = approver author\n");
+	assert_int_equal(cfg->notify[0].to.count, 4);
+	load_invalid(f, SEDE MAILTO "to = pedro\nto = @operators\n" LUCIA "email = l@seg-social.es\n", 2);
+	assert_diag(f, 7, "[notify guardia]: 'to' names 'pedro', who is no [person] of the configuration");
+	assert_diag(f, 8, "[notify guardia]: 'to' names @operators, but no person with the role "
+			  "'operator' has an email");
+	load_invalid(f, SEDE MAILTO "to = lmartin\n" LUCIA "roles = author\n", 1);
+	assert_diag(f, 7, "[notify guardia]: 'to' names Lucía Martín (lmartin), who has no email");
+	load_invalid(f, SEDE MAILTO "to = @author g@seg-social.es\n", 1);
+	assert_diag(f, 7, "[notify guardia]: 'to' names @author, but no [person ID] section says who "
+			  "that is");
+	load_invalid(f, SEDE MAILTO "to = @everyone\n", 1);
+	assert_diag(f, 7, "invalid value '@everyone' for 'to': expected e-mail addresses such as "
+			  "guardia@example.org, [person] ids, @approvers, @operators or @author");
+#undef MAILTO
+}
+
 static void key_outside_any_section(void **state)
 {
 	struct fixture *f = *state;
@@ -1322,6 +1345,7 @@ int main(void)
 		UNIT_TEST(person_bad_values),
 		UNIT_TEST(person_claims_are_exclusive),
 		UNIT_TEST(two_person_needs_people),
+		UNIT_TEST(notify_to_names_people),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
