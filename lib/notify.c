@@ -241,7 +241,16 @@ ii_err notify_draft(struct store *s, const struct config *cfg, enum notify_event
 	/* the author a notice's draft names; nobody for the monitor's drafts */
 	const struct config_person *author = NULL;
 	ii_err rc = *d->author ? people_by_name(cfg, d->author, &author, e) : II_OK;
-	const struct notify_spec spec = {event, key, title, body, NULL, author};
+	/* the draft's page in the review console, which runs only when someone can sign in */
+	char link[NOTIFY_URL_SIZE];
+	bool console = false;
+	for (size_t i = 0; i < cfg->person_count && !console; i++)
+		console = cfg->people[i].web_login != NULL;
+	if (console)
+		snprintf(link, sizeof link, "%s%sdrafts/%s", cfg->serve.public_url,
+			 cfg->serve.public_url[strlen(cfg->serve.public_url) - 1] == '/' ? "" : "/",
+			 d->uuid);
+	const struct notify_spec spec = {event, key, title, body, console ? link : NULL, author};
 	return rc ? rc : notify_raise(s, cfg, &spec, now, NULL, e);
 }
 

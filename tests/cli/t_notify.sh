@@ -389,9 +389,11 @@ test_notify_mail_reaches_the_people_each_event_is_for() {
 	setup_notify "$(web status/200)"
 	sed -i 's/^notices = auto$/notices = review/' "$CONF"
 	conf_raw '[person ana]' 'name = Ana Gil' 'email = ana@seg-social.es' 'os_users = daemon' 'roles = author' \
-		'[person jon]' 'name = Jon Ruiz' 'email = jon@seg-social.es' 'os_users = bin' 'roles = approver' \
+		'[person jon]' 'name = Jon Ruiz' 'email = jon@seg-social.es' 'os_users = bin' 'web_login = jon' \
+		'roles = approver' \
 		'[person pepe]' 'name = Pepe Sanz' 'email = pepe@seg-social.es' 'os_users = sys' 'roles = approver' \
-		'[person javier]' 'name = Javier García' 'email = javier@seg-social.es' 'os_users = games' 'roles = operator'
+		'[person javier]' 'name = Javier García' 'email = javier@seg-social.es' 'os_users = games' 'roles = operator' \
+		'[serve]' 'public_url = https://consola.example/'
 	conf_mail 'to=@approvers, @author @operators'
 	conf_hook 'events=draft_waiting draft_approved'
 	notice_paragraphs uno.md 'Cita previa' 'Pide cita previa en la sede electrónica.'
@@ -415,6 +417,9 @@ incident_confirmed: javier@seg-social.es' "$(mail_routes)" 'who got what'
 	assert_eq 'jon@seg-social.es, pepe@seg-social.es' "$(mail_field 1 'm["To"]')" 'the To of the first'
 	assert_eq $'draft_waiting\ndraft_approved' "$(hook_events)" 'the chat room'
 	assert_eq 'null' "$(json 'JSON.stringify(j.person)' "$(<"$T/hook/001.json")")" 'person of draft_waiting'
+	# someone can sign in to the console: the alert links to the draft's page there
+	assert_eq "https://consola.example/drafts/$(db "SELECT uuid FROM draft WHERE source = 'uno.md'")" \
+		"$(json 'j.url' "$(<"$T/hook/001.json")")" 'the console link of draft_waiting'
 	local approved
 	approved=$(<"$T/hook/002.json")
 	assert_eq ana "$(json 'j.person.id' "$approved")" 'person of draft_approved'
