@@ -48,8 +48,10 @@ TEMPLATES := $(sort $(wildcard etc/templates/*.txt))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o) build/gen/templates.o
 CMD_OBJ  := $(CMD_SRC:%.c=build/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-# The message catalogues: po/LANG.po, compiled where the binary finds them (cmd/main.c).
-PO_FILES := $(wildcard po/*.po)
+# The message catalogues: po/LANG.po, compiled where the binary finds them (cmd/main.c),
+# each with the fragments po/NAME.LANG.po that a change brings until they are merged into it
+# (msgcat po/LANG.po po/NAME.LANG.po).
+PO_FILES := $(filter-out $(wildcard po/*.*.po),$(wildcard po/*.po))
 MO_FILES := $(PO_FILES:po/%.po=build/locale/%/LC_MESSAGES/incluinfo.mo)
 POT      ?= po/incluinfo.pot
 XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
@@ -60,9 +62,10 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyw
 all: build/incluinfo $(MO_FILES)
 
 # --check: the format directives, plural forms and header of every message are verified.
-build/locale/%/LC_MESSAGES/incluinfo.mo: po/%.po
+.SECONDEXPANSION:
+build/locale/%/LC_MESSAGES/incluinfo.mo: po/%.po $$(wildcard po/*.$$*.po)
 	@mkdir -p $(dir $@)
-	$(call say,MSGFMT,$<)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+	$(call say,MSGFMT,$<)msgcat --use-first $^ | msgfmt --check -o $@.tmp - && mv $@.tmp $@
 
 # The template every po/LANG.po is merged with (`msgmerge -U po/es.po po/incluinfo.pot`).
 pot:
