@@ -7,46 +7,15 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "count.h"
 #include "i18n.h"
 
 /*
  * @atproto/api finds facets with JavaScript regular expressions run one after another
  * (mentions, links, tags, cashtags), each resuming after its previous match. Each is
- * written out below as a scan over the text's code points that takes the same
- * alternatives in the same order; text.cp[i] starts at byte text.at[i].
+ * written out below as a scan over the text's code points (lib/text/count.h) that takes
+ * the same alternatives in the same order.
  */
-
-struct cps {
-	utf8proc_int32_t *cp;
-	size_t *at; /* n + 1 entries: at[n] is the length */
-	size_t n;
-};
-
-static ii_err decode(const char *s, size_t len, struct cps *t, struct ii_error *e)
-{
-	t->cp = malloc((len + 1) * sizeof *t->cp);
-	t->at = malloc((len + 1) * sizeof *t->at);
-	t->n = 0;
-	if (!t->cp || !t->at)
-		return ii_fail(e, II_ENOMEM, _("out of memory"));
-	for (size_t i = 0; i < len;) {
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &t->cp[t->n]);
-		if (k <= 0)
-			return ii_fail(e, II_EDATA, _("invalid UTF-8 at byte %zu"), i);
-		t->at[t->n++] = i;
-		i += (size_t)k;
-	}
-	t->at[t->n] = len;
-	t->cp[t->n] = 0; /* what a look past the end sees */
-	return II_OK;
-}
-
-static void cps_free(struct cps *t)
-{
-	free(t->cp);
-	free(t->at);
-}
 
 /* JavaScript's \s */
 static bool js_space(utf8proc_int32_t c)
@@ -135,7 +104,7 @@ static ii_err add(struct bsky_facets *f, size_t start, size_t end, enum bsky_fea
 #define SPAN(t, s, a, b) (s) + (t)->at[a], (t)->at[b] - (t)->at[a]
 
 /* MENTION_REGEX = /(^|\s|\()(@)([a-zA-Z0-9.-]+)(\b)/g */
-static ii_err mentions(const char *s, const struct cps *t, struct bsky_facets *f,
+static ii_err mentions(const char *s, const struct count_points *t, struct bsky_facets *f,
 		       struct ii_error *e)
 {
 	for (size_t from = 0; from < t->n;) {
@@ -174,7 +143,7 @@ static ii_err mentions(const char *s, const struct cps *t, struct bsky_facets *f
 /* Where a link that starts at code point u ends, 0 when none does; *domain_end is the end
  * of the bare domain (0: the link has a scheme). The two alternatives of URL_REGEX:
  * https?:\/\/[\S]+ and (?<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+)[\S]* under /i. */
-static size_t link_at(const struct cps *t, size_t u, size_t *domain_end)
+static size_t link_at(const struct count_points *t, size_t u, size_t *domain_end)
 {
 	static const char scheme[] = "http";
 	size_t i = u, k;
@@ -212,7 +181,7 @@ static size_t link_at(const struct cps *t, size_t u, size_t *domain_end)
 
 /* URL_REGEX = /(^|\s|\()((https?:\/\/[\S]+)|((?<domain>…)[\S]*))/gim, then
  * detection.ts's checks and trimming */
-static ii_err links(const char *s, const struct cps *t, struct bsky_facets *f,
+static ii_err links(const char *s, const struct count_points *t, struct bsky_facets *f,
 		    struct ii_error *e)
 {
 	for (size_t from = 0; from < t->n;) {
@@ -253,7 +222,7 @@ static bool tag_char(utf8proc_int32_t c)
 
 /* TAG_REGEX = /(^|\s)[#＃]((?!\ufe0f)X*[^\d\s\p{P}…]+X*)?/gu, X the tag characters; the
  * tag is then trimmed of its final punctuation and kept when 1 to 64 UTF-16 units long */
-static ii_err tags(const char *s, const struct cps *t, struct bsky_facets *f, struct ii_error *e)
+static ii_err tags(const char *s, const struct count_points *t, struct bsky_facets *f, struct ii_error *e)
 {
 	for (size_t from = 0; from < t->n;) {
 		size_t hash = SIZE_MAX;
@@ -292,7 +261,7 @@ static ii_err tags(const char *s, const struct cps *t, struct bsky_facets *f, st
 }
 
 /* CASHTAG_REGEX = /(^|\s|\()\$([A-Za-z][A-Za-z0-9]{0,4})(?=\s|$|[.,;:!?)"'\u2019])/gu */
-static ii_err cashtags(const char *s, const struct cps *t, struct bsky_facets *f,
+static ii_err cashtags(const char *s, const struct count_points *t, struct bsky_facets *f,
 		       struct ii_error *e)
 {
 	for (size_t start = 0; start < t->n; start++) {
@@ -354,8 +323,8 @@ void bsky_facets_free(struct bsky_facets *facets)
 ii_err bsky_detect(const char *text, size_t len, struct bsky_facets *out, struct ii_error *e)
 {
 	*out = (struct bsky_facets){0};
-	struct cps t;
-	ii_err err = decode(text, len, &t, e);
+	struct count_points t;
+	ii_err err = count_points(text, len, &t, e);
 	if (!err)
 		err = mentions(text, &t, out, e);
 	if (!err)
@@ -364,7 +333,7 @@ ii_err bsky_detect(const char *text, size_t len, struct bsky_facets *out, struct
 		err = tags(text, &t, out, e);
 	if (!err)
 		err = cashtags(text, &t, out, e);
-	cps_free(&t);
+	count_points_free(&t);
 	if (err) {
 		bsky_facets_free(out);
 		return err;

@@ -122,3 +122,30 @@ int count_graphemes(const char *text, size_t len)
 	}
 	return n;
 }
+
+ii_err count_points(const char *text, size_t len, struct count_points *out, struct ii_error *e)
+{
+	out->cp = malloc((len + 1) * sizeof *out->cp);
+	out->at = malloc((len + 1) * sizeof *out->at);
+	out->n = 0;
+	if (!out->cp || !out->at)
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	for (size_t i = 0; i < len;) {
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						      (utf8proc_ssize_t)(len - i), &out->cp[out->n]);
+		if (k <= 0)
+			return ii_fail(e, II_EDATA, _("invalid UTF-8 at byte %zu"), i);
+		out->at[out->n++] = i;
+		i += (size_t)k;
+	}
+	out->at[out->n] = len;
+	out->cp[out->n] = 0;
+	return II_OK;
+}
+
+void count_points_free(struct count_points *points)
+{
+	free(points->cp);
+	free(points->at);
+	*points = (struct count_points){0};
+}

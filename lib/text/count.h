@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -80,5 +81,20 @@ ii_err counter_display(const struct counter *c, const char *text, size_t len, ch
 /* The number of extended grapheme clusters of len bytes of valid UTF-8 (Unicode's UAX #29
  * as utf8proc implements it); what Mastodon and Bluesky count. */
 int count_graphemes(const char *text, size_t len);
+
+/* A text's code points, for the counters that match patterns over them: cp[i] starts at
+ * byte at[i]; at[n] is the text's length and cp[n] is 0, what a look past the end sees. */
+struct count_points {
+	int32_t *cp;
+	size_t *at;
+	size_t n;
+};
+
+/* Decodes len bytes of UTF-8 into *out (release it with count_points_free(), also after
+ * an error). II_EDATA when the text is not valid UTF-8 ("invalid UTF-8 at byte N");
+ * II_ENOMEM. */
+ii_err count_points(const char *text, size_t len, struct count_points *out,
+		    struct ii_error *e);
+void count_points_free(struct count_points *points);
 
 #endif

@@ -164,25 +164,13 @@ ii_err mastodon_length(const char *text, size_t len, int url_length, int *out,
 		       struct ii_error *e)
 {
 	*out = 0;
-	utf8proc_int32_t *cp = malloc((len + 1) * sizeof *cp);
-	size_t *at = malloc((len + 1) * sizeof *at);
+	struct count_points t;
 	struct entities found = {0};
-	ii_err err = II_OK;
-	size_t n = 0;
-	if (!cp || !at)
-		err = ii_fail(e, II_ENOMEM, _("out of memory"));
-	for (size_t i = 0; !err && i < len; n++) {
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-						      (utf8proc_ssize_t)(len - i), &cp[n]);
-		if (k <= 0)
-			err = ii_fail(e, II_EDATA, _("invalid UTF-8 at byte %zu"), i);
-		at[n] = i;
-		i += k > 0 ? (size_t)k : 0;
-	}
-	if (!err) {
-		at[n] = len;
+	ii_err err = count_points(text, len, &t, e);
+	const int32_t *cp = t.cp;
+	const size_t *at = t.at, n = t.n;
+	if (!err)
 		err = urls(cp, n, url_length, &found, e);
-	}
 	if (!err && !mentions(cp, n, &found))
 		err = ii_fail(e, II_ENOMEM, _("out of memory"));
 	/* countable_text(): sorted by start, of two entities that overlap the earlier is kept
@@ -190,7 +178,8 @@ ii_err mastodon_length(const char *text, size_t len, int url_length, int *out,
 	 * combining mark after a URL joins the placeholder's last "x" as it joined the URL */
 	char *rewritten = NULL;
 	if (!err) {
-		qsort(found.items, found.count, sizeof *found.items, by_start);
+		if (found.count)
+			qsort(found.items, found.count, sizeof *found.items, by_start);
 		rewritten = malloc(len + (size_t)url_length * found.count + 1);
 		if (!rewritten)
 			err = ii_fail(e, II_ENOMEM, _("out of memory"));
@@ -217,8 +206,7 @@ ii_err mastodon_length(const char *text, size_t len, int url_length, int *out,
 		*out = count_graphemes(rewritten, w);
 	}
 	free(rewritten);
-	free(cp);
-	free(at);
+	count_points_free(&t);
 	free(found.items);
 	return err;
 }
