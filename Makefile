@@ -97,12 +97,18 @@ build/tests/%: tests/unit/%.c build/libincluinfo.a build/flags
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< build/libincluinfo.a \
 		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) $(ALL_LDFLAGS)
 
+# The C side of the Bluesky differential test (tests/oracle/bsky_diff.js).
+ORACLE_BIN := build/oracle/bsky_driver
+build/oracle/%: tests/oracle/%.c build/libincluinfo.a build/flags
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< build/libincluinfo.a $(PKG_LIBS) $(ALL_LDFLAGS)
+
 deps:
 	$(Q)tests/deps.sh
 
 # After deps, a fresh make: pkg-config's flags are read again once the packages exist.
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(ORACLE_BIN)
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=4
 	$(Q)tests/run.sh $(UNIT_BIN)
 

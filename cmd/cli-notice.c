@@ -78,3 +78,19 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 		warn_cuts(path, *thread);
 	return status;
 }
+
+int cli_notice_thread(const struct cli *cli, const struct messages *messages, const char *path,
+		      const struct notice *n, const struct counter *counter,
+		      struct thread **thread)
+{
+	struct diag_list *diags = diag_new();
+	if (!diags) {
+		cli_error(_("out of memory"));
+		return EXIT_SOFTWARE;
+	}
+	struct ii_error e = {0};
+	ii_err rc = ingest_thread_for(n, path, cli->config, messages, counter, thread, diags, &e);
+	int status = cli_notice_status(diags, rc, &e);
+	diag_free(diags);
+	return status;
+}

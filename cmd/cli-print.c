@@ -154,10 +154,9 @@ void cli_print_warnings(const struct cli *cli, const struct messages *messages)
 	diag_free(warnings);
 }
 
-void cli_print_post(size_t index, size_t count, const char *text, int weighted_length)
+void cli_print_post(size_t index, size_t count, const char *text, int length, int limit)
 {
-	printf("[%zu/%zu] %d/%d\n%s\n\n", index + 1, count, weighted_length,
-	       TWEET_MAX_WEIGHTED_LENGTH, text);
+	printf("[%zu/%zu] %d/%d\n%s\n\n", index + 1, count, length, limit, text);
 }
 
 void cli_print_undelivered(FILE *out, const struct notify_row *r)

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "incident.h"
 #include "incluinfo.h"
+#include "text/tweet.h"
 #include "thread.h"
 
 struct request {
@@ -178,7 +179,8 @@ static int dry_run(const struct cli *cli, const struct messages *messages, const
 		return cli_print_json(o);
 	}
 	for (size_t i = 0; i < count; i++)
-		cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
+		cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i),
+			       TWEET_MAX_WEIGHTED_LENGTH);
 	thread_free(thread);
 	return EXIT_OK;
 }

@@ -183,8 +183,9 @@ int cli_identify(const struct cli *cli, const char *action, enum config_role rol
 ii_err cli_identify_web(const struct cli *cli, const char *action, enum config_role role,
 			const char *login, struct cli_identity *out, struct ii_error *e);
 
-/* A post as preview and show print it: "[2/5] 231/280", the text, a blank line. */
-void cli_print_post(size_t index, size_t count, const char *text, int weighted_length);
+/* A post as preview and show print it: "[2/5] 231/280" (its length and the limit, as
+ * its network counts them), the text, a blank line. */
+void cli_print_post(size_t index, size_t count, const char *text, int length, int limit);
 /*
  * cli-json.c: the JSON every --json output is made of. Keys are snake_case (count's
  * parseTweet fields are the one exception); times are ISO 8601 with offset, or null.
@@ -220,6 +221,14 @@ int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_
  */
 int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
 		    struct notice **notice, struct thread **thread, bool *changing);
+/*
+ * The thread of notice n (read from path by cli_read_notice()) on the network of counter,
+ * printing its problems (a word too long there is named with the network). EXIT_OK with
+ * *thread set (the caller frees it); otherwise the exit code (EXIT_DATA: invalid there).
+ */
+int cli_notice_thread(const struct cli *cli, const struct messages *messages, const char *path,
+		      const struct notice *n, const struct counter *counter,
+		      struct thread **thread);
 
 /*
  * Makes stdout and stderr terminal-safe for the rest of the run: whatever is printed shows

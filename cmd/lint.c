@@ -22,7 +22,16 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 	t->checked++;
 	if (status == EXIT_OK && changing)
 		fprintf(stderr, _("%s: warning: changed while it was read; not checked\n"), path);
-	if (status == EXIT_OK && !changing) {
+	bool read = status == EXIT_OK && !changing;
+	/* X's thread came with the notice; every other network's must be valid too */
+	for (int k = COUNT_X + 1; status == EXIT_OK && read && k < COUNT_NETWORKS; k++) {
+		struct counter c;
+		struct thread *other = NULL;
+		counter_init(&c, (enum count_network)k);
+		status = cli_notice_thread(cli, messages, path, n, &c, &other);
+		thread_free(other);
+	}
+	if (read) {
 		thread_free(thread);
 		notice_free(n);
 	}
@@ -58,9 +67,10 @@ const struct cli_help cmd_lint_help = {
 	.usage = N_("usage: incluinfo lint [PATH]...\n"
 		 "\n"
 		 "Validates notice files (by default every notice in notices_dir; a PATH may be a file\n"
-		 "or a folder) and builds their threads, so that anything that would fail at preview or\n"
-		 "publication fails here, with its line. Also renders every message template with the\n"
-		 "longest configured service name. Prints every error; exit 65 if anything is invalid.\n"
+		 "or a folder) and builds their threads on every network (X, Mastodon, Bluesky), so\n"
+		 "that anything that would fail at preview or publication fails here, with its line.\n"
+		 "Also renders every message template with the longest configured service name.\n"
+		 "Prints every error; exit 65 if anything is invalid.\n"
 		 "Warns, without failing, where a post starts inside a sentence, with the line of\n"
 		 "its paragraph, so that the sentence can be rewritten; where a template writes an\n"
 		 "article before a value that carries its own ('las {hora}'); and of a service\n"

@@ -1,5 +1,7 @@
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "incluinfo.h"
@@ -7,58 +9,128 @@
 
 const struct cli_help cmd_preview_help = {
 	.summary = N_("show a notice's posts exactly as they will be published"),
-	.usage = N_("usage: incluinfo preview FILE\n"
+	.usage = N_("usage: incluinfo preview [--channel x|mastodon|bluesky] FILE\n"
 		 "\n"
-		 "Prints each post with its weighted length ([2/5] 231/280). --json gives\n"
-		 "{\"kind\",\"title\",\"posts\":[{\"text\",\"weighted_length\"}]}. Warns, as lint does,\n"
-		 "where a post starts inside a sentence. Exit 65 when the notice is invalid.\n"),
+		 "Prints the notice's thread on each network, X, Mastodon and Bluesky, each cut by\n"
+		 "that network's rules with its default limit, or on one with --channel: each post\n"
+		 "with its length as the network counts it ([2/5] 231/280), Bluesky's links\n"
+		 "shortened as they will show. --json gives {\"kind\",\"title\",\"posts\",\n"
+		 "\"channels\":[{\"channel\",\"limit\",\"posts\"}]}, each post {\"text\",\"weighted_length\"}\n"
+		 "(\"posts\": the first channel's). Warns, as lint does, where a post on X starts\n"
+		 "inside a sentence. Exit 65 when the notice is invalid on any network shown.\n"),
 };
+
+static const struct option preview_options[] = {{"channel", required_argument, NULL, 'c'}, {0}};
+
+/* One network's thread: its posts as they will show (counter_display()) with their
+ * lengths. NULL when out of memory. */
+static cJSON *channel_json(const struct counter *c, const struct thread *thread)
+{
+	cJSON *o = cJSON_CreateObject(), *posts = o ? cJSON_CreateArray() : NULL;
+	if (!posts) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	cJSON_AddStringToObject(o, "channel", count_network_name(c->network));
+	cJSON_AddNumberToObject(o, "limit", c->limit);
+	for (size_t i = 0; i < thread_count(thread); i++) {
+		const char *post = thread_post(thread, i);
+		char *shown = NULL;
+		if (counter_display(c, post, strlen(post), &shown, NULL) != II_OK) {
+			cJSON_Delete(o);
+			cJSON_Delete(posts);
+			return NULL;
+		}
+		cJSON_AddItemToArray(posts, cli_post_json(shown, thread_post_length(thread, i)));
+		free(shown);
+	}
+	cJSON_AddItemToObject(o, "posts", posts);
+	return o;
+}
+
+static int print_channel(const struct counter *c, const struct thread *thread)
+{
+	size_t count = thread_count(thread);
+	printf(ngettext("%s: %zu post\n\n", "%s: %zu posts\n\n", count),
+	       count_network_label(c->network), count);
+	for (size_t i = 0; i < count; i++) {
+		const char *post = thread_post(thread, i);
+		char *shown;
+		struct ii_error e = {0};
+		if (counter_display(c, post, strlen(post), &shown, &e) != II_OK)
+			return cli_fail(&e);
+		cli_print_post(i, count, shown, thread_post_length(thread, i), c->limit);
+		free(shown);
+	}
+	return EXIT_OK;
+}
 
 int cmd_preview(int argc, char **argv, struct cli *cli)
 {
-	if (argc != 2)
+	int first = COUNT_X, last = COUNT_NETWORKS - 1, opt;
+	while ((opt = getopt_long(argc, argv, "+", preview_options, NULL)) != -1) {
+		enum count_network network;
+		if (opt != 'c')
+			return cli_usage("preview");
+		if (!count_network_parse(optarg, &network)) {
+			cli_error(_("unknown channel '%s': x, mastodon or bluesky"), optarg);
+			return EXIT_USAGE;
+		}
+		first = last = (int)network;
+	}
+	if (argc - optind != 1)
 		return cli_usage("preview");
+	const char *path = argv[optind];
 	struct messages *messages;
 	int status = cli_load_messages(cli->config, &messages);
 	if (status)
 		return status;
 	struct notice *n;
-	struct thread *thread;
+	struct thread *threads[COUNT_NETWORKS] = {0};
+	struct counter counters[COUNT_NETWORKS];
 	bool changing;
-	status = cli_read_notice(cli, messages, argv[1], &n, &thread, &changing);
-	messages_free(messages);
-	if (status)
+	/* X's thread is read with the notice: the warnings of cut sentences are X's */
+	status = cli_read_notice(cli, messages, path, &n, &threads[COUNT_X], &changing);
+	if (status) {
+		messages_free(messages);
 		return status;
+	}
 	if (changing) {
-		cli_error(_("'%s' changed while it was read; try again"), argv[1]);
+		messages_free(messages);
+		cli_error(_("'%s' changed while it was read; try again"), path);
 		return EXIT_TEMPFAIL;
 	}
-	char *title;
-	struct ii_error e = {0};
-	if (ingest_title(n, argv[1], cli->config, &title, NULL, &e)) {
-		thread_free(thread);
-		notice_free(n);
-		return cli_fail(&e);
+	for (int k = first; k <= last; k++) {
+		counter_init(&counters[k], (enum count_network)k);
+		int s = k == COUNT_X ? EXIT_OK
+				     : cli_notice_thread(cli, messages, path, n, &counters[k], &threads[k]);
+		if (s && (!status || s != EXIT_DATA))
+			status = s;
 	}
-	size_t count = thread_count(thread);
-	if (cli->json) {
+	messages_free(messages);
+	char *title = NULL;
+	struct ii_error e = {0};
+	if (!status && ingest_title(n, path, cli->config, &title, NULL, &e))
+		status = cli_fail(&e);
+	if (!status && cli->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "kind", notice_kind_name(n->kind));
 		cJSON_AddStringToObject(o, "title", title);
-		cJSON *posts = cJSON_AddArrayToObject(o, "posts");
-		for (size_t i = 0; i < count; i++) {
-			cJSON_AddItemToArray(posts, cli_post_json(thread_post(thread, i),
-								  thread_post_length(thread, i)));
-		}
+		cJSON *channels = cJSON_CreateArray();
+		for (int k = first; k <= last; k++)
+			cJSON_AddItemToArray(channels, channel_json(&counters[k], threads[k]));
+		cJSON *posts = cJSON_GetObjectItem(cJSON_GetArrayItem(channels, 0), "posts");
+		cJSON_AddItemToObject(o, "posts", cJSON_Duplicate(posts, true));
+		cJSON_AddItemToObject(o, "channels", channels);
 		status = cli_print_json(o);
-	} else {
-		printf(ngettext("%s: %s (%zu post)\n\n", "%s: %s (%zu posts)\n\n", count),
-		       notice_kind_name(n->kind), title, count);
-		for (size_t i = 0; i < count; i++)
-			cli_print_post(i, count, thread_post(thread, i), thread_post_length(thread, i));
+	} else if (!status) {
+		printf("%s: %s\n\n", notice_kind_name(n->kind), title);
+		for (int k = first; k <= last && !status; k++)
+			status = print_channel(&counters[k], threads[k]);
 	}
 	free(title);
-	thread_free(thread);
+	for (int k = 0; k < COUNT_NETWORKS; k++)
+		thread_free(threads[k]);
 	notice_free(n);
 	return status;
 }

@@ -3,6 +3,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "text/tweet.h"
 #include "xchannel.h"
 
 static void print_text(const struct draft *d, const struct draft_post *posts, size_t count)
@@ -36,7 +37,8 @@ static void print_text(const struct draft *d, const struct draft_post *posts, si
 		       sent < count && d->status == DRAFT_FAILED ? _(": the thread stopped midway") : "");
 	putchar('\n');
 	for (size_t i = 0; i < count; i++)
-		cli_print_post(i, count, posts[i].text, posts[i].weighted_length);
+		cli_print_post(i, count, posts[i].text, posts[i].weighted_length,
+			       TWEET_MAX_WEIGHTED_LENGTH);
 }
 
 static cJSON *to_json(const struct draft *d, const struct draft_post *posts, size_t count)

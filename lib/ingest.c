@@ -50,8 +50,8 @@ ii_err ingest_title(const struct notice *n, const char *path, const struct confi
 
 /* A maintenance notice: the announcement template, then the notice's own paragraphs. */
 static ii_err maintenance_thread(const struct notice *n, const struct config_service *svc,
-				 const struct messages *messages, struct thread **out,
-				 struct ii_error *e)
+				 const struct messages *messages, const struct counter *counter,
+				 struct thread **out, struct ii_error *e)
 {
 	struct message_window texts;
 	struct message_values values;
@@ -81,6 +81,8 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 	 * and preview name the line of a paragraph cut inside a sentence */
 	struct thread_options options;
 	thread_options_init(&options);
+	if (counter)
+		thread_options_for(&options, counter);
 	options.lines = true;
 	options.paragraph_lines = lines;
 	rc = thread_split(paragraphs, count, &options, out, e);
@@ -110,6 +112,13 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 		     const struct messages *messages, struct thread **out,
 		     struct diag_list *diags, struct ii_error *e)
 {
+	return ingest_thread_for(n, path, cfg, messages, NULL, out, diags, e);
+}
+
+ii_err ingest_thread_for(const struct notice *n, const char *path, const struct config *cfg,
+			 const struct messages *messages, const struct counter *counter,
+			 struct thread **out, struct diag_list *diags, struct ii_error *e)
+{
 	*out = NULL;
 	/* the notice's own thread first: its errors carry the line they come from */
 	struct thread *own;
@@ -121,7 +130,7 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 		diag_add(diags, path, n->title_line, "%s", e->detail);
 	free(title);
 	if (rc == II_OK)
-		rc = notice_thread(n, path, page, &own, diags, e);
+		rc = notice_thread_for(n, path, page, counter, &own, diags, e);
 	free(page);
 	if (rc)
 		return rc;
@@ -137,7 +146,7 @@ ii_err ingest_thread(const struct notice *n, const char *path, const struct conf
 		return ii_fail(e, II_EDATA, _("%s: 'servicio': '%s' is not a configured service"), path,
 			       n->service);
 	}
-	rc = maintenance_thread(n, svc, messages, out, e);
+	rc = maintenance_thread(n, svc, messages, counter, out, e);
 	if (rc == II_EDATA)
 		diag_add(diags, path, 0, "%s", e->detail);
 	return rc;

@@ -26,6 +26,10 @@
 ii_err ingest_thread(const struct notice *n, const char *path, const struct config *cfg,
 		     const struct messages *messages, struct thread **out,
 		     struct diag_list *diags, struct ii_error *e);
+/* The same on the network of counter (lib/text/count.h; NULL: X, as ingest_thread()). */
+ii_err ingest_thread_for(const struct notice *n, const char *path, const struct config *cfg,
+			 const struct messages *messages, const struct counter *counter,
+			 struct thread **out, struct diag_list *diags, struct ii_error *e);
 
 /*
  * Reads, validates and splits the notice at path. II_OK with *notice and *thread set, or

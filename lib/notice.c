@@ -1977,6 +1977,13 @@ void notice_check_at(struct notice *n, time_t now)
 ii_err notice_thread(const struct notice *n, const char *path, const char *page_url,
 		     struct thread **out, struct diag_list *diags, struct ii_error *e)
 {
+	return notice_thread_for(n, path, page_url, NULL, out, diags, e);
+}
+
+ii_err notice_thread_for(const struct notice *n, const char *path, const char *page_url,
+			 const struct counter *counter, struct thread **out,
+			 struct diag_list *diags, struct ii_error *e)
+{
 	*out = NULL;
 	struct ii_error local;
 	if (!e)
@@ -1985,6 +1992,8 @@ ii_err notice_thread(const struct notice *n, const char *path, const char *page_
 	compose(n, page_url, &c);
 	struct thread_options options;
 	thread_options_init(&options);
+	if (counter)
+		thread_options_for(&options, counter);
 	options.lines = true;
 	options.paragraph_lines = c.lines; /* lint and preview name where a sentence is cut */
 	ii_err rc = c.oom ? ii_fail(e, II_ENOMEM, _("out of memory"))

@@ -101,7 +101,7 @@ ii_err notice_load_file(const char *path, struct notice **out, struct diag_list 
  * already past, so that the notice will never be published. */
 void notice_check_at(struct notice *n, time_t now);
 /*
- * The posts notice n will be published as (lib/thread: limit 280, numbered).
+ * The posts notice n will be published as on X (lib/thread: limit 280, numbered).
  *
  * A rebuttal is a truth sandwich, in n->lang (the words of lib/lang): the first post
  * states the fact (titulo), then names the hoax once with its verdict attached to it
@@ -117,6 +117,11 @@ void notice_check_at(struct notice *n, time_t now);
  */
 ii_err notice_thread(const struct notice *n, const char *path, const char *page_url,
 		     struct thread **out, struct diag_list *diags, struct ii_error *e);
+/* The same for the network of counter (lib/text/count.h; NULL: X), which is only read
+ * during the call: each channel's thread is cut by its own counter. */
+ii_err notice_thread_for(const struct notice *n, const char *path, const char *page_url,
+			 const struct counter *counter, struct thread **out,
+			 struct diag_list *diags, struct ii_error *e);
 void notice_free(struct notice *n);
 /* The SHA-256 of a notice file's bytes, in lower-case hex: what tells its versions apart. */
 void notice_hash(const char *text, size_t len, char out[65]);

@@ -8,6 +8,8 @@
 #include <utf8proc.h>
 
 #include "i18n.h"
+#include "text/bsky.h"
+#include "text/count.h"
 #include "text/tweet.h"
 
 /*
@@ -17,13 +19,14 @@
  * editor ends a post at the end of a sentence when one fits, else at a clause, and only
  * then between two words.
  *
- * Whether a candidate post fits is first estimated as the sum of its tokens' weights (each
- * counted once by tweet_parse()) plus the separators and the numbering: X's rules look no
- * further than white space (a URL or an emoji ends there, NFC composes nothing across a
- * space), so the sum is the count. Counting every candidate exactly would cost a parse of
- * the whole post per word. Every finished post is still counted exactly, and if any
- * disagrees with its estimate, or a word the estimate refuses would in fact fit, the whole
- * split is redone asking tweet_parse() about every candidate.
+ * Whether a candidate post fits is first estimated as the sum of its tokens' lengths (each
+ * counted once by the network's counter, lib/text/count.h) plus the separators and the
+ * numbering: no network's rules look further than white space (a URL, a mention or an
+ * emoji ends there, NFC composes nothing across a space, a grapheme ends before a space),
+ * so the sum is the count. Counting every candidate exactly would cost a count of the
+ * whole post per word. Every finished post is still counted exactly, and if any disagrees
+ * with its estimate, or a word the estimate refuses would in fact fit, the whole split is
+ * redone asking the counter about every candidate.
  */
 
 /* Weakest first: a stronger break is a better place to end a post. */
@@ -41,8 +44,8 @@ struct tok {
 	size_t len;
 	enum brk brk;
 	size_t para;    /* index of its paragraph in the caller's array */
-	int weight;     /* tweet_parse() of the token alone */
-	bool forbidden; /* X refuses it whatever its length (U+FEFF and the like) */
+	int weight;     /* the counter's length of the token alone */
+	bool forbidden; /* the network refuses it whatever its length (X: U+FEFF and the like) */
 	bool final_tag; /* one of the hashtags that end its paragraph, after other words */
 };
 
@@ -66,11 +69,12 @@ struct splitter {
 	const struct tok *toks;
 	size_t ntok;
 	const struct thread_options *opt;
+	const struct counter *counter;
 	size_t total;       /* the N of " n/N"; 1: no numbering */
 	size_t *starts;     /* first token of each post placed so far */
 	size_t nposts, cap;
 	struct buf buf;
-	bool exact;         /* count every candidate with tweet_parse() */
+	bool exact;         /* count every candidate with the counter */
 	bool redo;          /* the estimate was wrong: split again, exactly */
 	struct ii_error *e;
 };
@@ -83,6 +87,14 @@ void thread_options_init(struct thread_options *options)
 	options->lines = false;
 	options->max_posts = THREAD_DEFAULT_MAX_POSTS;
 	options->paragraph_lines = NULL;
+	options->counter = NULL;
+}
+
+void thread_options_for(struct thread_options *options, const struct counter *counter)
+{
+	thread_options_init(options);
+	options->counter = counter;
+	options->limit = counter->limit;
 }
 
 /* ---- tokens ---- */
@@ -370,7 +382,8 @@ static void mark_breaks(struct tok *toks, size_t a, size_t b)
 }
 
 static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
-		       struct tok **out, size_t *n, struct ii_error *e)
+		       const struct counter *counter, struct tok **out, size_t *n,
+		       struct ii_error *e)
 {
 	size_t cap = 0;
 	*out = NULL;
@@ -400,16 +413,15 @@ static ii_err tokenize(const char *const *paragraphs, size_t count, bool lines,
 			}
 			/* an ASCII byte is never inside a UTF-8 sequence, so the tokens are valid
 			 * UTF-8 exactly when the paragraph is */
-			struct tweet_parse parsed;
+			struct count_result parsed;
 			struct ii_error pe = {0};
-			if (tweet_parse(s + i, j - i, &parsed, &pe) != II_OK)
+			if (counter_measure(counter, s + i, j - i, &parsed, &pe) != II_OK)
 				return ii_fail(e, pe.code, _("paragraph %zu: %s"), p + 1, pe.detail);
 			(*out)[(*n)++] = (struct tok){
 				.s = s + i, .len = j - i,
 				.brk = new_line && *n > first ? BRK_LINE : BRK_WORD, .para = p,
-				.weight = parsed.weighted_length,
-				.forbidden = !parsed.valid &&
-					     parsed.weighted_length <= TWEET_MAX_WEIGHTED_LENGTH};
+				.weight = parsed.length,
+				.forbidden = !parsed.valid && parsed.length <= counter->limit};
 			new_line = false;
 			i = j;
 		}
@@ -470,9 +482,10 @@ static bool render(struct buf *out, const struct tok *toks, size_t a, size_t b, 
 
 /* ---- splitting ---- */
 
-/* Counts tokens [a, b) as the next post; *fits when X would take it within the limit. */
+/* Counts tokens [a, b) as the next post; *fits when the network would take it within the
+ * limit. */
 static ii_err measure(struct splitter *sp, size_t a, size_t b, bool *fits,
-		      struct tweet_parse *parsed)
+		      struct count_result *parsed)
 {
 	if (!sp->exact) {
 		int w = 0;
@@ -485,17 +498,16 @@ static ii_err measure(struct splitter *sp, size_t a, size_t b, bool *fits,
 		}
 		if (sp->total > 1)
 			w += snprintf(NULL, 0, " %zu/%zu", sp->nposts + 1, sp->total);
-		*parsed = (struct tweet_parse){.weighted_length = w,
-					       .valid = !forbidden && w <= TWEET_MAX_WEIGHTED_LENGTH};
+		*parsed = (struct count_result){w, !forbidden && w <= sp->counter->limit};
 		*fits = parsed->valid && w <= sp->opt->limit;
 		return II_OK;
 	}
 	if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, sp->nposts + 1, sp->total))
 		return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
-	ii_err err = tweet_parse(sp->buf.p, sp->buf.len, parsed, sp->e);
+	ii_err err = counter_measure(sp->counter, sp->buf.p, sp->buf.len, parsed, sp->e);
 	if (err != II_OK)
 		return err;
-	*fits = parsed->valid && parsed->weighted_length <= sp->opt->limit;
+	*fits = parsed->valid && parsed->length <= sp->opt->limit;
 	return II_OK;
 }
 
@@ -516,10 +528,10 @@ static ii_err add_post(struct splitter *sp, size_t a)
 
 /* The word [a, b) alone does not fit: name it, shortened to a readable length on a
  * character boundary. */
-static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct tweet_parse *parsed)
+static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct count_result *parsed)
 {
 	if (!sp->exact) {
-		/* named with X's own count, and if X would take it after all, start again */
+		/* named with the network's own count, and if X would take it after all, start again */
 		bool fits;
 		sp->exact = true;
 		ii_err err = measure(sp, a, b, &fits, parsed);
@@ -541,13 +553,24 @@ static ii_err too_long(struct splitter *sp, size_t a, size_t b, struct tweet_par
 	}
 	const char *more = shown < len ? "\xe2\x80\xa6" : "";
 	const char *numbered = sp->total > 1 ? _(", numbering included") : "";
-	if (parsed->weighted_length > sp->opt->limit)
+	/* X's messages name no network: it was the only one, and its messages stay */
+	const char *network = count_network_label(sp->counter->network);
+	bool x = sp->counter->network == COUNT_X;
+	if (parsed->length > sp->opt->limit && x)
 		return ii_fail(sp->e, II_EDATA, _("word '%.*s%s' does not fit in a post (%d of %d%s)"),
-			       (int)shown, word, more, parsed->weighted_length, sp->opt->limit,
+			       (int)shown, word, more, parsed->length, sp->opt->limit, numbered);
+	if (parsed->length > sp->opt->limit)
+		return ii_fail(sp->e, II_EDATA,
+			       _("word '%.*s%s' does not fit in a post on %s (%d of %d%s)"),
+			       (int)shown, word, more, network, parsed->length, sp->opt->limit,
 			       numbered);
+	if (x)
+		return ii_fail(sp->e, II_EDATA,
+			       _("word '%.*s%s' cannot be posted (X refuses U+FEFF, U+FFFE and U+FFFF)"),
+			       (int)shown, word, more);
 	return ii_fail(sp->e, II_EDATA,
-		       _("word '%.*s%s' cannot be posted (X refuses U+FEFF, U+FFFE and U+FFFF)"),
-		       (int)shown, word, more);
+		       _("word '%.*s%s' cannot be posted on %s (a post holds at most %d bytes)"),
+		       (int)shown, word, more, network, BSKY_MAX_BYTES);
 }
 
 /*
@@ -563,7 +586,7 @@ static ii_err next_cut(struct splitter *sp, size_t a, size_t *cut)
 	size_t end = a + 1;
 	while (end < sp->ntok && (sp->opt->pack || sp->toks[end].brk != BRK_PARAGRAPH))
 		end++;
-	struct tweet_parse parsed;
+	struct count_result parsed;
 	bool fits = true;
 	ii_err err;
 	size_t b = a;
@@ -637,7 +660,8 @@ static void describe_cut(const struct splitter *sp, size_t a, struct thread_cut 
 	copy_word(t, cut->after);
 }
 
-/* The posts of the last pass, numbered 1..count, checked once more as X counts them. */
+/* The posts of the last pass, numbered 1..count, checked once more as the network counts
+ * them. */
 static ii_err collect(struct splitter *sp, struct thread *thread)
 {
 	size_t total = sp->opt->numbering ? sp->nposts : 1;
@@ -648,24 +672,24 @@ static ii_err collect(struct splitter *sp, struct thread *thread)
 		size_t a = sp->starts[k], b = k + 1 < sp->nposts ? sp->starts[k + 1] : sp->ntok;
 		if (!render(&sp->buf, sp->toks, a, b, sp->opt->pack, k + 1, total))
 			return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
-		struct tweet_parse parsed;
-		ii_err err = tweet_parse(sp->buf.p, sp->buf.len, &parsed, sp->e);
+		struct count_result parsed;
+		ii_err err = counter_measure(sp->counter, sp->buf.p, sp->buf.len, &parsed, sp->e);
 		if (err != II_OK)
 			return err;
 		/* a smaller N only shortens the suffix, so this cannot fail exactly counted; an
 		 * estimate that was wrong sends the split round again, exactly */
-		if (!parsed.valid || parsed.weighted_length > sp->opt->limit) {
+		if (!parsed.valid || parsed.length > sp->opt->limit) {
 			if (!sp->exact) {
 				sp->redo = true;
 				return II_EINTERNAL;
 			}
 			return ii_fail(sp->e, II_EINTERNAL, _("post %zu of %zu weighs %d, over %d"),
-				       k + 1, sp->nposts, parsed.weighted_length, sp->opt->limit);
+				       k + 1, sp->nposts, parsed.length, sp->opt->limit);
 		}
 		thread->posts[k].text = strdup(sp->buf.p);
 		if (!thread->posts[k].text)
 			return ii_fail(sp->e, II_ENOMEM, _("out of memory splitting a thread"));
-		thread->posts[k].length = parsed.weighted_length;
+		thread->posts[k].length = parsed.length;
 		if (k > 0)
 			describe_cut(sp, a, &thread->posts[k].cut);
 		thread->count = k + 1;
@@ -702,17 +726,23 @@ ii_err thread_split(const char *const *paragraphs, size_t count,
 		thread_options_init(&defaults);
 		options = &defaults;
 	}
+	struct counter x;
+	const struct counter *counter = options->counter;
+	if (!counter) {
+		counter_init(&x, COUNT_X);
+		counter = &x;
+	}
 	*out = NULL;
-	if (options->limit < 1 || options->limit > TWEET_MAX_WEIGHTED_LENGTH)
+	if (options->limit < 1 || options->limit > counter->limit)
 		return ii_fail(e, II_EDATA, _("post limit %d is not between 1 and %d"), options->limit,
-			       TWEET_MAX_WEIGHTED_LENGTH);
+			       counter->limit);
 	if (options->max_posts < 1)
 		return ii_fail(e, II_EDATA, _("maximum thread length must be at least 1 post"));
 
-	struct splitter sp = {.opt = options, .e = e};
+	struct splitter sp = {.opt = options, .counter = counter, .e = e};
 	struct tok *toks = NULL;
 	struct thread *thread = NULL;
-	ii_err err = tokenize(paragraphs, count, options->lines, &toks, &sp.ntok, e);
+	ii_err err = tokenize(paragraphs, count, options->lines, counter, &toks, &sp.ntok, e);
 	if (err != II_OK)
 		goto done;
 	sp.toks = toks;

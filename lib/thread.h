@@ -2,7 +2,9 @@
 #define INCLUINFO_THREAD_H
 
 /*
- * A message cut into the posts of a thread, each one valid as X counts it (lib/tweet).
+ * A message cut into the posts of a thread, each one valid on one network as that network
+ * counts it (options.counter, lib/text/count.h: X's twitter-text, Mastodon, Bluesky), so
+ * that one notice gives a thread per channel.
  * thread_split() returns a struct thread the caller owns and releases with thread_free();
  * the posts' texts belong to it and stay valid until then. The paragraphs passed in are
  * only read during the call.
@@ -48,11 +50,12 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "text/count.h"
 
 #define THREAD_DEFAULT_MAX_POSTS 25
 
 struct thread_options {
-	int limit;        /* weighted length of a post, 1 to TWEET_MAX_WEIGHTED_LENGTH */
+	int limit;        /* length of a post as the counter counts it, 1 to counter->limit */
 	bool numbering;   /* " n/N" at the end of each post of a multi-post thread */
 	bool pack;        /* let whole paragraphs share a post */
 	bool lines;       /* keep the line breaks inside a paragraph */
@@ -61,6 +64,9 @@ struct thread_options {
 	 * passed to thread_split() (0: unknown), for thread_cut(); NULL: none. Only read
 	 * during the call. */
 	const int *paragraph_lines;
+	/* The network the posts are for; NULL: X with its defaults. Only read during the
+	 * call. thread_options_for() sets it with its limit. */
+	const struct counter *counter;
 };
 
 /* How a post was parted from the one before it, weakest first. */
@@ -84,14 +90,19 @@ struct thread_cut {
 
 struct thread;
 
-/* The defaults: limit 280, numbering on, pack and lines off, at most 25 posts, no lines. */
+/* The defaults: X (counter NULL), limit 280, numbering on, pack and lines off, at most 25
+ * posts, no lines. */
 void thread_options_init(struct thread_options *options);
+/* The defaults for the network of counter (which must outlive the options' use): its
+ * limit, numbering on, and the rest as thread_options_init(). */
+void thread_options_for(struct thread_options *options, const struct counter *counter);
 
 /*
  * Splits count paragraphs of UTF-8 text (options NULL: the defaults). Empty paragraphs
  * are skipped. II_EDATA, with a detail that names the problem, when the message is empty
  * or not valid UTF-8, when a word that cannot be cut does not fit in a post ("word
- * 'https://…' does not fit in a post (312 of 280)"), when the thread would be longer than
+ * 'https://…' does not fit in a post (312 of 280)" on X; other networks are named: "…
+ * does not fit in a post on Bluesky (312 of 300)"), when the thread would be longer than
  * options.max_posts, or when an option is out of range; II_ENOMEM when out of memory.
  */
 ii_err thread_split(const char *const *paragraphs, size_t count,
@@ -101,7 +112,8 @@ void thread_free(struct thread *thread);
 size_t thread_count(const struct thread *thread);
 /* Post i (0-based, below thread_count()), numbering included, NUL-terminated. */
 const char *thread_post(const struct thread *thread, size_t i);
-/* Its weighted length as tweet_parse() counts it, numbering included. */
+/* Its length as the thread's counter counts it (X: tweet_parse()'s weighted length),
+ * numbering included. */
 int thread_post_length(const struct thread *thread, size_t i);
 /* How post i (1 to thread_count() - 1) was parted from post i - 1; NULL for any other i.
  * It belongs to the thread. A kind below THREAD_CUT_SENTENCE cuts a sentence in two. */

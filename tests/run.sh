@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka unit test binaries given as arguments, then the
-# differential test of the counter, then the command-line tests. Prints each suite's
+# differential tests of the counters (X, Bluesky), then the command-line tests. Prints each suite's
 # output and, last, one line for CI:
 # "N passed, N failed".
 # Last of all it checks that nothing it started is still running: every process started
@@ -54,6 +54,11 @@ done
 echo "== differential test: incluinfo count against twitter-text"
 node tests/oracle/diff.js build/incluinfo 2>&1 | tee "$log"
 count "${PIPESTATUS[0]}" tests/oracle/diff.js
+
+# graphemes and facets against @atproto/api's RichText on 20,000 strings
+echo "== differential test: Bluesky counting and facets against @atproto/api"
+node tests/oracle/bsky_diff.js build/oracle/bsky_driver 2>&1 | tee "$log"
+count "${PIPESTATUS[0]}" tests/oracle/bsky_diff.js
 
 echo "== command-line tests"
 INCLUINFO=build/incluinfo tests/cli/run.sh 2>&1 | tee "$log"

@@ -34,8 +34,11 @@ test_preview_shows_the_posts_with_their_lengths() {
 	notice pensiones.md "$BULO"
 	ii preview "$T/$NOTICES/pensiones.md"
 	assert_rc 0
-	assert_contains "$OUT" 'bulo: Las pensiones no bajarán en enero (4 posts)'
-	assert_contains "$OUT" '[1/4] 111/280'
+	assert_contains "$OUT" 'bulo: Las pensiones no bajarán en enero
+
+X: 4 posts
+
+[1/4] 111/280'
 	assert_contains "$OUT" 'Las pensiones no bajarán en enero. Circula el bulo de que las pensiones bajarán un 20 % en enero. Es falso. 1/4'
 	assert_contains "$OUT" 'Las pensiones no bajarán en enero.
 Lo explica el BOE: https://www.boe.es/buscar/act.php?id=BOE-A-2015-11724
@@ -51,6 +54,61 @@ Lo explica el BOE: https://www.boe.es/buscar/act.php?id=BOE-A-2015-11724
 		console.log(j.posts.every((p) => tt.parseTweet(p.text).weightedLength === p.weighted_length));
 	' "$root/tests/node_modules/twitter-text")
 	assert_eq true "$lengths" 'our lengths against twitter-text'
+}
+
+# Issue 16: one thread per network, each cut and counted by that network's rules: the
+# lengths Bluesky's own library gives, and a long link shortened as the app shows it.
+test_preview_shows_the_thread_of_every_network() {
+	setup_notices
+	local link=https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia
+	notice cita.md "---
+tipo: aviso
+titulo: Cita previa
+---
+Pide cita en $link o en el 901 16 65 65. Atención, @ana@social.example.es: 日本語 👨‍👩‍👧.
+"
+	ii preview "$T/$NOTICES/cita.md"
+	assert_rc 0
+	assert_contains "$OUT" $'X: 1 post\n\n[1/1] '
+	# on Mastodon: "Cita previa. Pide cita en " 26, the link 23, " o en el 901 16 65 65.
+	# Atención, " 33, "@ana" 4 of the mention, ": 日本語 👨‍👩‍👧." 8 graphemes
+	assert_contains "$OUT" $'Mastodon: 1 post\n\n[1/1] 94/500\n'
+	assert_contains "$OUT" $'Bluesky: 1 post\n\n[1/1] '
+	assert_contains "$OUT" 'Pide cita en sede.seg-social.gob.es/wps/portal/s... o en'
+	ii preview --channel mastodon "$T/$NOTICES/cita.md"
+	assert_rc 0
+	out_lacks 'X: '
+	out_lacks 'Bluesky'
+	assert_contains "$OUT" "[1/1] 94/500"
+	ii --json preview "$T/$NOTICES/cita.md"
+	assert_json 'j.channels.map(c => c.channel).join()' x,mastodon,bluesky \
+		'j.channels.map(c => c.limit).join()' 280,500,300 \
+		'j.channels[0].posts[0].text === j.posts[0].text' true
+	# Bluesky's lengths are those of @atproto/api, on the text as it will show
+	local agree
+	agree=$(JSON_TEXT=$OUT node -e '
+		const {RichText} = require(process.argv[1]);
+		const j = JSON.parse(process.env.JSON_TEXT);
+		console.log(j.channels[2].posts.every((p) => new RichText({text: p.text}).graphemeLength === p.weighted_length));
+	' "$root/tests/node_modules/@atproto/api")
+	assert_eq true "$agree" 'our Bluesky lengths against @atproto/api'
+	ii preview --channel bsky "$T/$NOTICES/cita.md"
+	assert_rc 64
+	assert_contains "$ERR" "unknown channel 'bsky': x, mastodon or bluesky"
+}
+
+# A word that fits on X but not on Bluesky (a bare address: 23 on X, every character on
+# Bluesky) makes the notice invalid, and the error names the network and the line.
+test_lint_checks_every_network() {
+	setup_notices
+	notice larga.md $'---\ntipo: aviso\ntitulo: T\n---\nPrimero.\n\nConsulta seg-social.es/'"$(printf 'x%.0s' {1..300})"$' hoy.\n'
+	ii lint
+	assert_rc 65
+	assert_match "$ERR" "larga\\.md:7: error: word 'seg-social\\.es/x+…' does not fit in a post on Bluesky \\(314 of 300\\)"
+	ii preview "$T/$NOTICES/larga.md"
+	assert_rc 65
+	ii preview --channel x "$T/$NOTICES/larga.md"
+	assert_rc 0
 }
 
 # a table is shown as it goes out: one row a line, its cells between " · ", no dashes

@@ -48,7 +48,7 @@ $(printf 'Una frase corta de unas cuantas palabras. %.0s' {1..12})"
 	assert_not_contains "$ERR" 'warning'
 	ii preview "$T/notices/frases.md"
 	assert_rc 0
-	out_has '(3 posts)'
+	out_has 'X: 3 posts'
 	assert_not_contains "$ERR" 'warning'
 }
 

@@ -127,7 +127,7 @@ function generate(n, seed = SEED) {
 	return out;
 }
 
-module.exports = {generate};
+module.exports = {generate, mulberry32, words, cjk, emoji};
 
 if (require.main === module) {
 	const n = parseInt(process.argv[2] || '100000', 10);

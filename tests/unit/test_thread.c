@@ -151,7 +151,7 @@ static void paragraphs_are_posts_unless_packed(void **state)
 			    "FALSO.\n\nLas pensiones suben con el IPC.\n\n#Pensiones");
 	thread_free(t);
 
-	t = split(paras, 3, &(struct thread_options){280, false, false, false, 25, NULL});
+	t = split(paras, 3, &(struct thread_options){280, false, false, false, 25, NULL, NULL});
 	assert_int_equal(thread_count(t), 3);
 	assert_string_equal(thread_post(t, 2), "#Pensiones");
 	thread_free(t);
@@ -908,6 +908,75 @@ static void numbering_is_consistent_for_every_length(void **state)
 	}
 }
 
+/* One message, a thread per network: each post fits its network as that network counts
+ * it, and the numbering is counted by that counter too. */
+static void each_network_gets_its_own_thread(void **state)
+{
+	(void)state;
+	/* 60 sentences of 12 characters, CJK (2 each on X, 1 on Mastodon and Bluesky) */
+	char text[60 * 40] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(text, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xa7\xe3\x81\x99 abcdef. ");
+	const char *paras[] = {text};
+	size_t counts[COUNT_NETWORKS];
+	for (int network = 0; network < COUNT_NETWORKS; network++) {
+		struct counter c;
+		counter_init(&c, (enum count_network)network);
+		struct thread_options o;
+		thread_options_for(&o, &c);
+		struct thread *t = split(paras, 1, &o);
+		counts[network] = thread_count(t);
+		for (size_t i = 0; i < thread_count(t); i++) {
+			struct count_result r;
+			const char *post = thread_post(t, i);
+			assert_int_equal(counter_measure(&c, post, strlen(post), &r, NULL), II_OK);
+			assert_true(r.valid);
+			assert_int_equal(r.length, thread_post_length(t, i));
+			assert_true(r.length <= c.limit);
+		}
+		/* the estimate filled them: only the last post may be short of a sentence */
+		assert_true(thread_post_length(t, 0) > c.limit - 30);
+		thread_free(t);
+	}
+	/* about 1140 on X (CJK weighs 2), 840 on the others: 500 a post holds more than 300 */
+	assert_true(counts[COUNT_X] > counts[COUNT_BLUESKY]);
+	assert_true(counts[COUNT_BLUESKY] > counts[COUNT_MASTODON]);
+}
+
+/* A link counts as its network counts it: 23 on X and Mastodon, its short form on
+ * Bluesky; a word that fits nowhere on one network is an error that names it. */
+static void links_and_long_words_per_network(void **state)
+{
+	(void)state;
+	char url[400];
+	int n = snprintf(url, sizeof url, "https://www.seg-social.es/%0320d", 7);
+	const char *paras[] = {url};
+	struct counter c;
+	counter_init(&c, COUNT_BLUESKY);
+	struct thread_options o;
+	thread_options_for(&o, &c);
+	struct thread *t = split(paras, 1, &o);
+	assert_int_equal(thread_post_length(t, 0), (int)strlen("www.seg-social.es/000000000000..."));
+	assert_string_equal(thread_post(t, 0), url); /* the text keeps the link whole */
+	thread_free(t);
+	counter_init(&c, COUNT_MASTODON);
+	thread_options_for(&o, &c);
+	t = split(paras, 1, &o);
+	assert_int_equal(thread_post_length(t, 0), 23);
+	thread_free(t);
+	/* a bare domain is not shortened, and 320 characters do not fit in 300 */
+	memmove(url, url + 8, (size_t)n - 7);
+	counter_init(&c, COUNT_BLUESKY);
+	thread_options_for(&o, &c);
+	struct ii_error e = refused(paras, 1, &o, II_EDATA);
+	assert_non_null(strstr(e.detail, "does not fit in a post on Bluesky ("));
+	assert_non_null(strstr(e.detail, " of 300)"));
+	/* and the limit of a thread's posts is the network's */
+	o.limit = 301;
+	e = refused(paras, 1, &o, II_EDATA);
+	assert_non_null(strstr(e.detail, "between 1 and 300"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -932,6 +1001,8 @@ int main(void)
 		UNIT_TEST(numbering_taken_away_for_the_feeds),
 		UNIT_TEST(random_messages_split_well),
 		UNIT_TEST(numbering_is_consistent_for_every_length),
+		UNIT_TEST(each_network_gets_its_own_thread),
+		UNIT_TEST(links_and_long_words_per_network),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
