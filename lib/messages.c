@@ -140,7 +140,7 @@ static ii_err render_text(const struct messages *m, enum message_kind kind,
 		{"ambito", v->ambito, false},     {"estado", v->estado, false},
 		{"mensaje", v->mensaje, false},   {"alternativa", v->alternativa, false},
 	};
-	return template_render(m->templates[kind], values, FIELD_COUNT, text, e);
+	return template_render(m->templates[kind], values, FIELD_COUNT, v->plural, text, e);
 }
 
 /* Whether text holds a hashtag: '#' right before a letter or digit, after no word. */
@@ -318,7 +318,14 @@ void messages_warn(const struct messages *m, struct diag_list *warnings)
 		{"periodo", "el 28 de noviembre de 9:00 a 14:00"},
 	};
 	static const char *const articles[] = {"el", "la", "los", "las", "del", "al"};
-	for (int k = 0; k < MESSAGE_KIND_COUNT; k++)
+	for (int k = 0; k < MESSAGE_KIND_COUNT; k++) {
+		size_t count;
+		const struct template_placeholder *fields = template_placeholders(m->templates[k], &count);
+		for (size_t i = 0; i < count; i++)
+			if (!strcmp(fields[i].name, "servicio") && !template_has_choice(m->templates[k]))
+				diag_warn(warnings, template_name(m->templates[k]), fields[i].line,
+					  _("{servicio} may be plural ('los Servicios…') but no word agrees "
+					    "with it: write the verb as '{funciona|funcionan}'"));
 		for (size_t i = 0; i < sizeof articled / sizeof *articled; i++) {
 			const char *word;
 			int length;
@@ -332,6 +339,7 @@ void messages_warn(const struct messages *m, struct diag_list *warnings)
 					  length, word, articled[i].name, articled[i].name,
 					  articled[i].example, length, word);
 		}
+	}
 }
 
 void messages_moments(const struct message_moments *m, time_t today, bool dated,
@@ -358,7 +366,8 @@ void messages_window(const struct config_service *svc, time_t from, time_t until
 		     struct message_window *texts, struct message_values *out)
 {
 	*out = (struct message_values){
-		.servicio = svc->in_sentence, .url = svc->url, .alternativa = svc->alternative,
+		.servicio = svc->in_sentence, .plural = svc->plural, .url = svc->url,
+		.alternativa = svc->alternative,
 	};
 	const struct message_moments m = {.hora = from, .desde = from, .hasta = until};
 	messages_moments(&m, from, true, &texts->texts, out);

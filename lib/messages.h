@@ -56,6 +56,9 @@ struct message_values {
 				  * in the feeds, not in the sentence) */
 	const char *mensaje;     /* the operator's message */
 	const char *alternativa; /* what to do meanwhile, a whole sentence; "" when none */
+	/* not a placeholder: servicio is plural, so each {singular|plural} choice of the
+	 * template takes its plural (config_service.plural) */
+	bool plural;
 	const char *nota;        /* not a placeholder: a line added after the text (may be NULL) */
 	/* not a placeholder: the post answers an earlier post of its thread (an alert in a
 	 * manual incident's thread), so the hashtags that end the template's text are left
@@ -95,6 +98,9 @@ ii_err messages_lint(const struct messages *m, const struct config *cfg,
  * {hasta}", "la {servicio}": the post would read "desde las las 10:42"), once per template
  * and placeholder, at the line of that use. Templates written before the values carried
  * their article (issue 14) do this; they still render, so it is not an error.
+ * Adds too, at the line of {servicio}, each template that names the service but has no
+ * {singular|plural} choice (template.h): with a plural name ("los Servicios…") its
+ * verb would not agree.
  */
 void messages_warn(const struct messages *m, struct diag_list *warnings);
 
@@ -127,8 +133,8 @@ void messages_moments(const struct message_moments *m, time_t today, bool dated,
 struct message_window {
 	struct message_moment_texts texts;
 };
-/* The values of the announcement of svc's window from from to until: servicio, url and
- * alternativa of svc, and the window's moments each with its date, the year told when
+/* The values of the announcement of svc's window from from to until: servicio, its
+ * number, url and alternativa of svc, and the window's moments each with its date, the year told when
  * it is not the start's (hora, fecha and desde of its start, hasta of its end, periodo,
  * duracion). */
 void messages_window(const struct config_service *svc, time_t from, time_t until,
