@@ -82,10 +82,15 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       struct ii_error *e);
 
 /*
- * For `lint`: renders every template with the longest realistic values (the heaviest
- * in_sentence name, address and alternative among cfg's services; "el 30 de septiembre
- * a las 23:59"; "23 horas y 59 minutos"), and adds an error to diags for each template
- * that does not fit in a single post, holds more than MESSAGES_MAX_EMOJI emoji, or is a
+ * For `lint`: renders every template, singular and plural, with the longest values it
+ * can be given: the heaviest in_sentence name, address and alternative among cfg's
+ * services, and the heaviest moment, date, period and duration that es_moment(),
+ * es_date(), es_period() and es_duration_words() write (asked, not written here: a
+ * window of next year names its years), followed by the numbering " 1/N" of the first
+ * post of the longest thread the kind can open (an announcement leads its notice's
+ * paragraphs, up to the thread's most posts; any other post may share its thread with
+ * its note). Adds an error to diags for each template that then does not fit in a
+ * single post, holds more than MESSAGES_MAX_EMOJI emoji, or is a
  * reply (messages_is_reply()) with a hashtag. II_EDATA when any does.
  */
 #define MESSAGES_MAX_EMOJI 2

@@ -118,7 +118,7 @@ test_lint_fails_when_a_template_cannot_fit_the_longest_name() {
 	printf '%s\n' '⚠️ {servicio} no funciona desde {hora}. Estamos revisando qué ocurre con todos los medios a nuestro alcance para que vuelva a funcionar lo antes posible, y te avisaremos en este hilo cuando vuelva a funcionar con normalidad. #SeguridadSocial' >"$T/plantillas/alerta.txt"
 	ii lint
 	assert_rc 65
-	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 327 characters long with the service 'Servicio Servicio"
+	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 339 characters long with the service 'Servicio Servicio"
 	assert_contains "$OUT" 'templates too long'
 }
 
