@@ -1897,16 +1897,36 @@ static void rebuttal_closing(const struct notice *n, const char *page_url, struc
 	free(tags.p);
 }
 
+char *notice_incident_sentence(const struct notice *n)
+{
+	struct out o = {0};
+	out_str(&o, n->scope);
+	if (n->title) {
+		out_str(&o, " ");
+		out_str(&o, n->title);
+	}
+	struct out closed = {0};
+	if (!o.oom)
+		sentence(&closed, o.p);
+	free(o.p);
+	if (o.oom || closed.oom) {
+		free(closed.p);
+		return NULL;
+	}
+	return closed.p;
+}
+
 /* A manual incident's headline: what it is about and what is known, no status word (the
  * feeds carry the status); ✅ once it is solved, ℹ️ before. */
 static void incident_opening(const struct notice *n, struct out *o)
 {
 	out_str(o, n->status == INCIDENT_RESUELTO ? "\xe2\x9c\x85 " : "\xe2\x84\xb9\xef\xb8\x8f ");
-	out_str(o, n->scope);
-	if (n->title) {
-		out_str(o, ": ");
-		out_str(o, n->title);
-	}
+	char *headline = notice_incident_sentence(n);
+	if (headline)
+		out_str(o, headline);
+	else
+		o->oom = true;
+	free(headline);
 }
 
 static void compose(const struct notice *n, const char *page_url, struct composer *c)
