@@ -125,6 +125,18 @@ test_a_refused_option_is_spanish() {
 	assert_eq "incluinfo: error: la opción '--by' necesita un argumento" "$(head -n 1 <<<"$ERR")"
 }
 
+# The program speaks to staff with tú, in plain imperatives ("escribe", never "da al
+# menos 4 caracteres"), as the posts speak to citizens.
+test_a_short_id_asks_in_plain_spanish() {
+	setup_notices
+	have_spanish || return 0
+	ii notices
+	LC_ALL=$ES ii show a
+	assert_contains "$ERR" "es demasiado corto: escribe al menos"
+	LC_ALL=$ES ii incident resolve a --message 'Ya funciona.'
+	assert_contains "$ERR" "es demasiado corto: escribe al menos"
+}
+
 test_json_is_the_same_under_every_locale() {
 	setup_notices
 	have_spanish || return 0
