@@ -476,9 +476,15 @@ static const char *front_line(const struct parser *p, size_t i, size_t *len)
 }
 
 /* How to write value so that YAML reads it as text: between double quotes, or single
- * ones (each ' doubled) when it holds a double quote. */
+ * ones (each ' doubled) when it holds a double quote. A value the author already put
+ * between a pair of quotes that its own quote closed too early ('Cita d'Ana') is the text
+ * inside that pair: quoting the pair again would publish the quotes. */
 static void quoted(const char *value, size_t len, char *out, size_t size)
 {
+	if (len >= 2 && strchr("\"'", value[0]) && value[len - 1] == value[0]) {
+		value++;
+		len -= 2;
+	}
 	bool single = memchr(value, '"', len) != NULL;
 	size_t w = 0;
 	if (size < 4)
@@ -510,15 +516,16 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 	const char *colon = memchr(text, ':', len);
 	bool keyed = len && colon && !strchr(" \t-#", text[0]) && colon + 1 < text + len &&
 		     colon[1] == ' ';
-	char key[64] = "", fix[600] = "";
+	char key[64] = "", fix[600] = "", first = '\0';
 	if (keyed) {
 		const char *value = colon + 2, *end = text + len;
 		while (value < end && *value == ' ')
 			value++;
 		snprintf(key, sizeof key, "%.*s", (int)(colon - text), text);
+		first = value < end ? *value : '\0';
 		quoted(value, (size_t)(end - value), fix, sizeof fix);
 	}
-	bool reserved = keyed && fix[1] && strchr("*&!%@`|>{", fix[1]);
+	bool reserved = first && strchr("*&!%@`|>{", first);
 	if (strstr(what, "escape"))
 		problem(p, line, column,
 			_("a '\\' between double quotes starts an escape: write it twice, or use "
@@ -535,7 +542,7 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 		problem(p, line, column,
 			_("the value of '%s' has a colon: put it in quotes, like this: %s: %s"), key, key,
 			fix);
-	else if (keyed && strchr("\"'", fix[1]) && !strcmp(what, "did not find expected key"))
+	else if (first && strchr("\"'", first) && !strcmp(what, "did not find expected key"))
 		problem(p, line, column,
 			_("the value of '%s' goes on after its closing quote: quote all of it, like "
 			  "this: %s: %s"),
@@ -544,7 +551,7 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 		problem(p, line, column,
 			_("the value of '%s' starts with '%c', which YAML reserves: put it in quotes, "
 			  "like this: %s: %s"),
-			key, fix[1], key, fix);
+			key, first, key, fix);
 	else if (!strcmp(what, "block sequence entries are not allowed in this context"))
 		problem(p, line, column,
 			_("a list item ('- ') goes on a line of its own, under its key"));
