@@ -16,8 +16,12 @@ const struct cli_help cmd_preview_help = {
 
 int cmd_preview(int argc, char **argv, struct cli *cli)
 {
-	if (argc != 2)
+	if (argc < 2) {
+		cli_error(_("'%s' takes one notice file"), "preview");
 		return cli_usage("preview");
+	}
+	if (argc > 2)
+		return cli_no_more_arguments(argc, argv, 2, "preview");
 	struct messages *messages;
 	int status = cli_load_messages(cli->config, &messages);
 	if (status)
