@@ -144,14 +144,19 @@ static int list(const struct cli *cli, bool all)
 	} else if (count == 0) {
 		puts(all ? _("no incidents") : _("no open incidents"));
 	} else {
-		printf("%-8s  %-8s  %-14s  %-16s  %s\n", _("ID"), _("KIND"), _("STATUS"), _("OPENED"),
-		       _("SCOPE"));
+		static const int widths[] = {8, 8, 14, 16, 0};
+		cli_print_row((const char *[]){_("ID"), _("KIND"), _("STATUS"), _("OPENED"), _("SCOPE")},
+			      widths, 5);
 		for (size_t i = 0; i < count; i++) {
 			char opened[32];
 			cli_time_human(items[i].opened_at, opened);
 			opened[16] = '\0';
-			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
-			       cli_incident_kind_label(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
+			char id[9];
+			snprintf(id, sizeof id, "%.8s", items[i].uuid);
+			cli_print_row((const char *[]){id, cli_incident_kind_label(items[i].kind),
+						       incident_status_name(items[i].status), opened,
+						       items[i].scope},
+				      widths, 5);
 		}
 	}
 	free(items);
