@@ -11,6 +11,8 @@
 #include "printable.h"
 #include "text/tweet.h"
 
+#include <utf8proc.h>
+
 /*
  * The one writer of everything the program prints. Titles, file names, --by names, X's
  * error texts and servers' words reach stdout and stderr from many printf calls; filtering
@@ -174,4 +176,36 @@ void cli_print_undelivered(FILE *out, const struct notify_row *r)
 				 "after %ld attempts: %s\n",
 				 (unsigned long)r->attempts),
 			r->title, notify_event_name(r->event), r->target, when, r->attempts, r->error);
+}
+
+/* Terminal columns of s: printf's "%-9s" pads by bytes, which puts a column after
+ * "caída" or "CUÁNDO" one place early. Characters utf8proc cannot measure count 1. */
+static int display_width(const char *s)
+{
+	int width = 0;
+	utf8proc_int32_t cp;
+	for (utf8proc_ssize_t n; *s; s += n > 0 ? n : 1) {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+		int w = n > 0 ? utf8proc_charwidth(cp) : 1;
+		width += w > 0 ? w : 0;
+	}
+	return width;
+}
+
+void cli_pad(const char *s, int width)
+{
+	fputs(s, stdout);
+	for (int pad = width - display_width(s); pad > 0; pad--)
+		putchar(' ');
+}
+
+void cli_print_row(const char *const *cells, const int *widths, size_t count)
+{
+	for (size_t i = 0; i + 1 < count; i++) {
+		cli_pad(cells[i], widths[i]);
+		fputs("  ", stdout);
+	}
+	if (count)
+		fputs(cells[count - 1], stdout);
+	putchar('\n');
 }

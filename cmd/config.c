@@ -121,6 +121,7 @@ static void print_service(struct printer *p, cJSON *array, const struct config_s
 	begin_with_id(p, array, "service", s->id);
 	put_string(p, "name", s->name);
 	put_string(p, "in_sentence", s->in_sentence);
+	put_bool(p, "plural", s->plural);
 	/* an empty value cannot be written back in the file: the text form leaves it out */
 	put_string(p, "alternative", p->json || *s->alternative ? s->alternative : NULL);
 	char *url = config_mask_url(s->url);

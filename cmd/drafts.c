@@ -11,7 +11,9 @@ static void print_table(const struct draft *list, size_t count)
 		puts(_("no drafts"));
 		return;
 	}
-	printf("%-8s  %-13s  %-9s  %-16s  %s\n", _("ID"), _("KIND"), _("STATUS"), _("DUE"), _("TITLE"));
+	static const int widths[] = {8, 13, 9, 16, 0};
+	cli_print_row((const char *[]){_("ID"), _("KIND"), _("STATUS"), _("DUE"), _("TITLE")},
+		      widths, 5);
 	for (size_t i = 0; i < count; i++) {
 		const struct draft *d = &list[i];
 		char due[32];
@@ -19,9 +21,15 @@ static void print_table(const struct draft *list, size_t count)
 		if (d->due_at)
 			cli_time_human(d->due_at, due);
 		due[16] = '\0'; /* minutes are enough in a table */
-		printf("%.8s  %-13s  %-9s  %-16s  %s%s\n", d->uuid, draft_kind_name(d->kind),
-		       draft_status_label(d->status), due, d->title,
-		       d->changed_after_publication ? _("  (changed after publication)") : "");
+		char id[9], *title;
+		snprintf(id, sizeof id, "%.8s", d->uuid);
+		if (asprintf(&title, "%s%s", d->title,
+			     d->changed_after_publication ? _("  (changed after publication)") : "") < 0)
+			title = NULL;
+		cli_print_row((const char *[]){id, draft_kind_name(d->kind), draft_status_label(d->status),
+					       due, title ? title : d->title},
+			      widths, 5);
+		free(title);
 	}
 }
 

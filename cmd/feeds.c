@@ -58,9 +58,8 @@ const struct cli_help cmd_feeds_help = {
 
 int cmd_feeds(int argc, char **argv, struct cli *cli)
 {
-	(void)argv;
 	if (argc > 1)
-		return cli_usage("feeds");
+		return cli_no_more_arguments(argc, argv, 1, "feeds");
 	struct lock *lock;
 	int status = cli_lock(cli, &lock);
 	if (status)

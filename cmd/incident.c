@@ -54,11 +54,31 @@ static const struct option incident_options[] = {
 	{0},
 };
 
+/* The actions that change only whether an incident is announced, with nothing to say. */
+static bool takes_nothing(const char *action)
+{
+	return !strcmp(action, "hold") || !strcmp(action, "release") || !strcmp(action, "cancel");
+}
+
+/* Fills req from the command line; -1, the problem said first, when it is not a valid
+ * request (the caller adds the usage). */
 static int parse(int argc, char **argv, struct request *req)
 {
-	if (argc < 2)
+	static const char *const actions[] = {"open", "update", "resolve", "hold",
+					      "release", "cancel", "list"};
+	if (argc < 2) {
+		cli_error(_("'incident' needs an action: open, update, resolve, hold, release, cancel or list"));
 		return -1;
+	}
 	req->action = argv[1];
+	size_t known = 0;
+	while (known < sizeof actions / sizeof *actions && strcmp(actions[known], req->action))
+		known++;
+	if (known == sizeof actions / sizeof *actions) {
+		cli_error(_("unknown action '%s' for 'incident': use open, update, resolve, hold, release, cancel or list"),
+			  req->action);
+		return -1;
+	}
 	/* the action is the options' argv[0], so options may come before or after the id */
 	argc--;
 	argv++;
@@ -76,20 +96,24 @@ static int parse(int argc, char **argv, struct request *req)
 		}
 	}
 	bool takes_id = strcmp(req->action, "open") && strcmp(req->action, "list");
-	if (takes_id && optind + 1 == argc)
+	if (takes_id && optind < argc)
 		req->id = argv[optind++];
-	if (optind != argc || (takes_id && !req->id))
-		return -1;
-	if (req->dry_run && strcmp(req->action, "open"))
-		return -1;
-	if (!strcmp(req->action, "open"))
-		return req->scope && req->message ? 0 : -1;
-	if (!strcmp(req->action, "hold") || !strcmp(req->action, "release") ||
-	    !strcmp(req->action, "cancel"))
-		return req->message || req->scope || req->status ? -1 : 0;
-	if (!strcmp(req->action, "update") || !strcmp(req->action, "resolve"))
-		return req->message ? 0 : -1;
-	return !strcmp(req->action, "list") ? 0 : -1;
+	const char *a = req->action;
+	if (optind != argc)
+		cli_error(_("unexpected argument '%s' for '%s'"), argv[optind], "incident");
+	else if (takes_id && !req->id)
+		cli_error(_("'incident %s' needs the incident's id"), a);
+	else if (req->dry_run && strcmp(a, "open"))
+		cli_error(_("'incident %s' takes no --dry-run: only 'open' does"), a);
+	else if (!strcmp(a, "open") && !req->scope)
+		cli_error(_("'incident %s' needs --scope (a service's id, or what the incident is about)"), a);
+	else if (strcmp(a, "list") && !takes_nothing(a) && !req->message)
+		cli_error(_("'incident %s' needs --message TEXT, what the public reads"), a);
+	else if (takes_nothing(a) && (req->message || req->scope || req->status))
+		cli_error(_("'incident %s' takes no --scope, --message or --status"), a);
+	else
+		return 0;
+	return -1;
 }
 
 static cJSON *to_json(const void *item)
@@ -121,14 +145,19 @@ static int list(const struct cli *cli, bool all)
 	} else if (count == 0) {
 		puts(all ? _("no incidents") : _("no open incidents"));
 	} else {
-		printf("%-8s  %-8s  %-14s  %-16s  %s\n", _("ID"), _("KIND"), _("STATUS"), _("OPENED"),
-		       _("SCOPE"));
+		static const int widths[] = {8, 8, 14, 16, 0};
+		cli_print_row((const char *[]){_("ID"), _("KIND"), _("STATUS"), _("OPENED"), _("SCOPE")},
+			      widths, 5);
 		for (size_t i = 0; i < count; i++) {
 			char opened[32];
 			cli_time_human(items[i].opened_at, opened);
 			opened[16] = '\0';
-			printf("%.8s  %-8s  %-14s  %-16s  %s\n", items[i].uuid,
-			       incident_kind_label(items[i].kind), incident_status_name(items[i].status), opened, items[i].scope);
+			char id[9];
+			snprintf(id, sizeof id, "%.8s", items[i].uuid);
+			cli_print_row((const char *[]){id, incident_kind_label(items[i].kind),
+						       incident_status_name(items[i].status), opened,
+						       items[i].scope},
+				      widths, 5);
 		}
 	}
 	free(items);

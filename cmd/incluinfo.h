@@ -186,6 +186,14 @@ ii_err cli_identify_web(const struct cli *cli, const char *action, enum config_r
 /* A post as preview and show print it: "[2/5] 231/280" (its length and the limit, as
  * its network counts them), the text, a blank line. */
 void cli_print_post(size_t index, size_t count, const char *text, int length, int limit);
+/* Prints s on stdout followed by the spaces that bring it to width terminal columns
+ * (none when it is wider): what "%-9s" would do if printf counted columns, not bytes. */
+void cli_pad(const char *s, int width);
+/* Prints one row of a table on stdout: each of the count cells but the last padded to
+ * its width in terminal columns (utf8proc_charwidth, so that "caída" and "CUÁNDO" line
+ * up in Spanish), two spaces between cells, a line end. A cell wider than its width
+ * pushes the rest of its row. */
+void cli_print_row(const char *const *cells, const int *widths, size_t count);
 /*
  * cli-json.c: the JSON every --json output is made of. Keys are snake_case (count's
  * parseTweet fields are the one exception); times are ISO 8601 with offset, or null.

@@ -34,7 +34,7 @@ const struct cli_help cmd_log_help = {
 int cmd_log(int argc, char **argv, struct cli *cli)
 {
 	if (argc > 2)
-		return cli_usage("log");
+		return cli_no_more_arguments(argc, argv, 2, "log");
 	struct store *store;
 	struct draft d;
 	int status = cli_open_draft(cli, argc == 2 ? argv[1] : NULL, &store, &d);

@@ -95,9 +95,8 @@ const struct cli_help cmd_notices_help = {
 
 int cmd_notices(int argc, char **argv, struct cli *cli)
 {
-	(void)argv;
 	if (argc > 1)
-		return cli_usage("notices");
+		return cli_no_more_arguments(argc, argv, 1, "notices");
 	struct messages *messages;
 	int status = cli_load_messages(cli->config, &messages);
 	if (status)

@@ -71,15 +71,19 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 	while ((opt = getopt_long(argc, argv, "+", preview_options, NULL)) != -1) {
 		enum count_network network;
 		if (opt != 'c')
-			return cli_usage("preview");
+			return cli_bad_option(opt, argv, "preview");
 		if (!count_network_parse(optarg, &network)) {
 			cli_error(_("unknown channel '%s': x, mastodon or bluesky"), optarg);
 			return EXIT_USAGE;
 		}
 		first = last = (int)network;
 	}
-	if (argc - optind != 1)
+	if (argc - optind < 1) {
+		cli_error(_("'%s' takes one notice file"), "preview");
 		return cli_usage("preview");
+	}
+	if (argc - optind > 1)
+		return cli_no_more_arguments(argc, argv, optind + 1, "preview");
 	const char *path = argv[optind];
 	struct messages *messages;
 	int status = cli_load_messages(cli->config, &messages);

@@ -285,9 +285,8 @@ static int notices(const struct cli *cli, const struct incident_context *ctx,
 
 int cmd_run(int argc, char **argv, struct cli *cli)
 {
-	(void)argv;
 	if (argc > 1)
-		return cli_usage("run");
+		return cli_no_more_arguments(argc, argv, 1, "run");
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	long run_timeout = cli->config->run_timeout;

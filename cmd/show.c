@@ -64,8 +64,12 @@ const struct cli_help cmd_show_help = {
 
 int cmd_show(int argc, char **argv, struct cli *cli)
 {
-	if (argc != 2)
+	if (argc < 2) {
+		cli_error(_("'%s' takes one draft id"), "show");
 		return cli_usage("show");
+	}
+	if (argc > 2)
+		return cli_no_more_arguments(argc, argv, 2, "show");
 	struct store *store;
 	struct draft d;
 	int status = cli_open_draft(cli, argv[1], &store, &d);

@@ -81,8 +81,9 @@ static void print_line(const struct service_view *v)
 		return;
 	}
 	/* "unknown" alone reads as a fault: the monitor has not confirmed a state yet */
-	printf("%-16s %-9s", v->svc->id,
-	       h->state == HEALTH_UNKNOWN ? _("not confirmed yet") : health_label(h->state));
+	cli_pad(v->svc->id, 16);
+	putchar(' ');
+	cli_pad(h->state == HEALTH_UNKNOWN ? _("not confirmed yet") : health_label(h->state), 9);
 	if (v->maintenance)
 		printf(_(" (maintenance window)"));
 	if (h->since) {

@@ -56,6 +56,7 @@ enum value_type {
 	T_BOOL,
 	T_CAP_SENDER, /* CAP 1.2 forbids spaces, commas, '<' and '&' in a sender */
 	T_IN_SENTENCE, /* a name as it reads inside a sentence: its article in lower case */
+	T_PLURAL,      /* true or false, kept apart from "not written" */
 	T_SENTENCE,    /* a whole sentence of a post */
 	T_EMAIL,       /* one address, local@domain, checked loosely */
 	T_LOGIN,       /* one word: a web login */
@@ -98,6 +99,7 @@ static const struct key general_keys[] = {
 static const struct key service_keys[] = {
 	{"name", T_STRING, S(name), 0, 0},
 	{"in_sentence", T_IN_SENTENCE, S(in_sentence), 0, 0},
+	{"plural", T_PLURAL, S(number_key), 0, 0},
 	{"alternative", T_SENTENCE, S(alternative), 0, 0},
 	{"url", T_URL, S(url), 0, 0},
 	{"public_url", T_PUBLIC_URL, S(public_url), 0, 0},
@@ -1048,13 +1050,17 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			bad_value(p, k->name, value, _("expected auto or review"));
 		break;
 	case T_BOOL:
-		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
-			*(bool *)slot = true;
-		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
-			*(bool *)slot = false;
-		else
+	case T_PLURAL: {
+		bool yes = !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1");
+		bool no = !strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0");
+		if (!yes && !no)
 			bad_value(p, k->name, value, _("expected true or false"));
+		else if (k->type == T_BOOL)
+			*(bool *)slot = yes;
+		else
+			*(int *)slot = yes ? CONFIG_NUMBER_PLURAL : CONFIG_NUMBER_SINGULAR;
 		break;
+	}
 	case T_IN_SENTENCE:
 		if (strlen(value) > MAX_NAME)
 			bad_value(p, k->name, value, _("at most 120 bytes"));
@@ -1523,6 +1529,9 @@ static bool fill_defaults(struct parser *p)
 		s->in_sentence_default = !s->in_sentence;
 		if (!s->in_sentence && !allocated(p, s->in_sentence = strdup(s->name)))
 			return false;
+		s->plural = s->number_key == CONFIG_NUMBER_BY_ARTICLE
+				    ? !strncmp(s->in_sentence, "los ", 4) || !strncmp(s->in_sentence, "las ", 4)
+				    : s->number_key == CONFIG_NUMBER_PLURAL;
 		if (!s->alternative && !allocated(p, s->alternative = strdup("")))
 			return false;
 		if (!s->public_url && s->url && config_url_ok(s->url, NULL, 0) &&

@@ -56,6 +56,11 @@ struct config_service {
 	char *in_sentence; /* as a sentence reads it, with its article in lower case: "la Sede
 			    * Electrónica…", "el Portal…", "Import@ss"; default: name */
 	bool in_sentence_default; /* not written: in_sentence is name (config_warn()) */
+	/* Whether the name is plural ("los Servicios…"), for the templates' {singular|plural}
+	 * choices: the key plural = true|false when written, else whether in_sentence starts
+	 * with "los " or "las " (a name without article cannot tell, hence the key). */
+	bool plural;
+	enum { CONFIG_NUMBER_BY_ARTICLE, CONFIG_NUMBER_SINGULAR, CONFIG_NUMBER_PLURAL } number_key;
 	char *alternative; /* what to do meanwhile, one sentence for the posts of an outage;
 			    * "" by default (never a number the program makes up) */
 	char *url;        /* what is probed: may hold tokens, never published */

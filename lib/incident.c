@@ -329,6 +329,7 @@ void incident_post_service(const struct config_service *svc, const struct incide
 		.kind = kind,
 		.values = {
 			.servicio = svc->in_sentence,
+			.plural = svc->plural,
 			.url = svc->url,
 			.ambito = inc->scope,
 			.estado = incident_status_name(inc->status),
@@ -638,6 +639,7 @@ void incident_post_window(const struct config *cfg, const char *service, time_t 
 		.kind = kind,
 		.values = {
 			.servicio = svc ? svc->in_sentence : service,
+			.plural = svc && svc->plural,
 			.url = svc ? svc->url : NULL,
 			.alternativa = svc ? svc->alternative : "",
 		},

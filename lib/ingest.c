@@ -24,7 +24,7 @@ ii_err ingest_title(const struct notice *n, const char *path, const struct confi
 	const struct config_service *svc = maintained(n, cfg);
 	int rc;
 	if (n->title && n->kind == NOTICE_INCIDENCIA)
-		rc = asprintf(out, "%s: %s", n->scope, n->title);
+		rc = asprintf(out, "%s %s", n->scope, n->title); /* one sentence, as its post */
 	else if (n->title)
 		rc = asprintf(out, "%s", n->title);
 	else if (n->kind == NOTICE_MANTENIMIENTO)
@@ -173,21 +173,27 @@ static void add_list(cJSON *o, enum draft_meta_key key, char *const *items, size
 		cJSON_AddItemToArray(array, cJSON_CreateString(items[i]));
 }
 
-/* The notice's whole text for the feeds: the title and the paragraphs, a blank line
+/* The notice's whole text for the feeds: the title (a manual incident's whole headline,
+ * as its post reads it: a title alone lacks its subject) and the paragraphs, a blank line
  * between them, never cut into posts. */
 static char *whole_text(const struct notice *n)
 {
-	size_t size = 1 + (n->title ? strlen(n->title) + 2 : 0);
+	char *incident = NULL;
+	if (n->kind == NOTICE_INCIDENCIA && !(incident = notice_incident_sentence(n)))
+		return NULL;
+	const char *title = incident ? incident : n->title;
+	size_t size = 1 + (title ? strlen(title) + 2 : 0);
 	for (size_t i = 0; i < n->paragraph_count; i++)
 		size += strlen(n->paragraphs[i].text) + 2;
 	char *text = malloc(size), *w = text;
-	if (!text)
-		return NULL;
-	*w = '\0';
-	if (n->title)
-		w = stpcpy(w, n->title);
-	for (size_t i = 0; i < n->paragraph_count; i++)
-		w = stpcpy(stpcpy(w, w == text ? "" : "\n\n"), n->paragraphs[i].text);
+	if (text) {
+		*w = '\0';
+		if (title)
+			w = stpcpy(w, title);
+		for (size_t i = 0; i < n->paragraph_count; i++)
+			w = stpcpy(stpcpy(w, w == text ? "" : "\n\n"), n->paragraphs[i].text);
+	}
+	free(incident);
 	return text;
 }
 

@@ -140,7 +140,7 @@ static ii_err render_text(const struct messages *m, enum message_kind kind,
 		{"ambito", v->ambito, false},     {"estado", v->estado, false},
 		{"mensaje", v->mensaje, false},   {"alternativa", v->alternativa, false},
 	};
-	return template_render(m->templates[kind], values, FIELD_COUNT, text, e);
+	return template_render(m->templates[kind], values, FIELD_COUNT, v->plural, text, e);
 }
 
 /* Whether text holds a hashtag: '#' right before a letter or digit, after no word. */
@@ -194,6 +194,13 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 	return rc;
 }
 
+/* The weight of text as X counts it; -1 when it cannot be counted. */
+static int weight(const char *text)
+{
+	struct tweet_parse p;
+	return tweet_parse(text, strlen(text), &p, NULL) == II_OK ? p.weighted_length : -1;
+}
+
 /* The service field that weighs most as X counts it; fallback when no service has one. */
 static const char *heaviest(const struct config *cfg, size_t offset, const char *fallback)
 {
@@ -201,10 +208,9 @@ static const char *heaviest(const struct config *cfg, size_t offset, const char 
 	int best_length = -1;
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		const char *s = *(char *const *)((const char *)&cfg->services[i] + offset);
-		struct tweet_parse p;
-		if (s && tweet_parse(s, strlen(s), &p, NULL) == II_OK && p.weighted_length > best_length) {
+		if (s && weight(s) > best_length) {
 			best = s;
-			best_length = p.weighted_length;
+			best_length = weight(s);
 		}
 	}
 	return best;
@@ -235,21 +241,24 @@ static int count_emoji(const char *text)
 	return count;
 }
 
-/* The rules of one rendered template; each broken one goes to diags. */
-static bool lint_text(const struct messages *m, enum message_kind kind, const char *text,
-		      const char *name, struct diag_list *diags)
+/* The rules of one rendered template, numbered as the first post of its longest thread
+ * (text without the numbering); each broken one goes to diags. */
+static bool lint_text(const struct messages *m, enum message_kind kind, const char *numbered,
+		      const char *text, const char *name, struct diag_list *diags)
 {
 	const char *file = template_name(m->templates[kind]);
 	struct tweet_parse p = {0};
 	struct ii_error one = {0};
-	if (tweet_parse(text, strlen(text), &p, &one)) {
+	if (tweet_parse(numbered, strlen(numbered), &p, &one)) {
 		diag_add(diags, file, 0, "%s", one.detail);
 		return false;
 	}
 	bool ok = true;
 	if (p.weighted_length > TWEET_MAX_WEIGHTED_LENGTH) {
-		diag_add(diags, file, 0, _("the message is %d characters long with the service '%s' (limit %d)"),
-			 p.weighted_length, name, TWEET_MAX_WEIGHTED_LENGTH);
+		diag_add(diags, file, 0,
+			 _("the message is %d characters long with the service '%s', the longest dates "
+			   "and the numbering '%s' of a thread's first post (limit %d)"),
+			 p.weighted_length, name, numbered + strlen(text), TWEET_MAX_WEIGHTED_LENGTH);
 		ok = false;
 	}
 	int emoji = count_emoji(text);
@@ -266,20 +275,78 @@ static bool lint_text(const struct messages *m, enum message_kind kind, const ch
 	return ok;
 }
 
+/* 23:59 on day of month (1-12) of year, local time. */
+static time_t local_time(int year, int month, int day)
+{
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
+			.tm_hour = 23, .tm_min = 59, .tm_isdst = -1};
+	return mktime(&tm);
+}
+
+/* The heaviest texts es_moment(), es_period() and es_duration_words() can give, found by
+ * asking them: a moment of any day at 23:59 of the year after today's, so that it is
+ * dated and carries its year; a period from one to the next day's (each end with its
+ * date and year, the longest form); a duration of up to 99 days, by the minute's and the
+ * hour's longest counts. */
+static void longest_moments(struct message_moment_texts *out)
+{
+	time_t now = time(NULL);
+	struct tm today;
+	localtime_r(&now, &today);
+	int year = today.tm_year + 1900 + 1;
+	memset(out, 0, sizeof *out);
+	char moment[ES_MOMENT_SIZE], period[ES_PERIOD_SIZE], date[ES_DATE_SIZE];
+	for (int month = 1; month <= 12; month++)
+		for (int day = 1; day <= 31; day++) {
+			time_t t = local_time(year, month, day);
+			if (es_moment(t, now, true, moment) && weight(moment) > weight(out->hora))
+				memcpy(out->hora, moment, sizeof moment);
+			if (es_date(t, false, date) && weight(date) > weight(out->fecha))
+				memcpy(out->fecha, date, sizeof date);
+			if (es_period(t, local_time(year, month, day + 1), now, period) &&
+			    weight(period) > weight(out->periodo))
+				memcpy(out->periodo, period, sizeof period);
+		}
+	memcpy(out->desde, out->hora, sizeof out->hora);
+	memcpy(out->hasta, out->hora, sizeof out->hora);
+	char words[ES_DURATION_WORDS_SIZE];
+	for (long long days = 0; days < 100; days++)
+		for (long long hours = 0; hours < 24; hours++) {
+			es_duration_words(days * 86400 + hours * 3600 + 59 * 60, words);
+			if (weight(words) > weight(out->duracion))
+				memcpy(out->duracion, words, sizeof words);
+		}
+}
+
+/* The most posts a thread that kind's post opens can have: an announcement leads its
+ * notice's own paragraphs (lib/ingest), any other post may share its thread with the
+ * note that tells it apart from an earlier one (struct message_values). */
+static size_t thread_posts(enum message_kind kind)
+{
+	if (kind != MESSAGE_MAINTENANCE_ANNOUNCED)
+		return 2;
+	struct thread_options options;
+	thread_options_init(&options);
+	return options.max_posts;
+}
+
 ii_err messages_lint(const struct messages *m, const struct config *cfg,
 		     struct diag_list *diags, struct ii_error *e)
 {
 	const char *name = heaviest(cfg, offsetof(struct config_service, in_sentence),
 				    "la Sede Electrónica de la Seguridad Social");
-	const char *moment = "el 30 de septiembre a las 23:59";
-	const struct message_values longest = {
+	struct message_moment_texts moments;
+	longest_moments(&moments);
+	/* the plural's words are not always the longer ("{vuelve|vuelven}" is, "disponible{|s}"
+	 * too): both numbers are rendered */
+	struct message_values longest = {
 		.servicio = name,
-		.hora = moment,
-		.fecha = "30 de septiembre",
-		.desde = moment,
-		.hasta = moment,
-		.periodo = "del 30 de septiembre a las 23:59 al 1 de octubre a las 23:59",
-		.duracion = "23 horas y 59 minutos",
+		.hora = moments.hora,
+		.fecha = moments.fecha,
+		.desde = moments.desde,
+		.hasta = moments.hasta,
+		.periodo = moments.periodo,
+		.duracion = moments.duracion,
 		.url = heaviest(cfg, offsetof(struct config_service, url), "https://sede.seg-social.gob.es/"),
 		.ambito = heaviest(cfg, offsetof(struct config_service, name),
 				   "Sede Electrónica de la Seguridad Social"),
@@ -289,16 +356,29 @@ ii_err messages_lint(const struct messages *m, const struct config *cfg,
 	};
 	ii_err result = II_OK;
 	for (int k = 0; k < MESSAGE_KIND_COUNT; k++) {
-		char *text;
-		struct ii_error one = {0};
-		ii_err rc = render_text(m, (enum message_kind)k, &longest, &text, &one);
-		if (rc == II_ENOMEM)
-			return ii_fail(e, rc, "%s", one.detail);
-		bool ok = rc == II_OK && lint_text(m, (enum message_kind)k, text, name, diags);
-		if (rc == II_OK)
+		bool ok = true;
+		for (int plural = 0; plural < 2 && ok; plural++) {
+			char *text;
+			struct ii_error one = {0};
+			longest.plural = plural;
+			ii_err rc = render_text(m, (enum message_kind)k, &longest, &text, &one);
+			if (rc == II_ENOMEM)
+				return ii_fail(e, rc, "%s", one.detail);
+			if (rc) {
+				diag_add(diags, template_name(m->templates[k]), 0, "%s", one.detail);
+				ok = false;
+				continue;
+			}
+			/* the first post's numbering, when the thread can have more than one */
+			char *numbered = NULL;
+			if (asprintf(&numbered, "%s 1/%zu", text, thread_posts((enum message_kind)k)) < 0) {
+				free(text);
+				return ii_fail(e, II_ENOMEM, _("out of memory"));
+			}
+			ok = lint_text(m, (enum message_kind)k, numbered, text, name, diags);
+			free(numbered);
 			free(text);
-		else
-			diag_add(diags, template_name(m->templates[k]), 0, "%s", one.detail);
+		}
 		if (!ok && !result)
 			result = ii_fail(e, II_EDATA, _("template '%s' is not fit to publish"), kinds[k].file);
 	}
@@ -318,7 +398,14 @@ void messages_warn(const struct messages *m, struct diag_list *warnings)
 		{"periodo", "el 28 de noviembre de 9:00 a 14:00"},
 	};
 	static const char *const articles[] = {"el", "la", "los", "las", "del", "al"};
-	for (int k = 0; k < MESSAGE_KIND_COUNT; k++)
+	for (int k = 0; k < MESSAGE_KIND_COUNT; k++) {
+		size_t count;
+		const struct template_placeholder *fields = template_placeholders(m->templates[k], &count);
+		for (size_t i = 0; i < count; i++)
+			if (!strcmp(fields[i].name, "servicio") && !template_has_choice(m->templates[k]))
+				diag_warn(warnings, template_name(m->templates[k]), fields[i].line,
+					  _("{servicio} may be plural ('los Servicios…') but no word agrees "
+					    "with it: write the verb as '{funciona|funcionan}'"));
 		for (size_t i = 0; i < sizeof articled / sizeof *articled; i++) {
 			const char *word;
 			int length;
@@ -332,6 +419,7 @@ void messages_warn(const struct messages *m, struct diag_list *warnings)
 					  length, word, articled[i].name, articled[i].name,
 					  articled[i].example, length, word);
 		}
+	}
 }
 
 void messages_moments(const struct message_moments *m, time_t today, bool dated,
@@ -358,7 +446,8 @@ void messages_window(const struct config_service *svc, time_t from, time_t until
 		     struct message_window *texts, struct message_values *out)
 {
 	*out = (struct message_values){
-		.servicio = svc->in_sentence, .url = svc->url, .alternativa = svc->alternative,
+		.servicio = svc->in_sentence, .plural = svc->plural, .url = svc->url,
+		.alternativa = svc->alternative,
 	};
 	const struct message_moments m = {.hora = from, .desde = from, .hasta = until};
 	messages_moments(&m, from, true, &texts->texts, out);

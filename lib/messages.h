@@ -56,6 +56,9 @@ struct message_values {
 				  * in the feeds, not in the sentence) */
 	const char *mensaje;     /* the operator's message */
 	const char *alternativa; /* what to do meanwhile, a whole sentence; "" when none */
+	/* not a placeholder: servicio is plural, so each {singular|plural} choice of the
+	 * template takes its plural (config_service.plural) */
+	bool plural;
 	const char *nota;        /* not a placeholder: a line added after the text (may be NULL) */
 	/* not a placeholder: the post answers an earlier post of its thread (an alert in a
 	 * manual incident's thread), so the hashtags that end the template's text are left
@@ -79,10 +82,15 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       struct ii_error *e);
 
 /*
- * For `lint`: renders every template with the longest realistic values (the heaviest
- * in_sentence name, address and alternative among cfg's services; "el 30 de septiembre
- * a las 23:59"; "23 horas y 59 minutos"), and adds an error to diags for each template
- * that does not fit in a single post, holds more than MESSAGES_MAX_EMOJI emoji, or is a
+ * For `lint`: renders every template, singular and plural, with the longest values it
+ * can be given: the heaviest in_sentence name, address and alternative among cfg's
+ * services, and the heaviest moment, date, period and duration that es_moment(),
+ * es_date(), es_period() and es_duration_words() write (asked, not written here: a
+ * window of next year names its years), followed by the numbering " 1/N" of the first
+ * post of the longest thread the kind can open (an announcement leads its notice's
+ * paragraphs, up to the thread's most posts; any other post may share its thread with
+ * its note). Adds an error to diags for each template that then does not fit in a
+ * single post, holds more than MESSAGES_MAX_EMOJI emoji, or is a
  * reply (messages_is_reply()) with a hashtag. II_EDATA when any does.
  */
 #define MESSAGES_MAX_EMOJI 2
@@ -95,6 +103,9 @@ ii_err messages_lint(const struct messages *m, const struct config *cfg,
  * {hasta}", "la {servicio}": the post would read "desde las las 10:42"), once per template
  * and placeholder, at the line of that use. Templates written before the values carried
  * their article (issue 14) do this; they still render, so it is not an error.
+ * Adds too, at the line of {servicio}, each template that names the service but has no
+ * {singular|plural} choice (template.h): with a plural name ("los Servicios…") its
+ * verb would not agree.
  */
 void messages_warn(const struct messages *m, struct diag_list *warnings);
 
@@ -127,8 +138,8 @@ void messages_moments(const struct message_moments *m, time_t today, bool dated,
 struct message_window {
 	struct message_moment_texts texts;
 };
-/* The values of the announcement of svc's window from from to until: servicio, url and
- * alternativa of svc, and the window's moments each with its date, the year told when
+/* The values of the announcement of svc's window from from to until: servicio, its
+ * number, url and alternativa of svc, and the window's moments each with its date, the year told when
  * it is not the start's (hora, fecha and desde of its start, hasta of its end, periodo,
  * duracion). */
 void messages_window(const struct config_service *svc, time_t from, time_t until,

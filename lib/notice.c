@@ -476,9 +476,15 @@ static const char *front_line(const struct parser *p, size_t i, size_t *len)
 }
 
 /* How to write value so that YAML reads it as text: between double quotes, or single
- * ones (each ' doubled) when it holds a double quote. */
+ * ones (each ' doubled) when it holds a double quote. A value the author already put
+ * between a pair of quotes that its own quote closed too early ('Cita d'Ana') is the text
+ * inside that pair: quoting the pair again would publish the quotes. */
 static void quoted(const char *value, size_t len, char *out, size_t size)
 {
+	if (len >= 2 && strchr("\"'", value[0]) && value[len - 1] == value[0]) {
+		value++;
+		len -= 2;
+	}
 	bool single = memchr(value, '"', len) != NULL;
 	size_t w = 0;
 	if (size < 4)
@@ -510,15 +516,16 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 	const char *colon = memchr(text, ':', len);
 	bool keyed = len && colon && !strchr(" \t-#", text[0]) && colon + 1 < text + len &&
 		     colon[1] == ' ';
-	char key[64] = "", fix[600] = "";
+	char key[64] = "", fix[600] = "", first = '\0';
 	if (keyed) {
 		const char *value = colon + 2, *end = text + len;
 		while (value < end && *value == ' ')
 			value++;
 		snprintf(key, sizeof key, "%.*s", (int)(colon - text), text);
+		first = value < end ? *value : '\0';
 		quoted(value, (size_t)(end - value), fix, sizeof fix);
 	}
-	bool reserved = keyed && fix[1] && strchr("*&!%@`|>{", fix[1]);
+	bool reserved = first && strchr("*&!%@`|>{", first);
 	if (strstr(what, "escape"))
 		problem(p, line, column,
 			_("a '\\' between double quotes starts an escape: write it twice, or use "
@@ -535,7 +542,7 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 		problem(p, line, column,
 			_("the value of '%s' has a colon: put it in quotes, like this: %s: %s"), key, key,
 			fix);
-	else if (keyed && strchr("\"'", fix[1]) && !strcmp(what, "did not find expected key"))
+	else if (first && strchr("\"'", first) && !strcmp(what, "did not find expected key"))
 		problem(p, line, column,
 			_("the value of '%s' goes on after its closing quote: quote all of it, like "
 			  "this: %s: %s"),
@@ -544,7 +551,7 @@ static void yaml_problem(struct parser *p, const yaml_parser_t *yp)
 		problem(p, line, column,
 			_("the value of '%s' starts with '%c', which YAML reserves: put it in quotes, "
 			  "like this: %s: %s"),
-			key, fix[1], key, fix);
+			key, first, key, fix);
 	else if (!strcmp(what, "block sequence entries are not allowed in this context"))
 		problem(p, line, column,
 			_("a list item ('- ') goes on a line of its own, under its key"));
@@ -1897,16 +1904,36 @@ static void rebuttal_closing(const struct notice *n, const char *page_url, struc
 	free(tags.p);
 }
 
+char *notice_incident_sentence(const struct notice *n)
+{
+	struct out o = {0};
+	out_str(&o, n->scope);
+	if (n->title) {
+		out_str(&o, " ");
+		out_str(&o, n->title);
+	}
+	struct out closed = {0};
+	if (!o.oom)
+		sentence(&closed, o.p);
+	free(o.p);
+	if (o.oom || closed.oom) {
+		free(closed.p);
+		return NULL;
+	}
+	return closed.p;
+}
+
 /* A manual incident's headline: what it is about and what is known, no status word (the
  * feeds carry the status); ✅ once it is solved, ℹ️ before. */
 static void incident_opening(const struct notice *n, struct out *o)
 {
 	out_str(o, n->status == INCIDENT_RESUELTO ? "\xe2\x9c\x85 " : "\xe2\x84\xb9\xef\xb8\x8f ");
-	out_str(o, n->scope);
-	if (n->title) {
-		out_str(o, ": ");
-		out_str(o, n->title);
-	}
+	char *headline = notice_incident_sentence(n);
+	if (headline)
+		out_str(o, headline);
+	else
+		o->oom = true;
+	free(headline);
 }
 
 static void compose(const struct notice *n, const char *page_url, struct composer *c)

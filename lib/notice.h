@@ -109,8 +109,8 @@ void notice_check_at(struct notice *n, time_t now);
  * paragraph a post; the last paragraph restates the fact, points to page_url (the
  * rebuttal's own page, NULL when there is none) and to each source described in words
  * ("Lo explica el BOE: https://…"), and ends with the CamelCase hashtags.
- * A manual incident opens with ℹ️ (✅ once resolved), its scope and title, no status
- * word; the other notices open with their title. Hashtags come once, at the end.
+ * A manual incident opens with ℹ️ (✅ once resolved) and notice_incident_sentence(), no
+ * status word; the other notices open with their title. Hashtags come once, at the end.
  *
  * An error (a word too long for a post, a thread too long) goes to diags with the line
  * it comes from, and to e.
@@ -122,6 +122,12 @@ ii_err notice_thread(const struct notice *n, const char *path, const char *page_
 ii_err notice_thread_for(const struct notice *n, const char *path, const char *page_url,
 			 const struct counter *counter, struct thread **out,
 			 struct diag_list *diags, struct ii_error *e);
+/* A manual incident's (NOTICE_INCIDENCIA) headline as one sentence, the same in its
+ * post and in the feeds: the scope, the subject as a sentence starts with it, then the
+ * title, what happens to it ("El teléfono 901 16 65 65" + "no atiende llamadas" gives
+ * "El teléfono 901 16 65 65 no atiende llamadas."); a full stop is added when it ends
+ * with none. A new string the caller frees; NULL when out of memory. */
+char *notice_incident_sentence(const struct notice *n);
 void notice_free(struct notice *n);
 /* The SHA-256 of a notice file's bytes, in lower-case hex: what tells its versions apart. */
 void notice_hash(const char *text, size_t len, char out[65]);

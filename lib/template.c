@@ -14,12 +14,14 @@
 
 #include <utf8proc.h>
 
-/* A template is a list of segments: literal text (escapes already resolved) and fields. */
-enum segment_kind { SEGMENT_TEXT, SEGMENT_FIELD };
+/* A template is a list of segments: literal text (escapes already resolved), fields, and
+ * choices of number. */
+enum segment_kind { SEGMENT_TEXT, SEGMENT_FIELD, SEGMENT_CHOICE };
 
 struct segment {
 	enum segment_kind kind;
-	size_t off, len; /* SEGMENT_TEXT: bytes of template.text */
+	size_t off, len; /* SEGMENT_TEXT, and SEGMENT_CHOICE's singular: bytes of template.text */
+	size_t plural_off, plural_len; /* SEGMENT_CHOICE: its plural */
 	size_t field;    /* SEGMENT_FIELD: index in template.fields */
 	int line;        /* SEGMENT_FIELD: of this use */
 };
@@ -32,6 +34,7 @@ struct template {
 	size_t segment_count, segment_cap;
 	struct template_placeholder *fields; /* names are ours: allocated */
 	size_t field_count, field_cap;
+	bool has_choice;
 };
 
 /* Quoted parts of a line in messages are cut to this many bytes, so that a stray brace
@@ -155,6 +158,18 @@ static bool add_field(struct template *t, const char *name, size_t len, int line
 	return add_segment(t, (struct segment){ .kind = SEGMENT_FIELD, .field = i, .line = line });
 }
 
+/* A "{singular|plural}" choice: both words go to t->text, outside any text segment. */
+static bool add_choice(struct template *t, const char *s, size_t len, size_t bar)
+{
+	struct segment seg = { .kind = SEGMENT_CHOICE, .off = t->text_len, .len = bar,
+			       .plural_off = t->text_len + bar, .plural_len = len - bar - 1 };
+	memcpy(t->text + t->text_len, s, bar);
+	memcpy(t->text + t->text_len + bar, s + bar + 1, len - bar - 1);
+	t->text_len += len - 1;
+	t->has_choice = true;
+	return add_segment(t, seg);
+}
+
 enum name_check { NAME_OK, NAME_EMPTY, NAME_INVALID, NAME_TOO_LONG };
 
 static enum name_check check_name(const char *name, size_t len)
@@ -204,6 +219,18 @@ static bool parse_line(struct parser *p, const char *s, size_t len)
 				_("unterminated placeholder '{%s' (no '}' on the line; '{{' writes a literal '{')"),
 				quoted);
 			i = end;
+			continue;
+		}
+		const char *bar = memchr(s + name, '|', end - name);
+		if (bar) {
+			size_t at = (size_t)(bar - (s + name));
+			if (memchr(bar + 1, '|', end - name - at - 1))
+				problem(p, p->line,
+					_("choice '{%s}' has more than one '|' (write '{singular|plural}', as '{funciona|funcionan}')"),
+					quoted);
+			else if (!add_choice(p->t, s + name, end - name, at))
+				return false;
+			i = end + 1;
 			continue;
 		}
 		switch (check_name(s + name, end - name)) {
@@ -328,6 +355,11 @@ ii_err template_load_file(const char *path, struct template **out, struct diag_l
 const char *template_name(const struct template *t)
 {
 	return t->name;
+}
+
+bool template_has_choice(const struct template *t)
+{
+	return t->has_choice;
 }
 
 const struct template_placeholder *template_placeholders(const struct template *t,
@@ -515,7 +547,7 @@ static void put_value(struct output *o, const char *v, size_t len, bool literal)
 }
 
 ii_err template_render(const struct template *t, const struct template_value *values,
-		       size_t count, char **out, struct ii_error *e)
+		       size_t count, bool plural, char **out, struct ii_error *e)
 {
 	/* each field's value, checked once, in order of first use: the first problem
 	 * reported is then the first in the template */
@@ -550,6 +582,9 @@ ii_err template_render(const struct template *t, const struct template_value *va
 		const struct segment *s = &t->segments[i];
 		if (s->kind == SEGMENT_TEXT)
 			put_text(&o, t->text + s->off, s->len);
+		else if (s->kind == SEGMENT_CHOICE)
+			put_text(&o, t->text + (plural ? s->plural_off : s->off),
+				 plural ? s->plural_len : s->len);
 		else
 			put_value(&o, value[s->field]->value, strlen(value[s->field]->value),
 				  value[s->field]->literal);

@@ -14,6 +14,11 @@
  *           and '_', starting with a letter ("servicio", "hora_fin"). Spanish letters are
  *           not allowed in names, so that a name is spelled one way only. A placeholder
  *           never spans lines.
+ *   {a|b}   a choice of number: "a" when the subject the template speaks of is singular,
+ *           "b" when it is plural ("{funciona|funcionan}", "disponible{|s}"); any text
+ *           without braces, one '|'. Spanish verbs and adjectives agree with the name of
+ *           the service, which may be plural ("los Servicios…"), and a template cannot
+ *           know which it will be given.
  *   {{      a literal '{'
  *   }}      a literal '}'
  * Anything else with a brace is an error: an unterminated '{' (no '}' on the same line),
@@ -58,6 +63,9 @@ void template_free(struct template *t);
 
 /* The name given when it was loaded. */
 const char *template_name(const struct template *t);
+
+/* Whether t holds at least one {singular|plural} choice. */
+bool template_has_choice(const struct template *t);
 
 struct template_placeholder {
 	const char *name; /* without braces */
@@ -112,6 +120,7 @@ struct template_value {
  * at the end of a line goes), and a line left empty by it disappears with its line end.
  * So a sentence made only of an optional placeholder is written as "{alternativa}",
  * never inside other words.
+ * Every {singular|plural} choice writes its plural side when plural is true.
  * II_EDATA, with the first problem in e (template order), when a placeholder is not among
  * the values ("unknown placeholder '{x}'"), has a NULL value ("missing value for
  * placeholder '{x}'"), has a value that is not valid UTF-8 ("invalid UTF-8 in the value
@@ -120,6 +129,6 @@ struct template_value {
  * UTF-8.
  */
 ii_err template_render(const struct template *t, const struct template_value *values,
-		       size_t count, char **out, struct ii_error *e);
+		       size_t count, bool plural, char **out, struct ii_error *e);
 
 #endif

@@ -79,6 +79,37 @@ test_unexpected_argument() {
 	assert_rc 64
 }
 
+# A usage error says what is wrong first, in the message style, then the usage: never the
+# usage alone.
+test_every_usage_error_says_what_is_wrong() {
+	conf_new
+	local args want
+	while IFS='|' read -r args want; do
+		# shellcheck disable=SC2086 # the arguments are words
+		ii $args
+		assert_rc 64
+		assert_eq "incluinfo: error: $want" "$(head -n 1 <<<"$ERR")" "$args"
+		assert_contains "$(sed -n 2p <<<"$ERR")" 'usage: incluinfo' "$args: then the usage"
+	done <<'EOF'
+incident|'incident' needs an action: open, update, resolve, hold, release, cancel or list
+incident frob|unknown action 'frob' for 'incident': use open, update, resolve, hold, release, cancel or list
+incident open --message Cerrada.|'incident open' needs --scope (a service's id, or what the incident is about)
+incident open --scope sede|'incident open' needs --message TEXT, what the public reads
+incident update abcdef|'incident update' needs --message TEXT, what the public reads
+incident resolve|'incident resolve' needs the incident's id
+incident hold abcdef --message x|'incident hold' takes no --scope, --message or --status
+incident update abcdef --message x --dry-run|'incident update' takes no --dry-run: only 'open' does
+incident update abcdef uvwxyz --message x|unexpected argument 'uvwxyz' for 'incident'
+show|'show' takes one draft id
+show abcdef more|unexpected argument 'more' for 'show'
+preview|'preview' takes one notice file
+feeds extra|unexpected argument 'extra' for 'feeds'
+notices extra|unexpected argument 'extra' for 'notices'
+run extra|unexpected argument 'extra' for 'run'
+log abcdef more|unexpected argument 'more' for 'log'
+EOF
+}
+
 # A command's options are refused in the program's frame and words, never getopt's
 # ("drafts: unrecognized option"), naming the option and, when unknown, the command.
 test_every_command_refuses_an_option_in_its_own_words() {

@@ -64,6 +64,35 @@ Si no hi pots entrar, truca al 901 50 20 50." "$(entry_of avisos.atom 'Com es de
 		fail "avisos.atom does not validate: $(<"$T/.xmllint")"
 }
 
+# A manual incident's notice reads as one sentence, its scope the subject and its title
+# what happens to it, in its post and in its Atom entry and CAP message alike: never
+# "901 16 65 65: no atiende" (a colon between subject and verb), never a text that starts
+# "no atiende" without its subject.
+test_a_manual_incident_reads_as_one_sentence_everywhere() {
+	setup_publish
+	printf '%s' '---
+tipo: incidencia
+ambito: El teléfono de información 901 16 65 65
+estado: investigando
+titulo: no atiende llamadas
+---
+Lo estamos revisando.
+' >"$T/notices/telefono.md"
+	ii notices
+	ii publish
+	assert_rc 0
+	ii feeds
+	assert_rc 0
+	local sentence='El teléfono de información 901 16 65 65 no atiende llamadas.'
+	assert_eq "ℹ️ $sentence Lo estamos revisando." "$(db 'SELECT text FROM post')" 'the post'
+	assert_eq "$sentence"$'\n\nLo estamos revisando.' \
+		"$(xpath "$T/feeds/incidencias.atom" 'string(//*[local-name()="entry"]/*[local-name()="content"])')" 'the Atom entry'
+	local cap
+	cap=$(ls "$T/feeds/cap/"*.xml | head -1)
+	assert_eq "$sentence"$'\n\nLo estamos revisando.' \
+		"$(xpath "$cap" 'string(//*[local-name()="description"])')" 'the CAP message'
+}
+
 test_feeds_without_a_legal_notice_have_no_rights() {
 	setup_publish
 	thread_notice 1 cita.md

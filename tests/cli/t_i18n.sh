@@ -125,6 +125,41 @@ test_a_refused_option_is_spanish() {
 	assert_eq "incluinfo: error: la opción '--by' necesita un argumento" "$(head -n 1 <<<"$ERR")"
 }
 
+# The program speaks to staff with tú, in plain imperatives ("escribe", never "da al
+# menos 4 caracteres"), as the posts speak to citizens.
+test_a_short_id_asks_in_plain_spanish() {
+	setup_notices
+	have_spanish || return 0
+	ii notices
+	LC_ALL=$ES ii show a
+	assert_contains "$ERR" "es demasiado corto: escribe al menos"
+	LC_ALL=$ES ii incident resolve a --message 'Ya funciona.'
+	assert_contains "$ERR" "es demasiado corto: escribe al menos"
+}
+
+# Tables line up in Spanish: columns are padded by what a terminal shows, not by bytes
+# ("CUÁNDO" and "caída" are one byte longer than they are wide).
+test_tables_line_up_in_spanish() {
+	setup_notices
+	have_spanish || return 0
+	# the column where $2 starts in line $1, counted in characters
+	column_of() {
+		local before=${1%%"$2"*}
+		echo "${#before}"
+	}
+	LC_ALL=$ES ii notices
+	LC_ALL=$ES ii drafts
+	local header row
+	header=$(sed -n 1p <<<"$OUT")
+	row=$(grep 'Cómo pedir' <<<"$OUT")
+	assert_eq "$(LC_ALL=$ES column_of "$header" TÍTULO)" "$(LC_ALL=$ES column_of "$row" 'Cómo pedir')" 'drafts: the title column'
+	LC_ALL=$ES ii incident open --scope 'Oficina de Triana' --message 'Hoy está cerrada.' --status investigando --by ana
+	LC_ALL=$ES ii incident list
+	header=$(sed -n 1p <<<"$OUT")
+	row=$(sed -n 2p <<<"$OUT")
+	assert_eq "$(LC_ALL=$ES column_of "$header" ALCANCE)" "$(LC_ALL=$ES column_of "$row" 'Oficina de Triana')" 'incident list: the scope column'
+}
+
 test_json_is_the_same_under_every_locale() {
 	setup_notices
 	have_spanish || return 0

@@ -61,7 +61,7 @@ test_outage_alert_two_updates_and_resolution() {
 	at 60 check
 	assert_rc 2
 	assert_eq alerta "$(kinds)" 'drafts after the outage is confirmed'
-	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Estamos revisando qué ocurre y te avisaremos en este hilo cuando vuelva a funcionar. #SeguridadSocial' \
+	assert_eq '⚠️ La Sede Electrónica no funciona desde las 10:00. Estamos revisando qué ocurre y te avisaremos cuando vuelva a funcionar. #SeguridadSocial' \
 		"$(text_of alerta)" 'alert'
 	sent_all
 	at 3659 check

@@ -176,7 +176,7 @@ test_lint_fails_when_a_template_cannot_fit_the_longest_name() {
 	printf '%s\n' '⚠️ {servicio} no funciona desde {hora}. Estamos revisando qué ocurre con todos los medios a nuestro alcance para que vuelva a funcionar lo antes posible, y te avisaremos en este hilo cuando vuelva a funcionar con normalidad. #SeguridadSocial' >"$T/plantillas/alerta.txt"
 	ii lint
 	assert_rc 65
-	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 327 characters long with the service 'Servicio Servicio"
+	assert_contains "$ERR" "$T/plantillas/alerta.txt: error: the message is 339 characters long with the service 'Servicio Servicio"
 	assert_contains "$OUT" 'templates too long'
 }
 
@@ -189,8 +189,8 @@ test_lint_warns_where_a_template_doubles_an_article() {
 	ii lint
 	assert_rc 0
 	assert_eq '' "$ERR" 'the templates as shipped'
-	printf '%s\n' '⚠️ La {servicio} no funciona desde las {hora}.' 'Aviso #SeguridadSocial' >"$T/plantillas/alerta.txt"
-	printf '%s\n' '🔧 {servicio} no estará disponible' 'desde la {desde} a las {hasta}. Lo de {periodo}.' >"$T/plantillas/mantenimiento-anuncio.txt"
+	printf '%s\n' '⚠️ La {servicio} no {funciona|funcionan} desde las {hora}.' 'Aviso #SeguridadSocial' >"$T/plantillas/alerta.txt"
+	printf '%s\n' '🔧 {servicio} no {estará|estarán} disponible{|s}' 'desde la {desde} a las {hasta}. Lo de {periodo}.' >"$T/plantillas/mantenimiento-anuncio.txt"
 	ii lint
 	assert_rc 0
 	err_has "$T/plantillas/alerta.txt:1: warning: 'La {servicio}' repeats the article: {servicio} carries its own (la Sede Electrónica, el Portal), so remove 'La'"
@@ -203,6 +203,19 @@ test_lint_warns_where_a_template_doubles_an_article() {
 	ii -q lint
 	assert_rc 0
 	assert_eq '' "$ERR" 'lint -q'
+}
+
+# A template that names the service but has no {singular|plural} choice would post
+# "Los Servicios… no funciona": lint warns at the line of {servicio}, and passes.
+test_lint_warns_where_a_template_has_no_plural() {
+	setup_notices "templates_dir=plantillas"
+	mkdir -p "$T/plantillas" "$T/$NOTICES"
+	cp "$root"/etc/templates/*.txt "$T/plantillas/"
+	printf '%s\n' 'ℹ️ Aviso' '⚠️ {servicio} no funciona desde {hora}. #SeguridadSocial' >"$T/plantillas/alerta.txt"
+	ii lint
+	assert_rc 0
+	err_has "$T/plantillas/alerta.txt:2: warning: {servicio} may be plural ('los Servicios…') but no word agrees with it: write the verb as '{funciona|funcionan}'"
+	assert_eq 1 "$(grep -c 'warning:' <<<"$ERR")" 'only the template without a choice'
 }
 
 # Without in_sentence a post names the service as its heading does, with no article:

@@ -85,7 +85,7 @@ static void builtins_fit_with_a_long_service_name(void **state)
 {
 	struct fixture *f = *state;
 	load_config(f, "la Sede Electrónica de la Seguridad Social - Tesorería General\n"
-		       "alternative = Mientras tanto, llama al 901 50 20 50.");
+		       "alternative = Llama al 901 50 20 50.");
 	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
 	ii_err rc = messages_lint(f->m, f->cfg, f->diags, &f->err);
 	unit_print_diags(f->diags);
@@ -107,12 +107,65 @@ static void a_template_too_long_for_the_longest_name_fails_lint(void **state)
 	assert_int_equal(messages_load(dir, &f->m, f->diags, &f->err), II_OK);
 	assert_int_equal(messages_lint(f->m, f->cfg, f->diags, &f->err), II_EDATA);
 	assert_int_equal(diag_count(f->diags), 1);
-	unit_assert_contains(diag_at(f->diags, 0), "alerta.txt: error: the message is 291 characters long");
+	unit_assert_contains(diag_at(f->diags, 0), "alerta.txt: error: the message is 295 characters long");
 	free(name);
 	free(dir);
 	free(path);
 	free(long_text);
 	free(text);
+}
+
+/* The weight of the announcement of a window from 30 September to 1 October of next year,
+ * 23:59 both, as production renders it for the service of f->cfg. */
+static int announcement_weight(struct fixture *f)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	struct tm from = {.tm_year = tm.tm_year + 1, .tm_mon = 8, .tm_mday = 30, .tm_hour = 23,
+			  .tm_min = 59, .tm_isdst = -1};
+	struct tm until = from;
+	until.tm_mon = 9;
+	until.tm_mday = 1;
+	struct message_window texts;
+	struct message_values v;
+	messages_window(config_find_service(f->cfg, "sede"), mktime(&from), mktime(&until), &texts, &v);
+	struct thread *thread;
+	assert_int_equal(messages_render(f->m, MESSAGE_MAINTENANCE_ANNOUNCED, &v, &thread, &f->err), II_OK);
+	assert_int_equal(thread_count(thread), 1);
+	int weight = thread_post_length(thread, 0);
+	thread_free(thread);
+	return weight;
+}
+
+/* lint's longest values are what production can post: a window of next year names both
+ * years, and an announcement leads a maintenance notice's thread, numbered " 1/N" (N up
+ * to the thread's most posts). An alternative that leaves the post one character short
+ * of 280 with that numbering fails lint (the demo's announcement overflowed so). */
+static void lint_counts_the_year_and_the_numbering(void **state)
+{
+	struct fixture *f = *state;
+	load_config(f, "la Sede");
+	assert_int_equal(messages_load(NULL, &f->m, f->diags, &f->err), II_OK);
+	int bare = announcement_weight(f);
+	char numbering[16];
+	int numbering_weight = snprintf(numbering, sizeof numbering, " 1/%d", THREAD_DEFAULT_MAX_POSTS);
+	/* the alternative and its space bring the numbered post to 281 */
+	int length = TWEET_MAX_WEIGHTED_LENGTH + 1 - numbering_weight - bare - 2;
+	char *alternative = unit_repeat('a', (size_t)length), *config;
+	assert_true(asprintf(&config, "la Sede\nalternative = %s.", alternative) >= 0);
+	config_free(f->cfg);
+	load_config(f, config);
+	int real = announcement_weight(f);
+	assert_true(real <= TWEET_MAX_WEIGHTED_LENGTH);
+	assert_int_equal(real + numbering_weight, TWEET_MAX_WEIGHTED_LENGTH + 1);
+	assert_int_equal(messages_lint(f->m, f->cfg, f->diags, &f->err), II_EDATA);
+	bool announcement = false;
+	for (size_t i = 0; i < diag_count(f->diags); i++)
+		announcement |= strstr(diag_at(f->diags, i), "mantenimiento-anuncio.txt: error: the message is") != NULL;
+	assert_true(announcement);
+	free(alternative);
+	free(config);
 }
 
 /* Replaces the built-in file of dir with text and lints the set: one error expected. */
@@ -212,6 +265,7 @@ int main(void)
 		UNIT_TEST(builtins_fit_with_a_long_service_name),
 		UNIT_TEST(a_template_too_long_for_the_longest_name_fails_lint),
 		UNIT_TEST(operator_folder_errors_name_the_file),
+		UNIT_TEST(lint_counts_the_year_and_the_numbering),
 		UNIT_TEST(more_than_two_emoji_fail_lint),
 		UNIT_TEST(a_hashtag_in_a_reply_fails_lint),
 		UNIT_TEST(a_long_alternative_fails_lint),

@@ -476,6 +476,20 @@ static void yaml_problems_with_their_fix(void **state)
 		{"titulo: T\netiquetas: - a\n",
 		 "n.md:4:12: error: a list item ('- ') goes on a line of its own, under its key"},
 		{"titulo\n", "n.md:3:1: error: this line has no ':' after its key: write 'key: value'"},
+		/* a value already quoted, closed too early by its own quote: the fix quotes what
+		 * is inside, never the author's quotes again */
+		{"titulo: 'Cita d'Ana'\n",
+		 "n.md:3:17: error: the value of 'titulo' goes on after its closing quote: quote all "
+		 "of it, like this: titulo: \"Cita d'Ana\""},
+		{"titulo: \"Dice \"hoy\" ya\"\n",
+		 "n.md:3:16: error: the value of 'titulo' goes on after its closing quote: quote all "
+		 "of it, like this: titulo: 'Dice \"hoy\" ya'"},
+		{"titulo: 'Dice \"hoy\" d'Ana'\n",
+		 "n.md:3:23: error: the value of 'titulo' goes on after its closing quote: quote all "
+		 "of it, like this: titulo: 'Dice \"hoy\" d''Ana'"},
+		{"titulo: \"Cita\" previa\n",
+		 "n.md:3:16: error: the value of 'titulo' goes on after its closing quote: quote all "
+		 "of it, like this: titulo: '\"Cita\" previa'"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[256];

@@ -24,7 +24,8 @@ struct fixture {
 	struct ii_error err;
 };
 
-/* importass has no in_sentence: its name is written as it is. */
+/* importass has no in_sentence: its name is written as it is. citas is plural by its
+ * article; apps, without article, by its plural key. */
 static const char *const config_text =
 	"[service sede]\n"
 	"name = Sede Electrónica de la Seguridad Social\n"
@@ -37,7 +38,15 @@ static const char *const config_text =
 	"url = https://www.seg-social.es/\n"
 	"[service importass]\n"
 	"name = Import@ss\n"
-	"url = https://portal.seg-social.gob.es/\n";
+	"url = https://portal.seg-social.gob.es/\n"
+	"[service citas]\n"
+	"name = Servicios de Cita Previa\n"
+	"in_sentence = los Servicios de Cita Previa\n"
+	"url = https://citaprevia.seg-social.es/\n"
+	"[service apps]\n"
+	"name = Import@ss y Tu Seguridad Social\n"
+	"plural = true\n"
+	"url = https://apps.seg-social.es/\n";
 
 static void init(struct fixture *f)
 {
@@ -88,10 +97,12 @@ struct post_case {
 	const char *want;
 };
 
-#define ALERT_END "Estamos revisando qué ocurre y te avisaremos en este hilo cuando vuelva a funcionar."
+#define ALERT_END "Estamos revisando qué ocurre y te avisaremos cuando vuelva a funcionar."
 #define PORTAL_ALT "Mientras tanto, puedes hacer tus trámites en la Sede Electrónica."
 #define SEDE "la Sede Electrónica de la Seguridad Social"
 #define PORTAL "el Portal de la Seguridad Social"
+#define CITAS "los Servicios de Cita Previa"
+#define APPS "Import@ss y Tu Seguridad Social"
 
 static const struct post_case cases[] = {
 	/* alerts: the name capitalised at the start, the time's own article */
@@ -213,6 +224,38 @@ static const struct post_case cases[] = {
 	 "⚠️ Ha terminado el mantenimiento programado, pero " PORTAL " todavía no funciona. Estamos "
 	 "revisando qué ocurre. " PORTAL_ALT},
 
+	/* plural names: every verb and adjective of the template agrees with them */
+	{"alert, plural by the article", SERVICE, MESSAGE_ALERT, "citas", NOV(28, 13, 0),
+	 NOV(28, 13, 0), NOV(28, 13, 3), 0, NULL,
+	 "⚠️ Los Servicios de Cita Previa no funcionan desde las 13:00. Estamos revisando qué "
+	 "ocurre y te avisaremos cuando vuelvan a funcionar. #SeguridadSocial"},
+	{"update, plural by the key", SERVICE, MESSAGE_UPDATE, "apps", NOV(28, 13, 0),
+	 NOV(28, 14, 10), NOV(28, 14, 10), 0, NULL,
+	 APPS " siguen sin funcionar desde las 13:00, hace 1 hora y 10 minutos. Seguimos "
+	 "revisando qué ocurre."},
+	{"unstable, plural", SERVICE, MESSAGE_UNSTABLE, "citas", NOV(28, 13, 20), NOV(28, 13, 20),
+	 NOV(28, 13, 20), 0, NULL,
+	 "⚠️ Los Servicios de Cita Previa funcionan con cortes desde las 13:20. Si fallan, "
+	 "inténtalo más tarde. Te avisaremos cuando funcionen bien. #SeguridadSocial"},
+	{"resolved, plural", SERVICE, MESSAGE_RESOLVED, "apps", NOV(28, 12, 42), NOV(28, 13, 15),
+	 NOV(28, 13, 17), 0, NULL,
+	 "✅ " APPS " vuelven a funcionar con normalidad desde las 13:15. El problema ha durado 33 "
+	 "minutos. Gracias por tu paciencia."},
+	{"announcement, plural", ANNOUNCEMENT, MESSAGE_MAINTENANCE_ANNOUNCED, "citas", DEC(5, 9, 0),
+	 DEC(5, 14, 0), NOV(28, 10, 0), 0, NULL,
+	 "🔧 Los Servicios de Cita Previa no estarán disponibles el 5 de diciembre de 9:00 a 14:00 "
+	 "por mantenimiento. Si puedes, haz tus trámites antes. #SeguridadSocial"},
+	{"maintenance starts, plural", WINDOW, MESSAGE_MAINTENANCE_STARTED, "apps", NOV(28, 9, 0),
+	 NOV(28, 14, 0), NOV(28, 9, 0), 0, NULL,
+	 "🔧 Empieza el mantenimiento programado: " APPS " no estarán disponibles hasta las 14:00."},
+	{"maintenance over, working, plural", WINDOW, MESSAGE_MAINTENANCE_FINISHED, "citas",
+	 NOV(28, 9, 0), NOV(28, 14, 0), NOV(28, 14, 1), 0, NULL,
+	 "✅ Ha terminado el mantenimiento: " CITAS " ya funcionan con normalidad."},
+	{"maintenance over, still failing, plural", WINDOW, MESSAGE_MAINTENANCE_UNAVAILABLE, "citas",
+	 NOV(28, 9, 0), NOV(28, 14, 0), NOV(28, 14, 1), 0, NULL,
+	 "⚠️ Ha terminado el mantenimiento programado, pero " CITAS " todavía no funcionan. Estamos "
+	 "revisando qué ocurre."},
+
 	/* manual incidents: staff's words, no status in brackets */
 	{"manual incident opened", MANUAL, MESSAGE_MANUAL, "Oficina CAISS de Sevilla-Triana",
 	 NOV(28, 9, 0), NOV(28, 9, 0), NOV(28, 9, 0), 0,
@@ -256,13 +299,20 @@ static void render(struct fixture *f, const struct post_case *c, struct thread *
 static void every_post_reads_as_written(void **state)
 {
 	struct fixture *f = *state;
-	bool kind_seen[MESSAGE_KIND_COUNT] = {0};
+	bool kind_seen[MESSAGE_KIND_COUNT] = {0}, plural_seen[MESSAGE_KIND_COUNT] = {0};
 	size_t failures = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct post_case *c = &cases[i];
 		struct thread *thread;
 		render(f, c, &thread);
 		kind_seen[c->kind] = true;
+		const struct config_service *svc = config_find_service(f->cfg, c->service);
+		plural_seen[c->kind] |= svc && svc->plural;
+		/* the post's text is also the Atom entry's and the CAP message's, where there is
+		 * no thread to speak of */
+		if (strstr(thread_post(thread, 0), "hilo"))
+			fail_msg("case '%s' speaks of the thread, which the feeds have not: %s",
+				 c->what, thread_post(thread, 0));
 		if (thread_count(thread) != 1 || strcmp(thread_post(thread, 0), c->want)) {
 			print_message("case '%s':\n  got:  %s\n  want: %s\n", c->what,
 				      thread_post(thread, 0), c->want);
@@ -274,6 +324,9 @@ static void every_post_reads_as_written(void **state)
 	for (int k = 0; k < MESSAGE_KIND_COUNT; k++)
 		if (!kind_seen[k])
 			fail_msg("no case renders %s", messages_file((enum message_kind)k));
+		else if (!plural_seen[k] && k != MESSAGE_MANUAL && k != MESSAGE_MANUAL_UPDATE &&
+			 k != MESSAGE_MANUAL_RESOLVED)
+			fail_msg("no case renders %s with a plural name", messages_file((enum message_kind)k));
 }
 
 /* A name without in_sentence is written as it is, even at the start of a sentence,
@@ -284,6 +337,9 @@ static void defaults_of_a_service(void **state)
 	const struct config_service *svc = config_find_service(f->cfg, "importass");
 	assert_string_equal(svc->in_sentence, "Import@ss");
 	assert_string_equal(svc->alternative, "");
+	assert_false(svc->plural);
+	assert_true(config_find_service(f->cfg, "citas")->plural);
+	assert_true(config_find_service(f->cfg, "apps")->plural);
 }
 
 int main(void)

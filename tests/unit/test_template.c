@@ -85,7 +85,7 @@ static void render_is(struct fixture *f, const struct template_value *values, si
 {
 	char *out = NULL;
 	memset(&f->err, 0, sizeof f->err);
-	ii_err rc = template_render(f->t, values, count, &out, &f->err);
+	ii_err rc = template_render(f->t, values, count, false, &out, &f->err);
 	if (rc != II_OK)
 		fail_msg("render failed (%d): %s", rc, f->err.detail);
 	assert_string_equal(out, want);
@@ -98,7 +98,7 @@ static void render_fails(struct fixture *f, const struct template_value *values,
 {
 	char *out = NULL;
 	memset(&f->err, 0, sizeof f->err);
-	ii_err rc = template_render(f->t, values, count, &out, &f->err);
+	ii_err rc = template_render(f->t, values, count, false, &out, &f->err);
 	if (rc != II_EDATA)
 		fail_msg("render did not fail as data (%d), gave '%s'", rc, out ? out : "");
 	assert_null(out);
@@ -468,7 +468,7 @@ static void output_size_limit(void **state)
 	const struct template_value v[] = { { "x", big, false }, { "y", "", false }, { "z", "z", false } };
 	load_ok(f, "{x}{y}");
 	char *out = NULL;
-	assert_int_equal(template_render(f->t, v, 3, &out, &f->err), II_OK);
+	assert_int_equal(template_render(f->t, v, 3, false, &out, &f->err), II_OK);
 	assert_int_equal(strlen(out), TEMPLATE_MAX_OUTPUT);
 	free(out);
 	load_ok(f, "{x}{z}");
@@ -582,7 +582,7 @@ static void load_file(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(p[1].line, 2);
 	char *out = NULL;
-	assert_int_equal(template_render(t, incident, INCIDENT_COUNT, &out, &f->err), II_OK);
+	assert_int_equal(template_render(t, incident, INCIDENT_COUNT, false, &out, &f->err), II_OK);
 	/* the file's final line end is not part of the message */
 	assert_string_equal(out, "🚨 Sede Electrónica\nno funciona desde las 10:42.");
 	free(out);
@@ -605,7 +605,7 @@ static void file_line_ends(void **state)
 		struct template *t = NULL;
 		assert_int_equal(template_load_file(path, &t, NULL, &f->err), II_OK);
 		char *out = NULL;
-		assert_int_equal(template_render(t, NULL, 0, &out, &f->err), II_OK);
+		assert_int_equal(template_render(t, NULL, 0, false, &out, &f->err), II_OK);
 		assert_string_equal(out, cases[i].text);
 		free(out);
 		template_free(t);
@@ -706,7 +706,7 @@ static void random_templates(void **state)
 		}
 		loaded++;
 		char *out = NULL;
-		assert_int_equal(template_render(f->t, v, 2, &out, &f->err), II_OK);
+		assert_int_equal(template_render(f->t, v, 2, false, &out, &f->err), II_OK);
 		utf8proc_int32_t cp;
 		for (size_t i = 0, n = strlen(out); i < n;) {
 			utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)out + i,
@@ -720,6 +720,28 @@ static void random_templates(void **state)
 	/* the alphabet gives both outcomes plenty of times */
 	assert_true(loaded > 2000);
 	assert_true(loaded < 18000);
+}
+
+/* {singular|plural} follows the number the caller gives, next to values and text. */
+static void choices_of_number(void **state)
+{
+	struct fixture *f = *state;
+	const struct template_value v[] = { { "servicio", "los Servicios de Cita Previa", false } };
+	load_ok(f, "{servicio} {vuelve|vuelven} a funcionar; no {estará|estarán} disponible{|s}.");
+	assert_true(template_has_choice(f->t));
+	char *out = NULL;
+	assert_int_equal(template_render(f->t, v, 1, true, &out, &f->err), II_OK);
+	assert_string_equal(out, "Los Servicios de Cita Previa vuelven a funcionar; no estarán disponibles.");
+	free(out);
+	assert_int_equal(template_render(f->t, v, 1, false, &out, &f->err), II_OK);
+	assert_string_equal(out, "Los Servicios de Cita Previa vuelve a funcionar; no estará disponible.");
+	free(out);
+	load_fails(f, "{a|b|c}",
+		   "alerta.txt:1: error: choice '{a|b|c}' has more than one '|' (write "
+		   "'{singular|plural}', as '{funciona|funcionan}')",
+		   NULL);
+	load_ok(f, "{servicio} funciona");
+	assert_false(template_has_choice(f->t));
 }
 
 int main(void)
@@ -760,6 +782,7 @@ int main(void)
 		UNIT_TEST(unreadable_file),
 		UNIT_TEST(random_templates),
 		UNIT_TEST(the_word_before_a_placeholder),
+		UNIT_TEST(choices_of_number),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
