@@ -270,6 +270,34 @@ static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+struct header_count {
+	const char *name;
+	const char *value; /* the last one seen */
+	unsigned count;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	struct header_count *h = cls;
+	if (!strcasecmp(key, h->name)) {
+		h->count++;
+		h->value = value;
+	}
+	return MHD_YES;
+}
+
+/* The login in [serve] user_header; NULL when there is none, or more than one. A proxy that
+ * adds its header after the client's (Apache's RequestHeader add, a misread example) leaves
+ * two, and the first, which MHD_lookup_connection_value would give, is the client's. */
+static const char *user_login(const struct server *srv, struct MHD_Connection *c)
+{
+	struct header_count h = {.name = srv->cli->config->serve.user_header};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	return h.count == 1 && *h.value ? h.value : NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **req_cls)
@@ -298,8 +326,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 
 	struct console_view view = {.cfg = cli->config};
-	const char *login = MHD_lookup_connection_value(c, MHD_HEADER_KIND, cli->config->serve.user_header);
-	if (!from_proxy(srv, c) || !login || !*login)
+	const char *login = user_login(srv, c);
+	if (!from_proxy(srv, c) || !login)
 		return answer_message(c, MHD_HTTP_FORBIDDEN, &view, _("Access refused"),
 				      _("The console is reached through the ministry's sign-in, not "
 					"directly."));

@@ -122,6 +122,22 @@ test_serve_refuses_what_the_cli_refuses() {
 	stop_serve
 }
 
+# A proxy that adds its header after the one the client sent leaves two: neither is
+# believed, since the first would be the client's.
+test_serve_refuses_two_user_headers() {
+	local port status
+	port=$(free_port)
+	console_conf "$port"
+	start_serve
+	status=$(curl_as ana "http://127.0.0.1:$port/")
+	[[ $status == 200 ]] || fail "Ana through the proxy: $status"
+	status=$(curl_as lucia -H 'X-Remote-User: ana' "http://127.0.0.1:$port/")
+	[[ $status == 403 ]] || fail "two X-Remote-User headers: $status, expected 403"
+	status=$(curl_as ana -H 'x-remote-user: ana' "http://127.0.0.1:$port/")
+	[[ $status == 403 ]] || fail "the header twice, spelt in two cases: $status, expected 403"
+	stop_serve
+}
+
 test_serve_needs_someone_with_a_web_login() {
 	conf_new
 	conf_raw '[person jgarcia]' 'name = Javier García' 'os_users = games' 'roles = operator'
