@@ -62,6 +62,9 @@ int cli_decide(int argc, char **argv, struct cli *cli, bool approve)
 		cli_error(_("'%s' takes one draft id"), command);
 		return cli_usage(command);
 	}
+	int checked = reason ? cli_check_text("--reason", reason, true) : EXIT_OK;
+	if (checked)
+		return checked;
 	bool single = cli->config->person_count == 0;
 	if (single && (!by || !*by)) {
 		cli_error("%s", approve ? _("say who approves it with --by NAME (it goes in the audit trail)")

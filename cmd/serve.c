@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "people.h"
+#include "printable.h"
 
 const struct cli_help cmd_serve_help = {
 	.summary = N_("serve the review console to the staff's browsers"),
@@ -57,6 +58,7 @@ struct request {
 	struct MHD_PostProcessor *post;
 	size_t body;    /* bytes received */
 	bool too_large; /* more than MAX_BODY: refused once it is all in */
+	bool too_long;  /* a field longer than its room: refused, never cut */
 	char csrf[2 * EVP_MAX_MD_SIZE + 1];
 	char reason[MAX_REASON + 1];
 };
@@ -252,6 +254,19 @@ static enum route route_of(const char *url, char id[37])
 					   : R_NONE;
 }
 
+/* The form's reason made a line break as the CLI writes it (a browser sends a textarea's
+ * as CR LF, by HTML's rule); the first code point that the audit trail would not keep as
+ * written (printable_first_unsafe()), or -1 when there is none. */
+static int32_t form_reason(struct request *req)
+{
+	char *to = req->reason;
+	for (const char *from = req->reason; *from; from++)
+		if (from[0] != '\r' || from[1] != '\n')
+			*to++ = *from;
+	*to = '\0';
+	return printable_first_unsafe(req->reason, strlen(req->reason), true);
+}
+
 static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				     const char *filename, const char *content_type,
 				     const char *transfer_encoding, const char *data, uint64_t off,
@@ -266,8 +281,38 @@ static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const c
 	if (field && off + size < room) {
 		memcpy(field + off, data, size);
 		field[off + size] = '\0';
+	} else if (field) {
+		req->too_long = true;
 	}
 	return MHD_YES;
+}
+
+struct header_count {
+	const char *name;
+	const char *value; /* the last one seen */
+	unsigned count;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	struct header_count *h = cls;
+	if (!strcasecmp(key, h->name)) {
+		h->count++;
+		h->value = value;
+	}
+	return MHD_YES;
+}
+
+/* The login in [serve] user_header; NULL when there is none, or more than one. A proxy that
+ * adds its header after the client's (Apache's RequestHeader add, a misread example) leaves
+ * two, and the first, which MHD_lookup_connection_value would give, is the client's. */
+static const char *user_login(const struct server *srv, struct MHD_Connection *c)
+{
+	struct header_count h = {.name = srv->cli->config->serve.user_header};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	return h.count == 1 && *h.value ? h.value : NULL;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -298,8 +343,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 
 	struct console_view view = {.cfg = cli->config};
-	const char *login = MHD_lookup_connection_value(c, MHD_HEADER_KIND, cli->config->serve.user_header);
-	if (!from_proxy(srv, c) || !login || !*login)
+	const char *login = user_login(srv, c);
+	if (!from_proxy(srv, c) || !login)
 		return answer_message(c, MHD_HTTP_FORBIDDEN, &view, _("Access refused"),
 				      _("The console is reached through the ministry's sign-in, not "
 					"directly."));
@@ -352,6 +397,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return answer_message(c, MHD_HTTP_FORBIDDEN, &view, _("Form refused"),
 					      _("The form was not sent from this console's page, or it "
 						"has expired: open the page again and repeat."));
+		int32_t bad = form_reason(req);
+		if (req->too_long)
+			return answer_message(c, MHD_HTTP_CONTENT_TOO_LARGE, &view, _("Request too large"),
+					      _("The reason is longer than the console accepts."));
+		if (bad >= 0) {
+			char says[200];
+			snprintf(says, sizeof says,
+				 _("The reason holds a character that cannot be kept in the audit trail "
+				   "(U+%04X): write it again without it."),
+				 (unsigned)bad);
+			return answer_message(c, MHD_HTTP_BAD_REQUEST, &view, _("Form refused"), says);
+		}
 		if (decide(srv, login, id, route == R_APPROVE, req->reason, &e) == II_OK) {
 			char location[64];
 			snprintf(location, sizeof location, "/drafts/%s", id);

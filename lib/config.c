@@ -1359,6 +1359,12 @@ static void check_people(struct parser *p)
 			diag_add(p->diags, p->path, b->line,
 				 _("[person %s] is named '%s', the name of the program's own actions"),
 				 b->id, DRAFT_SYSTEM_NAME);
+		/* root is every administrator (su, sudo -i, a root shell): it names nobody */
+		if (strlist_has(&b->os_users, "root"))
+			diag_add(p->diags, p->path, b->line,
+				 _("[person %s] lists 'root' in os_users: every administrator is root, "
+				   "so it names nobody; through sudo, each acts as their own account"),
+				 b->id);
 		for (size_t j = 0; j < i; j++) {
 			const struct config_person *a = &cfg->people[j];
 			for (size_t k = 0; k < b->os_users.count; k++)

@@ -606,7 +606,10 @@ static ii_err get_by_uuid(struct store *s, const char *uuid, struct draft *d, st
 }
 
 /* Whether the two-person rule refuses actor as the approver of d: when d's author names
- * the actor's person, or the actor is nobody the rule can tell apart. */
+ * the actor's person, or either is nobody the rule can tell apart. A notice's author is
+ * resolved now, against today's people: a name nobody answers to any more (an alias
+ * removed, a draft written before there were people) could be anyone's, the approver's
+ * too, so nobody approves it until the notice names its author again. */
 static ii_err two_person_check(const struct config *cfg, const struct draft *d,
 			       const struct draft_actor *actor, struct ii_error *e)
 {
@@ -615,7 +618,12 @@ static ii_err two_person_check(const struct config *cfg, const struct draft *d,
 			       _("the two-person rule needs the approver to be a configured person"));
 	const struct config_person *author = NULL;
 	ii_err rc = *d->author ? people_by_name(cfg, d->author, &author, e) : II_OK;
-	if (rc == II_OK && author && !strcmp(author->id, actor->person))
+	if (rc == II_OK && !author && *d->source)
+		rc = ii_fail(e, II_EDATA,
+			     _("the notice's autor, '%s', names nobody of the [person] sections now: "
+			       "the two-person rule cannot tell who wrote it (correct its autor)"),
+			     d->author);
+	else if (rc == II_OK && author && !strcmp(author->id, actor->person))
 		rc = ii_fail(e, II_EDATA,
 			     _("%s (%s) wrote this notice, as '%s', and cannot approve it too "
 			       "(two-person rule)"),

@@ -236,7 +236,8 @@ ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
  * Approves a pending draft. Under the two-person rule ([policy] two_person, which needs
  * people), when two_person is the configuration, the actor (actor->person) may not be the
  * person the draft's author names (people_by_name(): case, accents, spaces and aliases
- * make no difference). NULL: no rule. II_EDATA, saying why, when refused.
+ * make no difference), and a notice's draft whose author names nobody of today's people
+ * is refused to everyone. NULL: no rule. II_EDATA, saying why, when refused.
  */
 ii_err draft_approve(struct store *store, const char *uuid, const struct draft_actor *actor,
 		     const struct config *two_person, struct ii_error *e);

@@ -122,6 +122,54 @@ test_serve_refuses_what_the_cli_refuses() {
 	stop_serve
 }
 
+# A rejection's reason is kept as written or refused, never cut or altered: a browser's
+# line breaks (CR LF) are the CLI's, a reason over the cap is refused rather than dropped,
+# and a control character is refused as reject --reason refuses it.
+test_serve_keeps_a_reason_as_written_or_refuses_it() {
+	local port id status token
+	port=$(free_port)
+	console_conf "$port"
+	notice 'Pide cita en la sede.'
+	id=$(db "SELECT uuid FROM draft WHERE source = 'cita.md'")
+	start_serve
+	curl_as ana -c "$T/jar" "http://127.0.0.1:$port/drafts/$id" >/dev/null
+	token=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/page.html" | head -n 1 | cut -d'"' -f4)
+	status=$(curl_as ana -b "$T/jar" --data-urlencode "csrf=$token" \
+		--data-urlencode "reason=$(head -c 2100 /dev/zero | tr '\0' x)ñ" "http://127.0.0.1:$port/drafts/$id/reject")
+	[[ $status == 413 ]] || fail "a reason of 2102 bytes, over the cap: $status, expected 413"
+	status=$(curl_as ana -b "$T/jar" --data-urlencode "csrf=$token" \
+		--data-urlencode "reason=$(printf 'Falta \033[31mla fuente')" "http://127.0.0.1:$port/drafts/$id/reject")
+	[[ $status == 400 ]] || fail "a reason with ESC: $status, expected 400"
+	grep -q 'U+001B' "$T/page.html" || fail 'the refusal does not name the character'
+	[[ $(db "SELECT status FROM draft WHERE uuid = '$id'") == pending ]] || fail 'a refused reason rejected the draft'
+	status=$(curl_as ana -b "$T/jar" --data-urlencode "csrf=$token" \
+		--data-urlencode "reason=$(printf 'Falta la fuente.\r\nRevisa el enlace.')" "http://127.0.0.1:$port/drafts/$id/reject")
+	[[ $status == 303 ]] || fail "a reason of two lines: $status, expected 303"
+	assert_eq "$(printf 'Falta la fuente.\nRevisa el enlace.')" \
+		"$(db "SELECT detail FROM audit WHERE action = 'rejected'")" 'the reason in the audit trail'
+	stop_serve
+	# the command line refuses what the console refuses
+	SUDO_USER=games SUDO_UID=$(id -u games) ii reject "$id" --reason "$(printf 'a\033[2Jb')"
+	assert_rc 65
+	err_has "invalid value for '--reason': control character U+001B"
+}
+
+# A proxy that adds its header after the one the client sent leaves two: neither is
+# believed, since the first would be the client's.
+test_serve_refuses_two_user_headers() {
+	local port status
+	port=$(free_port)
+	console_conf "$port"
+	start_serve
+	status=$(curl_as ana "http://127.0.0.1:$port/")
+	[[ $status == 200 ]] || fail "Ana through the proxy: $status"
+	status=$(curl_as lucia -H 'X-Remote-User: ana' "http://127.0.0.1:$port/")
+	[[ $status == 403 ]] || fail "two X-Remote-User headers: $status, expected 403"
+	status=$(curl_as ana -H 'x-remote-user: ana' "http://127.0.0.1:$port/")
+	[[ $status == 403 ]] || fail "the header twice, spelt in two cases: $status, expected 403"
+	stop_serve
+}
+
 test_serve_needs_someone_with_a_web_login() {
 	conf_new
 	conf_raw '[person jgarcia]' 'name = Javier García' 'os_users = games' 'roles = operator'

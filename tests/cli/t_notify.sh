@@ -516,3 +516,36 @@ PY
 	done
 	echo "$trials trials ($killed killed, seed $seed): $events alerts, $once sent and received exactly once, $unknown unknown ($unknown_received of them received)" >"$T/.figures"
 }
+
+# Refusals and passing failures, as a ministry's servers give them: a mail server that
+# refuses the login fails the alert at once, with no secret in what is kept; a webhook that
+# answers 500 is tried again and delivered once it answers 200; a redirect is not followed
+# (the address the hook points at is its secret) and fails the alert for good.
+test_notify_login_refused_500_then_200_and_a_redirect() {
+	smtp_start
+	hook_start
+	setup_notify "$(web status/503)"
+	conf_mail
+	conf_hook
+	printf '%s\n' 'username=guardia' 'password=smtp-S3CRET-password-wrong' >"$T/smtp.cred"
+	echo 500 >"$T/hook/.status"
+	local now
+	now=$(date +%s)
+	INCLUINFO_NOW=$now ii run
+	assert_eq 'failed 1' "$(notification "state || ' ' || attempts" "target = 'guardia'")" 'the mail after its login was refused'
+	assert_eq 0 "$(mail_count)" mails
+	assert_eq 'pending 1' "$(notification "state || ' ' || attempts" "target = 'chat'")" 'the webhook after HTTP 500'
+	rm "$T/hook/.status"
+	INCLUINFO_NOW=$((now + 60)) ii run
+	assert_eq 'sent 2' "$(notification "state || ' ' || attempts" "target = 'chat'")" 'the webhook once it answers 200'
+	assert_eq 1 "$(hook_count)" 'webhook messages'
+	echo 302 >"$T/hook/.status"
+	web status/200 >"$T/hook/.location"
+	sed -i "s|^url = $(web status/503)\$|url = $(web status/200)|" "$CONF"
+	INCLUINFO_NOW=$((now + 120)) ii run
+	assert_eq 'failed 1 the webhook answered HTTP 302' \
+		"$(notification "state || ' ' || attempts || ' ' || error" "target = 'chat' AND event = 'incident_resolved'")" 'the webhook after a redirect'
+	assert_eq 1 "$(hook_count)" 'webhook messages'
+	NOTIFY_SECRETS+=(smtp-S3CRET-password-wrong)
+	assert_no_notify_secrets
+}

@@ -69,6 +69,37 @@ test_two_person_rule_follows_the_person_not_the_spelling() {
 	err_has 'two-person rule'
 }
 
+# A draft whose autor names nobody now (the alias it used was removed, or it was written
+# before the people were configured) could be anyone's, its approver's too: nobody approves
+# it until its autor names a person again.
+test_two_person_refuses_an_author_nobody_answers_to_now() {
+	needs_root || return 0
+	people_conf
+	local id
+	id=$(pending_notice 'L. Martín')
+	sed -i "s/^aliases = lucia.martin, L. Martín$/aliases = lucia.martin/" "$CONF"
+	as daemon approve "$id"
+	assert_rc 65
+	err_has "incluinfo: error: the notice's autor, 'L. Martín', names nobody of the [person] sections now: the two-person rule cannot tell who wrote it (correct its autor)"
+	# written by the single operator, before there were people
+	rm -rf "$T/state"
+	conf_new "notices_dir=$NOTICES"
+	conf_service sede "$(web status/200)"
+	id=$(pending_notice lucia)
+	people_conf
+	as daemon approve "$id"
+	assert_rc 65
+	err_has "'lucia', names nobody of the [person] sections now"
+	as bin approve "$id"
+	assert_rc 65
+	assert_eq pending "$(db 'SELECT status FROM draft')" 'status'
+	# once the notice names its author, the rule can tell again
+	printf '%s' "${AVISO/AUTOR/jruiz}" >"$T/$NOTICES/cita.md"
+	ii notices
+	as bin approve "$id"
+	assert_rc 0
+}
+
 test_approving_needs_the_approver_role() {
 	needs_root || return 0
 	people_conf

@@ -4,7 +4,8 @@
     webhook.py --port-file FILE --dir DIR
 
 Each POST is written to DIR/NNN.json (its body) and DIR/NNN.head (its request line and
-headers). The answer is 200, or the status written in DIR/.status. The port chosen is
+headers). The answer is 200, or the status written in DIR/.status, with a Location header
+when DIR/.location holds one (a redirect elsewhere). The port chosen is
 written to the port file.
 """
 import argparse
@@ -40,6 +41,10 @@ def main():
                     f.write(body)
                 os.rename(base + ".json.tmp", base + ".json")
             self.send_response(status)
+            location_file = os.path.join(args.dir, ".location")
+            if os.path.exists(location_file):
+                with open(location_file) as f:
+                    self.send_header("Location", f.read().strip())
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")

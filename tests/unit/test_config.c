@@ -1030,6 +1030,10 @@ static void person_claims_are_exclusive(void **state)
 			      "os_users = agil lmartin\n", 1);
 	assert_diag(f, 4, "[person agil] and [person lmartin] (line 1) both claim the OS user "
 			  "'lmartin'");
+	/* nor can root be one person's: every administrator is root */
+	load_invalid(f, LUCIA "os_users = lmartin root\n", 1);
+	assert_diag(f, 1, "[person lmartin] lists 'root' in os_users: every administrator is root, "
+			  "so it names nobody; through sudo, each acts as their own account");
 	load_invalid(f, LUCIA "web_login = lm\n[person agil]\nname = Ana Gil\nweb_login = lm\n", 1);
 	assert_diag(f, 4, "[person agil] and [person lmartin] (line 1) both claim the web login 'lm'");
 	/* a spelling that differs in case, accents and spaces only is the same name */
