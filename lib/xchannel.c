@@ -19,6 +19,13 @@
 /* The spending journal's names in the channel's state, with the month: "spent 2026-12". */
 #define KEY_SPENT "spent"
 #define KEY_READS "reads"
+/* X's documented limit of POST /2/tweets when an answer carries no limit header at all:
+ * 200 a user in 15 minutes (developer.x.com, "Manage Posts" introduction, as read in
+ * December 2026). The 24-hour headers are optional, and absent headers never mean
+ * "unlimited". */
+#define POST_WINDOW_LIMIT 200
+#define POST_WINDOW_S 900
+
 /* The condition (lib/condition's key space) staff hear of when the budget runs short. */
 #define BUDGET_CONDITION "x_budget"
 
@@ -29,6 +36,10 @@ struct xchannel {
 	struct xapi *api;
 	struct publish_channel channel;
 	char user_id[XAPI_ID_SIZE]; /* asked for once, when reconciliation needs it */
+	/* the posts this process made in the window that started at window_start, for an
+	 * answer without limit headers */
+	time_t window_start;
+	long window_posts;
 	xchannel_trace_fn trace;
 	void *trace_ctx;
 };
@@ -47,11 +58,27 @@ static void trace_line(enum xapi_trace_kind kind, const char *text, size_t len, 
 	x->trace(x->trace_ctx, line);
 }
 
-/* The budget that binds: the endpoint's window, or the day's when it is lower. */
-static void budget(const struct xapi_rate *rate, struct channel_result *r)
+/* The budget that binds: the endpoint's window, or the day's when it is lower. Without
+ * any header, for a post (posting), X's documented window, less the posts this process
+ * made in it. */
+static void budget(struct xchannel *x, const struct xapi_result *res, bool posting,
+		   struct channel_result *r)
 {
+	const struct xapi_rate *rate = &res->rate;
 	r->remaining = rate->window.remaining;
 	r->reset = rate->window.reset;
+	if (posting && rate->window.remaining < 0 && rate->user_day.remaining < 0 &&
+	    rate->app_day.remaining < 0 && res->http_status) {
+		time_t now = time(NULL);
+		if (now >= x->window_start + POST_WINDOW_S) {
+			x->window_start = now;
+			x->window_posts = 0;
+		}
+		x->window_posts += res->committed != XAPI_NOT_COMMITTED;
+		r->remaining = x->window_posts < POST_WINDOW_LIMIT ? POST_WINDOW_LIMIT - x->window_posts : 0;
+		r->reset = x->window_start + POST_WINDOW_S;
+		return;
+	}
 	const struct xapi_limit *days[] = {&rate->user_day, &rate->app_day};
 	for (size_t i = 0; i < 2; i++) {
 		if (days[i]->remaining >= 0 && (r->remaining < 0 || days[i]->remaining < r->remaining)) {
@@ -200,13 +227,14 @@ static ii_err refund(void *ctx, struct store *s, const char *text, time_t now, s
 	return rc ? rc : add_amount(s, KEY_SPENT, month, -price, e);
 }
 
-static void translate(const struct xapi_result *res, struct channel_result *r)
+static void translate(struct xchannel *x, const struct xapi_result *res, bool posting,
+		      struct channel_result *r)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->ref, sizeof r->ref, "%s", res->id);
 	snprintf(r->detail, sizeof r->detail, "%s", res->detail);
 	r->retry_at = res->retry_at;
-	budget(&res->rate, r);
+	budget(x, res, posting, r);
 	switch (res->outcome) {
 	case XAPI_OK: r->outcome = CHANNEL_DONE; break;
 	case XAPI_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
@@ -230,7 +258,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 	struct xapi_result res;
 	ii_err rc = xapi_post(x->api, text, reply_to, &res, e);
 	if (rc == II_OK)
-		translate(&res, r);
+		translate(x, &res, true, r);
 	return rc;
 }
 
@@ -290,7 +318,7 @@ static ii_err remove_post(void *ctx, const char *id, struct channel_result *r, s
 	struct xapi_result res;
 	ii_err rc = xapi_delete(x->api, id, &res, e);
 	if (rc == II_OK)
-		translate(&res, r);
+		translate(x, &res, false, r);
 	if (rc == II_OK && res.committed == XAPI_COMMITTED)
 		rc = spend_now(x, x->cfg->x_cost.remove, 0, e);
 	return rc;

@@ -115,3 +115,24 @@ test_a_thread_starts_only_when_the_budget_covers_all_of_it() {
 	out_has '$0.03 in '
 	out_has '$0.01 of the $0.04 monthly budget left'
 }
+
+test_without_limit_headers_the_documented_window_holds() {
+	setup_publish
+	# the 24-hour headers are optional: the window's figures rule
+	x_post /_headers '{"window":true,"day":false}' >/dev/null
+	notice_paragraphs becas.md 'Becas' 'Las becas se piden en marzo.'
+	ii notices
+	ii publish
+	assert_rc 0
+	ii --json status
+	assert_json 'j.channel.remaining' 199
+	# no header at all: X's documented 200 posts in 15 minutes, less the posts made
+	x_post /_headers '{"window":false,"day":false}' >/dev/null
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	ii --json status
+	assert_json 'j.channel.remaining' 198
+	assert_eq 1 "$(json '(Date.parse(j.channel.reset) - Date.now()) / 1000 > 800 ? 1 : 0')" 'the window resets in 15 minutes'
+}

@@ -60,6 +60,9 @@ control:
                   {"micro" (micro-dollars),"posts","posts_with_url","reads","deletes"}: a post
                   $0.015, with a URL (twitter-text's) $0.20, each post or account read $0.001,
                   a deletion $0.005
+  POST /_headers  {"window":true|false,"day":true|false}: whether answers carry the
+                  x-rate-limit-* headers, and POST /2/tweets's 24-hour ones (X does not
+                  promise the latter); the limits hold either way
   POST /_replies  {"restricted":true|false}: the reply restriction of 2026-02-23 applied to
                   every reply, the account's own thread included (X does not say whether it
                   is): 403 "Reply to this conversation is not allowed…"
@@ -157,6 +160,7 @@ function freshState() {
 		// what pay-per-use would bill, in micro-dollars (see PRICES)
 		billing: { micro: 0, posts: 0, posts_with_url: 0, reads: 0, deletes: 0 },
 		repliesRestricted: false, // every reply refused as not "summoned" (POST /_replies)
+		headers: { window: true, day: true }, // which rate-limit headers answers carry (POST /_headers)
 	};
 }
 let state = freshState();
@@ -191,12 +195,12 @@ function budget(opts, route) {
 }
 
 function rateHeaders(route, b) {
-	const h = {
+	const h = state.headers.window ? {
 		'x-rate-limit-limit': b.window.limit,
 		'x-rate-limit-remaining': b.window.remaining,
 		'x-rate-limit-reset': b.window.reset,
-	};
-	if (route === 'POST /2/tweets') {
+	} : {};
+	if (route === 'POST /2/tweets' && state.headers.day) {
 		Object.assign(h, {
 			'x-user-limit-24hour-limit': b.day.limit,
 			'x-user-limit-24hour-remaining': b.day.remaining,
@@ -501,6 +505,13 @@ function control(req, res, url, body) {
 	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
 	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
 	if (route === 'GET /_billing') return send(res, 200, state.billing);
+	if (route === 'POST /_headers') {
+		const j = json();
+		if (!j || typeof j.window !== 'boolean' || typeof j.day !== 'boolean')
+			return send(res, 400, { error: 'expected {"window": true|false, "day": true|false}' });
+		state.headers = { window: j.window, day: j.day };
+		return send(res, 200, state.headers);
+	}
 	if (route === 'POST /_replies') {
 		const j = json();
 		if (!j || typeof j.restricted !== 'boolean') return send(res, 400, { error: 'expected {"restricted": true|false}' });
