@@ -136,3 +136,21 @@ test_without_limit_headers_the_documented_window_holds() {
 	assert_json 'j.channel.remaining' 198
 	assert_eq 1 "$(json '(Date.parse(j.channel.reset) - Date.now()) / 1000 > 800 ? 1 : 0')" 'the window resets in 15 minutes'
 }
+
+# Since 2026-02-23 X may refuse a reply of a self-serve app, the account's own thread
+# included (undocumented). Until thread_mode = single exists, the thread stops midway and
+# says so with X's words; the test pins what the fake answers and what people read.
+test_reply_restriction_stops_the_thread_with_xs_words() {
+	setup_publish
+	x_post /_replies '{"restricted":true}' >/dev/null
+	thread_notice 3 cita.md
+	ii notices
+	ii publish
+	assert_rc 65
+	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
+	err_has 'stopped midway: 1 of 3 posts are public'
+	ii show "$(db 'SELECT uuid FROM draft')"
+	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
+	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'
+	assert_eq "$(billing b.micro)" "$(spent)" 'spent against the fake'
+}
