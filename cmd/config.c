@@ -5,6 +5,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "xchannel.h"
 #include "people.h"
 #include "notify.h"
 
@@ -79,6 +80,24 @@ static void put_long(struct printer *p, const char *key, long value)
 		cJSON_AddNumberToObject(p->section, key, (double)value);
 	else
 		printf("%s = %ld\n", key, value);
+}
+
+/* An amount in micro-dollars as the file writes it, in dollars ("0.015"); a negative
+ * one (none) is null in JSON and left out of the text. */
+static void put_usd(struct printer *p, const char *key, long micro)
+{
+	if (p->json) {
+		if (micro < 0)
+			cJSON_AddNullToObject(p->section, key);
+		else
+			cJSON_AddNumberToObject(p->section, key, (double)micro / 1e6);
+		return;
+	}
+	if (micro < 0)
+		return;
+	char text[32];
+	xchannel_format_usd(micro, text, sizeof text);
+	printf("%s = %s\n", key, text + 1); /* without its '$' */
 }
 
 static void put_bool(struct printer *p, const char *key, bool value)
@@ -262,6 +281,11 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_long(&p, "thread_delay_ms", cfg->thread_delay_ms);
 	put_string(&p, "ca_file", cfg->api_ca_file);
 	put_long(&p, "timeout_ms", cfg->api_timeout_ms);
+	put_usd(&p, "price_post", cfg->x_cost.post);
+	put_usd(&p, "price_post_url", cfg->x_cost.post_url);
+	put_usd(&p, "price_read", cfg->x_cost.read);
+	put_usd(&p, "price_delete", cfg->x_cost.remove);
+	put_usd(&p, "monthly_budget", cfg->x_cost.budget);
 
 	begin(&p, root, "feeds", "feeds");
 	put_string(&p, "base_url", cfg->feeds.base_url);

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "ingest.h"
+#include "xchannel.h"
 
 const struct cli_help cmd_preview_help = {
 	.summary = N_("show a notice's posts exactly as they will be published"),
@@ -20,11 +21,31 @@ const struct cli_help cmd_preview_help = {
 		 "inside a sentence. Exit 65 when the notice is invalid on any network shown.\n"),
 };
 
+/* What X bills for thread (xchannel_post_price()), in micro-dollars, and how many of its
+ * posts hold a URL. */
+static ii_err x_cost(const struct config *cfg, const struct thread *thread, long *total,
+		     size_t *with_url, struct ii_error *e)
+{
+	*total = 0;
+	*with_url = 0;
+	for (size_t i = 0; i < thread_count(thread); i++) {
+		long price;
+		bool url;
+		ii_err rc = xchannel_post_price(cfg, thread_post(thread, i), &price, &url, e);
+		if (rc)
+			return rc;
+		*total += price;
+		*with_url += url;
+	}
+	return II_OK;
+}
+
 static const struct option preview_options[] = {{"channel", required_argument, NULL, 'c'}, {0}};
 
 /* One network's thread: its posts as they will show (counter_display()) with their
  * lengths. NULL when out of memory. */
-static cJSON *channel_json(const struct counter *c, const struct thread *thread)
+static cJSON *channel_json(const struct config *cfg, const struct counter *c,
+			   const struct thread *thread)
 {
 	cJSON *o = cJSON_CreateObject(), *posts = o ? cJSON_CreateArray() : NULL;
 	if (!posts) {
@@ -45,10 +66,15 @@ static cJSON *channel_json(const struct counter *c, const struct thread *thread)
 		free(shown);
 	}
 	cJSON_AddItemToObject(o, "posts", posts);
+	long cost;
+	size_t with_url;
+	if (c->network == COUNT_X && x_cost(cfg, thread, &cost, &with_url, NULL) == II_OK)
+		cJSON_AddNumberToObject(o, "cost_usd", (double)cost / 1e6);
 	return o;
 }
 
-static int print_channel(const struct counter *c, const struct thread *thread)
+static int print_channel(const struct config *cfg, const struct counter *c,
+			 const struct thread *thread)
 {
 	size_t count = thread_count(thread);
 	printf(ngettext("%s: %zu post\n\n", "%s: %zu posts\n\n", count),
@@ -62,6 +88,20 @@ static int print_channel(const struct counter *c, const struct thread *thread)
 		cli_print_post(i, count, shown, thread_post_length(thread, i), c->limit);
 		free(shown);
 	}
+	if (c->network != COUNT_X)
+		return EXIT_OK;
+	long cost;
+	size_t with_url;
+	struct ii_error e = {0};
+	if (x_cost(cfg, thread, &cost, &with_url, &e))
+		return cli_fail(&e);
+	char total[32], url_price[32], price[32];
+	xchannel_format_usd(cost, total, sizeof total);
+	xchannel_format_usd(cfg->x_cost.post_url, url_price, sizeof url_price);
+	xchannel_format_usd(cfg->x_cost.post, price, sizeof price);
+	/* TRANSLATORS: the cost of the thread on X: "$0.23 (1 post with a link at $0.20, 2 at $0.015)" */
+	printf(_("Cost on X: %s (%zu with a link at %s, %zu without at %s)\n\n"), total, with_url,
+	       url_price, count - with_url, price);
 	return EXIT_OK;
 }
 
@@ -122,7 +162,7 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		cJSON_AddStringToObject(o, "title", title);
 		cJSON *channels = cJSON_CreateArray();
 		for (int k = first; k <= last; k++)
-			cJSON_AddItemToArray(channels, channel_json(&counters[k], threads[k]));
+			cJSON_AddItemToArray(channels, channel_json(cli->config, &counters[k], threads[k]));
 		cJSON *posts = cJSON_GetObjectItem(cJSON_GetArrayItem(channels, 0), "posts");
 		cJSON_AddItemToObject(o, "posts", cJSON_Duplicate(posts, true));
 		cJSON_AddItemToObject(o, "channels", channels);
@@ -130,7 +170,7 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 	} else if (!status) {
 		printf("%s: %s\n\n", notice_kind_name(n->kind), title);
 		for (int k = first; k <= last && !status; k++)
-			status = print_channel(&counters[k], threads[k]);
+			status = print_channel(cli->config, &counters[k], threads[k]);
 	}
 	free(title);
 	for (int k = 0; k < COUNT_NETWORKS; k++)

@@ -95,7 +95,7 @@ int cli_publish(const struct cli *cli, struct store *store, const struct draft_a
 	}
 	free(due);
 	/* with nothing due the account is not needed: a monitor without credentials stays quiet */
-	if (due_count && xchannel_open(cli->config, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
+	if (due_count && xchannel_open(cli->config, store, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
 		if (!news) {
 			status = cli_fail(&e);
 			goto out;

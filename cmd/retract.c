@@ -55,7 +55,7 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 	struct xchannel *x = NULL;
 	struct ii_error e = {0};
 	status = cli_open_store(cli, STORE_WRITE, &store);
-	if (status == EXIT_OK && xchannel_open(cli->config, NULL, NULL, &x, &e) == II_OK &&
+	if (status == EXIT_OK && xchannel_open(cli->config, store, NULL, NULL, &x, &e) == II_OK &&
 	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &id.actor, &e) == II_OK) {
 		if (!cli->quiet)
 			printf(_("retracted %s\n"), argv[optind]);

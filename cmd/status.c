@@ -135,15 +135,42 @@ static int stopped_threads(struct store *store)
 	return status;
 }
 
+/* An amount in micro-dollars as JSON: a number of dollars, null when negative (none). */
+static void add_usd(cJSON *o, const char *name, long micro)
+{
+	if (micro >= 0)
+		cJSON_AddNumberToObject(o, name, (double)micro / 1e6);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* The month's spending on X, and what its budget leaves. */
+static void print_spend(const struct xchannel_spend *sp)
+{
+	char spent[32], left[32], budget[32];
+	xchannel_format_usd(sp->spent, spent, sizeof spent);
+	printf("%-16s ", _("X spending"));
+	if (sp->budget < 0) {
+		printf(_("%s in %s (no monthly budget)\n"), spent, sp->month);
+		return;
+	}
+	xchannel_format_usd(sp->left, left, sizeof left);
+	xchannel_format_usd(sp->budget, budget, sizeof budget);
+	printf(_("%s in %s; %s of the %s monthly budget left\n"), spent, sp->month, left, budget);
+}
+
 /* The publishing channel: its last success, its budget and the drafts that wait. */
-static int channel(struct store *store, cJSON *root)
+static int channel(const struct config *cfg, struct store *store, cJSON *root)
 {
 	struct publish_state st = {.remaining = -1};
+	struct xchannel_spend sp;
 	struct draft *due = NULL;
 	size_t waiting = 0;
 	struct ii_error e = {0};
 	time_t now = cli_now();
-	if (store && (publish_state(store, XCHANNEL_ID, now, &st, &e) || draft_due(store, now, &due, &waiting, &e)))
+	if ((store && (publish_state(store, XCHANNEL_ID, now, &st, &e) ||
+		       draft_due(store, now, &due, &waiting, &e))) ||
+	    xchannel_spend(store, cfg, now, &sp, &e))
 		return cli_fail(&e);
 	free(due);
 	bool paused = st.stopped_until > now;
@@ -157,6 +184,12 @@ static int channel(struct store *store, cJSON *root)
 		cJSON_AddItemToObject(o, "reset", cli_json_time(st.reset));
 		cJSON_AddItemToObject(o, "paused_until", cli_json_time(paused ? st.stopped_until : 0));
 		cJSON_AddNumberToObject(o, "waiting", (double)waiting);
+		cJSON *spend = cJSON_AddObjectToObject(o, "spend");
+		cJSON_AddStringToObject(spend, "month", sp.month);
+		add_usd(spend, "spent_usd", sp.spent);
+		cJSON_AddNumberToObject(spend, "reads", (double)sp.reads);
+		add_usd(spend, "budget_usd", sp.budget);
+		add_usd(spend, "left_usd", sp.left);
 		return EXIT_OK;
 	}
 	char when[32];
@@ -176,6 +209,7 @@ static int channel(struct store *store, cJSON *root)
 		printf(_("; paused until %s"), when);
 	}
 	printf(ngettext("; %zu draft waiting\n", "; %zu drafts waiting\n", waiting), waiting);
+	print_spend(&sp);
 	return stopped_threads(store);
 }
 
@@ -273,7 +307,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 			print_line(&v);
 	}
 	if (status == EXIT_OK)
-		status = channel(store, root);
+		status = channel(cfg, store, root);
 	if (status == EXIT_OK)
 		status = conditions(store, root);
 	if (status == EXIT_OK)

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,7 @@ enum value_type {
 	T_LISTEN,      /* "ADDRESS:PORT", "[IPv6]:PORT": a numeric address, no name to resolve */
 	T_HEADER_NAME, /* an HTTP header's name (RFC 9110 token) */
 	T_IP_LIST,      /* numeric IPv4 or IPv6 addresses separated by blanks */
+	T_USD,          /* an amount in US dollars, "0.015" (config_usd_parse()), kept in micro-dollars */
 };
 
 struct key {
@@ -154,6 +156,11 @@ static const struct key twitter_keys[] = {
 	{"thread_delay_ms", T_LONG, G(thread_delay_ms), 0, 60000},
 	{"ca_file", T_CA_FILE, G(api_ca_file), 0, 0},
 	{"timeout_ms", T_LONG, G(api_timeout_ms), 1000, 600000},
+	{"price_post", T_USD, G(x_cost.post), 0, CONFIG_USD_MAX},
+	{"price_post_url", T_USD, G(x_cost.post_url), 0, CONFIG_USD_MAX},
+	{"price_read", T_USD, G(x_cost.read), 0, CONFIG_USD_MAX},
+	{"price_delete", T_USD, G(x_cost.remove), 0, CONFIG_USD_MAX},
+	{"monthly_budget", T_USD, G(x_cost.budget), 0, CONFIG_USD_MAX},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -667,6 +674,35 @@ static bool known_timezone(const char *name)
 	return tzfile;
 }
 
+bool config_usd_parse(const char *value, long max, long *out)
+{
+	/* by hand, not strtod: the locale's decimal comma must not change what a file means */
+	long micro = 0;
+	const char *c = value;
+	if (!isdigit((unsigned char)*c))
+		return false;
+	for (; isdigit((unsigned char)*c); c++) {
+		if (micro > (LONG_MAX - 9) / 10 / 1000000)
+			return false;
+		micro = micro * 10 + (*c - '0');
+	}
+	micro *= 1000000;
+	if (*c == '.') {
+		long scale = 100000;
+		if (!isdigit((unsigned char)*++c))
+			return false;
+		for (; isdigit((unsigned char)*c); c++, scale /= 10) {
+			if (!scale)
+				return false; /* finer than a micro-dollar */
+			micro += (*c - '0') * scale;
+		}
+	}
+	if (*c || micro > max)
+		return false;
+	*out = micro;
+	return true;
+}
+
 static bool parse_long(const char *value, long min, long max, long *out)
 {
 	if (!isdigit((unsigned char)value[0]))
@@ -1048,6 +1084,11 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			*(enum config_policy *)slot = CONFIG_POLICY_REVIEW;
 		else
 			bad_value(p, k->name, value, _("expected auto or review"));
+		break;
+	case T_USD:
+		if (!config_usd_parse(value, k->max, slot))
+			bad_value(p, k->name, value,
+				  _("expected an amount in US dollars with a point, like 0.015 or 50"));
 		break;
 	case T_BOOL:
 	case T_PLURAL: {
@@ -1634,6 +1675,10 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	p.cfg->run_timeout = 50;
 	p.cfg->thread_delay_ms = 2000;
 	p.cfg->api_timeout_ms = 30000;
+	p.cfg->x_cost = (struct config_x_cost){
+		.post = CONFIG_X_PRICE_POST, .post_url = CONFIG_X_PRICE_POST_URL,
+		.read = CONFIG_X_PRICE_READ, .remove = CONFIG_X_PRICE_DELETE, .budget = -1,
+	};
 	p.cfg->feeds.max_entries = 50;
 	p.cfg->incidents = CONFIG_POLICY_AUTO;
 	p.cfg->notices = CONFIG_POLICY_REVIEW;

@@ -152,6 +152,14 @@ struct config {
 	long thread_delay_ms;
 	char *api_ca_file;   /* NULL: the system's CA certificates */
 	long api_timeout_ms; /* of one request to the X API */
+	/* [twitter] price_* and monthly_budget, in micro-dollars (USD / 1 000 000) */
+	struct config_x_cost {
+		long post;     /* a post without a URL */
+		long post_url; /* a post with a URL (twitter-text finds one) */
+		long read;     /* a post or the account read from its own timeline ("owned read") */
+		long remove;   /* a post deleted */
+		long budget;   /* a calendar month's (UTC), -1: no budget */
+	} x_cost;
 	struct config_feeds {
 		char *base_url;     /* where feeds_dir is served; NULL: not configured */
 		char *title;
@@ -177,6 +185,27 @@ struct config {
 };
 
 #define CONFIG_SERVE_LISTEN "127.0.0.1:8080"
+
+/*
+ * X's prices in micro-dollars, from the X developer docs' pricing page
+ * (docs.x.com/x-api/getting-started/pricing, as read in December 2026): "Content: Create" $0.015 a
+ * request, "Content: Create (with URL)" $0.200, owned reads $0.001 a resource (docs.x.com
+ * overview, "Pay Per Use Pricing Changes: Featuring Owned Reads"). The page names no
+ * price for deleting a post: "Content: Manage", $0.005 a request, is our reading of it.
+ */
+#define CONFIG_X_PRICE_POST 15000L
+#define CONFIG_X_PRICE_POST_URL 200000L
+#define CONFIG_X_PRICE_READ 1000L
+#define CONFIG_X_PRICE_DELETE 5000L
+/* the largest price or budget a file may give: a million dollars */
+#define CONFIG_USD_MAX 1000000000000L
+
+/*
+ * Parses an amount in US dollars, digits with an optional point and up to six decimals
+ * ("0.015", "50", "12.5"), whatever the locale, into micro-dollars; false when value is
+ * not one or is over max micro-dollars.
+ */
+bool config_usd_parse(const char *value, long max, long *out);
 
 /* Splits a [serve] listen value, "ADDRESS:PORT" or "[IPv6]:PORT" with a numeric address
  * (no name to resolve: the console must bind where the file says), into host (without

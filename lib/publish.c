@@ -237,23 +237,57 @@ static ii_err reply_target(struct run *r, const struct draft *d, char id[CHANNEL
 	return rc;
 }
 
-/* Claims post seq for sending from state from (see draft_post_claim()). */
-static ii_err claim(struct run *r, const struct draft *d, size_t seq, enum draft_post_state from,
-		    long *attempts, bool *claimed)
+/* A post claimed by this run, being sent. */
+struct sending {
+	const struct draft *d;
+	size_t seq;
+	const char *text;
+	const char *reply_to; /* the post it answers, "" for none */
+	bool opens;           /* it is the first of its thread: reply_to is another draft's */
+	time_t since;         /* when it was first claimed, for reconcile() */
+	long attempts;        /* its claim */
+	/* when its claim starts the thread: every post of it, for the channel's budget
+	 * (publish_channel.charge); NULL otherwise */
+	const char *const *thread;
+	size_t thread_count;
+};
+
+/*
+ * Claims post p for sending from state from (see draft_post_claim()), and the channel
+ * charges it when it comes from pending (a post taken over was charged by its first
+ * claim): *covered false, with why, when the channel's budget does not cover the thread
+ * it starts, and then nothing is claimed.
+ */
+static ii_err claim(struct run *r, struct sending *p, enum draft_post_state from, bool *claimed,
+		    bool *covered, char *why, size_t why_size)
 {
+	*claimed = false;
+	*covered = true;
 	ii_err rc = begin(r);
-	if (rc == II_OK)
-		rc = draft_post_claim(r->store, d->uuid, r->channel->id, seq, from, attempts,
+	if (rc == II_OK && from == DRAFT_POST_PENDING && r->channel->charge)
+		rc = r->channel->charge(r->channel->ctx, r->store, p->thread ? p->thread : &p->text,
+					p->thread ? p->thread_count : 1, p->thread != NULL,
+					clock_now(r), covered, why, why_size, r->e);
+	if (rc == II_OK && *covered)
+		rc = draft_post_claim(r->store, p->d->uuid, r->channel->id, p->seq, from, &p->attempts,
 				      r->self, clock_now(r), claimed, r->e);
+	if (rc == II_OK && *covered && !*claimed && r->channel->charge) {
+		/* another process holds it: it did not cost us */
+		store_rollback(r->store);
+		return II_OK;
+	}
 	return commit(r, rc);
 }
 
-/* The request of claim attempts certainly did not post seq: it is pending again. */
-static ii_err release(struct run *r, const struct draft *d, size_t seq, long attempts)
+/* The request of p's claim certainly did not post it: it is pending again, its cost
+ * given back. */
+static ii_err release(struct run *r, const struct sending *p)
 {
 	ii_err rc = begin(r);
+	if (rc == II_OK && r->channel->refund)
+		rc = r->channel->refund(r->channel->ctx, r->store, p->text, clock_now(r), r->e);
 	if (rc == II_OK)
-		rc = draft_post_release(r->store, d->uuid, r->channel->id, seq, attempts, r->e);
+		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts, r->e);
 	return commit(r, rc);
 }
 
@@ -343,16 +377,6 @@ static uint64_t process_seed(void)
 	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 }
 
-/* A post claimed by this run, being sent. */
-struct sending {
-	const struct draft *d;
-	size_t seq;
-	const char *text;
-	const char *reply_to; /* the post it answers, "" for none */
-	bool opens;           /* it is the first of its thread: reply_to is another draft's */
-	time_t since;         /* when it was first claimed, for reconcile() */
-	long attempts;        /* its claim */
-};
 
 /* The post a thread's first post answers is gone from the channel (deleted there, not
  * retracted): the post goes out on its own, a new thread, and the trail says so. */
@@ -406,20 +430,20 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 			snprintf(why, why_size, "%s says the post that post %zu answers is gone: %.400s",
 				 name, seq + 1, res.detail);
 			*step = STEP_WAIT;
-			return release(r, d, seq, p->attempts);
+			return release(r, p);
 		case CHANNEL_REJECTED:
 			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
-			return release(r, d, seq, p->attempts);
+			return release(r, p);
 		case CHANNEL_UNAUTHORIZED:
 			r->report->unauthorized = true;
 			snprintf(why, why_size, "%s refused the credentials: %.400s", name, res.detail);
 			*step = STEP_STOP;
-			return release(r, d, seq, p->attempts);
+			return release(r, p);
 		case CHANNEL_RATE_LIMITED:
 			snprintf(why, why_size, "rate limited: %.400s", res.detail);
 			*step = STEP_STOP;
-			return release(r, d, seq, p->attempts);
+			return release(r, p);
 		case CHANNEL_DUPLICATE:
 			/* posted already, by this post's request or by another: look, never resend */
 			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
@@ -432,7 +456,7 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				 "the same text was published before",
 				 name, seq + 1);
 			*step = rc ? STEP_LEAVE : STEP_FAILED;
-			return rc == II_OK ? release(r, d, seq, p->attempts) : II_OK;
+			return rc == II_OK ? release(r, p) : II_OK;
 		case CHANNEL_TRANSIENT:
 			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
 			if (rc == II_OK && found) {
@@ -447,14 +471,15 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				*step = STEP_LEAVE;
 				return II_OK;
 			}
-			if ((rc = release(r, d, seq, p->attempts)))
+			if ((rc = release(r, p)))
 				return rc;
 			/* exponential backoff with jitter: 1 s, 2 s, 4 s… ± 25 % */
 			long base = 1000L << (attempt - 1);
 			r->channel->pause(r->channel->ctx,
 					  base - base / 4 + (long)(next_random(r) % (uint64_t)(base / 2 + 1)));
-			bool claimed;
-			if ((rc = claim(r, d, seq, DRAFT_POST_PENDING, &p->attempts, &claimed)))
+			bool claimed, covered;
+			p->thread = NULL; /* the thread was covered when it started */
+			if ((rc = claim(r, p, DRAFT_POST_PENDING, &claimed, &covered, why, why_size)))
 				return rc;
 			if (!claimed)
 				return unclaimed(r, d, seq, step, why, why_size);
@@ -504,7 +529,8 @@ static bool claimant_gone(const struct run *r, size_t seq, const struct draft_po
  * and sent. *step says how it went; id receives its reference once sent.
  */
 static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
-			   const struct draft_post *post, const char *reply_to, bool *sent_now,
+			   const struct draft_post *post, const char *reply_to,
+			   const char *const *thread, size_t thread_count, bool *sent_now,
 			   char id[CHANNEL_REF_SIZE], enum step *step, char *why, size_t why_size)
 {
 	bool found = false;
@@ -536,11 +562,17 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 		.since = post->state == DRAFT_POST_SENDING && post->claimed_at ? post->claimed_at
 									     : clock_now(r),
 		.attempts = post->attempts,
+		.thread = thread, .thread_count = thread_count,
 	};
-	bool claimed;
-	ii_err rc = claim(r, d, i, post->state, &p.attempts, &claimed);
+	bool claimed, covered;
+	ii_err rc = claim(r, &p, post->state, &claimed, &covered, why, why_size);
 	if (rc)
 		return rc;
+	if (!covered) {
+		r->report->rate_limited = true;
+		*step = STEP_WAIT;
+		return II_OK;
+	}
 	if (!claimed)
 		return unclaimed(r, d, i, step, why, why_size);
 	return send_post(r, &p, id, step, why, why_size);
@@ -613,6 +645,16 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		draft_posts_free(posts, count);
 		return rc;
 	}
+	/* a thread not started yet: the channel's budget must cover all of it */
+	const char **thread = NULL;
+	if (unsent == count && !in_flight && r->channel->charge) {
+		if (!(thread = calloc(count, sizeof *thread))) {
+			draft_posts_free(posts, count);
+			return ii_fail(r->e, II_ENOMEM, _("out of memory"));
+		}
+		for (size_t i = 0; i < count; i++)
+			thread[i] = posts[i].text;
+	}
 	char why[512] = "";
 	enum step step = STEP_SENT;
 	size_t sent = 0;
@@ -622,13 +664,14 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		if (posts[i].state == DRAFT_POST_SENT)
 			snprintf(id, sizeof id, "%s", posts[i].remote_id);
 		else
-			rc = publish_post(r, d, i, &posts[i], reply_to, &sent_now, id, &step, why,
-					  sizeof why);
+			rc = publish_post(r, d, i, &posts[i], reply_to, i == 0 ? thread : NULL, count,
+					  &sent_now, id, &step, why, sizeof why);
 		if (rc == II_OK && step == STEP_SENT) {
 			memcpy(reply_to, id, sizeof reply_to);
 			sent++;
 		}
 	}
+	free(thread);
 	draft_posts_free(posts, count);
 	if (rc)
 		return rc;

@@ -86,6 +86,21 @@ struct publish_channel {
 	ii_err (*remove)(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e);
 	/* Waits ms milliseconds: between the posts of a thread, and before a retry. */
 	void (*pause)(void *ctx, long ms);
+	/* Optional (NULL: posting costs nothing): what the account pays, journalled by the
+	 * channel in store inside the transaction that claims a post from pending, so that
+	 * the money spent and the journal always agree. texts[0] is the post claimed; when
+	 * the claim opens a thread (opens), texts holds all its count posts, and the channel
+	 * refuses (*covered false, why saying so for people) unless its budget covers them
+	 * all, so that no thread stops midway for want of money. When covered, it records
+	 * the cost of texts[0]. The claim is not made when not covered, and the charge is
+	 * undone when another process wins the claim. */
+	ii_err (*charge)(void *ctx, struct store *store, const char *const texts[], size_t count,
+			 bool opens, time_t now, bool *covered, char *why, size_t why_size,
+			 struct ii_error *e);
+	/* With charge: gives back the cost of text, a post whose request certainly posted
+	 * nothing, inside the transaction that releases its claim. */
+	ii_err (*refund)(void *ctx, struct store *store, const char *text, time_t now,
+			 struct ii_error *e);
 };
 
 struct publish_options {

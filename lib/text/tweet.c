@@ -698,6 +698,7 @@ ii_err tweet_parse(const char *text, size_t len, struct tweet_parse *out, struct
 	if (t.invalid || (long)(n + t.heavy) * LIGHT_WEIGHT > limit ||
 	    (sum.weighted = entity_weight(u, n, &urls, &t)) > limit)
 		sum = tally_all(u, n, &urls, &t);
+	out->urls = (int)urls.count;
 	tweet_url_free(&urls);
 	units_free(&t);
 

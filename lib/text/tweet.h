@@ -27,6 +27,9 @@ struct tweet_parse {
 	int valid_range_end;
 	int display_range_start;
 	int display_range_end;
+	/* the URLs found (extractUrls()'s count, not a parseTweet() field): X bills a post
+	 * with one at its "with URL" price */
+	int urls;
 };
 
 /* Parses len bytes of UTF-8 text. II_EDATA when text is not valid UTF-8 (an error, not a

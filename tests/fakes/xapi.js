@@ -56,8 +56,22 @@ control:
                   (by hand, or by another program), stored as X stores it
   POST /_delete   {"id"}: the post deleted on x.com by a person
   GET  /_requests every API request: {"requests":[{method,path,at_ms,status,fault}]}
+  GET  /_billing  what pay-per-use would bill for the 2xx answers so far:
+                  {"micro" (micro-dollars),"posts","posts_with_url","reads","deletes"}: a post
+                  $0.015, with a URL (twitter-text's) $0.20, each post or account read $0.001,
+                  a deletion $0.005
+  POST /_headers  {"window":true|false,"day":true|false}: whether answers carry the
+                  x-rate-limit-* headers, and POST /2/tweets's 24-hour ones (X does not
+                  promise the latter); the limits hold either way
+  POST /_replies  {"restricted":true|false}: the reply restriction of 2026-02-23 applied to
+                  every reply, the account's own thread included (X does not say whether it
+                  is): 403 "Reply to this conversation is not allowed…"
   POST /_reset    forgets posts, requests, faults, chaos and budgets`;
 
+// X's pay-per-use prices in micro-dollars (docs.x.com/x-api/getting-started/pricing, as
+// read in December 2026): a post, a post with a URL, an owned read (a post of the account's
+// own timeline, or the account itself), a deletion ("Content: Manage", our reading)
+const PRICES = { post: 15000, postWithUrl: 200000, read: 1000, delete: 5000 };
 const EPOCH_MS = 1288834974657n; // X's snowflake epoch
 const WINDOW_S = 900;
 const DAY_S = 86400;
@@ -143,6 +157,10 @@ function freshState() {
 		nonces: new Set(),
 		lastId: 0n,
 		links: 0,
+		// what pay-per-use would bill, in micro-dollars (see PRICES)
+		billing: { micro: 0, posts: 0, posts_with_url: 0, reads: 0, deletes: 0 },
+		repliesRestricted: false, // every reply refused as not "summoned" (POST /_replies)
+		headers: { window: true, day: true }, // which rate-limit headers answers carry (POST /_headers)
 	};
 }
 let state = freshState();
@@ -177,12 +195,12 @@ function budget(opts, route) {
 }
 
 function rateHeaders(route, b) {
-	const h = {
+	const h = state.headers.window ? {
 		'x-rate-limit-limit': b.window.limit,
 		'x-rate-limit-remaining': b.window.remaining,
 		'x-rate-limit-reset': b.window.reset,
-	};
-	if (route === 'POST /2/tweets') {
+	} : {};
+	if (route === 'POST /2/tweets' && state.headers.day) {
 		Object.assign(h, {
 			'x-user-limit-24hour-limit': b.day.limit,
 			'x-user-limit-24hour-remaining': b.day.remaining,
@@ -225,6 +243,10 @@ const PROBLEMS = {
 	duplicate: () => problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.'),
 	replyMissing: () => problem(403, 'Forbidden',
 		'You attempted to reply to a Tweet that is deleted or not visible to you.'),
+	// since 2026-02-23 a self-serve app may only answer a post whose author "summoned" it;
+	// the wording is our reconstruction (not verified against a captured answer)
+	replyRestricted: () => problem(403, 'Forbidden',
+		'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'),
 	tooMany: () => problem(429, 'Too Many Requests', 'Too Many Requests'),
 	usageCap: () => problem(429, 'UsageCapExceeded', 'Usage cap exceeded: Monthly product cap',
 		'https://api.twitter.com/2/problems/usage-capped',
@@ -356,6 +378,7 @@ function createPost(body) {
 	if (!j.text.trim()) return [400, invalid('$.text: the post is empty')];
 	if (!parsed.valid) return [400, invalid(`$.text: Tweet text is too long (weighted length ${parsed.weightedLength})`)];
 	if (replyTo !== null && !live(replyTo)) return [403, PROBLEMS.replyMissing()];
+	if (replyTo !== null && state.repliesRestricted) return [403, PROBLEMS.replyRestricted()];
 	if (state.posts.some((p) => !p.deleted && p.sent_text === j.text)) return [403, PROBLEMS.duplicate()];
 	const post = {
 		id: nextId(), text: storedText(j.text), sent_text: j.text, reply_to: replyTo,
@@ -397,7 +420,32 @@ function timeline(opts, userId, q) {
 	return [200, data.length ? { data, meta } : { meta }];
 }
 
+// What X bills for an answer it gave: writes per request, reads per resource returned.
+function bill(m, body, status, payload) {
+	if (status < 200 || status > 299) return;
+	const b = state.billing;
+	if (m === 'POST') {
+		const url = twitter.extractUrls(JSON.parse(body).text).length > 0;
+		b.micro += url ? PRICES.postWithUrl : PRICES.post;
+		b.posts++;
+		if (url) b.posts_with_url++;
+	} else if (m === 'DELETE') {
+		b.micro += PRICES.delete;
+		b.deletes++;
+	} else {
+		const n = Array.isArray(payload.data) ? payload.data.length : payload.data ? 1 : 0;
+		b.micro += n * PRICES.read;
+		b.reads += n;
+	}
+}
+
 function api(opts, req, url, body) {
+	const [status, payload] = route(opts, req, url, body);
+	bill(req.method, body, status, payload);
+	return [status, payload];
+}
+
+function route(opts, req, url, body) {
 	const parts = url.pathname.split('/').filter(Boolean);
 	const m = req.method;
 	if (m === 'POST' && url.pathname === '/2/tweets') return createPost(body);
@@ -456,6 +504,20 @@ function control(req, res, url, body) {
 	const route = `${req.method} ${url.pathname}`;
 	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
 	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
+	if (route === 'GET /_billing') return send(res, 200, state.billing);
+	if (route === 'POST /_headers') {
+		const j = json();
+		if (!j || typeof j.window !== 'boolean' || typeof j.day !== 'boolean')
+			return send(res, 400, { error: 'expected {"window": true|false, "day": true|false}' });
+		state.headers = { window: j.window, day: j.day };
+		return send(res, 200, state.headers);
+	}
+	if (route === 'POST /_replies') {
+		const j = json();
+		if (!j || typeof j.restricted !== 'boolean') return send(res, 400, { error: 'expected {"restricted": true|false}' });
+		state.repliesRestricted = j.restricted;
+		return send(res, 200, { restricted: state.repliesRestricted });
+	}
 	if (route === 'POST /_posts') {
 		const j = json();
 		if (!j || typeof j.text !== 'string' || Number.isNaN(Date.parse(j.created_at)))

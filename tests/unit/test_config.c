@@ -1,5 +1,7 @@
 /* Unit tests of lib/config: parsing, defaults, validation and its diagnostics. */
 
+#include <locale.h>
+
 #include "unit.h"
 
 #include "config.h"
@@ -166,6 +168,41 @@ static void publishing_keys(void **state)
 	assert_string_equal(cfg->feeds.rebuttal_url, "https://www.seg-social.es/bulos/{slug}");
 	assert_int_equal(cfg->feeds.max_entries, 20);
 	assert_null(cfg->feeds.legal_notice);
+}
+
+/* [twitter] prices and budget: X's defaults, dollars read with a point whatever the
+ * locale, kept in micro-dollars */
+static void x_prices_and_budget(void **state)
+{
+	struct fixture *f = *state;
+	const struct config *cfg = load_ok(f, SEDE "[twitter]\n");
+	assert_int_equal(cfg->x_cost.post, 15000);
+	assert_int_equal(cfg->x_cost.post_url, 200000);
+	assert_int_equal(cfg->x_cost.read, 1000);
+	assert_int_equal(cfg->x_cost.remove, 5000);
+	assert_int_equal(cfg->x_cost.budget, -1);
+	setlocale(LC_NUMERIC, "es_ES.UTF-8"); /* a decimal comma, where the system has it */
+	cfg = load_ok(f, SEDE "[twitter]\nprice_post = 0.02\nprice_post_url = 1\nprice_read = 0.000001\n"
+			      "price_delete = 0\nmonthly_budget = 12.5\n");
+	setlocale(LC_NUMERIC, "C");
+	assert_int_equal(cfg->x_cost.post, 20000);
+	assert_int_equal(cfg->x_cost.post_url, 1000000);
+	assert_int_equal(cfg->x_cost.read, 1);
+	assert_int_equal(cfg->x_cost.remove, 0);
+	assert_int_equal(cfg->x_cost.budget, 12500000);
+	static const char *const refused[] = {"0,5", ".5", "5.", "-1", "0.0000001", "1e3", "$5",
+					      "1000001", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		char *text = NULL;
+		assert_true(asprintf(&text, SEDE "[twitter]\nmonthly_budget = %s\n", refused[i]) >= 0);
+		load_invalid(f, text, 1);
+		free(text);
+		char *message = NULL;
+		assert_true(asprintf(&message, "invalid value '%s' for 'monthly_budget': expected an amount "
+				     "in US dollars with a point, like 0.015 or 50", refused[i]) >= 0);
+		assert_diag(f, 4, message);
+		free(message);
+	}
 }
 
 /* [feeds] aviso_legal: a notice of a few sentences, longer than a name may be */
@@ -1350,6 +1387,7 @@ int main(void)
 		UNIT_TEST(person_claims_are_exclusive),
 		UNIT_TEST(two_person_needs_people),
 		UNIT_TEST(notify_to_names_people),
+		UNIT_TEST(x_prices_and_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
