@@ -69,7 +69,7 @@ static void diff_of_texts_too_long_replaces_them_whole(void **state)
 {
 	struct fixture *f = *state;
 	size_t words = CONSOLE_DIFF_MAX_WORDS + 1;
-	char *old = calloc(words, 2), *new = calloc(words, 2);
+	char *old = calloc(words * 2 + 1, 1), *new = calloc(words * 2 + 1, 1); /* "a " each, and the NUL */
 	for (size_t i = 0; i < words; i++) {
 		strcat(old, "a ");
 		strcat(new, i == words / 2 ? "b " : "a ");
