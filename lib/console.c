@@ -13,7 +13,7 @@
 #include "health.h"
 #include "i18n.h"
 #include "incident.h"
-#include "text/tweet.h"
+#include "text/count.h"
 #include "xchannel.h"
 
 const char console_stylesheet[] =
@@ -200,12 +200,24 @@ static void add_thread(struct page *p, xmlNodePtr parent, const struct draft_pos
 	for (size_t i = 0; i < count; i++) {
 		xmlNodePtr li = el(p, ol, "li", NULL);
 		attr(p, el(p, li, "p", posts[i].text), "class", "post");
-		bool over = posts[i].weighted_length > TWEET_MAX_WEIGHTED_LENGTH;
+		/* the post as each network counts it: one text, three rules (lib/text/count.h) */
 		xmlNodePtr length = el(p, li, "p", NULL);
+		bool over = false;
+		for (int n = 0; n < COUNT_NETWORKS; n++) {
+			struct counter c;
+			struct count_result r;
+			counter_init(&c, (enum count_network)n);
+			if (counter_measure(&c, posts[i].text, strlen(posts[i].text), &r, NULL))
+				continue;
+			over = over || !r.valid;
+			if (n)
+				xmlNodeAddContent(length, BAD_CAST " · ");
+			/* TRANSLATORS: a post's length as a network counts it, its limit there,
+			 * and the network ("231 of 280 characters on X") */
+			textf(length, _("%d of %d characters on %s"), r.length, c.limit,
+			      count_network_label((enum count_network)n));
+		}
 		attr(p, length, "class", over ? "length over" : "length");
-		/* TRANSLATORS: a post's weighted length and the channel's limit */
-		textf(length, _("%d of %d characters on X"), posts[i].weighted_length,
-		      TWEET_MAX_WEIGHTED_LENGTH);
 		if (posts[i].state == DRAFT_POST_SENT)
 			/* TRANSLATORS: after a post's length: it is already public */
 			textf(length, _("; published (%s)"), posts[i].remote_id);

@@ -118,6 +118,8 @@ static void page_escapes_every_text_from_the_store(void **state)
 			unit_assert_contains(html, "value=\"t0k&quot;en' x='1\"");
 			unit_assert_contains(html, "method=\"post\"");
 			unit_assert_contains(html, "44 of 280 characters on X");
+			unit_assert_contains(html, "44 of 500 characters on Mastodon");
+			unit_assert_contains(html, "44 of 300 characters on Bluesky");
 		}
 		if (pages[i] == CONSOLE_SERVICES)
 			unit_assert_contains(html, "&lt;i&gt;Sede&lt;/i&gt;");
