@@ -377,6 +377,11 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	rc = store_run(s, stmt, N_("revise a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, d->uuid, spec, e);
+	/* the new version goes again where the old one failed */
+	if (rc == II_OK)
+		rc = store_run_texts(s, N_("revise a draft"), e,
+				     "DELETE FROM delivery WHERE draft = ? AND state = 'failed'", d->uuid,
+				     NULL);
 	if (rc == II_OK && d->status == DRAFT_APPROVED)
 		rc = draft_audit_add(s, d->uuid, d->incident, "revoked", actor,
 				     "the notice changed after approval", e);
@@ -1126,4 +1131,56 @@ ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct
 		rc = store_first_int(s, stmt, &count, N_("look for an earlier post"), e);
 	*exists = rc == II_OK && count > 0;
 	return rc;
+}
+
+static const char *const delivery_names[] = {
+	[DRAFT_DELIVERY_NONE] = "", [DRAFT_DELIVERY_PUBLISHED] = "published",
+	[DRAFT_DELIVERY_FAILED] = "failed",
+};
+
+ii_err draft_delivery_get(struct store *s, const char *uuid, const char *channel,
+			  enum draft_delivery *state, char *error, struct ii_error *e)
+{
+	*state = DRAFT_DELIVERY_NONE;
+	if (error)
+		*error = '\0';
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "SELECT state, error FROM delivery WHERE draft = ? AND channel = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, channel, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		*state = name && !strcmp(name, delivery_names[DRAFT_DELIVERY_FAILED])
+				 ? DRAFT_DELIVERY_FAILED
+				 : DRAFT_DELIVERY_PUBLISHED;
+		if (error)
+			store_copy_text(error, 512, stmt, 1);
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(s, e, N_("read how a draft ended on a channel"));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+ii_err draft_delivery_set(struct store *s, const char *uuid, const char *channel,
+			  enum draft_delivery state, const char *error, time_t at,
+			  struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "INSERT OR REPLACE INTO delivery (draft, channel, state, error, at)"
+				  " VALUES (?, ?, ?, ?, ?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, delivery_names[state], -1, SQLITE_STATIC);
+	bind_optional(stmt, 4, error);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)at);
+	return store_run(s, stmt, N_("record how a draft ended on a channel"), e);
 }

@@ -389,6 +389,22 @@ ii_err draft_find_repeat(struct store *store, const char *channel, const char *s
 void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
 			   char *out, size_t size);
 
+/*
+ * How a draft ended on one channel: a draft goes to every configured channel, each on its
+ * own, and its status (draft_published(), draft_failed()) sums them up once every channel
+ * has ended. A revision of the draft forgets the channels where it failed, so that the new
+ * version is sent there again. One statement each, inside the caller's transaction.
+ */
+enum draft_delivery { DRAFT_DELIVERY_NONE, DRAFT_DELIVERY_PUBLISHED, DRAFT_DELIVERY_FAILED };
+/* *state on channel (an id, as "x"), and error (may be NULL, room for 512 bytes) why it
+ * failed, "" otherwise. */
+ii_err draft_delivery_get(struct store *store, const char *uuid, const char *channel,
+			  enum draft_delivery *state, char *error, struct ii_error *e);
+/* Records state (not DRAFT_DELIVERY_NONE) at at; error may be NULL. */
+ii_err draft_delivery_set(struct store *store, const char *uuid, const char *channel,
+			  enum draft_delivery state, const char *error, time_t at,
+			  struct ii_error *e);
+
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,
 		       struct ii_error *e);

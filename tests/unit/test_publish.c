@@ -1038,12 +1038,13 @@ static void retract_deletes_newest_first_and_forgets_the_references(void **state
 	approved(f, 2, NULL, uuid);
 	run(f);
 	f->fake.channel.capabilities &= ~(unsigned)CHANNEL_DELETE;
-	assert_int_equal(publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err),
+	const struct publish_channel *channels[] = {&f->fake.channel};
+	assert_int_equal(publish_retract(f->store, channels, 1, uuid, "error", &f->system, &f->err),
 			 II_EDATA);
 	unit_assert_contains(f->err.detail, "Mem cannot delete posts");
 	assert_false(f->fake.posts[0].deleted);
 	f->fake.channel.capabilities |= CHANNEL_DELETE;
-	ok(f, publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err));
+	ok(f, publish_retract(f->store, channels, 1, uuid, "error", &f->system, &f->err));
 	assert_true(f->fake.posts[0].deleted && f->fake.posts[1].deleted);
 	assert_journal(f, uuid, "pp");
 	assert_int_equal(status(f, uuid), DRAFT_REJECTED);

@@ -1,0 +1,197 @@
+# Publishing to every configured channel: X (tests/fakes/xapi.js) and Mastodon
+# (tests/fakes/mastodon.js) at once, each exactly once, one channel's trouble never holding
+# the other; the [channel ID] sections.
+
+# setup_channels [MASTODON.JS ARGS...]: setup_publish's X with a Mastodon channel beside it
+setup_channels() {
+	setup_publish
+	m_start "$@"
+	conf_mastodon
+}
+
+# m_posts_js EXPR: EXPR over p, the Mastodon fake's live statuses, oldest first
+m_posts_js() {
+	json "(p => $1)(j.posts.filter(x => !x.deleted))" "$(m_get /_posts)"
+}
+
+# assert_m_chain N: the Mastodon fake holds N statuses, each answering the one before, none
+# twice, all public
+assert_m_chain() {
+	assert_eq "$1 chained unique public" "$(m_posts_js '[p.length,
+		p.every((x, i) => i === 0 ? x.reply_to === null : x.reply_to === p[i - 1].id) ? "chained" : "broken",
+		new Set(p.map(x => x.text)).size === p.length ? "unique" : "twice",
+		p.every(x => x.visibility === "public") ? "public" : "not public"].join(" ")')" \
+		'statuses on the Mastodon fake: how many, chained, unique, visibility'
+}
+
+# journal CHANNEL: the remote references of the only draft's posts on CHANNEL, in order
+journal() {
+	db "SELECT group_concat(remote_ref, ' ') FROM (SELECT remote_ref FROM publication
+		WHERE channel = '$1' AND state = 'sent' ORDER BY seq)"
+}
+
+test_a_thread_goes_to_x_and_mastodon_each_once() {
+	setup_channels
+	thread_notice 3 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	out_has 'X: published'
+	out_has 'Mastodon: published'
+	assert_one_chain 3
+	assert_m_chain 3
+	assert_eq "$(m_posts_js 'p.map(x => x.id).join(" ")')" "$(journal mastodon)" 'Mastodon ids journalled'
+	assert_eq "$(posts_js 'p.map(x => x.sent_text).join("\n")')" \
+		"$(m_posts_js 'p.map(x => x.text).join("\n")')" 'the same texts on both'
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+	assert_eq 'mastodon published|x published' \
+		"$(db "SELECT group_concat(channel || ' ' || state, '|') FROM (SELECT * FROM delivery ORDER BY channel)")" \
+		'how it ended on each channel'
+	# every status went with an idempotency key of its own, and the token stayed a secret
+	assert_eq '3 3' "$(json '(r => [r.length, new Set(r.map(x => x.key)).size].join(" "))(j.requests.filter(x => x.method === "POST" && x.key))' "$(m_get /_requests)")" \
+		'POSTs with distinct Idempotency-Keys'
+	ii publish
+	assert_rc 0
+	assert_m_chain 3
+	[[ -z $(grep -rlF --exclude=m.cred "$M_TOKEN" "$T" 2>/dev/null) ]] || fail 'the Mastodon token leaked'
+}
+
+test_mastodon_down_does_not_hold_x_and_catches_up() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	m_post /_fault '{"kind":"status","status":503,"count":20}'
+	ii publish
+	assert_rc 69
+	err_has 'Mastodon did not answer'
+	assert_one_chain 2
+	assert_m_chain 0
+	assert_eq approved "$(db "SELECT status FROM draft")" 'a draft waiting for one channel'
+	m_post /_reset '{}'
+	ii publish
+	assert_rc 0
+	assert_m_chain 2
+	assert_one_chain 2
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+}
+
+test_a_status_mastodon_refuses_fails_the_draft_there_only() {
+	setup_channels --max-characters 60
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 65
+	out_has 'Mastodon refused post 1'
+	assert_one_chain 2
+	assert_m_chain 0
+	assert_eq failed "$(db "SELECT status FROM draft")" 'draft status'
+	assert_eq 'mastodon failed|x published' \
+		"$(db "SELECT group_concat(channel || ' ' || state, '|') FROM (SELECT * FROM delivery ORDER BY channel)")" \
+		'how it ended on each channel'
+	assert_contains "$(db "SELECT error FROM draft")" 'character limit of 60 exceeded' 'the draft error'
+}
+
+test_dropped_answer_is_reconciled_not_posted_twice() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	# the first status is made, its answer lost; then the same again once the key expired
+	m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}'
+	ii publish
+	assert_m_chain 2
+	m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}'
+	notice_paragraphs otro.md 'Otro aviso' 'La oficina de Lugo abre el lunes a las nueve.'
+	ii notices
+	m_post /_expire '{}'
+	ii publish
+	assert_eq 3 "$(m_posts_js 'p.length')" 'statuses after two lost answers'
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
+}
+
+test_an_older_status_of_the_same_text_is_not_adopted() {
+	setup_channels
+	notice_paragraphs corte.md 'Corte' 'La sede electrónica no funcionará el domingo de 8 a 10.'
+	# the same text, posted by hand an hour ago
+	m_post /_posts "{\"text\":\"La sede electrónica no funcionará el domingo de 8 a 10.\",\"created_at\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%S.000Z)\"}" >/dev/null
+	local old
+	old=$(m_posts_js 'p[0].id')
+	ii notices
+	m_post /_fault '{"kind":"status","status":502,"count":3,"match":"POST /api/v1/statuses"}'
+	ii publish
+	assert_rc 69
+	assert_eq '' "$(journal mastodon)" 'nothing taken for sent'
+	ii publish
+	assert_rc 0
+	local sent
+	sent=$(journal mastodon)
+	[[ -n $sent && $sent != "$old" ]] || fail "the older status $old was adopted (journal: '$sent')"
+}
+
+test_rate_limit_on_mastodon_defers_it_alone() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	m_post /_fault "{\"kind\":\"rate\",\"reset\":$(($(date +%s) + 600))}"
+	ii publish
+	assert_rc 75
+	out_has 'Mastodon: deferred'
+	assert_one_chain 2
+	assert_m_chain 0
+	ii --json status
+	assert_rc 0
+}
+
+test_retract_deletes_on_every_channel() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii retract "$id" --by 'Ana' --reason 'Aviso erróneo'
+	assert_rc 0
+	assert_one_chain 0
+	assert_m_chain 0
+	assert_eq rejected "$(db "SELECT status FROM draft")" 'draft status'
+}
+
+test_channel_sections_are_checked_at_their_line() {
+	conf_new
+	conf_raw '[channel m]' 'api_url = http://example.org' 'visibility = secret'
+	conf_raw '[channel otra]' 'type = bluesky'
+	conf_raw '[twitter]' 'credentials = x.cred' '[channel xx]' 'type = x' 'visibility = public'
+	conf_raw '[channel x]' 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
+	at() { grep -nF -- "$1" "$CONF" | head -1 | cut -d: -f1; }
+	ii config
+	assert_rc 78
+	err_has ":$(at 'visibility = secret'): error: invalid value 'secret' for 'visibility': expected public or unlisted"
+	err_has ":$(at 'type = bluesky'): error: invalid value 'bluesky' for 'type': expected x or mastodon"
+	err_has ":$(at '[channel m]'): error: [channel m] has no 'type' (x or mastodon)"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: X is configured already at line $(at '[twitter]'): one X account only"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: 'visibility' is for type mastodon"
+	err_has ":$(at '[channel x]'): error: [channel x] is X's: give this channel another id"
+	conf_new
+	conf_raw '[channel m]' 'type = mastodon' 'api_url = http://example.org'
+	ii config
+	assert_rc 78
+	err_has ":$(at '[channel m]'): error: [channel m]: invalid api_url 'http://example.org': "
+	err_has ":$(at '[channel m]'): error: [channel m] has no 'credentials'"
+}
+
+test_channel_x_is_twitter_written_long() {
+	x_start
+	conf_new notices_dir=notices
+	conf_raw '[policy]' 'notices = auto'
+	{
+		printf '[channel x]\n'
+		kv type=x "api_url=$X_URL" "credentials=$T/x.cred" thread_delay_ms=0
+	} >>"$CONF"
+	mkdir -p "$T/notices"
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	out_lacks 'X: '
+	assert_one_chain 2
+}
