@@ -195,3 +195,23 @@ test_channel_x_is_twitter_written_long() {
 	out_lacks 'X: '
 	assert_one_chain 2
 }
+
+test_status_and_show_tell_each_channel() {
+	setup_channels --max-characters 60
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii show "$id"
+	assert_rc 0
+	out_has 'public:  2 of 2 posts on X'
+	out_has 'public:  0 of 2 posts on mastodon: failed: Mastodon refused post 1'
+	ii --json show "$id"
+	assert_json 'j.channels.map(c => c.id + " " + c.state + " " + c.posts.filter(p => p.state === "sent").length).join()' \
+		'x published 2,mastodon failed 0'
+	ii status
+	out_has 'mastodon         '
+	ii --json status
+	assert_json 'j.channels.map(c => c.id).join()' 'x,mastodon' 'j.channel.waiting' 0
+}
