@@ -64,8 +64,8 @@ static void print_public(struct store *store, const struct publish_channel *chan
 	       it->draft.uuid, it->draft.title, channel->name, it->sent, ref);
 }
 
-/* Adds rep's drafts to the report's lists; with several channels each names its own. */
-static void report_json(cJSON *o, const struct publish_channel *channel, bool several,
+/* Adds rep's drafts to the report's lists, each with its channel. */
+static void report_json(cJSON *o, const struct publish_channel *channel,
 			const struct publish_report *rep)
 {
 	static const char *const lists[] = {"published", "deferred", "failed"};
@@ -73,8 +73,7 @@ static void report_json(cJSON *o, const struct publish_channel *channel, bool se
 		const struct publish_item *it = &rep->items[i];
 		cJSON *item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "id", it->draft.uuid);
-		if (several)
-			cJSON_AddStringToObject(item, "channel", channel->id);
+		cJSON_AddStringToObject(item, "channel", channel->id);
 		cJSON_AddStringToObject(item, "kind", draft_kind_name(it->draft.kind));
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
@@ -130,7 +129,7 @@ static int publish_on(struct store *store, const struct channels *set,
 	/* with news, the caller reports the account's problems: only failed drafts are news here */
 	bool stopped = !news && (rep.unauthorized || rep.remote_failed);
 	if (json)
-		report_json(json, channel, several, &rep);
+		report_json(json, channel, &rep);
 	else if (!quiet || failed || stopped)
 		for (size_t i = 0; i < rep.count; i++)
 			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
@@ -243,7 +242,7 @@ out:
 }
 
 const struct cli_help cmd_publish_help = {
-	.summary = N_("publish the approved drafts that are due to X, exactly once"),
+	.summary = N_("publish the approved drafts that are due to every channel, exactly once"),
 	.usage = N_("usage: incluinfo publish [--dry-run]\n"
 		 "\n"
 		 "Sends every approved draft that is due (publicar <= now < caduca), oldest first, each\n"
