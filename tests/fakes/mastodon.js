@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // A fake Mastodon instance's API for incluinfo's tests and the demo.
 //
-//   node tests/fakes/mastodon.js --port-file FILE --token TOKEN [--account-id ID]
+//   node tests/fakes/mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID]
 //                                [--max-characters N] [--limit N] [--verbose]
 //
-// Listens on 127.0.0.1 (plain HTTP, a port chosen by the OS) and, once listening, writes
+// Listens on 127.0.0.1 (plain HTTP, --http-port or a port chosen by the OS) and, once listening, writes
 // {"http":PORT} to FILE atomically. Only "Authorization: Bearer TOKEN" is accepted.
 // It checks what Mastodon checks (docs.joinmastodon.org, methods/statuses, read 2026-12):
 // a status of 1 to max_characters characters, every URL counted as 23, a remote mention
@@ -19,7 +19,7 @@ const http = require('http');
 const path = require('path');
 
 const USAGE =
-	'usage: node mastodon.js --port-file FILE --token TOKEN [--account-id ID] [--max-characters N] ' +
+	'usage: node mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID] [--max-characters N] ' +
 	'[--limit N] [--key-ttl-s N] [--verbose]';
 
 const ROUTES = `routes (all but /_* need the bearer token):
@@ -51,7 +51,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-	const opts = { portFile: null, token: null, accountId: '109876543210', maxCharacters: 500,
+	const opts = { portFile: null, port: 0, token: null, accountId: '109876543210', maxCharacters: 500,
 		limit: 300, keyTtl: 3600, verbose: false };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -66,6 +66,7 @@ function parseArgs(argv) {
 		};
 		if (arg === '--port-file') opts.portFile = value();
 		else if (arg === '--token') opts.token = value();
+		else if (arg === '--http-port') opts.port = count();
 		else if (arg === '--account-id') opts.accountId = value();
 		else if (arg === '--max-characters') opts.maxCharacters = count();
 		else if (arg === '--limit') opts.limit = count();
@@ -340,7 +341,7 @@ const server = http.createServer(async (req, res) => {
 	return api(req, res, url, body);
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(opts.port, '127.0.0.1', () => {
 	const port = server.address().port;
 	const tmp = path.join(path.dirname(opts.portFile), `.${path.basename(opts.portFile)}.${process.pid}.tmp`);
 	fs.writeFileSync(tmp, JSON.stringify({ http: port }) + '\n');
