@@ -215,6 +215,7 @@ static void print_channel(struct printer *p, cJSON *array, const struct config_c
 	put_string(p, "ca_file", c->ca_file);
 	put_long(p, "timeout_ms", c->timeout_ms);
 	put_string(p, "visibility", c->visibility);
+	put_string(p, "public_url", c->public_url);
 }
 
 const struct cli_help cmd_config_help = {

@@ -192,6 +192,7 @@ static const struct key channel_keys[] = {
 	{"ca_file", T_CA_FILE, C(ca_file), 0, 0},
 	{"timeout_ms", T_LONG, C(timeout_ms), 1000, 600000},
 	{"visibility", T_VISIBILITY, C(visibility), 0, 0},
+	{"public_url", T_PUBLIC_URL, C(public_url), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -1838,6 +1839,7 @@ void config_free(struct config *cfg)
 		free(c->credentials);
 		free(c->ca_file);
 		free(c->visibility);
+		free(c->public_url);
 	}
 	free(cfg->channels);
 	free(cfg->ca_file);

@@ -135,6 +135,9 @@ struct config_channel {
 	long timeout_ms;      /* of one request; 30000 */
 	char *ca_file;        /* NULL: [general] ca_file, else the system's CA certificates */
 	char *visibility;     /* Mastodon: "public" (default) or "unlisted" */
+	char *public_url;     /* the account's page as the public reaches it; a status is
+			       * public_url/ID there (Mastodon's rule for a local account); NULL:
+			       * the feeds do not link to the channel */
 	int line;             /* of the section header */
 };
 

@@ -307,3 +307,18 @@ test_kill_9_trials_on_both_channels() {
 	((killed * 3 >= n)) || fail "only $killed of $n kills found publish running (TRIALS_SEED=$seed)"
 	assert_once_everywhere $((2 * (n + 1)))
 }
+
+test_feeds_link_to_the_post_on_every_channel() {
+	setup_channels
+	conf_raw 'public_url = https://social.example.gob.es/@seguridadsocial'
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	local first
+	first=$(m_posts_js 'p[0].id')
+	local atom
+	atom=$(cat "$T/feeds/avisos.atom")
+	assert_contains "$atom" "<link rel=\"related\" href=\"https://social.example.gob.es/@seguridadsocial/$first\" type=\"text/html\" title=\"Mastodon\"/>" 'avisos.atom'
+	assert_contains "$atom" "https://x.com/i/web/status/$(posts_js 'p[0].id')" 'avisos.atom'
+}
