@@ -833,6 +833,19 @@ ii_err draft_due(struct store *s, time_t now, struct draft **out, size_t *count,
 	return II_OK;
 }
 
+ii_err draft_language(struct store *s, const char *uuid, char out[8], struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare_texts(s, "SELECT coalesce(json_extract(meta, '$.language'), 'es')"
+				       " FROM draft WHERE uuid = ? AND json_valid(coalesce(meta, '{}'))",
+				    &stmt, e, uuid, NULL);
+	if (rc == II_OK)
+		rc = store_first_text(s, stmt, out, 8, N_("read the drafts"), e);
+	if (rc == II_OK && !*out)
+		snprintf(out, 8, "es");
+	return rc;
+}
+
 ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *channel,
 			    char remote_id[DRAFT_REF_SIZE], struct ii_error *e)
 {

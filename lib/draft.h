@@ -302,6 +302,11 @@ ii_err draft_expire(struct store *store, time_t now, const struct draft_actor *a
 ii_err draft_due(struct store *store, time_t now, struct draft **out, size_t *count,
 		 struct ii_error *e);
 
+/* The language of draft uuid's posts, as its meta says (a notice's idioma: "es", "ca",
+ * "gl", "en"), into out; "es" when it says none: incluinfo's own posts (incidents,
+ * maintenance) are Spanish. */
+ii_err draft_language(struct store *store, const char *uuid, char out[8], struct ii_error *e);
+
 /* The remote reference of the last post of draft uuid on channel, "" when it is not all
  * sent there yet. */
 ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *channel,

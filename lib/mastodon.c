@@ -306,12 +306,13 @@ static void classify(const struct mastodon *m, long status, enum channel_outcome
 }
 
 static ii_err post(void *ctx, const char *text, const char *reply_to, const char *key,
-		   struct channel_result *r, struct ii_error *e)
+		   const char *language, struct channel_result *r, struct ii_error *e)
 {
 	struct mastodon *m = ctx;
 	cJSON *o = cJSON_CreateObject();
 	if (!o || !cJSON_AddStringToObject(o, "status", text) ||
 	    !cJSON_AddStringToObject(o, "visibility", m->visibility) ||
+	    !cJSON_AddStringToObject(o, "language", language) ||
 	    (reply_to && !cJSON_AddStringToObject(o, "in_reply_to_id", reply_to))) {
 		cJSON_Delete(o);
 		return ii_fail(e, II_ENOMEM, _("out of memory"));

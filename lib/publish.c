@@ -389,6 +389,7 @@ struct sending {
 	bool opens;           /* it is the first of its thread: reply_to is another draft's */
 	time_t since;         /* when it was first claimed, for reconcile() */
 	long attempts;        /* its claim */
+	const char *language; /* of its draft */
 };
 
 /* The post a thread's first post answers is gone from the channel (deleted there, not
@@ -421,7 +422,8 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 	ii_err rc = II_OK;
 	for (int attempt = 1;; attempt++) {
 		struct channel_result res = {.remaining = -1};
-		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key, &res, r->e);
+		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key,
+				      p->language, &res, r->e);
 		if (rc)
 			return rc;
 		learn(r, &res);
@@ -541,8 +543,9 @@ static bool claimant_gone(const struct run *r, size_t seq, const struct draft_po
  * and sent. *step says how it went; id receives its reference once sent.
  */
 static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
-			   const struct draft_post *post, const char *reply_to, bool *sent_now,
-			   char id[CHANNEL_REF_SIZE], enum step *step, char *why, size_t why_size)
+			   const struct draft_post *post, const char *reply_to, const char *language,
+			   bool *sent_now, char id[CHANNEL_REF_SIZE], enum step *step, char *why,
+			   size_t why_size)
 {
 	bool found = false;
 	if (post->state == DRAFT_POST_SENDING) {
@@ -572,7 +575,7 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 		/* the dead run's request may yet show: its claim counts as well as ours */
 		.since = post->state == DRAFT_POST_SENDING && post->claimed_at ? post->claimed_at
 									     : clock_now(r),
-		.attempts = post->attempts,
+		.attempts = post->attempts, .language = language,
 	};
 	bool claimed;
 	ii_err rc = claim(r, d, i, post->state, &p.attempts, &claimed);
@@ -654,17 +657,21 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		draft_posts_free(posts, count);
 		return rc;
 	}
-	char why[512] = "";
+	char why[512] = "", language[8];
 	enum step step = STEP_SENT;
 	size_t sent = 0;
 	bool sent_now = false;
+	if ((rc = draft_language(r->store, d->uuid, language, r->e))) {
+		draft_posts_free(posts, count);
+		return rc;
+	}
 	for (size_t i = 0; rc == II_OK && step == STEP_SENT && i < count; i++) {
 		char id[CHANNEL_REF_SIZE] = "";
 		if (posts[i].state == DRAFT_POST_SENT)
 			snprintf(id, sizeof id, "%s", posts[i].remote_id);
 		else
-			rc = publish_post(r, d, i, &posts[i], reply_to, &sent_now, id, &step, why,
-					  sizeof why);
+			rc = publish_post(r, d, i, &posts[i], reply_to, language, &sent_now, id, &step,
+					  why, sizeof why);
 		if (rc == II_OK && step == STEP_SENT) {
 			memcpy(reply_to, id, sizeof reply_to);
 			sent++;

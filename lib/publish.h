@@ -70,10 +70,11 @@ struct publish_channel {
 	unsigned capabilities; /* enum channel_capability bits */
 	void *ctx;
 	/* Posts text, answering reply_to (NULL: a new thread), with key (unique to the post
-	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY. II_OK with the outcome in r; an error only
+	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY, in language (draft_language(): "es",
+	 * "ca"…, for the channels that say it). II_OK with the outcome in r; an error only
 	 * when the request could not be made at all. */
 	ii_err (*post)(void *ctx, const char *text, const char *reply_to, const char *key,
-		       struct channel_result *r, struct ii_error *e);
+		       const char *language, struct channel_result *r, struct ii_error *e);
 	/* CHANNEL_FIND_BY_TEXT: looks among the account's recent posts for those with text
 	 * answering reply_to (NULL: none), newest first, and fills found[] with at most
 	 * CHANNEL_FIND_MAX of them, *count saying how many: each with its reference and the

@@ -322,3 +322,13 @@ test_feeds_link_to_the_post_on_every_channel() {
 	assert_contains "$atom" "<link rel=\"related\" href=\"https://social.example.gob.es/@seguridadsocial/$first\" type=\"text/html\" title=\"Mastodon\"/>" 'avisos.atom'
 	assert_contains "$atom" "https://x.com/i/web/status/$(posts_js 'p[0].id')" 'avisos.atom'
 }
+
+test_mastodon_is_told_each_post_language() {
+	setup_channels
+	notice_paragraphs es.md 'Cita previa' 'La oficina de Lugo abre el lunes a las nueve.'
+	printf -- '---\ntipo: aviso\ntitulo: Cita prèvia\nidioma: ca\nautor: ana\n---\nL oficina de Girona obre dilluns a les nou.\n' >"$T/notices/ca.md"
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 'ca es' "$(m_posts_js 'p.map(x => x.language).sort().join(" ")')" 'languages on Mastodon'
+}

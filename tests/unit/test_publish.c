@@ -76,8 +76,9 @@ struct fixture {
 };
 
 static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const char *key,
-			struct channel_result *r, struct ii_error *e)
+			const char *language, struct channel_result *r, struct ii_error *e)
 {
+	assert_string_equal(language, "es"); /* what a draft without a notice is in */
 	struct fake *x = ctx;
 	enum answer a = x->next < x->n_script ? x->script[x->next] : ANSWER_CREATED;
 	x->next++;
