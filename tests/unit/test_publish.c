@@ -1044,14 +1044,21 @@ static struct fake *second_channel(struct fixture *f)
 	return m;
 }
 
+/* options() for a draft that goes to both channels */
+static struct publish_options both(void)
+{
+	static const char *const ids[] = {"mem", "mem2"};
+	struct publish_options o = options(0);
+	o.channels = ids;
+	o.channel_count = 2;
+	return o;
+}
+
 static void both_channels_end_before_the_status_sums_them_up(void **state)
 {
 	struct fixture *f = *state;
 	struct fake *m = second_channel(f);
-	const char *const ids[] = {"mem", "mem2"};
-	struct publish_options o = options(0);
-	o.channels = ids;
-	o.channel_count = 2;
+	const struct publish_options o = both();
 	char uuid[37];
 	approved(f, 2, NULL, uuid);
 	ok(f, run_with(f, &o));
@@ -1073,10 +1080,7 @@ static void one_channel_refusing_fails_the_draft_there_only(void **state)
 {
 	struct fixture *f = *state;
 	struct fake *m = second_channel(f);
-	const char *const ids[] = {"mem", "mem2"};
-	struct publish_options o = options(0);
-	o.channels = ids;
-	o.channel_count = 2;
+	const struct publish_options o = both();
 	char uuid[37];
 	approved(f, 1, NULL, uuid);
 	m->script[0] = ANSWER_REJECTED;
