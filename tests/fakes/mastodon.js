@@ -14,9 +14,8 @@
 // Nothing is printed unless --verbose. SIGTERM and SIGINT close everything and exit 0.
 'use strict';
 
-const fs = require('fs');
 const http = require('http');
-const path = require('path');
+const { parseOptions, prng, writePortFile } = require('./fakelib');
 
 const USAGE =
 	'usage: node mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID] [--max-characters N] ' +
@@ -45,44 +44,16 @@ control:
   GET  /_requests {"requests":[{method,path,key,status,fault}]}
   POST /_reset    forgets everything`;
 
-function fail(message) {
-	process.stderr.write(`mastodon.js: error: ${message}\n${USAGE}\n`);
-	process.exit(64);
-}
+const { opts, fail } = parseOptions(process.argv.slice(2),
+	{ portFile: null, port: 0, token: null, accountId: '109876543210', maxCharacters: 500, limit: 300,
+		keyTtl: 3600, verbose: false },
+	{ '--port-file': ['portFile', 'string'], '--http-port': ['port', 'count'], '--token': ['token', 'string'],
+		'--account-id': ['accountId', 'string'], '--max-characters': ['maxCharacters', 'count'],
+		'--limit': ['limit', 'count'], '--key-ttl-s': ['keyTtl', 'count'], '--verbose': ['verbose', 'flag'] },
+	'mastodon.js', USAGE, ROUTES);
+if (!opts.portFile) fail('--port-file is required');
+if (!opts.token) fail('--token is required');
 
-function parseArgs(argv) {
-	const opts = { portFile: null, port: 0, token: null, accountId: '109876543210', maxCharacters: 500,
-		limit: 300, keyTtl: 3600, verbose: false };
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		const value = () => {
-			if (i + 1 >= argv.length) fail(`option '${arg}' needs an argument`);
-			return argv[++i];
-		};
-		const count = () => {
-			const text = value();
-			if (!/^\d+$/.test(text)) fail(`invalid number '${text}' for '${arg}'`);
-			return Number(text);
-		};
-		if (arg === '--port-file') opts.portFile = value();
-		else if (arg === '--token') opts.token = value();
-		else if (arg === '--http-port') opts.port = count();
-		else if (arg === '--account-id') opts.accountId = value();
-		else if (arg === '--max-characters') opts.maxCharacters = count();
-		else if (arg === '--limit') opts.limit = count();
-		else if (arg === '--key-ttl-s') opts.keyTtl = count();
-		else if (arg === '--verbose' || arg === '-v') opts.verbose = true;
-		else if (arg === '--help' || arg === '-h') {
-			process.stdout.write(`${USAGE}\n\n${ROUTES}\n`);
-			process.exit(0);
-		} else fail(`unknown option '${arg}'`);
-	}
-	if (!opts.portFile) fail('--port-file is required');
-	if (!opts.token) fail('--token is required');
-	return opts;
-}
-
-const opts = parseArgs(process.argv.slice(2));
 const WINDOW_S = 300;
 
 function freshState() {
@@ -97,17 +68,6 @@ function nextId() {
 	if (id <= state.lastId) id = state.lastId + 1n;
 	state.lastId = id;
 	return id.toString();
-}
-
-function prng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 // --- Mastodon's rules ----------------------------------------------------------------------
@@ -341,12 +301,7 @@ const server = http.createServer(async (req, res) => {
 	return api(req, res, url, body);
 });
 
-server.listen(opts.port, '127.0.0.1', () => {
-	const port = server.address().port;
-	const tmp = path.join(path.dirname(opts.portFile), `.${path.basename(opts.portFile)}.${process.pid}.tmp`);
-	fs.writeFileSync(tmp, JSON.stringify({ http: port }) + '\n');
-	fs.renameSync(tmp, opts.portFile);
-});
+server.listen(opts.port, '127.0.0.1', () => writePortFile(opts.portFile, server.address().port));
 
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
