@@ -7,7 +7,7 @@
 #include "channels.h"
 
 const struct cli_help cmd_retract_help = {
-	.summary = N_("delete a published draft's posts from X"),
+	.summary = N_("delete a published draft's posts from every channel"),
 	.usage = N_("usage: incluinfo retract ID [--by NAME] --reason TEXT\n"
 		 "\n"
 		 "Deletes every post of a published draft, newest first; audited with the person and\n"

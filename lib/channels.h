@@ -15,7 +15,8 @@
 #include "publish.h"
 #include "xchannel.h"
 
-#define CHANNELS_MAX 16
+/* X and every [channel ID] (config.c allows no more) */
+#define CHANNELS_MAX (CONFIG_MAX_CHANNELS + 1)
 
 struct channels {
 	/* every configured channel's id, in the file's order (X first): a draft's status waits

@@ -1555,9 +1555,12 @@ static void check_channel(struct parser *p, const struct config_channel *c)
 			 c->id);
 		return;
 	}
-	if (c->visibility && c->type != CONFIG_CHANNEL_MASTODON)
-		diag_add(p->diags, p->path, c->line, _("[channel %s]: 'visibility' is for type mastodon"),
-			 c->id);
+	const char *const mastodon_only[] = {c->visibility ? "visibility" : NULL,
+					     c->public_url ? "public_url" : NULL};
+	for (size_t i = 0; c->type != CONFIG_CHANNEL_MASTODON && i < 2; i++)
+		if (mastodon_only[i])
+			diag_add(p->diags, p->path, c->line, _("[channel %s]: '%s' is for type mastodon"),
+				 c->id, mastodon_only[i]);
 	if (c->type == CONFIG_CHANNEL_X)
 		return;
 	/* "x" is X's key in the store: another network there would share X's journal */
@@ -1756,6 +1759,9 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 			check_notify(&p, &p.cfg->notify[i]);
 		for (size_t i = 0; i < p.cfg->channel_count; i++)
 			check_channel(&p, &p.cfg->channels[i]);
+		if (p.cfg->channel_count > CONFIG_MAX_CHANNELS)
+			diag_add(p.diags, p.path, p.cfg->channels[CONFIG_MAX_CHANNELS].line,
+				 _("more than %d [channel ID] sections"), CONFIG_MAX_CHANNELS);
 		if (filled)
 			check_run_timeout(&p);
 	}

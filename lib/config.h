@@ -126,6 +126,9 @@ enum config_channel_type {
  * its keys go to struct config's X fields (api_url, credentials…), and the entry keeps
  * only its id, type and line; there is at most one X channel.
  */
+/* The most [channel ID] sections a file may hold, besides X: every draft goes to each. */
+#define CONFIG_MAX_CHANNELS 8
+
 struct config_channel {
 	char *id;
 	enum config_channel_type type;

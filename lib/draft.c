@@ -377,11 +377,11 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	rc = store_run(s, stmt, N_("revise a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, d->uuid, spec, e);
-	/* the new version goes again where the old one failed */
+	/* the new version goes to every channel again: where the old one failed, or was
+	 * retracted; where it is public whole, its posts are all sent and it ends at once */
 	if (rc == II_OK)
-		rc = store_run_texts(s, N_("revise a draft"), e,
-				     "DELETE FROM delivery WHERE draft = ? AND state = 'failed'", d->uuid,
-				     NULL);
+		rc = store_run_texts(s, N_("revise a draft"), e, "DELETE FROM delivery WHERE draft = ?",
+				     d->uuid, NULL);
 	if (rc == II_OK && d->status == DRAFT_APPROVED)
 		rc = draft_audit_add(s, d->uuid, d->incident, "revoked", actor,
 				     "the notice changed after approval", e);

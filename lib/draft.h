@@ -397,8 +397,8 @@ void draft_repeat_describe(const struct draft_repeat *r, size_t count, const cha
 /*
  * How a draft ended on one channel: a draft goes to every configured channel, each on its
  * own, and its status (draft_published(), draft_failed()) sums them up once every channel
- * has ended. A revision of the draft forgets the channels where it failed, so that the new
- * version is sent there again. One statement each, inside the caller's transaction.
+ * has ended. A revision of the draft forgets how it ended everywhere, so that the new
+ * version goes to every channel again (a channel where it is public whole ends at once). One statement each, inside the caller's transaction.
  */
 enum draft_delivery { DRAFT_DELIVERY_NONE, DRAFT_DELIVERY_PUBLISHED, DRAFT_DELIVERY_FAILED };
 /* *state on channel (an id, as "x"), and error (may be NULL, room for 512 bytes) why it

@@ -162,7 +162,8 @@ test_channel_sections_are_checked_at_their_line() {
 	conf_new
 	conf_raw '[channel m]' 'api_url = http://example.org' 'visibility = secret'
 	conf_raw '[channel otra]' 'type = bluesky'
-	conf_raw '[twitter]' 'credentials = x.cred' '[channel xx]' 'type = x' 'visibility = public'
+	conf_raw '[twitter]' 'credentials = x.cred' '[channel xx]' 'type = x' 'visibility = public' \
+		'public_url = https://social.example/@a'
 	conf_raw '[channel x]' 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
 	at() { grep -nF -- "$1" "$CONF" | head -1 | cut -d: -f1; }
 	ii config
@@ -172,6 +173,7 @@ test_channel_sections_are_checked_at_their_line() {
 	err_has ":$(at '[channel m]'): error: [channel m] has no 'type' (x or mastodon)"
 	err_has ":$(at '[channel xx]'): error: [channel xx]: X is configured already at line $(at '[twitter]'): one X account only"
 	err_has ":$(at '[channel xx]'): error: [channel xx]: 'visibility' is for type mastodon"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: 'public_url' is for type mastodon"
 	err_has ":$(at '[channel x]'): error: [channel x] is X's: give this channel another id"
 	conf_new
 	conf_raw '[channel m]' 'type = mastodon' 'api_url = http://example.org'
@@ -179,6 +181,14 @@ test_channel_sections_are_checked_at_their_line() {
 	assert_rc 78
 	err_has ":$(at '[channel m]'): error: [channel m]: invalid api_url 'http://example.org': "
 	err_has ":$(at '[channel m]'): error: [channel m] has no 'credentials'"
+	conf_new
+	local i
+	for ((i = 1; i <= 9; i++)); do
+		conf_raw "[channel m$i]" 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
+	done
+	ii config
+	assert_rc 78
+	err_has ":$(at '[channel m9]'): error: more than 8 [channel ID] sections"
 }
 
 test_channel_x_is_twitter_written_long() {

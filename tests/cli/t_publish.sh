@@ -622,7 +622,7 @@ test_thread_stopped_midway_resumes_after_the_fix() {
 	x_post /_fault '[{"kind":"delay","ms":1,"match":"POST /2/tweets"},{"kind":"status","status":400,"match":"POST /2/tweets"}]' >/dev/null
 	ii publish
 	assert_rc 65
-	assert_contains "$ERR" 'stopped midway: 1 of 3 posts are public'
+	assert_contains "$ERR" 'stopped midway on X: 1 of 3 posts are public'
 	local id
 	id=$(db 'SELECT uuid FROM draft')
 	ii status
