@@ -291,6 +291,9 @@ test_chaos_on_both_channels_thirty_percent_faults() {
 # leave every draft exactly once on each channel
 test_kill_9_trials_on_both_channels() {
 	setup_channels
+	# a pause between posts, as in production: a kill falls between two posts of a thread
+	# as often as inside a request
+	sed -i 's/^thread_delay_ms = 0$/thread_delay_ms = 30/' "$CONF"
 	local n=${TRIALS:-50} seed=${TRIALS_SEED:-$$} trial killed=0 runs
 	RANDOM=$seed
 	notice_paragraphs a0.md 'Aviso 0' 'Parte uno del aviso 0: la sede cambia.' 'Parte dos del aviso 0: pida cita.'
@@ -304,17 +307,22 @@ test_kill_9_trials_on_both_channels() {
 		ii notices
 		((trial % 5)) || m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}' >/dev/null
 		((trial % 7)) || x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
-		kill_after $((RANDOM % (took + 1))) publish
+		# within the first three quarters of a run: the end of one is spent on the feeds
+		kill_after $((RANDOM % (took * 3 / 4 + 1))) publish
 		((RC == 137)) && killed=$((killed + 1))
 		[[ $(sqlite3 -readonly "$T/$DB_FILE" 'PRAGMA integrity_check') == ok ]] ||
 			fail "trial $trial (TRIALS_SEED=$seed): the database is damaged"
 	done
+	# what the killed runs sent: the trials must have killed runs at work, not only starting
+	local before
+	before=$(db "SELECT count(*) FROM publication WHERE state = 'sent'")
 	for ((runs = 1; runs <= 10; runs++)); do
 		ii publish
 		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
 	done
-	echo "$n kill -9 trials (TRIALS_SEED=$seed), $killed killed while running (one run: $took ms), $((2 * (n + 1))) posts per channel, all published after $runs more runs" >>"$T/.figures"
+	echo "$n kill -9 trials (TRIALS_SEED=$seed), $killed killed while running (one run: $took ms), $before posts sent by the killed runs, $((2 * (n + 1))) posts per channel, all published after $runs more runs" >>"$T/.figures"
 	((killed * 3 >= n)) || fail "only $killed of $n kills found publish running (TRIALS_SEED=$seed)"
+	((before * 2 >= n)) || fail "the killed runs sent only $before posts (TRIALS_SEED=$seed)"
 	assert_once_everywhere $((2 * (n + 1)))
 }
 
