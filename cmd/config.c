@@ -220,6 +220,24 @@ static void print_notify(struct printer *p, cJSON *array, const struct config_no
 	put_long(p, "timeout_ms", t->timeout_ms);
 }
 
+/* A [channel ID] of a type other than x (whose values [twitter] shows): every key. */
+static void print_channel(struct printer *p, cJSON *array, const struct config_channel *c)
+{
+	if (c->type == CONFIG_CHANNEL_X)
+		return;
+	begin_with_id(p, array, "channel", c->id);
+	put_string(p, "type", config_channel_type_name(c->type));
+	char *api_url = config_mask_url(c->api_url);
+	put_string(p, "api_url", api_url);
+	free(api_url);
+	put_string(p, "credentials", c->credentials);
+	put_long(p, "thread_delay_ms", c->thread_delay_ms);
+	put_string(p, "ca_file", c->ca_file);
+	put_long(p, "timeout_ms", c->timeout_ms);
+	put_string(p, "visibility", c->visibility);
+	put_string(p, "public_url", c->public_url);
+}
+
 const struct cli_help cmd_config_help = {
 	.summary = N_("validate the configuration and print the effective values, secrets masked"),
 	.usage = N_("usage: incluinfo config\n"
@@ -307,6 +325,10 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	cJSON *targets = p.json ? cJSON_AddArrayToObject(root, "notify") : NULL;
 	for (size_t i = 0; i < cfg->notify_count; i++)
 		print_notify(&p, targets, &cfg->notify[i]);
+
+	cJSON *channels = p.json ? cJSON_AddArrayToObject(root, "channels") : NULL;
+	for (size_t i = 0; i < cfg->channel_count; i++)
+		print_channel(&p, channels, &cfg->channels[i]);
 
 	if (p.json) {
 		char *text = cJSON_PrintUnformatted(root);

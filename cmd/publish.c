@@ -6,7 +6,7 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "publish.h"
-#include "xchannel.h"
+#include "channels.h"
 
 static void trace(void *ctx, const char *line)
 {
@@ -14,12 +14,21 @@ static void trace(void *ctx, const char *line)
 	fprintf(stderr, _("incluinfo: trace: %s\n"), line);
 }
 
-static void print_item(const struct publish_item *it, bool dry_run)
+/* With several channels, each line says which one it is about. */
+static void print_channel(const struct publish_channel *channel, bool several)
+{
+	if (several)
+		printf("%s: ", channel->name);
+}
+
+static void print_item(const struct publish_channel *channel, bool several,
+		       const struct publish_item *it, bool dry_run)
 {
 	char until[32] = "";
 	if (it->until)
 		cli_time_human(it->until, until);
 	size_t posts = dry_run ? it->draft.post_count : it->sent;
+	print_channel(channel, several);
 	switch (it->fate) {
 	case PUBLISH_PUBLISHED:
 		printf(dry_run ? ngettext("would publish %.8s %s \"%s\" (%zu post)\n",
@@ -43,26 +52,28 @@ static void print_item(const struct publish_item *it, bool dry_run)
 
 /* A published draft as run reports it: the channel and the id of its last post, the one a
  * reader is shown. */
-static void print_public(struct store *store, const struct publish_item *it)
+static void print_public(struct store *store, const struct publish_channel *channel,
+			 const struct publish_item *it)
 {
 	char ref[DRAFT_REF_SIZE] = "";
 	struct ii_error e = {0};
-	if (draft_last_remote_id(store, it->draft.uuid, XCHANNEL_ID, ref, &e))
+	if (draft_last_remote_id(store, it->draft.uuid, channel->id, ref, &e))
 		cli_fail(&e);
-	printf(ngettext("published %.8s \"%s\" on X: %zu post, the last %s\n",
-			"published %.8s \"%s\" on X: %zu posts, the last %s\n", it->sent),
-	       it->draft.uuid, it->draft.title, it->sent, ref);
+	printf(ngettext("published %.8s \"%s\" on %s: %zu post, the last %s\n",
+			"published %.8s \"%s\" on %s: %zu posts, the last %s\n", it->sent),
+	       it->draft.uuid, it->draft.title, channel->name, it->sent, ref);
 }
 
-static cJSON *report_json(const struct publish_report *rep)
+/* Adds rep's drafts to the report's lists, each with its channel. */
+static void report_json(cJSON *o, const struct publish_channel *channel,
+			const struct publish_report *rep)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON *lists[] = {cJSON_AddArrayToObject(o, "published"), cJSON_AddArrayToObject(o, "deferred"),
-			  cJSON_AddArrayToObject(o, "failed")};
+	static const char *const lists[] = {"published", "deferred", "failed"};
 	for (size_t i = 0; i < rep->count; i++) {
 		const struct publish_item *it = &rep->items[i];
 		cJSON *item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "id", it->draft.uuid);
+		cJSON_AddStringToObject(item, "channel", channel->id);
 		cJSON_AddStringToObject(item, "kind", draft_kind_name(it->draft.kind));
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
@@ -73,109 +84,165 @@ static cJSON *report_json(const struct publish_report *rep)
 		}
 		if (it->fate == PUBLISH_FAILED)
 			cJSON_AddStringToObject(item, "error", it->reason);
-		cJSON_AddItemToArray(lists[it->fate], item);
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(o, lists[it->fate]), item);
 	}
-	cJSON_AddNumberToObject(o, "expired", (double)rep->expired);
-	return o;
+}
+
+/* What publishing on one channel found, summed over the channels. */
+struct outcome {
+	size_t expired;
+	bool failed, published, unauthorized, remote_failed, rate_limited;
+	char account[CONDITION_DETAIL_SIZE];     /* the first channel's that refused */
+	char unreachable[CONDITION_DETAIL_SIZE]; /* the first channel's that did not answer */
+};
+
+/* Publishes on channel c of set, printing (or adding to json) what happened. */
+static int publish_on(struct store *store, const struct channels *set,
+		      size_t c, const struct publish_options *base, bool quiet, cJSON *json,
+		      bool news, struct outcome *out)
+{
+	const struct publish_channel *channel = set->opened[c];
+	if (!channel) { /* none opened: it only expires */
+		struct publish_report rep = {0};
+		struct ii_error e = {0};
+		ii_err rc = publish_run(store, NULL, base, &rep, &e);
+		out->expired += rep.expired;
+		publish_report_free(&rep);
+		return rc ? cli_fail(&e) : EXIT_OK;
+	}
+	bool several = set->count > 1;
+	struct publish_options options = *base;
+	options.thread_delay_ms = set->thread_delay_ms[c];
+	options.claim_lease = publish_claim_lease(set->timeout_ms[c]);
+	struct publish_report rep = {0};
+	struct ii_error e = {0};
+	if (publish_run(store, channel, &options, &rep, &e))
+		return cli_fail(&e);
+	out->expired += rep.expired;
+	bool failed = false;
+	for (size_t i = 0; i < rep.count; i++) {
+		failed |= rep.items[i].fate == PUBLISH_FAILED;
+		out->published |= rep.items[i].fate == PUBLISH_PUBLISHED;
+	}
+	out->failed |= failed;
+	out->rate_limited |= rep.rate_limited;
+	/* with news, the caller reports the account's problems: only failed drafts are news here */
+	bool stopped = !news && (rep.unauthorized || rep.remote_failed);
+	if (json)
+		report_json(json, channel, &rep);
+	else if (!quiet || failed || stopped)
+		for (size_t i = 0; i < rep.count; i++)
+			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
+					    : rep.items[i].fate != PUBLISH_PUBLISHED))
+				print_item(channel, several, &rep.items[i], options.dry_run);
+	/* run's record of what the public now sees, for cron's mail */
+	for (size_t i = 0; news && quiet && !json && !options.dry_run && i < rep.count; i++)
+		if (rep.items[i].fate == PUBLISH_PUBLISHED)
+			print_public(store, channel, &rep.items[i]);
+	for (size_t i = 0; i < rep.count; i++)
+		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
+			cli_error(_("thread %.8s \"%s\" stopped midway on %s: %zu of %zu posts are public"),
+				  rep.items[i].draft.uuid, rep.items[i].draft.title, channel->name,
+				  rep.items[i].sent, rep.items[i].draft.post_count);
+	if (rep.unauthorized && !out->unauthorized)
+		snprintf(out->account, sizeof out->account,
+			 _("%s refused the credentials in '%s': posting stopped"), channel->name,
+			 set->credentials[c]);
+	else if (rep.remote_failed && !out->remote_failed)
+		snprintf(out->unreachable, sizeof out->unreachable,
+			 _("%s did not answer; what was left is retried on the next run"), channel->name);
+	out->unauthorized |= rep.unauthorized;
+	out->remote_failed |= rep.remote_failed;
+	publish_report_free(&rep);
+	return EXIT_OK;
 }
 
 int cli_publish(const struct cli *cli, struct store *store, const struct draft_actor *by,
 		bool dry_run, bool quiet, cJSON **json, struct cli_publish_news *news)
 {
-	struct xchannel *x = NULL;
+	struct channels set = {0};
 	struct ii_error e = {0};
-	struct publish_report rep = {0};
 	int status = EXIT_OK;
 	struct draft_actor actor = *by;
 	struct draft *due = NULL;
 	size_t due_count = 0;
-	if (draft_due(store, actor.at, &due, &due_count, &e)) {
-		status = cli_fail(&e);
-		goto out;
-	}
+	if (draft_due(store, actor.at, &due, &due_count, &e))
+		return cli_fail(&e);
 	free(due);
-	/* with nothing due the account is not needed: a monitor without credentials stays quiet */
-	if (due_count && xchannel_open(cli->config, store, cli->verbose > 1 ? trace : NULL, NULL, &x, &e)) {
-		if (!news) {
-			status = cli_fail(&e);
-			goto out;
-		}
-		snprintf(news->account, sizeof news->account, "%.500s", e.detail);
-		status = cli_exit_code(e.code);
-		goto out;
+	/* with nothing due the accounts are not needed: a monitor without credentials stays
+	 * quiet */
+	if (due_count && channels_open(cli->config, store, cli->verbose > 1 ? trace : NULL, NULL, &set, &e))
+		return cli_fail(&e);
+	/* a channel that cannot be opened keeps nothing from the others */
+	for (size_t i = 0; i < set.failed_count; i++) {
+		if (news && !*news->account)
+			snprintf(news->account, sizeof news->account, "%.500s", set.failed[i].detail);
+		else if (!news)
+			cli_fail(&set.failed[i]);
+		if (!status)
+			status = cli_exit_code(set.failed[i].code);
 	}
 	const struct publish_options options = {
 		.now = actor.at,
-		.thread_delay_ms = cli->config->thread_delay_ms,
 		.max_attempts = 3,
 		.dry_run = dry_run,
 		.actor = &actor,
 		.notify = cli->config,
-		.claim_lease = publish_claim_lease(cli->config->api_timeout_ms),
+		.channels = set.ids,
+		.channel_count = set.count,
 	};
-	if (publish_run(store, x ? xchannel_channel(x) : NULL, &options, &rep, &e)) {
-		status = cli_fail(&e);
+	cJSON *report = json ? cJSON_CreateObject() : NULL;
+	if (report) {
+		cJSON_AddArrayToObject(report, "published");
+		cJSON_AddArrayToObject(report, "deferred");
+		cJSON_AddArrayToObject(report, "failed");
+	}
+	struct outcome found = {0};
+	int published = EXIT_OK;
+	/* with no channel open, set.opened[0] is NULL: expiry only */
+	for (size_t c = 0; published == EXIT_OK && c < (set.open_count ? set.open_count : 1); c++)
+		published = publish_on(store, &set, c, &options, quiet, report, news != NULL, &found);
+	if (published) {
+		status = published;
 		goto out;
 	}
-	bool failed = false, published = false;
-	for (size_t i = 0; i < rep.count; i++) {
-		failed |= rep.items[i].fate == PUBLISH_FAILED;
-		published |= rep.items[i].fate == PUBLISH_PUBLISHED;
+	if (report) {
+		cJSON_AddNumberToObject(report, "expired", (double)found.expired);
+		*json = report;
+		report = NULL;
 	}
-	/* with news, the caller reports the account's problems: only failed drafts are news here */
-	bool stopped = !news && (rep.unauthorized || rep.remote_failed);
-	if (json)
-		*json = report_json(&rep);
-	else if (!quiet || failed || stopped)
-		for (size_t i = 0; i < rep.count; i++)
-			if (!quiet || (news ? rep.items[i].fate == PUBLISH_FAILED
-					    : rep.items[i].fate != PUBLISH_PUBLISHED))
-				print_item(&rep.items[i], dry_run);
-	/* run's record of what the public now sees, for cron's mail */
-	for (size_t i = 0; news && quiet && !json && !dry_run && i < rep.count; i++)
-		if (rep.items[i].fate == PUBLISH_PUBLISHED)
-			print_public(store, &rep.items[i]);
-	for (size_t i = 0; i < rep.count; i++)
-		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
-			cli_error(_("thread %.8s \"%s\" stopped midway: %zu of %zu posts are public"),
-				  rep.items[i].draft.uuid, rep.items[i].draft.title, rep.items[i].sent,
-				  rep.items[i].draft.post_count);
-	char problem[CONDITION_DETAIL_SIZE] = "";
-	if (rep.unauthorized) {
-		snprintf(problem, sizeof problem, _("X refused the credentials in '%s': posting stopped"),
-			 cli->config->credentials);
+	if (found.unauthorized || found.remote_failed)
 		status = EXIT_REMOTE;
-	} else if (rep.remote_failed) {
-		snprintf(problem, sizeof problem, "%s",
-			 _("X did not answer; what was left is retried on the next run"));
-		status = EXIT_REMOTE;
-	} else if (failed) {
+	else if (found.failed && !status)
 		status = EXIT_DATA;
-	} else if (rep.rate_limited) {
+	else if (found.rate_limited && !status)
 		status = EXIT_TEMPFAIL;
-	}
 	if (news) {
-		snprintf(rep.unauthorized ? news->account : news->unreachable, sizeof news->account, "%s",
-			 problem);
-		news->published = published && !dry_run;
-	} else if (*problem) {
-		cli_error("%s", problem);
+		if (!*news->account)
+			snprintf(news->account, sizeof news->account, "%s", found.account);
+		snprintf(news->unreachable, sizeof news->unreachable, "%s", found.unreachable);
+		news->published = found.published && !dry_run;
+	} else {
+		if (*found.account)
+			cli_error("%s", found.account);
+		if (*found.unreachable)
+			cli_error("%s", found.unreachable);
 	}
 	if (!dry_run) {
-		/* the feeds follow what X shows, also after a write that failed; a feed that
-		 * cannot be written is an error of its own */
+		/* the feeds follow what the channels show, also after a write that failed; a feed
+		 * that cannot be written is an error of its own */
 		int feeds = cli_feeds_catch_up(cli->config, store, quiet || json);
 		if (!status)
 			status = feeds;
 	}
 out:
-	publish_report_free(&rep);
-	xchannel_close(x);
+	cJSON_Delete(report);
+	channels_close(&set);
 	return status;
 }
 
 const struct cli_help cmd_publish_help = {
-	.summary = N_("publish the approved drafts that are due to X, exactly once"),
+	.summary = N_("publish the approved drafts that are due to every channel, exactly once"),
 	.usage = N_("usage: incluinfo publish [--dry-run]\n"
 		 "\n"
 		 "Sends every approved draft that is due (publicar <= now < caduca), oldest first, each\n"

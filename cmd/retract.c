@@ -4,10 +4,10 @@
 #include "i18n.h"
 #include "incluinfo.h"
 #include "publish.h"
-#include "xchannel.h"
+#include "channels.h"
 
 const struct cli_help cmd_retract_help = {
-	.summary = N_("delete a published draft's posts from X"),
+	.summary = N_("delete a published draft's posts from every channel"),
 	.usage = N_("usage: incluinfo retract ID [--by NAME] --reason TEXT\n"
 		 "\n"
 		 "Deletes every post of a published draft, newest first; audited with the person and\n"
@@ -52,19 +52,25 @@ int cmd_retract(int argc, char **argv, struct cli *cli)
 	if (status)
 		return status;
 	struct store *store = NULL;
-	struct xchannel *x = NULL;
+	struct channels set = {0};
 	struct ii_error e = {0};
 	status = cli_open_store(cli, STORE_WRITE, &store);
-	if (status == EXIT_OK && xchannel_open(cli->config, store, NULL, NULL, &x, &e) == II_OK &&
-	    publish_retract(store, xchannel_channel(x), argv[optind], reason, &id.actor, &e) == II_OK) {
+	/* every channel's posts go: one that cannot be reached leaves the draft published */
+	ii_err rc = status == EXIT_OK ? channels_open(cli->config, store, NULL, NULL, &set, &e) : II_OK;
+	if (rc == II_OK && set.failed_count) {
+		e = set.failed[0];
+		rc = e.code;
+	}
+	if (status == EXIT_OK && rc == II_OK &&
+	    publish_retract(store, set.opened, set.open_count, argv[optind], reason, &id.actor, &e) == II_OK) {
 		if (!cli->quiet)
 			printf(_("retracted %s\n"), argv[optind]);
-		/* what is no longer on X leaves the feeds at once */
+		/* what is no longer on the channels leaves the feeds at once */
 		status = cli_feeds_catch_up(cli->config, store, cli->quiet);
 	} else if (status == EXIT_OK) {
 		status = cli_fail(&e);
 	}
-	xchannel_close(x);
+	channels_close(&set);
 	store_close(store);
 	lock_release(lock);
 	return status;

@@ -10,7 +10,7 @@
 #include "notify.h"
 #include "incident.h"
 #include "publish.h"
-#include "xchannel.h"
+#include "channels.h"
 #include "store.h"
 
 struct service_view {
@@ -159,23 +159,40 @@ static void print_spend(const struct xchannel_spend *sp)
 	printf(_("%s in %s; %s of the %s monthly budget left\n"), spent, sp->month, left, budget);
 }
 
-/* The publishing channel: its last success, its budget and the drafts that wait. */
-static int channel(const struct config *cfg, struct store *store, cJSON *root)
+/* How many of due (count drafts) have not ended on channel id yet. */
+static int waiting_on(struct store *store, const char *id, const struct draft *due, size_t count,
+		      size_t *waiting)
+{
+	struct ii_error e = {0};
+	*waiting = 0;
+	for (size_t i = 0; i < count; i++) {
+		enum draft_delivery ended;
+		if (draft_delivery_get(store, due[i].uuid, id, &ended, NULL, &e))
+			return cli_fail(&e);
+		*waiting += ended == DRAFT_DELIVERY_NONE;
+	}
+	return EXIT_OK;
+}
+
+/* One publishing channel (id, as the store keys it): its last success, its budget and the
+ * drafts that wait for it; into o when not NULL, else a line. */
+static int channel(const struct config *cfg, struct store *store, const char *id,
+		   const struct draft *due, size_t count, cJSON *o)
 {
 	struct publish_state st = {.remaining = -1};
 	struct xchannel_spend sp;
-	struct draft *due = NULL;
+	bool x = !strcmp(id, XCHANNEL_ID); /* the channel that costs money */
 	size_t waiting = 0;
 	struct ii_error e = {0};
 	time_t now = cli_now();
-	if ((store && (publish_state(store, XCHANNEL_ID, now, &st, &e) ||
-		       draft_due(store, now, &due, &waiting, &e))) ||
-	    xchannel_spend(store, cfg, now, &sp, &e))
+	if ((store && publish_state(store, id, now, &st, &e)) ||
+	    (x && xchannel_spend(store, cfg, now, &sp, &e)))
 		return cli_fail(&e);
-	free(due);
+	int status = store ? waiting_on(store, id, due, count, &waiting) : EXIT_OK;
+	if (status)
+		return status;
 	bool paused = st.stopped_until > now;
-	if (root) {
-		cJSON *o = cJSON_AddObjectToObject(root, "channel");
+	if (o) {
 		cJSON_AddItemToObject(o, "last_success", cli_json_time(st.last_success));
 		if (st.remaining >= 0)
 			cJSON_AddNumberToObject(o, "remaining", (double)st.remaining);
@@ -184,16 +201,18 @@ static int channel(const struct config *cfg, struct store *store, cJSON *root)
 		cJSON_AddItemToObject(o, "reset", cli_json_time(st.reset));
 		cJSON_AddItemToObject(o, "paused_until", cli_json_time(paused ? st.stopped_until : 0));
 		cJSON_AddNumberToObject(o, "waiting", (double)waiting);
-		cJSON *spend = cJSON_AddObjectToObject(o, "spend");
-		cJSON_AddStringToObject(spend, "month", sp.month);
-		add_usd(spend, "spent_usd", sp.spent);
-		cJSON_AddNumberToObject(spend, "reads", (double)sp.reads);
-		add_usd(spend, "budget_usd", sp.budget);
-		add_usd(spend, "left_usd", sp.left);
+		if (x) {
+			cJSON *spend = cJSON_AddObjectToObject(o, "spend");
+			cJSON_AddStringToObject(spend, "month", sp.month);
+			add_usd(spend, "spent_usd", sp.spent);
+			cJSON_AddNumberToObject(spend, "reads", (double)sp.reads);
+			add_usd(spend, "budget_usd", sp.budget);
+			add_usd(spend, "left_usd", sp.left);
+		}
 		return EXIT_OK;
 	}
 	char when[32];
-	printf("%-16s ", "X");
+	printf("%-16s ", strcmp(id, XCHANNEL_ID) ? id : "X");
 	if (st.last_success) {
 		cli_time_human(st.last_success, when);
 		printf(_("last post %s"), when);
@@ -209,8 +228,38 @@ static int channel(const struct config *cfg, struct store *store, cJSON *root)
 		printf(_("; paused until %s"), when);
 	}
 	printf(ngettext("; %zu draft waiting\n", "; %zu drafts waiting\n", waiting), waiting);
-	print_spend(&sp);
-	return stopped_threads(store);
+	if (x)
+		print_spend(&sp);
+	return EXIT_OK;
+}
+
+/* Every publishing channel: "channel" is X's (as before there were others), "channels"
+ * each one's with its id. */
+static int channels(const struct config *cfg, struct store *store, cJSON *root)
+{
+	struct channels set;
+	channels_ids(cfg, &set);
+	struct draft *due = NULL;
+	size_t count = 0;
+	struct ii_error e = {0};
+	if (store && draft_due(store, cli_now(), &due, &count, &e))
+		return cli_fail(&e);
+	cJSON *array = root ? cJSON_AddArrayToObject(root, "channels") : NULL;
+	int status = EXIT_OK;
+	for (size_t i = 0; status == EXIT_OK && i < set.count; i++) {
+		cJSON *o = NULL;
+		if (array) {
+			o = cJSON_CreateObject();
+			cJSON_AddItemToArray(array, o);
+			cJSON_AddStringToObject(o, "id", set.ids[i]);
+		}
+		status = channel(cfg, store, set.ids[i], due, count, o);
+		if (status == EXIT_OK && root && !strcmp(set.ids[i], XCHANNEL_ID))
+			status = channel(cfg, store, set.ids[i], due, count,
+					 cJSON_AddObjectToObject(root, "channel"));
+	}
+	free(due);
+	return status == EXIT_OK && !root ? stopped_threads(store) : status;
 }
 
 /* What keeps runs from their job, as `run` last found it: one line each, oldest first. */
@@ -307,7 +356,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 			print_line(&v);
 	}
 	if (status == EXIT_OK)
-		status = channel(cfg, store, root);
+		status = channels(cfg, store, root);
 	if (status == EXIT_OK)
 		status = conditions(store, root);
 	if (status == EXIT_OK)

@@ -2,7 +2,8 @@
 # `make demo`: runs `incluinfo run` on etc/demo.conf once a "minute" (two seconds here)
 # against simulated endpoints that fail and recover and a fake X API, and shows what was
 # published: the outage's alert and resolution as one thread, and the example notices
-# of notices/ (a bulo rebuttal among them), with their X ids; then the alerts to staff
+# of notices/ (a bulo rebuttal among them), with each post's id on X and on a fake
+# Mastodon instance; then the alerts to staff
 # that a local mail sink received, and the feeds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ mkdir -p "$(dirname "$state")" && mkdir -m 700 "$state"
 printf '%s\n' consumer_key=demo-consumer consumer_secret=demo-consumer-secret \
 	access_token=1512345678901234567-demo access_token_secret=demo-token-secret >"$state/x.cred"
 chmod 600 "$state/x.cred"
+printf 'access_token=demo-mastodon-token\n' >"$state/mastodon.cred"
+chmod 600 "$state/mastodon.cred"
 printf '%s\n' username=demo password=demo-mail-password >"$state/smtp.cred"
 chmod 600 "$state/smtp.cred"
 # the mail sink speaks STARTTLS with a certificate of a made-up CA, as a real relay would
@@ -32,40 +35,48 @@ node tests/fakes/web.js --http-port 47801 --port-file "$workdir/web" &
 pids+=($!)
 node tests/fakes/xapi.js --http-port 47802 --port-file "$workdir/x" --cred "$state/x.cred" &
 pids+=($!)
+node tests/fakes/mastodon.js --http-port 47804 --port-file "$workdir/m" --token demo-mastodon-token &
+pids+=($!)
 /usr/bin/python3 tests/fakes/smtp.py --port 47803 --port-file "$workdir/smtp" --dir "$state/mail" \
 	--cert "$state/certs/good.pem" --key "$state/certs/good.key" --user demo \
 	--password demo-mail-password >"$workdir/smtp.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
-	[[ -s $workdir/web && -s $workdir/x && -s $workdir/smtp ]] && break
+	[[ -s $workdir/web && -s $workdir/x && -s $workdir/m && -s $workdir/smtp ]] && break
 	sleep 0.1
 done
-if [[ ! -s $workdir/web || ! -s $workdir/x || ! -s $workdir/smtp ]]; then
-	echo "incluinfo demo: error: the simulated endpoints, the fake X API or the mail sink did not start on 127.0.0.1:47801-47803" >&2
+if [[ ! -s $workdir/web || ! -s $workdir/x || ! -s $workdir/m || ! -s $workdir/smtp ]]; then
+	echo "incluinfo demo: error: the simulated endpoints, the fake X API, the fake Mastodon or the mail sink did not start on 127.0.0.1:47801-47804" >&2
 	exit 1
 fi
 
-# new_posts: the posts the fake X API accepted since the last call, one line each
-echo 0 >"$workdir/seen"
+# new_posts: the posts each fake accepted since the last call, one line each with its id
+# on that channel
+echo '{"x":0,"mastodon":0}' >"$workdir/seen"
 new_posts() {
 	node -e '
 		const fs = require("fs");
 		const file = process.argv[1];
-		const seen = Number(fs.readFileSync(file, "utf8"));
-		require("http").get("http://127.0.0.1:47802/_posts", (res) => {
+		const seen = JSON.parse(fs.readFileSync(file, "utf8"));
+		const get = (port) => new Promise((done) => require("http").get(`http://127.0.0.1:${port}/_posts`, (res) => {
 			let body = "";
 			res.on("data", (d) => (body += d));
-			res.on("end", () => {
-				const posts = JSON.parse(body).posts;
-				for (const p of posts.slice(seen))
-					console.log(`    -> X ${p.id}${p.reply_to ? ` (reply to ${p.reply_to})` : ""}: ${p.text}`);
-				fs.writeFileSync(file, String(posts.length));
-			});
-		});
+			res.on("end", () => done(JSON.parse(body).posts));
+		}));
+		(async () => {
+			for (const [channel, name, port] of [["x", "X", 47802], ["mastodon", "Mastodon", 47804]]) {
+				const posts = await get(port);
+				for (const p of posts.slice(seen[channel]))
+					console.log(`    -> ${name} ${p.id}${p.reply_to ? ` (reply to ${p.reply_to})` : ""}: ${p.text}`);
+				seen[channel] = posts.length;
+			}
+			fs.writeFileSync(file, JSON.stringify(seen));
+		})();
 	' "$workdir/seen"
 }
 
-echo "Simulated Seguridad Social endpoints on 127.0.0.1:47801, fake X API on 127.0.0.1:47802;"
+echo "Simulated Seguridad Social endpoints on 127.0.0.1:47801, fake X API on 127.0.0.1:47802,"
+echo "fake Mastodon instance on 127.0.0.1:47804;"
 echo "configuration: $conf. The sede fails for four checks, the portal is slow once, Importass"
 echo "shows a maintenance page twice. An incident opens after 3 failed checks and is resolved"
 echo "after 2 good ones; the notices in notices/ are approved automatically (policy auto)."

@@ -34,7 +34,7 @@
 
 enum section_kind {
 	SEC_NONE, SEC_GENERAL, SEC_SERVICE, SEC_PERSON, SEC_CANARY, SEC_POLICY, SEC_TWITTER, SEC_FEEDS,
-	SEC_NOTIFY, SEC_SERVE
+	SEC_NOTIFY, SEC_SERVE, SEC_CHANNEL
 };
 
 enum value_type {
@@ -72,6 +72,8 @@ enum value_type {
 	T_HEADER_NAME, /* an HTTP header's name (RFC 9110 token) */
 	T_IP_LIST,      /* numeric IPv4 or IPv6 addresses separated by blanks */
 	T_USD,          /* an amount in US dollars, "0.015" (config_usd_parse()), kept in micro-dollars */
+	T_CHANNEL_TYPE, /* x or mastodon */
+	T_VISIBILITY,   /* a Mastodon status's: public or unlisted */
 };
 
 struct key {
@@ -85,6 +87,7 @@ struct key {
 #define S(field) offsetof(struct config_service, field)
 #define P(field) offsetof(struct config_person, field)
 #define N(field) offsetof(struct config_notify, field)
+#define C(field) offsetof(struct config_channel, field)
 
 static const struct key general_keys[] = {
 	{"state_dir", T_PATH, G(state_dir), 0, 0},
@@ -186,6 +189,19 @@ static const struct key notify_keys[] = {
 	{"events", T_EVENTS, N(events), 0, 0},
 	{"ca_file", T_CA_FILE, N(ca_file), 0, 0},
 	{"timeout_ms", T_LONG, N(timeout_ms), 1000, 120000},
+	{NULL, 0, 0, 0, 0},
+};
+
+/* [twitter]'s, with type and visibility: a type x section's values are moved to X's */
+static const struct key channel_keys[] = {
+	{"type", T_CHANNEL_TYPE, C(type), 0, 0},
+	{"api_url", T_URL, C(api_url), 0, 0},
+	{"credentials", T_PATH, C(credentials), 0, 0},
+	{"thread_delay_ms", T_LONG, C(thread_delay_ms), 0, 60000},
+	{"ca_file", T_CA_FILE, C(ca_file), 0, 0},
+	{"timeout_ms", T_LONG, C(timeout_ms), 1000, 600000},
+	{"visibility", T_VISIBILITY, C(visibility), 0, 0},
+	{"public_url", T_PUBLIC_URL, C(public_url), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -332,6 +348,7 @@ static const struct key *keys_of(enum section_kind kind)
 	case SEC_FEEDS: return feeds_keys;
 	case SEC_NOTIFY: return notify_keys;
 	case SEC_SERVE: return serve_keys;
+	case SEC_CHANNEL: return channel_keys;
 	case SEC_NONE: break;
 	}
 	return NULL;
@@ -387,6 +404,26 @@ static void *add_notify(struct parser *p)
 	return &list[cfg->notify_count++];
 }
 
+static void *add_channel(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	struct config_channel *list = grow(cfg->channels, cfg->channel_count, sizeof *list);
+	if (!list)
+		return NULL;
+	cfg->channels = list;
+	list[cfg->channel_count] = (struct config_channel){.thread_delay_ms = 2000,
+							   .timeout_ms = 30000};
+	return &list[cfg->channel_count++];
+}
+
+static void bad_channel_id(struct parser *p, const char *id)
+{
+	diag_add(p->diags, p->path, p->line,
+		 _("invalid channel id '%s': expected 1-32 characters a-z, 0-9, '_' or '-', "
+		   "starting with a letter"),
+		 id);
+}
+
 static void bad_service_id(struct parser *p, const char *id)
 {
 	diag_add(p->diags, p->path, p->line,
@@ -427,6 +464,7 @@ static const struct id_section {
 	{"service", SEC_SERVICE, add_service, S(id), S(line), bad_service_id},
 	{"person", SEC_PERSON, add_person, P(id), P(line), bad_person_id},
 	{"notify", SEC_NOTIFY, add_notify, N(id), N(line), bad_notify_id},
+	{"channel", SEC_CHANNEL, add_channel, C(id), C(line), bad_channel_id},
 };
 
 /* The kind of the section written name; *with_id is its entry of id_sections and *id its
@@ -1151,6 +1189,20 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			bad_value(p, k->name, value, _("expected smtp or webhook"));
 		break;
+	case T_CHANNEL_TYPE:
+		if (!strcmp(value, "x"))
+			*(enum config_channel_type *)slot = CONFIG_CHANNEL_X;
+		else if (!strcmp(value, "mastodon"))
+			*(enum config_channel_type *)slot = CONFIG_CHANNEL_MASTODON;
+		else
+			bad_value(p, k->name, value, _("expected x or mastodon"));
+		break;
+	case T_VISIBILITY:
+		if (strcmp(value, "public") && strcmp(value, "unlisted"))
+			bad_value(p, k->name, value, _("expected public or unlisted"));
+		else
+			set_string(p, slot, value);
+		break;
 	case T_RECIPIENTS:
 		add_recipients(p, base, value);
 		break;
@@ -1516,6 +1568,66 @@ static void check_notify(struct parser *p, const struct config_notify *t)
 			 _("[notify %s]: 'from' and 'to' are for type smtp"), t->id);
 }
 
+/* A type x [channel ID] is [twitter] written long: its values become X's, before the
+ * defaults fill what neither gave. */
+static void move_x_channel(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	int x_line = 0;
+	for (size_t i = 0; i < p->seen_count; i++)
+		if (!strcmp(p->seen[i].name, "twitter"))
+			x_line = p->seen[i].line;
+	for (size_t i = 0; i < cfg->channel_count; i++) {
+		struct config_channel *c = &cfg->channels[i];
+		if (c->type != CONFIG_CHANNEL_X)
+			continue;
+		if (x_line) {
+			diag_add(p->diags, p->path, c->line,
+				 _("[channel %s]: X is configured already at line %d: one X account only"),
+				 c->id, x_line);
+			continue;
+		}
+		x_line = c->line;
+		char **from[] = {&c->api_url, &c->credentials, &c->ca_file};
+		char **to[] = {&cfg->api_url, &cfg->credentials, &cfg->api_ca_file};
+		for (size_t k = 0; k < sizeof from / sizeof from[0]; k++) {
+			*to[k] = *from[k];
+			*from[k] = NULL;
+		}
+		cfg->thread_delay_ms = c->thread_delay_ms;
+		cfg->api_timeout_ms = c->timeout_ms;
+	}
+}
+
+/* The keys a [channel ID] needs for its type. */
+static void check_channel(struct parser *p, const struct config_channel *c)
+{
+	char why[256];
+	if (c->type == CONFIG_CHANNEL_NONE) {
+		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'type' (x or mastodon)"),
+			 c->id);
+		return;
+	}
+	const char *const mastodon_only[] = {c->visibility ? "visibility" : NULL,
+					     c->public_url ? "public_url" : NULL};
+	for (size_t i = 0; c->type != CONFIG_CHANNEL_MASTODON && i < 2; i++)
+		if (mastodon_only[i])
+			diag_add(p->diags, p->path, c->line, _("[channel %s]: '%s' is for type mastodon"),
+				 c->id, mastodon_only[i]);
+	if (c->type == CONFIG_CHANNEL_X)
+		return;
+	/* "x" is X's key in the store: another network there would share X's journal */
+	if (!strcmp(c->id, "x"))
+		diag_add(p->diags, p->path, c->line, _("[channel x] is X's: give this channel another id"));
+	if (!c->api_url)
+		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'api_url'"), c->id);
+	else if (!config_url_ok(c->api_url, why, sizeof why))
+		diag_add(p->diags, p->path, c->line, _("[channel %s]: invalid api_url '%s': %s"), c->id,
+			 c->api_url, why);
+	if (!c->credentials)
+		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'credentials'"), c->id);
+}
+
 static bool fill_defaults(struct parser *p)
 {
 	struct config *cfg = p->cfg;
@@ -1550,6 +1662,16 @@ static bool fill_defaults(struct parser *p)
 		if (cfg->ca_file && !cfg->notify[i].ca_file &&
 		    !allocated(p, cfg->notify[i].ca_file = strdup(cfg->ca_file)))
 			return false;
+	for (size_t i = 0; i < cfg->channel_count; i++) {
+		struct config_channel *c = &cfg->channels[i];
+		if (c->type == CONFIG_CHANNEL_X)
+			continue;
+		if (cfg->ca_file && !c->ca_file && !allocated(p, c->ca_file = strdup(cfg->ca_file)))
+			return false;
+		if (c->type == CONFIG_CHANNEL_MASTODON && !c->visibility &&
+		    !allocated(p, c->visibility = strdup("public")))
+			return false;
+	}
 	struct config_serve *sv = &cfg->serve;
 	if (!sv->listen && !allocated(p, sv->listen = strdup(CONFIG_SERVE_LISTEN)))
 		return false;
@@ -1687,6 +1809,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	/* the file is read whole and bounded above, so it is parsed where it lies */
 	parse_text(&p, text, len);
 	free(text);
+	move_x_channel(&p);
 	bool filled = fill_defaults(&p);
 	if (!p.line_skipped) {
 		for (size_t i = 0; i < p.cfg->service_count; i++)
@@ -1694,6 +1817,11 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 		check_people(&p);
 		for (size_t i = 0; i < p.cfg->notify_count; i++)
 			check_notify(&p, &p.cfg->notify[i]);
+		for (size_t i = 0; i < p.cfg->channel_count; i++)
+			check_channel(&p, &p.cfg->channels[i]);
+		if (p.cfg->channel_count > CONFIG_MAX_CHANNELS)
+			diag_add(p.diags, p.path, p.cfg->channels[CONFIG_MAX_CHANNELS].line,
+				 _("more than %d [channel ID] sections"), CONFIG_MAX_CHANNELS);
 		if (filled)
 			check_run_timeout(&p);
 	}
@@ -1770,6 +1898,16 @@ void config_free(struct config *cfg)
 		free(t->ca_file);
 	}
 	free(cfg->notify);
+	for (size_t i = 0; i < cfg->channel_count; i++) {
+		struct config_channel *c = &cfg->channels[i];
+		free(c->id);
+		free(c->api_url);
+		free(c->credentials);
+		free(c->ca_file);
+		free(c->visibility);
+		free(c->public_url);
+	}
+	free(cfg->channels);
 	free(cfg->ca_file);
 	free(cfg->path);
 	free(cfg->state_dir);
@@ -1821,6 +1959,11 @@ const struct config_notify *config_find_notify(const struct config *cfg, const c
 		if (!strcmp(cfg->notify[i].id, id))
 			return &cfg->notify[i];
 	return NULL;
+}
+
+const char *config_channel_type_name(enum config_channel_type type)
+{
+	return type == CONFIG_CHANNEL_X ? "x" : type == CONFIG_CHANNEL_MASTODON ? "mastodon" : "";
 }
 
 const char *config_notify_type_name(enum config_notify_type type)

@@ -121,6 +121,34 @@ struct config_notify {
 	int line;           /* of the section header */
 };
 
+enum config_channel_type {
+	CONFIG_CHANNEL_NONE, CONFIG_CHANNEL_X, CONFIG_CHANNEL_MASTODON,
+};
+
+/*
+ * A [channel ID]: a network every draft is published to (lib/publish), besides X. ID is
+ * the channel's key in the store, for good. A type x section is [twitter] written long:
+ * its keys go to struct config's X fields (api_url, credentials…), and the entry keeps
+ * only its id, type and line; there is at most one X channel.
+ */
+/* The most [channel ID] sections a file may hold, besides X: every draft goes to each. */
+#define CONFIG_MAX_CHANNELS 8
+
+struct config_channel {
+	char *id;
+	enum config_channel_type type;
+	char *api_url;       /* https, or http on loopback; the instance's for Mastodon */
+	char *credentials;   /* mode 0600; Mastodon: access_token= */
+	long thread_delay_ms; /* between the posts of a thread; 2000 */
+	long timeout_ms;      /* of one request; 30000 */
+	char *ca_file;        /* NULL: [general] ca_file, else the system's CA certificates */
+	char *visibility;     /* Mastodon: "public" (default) or "unlisted" */
+	char *public_url;     /* the account's page as the public reaches it; a status is
+			       * public_url/ID there (Mastodon's rule for a local account); NULL:
+			       * the feeds do not link to the channel */
+	int line;             /* of the section header */
+};
+
 struct config {
 	char *path;
 	char *state_dir;
@@ -144,6 +172,8 @@ struct config {
 				 staff were told, for a person to hold it; 0: not at all */
 	struct config_notify *notify; /* the [notify ID] sections, in the file's order */
 	size_t notify_count;
+	struct config_channel *channels; /* the [channel ID] sections, in the file's order */
+	size_t channel_count;
 	char *templates_dir; /* NULL: the templates built into incluinfo */
 	long run_timeout;    /* seconds a `run` may take; every service's timeout_ms *
 				(retries + 1) + 1000 ms fits in it, and the canaries' */
@@ -233,6 +263,8 @@ const char *config_policy_name(enum config_policy policy);
 /* "author", "approver", "operator": the word the configuration uses for one role. */
 const char *config_role_name(enum config_role role);
 const struct config_notify *config_find_notify(const struct config *cfg, const char *id);
+/* "x", "mastodon" */
+const char *config_channel_type_name(enum config_channel_type type);
 /* "smtp", "webhook" */
 const char *config_notify_type_name(enum config_notify_type type);
 

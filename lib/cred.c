@@ -29,6 +29,7 @@ static const unsigned use_keys[] = {
 		   BIT(KEY_ACCESS_TOKEN_SECRET) | BIT(KEY_BEARER_TOKEN),
 	[CRED_SMTP] = BIT(KEY_USERNAME) | BIT(KEY_PASSWORD),
 	[CRED_WEBHOOK] = BIT(KEY_BEARER_TOKEN) | BIT(KEY_URL),
+	[CRED_MASTODON] = BIT(KEY_ACCESS_TOKEN),
 };
 
 struct cred {
@@ -63,6 +64,11 @@ const char *cred_bearer(const struct cred *cred)
 	return cred->values[KEY_BEARER_TOKEN];
 }
 
+const char *cred_access_token(const struct cred *cred)
+{
+	return cred->values[KEY_ACCESS_TOKEN];
+}
+
 const char *cred_username(const struct cred *cred)
 {
 	return cred->values[KEY_USERNAME];
@@ -87,7 +93,9 @@ bool cred_leaks_into(const struct cred *cred, const char *text)
 		if (value && strstr(text, value))
 			return true;
 	}
-	return false;
+	/* without OAuth 1.0a's consumer key, an access token is a bearer's: Mastodon's */
+	const char *token = cred->values[KEY_ACCESS_TOKEN];
+	return !cred->values[KEY_CONSUMER_KEY] && token && strstr(text, token);
 }
 
 /* Reads the whole file into *buf (at most CRED_FILE_CAP bytes, NUL-terminated, *size
@@ -178,6 +186,11 @@ static ii_err check_complete(const struct cred *cred, enum cred_use use, const c
 	if (use == CRED_SMTP) {
 		if (!cred->values[KEY_USERNAME] || !cred->values[KEY_PASSWORD])
 			return ii_fail(e, II_ECONFIG, _("%s: expected both username and password"), path);
+		return II_OK;
+	}
+	if (use == CRED_MASTODON) {
+		if (!cred->values[KEY_ACCESS_TOKEN])
+			return ii_fail(e, II_ECONFIG, _("%s: holds no credentials: expected access_token"), path);
 		return II_OK;
 	}
 	if (use == CRED_WEBHOOK) {

@@ -6,7 +6,9 @@
  * either the four OAuth 1.0a user-context values (consumer_key, consumer_secret,
  * access_token, access_token_secret) or an OAuth 2.0 user bearer_token; a mail server's
  * (a [notify ID] of type smtp) username and password; a webhook's its secret url, a
- * bearer_token, or both. cred_load() returns a struct
+ * bearer_token, or both; a Mastodon account's ([channel ID] of type mastodon) the
+ * access_token of an application with the scopes read:accounts, read:statuses and
+ * write:statuses. cred_load() returns a struct
  * cred the caller owns and releases with cred_free(), which wipes every value from memory.
  * Pointers the accessors return belong to the struct cred. No error detail ever holds a
  * value read from the file. Loading makes the process undumpable for the rest of its life
@@ -35,7 +37,7 @@ struct cred;
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e);
 
 /* What a credentials file is for: the keys it may hold and those it needs. */
-enum cred_use { CRED_X, CRED_SMTP, CRED_WEBHOOK };
+enum cred_use { CRED_X, CRED_SMTP, CRED_WEBHOOK, CRED_MASTODON };
 
 /* cred_load() for a file of another use; a key of another use is unknown. */
 ii_err cred_load_for(const char *path, enum cred_use use, struct cred **out, struct ii_error *e);
@@ -49,13 +51,17 @@ const struct oauth1_keys *cred_oauth1(const struct cred *cred);
 /* The OAuth 2.0 bearer token, or NULL when the file holds OAuth 1.0a keys. */
 const char *cred_bearer(const struct cred *cred);
 
+/* Mastodon's access token (and X's OAuth 1.0a one: see cred_oauth1()); NULL when not in
+ * the file. */
+const char *cred_access_token(const struct cred *cred);
+
 /* A mail server's username and password, a webhook's url; NULL when not in the file. */
 const char *cred_username(const struct cred *cred);
 const char *cred_password(const struct cred *cred);
 const char *cred_url(const struct cred *cred);
 
 /* Whether text contains any of the secret values (the consumer and token secrets, the
- * bearer token, a password, a webhook's url). Only the tests call it, to prove that a request trace or an error
+ * bearer token, a password, a webhook's url, Mastodon's access token). Only the tests call it, to prove that a request trace or an error
  * detail holds no secret; nothing checks output with it at run time. */
 bool cred_leaks_into(const struct cred *cred, const char *text);
 

@@ -377,6 +377,11 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	rc = store_run(s, stmt, N_("revise a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, d->uuid, spec, e);
+	/* the new version goes to every channel again: where the old one failed, or was
+	 * retracted; where it is public whole, its posts are all sent and it ends at once */
+	if (rc == II_OK)
+		rc = store_run_texts(s, N_("revise a draft"), e, "DELETE FROM delivery WHERE draft = ?",
+				     d->uuid, NULL);
 	if (rc == II_OK && d->status == DRAFT_APPROVED)
 		rc = draft_audit_add(s, d->uuid, d->incident, "revoked", actor,
 				     "the notice changed after approval", e);
@@ -836,6 +841,19 @@ ii_err draft_due(struct store *s, time_t now, struct draft **out, size_t *count,
 	return II_OK;
 }
 
+ii_err draft_language(struct store *s, const char *uuid, char out[8], struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare_texts(s, "SELECT coalesce(json_extract(meta, '$.language'), 'es')"
+				       " FROM draft WHERE uuid = ? AND json_valid(coalesce(meta, '{}'))",
+				    &stmt, e, uuid, NULL);
+	if (rc == II_OK)
+		rc = store_first_text(s, stmt, out, 8, N_("read the drafts"), e);
+	if (rc == II_OK && !*out)
+		snprintf(out, 8, "es");
+	return rc;
+}
+
 ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *channel,
 			    char remote_id[DRAFT_REF_SIZE], struct ii_error *e)
 {
@@ -1134,4 +1152,56 @@ ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct
 		rc = store_first_int(s, stmt, &count, N_("look for an earlier post"), e);
 	*exists = rc == II_OK && count > 0;
 	return rc;
+}
+
+static const char *const delivery_names[] = {
+	[DRAFT_DELIVERY_NONE] = "", [DRAFT_DELIVERY_PUBLISHED] = "published",
+	[DRAFT_DELIVERY_FAILED] = "failed",
+};
+
+ii_err draft_delivery_get(struct store *s, const char *uuid, const char *channel,
+			  enum draft_delivery *state, char *error, struct ii_error *e)
+{
+	*state = DRAFT_DELIVERY_NONE;
+	if (error)
+		*error = '\0';
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s, "SELECT state, error FROM delivery WHERE draft = ? AND channel = ?",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, channel, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		*state = name && !strcmp(name, delivery_names[DRAFT_DELIVERY_FAILED])
+				 ? DRAFT_DELIVERY_FAILED
+				 : DRAFT_DELIVERY_PUBLISHED;
+		if (error)
+			store_copy_text(error, 512, stmt, 1);
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(s, e, N_("read how a draft ended on a channel"));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+ii_err draft_delivery_set(struct store *s, const char *uuid, const char *channel,
+			  enum draft_delivery state, const char *error, time_t at,
+			  struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	ii_err rc = store_prepare(s,
+				  "INSERT OR REPLACE INTO delivery (draft, channel, state, error, at)"
+				  " VALUES (?, ?, ?, ?, ?)",
+				  &stmt, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, delivery_names[state], -1, SQLITE_STATIC);
+	bind_optional(stmt, 4, error);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)at);
+	return store_run(s, stmt, N_("record how a draft ended on a channel"), e);
 }

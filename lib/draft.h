@@ -303,6 +303,11 @@ ii_err draft_expire(struct store *store, time_t now, const struct draft_actor *a
 ii_err draft_due(struct store *store, time_t now, struct draft **out, size_t *count,
 		 struct ii_error *e);
 
+/* The language of draft uuid's posts, as its meta says (a notice's idioma: "es", "ca",
+ * "gl", "en"), into out; "es" when it says none: incluinfo's own posts (incidents,
+ * maintenance) are Spanish. */
+ii_err draft_language(struct store *store, const char *uuid, char out[8], struct ii_error *e);
+
 /* The remote reference of the last post of draft uuid on channel, "" when it is not all
  * sent there yet. */
 ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *channel,
@@ -389,6 +394,22 @@ ii_err draft_find_repeat(struct store *store, const char *channel, const char *s
  * 1a2b3c4d's post 5/5, already on X, which refuses a repeated post". */
 void draft_repeat_describe(const struct draft_repeat *r, size_t count, const char *channel,
 			   char *out, size_t size);
+
+/*
+ * How a draft ended on one channel: a draft goes to every configured channel, each on its
+ * own, and its status (draft_published(), draft_failed()) sums them up once every channel
+ * has ended. A revision of the draft forgets how it ended everywhere, so that the new
+ * version goes to every channel again (a channel where it is public whole ends at once). One statement each, inside the caller's transaction.
+ */
+enum draft_delivery { DRAFT_DELIVERY_NONE, DRAFT_DELIVERY_PUBLISHED, DRAFT_DELIVERY_FAILED };
+/* *state on channel (an id, as "x"), and error (may be NULL, room for 512 bytes) why it
+ * failed, "" otherwise. */
+ii_err draft_delivery_get(struct store *store, const char *uuid, const char *channel,
+			  enum draft_delivery *state, char *error, struct ii_error *e);
+/* Records state (not DRAFT_DELIVERY_NONE) at at; error may be NULL. */
+ii_err draft_delivery_set(struct store *store, const char *uuid, const char *channel,
+			  enum draft_delivery state, const char *error, time_t at,
+			  struct ii_error *e);
 
 /* The end of a draft's publication: published (all posts sent), or failed with why. */
 ii_err draft_published(struct store *store, const char *uuid, const struct draft_actor *actor,

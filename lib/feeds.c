@@ -28,7 +28,8 @@ struct item {
 	char *content; /* the whole text: its meta's, or the posts without " n/N" */
 	char *entry_title;
 	char x_url[600];
-	struct atom_link links[1 + NOTICE_MAX_SOURCES];
+	char channel_urls[FEEDS_CHANNEL_LINKS][600];
+	struct atom_link links[1 + FEEDS_CHANNEL_LINKS + NOTICE_MAX_SOURCES];
 	size_t n_links;
 	const char *categories[1 + NOTICE_MAX_TAGS];
 	size_t n_categories;
@@ -107,6 +108,40 @@ static void link_to_x(struct item *it)
 	snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->draft->remote_id);
 	it->links[it->n_links++] = (struct atom_link){
 		.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
+}
+
+/* A link to the draft's first post on each [channel ID] with a public_url, at most
+ * FEEDS_CHANNEL_LINKS: "related", since an entry's one "alternate" of type text/html is
+ * X's post (RFC 4287, 4.2.7.2). */
+static ii_err link_to_channels(struct store *s, const struct config *cfg, struct item *it,
+			       struct ii_error *e)
+{
+	size_t made = 0;
+	for (size_t i = 0; i < cfg->channel_count && made < FEEDS_CHANNEL_LINKS; i++) {
+		const struct config_channel *c = &cfg->channels[i];
+		if (c->type == CONFIG_CHANNEL_X || !c->public_url)
+			continue;
+		struct draft_post *posts;
+		size_t count;
+		ii_err rc = draft_posts(s, it->draft->uuid, c->id, &posts, &count, e);
+		if (rc)
+			return rc;
+		size_t len = strlen(c->public_url);
+		bool slash = len && c->public_url[len - 1] == '/';
+		char *url = it->channel_urls[made];
+		/* an address too long for the entry is left out, never cut */
+		if (count && posts[0].state == DRAFT_POST_SENT &&
+		    len + !slash + strlen(posts[0].remote_id) < sizeof it->channel_urls[made]) {
+			char *end = stpcpy(url, c->public_url);
+			stpcpy(slash ? end : stpcpy(end, "/"), posts[0].remote_id);
+			it->links[it->n_links++] = (struct atom_link){
+				.rel = "related", .href = url, .type = "text/html",
+				.title = "Mastodon"};
+			made++;
+		}
+		draft_posts_free(posts, count);
+	}
+	return II_OK;
 }
 
 static bool is_incident_post(const struct item *it)
@@ -411,6 +446,8 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 	for (size_t i = 0; rc == II_OK && i < items.n; i++) {
 		struct item *it = &items.v[i];
 		link_to_x(it);
+		if ((rc = link_to_channels(s, cfg, it, e)))
+			break;
 		if (is_incident_post(it)) {
 			if (!incident_title(it))
 				rc = ii_fail(e, II_ENOMEM, _("out of memory"));

@@ -16,6 +16,9 @@
 
 #define FEEDS_INCIDENTS_FILE "incidencias.atom"
 #define FEEDS_NOTICES_FILE "avisos.atom"
+/* An entry links to the draft's post on X ("alternate") and on at most this many other
+ * channels, those with a public_url ("related", titled with the network's name). */
+#define FEEDS_CHANNEL_LINKS 4
 
 struct feeds_summary {
 	size_t incident_entries;

@@ -178,6 +178,38 @@ static ii_err defer(struct run *r, const struct draft *d, time_t until, const ch
 	return II_OK;
 }
 
+/*
+ * Records how d ended on this run's channel, inside the caller's transaction, and once it
+ * ended on every channel, its status: published, or failed with each failing channel's
+ * reason.
+ */
+static ii_err settle(struct run *r, const struct draft *d, enum draft_delivery state,
+		     const char *why)
+{
+	const struct publish_options *o = r->options;
+	ii_err rc = draft_delivery_set(r->store, d->uuid, r->channel->id, state, why, o->now, r->e);
+	const char *const self[] = {r->channel->id};
+	const char *const *ids = o->channels ? o->channels : self;
+	size_t count = o->channels ? o->channel_count : 1;
+	char failures[512] = "";
+	size_t used = 0;
+	for (size_t i = 0; rc == II_OK && i < count; i++) {
+		enum draft_delivery ended;
+		char error[512];
+		if ((rc = draft_delivery_get(r->store, d->uuid, ids[i], &ended, error, r->e)))
+			break;
+		if (ended == DRAFT_DELIVERY_NONE)
+			return II_OK; /* another channel has yet to end */
+		if (ended == DRAFT_DELIVERY_FAILED && used < sizeof failures - 1)
+			used += (size_t)snprintf(failures + used, sizeof failures - used, "%s%s", used ? "; " : "",
+						 error);
+	}
+	if (rc)
+		return rc;
+	return *failures ? draft_failed(r->store, d->uuid, failures, o->actor, r->e)
+			 : draft_published(r->store, d->uuid, o->actor, r->e);
+}
+
 static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, size_t sent)
 {
 	struct publish_item *it = add_item(r, d, PUBLISH_FAILED);
@@ -197,7 +229,7 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 		return II_OK;
 	ii_err rc = begin(r);
 	if (rc == II_OK)
-		rc = draft_failed(r->store, d->uuid, why, r->options->actor, r->e);
+		rc = settle(r, d, DRAFT_DELIVERY_FAILED, why);
 	if (rc == II_OK && r->options->notify)
 		rc = notify_draft(r->store, r->options->notify,
 				  sent ? NOTIFY_THREAD_STOPPED : NOTIFY_PUBLICATION_FAILED, d, why,
@@ -231,8 +263,13 @@ static ii_err reply_target(struct run *r, const struct draft *d, char id[CHANNEL
 	if (rc)
 		return rc;
 	rc = draft_last_remote_id(r->store, parent.uuid, r->channel->id, id, r->e);
-	/* a parent that will never be published (rejected, expired, failed) is skipped */
-	if (rc == II_OK && !*id && (parent.status == DRAFT_PENDING || parent.status == DRAFT_APPROVED))
+	enum draft_delivery ended = DRAFT_DELIVERY_NONE;
+	if (rc == II_OK && !*id)
+		rc = draft_delivery_get(r->store, parent.uuid, r->channel->id, &ended, NULL, r->e);
+	/* a parent that will never be published here (rejected, expired, failed on this
+	 * channel) is skipped */
+	if (rc == II_OK && !*id && ended == DRAFT_DELIVERY_NONE &&
+	    (parent.status == DRAFT_PENDING || parent.status == DRAFT_APPROVED))
 		*wait = true;
 	return rc;
 }
@@ -246,6 +283,7 @@ struct sending {
 	bool opens;           /* it is the first of its thread: reply_to is another draft's */
 	time_t since;         /* when it was first claimed, for reconcile() */
 	long attempts;        /* its claim */
+	const char *language; /* of its draft */
 	/* when its claim starts the thread: every post of it, for the channel's budget
 	 * (publish_channel.charge); NULL otherwise */
 	const char *const *thread;
@@ -408,7 +446,8 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 	ii_err rc = II_OK;
 	for (int attempt = 1;; attempt++) {
 		struct channel_result res = {.remaining = -1};
-		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key, &res, r->e);
+		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key,
+				      p->language, &res, r->e);
 		if (rc)
 			return rc;
 		learn(r, &res);
@@ -529,7 +568,7 @@ static bool claimant_gone(const struct run *r, size_t seq, const struct draft_po
  * and sent. *step says how it went; id receives its reference once sent.
  */
 static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
-			   const struct draft_post *post, const char *reply_to,
+			   const struct draft_post *post, const char *reply_to, const char *language,
 			   const char *const *thread, size_t thread_count, bool *sent_now,
 			   char id[CHANNEL_REF_SIZE], enum step *step, char *why, size_t why_size)
 {
@@ -561,7 +600,7 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 		/* the dead run's request may yet show: its claim counts as well as ours */
 		.since = post->state == DRAFT_POST_SENDING && post->claimed_at ? post->claimed_at
 									     : clock_now(r),
-		.attempts = post->attempts,
+		.attempts = post->attempts, .language = language,
 		.thread = thread, .thread_count = thread_count,
 	};
 	bool claimed, covered;
@@ -602,9 +641,13 @@ static ii_err check_repeats(struct run *r, const struct draft *d, const struct d
 
 static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 {
+	enum draft_delivery ended;
+	ii_err rc = draft_delivery_get(r->store, d->uuid, r->channel->id, &ended, NULL, r->e);
+	if (rc || ended != DRAFT_DELIVERY_NONE)
+		return rc; /* done here: it waits for the other channels */
 	char reply_to[CHANNEL_REF_SIZE];
 	bool wait;
-	ii_err rc = reply_target(r, d, reply_to, &wait);
+	rc = reply_target(r, d, reply_to, &wait);
 	if (rc)
 		return rc;
 	if (wait)
@@ -655,17 +698,23 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		for (size_t i = 0; i < count; i++)
 			thread[i] = posts[i].text;
 	}
-	char why[512] = "";
+	char why[512] = "", language[8];
 	enum step step = STEP_SENT;
 	size_t sent = 0;
 	bool sent_now = false;
+	if ((rc = draft_language(r->store, d->uuid, language, r->e))) {
+		free(thread);
+		draft_posts_free(posts, count);
+		return rc;
+	}
 	for (size_t i = 0; rc == II_OK && step == STEP_SENT && i < count; i++) {
 		char id[CHANNEL_REF_SIZE] = "";
 		if (posts[i].state == DRAFT_POST_SENT)
 			snprintf(id, sizeof id, "%s", posts[i].remote_id);
 		else
-			rc = publish_post(r, d, i, &posts[i], reply_to, i == 0 ? thread : NULL, count,
-					  &sent_now, id, &step, why, sizeof why);
+			rc = publish_post(r, d, i, &posts[i], reply_to, language,
+					  i == 0 ? thread : NULL, count, &sent_now, id, &step, why,
+					  sizeof why);
 		if (rc == II_OK && step == STEP_SENT) {
 			memcpy(reply_to, id, sizeof reply_to);
 			sent++;
@@ -683,7 +732,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		it->sent = sent;
 		rc = begin(r);
 		if (rc == II_OK)
-			rc = draft_published(r->store, d->uuid, r->options->actor, r->e);
+			rc = settle(r, d, DRAFT_DELIVERY_PUBLISHED, NULL);
 		return commit(r, rc);
 	}
 	case STEP_FAILED:
@@ -764,23 +813,14 @@ void publish_report_free(struct publish_report *report)
 	memset(report, 0, sizeof *report);
 }
 
-ii_err publish_retract(struct store *s, const struct publish_channel *channel,
-		       const char *uuid, const char *reason, const struct draft_actor *actor,
-		       struct ii_error *e)
+/* Deletes draft uuid's sent posts on channel, newest first, each recorded as it goes. */
+static ii_err delete_posts(struct store *s, const struct publish_channel *channel,
+			   const char *uuid, struct ii_error *e)
 {
-	struct draft d;
-	ii_err rc = draft_find(s, uuid, &d, e);
-	if (rc)
-		return rc;
-	if (d.status != DRAFT_PUBLISHED && d.status != DRAFT_FAILED)
-		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a published draft can be retracted"),
-			       d.uuid, draft_status_label(d.status));
-	if (!(channel->capabilities & CHANNEL_DELETE))
-		return ii_fail(e, II_EDATA, _("%s cannot delete posts: draft %.8s cannot be retracted"),
-			       channel->name, d.uuid);
 	struct draft_post *posts;
 	size_t count;
-	if ((rc = draft_posts(s, d.uuid, channel->id, &posts, &count, e)))
+	ii_err rc = draft_posts(s, uuid, channel->id, &posts, &count, e);
+	if (rc)
 		return rc;
 	for (size_t i = count; rc == II_OK && i-- > 0;) {
 		if (!*posts[i].remote_id || posts[i].state != DRAFT_POST_SENT)
@@ -791,7 +831,7 @@ ii_err publish_retract(struct store *s, const struct publish_channel *channel,
 			rc = ii_fail(e, II_EREMOTE, _("cannot delete post %s on %s: %s"), posts[i].remote_id,
 				     channel->name, res.detail);
 		if (rc == II_OK && (rc = store_begin(s, e)) == II_OK) {
-			rc = draft_post_unsent(s, d.uuid, channel->id, i, e);
+			rc = draft_post_unsent(s, uuid, channel->id, i, e);
 			if (rc == II_OK)
 				rc = store_commit(s, e);
 			else
@@ -799,6 +839,26 @@ ii_err publish_retract(struct store *s, const struct publish_channel *channel,
 		}
 	}
 	draft_posts_free(posts, count);
+	return rc;
+}
+
+ii_err publish_retract(struct store *s, const struct publish_channel *const *channels,
+		       size_t count, const char *uuid, const char *reason,
+		       const struct draft_actor *actor, struct ii_error *e)
+{
+	struct draft d;
+	ii_err rc = draft_find(s, uuid, &d, e);
+	if (rc)
+		return rc;
+	if (d.status != DRAFT_PUBLISHED && d.status != DRAFT_FAILED)
+		return ii_fail(e, II_EDATA, _("draft %.8s is %s: only a published draft can be retracted"),
+			       d.uuid, draft_status_label(d.status));
+	for (size_t i = 0; i < count; i++)
+		if (!(channels[i]->capabilities & CHANNEL_DELETE))
+			return ii_fail(e, II_EDATA, _("%s cannot delete posts: draft %.8s cannot be retracted"),
+				       channels[i]->name, d.uuid);
+	for (size_t i = 0; rc == II_OK && i < count; i++)
+		rc = delete_posts(s, channels[i], d.uuid, e);
 	if (rc)
 		return rc;
 	if ((rc = store_begin(s, e)))

@@ -70,10 +70,11 @@ struct publish_channel {
 	unsigned capabilities; /* enum channel_capability bits */
 	void *ctx;
 	/* Posts text, answering reply_to (NULL: a new thread), with key (unique to the post
-	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY. II_OK with the outcome in r; an error only
+	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY, in language (draft_language(): "es",
+	 * "ca"…, for the channels that say it). II_OK with the outcome in r; an error only
 	 * when the request could not be made at all. */
 	ii_err (*post)(void *ctx, const char *text, const char *reply_to, const char *key,
-		       struct channel_result *r, struct ii_error *e);
+		       const char *language, struct channel_result *r, struct ii_error *e);
 	/* CHANNEL_FIND_BY_TEXT: looks among the account's recent posts for those with text
 	 * answering reply_to (NULL: none), newest first, and fills found[] with at most
 	 * CHANNEL_FIND_MAX of them, *count saying how many: each with its reference and the
@@ -127,6 +128,11 @@ struct publish_options {
 	 * known gone yields. Set it with publish_claim_lease().
 	 */
 	time_t claim_lease;
+	/* The ids of every channel a draft goes to, this one among them: a draft's status sums
+	 * up how it ended on each (draft_delivery_set()), published once it is published on
+	 * all, failed once it ended on all and failed on one. NULL: this channel alone. */
+	const char *const *channels;
+	size_t channel_count;
 };
 
 /*
@@ -178,8 +184,8 @@ struct publish_report {
 #define PUBLISH_MAX_PAUSE (24 * 60 * 60)
 
 /*
- * Publishes on channel every approved draft that is due, oldest first, after expiring
- * those past their expiry. channel may be NULL when the caller knows nothing is due: then
+ * Publishes on channel every approved draft that is due and has not ended there yet (see
+ * publish_options' channels), oldest first, after expiring those past their expiry. channel may be NULL when the caller knows nothing is due: then
  * it only expires. A thread waits while the thread it answers is not published on the
  * channel, and starts only when the channel's known budget covers all its posts. The
  * channel's rate-limit state is kept in the store between runs, per channel.
@@ -189,11 +195,13 @@ ii_err publish_run(struct store *store, const struct publish_channel *channel,
 		   struct ii_error *e);
 void publish_report_free(struct publish_report *report);
 
-/* Deletes every post of a published draft sent on channel, newest first, and records it
- * (audited). II_EDATA when the channel cannot delete posts. */
-ii_err publish_retract(struct store *store, const struct publish_channel *channel,
-		       const char *uuid, const char *reason, const struct draft_actor *actor,
-		       struct ii_error *e);
+/* Deletes every post of a published (or failed) draft sent on each of channels[0..count),
+ * newest first, and records the retraction (audited) once all are gone. II_EDATA, before
+ * anything is deleted, when one of them cannot delete posts; II_EREMOTE when a channel
+ * refuses: what was deleted stays recorded, and retracting again finishes the job. */
+ii_err publish_retract(struct store *store, const struct publish_channel *const *channels,
+		       size_t count, const char *uuid, const char *reason,
+		       const struct draft_actor *actor, struct ii_error *e);
 
 /* The state of the channel whose id is channel at now, for `status`: last success,
  * remaining budget and reset, stopped until (0: not stopped), each reset no later than

@@ -211,6 +211,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* 10: the person an alert is about (a draft's or notice's author, by [person] id), whom
 	 * a target's @author reaches when it is sent */
 	"ALTER TABLE notification ADD COLUMN person TEXT;",
+	/* 11: a draft goes to every configured channel (issue 16): how it ended on each, so
+	 * that one channel failing or paused never holds the others; the draft's own status
+	 * sums them up. Drafts that ended before were X's alone, and their status says how. */
+	"CREATE TABLE delivery ("
+	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
+	"  channel TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  error TEXT,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (draft, channel)"
+	");",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

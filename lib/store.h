@@ -17,6 +17,7 @@
  *   channel             lib/store.c    (store_channel_*, the publishing channel's state)
  *   draft, post, audit  lib/draft.c    (draft_*)
  *   publication         lib/draft.c    (draft_post_*: the journal of each post per channel)
+ *   delivery            lib/draft.c    (draft_delivery_*: how a draft ended on each channel)
  *   incident            lib/incident.c (incident_*)
  *   maintenance         lib/incident.c (incident_maintenance_*)
  *   condition           lib/condition.c (condition_*: what keeps runs from their job)
@@ -45,7 +46,7 @@
 #include "error.h"
 #include "health.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 

@@ -249,11 +249,13 @@ static void translate(struct xchannel *x, const struct xapi_result *res, bool po
 	}
 }
 
-/* X has no idempotency key: the key is not sent, and reconciliation finds a post instead */
+/* X has no idempotency key: the key is not sent, and reconciliation finds a post instead;
+ * nor a language of the post (X guesses it) */
 static ii_err post(void *ctx, const char *text, const char *reply_to, const char *key,
-		   struct channel_result *r, struct ii_error *e)
+		   const char *language, struct channel_result *r, struct ii_error *e)
 {
 	(void)key;
+	(void)language;
 	struct xchannel *x = ctx;
 	struct xapi_result res;
 	ii_err rc = xapi_post(x->api, text, reply_to, &res, e);

@@ -409,6 +409,53 @@ x_post() {
 	x_request POST "$1" "$2"
 }
 
+# posts_js EXPR: EXPR over p, the fake's accepted posts (deleted ones left out)
+posts_js() {
+	local posts
+	posts=$(x_get /_posts)
+	json "(p => $1)(j.posts.filter(x => !x.deleted))" "$posts"
+}
+
+# assert_one_chain N: the fake holds N posts, each answering the one before, no text twice
+assert_one_chain() {
+	assert_eq "$1 chained unique" "$(posts_js '[p.length,
+		p.every((x, i) => i === 0 ? x.reply_to === null : x.reply_to === p[i - 1].id) ? "chained" : "broken",
+		new Set(p.map(x => x.sent_text)).size === p.length ? "unique" : "twice"].join(" ")')" \
+		'posts on the fake: how many, whether each answers the one before, whether any is twice'
+}
+
+# --- the fake Mastodon instance -----------------------------------------------------------
+
+M_TOKEN=mastodon-S3CRET-token
+
+# m_start [MASTODON.JS ARGS...]: writes $T/m.cred (mode 0600) and starts
+# tests/fakes/mastodon.js for this test alone; sets M_PORT and M_URL.
+m_start() {
+	printf 'access_token=%s\n' "$M_TOKEN" >"$T/m.cred"
+	chmod 600 "$T/m.cred"
+	node "$CLI_DIR/../fakes/mastodon.js" --port-file "$T/m.port" --token "$M_TOKEN" "$@" \
+		>"$T/m.log" 2>&1 &
+	wait_for 5 test -s "$T/m.port" || fail "tests/fakes/mastodon.js did not start: $(head -c 300 "$T/m.log")"
+	M_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/m.port")
+	M_URL=http://127.0.0.1:$M_PORT
+}
+
+# conf_mastodon [KEY=VALUE...]: [channel mastodon] for the fake, no pause between posts
+conf_mastodon() {
+	{
+		printf '\n[channel mastodon]\n'
+		kv type=mastodon "api_url=$M_URL" "credentials=$T/m.cred" thread_delay_ms=0 "$@"
+	} >>"$CONF"
+}
+
+# m_get PATH / m_post PATH JSON: the Mastodon fake's control routes, as x_get and x_post
+m_get() {
+	X_PORT=$M_PORT x_request GET "$1" ''
+}
+m_post() {
+	X_PORT=$M_PORT x_request POST "$1" "$2"
+}
+
 # assert_no_secrets: nothing under $T but the credentials file, and no database row,
 # holds a secret of the account
 assert_no_secrets() {

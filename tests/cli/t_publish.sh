@@ -1,21 +1,6 @@
 # Publishing to X against the fake X API (tests/fakes/xapi.js), started by each test for
 # itself: threads, the journal and crash safety, rate limits, faults, credentials, feeds.
 
-# posts_js EXPR: EXPR over p, the fake's accepted posts (deleted ones left out)
-posts_js() {
-	local posts
-	posts=$(x_get /_posts)
-	json "(p => $1)(j.posts.filter(x => !x.deleted))" "$posts"
-}
-
-# assert_one_chain N: the fake holds N posts, each answering the one before, no text twice
-assert_one_chain() {
-	assert_eq "$1 chained unique" "$(posts_js '[p.length,
-		p.every((x, i) => i === 0 ? x.reply_to === null : x.reply_to === p[i - 1].id) ? "chained" : "broken",
-		new Set(p.map(x => x.sent_text)).size === p.length ? "unique" : "twice"].join(" ")')" \
-		'posts on the fake: how many, whether each answers the one before, whether any is twice'
-}
-
 test_six_part_thread_in_order_and_chained() {
 	setup_publish
 	thread_notice 6 cita.md
@@ -637,7 +622,7 @@ test_thread_stopped_midway_resumes_after_the_fix() {
 	x_post /_fault '[{"kind":"delay","ms":1,"match":"POST /2/tweets"},{"kind":"status","status":400,"match":"POST /2/tweets"}]' >/dev/null
 	ii publish
 	assert_rc 65
-	assert_contains "$ERR" 'stopped midway: 1 of 3 posts are public'
+	assert_contains "$ERR" 'stopped midway on X: 1 of 3 posts are public'
 	local id
 	id=$(db 'SELECT uuid FROM draft')
 	ii status

@@ -148,7 +148,7 @@ test_reply_restriction_stops_the_thread_with_xs_words() {
 	ii publish
 	assert_rc 65
 	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
-	err_has 'stopped midway: 1 of 3 posts are public'
+	err_has 'stopped midway on X: 1 of 3 posts are public'
 	ii show "$(db 'SELECT uuid FROM draft')"
 	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
 	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'

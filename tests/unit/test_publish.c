@@ -76,8 +76,9 @@ struct fixture {
 };
 
 static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const char *key,
-			struct channel_result *r, struct ii_error *e)
+			const char *language, struct channel_result *r, struct ii_error *e)
 {
+	assert_string_equal(language, "es"); /* what a draft without a notice is in */
 	struct fake *x = ctx;
 	enum answer a = x->next < x->n_script ? x->script[x->next] : ANSWER_CREATED;
 	x->next++;
@@ -1029,6 +1030,77 @@ static void jitter_comes_from_the_seed_or_from_each_process(void **state)
 	assert_memory_not_equal(d, e, sizeof d);
 }
 
+/* ---- several channels ---- */
+
+/* A second channel beside f's, "mem2", with its own remote side. */
+static struct fake *second_channel(struct fixture *f)
+{
+	struct fake *m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	*m = (struct fake){.f = f, .clock = NOW, .channel = f->fake.channel};
+	m->channel.id = "mem2";
+	m->channel.name = "Mem2";
+	m->channel.ctx = m;
+	return m;
+}
+
+/* options() for a draft that goes to both channels */
+static struct publish_options both(void)
+{
+	static const char *const ids[] = {"mem", "mem2"};
+	struct publish_options o = options(0);
+	o.channels = ids;
+	o.channel_count = 2;
+	return o;
+}
+
+static void both_channels_end_before_the_status_sums_them_up(void **state)
+{
+	struct fixture *f = *state;
+	struct fake *m = second_channel(f);
+	const struct publish_options o = both();
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	ok(f, run_with(f, &o));
+	assert_journal(f, uuid, "SS");
+	/* published on one channel, still due on the other */
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	ok(f, run_with(f, &o)); /* nothing again where it ended */
+	assert_int_equal(f->fake.requests, 2);
+	assert_int_equal(f->report.count, 0);
+	publish_report_free(&f->report);
+	ok(f, publish_run(f->store, &m->channel, &o, &f->report, &f->err));
+	assert_int_equal(m->n_posts, 2);
+	assert_string_equal(m->posts[1].reply_to, m->posts[0].ref);
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+	free(m);
+}
+
+static void one_channel_refusing_fails_the_draft_there_only(void **state)
+{
+	struct fixture *f = *state;
+	struct fake *m = second_channel(f);
+	const struct publish_options o = both();
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	m->script[0] = ANSWER_REJECTED;
+	m->n_script = 1;
+	ok(f, publish_run(f->store, &m->channel, &o, &f->report, &f->err));
+	assert_int_equal(f->report.items[0].fate, PUBLISH_FAILED);
+	/* the other channel still publishes it */
+	assert_int_equal(status(f, uuid), DRAFT_APPROVED);
+	ok(f, run_with(f, &o));
+	assert_int_equal(f->fake.n_posts, 1);
+	struct draft d;
+	ok(f, draft_find(f->store, uuid, &d, &f->err));
+	assert_int_equal(d.status, DRAFT_FAILED);
+	unit_assert_contains(d.error, "Mem2 refused post 1");
+	enum draft_delivery ended;
+	ok(f, draft_delivery_get(f->store, uuid, "mem", &ended, NULL, &f->err));
+	assert_int_equal(ended, DRAFT_DELIVERY_PUBLISHED);
+	free(m);
+}
+
 /* ---- retraction ---- */
 
 static void retract_deletes_newest_first_and_forgets_the_references(void **state)
@@ -1038,12 +1110,13 @@ static void retract_deletes_newest_first_and_forgets_the_references(void **state
 	approved(f, 2, NULL, uuid);
 	run(f);
 	f->fake.channel.capabilities &= ~(unsigned)CHANNEL_DELETE;
-	assert_int_equal(publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err),
+	const struct publish_channel *channels[] = {&f->fake.channel};
+	assert_int_equal(publish_retract(f->store, channels, 1, uuid, "error", &f->system, &f->err),
 			 II_EDATA);
 	unit_assert_contains(f->err.detail, "Mem cannot delete posts");
 	assert_false(f->fake.posts[0].deleted);
 	f->fake.channel.capabilities |= CHANNEL_DELETE;
-	ok(f, publish_retract(f->store, &f->fake.channel, uuid, "error", &f->system, &f->err));
+	ok(f, publish_retract(f->store, channels, 1, uuid, "error", &f->system, &f->err));
 	assert_true(f->fake.posts[0].deleted && f->fake.posts[1].deleted);
 	assert_journal(f, uuid, "pp");
 	assert_int_equal(status(f, uuid), DRAFT_REJECTED);
@@ -1170,6 +1243,8 @@ int main(void)
 		UNIT_TEST(reply_to_a_post_deleted_there_goes_out_on_its_own),
 		UNIT_TEST(own_thread_post_gone_midway_waits),
 		UNIT_TEST(jitter_comes_from_the_seed_or_from_each_process),
+		UNIT_TEST(both_channels_end_before_the_status_sums_them_up),
+		UNIT_TEST(one_channel_refusing_fails_the_draft_there_only),
 		UNIT_TEST(retract_deletes_newest_first_and_forgets_the_references),
 		UNIT_TEST(version_2_database_keeps_every_reference_and_state),
 	};

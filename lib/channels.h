@@ -1,0 +1,52 @@
+#ifndef INCLUINFO_CHANNELS_H
+#define INCLUINFO_CHANNELS_H
+/*
+ * The channels every draft is published to, as the configuration names them: X ([twitter],
+ * or a [channel ID] of type x) and each [channel ID] of another type (lib/mastodon). X is
+ * one of them when its credentials are configured, and also when no other channel is, so
+ * that opening it says what is missing. A struct channels is the caller's, filled by
+ * channels_open() and released with channels_close(); the channels it holds live as long
+ * as it does.
+ */
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+#include "publish.h"
+#include "xchannel.h"
+
+/* X and every [channel ID] (config.c allows no more) */
+#define CHANNELS_MAX (CONFIG_MAX_CHANNELS + 1)
+
+struct channels {
+	/* every configured channel's id, in the file's order (X first): a draft's status waits
+	 * for each (publish_options' channels) */
+	const char *ids[CHANNELS_MAX];
+	size_t count;
+	/* those that opened, with their settings: opened[i] is ids[index[i]] */
+	const struct publish_channel *opened[CHANNELS_MAX];
+	long thread_delay_ms[CHANNELS_MAX];
+	long timeout_ms[CHANNELS_MAX];
+	const char *credentials[CHANNELS_MAX]; /* the file, for messages */
+	size_t open_count;
+	/* those that did not open, each with why (its lib error) */
+	struct ii_error failed[CHANNELS_MAX];
+	const char *failed_ids[CHANNELS_MAX];
+	size_t failed_count;
+	struct xchannel *x;
+	struct mastodon *mastodon[CHANNELS_MAX];
+};
+
+/* The ids of the configured channels into out (as channels_open() would list them). */
+void channels_ids(const struct config *cfg, struct channels *out);
+
+/*
+ * Opens every configured channel: one that cannot be opened (its credentials missing or
+ * unsafe, its address refused) is listed in failed and never keeps the others from
+ * opening. store (may be NULL) keeps X's spending (lib/xchannel). II_OK unless memory ran
+ * out (then nothing stays open).
+ */
+ii_err channels_open(const struct config *cfg, struct store *store, xchannel_trace_fn trace,
+		     void *trace_ctx, struct channels *out, struct ii_error *e);
+void channels_close(struct channels *c);
+#endif

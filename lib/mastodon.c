@@ -1,0 +1,508 @@
+#include "i18n.h"
+#include "mastodon.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "cred.h"
+#include "printable.h"
+
+#define ACCOUNT_ID_SIZE 64
+#define HEADERS_CAP (32u * 1024)
+
+struct buffer {
+	char *data;
+	size_t len, limit;
+	bool truncated;
+};
+
+struct mastodon {
+	struct publish_channel channel;
+	struct cred *cred;
+	CURL *curl;
+	char *base_url; /* without a trailing slash */
+	char *ca_file;
+	char *visibility;
+	long timeout_ms;
+	char *authorization; /* "Authorization: Bearer …", wiped on close */
+	char account[ACCOUNT_ID_SIZE]; /* asked for once, when reconciliation needs it */
+	struct buffer body, headers;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* ---- texts ---- */
+
+void mastodon_idempotency_key(const char *channel, const char *key, const char *text, char *out,
+			      size_t size)
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)text, strlen(text), digest);
+	char hex[17];
+	for (size_t i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	snprintf(out, size, "incluinfo-%s-%s-%s", channel, key, hex);
+}
+
+/* The entities Mastodon's HTML holds: the five of XML, numeric ones (as UTF-8). */
+static size_t entity(const char *s, char out[5])
+{
+	static const struct { const char *name; const char *text; } named[] = {
+		{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
+	};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (!strncmp(s, named[i].name, strlen(named[i].name))) {
+			strcpy(out, named[i].text);
+			return strlen(named[i].name);
+		}
+	if (s[1] != '#')
+		return 0;
+	char *end;
+	bool hex = s[2] == 'x' || s[2] == 'X';
+	long code = strtol(s + (hex ? 3 : 2), &end, hex ? 16 : 10);
+	if (*end != ';' || code <= 0 || !utf8proc_codepoint_valid((utf8proc_int32_t)code))
+		return 0;
+	out[utf8proc_encode_char((utf8proc_int32_t)code, (utf8proc_uint8_t *)out)] = '\0';
+	return (size_t)(end + 1 - s);
+}
+
+/* The visible text of html: a tag is dropped, a paragraph's end or a <br> is white space
+ * (which only separates: compare() takes any run as one space). */
+static char *html_text(const char *html)
+{
+	char *out = malloc(strlen(html) + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *s = html; *s;) {
+		char decoded[5];
+		size_t n;
+		if (*s == '<') {
+			const char *end = strchr(s, '>');
+			if (!end)
+				break;
+			if (!strncasecmp(s, "<br", 3) || !strncasecmp(s, "</p", 3))
+				*o++ = ' ';
+			s = end + 1;
+		} else if (*s == '&' && (n = entity(s, decoded))) {
+			o = stpcpy(o, decoded); /* never longer than the entity */
+			s += n;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* text in NFC, every run of white space one space, none at either end; NULL when it is
+ * not valid UTF-8 or memory runs out. */
+static char *normalized(const char *text)
+{
+	char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)text);
+	if (!nfc)
+		return NULL;
+	char *o = nfc;
+	for (const char *s = nfc; *s;) {
+		if (strchr(" \t\r\n", *s)) {
+			s += strspn(s, " \t\r\n");
+			if (o != nfc && *s)
+				*o++ = ' ';
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return nfc;
+}
+
+bool mastodon_text_matches(const char *text, const char *html)
+{
+	char *visible = html_text(html);
+	char *a = normalized(text), *b = visible ? normalized(visible) : NULL;
+	bool same = a && b && !strcmp(a, b);
+	free(visible);
+	free(a);
+	free(b);
+	return same;
+}
+
+time_t mastodon_parse_time(const char *iso)
+{
+	struct tm tm = {0};
+	const char *rest = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	if (!rest)
+		return 0;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	long offset = 0;
+	int hours, minutes;
+	if ((*rest == '+' || *rest == '-') && sscanf(rest + 1, "%2d:%2d", &hours, &minutes) == 2 &&
+	    strlen(rest) == 6)
+		offset = (*rest == '-' ? -1 : 1) * (hours * 3600L + minutes * 60L);
+	else if (strcmp(rest, "Z"))
+		return 0;
+	time_t t = timegm(&tm) - offset;
+	return t > 0 ? t : 0;
+}
+
+/* ---- the client ---- */
+
+static bool buffer_append(struct buffer *b, const char *data, size_t len)
+{
+	size_t take = len < b->limit - b->len ? len : b->limit - b->len;
+	memcpy(b->data + b->len, data, take);
+	b->len += take;
+	b->data[b->len] = '\0';
+	b->truncated |= take < len;
+	return take == len;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct mastodon *m = user;
+	return buffer_append(&m->body, data, size * nmemb) ? size * nmemb : 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct mastodon *m = user;
+	if (size * nmemb >= 5 && !strncmp(data, "HTTP/", 5))
+		m->headers.len = 0; /* only the last response counts */
+	buffer_append(&m->headers, data, size * nmemb);
+	return size * nmemb;
+}
+
+/* The value of header name in the response, "" when absent. */
+static void header_value(const struct mastodon *m, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name);
+	*out = '\0';
+	for (const char *line = m->headers.data; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		if (!strncasecmp(line, name, n) && line[n] == ':') {
+			const char *v = line + n + 1;
+			v += strspn(v, " \t");
+			size_t len = (size_t)((eol ? eol : v + strlen(v)) - v);
+			while (len && (v[len - 1] == '\r' || v[len - 1] == ' '))
+				len--;
+			snprintf(out, size, "%.*s", (int)len, v);
+			return;
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+}
+
+/* What every answer says of the budget: X-RateLimit-Remaining and -Reset. */
+static void read_rate(const struct mastodon *m, struct channel_result *r)
+{
+	char remaining[32], reset[64];
+	header_value(m, "X-RateLimit-Remaining", remaining, sizeof remaining);
+	header_value(m, "X-RateLimit-Reset", reset, sizeof reset);
+	char *end;
+	long n = strtol(remaining, &end, 10);
+	r->remaining = *remaining && !*end && n >= 0 ? n : -1;
+	r->reset = mastodon_parse_time(reset);
+	if (r->remaining >= 0 && !r->reset)
+		r->remaining = -1; /* a budget without its reset would hold back for ever */
+}
+
+/* The request method url with body (JSON, may be NULL) and key (Idempotency-Key, may be
+ * NULL); *status receives the HTTP status, 0 when no answer came (r says why). */
+static ii_err request(struct mastodon *m, const char *method, const char *path, const char *body,
+		      const char *key, long *status, struct channel_result *r, struct ii_error *e)
+{
+	char *url = NULL;
+	if (asprintf(&url, "%s%s", m->base_url, path) < 0)
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	char idempotency[256];
+	struct curl_slist *headers = curl_slist_append(NULL, m->authorization);
+	if (headers && body)
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+	if (headers && key) {
+		snprintf(idempotency, sizeof idempotency, "Idempotency-Key: %s", key);
+		headers = curl_slist_append(headers, idempotency);
+	}
+	CURL *c = m->curl;
+	curl_easy_reset(c);
+	m->body.len = m->headers.len = 0;
+	m->body.truncated = false;
+	m->body.data[0] = m->headers.data[0] = '\0';
+	m->errbuf[0] = '\0';
+	bool ok = headers && curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, m->timeout_ms) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_WRITEDATA, m) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_HEADERDATA, m) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, m->errbuf) == CURLE_OK &&
+		  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK &&
+		  (!m->ca_file || curl_easy_setopt(c, CURLOPT_CAINFO, m->ca_file) == CURLE_OK) &&
+		  (!body || curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) == CURLE_OK);
+	ii_err rc = ok ? II_OK : ii_fail(e, II_EINTERNAL, _("cannot prepare a request to %s"), m->channel.name);
+	*status = 0;
+	memset(r, 0, sizeof *r);
+	r->remaining = -1;
+	if (rc == II_OK) {
+		CURLcode done = curl_easy_perform(c);
+		if (done == CURLE_OK && !m->body.truncated) {
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+			read_rate(m, r);
+		} else {
+			r->outcome = CHANNEL_TRANSIENT;
+			snprintf(r->detail, sizeof r->detail, "%s",
+				 m->body.truncated ? "answer too large" : *m->errbuf ? m->errbuf
+										  : curl_easy_strerror(done));
+		}
+	}
+	curl_slist_free_all(headers);
+	free(url);
+	return rc;
+}
+
+/* Mastodon's explanation of a refusal: the answer's "error", else its start. */
+static void describe(const struct mastodon *m, long status, struct channel_result *r)
+{
+	cJSON *root = cJSON_Parse(m->body.data);
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
+	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status,
+		 cJSON_IsString(error) ? error->valuestring : m->body.data);
+	printable_clean(r->detail);
+	cJSON_Delete(root);
+}
+
+/* An answer of status as an outcome; gone is the outcome of a 404. */
+static void classify(const struct mastodon *m, long status, enum channel_outcome gone,
+		     struct channel_result *r)
+{
+	if (!status)
+		return; /* request() said why */
+	if (status >= 200 && status < 300) {
+		r->outcome = CHANNEL_DONE;
+		return;
+	}
+	describe(m, status, r);
+	if (status == 401)
+		r->outcome = CHANNEL_UNAUTHORIZED;
+	else if (status == 404)
+		r->outcome = gone;
+	else if (status == 429) {
+		r->outcome = CHANNEL_RATE_LIMITED;
+		r->retry_at = r->reset;
+	} else if (status == 408 || status >= 500)
+		r->outcome = CHANNEL_TRANSIENT;
+	else
+		r->outcome = CHANNEL_REJECTED; /* 403, 422: the text or the account, for good */
+}
+
+static ii_err post(void *ctx, const char *text, const char *reply_to, const char *key,
+		   const char *language, struct channel_result *r, struct ii_error *e)
+{
+	struct mastodon *m = ctx;
+	cJSON *o = cJSON_CreateObject();
+	if (!o || !cJSON_AddStringToObject(o, "status", text) ||
+	    !cJSON_AddStringToObject(o, "visibility", m->visibility) ||
+	    !cJSON_AddStringToObject(o, "language", language) ||
+	    (reply_to && !cJSON_AddStringToObject(o, "in_reply_to_id", reply_to))) {
+		cJSON_Delete(o);
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	}
+	char *body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!body)
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	char idempotency[192];
+	mastodon_idempotency_key(m->channel.id, key, text, idempotency, sizeof idempotency);
+	long status;
+	ii_err rc = request(m, "POST", "/api/v1/statuses", body, idempotency, &status, r, e);
+	free(body);
+	if (rc)
+		return rc;
+	/* a reply to a status deleted there: "Record not found", nothing posted */
+	classify(m, status, reply_to ? CHANNEL_REPLY_GONE : CHANNEL_REJECTED, r);
+	if (r->outcome != CHANNEL_DONE)
+		return II_OK;
+	cJSON *root = cJSON_Parse(m->body.data);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	if (cJSON_IsString(id) && *id->valuestring && strlen(id->valuestring) < sizeof r->ref) {
+		snprintf(r->ref, sizeof r->ref, "%s", id->valuestring);
+	} else {
+		/* posted or not, nobody can tell from this: reconciliation will */
+		r->outcome = CHANNEL_TRANSIENT;
+		snprintf(r->detail, sizeof r->detail, "HTTP %ld: an answer without the status's id", status);
+	}
+	cJSON_Delete(root);
+	return II_OK;
+}
+
+static ii_err read_failure(const struct channel_result *r, const char *doing, struct ii_error *e)
+{
+	return ii_fail(e, II_EREMOTE, _("cannot %s: %s"), _(doing), r->detail);
+}
+
+/* The account's id, asked for once. */
+static ii_err account(struct mastodon *m, struct ii_error *e)
+{
+	if (*m->account)
+		return II_OK;
+	struct channel_result r;
+	long status;
+	ii_err rc = request(m, "GET", "/api/v1/accounts/verify_credentials", NULL, NULL, &status, &r, e);
+	if (rc)
+		return rc;
+	classify(m, status, CHANNEL_REJECTED, &r);
+	if (r.outcome != CHANNEL_DONE)
+		return read_failure(&r, N_("read the account"), e);
+	cJSON *root = cJSON_Parse(m->body.data);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	if (cJSON_IsString(id) && *id->valuestring && strlen(id->valuestring) < sizeof m->account &&
+	    strspn(id->valuestring, "0123456789") == strlen(id->valuestring))
+		snprintf(m->account, sizeof m->account, "%s", id->valuestring);
+	else
+		rc = ii_fail(e, II_EREMOTE, _("cannot read the account: %s gave no account id"),
+			     m->channel.name);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static ii_err find(void *ctx, const char *text, const char *reply_to,
+		   struct channel_found found[], size_t *count, struct ii_error *e)
+{
+	struct mastodon *m = ctx;
+	*count = 0;
+	ii_err rc = account(m, e);
+	if (rc)
+		return rc;
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/accounts/%s/statuses?limit=%d&exclude_reblogs=true",
+		 m->account, MASTODON_RECENT);
+	struct channel_result r;
+	long status;
+	if ((rc = request(m, "GET", path, NULL, NULL, &status, &r, e)))
+		return rc;
+	classify(m, status, CHANNEL_REJECTED, &r);
+	if (r.outcome != CHANNEL_DONE)
+		return read_failure(&r, N_("read the account's recent posts"), e);
+	cJSON *root = cJSON_Parse(m->body.data);
+	if (!cJSON_IsArray(root))
+		rc = ii_fail(e, II_EREMOTE, _("cannot read the account's recent posts: %s sent no list"),
+			     m->channel.name);
+	const cJSON *item, *statuses = rc ? NULL : root;
+	cJSON_ArrayForEach(item, statuses) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+		const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content");
+		const cJSON *answers = cJSON_GetObjectItemCaseSensitive(item, "in_reply_to_id");
+		const cJSON *created = cJSON_GetObjectItemCaseSensitive(item, "created_at");
+		const char *answered = cJSON_IsString(answers) ? answers->valuestring : "";
+		if (*count >= CHANNEL_FIND_MAX || !cJSON_IsString(id) || !cJSON_IsString(content) ||
+		    strlen(id->valuestring) >= CHANNEL_REF_SIZE || strcmp(answered, reply_to ? reply_to : "") ||
+		    !mastodon_text_matches(text, content->valuestring))
+			continue;
+		snprintf(found[*count].ref, CHANNEL_REF_SIZE, "%s", id->valuestring);
+		found[(*count)++].created_at =
+			cJSON_IsString(created) ? mastodon_parse_time(created->valuestring) : 0;
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+static ii_err remove_post(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e)
+{
+	struct mastodon *m = ctx;
+	char path[CHANNEL_REF_SIZE + 32];
+	if (!*ref || strspn(ref, "0123456789") != strlen(ref))
+		return ii_fail(e, II_EDATA, _("'%s' is not a Mastodon status id"), ref);
+	snprintf(path, sizeof path, "/api/v1/statuses/%s", ref);
+	long status;
+	ii_err rc = request(m, "DELETE", path, NULL, NULL, &status, r, e);
+	if (rc == II_OK)
+		classify(m, status, CHANNEL_DONE, r); /* gone already is what was asked */
+	return rc;
+}
+
+static void pause_ms(void *ctx, long ms)
+{
+	(void)ctx;
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+ii_err mastodon_open(const struct config_channel *channel, struct mastodon **out,
+		     struct ii_error *e)
+{
+	*out = NULL;
+	struct mastodon *m = calloc(1, sizeof *m);
+	if (!m)
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	m->body = (struct buffer){.data = malloc(MASTODON_BODY_CAP + 1), .limit = MASTODON_BODY_CAP};
+	m->headers = (struct buffer){.data = malloc(HEADERS_CAP + 1), .limit = HEADERS_CAP};
+	m->base_url = strdup(channel->api_url);
+	m->visibility = strdup(channel->visibility ? channel->visibility : "public");
+	m->ca_file = channel->ca_file ? strdup(channel->ca_file) : NULL;
+	m->curl = curl_easy_init();
+	m->timeout_ms = channel->timeout_ms;
+	ii_err rc = II_OK;
+	if (!m->body.data || !m->headers.data || !m->base_url || !m->visibility ||
+	    (channel->ca_file && !m->ca_file))
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
+	else if (!m->curl)
+		rc = ii_fail(e, II_EINTERNAL, _("cannot start libcurl"));
+	if (rc == II_OK)
+		rc = cred_load_for(channel->credentials, CRED_MASTODON, &m->cred, e);
+	if (rc == II_OK && asprintf(&m->authorization, "Authorization: Bearer %s",
+				    cred_access_token(m->cred)) < 0) {
+		m->authorization = NULL;
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
+	}
+	if (rc) {
+		mastodon_close(m);
+		return rc;
+	}
+	size_t len = strlen(m->base_url);
+	while (len && m->base_url[len - 1] == '/')
+		m->base_url[--len] = '\0';
+	m->channel = (struct publish_channel){
+		.id = channel->id,
+		.name = "Mastodon",
+		.capabilities = CHANNEL_THREADS | CHANNEL_DELETE | CHANNEL_FIND_BY_TEXT |
+				CHANNEL_IDEMPOTENCY_KEY,
+		.ctx = m, .post = post, .find = find, .remove = remove_post, .pause = pause_ms,
+	};
+	*out = m;
+	return II_OK;
+}
+
+const struct publish_channel *mastodon_channel(struct mastodon *m)
+{
+	return &m->channel;
+}
+
+void mastodon_close(struct mastodon *m)
+{
+	if (!m)
+		return;
+	if (m->authorization) {
+		OPENSSL_cleanse(m->authorization, strlen(m->authorization));
+		free(m->authorization);
+	}
+	if (m->curl)
+		curl_easy_cleanup(m->curl);
+	cred_free(m->cred);
+	free(m->body.data);
+	free(m->headers.data);
+	free(m->base_url);
+	free(m->ca_file);
+	free(m->visibility);
+	free(m);
+}

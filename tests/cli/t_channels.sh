@@ -1,0 +1,352 @@
+# Publishing to every configured channel: X (tests/fakes/xapi.js) and Mastodon
+# (tests/fakes/mastodon.js) at once, each exactly once, one channel's trouble never holding
+# the other; the [channel ID] sections.
+
+# setup_channels [MASTODON.JS ARGS...]: setup_publish's X with a Mastodon channel beside it
+setup_channels() {
+	setup_publish
+	m_start "$@"
+	conf_mastodon
+}
+
+# m_posts_js EXPR: EXPR over p, the Mastodon fake's live statuses, oldest first
+m_posts_js() {
+	json "(p => $1)(j.posts.filter(x => !x.deleted))" "$(m_get /_posts)"
+}
+
+# assert_m_chain N: the Mastodon fake holds N statuses, each answering the one before, none
+# twice, all public
+assert_m_chain() {
+	assert_eq "$1 chained unique public" "$(m_posts_js '[p.length,
+		p.every((x, i) => i === 0 ? x.reply_to === null : x.reply_to === p[i - 1].id) ? "chained" : "broken",
+		new Set(p.map(x => x.text)).size === p.length ? "unique" : "twice",
+		p.every(x => x.visibility === "public") ? "public" : "not public"].join(" ")')" \
+		'statuses on the Mastodon fake: how many, chained, unique, visibility'
+}
+
+# journal CHANNEL: the remote references of the only draft's posts on CHANNEL, in order
+journal() {
+	db "SELECT group_concat(remote_ref, ' ') FROM (SELECT remote_ref FROM publication
+		WHERE channel = '$1' AND state = 'sent' ORDER BY seq)"
+}
+
+test_a_thread_goes_to_x_and_mastodon_each_once() {
+	setup_channels
+	thread_notice 3 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	out_has 'X: published'
+	out_has 'Mastodon: published'
+	assert_one_chain 3
+	assert_m_chain 3
+	assert_eq "$(m_posts_js 'p.map(x => x.id).join(" ")')" "$(journal mastodon)" 'Mastodon ids journalled'
+	assert_eq "$(posts_js 'p.map(x => x.sent_text).join("\n")')" \
+		"$(m_posts_js 'p.map(x => x.text).join("\n")')" 'the same texts on both'
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+	assert_eq 'mastodon published|x published' \
+		"$(db "SELECT group_concat(channel || ' ' || state, '|') FROM (SELECT * FROM delivery ORDER BY channel)")" \
+		'how it ended on each channel'
+	# every status went with an idempotency key of its own, and the token stayed a secret
+	assert_eq '3 3' "$(json '(r => [r.length, new Set(r.map(x => x.key)).size].join(" "))(j.requests.filter(x => x.method === "POST" && x.key))' "$(m_get /_requests)")" \
+		'POSTs with distinct Idempotency-Keys'
+	ii publish
+	assert_rc 0
+	assert_m_chain 3
+	[[ -z $(grep -rlF --exclude=m.cred "$M_TOKEN" "$T" 2>/dev/null) ]] || fail 'the Mastodon token leaked'
+}
+
+test_mastodon_down_does_not_hold_x_and_catches_up() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	m_post /_fault '{"kind":"status","status":503,"count":20}'
+	ii publish
+	assert_rc 69
+	err_has 'Mastodon did not answer'
+	assert_one_chain 2
+	assert_m_chain 0
+	assert_eq approved "$(db "SELECT status FROM draft")" 'a draft waiting for one channel'
+	m_post /_reset '{}'
+	ii publish
+	assert_rc 0
+	assert_m_chain 2
+	assert_one_chain 2
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+}
+
+test_a_status_mastodon_refuses_fails_the_draft_there_only() {
+	setup_channels --max-characters 60
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 65
+	out_has 'Mastodon refused post 1'
+	assert_one_chain 2
+	assert_m_chain 0
+	assert_eq failed "$(db "SELECT status FROM draft")" 'draft status'
+	assert_eq 'mastodon failed|x published' \
+		"$(db "SELECT group_concat(channel || ' ' || state, '|') FROM (SELECT * FROM delivery ORDER BY channel)")" \
+		'how it ended on each channel'
+	assert_contains "$(db "SELECT error FROM draft")" 'character limit of 60 exceeded' 'the draft error'
+}
+
+test_dropped_answer_is_reconciled_not_posted_twice() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	# the first status is made, its answer lost; then the same again once the key expired
+	m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}'
+	ii publish
+	assert_m_chain 2
+	m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}'
+	notice_paragraphs otro.md 'Otro aviso' 'La oficina de Lugo abre el lunes a las nueve.'
+	ii notices
+	m_post /_expire '{}'
+	ii publish
+	assert_eq 3 "$(m_posts_js 'p.length')" 'statuses after two lost answers'
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
+}
+
+test_an_older_status_of_the_same_text_is_not_adopted() {
+	setup_channels
+	notice_paragraphs corte.md 'Corte' 'La sede electrónica no funcionará el domingo de 8 a 10.'
+	ii --json preview "$T/notices/corte.md"
+	# the same text, posted by hand an hour ago
+	m_post /_posts "$(json "JSON.stringify({text: j.posts[0].text,
+		created_at: new Date(Date.now() - 3600e3).toISOString()})")" >/dev/null
+	local old
+	old=$(m_posts_js 'p[0].id')
+	ii notices
+	m_post /_fault '{"kind":"status","status":502,"count":3,"match":"POST /api/v1/statuses"}'
+	ii publish
+	assert_rc 69
+	assert_eq '' "$(journal mastodon)" 'nothing taken for sent'
+	ii publish
+	assert_rc 0
+	local sent
+	sent=$(journal mastodon)
+	[[ -n $sent && $sent != "$old" ]] || fail "the older status $old was adopted (journal: '$sent')"
+}
+
+test_rate_limit_on_mastodon_defers_it_alone() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	m_post /_fault "{\"kind\":\"rate\",\"reset\":$(($(date +%s) + 600))}"
+	ii publish
+	assert_rc 75
+	out_has 'Mastodon: deferred'
+	assert_one_chain 2
+	assert_m_chain 0
+	ii --json status
+	assert_rc 0
+}
+
+test_retract_deletes_on_every_channel() {
+	setup_channels
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii retract "$id" --by 'Ana' --reason 'Aviso erróneo'
+	assert_rc 0
+	assert_one_chain 0
+	assert_m_chain 0
+	assert_eq rejected "$(db "SELECT status FROM draft")" 'draft status'
+}
+
+test_channel_sections_are_checked_at_their_line() {
+	conf_new
+	conf_raw '[channel m]' 'api_url = http://example.org' 'visibility = secret'
+	conf_raw '[channel otra]' 'type = bluesky'
+	conf_raw '[twitter]' 'credentials = x.cred' '[channel xx]' 'type = x' 'visibility = public' \
+		'public_url = https://social.example/@a'
+	conf_raw '[channel x]' 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
+	at() { grep -nF -- "$1" "$CONF" | head -1 | cut -d: -f1; }
+	ii config
+	assert_rc 78
+	err_has ":$(at 'visibility = secret'): error: invalid value 'secret' for 'visibility': expected public or unlisted"
+	err_has ":$(at 'type = bluesky'): error: invalid value 'bluesky' for 'type': expected x or mastodon"
+	err_has ":$(at '[channel m]'): error: [channel m] has no 'type' (x or mastodon)"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: X is configured already at line $(at '[twitter]'): one X account only"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: 'visibility' is for type mastodon"
+	err_has ":$(at '[channel xx]'): error: [channel xx]: 'public_url' is for type mastodon"
+	err_has ":$(at '[channel x]'): error: [channel x] is X's: give this channel another id"
+	conf_new
+	conf_raw '[channel m]' 'type = mastodon' 'api_url = http://example.org'
+	ii config
+	assert_rc 78
+	err_has ":$(at '[channel m]'): error: [channel m]: invalid api_url 'http://example.org': "
+	err_has ":$(at '[channel m]'): error: [channel m] has no 'credentials'"
+	conf_new
+	local i
+	for ((i = 1; i <= 9; i++)); do
+		conf_raw "[channel m$i]" 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
+	done
+	ii config
+	assert_rc 78
+	err_has ":$(at '[channel m9]'): error: more than 8 [channel ID] sections"
+}
+
+test_channel_x_is_twitter_written_long() {
+	x_start
+	conf_new notices_dir=notices
+	conf_raw '[policy]' 'notices = auto'
+	{
+		printf '[channel x]\n'
+		kv type=x "api_url=$X_URL" "credentials=$T/x.cred" thread_delay_ms=0
+	} >>"$CONF"
+	mkdir -p "$T/notices"
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	out_lacks 'X: '
+	assert_one_chain 2
+}
+
+test_status_and_show_tell_each_channel() {
+	setup_channels --max-characters 60
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	ii show "$id"
+	assert_rc 0
+	out_has 'public:  2 of 2 posts on X'
+	out_has 'public:  0 of 2 posts on mastodon: failed: Mastodon refused post 1'
+	ii --json show "$id"
+	assert_json 'j.channels.map(c => c.id + " " + c.state + " " + c.posts.filter(p => p.state === "sent").length).join()' \
+		'x published 2,mastodon failed 0'
+	ii status
+	out_has 'mastodon         '
+	ii --json status
+	assert_json 'j.channels.map(c => c.id).join()' 'x,mastodon' 'j.channel.waiting' 0
+}
+
+# assert_once_everywhere N: every draft is published, N posts in all, each on X and on
+# Mastodon exactly once: the journal's reference of each post is a live post of that text,
+# answering the reference of the post before it in its draft (the first answering
+# nothing), and the fakes hold nothing else
+assert_once_everywhere() {
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
+	local journal problems
+	journal=$(sqlite3 -readonly -json "$T/$DB_FILE" "SELECT j.draft, j.channel, j.seq, j.state,
+		j.remote_ref AS ref, p.text FROM publication j JOIN post p ON p.draft = j.draft AND p.seq = j.seq
+		ORDER BY j.channel, j.draft, j.seq")
+	problems=$(node -e '
+		const [journal, x, m, n] = process.argv.slice(1);
+		const rows = JSON.parse(journal || "[]");
+		const live = {
+			x: JSON.parse(x).posts.filter((p) => !p.deleted).map((p) => ({ id: p.id, text: p.sent_text, reply_to: p.reply_to })),
+			mastodon: JSON.parse(m).posts.filter((p) => !p.deleted),
+		};
+		const out = [];
+		for (const ch of ["x", "mastodon"]) {
+			const mine = rows.filter((r) => r.channel === ch);
+			const byId = new Map(live[ch].map((p) => [p.id, p]));
+			if (mine.length !== Number(n)) out.push(`${ch}: ${mine.length} posts journalled, not ${n}`);
+			if (live[ch].length !== Number(n)) out.push(`${ch}: ${live[ch].length} live posts, not ${n}`);
+			mine.forEach((r, i) => {
+				const p = byId.get(r.ref);
+				const before = r.seq === 0 ? null : mine[i - 1].ref;
+				if (r.state !== "sent") out.push(`${ch}: ${r.draft} post ${r.seq} is ${r.state}`);
+				else if (!p) out.push(`${ch}: ${r.draft} post ${r.seq}: ${r.ref} is not there`);
+				else if (p.text !== r.text) out.push(`${ch}: ${r.ref} holds another text`);
+				else if (p.reply_to !== before) out.push(`${ch}: ${r.ref} answers ${p.reply_to}, not ${before}`);
+			});
+		}
+		console.log(out.join("\n"));
+	' "$journal" "$(x_get /_posts)" "$(m_get /_posts)" "$1") || fail "checking the channels failed"
+	[[ -z $problems ]] || fail "$problems"
+}
+
+test_chaos_on_both_channels_thirty_percent_faults() {
+	setup_channels
+	local i runs
+	for ((i = 10; i < 30; i++)); do
+		notice_paragraphs "a$i.md" "Aviso $i" "Primera parte del aviso número $i: la sede cambia." \
+			"Segunda parte del aviso número $i: pida cita previa."
+	done
+	ii notices
+	x_post /_chaos '{"probability":0.3,"seed":11,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"reset"}]}' >/dev/null
+	m_post /_chaos '{"probability":0.3,"seed":5,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
+	for ((runs = 1; runs <= 80; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+	done
+	x_post /_chaos '{"probability":0}' >/dev/null
+	m_post /_chaos '{"probability":0}' >/dev/null
+	echo "20 drafts, 40 posts on each channel, 30 % faults: published in $runs runs" >>"$T/.figures"
+	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(m_get /_requests)")" 'faults on Mastodon'
+	assert_once_everywhere 40
+}
+
+# TRIALS (default 50) kill -9s of publish at a random moment, each after a new two-post
+# notice, against both channels, with a dropped answer now and then; the runs after them
+# leave every draft exactly once on each channel
+test_kill_9_trials_on_both_channels() {
+	setup_channels
+	# a pause between posts, as in production: a kill falls between two posts of a thread
+	# as often as inside a request
+	sed -i 's/^thread_delay_ms = 0$/thread_delay_ms = 30/' "$CONF"
+	local n=${TRIALS:-50} seed=${TRIALS_SEED:-$$} trial killed=0 runs
+	RANDOM=$seed
+	notice_paragraphs a0.md 'Aviso 0' 'Parte uno del aviso 0: la sede cambia.' 'Parte dos del aviso 0: pida cita.'
+	ii notices
+	local start=$EPOCHREALTIME
+	ii publish
+	local took=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
+	for ((trial = 1; trial <= n; trial++)); do
+		notice_paragraphs "a$trial.md" "Aviso $trial" "Parte uno del aviso $trial: la sede cambia." \
+			"Parte dos del aviso $trial: pida cita."
+		ii notices
+		((trial % 5)) || m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}' >/dev/null
+		((trial % 7)) || x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
+		# within the first three quarters of a run: the end of one is spent on the feeds
+		kill_after $((RANDOM % (took * 3 / 4 + 1))) publish
+		((RC == 137)) && killed=$((killed + 1))
+		[[ $(sqlite3 -readonly "$T/$DB_FILE" 'PRAGMA integrity_check') == ok ]] ||
+			fail "trial $trial (TRIALS_SEED=$seed): the database is damaged"
+	done
+	# what the killed runs sent: the trials must have killed runs at work, not only starting
+	local before
+	before=$(db "SELECT count(*) FROM publication WHERE state = 'sent'")
+	for ((runs = 1; runs <= 10; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+	done
+	echo "$n kill -9 trials (TRIALS_SEED=$seed), $killed killed while running (one run: $took ms), $before posts sent by the killed runs, $((2 * (n + 1))) posts per channel, all published after $runs more runs" >>"$T/.figures"
+	((killed * 3 >= n)) || fail "only $killed of $n kills found publish running (TRIALS_SEED=$seed)"
+	((before * 2 >= n)) || fail "the killed runs sent only $before posts (TRIALS_SEED=$seed)"
+	assert_once_everywhere $((2 * (n + 1)))
+}
+
+test_feeds_link_to_the_post_on_every_channel() {
+	setup_channels
+	conf_raw 'public_url = https://social.example.gob.es/@seguridadsocial'
+	thread_notice 2 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	local first
+	first=$(m_posts_js 'p[0].id')
+	local atom
+	atom=$(cat "$T/feeds/avisos.atom")
+	assert_contains "$atom" "<link rel=\"related\" href=\"https://social.example.gob.es/@seguridadsocial/$first\" type=\"text/html\" title=\"Mastodon\"/>" 'avisos.atom'
+	assert_contains "$atom" "https://x.com/i/web/status/$(posts_js 'p[0].id')" 'avisos.atom'
+}
+
+test_mastodon_is_told_each_post_language() {
+	setup_channels
+	notice_paragraphs es.md 'Cita previa' 'La oficina de Lugo abre el lunes a las nueve.'
+	printf -- '---\ntipo: aviso\ntitulo: Cita prèvia\nidioma: ca\nautor: ana\n---\nL oficina de Girona obre dilluns a les nou.\n' >"$T/notices/ca.md"
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 'ca es' "$(m_posts_js 'p.map(x => x.language).sort().join(" ")')" 'languages on Mastodon'
+}
