@@ -16,6 +16,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const twitter = require('twitter-text');
+const { prng } = require('./fakelib');
 
 const USAGE =
 	'usage: node xapi.js --port-file FILE --cred FILE [--http-port N] [--user-id ID] [--username NAME] ' +
@@ -211,18 +212,6 @@ function rateHeaders(route, b) {
 		});
 	}
 	return h;
-}
-
-// A seeded generator (mulberry32), so that a chaos run can be repeated.
-function prng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 // --- responses ----------------------------------------------------------------------------
