@@ -20,6 +20,9 @@ test_install_puts_units_where_systemd_finds_them() {
 	[[ -f $T/usr/usr/lib/tmpfiles.d/incluinfo.conf ]] || fail 'no tmpfiles.d entry'
 	assert_contains "$(<"$unit")" 'ExecStart=/usr/bin/incluinfo -c ' 'the unit'
 	assert_contains "$(<"$T/usr/usr/share/doc/incluinfo/incluinfo.cron")" ' /usr/bin/incluinfo -c ' 'the cron line'
+	# cron and systemd start with LANG=C: staff would read English
+	assert_contains "$(<"$unit")" 'Environment=LANG=es_ES.UTF-8' 'the unit'
+	assert_contains "$(<"$T/usr/usr/share/doc/incluinfo/incluinfo.cron")" $'\nLANG=es_ES.UTF-8\n' 'the cron file'
 	install_to "$T/opt" /opt/incluinfo
 	unit=$T/opt/etc/systemd/system/incluinfo-run.service
 	[[ -f $unit ]] || fail 'no unit in /etc/systemd/system for PREFIX=/opt/incluinfo'
