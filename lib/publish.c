@@ -471,6 +471,7 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 			*step = STEP_WAIT;
 			return release(r, p);
 		case CHANNEL_REJECTED:
+		case CHANNEL_REPLY_REFUSED:
 			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
 			return release(r, p);

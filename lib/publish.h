@@ -31,6 +31,9 @@ enum channel_outcome {
 			       * this post's own request or by any other */
 	CHANNEL_REPLY_GONE,   /* the post answered no longer exists (X: 403 "deleted or not
 			       * visible"): nothing was posted */
+	CHANNEL_REPLY_REFUSED, /* the channel lets this account post but not answer (X since
+				* 2026-02-23: self-serve apps answer only those who summoned them):
+				* nothing was posted */
 	CHANNEL_RATE_LIMITED, /* not now: retry_at says when */
 	CHANNEL_TRANSIENT,    /* 5xx, timeout, connection: it may or may not have been posted */
 };
