@@ -240,6 +240,7 @@ static void translate(struct xchannel *x, const struct xapi_result *res, bool po
 	case XAPI_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case XAPI_DUPLICATE: r->outcome = CHANNEL_DUPLICATE; break;
 	case XAPI_REPLY_GONE: r->outcome = CHANNEL_REPLY_GONE; break;
+	case XAPI_REPLY_REFUSED: r->outcome = CHANNEL_REPLY_REFUSED; break;
 	case XAPI_RATE_LIMITED:
 	case XAPI_USAGE_CAP: r->outcome = CHANNEL_RATE_LIMITED; break;
 	case XAPI_TRANSIENT: r->outcome = CHANNEL_TRANSIENT; break;
