@@ -144,8 +144,8 @@ static void add_usd(cJSON *o, const char *name, long micro)
 		cJSON_AddNullToObject(o, name);
 }
 
-/* The month's spending on X, and what its budget leaves. */
-static void print_spend(const struct xchannel_spend *sp)
+/* The month's spending on X, what its budget leaves, and whether staff were warned. */
+static void print_spend(const struct config *cfg, const struct xchannel_spend *sp)
 {
 	char spent[32], left[32], budget[32];
 	xchannel_format_usd(sp->spent, spent, sizeof spent);
@@ -156,7 +156,10 @@ static void print_spend(const struct xchannel_spend *sp)
 	}
 	xchannel_format_usd(sp->left, left, sizeof left);
 	xchannel_format_usd(sp->budget, budget, sizeof budget);
-	printf(_("%s in %s; %s of the %s monthly budget left\n"), spent, sp->month, left, budget);
+	printf(_("%s in %s; %s of the %s monthly budget left"), spent, sp->month, left, budget);
+	if (sp->low)
+		printf(_(", past the %ld %% warning"), cfg->x_cost.warning);
+	putchar('\n');
 }
 
 /* How many of due (count drafts) have not ended on channel id yet. */
@@ -208,6 +211,8 @@ static int channel(const struct config *cfg, struct store *store, const char *id
 			cJSON_AddNumberToObject(spend, "reads", (double)sp.reads);
 			add_usd(spend, "budget_usd", sp.budget);
 			add_usd(spend, "left_usd", sp.left);
+			add_usd(spend, "warning_usd", sp.warning);
+			cJSON_AddBoolToObject(spend, "low", sp.low);
 		}
 		return EXIT_OK;
 	}
@@ -229,7 +234,7 @@ static int channel(const struct config *cfg, struct store *store, const char *id
 	}
 	printf(ngettext("; %zu draft waiting\n", "; %zu drafts waiting\n", waiting), waiting);
 	if (x)
-		print_spend(&sp);
+		print_spend(cfg, &sp);
 	return EXIT_OK;
 }
 
