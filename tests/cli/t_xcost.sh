@@ -138,8 +138,9 @@ test_without_limit_headers_the_documented_window_holds() {
 }
 
 # Since 2026-02-23 X may refuse a reply of a self-serve app, the account's own thread
-# included (undocumented). Until thread_mode = single exists, the thread stops midway and
-# says so with X's words; the test pins what the fake answers and what people read.
+# included (undocumented; the fake refuses it unless told own_thread). Until thread_mode =
+# single exists, the thread stops midway and says so with X's words; the test pins what
+# the fake answers and what people read.
 test_reply_restriction_stops_the_thread_with_xs_words() {
 	setup_publish
 	x_post /_replies '{"restricted":true}' >/dev/null
@@ -149,6 +150,7 @@ test_reply_restriction_stops_the_thread_with_xs_words() {
 	assert_rc 65
 	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
 	err_has 'stopped midway on X: 1 of 3 posts are public'
+	out_has 'X refused post 2: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
 	ii show "$(db 'SELECT uuid FROM draft')"
 	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
 	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'
