@@ -304,6 +304,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_usd(&p, "price_read", cfg->x_cost.read);
 	put_usd(&p, "price_delete", cfg->x_cost.remove);
 	put_usd(&p, "monthly_budget", cfg->x_cost.budget);
+	put_long(&p, "budget_warning", cfg->x_cost.warning);
 
 	begin(&p, root, "feeds", "feeds");
 	put_string(&p, "base_url", cfg->feeds.base_url);

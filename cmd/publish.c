@@ -182,6 +182,14 @@ int cli_publish(const struct cli *cli, struct store *store, const struct draft_a
 		if (!status)
 			status = cli_exit_code(set.failed[i].code);
 	}
+	/* what a channel must learn of its server before anything is sent: a failure is said
+	 * (at most once a day, so run says it too) and publishing goes on */
+	if (due_count && !dry_run && channels_prepare(&set, store, actor.at, &e)) {
+		channels_close(&set);
+		return cli_fail(&e);
+	}
+	for (size_t i = 0; !cli->quiet && i < set.warning_count; i++)
+		fprintf(stderr, _("incluinfo: warning: %s\n"), set.warnings[i].detail);
 	const struct publish_options options = {
 		.now = actor.at,
 		.max_attempts = 3,

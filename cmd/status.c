@@ -6,6 +6,7 @@
 
 #include "i18n.h"
 #include "incluinfo.h"
+#include "mastodon.h"
 #include "condition.h"
 #include "notify.h"
 #include "incident.h"
@@ -144,8 +145,8 @@ static void add_usd(cJSON *o, const char *name, long micro)
 		cJSON_AddNullToObject(o, name);
 }
 
-/* The month's spending on X, and what its budget leaves. */
-static void print_spend(const struct xchannel_spend *sp)
+/* The month's spending on X, what its budget leaves, and whether staff were warned. */
+static void print_spend(const struct config *cfg, const struct xchannel_spend *sp)
 {
 	char spent[32], left[32], budget[32];
 	xchannel_format_usd(sp->spent, spent, sizeof spent);
@@ -156,7 +157,48 @@ static void print_spend(const struct xchannel_spend *sp)
 	}
 	xchannel_format_usd(sp->left, left, sizeof left);
 	xchannel_format_usd(sp->budget, budget, sizeof budget);
-	printf(_("%s in %s; %s of the %s monthly budget left\n"), spent, sp->month, left, budget);
+	printf(_("%s in %s; %s of the %s monthly budget left"), spent, sp->month, left, budget);
+	if (sp->low)
+		printf(_(", past the %ld %% warning"), cfg->x_cost.warning);
+	putchar('\n');
+}
+
+/* Whether the channel whose id is id is a Mastodon account. */
+static bool is_mastodon(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->channel_count; i++)
+		if (!strcmp(cfg->channels[i].id, id))
+			return cfg->channels[i].type == CONFIG_CHANNEL_MASTODON;
+	return false;
+}
+
+/* The limits a Mastodon channel's posts are held to: the instance's, or the defaults. */
+static void put_limits(const struct mastodon_limits *lim, cJSON *o)
+{
+	if (o) {
+		cJSON *limits = cJSON_AddObjectToObject(o, "limits");
+		cJSON_AddNumberToObject(limits, "max_characters", lim->max_characters);
+		cJSON_AddNumberToObject(limits, "url_length", lim->url_length);
+		cJSON_AddItemToObject(limits, "read_at", cli_json_time(lim->read_at));
+		if (*lim->problem)
+			cJSON_AddStringToObject(limits, "problem", lim->problem);
+		else
+			cJSON_AddNullToObject(limits, "problem");
+		return;
+	}
+	char when[32];
+	printf("%-16s ", "");
+	printf(_("posts of up to %d characters, links counted as %d"), lim->max_characters,
+	       lim->url_length);
+	if (lim->read_at) {
+		cli_time_human(lim->read_at, when);
+		printf(_(" (the instance's, read %s)"), when);
+	} else {
+		printf(_(" (Mastodon's defaults: the instance's are not known yet)"));
+	}
+	if (*lim->problem)
+		printf(_("; the last request for them failed: %s"), lim->problem);
+	putchar('\n');
 }
 
 /* How many of due (count drafts) have not ended on channel id yet. */
@@ -181,12 +223,15 @@ static int channel(const struct config *cfg, struct store *store, const char *id
 {
 	struct publish_state st = {.remaining = -1};
 	struct xchannel_spend sp;
+	struct mastodon_limits lim;
 	bool x = !strcmp(id, XCHANNEL_ID); /* the channel that costs money */
+	bool mastodon = is_mastodon(cfg, id); /* the channel that learns its limits */
 	size_t waiting = 0;
 	struct ii_error e = {0};
 	time_t now = cli_now();
 	if ((store && publish_state(store, id, now, &st, &e)) ||
-	    (x && xchannel_spend(store, cfg, now, &sp, &e)))
+	    (x && xchannel_spend(store, cfg, now, &sp, &e)) ||
+	    (mastodon && mastodon_limits(store, id, &lim, &e)))
 		return cli_fail(&e);
 	int status = store ? waiting_on(store, id, due, count, &waiting) : EXIT_OK;
 	if (status)
@@ -208,7 +253,11 @@ static int channel(const struct config *cfg, struct store *store, const char *id
 			cJSON_AddNumberToObject(spend, "reads", (double)sp.reads);
 			add_usd(spend, "budget_usd", sp.budget);
 			add_usd(spend, "left_usd", sp.left);
+			add_usd(spend, "warning_usd", sp.warning);
+			cJSON_AddBoolToObject(spend, "low", sp.low);
 		}
+		if (mastodon)
+			put_limits(&lim, o);
 		return EXIT_OK;
 	}
 	char when[32];
@@ -229,7 +278,9 @@ static int channel(const struct config *cfg, struct store *store, const char *id
 	}
 	printf(ngettext("; %zu draft waiting\n", "; %zu drafts waiting\n", waiting), waiting);
 	if (x)
-		print_spend(&sp);
+		print_spend(cfg, &sp);
+	if (mastodon)
+		put_limits(&lim, NULL);
 	return EXIT_OK;
 }
 

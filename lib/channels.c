@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "mastodon.h"
 
 /* Whether X is among the channels (see channels.h). */
@@ -65,6 +66,26 @@ ii_err channels_open(const struct config *cfg, struct store *store, xchannel_tra
 		}
 	}
 	return II_OK;
+}
+
+ii_err channels_prepare(struct channels *c, struct store *store, time_t now, struct ii_error *e)
+{
+	ii_err rc = II_OK;
+	for (size_t i = 0; rc == II_OK && i < CHANNELS_MAX; i++) {
+		char problem[512];
+		if (!c->mastodon[i] ||
+		    (rc = mastodon_refresh_limits(c->mastodon[i], store, now, problem, sizeof problem, e)) ||
+		    !*problem)
+			continue;
+		struct counter in_use;
+		if ((rc = mastodon_counter(store, c->ids[i], &in_use, e)))
+			break;
+		ii_fail(&c->warnings[c->warning_count++], II_EREMOTE,
+			_("cannot read the limits of the instance of channel '%s': %s; posts of up to "
+			  "%d characters are sent there, links counted as %d"),
+			c->ids[i], problem, in_use.limit, in_use.url_length);
+	}
+	return rc;
 }
 
 void channels_close(struct channels *c)

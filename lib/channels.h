@@ -9,6 +9,7 @@
  * as it does.
  */
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "error.h"
@@ -33,6 +34,9 @@ struct channels {
 	struct ii_error failed[CHANNELS_MAX];
 	const char *failed_ids[CHANNELS_MAX];
 	size_t failed_count;
+	/* what channels_prepare() could not learn, each with why: the channel publishes */
+	struct ii_error warnings[CHANNELS_MAX];
+	size_t warning_count;
 	struct xchannel *x;
 	struct mastodon *mastodon[CHANNELS_MAX];
 };
@@ -48,5 +52,14 @@ void channels_ids(const struct config *cfg, struct channels *out);
  */
 ii_err channels_open(const struct config *cfg, struct store *store, xchannel_trace_fn trace,
 		     void *trace_ctx, struct channels *out, struct ii_error *e);
+
+/*
+ * Before publishing (not for a dry run, which changes nothing): each opened Mastodon
+ * channel reads its instance's limits (mastodon_refresh_limits(), at most once a day) into
+ * store, before anything is sent. One that cannot keeps what it knew, or Mastodon's
+ * defaults, and publishes; why is added to warnings. An error only when the store fails or
+ * memory runs out.
+ */
+ii_err channels_prepare(struct channels *c, struct store *store, time_t now, struct ii_error *e);
 void channels_close(struct channels *c);
 #endif

@@ -164,6 +164,7 @@ static const struct key twitter_keys[] = {
 	{"price_read", T_USD, G(x_cost.read), 0, CONFIG_USD_MAX},
 	{"price_delete", T_USD, G(x_cost.remove), 0, CONFIG_USD_MAX},
 	{"monthly_budget", T_USD, G(x_cost.budget), 0, CONFIG_USD_MAX},
+	{"budget_warning", T_LONG, G(x_cost.warning), 0, 100},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -1800,6 +1801,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 	p.cfg->x_cost = (struct config_x_cost){
 		.post = CONFIG_X_PRICE_POST, .post_url = CONFIG_X_PRICE_POST_URL,
 		.read = CONFIG_X_PRICE_READ, .remove = CONFIG_X_PRICE_DELETE, .budget = -1,
+		.warning = 80,
 	};
 	p.cfg->feeds.max_entries = 50;
 	p.cfg->incidents = CONFIG_POLICY_AUTO;

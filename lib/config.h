@@ -189,6 +189,8 @@ struct config {
 		long read;     /* a post or the account read from its own timeline ("owned read") */
 		long remove;   /* a post deleted */
 		long budget;   /* a calendar month's (UTC), -1: no budget */
+		long warning;  /* budget_warning: the percent of budget whose spending staff
+				* hear of (lib/xchannel), 0: never; default 80 */
 	} x_cost;
 	struct config_feeds {
 		char *base_url;     /* where feeds_dir is served; NULL: not configured */

@@ -17,6 +17,14 @@
 #define ACCOUNT_ID_SIZE 64
 #define HEADERS_CAP (32u * 1024)
 
+/* The instance's limits in the channel's state (store_channel_*), each a decimal number
+ * but the problem */
+#define KEY_MAX_CHARACTERS "max_characters"
+#define KEY_URL_LENGTH "characters_reserved_per_url"
+#define KEY_READ_AT "limits_read_at"
+#define KEY_CHECKED_AT "limits_checked_at"
+#define KEY_PROBLEM "limits_problem"
+
 struct buffer {
 	char *data;
 	size_t len, limit;
@@ -33,6 +41,7 @@ struct mastodon {
 	long timeout_ms;
 	char *authorization; /* "Authorization: Bearer …", wiped on close */
 	char account[ACCOUNT_ID_SIZE]; /* asked for once, when reconciliation needs it */
+	struct counter counter; /* the instance's limits (mastodon_refresh_limits()) */
 	struct buffer body, headers;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -213,15 +222,19 @@ static void read_rate(const struct mastodon *m, struct channel_result *r)
 }
 
 /* The request method url with body (JSON, may be NULL) and key (Idempotency-Key, may be
- * NULL); *status receives the HTTP status, 0 when no answer came (r says why). */
+ * NULL), with the token unless public; *status receives the HTTP status, 0 when no answer
+ * came (r says why). */
 static ii_err request(struct mastodon *m, const char *method, const char *path, const char *body,
-		      const char *key, long *status, struct channel_result *r, struct ii_error *e)
+		      const char *key, bool public, long *status, struct channel_result *r,
+		      struct ii_error *e)
 {
 	char *url = NULL;
 	if (asprintf(&url, "%s%s", m->base_url, path) < 0)
 		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	char idempotency[256];
-	struct curl_slist *headers = curl_slist_append(NULL, m->authorization);
+	/* a list that holds at least one header, so that a failed append shows as NULL */
+	struct curl_slist *headers = curl_slist_append(NULL, public ? "Accept: application/json"
+								    : m->authorization);
 	if (headers && body)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	if (headers && key) {
@@ -309,6 +322,21 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 		   const char *language, struct channel_result *r, struct ii_error *e)
 {
 	struct mastodon *m = ctx;
+	struct count_result length;
+	ii_err rc = counter_measure(&m->counter, text, strlen(text), &length, e);
+	if (rc)
+		return rc;
+	if (!length.valid) {
+		/* the instance would refuse it: a post cut for a longer limit, or by hand */
+		memset(r, 0, sizeof *r);
+		r->remaining = -1;
+		r->outcome = CHANNEL_REJECTED;
+		snprintf(r->detail, sizeof r->detail,
+			 _("the post is %d characters long as Mastodon counts them, and the instance "
+			   "takes at most %d"),
+			 length.length, m->counter.limit);
+		return II_OK;
+	}
 	cJSON *o = cJSON_CreateObject();
 	if (!o || !cJSON_AddStringToObject(o, "status", text) ||
 	    !cJSON_AddStringToObject(o, "visibility", m->visibility) ||
@@ -324,7 +352,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 	char idempotency[192];
 	mastodon_idempotency_key(m->channel.id, key, text, idempotency, sizeof idempotency);
 	long status;
-	ii_err rc = request(m, "POST", "/api/v1/statuses", body, idempotency, &status, r, e);
+	rc = request(m, "POST", "/api/v1/statuses", body, idempotency, false, &status, r, e);
 	free(body);
 	if (rc)
 		return rc;
@@ -357,7 +385,7 @@ static ii_err account(struct mastodon *m, struct ii_error *e)
 		return II_OK;
 	struct channel_result r;
 	long status;
-	ii_err rc = request(m, "GET", "/api/v1/accounts/verify_credentials", NULL, NULL, &status, &r, e);
+	ii_err rc = request(m, "GET", "/api/v1/accounts/verify_credentials", NULL, NULL, false, &status, &r, e);
 	if (rc)
 		return rc;
 	classify(m, status, CHANNEL_REJECTED, &r);
@@ -388,7 +416,7 @@ static ii_err find(void *ctx, const char *text, const char *reply_to,
 		 m->account, MASTODON_RECENT);
 	struct channel_result r;
 	long status;
-	if ((rc = request(m, "GET", path, NULL, NULL, &status, &r, e)))
+	if ((rc = request(m, "GET", path, NULL, NULL, false, &status, &r, e)))
 		return rc;
 	classify(m, status, CHANNEL_REJECTED, &r);
 	if (r.outcome != CHANNEL_DONE)
@@ -424,9 +452,152 @@ static ii_err remove_post(void *ctx, const char *ref, struct channel_result *r, 
 		return ii_fail(e, II_EDATA, _("'%s' is not a Mastodon status id"), ref);
 	snprintf(path, sizeof path, "/api/v1/statuses/%s", ref);
 	long status;
-	ii_err rc = request(m, "DELETE", path, NULL, NULL, &status, r, e);
+	ii_err rc = request(m, "DELETE", path, NULL, NULL, false, &status, r, e);
 	if (rc == II_OK)
 		classify(m, status, CHANNEL_DONE, r); /* gone already is what was asked */
+	return rc;
+}
+
+/* ---- the instance's limits ---- */
+
+static ii_err get_number(struct store *s, const char *channel, const char *name, long long *out,
+			 struct ii_error *e)
+{
+	char value[32];
+	ii_err rc = store_channel_get(s, channel, name, value, sizeof value, e);
+	if (rc == II_OK && *value)
+		*out = strtoll(value, NULL, 10);
+	return rc;
+}
+
+static ii_err put_number(struct store *s, const char *channel, const char *name, long long value,
+			 struct ii_error *e)
+{
+	char text[32];
+	snprintf(text, sizeof text, "%lld", value);
+	return store_channel_put(s, channel, name, text, e);
+}
+
+ii_err mastodon_limits(struct store *store, const char *channel, struct mastodon_limits *out,
+		       struct ii_error *e)
+{
+	struct counter defaults;
+	counter_init(&defaults, COUNT_MASTODON);
+	*out = (struct mastodon_limits){.max_characters = defaults.limit,
+					.url_length = defaults.url_length};
+	if (!store)
+		return II_OK;
+	long long max = out->max_characters, url = out->url_length, read = 0, checked = 0;
+	ii_err rc = get_number(store, channel, KEY_MAX_CHARACTERS, &max, e);
+	if (rc == II_OK)
+		rc = get_number(store, channel, KEY_URL_LENGTH, &url, e);
+	if (rc == II_OK)
+		rc = get_number(store, channel, KEY_READ_AT, &read, e);
+	if (rc == II_OK)
+		rc = get_number(store, channel, KEY_CHECKED_AT, &checked, e);
+	if (rc == II_OK)
+		rc = store_channel_get(store, channel, KEY_PROBLEM, out->problem, sizeof out->problem, e);
+	/* stored by mastodon_refresh_limits() within the bounds; a row edited by hand is not
+	 * trusted either */
+	if (rc == II_OK && max >= MASTODON_MIN_CHARACTERS && max <= MASTODON_MAX_CHARACTERS &&
+	    url >= 1 && url <= MASTODON_MAX_URL_LENGTH) {
+		out->max_characters = (int)max;
+		out->url_length = (int)url;
+		out->read_at = (time_t)read;
+	}
+	out->checked_at = (time_t)checked;
+	return rc;
+}
+
+ii_err mastodon_counter(struct store *store, const char *channel, struct counter *out,
+			struct ii_error *e)
+{
+	struct mastodon_limits limits;
+	counter_init(out, COUNT_MASTODON);
+	ii_err rc = mastodon_limits(store, channel, &limits, e);
+	out->limit = limits.max_characters;
+	out->url_length = limits.url_length;
+	return rc;
+}
+
+/* configuration.statuses's number name of root, when it is a whole number from low to
+ * high; otherwise problem says why. */
+static bool instance_number(const cJSON *root, const char *name, long low, long high, long *out,
+			    char *problem, size_t size)
+{
+	const cJSON *statuses = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "configuration"), "statuses");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(statuses, name);
+	if (!cJSON_IsNumber(n)) {
+		snprintf(problem, size, _("the instance's answer has no configuration.statuses.%s"), name);
+		return false;
+	}
+	if (n->valuedouble != (double)(long)n->valuedouble || n->valuedouble < low ||
+	    n->valuedouble > high) {
+		snprintf(problem, size, _("the instance says %s is %.15g, not a whole number from %ld to %ld"),
+			 name, n->valuedouble, low, high);
+		return false;
+	}
+	*out = (long)n->valuedouble;
+	return true;
+}
+
+/* GET /api/v2/instance into limits; problem says why not. */
+static ii_err read_instance(struct mastodon *m, struct mastodon_limits *limits, char *problem,
+			    size_t size, struct ii_error *e)
+{
+	struct channel_result r;
+	long status, max, url;
+	ii_err rc = request(m, "GET", "/api/v2/instance", NULL, NULL, true, &status, &r, e);
+	if (rc)
+		return rc;
+	classify(m, status, CHANNEL_REJECTED, &r);
+	if (r.outcome != CHANNEL_DONE) {
+		snprintf(problem, size, "%s", r.detail);
+		return II_OK;
+	}
+	cJSON *root = cJSON_Parse(m->body.data);
+	if (instance_number(root, "max_characters", MASTODON_MIN_CHARACTERS, MASTODON_MAX_CHARACTERS,
+			    &max, problem, size) &&
+	    instance_number(root, "characters_reserved_per_url", 1, MASTODON_MAX_URL_LENGTH, &url,
+			    problem, size)) {
+		limits->max_characters = (int)max;
+		limits->url_length = (int)url;
+	}
+	cJSON_Delete(root);
+	return II_OK;
+}
+
+ii_err mastodon_refresh_limits(struct mastodon *m, struct store *store, time_t now, char *problem,
+			       size_t size, struct ii_error *e)
+{
+	const char *id = m->channel.id;
+	struct mastodon_limits limits;
+	*problem = '\0';
+	ii_err rc = mastodon_limits(store, id, &limits, e);
+	/* a clock set back is no reason to wait */
+	bool due = store && (now >= limits.checked_at + MASTODON_LIMITS_TTL || now < limits.checked_at);
+	if (rc == II_OK && due && (rc = read_instance(m, &limits, problem, size, e)) == II_OK) {
+		if (!*problem)
+			limits.read_at = now;
+		rc = store_begin(store, e);
+		if (rc == II_OK)
+			rc = put_number(store, id, KEY_MAX_CHARACTERS, limits.max_characters, e);
+		if (rc == II_OK)
+			rc = put_number(store, id, KEY_URL_LENGTH, limits.url_length, e);
+		if (rc == II_OK)
+			rc = put_number(store, id, KEY_READ_AT, (long long)limits.read_at, e);
+		if (rc == II_OK)
+			rc = put_number(store, id, KEY_CHECKED_AT, (long long)now, e);
+		if (rc == II_OK)
+			rc = store_channel_put(store, id, KEY_PROBLEM, problem, e);
+		if (rc == II_OK)
+			rc = store_commit(store, e);
+		else
+			store_rollback(store);
+	}
+	m->counter.limit = limits.max_characters;
+	m->counter.url_length = limits.url_length;
 	return rc;
 }
 
@@ -452,6 +623,7 @@ ii_err mastodon_open(const struct config_channel *channel, struct mastodon **out
 	m->ca_file = channel->ca_file ? strdup(channel->ca_file) : NULL;
 	m->curl = curl_easy_init();
 	m->timeout_ms = channel->timeout_ms;
+	counter_init(&m->counter, COUNT_MASTODON);
 	ii_err rc = II_OK;
 	if (!m->body.data || !m->headers.data || !m->base_url || !m->visibility ||
 	    (channel->ca_file && !m->ca_file))

@@ -31,6 +31,7 @@ static const char *const event_names[NOTIFY_EVENT_COUNT] = {
 	[NOTIFY_MONITOR_ONLINE] = "monitor_online",
 	[NOTIFY_NOTICE_INVALID] = "notice_invalid",
 	[NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION] = "notice_changed_after_publication",
+	[NOTIFY_BUDGET_LOW] = "budget_low",
 };
 
 static const char *const state_names[] = {
@@ -74,7 +75,8 @@ static const struct notify_group groups[] = {
 	/* the monitor and the channel: what the person on call fixes or holds */
 	{"@operators", CONFIG_ROLE_OPERATOR, false,
 	 EV(INCIDENT_CONFIRMED) | EV(INCIDENT_RESOLVED) | EV(PUBLICATION_FAILED) |
-		 EV(THREAD_STOPPED) | EV(CHANNEL_PAUSED) | EV(MONITOR_OFFLINE) | EV(MONITOR_ONLINE)},
+		 EV(THREAD_STOPPED) | EV(CHANNEL_PAUSED) | EV(MONITOR_OFFLINE) | EV(MONITOR_ONLINE) |
+		 EV(BUDGET_LOW)},
 	/* what became of their own notice */
 	{"@author", CONFIG_ROLE_AUTHOR, true,
 	 EV(DRAFT_APPROVED) | EV(DRAFT_REJECTED) | EV(NOTICE_INVALID) | EV(PUBLICATION_FAILED) |
@@ -286,6 +288,7 @@ ii_err notify_condition(struct store *s, const struct config *cfg, enum notify_e
 		[NOTIFY_MONITOR_OFFLINE] = N_("Monitor offline"),
 		[NOTIFY_MONITOR_ONLINE] = N_("Monitor online again"),
 		[NOTIFY_CHANNEL_PAUSED] = N_("Publishing paused"),
+		[NOTIFY_BUDGET_LOW] = N_("Budget running low"),
 	};
 	char key[64];
 	snprintf(key, sizeof key, "%.32s:%lld", condition, (long long)since);

@@ -44,6 +44,8 @@ enum notify_event {
 	NOTIFY_MONITOR_ONLINE,
 	NOTIFY_NOTICE_INVALID,     /* once per version (content hash) of the file */
 	NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION,
+	NOTIFY_BUDGET_LOW,         /* a channel's spending crossed its warning share of the
+				    * month's budget: once a month */
 	NOTIFY_EVENT_COUNT
 };
 #define NOTIFY_ALL_EVENTS ((1u << NOTIFY_EVENT_COUNT) - 1)
@@ -134,8 +136,9 @@ ii_err notify_if_waiting(struct store *store, const struct config *cfg, const ch
 ii_err notify_notice_invalid(struct store *store, const struct config *cfg, const char *path,
 			     const char *hash, const char *problem,
 			     const struct config_person *author, time_t now, struct ii_error *e);
-/* monitor_offline, monitor_online or channel_paused, one line saying what, about the
- * condition (lib/condition's key) that started at since: its occurrence */
+/* monitor_offline, monitor_online, channel_paused or budget_low, one line saying what, about
+ * the condition (lib/condition's key, or the budget's) that started at since: its
+ * occurrence */
 ii_err notify_condition(struct store *store, const struct config *cfg, enum notify_event event,
 			const char *condition, const char *detail, time_t since, time_t now,
 			struct ii_error *e);

@@ -45,6 +45,7 @@ const char *xapi_outcome_name(enum xapi_outcome outcome)
 	case XAPI_UNAUTHORIZED: return "unauthorized";
 	case XAPI_DUPLICATE: return "duplicate content";
 	case XAPI_REPLY_GONE: return "reply target gone";
+	case XAPI_REPLY_REFUSED: return "reply refused";
 	case XAPI_FORBIDDEN: return "forbidden";
 	case XAPI_NOT_FOUND: return "not found";
 	case XAPI_RATE_LIMITED: return "rate limited";
@@ -200,6 +201,22 @@ static bool problem_is_reply_gone(const struct problem *p)
 	 * v1.1 gave it code 385 */
 	return p->code == 385 || contains_nocase(p->detail, "deleted or not visible") ||
 	       contains_nocase(p->message, "deleted or not visible");
+}
+
+static bool problem_is_reply_refused(const struct problem *p)
+{
+	/* Since 2026-02-23 self-serve apps may answer only a post whose author "summoned"
+	 * them. X's docs, as read in December 2026, do not quote the answer; developers have
+	 * reported the same 403 since that date (GitHub code and issues, e.g. a problem
+	 * {"title":"Forbidden","detail":"Reply to this conversation is not allowed because you
+	 * have not been mentioned or otherwise engaged by the author of the post you are
+	 * replying to.","status":403}), and the news of it (odaily.news, 2026-02-24). v1.1
+	 * said code 433, "The original Tweet author restricted who can reply to this Tweet.",
+	 * of a post whose author limited its replies: the same for us, the account may post
+	 * but not answer. Not "deleted or not visible" (problem_is_reply_gone): that post is
+	 * there, answering it is what is refused. */
+	return p->code == 433 || contains_nocase(p->detail, "reply to this conversation is not allowed") ||
+	       contains_nocase(p->message, "reply to this conversation is not allowed");
 }
 
 static bool problem_is_usage_cap(const struct problem *p)
@@ -359,9 +376,10 @@ static void classify_failure(enum xapi_call call, const struct problem *p, const
 	} else if (s == 401) {
 		r->outcome = XAPI_UNAUTHORIZED;
 	} else if (s == 403) {
-		r->outcome = problem_is_duplicate(p)	? XAPI_DUPLICATE
-			     : problem_is_reply_gone(p) ? XAPI_REPLY_GONE
-							: XAPI_FORBIDDEN;
+		r->outcome = problem_is_duplicate(p)	   ? XAPI_DUPLICATE
+			     : problem_is_reply_gone(p)	   ? XAPI_REPLY_GONE
+			     : problem_is_reply_refused(p) ? XAPI_REPLY_REFUSED
+							   : XAPI_FORBIDDEN;
 	} else if (s == 404) {
 		r->outcome = XAPI_NOT_FOUND;
 	} else if (s == 408) {

@@ -62,6 +62,9 @@ enum xapi_outcome {
 	XAPI_DUPLICATE,     /* 403 "duplicate content": probably posted already; reconcile */
 	XAPI_REPLY_GONE,    /* 403 (v1.1 code 385): the post replied to is deleted or not
 			     * visible; nothing was posted */
+	XAPI_REPLY_REFUSED, /* 403: this account may post but not answer that post (X's reply
+			     * restriction of 2026-02-23, or its author limited who may reply);
+			     * nothing was posted */
 	XAPI_FORBIDDEN,     /* any other 403: permanent */
 	XAPI_NOT_FOUND,     /* 404, or a 200 that only holds a "Not Found" error */
 	XAPI_RATE_LIMITED,  /* 429: wait until retry_at */

@@ -152,6 +152,11 @@ ii_err xchannel_spend(struct store *store, const struct config *cfg, time_t now,
 		rc = get_amount(store, KEY_READS, out->month, &out->reads, e);
 	out->budget = cfg->x_cost.budget;
 	out->left = out->budget < 0 ? -1 : out->budget > out->spent ? out->budget - out->spent : 0;
+	/* a budget of nothing never starts a thread, and channel_paused says so */
+	out->warning = out->budget > 0 && cfg->x_cost.warning > 0
+			       ? out->budget * cfg->x_cost.warning / 100 /* CONFIG_USD_MAX * 100 fits */
+			       : -1;
+	out->low = out->warning >= 0 && out->spent >= out->warning;
 	return rc;
 }
 
@@ -173,6 +178,47 @@ static ii_err spend_now(struct xchannel *x, long amount, long reads, struct ii_e
 		return store_commit(x->store, e);
 	store_rollback(x->store);
 	return rc;
+}
+
+/* The start of the billing month of now, and of the next one. */
+static void month_bounds(time_t now, time_t *start, time_t *end)
+{
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	*start = timegm(&tm);
+	tm.tm_mon++;
+	*end = timegm(&tm);
+}
+
+/* Warns the staff once a month (budget_low, keyed by the month) when the spending, with
+ * what this claim adds, has reached [twitter] budget_warning percent of the budget: before
+ * it runs out, while a person can still raise it or hold drafts back. Raised at every
+ * claim past the mark, a no-op after the first, so that spending by reads and deletions,
+ * which claim nothing, is caught by the next claim. */
+static ii_err warn_if_low(struct xchannel *x, struct store *s, const struct xchannel_spend *before,
+			  long added, time_t now, struct ii_error *e)
+{
+	long spent = before->spent + added;
+	if (before->warning < 0 || spent < before->warning)
+		return II_OK;
+	time_t start, end;
+	month_bounds(now, &start, &end);
+	char spent_text[32], budget[32], left[32], ends[32], detail[512];
+	struct tm tm;
+	gmtime_r(&end, &tm);
+	strftime(ends, sizeof ends, "%Y-%m-%d %H:%M", &tm);
+	xchannel_format_usd(spent, spent_text, sizeof spent_text);
+	xchannel_format_usd(before->budget, budget, sizeof budget);
+	xchannel_format_usd(before->budget > spent ? before->budget - spent : 0, left, sizeof left);
+	snprintf(detail, sizeof detail,
+		 _("X has cost %s of its %s monthly budget in %s, %ld %% or more "
+		   "(budget_warning): %s is left until the month ends, %s UTC. A thread that the "
+		   "rest does not cover waits for the next month; raise [twitter] monthly_budget "
+		   "if it should not."),
+		 spent_text, budget, before->month, x->cfg->x_cost.warning, left, ends);
+	return notify_condition(s, x->cfg, NOTIFY_BUDGET_LOW, BUDGET_CONDITION, detail, start, now, e);
 }
 
 /* publish_channel.charge: a thread starts only when the month's budget left covers all
@@ -206,14 +252,13 @@ static ii_err charge(void *ctx, struct store *s, const char *const texts[], size
 					  "and %s of %s is left in %s"),
 			 cost, left, budget, spend.month);
 		/* the month's start is the occurrence: told once a month */
-		struct tm start;
-		gmtime_r(&now, &start);
-		start.tm_mday = 1;
-		start.tm_hour = start.tm_min = start.tm_sec = 0;
-		return notify_condition(s, x->cfg, NOTIFY_CHANNEL_PAUSED, BUDGET_CONDITION, why,
-					timegm(&start), now, e);
+		time_t start, end;
+		month_bounds(now, &start, &end);
+		return notify_condition(s, x->cfg, NOTIFY_CHANNEL_PAUSED, BUDGET_CONDITION, why, start,
+					now, e);
 	}
-	return add_amount(s, KEY_SPENT, spend.month, first, e);
+	rc = add_amount(s, KEY_SPENT, spend.month, first, e);
+	return rc ? rc : warn_if_low(x, s, &spend, first, now, e);
 }
 
 /* publish_channel.refund: the post's request posted nothing, and X bills nothing for it. */
@@ -240,6 +285,7 @@ static void translate(struct xchannel *x, const struct xapi_result *res, bool po
 	case XAPI_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case XAPI_DUPLICATE: r->outcome = CHANNEL_DUPLICATE; break;
 	case XAPI_REPLY_GONE: r->outcome = CHANNEL_REPLY_GONE; break;
+	case XAPI_REPLY_REFUSED: r->outcome = CHANNEL_REPLY_REFUSED; break;
 	case XAPI_RATE_LIMITED:
 	case XAPI_USAGE_CAP: r->outcome = CHANNEL_RATE_LIMITED; break;
 	case XAPI_TRANSIENT: r->outcome = CHANNEL_TRANSIENT; break;

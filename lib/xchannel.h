@@ -6,6 +6,7 @@
  * xchannel_open() and released with xchannel_close(), which wipes the secrets; the
  * channel it gives lives as long as it does.
  */
+#include <stdbool.h>
 #include <time.h>
 
 #include "config.h"
@@ -48,6 +49,10 @@ struct xchannel_spend {
 	long reads;    /* posts (and the account itself) read */
 	long budget;   /* [twitter] monthly_budget, -1: none */
 	long left;     /* budget - spent, at least 0; -1 without a budget */
+	long warning;  /* the spending staff are warned at, [twitter] budget_warning percent of
+			* budget; -1 without a budget or a warning */
+	bool low;      /* spent has reached warning: staff were warned this month (budget_low,
+			* raised in the claim that crossed it, see publish_channel.charge) */
 };
 /* The month of now as the store's journal has it: zero before anything was spent, and
  * with store NULL (no database yet). */

@@ -88,6 +88,14 @@ collect_json() {
 	record show show "$(draft_of cita.md)"
 	record log log
 	record status status
+	# once more with a Mastodon channel, whose limits status shows
+	local conf=$CONF
+	CONF=$T/mastodon.conf
+	cp "$conf" "$CONF"
+	m_start
+	conf_mastodon
+	record status status
+	CONF=$conf
 	record feeds feeds
 	ii --json run
 	mkdir -p "$T/json-run"
@@ -105,7 +113,9 @@ test_every_json_key_is_snake_case() {
 	assert_eq true "$(json 'j.deferred.length > 0' "$(sed -n 3p "$T/json/publish")")" 'publish --json deferred one'
 	assert_eq true "$(json 'j.services[0].incident !== null && j.channel.paused_until !== null &&
 		j.conditions.some(c => c.kind === "x_paused")' \
-		"$(<"$T/json/status")")" 'status --json: an open incident, a paused channel and its condition'
+		"$(sed -n 1p "$T/json/status")")" 'status --json: an open incident, a paused channel and its condition'
+	assert_eq 500 "$(json 'j.channels.find(c => c.id === "mastodon").limits.max_characters' \
+		"$(sed -n 2p "$T/json/status")")" "status --json: a Mastodon channel's limits"
 	assert_eq true "$(json 'j.posts[0].remote_id !== null && j.post_count === j.posts.length' \
 		"$(<"$T/json/show")")" 'show --json: a published post'
 }

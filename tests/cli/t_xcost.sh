@@ -138,8 +138,9 @@ test_without_limit_headers_the_documented_window_holds() {
 }
 
 # Since 2026-02-23 X may refuse a reply of a self-serve app, the account's own thread
-# included (undocumented). Until thread_mode = single exists, the thread stops midway and
-# says so with X's words; the test pins what the fake answers and what people read.
+# included (undocumented; the fake refuses it unless told own_thread). Until thread_mode =
+# single exists, the thread stops midway and says so with X's words; the test pins what
+# the fake answers and what people read.
 test_reply_restriction_stops_the_thread_with_xs_words() {
 	setup_publish
 	x_post /_replies '{"restricted":true}' >/dev/null
@@ -149,8 +150,41 @@ test_reply_restriction_stops_the_thread_with_xs_words() {
 	assert_rc 65
 	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
 	err_has 'stopped midway on X: 1 of 3 posts are public'
+	out_has 'X refused post 2: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
 	ii show "$(db 'SELECT uuid FROM draft')"
 	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
 	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'
 	assert_eq "$(billing b.micro)" "$(spent)" 'spent against the fake'
+}
+
+# Staff hear before the budget runs out: once a month, from the claim that takes the month's
+# spending to budget_warning percent of monthly_budget; status says it.
+test_budget_warning_tells_staff_once() {
+	setup_publish
+	conf_raw '[notify chat]' type=webhook "url = $(dead_url)hook" 'events = budget_low'
+	sed -i 's/^thread_delay_ms = 0$/&\nmonthly_budget = 0.10\nbudget_warning = 50/' "$CONF"
+	thread_notice 3 cita.md # $0.045: under the $0.05 mark
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 0 "$(db "SELECT count(*) FROM notification WHERE event = 'budget_low'")" 'not yet'
+	ii status
+	out_lacks 'warning'
+	notice_paragraphs becas.md 'Becas' 'Las becas se piden en marzo.' # $0.06
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 1 "$(db "SELECT count(*) FROM notification WHERE event = 'budget_low'")" 'staff told'
+	assert_contains "$(db "SELECT body FROM notification WHERE event = 'budget_low'")" \
+		"X has cost \$0.06 of its \$0.10 monthly budget in $(date -u +%Y-%m), 50 % or more" 'what they read'
+	ii status
+	out_has '$0.04 of the $0.10 monthly budget left, past the 50 % warning'
+	ii --json status
+	assert_json 'j.channel.spend.low' true
+	assert_json 'j.channel.spend.warning_usd' 0.05
+	notice_paragraphs plazo.md 'Plazos' 'El plazo acaba el viernes.' # $0.075
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 1 "$(db "SELECT count(*) FROM notification WHERE event = 'budget_low'")" 'told once a month'
 }

@@ -2,12 +2,12 @@
 // A fake Mastodon instance's API for incluinfo's tests and the demo.
 //
 //   node tests/fakes/mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID]
-//                                [--max-characters N] [--limit N] [--verbose]
+//                                [--max-characters N] [--url-length N] [--limit N] [--verbose]
 //
 // Listens on 127.0.0.1 (plain HTTP, --http-port or a port chosen by the OS) and, once listening, writes
 // {"http":PORT} to FILE atomically. Only "Authorization: Bearer TOKEN" is accepted.
 // It checks what Mastodon checks (docs.joinmastodon.org, methods/statuses, read 2026-12):
-// a status of 1 to max_characters characters, every URL counted as 23, a remote mention
+// a status of 1 to max_characters characters, every URL counted as 23 (or --url-length), a remote mention
 // @user@domain as @user; visibility public, unlisted, private or direct; an
 // in_reply_to_id that exists (404 "Record not found" otherwise); an Idempotency-Key
 // honoured for an hour (--key-ttl-s), the same status answered again for it.
@@ -19,16 +19,17 @@ const { parseOptions, prng, writePortFile } = require('./fakelib');
 
 const USAGE =
 	'usage: node mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID] [--max-characters N] ' +
-	'[--limit N] [--key-ttl-s N] [--verbose]';
+	'[--url-length N] [--limit N] [--key-ttl-s N] [--verbose]';
 
-const ROUTES = `routes (all but /_* need the bearer token):
+const ROUTES = `routes (all but /_* and the instance need the bearer token):
   POST   /api/v1/statuses                 JSON or form: status, in_reply_to_id, visibility,
                                           language; 200 the status, 422 invalid, 404 reply
                                           to a missing status
   GET    /api/v1/accounts/verify_credentials   the account
   GET    /api/v1/accounts/ID/statuses     its statuses, newest first (limit <= 40)
   DELETE /api/v1/statuses/ID              200 the status with its source text, 404 missing
-  GET    /api/v2/instance                 configuration.statuses
+  GET    /api/v2/instance                 configuration.statuses: max_characters and
+                                          characters_reserved_per_url (public, as Mastodon's)
 Every answer carries X-RateLimit-Limit, -Remaining and -Reset (ISO 8601, a 5-minute window,
 --limit requests); an exhausted window answers 429.
 control:
@@ -41,14 +42,17 @@ control:
   POST /_expire   forgets the idempotency keys, as an hour passing would
   GET  /_posts    {"posts":[{id,text,reply_to,created_at,deleted,key}]}
   POST /_posts    {"text","created_at","reply_to"}: a status the account made before
-  GET  /_requests {"requests":[{method,path,key,status,fault}]}
+  GET  /_requests {"requests":[{method,path,key,auth,status,fault}]} (auth: a token was sent)
+  POST /_instance {"max_characters","characters_reserved_per_url"}: what the instance says
+                  (any JSON value, to play a wrong answer), and enforces when they are numbers
   POST /_reset    forgets everything`;
 
 const { opts, fail } = parseOptions(process.argv.slice(2),
-	{ portFile: null, port: 0, token: null, accountId: '109876543210', maxCharacters: 500, limit: 300,
-		keyTtl: 3600, verbose: false },
+	{ portFile: null, port: 0, token: null, accountId: '109876543210', maxCharacters: 500, urlLength: 23,
+		limit: 300, keyTtl: 3600, verbose: false },
 	{ '--port-file': ['portFile', 'string'], '--http-port': ['port', 'count'], '--token': ['token', 'string'],
 		'--account-id': ['accountId', 'string'], '--max-characters': ['maxCharacters', 'count'],
+		'--url-length': ['urlLength', 'count'],
 		'--limit': ['limit', 'count'], '--key-ttl-s': ['keyTtl', 'count'], '--verbose': ['verbose', 'flag'] },
 	'mastodon.js', USAGE, ROUTES);
 if (!opts.portFile) fail('--port-file is required');
@@ -58,7 +62,9 @@ const WINDOW_S = 300;
 
 function freshState() {
 	return { posts: [], requests: [], faults: [], chaos: null, keys: new Map(), lastId: 0n,
-		window: { remaining: opts.limit, reset: 0 } };
+		window: { remaining: opts.limit, reset: 0 },
+		// configuration.statuses as GET /api/v2/instance says it (POST /_instance)
+		instance: { max_characters: opts.maxCharacters, characters_reserved_per_url: opts.urlLength } };
 }
 let state = freshState();
 
@@ -75,9 +81,16 @@ function nextId() {
 const URL_RE = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'"]/g;
 const REMOTE_MENTION_RE = /(^|[^\w@])@(\w+)@[\w.-]+\w/g;
 
+// What the instance enforces: what it says, when that is a number.
+function enforced(name, fallback) {
+	const n = state.instance[name];
+	return Number.isInteger(n) ? n : fallback;
+}
+
 // The length Mastodon counts: characters (code points), a URL as 23, @user@domain as @user.
 function statusLength(text) {
-	const counted = text.replace(URL_RE, 'x'.repeat(23)).replace(REMOTE_MENTION_RE, '$1@$2');
+	const url = 'x'.repeat(enforced('characters_reserved_per_url', opts.urlLength));
+	const counted = text.replace(URL_RE, url).replace(REMOTE_MENTION_RE, '$1@$2');
 	return [...counted].length;
 }
 
@@ -177,8 +190,9 @@ function createStatus(params, key) {
 	const text = typeof params.status === 'string' ? params.status : '';
 	const visibility = params.visibility || 'public';
 	if (!text.trim()) return [422, { error: "Validation failed: Text can't be blank" }];
-	if (statusLength(text) > opts.maxCharacters)
-		return [422, { error: `Validation failed: Text character limit of ${opts.maxCharacters} exceeded` }];
+	const max = enforced('max_characters', opts.maxCharacters);
+	if (statusLength(text) > max)
+		return [422, { error: `Validation failed: Text character limit of ${max} exceeded` }];
 	if (!['public', 'unlisted', 'private', 'direct'].includes(visibility))
 		return [422, { error: 'Validation failed: Visibility is not included in the list' }];
 	const replyTo = params.in_reply_to_id || null;
@@ -196,9 +210,11 @@ function createStatus(params, key) {
 async function api(req, res, url, body) {
 	const method = req.method;
 	const key = req.headers['idempotency-key'] || null;
-	const log = { method, path: url.pathname, key, status: 0, fault: null };
+	const log = { method, path: url.pathname, key, auth: !!req.headers.authorization, status: 0, fault: null };
 	state.requests.push(log);
-	if (req.headers.authorization !== `Bearer ${opts.token}`) {
+	// the instance's description is public
+	const open = method === 'GET' && url.pathname === '/api/v2/instance';
+	if (!open && req.headers.authorization !== `Bearer ${opts.token}`) {
 		log.status = 401;
 		return send(res, 401, { error: 'The access token is invalid' });
 	}
@@ -248,8 +264,8 @@ async function api(req, res, url, body) {
 		}
 	} else if (method === 'GET' && url.pathname === '/api/v2/instance') {
 		[status, answer] = [200, { domain: 'fake.example', configuration: { statuses: {
-			max_characters: opts.maxCharacters, max_media_attachments: 4,
-			characters_reserved_per_url: 23 } } }];
+			max_characters: state.instance.max_characters, max_media_attachments: 4,
+			characters_reserved_per_url: state.instance.characters_reserved_per_url } } }];
 	} else {
 		[status, answer] = [404, { error: 'Record not found' }];
 	}
@@ -273,6 +289,11 @@ function control(req, res, url, body) {
 	if (route === 'POST /_chaos') {
 		state.chaos = { probability: j.probability || 0, faults: j.faults || [], random: prng(j.seed || 1) };
 		return send(res, 200, {});
+	}
+	if (route === 'POST /_instance') {
+		for (const name of ['max_characters', 'characters_reserved_per_url'])
+			if (name in j) state.instance[name] = j[name];
+		return send(res, 200, state.instance);
 	}
 	if (route === 'POST /_expire') {
 		state.keys.clear();

@@ -53,8 +53,9 @@ control:
   POST /_budget   {"route":"POST /2/tweets","window_remaining","window_reset",
                   "day_remaining","day_reset","app_day_remaining","app_day_reset"}
   GET  /_posts    every post accepted: {"posts":[{id,text,sent_text,reply_to,created_at,deleted}]}
-  POST /_posts    {"text","created_at"(ISO 8601),"reply_to"}: a post the account made before
-                  (by hand, or by another program), stored as X stores it
+  POST /_posts    {"text","created_at"(ISO 8601),"reply_to","author"}: a post the account
+                  made before (by hand, or by another program), stored as X stores it; with
+                  "author" (a username), someone else's post, which the account may answer
   POST /_delete   {"id"}: the post deleted on x.com by a person
   GET  /_requests every API request: {"requests":[{method,path,at_ms,status,fault}]}
   GET  /_billing  what pay-per-use would bill for the 2xx answers so far:
@@ -64,9 +65,11 @@ control:
   POST /_headers  {"window":true|false,"day":true|false}: whether answers carry the
                   x-rate-limit-* headers, and POST /2/tweets's 24-hour ones (X does not
                   promise the latter); the limits hold either way
-  POST /_replies  {"restricted":true|false}: the reply restriction of 2026-02-23 applied to
-                  every reply, the account's own thread included (X does not say whether it
-                  is): 403 "Reply to this conversation is not allowed…"
+  POST /_replies  {"restricted":true|false,"own_thread":true|false}: the reply restriction
+                  of 2026-02-23: a reply is refused, 403 "Reply to this conversation is not
+                  allowed…" and nothing billed, unless the post it answers is someone
+                  else's that mentions the account (@username) or, with own_thread (default
+                  false: X does not say whether its own thread counts), the account's own
   POST /_reset    forgets posts, requests, faults, chaos and budgets`;
 
 // X's pay-per-use prices in micro-dollars (docs.x.com/x-api/getting-started/pricing, as
@@ -160,7 +163,8 @@ function freshState() {
 		links: 0,
 		// what pay-per-use would bill, in micro-dollars (see PRICES)
 		billing: { micro: 0, posts: 0, posts_with_url: 0, reads: 0, deletes: 0 },
-		repliesRestricted: false, // every reply refused as not "summoned" (POST /_replies)
+		// replies refused unless "summoned" (POST /_replies)
+		replies: { restricted: false, ownThread: false },
 		headers: { window: true, day: true }, // which rate-limit headers answers carry (POST /_headers)
 	};
 }
@@ -232,8 +236,11 @@ const PROBLEMS = {
 	duplicate: () => problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.'),
 	replyMissing: () => problem(403, 'Forbidden',
 		'You attempted to reply to a Tweet that is deleted or not visible to you.'),
-	// since 2026-02-23 a self-serve app may only answer a post whose author "summoned" it;
-	// the wording is our reconstruction (not verified against a captured answer)
+	// since 2026-02-23 a self-serve app may only answer a post whose author "summoned" it.
+	// X's docs do not quote the answer (December 2026); this is the 403 developers have
+	// reported since then, word for word in several public projects' code and notes
+	// ({"title":"Forbidden","detail":…,"status":403}), here with X's "type" as its other
+	// 403s carry it. Not the "deleted or not visible" answer of a post that is gone.
 	replyRestricted: () => problem(403, 'Forbidden',
 		'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'),
 	tooMany: () => problem(429, 'Too Many Requests', 'Too Many Requests'),
@@ -340,6 +347,16 @@ function live(id) {
 	return state.posts.find((p) => p.id === id && !p.deleted);
 }
 
+// Whether the account may answer post under the reply restriction: its author mentioned
+// the account, or it is the account's own and own_thread allows that.
+function summoned(post) {
+	const r = state.replies;
+	if (!r.restricted) return true;
+	const me = currentOpts.username.toLowerCase();
+	if (post.author.toLowerCase() === me) return r.ownThread;
+	return twitter.extractMentions(post.sent_text).some((m) => m.toLowerCase() === me);
+}
+
 function createPost(body) {
 	let j;
 	try {
@@ -367,11 +384,11 @@ function createPost(body) {
 	if (!j.text.trim()) return [400, invalid('$.text: the post is empty')];
 	if (!parsed.valid) return [400, invalid(`$.text: Tweet text is too long (weighted length ${parsed.weightedLength})`)];
 	if (replyTo !== null && !live(replyTo)) return [403, PROBLEMS.replyMissing()];
-	if (replyTo !== null && state.repliesRestricted) return [403, PROBLEMS.replyRestricted()];
+	if (replyTo !== null && !summoned(live(replyTo))) return [403, PROBLEMS.replyRestricted()];
 	if (state.posts.some((p) => !p.deleted && p.sent_text === j.text)) return [403, PROBLEMS.duplicate()];
 	const post = {
 		id: nextId(), text: storedText(j.text), sent_text: j.text, reply_to: replyTo,
-		created_at: new Date().toISOString(), deleted: false,
+		author: currentOpts.username, created_at: new Date().toISOString(), deleted: false,
 	};
 	state.posts.push(post);
 	return [201, { data: { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] } }];
@@ -390,7 +407,7 @@ function timeline(opts, userId, q) {
 	if (!Number.isInteger(max) || max < 5 || max > 100)
 		return [400, invalid('The `max_results` query parameter value is not between 5 and 100')];
 	const fields = new Set((q.get('tweet.fields') || '').split(',').filter(Boolean));
-	const newest = state.posts.filter((p) => !p.deleted).reverse();
+	const newest = state.posts.filter((p) => !p.deleted && p.author === opts.username).reverse();
 	let start = 0;
 	if (q.has('pagination_token')) {
 		start = Number(Buffer.from(q.get('pagination_token'), 'base64url').toString());
@@ -503,18 +520,21 @@ function control(req, res, url, body) {
 	}
 	if (route === 'POST /_replies') {
 		const j = json();
-		if (!j || typeof j.restricted !== 'boolean') return send(res, 400, { error: 'expected {"restricted": true|false}' });
-		state.repliesRestricted = j.restricted;
-		return send(res, 200, { restricted: state.repliesRestricted });
+		if (!j || typeof j.restricted !== 'boolean' || !['boolean', 'undefined'].includes(typeof j.own_thread))
+			return send(res, 400, { error: 'expected {"restricted": true|false, "own_thread": true|false}' });
+		state.replies = { restricted: j.restricted, ownThread: j.own_thread === true };
+		return send(res, 200, { restricted: state.replies.restricted, own_thread: state.replies.ownThread });
 	}
 	if (route === 'POST /_posts') {
 		const j = json();
-		if (!j || typeof j.text !== 'string' || Number.isNaN(Date.parse(j.created_at)))
-			return send(res, 400, { error: 'expected {"text","created_at","reply_to"}' });
+		if (!j || typeof j.text !== 'string' || Number.isNaN(Date.parse(j.created_at)) ||
+		    !['string', 'undefined'].includes(typeof j.author))
+			return send(res, 400, { error: 'expected {"text","created_at","reply_to","author"}' });
 		const ms = BigInt(Date.parse(j.created_at)) - EPOCH_MS;
 		const post = {
 			id: ((ms << 22n) | (2n << 17n)).toString(), text: storedText(j.text), sent_text: j.text,
-			reply_to: j.reply_to || null, created_at: new Date(j.created_at).toISOString(), deleted: false,
+			reply_to: j.reply_to || null, author: j.author || currentOpts.username,
+			created_at: new Date(j.created_at).toISOString(), deleted: false,
 		};
 		// kept in the order X made them: the timeline reads them newest first
 		const at = state.posts.findIndex((p) => p.created_at > post.created_at);

@@ -120,6 +120,17 @@ static void test_duplicate_and_forbidden(void **state)
 	assert_int_equal(r.committed, XAPI_NOT_COMMITTED);
 	r = expect(XAPI_CALL_POST, 403, "", "{\"errors\":[{\"code\":385,\"message\":\"You attempted to reply "
 		"to a Tweet that is deleted or not visible to you.\"}]}", XAPI_REPLY_GONE);
+	/* X's reply restriction of 2026-02-23: the post is there, answering it is refused */
+	r = expect(XAPI_CALL_POST, 403, "",
+		"{\"title\":\"Forbidden\",\"type\":\"about:blank\",\"status\":403,\"detail\":\"Reply to this "
+		"conversation is not allowed because you have not been mentioned or otherwise engaged by the "
+		"author of the post you are replying to.\"}", XAPI_REPLY_REFUSED);
+	unit_assert_contains(r.detail, "HTTP 403: Reply to this conversation is not allowed because you "
+				       "have not been mentioned");
+	assert_int_equal(r.committed, XAPI_NOT_COMMITTED);
+	/* v1.1's word for a post whose author limited who may reply */
+	r = expect(XAPI_CALL_POST, 403, "", "{\"errors\":[{\"code\":433,\"message\":\"The original Tweet "
+		"author restricted who can reply to this Tweet.\"}]}", XAPI_REPLY_REFUSED);
 	r = expect(XAPI_CALL_POST, 403, "", "{\"detail\":\"You are not permitted to perform this action.\","
 		"\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403}", XAPI_FORBIDDEN);
 	r = expect(XAPI_CALL_POST, 403, "", "not json", XAPI_FORBIDDEN);
@@ -448,7 +459,7 @@ static cJSON *control(const char *method, const char *path, const char *json)
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(c);
-	if (status != 200)
+	if (status < 200 || status > 299)
 		fail_msg("%s %s: HTTP %ld %s", method, path, status, body ? body : "");
 	cJSON *answer = cJSON_Parse(body);
 	assert_non_null(answer);
@@ -759,6 +770,34 @@ static void test_e2e_duplicate_and_invalid(void **state)
 	assert_int_equal(fake_post_count(), 1);
 }
 
+/* The reply restriction as the fake plays it: only a post whose author mentioned the account
+ * may be answered (its own, too, when the fake is told so), and a refused reply is not billed. */
+static void test_e2e_reply_restricted(void **state)
+{
+	(void)state;
+	struct xapi_result own = post("Aviso propio", NULL, XAPI_OK);
+	control_ok("POST", "/_replies", "{\"restricted\":true}");
+	struct xapi_result r = post("Respuesta al aviso propio", own.id, XAPI_REPLY_REFUSED);
+	unit_assert_contains(r.detail, "Reply to this conversation is not allowed");
+	assert_int_equal(r.committed, XAPI_NOT_COMMITTED);
+	cJSON *billed = control("GET", "/_billing", NULL);
+	assert_int_equal(cJSON_GetObjectItem(billed, "posts")->valueint, 1);
+	cJSON_Delete(billed);
+
+	cJSON *asked = control("POST", "/_posts", "{\"text\":\"@incluinfo ¿cuándo se cobra la paga?\","
+				       "\"created_at\":\"2026-12-01T10:00:00Z\",\"author\":\"ana\"}");
+	cJSON *other = control("POST", "/_posts", "{\"text\":\"Nadie me contesta\","
+				       "\"created_at\":\"2026-12-01T10:01:00Z\",\"author\":\"ana\"}");
+	const char *asked_id = cJSON_GetObjectItem(cJSON_GetObjectItem(asked, "data"), "id")->valuestring;
+	const char *other_id = cJSON_GetObjectItem(cJSON_GetObjectItem(other, "data"), "id")->valuestring;
+	post("Se cobra el día 25.", asked_id, XAPI_OK);
+	post("Te contestamos igualmente.", other_id, XAPI_REPLY_REFUSED);
+	control_ok("POST", "/_replies", "{\"restricted\":true,\"own_thread\":true}");
+	post("Respuesta al aviso propio", own.id, XAPI_OK);
+	cJSON_Delete(asked);
+	cJSON_Delete(other);
+}
+
 static void test_e2e_connection_refused(void **state)
 {
 	(void)state;
@@ -834,6 +873,7 @@ int main(void)
 		UNIT_TEST(test_e2e_commit_then_drop),
 		UNIT_TEST(test_e2e_dropped_before_commit),
 		UNIT_TEST(test_e2e_duplicate_and_invalid),
+		UNIT_TEST(test_e2e_reply_restricted),
 		UNIT_TEST(test_e2e_connection_refused),
 		UNIT_TEST(test_e2e_trace_redacted),
 	};

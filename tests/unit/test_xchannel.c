@@ -1,6 +1,11 @@
-/* lib/xchannel's money: what a post costs on X, the month's spending, how amounts read. */
+/* lib/xchannel's money: what a post costs on X, the month's spending, how amounts read,
+ * and the staff's warning before the budget runs out. */
 #include "unit.h"
 
+#include <sys/stat.h>
+
+#include "store.h"
+#include "store_sql.h"
 #include "xchannel.h"
 
 static void assert_usd(long micro, const char *expected)
@@ -61,12 +66,124 @@ static void spend_without_store(void **state)
 	assert_int_equal(sp.left, -1);
 }
 
+/* The budget_low alerts journalled, and the last one's body into body. */
+static long long budget_alerts(struct store *store, char *body, size_t size)
+{
+	struct ii_error e = {0};
+	sqlite3_stmt *stmt;
+	long long n = -1;
+	unit_ok(store_prepare(store, "SELECT count(*) FROM notification WHERE event = 'budget_low'",
+			      &stmt, &e), &e);
+	unit_ok(store_first_int(store, stmt, &n, "count", &e), &e);
+	*body = '\0';
+	unit_ok(store_prepare(store, "SELECT body FROM notification WHERE event = 'budget_low' "
+				     "ORDER BY created_at DESC LIMIT 1", &stmt, &e), &e);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		store_copy_text(body, size, stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* Claims a post of X's price ($0.015) at now, as publish does: in a transaction. */
+static void claim(struct store *store, const struct publish_channel *ch, time_t now)
+{
+	const char *const texts[] = {"Pide cita previa por teléfono."};
+	struct ii_error e = {0};
+	bool covered = false;
+	char why[256];
+	unit_ok(store_begin(store, &e), &e);
+	unit_ok(ch->charge(ch->ctx, store, texts, 1, true, now, &covered, why, sizeof why, &e), &e);
+	unit_ok(store_commit(store, &e), &e);
+	assert_true(covered);
+}
+
+/* Staff hear once a month, from the claim that takes the spending to budget_warning percent
+ * of the budget; a new month starts afresh. */
+static void budget_warning_once_a_month(void **state)
+{
+	(void)state;
+	char *dir = unit_tmpdir();
+	char *cred = unit_write_file(dir, "x.cred", "bearer_token=abc\n");
+	assert_int_equal(chmod(cred, 0600), 0);
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "[twitter]\napi_url = http://127.0.0.1:1\ncredentials = %s\nmonthly_budget = 0.10\n"
+		 "budget_warning = 50\n[notify chat]\ntype = webhook\nurl = https://127.0.0.1:1/x\n",
+		 cred);
+	struct config *cfg;
+	struct diag_list *diags = diag_new();
+	struct ii_error e = {0};
+	unit_config_load(dir, text, &cfg, diags, &e);
+	struct store *store;
+	unit_ok(store_open(dir, STORE_WRITE, &store, &e), &e);
+	struct xchannel *x;
+	unit_ok(xchannel_open(cfg, store, NULL, NULL, &x, &e), &e);
+	const struct publish_channel *ch = xchannel_channel(x);
+	const time_t december = 1796083200 + 86400; /* 2026-12-02 */
+	const time_t january = december + 31 * 86400;
+	char body[4096];
+	struct xchannel_spend sp;
+
+	for (int i = 0; i < 3; i++) /* $0.045: under the $0.05 mark */
+		claim(store, ch, december);
+	assert_int_equal(budget_alerts(store, body, sizeof body), 0);
+	unit_ok(xchannel_spend(store, cfg, december, &sp, &e), &e);
+	assert_int_equal(sp.warning, 50000);
+	assert_false(sp.low);
+	claim(store, ch, december); /* $0.06 */
+	assert_int_equal(budget_alerts(store, body, sizeof body), 1);
+	unit_assert_contains(body, "X has cost $0.06 of its $0.10 monthly budget in 2026-12");
+	unit_assert_contains(body, "$0.04 is left until the month ends, 2027-01-01 00:00 UTC");
+	unit_ok(xchannel_spend(store, cfg, december, &sp, &e), &e);
+	assert_true(sp.low);
+	claim(store, ch, december); /* $0.075: told already this month */
+	assert_int_equal(budget_alerts(store, body, sizeof body), 1);
+
+	claim(store, ch, january);
+	unit_ok(xchannel_spend(store, cfg, january, &sp, &e), &e);
+	assert_false(sp.low);
+	assert_int_equal(budget_alerts(store, body, sizeof body), 1);
+	for (int i = 0; i < 3; i++)
+		claim(store, ch, january);
+	assert_int_equal(budget_alerts(store, body, sizeof body), 2);
+	unit_assert_contains(body, "in 2027-01");
+
+	xchannel_close(x);
+	store_close(store);
+	config_free(cfg);
+	diag_free(diags);
+	unit_rmtree(dir);
+	free(cred);
+	free(dir);
+}
+
+/* budget_warning = 0 warns nobody; without a budget there is nothing to warn of. */
+static void budget_warning_off(void **state)
+{
+	(void)state;
+	struct config cfg = {.x_cost = {.budget = 100000, .warning = 0}};
+	struct xchannel_spend sp;
+	struct ii_error e = {0};
+	assert_int_equal(xchannel_spend(NULL, &cfg, 1796083200, &sp, &e), II_OK);
+	assert_int_equal(sp.warning, -1);
+	assert_false(sp.low);
+	cfg.x_cost = (struct config_x_cost){.budget = -1, .warning = 80};
+	assert_int_equal(xchannel_spend(NULL, &cfg, 1796083200, &sp, &e), II_OK);
+	assert_int_equal(sp.warning, -1);
+	/* a budget of nothing: every claim waits, and channel_paused says so */
+	cfg.x_cost.budget = 0;
+	assert_int_equal(xchannel_spend(NULL, &cfg, 1796083200, &sp, &e), II_OK);
+	assert_int_equal(sp.warning, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_usd),
 		cmocka_unit_test(post_price),
 		cmocka_unit_test(spend_without_store),
+		cmocka_unit_test(budget_warning_once_a_month),
+		cmocka_unit_test(budget_warning_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
