@@ -27,6 +27,8 @@ test_every_catalogue_passes_msgfmt_check() {
 
 # Every message the sources mark (xgettext, as `make pot` runs it) has a translation that
 # is neither missing nor fuzzy in every catalogue, so a new message needs its translations.
+# A message of several lines is written `msgid ""` and its lines after it: each msgid is
+# joined before the header's empty one is told apart.
 test_every_message_is_translated() {
 	make -s -C "$src" pot POT="$T/incluinfo.pot" >"$T/pot.log" 2>&1 ||
 		fail "make pot failed: $(head -c 2000 "$T/pot.log")"
@@ -38,7 +40,9 @@ test_every_message_is_translated() {
 		missing=$({
 			msgattrib --no-wrap --no-obsolete --untranslated "$T/merged.po"
 			msgattrib --no-wrap --no-obsolete --only-fuzzy "$T/merged.po"
-		} | grep '^msgid "' | grep -vx 'msgid ""')
+		} | awk '/^msgid /{id = substr($0, 7); on = 1; next}
+			on && /^"/{id = id $0; next}
+			on{on = 0; gsub(/""/, "", id); if (id != "") print "msgid " id}')
 		[[ -z $missing ]] || fail "${po##*/}: untranslated or fuzzy messages:
 $missing"
 	done
