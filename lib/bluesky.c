@@ -32,6 +32,7 @@ struct bluesky {
 	struct webapi *api;
 	struct store *store;
 	bool loaded; /* the store's session was read */
+	bool stale;  /* its access token was near its expiry then */
 	char access[TOKEN_SIZE], refresh[TOKEN_SIZE]; /* "" when none; wiped on close */
 	char did[NAME_SIZE], handle[NAME_SIZE];
 };
@@ -245,6 +246,8 @@ static ii_err load_session(struct bluesky *b, struct ii_error *e)
 		forget_session(b);
 	if (!*b->did || !*b->refresh)
 		forget_session(b);
+	time_t expiry = *b->access ? bluesky_jwt_expiry(b->access) : 0;
+	b->stale = expiry && expiry - time(NULL) < BLUESKY_REFRESH_MARGIN;
 	return rc;
 }
 
@@ -348,20 +351,18 @@ static ii_err renew(struct bluesky *b, struct channel_result *r, struct ii_error
 }
 
 /* A session to act with: r's outcome is CHANNEL_DONE when there is one, else why not.
- * renew: the PDS refused the access token just used. */
+ * renewing: the PDS refused the access token just used. A token kept from an earlier run
+ * is renewed first when it was near its expiry; one this run got is used until refused,
+ * however short its life. */
 static ii_err session(struct bluesky *b, bool renewing, struct channel_result *r,
 		      struct ii_error *e)
 {
 	r->outcome = CHANNEL_DONE;
 	ii_err rc = load_session(b, e);
-	if (rc)
+	if (rc || (*b->access && !renewing && !b->stale))
 		return rc;
-	if (!*b->access)
-		return renew(b, r, e);
-	time_t expiry = bluesky_jwt_expiry(b->access);
-	if (renewing || (expiry && expiry - time(NULL) < BLUESKY_REFRESH_MARGIN))
-		return renew(b, r, e);
-	return II_OK;
+	b->stale = false;
+	return renew(b, r, e);
 }
 
 /* An XRPC call with the session, renewed once when the PDS refuses its access token. */

@@ -14,8 +14,9 @@
  * (accessJwt, refreshJwt, did, handle, and the identifier it is for) in the store, in the
  * channel's own state (store_channel_*, under "session.*"): the store's file is created
  * 0600 in a 0700 state_dir (lib/store), as the credentials file is. The next runs use it;
- * an access token within BLUESKY_REFRESH_MARGIN seconds of its "exp", or refused as
- * expired (400 ExpiredToken) or invalid (401), is renewed with refreshSession, and only
+ * an access token kept within BLUESKY_REFRESH_MARGIN seconds of its "exp" when a run
+ * reads it, or refused as expired (400 ExpiredToken) or invalid (401), is renewed with
+ * refreshSession, and only
  * when that is refused too (the refresh token expired or was revoked) does the channel
  * log in again. The app password and the tokens are wiped from memory on close and never
  * printed, logged or put in an error detail; a session kept for another identifier is
