@@ -593,6 +593,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 		   const char *language, struct channel_result *r, struct ii_error *e)
 {
 	struct bluesky *b = ctx;
+	*r = (struct channel_result){.remaining = -1};
 	ii_err rc = too_long(text, r, e);
 	if (rc || r->outcome == CHANNEL_REJECTED)
 		return rc;
@@ -638,6 +639,7 @@ done:
 static ii_err remove_post(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e)
 {
 	struct bluesky *b = ctx;
+	*r = (struct channel_result){.remaining = -1};
 	char did[CHANNEL_REF_SIZE], rkey[CHANNEL_REF_SIZE];
 	if (!bluesky_ref_parse(ref, NULL, NULL, did, rkey))
 		return ii_fail(e, II_EDATA, _("'%s' is not a Bluesky post's reference"), ref);
