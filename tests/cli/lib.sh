@@ -424,6 +424,17 @@ assert_one_chain() {
 		'posts on the fake: how many, whether each answers the one before, whether any is twice'
 }
 
+# fake_start NAME SCRIPT ARGS...: starts tests/fakes/SCRIPT for this test alone, with
+# --port-file $T/NAME.port and its output in $T/NAME.log; sets FAKE_PORT. run.sh stops it
+# when the test ends.
+fake_start() {
+	local name=$1 script=$2
+	shift 2
+	node "$CLI_DIR/../fakes/$script" --port-file "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+	wait_for 5 test -s "$T/$name.port" || fail "tests/fakes/$script did not start: $(head -c 300 "$T/$name.log")"
+	FAKE_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/$name.port")
+}
+
 # --- the fake Mastodon instance -----------------------------------------------------------
 
 M_TOKEN=mastodon-S3CRET-token
@@ -433,10 +444,8 @@ M_TOKEN=mastodon-S3CRET-token
 m_start() {
 	printf 'access_token=%s\n' "$M_TOKEN" >"$T/m.cred"
 	chmod 600 "$T/m.cred"
-	node "$CLI_DIR/../fakes/mastodon.js" --port-file "$T/m.port" --token "$M_TOKEN" "$@" \
-		>"$T/m.log" 2>&1 &
-	wait_for 5 test -s "$T/m.port" || fail "tests/fakes/mastodon.js did not start: $(head -c 300 "$T/m.log")"
-	M_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/m.port")
+	fake_start m mastodon.js --token "$M_TOKEN" "$@"
+	M_PORT=$FAKE_PORT
 	M_URL=http://127.0.0.1:$M_PORT
 }
 
@@ -478,10 +487,8 @@ B_PASSWORD=bsky-S3CRET-app-password
 b_start() {
 	printf 'identifier=incluinfo.bsky.social\napp_password=%s\n' "$B_PASSWORD" >"$T/b.cred"
 	chmod 600 "$T/b.cred"
-	node "$CLI_DIR/../fakes/bsky.js" --port-file "$T/b.port" --identifier incluinfo.bsky.social \
-		--password "$B_PASSWORD" "$@" >"$T/b.log" 2>&1 &
-	wait_for 5 test -s "$T/b.port" || fail "tests/fakes/bsky.js did not start: $(head -c 300 "$T/b.log")"
-	B_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/b.port")
+	fake_start b bsky.js --identifier incluinfo.bsky.social --password "$B_PASSWORD" "$@"
+	B_PORT=$FAKE_PORT
 	B_URL=http://127.0.0.1:$B_PORT
 }
 
@@ -548,6 +555,24 @@ assert_once_everywhere() {
 		' "$journal" "$(live_posts "$channel")" "$channel" "$n") || fail "checking $channel failed"
 	done
 	[[ -z $problems ]] || fail "$problems"
+}
+
+# publish_under_faults CHANNEL...: 20 drafts of two posts each published, while the fakes
+# the caller set in chaos fail (at most 80 runs); the figures go to .figures, and every
+# post must be on every CHANNEL exactly once
+publish_under_faults() {
+	local i runs
+	for ((i = 10; i < 30; i++)); do
+		notice_paragraphs "a$i.md" "Aviso $i" "Primera parte del aviso número $i: la sede cambia." \
+			"Segunda parte del aviso número $i: pida cita previa."
+	done
+	ii notices
+	for ((runs = 1; runs <= 80; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+	done
+	echo "20 drafts, 40 posts on each of $*, under faults: published in $runs runs" >>"$T/.figures"
+	assert_once_everywhere 40 "$@"
 }
 
 # kill_9_trials TRIALS FAULTS CHANNEL...: TRIALS (the TRIALS variable overrides it) kill -9s

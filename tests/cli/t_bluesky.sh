@@ -226,21 +226,9 @@ test_a_lost_answer_is_settled_by_its_record_key() {
 
 test_chaos_thirty_percent_faults_on_bluesky() {
 	setup_bluesky
-	local i runs
-	for ((i = 10; i < 30; i++)); do
-		notice_paragraphs "a$i.md" "Aviso $i" "Primera parte del aviso número $i: la sede cambia." \
-			"Segunda parte del aviso número $i: pida cita previa."
-	done
-	ii notices
 	b_post /_chaos '{"probability":0.3,"seed":7,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
-	for ((runs = 1; runs <= 80; runs++)); do
-		ii publish
-		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
-	done
-	b_post /_chaos '{"probability":0}' >/dev/null
-	echo "20 drafts, 40 posts on Bluesky, 30 % faults: published in $runs runs" >>"$T/.figures"
+	publish_under_faults x bluesky
 	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(b_get /_requests)")" 'faults on Bluesky'
-	assert_once_everywhere 40 x bluesky
 }
 
 # a dropped createRecord answer now and then, for trial $1

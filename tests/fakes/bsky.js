@@ -32,9 +32,8 @@
 'use strict';
 
 const crypto = require('crypto');
-const http = require('http');
 const path = require('path');
-const { parseOptions, prng, writePortFile } = require('./fakelib');
+const { faultRoute, parseOptions, sendJson: send, serve, takeFault } = require('./fakelib');
 
 const modules = path.join(__dirname, '..', 'node_modules');
 const { AppBskyFeedPost, RichText } = require(path.join(modules, '@atproto', 'api'));
@@ -271,40 +270,11 @@ function pointHeaders() {
 		'ratelimit-reset': String(w.reset), 'ratelimit-policy': `${opts.points};w=${POINTS_WINDOW_S}` };
 }
 
-function send(res, status, body, headers = {}) {
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-	res.end(JSON.stringify(body));
-}
-
-function readBody(req) {
-	return new Promise((resolve) => {
-		let body = '';
-		req.on('data', (c) => { if (body.length < 256 * 1024) body += c; });
-		req.on('end', () => resolve(body));
-	});
-}
-
-function takeFault(method, url) {
-	const i = state.faults.findIndex((f) => {
-		if (!f.match) return true;
-		const [m, prefix] = f.match.split(' ');
-		return m === method && url.startsWith(prefix);
-	});
-	if (i >= 0) {
-		const f = state.faults[i];
-		if (--f.count <= 0) state.faults.splice(i, 1);
-		return f;
-	}
-	if (state.chaos && state.chaos.probability > 0 && state.chaos.random() < state.chaos.probability) {
-		const list = state.chaos.faults;
-		return list[Math.floor(state.chaos.random() * list.length)];
-	}
-	return null;
-}
 
 const WRITE_COST = { 'com.atproto.repo.createRecord': 3, 'com.atproto.repo.deleteRecord': 1 };
 
 async function xrpc(req, res, url, body) {
+	if (!url.pathname.startsWith('/xrpc/')) return send(res, 404, { error: 'NotFound' });
 	const method = req.method;
 	const nsid = url.pathname.slice('/xrpc/'.length);
 	const log = { method, path: url.pathname, status: 0, fault: null, error: null };
@@ -313,7 +283,7 @@ async function xrpc(req, res, url, body) {
 	let params = null;
 	try { params = body ? JSON.parse(body) : null; } catch { params = null; }
 	const headers = pointHeaders();
-	const fault = takeFault(method, url.pathname);
+	const fault = takeFault(state, method, url.pathname);
 	if (fault) log.fault = fault.kind;
 	const answer = (status, json, h = headers) => {
 		log.status = status;
@@ -357,14 +327,8 @@ function control(req, res, url, body) {
 	let j = {};
 	try { j = body ? JSON.parse(body) : {}; } catch { return send(res, 400, { error: 'bad JSON' }); }
 	const route = `${req.method} ${url.pathname}`;
-	if (route === 'POST /_fault') {
-		for (const f of Array.isArray(j) ? j : [j]) state.faults.push({ count: 1, ...f });
-		return send(res, 200, { queued: state.faults.length });
-	}
-	if (route === 'POST /_chaos') {
-		state.chaos = { probability: j.probability || 0, faults: j.faults || [], random: prng(j.seed || 1) };
-		return send(res, 200, {});
-	}
+	const faults = faultRoute(state, route, j);
+	if (faults) return send(res, 200, faults);
 	if (route === 'POST /_expire') {
 		state.expiredBefore = Date.now();
 		return send(res, 200, {});
@@ -384,17 +348,4 @@ function control(req, res, url, body) {
 	return send(res, 404, { error: 'no such control route' });
 }
 
-const server = http.createServer(async (req, res) => {
-	const url = new URL(req.url, 'http://127.0.0.1');
-	const body = await readBody(req);
-	if (opts.verbose) process.stderr.write(`${req.method} ${req.url}\n`);
-	if (url.pathname.startsWith('/_')) return control(req, res, url, body);
-	if (url.pathname.startsWith('/xrpc/')) return xrpc(req, res, url, body);
-	return send(res, 404, { error: 'NotFound' });
-});
-
-server.listen(opts.port, '127.0.0.1', () => writePortFile(opts.portFile, server.address().port));
-
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serve(opts, control, xrpc);
