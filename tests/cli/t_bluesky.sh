@@ -40,7 +40,7 @@ assert_b_threads() {
 # long_rebuttal: the bundled rebuttal (notices/), with a long link and a tag: a thread
 long_rebuttal() {
 	sed 's/^autor: .*/autor: ana/' "$CLI_DIR/../../notices/bulo-pensiones-enero.md" >"$T/notices/bulo.md"
-	printf '\nPide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/cita%%20previa #CitaPrevia\n' \
+	printf '\nPide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/cita%%20previa #CitaPrevia\n\nO entra en https://sede.seg-social.gob.es y elige el trámite.\n' \
 		>>"$T/notices/bulo.md"
 }
 

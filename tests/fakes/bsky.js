@@ -173,6 +173,15 @@ function asTheAppPosts(text) {
 const facetKey = (f) => JSON.stringify([f.index.byteStart, f.index.byteEnd,
 	...f.features.map((x) => [x.$type, x.uri ?? x.tag ?? x.did])]);
 
+// Whether shown is a bare domain as written (the app detects it as a link to uri, whole),
+// not a link written with its scheme and shortened.
+function writtenBare(shown, uri) {
+	const rt = new RichText({ text: shown });
+	rt.detectFacetsWithoutResolution();
+	return (rt.facets || []).some((f) => f.index.byteStart === 0 && f.index.byteEnd === Buffer.byteLength(shown) &&
+		f.features[0].uri === uri);
+}
+
 // Why the record's text and facets are not what the app would post, or null.
 function facetProblem(record) {
 	const bytes = Buffer.from(record.text);
@@ -194,7 +203,7 @@ function facetProblem(record) {
 	for (const f of links) {
 		const shown = written.subarray(f.index.byteStart, f.index.byteEnd).toString();
 		const uri = f.features[0].uri;
-		if (shown === uri || 'https://' + shown === uri) continue;
+		if (shown === uri || writtenBare(shown, uri)) continue;
 		written = Buffer.concat([written.subarray(0, f.index.byteStart), Buffer.from(uri), written.subarray(f.index.byteEnd)]);
 	}
 	const want = asTheAppPosts(written.toString());
