@@ -549,8 +549,9 @@ static char *create_body(const struct bluesky *b, const char *rkey, const char *
 	return body;
 }
 
-/* After a createRecord whose fate is unknown (r: a transient failure): record rkey says
- * what happened. Ours when it holds display; nothing posted when it is not there. */
+/* After a createRecord whose fate is unknown or that was refused (r), record rkey says
+ * what happened: ours when it holds display; taken when it holds another text; when it is
+ * not there nothing was posted, and r stays as it is. */
 static ii_err settle(struct bluesky *b, const char *rkey, const char *display,
 		     struct channel_result *r, struct ii_error *e)
 {
@@ -626,7 +627,9 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 		if (!reference(x.json, r->ref))
 			r->outcome = CHANNEL_TRANSIENT; /* posted or not: settled below */
 	}
-	if (r->outcome == CHANNEL_TRANSIENT)
+	/* a refusal too: a PDS that names the error of an existing record (atproto pull request
+	 * #4728) answers it with a 4xx */
+	if (r->outcome == CHANNEL_TRANSIENT || r->outcome == CHANNEL_REJECTED)
 		rc = settle(b, rkey, display, r, e);
 done:
 	xrpc_done(&x);

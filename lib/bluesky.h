@@ -31,7 +31,9 @@
  * a lost answer or a timeout is settled with getRecord of that key: there with our text,
  * it is ours (CHANNEL_DONE); not there (RecordNotFound), nothing was posted
  * (CHANNEL_TRANSIENT, sent again with the same key); there with another text, the key is
- * taken (CHANNEL_REJECTED). The channel therefore advertises CHANNEL_IDEMPOTENCY_KEY, and
+ * taken (CHANNEL_REJECTED). A 4xx refusal is settled the same way (a refusal stays one
+ * when the record is not there), since a PDS that names the error of an existing record
+ * (atproto pull request #4728, proposed 2026-03) answers it with a 4xx. The channel therefore advertises CHANNEL_IDEMPOTENCY_KEY, and
  * publish needs no find().
  *
  * The record: text is the display text (links shortened as the official app shows them,

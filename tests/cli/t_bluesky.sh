@@ -224,6 +224,18 @@ test_a_lost_answer_is_settled_by_its_record_key() {
 		'a createRecord refused for its key'
 }
 
+test_a_refusal_of_an_existing_record_is_settled_by_its_key() {
+	setup_bluesky
+	thread_notice 2 uno.md
+	ii notices
+	# the record is made, and the answer says it exists, as a PDS naming that error would
+	b_post /_fault '{"kind":"after","status":400,"error":"RecordAlreadyExists","match":"POST /xrpc/com.atproto.repo.createRecord"}' >/dev/null
+	ii publish
+	assert_rc 0
+	assert_b_threads 2
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+}
+
 test_chaos_thirty_percent_faults_on_bluesky() {
 	setup_bluesky
 	b_post /_chaos '{"probability":0.3,"seed":7,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null

@@ -57,6 +57,8 @@ control:
                     {"kind":"status","status":503}    that status, {"error":"InternalServerError"}
                     {"kind":"rate","reset":T}         429 with the points exhausted until T
                     {"kind":"drop"}                   acts, then closes without answering
+                    {"kind":"after","status":400,"error":"RecordAlreadyExists"}
+                                                      acts, then answers that status
   POST /_chaos    {"probability":P,"seed":N,"faults":[...]}: random faults (P 0 stops)
   POST /_expire   every access token issued so far is expired
   POST /_revoke   every session is revoked: its access token expired, its refresh token refused
@@ -329,6 +331,8 @@ async function xrpc(req, res, url, body) {
 		req.socket.destroy();
 		return undefined;
 	}
+	if (fault && fault.kind === 'after')
+		return answer(fault.status, { error: fault.error, message: 'Simulated refusal after the write' });
 	return answer(result[0], result[1], { ...headers, ...pointHeaders() });
 }
 
