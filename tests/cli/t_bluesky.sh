@@ -190,6 +190,11 @@ test_wrong_app_password_stops_the_channel_alone() {
 	err_has "Bluesky refused the credentials in '$T/b.cred': posting stopped"
 	assert_one_chain 2
 	assert_eq 0 "$(b_posts_js 'p.length')" 'records'
+	# a file without the app password is said so, and Bluesky is never asked
+	printf 'identifier=incluinfo.bsky.social\n' >"$T/b.cred"
+	ii publish
+	err_has "$T/b.cred: expected both identifier and app_password"
+	assert_eq 1 "$(b_stat com.atproto.server.createSession)" 'logins'
 }
 
 test_rate_limit_defers_bluesky_until_its_reset() {
@@ -267,4 +272,34 @@ test_status_show_and_feeds_link_to_bluesky() {
 	ii status
 	out_has 'bluesky'
 	assert_contains "$(cat "$T/feeds/avisos.atom")" "<link rel=\"related\" href=\"$url\" type=\"text/html\" title=\"Bluesky\"/>" 'avisos.atom'
+}
+
+test_a_login_refused_for_its_rate_waits_for_the_reset() {
+	setup_bluesky
+	thread_notice 2 uno.md
+	ii notices
+	b_post /_fault "{\"kind\":\"rate\",\"reset\":$(($(date +%s) + 300)),\"match\":\"POST /xrpc/com.atproto.server.createSession\"}" >/dev/null
+	ii publish
+	assert_rc 75
+	out_has 'Bluesky: deferred'
+	ii publish
+	assert_eq '1 0' "$(b_stat com.atproto.server.createSession) $(b_stat com.atproto.repo.createRecord)" \
+		'logins and records: none asked again before the reset'
+	assert_one_chain 2
+}
+
+test_a_bluesky_section_is_checked() {
+	conf_new
+	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = http://bsky.example'
+	ii config
+	assert_rc 78
+	err_has "[channel bsky]: invalid api_url 'http://bsky.example': "
+	err_has "[channel bsky] has no 'credentials'"
+	conf_new
+	printf 'identifier=incluinfo.bsky.social\n' >"$T/b.cred"
+	chmod 600 "$T/b.cred"
+	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = https://bsky.social' "credentials = $T/b.cred"
+	ii config
+	assert_rc 0
+	out_has 'type = bluesky'
 }
