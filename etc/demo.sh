@@ -2,8 +2,8 @@
 # `make demo`: runs `incluinfo run` on etc/demo.conf once a "minute" (two seconds here)
 # against simulated endpoints that fail and recover and a fake X API, and shows what was
 # published: the outage's alert and resolution as one thread, and the example notices
-# of notices/ (a bulo rebuttal among them), with each post's id on X and on a fake
-# Mastodon instance; then the alerts to staff
+# of notices/ (a bulo rebuttal among them), with each post's id on X, on a fake
+# Mastodon instance and on a fake Bluesky PDS; then the alerts to staff
 # that a local mail sink received, and the feeds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ printf '%s\n' consumer_key=demo-consumer consumer_secret=demo-consumer-secret \
 chmod 600 "$state/x.cred"
 printf 'access_token=demo-mastodon-token\n' >"$state/mastodon.cred"
 chmod 600 "$state/mastodon.cred"
+printf 'identifier=seguridadsocial.bsky.social\napp_password=demo-bsky-app-password\n' >"$state/bluesky.cred"
+chmod 600 "$state/bluesky.cred"
 printf '%s\n' username=demo password=demo-mail-password >"$state/smtp.cred"
 chmod 600 "$state/smtp.cred"
 # the mail sink speaks STARTTLS with a certificate of a made-up CA, as a real relay would
@@ -37,22 +39,25 @@ node tests/fakes/xapi.js --http-port 47802 --port-file "$workdir/x" --cred "$sta
 pids+=($!)
 node tests/fakes/mastodon.js --http-port 47804 --port-file "$workdir/m" --token demo-mastodon-token &
 pids+=($!)
+node tests/fakes/bsky.js --http-port 47805 --port-file "$workdir/b" --identifier seguridadsocial.bsky.social \
+	--password demo-bsky-app-password &
+pids+=($!)
 /usr/bin/python3 tests/fakes/smtp.py --port 47803 --port-file "$workdir/smtp" --dir "$state/mail" \
 	--cert "$state/certs/good.pem" --key "$state/certs/good.key" --user demo \
 	--password demo-mail-password >"$workdir/smtp.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
-	[[ -s $workdir/web && -s $workdir/x && -s $workdir/m && -s $workdir/smtp ]] && break
+	[[ -s $workdir/web && -s $workdir/x && -s $workdir/m && -s $workdir/b && -s $workdir/smtp ]] && break
 	sleep 0.1
 done
-if [[ ! -s $workdir/web || ! -s $workdir/x || ! -s $workdir/m || ! -s $workdir/smtp ]]; then
-	echo "incluinfo demo: error: the simulated endpoints, the fake X API, the fake Mastodon or the mail sink did not start on 127.0.0.1:47801-47804" >&2
+if [[ ! -s $workdir/web || ! -s $workdir/x || ! -s $workdir/m || ! -s $workdir/b || ! -s $workdir/smtp ]]; then
+	echo "incluinfo demo: error: the simulated endpoints, the fake X API, the fake Mastodon, the fake Bluesky PDS or the mail sink did not start on 127.0.0.1:47801-47805" >&2
 	exit 1
 fi
 
 # new_posts: the posts each fake accepted since the last call, one line each with its id
 # on that channel
-echo '{"x":0,"mastodon":0}' >"$workdir/seen"
+echo '{"x":0,"mastodon":0,"bluesky":0}' >"$workdir/seen"
 new_posts() {
 	node -e '
 		const fs = require("fs");
@@ -64,10 +69,12 @@ new_posts() {
 			res.on("end", () => done(JSON.parse(body).posts));
 		}));
 		(async () => {
-			for (const [channel, name, port] of [["x", "X", 47802], ["mastodon", "Mastodon", 47804]]) {
+			for (const [channel, name, port] of [["x", "X", 47802], ["mastodon", "Mastodon", 47804], ["bluesky", "Bluesky", 47805]]) {
 				const posts = await get(port);
-				for (const p of posts.slice(seen[channel]))
-					console.log(`    -> ${name} ${p.id}${p.reply_to ? ` (reply to ${p.reply_to})` : ""}: ${p.text}`);
+				for (const p of posts.slice(seen[channel])) {
+					const id = p.id || p.rkey, to = p.reply_to && p.reply_to.split("/").pop();
+					console.log(`    -> ${name} ${id}${to ? ` (reply to ${to})` : ""}: ${p.text}`);
+				}
 				seen[channel] = posts.length;
 			}
 			fs.writeFileSync(file, JSON.stringify(seen));
@@ -76,7 +83,7 @@ new_posts() {
 }
 
 echo "Simulated Seguridad Social endpoints on 127.0.0.1:47801, fake X API on 127.0.0.1:47802,"
-echo "fake Mastodon instance on 127.0.0.1:47804;"
+echo "fake Mastodon instance on 127.0.0.1:47804, fake Bluesky PDS on 127.0.0.1:47805;"
 echo "configuration: $conf. The sede fails for four checks, the portal is slow once, Importass"
 echo "shows a maintenance page twice. An incident opens after 3 failed checks and is resolved"
 echo "after 2 good ones; the notices in notices/ are approved automatically (policy auto)."

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "bluesky.h"
 #include "i18n.h"
 #include "mastodon.h"
 
@@ -50,10 +51,15 @@ ii_err channels_open(const struct config *cfg, struct store *store, xchannel_tra
 			for (size_t k = 0; !ch && k < cfg->channel_count; k++)
 				if (!strcmp(cfg->channels[k].id, out->ids[i]))
 					ch = &cfg->channels[k];
-			struct mastodon **m = &out->mastodon[i];
-			if ((rc = mastodon_open(ch, m, &why)) == II_OK)
-				opened(out, mastodon_channel(*m), ch->thread_delay_ms, ch->timeout_ms,
-				       ch->credentials);
+			const struct publish_channel *channel = NULL;
+			if (ch->type == CONFIG_CHANNEL_BLUESKY) {
+				if ((rc = bluesky_open(ch, store, &out->bluesky[i], &why)) == II_OK)
+					channel = bluesky_channel(out->bluesky[i]);
+			} else if ((rc = mastodon_open(ch, &out->mastodon[i], &why)) == II_OK) {
+				channel = mastodon_channel(out->mastodon[i]);
+			}
+			if (channel)
+				opened(out, channel, ch->thread_delay_ms, ch->timeout_ms, ch->credentials);
 		}
 		if (rc == II_ENOMEM) {
 			channels_close(out);
@@ -91,7 +97,9 @@ ii_err channels_prepare(struct channels *c, struct store *store, time_t now, str
 void channels_close(struct channels *c)
 {
 	xchannel_close(c->x);
-	for (size_t i = 0; i < CHANNELS_MAX; i++)
+	for (size_t i = 0; i < CHANNELS_MAX; i++) {
 		mastodon_close(c->mastodon[i]);
+		bluesky_close(c->bluesky[i]);
+	}
 	memset(c, 0, sizeof *c);
 }

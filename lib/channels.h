@@ -2,7 +2,8 @@
 #define INCLUINFO_CHANNELS_H
 /*
  * The channels every draft is published to, as the configuration names them: X ([twitter],
- * or a [channel ID] of type x) and each [channel ID] of another type (lib/mastodon). X is
+ * or a [channel ID] of type x) and each [channel ID] of another type (lib/mastodon,
+ * lib/bluesky). X is
  * one of them when its credentials are configured, and also when no other channel is, so
  * that opening it says what is missing. A struct channels is the caller's, filled by
  * channels_open() and released with channels_close(); the channels it holds live as long
@@ -39,6 +40,7 @@ struct channels {
 	size_t warning_count;
 	struct xchannel *x;
 	struct mastodon *mastodon[CHANNELS_MAX];
+	struct bluesky *bluesky[CHANNELS_MAX];
 };
 
 /* The ids of the configured channels into out (as channels_open() would list them). */
@@ -47,7 +49,8 @@ void channels_ids(const struct config *cfg, struct channels *out);
 /*
  * Opens every configured channel: one that cannot be opened (its credentials missing or
  * unsafe, its address refused) is listed in failed and never keeps the others from
- * opening. store (may be NULL) keeps X's spending (lib/xchannel). II_OK unless memory ran
+ * opening. store (may be NULL) keeps X's spending (lib/xchannel) and Bluesky's session
+ * (lib/bluesky). II_OK unless memory ran
  * out (then nothing stays open).
  */
 ii_err channels_open(const struct config *cfg, struct store *store, xchannel_trace_fn trace,

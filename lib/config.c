@@ -72,7 +72,7 @@ enum value_type {
 	T_HEADER_NAME, /* an HTTP header's name (RFC 9110 token) */
 	T_IP_LIST,      /* numeric IPv4 or IPv6 addresses separated by blanks */
 	T_USD,          /* an amount in US dollars, "0.015" (config_usd_parse()), kept in micro-dollars */
-	T_CHANNEL_TYPE, /* x or mastodon */
+	T_CHANNEL_TYPE, /* x, mastodon or bluesky */
 	T_VISIBILITY,   /* a Mastodon status's: public or unlisted */
 };
 
@@ -1195,8 +1195,10 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			*(enum config_channel_type *)slot = CONFIG_CHANNEL_X;
 		else if (!strcmp(value, "mastodon"))
 			*(enum config_channel_type *)slot = CONFIG_CHANNEL_MASTODON;
+		else if (!strcmp(value, "bluesky"))
+			*(enum config_channel_type *)slot = CONFIG_CHANNEL_BLUESKY;
 		else
-			bad_value(p, k->name, value, _("expected x or mastodon"));
+			bad_value(p, k->name, value, _("expected x, mastodon or bluesky"));
 		break;
 	case T_VISIBILITY:
 		if (strcmp(value, "public") && strcmp(value, "unlisted"))
@@ -1605,7 +1607,7 @@ static void check_channel(struct parser *p, const struct config_channel *c)
 {
 	char why[256];
 	if (c->type == CONFIG_CHANNEL_NONE) {
-		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'type' (x or mastodon)"),
+		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'type' (x, mastodon or bluesky)"),
 			 c->id);
 		return;
 	}
@@ -1965,7 +1967,11 @@ const struct config_notify *config_find_notify(const struct config *cfg, const c
 
 const char *config_channel_type_name(enum config_channel_type type)
 {
-	return type == CONFIG_CHANNEL_X ? "x" : type == CONFIG_CHANNEL_MASTODON ? "mastodon" : "";
+	static const char *const names[] = {
+		[CONFIG_CHANNEL_X] = "x", [CONFIG_CHANNEL_MASTODON] = "mastodon",
+		[CONFIG_CHANNEL_BLUESKY] = "bluesky",
+	};
+	return type > CONFIG_CHANNEL_NONE && type <= CONFIG_CHANNEL_BLUESKY ? names[type] : "";
 }
 
 const char *config_notify_type_name(enum config_notify_type type)

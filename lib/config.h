@@ -122,7 +122,7 @@ struct config_notify {
 };
 
 enum config_channel_type {
-	CONFIG_CHANNEL_NONE, CONFIG_CHANNEL_X, CONFIG_CHANNEL_MASTODON,
+	CONFIG_CHANNEL_NONE, CONFIG_CHANNEL_X, CONFIG_CHANNEL_MASTODON, CONFIG_CHANNEL_BLUESKY,
 };
 
 /*
@@ -137,8 +137,10 @@ enum config_channel_type {
 struct config_channel {
 	char *id;
 	enum config_channel_type type;
-	char *api_url;       /* https, or http on loopback; the instance's for Mastodon */
-	char *credentials;   /* mode 0600; Mastodon: access_token= */
+	char *api_url;       /* https, or http on loopback; the instance's for Mastodon, the
+			      * PDS's for Bluesky */
+	char *credentials;   /* mode 0600; Mastodon: access_token=; Bluesky: identifier= and
+			      * app_password= */
 	long thread_delay_ms; /* between the posts of a thread; 2000 */
 	long timeout_ms;      /* of one request; 30000 */
 	char *ca_file;        /* NULL: [general] ca_file, else the system's CA certificates */
@@ -265,7 +267,7 @@ const char *config_policy_name(enum config_policy policy);
 /* "author", "approver", "operator": the word the configuration uses for one role. */
 const char *config_role_name(enum config_role role);
 const struct config_notify *config_find_notify(const struct config *cfg, const char *id);
-/* "x", "mastodon" */
+/* "x", "mastodon", "bluesky" */
 const char *config_channel_type_name(enum config_channel_type type);
 /* "smtp", "webhook" */
 const char *config_notify_type_name(enum config_notify_type type);

@@ -15,11 +15,12 @@
 #include "path.h"
 
 enum cred_key { KEY_CONSUMER_KEY, KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN, KEY_ACCESS_TOKEN_SECRET,
-		KEY_BEARER_TOKEN, KEY_USERNAME, KEY_PASSWORD, KEY_URL, KEY_COUNT };
+		KEY_BEARER_TOKEN, KEY_USERNAME, KEY_PASSWORD, KEY_URL, KEY_IDENTIFIER,
+		KEY_APP_PASSWORD, KEY_COUNT };
 
 static const char *const key_names[KEY_COUNT] = {
 	"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token",
-	"username", "password", "url",
+	"username", "password", "url", "identifier", "app_password",
 };
 
 #define BIT(k) (1u << (k))
@@ -30,6 +31,7 @@ static const unsigned use_keys[] = {
 	[CRED_SMTP] = BIT(KEY_USERNAME) | BIT(KEY_PASSWORD),
 	[CRED_WEBHOOK] = BIT(KEY_BEARER_TOKEN) | BIT(KEY_URL),
 	[CRED_MASTODON] = BIT(KEY_ACCESS_TOKEN),
+	[CRED_BLUESKY] = BIT(KEY_IDENTIFIER) | BIT(KEY_APP_PASSWORD),
 };
 
 struct cred {
@@ -84,10 +86,21 @@ const char *cred_url(const struct cred *cred)
 	return cred->values[KEY_URL];
 }
 
+const char *cred_identifier(const struct cred *cred)
+{
+	return cred->values[KEY_IDENTIFIER];
+}
+
+const char *cred_app_password(const struct cred *cred)
+{
+	return cred->values[KEY_APP_PASSWORD];
+}
+
 bool cred_leaks_into(const struct cred *cred, const char *text)
 {
 	static const enum cred_key secrets[] = {KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN_SECRET,
-						KEY_BEARER_TOKEN, KEY_PASSWORD, KEY_URL};
+						KEY_BEARER_TOKEN, KEY_PASSWORD, KEY_URL,
+						KEY_APP_PASSWORD};
 	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
 		const char *value = cred->values[secrets[i]];
 		if (value && strstr(text, value))
@@ -191,6 +204,11 @@ static ii_err check_complete(const struct cred *cred, enum cred_use use, const c
 	if (use == CRED_MASTODON) {
 		if (!cred->values[KEY_ACCESS_TOKEN])
 			return ii_fail(e, II_ECONFIG, _("%s: holds no credentials: expected access_token"), path);
+		return II_OK;
+	}
+	if (use == CRED_BLUESKY) {
+		if (!cred->values[KEY_IDENTIFIER] || !cred->values[KEY_APP_PASSWORD])
+			return ii_fail(e, II_ECONFIG, _("%s: expected both identifier and app_password"), path);
 		return II_OK;
 	}
 	if (use == CRED_WEBHOOK) {

@@ -8,7 +8,9 @@
  * (a [notify ID] of type smtp) username and password; a webhook's its secret url, a
  * bearer_token, or both; a Mastodon account's ([channel ID] of type mastodon) the
  * access_token of an application with the scopes read:accounts, read:statuses and
- * write:statuses. cred_load() returns a struct
+ * write:statuses; a Bluesky account's ([channel ID] of type bluesky) its identifier (the
+ * handle or DID) and an app_password (Settings, Privacy and security, App passwords), never
+ * the account's own password. cred_load() returns a struct
  * cred the caller owns and releases with cred_free(), which wipes every value from memory.
  * Pointers the accessors return belong to the struct cred. No error detail ever holds a
  * value read from the file. Loading makes the process undumpable for the rest of its life
@@ -37,7 +39,7 @@ struct cred;
 ii_err cred_load(const char *path, struct cred **out, struct ii_error *e);
 
 /* What a credentials file is for: the keys it may hold and those it needs. */
-enum cred_use { CRED_X, CRED_SMTP, CRED_WEBHOOK, CRED_MASTODON };
+enum cred_use { CRED_X, CRED_SMTP, CRED_WEBHOOK, CRED_MASTODON, CRED_BLUESKY };
 
 /* cred_load() for a file of another use; a key of another use is unknown. */
 ii_err cred_load_for(const char *path, enum cred_use use, struct cred **out, struct ii_error *e);
@@ -60,8 +62,13 @@ const char *cred_username(const struct cred *cred);
 const char *cred_password(const struct cred *cred);
 const char *cred_url(const struct cred *cred);
 
+/* A Bluesky account's handle or DID, and its app password; NULL when not in the file. */
+const char *cred_identifier(const struct cred *cred);
+const char *cred_app_password(const struct cred *cred);
+
 /* Whether text contains any of the secret values (the consumer and token secrets, the
- * bearer token, a password, a webhook's url, Mastodon's access token). Only the tests call it, to prove that a request trace or an error
+ * bearer token, a password, a webhook's url, Mastodon's access token, Bluesky's app
+ * password). Only the tests call it, to prove that a request trace or an error
  * detail holds no secret; nothing checks output with it at run time. */
 bool cred_leaks_into(const struct cred *cred, const char *text);
 

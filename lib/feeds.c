@@ -10,6 +10,7 @@
 
 #include "atom.h"
 #include "atomicfile.h"
+#include "bluesky.h"
 #include "cap.h"
 #include "claimreview.h"
 #include "draft.h"
@@ -110,7 +111,22 @@ static void link_to_x(struct item *it)
 		.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
 }
 
-/* A link to the draft's first post on each [channel ID] with a public_url, at most
+/* The address of a post (ref) on channel c, into out: public_url/ref on Mastodon, the
+ * official app's on Bluesky; false when there is none (no public_url) or it does not fit,
+ * and then it is left out, never cut. */
+static bool post_url(const struct config_channel *c, const char *ref, char *out, size_t size)
+{
+	if (c->type == CONFIG_CHANNEL_BLUESKY)
+		return bluesky_public_url(ref, out, size);
+	if (!c->public_url)
+		return false;
+	size_t len = strlen(c->public_url);
+	bool slash = len && c->public_url[len - 1] == '/';
+	int n = snprintf(out, size, "%s%s%s", c->public_url, slash ? "" : "/", ref);
+	return n > 0 && (size_t)n < size;
+}
+
+/* A link to the draft's first post on each [channel ID] that has its address, at most
  * FEEDS_CHANNEL_LINKS: "related", since an entry's one "alternate" of type text/html is
  * X's post (RFC 4287, 4.2.7.2). */
 static ii_err link_to_channels(struct store *s, const struct config *cfg, struct item *it,
@@ -119,24 +135,19 @@ static ii_err link_to_channels(struct store *s, const struct config *cfg, struct
 	size_t made = 0;
 	for (size_t i = 0; i < cfg->channel_count && made < FEEDS_CHANNEL_LINKS; i++) {
 		const struct config_channel *c = &cfg->channels[i];
-		if (c->type == CONFIG_CHANNEL_X || !c->public_url)
+		if (c->type == CONFIG_CHANNEL_X)
 			continue;
 		struct draft_post *posts;
 		size_t count;
 		ii_err rc = draft_posts(s, it->draft->uuid, c->id, &posts, &count, e);
 		if (rc)
 			return rc;
-		size_t len = strlen(c->public_url);
-		bool slash = len && c->public_url[len - 1] == '/';
 		char *url = it->channel_urls[made];
-		/* an address too long for the entry is left out, never cut */
 		if (count && posts[0].state == DRAFT_POST_SENT &&
-		    len + !slash + strlen(posts[0].remote_id) < sizeof it->channel_urls[made]) {
-			char *end = stpcpy(url, c->public_url);
-			stpcpy(slash ? end : stpcpy(end, "/"), posts[0].remote_id);
+		    post_url(c, posts[0].remote_id, url, sizeof it->channel_urls[made])) {
 			it->links[it->n_links++] = (struct atom_link){
 				.rel = "related", .href = url, .type = "text/html",
-				.title = "Mastodon"};
+				.title = c->type == CONFIG_CHANNEL_BLUESKY ? "Bluesky" : "Mastodon"};
 			made++;
 		}
 		draft_posts_free(posts, count);

@@ -424,6 +424,17 @@ assert_one_chain() {
 		'posts on the fake: how many, whether each answers the one before, whether any is twice'
 }
 
+# fake_start NAME SCRIPT ARGS...: starts tests/fakes/SCRIPT for this test alone, with
+# --port-file $T/NAME.port and its output in $T/NAME.log; sets FAKE_PORT. run.sh stops it
+# when the test ends.
+fake_start() {
+	local name=$1 script=$2
+	shift 2
+	node "$CLI_DIR/../fakes/$script" --port-file "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+	wait_for 5 test -s "$T/$name.port" || fail "tests/fakes/$script did not start: $(head -c 300 "$T/$name.log")"
+	FAKE_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/$name.port")
+}
+
 # --- the fake Mastodon instance -----------------------------------------------------------
 
 M_TOKEN=mastodon-S3CRET-token
@@ -433,10 +444,8 @@ M_TOKEN=mastodon-S3CRET-token
 m_start() {
 	printf 'access_token=%s\n' "$M_TOKEN" >"$T/m.cred"
 	chmod 600 "$T/m.cred"
-	node "$CLI_DIR/../fakes/mastodon.js" --port-file "$T/m.port" --token "$M_TOKEN" "$@" \
-		>"$T/m.log" 2>&1 &
-	wait_for 5 test -s "$T/m.port" || fail "tests/fakes/mastodon.js did not start: $(head -c 300 "$T/m.log")"
-	M_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/m.port")
+	fake_start m mastodon.js --token "$M_TOKEN" "$@"
+	M_PORT=$FAKE_PORT
 	M_URL=http://127.0.0.1:$M_PORT
 }
 
@@ -467,4 +476,141 @@ assert_no_secrets() {
 			fail 'secret found in the database'
 		fi
 	done
+}
+
+# --- the fake Bluesky PDS -----------------------------------------------------------------
+
+B_PASSWORD=bsky-S3CRET-app-password
+
+# b_start [BSKY.JS ARGS...]: writes $T/b.cred (mode 0600) and starts tests/fakes/bsky.js for
+# this test alone; sets B_PORT and B_URL.
+b_start() {
+	printf 'identifier=incluinfo.bsky.social\napp_password=%s\n' "$B_PASSWORD" >"$T/b.cred"
+	chmod 600 "$T/b.cred"
+	fake_start b bsky.js --identifier incluinfo.bsky.social --password "$B_PASSWORD" "$@"
+	B_PORT=$FAKE_PORT
+	B_URL=http://127.0.0.1:$B_PORT
+}
+
+# conf_bluesky [KEY=VALUE...]: [channel bluesky] for the fake, no pause between posts
+conf_bluesky() {
+	{
+		printf '\n[channel bluesky]\n'
+		kv type=bluesky "api_url=$B_URL" "credentials=$T/b.cred" thread_delay_ms=0 "$@"
+	} >>"$CONF"
+}
+
+# b_get PATH / b_post PATH JSON: the Bluesky fake's control routes, as x_get and x_post
+b_get() {
+	X_PORT=$B_PORT x_request GET "$1" ''
+}
+b_post() {
+	X_PORT=$B_PORT x_request POST "$1" "$2"
+}
+
+# --- every channel at once: exactly once, chained, after faults and kills -------------------
+
+# live_posts CHANNEL: the live posts of CHANNEL's fake (x, mastodon or bluesky), oldest
+# first, as JSON [{ref, text, reply_to}] in the journal's terms: ref is what publish
+# journals for the post, reply_to the ref of the post it answers (null: none)
+live_posts() {
+	case $1 in
+	x) json 'JSON.stringify(j.posts.filter((p) => !p.deleted).map((p) => ({ ref: p.id, text: p.sent_text, reply_to: p.reply_to })))' "$(x_get /_posts)" ;;
+	mastodon) json 'JSON.stringify(j.posts.filter((p) => !p.deleted).map((p) => ({ ref: p.id, text: p.text, reply_to: p.reply_to })))' "$(m_get /_posts)" ;;
+	bluesky) json 'JSON.stringify(j.posts.filter((p) => !p.deleted).map((p) => ({ ref: p.uri + " " + p.cid, text: p.text,
+		reply_to: p.record.reply ? p.record.reply.parent.uri + " " + p.record.reply.parent.cid : null })))' "$(b_get /_posts)" ;;
+	*) fail "live_posts: no fake for channel '$1'" ;;
+	esac
+}
+
+# assert_once_everywhere N CHANNEL...: every draft is published, N posts in all, each on
+# every CHANNEL exactly once: the journal's reference of each post is a live post of that
+# text, answering the reference of the post before it in its draft (the first answering
+# nothing), and the fakes hold nothing else
+assert_once_everywhere() {
+	local n=$1 channel journal problems
+	shift
+	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
+	journal=$(sqlite3 -readonly -json "$T/$DB_FILE" "SELECT j.draft, j.channel, j.seq, j.state,
+		j.remote_ref AS ref, p.text FROM publication j JOIN post p ON p.draft = j.draft AND p.seq = j.seq
+		ORDER BY j.channel, j.draft, j.seq")
+	for channel; do
+		problems+=$(node -e '
+			const [journal, posts, ch, n] = process.argv.slice(1);
+			const live = JSON.parse(posts);
+			const mine = JSON.parse(journal || "[]").filter((r) => r.channel === ch);
+			const byRef = new Map(live.map((p) => [p.ref, p]));
+			const out = [];
+			if (mine.length !== Number(n)) out.push(`${ch}: ${mine.length} posts journalled, not ${n}`);
+			if (live.length !== Number(n)) out.push(`${ch}: ${live.length} live posts, not ${n}`);
+			mine.forEach((r, i) => {
+				const p = byRef.get(r.ref);
+				const before = r.seq === 0 ? null : mine[i - 1].ref;
+				if (r.state !== "sent") out.push(`${ch}: ${r.draft} post ${r.seq} is ${r.state}`);
+				else if (!p) out.push(`${ch}: ${r.draft} post ${r.seq}: ${r.ref} is not there`);
+				else if (p.text !== r.text) out.push(`${ch}: ${r.ref} holds another text`);
+				else if (p.reply_to !== before) out.push(`${ch}: ${r.ref} answers ${p.reply_to}, not ${before}`);
+			});
+			if (out.length) console.log(out.join("\n"));
+		' "$journal" "$(live_posts "$channel")" "$channel" "$n") || fail "checking $channel failed"
+	done
+	[[ -z $problems ]] || fail "$problems"
+}
+
+# publish_under_faults CHANNEL...: 20 drafts of two posts each published, while the fakes
+# the caller set in chaos fail (at most 80 runs); the figures go to .figures, and every
+# post must be on every CHANNEL exactly once
+publish_under_faults() {
+	local i runs
+	for ((i = 10; i < 30; i++)); do
+		notice_paragraphs "a$i.md" "Aviso $i" "Primera parte del aviso número $i: la sede cambia." \
+			"Segunda parte del aviso número $i: pida cita previa."
+	done
+	ii notices
+	for ((runs = 1; runs <= 80; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+	done
+	echo "20 drafts, 40 posts on each of $*, under faults: published in $runs runs" >>"$T/.figures"
+	assert_once_everywhere 40 "$@"
+}
+
+# kill_9_trials TRIALS FAULTS CHANNEL...: TRIALS (the TRIALS variable overrides it) kill -9s
+# of publish at a random moment (TRIALS_SEED, default $$), each after a new two-post notice
+# and after the command FAULTS TRIAL (to queue a fault now and then); then runs publish
+# until every draft is published, prints the figures to .figures and checks that the
+# kills found runs at work and that every post is on every CHANNEL exactly once. A pause
+# between posts, as in production, makes a kill fall between two posts of a thread as often
+# as inside a request.
+kill_9_trials() {
+	local n=${TRIALS:-$1} faults=$2 seed=${TRIALS_SEED:-$$} trial killed=0 runs before took start
+	shift 2
+	sed -i 's/^thread_delay_ms = 0$/thread_delay_ms = 30/' "$CONF"
+	RANDOM=$seed
+	notice_paragraphs a0.md 'Aviso 0' 'Parte uno del aviso 0: la sede cambia.' 'Parte dos del aviso 0: pida cita.'
+	ii notices
+	start=$EPOCHREALTIME
+	ii publish
+	took=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
+	for ((trial = 1; trial <= n; trial++)); do
+		notice_paragraphs "a$trial.md" "Aviso $trial" "Parte uno del aviso $trial: la sede cambia." \
+			"Parte dos del aviso $trial: pida cita."
+		ii notices
+		"$faults" "$trial"
+		# within the first three quarters of a run: the end of one is spent on the feeds
+		kill_after $((RANDOM % (took * 3 / 4 + 1))) publish
+		((RC == 137)) && killed=$((killed + 1))
+		[[ $(sqlite3 -readonly "$T/$DB_FILE" 'PRAGMA integrity_check') == ok ]] ||
+			fail "trial $trial (TRIALS_SEED=$seed): the database is damaged"
+	done
+	# what the killed runs sent: the trials must have killed runs at work, not only starting
+	before=$(db "SELECT count(*) FROM publication WHERE state = 'sent'")
+	for ((runs = 1; runs <= 10; runs++)); do
+		ii publish
+		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
+	done
+	echo "$n kill -9 trials on $* (TRIALS_SEED=$seed), $killed killed while running (one run: $took ms), $before posts sent by the killed runs, $((2 * (n + 1))) posts per channel, all published after $runs more runs" >>"$T/.figures"
+	((killed * 3 >= n)) || fail "only $killed of $n kills found publish running (TRIALS_SEED=$seed)"
+	((before * 2 >= n)) || fail "the killed runs sent only $before posts (TRIALS_SEED=$seed)"
+	assert_once_everywhere $((2 * (n + 1))) "$@"
 }

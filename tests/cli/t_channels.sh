@@ -161,7 +161,7 @@ test_retract_deletes_on_every_channel() {
 test_channel_sections_are_checked_at_their_line() {
 	conf_new
 	conf_raw '[channel m]' 'api_url = http://example.org' 'visibility = secret'
-	conf_raw '[channel otra]' 'type = bluesky'
+	conf_raw '[channel otra]' 'type = threads'
 	conf_raw '[twitter]' 'credentials = x.cred' '[channel xx]' 'type = x' 'visibility = public' \
 		'public_url = https://social.example/@a'
 	conf_raw '[channel x]' 'type = mastodon' 'api_url = https://social.example' 'credentials = m.cred'
@@ -169,8 +169,8 @@ test_channel_sections_are_checked_at_their_line() {
 	ii config
 	assert_rc 78
 	err_has ":$(at 'visibility = secret'): error: invalid value 'secret' for 'visibility': expected public or unlisted"
-	err_has ":$(at 'type = bluesky'): error: invalid value 'bluesky' for 'type': expected x or mastodon"
-	err_has ":$(at '[channel m]'): error: [channel m] has no 'type' (x or mastodon)"
+	err_has ":$(at 'type = threads'): error: invalid value 'threads' for 'type': expected x, mastodon or bluesky"
+	err_has ":$(at '[channel m]'): error: [channel m] has no 'type' (x, mastodon or bluesky)"
 	err_has ":$(at '[channel xx]'): error: [channel xx]: X is configured already at line $(at '[twitter]'): one X account only"
 	err_has ":$(at '[channel xx]'): error: [channel xx]: 'visibility' is for type mastodon"
 	err_has ":$(at '[channel xx]'): error: [channel xx]: 'public_url' is for type mastodon"
@@ -228,102 +228,24 @@ test_status_and_show_tell_each_channel() {
 	assert_json 'j.channels.map(c => c.id).join()' 'x,mastodon' 'j.channel.waiting' 0
 }
 
-# assert_once_everywhere N: every draft is published, N posts in all, each on X and on
-# Mastodon exactly once: the journal's reference of each post is a live post of that text,
-# answering the reference of the post before it in its draft (the first answering
-# nothing), and the fakes hold nothing else
-assert_once_everywhere() {
-	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
-	local journal problems
-	journal=$(sqlite3 -readonly -json "$T/$DB_FILE" "SELECT j.draft, j.channel, j.seq, j.state,
-		j.remote_ref AS ref, p.text FROM publication j JOIN post p ON p.draft = j.draft AND p.seq = j.seq
-		ORDER BY j.channel, j.draft, j.seq")
-	problems=$(node -e '
-		const [journal, x, m, n] = process.argv.slice(1);
-		const rows = JSON.parse(journal || "[]");
-		const live = {
-			x: JSON.parse(x).posts.filter((p) => !p.deleted).map((p) => ({ id: p.id, text: p.sent_text, reply_to: p.reply_to })),
-			mastodon: JSON.parse(m).posts.filter((p) => !p.deleted),
-		};
-		const out = [];
-		for (const ch of ["x", "mastodon"]) {
-			const mine = rows.filter((r) => r.channel === ch);
-			const byId = new Map(live[ch].map((p) => [p.id, p]));
-			if (mine.length !== Number(n)) out.push(`${ch}: ${mine.length} posts journalled, not ${n}`);
-			if (live[ch].length !== Number(n)) out.push(`${ch}: ${live[ch].length} live posts, not ${n}`);
-			mine.forEach((r, i) => {
-				const p = byId.get(r.ref);
-				const before = r.seq === 0 ? null : mine[i - 1].ref;
-				if (r.state !== "sent") out.push(`${ch}: ${r.draft} post ${r.seq} is ${r.state}`);
-				else if (!p) out.push(`${ch}: ${r.draft} post ${r.seq}: ${r.ref} is not there`);
-				else if (p.text !== r.text) out.push(`${ch}: ${r.ref} holds another text`);
-				else if (p.reply_to !== before) out.push(`${ch}: ${r.ref} answers ${p.reply_to}, not ${before}`);
-			});
-		}
-		console.log(out.join("\n"));
-	' "$journal" "$(x_get /_posts)" "$(m_get /_posts)" "$1") || fail "checking the channels failed"
-	[[ -z $problems ]] || fail "$problems"
-}
-
 test_chaos_on_both_channels_thirty_percent_faults() {
 	setup_channels
-	local i runs
-	for ((i = 10; i < 30; i++)); do
-		notice_paragraphs "a$i.md" "Aviso $i" "Primera parte del aviso número $i: la sede cambia." \
-			"Segunda parte del aviso número $i: pida cita previa."
-	done
-	ii notices
 	x_post /_chaos '{"probability":0.3,"seed":11,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"reset"}]}' >/dev/null
 	m_post /_chaos '{"probability":0.3,"seed":5,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
-	for ((runs = 1; runs <= 80; runs++)); do
-		ii publish
-		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
-	done
-	x_post /_chaos '{"probability":0}' >/dev/null
-	m_post /_chaos '{"probability":0}' >/dev/null
-	echo "20 drafts, 40 posts on each channel, 30 % faults: published in $runs runs" >>"$T/.figures"
+	publish_under_faults x mastodon
 	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(m_get /_requests)")" 'faults on Mastodon'
-	assert_once_everywhere 40
 }
 
-# TRIALS (default 50) kill -9s of publish at a random moment, each after a new two-post
-# notice, against both channels, with a dropped answer now and then; the runs after them
-# leave every draft exactly once on each channel
+# a dropped answer now and then on each channel, for trial $1
+drop_now_and_then() {
+	(($1 % 5)) || m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}' >/dev/null
+	(($1 % 7)) || x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
+}
+
+# 50 kill -9s of publish against both channels (kill_9_trials)
 test_kill_9_trials_on_both_channels() {
 	setup_channels
-	# a pause between posts, as in production: a kill falls between two posts of a thread
-	# as often as inside a request
-	sed -i 's/^thread_delay_ms = 0$/thread_delay_ms = 30/' "$CONF"
-	local n=${TRIALS:-50} seed=${TRIALS_SEED:-$$} trial killed=0 runs
-	RANDOM=$seed
-	notice_paragraphs a0.md 'Aviso 0' 'Parte uno del aviso 0: la sede cambia.' 'Parte dos del aviso 0: pida cita.'
-	ii notices
-	local start=$EPOCHREALTIME
-	ii publish
-	local took=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
-	for ((trial = 1; trial <= n; trial++)); do
-		notice_paragraphs "a$trial.md" "Aviso $trial" "Parte uno del aviso $trial: la sede cambia." \
-			"Parte dos del aviso $trial: pida cita."
-		ii notices
-		((trial % 5)) || m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}' >/dev/null
-		((trial % 7)) || x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
-		# within the first three quarters of a run: the end of one is spent on the feeds
-		kill_after $((RANDOM % (took * 3 / 4 + 1))) publish
-		((RC == 137)) && killed=$((killed + 1))
-		[[ $(sqlite3 -readonly "$T/$DB_FILE" 'PRAGMA integrity_check') == ok ]] ||
-			fail "trial $trial (TRIALS_SEED=$seed): the database is damaged"
-	done
-	# what the killed runs sent: the trials must have killed runs at work, not only starting
-	local before
-	before=$(db "SELECT count(*) FROM publication WHERE state = 'sent'")
-	for ((runs = 1; runs <= 10; runs++)); do
-		ii publish
-		[[ $(db "SELECT count(*) FROM draft WHERE status <> 'published'") == 0 ]] && break
-	done
-	echo "$n kill -9 trials (TRIALS_SEED=$seed), $killed killed while running (one run: $took ms), $before posts sent by the killed runs, $((2 * (n + 1))) posts per channel, all published after $runs more runs" >>"$T/.figures"
-	((killed * 3 >= n)) || fail "only $killed of $n kills found publish running (TRIALS_SEED=$seed)"
-	((before * 2 >= n)) || fail "the killed runs sent only $before posts (TRIALS_SEED=$seed)"
-	assert_once_everywhere $((2 * (n + 1)))
+	kill_9_trials 50 drop_now_and_then x mastodon
 }
 
 test_feeds_link_to_the_post_on_every_channel() {

@@ -2,6 +2,7 @@
 'use strict';
 
 const fs = require('fs');
+const http = require('http');
 const path = require('path');
 
 // Parses argv against spec, {"--name": [key, kind]} with kind "string", "count" (a whole
@@ -52,4 +53,73 @@ function writePortFile(file, port) {
 	fs.renameSync(tmp, file);
 }
 
-module.exports = { parseOptions, prng, writePortFile };
+// The body of req, its first 256 KiB.
+function readBody(req) {
+	return new Promise((resolve) => {
+		let body = '';
+		req.on('data', (c) => { if (body.length < 256 * 1024) body += c; });
+		req.on('end', () => resolve(body));
+	});
+}
+
+// Answers status with body as JSON.
+function sendJson(res, status, body, headers = {}) {
+	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+	res.end(JSON.stringify(body));
+}
+
+// The fault for a request (method, path) from state: the first of state.faults (queued by
+// POST /_fault, each {kind, match: "METHOD /path-prefix", count}) that matches, counted
+// down, else one of state.chaos.faults with probability state.chaos.probability; null
+// when none.
+function takeFault(state, method, url) {
+	const i = state.faults.findIndex((f) => {
+		if (!f.match) return true;
+		const [m, prefix] = f.match.split(' ');
+		return m === method && url.startsWith(prefix);
+	});
+	if (i >= 0) {
+		const f = state.faults[i];
+		if (--f.count <= 0) state.faults.splice(i, 1);
+		return f;
+	}
+	if (state.chaos && state.chaos.probability > 0 && state.chaos.random() < state.chaos.probability) {
+		const list = state.chaos.faults;
+		return list[Math.floor(state.chaos.random() * list.length)];
+	}
+	return null;
+}
+
+// The control routes of faults every fake shares: POST /_fault queues j (a fault or an
+// array of them, each for "count" requests, default 1), POST /_chaos sets random faults
+// ({probability, seed, faults}). The answer's body, or undefined for another route.
+function faultRoute(state, route, j) {
+	if (route === 'POST /_fault') {
+		for (const f of Array.isArray(j) ? j : [j]) state.faults.push({ count: 1, ...f });
+		return { queued: state.faults.length };
+	}
+	if (route === 'POST /_chaos') {
+		state.chaos = { probability: j.probability || 0, faults: j.faults || [], random: prng(j.seed || 1) };
+		return {};
+	}
+	return undefined;
+}
+
+// Serves on 127.0.0.1, port opts.port (0: the OS's choice), written to opts.portFile once
+// listening: a path under /_ goes to control(req, res, url, body), any other to api (the
+// same arguments); each request is logged to stderr with opts.verbose. SIGTERM and SIGINT
+// close the server and exit 0.
+function serve(opts, control, api) {
+	const server = http.createServer(async (req, res) => {
+		const url = new URL(req.url, 'http://127.0.0.1');
+		const body = await readBody(req);
+		if (opts.verbose) process.stderr.write(`${req.method} ${req.url}\n`);
+		return (url.pathname.startsWith('/_') ? control : api)(req, res, url, body);
+	});
+	server.listen(opts.port, '127.0.0.1', () => writePortFile(opts.portFile, server.address().port));
+	const stop = () => server.close(() => process.exit(0));
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+}
+
+module.exports = { parseOptions, prng, writePortFile, sendJson, takeFault, faultRoute, serve };

@@ -14,8 +14,7 @@
 // Nothing is printed unless --verbose. SIGTERM and SIGINT close everything and exit 0.
 'use strict';
 
-const http = require('http');
-const { parseOptions, prng, writePortFile } = require('./fakelib');
+const { faultRoute, parseOptions, sendJson: send, serve, takeFault } = require('./fakelib');
 
 const USAGE =
 	'usage: node mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID] [--max-characters N] ' +
@@ -147,43 +146,12 @@ function rateHeaders() {
 		'X-RateLimit-Reset': new Date(w.reset * 1000).toISOString() };
 }
 
-function send(res, status, body, headers = {}) {
-	const text = JSON.stringify(body);
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-	res.end(text);
-}
-
-function readBody(req) {
-	return new Promise((resolve) => {
-		let body = '';
-		req.on('data', (c) => { if (body.length < 256 * 1024) body += c; });
-		req.on('end', () => resolve(body));
-	});
-}
 
 function parseParams(req, body) {
 	if ((req.headers['content-type'] || '').startsWith('application/json')) {
 		try { return JSON.parse(body || '{}'); } catch { return null; }
 	}
 	return Object.fromEntries(new URLSearchParams(body));
-}
-
-function takeFault(method, url) {
-	const i = state.faults.findIndex((f) => {
-		if (!f.match) return true;
-		const [m, prefix] = f.match.split(' ');
-		return m === method && url.startsWith(prefix);
-	});
-	if (i >= 0) {
-		const f = state.faults[i];
-		if (--f.count <= 0) state.faults.splice(i, 1);
-		return f;
-	}
-	if (state.chaos && state.chaos.probability > 0 && state.chaos.random() < state.chaos.probability) {
-		const list = state.chaos.faults;
-		return list[Math.floor(state.chaos.random() * list.length)];
-	}
-	return null;
 }
 
 function createStatus(params, key) {
@@ -219,7 +187,7 @@ async function api(req, res, url, body) {
 		return send(res, 401, { error: 'The access token is invalid' });
 	}
 	const headers = rateHeaders();
-	const fault = takeFault(method, url.pathname);
+	const fault = takeFault(state, method, url.pathname);
 	if (fault) log.fault = fault.kind;
 	if (fault && fault.kind === 'status') {
 		log.status = fault.status;
@@ -282,14 +250,8 @@ function control(req, res, url, body) {
 	let j = {};
 	try { j = body ? JSON.parse(body) : {}; } catch { return send(res, 400, { error: 'bad JSON' }); }
 	const route = `${req.method} ${url.pathname}`;
-	if (route === 'POST /_fault') {
-		for (const f of Array.isArray(j) ? j : [j]) state.faults.push({ count: 1, ...f });
-		return send(res, 200, { queued: state.faults.length });
-	}
-	if (route === 'POST /_chaos') {
-		state.chaos = { probability: j.probability || 0, faults: j.faults || [], random: prng(j.seed || 1) };
-		return send(res, 200, {});
-	}
+	const faults = faultRoute(state, route, j);
+	if (faults) return send(res, 200, faults);
 	if (route === 'POST /_instance') {
 		for (const name of ['max_characters', 'characters_reserved_per_url'])
 			if (name in j) state.instance[name] = j[name];
@@ -314,16 +276,4 @@ function control(req, res, url, body) {
 	return send(res, 404, { error: 'no such control route' });
 }
 
-const server = http.createServer(async (req, res) => {
-	const url = new URL(req.url, 'http://127.0.0.1');
-	const body = await readBody(req);
-	if (opts.verbose) process.stderr.write(`${req.method} ${req.url}\n`);
-	if (url.pathname.startsWith('/_')) return control(req, res, url, body);
-	return api(req, res, url, body);
-});
-
-server.listen(opts.port, '127.0.0.1', () => writePortFile(opts.portFile, server.address().port));
-
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serve(opts, control, api);
