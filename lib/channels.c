@@ -23,6 +23,22 @@ void channels_ids(const struct config *cfg, struct channels *out)
 			out->ids[out->count++] = cfg->channels[i].id;
 }
 
+size_t channels_counters(const struct config *cfg, struct channel_counter out[CHANNELS_MAX])
+{
+	size_t n = 0;
+	out[n].id = XCHANNEL_ID;
+	counter_init(&out[n++].counter, COUNT_X);
+	for (size_t i = 0; i < cfg->channel_count && n < CHANNELS_MAX; i++) {
+		enum count_network network;
+		if (cfg->channels[i].type == CONFIG_CHANNEL_X ||
+		    !count_network_parse(config_channel_type_name(cfg->channels[i].type), &network))
+			continue;
+		out[n].id = cfg->channels[i].id;
+		counter_init(&out[n++].counter, network);
+	}
+	return n;
+}
+
 static void opened(struct channels *c, const struct publish_channel *channel, long delay_ms,
 		   long timeout_ms, const char *credentials)
 {

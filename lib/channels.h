@@ -13,6 +13,7 @@
 #include "config.h"
 #include "error.h"
 #include "publish.h"
+#include "text/count.h"
 #include "xchannel.h"
 
 /* X and every [channel ID] (config.c allows no more) */
@@ -36,6 +37,21 @@ struct channels {
 	struct xchannel *x;
 	struct mastodon *mastodon[CHANNELS_MAX];
 };
+
+/* A channel a draft is cut for, and how its network counts. */
+struct channel_counter {
+	const char *id; /* the channel's id, the configuration's (lives as long as cfg) */
+	struct counter counter;
+};
+
+/*
+ * Every channel a draft is cut for, into out, and how many: X always and first (a draft
+ * with no channel configured is cut for X, so that preview and lint work without
+ * credentials), then each [channel ID] of another type, counted as its type's network
+ * (lib/text/count.h): Mastodon 500 with links of 23 (its defaults), Bluesky 300. A type
+ * no counter knows is left out.
+ */
+size_t channels_counters(const struct config *cfg, struct channel_counter out[CHANNELS_MAX]);
 
 /* The ids of the configured channels into out (as channels_open() would list them). */
 void channels_ids(const struct config *cfg, struct channels *out);
