@@ -1315,6 +1315,16 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	/* the journal is X's only */
 	ok(f, draft_last_remote_id(f->store, "11111111-0000-4000-8000-000000000001", "mem", last, &f->err));
 	assert_string_equal(last, "");
+	/* cut once, by X's counter, and approved so for every channel: each publishes X's posts */
+	ok(f, draft_posts(f->store, "11111111-0000-4000-8000-000000000002", "mem", &posts, &count, &f->err));
+	assert_int_equal(count, 3);
+	assert_string_equal(posts[2].text, "e");
+	assert_int_equal(posts[0].state, DRAFT_POST_PENDING);
+	draft_posts_free(posts, count);
+	struct draft d;
+	ok(f, draft_find(f->store, "11111111-0000-4000-8000-000000000002", &d, &f->err));
+	assert_true(d.one_cut);
+	assert_int_equal(d.post_count, 3);
 	struct publish_state st;
 	ok(f, publish_state(f->store, "x", NOW, &st, &f->err));
 	assert_int_equal(st.stopped_until, 1764000900);
