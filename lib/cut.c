@@ -56,16 +56,17 @@ void cut_free(struct cut *c)
 	memset(c, 0, sizeof *c);
 }
 
-ii_err cut_make(const struct config *cfg, cut_fn fn, void *ctx, const char *headline,
-		const char *link, struct cut *out, struct ii_error *e)
+ii_err cut_make(const struct config *cfg, cut_fn fn, void *ctx, const char *single,
+		int single_length, struct cut *out, struct ii_error *e)
 {
 	memset(out, 0, sizeof *out);
 	out->count = channels_counters(cfg, out->channels);
 	ii_err rc = II_OK;
 	for (size_t i = 0; rc == II_OK && i < out->count; i++)
 		rc = fn(ctx, &out->channels[i].counter, &out->threads[i], e);
-	if (rc == II_OK && headline && link)
-		rc = cut_single(headline, link, &out->single, &out->single_length, e);
+	if (rc == II_OK && single && !(out->single = strdup(single)))
+		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
+	out->single_length = single_length;
 	out->x_single = rc == II_OK && out->single && cfg->x_thread_mode == CONFIG_THREAD_SINGLE &&
 			thread_count(out->threads[0]) > 1;
 	if (rc)

@@ -37,14 +37,14 @@ struct cut {
 };
 
 /*
- * Cuts with fn (given ctx) for every channel of cfg, and writes the single post from
- * headline and link (either NULL: none). Under cfg's X thread_mode single, X's thread of
- * more than one post becomes the single post; a thread of one post is whole already and
- * stays. The error of the first cut that fails (II_EDATA: the text does not fit that
- * network, saying which), II_ENOMEM; then nothing is left to free.
+ * Cuts with fn (given ctx) for every channel of cfg, keeping a copy of single, the draft's
+ * single post (cut_single(); NULL: none), of single_length on X. Under cfg's X thread_mode
+ * single, X's thread of more than one post becomes the single post; a thread of one post
+ * is whole already and stays. The error of the first cut that fails (II_EDATA: the text
+ * does not fit that network, saying which), II_ENOMEM; then nothing is left to free.
  */
-ii_err cut_make(const struct config *cfg, cut_fn fn, void *ctx, const char *headline,
-		const char *link, struct cut *out, struct ii_error *e);
+ii_err cut_make(const struct config *cfg, cut_fn fn, void *ctx, const char *single,
+		int single_length, struct cut *out, struct ii_error *e);
 /* Fills spec's threads (posts, lengths, post_count: X's; threads: the others) and single
  * post with views of c, valid until cut_free(c). II_ENOMEM. */
 ii_err cut_spec(struct cut *c, struct draft_spec *spec, struct ii_error *e);

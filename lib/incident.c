@@ -285,7 +285,7 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	struct cut cut;
 	/* the wording X takes, cut for each channel; an incident's posts have no link to the
 	 * whole text, and no single post (lib/cut) */
-	if ((rc = cut_make(ctx->cfg, cut_incident, &cutting, NULL, NULL, &cut, e)))
+	if ((rc = cut_make(ctx->cfg, cut_incident, &cutting, NULL, 0, &cut, e)))
 		return rc;
 	cJSON *meta_object = cJSON_CreateObject();
 	char *meta = meta_object &&

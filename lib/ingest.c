@@ -250,14 +250,24 @@ static ii_err cut_notice(void *ctx, const struct counter *counter, struct thread
 	return rc;
 }
 
-/* Where a notice's whole text is read: a rebuttal's page, or the Atom feed of notices;
- * NULL when the feeds have no public address. */
-static ii_err whole_text_link(const struct notice *n, const struct config *cfg,
-			      const char *title, char **out, struct ii_error *e)
+ii_err ingest_single_post(const struct notice *n, const char *path, const struct config *cfg,
+			  char **out, int *length, struct diag_list *diags, struct ii_error *e)
 {
-	ii_err rc = rebuttal_page(n, cfg, title, out, e);
-	if (rc == II_OK && !*out && cfg->feeds.base_url)
-		rc = fo_url(cfg->feeds.base_url, FEEDS_NOTICES_FILE, out, e);
+	*out = NULL;
+	*length = 0;
+	char *title, *link = NULL;
+	ii_err rc = ingest_title(n, path, cfg, &title, diags, e);
+	if (rc)
+		return rc;
+	rc = rebuttal_page(n, cfg, title, &link, e);
+	if (rc == II_OK && !link && cfg->feeds.base_url)
+		rc = fo_url(cfg->feeds.base_url, FEEDS_NOTICES_FILE, &link, e);
+	if (rc == II_OK && link)
+		rc = cut_single(title, link, out, length, e);
+	if (rc == II_EDATA && diags)
+		diag_add(diags, path, n->title_line, "%s", e->detail);
+	free(title);
+	free(link);
 	return rc;
 }
 
@@ -269,7 +279,8 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 			    struct ii_error *e)
 {
 	char *meta = meta_json(n);
-	char *title = NULL, *link = NULL;
+	char *title = NULL, *single = NULL;
+	int single_length;
 	struct cut cut = {0};
 	ii_err rc = II_OK;
 	if (!meta) {
@@ -277,7 +288,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 		goto out;
 	}
 	if ((rc = ingest_title(n, name, cfg, &title, NULL, e)) ||
-	    (rc = whole_text_link(n, cfg, title, &link, e)))
+	    (rc = ingest_single_post(n, path, cfg, &single, &single_length, NULL, e)))
 		goto out;
 	struct notice_cut cutting = {n, path, cfg, messages};
 	struct draft_spec spec = {
@@ -290,7 +301,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 		.due_at = n->publish_at,
 		.expires_at = n->expires_at,
 	};
-	if ((rc = cut_make(cfg, cut_notice, &cutting, title, link, &cut, e)) ||
+	if ((rc = cut_make(cfg, cut_notice, &cutting, single, single_length, &cut, e)) ||
 	    (rc = cut_spec(&cut, &spec, e)))
 		goto out;
 	if (n->kind == NOTICE_MANTENIMIENTO) {
@@ -329,7 +340,7 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 out:
 	cut_free(&cut);
 	free(title);
-	free(link);
+	free(single);
 	cJSON_free(meta);
 	return rc;
 }

@@ -66,8 +66,12 @@ static void each_channel_gets_a_thread_valid_on_its_network(void **state)
 	struct config cfg = with_mastodon(CONFIG_THREAD_REPLIES);
 	struct cut c;
 	struct ii_error e = {0};
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, "Las pensiones no bajan",
-			 "https://example.org/desmentidos/pensiones", &c, &e), &e);
+	char *single;
+	int length;
+	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
+			   &single, &length, &e), &e);
+	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, single, length, &c, &e), &e);
+	free(single);
 	assert_int_equal(c.count, 2);
 	assert_string_equal(c.channels[0].id, "x");
 	assert_string_equal(c.channels[1].id, "m");
@@ -96,8 +100,12 @@ static void single_mode_makes_x_one_post_and_leaves_the_others(void **state)
 	struct config cfg = with_mastodon(CONFIG_THREAD_SINGLE);
 	struct cut c;
 	struct ii_error e = {0};
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, "Las pensiones no bajan",
-			 "https://example.org/desmentidos/pensiones", &c, &e), &e);
+	char *single;
+	int length;
+	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
+			   &single, &length, &e), &e);
+	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, single, length, &c, &e), &e);
+	free(single);
 	struct draft_spec spec = {0};
 	unit_ok(cut_spec(&c, &spec, &e), &e);
 	assert_int_equal(spec.post_count, 1);
@@ -106,7 +114,7 @@ static void single_mode_makes_x_one_post_and_leaves_the_others(void **state)
 	assert_int_equal(spec.threads[0].post_count, 2);
 	cut_free(&c);
 	/* without a link there is no single post: X keeps its thread */
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, "Las pensiones no bajan", NULL, &c, &e), &e);
+	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, NULL, 0, &c, &e), &e);
 	unit_ok(cut_spec(&c, &spec, &e), &e);
 	assert_int_equal(spec.post_count, 4);
 	assert_null(spec.single_text);
