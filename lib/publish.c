@@ -704,7 +704,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		free(posts);
 		return defer(r, d, 0,
 			     _("no thread was cut for %s: the channel was configured after the draft was"
-			       " made, and it is not sent there (a new version of the notice is)"),
+			       " made, and it is not sent there (a notice written or changed since is)"),
 			     r->channel->name);
 	}
 	size_t unsent = 0;
