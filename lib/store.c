@@ -231,7 +231,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * one that took the place of the rest of a thread a channel refused to continue
 	 * (lib/publish). single_text is that post's text (single_length its length on X), kept with the draft so that it was
 	 * approved with it; NULL when the draft had no link to give. */
-	"CREATE TABLE post_by_channel ("
+	"ALTER TABLE post RENAME TO post_v11;"
+	"CREATE TABLE post ("
 	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
 	"  channel TEXT NOT NULL,"
 	"  seq INTEGER NOT NULL,"
@@ -240,10 +241,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  standalone INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (draft, channel, seq)"
 	");"
-	"INSERT INTO post_by_channel (draft, channel, seq, text, weighted_length)"
-	"  SELECT draft, 'x', seq, text, weighted_length FROM post;"
-	"DROP TABLE post;"
-	"ALTER TABLE post_by_channel RENAME TO post;"
+	"INSERT INTO post (draft, channel, seq, text, weighted_length)"
+	"  SELECT draft, 'x', seq, text, weighted_length FROM post_v11;"
+	"DROP TABLE post_v11;"
 	"ALTER TABLE draft ADD COLUMN one_cut INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE draft SET one_cut = 1;"
 	"ALTER TABLE draft ADD COLUMN single_text TEXT;"
