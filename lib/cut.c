@@ -41,7 +41,8 @@ ii_err cut_single(const char *headline, const char *link, char **out, int *lengt
 		while (len > 0 && headline[len - 1] == ' ')
 			len--;
 		if (len == 0)
-			return ii_fail(e, II_EDATA, _("the link '%s' does not fit in a post on X"), link);
+			return ii_fail(e, II_EDATA, _("the title and the link '%s' do not fit in a post on X, even with the title cut at a word"),
+				       link);
 	}
 }
 
