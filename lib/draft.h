@@ -199,9 +199,11 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
 		    char uuid[37], struct ii_error *e);
 
-/* The posts draft uuid held before its latest revision (draft_ingest()), separated by blank
- * lines, into *out, a new string the caller frees; NULL when it was never revised (or was
- * revised before schema 8 kept them). II_ENOMEM, II_ESTATE. */
+/* The posts of X's thread draft uuid held before its latest revision (draft_ingest()),
+ * separated by blank lines, into *out, a new string the caller frees; NULL when it was
+ * never revised (or was revised before schema 8 kept them). X's, the thread every draft
+ * has: a revision changes every channel's thread from the same text, so one says what
+ * changed. II_ENOMEM, II_ESTATE. */
 ii_err draft_previous_text(struct store *store, const char *uuid, char **out,
 			   struct ii_error *e);
 

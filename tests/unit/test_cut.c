@@ -4,18 +4,6 @@
 
 #include "cut.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return 0;
-}
-
 /* A notice of two paragraphs of about 450 characters: four posts on X, two on Mastodon. */
 static const char *const paragraphs[] = {
 	"Circula un mensaje que dice que las pensiones bajarán en enero. Es falso: la ley fija "
@@ -60,18 +48,25 @@ static void assert_valid_on(const struct thread *thread, const struct counter *c
 	}
 }
 
+/* The cut of the notice above under cfg, with the single post of a rebuttal's page. */
+static void make_cut(const struct config *cfg, struct cut *c)
+{
+	struct ii_error e = {0};
+	char *single;
+	int length;
+	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
+			   &single, &length, &e), &e);
+	unit_ok(cut_make(cfg, cut_paragraphs, NULL, single, length, c, &e), &e);
+	free(single);
+}
+
 static void each_channel_gets_a_thread_valid_on_its_network(void **state)
 {
 	(void)state;
 	struct config cfg = with_mastodon(CONFIG_THREAD_REPLIES);
 	struct cut c;
 	struct ii_error e = {0};
-	char *single;
-	int length;
-	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
-			   &single, &length, &e), &e);
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, single, length, &c, &e), &e);
-	free(single);
+	make_cut(&cfg, &c);
 	assert_int_equal(c.count, 2);
 	assert_string_equal(c.channels[0].id, "x");
 	assert_string_equal(c.channels[1].id, "m");
@@ -100,12 +95,7 @@ static void single_mode_makes_x_one_post_and_leaves_the_others(void **state)
 	struct config cfg = with_mastodon(CONFIG_THREAD_SINGLE);
 	struct cut c;
 	struct ii_error e = {0};
-	char *single;
-	int length;
-	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
-			   &single, &length, &e), &e);
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, single, length, &c, &e), &e);
-	free(single);
+	make_cut(&cfg, &c);
 	struct draft_spec spec = {0};
 	unit_ok(cut_spec(&c, &spec, &e), &e);
 	assert_int_equal(spec.post_count, 1);
@@ -162,5 +152,5 @@ int main(void)
 		cmocka_unit_test(single_mode_makes_x_one_post_and_leaves_the_others),
 		cmocka_unit_test(long_headline_is_cut_at_a_word_to_fit_x),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
