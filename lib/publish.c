@@ -230,6 +230,7 @@ static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, 
 	else
 		snprintf(it->reason, sizeof it->reason, "%s", why);
 	it->sent = sent;
+	it->post_count = count;
 	why = it->reason;
 	if (r->options->dry_run)
 		return II_OK;
@@ -736,6 +737,8 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if (r->options->dry_run) {
 		struct publish_item *it = add_item(r, d, PUBLISH_PUBLISHED);
 		rc = it ? II_OK : ii_fail(r->e, II_ENOMEM, _("out of memory"));
+		if (it)
+			it->post_count = count;
 		draft_posts_free(posts, count);
 		return rc;
 	}
@@ -783,6 +786,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		if (!it)
 			return ii_fail(r->e, II_ENOMEM, _("out of memory"));
 		it->sent = sent;
+		it->post_count = count;
 		rc = begin(r);
 		if (rc == II_OK)
 			rc = settle(r, d, DRAFT_DELIVERY_PUBLISHED, NULL);

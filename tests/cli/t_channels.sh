@@ -77,6 +77,10 @@ test_a_long_notice_is_cut_for_each_network() {
 	out_has '[2/2] '
 	assert_eq '4 2' "$(json '[j.posts.length, j.channels.find(c => c.id === "mastodon").posts.length].join(" ")' \
 		"$(ii --json show "$id"; echo "$OUT")")" 'posts on X and on Mastodon in show --json'
+	ii publish --dry-run
+	out_has 'X: would publish'
+	assert_eq '(4 posts) (2 posts)' "$(grep -o '([0-9] posts)' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" \
+		'each channel'"'"'s own thread in publish --dry-run'
 	ii publish
 	assert_rc 0
 	assert_one_chain 4
