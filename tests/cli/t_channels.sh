@@ -113,6 +113,10 @@ test_thread_mode_single_gives_one_post_on_x() {
 	ii config
 	assert_rc 78
 	err_has 'thread_mode = single needs [feeds] base_url'
+	sed -i 's/^thread_mode = single$/thread_mode = hilo/' "$CONF"
+	ii config
+	assert_rc 78
+	err_has "invalid value 'hilo' for 'thread_mode': expected replies or single"
 }
 
 test_a_draft_cut_before_schema_12_goes_to_every_channel_as_approved() {
