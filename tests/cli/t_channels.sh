@@ -101,6 +101,9 @@ test_thread_mode_single_gives_one_post_on_x() {
 	assert_rc 0
 	out_has 'X: 1 post'
 	out_has 'Mastodon: 2 posts'
+	# lint checks the single post too
+	ii lint "$T/notices/pensiones.md"
+	assert_rc 0
 	ii notices
 	ii publish
 	assert_rc 0

@@ -17,6 +17,7 @@
 
 #include "draft.h"
 #include "process.h"
+#include "notify.h"
 #include "publish.h"
 #include "store.h"
 
@@ -1126,6 +1127,23 @@ static bool audited(struct fixture *f, const char *uuid, const char *action, con
 	return found;
 }
 
+/* The events raised for the staff so far, by name, joined by spaces. */
+static char *raised(struct fixture *f)
+{
+	char *path = store_path(f->dir), *events = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT coalesce(group_concat(event, ' '), '')"
+					    " FROM notification", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	events = strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	free(path);
+	return events;
+}
+
 static void refused_answer_gives_way_to_one_post_that_links_to_the_rest(void **state)
 {
 	struct fixture *f = *state;
@@ -1133,7 +1151,16 @@ static void refused_answer_gives_way_to_one_post_that_links_to_the_rest(void **s
 	char uuid[37];
 	approved(f, 3, NULL, uuid);
 	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_REPLY_REFUSED});
-	run(f);
+	/* the staff hear of it: a webhook that hears of every event */
+	struct config_notify hook = {.id = "ops", .type = CONFIG_NOTIFY_WEBHOOK,
+				     .events = NOTIFY_ALL_EVENTS};
+	struct config cfg = {.notify = &hook, .notify_count = 1};
+	struct publish_options o = options(0);
+	o.notify = &cfg;
+	ok(f, run_with(f, &o));
+	char *events = raised(f);
+	assert_string_equal(events, "thread_mode_switched");
+	free(events);
 	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
 	/* post 1 stays; posts 2 and 3 became the single post, which answers nothing */
 	assert_journal(f, uuid, "SS");
