@@ -1221,26 +1221,6 @@ ii_err draft_has_thread(struct store *s, const char *uuid, const char *channel, 
 	return rc;
 }
 
-ii_err draft_thread_channels(struct store *s, const char *uuid,
-			     char ids[][DRAFT_CHANNEL_ID_SIZE], size_t max, size_t *count,
-			     struct ii_error *e)
-{
-	*count = 0;
-	sqlite3_stmt *stmt;
-	ii_err rc = store_prepare_texts(s, "SELECT DISTINCT channel FROM post WHERE draft = ?"
-					   " ORDER BY channel <> 'x', channel",
-					&stmt, e, uuid, NULL);
-	if (rc)
-		return rc;
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && *count < max)
-		store_copy_text(ids[(*count)++], DRAFT_CHANNEL_ID_SIZE, stmt, 0);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, e, N_("read a draft's posts"));
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 ii_err draft_thread_switch(struct store *s, const char *uuid, const char *channel, size_t seq,
 			   const char *why, const struct draft_actor *actor, bool *switched,
 			   struct ii_error *e)

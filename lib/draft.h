@@ -264,14 +264,6 @@ void draft_posts_free(struct draft_post *posts, size_t count);
 ii_err draft_has_thread(struct store *store, const char *uuid, const char *channel, bool *has,
 			struct ii_error *e);
 
-/* The ids of the channels draft uuid has a thread of its own for, X's first, into ids
- * (room for max, each DRAFT_CHANNEL_ID_SIZE bytes); *count says how many. A draft cut once
- * has X's alone. */
-#define DRAFT_CHANNEL_ID_SIZE 64
-ii_err draft_thread_channels(struct store *store, const char *uuid,
-			     char ids[][DRAFT_CHANNEL_ID_SIZE], size_t max, size_t *count,
-			     struct ii_error *e);
-
 /*
  * A channel refused to continue draft uuid's thread at post seq (its parent was not the
  * account's own to answer, lib/publish's CHANNEL_REPLY_REFUSED): its posts from seq on,

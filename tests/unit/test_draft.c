@@ -241,12 +241,6 @@ static void each_channel_keeps_the_thread_cut_for_it(void **state)
 	struct draft d = find(f, uuid);
 	assert_int_equal(d.post_count, 2); /* X's */
 	assert_false(d.one_cut);
-	char ids[4][DRAFT_CHANNEL_ID_SIZE];
-	size_t n;
-	ok(f, draft_thread_channels(f->store, uuid, ids, 4, &n, &f->err));
-	assert_int_equal(n, 2);
-	assert_string_equal(ids[0], "x");
-	assert_string_equal(ids[1], "mastodon");
 }
 
 static void failed_midway_revision_keeps_each_channels_public_posts(void **state)
