@@ -94,3 +94,36 @@ int cli_notice_thread(const struct cli *cli, const struct messages *messages, co
 	diag_free(diags);
 	return status;
 }
+
+int cli_notice_single(const struct cli *cli, const char *path, const struct notice *n,
+		      size_t x_count, struct thread **thread)
+{
+	*thread = NULL;
+	if (cli->config->x_thread_mode != CONFIG_THREAD_SINGLE || x_count < 2)
+		return EXIT_OK;
+	struct diag_list *diags = diag_new();
+	if (!diags) {
+		cli_error(_("out of memory"));
+		return EXIT_SOFTWARE;
+	}
+	struct ii_error e = {0};
+	char *single;
+	int length;
+	ii_err rc = ingest_single_post(n, path, cli->config, &single, &length, diags, &e);
+	if (rc == II_OK && !single) {
+		diag_add(diags, path, 0,
+			 _("thread_mode = single needs a link to the whole text: set [feeds] base_url"));
+		rc = ii_fail(&e, II_EDATA, _("no link to the whole text"));
+	}
+	/* one paragraph that fits: one post, its line break kept */
+	struct thread_options options;
+	thread_options_init(&options);
+	options.lines = true;
+	const char *paragraphs[] = {single};
+	if (rc == II_OK)
+		rc = thread_split(paragraphs, 1, &options, thread, &e);
+	free(single);
+	int status = cli_notice_status(diags, rc, &e);
+	diag_free(diags);
+	return status;
+}

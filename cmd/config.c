@@ -305,6 +305,8 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_usd(&p, "price_delete", cfg->x_cost.remove);
 	put_usd(&p, "monthly_budget", cfg->x_cost.budget);
 	put_long(&p, "budget_warning", cfg->x_cost.warning);
+	put_string(&p, "thread_mode",
+		   cfg->x_thread_mode == CONFIG_THREAD_SINGLE ? "single" : "replies");
 
 	begin(&p, root, "feeds", "feeds");
 	put_string(&p, "base_url", cfg->feeds.base_url);

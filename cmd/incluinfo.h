@@ -234,6 +234,14 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
  * printing its problems (a word too long there is named with the network). EXIT_OK with
  * *thread set (the caller frees it); otherwise the exit code (EXIT_DATA: invalid there).
  */
+/*
+ * Under X's thread_mode = single, the single post of notice n (ingest_single_post()) as a
+ * thread of one post into *thread, when X's thread has more posts than one (x_count): what X
+ * publishes instead; *thread NULL otherwise (replies, or a thread of one post). Prints its
+ * problems; EXIT_DATA when it cannot be written.
+ */
+int cli_notice_single(const struct cli *cli, const char *path, const struct notice *n,
+		      size_t x_count, struct thread **thread);
 int cli_notice_thread(const struct cli *cli, const struct messages *messages, const char *path,
 		      const struct notice *n, const struct counter *counter,
 		      struct thread **thread);

@@ -23,6 +23,11 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 	if (status == EXIT_OK && changing)
 		fprintf(stderr, _("%s: warning: changed while it was read; not checked\n"), path);
 	bool read = status == EXIT_OK && !changing;
+	/* X's single post, under thread_mode = single, must fit X with its link */
+	struct thread *single = NULL;
+	if (status == EXIT_OK && read)
+		status = cli_notice_single(cli, path, n, thread_count(thread), &single);
+	thread_free(single);
 	/* X's thread came with the notice; every other network's must be valid too */
 	for (int k = COUNT_X + 1; status == EXIT_OK && read && k < COUNT_NETWORKS; k++) {
 		struct counter c;

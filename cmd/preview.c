@@ -151,6 +151,17 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		if (s && (!status || s != EXIT_DATA))
 			status = s;
 	}
+	/* under thread_mode = single, X takes the single post instead of the thread */
+	struct thread *single = NULL;
+	if (first == COUNT_X) {
+		int s = cli_notice_single(cli, path, n, thread_count(threads[COUNT_X]), &single);
+		if (s && (!status || s != EXIT_DATA))
+			status = s;
+		if (single) {
+			thread_free(threads[COUNT_X]);
+			threads[COUNT_X] = single;
+		}
+	}
 	messages_free(messages);
 	char *title = NULL;
 	struct ii_error e = {0};

@@ -27,7 +27,7 @@ static void print_item(const struct publish_channel *channel, bool several,
 	char until[32] = "";
 	if (it->until)
 		cli_time_human(it->until, until);
-	size_t posts = dry_run ? it->draft.post_count : it->sent;
+	size_t posts = dry_run ? it->post_count : it->sent;
 	print_channel(channel, several);
 	switch (it->fate) {
 	case PUBLISH_PUBLISHED:
@@ -77,7 +77,7 @@ static void report_json(cJSON *o, const struct publish_channel *channel,
 		cJSON_AddStringToObject(item, "kind", draft_kind_name(it->draft.kind));
 		cJSON_AddStringToObject(item, "title", it->draft.title);
 		if (it->fate == PUBLISH_PUBLISHED)
-			cJSON_AddNumberToObject(item, "post_count", (double)it->draft.post_count);
+			cJSON_AddNumberToObject(item, "post_count", (double)it->post_count);
 		if (it->fate == PUBLISH_DEFERRED) {
 			cJSON_AddStringToObject(item, "reason", it->reason);
 			cJSON_AddItemToObject(item, "until", cli_json_time(it->until));
@@ -143,7 +143,7 @@ static int publish_on(struct store *store, const struct channels *set,
 		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
 			cli_error(_("thread %.8s \"%s\" stopped midway on %s: %zu of %zu posts are public"),
 				  rep.items[i].draft.uuid, rep.items[i].draft.title, channel->name,
-				  rep.items[i].sent, rep.items[i].draft.post_count);
+				  rep.items[i].sent, rep.items[i].post_count);
 	if (rep.unauthorized && !out->unauthorized)
 		snprintf(out->account, sizeof out->account,
 			 _("%s refused the credentials in '%s': posting stopped"), channel->name,

@@ -38,8 +38,41 @@ static void print_text(const struct draft *d, const struct draft_post *posts, si
 		       sent < count && d->status == DRAFT_FAILED ? _(": the thread stopped midway") : "");
 }
 
-/* Each channel but X (whose posts print_text() shows): where the draft stands there. */
-static int print_channels(struct store *store, const struct channels *set, const struct draft *d)
+/* The longest post on channel id, as its counter takes it (X's for an id not configured). */
+static ii_err limit_of(const struct config *cfg, struct store *store, const char *id, int *limit,
+		       struct ii_error *e)
+{
+	struct channel_counter counters[CHANNELS_MAX];
+	size_t n;
+	ii_err rc = channels_counters(cfg, store, counters, &n, e);
+	*limit = TWEET_MAX_WEIGHTED_LENGTH;
+	for (size_t i = 0; rc == II_OK && i < n; i++)
+		if (!strcmp(counters[i].id, id))
+			*limit = counters[i].counter.limit;
+	return rc;
+}
+
+/* Says so when the rest of a thread gave way to its single post (a refused answer). */
+static void print_switched(const struct draft_post *posts, size_t count, const char *channel)
+{
+	for (size_t i = 0; i < count; i++)
+		if (posts[i].standalone)
+			printf(_("thread:  on %s, posts from %zu on became one post with a link to the whole"
+				 " text: the channel refused an answer\n"),
+			       channel, i + 1);
+}
+
+static void print_posts(const struct draft_post *posts, size_t count, int limit)
+{
+	putchar('\n');
+	for (size_t i = 0; i < count; i++)
+		cli_print_post(i, count, posts[i].text, posts[i].weighted_length, limit);
+}
+
+/* Each channel but X (whose posts print_text() shows): where the draft stands there, and
+ * with posts set, its own thread. */
+static int print_channels(struct store *store, const struct config *cfg,
+			  const struct channels *set, const struct draft *d, bool posts_too)
 {
 	for (size_t c = 0; c < set->count; c++) {
 		if (!strcmp(set->ids[c], XCHANNEL_ID))
@@ -49,49 +82,52 @@ static int print_channels(struct store *store, const struct channels *set, const
 		enum draft_delivery ended;
 		char error[512];
 		struct ii_error e = {0};
-		if (draft_posts(store, d->uuid, set->ids[c], &posts, &count, &e) ||
+		int limit;
+		if (limit_of(cfg, store, set->ids[c], &limit, &e) ||
+		    draft_posts(store, d->uuid, set->ids[c], &posts, &count, &e) ||
 		    draft_delivery_get(store, d->uuid, set->ids[c], &ended, error, &e))
 			return cli_fail(&e);
 		for (size_t i = 0; i < count; i++)
 			sent += posts[i].state == DRAFT_POST_SENT;
+		if (posts_too && count) {
+			printf(_("\nposts on %s:\n"), set->ids[c]);
+			print_posts(posts, count, limit);
+		} else if (!posts_too && !count) {
+			printf(_("public:  none on %s: no thread was cut for it (it was configured after the"
+				 " draft was made), and it is not sent there\n"),
+			       set->ids[c]);
+		} else if (!posts_too) {
+			printf(_("public:  %zu of %zu posts on %s%s%s\n"), sent, count, set->ids[c],
+			       ended == DRAFT_DELIVERY_FAILED ? _(": failed: ") : "",
+			       ended == DRAFT_DELIVERY_FAILED ? error : "");
+			print_switched(posts, count, set->ids[c]);
+		}
 		draft_posts_free(posts, count);
-		printf(_("public:  %zu of %zu posts on %s%s%s\n"), sent, count, set->ids[c],
-		       ended == DRAFT_DELIVERY_FAILED ? _(": failed: ") : "",
-		       ended == DRAFT_DELIVERY_FAILED ? error : "");
 	}
 	return EXIT_OK;
 }
 
-static void print_posts(const struct draft_post *posts, size_t count)
-{
-	putchar('\n');
-	for (size_t i = 0; i < count; i++)
-		cli_print_post(i, count, posts[i].text, posts[i].weighted_length,
-			       TWEET_MAX_WEIGHTED_LENGTH);
-}
-
-/* posts' journal on one channel into array: state and remote_id, with the texts when
- * texts is set */
-static void journal_json(cJSON *array, const struct draft_post *posts, size_t count, bool texts)
+/* posts on one channel into array: each text, length and journal there */
+static void journal_json(cJSON *array, const struct draft_post *posts, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		cJSON *p = texts ? cli_post_json(posts[i].text, posts[i].weighted_length)
-				 : cJSON_CreateObject();
+		cJSON *p = cli_post_json(posts[i].text, posts[i].weighted_length);
 		cJSON_AddStringToObject(p, "state", draft_post_state_name(posts[i].state));
 		cJSON_AddItemToObject(p, "remote_id", cli_json_text(posts[i].remote_id));
+		cJSON_AddBoolToObject(p, "standalone", posts[i].standalone);
 		cJSON_AddItemToArray(array, p);
 	}
 }
 
 /* The draft with X's posts as "posts", and "channels": each channel's id, how the draft
- * ended there ("published", "failed" or null) and its posts' journal. */
+ * ended there ("published", "failed" or null) and its own thread with its journal there. */
 static cJSON *to_json(struct store *store, const struct channels *set, const struct draft *d,
 		      const struct draft_post *posts, size_t count, struct ii_error *e)
 {
 	static const char *const ends[] = {[DRAFT_DELIVERY_PUBLISHED] = "published",
 					   [DRAFT_DELIVERY_FAILED] = "failed"};
 	cJSON *o = cli_draft_json(d);
-	journal_json(cJSON_AddArrayToObject(o, "posts"), posts, count, true);
+	journal_json(cJSON_AddArrayToObject(o, "posts"), posts, count);
 	cJSON *array = cJSON_AddArrayToObject(o, "channels");
 	for (size_t c = 0; c < set->count; c++) {
 		struct draft_post *journal;
@@ -106,7 +142,7 @@ static cJSON *to_json(struct store *store, const struct channels *set, const str
 		cJSON_AddItemToArray(array, ch);
 		cJSON_AddStringToObject(ch, "id", set->ids[c]);
 		cJSON_AddItemToObject(ch, "state", cli_json_text(ended ? ends[ended] : ""));
-		journal_json(cJSON_AddArrayToObject(ch, "posts"), journal, n, false);
+		journal_json(cJSON_AddArrayToObject(ch, "posts"), journal, n);
 		draft_posts_free(journal, n);
 	}
 	return o;
@@ -147,8 +183,11 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		status = cli_print_json(json);
 	else {
 		print_text(&d, posts, count);
-		status = print_channels(store, &set, &d);
-		print_posts(posts, count);
+		status = print_channels(store, cli->config, &set, &d, false);
+		print_switched(posts, count, "X");
+		print_posts(posts, count, TWEET_MAX_WEIGHTED_LENGTH);
+		if (status == EXIT_OK)
+			status = print_channels(store, cli->config, &set, &d, true);
 	}
 	store_close(store);
 	draft_posts_free(posts, count);

@@ -113,8 +113,24 @@ static int public_posts(struct store *store, const char *uuid, size_t *sent, siz
 	return EXIT_OK;
 }
 
-/* A line for each thread that stopped midway: some of it is public, the rest is not. */
-static int stopped_threads(struct store *store)
+/* Whether draft uuid's thread on channel ended in its single post (a refused answer). */
+static int switched(struct store *store, const char *uuid, const char *channel, bool *yes)
+{
+	struct draft_post *posts;
+	size_t count;
+	struct ii_error e = {0};
+	if (draft_posts(store, uuid, channel, &posts, &count, &e))
+		return cli_fail(&e);
+	*yes = false;
+	for (size_t i = 0; i < count; i++)
+		*yes |= posts[i].standalone;
+	draft_posts_free(posts, count);
+	return EXIT_OK;
+}
+
+/* A line for each thread that stopped midway (some of it is public, the rest is not), and
+ * for each thread in play whose rest became one post on a channel that refused an answer. */
+static int stopped_threads(struct store *store, const struct channels *set)
 {
 	struct draft *drafts;
 	size_t n;
@@ -131,6 +147,14 @@ static int stopped_threads(struct store *store)
 		if (sent && sent < count)
 			printf(_("%-16s draft %.8s \"%s\" stopped midway: posts 1-%zu of %zu are public: %s\n"),
 			       "", drafts[i].uuid, drafts[i].title, sent, count, drafts[i].error);
+		for (size_t c = 0; status == EXIT_OK && c < set->count; c++) {
+			bool yes = false;
+			status = switched(store, drafts[i].uuid, set->ids[c], &yes);
+			if (yes)
+				printf(_("%-16s draft %.8s \"%s\": %s refused an answer, and the rest of its"
+					 " thread goes out as one post with a link to the whole text\n"),
+				       "", drafts[i].uuid, drafts[i].title, set->ids[c]);
+		}
 	}
 	free(drafts);
 	return status;
@@ -310,7 +334,7 @@ static int channels(const struct config *cfg, struct store *store, cJSON *root)
 					 cJSON_AddObjectToObject(root, "channel"));
 	}
 	free(due);
-	return status == EXIT_OK && !root ? stopped_threads(store) : status;
+	return status == EXIT_OK && !root ? stopped_threads(store, &set) : status;
 }
 
 /* What keeps runs from their job, as `run` last found it: one line each, oldest first. */

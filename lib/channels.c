@@ -25,6 +25,31 @@ void channels_ids(const struct config *cfg, struct channels *out)
 			out->ids[out->count++] = cfg->channels[i].id;
 }
 
+ii_err channels_counters(const struct config *cfg, struct store *store,
+			 struct channel_counter out[CHANNELS_MAX], size_t *count, struct ii_error *e)
+{
+	size_t n = 0;
+	out[n].id = XCHANNEL_ID;
+	counter_init(&out[n++].counter, COUNT_X);
+	for (size_t i = 0; i < cfg->channel_count && n < CHANNELS_MAX; i++) {
+		enum count_network network;
+		if (cfg->channels[i].type == CONFIG_CHANNEL_X ||
+		    !count_network_parse(config_channel_type_name(cfg->channels[i].type), &network))
+			continue;
+		out[n].id = cfg->channels[i].id;
+		if (network == COUNT_MASTODON) {
+			ii_err rc = mastodon_counter(store, out[n].id, &out[n].counter, e);
+			if (rc)
+				return rc;
+		} else {
+			counter_init(&out[n].counter, network);
+		}
+		n++;
+	}
+	*count = n;
+	return II_OK;
+}
+
 static void opened(struct channels *c, const struct publish_channel *channel, long delay_ms,
 		   long timeout_ms, const char *credentials)
 {

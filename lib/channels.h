@@ -15,6 +15,7 @@
 #include "config.h"
 #include "error.h"
 #include "publish.h"
+#include "text/count.h"
 #include "xchannel.h"
 
 /* X and every [channel ID] (config.c allows no more) */
@@ -42,6 +43,23 @@ struct channels {
 	struct mastodon *mastodon[CHANNELS_MAX];
 	struct bluesky *bluesky[CHANNELS_MAX];
 };
+
+/* A channel a draft is cut for, and how its network counts. */
+struct channel_counter {
+	const char *id; /* the channel's id, the configuration's (lives as long as cfg) */
+	struct counter counter;
+};
+
+/*
+ * Every channel a draft is cut for, into out, and how many: X always and first (a draft
+ * with no channel configured is cut for X, so that preview and lint work without
+ * credentials), then each [channel ID] of another type, counted as its type's network
+ * (lib/text/count.h): Mastodon with the limits its instance gave, cached in store
+ * (mastodon_counter(); store NULL or nothing cached: 500 with links of 23), Bluesky 300.
+ * A type no counter knows is left out. II_ESTATE when the store cannot be read.
+ */
+ii_err channels_counters(const struct config *cfg, struct store *store,
+			 struct channel_counter out[CHANNELS_MAX], size_t *count, struct ii_error *e);
 
 /* The ids of the configured channels into out (as channels_open() would list them). */
 void channels_ids(const struct config *cfg, struct channels *out);

@@ -74,6 +74,7 @@ enum value_type {
 	T_USD,          /* an amount in US dollars, "0.015" (config_usd_parse()), kept in micro-dollars */
 	T_CHANNEL_TYPE, /* x, mastodon or bluesky */
 	T_VISIBILITY,   /* a Mastodon status's: public or unlisted */
+	T_THREAD_MODE,  /* replies or single */
 };
 
 struct key {
@@ -165,6 +166,7 @@ static const struct key twitter_keys[] = {
 	{"price_delete", T_USD, G(x_cost.remove), 0, CONFIG_USD_MAX},
 	{"monthly_budget", T_USD, G(x_cost.budget), 0, CONFIG_USD_MAX},
 	{"budget_warning", T_LONG, G(x_cost.warning), 0, 100},
+	{"thread_mode", T_THREAD_MODE, G(x_thread_mode), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -203,6 +205,7 @@ static const struct key channel_keys[] = {
 	{"timeout_ms", T_LONG, C(timeout_ms), 1000, 600000},
 	{"visibility", T_VISIBILITY, C(visibility), 0, 0},
 	{"public_url", T_PUBLIC_URL, C(public_url), 0, 0},
+	{"thread_mode", T_THREAD_MODE, C(thread_mode), 0, 0},
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -1200,6 +1203,14 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		else
 			bad_value(p, k->name, value, _("expected x, mastodon or bluesky"));
 		break;
+	case T_THREAD_MODE:
+		if (!strcmp(value, "replies"))
+			*(enum config_thread_mode *)slot = CONFIG_THREAD_REPLIES;
+		else if (!strcmp(value, "single"))
+			*(enum config_thread_mode *)slot = CONFIG_THREAD_SINGLE;
+		else
+			bad_value(p, k->name, value, _("expected replies or single"));
+		break;
 	case T_VISIBILITY:
 		if (strcmp(value, "public") && strcmp(value, "unlisted"))
 			bad_value(p, k->name, value, _("expected public or unlisted"));
@@ -1599,7 +1610,18 @@ static void move_x_channel(struct parser *p)
 		}
 		cfg->thread_delay_ms = c->thread_delay_ms;
 		cfg->api_timeout_ms = c->timeout_ms;
+		cfg->x_thread_mode = c->thread_mode;
 	}
+}
+
+/* X's single post links to the whole text: a notice's entry in the Atom feeds (lib/cut),
+ * which needs their public address. */
+static void check_thread_mode(struct parser *p)
+{
+	if (p->cfg->x_thread_mode == CONFIG_THREAD_SINGLE && !p->cfg->feeds.base_url)
+		diag_add(p->diags, p->path, 0,
+			 _("thread_mode = single needs [feeds] base_url: X's single post links to the"
+			   " whole text in the feeds"));
 }
 
 /* The keys a [channel ID] needs for its type. */
@@ -1828,6 +1850,7 @@ ii_err config_load(const char *path, struct config **out, struct diag_list *diag
 				 _("more than %d [channel ID] sections"), CONFIG_MAX_CHANNELS);
 		if (filled)
 			check_run_timeout(&p);
+		check_thread_mode(&p);
 	}
 
 	for (size_t i = 0; i < p.seen_count; i++)

@@ -121,6 +121,11 @@ struct config_notify {
 	int line;           /* of the section header */
 };
 
+/* How X takes a draft of more than one post ([twitter] or [channel x] thread_mode):
+ * replies, a thread of answers (the default); single, one post with the headline and a
+ * link to the whole text (lib/cut), for an account X does not let answer its own posts. */
+enum config_thread_mode { CONFIG_THREAD_REPLIES, CONFIG_THREAD_SINGLE };
+
 enum config_channel_type {
 	CONFIG_CHANNEL_NONE, CONFIG_CHANNEL_X, CONFIG_CHANNEL_MASTODON, CONFIG_CHANNEL_BLUESKY,
 };
@@ -148,6 +153,7 @@ struct config_channel {
 	char *public_url;     /* the account's page as the public reaches it; a status is
 			       * public_url/ID there (Mastodon's rule for a local account); NULL:
 			       * the feeds do not link to the channel */
+	enum config_thread_mode thread_mode; /* type x: moved to struct config's */
 	int line;             /* of the section header */
 };
 
@@ -184,6 +190,7 @@ struct config {
 	long thread_delay_ms;
 	char *api_ca_file;   /* NULL: the system's CA certificates */
 	long api_timeout_ms; /* of one request to the X API */
+	enum config_thread_mode x_thread_mode;
 	/* [twitter] price_* and monthly_budget, in micro-dollars (USD / 1 000 000) */
 	struct config_x_cost {
 		long post;     /* a post without a URL */

@@ -1,4 +1,5 @@
 #include "console.h"
+#include "channels.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
@@ -193,30 +194,21 @@ static xmlNodePtr form(struct page *p, const struct console_view *view, xmlNodeP
 	return f;
 }
 
+/* A channel's thread, each post as that channel's network counts it (lib/text/count.h). */
 static void add_thread(struct page *p, xmlNodePtr parent, const struct draft_post *posts,
-		       size_t count)
+		       size_t count, const struct counter *c)
 {
 	xmlNodePtr ol = el(p, parent, "ol", NULL);
 	for (size_t i = 0; i < count; i++) {
 		xmlNodePtr li = el(p, ol, "li", NULL);
 		attr(p, el(p, li, "p", posts[i].text), "class", "post");
-		/* the post as each network counts it: one text, three rules (lib/text/count.h) */
 		xmlNodePtr length = el(p, li, "p", NULL);
-		bool over = false;
-		for (int n = 0; n < COUNT_NETWORKS; n++) {
-			struct counter c;
-			struct count_result r;
-			counter_init(&c, (enum count_network)n);
-			if (counter_measure(&c, posts[i].text, strlen(posts[i].text), &r, NULL))
-				continue;
-			over = over || !r.valid;
-			if (n)
-				xmlNodeAddContent(length, BAD_CAST " · ");
-			/* TRANSLATORS: a post's length as a network counts it, its limit there,
-			 * and the network ("231 of 280 characters on X") */
-			textf(length, _("%d of %d characters on %s"), r.length, c.limit,
-			      count_network_label((enum count_network)n));
-		}
+		struct count_result r = {0};
+		bool over = counter_measure(c, posts[i].text, strlen(posts[i].text), &r, NULL) || !r.valid;
+		/* TRANSLATORS: a post's length as a network counts it, its limit there, and the
+		 * network ("231 of 280 characters on X") */
+		textf(length, _("%d of %d characters on %s"), r.length, c->limit,
+		      count_network_label(c->network));
 		attr(p, length, "class", over ? "length over" : "length");
 		if (posts[i].state == DRAFT_POST_SENT)
 			/* TRANSLATORS: after a post's length: it is already public */
@@ -359,15 +351,31 @@ static ii_err draft_page(struct page *p, struct store *store, const struct conso
 	if (*d.error)
 		fact(p, dl, _("Error"), d.error);
 
-	struct draft_post *posts = NULL;
-	size_t count = 0;
-	rc = draft_posts(store, d.uuid, XCHANNEL_ID, &posts, &count, e);
-	if (rc == II_OK) {
-		el(p, p->main, "h2", _("The thread as it will be published on X"));
-		add_thread(p, p->main, posts, count);
-		rc = add_changes(p, store, p->main, d.uuid, posts, count, e);
+	/* each channel's own thread, cut for it when the draft was made */
+	struct channel_counter channels[CHANNELS_MAX];
+	size_t n = 0;
+	if (rc == II_OK)
+		rc = channels_counters(view->cfg, store, channels, &n, e);
+	for (size_t c = 0; rc == II_OK && c < n; c++) {
+		struct draft_post *posts = NULL;
+		size_t count = 0;
+		const char *name = count_network_label(channels[c].counter.network);
+		rc = draft_posts(store, d.uuid, channels[c].id, &posts, &count, e);
+		if (rc == II_OK && !count)
+			textf(el(p, p->main, "p", NULL),
+			      _("Not published on %s (%s): no thread was cut for it, since it was"
+				" configured after the draft was made."),
+			      name, channels[c].id);
+		if (rc == II_OK && count) {
+			textf(el(p, p->main, "h2", NULL), _("The thread as it will be published on %s (%s)"),
+			      name, channels[c].id);
+			add_thread(p, p->main, posts, count, &channels[c].counter);
+		}
+		/* a revision's changes, shown once, on X's thread */
+		if (rc == II_OK && c == 0)
+			rc = add_changes(p, store, p->main, d.uuid, posts, count, e);
+		draft_posts_free(posts, count);
 	}
-	draft_posts_free(posts, count);
 	if (rc == II_OK)
 		rc = add_audit(p, store, p->main, d.uuid, e);
 	if (rc == II_OK)

@@ -135,25 +135,75 @@ static ii_err set_status(struct store *s, const char *uuid, enum draft_status st
 	return store_run(s, stmt, N_("change a draft's status"), e);
 }
 
-static ii_err put_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
-			struct ii_error *e)
+/*
+ * The channel whose posts make a draft's thread on a channel: the channel's own, or X's
+ * for a draft cut once (schema 12). ONE_CUT is the draft's one_cut column, CHANNEL the
+ * channel asked for, both SQL expressions.
+ */
+#define THREAD_CHANNEL(one_cut, channel) "(CASE WHEN " one_cut " THEN 'x' ELSE " channel " END)"
+
+static ii_err put_thread(struct store *s, const char *uuid, const struct draft_thread *t,
+			 struct ii_error *e)
 {
-	sqlite3_stmt *stmt;
-	ii_err rc = store_run_texts(s, N_("replace a draft's posts"), e,
-				    "DELETE FROM post WHERE draft = ?", uuid, NULL);
-	for (size_t i = 0; rc == II_OK && i < spec->post_count; i++) {
+	ii_err rc = II_OK;
+	for (size_t i = 0; rc == II_OK && i < t->post_count; i++) {
+		sqlite3_stmt *stmt;
 		rc = store_prepare(s,
-				   "INSERT INTO post (draft, seq, text, weighted_length) VALUES (?,?,?,?)",
+				   "INSERT INTO post (draft, channel, seq, text, weighted_length)"
+				   " VALUES (?,?,?,?,?)",
 				   &stmt, e);
 		if (rc)
 			break;
 		sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(stmt, 3, spec->posts[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 4, spec->lengths[i]);
+		sqlite3_bind_text(stmt, 2, t->channel, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)i);
+		sqlite3_bind_text(stmt, 4, t->posts[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 5, t->lengths[i]);
 		rc = store_run(s, stmt, N_("save a draft's post"), e);
 	}
 	return rc;
+}
+
+/* Every channel's thread of spec, X's first, replacing the draft's posts, and its single
+ * post: the draft is no longer one cut for all. */
+static ii_err put_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
+			struct ii_error *e)
+{
+	ii_err rc = store_run_texts(s, N_("replace a draft's posts"), e,
+				    "DELETE FROM post WHERE draft = ?", uuid, NULL);
+	const struct draft_thread x = {DRAFT_X_CHANNEL, spec->posts, spec->lengths, spec->post_count};
+	if (rc == II_OK)
+		rc = put_thread(s, uuid, &x, e);
+	for (size_t i = 0; rc == II_OK && i < spec->thread_count; i++)
+		if (strcmp(spec->threads[i].channel, DRAFT_X_CHANNEL))
+			rc = put_thread(s, uuid, &spec->threads[i], e);
+	sqlite3_stmt *stmt;
+	if (rc == II_OK &&
+	    (rc = store_prepare(s, "UPDATE draft SET one_cut = 0, single_text = ?, single_length = ?"
+				" WHERE uuid = ?", &stmt, e)) == II_OK) {
+		bind_optional(stmt, 1, spec->single_text);
+		sqlite3_bind_int(stmt, 2, spec->single_length);
+		sqlite3_bind_text(stmt, 3, uuid, -1, SQLITE_STATIC);
+		rc = store_run(s, stmt, N_("save a draft's post"), e);
+	}
+	return rc;
+}
+
+/* spec's thread on channel: X's, another's, or none (*count 0). */
+static const char *const *spec_thread(const struct draft_spec *spec, const char *channel,
+				      size_t *count)
+{
+	*count = 0;
+	if (!strcmp(channel, DRAFT_X_CHANNEL)) {
+		*count = spec->post_count;
+		return spec->posts;
+	}
+	for (size_t i = 0; i < spec->thread_count; i++)
+		if (!strcmp(spec->threads[i].channel, channel)) {
+			*count = spec->threads[i].post_count;
+			return spec->threads[i].posts;
+		}
+	return NULL;
 }
 
 /* Binds the columns a notice can change, in the order of both statements below. */
@@ -263,7 +313,8 @@ static void read_uuid(sqlite3_stmt *stmt, void *record)
 static const char draft_columns[] =
 	"SELECT uuid, kind, title, source, content_hash, author, incident, reply_to, status,"
 	" due_at, expires_at, created_at, updated_at, changed_after_publication, error,"
-	" (SELECT count(*) FROM post WHERE post.draft = draft.uuid) FROM draft ";
+	" (SELECT count(*) FROM post WHERE post.draft = draft.uuid AND post.channel = 'x'),"
+	" one_cut FROM draft ";
 
 static void read_draft(sqlite3_stmt *stmt, void *record)
 {
@@ -284,6 +335,7 @@ static void read_draft(sqlite3_stmt *stmt, void *record)
 	d->changed_after_publication = sqlite3_column_int(stmt, 13) != 0;
 	store_copy_text(d->error, sizeof d->error, stmt, 14);
 	d->post_count = (size_t)sqlite3_column_int64(stmt, 15);
+	d->one_cut = sqlite3_column_int(stmt, 16) != 0;
 }
 
 static ii_err draft_get(struct store *s, const char *where, const char *key, struct draft *out,
@@ -329,25 +381,31 @@ static ii_err mark_changed_after_publication(struct store *s, const struct draft
 }
 
 /* Whether spec, a new version of failed draft uuid, holds every post of it that reached a
- * channel as it is, at the same place: then the rest can follow them. */
+ * channel as it is, at the same place in that channel's thread: then the rest can follow
+ * them, on each channel. */
 static ii_err keeps_public_posts(struct store *s, const char *uuid, const struct draft_spec *spec,
 				 bool *keeps, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
 	*keeps = true;
-	ii_err rc = store_prepare_texts(s, "SELECT p.seq, p.text, j.state FROM publication j"
+	ii_err rc = store_prepare_texts(s, "SELECT p.seq, p.text, j.state, j.channel, p.standalone"
+					   " FROM publication j JOIN draft d ON d.uuid = j.draft"
 					   " JOIN post p ON p.draft = j.draft AND p.seq = j.seq"
+					   " AND p.channel = " THREAD_CHANNEL("d.one_cut", "j.channel")
 					   " WHERE j.draft = ? AND j.state <> 'pending'",
 					&stmt, e, uuid, NULL);
 	if (rc)
 		return rc;
 	int step;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		size_t seq = (size_t)sqlite3_column_int64(stmt, 0);
+		size_t seq = (size_t)sqlite3_column_int64(stmt, 0), count;
 		const char *text = (const char *)sqlite3_column_text(stmt, 1);
 		const char *state = (const char *)sqlite3_column_text(stmt, 2);
-		if (strcmp(state, draft_post_state_name(DRAFT_POST_SENT)) || seq >= spec->post_count ||
-		    strcmp(text, spec->posts[seq]))
+		const char *const *posts =
+			spec_thread(spec, (const char *)sqlite3_column_text(stmt, 3), &count);
+		/* a single post in a refused thread's place ends the thread there */
+		if (strcmp(state, draft_post_state_name(DRAFT_POST_SENT)) || seq >= count ||
+		    strcmp(text, posts[seq]) || sqlite3_column_int(stmt, 4))
 			*keeps = false;
 	}
 	if (step != SQLITE_DONE)
@@ -366,7 +424,8 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 				  " meta = ?, due_at = ?, expires_at = ?, status = 'pending',"
 				  " updated_at = ?, error = NULL, changed_after_publication = 0,"
 				  " previous_text = (SELECT group_concat(text, char(10) || char(10))"
-				  "  FROM (SELECT text FROM post WHERE draft = ?9 ORDER BY seq))"
+				  "  FROM (SELECT text FROM post WHERE draft = ?9 AND channel = 'x'"
+				  "  ORDER BY seq))"
 				  " WHERE uuid = ?9",
 				  &stmt, e);
 	if (rc)
@@ -544,7 +603,9 @@ static enum draft_post_state post_state_from_name(const char *name)
 
 /* The journal of a post on a channel: ?1 the draft, ?2 the channel, ?3 the post's seq (a
  * statement about all the posts has no ?3, and SQLite ignores its binding). A post not
- * journalled on a channel yet is pending there. */
+ * journalled on a channel yet is pending there. OWN_THREAD is the channel of the posts of
+ * draft ?1's thread on channel ?2. */
+#define OWN_THREAD THREAD_CHANNEL("(SELECT one_cut FROM draft WHERE uuid = ?1)", "?2")
 static ii_err prepare_journal(struct store *s, const char *sql, const char *uuid,
 			      const char *channel, size_t seq, sqlite3_stmt **stmt, struct ii_error *e)
 {
@@ -569,6 +630,7 @@ static bool read_post(sqlite3_stmt *stmt, void *record)
 	p->sent_at = (time_t)sqlite3_column_int64(stmt, 5);
 	store_copy_text(p->claimed_by, sizeof p->claimed_by, stmt, 6);
 	p->claimed_at = (time_t)sqlite3_column_int64(stmt, 7);
+	p->standalone = sqlite3_column_int(stmt, 8) != 0;
 	return true;
 }
 
@@ -584,9 +646,10 @@ ii_err draft_posts(struct store *s, const char *uuid, const char *channel,
 	ii_err rc = prepare_journal(s,
 				    "SELECT p.text, p.weighted_length, coalesce(j.state, 'pending'),"
 				    " coalesce(j.attempts, 0), j.remote_ref, j.sent_at, j.claimed_by,"
-				    " j.claimed_at FROM post p"
+				    " j.claimed_at, p.standalone FROM post p"
 				    " LEFT JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
-				    " AND j.channel = ?2 WHERE p.draft = ?1 ORDER BY p.seq",
+				    " AND j.channel = ?2 WHERE p.draft = ?1 AND p.channel = " OWN_THREAD
+				    " ORDER BY p.seq",
 				    uuid, channel, 0, &stmt, e);
 	if (rc)
 		return rc;
@@ -712,7 +775,7 @@ static const char published_sql[] =
 	" (SELECT min(sent_at) FROM publication WHERE draft = d.uuid AND channel = ?1),"
 	" (SELECT remote_ref FROM publication WHERE draft = d.uuid AND channel = ?1 AND seq = 0),"
 	" (SELECT group_concat(text, char(10) || char(10)) FROM"
-	"   (SELECT text FROM post WHERE draft = d.uuid ORDER BY seq))"
+	"   (SELECT text FROM post WHERE draft = d.uuid AND channel = 'x' ORDER BY seq))"
 	" FROM draft d WHERE d.status = 'published' ORDER BY 6, d.rowid";
 
 static char *dup_column(sqlite3_stmt *stmt, int column)
@@ -863,10 +926,11 @@ ii_err draft_last_remote_id(struct store *s, const char *uuid, const char *chann
 	ii_err rc = prepare_journal(s,
 				    "SELECT j.remote_ref FROM post p LEFT JOIN publication j"
 				    " ON j.draft = p.draft AND j.seq = p.seq AND j.channel = ?2"
-				    " WHERE p.draft = ?1 AND NOT EXISTS"
+				    " WHERE p.draft = ?1 AND p.channel = " OWN_THREAD " AND NOT EXISTS"
 				    " (SELECT 1 FROM post q LEFT JOIN publication k ON k.draft = q.draft"
 				    "   AND k.seq = q.seq AND k.channel = ?2"
-				    "   WHERE q.draft = ?1 AND coalesce(k.state, 'pending') <> 'sent')"
+				    "   WHERE q.draft = ?1 AND q.channel = " OWN_THREAD
+				    "   AND coalesce(k.state, 'pending') <> 'sent')"
 				    " ORDER BY p.seq DESC LIMIT 1",
 				    uuid, channel, 0, &stmt, e);
 	return rc ? rc : store_first_text(s, stmt, remote_id, DRAFT_REF_SIZE, N_("read a draft's posts"), e);
@@ -1012,10 +1076,12 @@ ii_err draft_find_repeat(struct store *s, const char *channel, const char *self_
 	if (rc == II_OK && s)
 		rc = store_prepare(s,
 				   "SELECT p.draft, p.seq, p.text,"
-				   " (SELECT count(*) FROM post q WHERE q.draft = p.draft)"
+				   " (SELECT count(*) FROM post q WHERE q.draft = p.draft"
+				   "   AND q.channel = p.channel)"
 				   " FROM post p JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
 				   " JOIN draft d ON d.uuid = p.draft"
 				   " WHERE j.channel = ?1 AND j.state <> 'pending'"
+				   " AND p.channel = " THREAD_CHANNEL("d.one_cut", "j.channel")
 				   " AND p.draft <> coalesce(?2, '')"
 				   " AND (?3 IS NULL OR d.source IS NOT ?3)"
 				   " ORDER BY coalesce(j.sent_at, j.claimed_at), p.draft, p.seq",
@@ -1140,6 +1206,61 @@ ii_err draft_retracted(struct store *s, const char *uuid, const char *reason,
 {
 	ii_err rc = finish(s, uuid, DRAFT_REJECTED, reason, "retracted", actor, e);
 	return rc ? rc : remember_refused_content(s, uuid, e);
+}
+
+ii_err draft_has_thread(struct store *s, const char *uuid, const char *channel, bool *has,
+			struct ii_error *e)
+{
+	sqlite3_stmt *stmt;
+	long long count = 0;
+	ii_err rc = prepare_journal(s, "SELECT count(*) FROM post WHERE draft = ?1 AND channel = "
+				    OWN_THREAD, uuid, channel, 0, &stmt, e);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &count, N_("read a draft's posts"), e);
+	*has = count > 0;
+	return rc;
+}
+
+ii_err draft_thread_switch(struct store *s, const char *uuid, const char *channel, size_t seq,
+			   const char *why, const struct draft_actor *actor, bool *switched,
+			   struct ii_error *e)
+{
+	*switched = false;
+	sqlite3_stmt *stmt;
+	long long blocking = 0;
+	char single[DRAFT_TITLE_SIZE * 2] = "";
+	/* nothing from seq on may have left: what is out stays in its thread */
+	ii_err rc = prepare_journal(s, "SELECT count(*) FROM publication WHERE draft = ?1"
+				    " AND channel = ?2 AND seq > ?3 AND state <> 'pending'",
+				    uuid, channel, seq, &stmt, e);
+	if (rc == II_OK)
+		rc = store_first_int(s, stmt, &blocking, N_("read a draft's posts"), e);
+	if (rc == II_OK && !blocking &&
+	    (rc = store_prepare_texts(s, "SELECT coalesce(single_text, '') FROM draft WHERE uuid = ?",
+				      &stmt, e, uuid, NULL)) == II_OK)
+		rc = store_first_text(s, stmt, single, sizeof single, N_("read a draft"), e);
+	if (rc || blocking || !*single)
+		return rc;
+	/* a draft cut once has no single post (schema 12 kept none): it never gets here */
+	struct draft d;
+	if ((rc = get_by_uuid(s, uuid, &d, e)))
+		return rc;
+	if ((rc = prepare_journal(s, "DELETE FROM post WHERE draft = ?1 AND channel = ?2"
+				  " AND seq >= ?3", uuid, channel, seq, &stmt, e)) == II_OK)
+		rc = store_run(s, stmt, N_("replace a draft's posts"), e);
+	if (rc == II_OK && (rc = prepare_journal(s, "DELETE FROM publication WHERE draft = ?1"
+						" AND channel = ?2 AND seq > ?3",
+						uuid, channel, seq, &stmt, e)) == II_OK)
+		rc = store_run(s, stmt, N_("replace a draft's posts"), e);
+	if (rc == II_OK && (rc = prepare_journal(s, "INSERT INTO post (draft, channel, seq, text,"
+						" weighted_length, standalone) SELECT ?1, ?2, ?3,"
+						" single_text, single_length, 1 FROM draft WHERE uuid = ?1",
+						uuid, channel, seq, &stmt, e)) == II_OK)
+		rc = store_run(s, stmt, N_("save a draft's post"), e);
+	if (rc == II_OK)
+		rc = draft_audit_add(s, uuid, d.incident, "thread mode switched", actor, why, e);
+	*switched = rc == II_OK;
+	return rc;
 }
 
 ii_err draft_text_exists(struct store *s, const char *text, bool *exists, struct ii_error *e)

@@ -109,10 +109,27 @@ struct draft {
 	time_t updated_at;
 	bool changed_after_publication;
 	char error[512];   /* why it failed */
+	size_t post_count; /* of X's thread */
+	/* cut once, by X's counter, before threads were cut per channel (schema 12): every
+	 * channel publishes X's posts */
+	bool one_cut;
+};
+
+/* The channel whose thread every draft has, configured or not (XCHANNEL_ID): preview and
+ * lint work without credentials, and the drafts list counts its posts. */
+#define DRAFT_X_CHANNEL "x"
+
+/* A draft's thread on one channel other than X, cut by that channel's counter. */
+struct draft_thread {
+	const char *channel; /* its id, as the configuration names it: "mastodon" */
+	const char *const *posts;
+	const int *lengths;  /* each post's length as the channel counts it */
 	size_t post_count;
 };
 
-/* What a new draft, or a new version of a notice's draft, holds. */
+/* What a new draft, or a new version of a notice's draft, holds: one thread per channel,
+ * each cut by its channel's counter when the draft is made (lib/cut), so that what is
+ * approved is what each network shows. */
 struct draft_spec {
 	enum draft_kind kind;
 	const char *title;
@@ -124,9 +141,18 @@ struct draft_spec {
 	const char *meta;     /* JSON for the feeds, may be NULL */
 	time_t due_at;
 	time_t expires_at;
+	/* X's thread (DRAFT_X_CHANNEL), which every draft has */
 	const char *const *posts;
 	const int *lengths; /* weighted length of each post */
 	size_t post_count;
+	/* every other channel's; a channel without one is not sent the draft */
+	const struct draft_thread *threads;
+	size_t thread_count;
+	/* The post that takes the place of a thread's rest when a channel refuses to continue
+	 * it (CHANNEL_REPLY_REFUSED, lib/publish): its headline and a link to the whole text,
+	 * within X's 280 (lib/cut); NULL: none, and such a refusal fails the draft there. */
+	const char *single_text;
+	int single_length; /* its length on X */
 };
 
 /* Who does something, for the audit trail. */
@@ -173,9 +199,11 @@ ii_err draft_ingest(struct store *store, const struct draft_spec *spec,
 		    const struct draft_actor *actor, bool auto_approve, enum draft_change *change,
 		    char uuid[37], struct ii_error *e);
 
-/* The posts draft uuid held before its latest revision (draft_ingest()), separated by blank
- * lines, into *out, a new string the caller frees; NULL when it was never revised (or was
- * revised before schema 8 kept them). II_ENOMEM, II_ESTATE. */
+/* The posts of X's thread draft uuid held before its latest revision (draft_ingest()),
+ * separated by blank lines, into *out, a new string the caller frees; NULL when it was
+ * never revised (or was revised before schema 8 kept them). X's, the thread every draft
+ * has: a revision changes every channel's thread from the same text, so one says what
+ * changed. II_ENOMEM, II_ESTATE. */
 ii_err draft_previous_text(struct store *store, const char *uuid, char **out,
 			   struct ii_error *e);
 
@@ -220,13 +248,34 @@ struct draft_post {
 	/* the process that claimed it last, as the claim gave it ("" when unknown), and when */
 	char claimed_by[DRAFT_CLAIMANT_SIZE];
 	time_t claimed_at;
+	/* it answers nothing: the single post that took the place of the rest of its thread
+	 * (draft_thread_switch()) */
+	bool standalone;
 };
 
-/* The posts of draft uuid, in order, with their journal on channel (a channel id, as
- * "x"). */
+/* The posts of draft uuid's thread on channel (a channel id, as "x"), in order, with their
+ * journal there: its own thread, or X's for a draft cut once (one_cut); none when it has
+ * no thread for channel (a channel configured after the draft was made). */
 ii_err draft_posts(struct store *store, const char *uuid, const char *channel,
 		   struct draft_post **out, size_t *count, struct ii_error *e);
 void draft_posts_free(struct draft_post *posts, size_t count);
+
+/* Whether draft uuid has a thread on channel (see draft_posts()). */
+ii_err draft_has_thread(struct store *store, const char *uuid, const char *channel, bool *has,
+			struct ii_error *e);
+
+/*
+ * A channel refused to continue draft uuid's thread at post seq (its parent was not the
+ * account's own to answer, lib/publish's CHANNEL_REPLY_REFUSED): its posts from seq on,
+ * none of them sent, give way to the draft's single post (draft_spec's single_text), at
+ * seq, standalone, so that no half thread is left without a pointer to the rest. With the
+ * audit entry "thread mode switched" (detail: why). Inside the caller's transaction.
+ * *switched false when the draft has no single post, or a post from seq on is not
+ * pending: then nothing changed.
+ */
+ii_err draft_thread_switch(struct store *store, const char *uuid, const char *channel,
+			   size_t seq, const char *why, const struct draft_actor *actor,
+			   bool *switched, struct ii_error *e);
 
 /* Whether any draft, whatever its status, has a post whose text is exactly text. */
 ii_err draft_text_exists(struct store *store, const char *text, bool *exists,
@@ -308,8 +357,8 @@ ii_err draft_due(struct store *store, time_t now, struct draft **out, size_t *co
  * maintenance) are Spanish. */
 ii_err draft_language(struct store *store, const char *uuid, char out[8], struct ii_error *e);
 
-/* The remote reference of the last post of draft uuid on channel, "" when it is not all
- * sent there yet. */
+/* The remote reference of the last post of draft uuid's thread on channel (draft_posts()),
+ * "" when it is not all sent there yet. */
 ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *channel,
 			    char remote_id[DRAFT_REF_SIZE], struct ii_error *e);
 

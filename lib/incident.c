@@ -1,6 +1,7 @@
 #include "i18n.h"
 #include "notify.h"
 #include "incident.h"
+#include "cut.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -196,6 +197,13 @@ static ii_err supersede_stale(const struct incident_context *ctx, const char *la
 ii_err incident_post_render(const struct messages *m, const struct incident_post *post,
 			    time_t now, int wording, struct thread **out, struct ii_error *e)
 {
+	return incident_post_render_for(m, post, now, wording, NULL, out, e);
+}
+
+ii_err incident_post_render_for(const struct messages *m, const struct incident_post *post,
+				time_t now, int wording, const struct counter *counter,
+				struct thread **out, struct ii_error *e)
+{
 	struct message_values values = post->values;
 	struct message_moment_texts texts;
 	messages_moments(&post->moments, now, wording > 0, &texts, &values);
@@ -208,19 +216,21 @@ ii_err incident_post_render(const struct messages *m, const struct incident_post
 			snprintf(note, sizeof note, "Actualizado %s (%d).", written, wording - 1);
 		values.nota = note;
 	}
-	return messages_render(m, post->kind, &values, out, e);
+	return messages_render_for(m, post->kind, &values, counter, out, e);
 }
 
 /* Renders ev as the posts of a thread that repeats no earlier post, since X refuses a
- * repeated text (and a repeat would read as old news): each wording in turn. */
+ * repeated text (and a repeat would read as old news): each wording in turn, the one
+ * taken into *taken. */
 static ii_err render_unique(const struct incident_context *ctx, const struct incident_post *ev,
-			    struct thread **out, struct ii_error *e)
+			    int *taken, struct thread **out, struct ii_error *e)
 {
 	for (int wording = 0; wording < WORDING_TRIES; wording++) {
 		ii_err rc = incident_post_render(ctx->messages, ev, ctx->now, wording, out, e);
 		bool repeats = false;
 		if (rc == II_OK)
 			rc = repeats_a_post(ctx->store, *out, &repeats, e);
+		*taken = wording;
 		if (rc == II_OK && !repeats)
 			return II_OK;
 		thread_free(*out);
@@ -230,6 +240,21 @@ static ii_err render_unique(const struct incident_context *ctx, const struct inc
 	}
 	return ii_fail(e, II_EDATA, _("cannot word the '%s' post unlike the earlier posts"),
 		       messages_file(ev->kind));
+}
+
+/* An incident post in the wording chosen, for cut_make(). */
+struct incident_cut {
+	const struct incident_context *ctx;
+	const struct incident_post *ev;
+	int wording;
+};
+
+static ii_err cut_incident(void *arg, const struct counter *counter, struct thread **out,
+			   struct ii_error *e)
+{
+	const struct incident_cut *c = arg;
+	return incident_post_render_for(c->ctx->messages, c->ev, c->ctx->now, c->wording, counter,
+					out, e);
 }
 
 /* Renders ev and drafts it as the next part of the thread whose latest draft is last (may
@@ -252,12 +277,16 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 	struct incident_post answering = *ev;
 	answering.values.in_thread = *reply_to != '\0';
 	struct thread *thread;
-	rc = render_unique(ctx, &answering, &thread, e);
+	struct incident_cut cutting = {ctx, &answering, 0};
+	rc = render_unique(ctx, &answering, &cutting.wording, &thread, e);
 	if (rc)
 		return rc;
-	size_t count = thread_count(thread);
-	const char **posts = calloc(count, sizeof *posts);
-	int *lengths = calloc(count, sizeof *lengths);
+	thread_free(thread);
+	struct cut cut;
+	/* the wording X takes, cut for each channel; an incident's posts have no link to the
+	 * whole text, and no single post (lib/cut) */
+	if ((rc = cut_make(ctx->cfg, ctx->store, cut_incident, &cutting, NULL, 0, &cut, e)))
+		return rc;
 	cJSON *meta_object = cJSON_CreateObject();
 	char *meta = meta_object &&
 				     cJSON_AddStringToObject(meta_object, draft_meta_key_name(DRAFT_META_STATUS), status) &&
@@ -265,34 +294,27 @@ static ii_err draft_thread(const struct incident_context *ctx, const char *scope
 			     ? cJSON_PrintUnformatted(meta_object)
 			     : NULL;
 	cJSON_Delete(meta_object);
-	if (!posts || !lengths || !meta) {
+	if (!meta) {
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	} else {
-		for (size_t i = 0; i < count; i++) {
-			posts[i] = thread_post(thread, i);
-			lengths[i] = thread_post_length(thread, i);
-		}
 		char title[512];
 		snprintf(title, sizeof title, "%s: %s", scope, draft_kind_name(messages_draft_kind(kind)));
-		const struct draft_spec spec = {
+		struct draft_spec spec = {
 			.kind = messages_draft_kind(kind),
 			.title = title,
 			.incident = incident,
 			.reply_to = reply_to,
 			.meta = meta,
 			.expires_at = expires_at,
-			.posts = posts,
-			.lengths = lengths,
-			.post_count = count,
 		};
-		rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
+		rc = cut_spec(&cut, &spec, e);
+		if (rc == II_OK)
+			rc = draft_create(ctx->store, &spec, ctx->actor, approve, uuid, e);
 		if (rc == II_OK)
 			rc = notify_if_waiting(ctx->store, ctx->cfg, uuid, ctx->now, e);
 	}
 	cJSON_free(meta);
-	free(posts);
-	free(lengths);
-	thread_free(thread);
+	cut_free(&cut);
 	return rc;
 }
 

@@ -173,6 +173,10 @@ void incident_post_manual(const struct incident *inc, enum message_kind kind,
  */
 ii_err incident_post_render(const struct messages *m, const struct incident_post *post,
 			    time_t now, int wording, struct thread **out, struct ii_error *e);
+/* The same, cut for counter's network (NULL: X). */
+ii_err incident_post_render_for(const struct messages *m, const struct incident_post *post,
+				time_t now, int wording, const struct counter *counter,
+				struct thread **out, struct ii_error *e);
 
 /* The incident whose id is exactly uuid; *found false when there is none. */
 ii_err incident_get(struct store *store, const char *uuid, struct incident *out, bool *found,

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "claimreview.h"
+#include "cut.h"
+#include "feedout.h"
+#include "feeds.h"
 #include "incident.h"
 #include "noticedir.h"
 #include "notify.h"
@@ -226,29 +229,68 @@ static char *meta_json(const struct notice *n)
 	return json;
 }
 
-/* Brings the draft of n up to date, inside the caller's transaction. */
+/* What ingest_thread_for() needs, for cut_make(). */
+struct notice_cut {
+	const struct notice *n;
+	const char *path;
+	const struct config *cfg;
+	const struct messages *messages;
+};
+
+static ii_err cut_notice(void *ctx, const struct counter *counter, struct thread **out,
+			 struct ii_error *e)
+{
+	const struct notice_cut *c = ctx;
+	/* the error's detail names the network and the word; ingest_file() reports it */
+	struct diag_list *scratch = diag_new();
+	if (!scratch)
+		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	ii_err rc = ingest_thread_for(c->n, c->path, c->cfg, c->messages, counter, out, scratch, e);
+	diag_free(scratch);
+	return rc;
+}
+
+ii_err ingest_single_post(const struct notice *n, const char *path, const struct config *cfg,
+			  char **out, int *length, struct diag_list *diags, struct ii_error *e)
+{
+	*out = NULL;
+	*length = 0;
+	char *title, *link = NULL;
+	ii_err rc = ingest_title(n, path, cfg, &title, diags, e);
+	if (rc)
+		return rc;
+	rc = rebuttal_page(n, cfg, title, &link, e);
+	if (rc == II_OK && !link && cfg->feeds.base_url)
+		rc = fo_url(cfg->feeds.base_url, FEEDS_NOTICES_FILE, &link, e);
+	if (rc == II_OK && link)
+		rc = cut_single(title, link, out, length, e);
+	if (rc == II_EDATA && diags)
+		diag_add(diags, path, n->title_line, "%s", e->detail);
+	free(title);
+	free(link);
+	return rc;
+}
+
+/* Brings the draft of n (read from path) up to date, inside the caller's transaction. */
 static ii_err ingest_notice(struct store *store, const struct config *cfg,
 			    const struct messages *messages, const struct notice *n,
-			    const char *name, const struct thread *thread,
+			    const char *name, const char *path,
 			    const struct draft_actor *actor, struct ingest_item *out,
 			    struct ii_error *e)
 {
-	size_t count = thread_count(thread);
-	const char **posts = calloc(count, sizeof *posts);
-	int *lengths = calloc(count, sizeof *lengths);
 	char *meta = meta_json(n);
-	char *title = NULL;
+	char *title = NULL, *single = NULL;
+	int single_length;
+	struct cut cut = {0};
 	ii_err rc = II_OK;
-	if (!posts || !lengths || !meta) {
+	if (!meta) {
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		goto out;
 	}
-	for (size_t i = 0; i < count; i++) {
-		posts[i] = thread_post(thread, i);
-		lengths[i] = thread_post_length(thread, i);
-	}
-	if ((rc = ingest_title(n, name, cfg, &title, NULL, e)))
+	if ((rc = ingest_title(n, name, cfg, &title, NULL, e)) ||
+	    (rc = ingest_single_post(n, path, cfg, &single, &single_length, NULL, e)))
 		goto out;
+	struct notice_cut cutting = {n, path, cfg, messages};
 	struct draft_spec spec = {
 		.kind = draft_kinds[n->kind],
 		.title = title,
@@ -258,10 +300,10 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 		.meta = meta,
 		.due_at = n->publish_at,
 		.expires_at = n->expires_at,
-		.posts = posts,
-		.lengths = lengths,
-		.post_count = count,
 	};
+	if ((rc = cut_make(cfg, store, cut_notice, &cutting, single, single_length, &cut, e)) ||
+	    (rc = cut_spec(&cut, &spec, e)))
+		goto out;
 	if (n->kind == NOTICE_MANTENIMIENTO) {
 		/* announced aviso_antes before it starts; once it started, "it will not be
 		 * available, do your business before" is untrue, and the start post says it */
@@ -296,9 +338,9 @@ static ii_err ingest_notice(struct store *store, const struct config *cfg,
 			memcpy(out->incident, inc.uuid, sizeof inc.uuid);
 	}
 out:
+	cut_free(&cut);
 	free(title);
-	free(posts);
-	free(lengths);
+	free(single);
 	cJSON_free(meta);
 	return rc;
 }
@@ -449,7 +491,7 @@ static void ingest_file(struct store *store, const struct config *cfg,
 	if (rc == II_OK)
 		rc = store_begin(store, e);
 	if (rc == II_OK) {
-		rc = ingest_notice(store, cfg, messages, n, item->name, thread, actor, item, e);
+		rc = ingest_notice(store, cfg, messages, n, item->name, item->path, actor, item, e);
 		/* what is new or revised is compared with what was published: the same text
 		 * would stop its thread midway */
 		if (rc == II_OK && item->change != DRAFT_SAME &&

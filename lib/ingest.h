@@ -60,6 +60,17 @@ ii_err ingest_check_repeats(struct store *store, const struct config *cfg, const
 ii_err ingest_title(const struct notice *n, const char *path, const struct config *cfg,
 		    char **out, struct diag_list *diags, struct ii_error *e);
 
+/*
+ * The single post of n's draft (lib/cut's cut_single()): its title and a link to its whole
+ * text, the rebuttal's page ([feeds] rebuttal_url with the title's slug) for a bulo, else
+ * the Atom feed of notices ([feeds] base_url + FEEDS_NOTICES_FILE), which carries every
+ * notice's whole text. *out (a new string) and *length (on X) are NULL and 0 when the feeds
+ * have no public address. II_EDATA, in diags too (at the title's line), when the title
+ * cannot be cut to fit X with the link; II_ENOMEM.
+ */
+ii_err ingest_single_post(const struct notice *n, const char *path, const struct config *cfg,
+			  char **out, int *length, struct diag_list *diags, struct ii_error *e);
+
 enum ingest_fate {
 	INGEST_DRAFTED, /* change says how its draft moved */
 	INGEST_RETRY,   /* changed while it was read: the next run reads the finished file */

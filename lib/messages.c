@@ -178,6 +178,13 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       const struct message_values *values, struct thread **out,
 		       struct ii_error *e)
 {
+	return messages_render_for(m, kind, values, NULL, out, e);
+}
+
+ii_err messages_render_for(const struct messages *m, enum message_kind kind,
+			   const struct message_values *values, const struct counter *counter,
+			   struct thread **out, struct ii_error *e)
+{
 	char *text;
 	ii_err rc = render_text(m, kind, values, &text, e);
 	if (rc)
@@ -187,6 +194,8 @@ ii_err messages_render(const struct messages *m, enum message_kind kind,
 	/* the note shares the post when it fits, after a blank line */
 	struct thread_options options;
 	thread_options_init(&options);
+	if (counter)
+		thread_options_for(&options, counter);
 	options.pack = true;
 	const char *paragraphs[] = {text, values->nota};
 	rc = thread_split(paragraphs, values->nota ? 2 : 1, &options, out, e);

@@ -80,6 +80,10 @@ void messages_free(struct messages *m);
 ii_err messages_render(const struct messages *m, enum message_kind kind,
 		       const struct message_values *values, struct thread **out,
 		       struct ii_error *e);
+/* The same, cut for counter's network (NULL: X), for a draft's thread on each channel. */
+ii_err messages_render_for(const struct messages *m, enum message_kind kind,
+			   const struct message_values *values, const struct counter *counter,
+			   struct thread **out, struct ii_error *e);
 
 /*
  * For `lint`: renders every template, singular and plural, with the longest values it

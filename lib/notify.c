@@ -32,6 +32,7 @@ static const char *const event_names[NOTIFY_EVENT_COUNT] = {
 	[NOTIFY_NOTICE_INVALID] = "notice_invalid",
 	[NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION] = "notice_changed_after_publication",
 	[NOTIFY_BUDGET_LOW] = "budget_low",
+	[NOTIFY_THREAD_MODE_SWITCHED] = "thread_mode_switched",
 };
 
 static const char *const state_names[] = {
@@ -76,7 +77,7 @@ static const struct notify_group groups[] = {
 	{"@operators", CONFIG_ROLE_OPERATOR, false,
 	 EV(INCIDENT_CONFIRMED) | EV(INCIDENT_RESOLVED) | EV(PUBLICATION_FAILED) |
 		 EV(THREAD_STOPPED) | EV(CHANNEL_PAUSED) | EV(MONITOR_OFFLINE) | EV(MONITOR_ONLINE) |
-		 EV(BUDGET_LOW)},
+		 EV(BUDGET_LOW) | EV(THREAD_MODE_SWITCHED)},
 	/* what became of their own notice */
 	{"@author", CONFIG_ROLE_AUTHOR, true,
 	 EV(DRAFT_APPROVED) | EV(DRAFT_REJECTED) | EV(NOTICE_INVALID) | EV(PUBLICATION_FAILED) |
@@ -224,6 +225,7 @@ ii_err notify_draft(struct store *s, const struct config *cfg, enum notify_event
 		[NOTIFY_PUBLICATION_FAILED] = N_("Publication failed"),
 		[NOTIFY_THREAD_STOPPED] = N_("Thread stopped midway"),
 		[NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION] = N_("Notice changed after publication"),
+		[NOTIFY_THREAD_MODE_SWITCHED] = N_("Thread ended in a single post"),
 	};
 	static const char *const actions[NOTIFY_EVENT_COUNT] = {
 		[NOTIFY_DRAFT_WAITING] = N_("Review it, then approve or reject it."),
@@ -234,6 +236,9 @@ ii_err notify_draft(struct store *s, const struct config *cfg, enum notify_event
 					     "posts as they are."),
 		[NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION] =
 			N_("Its published posts stay as they are: retract them or publish a new notice."),
+		[NOTIFY_THREAD_MODE_SWITCHED] =
+			N_("The rest of the thread went out as one post with a link to the whole text. "
+			   "To stop trying threads on X, set thread_mode = single."),
 	};
 	char title[NOTIFY_TITLE_SIZE], body[NOTIFY_BODY_SIZE], key[NOTIFY_KEY_SIZE];
 	snprintf(title, sizeof title, "%s: %s", _(titles[event]), d->title);

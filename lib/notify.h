@@ -46,6 +46,9 @@ enum notify_event {
 	NOTIFY_NOTICE_CHANGED_AFTER_PUBLICATION,
 	NOTIFY_BUDGET_LOW,         /* a channel's spending crossed its warning share of the
 				    * month's budget: once a month */
+	/* a channel refused to continue a thread: its rest became one post that links to the
+	 * whole text (lib/publish) */
+	NOTIFY_THREAD_MODE_SWITCHED,
 	NOTIFY_EVENT_COUNT
 };
 #define NOTIFY_ALL_EVENTS ((1u << NOTIFY_EVENT_COUNT) - 1)
@@ -122,8 +125,8 @@ struct draft;
 ii_err notify_incident(struct store *store, const struct config *cfg, enum notify_event event,
 		       const struct incident *inc, const struct config_service *service,
 		       time_t due, time_t now, struct ii_error *e);
-/* draft_waiting, draft_approved, draft_rejected, publication_failed, thread_stopped or
- * notice_changed_after_publication, about d; detail (may be NULL): a reason, an error. The
+/* draft_waiting, draft_approved, draft_rejected, publication_failed, thread_stopped,
+ * thread_mode_switched or notice_changed_after_publication, about d; detail (may be NULL): a reason, an error. The
  * key is the draft's id with its content's hash, so a revision is news again. */
 ii_err notify_draft(struct store *store, const struct config *cfg, enum notify_event event,
 		    const struct draft *d, const char *detail, time_t now, struct ii_error *e);

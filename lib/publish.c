@@ -180,8 +180,9 @@ static ii_err defer(struct run *r, const struct draft *d, time_t until, const ch
 
 /*
  * Records how d ended on this run's channel, inside the caller's transaction, and once it
- * ended on every channel, its status: published, or failed with each failing channel's
- * reason.
+ * ended on every channel it has a thread for, its status: published, or failed with each
+ * failing channel's reason. A channel configured after d was made has none (it is not
+ * sent there, see publish_draft()) and is not waited for.
  */
 static ii_err settle(struct run *r, const struct draft *d, enum draft_delivery state,
 		     const char *why)
@@ -196,6 +197,9 @@ static ii_err settle(struct run *r, const struct draft *d, enum draft_delivery s
 	for (size_t i = 0; rc == II_OK && i < count; i++) {
 		enum draft_delivery ended;
 		char error[512];
+		bool has;
+		if ((rc = draft_has_thread(r->store, d->uuid, ids[i], &has, r->e)) || !has)
+			continue;
 		if ((rc = draft_delivery_get(r->store, d->uuid, ids[i], &ended, error, r->e)))
 			break;
 		if (ended == DRAFT_DELIVERY_NONE)
@@ -210,20 +214,23 @@ static ii_err settle(struct run *r, const struct draft *d, enum draft_delivery s
 			 : draft_published(r->store, d->uuid, o->actor, r->e);
 }
 
-static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, size_t sent)
+/* d failed on this run's channel, whose thread has count posts, sent of them public. */
+static ii_err fail_draft(struct run *r, const struct draft *d, const char *why, size_t sent,
+			 size_t count)
 {
 	struct publish_item *it = add_item(r, d, PUBLISH_FAILED);
 	if (!it)
 		return ii_fail(r->e, II_ENOMEM, _("out of memory"));
-	if (sent && sent < d->post_count)
+	if (sent && sent < count)
 		/* a thread cut short in public: say what is out and how the rest follows */
 		snprintf(it->reason, sizeof it->reason,
 			 "%.300s; the thread stopped midway: posts 1-%zu of %zu are public, the rest"
 			 " follows them once the notice is fixed and approved again",
-			 why, sent, d->post_count);
+			 why, sent, count);
 	else
 		snprintf(it->reason, sizeof it->reason, "%s", why);
 	it->sent = sent;
+	it->post_count = count;
 	why = it->reason;
 	if (r->options->dry_run)
 		return II_OK;
@@ -339,8 +346,10 @@ static ii_err record_sent(struct run *r, const struct draft *d, size_t seq, cons
 
 /* How a post went: sent; stop this run (the channel refuses for now); the draft failed;
  * left to a later run, stopping this one; left to a later run, the others going on; the
- * draft stopped being approved, and nothing more of it goes out. */
-enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE, STEP_WAIT, STEP_WITHDRAWN };
+ * draft stopped being approved, and nothing more of it goes out; the thread's rest gave way
+ * to its single post (draft_thread_switch()), to send now. */
+enum step { STEP_SENT, STEP_STOP, STEP_FAILED, STEP_LEAVE, STEP_WAIT, STEP_WITHDRAWN,
+	    STEP_SWITCHED };
 
 /*
  * A claim of post i of d that failed: the draft is no longer approved (rejected or
@@ -432,6 +441,36 @@ static ii_err start_anew(struct run *r, struct sending *p)
 }
 
 /*
+ * The channel refused p as an answer (CHANNEL_REPLY_REFUSED: X lets self-serve apps answer
+ * only those who summoned them): nothing was posted. In one transaction, so that a run
+ * killed at any moment leaves the thread as it was or switched, p's claim is released and
+ * the thread's rest, from p on, gives way to the draft's single post, which answers
+ * nothing (draft_thread_switch()); the audit trail says why and the operators hear of it.
+ * The configured thread_mode stays: the next thread is tried as replies again. A draft
+ * without a single post fails here, as any refusal does.
+ */
+static ii_err switch_to_single(struct run *r, struct sending *p, const char *detail,
+			       enum step *step, char *why, size_t why_size)
+{
+	snprintf(why, why_size, "%s refused post %zu as an answer: %.400s", r->channel->name,
+		 p->seq + 1, detail);
+	bool switched = false;
+	ii_err rc = begin(r);
+	if (rc == II_OK && r->channel->refund)
+		rc = r->channel->refund(r->channel->ctx, r->store, p->text, clock_now(r), r->e);
+	if (rc == II_OK)
+		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts, r->e);
+	if (rc == II_OK)
+		rc = draft_thread_switch(r->store, p->d->uuid, r->channel->id, p->seq, why,
+					 r->options->actor, &switched, r->e);
+	if (rc == II_OK && switched && r->options->notify)
+		rc = notify_draft(r->store, r->options->notify, NOTIFY_THREAD_MODE_SWITCHED, p->d, why,
+				  r->options->now, r->e);
+	*step = switched ? STEP_SWITCHED : STEP_FAILED;
+	return commit(r, rc);
+}
+
+/*
  * Sends post p, claimed by this run; id receives its remote reference. A post this run no
  * longer holds is left to whoever does.
  */
@@ -470,8 +509,11 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				 name, seq + 1, res.detail);
 			*step = STEP_WAIT;
 			return release(r, p);
-		case CHANNEL_REJECTED:
 		case CHANNEL_REPLY_REFUSED:
+		case CHANNEL_REJECTED:
+			/* a post that answers nothing cannot be refused as an answer */
+			if (res.outcome == CHANNEL_REPLY_REFUSED && answering(r, p->reply_to))
+				return switch_to_single(r, p, res.detail, step, why, why_size);
 			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
 			return release(r, p);
@@ -597,7 +639,8 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 		r->channel->pause(r->channel->ctx, r->options->thread_delay_ms);
 	*sent_now = true;
 	struct sending p = {
-		.d = d, .seq = i, .text = post->text, .reply_to = reply_to, .opens = i == 0,
+		.d = d, .seq = i, .text = post->text, .reply_to = reply_to,
+		.opens = i == 0 || post->standalone,
 		/* the dead run's request may yet show: its claim counts as well as ours */
 		.since = post->state == DRAFT_POST_SENDING && post->claimed_at ? post->claimed_at
 									     : clock_now(r),
@@ -657,6 +700,14 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	size_t count;
 	if ((rc = draft_posts(r->store, d->uuid, r->channel->id, &posts, &count, r->e)))
 		return rc;
+	if (!count) {
+		/* cut for the channels of its day: a cut made now was never approved */
+		free(posts);
+		return defer(r, d, 0,
+			     _("no thread was cut for %s: the channel was configured after the draft was"
+			       " made, and it is not sent there (a notice written or changed since is)"),
+			     r->channel->name);
+	}
 	size_t unsent = 0;
 	bool in_flight = false;
 	for (size_t i = 0; i < count; i++) {
@@ -668,7 +719,7 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		char why[512];
 		rc = check_repeats(r, d, posts, count, &repeats, why, sizeof why);
 		if (rc == II_OK && repeats)
-			rc = fail_draft(r, d, why, count - unsent);
+			rc = fail_draft(r, d, why, count - unsent, count);
 		if (rc || repeats) {
 			draft_posts_free(posts, count);
 			return rc;
@@ -686,6 +737,8 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	if (r->options->dry_run) {
 		struct publish_item *it = add_item(r, d, PUBLISH_PUBLISHED);
 		rc = it ? II_OK : ii_fail(r->e, II_ENOMEM, _("out of memory"));
+		if (it)
+			it->post_count = count;
 		draft_posts_free(posts, count);
 		return rc;
 	}
@@ -710,6 +763,8 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 	}
 	for (size_t i = 0; rc == II_OK && step == STEP_SENT && i < count; i++) {
 		char id[CHANNEL_REF_SIZE] = "";
+		if (posts[i].standalone)
+			reply_to[0] = '\0'; /* it answers nothing */
 		if (posts[i].state == DRAFT_POST_SENT)
 			snprintf(id, sizeof id, "%s", posts[i].remote_id);
 		else
@@ -731,13 +786,17 @@ static ii_err publish_draft(struct run *r, const struct draft *d, bool *stop)
 		if (!it)
 			return ii_fail(r->e, II_ENOMEM, _("out of memory"));
 		it->sent = sent;
+		it->post_count = count;
 		rc = begin(r);
 		if (rc == II_OK)
 			rc = settle(r, d, DRAFT_DELIVERY_PUBLISHED, NULL);
 		return commit(r, rc);
 	}
 	case STEP_FAILED:
-		return fail_draft(r, d, why, sent);
+		return fail_draft(r, d, why, sent, count);
+	case STEP_SWITCHED:
+		/* its single post, now in the thread's place, goes out in this run */
+		return publish_draft(r, d, stop);
 	case STEP_STOP:
 		*stop = true;
 		return defer(r, d, r->state.stopped_until, "%s", why);

@@ -167,6 +167,7 @@ struct publish_item {
 	char reason[512]; /* why deferred or failed */
 	time_t until;     /* deferred until, 0: the next run */
 	size_t sent;      /* posts sent in all */
+	size_t post_count; /* of the draft's thread on the channel; 0: not read */
 };
 
 struct publish_report {

@@ -222,6 +222,32 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY (draft, channel)"
 	");",
+	/* 12: one thread per channel (issue 16), each cut by that channel's counter when the
+	 * draft is made, so that what is approved is what each network shows. The posts are
+	 * keyed (draft, channel, seq); the posts of earlier drafts become X's ('x'), and
+	 * one_cut marks those drafts: they were cut once, by X's counter, and approved so for
+	 * every channel, so each channel publishes X's posts for them (draft_posts()) until a
+	 * revision cuts them per channel. standalone marks the post that answers nothing: the
+	 * one that took the place of the rest of a thread a channel refused to continue
+	 * (lib/publish). single_text is that post's text (single_length its length on X), kept with the draft so that it was
+	 * approved with it; NULL when the draft had no link to give. */
+	"ALTER TABLE post RENAME TO post_v11;"
+	"CREATE TABLE post ("
+	"  draft TEXT NOT NULL REFERENCES draft(uuid),"
+	"  channel TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  weighted_length INTEGER NOT NULL,"
+	"  standalone INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (draft, channel, seq)"
+	");"
+	"INSERT INTO post (draft, channel, seq, text, weighted_length)"
+	"  SELECT draft, 'x', seq, text, weighted_length FROM post_v11;"
+	"DROP TABLE post_v11;"
+	"ALTER TABLE draft ADD COLUMN one_cut INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE draft SET one_cut = 1;"
+	"ALTER TABLE draft ADD COLUMN single_text TEXT;"
+	"ALTER TABLE draft ADD COLUMN single_length INTEGER NOT NULL DEFAULT 0;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

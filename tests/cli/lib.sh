@@ -532,7 +532,7 @@ assert_once_everywhere() {
 	shift
 	assert_eq 0 "$(db "SELECT count(*) FROM draft WHERE status <> 'published'")" 'drafts not published'
 	journal=$(sqlite3 -readonly -json "$T/$DB_FILE" "SELECT j.draft, j.channel, j.seq, j.state,
-		j.remote_ref AS ref, p.text FROM publication j JOIN post p ON p.draft = j.draft AND p.seq = j.seq
+		j.remote_ref AS ref, p.text FROM publication j JOIN post p ON p.draft = j.draft AND p.channel = j.channel AND p.seq = j.seq
 		ORDER BY j.channel, j.draft, j.seq")
 	for channel; do
 		problems+=$(node -e '

@@ -56,6 +56,117 @@ test_a_thread_goes_to_x_and_mastodon_each_once() {
 	[[ -z $(grep -rlF --exclude=m.cred "$M_TOKEN" "$T" 2>/dev/null) ]] || fail 'the Mastodon token leaked'
 }
 
+# long_notice FILE: an aviso of two paragraphs of about 450 characters each: two posts on
+# X for each, one status on Mastodon for each
+long_notice() {
+	notice_paragraphs "$1" 'Las pensiones no bajan en enero' \
+		'Circula un mensaje que dice que las pensiones bajarán en enero. Es falso: la ley fija cada año la subida de las pensiones con el IPC medio, y este año suben un 2,8 %. Nadie tiene que hacer ningún trámite para cobrarla. El mensaje pide además tus datos bancarios para «mantener la pensión». La Seguridad Social nunca te pide datos por mensaje ni por teléfono: no contestes y bórralo. Si ya has dado tus datos, llama a tu banco cuanto antes.' \
+		'Puedes consultar la cuantía de tu pensión en la sede electrónica, con certificado, Cl@ve o DNI electrónico, o en cualquier oficina con cita previa. Toda la información está en https://www.seg-social.es/wps/portal/wss/internet/Pensionistas y en el BOE. Comparte este aviso con quien pueda recibir el mensaje, sobre todo con las personas mayores, que son quienes más lo reciben estos días.'
+}
+
+test_a_long_notice_is_cut_for_each_network() {
+	setup_channels
+	long_notice pensiones.md
+	ii notices
+	assert_rc 0
+	local id
+	id=$(db "SELECT uuid FROM draft")
+	# what is approved is each network's own thread, cut when the draft was made
+	ii show "$id"
+	out_has 'posts on mastodon:'
+	out_has '[2/2] '
+	assert_eq '4 2' "$(json '[j.posts.length, j.channels.find(c => c.id === "mastodon").posts.length].join(" ")' \
+		"$(ii --json show "$id"; echo "$OUT")")" 'posts on X and on Mastodon in show --json'
+	ii publish --dry-run
+	out_has 'X: would publish'
+	assert_eq '(4 posts) (2 posts)' "$(grep -o '([0-9] posts)' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" \
+		'each channel'"'"'s own thread in publish --dry-run'
+	ii publish
+	assert_rc 0
+	assert_one_chain 4
+	assert_m_chain 2
+	# each valid where it went: X's within 280 weighted, Mastodon's within 500
+	assert_eq true "$(m_posts_js 'p.every(x => [...new Intl.Segmenter().segment(x.text)].length <= 500 && x.text.length > 280)')" \
+		'Mastodon statuses longer than a post on X, within 500'
+	assert_eq "$(db "SELECT group_concat(text, '|') FROM (SELECT text FROM post WHERE channel = 'mastodon' ORDER BY seq)")" \
+		"$(m_posts_js 'p.map(x => x.text).join("|")')" 'the statuses are the thread stored for Mastodon'
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+}
+
+test_thread_mode_single_gives_one_post_on_x() {
+	setup_channels
+	sed -i '/^\[twitter\]$/a thread_mode = single' "$CONF"
+	long_notice pensiones.md
+	ii preview "$T/notices/pensiones.md"
+	assert_rc 0
+	out_has 'X: 1 post'
+	out_has 'Mastodon: 2 posts'
+	# lint checks the single post too
+	ii lint "$T/notices/pensiones.md"
+	assert_rc 0
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_one_chain 1
+	assert_eq $'Las pensiones no bajan en enero\nhttps://www.seg-social.es/feeds/avisos.atom' \
+		"$(posts_js 'p[0].sent_text')" 'the one post on X: the headline and the link to the whole text'
+	assert_m_chain 2
+	# a single post needs the feeds' public address
+	sed -i '/^base_url = /d' "$CONF"
+	ii config
+	assert_rc 78
+	err_has 'thread_mode = single needs [feeds] base_url'
+	sed -i 's/^thread_mode = single$/thread_mode = hilo/' "$CONF"
+	ii config
+	assert_rc 78
+	err_has "invalid value 'hilo' for 'thread_mode': expected replies or single"
+}
+
+test_a_draft_cut_before_schema_12_goes_to_every_channel_as_approved() {
+	setup_publish
+	thread_notice 3 cita.md
+	ii notices
+	assert_rc 0
+	# the store as schema 11 left it: one thread, X's, for every channel
+	sqlite3 "$T/$DB_FILE" "CREATE TABLE post11 (draft TEXT NOT NULL REFERENCES draft(uuid),
+		seq INTEGER NOT NULL, text TEXT NOT NULL, weighted_length INTEGER NOT NULL,
+		PRIMARY KEY (draft, seq));
+		INSERT INTO post11 SELECT draft, seq, text, weighted_length FROM post WHERE channel = 'x';
+		DROP TABLE post; ALTER TABLE post11 RENAME TO post;
+		ALTER TABLE draft DROP COLUMN one_cut; ALTER TABLE draft DROP COLUMN single_text;
+		ALTER TABLE draft DROP COLUMN single_length; PRAGMA user_version = 11;"
+	m_start
+	conf_mastodon
+	ii publish
+	assert_rc 0
+	assert_eq 12 "$(db 'PRAGMA user_version')" 'schema'
+	assert_one_chain 3
+	assert_m_chain 3
+	assert_eq "$(posts_js 'p.map(x => x.sent_text).join("|")')" "$(m_posts_js 'p.map(x => x.text).join("|")')" \
+		'the posts it was approved with, on both'
+	assert_eq 'x' "$(db "SELECT group_concat(DISTINCT channel) FROM post")" 'the posts kept as X'"'"'s'
+}
+
+test_a_channel_configured_later_is_not_sent_older_drafts() {
+	setup_publish
+	thread_notice 2 cita.md
+	ii notices
+	m_start
+	conf_mastodon
+	ii publish
+	assert_rc 0
+	assert_one_chain 2
+	assert_m_chain 0
+	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
+	ii show "$(db "SELECT uuid FROM draft")"
+	out_has 'public:  none on mastodon: no thread was cut for it'
+	# a notice written now is cut for every channel configured now
+	thread_notice 3 otra.md
+	ii notices
+	ii publish
+	assert_m_chain 3
+}
+
 test_mastodon_down_does_not_hold_x_and_catches_up() {
 	setup_channels
 	thread_notice 2 cita.md

@@ -118,13 +118,42 @@ static void page_escapes_every_text_from_the_store(void **state)
 			unit_assert_contains(html, "value=\"t0k&quot;en' x='1\"");
 			unit_assert_contains(html, "method=\"post\"");
 			unit_assert_contains(html, "44 of 280 characters on X");
-			unit_assert_contains(html, "44 of 500 characters on Mastodon");
-			unit_assert_contains(html, "44 of 300 characters on Bluesky");
 		}
 		if (pages[i] == CONSOLE_SERVICES)
 			unit_assert_contains(html, "&lt;i&gt;Sede&lt;/i&gt;");
 		free(html);
 	}
+}
+
+static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const toots[] = {"Un solo estado para Mastodon, que admite 500."};
+	static const int toot_lengths[] = {45};
+	const struct draft_thread threads[] = {{"m", toots, toot_lengths, 1}};
+	struct draft_spec spec = {.kind = DRAFT_AVISO, .title = "Aviso", .posts = posts,
+				  .lengths = lengths, .post_count = 1, .threads = threads,
+				  .thread_count = 1};
+	struct draft_actor system = {.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = 1764000000};
+	char uuid[37];
+	unit_ok(draft_create(f->store, &spec, &system, false, uuid, &f->err), &f->err);
+	struct config_channel channels[] = {{.id = "m", .type = CONFIG_CHANNEL_MASTODON},
+					    {.id = "otra", .type = CONFIG_CHANNEL_MASTODON}};
+	struct config cfg = *f->cfg;
+	cfg.channels = channels;
+	cfg.channel_count = 2;
+	struct console_view view = {.cfg = &cfg, .viewer = "Ana"};
+	char *html;
+	size_t len;
+	unit_ok(console_page(f->store, &view, CONSOLE_DRAFT, uuid, &html, &len, &f->err), &f->err);
+	unit_assert_contains(html, "The thread as it will be published on X (x)");
+	unit_assert_contains(html, "44 of 280 characters on X");
+	unit_assert_contains(html, "The thread as it will be published on Mastodon (m)");
+	unit_assert_contains(html, "Un solo estado para Mastodon");
+	unit_assert_contains(html, "45 of 500 characters on Mastodon");
+	/* a channel configured after the draft was made has no thread */
+	unit_assert_contains(html, "Not published on Mastodon (otra): no thread was cut for it");
+	free(html);
 }
 
 static void unknown_draft_is_an_error_not_a_page(void **state)
@@ -149,6 +178,7 @@ int main(void)
 		UNIT_TEST(diff_marks_the_words_that_changed),
 		UNIT_TEST(diff_of_texts_too_long_replaces_them_whole),
 		UNIT_TEST(page_escapes_every_text_from_the_store),
+		UNIT_TEST(draft_page_shows_each_channels_thread_with_its_limit),
 		UNIT_TEST(unknown_draft_is_an_error_not_a_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

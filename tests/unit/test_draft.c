@@ -176,17 +176,97 @@ static void edit_after_approval_revokes_it(void **state)
 	assert_int_equal(audit_count(f, uuid, "revoked"), 1);
 }
 
-static void mark_first_post_sent(struct fixture *f, const char *uuid)
+/* Post seq of draft uuid's thread on channel is public there. */
+static void mark_sent(struct fixture *f, const char *uuid, const char *channel, int seq)
 {
 	char *path = store_path(f->dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	char *sql = sqlite3_mprintf("INSERT INTO publication (draft, channel, seq, state, remote_ref)"
-				    " VALUES (%Q, 'x', 0, 'sent', '1')", uuid);
+				    " VALUES (%Q, %Q, %d, 'sent', '1')", uuid, channel, seq);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_free(sql);
 	sqlite3_close(db);
 	free(path);
+}
+
+static void mark_first_post_sent(struct fixture *f, const char *uuid)
+{
+	mark_sent(f, uuid, "x", 0);
+}
+
+/* The texts of draft uuid's thread on channel, joined by "|". */
+static void assert_thread(struct fixture *f, const char *uuid, const char *channel,
+			  const char *expected)
+{
+	struct draft_post *posts;
+	size_t count;
+	char got[512] = "";
+	ok(f, draft_posts(f->store, uuid, channel, &posts, &count, &f->err));
+	for (size_t i = 0; i < count; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "|" : "", posts[i].text);
+	draft_posts_free(posts, count);
+	assert_string_equal(got, expected);
+}
+
+static const char *const toot[] = {"FALSO: las pensiones no bajan. Fuentes: https://www.boe.es/"};
+static const int toot_length[] = {59};
+
+/* notice_spec() with a Mastodon thread of its own: the two X posts in one. */
+static struct draft_spec spec_with_mastodon(const char *hash, const char *const *mastodon)
+{
+	static struct draft_thread threads[1];
+	threads[0] = (struct draft_thread){"mastodon", mastodon, toot_length, 1};
+	struct draft_spec spec = notice_spec(hash, true);
+	spec.threads = threads;
+	spec.thread_count = 1;
+	return spec;
+}
+
+static void each_channel_keeps_the_thread_cut_for_it(void **state)
+{
+	struct fixture *f = *state;
+	struct draft_spec spec = spec_with_mastodon("h1", toot);
+	char uuid[37];
+	ok(f, draft_create(f->store, &spec, &f->system, false, uuid, &f->err));
+	assert_thread(f, uuid, "x", "FALSO: las pensiones no bajan. 1/2|Fuentes: https://www.boe.es/ 2/2");
+	assert_thread(f, uuid, "mastodon", toot[0]);
+	/* a channel it was not cut for has no thread: it is not sent there */
+	assert_thread(f, uuid, "bluesky", "");
+	bool has;
+	ok(f, draft_has_thread(f->store, uuid, "bluesky", &has, &f->err));
+	assert_false(has);
+	ok(f, draft_has_thread(f->store, uuid, "mastodon", &has, &f->err));
+	assert_true(has);
+	struct draft d = find(f, uuid);
+	assert_int_equal(d.post_count, 2); /* X's */
+	assert_false(d.one_cut);
+}
+
+static void failed_midway_revision_keeps_each_channels_public_posts(void **state)
+{
+	struct fixture *f = *state;
+	struct draft_spec spec = spec_with_mastodon("h1", toot);
+	char uuid[37];
+	enum draft_change change;
+	ok(f, draft_ingest(f->store, &spec, &f->system, true, &change, uuid, &f->err));
+	/* X's first post and Mastodon's only one are public; X refused the second */
+	mark_sent(f, uuid, "x", 0);
+	mark_sent(f, uuid, "mastodon", 0);
+	ok(f, draft_failed(f->store, uuid, "X refused post 2", &f->system, &f->err));
+	/* a version that changes Mastodon's public post cannot follow it */
+	static const char *const other_toot[] = {"FALSO: las pensiones no bajarán."};
+	spec = spec_with_mastodon("h2", other_toot);
+	ok(f, draft_ingest(f->store, &spec, &f->system, true, &change, uuid, &f->err));
+	assert_int_equal(change, DRAFT_CHANGED_AFTER_PUBLICATION);
+	/* one that keeps every channel's public posts at their place revises the rest */
+	static const char *const fixed[] = {"FALSO: las pensiones no bajan. 1/2", "Fuentes: el BOE 2/2"};
+	spec = spec_with_mastodon("h3", toot);
+	spec.posts = fixed;
+	ok(f, draft_ingest(f->store, &spec, &f->system, true, &change, uuid, &f->err));
+	assert_int_equal(change, DRAFT_REVISED);
+	assert_thread(f, uuid, "x", "FALSO: las pensiones no bajan. 1/2|Fuentes: el BOE 2/2");
+	assert_thread(f, uuid, "mastodon", toot[0]);
 }
 
 static void edit_after_publication_began_is_reported_never_applied(void **state)
@@ -481,6 +561,8 @@ int main(void)
 		UNIT_TEST(a_revision_keeps_the_posts_it_replaced),
 		UNIT_TEST(edit_after_approval_revokes_it),
 		UNIT_TEST(edit_after_publication_began_is_reported_never_applied),
+		UNIT_TEST(each_channel_keeps_the_thread_cut_for_it),
+		UNIT_TEST(failed_midway_revision_keeps_each_channels_public_posts),
 		UNIT_TEST(auto_policy_approves_as_incluinfo),
 		UNIT_TEST(two_person_rule_refuses_the_author),
 		UNIT_TEST(two_person_rule_lets_another_person_approve),

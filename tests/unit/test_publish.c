@@ -17,6 +17,7 @@
 
 #include "draft.h"
 #include "process.h"
+#include "notify.h"
 #include "publish.h"
 #include "store.h"
 
@@ -33,6 +34,7 @@ enum answer {
 	ANSWER_REJECTED,
 	ANSWER_CRASH_AFTER_POSTING,    /* posted, then the process died before recording it */
 	ANSWER_CRASH_BEFORE_POSTING,   /* the process died before the request left */
+	ANSWER_REPLY_REFUSED,          /* as X to an app not summoned: nothing was posted */
 };
 
 struct remote_post {
@@ -73,6 +75,7 @@ struct fixture {
 	struct fake fake;
 	struct publish_report report;
 	size_t drafts; /* made so far */
+	const char *single; /* the single post of the drafts approved() makes; NULL: none */
 };
 
 static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const char *key,
@@ -117,6 +120,7 @@ static ii_err fake_post(void *ctx, const char *text, const char *reply_to, const
 		break;
 	case ANSWER_UNAUTHORIZED: r->outcome = CHANNEL_UNAUTHORIZED; break;
 	case ANSWER_REJECTED: r->outcome = CHANNEL_REJECTED; break;
+	case ANSWER_REPLY_REFUSED: r->outcome = CHANNEL_REPLY_REFUSED; break;
 	case ANSWER_CRASH_AFTER_POSTING: return ii_fail(e, II_EREMOTE, "killed");
 	case ANSWER_CRASH_BEFORE_POSTING: break;
 	}
@@ -225,9 +229,13 @@ static void approved(struct fixture *f, size_t n, const char *reply_to, char uui
 		posts[i] = texts[i];
 	}
 	f->drafts++;
+	/* the test channels' threads, the same posts as X's */
+	const struct draft_thread threads[] = {{"mem", posts, lengths, n}, {"other", posts, lengths, n}};
 	struct draft_spec spec = {
 		.kind = DRAFT_AVISO, .title = "Cita previa", .reply_to = reply_to,
 		.posts = posts, .lengths = lengths, .post_count = n,
+		.threads = threads, .thread_count = 2, .single_text = f->single,
+		.single_length = f->single ? (int)strlen(f->single) : 0,
 	};
 	ok(f, draft_create(f->store, &spec, &f->system, true, uuid, &f->err));
 }
@@ -887,9 +895,10 @@ static void approved_texts(struct fixture *f, const char *const *texts, size_t n
 	int lengths[MAX];
 	for (size_t i = 0; i < n; i++)
 		lengths[i] = (int)strlen(texts[i]);
+	const struct draft_thread threads[] = {{"mem", texts, lengths, n}};
 	struct draft_spec spec = {
 		.kind = DRAFT_BULO, .title = "Pensiones", .posts = texts, .lengths = lengths,
-		.post_count = n,
+		.post_count = n, .threads = threads, .thread_count = 1,
 	};
 	ok(f, draft_create(f->store, &spec, &f->system, true, uuid, &f->err));
 }
@@ -1032,13 +1041,13 @@ static void jitter_comes_from_the_seed_or_from_each_process(void **state)
 
 /* ---- several channels ---- */
 
-/* A second channel beside f's, "mem2", with its own remote side. */
+/* A second channel beside f's, "other", with its own remote side. */
 static struct fake *second_channel(struct fixture *f)
 {
 	struct fake *m = calloc(1, sizeof *m);
 	assert_non_null(m);
 	*m = (struct fake){.f = f, .clock = NOW, .channel = f->fake.channel};
-	m->channel.id = "mem2";
+	m->channel.id = "other";
 	m->channel.name = "Mem2";
 	m->channel.ctx = m;
 	return m;
@@ -1047,7 +1056,7 @@ static struct fake *second_channel(struct fixture *f)
 /* options() for a draft that goes to both channels */
 static struct publish_options both(void)
 {
-	static const char *const ids[] = {"mem", "mem2"};
+	static const char *const ids[] = {"mem", "other"};
 	struct publish_options o = options(0);
 	o.channels = ids;
 	o.channel_count = 2;
@@ -1098,6 +1107,147 @@ static void one_channel_refusing_fails_the_draft_there_only(void **state)
 	enum draft_delivery ended;
 	ok(f, draft_delivery_get(f->store, uuid, "mem", &ended, NULL, &f->err));
 	assert_int_equal(ended, DRAFT_DELIVERY_PUBLISHED);
+	free(m);
+}
+
+/* ---- a channel that refuses answers (X since 2026-02-23) ---- */
+
+#define SINGLE "Cita previa\nhttps://example.org/feeds/avisos.atom"
+
+/* Whether draft uuid's audit trail has an entry action whose detail holds detail. */
+static bool audited(struct fixture *f, const char *uuid, const char *action, const char *detail)
+{
+	struct draft_audit *trail;
+	size_t count;
+	bool found = false;
+	ok(f, draft_audit_list(f->store, uuid, &trail, &count, &f->err));
+	for (size_t i = 0; i < count; i++)
+		found |= !strcmp(trail[i].action, action) && strstr(trail[i].detail, detail);
+	free(trail);
+	return found;
+}
+
+/* The events raised for the staff so far, by name, joined by spaces. */
+static char *raised(struct fixture *f)
+{
+	char *path = store_path(f->dir), *events = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT coalesce(group_concat(event, ' '), '')"
+					    " FROM notification", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	events = strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	free(path);
+	return events;
+}
+
+static void refused_answer_gives_way_to_one_post_that_links_to_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	f->single = SINGLE;
+	char uuid[37];
+	approved(f, 3, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_REPLY_REFUSED});
+	/* the staff hear of it: a webhook that hears of every event */
+	struct config_notify hook = {.id = "ops", .type = CONFIG_NOTIFY_WEBHOOK,
+				     .events = NOTIFY_ALL_EVENTS};
+	struct config cfg = {.notify = &hook, .notify_count = 1};
+	struct publish_options o = options(0);
+	o.notify = &cfg;
+	ok(f, run_with(f, &o));
+	char *events = raised(f);
+	assert_string_equal(events, "thread_mode_switched");
+	free(events);
+	assert_fate(f, 0, PUBLISH_PUBLISHED, NULL);
+	/* post 1 stays; posts 2 and 3 became the single post, which answers nothing */
+	assert_journal(f, uuid, "SS");
+	assert_int_equal(f->fake.n_posts, 2);
+	assert_string_equal(f->fake.posts[1].text, SINGLE);
+	assert_string_equal(f->fake.posts[1].reply_to, "");
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, "mem", &posts, &count, &f->err));
+	assert_false(posts[0].standalone);
+	assert_true(posts[1].standalone);
+	draft_posts_free(posts, count);
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+	assert_true(audited(f, uuid, "thread mode switched", "Mem refused post 2 as an answer"));
+	/* the other channel's thread is its own: whole */
+	f->fake.channel.id = "other";
+	assert_journal(f, uuid, "ppp");
+	f->fake.channel.id = "mem";
+	/* nothing more is sent */
+	run(f);
+	assert_int_equal(f->fake.requests, 3);
+}
+
+static void refused_first_answer_to_another_draft_goes_out_on_its_own(void **state)
+{
+	struct fixture *f = *state;
+	char first[37], answer[37];
+	approved(f, 1, NULL, first);
+	f->single = SINGLE;
+	approved(f, 2, first, answer);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_REPLY_REFUSED});
+	run(f);
+	assert_journal(f, first, "S");
+	assert_journal(f, answer, "S");
+	assert_int_equal(f->fake.n_posts, 2);
+	assert_string_equal(f->fake.posts[1].text, SINGLE);
+	assert_string_equal(f->fake.posts[1].reply_to, "");
+	assert_int_equal(status(f, answer), DRAFT_PUBLISHED);
+}
+
+static void refused_answer_without_a_single_post_fails_the_draft(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 3, NULL, uuid);
+	script(f, 2, (enum answer[]){ANSWER_CREATED, ANSWER_REPLY_REFUSED});
+	run(f);
+	assert_fate(f, 0, PUBLISH_FAILED, "Mem refused post 2");
+	assert_journal(f, uuid, "Spp");
+	assert_false(audited(f, uuid, "thread mode switched", ""));
+}
+
+static void single_post_after_a_refusal_is_sent_once_across_a_crash(void **state)
+{
+	struct fixture *f = *state;
+	f->single = SINGLE;
+	char uuid[37];
+	approved(f, 3, NULL, uuid);
+	script(f, 3, (enum answer[]){ANSWER_CREATED, ANSWER_REPLY_REFUSED,
+				     ANSWER_CRASH_AFTER_POSTING});
+	run_dies(f);
+	/* the switch was committed before the single post's request */
+	assert_journal(f, uuid, "Ss");
+	run(f);
+	assert_journal(f, uuid, "SS");
+	assert_int_equal(f->fake.n_posts, 2);
+	assert_each_posted_once(f);
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
+}
+
+/* ---- threads per channel ---- */
+
+static void channel_without_a_thread_is_not_sent_and_not_waited_for(void **state)
+{
+	struct fixture *f = *state;
+	/* made when only "mem" was configured (approved_texts() cuts for it alone) */
+	char uuid[37];
+	const char *const texts[] = {"Aviso: la sede cierra el domingo"};
+	approved_texts(f, texts, 1, uuid);
+	struct fake *m = second_channel(f);
+	const struct publish_options o = both();
+	ok(f, publish_run(f->store, &m->channel, &o, &f->report, &f->err));
+	assert_int_equal(m->n_posts, 0);
+	assert_fate(f, 0, PUBLISH_DEFERRED, "no thread was cut for Mem2");
+	ok(f, run_with(f, &o));
+	assert_journal(f, uuid, "S");
+	assert_int_equal(status(f, uuid), DRAFT_PUBLISHED);
 	free(m);
 }
 
@@ -1192,6 +1342,16 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	/* the journal is X's only */
 	ok(f, draft_last_remote_id(f->store, "11111111-0000-4000-8000-000000000001", "mem", last, &f->err));
 	assert_string_equal(last, "");
+	/* cut once, by X's counter, and approved so for every channel: each publishes X's posts */
+	ok(f, draft_posts(f->store, "11111111-0000-4000-8000-000000000002", "mem", &posts, &count, &f->err));
+	assert_int_equal(count, 3);
+	assert_string_equal(posts[2].text, "e");
+	assert_int_equal(posts[0].state, DRAFT_POST_PENDING);
+	draft_posts_free(posts, count);
+	struct draft d;
+	ok(f, draft_find(f->store, "11111111-0000-4000-8000-000000000002", &d, &f->err));
+	assert_true(d.one_cut);
+	assert_int_equal(d.post_count, 3);
 	struct publish_state st;
 	ok(f, publish_state(f->store, "x", NOW, &st, &f->err));
 	assert_int_equal(st.stopped_until, 1764000900);
@@ -1217,6 +1377,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		UNIT_TEST(created_thread_is_chained_and_journalled),
+		UNIT_TEST(refused_answer_gives_way_to_one_post_that_links_to_the_rest),
+		UNIT_TEST(refused_first_answer_to_another_draft_goes_out_on_its_own),
+		UNIT_TEST(refused_answer_without_a_single_post_fails_the_draft),
+		UNIT_TEST(single_post_after_a_refusal_is_sent_once_across_a_crash),
+		UNIT_TEST(channel_without_a_thread_is_not_sent_and_not_waited_for),
 		UNIT_TEST(long_references_are_kept_whole),
 		UNIT_TEST(duplicate_found_is_reconciled_never_resent),
 		UNIT_TEST(older_identical_post_is_never_adopted),

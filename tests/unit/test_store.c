@@ -160,7 +160,7 @@ static void migrates_from_empty(void **state)
 	assert_int_equal(access(f->db_path, F_OK), 0);
 
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 11);
+	assert_int_equal(STORE_SCHEMA_VERSION, 12);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 				    " AND name IN ('service', 'probe', 'incident', 'draft', 'post', 'audit',"
 				    " 'condition', 'notification')"),
