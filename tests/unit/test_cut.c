@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include "cut.h"
+#include "store.h"
 
 /* A notice of two paragraphs of about 450 characters: four posts on X, two on Mastodon. */
 static const char *const paragraphs[] = {
@@ -56,7 +57,7 @@ static void make_cut(const struct config *cfg, struct cut *c)
 	int length;
 	unit_ok(cut_single("Las pensiones no bajan", "https://example.org/desmentidos/pensiones",
 			   &single, &length, &e), &e);
-	unit_ok(cut_make(cfg, cut_paragraphs, NULL, single, length, c, &e), &e);
+	unit_ok(cut_make(cfg, NULL, cut_paragraphs, NULL, single, length, c, &e), &e);
 	free(single);
 }
 
@@ -104,11 +105,37 @@ static void single_mode_makes_x_one_post_and_leaves_the_others(void **state)
 	assert_int_equal(spec.threads[0].post_count, 2);
 	cut_free(&c);
 	/* without a link there is no single post: X keeps its thread */
-	unit_ok(cut_make(&cfg, cut_paragraphs, NULL, NULL, 0, &c, &e), &e);
+	unit_ok(cut_make(&cfg, NULL, cut_paragraphs, NULL, NULL, 0, &c, &e), &e);
 	unit_ok(cut_spec(&c, &spec, &e), &e);
 	assert_int_equal(spec.post_count, 4);
 	assert_null(spec.single_text);
 	cut_free(&c);
+}
+
+/* A Mastodon instance that said it takes 300 characters (its limits cached in the store)
+ * gets the notice in more statuses than the defaults' two, each within its limit. */
+static void mastodon_is_cut_with_its_instances_limits(void **state)
+{
+	(void)state;
+	struct config cfg = with_mastodon(CONFIG_THREAD_REPLIES);
+	char *dir = unit_tmpdir();
+	struct store *store;
+	struct cut c;
+	struct ii_error e = {0};
+	unit_ok(store_open(dir, STORE_WRITE, &store, &e), &e);
+	unit_ok(cut_make(&cfg, store, cut_paragraphs, NULL, NULL, 0, &c, &e), &e);
+	assert_int_equal(thread_count(c.threads[1]), 2);
+	cut_free(&c);
+	unit_ok(store_channel_put(store, "m", "max_characters", "300", &e), &e);
+	unit_ok(cut_make(&cfg, store, cut_paragraphs, NULL, NULL, 0, &c, &e), &e);
+	assert_int_equal(c.channels[1].counter.limit, 300);
+	assert_true(thread_count(c.threads[1]) > 2);
+	assert_valid_on(c.threads[1], &c.channels[1].counter);
+	assert_int_equal(thread_count(c.threads[0]), 4);
+	cut_free(&c);
+	store_close(store);
+	unit_rmtree(dir);
+	free(dir);
 }
 
 static void long_headline_is_cut_at_a_word_to_fit_x(void **state)
@@ -150,6 +177,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(each_channel_gets_a_thread_valid_on_its_network),
 		cmocka_unit_test(single_mode_makes_x_one_post_and_leaves_the_others),
+		cmocka_unit_test(mastodon_is_cut_with_its_instances_limits),
 		cmocka_unit_test(long_headline_is_cut_at_a_word_to_fit_x),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
