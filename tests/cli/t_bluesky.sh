@@ -241,22 +241,7 @@ test_a_refusal_of_an_existing_record_is_settled_by_its_key() {
 	assert_eq published "$(db "SELECT status FROM draft")" 'draft status'
 }
 
-test_chaos_thirty_percent_faults_on_bluesky() {
-	setup_bluesky
-	b_post /_chaos '{"probability":0.3,"seed":7,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
-	publish_under_faults x bluesky
-	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(b_get /_requests)")" 'faults on Bluesky'
-}
-
-# a dropped createRecord answer now and then, for trial $1
-drop_bluesky_now_and_then() {
-	(($1 % 4)) || b_post /_fault '{"kind":"drop","match":"POST /xrpc/com.atproto.repo.createRecord"}' >/dev/null
-}
-
-test_kill_9_trials_on_bluesky() {
-	setup_bluesky
-	kill_9_trials 30 drop_bluesky_now_and_then x bluesky
-}
+# faults and kill -9 trials: tests/cli/t_channels.sh, on the three channels at once
 
 test_status_show_and_feeds_link_to_bluesky() {
 	setup_bluesky
