@@ -88,6 +88,8 @@ test_an_alert_and_its_resolution_are_one_thread_on_bluesky() {
 	conf_service caida "$(seq_url caida 503,503,200,200)" failures_to_open=1 successes_to_resolve=1
 	INCLUINFO_NOW=1796112000 ii run
 	assert_rc 0
+	# cron's record gives the post's address in the app, not its record reference
+	out_has "on Bluesky: 1 post, the last https://bsky.app/profile/$(b_posts_js 'p[0].uri.split("/")[2]')/post/$(b_posts_js 'p[0].rkey')"
 	INCLUINFO_NOW=1796112060 ii run
 	INCLUINFO_NOW=1796112120 ii run
 	assert_eq 'alerta resuelta' "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'drafts'
