@@ -50,18 +50,19 @@ static void print_item(const struct publish_channel *channel, bool several,
 	}
 }
 
-/* A published draft as run reports it: the channel and the id of its last post, the one a
- * reader is shown. */
-static void print_public(struct store *store, const struct publish_channel *channel,
-			 const struct publish_item *it)
+/* A published draft as run reports it: the channel and the address of its last post (its
+ * id when the channel gives none), the one a reader is shown. */
+static void print_public(struct store *store, const struct config *cfg,
+			 const struct publish_channel *channel, const struct publish_item *it)
 {
-	char ref[DRAFT_REF_SIZE] = "";
+	char ref[DRAFT_REF_SIZE] = "", url[DRAFT_REF_SIZE + 256];
 	struct ii_error e = {0};
 	if (draft_last_remote_id(store, it->draft.uuid, channel->id, ref, &e))
 		cli_fail(&e);
 	printf(ngettext("published %.8s \"%s\" on %s: %zu post, the last %s\n",
 			"published %.8s \"%s\" on %s: %zu posts, the last %s\n", it->sent),
-	       it->draft.uuid, it->draft.title, channel->name, it->sent, ref);
+	       it->draft.uuid, it->draft.title, channel->name, it->sent,
+	       channels_post_url(cfg, channel->id, ref, url, sizeof url) ? url : ref);
 }
 
 /* Adds rep's drafts to the report's lists, each with its channel. */
@@ -138,7 +139,7 @@ static int publish_on(struct store *store, const struct channels *set,
 	/* run's record of what the public now sees, for cron's mail */
 	for (size_t i = 0; news && quiet && !json && !options.dry_run && i < rep.count; i++)
 		if (rep.items[i].fate == PUBLISH_PUBLISHED)
-			print_public(store, channel, &rep.items[i]);
+			print_public(store, set->cfg, channel, &rep.items[i]);
 	for (size_t i = 0; i < rep.count; i++)
 		if (rep.items[i].fate == PUBLISH_FAILED && rep.items[i].sent)
 			cli_error(_("thread %.8s \"%s\" stopped midway on %s: %zu of %zu posts are public"),

@@ -1,5 +1,6 @@
 #include "channels.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "bluesky.h"
@@ -18,11 +19,37 @@ static bool has_x(const struct config *cfg)
 void channels_ids(const struct config *cfg, struct channels *out)
 {
 	memset(out, 0, sizeof *out);
+	out->cfg = cfg;
 	if (has_x(cfg))
 		out->ids[out->count++] = XCHANNEL_ID;
 	for (size_t i = 0; i < cfg->channel_count && out->count < CHANNELS_MAX; i++)
 		if (cfg->channels[i].type != CONFIG_CHANNEL_X)
 			out->ids[out->count++] = cfg->channels[i].id;
+}
+
+bool channels_post_url(const struct config *cfg, const char *id, const char *ref, char *out,
+		       size_t size)
+{
+	const struct config_channel *c = NULL;
+	for (size_t i = 0; !c && i < cfg->channel_count; i++)
+		if (!strcmp(cfg->channels[i].id, id))
+			c = &cfg->channels[i];
+	int n = -1;
+	if (!strcmp(id, XCHANNEL_ID)) {
+		n = snprintf(out, size, "https://x.com/i/web/status/%s", ref);
+	} else if (c && c->type == CONFIG_CHANNEL_BLUESKY) {
+		if (bluesky_public_url(ref, out, size))
+			return true;
+	} else if (c && c->public_url) {
+		size_t len = strlen(c->public_url);
+		bool slash = len && c->public_url[len - 1] == '/';
+		n = snprintf(out, size, "%s%s%s", c->public_url, slash ? "" : "/", ref);
+	}
+	if (n > 0 && (size_t)n < size)
+		return true;
+	if (size)
+		*out = '\0';
+	return false;
 }
 
 ii_err channels_counters(const struct config *cfg, struct store *store,

@@ -22,6 +22,7 @@
 #define CHANNELS_MAX (CONFIG_MAX_CHANNELS + 1)
 
 struct channels {
+	const struct config *cfg; /* what they were opened from */
 	/* every configured channel's id, in the file's order (X first): a draft's status waits
 	 * for each (publish_options' channels) */
 	const char *ids[CHANNELS_MAX];
@@ -60,6 +61,16 @@ struct channel_counter {
  */
 ii_err channels_counters(const struct config *cfg, struct store *store,
 			 struct channel_counter out[CHANNELS_MAX], size_t *count, struct ii_error *e);
+
+/*
+ * The public address of post ref on the channel whose id is id, into out (size bytes):
+ * X's https://x.com/i/web/status/REF, a Mastodon channel's public_url followed by REF,
+ * the Bluesky app's (bluesky_public_url()). False when the channel has none (Mastodon
+ * without public_url, an id cfg does not configure) or it does not fit: then out is ""
+ * (never a cut address).
+ */
+bool channels_post_url(const struct config *cfg, const char *id, const char *ref, char *out,
+		       size_t size);
 
 /* The ids of the configured channels into out (as channels_open() would list them). */
 void channels_ids(const struct config *cfg, struct channels *out);

@@ -10,8 +10,8 @@
 
 #include "atom.h"
 #include "atomicfile.h"
-#include "bluesky.h"
 #include "cap.h"
+#include "channels.h"
 #include "claimreview.h"
 #include "draft.h"
 #include "i18n.h"
@@ -102,28 +102,13 @@ static ii_err load(struct store *s, struct items *out, struct ii_error *e)
 
 /* The link to the post on X. Made once the items stay where they are: it points into the
  * item itself. */
-static void link_to_x(struct item *it)
+static void link_to_x(const struct config *cfg, struct item *it)
 {
-	if (!*it->draft->remote_id)
+	if (!*it->draft->remote_id ||
+	    !channels_post_url(cfg, XCHANNEL_ID, it->draft->remote_id, it->x_url, sizeof it->x_url))
 		return;
-	snprintf(it->x_url, sizeof it->x_url, "https://x.com/i/web/status/%s", it->draft->remote_id);
 	it->links[it->n_links++] = (struct atom_link){
 		.rel = "alternate", .href = it->x_url, .type = "text/html", .title = "X"};
-}
-
-/* The address of a post (ref) on channel c, into out: public_url/ref on Mastodon, the
- * official app's on Bluesky; false when there is none (no public_url) or it does not fit,
- * and then it is left out, never cut. */
-static bool post_url(const struct config_channel *c, const char *ref, char *out, size_t size)
-{
-	if (c->type == CONFIG_CHANNEL_BLUESKY)
-		return bluesky_public_url(ref, out, size);
-	if (!c->public_url)
-		return false;
-	size_t len = strlen(c->public_url);
-	bool slash = len && c->public_url[len - 1] == '/';
-	int n = snprintf(out, size, "%s%s%s", c->public_url, slash ? "" : "/", ref);
-	return n > 0 && (size_t)n < size;
 }
 
 /* A link to the draft's first post on each [channel ID] that has its address, at most
@@ -144,7 +129,7 @@ static ii_err link_to_channels(struct store *s, const struct config *cfg, struct
 			return rc;
 		char *url = it->channel_urls[made];
 		if (count && posts[0].state == DRAFT_POST_SENT &&
-		    post_url(c, posts[0].remote_id, url, sizeof it->channel_urls[made])) {
+		    channels_post_url(cfg, c->id, posts[0].remote_id, url, sizeof it->channel_urls[made])) {
 			it->links[it->n_links++] = (struct atom_link){
 				.rel = "related", .href = url, .type = "text/html",
 				.title = c->type == CONFIG_CHANNEL_BLUESKY ? "Bluesky" : "Mastodon"};
@@ -456,7 +441,7 @@ ii_err feeds_write(struct store *s, const struct config *cfg, time_t now,
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	for (size_t i = 0; rc == II_OK && i < items.n; i++) {
 		struct item *it = &items.v[i];
-		link_to_x(it);
+		link_to_x(cfg, it);
 		if ((rc = link_to_channels(s, cfg, it, e)))
 			break;
 		if (is_incident_post(it)) {

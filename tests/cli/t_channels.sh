@@ -1,12 +1,19 @@
-# Publishing to every configured channel: X (tests/fakes/xapi.js) and Mastodon
-# (tests/fakes/mastodon.js) at once, each exactly once, one channel's trouble never holding
-# the other; the [channel ID] sections.
+# Publishing to every configured channel: X (tests/fakes/xapi.js), Mastodon
+# (tests/fakes/mastodon.js) and Bluesky (tests/fakes/bsky.js) at once, each exactly once,
+# one channel's trouble never holding another; the [channel ID] sections.
 
 # setup_channels [MASTODON.JS ARGS...]: setup_publish's X with a Mastodon channel beside it
 setup_channels() {
 	setup_publish
 	m_start "$@"
 	conf_mastodon
+}
+
+# setup_three: setup_channels with a Bluesky channel as well: the three networks at once
+setup_three() {
+	setup_channels
+	b_start
+	conf_bluesky
 }
 
 # m_posts_js EXPR: EXPR over p, the Mastodon fake's live statuses, oldest first
@@ -339,24 +346,27 @@ test_status_and_show_tell_each_channel() {
 	assert_json 'j.channels.map(c => c.id).join()' 'x,mastodon' 'j.channel.waiting' 0
 }
 
-test_chaos_on_both_channels_thirty_percent_faults() {
-	setup_channels
+test_chaos_on_three_channels_thirty_percent_faults() {
+	setup_three
 	x_post /_chaos '{"probability":0.3,"seed":11,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"reset"}]}' >/dev/null
 	m_post /_chaos '{"probability":0.3,"seed":5,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
-	publish_under_faults x mastodon
+	b_post /_chaos '{"probability":0.3,"seed":7,"faults":[{"kind":"status","status":503},{"kind":"drop"},{"kind":"status","status":500}]}' >/dev/null
+	publish_under_faults x mastodon bluesky
 	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(m_get /_requests)")" 'faults on Mastodon'
+	assert_eq true "$(json 'j.requests.filter(x => x.fault).length > 10' "$(b_get /_requests)")" 'faults on Bluesky'
 }
 
 # a dropped answer now and then on each channel, for trial $1
 drop_now_and_then() {
 	(($1 % 5)) || m_post /_fault '{"kind":"drop","match":"POST /api/v1/statuses"}' >/dev/null
 	(($1 % 7)) || x_post /_fault '{"kind":"drop","match":"POST /2/tweets"}' >/dev/null
+	(($1 % 4)) || b_post /_fault '{"kind":"drop","match":"POST /xrpc/com.atproto.repo.createRecord"}' >/dev/null
 }
 
-# 50 kill -9s of publish against both channels (kill_9_trials)
-test_kill_9_trials_on_both_channels() {
-	setup_channels
-	kill_9_trials 50 drop_now_and_then x mastodon
+# 50 kill -9s of publish against the three channels at once (kill_9_trials)
+test_kill_9_trials_on_three_channels() {
+	setup_three
+	kill_9_trials 50 drop_now_and_then x mastodon bluesky
 }
 
 test_feeds_link_to_the_post_on_every_channel() {

@@ -136,7 +136,7 @@ test_notify_mail_before_the_public_alert() {
 	INCLUINFO_NOW=$((now + 301)) ii run
 	assert_rc 0
 	assert_eq 1 "$(json 'j.posts.length' "$(x_get /_posts)")" 'posts on X after confirm_minutes'
-	assert_match "$OUT" '^published [0-9a-f]{8} "Sede Electrónica: alerta" on X: 1 post, the last [0-9]+$' 'run output'
+	assert_match "$OUT" '^published [0-9a-f]{8} "Sede Electrónica: alerta" on X: 1 post, the last https://x.com/i/web/status/[0-9]+$' 'run output'
 	assert_eq 1 "$(mail_count)" 'mails in all'
 	assert_no_notify_secrets
 }
@@ -195,7 +195,7 @@ test_notify_webhook_draft_and_notice_events() {
 	ii approve "$uno" --by lucia
 	ii reject "$dos" --by lucia --reason 'No es el momento'
 	ii run
-	assert_match "$OUT" '^published [0-9a-f]{8} "Cita previa" on X: 1 post, the last [0-9]+$' 'run output'
+	assert_match "$OUT" '^published [0-9a-f]{8} "Cita previa" on X: 1 post, the last https://x.com/i/web/status/[0-9]+$' 'run output'
 	assert_eq $'draft_approved\ndraft_rejected' "$(hook_events | sed -n 5,6p)" 'after approve and reject'
 	assert_contains "$(json 'j.text' "$(<"$T/hook/006.json")")" 'No es el momento' 'the reason given'
 	notice_paragraphs uno.md 'Cita previa' 'Pide cita previa en la sede o por teléfono.'

@@ -340,7 +340,7 @@ test_incident_thread_is_published_as_one_thread_and_fed() {
 	INCLUINFO_NOW=1796112000 ii run
 	assert_rc 0
 	# run's one line: what the public now sees, on which channel, with its id
-	assert_eq "published $(db "SELECT substr(uuid, 1, 8) FROM draft") \"caida: alerta\" on X: 1 post, the last $(db "SELECT remote_ref FROM publication")" \
+	assert_eq "published $(db "SELECT substr(uuid, 1, 8) FROM draft") \"caida: alerta\" on X: 1 post, the last https://x.com/i/web/status/$(db "SELECT remote_ref FROM publication")" \
 		"$OUT" 'what run prints'
 	assert_eq '' "$ERR" 'stderr of run'
 	INCLUINFO_NOW=1796112060 ii run

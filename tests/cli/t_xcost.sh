@@ -141,8 +141,43 @@ test_without_limit_headers_the_documented_window_holds() {
 # included (undocumented; the fake refuses it unless told own_thread). Until thread_mode =
 # single exists, the thread stops midway and says so with X's words; the test pins what
 # the fake answers and what people read.
-test_reply_restriction_stops_the_thread_with_xs_words() {
+# X's reply restriction: the reply after the first post is refused. The rest of the thread
+# gives way to its single post (the headline and a link to the whole text), which answers
+# nothing: no half thread is left without a pointer to the rest; the operators hear of it.
+test_reply_restriction_ends_the_thread_with_its_single_post() {
 	setup_publish
+	conf_raw '[notify chat]' type=webhook "url = $(dead_url)hook" 'events = thread_mode_switched'
+	x_post /_replies '{"restricted":true}' >/dev/null
+	thread_notice 3 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq 2 "$(json 'j.posts.filter(p => !p.deleted).length' "$(x_get /_posts)")" 'posts public: the first and the single one'
+	assert_eq $'Cómo pedir cita previa\nhttps://www.seg-social.es/feeds/avisos.atom' \
+		"$(json 'j.posts[1].sent_text' "$(x_get /_posts)")" 'the single post'
+	assert_eq null "$(json 'j.posts[1].reply_to' "$(x_get /_posts)")" 'the single post answers nothing'
+	local uuid
+	uuid=$(db 'SELECT uuid FROM draft')
+	assert_eq published "$(db 'SELECT status FROM draft')" 'draft status'
+	assert_eq 1 "$(db "SELECT count(*) FROM audit WHERE action = 'thread mode switched'")" 'audited'
+	assert_contains "$(db "SELECT detail FROM audit WHERE action = 'thread mode switched'")" \
+		'Reply to this conversation is not allowed' "X's words in the audit trail"
+	assert_eq 1 "$(db "SELECT count(*) FROM notification WHERE event = 'thread_mode_switched'")" 'operators told'
+	ii show "$uuid"
+	out_has 'became one post with a link to the whole text'
+	# the first post and the single one, with its link: what X bills
+	assert_eq $((15000 + 200000)) "$(spent)" 'spent'
+	assert_eq "$(billing b.micro)" "$(spent)" 'spent against the fake'
+	# again: nothing more is sent
+	ii publish
+	assert_eq 2 "$(json 'j.posts.filter(p => !p.deleted).length' "$(x_get /_posts)")" 'posts after a second run'
+}
+
+# Without [feeds] base_url a notice has no link to its whole text, hence no single post:
+# the thread stops where X refused it, saying so in X's words.
+test_reply_restriction_without_a_link_stops_the_thread_with_xs_words() {
+	setup_publish
+	sed -i '/^base_url = /d' "$CONF"
 	x_post /_replies '{"restricted":true}' >/dev/null
 	thread_notice 3 cita.md
 	ii notices
@@ -150,7 +185,7 @@ test_reply_restriction_stops_the_thread_with_xs_words() {
 	assert_rc 65
 	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
 	err_has 'stopped midway on X: 1 of 3 posts are public'
-	out_has 'X refused post 2: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
+	out_has 'X refused post 2 as an answer: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
 	ii show "$(db 'SELECT uuid FROM draft')"
 	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
 	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'
