@@ -145,6 +145,9 @@ ii_err webapi_request(struct webapi *w, const char *who, const char *method, con
 				 w->answer.body.cut ? "answer too large" : *w->errbuf ? w->errbuf : curl_easy_strerror(done));
 		}
 	}
+	/* the list holds copies of the headers: an Authorization line is a secret */
+	for (struct curl_slist *h = list; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
 	curl_slist_free_all(list);
 	free(url);
 	return rc;

@@ -35,7 +35,8 @@ ii_err webapi_open(const char *base_url, const char *ca_file, long timeout_ms, s
 void webapi_close(struct webapi *w);
 
 /* method path (appended to the base URL) with headers (full lines, NULL-terminated list,
- * may be NULL) and body (may be NULL); out receives the answer. II_OK whenever the request
+ * may be NULL; the copies made for libcurl are wiped after the request, as a token's
+ * must be) and body (may be NULL); out receives the answer. II_OK whenever the request
  * was made, answered or not; an error only when it could not be prepared (its detail names
  * who, never a header's value). */
 ii_err webapi_request(struct webapi *w, const char *who, const char *method, const char *path,
