@@ -62,8 +62,7 @@ static long long header_number(const char *headers, const char *name)
 {
 	char value[32];
 	webapi_header_value(headers, name, value, sizeof value);
-	if (!*value ||
-	    value[strspn(value, "0123456789")] != '\0' || strlen(value) > 18)
+	if (!*value || value[strspn(value, "0123456789")] != '\0' || strlen(value) > 18)
 		return -1;
 	return strtoll(value, NULL, 10);
 }
