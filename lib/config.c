@@ -997,6 +997,42 @@ static void set_events(struct parser *p, unsigned *events, const char *value)
 }
 
 /* Validates value for key k and stores it at base + k->offset. */
+/* The keys that take one word of a few, each word an enum's value (every enum of config.h
+ * is stored as an int, as T_PLURAL's is). */
+static const struct {
+	enum value_type type;
+	const char *expected;
+	struct {
+		const char *word;
+		int value;
+	} words[4]; /* ended by a NULL word */
+} word_keys[] = {
+	{T_POLICY, N_("expected auto or review"),
+	 {{"auto", CONFIG_POLICY_AUTO}, {"review", CONFIG_POLICY_REVIEW}}},
+	{T_NOTIFY_TYPE, N_("expected smtp or webhook"),
+	 {{"smtp", CONFIG_NOTIFY_SMTP}, {"webhook", CONFIG_NOTIFY_WEBHOOK}}},
+	{T_CHANNEL_TYPE, N_("expected x, mastodon or bluesky"),
+	 {{"x", CONFIG_CHANNEL_X}, {"mastodon", CONFIG_CHANNEL_MASTODON}, {"bluesky", CONFIG_CHANNEL_BLUESKY}}},
+	{T_THREAD_MODE, N_("expected replies or single"),
+	 {{"replies", CONFIG_THREAD_REPLIES}, {"single", CONFIG_THREAD_SINGLE}}},
+};
+
+/* *slot, an enum of k's type in word_keys, set to value's word; bad otherwise. */
+static void set_word(struct parser *p, const struct key *k, void *slot, const char *value)
+{
+	for (size_t i = 0; i < sizeof word_keys / sizeof *word_keys; i++) {
+		if (word_keys[i].type != k->type)
+			continue;
+		for (size_t w = 0; word_keys[i].words[w].word; w++)
+			if (!strcmp(value, word_keys[i].words[w].word)) {
+				*(int *)slot = word_keys[i].words[w].value;
+				return;
+			}
+		bad_value(p, k->name, value, _(word_keys[i].expected));
+		return;
+	}
+}
+
 static void set_value(struct parser *p, const struct key *k, void *base, const char *value)
 {
 	void *slot = (char *)base + k->offset;
@@ -1120,12 +1156,10 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	}
 	case T_POLICY:
-		if (!strcmp(value, "auto"))
-			*(enum config_policy *)slot = CONFIG_POLICY_AUTO;
-		else if (!strcmp(value, "review"))
-			*(enum config_policy *)slot = CONFIG_POLICY_REVIEW;
-		else
-			bad_value(p, k->name, value, _("expected auto or review"));
+	case T_NOTIFY_TYPE:
+	case T_CHANNEL_TYPE:
+	case T_THREAD_MODE:
+		set_word(p, k, slot, value);
 		break;
 	case T_USD:
 		if (!config_usd_parse(value, k->max, slot))
@@ -1184,32 +1218,6 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		break;
 	case T_ROLES:
 		set_roles(p, k, slot, value);
-		break;
-	case T_NOTIFY_TYPE:
-		if (!strcmp(value, "smtp"))
-			*(enum config_notify_type *)slot = CONFIG_NOTIFY_SMTP;
-		else if (!strcmp(value, "webhook"))
-			*(enum config_notify_type *)slot = CONFIG_NOTIFY_WEBHOOK;
-		else
-			bad_value(p, k->name, value, _("expected smtp or webhook"));
-		break;
-	case T_CHANNEL_TYPE:
-		if (!strcmp(value, "x"))
-			*(enum config_channel_type *)slot = CONFIG_CHANNEL_X;
-		else if (!strcmp(value, "mastodon"))
-			*(enum config_channel_type *)slot = CONFIG_CHANNEL_MASTODON;
-		else if (!strcmp(value, "bluesky"))
-			*(enum config_channel_type *)slot = CONFIG_CHANNEL_BLUESKY;
-		else
-			bad_value(p, k->name, value, _("expected x, mastodon or bluesky"));
-		break;
-	case T_THREAD_MODE:
-		if (!strcmp(value, "replies"))
-			*(enum config_thread_mode *)slot = CONFIG_THREAD_REPLIES;
-		else if (!strcmp(value, "single"))
-			*(enum config_thread_mode *)slot = CONFIG_THREAD_SINGLE;
-		else
-			bad_value(p, k->name, value, _("expected replies or single"));
 		break;
 	case T_VISIBILITY:
 		if (strcmp(value, "public") && strcmp(value, "unlisted"))

@@ -2,7 +2,6 @@
 #include "mastodon.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -13,9 +12,9 @@
 
 #include "cred.h"
 #include "printable.h"
+#include "webapi.h"
 
 #define ACCOUNT_ID_SIZE 64
-#define HEADERS_CAP (32u * 1024)
 
 /* The instance's limits in the channel's state (store_channel_*), each a decimal number
  * but the problem */
@@ -25,25 +24,15 @@
 #define KEY_CHECKED_AT "limits_checked_at"
 #define KEY_PROBLEM "limits_problem"
 
-struct buffer {
-	char *data;
-	size_t len, limit;
-	bool truncated;
-};
-
 struct mastodon {
 	struct publish_channel channel;
 	struct cred *cred;
-	CURL *curl;
-	char *base_url; /* without a trailing slash */
-	char *ca_file;
+	struct webapi *api;
+	const char *answer; /* the last answer's body (webapi's), "" when none came */
 	char *visibility;
-	long timeout_ms;
 	char *authorization; /* "Authorization: Bearer …", wiped on close */
 	char account[ACCOUNT_ID_SIZE]; /* asked for once, when reconciliation needs it */
 	struct counter counter; /* the instance's limits (mastodon_refresh_limits()) */
-	struct buffer body, headers;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* ---- texts ---- */
@@ -162,57 +151,12 @@ time_t mastodon_parse_time(const char *iso)
 
 /* ---- the client ---- */
 
-static bool buffer_append(struct buffer *b, const char *data, size_t len)
-{
-	size_t take = len < b->limit - b->len ? len : b->limit - b->len;
-	memcpy(b->data + b->len, data, take);
-	b->len += take;
-	b->data[b->len] = '\0';
-	b->truncated |= take < len;
-	return take == len;
-}
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
-{
-	struct mastodon *m = user;
-	return buffer_append(&m->body, data, size * nmemb) ? size * nmemb : 0;
-}
-
-static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
-{
-	struct mastodon *m = user;
-	if (size * nmemb >= 5 && !strncmp(data, "HTTP/", 5))
-		m->headers.len = 0; /* only the last response counts */
-	buffer_append(&m->headers, data, size * nmemb);
-	return size * nmemb;
-}
-
-/* The value of header name in the response, "" when absent. */
-static void header_value(const struct mastodon *m, const char *name, char *out, size_t size)
-{
-	size_t n = strlen(name);
-	*out = '\0';
-	for (const char *line = m->headers.data; line && *line;) {
-		const char *eol = strchr(line, '\n');
-		if (!strncasecmp(line, name, n) && line[n] == ':') {
-			const char *v = line + n + 1;
-			v += strspn(v, " \t");
-			size_t len = (size_t)((eol ? eol : v + strlen(v)) - v);
-			while (len && (v[len - 1] == '\r' || v[len - 1] == ' '))
-				len--;
-			snprintf(out, size, "%.*s", (int)len, v);
-			return;
-		}
-		line = eol ? eol + 1 : NULL;
-	}
-}
-
 /* What every answer says of the budget: X-RateLimit-Remaining and -Reset. */
 static void read_rate(const struct mastodon *m, struct channel_result *r)
 {
 	char remaining[32], reset[64];
-	header_value(m, "X-RateLimit-Remaining", remaining, sizeof remaining);
-	header_value(m, "X-RateLimit-Reset", reset, sizeof reset);
+	webapi_header(m->api, "X-RateLimit-Remaining", remaining, sizeof remaining);
+	webapi_header(m->api, "X-RateLimit-Reset", reset, sizeof reset);
 	char *end;
 	long n = strtol(remaining, &end, 10);
 	r->remaining = *remaining && !*end && n >= 0 ? n : -1;
@@ -221,75 +165,44 @@ static void read_rate(const struct mastodon *m, struct channel_result *r)
 		r->remaining = -1; /* a budget without its reset would hold back for ever */
 }
 
-/* The request method url with body (JSON, may be NULL) and key (Idempotency-Key, may be
+/* The request method path with body (JSON, may be NULL) and key (Idempotency-Key, may be
  * NULL), with the token unless public; *status receives the HTTP status, 0 when no answer
  * came (r says why). */
 static ii_err request(struct mastodon *m, const char *method, const char *path, const char *body,
 		      const char *key, bool public, long *status, struct channel_result *r,
 		      struct ii_error *e)
 {
-	char *url = NULL;
-	if (asprintf(&url, "%s%s", m->base_url, path) < 0)
-		return ii_fail(e, II_ENOMEM, _("out of memory"));
 	char idempotency[256];
-	/* a list that holds at least one header, so that a failed append shows as NULL */
-	struct curl_slist *headers = curl_slist_append(NULL, public ? "Accept: application/json"
-								    : m->authorization);
-	if (headers && body)
-		headers = curl_slist_append(headers, "Content-Type: application/json");
-	if (headers && key) {
+	const char *headers[4] = {public ? "Accept: application/json" : m->authorization};
+	size_t n = 1;
+	if (body)
+		headers[n++] = "Content-Type: application/json";
+	if (key) {
 		snprintf(idempotency, sizeof idempotency, "Idempotency-Key: %s", key);
-		headers = curl_slist_append(headers, idempotency);
+		headers[n++] = idempotency;
 	}
-	CURL *c = m->curl;
-	curl_easy_reset(c);
-	m->body.len = m->headers.len = 0;
-	m->body.truncated = false;
-	m->body.data[0] = m->headers.data[0] = '\0';
-	m->errbuf[0] = '\0';
-	bool ok = headers && curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, m->timeout_ms) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_WRITEDATA, m) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_HEADERDATA, m) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, m->errbuf) == CURLE_OK &&
-		  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK &&
-		  (!m->ca_file || curl_easy_setopt(c, CURLOPT_CAINFO, m->ca_file) == CURLE_OK) &&
-		  (!body || curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) == CURLE_OK);
-	ii_err rc = ok ? II_OK : ii_fail(e, II_EINTERNAL, _("cannot prepare a request to %s"), m->channel.name);
-	*status = 0;
+	struct webapi_answer a;
+	ii_err rc = webapi_request(m->api, m->channel.name, method, path, headers, body, &a, e);
+	m->answer = a.body;
+	*status = a.status;
 	memset(r, 0, sizeof *r);
 	r->remaining = -1;
-	if (rc == II_OK) {
-		CURLcode done = curl_easy_perform(c);
-		if (done == CURLE_OK && !m->body.truncated) {
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-			read_rate(m, r);
-		} else {
-			r->outcome = CHANNEL_TRANSIENT;
-			snprintf(r->detail, sizeof r->detail, "%s",
-				 m->body.truncated ? "answer too large" : *m->errbuf ? m->errbuf
-										  : curl_easy_strerror(done));
-		}
+	if (rc == II_OK && a.status) {
+		read_rate(m, r);
+	} else if (rc == II_OK) {
+		r->outcome = CHANNEL_TRANSIENT;
+		snprintf(r->detail, sizeof r->detail, "%s", a.failure);
 	}
-	curl_slist_free_all(headers);
-	free(url);
 	return rc;
 }
 
 /* Mastodon's explanation of a refusal: the answer's "error", else its start. */
 static void describe(const struct mastodon *m, long status, struct channel_result *r)
 {
-	cJSON *root = cJSON_Parse(m->body.data);
+	cJSON *root = cJSON_Parse(m->answer);
 	const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
 	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status,
-		 cJSON_IsString(error) ? error->valuestring : m->body.data);
+		 cJSON_IsString(error) ? error->valuestring : m->answer);
 	printable_clean(r->detail);
 	cJSON_Delete(root);
 }
@@ -360,7 +273,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 	classify(m, status, reply_to ? CHANNEL_REPLY_GONE : CHANNEL_REJECTED, r);
 	if (r->outcome != CHANNEL_DONE)
 		return II_OK;
-	cJSON *root = cJSON_Parse(m->body.data);
+	cJSON *root = cJSON_Parse(m->answer);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
 	if (cJSON_IsString(id) && *id->valuestring && strlen(id->valuestring) < sizeof r->ref) {
 		snprintf(r->ref, sizeof r->ref, "%s", id->valuestring);
@@ -391,7 +304,7 @@ static ii_err account(struct mastodon *m, struct ii_error *e)
 	classify(m, status, CHANNEL_REJECTED, &r);
 	if (r.outcome != CHANNEL_DONE)
 		return read_failure(&r, N_("read the account"), e);
-	cJSON *root = cJSON_Parse(m->body.data);
+	cJSON *root = cJSON_Parse(m->answer);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
 	if (cJSON_IsString(id) && *id->valuestring && strlen(id->valuestring) < sizeof m->account &&
 	    strspn(id->valuestring, "0123456789") == strlen(id->valuestring))
@@ -421,7 +334,7 @@ static ii_err find(void *ctx, const char *text, const char *reply_to,
 	classify(m, status, CHANNEL_REJECTED, &r);
 	if (r.outcome != CHANNEL_DONE)
 		return read_failure(&r, N_("read the account's recent posts"), e);
-	cJSON *root = cJSON_Parse(m->body.data);
+	cJSON *root = cJSON_Parse(m->answer);
 	if (!cJSON_IsArray(root))
 		rc = ii_fail(e, II_EREMOTE, _("cannot read the account's recent posts: %s sent no list"),
 			     m->channel.name);
@@ -556,7 +469,7 @@ static ii_err read_instance(struct mastodon *m, struct mastodon_limits *limits, 
 		snprintf(problem, size, "%s", r.detail);
 		return II_OK;
 	}
-	cJSON *root = cJSON_Parse(m->body.data);
+	cJSON *root = cJSON_Parse(m->answer);
 	if (instance_number(root, "max_characters", MASTODON_MIN_CHARACTERS, MASTODON_MAX_CHARACTERS,
 			    &max, problem, size) &&
 	    instance_number(root, "characters_reserved_per_url", 1, MASTODON_MAX_URL_LENGTH, &url,
@@ -616,20 +529,13 @@ ii_err mastodon_open(const struct config_channel *channel, struct mastodon **out
 	struct mastodon *m = calloc(1, sizeof *m);
 	if (!m)
 		return ii_fail(e, II_ENOMEM, _("out of memory"));
-	m->body = (struct buffer){.data = malloc(MASTODON_BODY_CAP + 1), .limit = MASTODON_BODY_CAP};
-	m->headers = (struct buffer){.data = malloc(HEADERS_CAP + 1), .limit = HEADERS_CAP};
-	m->base_url = strdup(channel->api_url);
+	m->answer = "";
 	m->visibility = strdup(channel->visibility ? channel->visibility : "public");
-	m->ca_file = channel->ca_file ? strdup(channel->ca_file) : NULL;
-	m->curl = curl_easy_init();
-	m->timeout_ms = channel->timeout_ms;
 	counter_init(&m->counter, COUNT_MASTODON);
-	ii_err rc = II_OK;
-	if (!m->body.data || !m->headers.data || !m->base_url || !m->visibility ||
-	    (channel->ca_file && !m->ca_file))
+	ii_err rc = webapi_open(channel->api_url, channel->ca_file, channel->timeout_ms,
+				MASTODON_BODY_CAP, &m->api, e);
+	if (rc == II_OK && !m->visibility)
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
-	else if (!m->curl)
-		rc = ii_fail(e, II_EINTERNAL, _("cannot start libcurl"));
 	if (rc == II_OK)
 		rc = cred_load_for(channel->credentials, CRED_MASTODON, &m->cred, e);
 	if (rc == II_OK && asprintf(&m->authorization, "Authorization: Bearer %s",
@@ -641,9 +547,6 @@ ii_err mastodon_open(const struct config_channel *channel, struct mastodon **out
 		mastodon_close(m);
 		return rc;
 	}
-	size_t len = strlen(m->base_url);
-	while (len && m->base_url[len - 1] == '/')
-		m->base_url[--len] = '\0';
 	m->channel = (struct publish_channel){
 		.id = channel->id,
 		.name = "Mastodon",
@@ -668,13 +571,8 @@ void mastodon_close(struct mastodon *m)
 		OPENSSL_cleanse(m->authorization, strlen(m->authorization));
 		free(m->authorization);
 	}
-	if (m->curl)
-		curl_easy_cleanup(m->curl);
+	webapi_close(m->api);
 	cred_free(m->cred);
-	free(m->body.data);
-	free(m->headers.data);
-	free(m->base_url);
-	free(m->ca_file);
 	free(m->visibility);
 	free(m);
 }

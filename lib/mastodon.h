@@ -2,7 +2,7 @@
 #define INCLUINFO_MASTODON_H
 /*
  * A Mastodon account as a publishing channel ([channel ID] of type mastodon), over the
- * instance's REST API with libcurl: POST /api/v1/statuses with an Idempotency-Key,
+ * instance's REST API through lib/webapi: POST /api/v1/statuses with an Idempotency-Key,
  * reconciliation through GET /api/v1/accounts/verify_credentials and
  * /api/v1/accounts/:id/statuses, DELETE /api/v1/statuses/:id (docs.joinmastodon.org,
  * methods/statuses and methods/accounts, read 2026-12). A struct mastodon is opaque,

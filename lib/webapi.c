@@ -9,25 +9,16 @@
 
 #include "i18n.h"
 
-#define HEADERS_CAP (32u * 1024)
-
-/* Bytes up to a limit; what passes it is counted as cut, not kept. */
-struct capped {
-	char *data;
-	size_t len, limit;
-	bool cut;
-};
-
 struct webapi {
 	CURL *curl;
 	char *base_url;
 	char *ca_file;
 	long timeout_ms;
-	struct capped body, headers;
+	struct webapi_capture answer;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static bool capped_add(struct capped *b, const char *data, size_t len)
+static bool buffer_add(struct webapi_buffer *b, const char *data, size_t len)
 {
 	size_t take = len < b->limit - b->len ? len : b->limit - b->len;
 	memcpy(b->data + b->len, data, take);
@@ -37,7 +28,7 @@ static bool capped_add(struct capped *b, const char *data, size_t len)
 	return take == len;
 }
 
-static void capped_empty(struct capped *b)
+static void buffer_empty(struct webapi_buffer *b)
 {
 	b->len = 0;
 	b->cut = false;
@@ -46,37 +37,71 @@ static void capped_empty(struct capped *b)
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
-	struct webapi *w = user;
-	return capped_add(&w->body, data, size * nmemb) ? size * nmemb : 0;
+	struct webapi_capture *c = user;
+	/* a short count makes libcurl stop: the rest is never read */
+	return buffer_add(&c->body, data, size * nmemb) ? size * nmemb : 0;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
 {
-	struct webapi *w = user;
+	struct webapi_capture *c = user;
 	if (size * nmemb >= 5 && !strncmp(data, "HTTP/", 5))
-		capped_empty(&w->headers); /* an interim answer's (100 Continue) do not count */
-	capped_add(&w->headers, data, size * nmemb);
+		buffer_empty(&c->headers); /* an interim answer's (100 Continue) do not count */
+	buffer_add(&c->headers, data, size * nmemb);
 	return size * nmemb;
 }
 
-void webapi_header(const struct webapi *w, const char *name, char *out, size_t size)
+bool webapi_capture_init(struct webapi_capture *c, size_t body_cap)
+{
+	c->body = (struct webapi_buffer){.data = malloc(body_cap + 1), .limit = body_cap};
+	c->headers = (struct webapi_buffer){.data = malloc(WEBAPI_HEADERS_CAP + 1),
+					    .limit = WEBAPI_HEADERS_CAP};
+	if (!c->body.data || !c->headers.data)
+		return false;
+	c->body.data[0] = c->headers.data[0] = '\0';
+	return true;
+}
+
+bool webapi_capture_attach(struct webapi_capture *c, CURL *curl)
+{
+	buffer_empty(&c->body);
+	buffer_empty(&c->headers);
+	return curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+	       curl_easy_setopt(curl, CURLOPT_WRITEDATA, c) == CURLE_OK &&
+	       curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+	       curl_easy_setopt(curl, CURLOPT_HEADERDATA, c) == CURLE_OK;
+}
+
+void webapi_capture_free(struct webapi_capture *c)
+{
+	if (c->body.data)
+		OPENSSL_cleanse(c->body.data, c->body.len);
+	free(c->body.data);
+	free(c->headers.data);
+	*c = (struct webapi_capture){0};
+}
+
+void webapi_header_value(const char *headers, const char *name, char *out, size_t size)
 {
 	size_t n = strlen(name);
 	*out = '\0';
-	for (const char *line = w->headers.data; *line;) {
-		const char *eol = strchr(line, '\n');
+	for (const char *line = headers; line && *line;) {
+		const char *eol = line + strcspn(line, "\r\n");
 		if (!strncasecmp(line, name, n) && line[n] == ':') {
 			const char *v = line + n + 1 + strspn(line + n + 1, " \t");
-			size_t len = (size_t)((eol ? eol : v + strlen(v)) - v);
-			while (len && (v[len - 1] == '\r' || v[len - 1] == ' '))
+			size_t len = (size_t)(eol - v);
+			while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
 				len--;
 			snprintf(out, size, "%.*s", (int)len, v);
 			return;
 		}
-		if (!eol)
-			break;
-		line = eol + 1;
+		line = eol + strspn(eol, "\r\n");
 	}
+}
+
+void webapi_header(const struct webapi *w, const char *name, char *out, size_t size)
+{
+	webapi_header_value(w->answer.headers.data, name, out, size);
 }
 
 ii_err webapi_request(struct webapi *w, const char *who, const char *method, const char *path,
@@ -96,8 +121,6 @@ ii_err webapi_request(struct webapi *w, const char *who, const char *method, con
 	}
 	CURL *c = w->curl;
 	curl_easy_reset(c);
-	capped_empty(&w->body);
-	capped_empty(&w->headers);
 	w->errbuf[0] = '\0';
 	ok = ok && curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK &&
 	     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
@@ -106,10 +129,7 @@ ii_err webapi_request(struct webapi *w, const char *who, const char *method, con
 	     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, w->timeout_ms) == CURLE_OK &&
 	     curl_easy_setopt(c, CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION) == CURLE_OK &&
 	     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list) == CURLE_OK &&
-	     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-	     curl_easy_setopt(c, CURLOPT_WRITEDATA, w) == CURLE_OK &&
-	     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
-	     curl_easy_setopt(c, CURLOPT_HEADERDATA, w) == CURLE_OK &&
+	     webapi_capture_attach(&w->answer, c) &&
 	     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, w->errbuf) == CURLE_OK &&
 	     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK &&
 	     (!w->ca_file || curl_easy_setopt(c, CURLOPT_CAINFO, w->ca_file) == CURLE_OK) &&
@@ -117,14 +137,17 @@ ii_err webapi_request(struct webapi *w, const char *who, const char *method, con
 	ii_err rc = ok ? II_OK : ii_fail(e, II_EINTERNAL, _("cannot prepare a request to %s"), who);
 	if (rc == II_OK) {
 		CURLcode done = curl_easy_perform(c);
-		if (done == CURLE_OK && !w->body.cut) {
+		if (done == CURLE_OK && !w->answer.body.cut) {
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
-			out->body = w->body.data;
+			out->body = w->answer.body.data;
 		} else {
 			snprintf(out->failure, sizeof out->failure, "%s",
-				 w->body.cut ? "answer too large" : *w->errbuf ? w->errbuf : curl_easy_strerror(done));
+				 w->answer.body.cut ? "answer too large" : *w->errbuf ? w->errbuf : curl_easy_strerror(done));
 		}
 	}
+	/* the list holds copies of the headers: an Authorization line is a secret */
+	for (struct curl_slist *h = list; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
 	curl_slist_free_all(list);
 	free(url);
 	return rc;
@@ -132,8 +155,8 @@ ii_err webapi_request(struct webapi *w, const char *who, const char *method, con
 
 void webapi_forget(struct webapi *w)
 {
-	OPENSSL_cleanse(w->body.data, w->body.len);
-	capped_empty(&w->body);
+	OPENSSL_cleanse(w->answer.body.data, w->answer.body.len);
+	buffer_empty(&w->answer.body);
 }
 
 ii_err webapi_open(const char *base_url, const char *ca_file, long timeout_ms, size_t body_cap,
@@ -143,14 +166,13 @@ ii_err webapi_open(const char *base_url, const char *ca_file, long timeout_ms, s
 	struct webapi *w = calloc(1, sizeof *w);
 	if (!w)
 		return ii_fail(e, II_ENOMEM, _("out of memory"));
-	w->body = (struct capped){.data = malloc(body_cap + 1), .limit = body_cap};
-	w->headers = (struct capped){.data = malloc(HEADERS_CAP + 1), .limit = HEADERS_CAP};
+	bool made = webapi_capture_init(&w->answer, body_cap);
 	w->base_url = strdup(base_url);
 	w->ca_file = ca_file ? strdup(ca_file) : NULL;
 	w->timeout_ms = timeout_ms;
 	w->curl = curl_easy_init();
 	ii_err rc = II_OK;
-	if (!w->body.data || !w->headers.data || !w->base_url || (ca_file && !w->ca_file))
+	if (!made || !w->base_url || (ca_file && !w->ca_file))
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 	else if (!w->curl)
 		rc = ii_fail(e, II_EINTERNAL, _("cannot start libcurl"));
@@ -158,7 +180,6 @@ ii_err webapi_open(const char *base_url, const char *ca_file, long timeout_ms, s
 		webapi_close(w);
 		return rc;
 	}
-	w->body.data[0] = w->headers.data[0] = '\0';
 	size_t len = strlen(w->base_url);
 	while (len && w->base_url[len - 1] == '/')
 		w->base_url[--len] = '\0';
@@ -172,10 +193,7 @@ void webapi_close(struct webapi *w)
 		return;
 	if (w->curl)
 		curl_easy_cleanup(w->curl);
-	if (w->body.data)
-		webapi_forget(w);
-	free(w->body.data);
-	free(w->headers.data);
+	webapi_capture_free(&w->answer);
 	free(w->base_url);
 	free(w->ca_file);
 	free(w);

@@ -14,15 +14,9 @@
 #include "config.h"
 #include "oauth1.h"
 #include "printable.h"
+#include "webapi.h"
 
 #define RATE_WINDOW_S 900 /* X's rate-limit window, when a 429 comes without its reset */
-
-/* Allocated once at its limit (and the NUL): a client makes one request at a time. */
-struct buffer {
-	char *data;
-	size_t len, limit;
-	bool truncated;
-};
 
 struct xapi {
 	CURL *easy;
@@ -33,7 +27,7 @@ struct xapi {
 	long timeout_ms, connect_timeout_ms;
 	xapi_trace_fn trace;
 	void *trace_user;
-	struct buffer body, headers;
+	struct webapi_capture answer;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -63,37 +57,12 @@ bool xapi_valid_id(const char *text)
 
 /* --- response headers ------------------------------------------------------------------ */
 
-/* The value of header name in a raw header block, copied into out; false when absent. */
-static bool header_value(const char *headers, const char *name, char *out, size_t out_len)
-{
-	size_t name_len = strlen(name);
-	for (const char *line = headers; line && *line;) {
-		const char *end = line + strcspn(line, "\r\n");
-		if ((size_t)(end - line) > name_len && !strncasecmp(line, name, name_len) &&
-		    line[name_len] == ':') {
-			const char *v = line + name_len + 1;
-			while (v < end && (*v == ' ' || *v == '\t'))
-				v++;
-			size_t len = (size_t)(end - v);
-			while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-				len--;
-			if (len >= out_len)
-				len = out_len - 1;
-			memcpy(out, v, len);
-			out[len] = '\0';
-			return true;
-		}
-		line = end + strspn(end, "\r\n");
-	}
-	return false;
-}
-
 /* A header holding a non-negative decimal number; -1 when absent or malformed. */
 static long long header_number(const char *headers, const char *name)
 {
 	char value[32];
-	if (!header_value(headers, name, value, sizeof value) || !*value ||
-	    value[strspn(value, "0123456789")] != '\0' || strlen(value) > 18)
+	webapi_header_value(headers, name, value, sizeof value);
+	if (!*value || value[strspn(value, "0123456789")] != '\0' || strlen(value) > 18)
 		return -1;
 	return strtoll(value, NULL, 10);
 }
@@ -553,44 +522,6 @@ bool xapi_text_matches(const char *local, const char *remote)
 
 /* --- the client ------------------------------------------------------------------------ */
 
-/* Keeps what fits under the buffer's limit; false when something had to be left out. */
-static bool buffer_append(struct buffer *b, const char *data, size_t len)
-{
-	size_t room = b->limit - b->len;
-	size_t take = len < room ? len : room;
-	memcpy(b->data + b->len, data, take);
-	b->len += take;
-	b->data[b->len] = '\0';
-	if (take < len)
-		b->truncated = true;
-	return take == len;
-}
-
-static void buffer_clear(struct buffer *b)
-{
-	b->len = 0;
-	b->truncated = false;
-	b->data[0] = '\0';
-}
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
-{
-	struct xapi *api = user;
-	/* a short count makes libcurl stop: the rest is never read */
-	return buffer_append(&api->body, data, size * nmemb) ? size * nmemb : 0;
-}
-
-static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
-{
-	struct xapi *api = user;
-	size_t len = size * nmemb;
-	/* only the last response counts (after a 100 Continue, say) */
-	if (len >= 5 && !strncmp(data, "HTTP/", 5))
-		buffer_clear(&api->headers);
-	buffer_append(&api->headers, data, len); /* headers past the cap are dropped */
-	return len;
-}
-
 static void trace_lines(struct xapi *api, enum xapi_trace_kind kind, const char *data, size_t len)
 {
 	static const char redacted[] = "Authorization: [redacted]";
@@ -647,12 +578,8 @@ ii_err xapi_new(const struct xapi_options *options, const struct cred *cred,
 	api->connect_timeout_ms = options->connect_timeout_ms > 0 ? options->connect_timeout_ms : 10000;
 	api->trace = options->trace;
 	api->trace_user = options->trace_user;
-	api->body.limit = XAPI_BODY_CAP;
-	api->body.data = malloc(XAPI_BODY_CAP + 1);
-	api->headers.limit = XAPI_HEADER_CAP;
-	api->headers.data = malloc(XAPI_HEADER_CAP + 1);
-	if (!api->base_url || !api->shown_url || (options->ca_file && !api->ca_file) ||
-	    !api->body.data || !api->headers.data) {
+	if (!webapi_capture_init(&api->answer, XAPI_BODY_CAP) || !api->base_url || !api->shown_url ||
+	    (options->ca_file && !api->ca_file)) {
 		xapi_free(api);
 		return ii_fail(e, II_ENOMEM, _("out of memory setting up the X API client"));
 	}
@@ -676,8 +603,7 @@ void xapi_free(struct xapi *api)
 	free(api->base_url);
 	free(api->shown_url);
 	free(api->ca_file);
-	free(api->body.data);
-	free(api->headers.data);
+	webapi_capture_free(&api->answer);
 	free(api);
 }
 
@@ -722,10 +648,7 @@ static bool setopts(struct xapi *api, const char *method, const char *url, const
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms) == CURLE_OK &&
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "incluinfo/" INCLUINFO_VERSION) == CURLE_OK &&
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, api) == CURLE_OK &&
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, api) == CURLE_OK &&
+		webapi_capture_attach(&api->answer, c) &&
 		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf) == CURLE_OK;
 	if (ok && api->ca_file)
 		ok = curl_easy_setopt(c, CURLOPT_CAINFO, api->ca_file) == CURLE_OK;
@@ -750,7 +673,7 @@ static void transport_failure(struct xapi *api, enum xapi_call call, CURLcode co
 	curl_easy_getinfo(api->easy, CURLINFO_REQUEST_SIZE, &sent);
 	r->outcome = XAPI_TRANSIENT;
 	r->committed = sent > 0 && mutating(call) ? XAPI_MAYBE_COMMITTED : XAPI_NOT_COMMITTED;
-	const char *why = api->body.truncated ? "answer larger than 1 MiB"
+	const char *why = api->answer.body.cut ? "answer larger than 1 MiB"
 			  : api->errbuf[0]    ? api->errbuf
 					      : curl_easy_strerror(code);
 	snprintf(r->detail, sizeof r->detail, "%s X API at '%s': %s",
@@ -789,8 +712,6 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 	headers = with_auth ? with_auth : headers;
 
 	curl_easy_reset(api->easy); /* keeps the connection, forgets the last request's options */
-	buffer_clear(&api->body);
-	buffer_clear(&api->headers);
 	api->errbuf[0] = '\0';
 	if (rc == II_OK && !setopts(api, method, url, json, headers))
 		rc = ii_fail(e, II_EINTERNAL, _("cannot set up a libcurl request"));
@@ -799,11 +720,11 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 		long status = 0;
 		curl_easy_getinfo(api->easy, CURLINFO_RESPONSE_CODE, &status);
 		if (code == CURLE_OK) {
-			rc = xapi_parse_response(call, status, api->headers.data,
-						 api->body.data, api->body.len, time(NULL), result,
+			rc = xapi_parse_response(call, status, api->answer.headers.data,
+						 api->answer.body.data, api->answer.body.len, time(NULL), result,
 						 timeline, e);
 		} else {
-			read_rate(api->headers.data, &result->rate);
+			read_rate(api->answer.headers.data, &result->rate);
 			result->http_status = status;
 			transport_failure(api, call, code, result);
 		}

@@ -16,7 +16,7 @@
  *
  * TLS verification is always on; http:// is accepted only for loopback addresses (the
  * fake API of the tests). Responses larger than XAPI_BODY_CAP are cut off and count as a
- * transient failure. The trace hook never sees a credential: Authorization headers are
+ * transient failure; their headers are kept as lib/webapi keeps them. The trace hook never sees a credential: Authorization headers are
  * replaced by "[redacted]" before it is called.
  */
 
@@ -29,7 +29,6 @@
 
 #define XAPI_DEFAULT_URL "https://api.x.com"
 #define XAPI_BODY_CAP (1024u * 1024)
-#define XAPI_HEADER_CAP (32u * 1024) /* of all the response's headers together */
 #define XAPI_ID_SIZE 24              /* a post or user id: up to 19 digits, and the NUL */
 /* X gives no reset time for a usage cap: the caller looks again after this long. */
 #define XAPI_USAGE_CAP_RETRY_S 3600

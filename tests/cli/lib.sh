@@ -382,6 +382,14 @@ kill_after() {
 # x_request METHOD PATH BODY [METHOD PATH BODY...]: requests to the fake, in order, in one
 # node process; the last answer on stdout
 x_request() {
+	fake_request 'X API' "$X_PORT" "$@"
+}
+
+# fake_request NAME PORT METHOD PATH BODY [METHOD PATH BODY...]: x_request to the fake
+# NAME listening on PORT
+fake_request() {
+	local name=$1 port=$2
+	shift 2
 	node -e '
 		const [port, ...calls] = process.argv.slice(1);
 		const http = require("http");
@@ -400,7 +408,7 @@ x_request() {
 			for (let i = 0; i < calls.length; i += 3) last = await one(calls[i], calls[i + 1], calls[i + 2]);
 			console.log(last);
 		})().catch((e) => { console.error(e.message); process.exit(1); });
-	' "$X_PORT" "$@" || fail "$1 $2 on the fake X API failed"
+	' "$port" "$@" || fail "$1 $2 on the fake $name failed"
 }
 x_get() {
 	x_request GET "$1" ''
@@ -433,6 +441,28 @@ fake_start() {
 	node "$CLI_DIR/../fakes/$script" --port-file "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
 	wait_for 5 test -s "$T/$name.port" || fail "tests/fakes/$script did not start: $(head -c 300 "$T/$name.log")"
 	FAKE_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).http)' "$T/$name.port")
+	FAKE_URL=http://127.0.0.1:$FAKE_PORT
+}
+
+# channel_fake_start NAME CREDENTIALS SCRIPT ARGS...: writes CREDENTIALS to $T/NAME.cred
+# (mode 0600), then fake_start NAME SCRIPT ARGS...
+channel_fake_start() {
+	local name=$1 credentials=$2
+	shift 2
+	printf '%s' "$credentials" >"$T/$name.cred"
+	chmod 600 "$T/$name.cred"
+	fake_start "$name" "$@"
+}
+
+# conf_fake_channel TYPE URL CREDENTIALS [KEY=VALUE...]: [channel TYPE] of type TYPE for the
+# fake at URL, no pause between posts
+conf_fake_channel() {
+	local type=$1 url=$2 credentials=$3
+	shift 3
+	{
+		printf '\n[channel %s]\n' "$type"
+		kv "type=$type" "api_url=$url" "credentials=$credentials" thread_delay_ms=0 "$@"
+	} >>"$CONF"
 }
 
 # --- the fake Mastodon instance -----------------------------------------------------------
@@ -442,27 +472,21 @@ M_TOKEN=mastodon-S3CRET-token
 # m_start [MASTODON.JS ARGS...]: writes $T/m.cred (mode 0600) and starts
 # tests/fakes/mastodon.js for this test alone; sets M_PORT and M_URL.
 m_start() {
-	printf 'access_token=%s\n' "$M_TOKEN" >"$T/m.cred"
-	chmod 600 "$T/m.cred"
-	fake_start m mastodon.js --token "$M_TOKEN" "$@"
-	M_PORT=$FAKE_PORT
-	M_URL=http://127.0.0.1:$M_PORT
+	channel_fake_start m "access_token=$M_TOKEN"$'\n' mastodon.js --token "$M_TOKEN" "$@"
+	M_PORT=$FAKE_PORT M_URL=$FAKE_URL
 }
 
 # conf_mastodon [KEY=VALUE...]: [channel mastodon] for the fake, no pause between posts
 conf_mastodon() {
-	{
-		printf '\n[channel mastodon]\n'
-		kv type=mastodon "api_url=$M_URL" "credentials=$T/m.cred" thread_delay_ms=0 "$@"
-	} >>"$CONF"
+	conf_fake_channel mastodon "$M_URL" "$T/m.cred" "$@"
 }
 
 # m_get PATH / m_post PATH JSON: the Mastodon fake's control routes, as x_get and x_post
 m_get() {
-	X_PORT=$M_PORT x_request GET "$1" ''
+	fake_request Mastodon "$M_PORT" GET "$1" ''
 }
 m_post() {
-	X_PORT=$M_PORT x_request POST "$1" "$2"
+	fake_request Mastodon "$M_PORT" POST "$1" "$2"
 }
 
 # assert_no_secrets: nothing under $T but the credentials file, and no database row,
@@ -485,27 +509,22 @@ B_PASSWORD=bsky-S3CRET-app-password
 # b_start [BSKY.JS ARGS...]: writes $T/b.cred (mode 0600) and starts tests/fakes/bsky.js for
 # this test alone; sets B_PORT and B_URL.
 b_start() {
-	printf 'identifier=incluinfo.bsky.social\napp_password=%s\n' "$B_PASSWORD" >"$T/b.cred"
-	chmod 600 "$T/b.cred"
-	fake_start b bsky.js --identifier incluinfo.bsky.social --password "$B_PASSWORD" "$@"
-	B_PORT=$FAKE_PORT
-	B_URL=http://127.0.0.1:$B_PORT
+	channel_fake_start b "identifier=incluinfo.bsky.social"$'\n'"app_password=$B_PASSWORD"$'\n' \
+		bsky.js --identifier incluinfo.bsky.social --password "$B_PASSWORD" "$@"
+	B_PORT=$FAKE_PORT B_URL=$FAKE_URL
 }
 
 # conf_bluesky [KEY=VALUE...]: [channel bluesky] for the fake, no pause between posts
 conf_bluesky() {
-	{
-		printf '\n[channel bluesky]\n'
-		kv type=bluesky "api_url=$B_URL" "credentials=$T/b.cred" thread_delay_ms=0 "$@"
-	} >>"$CONF"
+	conf_fake_channel bluesky "$B_URL" "$T/b.cred" "$@"
 }
 
 # b_get PATH / b_post PATH JSON: the Bluesky fake's control routes, as x_get and x_post
 b_get() {
-	X_PORT=$B_PORT x_request GET "$1" ''
+	fake_request Bluesky "$B_PORT" GET "$1" ''
 }
 b_post() {
-	X_PORT=$B_PORT x_request POST "$1" "$2"
+	fake_request Bluesky "$B_PORT" POST "$1" "$2"
 }
 
 # --- every channel at once: exactly once, chained, after faults and kills -------------------

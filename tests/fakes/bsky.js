@@ -33,7 +33,7 @@
 
 const crypto = require('crypto');
 const path = require('path');
-const { faultRoute, parseOptions, sendJson: send, serve, takeFault } = require('./fakelib');
+const { controller, dropped, parseOptions, renewWindow, sendJson: send, serve, takeFault } = require('./fakelib');
 
 const modules = path.join(__dirname, '..', 'node_modules');
 const { AppBskyFeedPost, RichText } = require(path.join(modules, '@atproto', 'api'));
@@ -271,12 +271,7 @@ function deleteRecord(params) {
 // --- serving -------------------------------------------------------------------------------
 
 function pointHeaders() {
-	const w = state.points;
-	const nowS = Math.floor(Date.now() / 1000);
-	if (nowS >= w.reset) {
-		w.remaining = opts.points;
-		w.reset = nowS + POINTS_WINDOW_S;
-	}
+	const w = renewWindow(state.points, opts.points, POINTS_WINDOW_S);
 	return { 'ratelimit-limit': String(opts.points), 'ratelimit-remaining': String(Math.max(w.remaining, 0)),
 		'ratelimit-reset': String(w.reset), 'ratelimit-policy': `${opts.points};w=${POINTS_WINDOW_S}` };
 }
@@ -326,39 +321,20 @@ async function xrpc(req, res, url, body) {
 			if (result[0] === 200) state.points.remaining -= cost;
 		}
 	} else result = [501, { error: 'MethodNotImplemented', message: 'Method Not Implemented' }];
-	if (fault && fault.kind === 'drop') {
-		log.status = 0;
-		req.socket.destroy();
-		return undefined;
-	}
+	if (dropped(fault, req, log)) return undefined;
 	if (fault && fault.kind === 'after')
 		return answer(fault.status, { error: fault.error, message: 'Simulated refusal after the write' });
 	return answer(result[0], result[1], { ...headers, ...pointHeaders() });
 }
 
-function control(req, res, url, body) {
-	let j = {};
-	try { j = body ? JSON.parse(body) : {}; } catch { return send(res, 400, { error: 'bad JSON' }); }
-	const route = `${req.method} ${url.pathname}`;
-	const faults = faultRoute(state, route, j);
-	if (faults) return send(res, 200, faults);
-	if (route === 'POST /_expire') {
+const control = controller(() => state, () => { state = freshState(); }, (route) => {
+	if (route === 'POST /_expire' || route === 'POST /_revoke') {
 		state.expiredBefore = Date.now();
-		return send(res, 200, {});
+		if (route === 'POST /_revoke') state.refresh.clear();
+		return [200, {}];
 	}
-	if (route === 'POST /_revoke') {
-		state.expiredBefore = Date.now();
-		state.refresh.clear();
-		return send(res, 200, {});
-	}
-	if (route === 'GET /_stats') return send(res, 200, state.stats);
-	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
-	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
-	if (route === 'POST /_reset') {
-		state = freshState();
-		return send(res, 200, {});
-	}
-	return send(res, 404, { error: 'no such control route' });
-}
+	if (route === 'GET /_stats') return [200, state.stats];
+	return undefined;
+});
 
 serve(opts, control, xrpc);

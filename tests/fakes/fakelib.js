@@ -90,6 +90,17 @@ function takeFault(state, method, url) {
 	return null;
 }
 
+// w, a rate window {remaining, reset (Unix seconds)}, renewed with limit requests for
+// seconds more once its reset has passed.
+function renewWindow(w, limit, seconds) {
+	const nowS = Math.floor(Date.now() / 1000);
+	if (nowS >= w.reset) {
+		w.remaining = limit;
+		w.reset = nowS + seconds;
+	}
+	return w;
+}
+
 // The control routes of faults every fake shares: POST /_fault queues j (a fault or an
 // array of them, each for "count" requests, default 1), POST /_chaos sets random faults
 // ({probability, seed, faults}). The answer's body, or undefined for another route.
@@ -103,6 +114,39 @@ function faultRoute(state, route, j) {
 		return {};
 	}
 	return undefined;
+}
+
+// The control handler of a fake, for serve(): own(route, j) first, with route "METHOD /path"
+// and j the body as JSON ({} when empty; not JSON: 400), gives [status, answer] for a route
+// of the fake's own, else undefined; then the routes every fake has: the faults'
+// (faultRoute), GET /_posts and GET /_requests (state().posts, state().requests) and POST
+// /_reset (reset() makes a fresh state); any other route is 404.
+function controller(state, reset, own) {
+	return (req, res, url, body) => {
+		let j = {};
+		try { j = body ? JSON.parse(body) : {}; } catch { return sendJson(res, 400, { error: 'bad JSON' }); }
+		const route = `${req.method} ${url.pathname}`;
+		const mine = own(route, j);
+		if (mine) return sendJson(res, ...mine);
+		const faults = faultRoute(state(), route, j);
+		if (faults) return sendJson(res, 200, faults);
+		if (route === 'GET /_posts') return sendJson(res, 200, { posts: state().posts });
+		if (route === 'GET /_requests') return sendJson(res, 200, { requests: state().requests });
+		if (route === 'POST /_reset') {
+			reset();
+			return sendJson(res, 200, {});
+		}
+		return sendJson(res, 404, { error: `no such control route ${route}` });
+	};
+}
+
+// A "drop" fault: the request was acted on, and the connection closes without an answer
+// (log.status 0). Whether fault is one.
+function dropped(fault, req, log) {
+	if (!fault || fault.kind !== 'drop') return false;
+	log.status = 0;
+	req.socket.destroy();
+	return true;
 }
 
 // Serves on 127.0.0.1, port opts.port (0: the OS's choice), written to opts.portFile once
@@ -122,4 +166,6 @@ function serve(opts, control, api) {
 	process.on('SIGINT', stop);
 }
 
-module.exports = { parseOptions, prng, writePortFile, sendJson, takeFault, faultRoute, serve };
+module.exports = {
+	parseOptions, prng, writePortFile, sendJson, takeFault, renewWindow, faultRoute, controller, dropped, serve,
+};

@@ -14,7 +14,7 @@
 // Nothing is printed unless --verbose. SIGTERM and SIGINT close everything and exit 0.
 'use strict';
 
-const { faultRoute, parseOptions, sendJson: send, serve, takeFault } = require('./fakelib');
+const { controller, dropped, parseOptions, renewWindow, sendJson: send, serve, takeFault } = require('./fakelib');
 
 const USAGE =
 	'usage: node mastodon.js --port-file FILE --token TOKEN [--http-port N] [--account-id ID] [--max-characters N] ' +
@@ -136,12 +136,7 @@ function statusJson(p) {
 // --- serving -------------------------------------------------------------------------------
 
 function rateHeaders() {
-	const w = state.window;
-	const nowS = Math.floor(Date.now() / 1000);
-	if (nowS >= w.reset) {
-		w.remaining = opts.limit;
-		w.reset = nowS + WINDOW_S;
-	}
+	const w = renewWindow(state.window, opts.limit, WINDOW_S);
 	return { 'X-RateLimit-Limit': String(opts.limit), 'X-RateLimit-Remaining': String(w.remaining),
 		'X-RateLimit-Reset': new Date(w.reset * 1000).toISOString() };
 }
@@ -238,42 +233,27 @@ async function api(req, res, url, body) {
 		[status, answer] = [404, { error: 'Record not found' }];
 	}
 	log.status = status;
-	if (fault && fault.kind === 'drop') {
-		log.status = 0;
-		req.socket.destroy();
-		return undefined;
-	}
+	if (dropped(fault, req, log)) return undefined;
 	return send(res, status, answer, headers);
 }
 
-function control(req, res, url, body) {
-	let j = {};
-	try { j = body ? JSON.parse(body) : {}; } catch { return send(res, 400, { error: 'bad JSON' }); }
-	const route = `${req.method} ${url.pathname}`;
-	const faults = faultRoute(state, route, j);
-	if (faults) return send(res, 200, faults);
+const control = controller(() => state, () => { state = freshState(); }, (route, j) => {
 	if (route === 'POST /_instance') {
 		for (const name of ['max_characters', 'characters_reserved_per_url'])
 			if (name in j) state.instance[name] = j[name];
-		return send(res, 200, state.instance);
+		return [200, state.instance];
 	}
 	if (route === 'POST /_expire') {
 		state.keys.clear();
-		return send(res, 200, {});
+		return [200, {}];
 	}
-	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
 	if (route === 'POST /_posts') {
 		const p = { id: nextId(), text: j.text, reply_to: j.reply_to || null, visibility: 'public',
 			language: null, created_at: j.created_at || new Date().toISOString(), deleted: false, key: null };
 		state.posts.push(p);
-		return send(res, 200, p);
+		return [200, p];
 	}
-	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
-	if (route === 'POST /_reset') {
-		state = freshState();
-		return send(res, 200, {});
-	}
-	return send(res, 404, { error: 'no such control route' });
-}
+	return undefined;
+});
 
 serve(opts, control, api);

@@ -14,9 +14,8 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
-const path = require('path');
 const twitter = require('twitter-text');
-const { prng } = require('./fakelib');
+const { controller, prng, writePortFile } = require('./fakelib');
 
 const USAGE =
 	'usage: node xapi.js --port-file FILE --cred FILE [--http-port N] [--user-id ID] [--username NAME] ' +
@@ -499,37 +498,24 @@ function takeFault(req, url) {
 	return null;
 }
 
-function control(req, res, url, body) {
-	const json = () => {
-		try {
-			return JSON.parse(body || 'null');
-		} catch {
-			return undefined;
-		}
-	};
-	const route = `${req.method} ${url.pathname}`;
-	if (route === 'GET /_posts') return send(res, 200, { posts: state.posts });
-	if (route === 'GET /_requests') return send(res, 200, { requests: state.requests });
-	if (route === 'GET /_billing') return send(res, 200, state.billing);
+const control = controller(() => state, () => { state = freshState(); }, (route, j) => {
+	if (route === 'GET /_billing') return [200, state.billing];
 	if (route === 'POST /_headers') {
-		const j = json();
 		if (!j || typeof j.window !== 'boolean' || typeof j.day !== 'boolean')
-			return send(res, 400, { error: 'expected {"window": true|false, "day": true|false}' });
+			return [400, { error: 'expected {"window": true|false, "day": true|false}' }];
 		state.headers = { window: j.window, day: j.day };
-		return send(res, 200, state.headers);
+		return [200, state.headers];
 	}
 	if (route === 'POST /_replies') {
-		const j = json();
 		if (!j || typeof j.restricted !== 'boolean' || !['boolean', 'undefined'].includes(typeof j.own_thread))
-			return send(res, 400, { error: 'expected {"restricted": true|false, "own_thread": true|false}' });
+			return [400, { error: 'expected {"restricted": true|false, "own_thread": true|false}' }];
 		state.replies = { restricted: j.restricted, ownThread: j.own_thread === true };
-		return send(res, 200, { restricted: state.replies.restricted, own_thread: state.replies.ownThread });
+		return [200, { restricted: state.replies.restricted, own_thread: state.replies.ownThread }];
 	}
 	if (route === 'POST /_posts') {
-		const j = json();
 		if (!j || typeof j.text !== 'string' || Number.isNaN(Date.parse(j.created_at)) ||
 		    !['string', 'undefined'].includes(typeof j.author))
-			return send(res, 400, { error: 'expected {"text","created_at","reply_to","author"}' });
+			return [400, { error: 'expected {"text","created_at","reply_to","author"}' }];
 		const ms = BigInt(Date.parse(j.created_at)) - EPOCH_MS;
 		const post = {
 			id: ((ms << 22n) | (2n << 17n)).toString(), text: storedText(j.text), sent_text: j.text,
@@ -539,42 +525,34 @@ function control(req, res, url, body) {
 		// kept in the order X made them: the timeline reads them newest first
 		const at = state.posts.findIndex((p) => p.created_at > post.created_at);
 		state.posts.splice(at < 0 ? state.posts.length : at, 0, post);
-		return send(res, 201, { data: post });
+		return [201, { data: post }];
 	}
 	if (route === 'POST /_delete') {
-		const j = json();
 		const post = j && live(j.id);
 		if (post) post.deleted = true;
-		return send(res, post ? 200 : 404, { deleted: !!post });
-	}
-	if (route === 'POST /_reset') {
-		state = freshState();
-		return send(res, 200, { reset: true });
+		return [post ? 200 : 404, { deleted: !!post }];
 	}
 	if (route === 'POST /_fault') {
-		const j = json();
 		const list = Array.isArray(j) ? j : [j];
 		for (const f of list) {
 			const why = checkFault(f);
-			if (why) return send(res, 400, { error: why });
+			if (why) return [400, { error: why }];
 		}
 		for (const f of list) state.faults.push({ ...f, left: Number.isInteger(f.count) && f.count > 0 ? f.count : 1 });
-		return send(res, 200, { queued: state.faults.length });
+		return [200, { queued: state.faults.length }];
 	}
 	if (route === 'POST /_chaos') {
-		const j = json();
 		if (!j || typeof j.probability !== 'number' || !Array.isArray(j.faults || []))
-			return send(res, 400, { error: 'expected {"probability","seed","faults"}' });
+			return [400, { error: 'expected {"probability","seed","faults"}' }];
 		for (const f of j.faults || []) {
 			const why = checkFault(f);
-			if (why) return send(res, 400, { error: why });
+			if (why) return [400, { error: why }];
 		}
 		state.chaos = { probability: j.probability, faults: j.faults || [], random: prng(j.seed || 1) };
-		return send(res, 200, { chaos: j.probability });
+		return [200, { chaos: j.probability }];
 	}
 	if (route === 'POST /_budget') {
-		const j = json();
-		if (!j || typeof j.route !== 'string') return send(res, 400, { error: 'expected {"route", ...}' });
+		if (!j || typeof j.route !== 'string') return [400, { error: 'expected {"route", ...}' }];
 		const b = budget(currentOpts, j.route);
 		const set = (l, remaining, reset) => {
 			if (Number.isInteger(remaining)) l.remaining = remaining;
@@ -583,10 +561,10 @@ function control(req, res, url, body) {
 		set(b.window, j.window_remaining, j.window_reset);
 		set(b.day, j.day_remaining, j.day_reset);
 		set(b.appDay, j.app_day_remaining, j.app_day_reset);
-		return send(res, 200, rateHeaders('POST /2/tweets', b));
+		return [200, rateHeaders('POST /2/tweets', b)];
 	}
-	return send(res, 404, { error: `no control route ${route}` });
-}
+	return undefined;
+});
 
 let currentOpts = null;
 
@@ -670,9 +648,7 @@ function main() {
 	});
 	server.listen({ host: '127.0.0.1', port: opts.port }, () => {
 		const port = server.address().port;
-		const tmp = path.join(path.dirname(opts.portFile), `.${path.basename(opts.portFile)}.${process.pid}.tmp`);
-		fs.writeFileSync(tmp, JSON.stringify({ http: port }) + '\n');
-		fs.renameSync(tmp, opts.portFile);
+		writePortFile(opts.portFile, port);
 		if (opts.verbose) process.stdout.write(`listening: ${port}\n`);
 	});
 

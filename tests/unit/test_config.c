@@ -1116,6 +1116,15 @@ static void notify_to_names_people(void **state)
 #undef MAILTO
 }
 
+static void notify_type_is_one_of_its_words(void **state)
+{
+	struct fixture *f = *state;
+	const char *webhook = SEDE "[notify chat]\ntype = webhook\nurl = https://chat.example/hook\n";
+	assert_int_equal(load_ok(f, webhook)->notify[0].type, CONFIG_NOTIFY_WEBHOOK);
+	load_invalid(f, SEDE "[notify chat]\ntype = sms\nurl = https://chat.example/hook\n", 2);
+	assert_diag(f, 4, "invalid value 'sms' for 'type': expected smtp or webhook");
+}
+
 static void key_outside_any_section(void **state)
 {
 	struct fixture *f = *state;
@@ -1387,6 +1396,7 @@ int main(void)
 		UNIT_TEST(person_claims_are_exclusive),
 		UNIT_TEST(two_person_needs_people),
 		UNIT_TEST(notify_to_names_people),
+		UNIT_TEST(notify_type_is_one_of_its_words),
 		UNIT_TEST(x_prices_and_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
