@@ -138,22 +138,25 @@ test_without_limit_headers_the_documented_window_holds() {
 }
 
 # Since 2026-02-23 X may refuse a reply of a self-serve app, the account's own thread
-# included (undocumented; the fake refuses it unless told own_thread). Until thread_mode =
-# single exists, the thread stops midway and says so with X's words; the test pins what
-# the fake answers and what people read.
-test_reply_restriction_stops_the_thread_with_xs_words() {
+# included (undocumented; the fake refuses it unless told own_thread). The rest of the
+# thread gives way to the draft's single post, standalone, and the audit trail and show say
+# why with X's words; the refused answer costs nothing.
+test_reply_restriction_ends_the_thread_in_its_single_post() {
 	setup_publish
 	x_post /_replies '{"restricted":true}' >/dev/null
 	thread_notice 3 cita.md
 	ii notices
 	ii publish
-	assert_rc 65
-	assert_eq 1 "$(posts_on_fake 'Paso')" 'posts public'
-	err_has 'stopped midway on X: 1 of 3 posts are public'
-	out_has 'X refused post 2: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
+	assert_rc 0
+	assert_eq '2 1' "$(posts_js 'p.length') $(posts_on_fake 'Paso')" 'posts public, of them of the thread'
+	assert_eq 'null null' "$(posts_js 'p.map(x => String(x.reply_to)).join(" ")')" 'posts answering another'
+	assert_eq 'Cómo pedir cita previa' "$(posts_js 'p[1].sent_text.split("\n")[0]')" "the single post's headline"
+	ii log
+	out_has 'thread mode switched'
+	out_has 'X refused post 2 as an answer: HTTP 403: Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.'
 	ii show "$(db 'SELECT uuid FROM draft')"
-	out_has 'Reply to this conversation is not allowed because you have not been mentioned'
-	assert_eq 15000 "$(spent)" 'spent: the refused replies cost nothing'
+	out_has 'thread:  on X, posts from 2 on became one post with a link to the whole text'
+	assert_eq 215000 "$(spent)" 'spent: the first post and the single post with its link'
 	assert_eq "$(billing b.micro)" "$(spent)" 'spent against the fake'
 }
 
