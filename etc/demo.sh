@@ -119,7 +119,7 @@ echo
 "$bin" -c "$conf" feeds | sed 's/^/    /'
 echo "The state is in $state/incluinfo.db and the feeds in $state/feeds/; run"
 echo "'$bin -c $conf status' or '$bin -c $conf log' to see them again."
-console=$("$bin" -c "$conf" config 2>/dev/null | sed -n '/^\[serve\]/,$s/^public_url = //p')
+console=$("$bin" -c "$conf" config 2>/dev/null | sed -n '/^\[serve\]/,/^\[/s/^public_url = //p')
 echo "The review console: '$bin -c $conf serve' serves it at $console once a [person]"
 echo "section has a web_login, behind a sign-in proxy that sets X-Remote-User (README, 'The"
 echo "review console')."
