@@ -1970,6 +1970,15 @@ void config_warn(const struct config *cfg, struct diag_list *warnings)
 				    "'in_sentence = la Sede Electrónica…', or as it is when it takes no "
 				    "article, like 'in_sentence = Import@ss'"),
 				  cfg->services[i].id, cfg->services[i].name);
+	/* a status's address is public_url/ID (see struct config_channel): without it the
+	 * feeds' entries lose their link to the thread, and nothing else would say so */
+	for (size_t i = 0; cfg->feeds.base_url && i < cfg->channel_count; i++)
+		if (cfg->channels[i].type == CONFIG_CHANNEL_MASTODON && !cfg->channels[i].public_url)
+			diag_warn(warnings, cfg->path, cfg->channels[i].line,
+				  _("channel '%s' has no public_url, so the feeds do not link to its "
+				    "posts: give the account's page, like "
+				    "'public_url = https://social.example.gob.es/@seguridadsocial'"),
+				  cfg->channels[i].id);
 }
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id)
