@@ -290,10 +290,15 @@ test_a_login_refused_for_its_rate_waits_for_the_reset() {
 
 test_a_bluesky_section_is_checked() {
 	conf_new
-	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = http://bsky.example'
+	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = http://handle:S3CRET-pw@bsky.example'
 	ii config
 	assert_rc 78
-	err_has "[channel bsky]: invalid api_url 'http://bsky.example': "
+	# at its line and at the section's, the URL's user and password masked as everywhere
+	local line
+	line=$(grep -n '^api_url' "$CONF" | cut -d: -f1)
+	err_has "$CONF:$line: error: invalid url 'http://********@bsky.example': http is allowed only for loopback hosts"
+	err_has "[channel bsky]: invalid api_url 'http://********@bsky.example': http is allowed only for loopback hosts"
+	assert_not_contains "$ERR" 'S3CRET-pw' stderr
 	err_has "[channel bsky] has no 'credentials'"
 	conf_new
 	printf 'identifier=incluinfo.bsky.social\n' >"$T/b.cred"
