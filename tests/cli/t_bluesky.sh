@@ -379,3 +379,19 @@ test_a_refusal_quoting_the_session_token_shows_none_of_it() {
 	ii publish
 	assert_said_without_secrets 'not with Bearer'
 }
+
+# show is what a person approves: Bluesky's posts as Bluesky shows them, long links
+# shortened as in preview, with the length counted so
+test_show_gives_bluesky_posts_as_shown() {
+	setup_bluesky
+	notice_paragraphs cita.md 'Cita previa' 'Pide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia y elige el trámite.'
+	ii preview --channel bluesky "$T/notices/cita.md"
+	out_has 'sede.seg-social.gob.es/wps/portal/s...'
+	local shown=$OUT
+	ii notices
+	ii show "$(db "SELECT uuid FROM draft")"
+	assert_rc 0
+	local bluesky=${OUT#*posts on bluesky:}
+	assert_contains "$bluesky" "${shown#*Bluesky: 1 post}" "show's Bluesky post"
+	assert_contains "${OUT%%posts on bluesky:*}" 'https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia' "X's post"
+}
