@@ -156,6 +156,35 @@ static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
 	free(html);
 }
 
+/* What the approver reads is what Bluesky shows: a long link shortened as the app shows
+ * it, the length counted on that text. */
+static void draft_page_shows_bluesky_posts_as_shown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const skeets[] = {
+		"Pide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia hoy."};
+	static const int skeet_lengths[] = {63};
+	const struct draft_thread threads[] = {{"b", skeets, skeet_lengths, 1}};
+	struct draft_spec spec = {.kind = DRAFT_AVISO, .title = "Aviso", .posts = posts,
+				  .lengths = lengths, .post_count = 1, .threads = threads,
+				  .thread_count = 1};
+	struct draft_actor system = {.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = 1764000000};
+	char uuid[37];
+	unit_ok(draft_create(f->store, &spec, &system, false, uuid, &f->err), &f->err);
+	struct config_channel channels[] = {{.id = "b", .type = CONFIG_CHANNEL_BLUESKY}};
+	struct config cfg = *f->cfg;
+	cfg.channels = channels;
+	cfg.channel_count = 1;
+	struct console_view view = {.cfg = &cfg, .viewer = "Ana"};
+	char *html;
+	size_t len;
+	unit_ok(console_page(f->store, &view, CONSOLE_DRAFT, uuid, &html, &len, &f->err), &f->err);
+	unit_assert_contains(html, "Pide cita en sede.seg-social.gob.es/wps/portal/s... hoy.");
+	assert_null(strstr(html, "Ciudadanos/CitaPrevia"));
+	unit_assert_contains(html, "56 of 300 characters on Bluesky");
+	free(html);
+}
+
 static void unknown_draft_is_an_error_not_a_page(void **state)
 {
 	struct fixture *f = *state;
@@ -179,6 +208,7 @@ int main(void)
 		UNIT_TEST(diff_of_texts_too_long_replaces_them_whole),
 		UNIT_TEST(page_escapes_every_text_from_the_store),
 		UNIT_TEST(draft_page_shows_each_channels_thread_with_its_limit),
+		UNIT_TEST(draft_page_shows_bluesky_posts_as_shown),
 		UNIT_TEST(unknown_draft_is_an_error_not_a_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
