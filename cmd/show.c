@@ -33,7 +33,8 @@ static void print_text(const struct draft *d, const struct draft_post *posts, si
 	size_t sent = 0;
 	for (size_t i = 0; i < count; i++)
 		sent += posts[i].state == DRAFT_POST_SENT;
-	if (sent)
+	/* as every other channel's line (print_channels()): none public is said too */
+	if (count)
 		printf(_("public:  %zu of %zu posts on X%s\n"), sent, count,
 		       sent < count && d->status == DRAFT_FAILED ? _(": the thread stopped midway") : "");
 }

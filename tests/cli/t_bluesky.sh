@@ -109,6 +109,10 @@ test_retract_deletes_the_records() {
 	assert_eq 0 "$(b_posts_js 'p.length')" 'records left'
 	assert_eq 3 "$(b_stat com.atproto.repo.deleteRecord)" 'deleteRecord requests'
 	assert_eq rejected "$(db "SELECT status FROM draft")" 'draft status'
+	# show tells every channel alike, X too, now that none of it is public
+	ii show "$(db "SELECT uuid FROM draft")"
+	out_has 'public:  0 of 3 posts on X'
+	out_has 'public:  0 of 3 posts on bluesky'
 }
 
 test_the_session_is_kept_across_runs() {
