@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "channels.h"
 #include "i18n.h"
 #include "incluinfo.h"
 #include "ingest.h"
@@ -77,6 +78,27 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
 	if (status == EXIT_OK && !*changing && !cli->quiet)
 		warn_cuts(path, *thread);
 	return status;
+}
+
+int cli_network_counters(const struct cli *cli, struct counter counters[COUNT_NETWORKS])
+{
+	for (int k = 0; k < COUNT_NETWORKS; k++)
+		counter_init(&counters[k], (enum count_network)k);
+	struct store *store;
+	int status = cli_open_store(cli, STORE_READ, &store);
+	if (status)
+		return status;
+	struct channel_counter configured[CHANNELS_MAX];
+	size_t count;
+	struct ii_error e = {0};
+	ii_err rc = channels_counters(cli->config, store, configured, &count, &e);
+	store_close(store);
+	if (rc)
+		return cli_fail(&e);
+	/* backwards: the first channel of a network is the one taken */
+	for (size_t i = count; i-- > 0;)
+		counters[configured[i].counter.network] = configured[i].counter;
+	return EXIT_OK;
 }
 
 int cli_notice_thread(const struct cli *cli, const struct messages *messages, const char *path,

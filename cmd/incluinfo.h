@@ -230,11 +230,6 @@ int cli_notice_status(const struct diag_list *diags, ii_err rc, const struct ii_
 int cli_read_notice(const struct cli *cli, const struct messages *messages, const char *path,
 		    struct notice **notice, struct thread **thread, bool *changing);
 /*
- * The thread of notice n (read from path by cli_read_notice()) on the network of counter,
- * printing its problems (a word too long there is named with the network). EXIT_OK with
- * *thread set (the caller frees it); otherwise the exit code (EXIT_DATA: invalid there).
- */
-/*
  * Under X's thread_mode = single, the single post of notice n (ingest_single_post()) as a
  * thread of one post into *thread, when X's thread has more posts than one (x_count): what X
  * publishes instead; *thread NULL otherwise (replies, or a thread of one post). Prints its
@@ -242,6 +237,19 @@ int cli_read_notice(const struct cli *cli, const struct messages *messages, cons
  */
 int cli_notice_single(const struct cli *cli, const char *path, const struct notice *n,
 		      size_t x_count, struct thread **thread);
+/*
+ * Each network's counter into counters (indexed by enum count_network) as a draft is cut
+ * for it: the first configured channel's of that network (channels_counters(): Mastodon's
+ * with the limits of its instance cached in the state store, when there is one), else the
+ * network's default. preview and lint show and check what publish will send. Returns the
+ * exit code, after reporting a store that cannot be read (cli_read_notice() reads it too).
+ */
+int cli_network_counters(const struct cli *cli, struct counter counters[COUNT_NETWORKS]);
+/*
+ * The thread of notice n (read from path by cli_read_notice()) on the network of counter,
+ * printing its problems (a word too long there is named with the network). EXIT_OK with
+ * *thread set (the caller frees it); otherwise the exit code (EXIT_DATA: invalid there).
+ */
 int cli_notice_thread(const struct cli *cli, const struct messages *messages, const char *path,
 		      const struct notice *n, const struct counter *counter,
 		      struct thread **thread);

@@ -12,8 +12,8 @@ struct tally {
 	int worst; /* the first exit code that is neither OK nor DATA */
 };
 
-static void lint_file(const struct cli *cli, const struct messages *messages, const char *path,
-		      struct tally *t)
+static void lint_file(const struct cli *cli, const struct messages *messages,
+		      const struct counter counters[COUNT_NETWORKS], const char *path, struct tally *t)
 {
 	struct notice *n;
 	struct thread *thread;
@@ -30,10 +30,8 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 	thread_free(single);
 	/* X's thread came with the notice; every other network's must be valid too */
 	for (int k = COUNT_X + 1; status == EXIT_OK && read && k < COUNT_NETWORKS; k++) {
-		struct counter c;
 		struct thread *other = NULL;
-		counter_init(&c, (enum count_network)k);
-		status = cli_notice_thread(cli, messages, path, n, &c, &other);
+		status = cli_notice_thread(cli, messages, path, n, &counters[k], &other);
 		thread_free(other);
 	}
 	if (read) {
@@ -46,8 +44,8 @@ static void lint_file(const struct cli *cli, const struct messages *messages, co
 		t->worst = status;
 }
 
-static void lint_dir(const struct cli *cli, const struct messages *messages, const char *dir,
-		     struct tally *t)
+static void lint_dir(const struct cli *cli, const struct messages *messages,
+		     const struct counter counters[COUNT_NETWORKS], const char *dir, struct tally *t)
 {
 	struct noticedir_file *files;
 	size_t count;
@@ -63,7 +61,7 @@ static void lint_dir(const struct cli *cli, const struct messages *messages, con
 	t->invalid += diag_count(refused);
 	diag_free(refused);
 	for (size_t i = 0; i < count; i++)
-		lint_file(cli, messages, files[i].path, t);
+		lint_file(cli, messages, counters, files[i].path, t);
 	noticedir_free(files, count);
 }
 
@@ -88,6 +86,11 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	int status = cli_load_messages(cli->config, &messages);
 	if (status)
 		return status;
+	struct counter counters[COUNT_NETWORKS];
+	if ((status = cli_network_counters(cli, counters))) {
+		messages_free(messages);
+		return status;
+	}
 	struct tally t = {0};
 	struct diag_list *diags = diag_new();
 	struct ii_error e = {0};
@@ -97,13 +100,13 @@ int cmd_lint(int argc, char **argv, struct cli *cli)
 	diag_free(diags);
 	cli_print_warnings(cli, messages);
 	if (argc < 2)
-		lint_dir(cli, messages, cli->config->notices_dir, &t);
+		lint_dir(cli, messages, counters, cli->config->notices_dir, &t);
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-			lint_dir(cli, messages, argv[i], &t);
+			lint_dir(cli, messages, counters, argv[i], &t);
 		else
-			lint_file(cli, messages, argv[i], &t);
+			lint_file(cli, messages, counters, argv[i], &t);
 	}
 	messages_free(messages);
 	if (!cli->quiet)

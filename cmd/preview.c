@@ -13,7 +13,8 @@ const struct cli_help cmd_preview_help = {
 	.usage = N_("usage: incluinfo preview [--channel x|mastodon|bluesky] FILE\n"
 		 "\n"
 		 "Prints the notice's thread on each network, X, Mastodon and Bluesky, each cut by\n"
-		 "that network's rules with its default limit, or on one with --channel: each post\n"
+		 "that network's rules with the limit drafts are cut with (a Mastodon instance's\n"
+		 "as last read, else the default), or on one with --channel: each post\n"
 		 "with its length as the network counts it ([2/5] 231/280), Bluesky's links\n"
 		 "shortened as they will show. --json gives {\"kind\",\"title\",\"posts\",\n"
 		 "\"channels\":[{\"channel\",\"limit\",\"posts\"}]}, each post {\"text\",\"weighted_length\"}\n"
@@ -133,6 +134,10 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 	struct thread *threads[COUNT_NETWORKS] = {0};
 	struct counter counters[COUNT_NETWORKS];
 	bool changing;
+	if ((status = cli_network_counters(cli, counters))) {
+		messages_free(messages);
+		return status;
+	}
 	/* X's thread is read with the notice: the warnings of cut sentences are X's */
 	status = cli_read_notice(cli, messages, path, &n, &threads[COUNT_X], &changing);
 	if (status) {
@@ -145,7 +150,6 @@ int cmd_preview(int argc, char **argv, struct cli *cli)
 		return EXIT_TEMPFAIL;
 	}
 	for (int k = first; k <= last; k++) {
-		counter_init(&counters[k], (enum count_network)k);
 		int s = k == COUNT_X ? EXIT_OK
 				     : cli_notice_thread(cli, messages, path, n, &counters[k], &threads[k]);
 		if (s && (!status || s != EXIT_DATA))

@@ -33,22 +33,23 @@ static void print_text(const struct draft *d, const struct draft_post *posts, si
 	size_t sent = 0;
 	for (size_t i = 0; i < count; i++)
 		sent += posts[i].state == DRAFT_POST_SENT;
-	if (sent)
+	/* as every other channel's line (print_channels()): none public is said too */
+	if (count)
 		printf(_("public:  %zu of %zu posts on X%s\n"), sent, count,
 		       sent < count && d->status == DRAFT_FAILED ? _(": the thread stopped midway") : "");
 }
 
-/* The longest post on channel id, as its counter takes it (X's for an id not configured). */
-static ii_err limit_of(const struct config *cfg, struct store *store, const char *id, int *limit,
-		       struct ii_error *e)
+/* The counter of channel id (X's for an id not configured). */
+static ii_err counter_of(const struct config *cfg, struct store *store, const char *id,
+			 struct counter *counter, struct ii_error *e)
 {
 	struct channel_counter counters[CHANNELS_MAX];
 	size_t n;
 	ii_err rc = channels_counters(cfg, store, counters, &n, e);
-	*limit = TWEET_MAX_WEIGHTED_LENGTH;
+	counter_init(counter, COUNT_X);
 	for (size_t i = 0; rc == II_OK && i < n; i++)
 		if (!strcmp(counters[i].id, id))
-			*limit = counters[i].counter.limit;
+			*counter = counters[i].counter;
 	return rc;
 }
 
@@ -62,11 +63,20 @@ static void print_switched(const struct draft_post *posts, size_t count, const c
 			       channel, i + 1);
 }
 
-static void print_posts(const struct draft_post *posts, size_t count, int limit)
+/* The posts as the network of counter shows them (counter_display(): Bluesky's long links
+ * shortened), as preview prints them: what a person approves is what readers see. */
+static int print_posts(const struct draft_post *posts, size_t count, const struct counter *counter)
 {
 	putchar('\n');
-	for (size_t i = 0; i < count; i++)
-		cli_print_post(i, count, posts[i].text, posts[i].weighted_length, limit);
+	for (size_t i = 0; i < count; i++) {
+		char *shown;
+		struct ii_error e = {0};
+		if (counter_display(counter, posts[i].text, strlen(posts[i].text), &shown, &e))
+			return cli_fail(&e);
+		cli_print_post(i, count, shown, posts[i].weighted_length, counter->limit);
+		free(shown);
+	}
+	return EXIT_OK;
 }
 
 /* Each channel but X (whose posts print_text() shows): where the draft stands there, and
@@ -82,8 +92,9 @@ static int print_channels(struct store *store, const struct config *cfg,
 		enum draft_delivery ended;
 		char error[512];
 		struct ii_error e = {0};
-		int limit;
-		if (limit_of(cfg, store, set->ids[c], &limit, &e) ||
+		struct counter counter;
+		int status = EXIT_OK;
+		if (counter_of(cfg, store, set->ids[c], &counter, &e) ||
 		    draft_posts(store, d->uuid, set->ids[c], &posts, &count, &e) ||
 		    draft_delivery_get(store, d->uuid, set->ids[c], &ended, error, &e))
 			return cli_fail(&e);
@@ -91,7 +102,7 @@ static int print_channels(struct store *store, const struct config *cfg,
 			sent += posts[i].state == DRAFT_POST_SENT;
 		if (posts_too && count) {
 			printf(_("\nposts on %s:\n"), set->ids[c]);
-			print_posts(posts, count, limit);
+			status = print_posts(posts, count, &counter);
 		} else if (!posts_too && !count) {
 			printf(_("public:  none on %s: no thread was cut for it (it was configured after the"
 				 " draft was made), and it is not sent there\n"),
@@ -103,6 +114,8 @@ static int print_channels(struct store *store, const struct config *cfg,
 			print_switched(posts, count, set->ids[c]);
 		}
 		draft_posts_free(posts, count);
+		if (status)
+			return status;
 	}
 	return EXIT_OK;
 }
@@ -185,7 +198,10 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		print_text(&d, posts, count);
 		status = print_channels(store, cli->config, &set, &d, false);
 		print_switched(posts, count, "X");
-		print_posts(posts, count, TWEET_MAX_WEIGHTED_LENGTH);
+		struct counter x;
+		counter_init(&x, COUNT_X);
+		if (status == EXIT_OK)
+			status = print_posts(posts, count, &x);
 		if (status == EXIT_OK)
 			status = print_channels(store, cli->config, &set, &d, true);
 	}

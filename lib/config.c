@@ -775,10 +775,11 @@ static void bad_value(struct parser *p, const char *name, const char *value, con
 }
 
 /*
- * A URL as a diagnostic may quote it: user and password, when written, are "********".
- * Done on the text, because a URL that is being refused may be one libcurl cannot parse.
+ * url as a diagnostic may quote it, into out (size bytes, cut when longer): user and
+ * password, when written, are "********". Done on the text, because a URL that is being
+ * refused may be one libcurl cannot parse.
  */
-static void bad_url(struct parser *p, const char *url, const char *why)
+static void quotable_url(const char *url, char *out, size_t size)
 {
 	const char *host = strstr(url, "://");
 	host = host ? host + 3 : url;
@@ -787,10 +788,16 @@ static void bad_url(struct parser *p, const char *url, const char *why)
 	for (size_t i = 0; i < authority; i++)
 		at = host[i] == '@' ? host + i : at;
 	if (at)
-		diag_add(p->diags, p->path, p->line, _("invalid url '%.*s********%s': %s"),
-			 (int)(host - url), url, at, why);
+		snprintf(out, size, "%.*s********%s", (int)(host - url), url, at);
 	else
-		diag_add(p->diags, p->path, p->line, _("invalid url '%s': %s"), url, why);
+		snprintf(out, size, "%s", url);
+}
+
+static void bad_url(struct parser *p, const char *url, const char *why)
+{
+	char shown[1024];
+	quotable_url(url, shown, sizeof shown);
+	diag_add(p->diags, p->path, p->line, _("invalid url '%s': %s"), shown, why);
 }
 
 /* "URL" or "URL STATUSES" (a URL holds no blank, so the first one ends it). */
@@ -1654,9 +1661,12 @@ static void check_channel(struct parser *p, const struct config_channel *c)
 		diag_add(p->diags, p->path, c->line, _("[channel x] is X's: give this channel another id"));
 	if (!c->api_url)
 		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'api_url'"), c->id);
-	else if (!config_url_ok(c->api_url, why, sizeof why))
+	else if (!config_url_ok(c->api_url, why, sizeof why)) {
+		char shown[1024];
+		quotable_url(c->api_url, shown, sizeof shown);
 		diag_add(p->diags, p->path, c->line, _("[channel %s]: invalid api_url '%s': %s"), c->id,
-			 c->api_url, why);
+			 shown, why);
+	}
 	if (!c->credentials)
 		diag_add(p->diags, p->path, c->line, _("[channel %s] has no 'credentials'"), c->id);
 }
@@ -1978,6 +1988,15 @@ void config_warn(const struct config *cfg, struct diag_list *warnings)
 				    "'in_sentence = la Sede Electrónica…', or as it is when it takes no "
 				    "article, like 'in_sentence = Import@ss'"),
 				  cfg->services[i].id, cfg->services[i].name);
+	/* a status's address is public_url/ID (see struct config_channel): without it the
+	 * feeds' entries lose their link to the thread, and nothing else would say so */
+	for (size_t i = 0; cfg->feeds.base_url && i < cfg->channel_count; i++)
+		if (cfg->channels[i].type == CONFIG_CHANNEL_MASTODON && !cfg->channels[i].public_url)
+			diag_warn(warnings, cfg->path, cfg->channels[i].line,
+				  _("channel '%s' has no public_url, so the feeds do not link to its "
+				    "posts: give the account's page, like "
+				    "'public_url = https://social.example.gob.es/@seguridadsocial'"),
+				  cfg->channels[i].id);
 }
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id)

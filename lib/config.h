@@ -265,7 +265,8 @@ void config_free(struct config *cfg);
  * For `config` and `lint`: adds to warnings (a list of warnings only, diag_warn()) what is
  * valid but reads badly in posts: a service without in_sentence, at its section's line,
  * since posts then name it as its heading does, without an article ("Sede Electrónica…
- * no funciona"; issue 14, item 1).
+ * no funciona"; issue 14, item 1); with feeds, a Mastodon channel without public_url, at
+ * its section's line, since the feeds then do not link to its posts (issue 16).
  */
 void config_warn(const struct config *cfg, struct diag_list *warnings);
 

@@ -194,14 +194,20 @@ static xmlNodePtr form(struct page *p, const struct console_view *view, xmlNodeP
 	return f;
 }
 
-/* A channel's thread, each post as that channel's network counts it (lib/text/count.h). */
+/* A channel's thread, each post as that channel's network shows and counts it
+ * (lib/text/count.h). */
 static void add_thread(struct page *p, xmlNodePtr parent, const struct draft_post *posts,
 		       size_t count, const struct counter *c)
 {
 	xmlNodePtr ol = el(p, parent, "ol", NULL);
 	for (size_t i = 0; i < count; i++) {
 		xmlNodePtr li = el(p, ol, "li", NULL);
-		attr(p, el(p, li, "p", posts[i].text), "class", "post");
+		/* as readers will see it (Bluesky's long links shortened): what is approved */
+		char *shown = NULL;
+		if (counter_display(c, posts[i].text, strlen(posts[i].text), &shown, NULL))
+			p->failed = true;
+		attr(p, el(p, li, "p", shown ? shown : posts[i].text), "class", "post");
+		free(shown);
 		xmlNodePtr length = el(p, li, "p", NULL);
 		struct count_result r = {0};
 		bool over = counter_measure(c, posts[i].text, strlen(posts[i].text), &r, NULL) || !r.valid;

@@ -96,19 +96,59 @@ const char *cred_app_password(const struct cred *cred)
 	return cred->values[KEY_APP_PASSWORD];
 }
 
-bool cred_leaks_into(const struct cred *cred, const char *text)
+/* The secret values of cred, one by one: NULL after the last (i from 0 up). */
+static const char *secret_at(const struct cred *cred, size_t i)
 {
 	static const enum cred_key secrets[] = {KEY_CONSUMER_SECRET, KEY_ACCESS_TOKEN_SECRET,
 						KEY_BEARER_TOKEN, KEY_PASSWORD, KEY_URL,
 						KEY_APP_PASSWORD};
-	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
-		const char *value = cred->values[secrets[i]];
-		if (value && strstr(text, value))
-			return true;
-	}
+	const size_t n = sizeof secrets / sizeof secrets[0];
+	if (i < n)
+		return cred->values[secrets[i]] ? cred->values[secrets[i]] : "";
 	/* without OAuth 1.0a's consumer key, an access token is a bearer's: Mastodon's */
-	const char *token = cred->values[KEY_ACCESS_TOKEN];
-	return !cred->values[KEY_CONSUMER_KEY] && token && strstr(text, token);
+	if (i == n)
+		return cred->values[KEY_CONSUMER_KEY] || !cred->values[KEY_ACCESS_TOKEN]
+			       ? ""
+			       : cred->values[KEY_ACCESS_TOKEN];
+	return NULL;
+}
+
+bool cred_leaks_into(const struct cred *cred, const char *text)
+{
+	const char *value;
+	for (size_t i = 0; (value = secret_at(cred, i)); i++)
+		if (*value && strstr(text, value))
+			return true;
+	return false;
+}
+
+/* Every occurrence of secret in text written as "[redacted]", or as asterisks when the
+ * secret is shorter: text never grows. */
+static void redact_one(const char *secret, char *text)
+{
+	static const char mark[] = "[redacted]";
+	size_t len = strlen(secret);
+	if (!len)
+		return;
+	for (char *at = strstr(text, secret); at; at = strstr(at, secret)) {
+		if (len < sizeof mark - 1) {
+			memset(at, '*', len);
+			at += len;
+		} else {
+			memcpy(at, mark, sizeof mark - 1);
+			memmove(at + sizeof mark - 1, at + len, strlen(at + len) + 1);
+			at += sizeof mark - 1;
+		}
+	}
+}
+
+void cred_redact(const struct cred *cred, const char *const extra[], char *text)
+{
+	const char *value;
+	for (size_t i = 0; (value = secret_at(cred, i)); i++)
+		redact_one(value, text);
+	for (size_t i = 0; extra && extra[i]; i++)
+		redact_one(extra[i], text);
 }
 
 /* Reads the whole file into *buf (at most CRED_FILE_CAP bytes, NUL-terminated, *size

@@ -111,6 +111,10 @@ test_retract_deletes_the_records() {
 	assert_eq 0 "$(b_posts_js 'p.length')" 'records left'
 	assert_eq 3 "$(b_stat com.atproto.repo.deleteRecord)" 'deleteRecord requests'
 	assert_eq rejected "$(db "SELECT status FROM draft")" 'draft status'
+	# show tells every channel alike, X too, now that none of it is public
+	ii show "$(db "SELECT uuid FROM draft")"
+	out_has 'public:  0 of 3 posts on X'
+	out_has 'public:  0 of 3 posts on bluesky'
 }
 
 test_the_session_is_kept_across_runs() {
@@ -277,10 +281,15 @@ test_a_login_refused_for_its_rate_waits_for_the_reset() {
 
 test_a_bluesky_section_is_checked() {
 	conf_new
-	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = http://bsky.example'
+	conf_raw '[channel bsky]' 'type = bluesky' 'api_url = http://handle:S3CRET-pw@bsky.example'
 	ii config
 	assert_rc 78
-	err_has "[channel bsky]: invalid api_url 'http://bsky.example': "
+	# at its line and at the section's, the URL's user and password masked as everywhere
+	local line
+	line=$(grep -n '^api_url' "$CONF" | cut -d: -f1)
+	err_has "$CONF:$line: error: invalid url 'http://********@bsky.example': http is allowed only for loopback hosts"
+	err_has "[channel bsky]: invalid api_url 'http://********@bsky.example': http is allowed only for loopback hosts"
+	assert_not_contains "$ERR" 'S3CRET-pw' stderr
 	err_has "[channel bsky] has no 'credentials'"
 	conf_new
 	printf 'identifier=incluinfo.bsky.social\n' >"$T/b.cred"
@@ -289,4 +298,91 @@ test_a_bluesky_section_is_checked() {
 	ii config
 	assert_rc 0
 	out_has 'type = bluesky'
+}
+
+# quoting_pds_start MODE: a PDS (not the fake: an inline server) whose refusals quote back
+# what it was sent, as a proxy's or a debugging server's error page may: with MODE login,
+# createSession is refused with the request's body (the app password) in the message; with
+# MODE token, createSession answers a session of JWTs and every other call is refused with
+# the request's Authorization (the access token) in the message. Writes $T/b.cred and sets
+# B_URL.
+quoting_pds_start() {
+	printf 'identifier=incluinfo.bsky.social\napp_password=%s\n' "$B_PASSWORD" >"$T/b.cred"
+	chmod 600 "$T/b.cred"
+	node -e '
+		const [portFile, mode] = process.argv.slice(1);
+		const fs = require("fs");
+		const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+		const jwt = (ttl, sig) => `${b64({ alg: "HS256" })}.${b64({ exp: Math.floor(Date.now() / 1000) + ttl })}.${sig}`;
+		const server = require("http").createServer((req, res) => {
+			let body = "";
+			req.on("data", (d) => (body += d));
+			req.on("end", () => {
+				const send = (status, o) => {
+					res.writeHead(status, { "content-type": "application/json" });
+					res.end(JSON.stringify(o));
+				};
+				if (mode === "login")
+					return send(401, { error: "AuthenticationRequired", message: `cannot log in with ${body}` });
+				if (req.url.endsWith("createSession"))
+					return send(200, { did: "did:plc:quoting", handle: "incluinfo.bsky.social",
+						accessJwt: jwt(7200, "access-S3CRET"), refreshJwt: jwt(86400, "refresh-S3CRET") });
+				send(400, { error: "InvalidRequest", message: `not with ${req.headers.authorization} and ${body}` });
+			});
+		});
+		server.listen(0, "127.0.0.1", () => {
+			fs.writeFileSync(portFile + ".tmp", String(server.address().port));
+			fs.renameSync(portFile + ".tmp", portFile);
+		});
+	' "$T/quoting.port" "$1" >"$T/quoting.log" 2>&1 &
+	wait_for 5 test -s "$T/quoting.port" || fail "the quoting PDS did not start: $(head -c 300 "$T/quoting.log")"
+	B_URL=http://127.0.0.1:$(<"$T/quoting.port")
+}
+
+# assert_said_without_secrets: the refusal was told, and neither the app password nor a
+# session token is in any output, file or database row (the session's own rows aside)
+assert_said_without_secrets() {
+	assert_contains "$OUT" "$1" stdout
+	local found
+	found=$(grep -rlE --exclude=b.cred --exclude='incluinfo.db*' "$B_PASSWORD|(access|refresh)-S3CRET" "$T" 2>/dev/null)
+	[[ -z $found ]] || fail "a Bluesky secret found in: $found"
+	found=$(sqlite3 -readonly "$T/$DB_FILE" .dump | grep -v '^INSERT INTO channel VALUES' | grep -E "$B_PASSWORD|(access|refresh)-S3CRET")
+	[[ -z $found ]] || fail "a Bluesky secret in the database: $(head -c 300 <<<"$found")"
+}
+
+test_a_refusal_quoting_the_app_password_shows_none_of_it() {
+	setup_publish
+	quoting_pds_start login
+	conf_bluesky
+	thread_notice 2 uno.md
+	ii notices
+	ii publish
+	assert_rc 69
+	assert_said_without_secrets 'cannot log in with'
+}
+
+test_a_refusal_quoting_the_session_token_shows_none_of_it() {
+	setup_publish
+	quoting_pds_start token
+	conf_bluesky
+	thread_notice 2 uno.md
+	ii notices
+	ii publish
+	assert_said_without_secrets 'not with Bearer'
+}
+
+# show is what a person approves: Bluesky's posts as Bluesky shows them, long links
+# shortened as in preview, with the length counted so
+test_show_gives_bluesky_posts_as_shown() {
+	setup_bluesky
+	notice_paragraphs cita.md 'Cita previa' 'Pide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia y elige el trámite.'
+	ii preview --channel bluesky "$T/notices/cita.md"
+	out_has 'sede.seg-social.gob.es/wps/portal/s...'
+	local shown=$OUT
+	ii notices
+	ii show "$(db "SELECT uuid FROM draft")"
+	assert_rc 0
+	local bluesky=${OUT#*posts on bluesky:}
+	assert_contains "$bluesky" "${shown#*Bluesky: 1 post}" "show's Bluesky post"
+	assert_contains "${OUT%%posts on bluesky:*}" 'https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia' "X's post"
 }

@@ -142,3 +142,25 @@ La Seguretat Social mai no demana dades bancàries per SMS.
 		'j.reviewRating.ratingValue' 1 'j.reviewRating.worstRating' 1 'j.reviewRating.bestRating' 5
 	assert_eq ca "$(entry_of avisos.atom "Alerta d'estafa: La Seguretat Social no demana dades bancàries per SMS" '/@xml:lang')" 'the entry language'
 }
+
+# The feeds link to a Mastodon thread only through the account's page: a channel without
+# public_url would leave them without its link, silently; config and lint say so at the
+# section's line, and say nothing once it is given.
+test_a_mastodon_channel_without_its_page_is_warned() {
+	conf_new
+	printf 'access_token=t\n' >"$T/m.cred"
+	chmod 600 "$T/m.cred"
+	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/'
+	conf_raw '[channel mastodon]' 'type = mastodon' 'api_url = https://social.example.gob.es' "credentials = $T/m.cred"
+	local line
+	line=$(grep -n '^\[channel mastodon\]' "$CONF" | cut -d: -f1)
+	ii config
+	assert_rc 0
+	err_has "$CONF:$line: warning: channel 'mastodon' has no public_url, so the feeds do not link to its posts: give the account's page, like 'public_url = https://social.example.gob.es/@seguridadsocial'"
+	ii lint
+	err_has "channel 'mastodon' has no public_url"
+	conf_raw 'public_url = https://social.example.gob.es/@seguridadsocial'
+	ii config
+	assert_rc 0
+	assert_not_contains "$ERR" 'public_url' stderr
+}

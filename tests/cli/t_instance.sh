@@ -88,3 +88,30 @@ test_a_post_longer_than_the_instance_allows_is_never_sent() {
 		"$(db "SELECT group_concat(channel || ' ' || state, '|') FROM (SELECT * FROM delivery ORDER BY channel)")" \
 		'how it ended on each channel'
 }
+
+# preview and lint show and check what publish will send: the Mastodon thread cut with the
+# instance's limits the store holds, as the draft is, not with Mastodon's default 500
+test_preview_and_lint_cut_with_the_instances_limits() {
+	setup_instance --max-characters 150
+	thread_notice 1 cita.md
+	ii notices
+	ii publish
+	assert_rc 0
+	notice_paragraphs becas.md 'Becas' "Las becas de comedor y de transporte para el curso que viene se piden en marzo, en la sede electrónica o en cualquier oficina, con el libro de familia y el último recibo de la luz."
+	ii preview --channel mastodon "$T/notices/becas.md"
+	assert_rc 0
+	out_has '/150'
+	ii --json preview --channel mastodon "$T/notices/becas.md"
+	assert_json 'j.channels[0].limit' 150
+	local n
+	n=$(json 'j.channels[0].posts.length')
+	((n > 1)) || fail "preview cut the notice in $n posts for 150 characters"
+	ii notices
+	assert_eq "$n" "$(db "SELECT count(*) FROM post p JOIN draft d ON d.uuid = p.draft WHERE d.title = 'Becas' AND p.channel = 'mastodon'")" \
+		"the draft's Mastodon thread, as preview showed it"
+	# a word longer than the instance takes fails lint, as it would fail the draft
+	notice_paragraphs largo.md 'Largo' "Mira https://sede.seg-social.gob.es/ y $(printf 'a%.0s' {1..160}) ya."
+	ii lint "$T/notices/largo.md"
+	assert_rc 65
+	err_has 'does not fit in a post on Mastodon (160 of 150'
+}

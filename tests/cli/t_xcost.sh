@@ -138,10 +138,8 @@ test_without_limit_headers_the_documented_window_holds() {
 }
 
 # Since 2026-02-23 X may refuse a reply of a self-serve app, the account's own thread
-# included (undocumented; the fake refuses it unless told own_thread). Until thread_mode =
-# single exists, the thread stops midway and says so with X's words; the test pins what
-# the fake answers and what people read.
-# X's reply restriction: the reply after the first post is refused. The rest of the thread
+# included (undocumented; the fake refuses it unless told own_thread): the reply after the
+# first post is refused. The rest of the thread
 # gives way to its single post (the headline and a link to the whole text), which answers
 # nothing: no half thread is left without a pointer to the rest; the operators hear of it.
 test_reply_restriction_ends_the_thread_with_its_single_post() {

@@ -125,11 +125,10 @@ static void page_escapes_every_text_from_the_store(void **state)
 	}
 }
 
-static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
+/* The page of a new draft whose thread on channel "m" is toots, with channels configured. */
+static char *page_with_thread(struct fixture *f, const char *const *toots, const int *toot_lengths,
+			      struct config_channel *channels, size_t channel_count)
 {
-	struct fixture *f = *state;
-	static const char *const toots[] = {"Un solo estado para Mastodon, que admite 500."};
-	static const int toot_lengths[] = {45};
 	const struct draft_thread threads[] = {{"m", toots, toot_lengths, 1}};
 	struct draft_spec spec = {.kind = DRAFT_AVISO, .title = "Aviso", .posts = posts,
 				  .lengths = lengths, .post_count = 1, .threads = threads,
@@ -137,15 +136,24 @@ static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
 	struct draft_actor system = {.name = DRAFT_SYSTEM_NAME, .os_user = "cron", .at = 1764000000};
 	char uuid[37];
 	unit_ok(draft_create(f->store, &spec, &system, false, uuid, &f->err), &f->err);
-	struct config_channel channels[] = {{.id = "m", .type = CONFIG_CHANNEL_MASTODON},
-					    {.id = "otra", .type = CONFIG_CHANNEL_MASTODON}};
 	struct config cfg = *f->cfg;
 	cfg.channels = channels;
-	cfg.channel_count = 2;
+	cfg.channel_count = channel_count;
 	struct console_view view = {.cfg = &cfg, .viewer = "Ana"};
 	char *html;
 	size_t len;
 	unit_ok(console_page(f->store, &view, CONSOLE_DRAFT, uuid, &html, &len, &f->err), &f->err);
+	return html;
+}
+
+static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const toots[] = {"Un solo estado para Mastodon, que admite 500."};
+	static const int toot_lengths[] = {45};
+	struct config_channel channels[] = {{.id = "m", .type = CONFIG_CHANNEL_MASTODON},
+					    {.id = "otra", .type = CONFIG_CHANNEL_MASTODON}};
+	char *html = page_with_thread(f, toots, toot_lengths, channels, 2);
 	unit_assert_contains(html, "The thread as it will be published on X (x)");
 	unit_assert_contains(html, "44 of 280 characters on X");
 	unit_assert_contains(html, "The thread as it will be published on Mastodon (m)");
@@ -153,6 +161,22 @@ static void draft_page_shows_each_channels_thread_with_its_limit(void **state)
 	unit_assert_contains(html, "45 of 500 characters on Mastodon");
 	/* a channel configured after the draft was made has no thread */
 	unit_assert_contains(html, "Not published on Mastodon (otra): no thread was cut for it");
+	free(html);
+}
+
+/* What the approver reads is what Bluesky shows: a long link shortened as the app shows
+ * it, the length counted on that text. */
+static void draft_page_shows_bluesky_posts_as_shown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const skeets[] = {
+		"Pide cita en https://sede.seg-social.gob.es/wps/portal/sede/sede/Ciudadanos/CitaPrevia hoy."};
+	static const int skeet_lengths[] = {56};
+	struct config_channel channels[] = {{.id = "m", .type = CONFIG_CHANNEL_BLUESKY}};
+	char *html = page_with_thread(f, skeets, skeet_lengths, channels, 1);
+	unit_assert_contains(html, "Pide cita en sede.seg-social.gob.es/wps/portal/s... hoy.");
+	assert_null(strstr(html, "Ciudadanos/CitaPrevia"));
+	unit_assert_contains(html, "56 of 300 characters on Bluesky");
 	free(html);
 }
 
@@ -179,6 +203,7 @@ int main(void)
 		UNIT_TEST(diff_of_texts_too_long_replaces_them_whole),
 		UNIT_TEST(page_escapes_every_text_from_the_store),
 		UNIT_TEST(draft_page_shows_each_channels_thread_with_its_limit),
+		UNIT_TEST(draft_page_shows_bluesky_posts_as_shown),
 		UNIT_TEST(unknown_draft_is_an_error_not_a_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,26 @@ static void test_too_large(void **state)
 	free(big);
 }
 
+/* A server's answer quoting the request: each secret written over, a short one with as
+ * many '*', the session's tokens given beside the file's too, the rest of the text kept. */
+static void test_redact(void **state)
+{
+	(void)state;
+	char *path = write_cred(good_oauth1, 0600);
+	struct cred *cred = NULL;
+	assert_int_equal(cred_load(path, &cred, NULL), II_OK);
+	char text[] = "HTTP 400: " SECRET_A " and " SECRET_B SECRET_A ", tok=abc, ckey123 1234-atoken";
+	const char *const session[] = {"", "abc", NULL};
+	cred_redact(cred, session, text);
+	assert_string_equal(text, "HTTP 400: [redacted] and [redacted][redacted], tok=***, ckey123 1234-atoken");
+	assert_false(cred_leaks_into(cred, text));
+	char none[] = "nothing secret here";
+	cred_redact(cred, NULL, none);
+	assert_string_equal(none, "nothing secret here");
+	cred_free(cred);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +194,7 @@ int main(void)
 		UNIT_TEST(test_line_errors),
 		UNIT_TEST(test_incomplete_or_mixed),
 		UNIT_TEST(test_too_large),
+		UNIT_TEST(test_redact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
