@@ -196,13 +196,18 @@ static ii_err request(struct mastodon *m, const char *method, const char *path, 
 	return rc;
 }
 
-/* Mastodon's explanation of a refusal: the answer's "error", else its start. */
+/* Mastodon's explanation of a refusal: the answer's "error", else its start. The quote is
+ * redacted whole, before it is cut (a secret cut in two is still half shown): a proxy's or
+ * a debugging server's error page may quote the request, its token with it. */
 static void describe(const struct mastodon *m, long status, struct channel_result *r)
 {
 	cJSON *root = cJSON_Parse(m->answer);
 	const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
-	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status,
-		 cJSON_IsString(error) ? error->valuestring : m->answer);
+	char *quote = strdup(cJSON_IsString(error) ? error->valuestring : m->answer);
+	if (quote)
+		cred_redact(m->cred, NULL, quote);
+	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status, quote ? quote : "");
+	free(quote);
 	printable_clean(r->detail);
 	cJSON_Delete(root);
 }

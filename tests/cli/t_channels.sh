@@ -209,6 +209,46 @@ test_a_status_mastodon_refuses_fails_the_draft_there_only() {
 	assert_contains "$(db "SELECT error FROM draft")" 'character limit of 60 exceeded' 'the draft error'
 }
 
+# An instance (an inline server, not the fake) whose refusals quote the request's
+# Authorization back, in JSON's "error" and as a bare page, as a proxy's or a debugging
+# server's error page may: the token is in no output, file or database row.
+test_a_refusal_quoting_the_token_shows_none_of_it() {
+	setup_publish
+	m_start
+	node -e '
+		const [portFile] = process.argv.slice(1);
+		const fs = require("fs");
+		let n = 0;
+		const server = require("http").createServer((req, res) => {
+			req.resume();
+			req.on("end", () => {
+				if (req.url.startsWith("/api/v2/instance")) { res.writeHead(503); return res.end(); }
+				const quote = `not with ${req.headers.authorization}`;
+				if (n++ % 2) { res.writeHead(422, { "content-type": "text/plain" }); return res.end(quote); }
+				res.writeHead(422, { "content-type": "application/json" });
+				res.end(JSON.stringify({ error: quote }));
+			});
+		});
+		server.listen(0, "127.0.0.1", () => {
+			fs.writeFileSync(portFile + ".tmp", String(server.address().port));
+			fs.renameSync(portFile + ".tmp", portFile);
+		});
+	' "$T/quoting.port" >"$T/quoting.log" 2>&1 &
+	wait_for 5 test -s "$T/quoting.port" || fail "the quoting instance did not start: $(head -c 300 "$T/quoting.log")"
+	M_URL=http://127.0.0.1:$(<"$T/quoting.port")
+	conf_mastodon
+	thread_notice 2 uno.md
+	notice_paragraphs dos.md 'Dos' 'Un aviso de una parte.'
+	ii notices
+	ii publish
+	assert_rc 65
+	out_has 'Mastodon refused post 1: HTTP 422: not with Bearer [redacted]'
+	local found
+	found=$(grep -rlF --exclude=m.cred "$M_TOKEN" "$T" 2>/dev/null)
+	[[ -z $found ]] || fail "the token found in: $found"
+	! sqlite3 -readonly "$T/$DB_FILE" .dump | grep -qF "$M_TOKEN" || fail 'the token is in the database'
+}
+
 test_dropped_answer_is_reconciled_not_posted_twice() {
 	setup_channels
 	thread_notice 2 cita.md
