@@ -723,6 +723,9 @@ static ii_err perform(struct xapi *api, enum xapi_call call, const char *method,
 			rc = xapi_parse_response(call, status, api->answer.headers.data,
 						 api->answer.body.data, api->answer.body.len, time(NULL), result,
 						 timeline, e);
+			/* X's words are quoted in messages and rows: a proxy in front of the API
+			 * may have quoted the request, its bearer token with it */
+			cred_redact(api->cred, NULL, result->detail);
 		} else {
 			read_rate(api->answer.headers.data, &result->rate);
 			result->http_status = status;

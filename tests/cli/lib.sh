@@ -465,6 +465,34 @@ conf_fake_channel() {
 	} >>"$CONF"
 }
 
+# quoting_start: a server (not a fake: inline) whose every refusal quotes the request's
+# Authorization back, as a proxy's or a debugging server's error page may: 422 with the
+# quote in JSON ("error" as Mastodon says it, "detail" as X does) and as a bare page, in
+# turn; Mastodon's instance description is unavailable (503). Sets QUOTING_URL.
+quoting_start() {
+	node -e '
+		const [portFile] = process.argv.slice(1);
+		const fs = require("fs");
+		let n = 0;
+		const server = require("http").createServer((req, res) => {
+			req.resume();
+			req.on("end", () => {
+				if (req.url.startsWith("/api/v2/instance")) { res.writeHead(503); return res.end(); }
+				const quote = `not with ${req.headers.authorization}`;
+				if (n++ % 2) { res.writeHead(422, { "content-type": "text/plain" }); return res.end(quote); }
+				res.writeHead(422, { "content-type": "application/json" });
+				res.end(JSON.stringify({ error: quote, title: "Unprocessable", detail: quote }));
+			});
+		});
+		server.listen(0, "127.0.0.1", () => {
+			fs.writeFileSync(portFile + ".tmp", String(server.address().port));
+			fs.renameSync(portFile + ".tmp", portFile);
+		});
+	' "$T/quoting.port" >"$T/quoting.log" 2>&1 &
+	wait_for 5 test -s "$T/quoting.port" || fail "the quoting server did not start: $(head -c 300 "$T/quoting.log")"
+	QUOTING_URL=http://127.0.0.1:$(<"$T/quoting.port")
+}
+
 # --- the fake Mastodon instance -----------------------------------------------------------
 
 M_TOKEN=mastodon-S3CRET-token

@@ -215,27 +215,8 @@ test_a_status_mastodon_refuses_fails_the_draft_there_only() {
 test_a_refusal_quoting_the_token_shows_none_of_it() {
 	setup_publish
 	m_start
-	node -e '
-		const [portFile] = process.argv.slice(1);
-		const fs = require("fs");
-		let n = 0;
-		const server = require("http").createServer((req, res) => {
-			req.resume();
-			req.on("end", () => {
-				if (req.url.startsWith("/api/v2/instance")) { res.writeHead(503); return res.end(); }
-				const quote = `not with ${req.headers.authorization}`;
-				if (n++ % 2) { res.writeHead(422, { "content-type": "text/plain" }); return res.end(quote); }
-				res.writeHead(422, { "content-type": "application/json" });
-				res.end(JSON.stringify({ error: quote }));
-			});
-		});
-		server.listen(0, "127.0.0.1", () => {
-			fs.writeFileSync(portFile + ".tmp", String(server.address().port));
-			fs.renameSync(portFile + ".tmp", portFile);
-		});
-	' "$T/quoting.port" >"$T/quoting.log" 2>&1 &
-	wait_for 5 test -s "$T/quoting.port" || fail "the quoting instance did not start: $(head -c 300 "$T/quoting.log")"
-	M_URL=http://127.0.0.1:$(<"$T/quoting.port")
+	quoting_start
+	M_URL=$QUOTING_URL
 	conf_mastodon
 	thread_notice 2 uno.md
 	notice_paragraphs dos.md 'Dos' 'Un aviso de una parte.'

@@ -681,3 +681,18 @@ test_crash_with_credentials_loaded_writes_no_core() {
 	((rc == 128 + 3)) || fail "publish ended with $rc, not by SIGQUIT"
 	assert_eq '' "$(ls -A "$T/cwd")" 'files left where publish ran (a core?)'
 }
+
+# X behind something that quotes the request back (a proxy's error page): the bearer token
+# in its words is redacted before they are printed, stored or audited
+test_a_refusal_quoting_the_bearer_token_shows_none_of_it() {
+	setup_publish
+	printf 'bearer_token=%s\n' "${X_SECRETS[2]}" >"$T/x.cred"
+	quoting_start
+	sed -i "s|^api_url = $X_URL\$|api_url = $QUOTING_URL|" "$CONF"
+	thread_notice 2 uno.md
+	notice_paragraphs dos.md 'Dos' 'Un aviso de una parte.'
+	ii notices
+	ii publish
+	out_has 'not with Bearer [redacted]'
+	assert_no_secrets
+}
