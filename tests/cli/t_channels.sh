@@ -146,7 +146,7 @@ test_a_draft_cut_before_schema_12_goes_to_every_channel_as_approved() {
 	conf_mastodon
 	ii publish
 	assert_rc 0
-	assert_eq 12 "$(db 'PRAGMA user_version')" 'schema'
+	assert_eq 13 "$(db 'PRAGMA user_version')" 'schema'
 	assert_one_chain 3
 	assert_m_chain 3
 	assert_eq "$(posts_js 'p.map(x => x.sent_text).join("|")')" "$(m_posts_js 'p.map(x => x.text).join("|")')" \
