@@ -4,8 +4,9 @@
  * unauthorized, rejected) and can "crash" between the "sending" and "sent" marks; after
  * each run the journal (lib/draft) is checked. Also the compare-and-set claim with two
  * store handles, the takeover of a claim only from a claimant certainly gone (child
- * processes as claimants), the jitter's seed, retraction, and the migration of a schema 2
- * database.
+ * processes as claimants), the keys a channel chooses at the claim (kept while the
+ * request may have posted, new after a certain no-post), the jitter's seed, retraction,
+ * and the migration of a schema 2 database.
  */
 
 #include "unit.h"
