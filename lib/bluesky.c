@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cred.h"
 #include "i18n.h"
@@ -48,31 +49,25 @@ static const char base32_sortable[] = "234567abcdefghijklmnopqrstuvwxyz";
 
 /* ---- keys, references, tokens ---- */
 
-bool bluesky_record_key(const char *key, const char *text, char out[BLUESKY_TID_SIZE])
+void bluesky_tid(uint64_t micros, unsigned clock_id, char out[BLUESKY_TID_SIZE])
 {
-	static const char domain[] = "incluinfo bluesky rkey";
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	/* the domain and the key with their NULs: no two inputs run together */
-	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-		  EVP_DigestUpdate(ctx, domain, sizeof domain) &&
-		  EVP_DigestUpdate(ctx, key, strlen(key) + 1) &&
-		  EVP_DigestUpdate(ctx, text, strlen(text)) && EVP_DigestFinal_ex(ctx, digest, NULL);
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return false;
-	uint64_t bits = 0;
-	for (int i = 0; i < 8; i++)
-		bits = bits << 8 | digest[i];
-	/* 2023-01-01T00:00:00Z in microseconds, plus up to 2^47 µs (4.46 years) */
-	const uint64_t since = UINT64_C(1672531200000000);
-	uint64_t micros = since + ((bits >> 10) & ((UINT64_C(1) << 47) - 1));
-	uint64_t n = micros << 10 | (bits & 0x3ff);
+	uint64_t n = (micros & ((UINT64_C(1) << 53) - 1)) << 10 | (clock_id & 0x3ff);
 	for (int i = BLUESKY_TID_SIZE - 2; i >= 0; i--) {
 		out[i] = base32_sortable[n & 31];
 		n >>= 5;
 	}
 	out[BLUESKY_TID_SIZE - 1] = '\0';
+}
+
+/* publish's choose_key: a TID of the claim's time, with a random clock id so that two
+ * hosts claiming in the same microsecond do not choose the same key */
+static bool choose_key(void *ctx, struct timespec at, char *out, size_t size)
+{
+	(void)ctx;
+	uint16_t clock_id;
+	if (size < BLUESKY_TID_SIZE || getrandom(&clock_id, sizeof clock_id, 0) != (ssize_t)sizeof clock_id)
+		return false;
+	bluesky_tid((uint64_t)at.tv_sec * 1000000u + (uint64_t)at.tv_nsec / 1000u, clock_id, out);
 	return true;
 }
 
@@ -605,9 +600,12 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 	ii_err rc = too_long(text, r, e);
 	if (rc || r->outcome == CHANNEL_REJECTED)
 		return rc;
-	char rkey[BLUESKY_TID_SIZE];
-	if (!bluesky_record_key(key, text, rkey))
-		return ii_fail(e, II_ENOMEM, _("out of memory"));
+	if (!bluesky_tid_valid(key)) {
+		/* never a record key of its own making: it would not sort with the others */
+		r->outcome = CHANNEL_REJECTED;
+		snprintf(r->detail, sizeof r->detail, "the record key '%.64s' is not a TID", key);
+		return II_OK;
+	}
 	char *display = NULL, *body = NULL;
 	struct bsky_facets facets = {0};
 	cJSON *reply = NULL;
@@ -620,7 +618,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 		cJSON_Delete(reply);
 		goto done;
 	}
-	if (!(body = create_body(b, rkey, display, &facets, language, reply))) {
+	if (!(body = create_body(b, key, display, &facets, language, reply))) {
 		rc = ii_fail(e, II_ENOMEM, _("out of memory"));
 		goto done;
 	}
@@ -637,7 +635,7 @@ static ii_err post(void *ctx, const char *text, const char *reply_to, const char
 	/* a refusal too: a PDS that names the error of an existing record (atproto pull request
 	 * #4728) answers it with a 4xx */
 	if (r->outcome == CHANNEL_TRANSIENT || r->outcome == CHANNEL_REJECTED)
-		rc = settle(b, rkey, display, r, e);
+		rc = settle(b, key, display, r, e);
 done:
 	xrpc_done(&x);
 	free(body);
@@ -690,7 +688,8 @@ ii_err bluesky_open(const struct config_channel *channel, struct store *store,
 		.id = channel->id,
 		.name = "Bluesky",
 		.capabilities = CHANNEL_THREADS | CHANNEL_DELETE | CHANNEL_IDEMPOTENCY_KEY,
-		.ctx = b, .post = post, .remove = remove_post, .pause = pause_ms,
+		.ctx = b, .post = post, .remove = remove_post, .choose_key = choose_key,
+		.pause = pause_ms,
 	};
 	ii_err rc = webapi_open(channel->api_url, channel->ca_file, channel->timeout_ms,
 				BLUESKY_BODY_CAP, &b->api, e);

@@ -23,11 +23,19 @@
  * not used.
  *
  * Exactly once. A post is createRecord of an app.bsky.feed.post with validate true and a
- * record key chosen before the request, bluesky_record_key(): a function of publish's key
- * (draft and post number, journalled with the claim) and of the text, so that a request
- * sent again, after a crash or a lost answer, names the same record and cannot make a
- * second one; a revised text gets a new key. A PDS answers a record key that exists with
- * a 500 (atproto issues #3718, indigo #873; the lexicons give no error name yet), so a 5xx,
+ * record key chosen before the request: publish's choose_key, at the post's claim, gives
+ * a TID of the claim's time (bluesky_tid(), with a random clock id), journalled with the
+ * claim, and post() takes it as the record key (a key that is not a TID is refused,
+ * CHANNEL_REJECTED, and nothing is sent). Readers order an account's records by their
+ * keys ("later TID, later content", atproto.com/specs/tid; a key dated in the future may
+ * be refused or shown on top, bluesky-social/proposals#103), so a post's key is the time
+ * it went out, and the posts of a thread, claimed one after another, follow each other.
+ * A request sent again, after a crash or a lost answer, keeps its key, so it names the
+ * same record and cannot make a second one; a post that certainly posted nothing, or
+ * whose text was revised, gets a new key at its next claim. A post left "sending" by a
+ * version before schema 13, which journalled no key, gets "<uuid>-<seq>" and is refused,
+ * never sent twice: its draft fails, for staff to check the account. A PDS answers a
+ * record key that exists with a 500 (atproto issues #3718, indigo #873; the lexicons give no error name yet), so a 5xx,
  * a lost answer or a timeout is settled with getRecord of that key: there with our text,
  * it is ours (CHANNEL_DONE); not there (RecordNotFound), nothing was posted
  * (CHANNEL_TRANSIENT, sent again with the same key); there with another text, the key is
@@ -56,6 +64,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -87,17 +96,12 @@ const struct publish_channel *bluesky_channel(struct bluesky *b);
 void bluesky_close(struct bluesky *b);
 
 /*
- * The record key of the post publish keys key (unique to the post of its draft) with
- * text: a TID (atproto.com/specs/tid: 13 characters of base32-sortable,
- * "234567abcdefghijklmnopqrstuvwxyz", of a 64-bit number whose top bit is 0), made from
- * the first bytes of SHA-256("incluinfo bluesky rkey" NUL key NUL text). Its 53-bit
- * timestamp field holds a time between 2023-01-01 and mid-2027 drawn from the digest, not
- * the time of the post (that is createdAt): a post's record key must only have a TID's
- * syntax (atproto.com/specs/record-key), and a time drawn this way keeps it out of the far
- * future. out receives BLUESKY_TID_SIZE bytes; false when OpenSSL cannot digest (out of
- * memory).
+ * The TID (atproto.com/specs/tid: 13 characters of base32-sortable,
+ * "234567abcdefghijklmnopqrstuvwxyz", of a 64-bit number whose top bit is 0) of time
+ * micros (microseconds since 1970, its low 53 bits) and clock_id (its low 10 bits) into
+ * out, BLUESKY_TID_SIZE bytes: TIDs sort as their times, then their clock ids.
  */
-bool bluesky_record_key(const char *key, const char *text, char out[BLUESKY_TID_SIZE]);
+void bluesky_tid(uint64_t micros, unsigned clock_id, char out[BLUESKY_TID_SIZE]);
 
 /* Whether s has a TID's syntax: ^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$. */
 bool bluesky_tid_valid(const char *s);

@@ -436,6 +436,11 @@ static ii_err revise(struct store *s, const struct draft *d, const struct draft_
 	rc = store_run(s, stmt, N_("revise a draft"), e);
 	if (rc == II_OK)
 		rc = put_posts(s, d->uuid, spec, e);
+	if (rc == II_OK)
+		rc = store_run_texts(s, N_("revise a draft"), e,
+				     "UPDATE publication SET request_key = NULL WHERE draft = ?"
+				     " AND state = 'pending'",
+				     d->uuid, NULL);
 	/* the new version goes to every channel again: where the old one failed, or was
 	 * retracted; where it is public whole, its posts are all sent and it ends at once */
 	if (rc == II_OK)
@@ -631,6 +636,7 @@ static bool read_post(sqlite3_stmt *stmt, void *record)
 	store_copy_text(p->claimed_by, sizeof p->claimed_by, stmt, 6);
 	p->claimed_at = (time_t)sqlite3_column_int64(stmt, 7);
 	p->standalone = sqlite3_column_int(stmt, 8) != 0;
+	store_copy_text(p->request_key, sizeof p->request_key, stmt, 9);
 	return true;
 }
 
@@ -646,7 +652,7 @@ ii_err draft_posts(struct store *s, const char *uuid, const char *channel,
 	ii_err rc = prepare_journal(s,
 				    "SELECT p.text, p.weighted_length, coalesce(j.state, 'pending'),"
 				    " coalesce(j.attempts, 0), j.remote_ref, j.sent_at, j.claimed_by,"
-				    " j.claimed_at, p.standalone FROM post p"
+				    " j.claimed_at, p.standalone, j.request_key FROM post p"
 				    " LEFT JOIN publication j ON j.draft = p.draft AND j.seq = p.seq"
 				    " AND j.channel = ?2 WHERE p.draft = ?1 AND p.channel = " OWN_THREAD
 				    " ORDER BY p.seq",
@@ -947,7 +953,7 @@ static ii_err run_journal(struct store *s, sqlite3_stmt *stmt, bool *changed, st
 
 ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, size_t seq,
 			enum draft_post_state from, long *attempts, const char *claimant, time_t at,
-			bool *claimed, struct ii_error *e)
+			const char *request_key, bool *claimed, struct ii_error *e)
 {
 	*claimed = false;
 	sqlite3_stmt *stmt;
@@ -957,8 +963,8 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 	if (rc || (rc = run_journal(s, stmt, NULL, e)))
 		return rc;
 	rc = prepare_journal(s, "UPDATE publication SET state = 'sending', attempts = attempts + 1,"
-				" remote_ref = NULL, sent_at = NULL, claimed_by = ?7, claimed_at = ?4"
-				" WHERE draft = ?1 AND channel = ?2 AND seq = ?3 AND state = ?5"
+				" remote_ref = NULL, sent_at = NULL, claimed_by = ?7, claimed_at = ?4,"
+				" request_key = coalesce(?8, request_key) WHERE draft = ?1 AND channel = ?2 AND seq = ?3 AND state = ?5"
 				" AND attempts = ?6 AND EXISTS (SELECT 1 FROM draft"
 				"   WHERE uuid = ?1 AND status = 'approved')",
 			     uuid, channel, seq, &stmt, e);
@@ -968,6 +974,8 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 	sqlite3_bind_text(stmt, 5, draft_post_state_name(from), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, *attempts);
 	sqlite3_bind_text(stmt, 7, claimant, -1, SQLITE_TRANSIENT);
+	if (request_key)
+		sqlite3_bind_text(stmt, 8, request_key, -1, SQLITE_TRANSIENT);
 	rc = run_journal(s, stmt, claimed, e);
 	if (*claimed)
 		++*attempts;
@@ -975,16 +983,19 @@ ii_err draft_post_claim(struct store *s, const char *uuid, const char *channel, 
 }
 
 ii_err draft_post_release(struct store *s, const char *uuid, const char *channel, size_t seq,
-			  long attempts, struct ii_error *e)
+			  long attempts, bool keeps_key, struct ii_error *e)
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', claimed_by = NULL,"
-				       " claimed_at = NULL WHERE draft = ?1 AND channel = ?2 AND seq = ?3"
+				       " claimed_at = NULL,"
+				       " request_key = CASE WHEN ?5 THEN request_key END"
+				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3"
 				       " AND state = 'sending' AND attempts = ?4",
 				    uuid, channel, seq, &stmt, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 4, attempts);
+	sqlite3_bind_int(stmt, 5, keeps_key);
 	return run_journal(s, stmt, NULL, e);
 }
 
@@ -1009,8 +1020,8 @@ ii_err draft_post_unsent(struct store *s, const char *uuid, const char *channel,
 {
 	sqlite3_stmt *stmt;
 	ii_err rc = prepare_journal(s, "UPDATE publication SET state = 'pending', remote_ref = NULL,"
-				       " sent_at = NULL, claimed_by = NULL, claimed_at = NULL"
-				       " WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
+				       " sent_at = NULL, claimed_by = NULL, claimed_at = NULL,"
+				       " request_key = NULL WHERE draft = ?1 AND channel = ?2 AND seq = ?3",
 				    uuid, channel, seq, &stmt, e);
 	return rc ? rc : run_journal(s, stmt, NULL, e);
 }

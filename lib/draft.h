@@ -236,6 +236,9 @@ const char *draft_post_state_name(enum draft_post_state state);
 #define DRAFT_REF_SIZE 1024
 /* Who claimed a post for sending: an opaque string (lib/process's "HOST:PID:START"). */
 #define DRAFT_CLAIMANT_SIZE 320
+/* The key of a post's request a channel chose at its claim (lib/publish's choose_key),
+ * with its NUL: an opaque string, Bluesky's record key. */
+#define DRAFT_KEY_SIZE 64
 
 struct draft_post {
 	char *text;
@@ -248,6 +251,9 @@ struct draft_post {
 	/* the process that claimed it last, as the claim gave it ("" when unknown), and when */
 	char claimed_by[DRAFT_CLAIMANT_SIZE];
 	time_t claimed_at;
+	/* the key its channel chose for its request at a claim, "" when none: kept while the
+	 * request may have posted it, forgotten once it certainly did not */
+	char request_key[DRAFT_KEY_SIZE];
 	/* it answers nothing: the single post that took the place of the rest of its thread
 	 * (draft_thread_switch()) */
 	bool standalone;
@@ -374,18 +380,24 @@ ii_err draft_last_remote_id(struct store *store, const char *uuid, const char *c
  * must not send. The claim records claimant (who claims, at most DRAFT_CLAIMANT_SIZE - 1
  * bytes) and at (when), for whoever finds the post still "sending" to judge whether the
  * claimant may still be at work. From DRAFT_POST_SENDING it takes over a claim left by a
- * run that is gone, once the post was looked for and not found.
+ * run that is gone, once the post was looked for and not found. request_key (at most
+ * DRAFT_KEY_SIZE - 1 bytes), when not NULL, is recorded as the key of the post's request;
+ * NULL keeps the one recorded, if any.
  *
- * draft_post_release() puts a claimed post back to "pending", without claimant, when its
- * request certainly did not post it, only while attempts is still this claim's (another
- * process may have taken it over). draft_post_sent() records the remote reference. draft_post_unsent()
- * forgets it, for a post deleted from the channel.
+ * draft_post_release() puts a claimed post back to "pending", without claimant, only while
+ * attempts is still this claim's (another process may have taken it over): when its request
+ * certainly did not post it, and then its request key is forgotten, or, keeps_key, when the
+ * request is to be sent again as it was (a transient failure the channel's key makes safe
+ * to retry). draft_post_sent() records the remote reference. draft_post_unsent() forgets it
+ * and the request key, for a post deleted from the channel. A revision of the draft
+ * (draft_ingest()) forgets the request keys of its posts not sent: a new text is a new
+ * request.
  */
 ii_err draft_post_claim(struct store *store, const char *uuid, const char *channel, size_t seq,
 			enum draft_post_state from, long *attempts, const char *claimant, time_t at,
-			bool *claimed, struct ii_error *e);
+			const char *request_key, bool *claimed, struct ii_error *e);
 ii_err draft_post_release(struct store *store, const char *uuid, const char *channel,
-			  size_t seq, long attempts, struct ii_error *e);
+			  size_t seq, long attempts, bool keeps_key, struct ii_error *e);
 ii_err draft_post_sent(struct store *store, const char *uuid, const char *channel, size_t seq,
 		       const char *remote_id, time_t at, struct ii_error *e);
 ii_err draft_post_unsent(struct store *store, const char *uuid, const char *channel,

@@ -33,14 +33,19 @@ struct run {
 };
 
 /* The time now: options->now, moved on by how long this run has lasted, for the claims of
- * a run that spends minutes on a thread to carry their true time. */
-static time_t clock_now(const struct run *r)
+ * a run that spends minutes on a thread to carry their true time; to the nanosecond, for
+ * the keys of the posts of a thread claimed within one second (choose_key) to increase. */
+static struct timespec claim_time(const struct run *r)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	long long ms = (t.tv_sec - r->started.tv_sec) * 1000LL +
-		       (t.tv_nsec - r->started.tv_nsec) / 1000000;
-	return r->options->now + (time_t)(ms / 1000);
+	long long ns = (t.tv_sec - r->started.tv_sec) * 1000000000LL + (t.tv_nsec - r->started.tv_nsec);
+	return (struct timespec){r->options->now + (time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+}
+
+static time_t clock_now(const struct run *r)
+{
+	return claim_time(r).tv_sec;
 }
 
 time_t publish_claim_lease(long request_timeout_ms)
@@ -291,6 +296,7 @@ struct sending {
 	time_t since;         /* when it was first claimed, for reconcile() */
 	long attempts;        /* its claim */
 	const char *language; /* of its draft */
+	char key[DRAFT_KEY_SIZE]; /* the key choose_key gave its request, "" for none */
 	/* when its claim starts the thread: every post of it, for the channel's budget
 	 * (publish_channel.charge); NULL otherwise */
 	const char *const *thread;
@@ -301,7 +307,8 @@ struct sending {
  * Claims post p for sending from state from (see draft_post_claim()), and the channel
  * charges it when it comes from pending (a post taken over was charged by its first
  * claim): *covered false, with why, when the channel's budget does not cover the thread
- * it starts, and then nothing is claimed.
+ * it starts, and then nothing is claimed. A post from pending without a key gets one from
+ * the channel's choose_key, journalled with the claim.
  */
 static ii_err claim(struct run *r, struct sending *p, enum draft_post_state from, bool *claimed,
 		    bool *covered, char *why, size_t why_size)
@@ -313,9 +320,14 @@ static ii_err claim(struct run *r, struct sending *p, enum draft_post_state from
 		rc = r->channel->charge(r->channel->ctx, r->store, p->thread ? p->thread : &p->text,
 					p->thread ? p->thread_count : 1, p->thread != NULL,
 					clock_now(r), covered, why, why_size, r->e);
+	bool chooses = from == DRAFT_POST_PENDING && r->channel->choose_key && !*p->key;
+	if (rc == II_OK && *covered && chooses &&
+	    !r->channel->choose_key(r->channel->ctx, claim_time(r), p->key, sizeof p->key))
+		rc = ii_fail(r->e, II_EREMOTE, _("%s cannot choose the key of post %zu"),
+			     r->channel->name, p->seq + 1);
 	if (rc == II_OK && *covered)
 		rc = draft_post_claim(r->store, p->d->uuid, r->channel->id, p->seq, from, &p->attempts,
-				      r->self, clock_now(r), claimed, r->e);
+				      r->self, clock_now(r), chooses ? p->key : NULL, claimed, r->e);
 	if (rc == II_OK && *covered && !*claimed && r->channel->charge) {
 		/* another process holds it: it did not cost us */
 		store_rollback(r->store);
@@ -324,15 +336,18 @@ static ii_err claim(struct run *r, struct sending *p, enum draft_post_state from
 	return commit(r, rc);
 }
 
-/* The request of p's claim certainly did not post it: it is pending again, its cost
- * given back. */
-static ii_err release(struct run *r, const struct sending *p)
+/* The request of p's claim certainly did not post it, or will be sent again as it was
+ * (keeps_key, see draft_post_release()): it is pending again, its cost given back. */
+static ii_err release(struct run *r, struct sending *p, bool keeps_key)
 {
 	ii_err rc = begin(r);
 	if (rc == II_OK && r->channel->refund)
 		rc = r->channel->refund(r->channel->ctx, r->store, p->text, clock_now(r), r->e);
 	if (rc == II_OK)
-		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts, r->e);
+		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts,
+					keeps_key, r->e);
+	if (!keeps_key)
+		p->key[0] = '\0';
 	return commit(r, rc);
 }
 
@@ -459,7 +474,8 @@ static ii_err switch_to_single(struct run *r, struct sending *p, const char *det
 	if (rc == II_OK && r->channel->refund)
 		rc = r->channel->refund(r->channel->ctx, r->store, p->text, clock_now(r), r->e);
 	if (rc == II_OK)
-		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts, r->e);
+		rc = draft_post_release(r->store, p->d->uuid, r->channel->id, p->seq, p->attempts,
+					false, r->e);
 	if (rc == II_OK)
 		rc = draft_thread_switch(r->store, p->d->uuid, r->channel->id, p->seq, why,
 					 r->options->actor, &switched, r->e);
@@ -480,12 +496,13 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 	const char *name = r->channel->name;
 	const struct draft *d = p->d;
 	size_t seq = p->seq;
-	char key[64];
-	snprintf(key, sizeof key, "%s-%zu", d->uuid, seq);
+	char uuid_key[64];
+	snprintf(uuid_key, sizeof uuid_key, "%s-%zu", d->uuid, seq);
 	ii_err rc = II_OK;
 	for (int attempt = 1;; attempt++) {
 		struct channel_result res = {.remaining = -1};
-		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to), key,
+		rc = r->channel->post(r->channel->ctx, p->text, answering(r, p->reply_to),
+				      *p->key ? p->key : uuid_key,
 				      p->language, &res, r->e);
 		if (rc)
 			return rc;
@@ -508,7 +525,7 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 			snprintf(why, why_size, "%s says the post that post %zu answers is gone: %.400s",
 				 name, seq + 1, res.detail);
 			*step = STEP_WAIT;
-			return release(r, p);
+			return release(r, p, false);
 		case CHANNEL_REPLY_REFUSED:
 		case CHANNEL_REJECTED:
 			/* a post that answers nothing cannot be refused as an answer */
@@ -516,16 +533,16 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				return switch_to_single(r, p, res.detail, step, why, why_size);
 			snprintf(why, why_size, "%s refused post %zu: %.400s", name, seq + 1, res.detail);
 			*step = STEP_FAILED;
-			return release(r, p);
+			return release(r, p, false);
 		case CHANNEL_UNAUTHORIZED:
 			r->report->unauthorized = true;
 			snprintf(why, why_size, "%s refused the credentials: %.400s", name, res.detail);
 			*step = STEP_STOP;
-			return release(r, p);
+			return release(r, p, false);
 		case CHANNEL_RATE_LIMITED:
 			snprintf(why, why_size, "rate limited: %.400s", res.detail);
 			*step = STEP_STOP;
-			return release(r, p);
+			return release(r, p, false);
 		case CHANNEL_DUPLICATE:
 			/* posted already, by this post's request or by another: look, never resend */
 			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
@@ -538,7 +555,7 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				 "the same text was published before",
 				 name, seq + 1);
 			*step = rc ? STEP_LEAVE : STEP_FAILED;
-			return rc == II_OK ? release(r, p) : II_OK;
+			return rc == II_OK ? release(r, p, false) : II_OK;
 		case CHANNEL_TRANSIENT:
 			rc = reconcile(r, d, seq, p->text, p->reply_to, p->since, id, &found);
 			if (rc == II_OK && found) {
@@ -553,7 +570,8 @@ static ii_err send_post(struct run *r, struct sending *p, char id[CHANNEL_REF_SI
 				*step = STEP_LEAVE;
 				return II_OK;
 			}
-			if ((rc = release(r, p)))
+			/* sent again as it was: its key may have posted it */
+			if ((rc = release(r, p, true)))
 				return rc;
 			/* exponential backoff with jitter: 1 s, 2 s, 4 s… ± 25 % */
 			long base = 1000L << (attempt - 1);
@@ -647,6 +665,7 @@ static ii_err publish_post(struct run *r, const struct draft *d, size_t i,
 		.attempts = post->attempts, .language = language,
 		.thread = thread, .thread_count = thread_count,
 	};
+	snprintf(p.key, sizeof p.key, "%s", post->request_key);
 	bool claimed, covered;
 	ii_err rc = claim(r, &p, post->state, &claimed, &covered, why, why_size);
 	if (rc)

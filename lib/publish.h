@@ -72,8 +72,9 @@ struct publish_channel {
 	const char *name; /* in messages: "X" */
 	unsigned capabilities; /* enum channel_capability bits */
 	void *ctx;
-	/* Posts text, answering reply_to (NULL: a new thread), with key (unique to the post
-	 * of the draft) for CHANNEL_IDEMPOTENCY_KEY, in language (draft_language(): "es",
+	/* Posts text, answering reply_to (NULL: a new thread), with key for
+	 * CHANNEL_IDEMPOTENCY_KEY: the one choose_key gave, else "<draft uuid>-<seq>" (unique
+	 * to the post of the draft, the same for every request of it), in language (draft_language(): "es",
 	 * "ca"…, for the channels that say it). II_OK with the outcome in r; an error only
 	 * when the request could not be made at all. */
 	ii_err (*post)(void *ctx, const char *text, const char *reply_to, const char *key,
@@ -88,6 +89,18 @@ struct publish_channel {
 		       struct channel_found found[], size_t *count, struct ii_error *e);
 	/* CHANNEL_DELETE: deletes post ref; CHANNEL_DONE when it is gone. */
 	ii_err (*remove)(void *ctx, const char *ref, struct channel_result *r, struct ii_error *e);
+	/* Optional (NULL: post() gets "<draft uuid>-<seq>"): chooses the key of a post's
+	 * request, at most size - 1 bytes with the NUL into out, when the post is claimed from
+	 * pending without one; at is the claim's time (the run's clock, options->now moved on
+	 * by the run's monotonic time, so the claims of one run increase). The key is
+	 * journalled with the claim, in its transaction (draft_post_claim()), and post() gets
+	 * it on every request of the post while it may have posted it: the retries of a run,
+	 * a post found "sending" after a crash and the one released after a transient failure
+	 * keep it. A post whose request certainly posted nothing, deleted or revised gets a
+	 * new one at its next claim (draft_post_release()). false when no key can be chosen:
+	 * then nothing is claimed and the run fails (II_EREMOTE). Bluesky's record key, a TID
+	 * dated at, so that an account's records sort by the time of their posts. */
+	bool (*choose_key)(void *ctx, struct timespec at, char *out, size_t size);
 	/* Waits ms milliseconds: between the posts of a thread, and before a retry. */
 	void (*pause)(void *ctx, long ms);
 	/* Optional (NULL: posting costs nothing): what the account pays, journalled by the

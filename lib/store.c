@@ -248,6 +248,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"UPDATE draft SET one_cut = 1;"
 	"ALTER TABLE draft ADD COLUMN single_text TEXT;"
 	"ALTER TABLE draft ADD COLUMN single_length INTEGER NOT NULL DEFAULT 0;",
+
+	/* 13: the key of a post's request, when its channel chooses one at the claim (issue
+	 * 16: Bluesky's record key, a TID of the claim's time): journalled with the claim, so
+	 * that a retry after a crash names the same record */
+	"ALTER TABLE publication ADD COLUMN request_key TEXT;",
 };
 
 ii_err store_fail(struct store *s, struct ii_error *e, const char *doing)

@@ -1,7 +1,7 @@
 # Publishing to Bluesky (tests/fakes/bsky.js, a PDS that validates every record with
 # @atproto/api's lexicons and checks its facets against RichText and the official app's
-# link shortening): records keyed before sending, replies chained by root and parent, the
-# session kept between runs.
+# link shortening): records keyed at their claims and dated then, replies chained by root
+# and parent, the session kept between runs.
 
 # setup_bluesky [BSKY.JS ARGS...]: setup_publish's X with a Bluesky channel beside it
 setup_bluesky() {
@@ -18,6 +18,23 @@ b_posts_js() {
 # b_stat NSID: how many requests the fake had for NSID
 b_stat() {
 	json "j['$1'] || 0" "$(b_get /_stats)"
+}
+
+# b_key_times: the time each live record's key (a TID) spells, in microseconds, oldest first
+b_key_times() {
+	b_posts_js 'p.map(x => [...x.rkey].reduce((n, c) => n * 32n + BigInt("234567abcdefghijklmnopqrstuvwxyz".indexOf(c)), 0n) >> 10n).join(" ")'
+}
+
+# assert_b_keys_dated FROM TO: every record key is dated from FROM to TO (Unix seconds, TO
+# included) and later than the key of the record before it
+assert_b_keys_dated() {
+	local t prev=0
+	for t in $(b_key_times); do
+		((t >= $1 * 1000000 && t < ($2 + 1) * 1000000)) || fail "a record key dated $t µs, not between $1 and $2"
+		((t > prev)) || fail "a record key dated $t µs, not after the one before ($prev)"
+		prev=$t
+	done
+	[[ $prev != 0 ]] || fail 'no record'
 }
 
 # assert_b_threads N...: the fake holds threads of N posts each, in order: each post answers
@@ -48,9 +65,14 @@ test_a_rebuttal_thread_goes_to_bluesky_once() {
 	setup_bluesky
 	long_rebuttal
 	ii notices
+	local start end
+	start=$(date +%s)
 	ii publish
+	end=$(date +%s)
 	assert_rc 0
 	out_has 'Bluesky: published'
+	# each record keyed at its post's claim: dated within the run, in the thread's order
+	assert_b_keys_dated "$start" "$end"
 	local n
 	n=$(db "SELECT count(*) FROM post WHERE channel = 'bluesky'")
 	((n >= 3)) || fail "the rebuttal is $n posts, not a long thread"
@@ -93,6 +115,8 @@ test_an_alert_and_its_resolution_are_one_thread_on_bluesky() {
 	INCLUINFO_NOW=1796112060 ii run
 	INCLUINFO_NOW=1796112120 ii run
 	assert_eq 'alerta resuelta' "$(db "SELECT group_concat(kind, ' ') FROM draft")" 'drafts'
+	# keyed at the runs' own time, not the host's
+	assert_b_keys_dated 1796112000 1796112180
 	# the resolution answers the alert: root and parent are the alert's record
 	assert_b_threads 2
 	assert_contains "$(b_posts_js 'p[1].text')" 'vuelve a funcionar con normalidad'

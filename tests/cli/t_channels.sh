@@ -141,12 +141,13 @@ test_a_draft_cut_before_schema_12_goes_to_every_channel_as_approved() {
 		INSERT INTO post11 SELECT draft, seq, text, weighted_length FROM post WHERE channel = 'x';
 		DROP TABLE post; ALTER TABLE post11 RENAME TO post;
 		ALTER TABLE draft DROP COLUMN one_cut; ALTER TABLE draft DROP COLUMN single_text;
-		ALTER TABLE draft DROP COLUMN single_length; PRAGMA user_version = 11;"
+		ALTER TABLE draft DROP COLUMN single_length; ALTER TABLE publication DROP COLUMN request_key;
+		PRAGMA user_version = 11;"
 	m_start
 	conf_mastodon
 	ii publish
 	assert_rc 0
-	assert_eq 12 "$(db 'PRAGMA user_version')" 'schema'
+	assert_eq 13 "$(db 'PRAGMA user_version')" 'schema'
 	assert_one_chain 3
 	assert_m_chain 3
 	assert_eq "$(posts_js 'p.map(x => x.sent_text).join("|")')" "$(m_posts_js 'p.map(x => x.text).join("|")')" \

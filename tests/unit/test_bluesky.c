@@ -1,6 +1,6 @@
-/* Unit tests of lib/bluesky's parts that ask nothing of a PDS: the record key (a TID), the
- * reference of a post and its public address, a token's expiry, the credentials it needs
- * and the post refused before any request. The requests themselves are tested against
+/* Unit tests of lib/bluesky's parts that ask nothing of a PDS: the record key (a TID of
+ * the claim's time), the reference of a post and its public address, a token's expiry,
+ * the credentials it needs and the post refused before any request. The requests themselves are tested against
  * tests/fakes/bsky.js (tests/cli/t_bluesky.sh). */
 
 #include "unit.h"
@@ -20,35 +20,23 @@ static uint64_t tid_value(const char *tid)
 	return n;
 }
 
-static void record_keys_are_tids_fixed_by_post_and_text(void **state)
+static void tids_spell_time_then_clock_id(void **state)
 {
 	(void)state;
-	char a[BLUESKY_TID_SIZE], b[BLUESKY_TID_SIZE], c[BLUESKY_TID_SIZE], d[BLUESKY_TID_SIZE];
-	assert_true(bluesky_record_key("0b1c-uuid-0", "Hola", a));
-	assert_true(bluesky_record_key("0b1c-uuid-0", "Hola", b));
-	assert_true(bluesky_record_key("0b1c-uuid-0", "Hola.", c));
-	assert_true(bluesky_record_key("0b1c-uuid-1", "Hola", d));
+	/* 2026-12-06T05:00:00.123456Z */
+	const uint64_t at = UINT64_C(1796533200123456);
+	char a[BLUESKY_TID_SIZE], b[BLUESKY_TID_SIZE], c[BLUESKY_TID_SIZE];
+	bluesky_tid(at, 0x2a5, a);
+	assert_true(bluesky_tid_valid(a));
+	assert_int_equal(tid_value(a) >> 10, at);
+	assert_int_equal(tid_value(a) & 0x3ff, 0x2a5);
+	/* one microsecond later sorts later, whatever the clock ids */
+	bluesky_tid(at - 1, 1023, b);
+	bluesky_tid(at + 1, 0, c);
+	assert_true(strcmp(b, a) < 0 && strcmp(a, c) < 0);
+	/* only the low 10 bits are the clock id's */
+	bluesky_tid(at, 0x400 | 0x2a5, b);
 	assert_string_equal(a, b);
-	assert_string_not_equal(a, c);
-	assert_string_not_equal(a, d);
-	/* the key and the text do not run together: "a" + "bc" is not "ab" + "c" */
-	assert_true(bluesky_record_key("a", "bc", c));
-	assert_true(bluesky_record_key("ab", "c", d));
-	assert_string_not_equal(c, d);
-	/* many posts: each a valid TID, none twice, each time field from 2023 to mid-2027 */
-	const uint64_t from = UINT64_C(1672531200000000), to = from + (UINT64_C(1) << 47);
-	char seen[500][BLUESKY_TID_SIZE];
-	for (int i = 0; i < 500; i++) {
-		char key[64];
-		snprintf(key, sizeof key, "6f1c2d3e-aaaa-4bbb-8ccc-%012d-%d", i * 7919, i % 9);
-		assert_true(bluesky_record_key(key, "La sede electrónica vuelve a funcionar.", seen[i]));
-		assert_true(bluesky_tid_valid(seen[i]));
-		uint64_t n = tid_value(seen[i]);
-		assert_true(n >> 63 == 0);
-		assert_in_range(n >> 10, from, to - 1);
-		for (int k = 0; k < i; k++)
-			assert_string_not_equal(seen[i], seen[k]);
-	}
 }
 
 static void tid_syntax_is_the_spec_s(void **state)
@@ -164,6 +152,13 @@ static ii_err open_with(struct fixture *f, const char *credentials, struct blues
 	return rc;
 }
 
+/* The channel of an account with valid credentials. */
+static const struct publish_channel *opened(struct fixture *f, struct bluesky **b, struct ii_error *e)
+{
+	unit_ok(open_with(f, "identifier=incluinfo.bsky.social\napp_password=abcd-efgh-ijkl-mnop\n", b, e), e);
+	return bluesky_channel(*b);
+}
+
 static void credentials_need_identifier_and_app_password(void **state)
 {
 	struct fixture *f = *state;
@@ -183,35 +178,65 @@ static void credentials_need_identifier_and_app_password(void **state)
 	bluesky_close(b);
 }
 
-static void a_post_too_long_is_refused_before_any_request(void **state)
+static void a_post_too_long_or_keyed_by_no_tid_is_refused_before_any_request(void **state)
 {
 	struct fixture *f = *state;
 	struct bluesky *b;
 	struct ii_error e = {0};
-	unit_ok(open_with(f, "identifier=incluinfo.bsky.social\napp_password=abcd-efgh-ijkl-mnop\n", &b, &e), &e);
-	const struct publish_channel *ch = bluesky_channel(b);
+	const struct publish_channel *ch = opened(f, &b, &e);
 	char *text = unit_repeat('a', 301);
 	struct channel_result r = {.remaining = -1};
 	unit_ok(ch->post(ch->ctx, text, NULL, "uuid-0", "es", &r, &e), &e);
 	assert_int_equal(r.outcome, CHANNEL_REJECTED);
 	unit_assert_contains(r.detail, "301 graphemes as shown: Bluesky takes at most 300 graphemes");
+	/* publish's "<uuid>-<seq>", of a post claimed before keys were chosen, or no TID */
+	unit_ok(ch->post(ch->ctx, "Hola", NULL, "6f1c2d3e-aaaa-4bbb-8ccc-000000000001-0", "es", &r, &e), &e);
+	assert_int_equal(r.outcome, CHANNEL_REJECTED);
+	unit_assert_contains(r.detail, "is not a TID");
+	unit_ok(ch->post(ch->ctx, "Hola", NULL, "kzzzzzzzzzzzz", "es", &r, &e), &e);
+	assert_int_equal(r.outcome, CHANNEL_REJECTED);
 	/* 300 is taken: it goes to the network, where nothing listens */
 	text[300] = '\0';
-	unit_ok(ch->post(ch->ctx, text, NULL, "uuid-0", "es", &r, &e), &e);
+	unit_ok(ch->post(ch->ctx, text, NULL, "3jzfcijpj2z2a", "es", &r, &e), &e);
 	assert_int_equal(r.outcome, CHANNEL_TRANSIENT);
 	free(text);
+	bluesky_close(b);
+}
+
+static void the_key_chosen_is_a_tid_of_the_claims_time(void **state)
+{
+	struct fixture *f = *state;
+	struct bluesky *b;
+	struct ii_error e = {0};
+	const struct publish_channel *ch = opened(f, &b, &e);
+	assert_non_null(ch->choose_key);
+	const struct timespec at = {1796533200, 123456789};
+	char keys[32][BLUESKY_TID_SIZE];
+	bool varies = false;
+	for (int i = 0; i < 32; i++) {
+		assert_true(ch->choose_key(ch->ctx, at, keys[i], sizeof keys[i]));
+		assert_true(bluesky_tid_valid(keys[i]));
+		/* the claim's time to the microsecond */
+		assert_int_equal(tid_value(keys[i]) >> 10, UINT64_C(1796533200123456));
+		varies |= strcmp(keys[i], keys[0]) != 0;
+	}
+	/* the clock id is drawn: two hosts claiming at once choose apart */
+	assert_true(varies);
+	char small[BLUESKY_TID_SIZE - 1];
+	assert_false(ch->choose_key(ch->ctx, at, small, sizeof small));
 	bluesky_close(b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(record_keys_are_tids_fixed_by_post_and_text),
+		cmocka_unit_test(tids_spell_time_then_clock_id),
 		cmocka_unit_test(tid_syntax_is_the_spec_s),
 		cmocka_unit_test(references_are_uri_and_cid),
 		cmocka_unit_test(token_expiry_is_read_from_its_claims),
 		UNIT_TEST(credentials_need_identifier_and_app_password),
-		UNIT_TEST(a_post_too_long_is_refused_before_any_request),
+		UNIT_TEST(a_post_too_long_or_keyed_by_no_tid_is_refused_before_any_request),
+		UNIT_TEST(the_key_chosen_is_a_tid_of_the_claims_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -413,6 +413,54 @@ static void list_shows_drafts_in_play_unless_all(void **state)
 	free(list);
 }
 
+/* The request key journalled for post seq of draft uuid on X. */
+static void assert_request_key(struct fixture *f, const char *uuid, size_t seq, const char *key)
+{
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, "x", &posts, &count, &f->err));
+	assert_true(seq < count);
+	assert_string_equal(posts[seq].request_key, key);
+	draft_posts_free(posts, count);
+}
+
+static bool claim_keyed(struct fixture *f, const char *uuid, long *attempts, const char *key)
+{
+	bool claimed;
+	ok(f, draft_post_claim(f->store, uuid, "x", 0, DRAFT_POST_PENDING, attempts, "host:7:8",
+			       1764000300, key, &claimed, &f->err));
+	return claimed;
+}
+
+static void request_keys_last_while_the_request_may_have_posted(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	ingest(f, "h1", true, true, uuid);
+	long attempts = 0;
+	assert_true(claim_keyed(f, uuid, &attempts, "3mabc2222222a"));
+	assert_request_key(f, uuid, 0, "3mabc2222222a");
+	/* released to be sent again as it was: the key stays, and a claim without one keeps it */
+	ok(f, draft_post_release(f->store, uuid, "x", 0, attempts, true, &f->err));
+	assert_request_key(f, uuid, 0, "3mabc2222222a");
+	assert_true(claim_keyed(f, uuid, &attempts, NULL));
+	assert_request_key(f, uuid, 0, "3mabc2222222a");
+	/* certainly not posted: forgotten */
+	ok(f, draft_post_release(f->store, uuid, "x", 0, attempts, false, &f->err));
+	assert_request_key(f, uuid, 0, "");
+	/* a post deleted from the channel forgets it too */
+	assert_true(claim_keyed(f, uuid, &attempts, "3mabc2222222b"));
+	ok(f, draft_post_sent(f->store, uuid, "x", 0, "at://did/app.bsky.feed.post/3mabc2222222b c",
+			      1764000301, &f->err));
+	ok(f, draft_post_unsent(f->store, uuid, "x", 0, &f->err));
+	assert_request_key(f, uuid, 0, "");
+	/* a revised text is a new request */
+	assert_true(claim_keyed(f, uuid, &attempts, "3mabc2222222c"));
+	ok(f, draft_post_release(f->store, uuid, "x", 0, attempts, true, &f->err));
+	assert_int_equal(ingest(f, "h2", false, false, uuid), DRAFT_REVOKED);
+	assert_request_key(f, uuid, 0, "");
+}
+
 static void journal_and_last_remote_id(void **state)
 {
 	struct fixture *f = *state;
@@ -423,12 +471,12 @@ static void journal_and_last_remote_id(void **state)
 	long attempts = 0;
 	bool claimed;
 	ok(f, draft_post_claim(f->store, uuid, "x", 0, DRAFT_POST_PENDING, &attempts, "host:7:8",
-			       1764000300, &claimed, &f->err));
+			       1764000300, NULL, &claimed, &f->err));
 	assert_true(claimed);
 	ok(f, draft_post_sent(f->store, uuid, "x", 0, "1860000000000000001", 1764000301, &f->err));
 	attempts = 0;
 	ok(f, draft_post_claim(f->store, uuid, "x", 1, DRAFT_POST_PENDING, &attempts, "host:7:9",
-			       1764000302, &claimed, &f->err));
+			       1764000302, NULL, &claimed, &f->err));
 	/* a thread answers only a whole thread, on its own channel */
 	ok(f, draft_last_remote_id(f->store, uuid, "x", remote, &f->err));
 	assert_string_equal(remote, "");
@@ -572,6 +620,7 @@ int main(void)
 		UNIT_TEST(ids_by_unique_prefix),
 		UNIT_TEST(list_shows_drafts_in_play_unless_all),
 		UNIT_TEST(journal_and_last_remote_id),
+		UNIT_TEST(request_keys_last_while_the_request_may_have_posted),
 		UNIT_TEST(due_and_expired_drafts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,8 +4,9 @@
  * unauthorized, rejected) and can "crash" between the "sending" and "sent" marks; after
  * each run the journal (lib/draft) is checked. Also the compare-and-set claim with two
  * store handles, the takeover of a claim only from a claimant certainly gone (child
- * processes as claimants), the jitter's seed, retraction, and the migration of a schema 2
- * database.
+ * processes as claimants), the keys a channel chooses at the claim (kept while the
+ * request may have posted, new after a certain no-post), the jitter's seed, retraction,
+ * and the migration of a schema 2 database.
  */
 
 #include "unit.h"
@@ -63,6 +64,8 @@ struct fake {
 	time_t clock;       /* the creation time of the posts it makes */
 	bool find_fails;
 	time_t retry_at; /* of ANSWER_RATE_LIMITED; 0: in 15 minutes */
+	size_t chosen;   /* keys fake_choose_key() gave */
+	struct timespec chosen_at[MAX];
 	void (*on_pause)(struct fixture *f); /* another process acting meanwhile */
 };
 
@@ -157,6 +160,16 @@ static ii_err fake_remove(void *ctx, const char *ref, struct channel_result *r,
 			r->outcome = CHANNEL_DONE;
 		}
 	return II_OK;
+}
+
+/* A key of its own making, numbered, for the channels that choose theirs at the claim. */
+static bool fake_choose_key(void *ctx, struct timespec at, char *out, size_t size)
+{
+	struct fake *x = ctx;
+	assert_true(x->chosen < MAX);
+	x->chosen_at[x->chosen++] = at;
+	snprintf(out, size, "chosen-%zu", x->chosen);
+	return true;
 }
 
 static void fake_pause(void *ctx, long ms)
@@ -630,6 +643,78 @@ static void idempotent_channel_resends_with_the_same_key(void **state)
 	assert_int_equal(f->fake.requests, 3);
 	assert_string_equal(f->fake.keys[0], f->fake.keys[1]);
 	assert_string_not_equal(f->fake.keys[1], f->fake.keys[2]);
+	/* a channel that chooses no key gets the post's own */
+	char own[64];
+	snprintf(own, sizeof own, "%s-1", uuid);
+	assert_string_equal(f->fake.keys[2], own);
+}
+
+/* A channel that chooses the key of its requests, as Bluesky its record keys. */
+static void choosing_keys(struct fixture *f)
+{
+	f->fake.channel.capabilities = CHANNEL_THREADS | CHANNEL_IDEMPOTENCY_KEY;
+	f->fake.channel.choose_key = fake_choose_key;
+}
+
+/* The request key journalled for post seq of draft uuid. */
+static void assert_request_key(struct fixture *f, const char *uuid, size_t seq, const char *key)
+{
+	struct draft_post *posts;
+	size_t count;
+	ok(f, draft_posts(f->store, uuid, f->fake.channel.id, &posts, &count, &f->err));
+	assert_true(seq < count);
+	assert_string_equal(posts[seq].request_key, key);
+	draft_posts_free(posts, count);
+}
+
+static void a_chosen_key_is_journalled_at_the_claim_and_kept_across_a_crash(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 2, NULL, uuid);
+	choosing_keys(f);
+	script(f, 1, (enum answer[]){ANSWER_CRASH_BEFORE_POSTING});
+	run_dies(f);
+	assert_journal(f, uuid, "sp");
+	/* chosen once, at the claim's time, and journalled before the request */
+	assert_int_equal(f->fake.chosen, 1);
+	assert_int_equal(f->fake.chosen_at[0].tv_sec, NOW);
+	assert_string_equal(f->fake.keys[0], "chosen-1");
+	assert_request_key(f, uuid, 0, "chosen-1");
+	/* the post found "sending" is sent again with its key: a PDS would refuse a second */
+	run(f);
+	assert_journal(f, uuid, "SS");
+	assert_int_equal(f->fake.requests, 3);
+	assert_string_equal(f->fake.keys[1], "chosen-1");
+	assert_string_equal(f->fake.keys[2], "chosen-2");
+	assert_request_key(f, uuid, 1, "chosen-2");
+	/* the second claim came after the first */
+	assert_true(f->fake.chosen_at[1].tv_sec > f->fake.chosen_at[0].tv_sec ||
+		    (f->fake.chosen_at[1].tv_sec == f->fake.chosen_at[0].tv_sec &&
+		     f->fake.chosen_at[1].tv_nsec > f->fake.chosen_at[0].tv_nsec));
+}
+
+static void a_transient_failure_keeps_the_key_a_certain_no_post_forgets_it(void **state)
+{
+	struct fixture *f = *state;
+	char uuid[37];
+	approved(f, 1, NULL, uuid);
+	choosing_keys(f);
+	/* posted or not: the retry names the same record */
+	script(f, 2, (enum answer[]){ANSWER_TRANSIENT, ANSWER_RATE_LIMITED});
+	run(f);
+	assert_int_equal(f->fake.requests, 2);
+	assert_string_equal(f->fake.keys[1], "chosen-1");
+	/* refused, nothing posted: pending again, without a key */
+	assert_journal(f, uuid, "p");
+	assert_request_key(f, uuid, 0, "");
+	struct publish_options later = options(0);
+	later.now = NOW + 1000;
+	ok(f, run_with(f, &later));
+	assert_journal(f, uuid, "S");
+	assert_int_equal(f->fake.chosen, 2);
+	assert_string_equal(f->fake.keys[2], "chosen-2");
+	assert_int_equal(f->fake.chosen_at[1].tv_sec, NOW + 1000);
 }
 
 /* ---- the claim: a compare-and-set ---- */
@@ -645,7 +730,8 @@ static bool claim_by(struct fixture *f, struct store *s, const char *uuid, size_
 {
 	bool claimed;
 	ok(f, store_begin(s, &f->err));
-	ok(f, draft_post_claim(s, uuid, "mem", seq, from, &attempts, claimant, at, &claimed, &f->err));
+	ok(f, draft_post_claim(s, uuid, "mem", seq, from, &attempts, claimant, at, NULL, &claimed,
+			       &f->err));
 	ok(f, store_commit(s, &f->err));
 	return claimed;
 }
@@ -669,7 +755,7 @@ static void only_one_of_two_handles_claims_a_post(void **state)
 	claim_with(f, f->other, uuid, 0, DRAFT_POST_SENDING, 1, true);
 	claim_with(f, f->store, uuid, 0, DRAFT_POST_SENDING, 1, false);
 	/* and the first cannot release the claim it lost */
-	ok(f, draft_post_release(f->store, uuid, "mem", 0, 1, &f->err));
+	ok(f, draft_post_release(f->store, uuid, "mem", 0, 1, false, &f->err));
 	assert_journal(f, uuid, "s");
 }
 
@@ -1364,11 +1450,13 @@ static void version_2_database_keeps_every_reference_and_state(void **state)
 	long attempts = 0;
 	bool claimed;
 	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
-			       DRAFT_POST_PENDING, &attempts, "elsewhere:1:1", NOW, &claimed, &f->err));
+			       DRAFT_POST_PENDING, &attempts, "elsewhere:1:1", NOW, NULL, &claimed,
+			       &f->err));
 	assert_false(claimed);
 	attempts = 1;
 	ok(f, draft_post_claim(f->store, "11111111-0000-4000-8000-000000000002", "x", 1,
-			       DRAFT_POST_SENDING, &attempts, "elsewhere:1:1", NOW, &claimed, &f->err));
+			       DRAFT_POST_SENDING, &attempts, "elsewhere:1:1", NOW, NULL, &claimed,
+			       &f->err));
 	assert_true(claimed);
 	free(dir);
 }
@@ -1377,6 +1465,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		UNIT_TEST(created_thread_is_chained_and_journalled),
+		UNIT_TEST(a_chosen_key_is_journalled_at_the_claim_and_kept_across_a_crash),
+		UNIT_TEST(a_transient_failure_keeps_the_key_a_certain_no_post_forgets_it),
 		UNIT_TEST(refused_answer_gives_way_to_one_post_that_links_to_the_rest),
 		UNIT_TEST(refused_first_answer_to_another_draft_goes_out_on_its_own),
 		UNIT_TEST(refused_answer_without_a_single_post_fails_the_draft),

@@ -160,7 +160,7 @@ static void migrates_from_empty(void **state)
 	assert_int_equal(access(f->db_path, F_OK), 0);
 
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 12);
+	assert_int_equal(STORE_SCHEMA_VERSION, 13);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 				    " AND name IN ('service', 'probe', 'incident', 'draft', 'post', 'audit',"
 				    " 'condition', 'notification')"),
@@ -235,6 +235,25 @@ static void migrates_a_version_1_database(void **state)
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(f, "SELECT failures FROM service WHERE id = 'sede'"), 4);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM draft"), 0);
+}
+
+static void migrates_a_schema_12_journal_to_request_keys(void **state)
+{
+	struct fixture *f = *state;
+	open_ok(f, STORE_WRITE);
+	store_close(f->store);
+	f->store = NULL;
+	/* the journal as schema 12 kept it, with a post left "sending" */
+	raw_exec(f, "ALTER TABLE publication DROP COLUMN request_key;"
+		    "INSERT INTO publication (draft, channel, seq, state, attempts, claimed_at)"
+		    " VALUES ('d1', 'bluesky', 0, 'sending', 1, 1764000000);"
+		    "PRAGMA user_version = 12");
+	open_ok(f, STORE_WRITE);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 13);
+	/* kept, with no key: a post claimed before keys were chosen */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM publication WHERE draft = 'd1'"
+				    " AND state = 'sending' AND attempts = 1 AND request_key IS NULL"),
+			 1);
 }
 
 static void read_of_an_unmigrated_database_fails(void **state)
@@ -512,6 +531,7 @@ int main(void)
 		UNIT_TEST(migrates_from_empty),
 		UNIT_TEST(migrates_a_version_1_database),
 		UNIT_TEST(migrates_an_empty_file),
+		UNIT_TEST(migrates_a_schema_12_journal_to_request_keys),
 		UNIT_TEST(reopening_keeps_data),
 		UNIT_TEST(read_needs_an_existing_database),
 		UNIT_TEST(read_of_an_unmigrated_database_fails),
