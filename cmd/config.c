@@ -316,6 +316,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	put_string(&p, "sender", cfg->feeds.sender);
 	put_string(&p, "sender_name", cfg->feeds.sender_name);
 	put_string(&p, "rebuttal_url", cfg->feeds.rebuttal_url);
+	put_string(&p, "notice_url", cfg->feeds.notice_url);
 	put_long(&p, "max_entries", cfg->feeds.max_entries);
 	put_string(&p, "aviso_legal", cfg->feeds.legal_notice);
 

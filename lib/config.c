@@ -44,7 +44,7 @@ enum value_type {
 	T_LONG,
 	T_URL,
 	T_PUBLIC_URL,   /* a URL the feeds publish: no user or password in it */
-	T_URL_TEMPLATE, /* a public URL with "{slug}" where each rebuttal's name goes */
+	T_URL_TEMPLATE, /* a public URL with "{slug}" where each notice's name goes */
 	T_CANARY,    /* "URL [STATUSES]" */
 	T_TEXT_LIST,
 	T_HEADER_LIST,
@@ -178,6 +178,7 @@ static const struct key feeds_keys[] = {
 	{"sender", T_CAP_SENDER, G(feeds.sender), 0, 0},
 	{"sender_name", T_STRING, G(feeds.sender_name), 0, 0},
 	{"rebuttal_url", T_URL_TEMPLATE, G(feeds.rebuttal_url), 0, 0},
+	{"notice_url", T_URL_TEMPLATE, G(feeds.notice_url), 0, 0},
 	{"max_entries", T_LONG, G(feeds.max_entries), 1, 1000},
 	{"aviso_legal", T_TEXT, G(feeds.legal_notice), 0, 0},
 	{NULL, 0, 0, 0, 0},
@@ -1096,7 +1097,7 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		if (has_userinfo(value))
 			bad_url(p, value, _("an address the feeds publish holds no user or password"));
 		else if (k->type == T_URL_TEMPLATE && !strstr(value, "{slug}"))
-			bad_value(p, k->name, value, _("expected '{slug}' where the rebuttal's name goes"));
+			bad_value(p, k->name, value, _("expected '{slug}' where each page's name goes"));
 		else
 			set_string(p, slot, value);
 		break;
@@ -1970,6 +1971,7 @@ void config_free(struct config *cfg)
 	free(cfg->feeds.author_url);
 	free(cfg->feeds.sender_name);
 	free(cfg->feeds.rebuttal_url);
+	free(cfg->feeds.notice_url);
 	free(cfg->feeds.legal_notice);
 	free(cfg->serve.listen);
 	free(cfg->serve.user_header);
@@ -1997,6 +1999,12 @@ void config_warn(const struct config *cfg, struct diag_list *warnings)
 				    "posts: give the account's page, like "
 				    "'public_url = https://social.example.gob.es/@seguridadsocial'"),
 				  cfg->channels[i].id);
+	/* a single post's link is what a reader of X follows: a feed is code in a browser */
+	if (cfg->x_thread_mode == CONFIG_THREAD_SINGLE && cfg->feeds.base_url && !cfg->feeds.notice_url)
+		diag_warn(warnings, cfg->path, 0,
+			  _("thread_mode = single links a notice's post on X to the Atom feed, which a "
+			    "browser shows as code: give the page where each notice is published, like "
+			    "'notice_url = https://www.seg-social.es/avisos/{slug}' in [feeds]"));
 }
 
 const struct config_service *config_find_service(const struct config *cfg, const char *id)

@@ -209,6 +209,7 @@ struct config {
 		char *sender;       /* CAP sender: an identifier without spaces */
 		char *sender_name;  /* CAP senderName; default: author */
 		char *rebuttal_url; /* with {slug} */
+		char *notice_url;   /* with {slug}: the page of each notice but a rebuttal */
 		long max_entries;
 		/* aviso_legal: the channel's legal notice ("La información de esta cuenta tiene
 		 * carácter meramente informativo…"), written into every Atom feed (atom:rights)

@@ -97,18 +97,26 @@ static ii_err maintenance_thread(const struct notice *n, const struct config_ser
 
 /* The address of a rebuttal's own page, as its ClaimReview gives it ([feeds]
  * rebuttal_url, the slug of the draft's title); NULL without one. */
-static ii_err rebuttal_page(const struct notice *n, const struct config *cfg, const char *title,
-			    char **out, struct ii_error *e)
+/* The page of the notice titled title from template (a [feeds] URL with {slug}), into *out
+ * (NULL when template is). */
+static ii_err page_of(const char *template, const char *title, char **out, struct ii_error *e)
 {
 	*out = NULL;
-	if (n->kind != NOTICE_BULO || !cfg->feeds.rebuttal_url)
+	if (!template)
 		return II_OK;
 	char *slug;
 	ii_err rc = claimreview_slug(title, &slug, e);
 	if (rc == II_OK)
-		rc = claimreview_url(cfg->feeds.rebuttal_url, slug, out, e);
+		rc = claimreview_url(template, slug, out, e);
 	free(slug);
 	return rc;
+}
+
+static ii_err rebuttal_page(const struct notice *n, const struct config *cfg, const char *title,
+			    char **out, struct ii_error *e)
+{
+	*out = NULL;
+	return n->kind == NOTICE_BULO ? page_of(cfg->feeds.rebuttal_url, title, out, e) : II_OK;
 }
 
 ii_err ingest_thread(const struct notice *n, const char *path, const struct config *cfg,
@@ -259,7 +267,9 @@ ii_err ingest_single_post(const struct notice *n, const char *path, const struct
 	ii_err rc = ingest_title(n, path, cfg, &title, diags, e);
 	if (rc)
 		return rc;
-	rc = rebuttal_page(n, cfg, title, &link, e);
+	/* a page a reader's browser shows, the rebuttal's or the notice's, before the feed */
+	rc = n->kind == NOTICE_BULO ? page_of(cfg->feeds.rebuttal_url, title, &link, e)
+				    : page_of(cfg->feeds.notice_url, title, &link, e);
 	if (rc == II_OK && !link && cfg->feeds.base_url)
 		rc = fo_url(cfg->feeds.base_url, FEEDS_NOTICES_FILE, &link, e);
 	if (rc == II_OK && link)

@@ -118,6 +118,21 @@ test_thread_mode_single_gives_one_post_on_x() {
 	assert_eq $'Las pensiones no bajan en enero\nhttps://www.seg-social.es/feeds/avisos.atom' \
 		"$(posts_js 'p[0].sent_text')" 'the one post on X: the headline and the link to the whole text'
 	assert_m_chain 2
+	# a feed is code in a browser: config says to give the notices' page, and with it the
+	# single post links there
+	ii config
+	assert_rc 0
+	err_has "thread_mode = single links a notice's post on X to the Atom feed"
+	sed -i '/^base_url = /a notice_url = https://www.seg-social.es/avisos/{slug}' "$CONF"
+	ii config
+	assert_not_contains "$ERR" 'thread_mode = single links' 'config with the notices page'
+	notice_paragraphs becas.md 'Las becas se piden en marzo' 'Las becas se piden en marzo, en la sede.' \
+		'Es un trámite gratuito.'
+	ii notices
+	ii publish
+	assert_rc 0
+	assert_eq $'Las becas se piden en marzo\nhttps://www.seg-social.es/avisos/las-becas-se-piden-en-marzo' \
+		"$(posts_js 'p[1].sent_text')" 'the single post links the notice page'
 	# a single post needs the feeds' public address
 	sed -i '/^base_url = /d' "$CONF"
 	ii config

@@ -49,7 +49,7 @@ collect_json() {
 	conf_canary "$(web status/200)"
 	conf_twitter "ca_file=$CERTS/ca.pem"
 	conf_raw '[feeds]' 'base_url = https://www.seg-social.es/feeds/' \
-		'author_url = https://www.seg-social.es/' 'rebuttal_url = https://www.seg-social.es/bulos/{slug}' \
+		'author_url = https://www.seg-social.es/' 'rebuttal_url = https://www.seg-social.es/bulos/{slug}' 'notice_url = https://www.seg-social.es/avisos/{slug}' \
 		'aviso_legal = La información de esta cuenta tiene carácter meramente informativo.'
 	conf_raw '[person lmartin]' 'name = Lucía Martín' 'email = lucia.martin@seg-social.es' \
 		'os_users = lmartin' 'web_login = lucia.martin' 'aliases = L. Martín' 'roles = approver'
