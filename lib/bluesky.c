@@ -198,15 +198,11 @@ static void classify(const struct bluesky *b, const struct xrpc *x, struct chann
 		return;
 	}
 	const char *message = string_of(x->json, "message");
-	/* the quote is redacted whole, before it is cut: a secret cut in two is still half
-	 * shown */
-	char *quote = strdup(message ? message : *x->error ? "" : x->a.body);
-	const char *const session[] = {b->access, b->refresh, NULL};
-	if (quote)
-		cred_redact(b->cred, session, quote);
 	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %s%s%.400s", status, x->error,
-		 *x->error && message ? ": " : "", quote ? quote : "");
-	free(quote);
+		 *x->error && message ? ": " : "", message ? message : *x->error ? "" : x->a.body);
+	/* a proxy's or a debugging server's page may quote the request: its password, its token */
+	const char *const session[] = {b->access, b->refresh, NULL};
+	cred_redact(b->cred, session, r->detail);
 	printable_clean(r->detail);
 	if (status == 429) {
 		r->outcome = CHANNEL_RATE_LIMITED;

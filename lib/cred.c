@@ -122,24 +122,40 @@ bool cred_leaks_into(const struct cred *cred, const char *text)
 	return false;
 }
 
-/* Every occurrence of secret in text written as "[redacted]", or as asterisks when the
- * secret is shorter: text never grows. */
-static void redact_one(const char *secret, char *text)
+/* The shortest beginning of a secret that redact_one() takes for the secret when it ends
+ * the text: a quote cut to length may end inside a secret. Shorter, it would hide words
+ * that merely start like one. */
+#define CRED_REDACT_TAIL_MIN 4
+
+/* Writes the len bytes at at as "[redacted]", or as asterisks when they are fewer; returns
+ * where the text goes on. The text never grows. */
+static char *redact_at(char *at, size_t len)
 {
 	static const char mark[] = "[redacted]";
+	if (len < sizeof mark - 1) {
+		memset(at, '*', len);
+		return at + len;
+	}
+	memcpy(at, mark, sizeof mark - 1);
+	memmove(at + sizeof mark - 1, at + len, strlen(at + len) + 1);
+	return at + sizeof mark - 1;
+}
+
+/* Every occurrence of secret in text redacted, and its beginning when the text ends with
+ * it (CRED_REDACT_TAIL_MIN bytes or more). */
+static void redact_one(const char *secret, char *text)
+{
 	size_t len = strlen(secret);
 	if (!len)
 		return;
-	for (char *at = strstr(text, secret); at; at = strstr(at, secret)) {
-		if (len < sizeof mark - 1) {
-			memset(at, '*', len);
-			at += len;
-		} else {
-			memcpy(at, mark, sizeof mark - 1);
-			memmove(at + sizeof mark - 1, at + len, strlen(at + len) + 1);
-			at += sizeof mark - 1;
+	for (char *at = strstr(text, secret); at; at = strstr(at, secret))
+		at = redact_at(at, len);
+	size_t size = strlen(text);
+	for (size_t n = len - 1 < size ? len - 1 : size; n >= CRED_REDACT_TAIL_MIN; n--)
+		if (!memcmp(text + size - n, secret, n)) {
+			redact_at(text + size - n, n);
+			return;
 		}
-	}
 }
 
 void cred_redact(const struct cred *cred, const char *const extra[], char *text)

@@ -75,9 +75,11 @@ bool cred_leaks_into(const struct cred *cred, const char *text);
 /* Rewrites text (NUL-terminated, in place; it never grows) with every occurrence of a
  * secret value of cred (those cred_leaks_into() looks for) and of each string of extra (a
  * NULL-terminated list, may be NULL; "" skipped: the secrets a channel got with cred, a
- * session's tokens) written as "[redacted]", or as as many '*' when shorter. For a
- * server's answer quoted in a message: a proxy's or a debugging server's error page may
- * quote the request it refused, its Authorization header or its body with a password. */
+ * session's tokens) written as "[redacted]", or as as many '*' when shorter, and the
+ * beginning of one (4 bytes or more) that ends the text, so that a quote already cut to
+ * length shows no part of a secret either. For a server's answer quoted in a message: a
+ * proxy's or a debugging server's error page may quote the request it refused, its
+ * Authorization header or its body with a password. */
 void cred_redact(const struct cred *cred, const char *const extra[], char *text);
 
 #endif

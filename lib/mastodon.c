@@ -196,18 +196,15 @@ static ii_err request(struct mastodon *m, const char *method, const char *path, 
 	return rc;
 }
 
-/* Mastodon's explanation of a refusal: the answer's "error", else its start. The quote is
- * redacted whole, before it is cut (a secret cut in two is still half shown): a proxy's or
- * a debugging server's error page may quote the request, its token with it. */
+/* Mastodon's explanation of a refusal: the answer's "error", else its start. A proxy's or
+ * a debugging server's error page may quote the request, its token with it: redacted. */
 static void describe(const struct mastodon *m, long status, struct channel_result *r)
 {
 	cJSON *root = cJSON_Parse(m->answer);
 	const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
-	char *quote = strdup(cJSON_IsString(error) ? error->valuestring : m->answer);
-	if (quote)
-		cred_redact(m->cred, NULL, quote);
-	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status, quote ? quote : "");
-	free(quote);
+	snprintf(r->detail, sizeof r->detail, "HTTP %ld: %.400s", status,
+		 cJSON_IsString(error) ? error->valuestring : m->answer);
+	cred_redact(m->cred, NULL, r->detail);
 	printable_clean(r->detail);
 	cJSON_Delete(root);
 }

@@ -176,6 +176,14 @@ static void test_redact(void **state)
 	cred_redact(cred, session, text);
 	assert_string_equal(text, "HTTP 400: [redacted] and [redacted][redacted], tok=***, ckey123 1234-atoken");
 	assert_false(cred_leaks_into(cred, text));
+	/* a quote cut to length inside a secret shows no part of it */
+	char cut[64];
+	snprintf(cut, sizeof cut, "HTTP 400: not with %.12s", SECRET_A);
+	cred_redact(cred, NULL, cut);
+	assert_string_equal(cut, "HTTP 400: not with [redacted]");
+	char tail[] = "HTTP 400: ends with ab";
+	cred_redact(cred, session, tail);
+	assert_string_equal(tail, "HTTP 400: ends with ab");
 	char none[] = "nothing secret here";
 	cred_redact(cred, NULL, none);
 	assert_string_equal(none, "nothing secret here");
